@@ -1,0 +1,396 @@
+//! Command-line parsing and the help texts.
+
+use std::path::PathBuf;
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Command {
+    /// Print the help of a command (or the top-level help).
+    Help(Topic),
+    /// Print the version.
+    Version,
+    Run(RunOptions),
+    Wast(WastOptions),
+    Validate(ValidateOptions),
+}
+
+/// Which help text to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Topic {
+    Main,
+    Run,
+    Wast,
+    Validate,
+}
+
+/// `kiln run FILE [--invoke NAME] [ARGS...]`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RunOptions {
+    pub(crate) file: PathBuf,
+    pub(crate) invoke: Option<String>,
+    pub(crate) args: Vec<String>,
+}
+
+/// `kiln wast FILE...`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WastOptions {
+    pub(crate) files: Vec<PathBuf>,
+}
+
+/// `kiln validate FILE`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ValidateOptions {
+    pub(crate) file: PathBuf,
+}
+
+pub(crate) const MAIN_HELP: &str = "\
+kiln: a WebAssembly runtime
+
+Usage: kiln <COMMAND> [OPTIONS]
+
+Commands:
+  run       Run a WebAssembly module
+  wast      Run WebAssembly script tests (.wast files)
+  validate  Check that a module is valid
+  help      Print the help of a command
+
+Options:
+  -h, --help     Print help (`kiln <COMMAND> --help` for a command's)
+  -V, --version  Print the version
+
+Exit status: 0 on success, 1 on an error, 134 when WebAssembly traps.";
+
+pub(crate) const RUN_HELP: &str = "\
+Run a WebAssembly module
+
+Usage: kiln run [OPTIONS] FILE [ARGS...]
+
+FILE is a binary module (.wasm) or a text module (.wat). Without --invoke,
+kiln calls the module's `_start` export. No imports are provided yet: a
+module that imports anything fails to instantiate.
+
+Options:
+  --invoke NAME  Call the exported function NAME with ARGS and print each
+                 result on its own line
+  -h, --help     Print help
+  --             Treat everything after it as FILE or ARGS
+
+ARGS are parsed by the function's parameter types: i32 and i64 as decimal
+(`-5`) or hexadecimal (`0xff`); f32 and f64 as decimal (`1.5`, `-2e3`),
+`nan` or `inf` (with an optional sign).
+
+Exit status: 0 on success, 1 on an error, 134 when WebAssembly traps (the
+trap's message and wasm backtrace are printed to stderr).
+
+Example:
+  kiln run examples/fib.wat --invoke fib 20";
+
+pub(crate) const WAST_HELP: &str = "\
+Run WebAssembly script tests (.wast files)
+
+Usage: kiln wast FILE...
+
+Runs each script with the default configuration and prints, for each file,
+how many directives passed and failed, the failures, and a total.
+
+Options:
+  -h, --help  Print help
+
+Exit status: 0 when every directive passed, 1 otherwise.";
+
+pub(crate) const VALIDATE_HELP: &str = "\
+Check that a module is valid
+
+Usage: kiln validate FILE
+
+FILE is a binary module (.wasm) or a text module (.wat). Prints
+`FILE: valid`, or the reason it is not.
+
+Options:
+  -h, --help  Print help
+
+Exit status: 0 when the module is valid, 1 otherwise.";
+
+impl Topic {
+    pub(crate) fn text(self) -> &'static str {
+        match self {
+            Topic::Main => MAIN_HELP,
+            Topic::Run => RUN_HELP,
+            Topic::Wast => WAST_HELP,
+            Topic::Validate => VALIDATE_HELP,
+        }
+    }
+}
+
+/// Parses the arguments after the program name.
+pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
+    let Some((first, rest)) = args.split_first() else {
+        return Err("no command given; try `kiln --help`".to_string());
+    };
+    match first.as_str() {
+        "-h" | "--help" => Ok(Command::Help(Topic::Main)),
+        "-V" | "--version" => Ok(Command::Version),
+        "help" => match rest {
+            [] => Ok(Command::Help(Topic::Main)),
+            [command] => Ok(Command::Help(topic(command)?)),
+            _ => Err("`kiln help` takes at most one command".to_string()),
+        },
+        "run" => parse_run(rest),
+        "wast" => parse_wast(rest),
+        "validate" => parse_validate(rest),
+        other if other.starts_with('-') => {
+            Err(format!("unknown option `{other}`; try `kiln --help`"))
+        }
+        other => Err(format!("unknown command `{other}`; try `kiln --help`")),
+    }
+}
+
+fn topic(command: &str) -> Result<Topic, String> {
+    match command {
+        "run" => Ok(Topic::Run),
+        "wast" => Ok(Topic::Wast),
+        "validate" => Ok(Topic::Validate),
+        "help" => Ok(Topic::Main),
+        other => Err(format!("unknown command `{other}`; try `kiln --help`")),
+    }
+}
+
+/// Splits a command's arguments into positionals, handling `--help`, `--`
+/// and, through `option`, the command's own options. `option` gets each
+/// option and the remaining arguments, and returns false for an unknown one.
+fn positionals<'a>(
+    command: &str,
+    args: &'a [String],
+    mut option: impl FnMut(&'a str, &mut std::slice::Iter<'a, String>) -> Result<bool, String>,
+) -> Result<Option<Vec<&'a str>>, String> {
+    let mut positionals = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let arg = arg.as_str();
+        if arg == "--" {
+            positionals.extend(iter.map(String::as_str));
+            break;
+        }
+        if !is_option(arg) {
+            positionals.push(arg);
+            continue;
+        }
+        if arg == "-h" || arg == "--help" {
+            return Ok(None);
+        }
+        if !option(arg, &mut iter)? {
+            return Err(format!(
+                "unknown option `{arg}`; try `kiln {command} --help`"
+            ));
+        }
+    }
+    Ok(Some(positionals))
+}
+
+/// Whether an argument is an option rather than a value: it starts with `-`,
+/// and is not a negative number such as `-5`, `-0.5`, `-inf` or `-nan`.
+fn is_option(arg: &str) -> bool {
+    let Some(rest) = arg.strip_prefix('-') else {
+        return false;
+    };
+    let numeric = rest.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        || ["inf", "infinity", "nan"]
+            .iter()
+            .any(|word| rest.eq_ignore_ascii_case(word));
+    !rest.is_empty() && !numeric
+}
+
+fn parse_run(args: &[String]) -> Result<Command, String> {
+    let mut invoke: Option<String> = None;
+    let mut set_invoke = |name: &str| {
+        if name.is_empty() {
+            return Err("`--invoke` needs a function name".to_string());
+        }
+        if invoke.replace(name.to_string()).is_some() {
+            return Err("`--invoke` is given twice".to_string());
+        }
+        Ok(true)
+    };
+    let positionals = positionals("run", args, |arg, rest| {
+        if arg == "--invoke" {
+            let name = rest.next().ok_or("`--invoke` needs a function name")?;
+            set_invoke(name)
+        } else if let Some(name) = arg.strip_prefix("--invoke=") {
+            set_invoke(name)
+        } else {
+            Ok(false)
+        }
+    })?;
+    let Some(positionals) = positionals else {
+        return Ok(Command::Help(Topic::Run));
+    };
+    let Some((file, args)) = positionals.split_first() else {
+        return Err("missing FILE; try `kiln run --help`".to_string());
+    };
+    if invoke.is_none() && !args.is_empty() {
+        return Err(format!(
+            "unexpected argument `{}`: ARGS are passed to the function named by `--invoke NAME`",
+            args[0]
+        ));
+    }
+    Ok(Command::Run(RunOptions {
+        file: PathBuf::from(file),
+        invoke,
+        args: args.iter().map(|s| s.to_string()).collect(),
+    }))
+}
+
+fn parse_wast(args: &[String]) -> Result<Command, String> {
+    let Some(files) = positionals("wast", args, |_, _| Ok(false))? else {
+        return Ok(Command::Help(Topic::Wast));
+    };
+    if files.is_empty() {
+        return Err("missing FILE; try `kiln wast --help`".to_string());
+    }
+    Ok(Command::Wast(WastOptions {
+        files: files.into_iter().map(PathBuf::from).collect(),
+    }))
+}
+
+fn parse_validate(args: &[String]) -> Result<Command, String> {
+    let Some(files) = positionals("validate", args, |_, _| Ok(false))? else {
+        return Ok(Command::Help(Topic::Validate));
+    };
+    match files.as_slice() {
+        [file] => Ok(Command::Validate(ValidateOptions {
+            file: PathBuf::from(file),
+        })),
+        [] => Err("missing FILE; try `kiln validate --help`".to_string()),
+        [_, extra, ..] => Err(format!(
+            "unexpected argument `{extra}`: `kiln validate` takes one FILE"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(args: &str) -> Result<Command, String> {
+        let args: Vec<String> = args.split_whitespace().map(String::from).collect();
+        parse(&args)
+    }
+
+    fn run(file: &str, invoke: Option<&str>, args: &[&str]) -> Command {
+        Command::Run(RunOptions {
+            file: PathBuf::from(file),
+            invoke: invoke.map(String::from),
+            args: args.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    #[test]
+    fn top_level() {
+        assert_eq!(parse_str("--help"), Ok(Command::Help(Topic::Main)));
+        assert_eq!(parse_str("-h"), Ok(Command::Help(Topic::Main)));
+        assert_eq!(parse_str("help"), Ok(Command::Help(Topic::Main)));
+        assert_eq!(parse_str("help run"), Ok(Command::Help(Topic::Run)));
+        assert_eq!(parse_str("--version"), Ok(Command::Version));
+        assert_eq!(parse_str("-V"), Ok(Command::Version));
+        assert!(parse_str("").unwrap_err().contains("no command"));
+        assert!(parse_str("frob")
+            .unwrap_err()
+            .contains("unknown command `frob`"));
+        assert!(parse_str("--frob")
+            .unwrap_err()
+            .contains("unknown option `--frob`"));
+        assert!(parse_str("help frob").is_err());
+    }
+
+    #[test]
+    fn run_without_invoke() {
+        assert_eq!(parse_str("run a.wasm"), Ok(run("a.wasm", None, &[])));
+        assert!(parse_str("run a.wasm 1")
+            .unwrap_err()
+            .contains("--invoke NAME"));
+        assert!(parse_str("run").unwrap_err().contains("missing FILE"));
+    }
+
+    #[test]
+    fn run_with_invoke_anywhere() {
+        let expected = run("f.wat", Some("fib"), &["20"]);
+        assert_eq!(parse_str("run f.wat --invoke fib 20"), Ok(expected.clone()));
+        assert_eq!(parse_str("run --invoke fib f.wat 20"), Ok(expected.clone()));
+        assert_eq!(parse_str("run --invoke=fib f.wat 20"), Ok(expected));
+        assert!(parse_str("run f.wat --invoke")
+            .unwrap_err()
+            .contains("needs a function name"));
+        assert!(parse_str("run f.wat --invoke=")
+            .unwrap_err()
+            .contains("needs a function name"));
+        assert!(parse_str("run f.wat --invoke a --invoke b")
+            .unwrap_err()
+            .contains("twice"));
+    }
+
+    #[test]
+    fn run_negative_numbers_are_arguments() {
+        assert_eq!(
+            parse_str("run f.wat --invoke add -5 -0.5 -inf -nan -0x10"),
+            Ok(run(
+                "f.wat",
+                Some("add"),
+                &["-5", "-0.5", "-inf", "-nan", "-0x10"]
+            ))
+        );
+        assert!(parse_str("run f.wat --invoke add -x")
+            .unwrap_err()
+            .contains("unknown option `-x`"));
+    }
+
+    #[test]
+    fn run_double_dash_ends_options() {
+        assert_eq!(
+            parse_str("run --invoke f -- a.wat --help"),
+            Ok(run("a.wat", Some("f"), &["--help"]))
+        );
+    }
+
+    #[test]
+    fn command_help() {
+        assert_eq!(parse_str("run --help"), Ok(Command::Help(Topic::Run)));
+        assert_eq!(parse_str("run f.wat -h"), Ok(Command::Help(Topic::Run)));
+        assert_eq!(parse_str("wast --help"), Ok(Command::Help(Topic::Wast)));
+        assert_eq!(
+            parse_str("validate --help"),
+            Ok(Command::Help(Topic::Validate))
+        );
+    }
+
+    #[test]
+    fn wast_files() {
+        assert_eq!(
+            parse_str("wast a.wast b.wast"),
+            Ok(Command::Wast(WastOptions {
+                files: vec![PathBuf::from("a.wast"), PathBuf::from("b.wast")]
+            }))
+        );
+        assert!(parse_str("wast").unwrap_err().contains("missing FILE"));
+        assert!(parse_str("wast --frob a.wast").is_err());
+    }
+
+    #[test]
+    fn validate_one_file() {
+        assert_eq!(
+            parse_str("validate a.wasm"),
+            Ok(Command::Validate(ValidateOptions {
+                file: PathBuf::from("a.wasm")
+            }))
+        );
+        assert!(parse_str("validate").unwrap_err().contains("missing FILE"));
+        assert!(parse_str("validate a b")
+            .unwrap_err()
+            .contains("unexpected argument `b`"));
+    }
+
+    #[test]
+    fn help_texts_name_the_exit_codes() {
+        assert!(MAIN_HELP.contains("134"));
+        assert!(RUN_HELP.contains("134"));
+    }
+}

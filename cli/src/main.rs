@@ -1,0 +1,133 @@
+//! The `kiln` command: run, test and validate WebAssembly modules.
+//!
+//! ```text
+//! kiln run examples/fib.wat --invoke fib 20     # prints 6765
+//! kiln wast tests.wast
+//! kiln validate module.wasm
+//! ```
+//!
+//! Every error is one line on stderr starting with `error: `. The exit status
+//! is 0 on success, 1 on an error and 134 when WebAssembly traps.
+
+#![forbid(unsafe_code)]
+
+mod args;
+mod input;
+mod run;
+mod validate;
+mod value;
+mod wast;
+
+use args::Command;
+use std::process::ExitCode;
+
+/// The exit status of any error.
+const EXIT_ERROR: u8 = 1;
+/// The exit status when WebAssembly traps (as a process killed by `SIGABRT`
+/// reports it).
+const EXIT_TRAP: u8 = 134;
+/// How many frames of a trap's backtrace to print (a stack overflow has
+/// thousands).
+const BACKTRACE_FRAMES: usize = 30;
+
+/// Why a command failed.
+pub(crate) enum Failure {
+    /// A one-line message.
+    Error(String),
+    /// WebAssembly trapped.
+    Trap(kiln::Trap),
+}
+
+impl Failure {
+    /// A trap stays a trap; any other error becomes `context: message`.
+    pub(crate) fn from_kiln(err: kiln::Error, context: &str) -> Failure {
+        match err.trap() {
+            Some(trap) => Failure::Trap(trap.clone()),
+            None => Failure::Error(format!("{context}: {}", err.message())),
+        }
+    }
+
+    /// Prints the failure to stderr and gives the exit status.
+    fn report(self) -> ExitCode {
+        match self {
+            Failure::Error(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(EXIT_ERROR)
+            }
+            Failure::Trap(trap) => {
+                eprintln!("error: wasm trap: {}", trap.message());
+                let backtrace = trap.backtrace();
+                if !backtrace.is_empty() {
+                    eprintln!("wasm backtrace:");
+                    for (i, frame) in backtrace.iter().take(BACKTRACE_FRAMES).enumerate() {
+                        eprintln!("  {i}: {frame}");
+                    }
+                    if backtrace.len() > BACKTRACE_FRAMES {
+                        let more = backtrace.len() - BACKTRACE_FRAMES;
+                        eprintln!("  ... and {more} more frame(s)");
+                    }
+                }
+                ExitCode::from(EXIT_TRAP)
+            }
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Error(message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Failure {
+        Failure::Error(message.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    // A panic is a bug in kiln; say so on one line rather than with Rust's
+    // panic report.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error{location}: {message} (this is a bug in kiln)");
+    }));
+
+    let args: Result<Vec<String>, String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| {
+            arg.into_string()
+                .map_err(|arg| format!("argument {arg:?} is not valid UTF-8"))
+        })
+        .collect();
+    let command = match args.and_then(|args| args::parse(&args)) {
+        Ok(command) => command,
+        Err(message) => return Failure::Error(message).report(),
+    };
+    let result = match command {
+        Command::Help(topic) => {
+            println!("{}", topic.text());
+            Ok(())
+        }
+        Command::Version => {
+            println!("kiln {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Command::Run(options) => run::command(&options),
+        Command::Wast(options) => wast::command(&options),
+        Command::Validate(options) => validate::command(&options),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}

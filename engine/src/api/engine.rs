@@ -1,0 +1,169 @@
+//! `Engine` and `Config`: compilation settings shared by modules and stores.
+
+use super::error::Result;
+use super::types::FuncType;
+use crate::compiler::trampolines::TrampolineCache;
+use cranelift_codegen::isa::OwnedTargetIsa;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use wasmparser::WasmFeatures;
+
+/// How hard Cranelift optimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptLevel {
+    /// No optimisation: fastest compilation.
+    None,
+    /// Optimise for speed (the default).
+    Speed,
+    /// Optimise for speed and code size.
+    SpeedAndSize,
+}
+
+/// Settings for an [`Engine`]: which WebAssembly features are enabled, and
+/// limits that compiled code enforces.
+///
+/// ```
+/// use kiln::{Config, Engine};
+/// let mut config = Config::new();
+/// config.wasm_simd(false).max_wasm_stack(256 * 1024);
+/// let engine = Engine::new(&config).unwrap();
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) features: WasmFeatures,
+    pub(crate) max_wasm_stack: usize,
+    pub(crate) opt_level: OptLevel,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            features: WasmFeatures::WASM1
+                | WasmFeatures::MULTI_VALUE
+                | WasmFeatures::SIGN_EXTENSION
+                | WasmFeatures::SATURATING_FLOAT_TO_INT
+                | WasmFeatures::BULK_MEMORY
+                | WasmFeatures::REFERENCE_TYPES,
+            max_wasm_stack: 512 * 1024,
+            opt_level: OptLevel::Speed,
+        }
+    }
+}
+
+macro_rules! feature_setters {
+    ($($(#[$doc:meta])* $name:ident => $flag:ident,)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(&mut self, enable: bool) -> &mut Self {
+                self.features.set(WasmFeatures::$flag, enable);
+                self
+            }
+        )*
+    };
+}
+
+impl Config {
+    /// The default configuration.
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    feature_setters! {
+        /// Multiple results and block parameters.
+        wasm_multi_value => MULTI_VALUE,
+        /// Bulk memory and table operations.
+        wasm_bulk_memory => BULK_MEMORY,
+        /// `funcref`/`externref` values and multiple tables.
+        wasm_reference_types => REFERENCE_TYPES,
+        /// 128-bit SIMD.
+        wasm_simd => SIMD,
+        /// Sign-extension operators.
+        wasm_sign_extension => SIGN_EXTENSION,
+        /// Non-trapping float-to-int conversions.
+        wasm_saturating_float_to_int => SATURATING_FLOAT_TO_INT,
+        /// Import and export of mutable globals.
+        wasm_mutable_global => MUTABLE_GLOBAL,
+    }
+
+    /// The most stack, in bytes, that wasm may use before it traps with
+    /// "call stack exhausted". The default is 512 KiB.
+    pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Self {
+        self.max_wasm_stack = bytes;
+        self
+    }
+
+    /// How hard Cranelift optimises.
+    pub fn cranelift_opt_level(&mut self, level: OptLevel) -> &mut Self {
+        self.opt_level = level;
+        self
+    }
+}
+
+pub(crate) struct EngineInner {
+    pub config: Config,
+    pub isa: OwnedTargetIsa,
+    pub trampolines: TrampolineCache,
+    type_ids: Mutex<HashMap<FuncType, u32>>,
+}
+
+/// A compilation environment: configuration plus the native code generator.
+/// Cheap to clone; modules and stores must share one engine to work together.
+///
+/// ```
+/// use kiln::{Engine, Module};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, "(module)").unwrap();
+/// assert_eq!(module.exports().len(), 0);
+/// ```
+#[derive(Clone)]
+pub struct Engine(pub(crate) Arc<EngineInner>);
+
+impl Engine {
+    /// Creates an engine for the host CPU with `config`.
+    pub fn new(config: &Config) -> Result<Engine> {
+        let level = match config.opt_level {
+            OptLevel::None => "none",
+            OptLevel::Speed => "speed",
+            OptLevel::SpeedAndSize => "speed_and_size",
+        };
+        let isa = crate::compiler::host_isa(level)?;
+        Ok(Engine(Arc::new(EngineInner {
+            config: config.clone(),
+            trampolines: TrampolineCache::new(isa.clone(), super::func::host_call_entry),
+            isa,
+            type_ids: Mutex::new(HashMap::new()),
+        })))
+    }
+
+    /// The engine's configuration.
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    /// Whether two handles refer to the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// The engine-wide id of a signature: structurally equal types get the
+    /// same id, which is what `call_indirect` compares.
+    pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
+        let mut ids = self.0.type_ids.lock().unwrap_or_else(|e| e.into_inner());
+        let next = ids.len() as u32 + 1;
+        *ids.entry(ty.clone()).or_insert(next)
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new(&Config::default()).expect("the host CPU is supported")
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.0.config)
+            .finish()
+    }
+}

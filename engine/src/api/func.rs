@@ -1,0 +1,463 @@
+//! `Func`: a function in a store, defined by wasm or by the host, and the two
+//! directions of calls between host and wasm.
+
+use super::error::{Error, ErrorKind, Result};
+use super::externals::Extern;
+use super::instance::Instance;
+use super::store::{AsContext, AsContextMut, StoreInner, StoreOpaque, Stored};
+use super::trap::{FrameInfo, Trap, TrapCode};
+use super::types::FuncType;
+use super::values::Val;
+use crate::compiler::trampolines;
+use crate::compiler::TrapCodes;
+use crate::environ::vmoffsets::{VMCTX_INSTANCE, VMCTX_MAGIC};
+use crate::runtime::code_registry;
+use crate::runtime::traphandler::{self, Pending, UnwindReason};
+use crate::runtime::vmcontext::VMFuncRef;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+/// A host function's body, type-erased over the store's data type: it gets
+/// the `StoreInner<T>` as a raw pointer and the calling instance, if any.
+type HostCallback =
+    dyn Fn(*mut u8, Option<Instance>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+
+/// A host function definition, not yet placed in a store.
+#[doc(hidden)]
+pub struct HostFunc {
+    pub(crate) ty: FuncType,
+    call: Box<HostCallback>,
+}
+
+impl HostFunc {
+    pub(crate) fn new<T: 'static, F>(ty: FuncType, func: F) -> HostFunc
+    where
+        F: Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    {
+        HostFunc {
+            ty,
+            call: Box::new(move |data_ptr, caller, params, results| {
+                // SAFETY: `data_ptr` is the `StoreInner<T>` of the store this host
+                // function was placed in (`Func::new` requires a store of `T`),
+                // and no other reference to it is in use during the call.
+                let store = unsafe { &mut *(data_ptr as *mut StoreInner<T>) };
+                func(Caller { store, caller }, params, results)
+            }),
+        }
+    }
+}
+
+/// A host function placed in a store: its `VMFuncRef` points back at this.
+#[repr(C)]
+pub(crate) struct HostFuncCtx {
+    funcref: VMFuncRef,
+    store: *mut StoreOpaque,
+    func: Arc<HostFunc>,
+}
+
+pub(crate) struct FuncData {
+    pub ty: FuncType,
+    pub funcref: *const VMFuncRef,
+    host: Option<Box<HostFuncCtx>>,
+}
+
+/// A function: exported by an instance or defined by the host.
+///
+/// ```
+/// use kiln::{Engine, Store, Func, Val};
+/// let engine = Engine::default();
+/// let mut store = Store::new(&engine, ());
+/// let add = Func::wrap(&mut store, |a: i32, b: i32| a + b);
+/// let mut result = [Val::I32(0)];
+/// add.call(&mut store, &[Val::I32(2), Val::I32(3)], &mut result).unwrap();
+/// assert_eq!(result[0], Val::I32(5));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Func(pub(crate) Stored);
+
+impl Func {
+    /// Defines a host function of type `ty`; `func` reads `params` and writes
+    /// `results`, or fails with an error that becomes a trap in the caller.
+    pub fn new<T: 'static>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: FuncType,
+        func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    ) -> Func {
+        let host = Arc::new(HostFunc::new(ty, func));
+        store.as_inner_mut().opaque.add_host_func(host)
+    }
+
+    /// Defines a host function from a Rust closure whose parameter and result
+    /// types give the wasm signature. The closure may take a
+    /// [`Caller`] first, and may return a `Result` to trap.
+    pub fn wrap<T: 'static, Params, Results>(
+        mut store: impl AsContextMut<Data = T>,
+        func: impl super::typed::IntoFunc<T, Params, Results>,
+    ) -> Func {
+        let host = Arc::new(func.into_host_func());
+        store.as_inner_mut().opaque.add_host_func(host)
+    }
+
+    /// This function with a statically checked signature.
+    pub fn typed<P: super::typed::WasmParams, R: super::typed::WasmResults>(
+        &self,
+        store: impl AsContext,
+    ) -> Result<super::typed::TypedFunc<P, R>> {
+        let ty = self.ty(store);
+        let expected = FuncType::new(P::valtypes(), R::valtypes());
+        if ty != expected {
+            return Err(Error::usage(format!(
+                "type mismatch: the function has type {ty}, but {expected} was requested"
+            )));
+        }
+        Ok(super::typed::TypedFunc::new(*self))
+    }
+
+    pub(crate) fn from_funcref_addr(store: &StoreOpaque, addr: usize) -> Option<Func> {
+        if addr == 0 {
+            return None;
+        }
+        store
+            .funcref_to_func
+            .get(&addr)
+            .map(|&index| Func(store.stored(index as usize)))
+    }
+
+    /// The function's type.
+    pub fn ty(&self, store: impl AsContext) -> FuncType {
+        let store = &store.as_inner().opaque;
+        store.assert_owns(self.0, "function");
+        store.funcs[self.0.index as usize].ty.clone()
+    }
+
+    /// Calls the function with `params`, writing its results to `results`.
+    /// A trap comes back as an [`Error`] of kind [`ErrorKind::Trap`].
+    pub fn call(
+        &self,
+        mut store: impl AsContextMut,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<()> {
+        let opaque: *mut StoreOpaque = &mut store.as_inner_mut().opaque;
+        // SAFETY: `opaque` comes from a live `&mut` borrow held for this call.
+        unsafe { call_func(opaque, *self, params, results) }
+    }
+}
+
+impl StoreOpaque {
+    pub(crate) fn add_host_func(&mut self, func: Arc<HostFunc>) -> Func {
+        let type_id = self.engine.type_id(&func.ty);
+        let trampolines = self.engine.0.trampolines.get(&func.ty);
+        let mut ctx = Box::new(HostFuncCtx {
+            funcref: VMFuncRef {
+                func_ptr: trampolines.wasm_to_host,
+                vmctx: std::ptr::null_mut(),
+                type_id,
+            },
+            store: self,
+            func: func.clone(),
+        });
+        ctx.funcref.vmctx = &mut *ctx as *mut HostFuncCtx as *mut u8;
+        let funcref: *const VMFuncRef = &ctx.funcref;
+        self.funcs.push(FuncData {
+            ty: func.ty.clone(),
+            funcref,
+            host: Some(ctx),
+        });
+        let index = self.funcs.len() - 1;
+        self.funcref_to_func.insert(funcref as usize, index as u32);
+        Func(self.stored(index))
+    }
+
+    pub(crate) fn add_wasm_func(&mut self, ty: FuncType, funcref: *const VMFuncRef) -> Func {
+        self.funcs.push(FuncData {
+            ty,
+            funcref,
+            host: None,
+        });
+        let index = self.funcs.len() - 1;
+        self.funcref_to_func.insert(funcref as usize, index as u32);
+        Func(self.stored(index))
+    }
+}
+
+/// Calls `func` in `store` with dynamically typed values.
+///
+/// # Safety
+/// `store` must be valid for the call and not otherwise borrowed during it.
+pub(crate) unsafe fn call_func(
+    store: *mut StoreOpaque,
+    func: Func,
+    params: &[Val],
+    results: &mut [Val],
+) -> Result<()> {
+    // SAFETY: the caller guarantees `store` is valid; this borrow ends before
+    // control passes to wasm or host code.
+    let (ty, funcref, host, raw) = unsafe {
+        let s = &mut *store;
+        s.check(func.0, "function")?;
+        let data = &s.funcs[func.0.index as usize];
+        let ty = data.ty.clone();
+        let funcref = data.funcref;
+        let host = data.host.as_ref().map(|h| h.func.clone());
+        if params.len() != ty.params().len() {
+            return Err(Error::usage(format!(
+                "function expects {} arguments, got {}",
+                ty.params().len(),
+                params.len()
+            )));
+        }
+        if results.len() != ty.results().len() {
+            return Err(Error::usage(format!(
+                "function returns {} results, but the results slice has room for {}",
+                ty.results().len(),
+                results.len()
+            )));
+        }
+        let mut raw = vec![0u128; ty.params().len().max(ty.results().len()).max(1)];
+        for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
+            p.check_type(s, *t, &format!("argument {i}"))?;
+            raw[i] = p.to_raw(s)?;
+        }
+        (ty, funcref, host, raw)
+    };
+    if let Some(host) = host {
+        // SAFETY: as above; the host callback gets exclusive use of the store.
+        let data_ptr = unsafe { (*store).data_ptr };
+        (host.call)(data_ptr, None, params, results)?;
+        // SAFETY: the callback has returned; no other borrow of the store is live.
+        let s = unsafe { &*store };
+        return check_results(s, &ty, results);
+    }
+    let mut raw = raw;
+    // SAFETY: the store is valid (caller's guarantee) and the borrow is short.
+    let (tramp, limits, max_stack) = unsafe {
+        let s = &mut *store;
+        let t = s.engine.0.trampolines.get(&ty);
+        (
+            t.array_to_wasm,
+            &mut *s.limits as *mut _,
+            s.engine.0.config.max_wasm_stack,
+        )
+    };
+    // SAFETY: `tramp` is the array-call trampoline compiled for `ty`.
+    let tramp = unsafe { trampolines::array_call(tramp) };
+    // SAFETY: `funcref` belongs to a live func of this store.
+    let (vmctx, func_ptr) = unsafe { ((*funcref).vmctx, (*funcref).func_ptr) };
+    let values = raw.as_mut_ptr();
+    // SAFETY: the store is valid; the borrow is short.
+    unsafe { (*store).wasm_depth += 1 };
+    let outcome = traphandler::catch_traps(limits, max_stack, || {
+        // SAFETY: the trampoline matches `func_ptr`'s signature (same `ty`), and
+        // `values` has a slot for every parameter and result.
+        unsafe { tramp(vmctx, vmctx, func_ptr, values) }
+    });
+    // SAFETY: wasm has returned; this is the only borrow of the store.
+    let s = unsafe { &mut *store };
+    s.wasm_depth -= 1;
+    let result = match outcome {
+        Err(reason) => Err(trap_from_unwind(reason)),
+        Ok(()) => {
+            for (i, t) in ty.results().iter().enumerate() {
+                results[i] = Val::from_raw(s, raw[i], *t);
+            }
+            Ok(())
+        }
+    };
+    if s.wasm_depth == 0 && s.externrefs.needs_gc() {
+        s.gc();
+    }
+    result
+}
+
+fn check_results(store: &StoreOpaque, ty: &FuncType, results: &[Val]) -> Result<()> {
+    for (i, (r, t)) in results.iter().zip(ty.results()).enumerate() {
+        r.check_type(store, *t, &format!("host function result {i}"))?;
+    }
+    Ok(())
+}
+
+/// Turns the record of an unwound call into the error the caller sees.
+pub(crate) fn trap_from_unwind(reason: UnwindReason) -> Error {
+    let backtrace: Vec<FrameInfo> = reason
+        .frames
+        .iter()
+        .filter_map(|pc| frame_info(*pc))
+        .collect();
+    if let Some(pending) = reason.pending {
+        let pending = match pending {
+            Pending::Trap(code) => {
+                return Trap::new(code, code.message().to_string(), backtrace).into()
+            }
+            Pending::Error(e) => e,
+        };
+        if pending.kind() == ErrorKind::Trap {
+            return pending;
+        }
+        return Trap::new(
+            TrapCode::HostError,
+            pending.message().to_string(),
+            backtrace,
+        )
+        .into();
+    }
+    let code = reason
+        .fault
+        .and_then(|f| {
+            let (code, offset) = code_registry::lookup(f.pc)?;
+            code.trap_at(offset)
+        })
+        .and_then(TrapCodes::to_public)
+        .unwrap_or_else(|| match reason.fault.map(|f| f.signal) {
+            Some(libc::SIGILL) => TrapCode::Unreachable,
+            Some(libc::SIGFPE) => TrapCode::IntegerDivisionByZero,
+            _ => TrapCode::MemoryOutOfBounds,
+        });
+    Trap::new(code, code.message().to_string(), backtrace).into()
+}
+
+fn frame_info(pc: usize) -> Option<FrameInfo> {
+    let (code, offset) = code_registry::lookup(pc)?;
+    let func_index = code.func_index?;
+    Some(FrameInfo {
+        func_index,
+        func_name: code.names.func_names.get(&func_index).cloned(),
+        module_name: code.names.module_name.clone(),
+        module_offset: code.srcloc_at(offset).map(|o| o as usize),
+    })
+}
+
+/// The host entry that every wasm-to-host trampoline calls.
+///
+/// # Safety
+/// `ctx` must be a live `HostFuncCtx`, `values` must have a 16-byte slot for
+/// every parameter and result, and a wasm call must be active on this thread.
+pub(crate) unsafe extern "C" fn host_call_entry(
+    ctx: *mut u8,
+    caller_vmctx: *mut u8,
+    values: *mut u128,
+) -> i32 {
+    // SAFETY: guaranteed by the trampoline, which passes its callee context.
+    let ctx = unsafe { &*(ctx as *const HostFuncCtx) };
+    let func = ctx.func.clone();
+    let store_ptr = ctx.store;
+    // SAFETY: the store outlives every call into its functions; this borrow
+    // ends before the host callback takes its own.
+    let (params, mut results, caller, data_ptr) = unsafe {
+        let store = &*store_ptr;
+        let caller = caller_instance(store, caller_vmctx);
+        let params: Vec<Val> = func
+            .ty
+            .params()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Val::from_raw(store, *values.add(i), *t))
+            .collect();
+        let results: Vec<Val> = func
+            .ty
+            .results()
+            .iter()
+            .map(|t| Val::default_for(*t))
+            .collect();
+        (params, results, caller, store.data_ptr)
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        traphandler::in_host(|| (func.call)(data_ptr, caller, &params, &mut results))
+    }));
+    let error = match outcome {
+        Ok(Ok(())) => {
+            // SAFETY: the callback has returned; this is the only borrow.
+            let store = unsafe { &mut *store_ptr };
+            match check_results(store, &func.ty, &results) {
+                Ok(()) => {
+                    for (i, r) in results.iter().enumerate() {
+                        match r.to_raw(store) {
+                            // SAFETY: `values` has a slot per result.
+                            Ok(raw) => unsafe { *values.add(i) = raw },
+                            Err(e) => {
+                                traphandler::set_pending_error(e);
+                                return 1;
+                            }
+                        }
+                    }
+                    return 0;
+                }
+                Err(e) => e,
+            }
+        }
+        Ok(Err(e)) => e,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            Error::msg(format!("host function panicked: {message}"))
+        }
+    };
+    traphandler::set_pending_error(error);
+    1
+}
+
+/// The instance whose code made a call, from its `VMContext`.
+///
+/// # Safety
+/// `vmctx` must be null, a host function context, or a live instance context.
+unsafe fn caller_instance(store: &StoreOpaque, vmctx: *mut u8) -> Option<Instance> {
+    if vmctx.is_null() {
+        return None;
+    }
+    // SAFETY: both kinds of context start with at least 8 readable bytes; only
+    // instance contexts start with the magic value.
+    unsafe {
+        if *(vmctx as *const u64) != VMCTX_MAGIC {
+            return None;
+        }
+        let runtime = *(vmctx.add(VMCTX_INSTANCE as usize)
+            as *const *const crate::runtime::builtins::InstanceRuntime);
+        Some(Instance(store.stored((*runtime).index as usize)))
+    }
+}
+
+/// What a host function sees of its caller: the store's data and the calling
+/// instance's exports.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut StoreInner<T>,
+    pub(crate) caller: Option<Instance>,
+}
+
+impl<T> Caller<'_, T> {
+    /// The store's host data.
+    pub fn data(&self) -> &T {
+        &self.store.data
+    }
+
+    /// The store's host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.store.data
+    }
+
+    /// An export of the calling instance (typically its memory).
+    pub fn get_export(&mut self, name: &str) -> Option<Extern> {
+        let instance = self.caller?;
+        instance.get_export(&mut *self, name)
+    }
+
+    /// The engine of the store.
+    pub fn engine(&self) -> &super::engine::Engine {
+        &self.store.opaque.engine
+    }
+}
+
+impl<T> AsContext for Caller<'_, T> {
+    type Data = T;
+    fn as_inner(&self) -> &StoreInner<T> {
+        self.store
+    }
+}
+
+impl<T> AsContextMut for Caller<'_, T> {
+    fn as_inner_mut(&mut self) -> &mut StoreInner<T> {
+        self.store
+    }
+}

@@ -1,0 +1,416 @@
+//! `Instance`: a module with its imports bound, its memories, tables and
+//! globals created and initialised, and its start function run.
+
+use super::engine::Engine;
+use super::error::{Error, Result};
+use super::externals::{Extern, Global, Memory, Table};
+use super::func::{call_func, Func};
+use super::module::Module;
+use super::store::{AsContextMut, StoreOpaque, Stored};
+use super::trap::{Trap, TrapCode};
+use super::typed::{TypedFunc, WasmParams, WasmResults};
+use super::types::ExternType;
+use super::values::Val;
+use crate::environ::vmoffsets::*;
+use crate::environ::{ConstExpr, ConstOp, EntityIndex, SegmentMode};
+use crate::runtime::builtins::{InstanceRuntime, BUILTINS};
+use crate::runtime::vmcontext::{VMContextBox, VMFuncRef};
+
+pub(crate) struct InstanceData {
+    pub module: Module,
+    /// Compiled code reads this; it must live as long as the instance.
+    _vmctx: VMContextBox,
+    runtime: Box<InstanceRuntime>,
+    pub funcs: Vec<Func>,
+    pub memories: Vec<Memory>,
+    pub tables: Vec<Table>,
+    pub globals: Vec<Global>,
+}
+
+/// An instantiated module.
+///
+/// ```
+/// use kiln::{Engine, Store, Module, Instance};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, r#"(module (func (export "answer") (result i32) i32.const 42))"#).unwrap();
+/// let mut store = Store::new(&engine, ());
+/// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+/// let answer = instance.get_typed_func::<(), i32>(&mut store, "answer").unwrap();
+/// assert_eq!(answer.call(&mut store, ()).unwrap(), 42);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Instance(pub(crate) Stored);
+
+impl Instance {
+    /// Instantiates `module` with `imports`, given in the order of
+    /// [`Module::imports`]. A trap in a segment initialiser or the start
+    /// function fails instantiation.
+    pub fn new(
+        mut store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance> {
+        let store: *mut StoreOpaque = &mut store.as_inner_mut().opaque;
+        // SAFETY: `store` comes from a `&mut` borrow held for this call.
+        unsafe { instantiate(store, module, imports) }
+    }
+
+    /// The export called `name`.
+    pub fn get_export(&self, mut store: impl AsContextMut, name: &str) -> Option<Extern> {
+        let store = &store.as_inner_mut().opaque;
+        store.assert_owns(self.0, "instance");
+        let data = &store.instances[self.0.index as usize];
+        let (_, index) = data.module.0.info.exports.iter().find(|(n, _)| n == name)?;
+        Some(data.entity(*index))
+    }
+
+    /// All exports, in order.
+    pub fn exports(&self, mut store: impl AsContextMut) -> Vec<(String, Extern)> {
+        let store = &store.as_inner_mut().opaque;
+        store.assert_owns(self.0, "instance");
+        let data = &store.instances[self.0.index as usize];
+        data.module
+            .0
+            .info
+            .exports
+            .iter()
+            .map(|(n, i)| (n.clone(), data.entity(*i)))
+            .collect()
+    }
+
+    /// The exported function called `name`.
+    pub fn get_func(&self, store: impl AsContextMut, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    /// The exported memory called `name`.
+    pub fn get_memory(&self, store: impl AsContextMut, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    /// The exported table called `name`.
+    pub fn get_table(&self, store: impl AsContextMut, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+
+    /// The exported global called `name`.
+    pub fn get_global(&self, store: impl AsContextMut, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// The exported function called `name`, with a statically checked signature.
+    pub fn get_typed_func<P: WasmParams, R: WasmResults>(
+        &self,
+        mut store: impl AsContextMut,
+        name: &str,
+    ) -> Result<TypedFunc<P, R>> {
+        let func = self
+            .get_func(&mut store, name)
+            .ok_or_else(|| Error::usage(format!("no exported function named `{name}`")))?;
+        func.typed(&store)
+    }
+}
+
+impl InstanceData {
+    fn entity(&self, index: EntityIndex) -> Extern {
+        match index {
+            EntityIndex::Func(i) => Extern::Func(self.funcs[i as usize]),
+            EntityIndex::Memory(i) => Extern::Memory(self.memories[i as usize]),
+            EntityIndex::Table(i) => Extern::Table(self.tables[i as usize]),
+            EntityIndex::Global(i) => Extern::Global(self.globals[i as usize]),
+        }
+    }
+}
+
+fn extern_type(store: &StoreOpaque, ext: &Extern) -> ExternType {
+    match ext {
+        Extern::Func(f) => ExternType::Func(store.funcs[f.0.index as usize].ty.clone()),
+        Extern::Memory(m) => ExternType::Memory(store.memories[m.0.index as usize].ty()),
+        Extern::Table(t) => ExternType::Table(store.tables[t.0.index as usize].ty()),
+        Extern::Global(g) => ExternType::Global(store.globals[g.0.index as usize].ty),
+    }
+}
+
+/// Whether an entity of type `actual` can satisfy an import of type `expected`.
+fn import_matches(actual: &ExternType, expected: &ExternType) -> bool {
+    match (actual, expected) {
+        (ExternType::Func(a), ExternType::Func(e)) => a == e,
+        (ExternType::Memory(a), ExternType::Memory(e)) => a.limits.matches(&e.limits),
+        (ExternType::Table(a), ExternType::Table(e)) => {
+            a.element == e.element && a.limits.matches(&e.limits)
+        }
+        (ExternType::Global(a), ExternType::Global(e)) => a == e,
+        _ => false,
+    }
+}
+
+fn eval_const(store: &StoreOpaque, expr: &ConstExpr, globals: &[Global], funcs: &[Func]) -> Val {
+    let mut stack: Vec<Val> = Vec::with_capacity(2);
+    for op in &expr.0 {
+        let v = match *op {
+            ConstOp::I32(v) => Val::I32(v),
+            ConstOp::I64(v) => Val::I64(v),
+            ConstOp::F32(v) => Val::F32(v),
+            ConstOp::F64(v) => Val::F64(v),
+            ConstOp::V128(v) => Val::V128(v),
+            ConstOp::GlobalGet(i) => {
+                let g = &store.globals[globals[i as usize].0.index as usize];
+                Val::from_raw(store, u128::from_le_bytes(g.storage.bytes), g.ty.content())
+            }
+            ConstOp::RefNull(_) => Val::FuncRef(None),
+            ConstOp::RefFunc(i) => Val::FuncRef(Some(funcs[i as usize])),
+            ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
+                let b = stack.pop().and_then(|v| v.i32()).unwrap_or(0);
+                let a = stack.pop().and_then(|v| v.i32()).unwrap_or(0);
+                Val::I32(match op {
+                    ConstOp::I32Add => a.wrapping_add(b),
+                    ConstOp::I32Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                })
+            }
+            ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
+                let b = stack.pop().and_then(|v| v.i64()).unwrap_or(0);
+                let a = stack.pop().and_then(|v| v.i64()).unwrap_or(0);
+                Val::I64(match op {
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                })
+            }
+        };
+        stack.push(v);
+    }
+    stack.pop().expect("validated constant expression")
+}
+
+fn trap(code: TrapCode) -> Error {
+    Trap::new(code, code.message().to_string(), Vec::new()).into()
+}
+
+/// # Safety
+/// `store_ptr` must be valid and not otherwise borrowed for the call.
+unsafe fn instantiate(
+    store_ptr: *mut StoreOpaque,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<Instance> {
+    // SAFETY: guaranteed by the caller; this borrow ends before the start function runs.
+    let store = unsafe { &mut *store_ptr };
+    if !Engine::same(&store.engine, &module.0.engine) {
+        return Err(Error::usage(
+            "the module and the store use different engines",
+        ));
+    }
+    let info = &module.0.info;
+    let offsets = &module.0.offsets;
+    if imports.len() != info.imports.len() {
+        return Err(Error::link(format!(
+            "the module requires {} imports, but {} were provided",
+            info.imports.len(),
+            imports.len()
+        )));
+    }
+    let mut funcs = Vec::with_capacity(info.functions.len());
+    let mut memories = Vec::with_capacity(info.memories.len());
+    let mut tables = Vec::with_capacity(info.tables.len());
+    let mut globals = Vec::with_capacity(info.globals.len());
+    for (import, ext) in info.imports.iter().zip(imports) {
+        store.check(ext.stored(), "import")?;
+        let expected = module.entity_type(import.index);
+        let actual = extern_type(store, ext);
+        if !import_matches(&actual, &expected) {
+            return Err(Error::link(format!(
+                "incompatible import type for `{}::{}`: expected {expected}, found {actual}",
+                import.module, import.name
+            )));
+        }
+        match ext {
+            Extern::Func(f) => funcs.push(*f),
+            Extern::Memory(m) => memories.push(*m),
+            Extern::Table(t) => tables.push(*t),
+            Extern::Global(g) => globals.push(*g),
+        }
+    }
+
+    let vmctx = VMContextBox::new(offsets.size());
+    let instance_index = store.instances.len() as u32;
+    let mut runtime = Box::new(InstanceRuntime {
+        index: instance_index,
+        memories: Vec::new(),
+        tables: Vec::new(),
+        data: info
+            .data
+            .iter()
+            .map(|d| (d.bytes.as_ptr(), d.bytes.len()))
+            .collect(),
+        elements: Vec::new(),
+    });
+    let vmctx_ptr = vmctx.as_ptr();
+    // SAFETY: every offset written below comes from `offsets`, computed for this
+    // module, so each write is in bounds and aligned.
+    unsafe {
+        vmctx.write(0, VMCTX_MAGIC);
+        vmctx.write(VMCTX_STORE as u32, store_ptr);
+        vmctx.write(VMCTX_LIMITS as u32, &mut *store.limits as *mut _);
+        vmctx.write(VMCTX_BUILTINS as u32, &BUILTINS as *const _);
+        vmctx.write(VMCTX_INSTANCE as u32, &mut *runtime as *mut InstanceRuntime);
+        for (i, id) in module.0.type_ids.iter().enumerate() {
+            vmctx.write(offsets.type_id(i as u32), *id);
+        }
+        for (i, f) in funcs.iter().enumerate() {
+            vmctx.write(
+                offsets.imported_func(i as u32),
+                store.funcs[f.0.index as usize].funcref,
+            );
+        }
+        for defined in 0..info.num_defined_funcs() {
+            let func_index = info.num_imported_funcs + defined;
+            let type_index = info.functions[func_index as usize];
+            let offset = offsets.defined_funcref(defined);
+            vmctx.write(
+                offset,
+                VMFuncRef {
+                    func_ptr: module.0.code.function(defined),
+                    vmctx: vmctx_ptr,
+                    type_id: module.0.type_ids[type_index as usize],
+                },
+            );
+            let funcref = vmctx_ptr.add(offset as usize) as *const VMFuncRef;
+            funcs.push(store.add_wasm_func(info.func_type(func_index).clone(), funcref));
+        }
+    }
+
+    for (ty, init) in info.globals[info.num_imported_globals as usize..]
+        .iter()
+        .zip(&info.global_inits)
+    {
+        let value = eval_const(store, init, &globals, &funcs);
+        let raw = value.to_raw(store)?;
+        globals.push(store.add_global(*ty, raw));
+    }
+    for ty in &info.memories[info.num_imported_memories as usize..] {
+        memories.push(store.add_memory(*ty)?);
+    }
+    for (ty, init) in info.tables[info.num_imported_tables as usize..]
+        .iter()
+        .zip(&info.table_inits)
+    {
+        let raw = match init {
+            Some(expr) => eval_const(store, expr, &globals, &funcs).to_raw(store)? as usize,
+            None => 0,
+        };
+        tables.push(store.add_table(*ty, raw)?);
+    }
+
+    // SAFETY: as above, offsets come from this module's layout.
+    unsafe {
+        for (i, m) in memories.iter().enumerate() {
+            let def = store.memories[m.0.index as usize].definition_ptr();
+            vmctx.write(offsets.memory(i as u32), def);
+            runtime.memories.push(m.definition(store));
+        }
+        for (i, t) in tables.iter().enumerate() {
+            let table = &mut store.tables[t.0.index as usize];
+            vmctx.write(offsets.table(i as u32), table.definition_ptr());
+            runtime.tables.push(&mut **table as *mut _);
+        }
+        for (i, g) in globals.iter().enumerate() {
+            let storage = &mut *store.globals[g.0.index as usize].storage as *mut _;
+            vmctx.write(offsets.global(i as u32), storage);
+        }
+    }
+
+    let start = info.start.map(|s| funcs[s as usize]);
+    let segments_globals = globals.clone();
+    let segments_funcs = funcs.clone();
+    let memories_for_data = memories.clone();
+    let tables_for_elems = tables.clone();
+    store.instances.push(InstanceData {
+        module: module.clone(),
+        _vmctx: vmctx,
+        runtime,
+        funcs,
+        memories,
+        tables,
+        globals,
+    });
+    let instance = Instance(store.stored(instance_index as usize));
+
+    initialize_segments(
+        store,
+        module,
+        instance_index,
+        &segments_globals,
+        &segments_funcs,
+        &tables_for_elems,
+        &memories_for_data,
+    )?;
+
+    if let Some(start) = start {
+        // SAFETY: the store pointer is valid (caller's guarantee) and `store`
+        // is not used again after this point.
+        unsafe { call_func(store_ptr, start, &[], &mut [])? };
+    }
+    Ok(instance)
+}
+
+/// Evaluates element segments and applies active element and data segments.
+/// They are applied in order and the first out-of-bounds one traps, leaving
+/// earlier writes in place, as the current spec (and its 1.0 testsuite)
+/// requires. Active and declarative segments are dropped afterwards.
+fn initialize_segments(
+    store: &mut StoreOpaque,
+    module: &Module,
+    instance_index: u32,
+    globals: &[Global],
+    funcs: &[Func],
+    tables: &[Table],
+    memories: &[Memory],
+) -> Result<()> {
+    let info = &module.0.info;
+    let offset_of = |store: &StoreOpaque, expr: &ConstExpr| -> u64 {
+        eval_const(store, expr, globals, funcs).i32().unwrap_or(0) as u32 as u64
+    };
+    let mut elements = Vec::with_capacity(info.elements.len());
+    for seg in &info.elements {
+        let mut raws = Vec::with_capacity(seg.items.len());
+        for item in &seg.items {
+            let value = eval_const(store, item, globals, funcs);
+            raws.push(value.to_raw(store)? as usize);
+        }
+        elements.push(raws);
+    }
+    for (i, seg) in info.elements.iter().enumerate() {
+        match &seg.mode {
+            SegmentMode::Active { index, offset } => {
+                let start = offset_of(store, offset);
+                let raws = std::mem::take(&mut elements[i]);
+                let table = &mut store.tables[tables[*index as usize].0.index as usize];
+                let table_elements = table.elements_mut();
+                let end = start + raws.len() as u64;
+                if end > table_elements.len() as u64 {
+                    store.instances[instance_index as usize].runtime.elements = elements;
+                    return Err(trap(TrapCode::TableOutOfBounds));
+                }
+                table_elements[start as usize..end as usize].copy_from_slice(&raws);
+            }
+            SegmentMode::Declared => elements[i] = Vec::new(),
+            SegmentMode::Passive => {}
+        }
+    }
+    store.instances[instance_index as usize].runtime.elements = elements;
+    for (i, seg) in info.data.iter().enumerate() {
+        if let SegmentMode::Active { index, offset } = &seg.mode {
+            let start = offset_of(store, offset);
+            let memory = &mut store.memories[memories[*index as usize].0.index as usize];
+            let data = memory.data_mut();
+            let end = start + seg.bytes.len() as u64;
+            if end > data.len() as u64 {
+                return Err(trap(TrapCode::MemoryOutOfBounds));
+            }
+            data[start as usize..end as usize].copy_from_slice(&seg.bytes);
+            store.instances[instance_index as usize].runtime.data[i].1 = 0;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! `Linker`: resolves a module's imports by name.
+
+use super::engine::Engine;
+use super::error::{Error, Result};
+use super::externals::Extern;
+use super::func::{Caller, HostFunc};
+use super::instance::Instance;
+use super::module::Module;
+use super::store::{AsContext, AsContextMut};
+use super::typed::IntoFunc;
+use super::types::FuncType;
+use super::values::Val;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+enum Definition {
+    Extern(Extern),
+    /// Placed in a store (once per store) when first used.
+    HostFunc(Arc<HostFunc>),
+}
+
+/// Names host functions and other instances' exports so that modules can be
+/// instantiated by import name instead of position.
+///
+/// ```
+/// use kiln::{Engine, Store, Module, Linker, Caller};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, r#"
+///     (module
+///       (import "host" "double" (func $double (param i32) (result i32)))
+///       (func (export "run") (result i32) i32.const 21 call $double))
+/// "#).unwrap();
+/// let mut linker = Linker::new(&engine);
+/// linker.func_wrap("host", "double", |caller: Caller<'_, u32>, x: i32| x * 2).unwrap();
+/// let mut store = Store::new(&engine, 0u32);
+/// let instance = linker.instantiate(&mut store, &module).unwrap();
+/// let run = instance.get_typed_func::<(), i32>(&mut store, "run").unwrap();
+/// assert_eq!(run.call(&mut store, ()).unwrap(), 42);
+/// ```
+pub struct Linker<T> {
+    engine: Engine,
+    definitions: HashMap<(String, String), Definition>,
+    allow_shadowing: bool,
+    _marker: std::marker::PhantomData<fn(T)>,
+}
+
+impl<T: 'static> Linker<T> {
+    /// An empty linker for modules of `engine`.
+    pub fn new(engine: &Engine) -> Linker<T> {
+        Linker {
+            engine: engine.clone(),
+            definitions: HashMap::new(),
+            allow_shadowing: false,
+            _marker: std::marker::PhantomData,
+        }
+    }
+
+    /// The engine of this linker.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Whether a later definition may replace an earlier one of the same name
+    /// (otherwise that is an error).
+    pub fn allow_shadowing(&mut self, allow: bool) -> &mut Self {
+        self.allow_shadowing = allow;
+        self
+    }
+
+    fn insert(&mut self, module: &str, name: &str, def: Definition) -> Result<&mut Self> {
+        let key = (module.to_string(), name.to_string());
+        if !self.allow_shadowing && self.definitions.contains_key(&key) {
+            return Err(Error::link(format!(
+                "import `{module}::{name}` is defined twice"
+            )));
+        }
+        self.definitions.insert(key, def);
+        Ok(self)
+    }
+
+    /// Defines `module::name` as `item`, which belongs to `store`.
+    pub fn define(
+        &mut self,
+        store: impl AsContext<Data = T>,
+        module: &str,
+        name: &str,
+        item: impl Into<Extern>,
+    ) -> Result<&mut Self> {
+        let item = item.into();
+        store.as_inner().opaque.check(item.stored(), "definition")?;
+        self.insert(module, name, Definition::Extern(item))
+    }
+
+    /// Defines `module::name` as a host function from a typed Rust closure.
+    pub fn func_wrap<Params, Results>(
+        &mut self,
+        module: &str,
+        name: &str,
+        func: impl IntoFunc<T, Params, Results>,
+    ) -> Result<&mut Self> {
+        let host = Arc::new(func.into_host_func());
+        self.insert(module, name, Definition::HostFunc(host))
+    }
+
+    /// Defines `module::name` as a dynamically typed host function.
+    pub fn func_new(
+        &mut self,
+        module: &str,
+        name: &str,
+        ty: FuncType,
+        func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    ) -> Result<&mut Self> {
+        let host = Arc::new(HostFunc::new(ty, func));
+        self.insert(module, name, Definition::HostFunc(host))
+    }
+
+    /// Defines every export of `instance` under the module name `module`.
+    pub fn instance(
+        &mut self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+        instance: Instance,
+    ) -> Result<&mut Self> {
+        for (name, item) in instance.exports(&mut store) {
+            self.insert(module, &name, Definition::Extern(item))?;
+        }
+        Ok(self)
+    }
+
+    /// The definition of `module::name`, placed in `store` if it is a host function.
+    pub fn get(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+        name: &str,
+    ) -> Option<Extern> {
+        match self
+            .definitions
+            .get(&(module.to_string(), name.to_string()))?
+        {
+            Definition::Extern(e) => Some(*e),
+            Definition::HostFunc(f) => Some(Extern::Func(
+                store.as_inner_mut().opaque.add_host_func(f.clone()),
+            )),
+        }
+    }
+
+    /// Instantiates `module`, resolving each import by name.
+    pub fn instantiate(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<Instance> {
+        let mut imports = Vec::with_capacity(module.imports().len());
+        for import in module.imports() {
+            let item = self
+                .get(&mut store, import.module(), import.name())
+                .ok_or_else(|| {
+                    Error::link(format!(
+                        "unknown import: `{}::{}` has not been defined",
+                        import.module(),
+                        import.name()
+                    ))
+                })?;
+            imports.push(item);
+        }
+        Instance::new(store, module, &imports)
+    }
+}

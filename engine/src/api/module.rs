@@ -1,0 +1,139 @@
+//! `Module`: validated, compiled WebAssembly code, ready to instantiate.
+
+use super::engine::Engine;
+use super::error::{Error, Result};
+use super::types::{ExportType, ExternType, ImportType};
+use crate::compiler::{self, CodeMemory};
+use crate::environ::{self, EntityIndex, ModuleInfo, VMOffsets};
+use crate::runtime::code_registry::ModuleNames;
+use std::sync::Arc;
+
+pub(crate) struct ModuleInner {
+    pub engine: Engine,
+    pub info: ModuleInfo,
+    pub offsets: VMOffsets,
+    pub code: CodeMemory,
+    /// Engine-wide signature id of each type index.
+    pub type_ids: Vec<u32>,
+}
+
+/// A compiled WebAssembly module. Cheap to clone; instantiate it any number
+/// of times, in any store of the same engine.
+///
+/// ```
+/// use kiln::{Engine, Module, ExternType};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, r#"
+///     (module
+///       (import "env" "log" (func (param i32)))
+///       (func (export "run") (param i32) (result i32) local.get 0))
+/// "#).unwrap();
+/// let import = module.imports().next().unwrap();
+/// assert_eq!((import.module(), import.name()), ("env", "log"));
+/// assert!(matches!(module.exports().next().unwrap().ty(), ExternType::Func(_)));
+/// ```
+#[derive(Clone)]
+pub struct Module(pub(crate) Arc<ModuleInner>);
+
+/// Whether `bytes` look like the binary format rather than text.
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\0asm")
+}
+
+impl Module {
+    /// Compiles a module from its binary or text format.
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        if is_binary(bytes) {
+            return Module::from_binary(engine, bytes);
+        }
+        let wasm = wat::parse_bytes(bytes).map_err(|e| Error::validation(e.to_string()))?;
+        Module::from_binary(engine, &wasm)
+    }
+
+    /// Compiles a module from a file in the binary or text format.
+    pub fn from_file(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::usage(format!("failed to read {}: {e}", path.display())))?;
+        Module::new(engine, bytes)
+    }
+
+    /// Validates and compiles a module in the binary format.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let (info, bodies) = environ::parse_module(bytes, engine.0.config.features)?;
+        let functions = compiler::compile_functions(&*engine.0.isa, &info, bodies)?;
+        let names = Arc::new(ModuleNames {
+            module_name: info.name.clone(),
+            func_names: info.func_names.clone(),
+        });
+        let code = CodeMemory::new(
+            engine.0.isa.clone(),
+            &functions,
+            names,
+            info.num_imported_funcs,
+        )?;
+        let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
+        Ok(Module(Arc::new(ModuleInner {
+            engine: engine.clone(),
+            offsets: VMOffsets::new(&info),
+            info,
+            code,
+            type_ids,
+        })))
+    }
+
+    /// Checks that `bytes` are a valid module for `engine`'s features, without compiling.
+    pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
+        let mut validator = wasmparser::Validator::new_with_features(engine.0.config.features);
+        validator
+            .validate_all(bytes)
+            .map(|_| ())
+            .map_err(|e| Error::validation(e.to_string()))
+    }
+
+    /// The engine the module was compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.0.engine
+    }
+
+    /// The module's name from its name section.
+    pub fn name(&self) -> Option<&str> {
+        self.0.info.name.as_deref()
+    }
+
+    pub(crate) fn entity_type(&self, index: EntityIndex) -> ExternType {
+        let info = &self.0.info;
+        match index {
+            EntityIndex::Func(i) => ExternType::Func(info.func_type(i).clone()),
+            EntityIndex::Table(i) => ExternType::Table(info.tables[i as usize]),
+            EntityIndex::Memory(i) => ExternType::Memory(info.memories[i as usize]),
+            EntityIndex::Global(i) => ExternType::Global(info.globals[i as usize]),
+        }
+    }
+
+    /// The imports, in order.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = ImportType> + '_ {
+        self.0.info.imports.iter().map(|i| ImportType {
+            module: i.module.clone(),
+            name: i.name.clone(),
+            ty: self.entity_type(i.index),
+        })
+    }
+
+    /// The exports, in order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType> + '_ {
+        self.0.info.exports.iter().map(|(name, index)| ExportType {
+            name: name.clone(),
+            ty: self.entity_type(*index),
+        })
+    }
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module")
+            .field("name", &self.name())
+            .finish()
+    }
+}

@@ -1,0 +1,232 @@
+//! `Store`: owns every instance, function, memory, table and global created in
+//! it, plus the host's own data.
+
+use super::engine::Engine;
+use super::externals::GlobalData;
+use super::func::FuncData;
+use super::instance::InstanceData;
+use crate::runtime::memory::LinearMemory;
+use crate::runtime::table::TableData;
+use crate::runtime::vmcontext::VMRuntimeLimits;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A handle's position in its store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Stored {
+    pub store_id: u64,
+    pub index: u32,
+}
+
+/// The part of a store that does not depend on the host data type.
+#[doc(hidden)]
+pub struct StoreOpaque {
+    pub(crate) id: u64,
+    pub(crate) engine: Engine,
+    pub(crate) limits: Box<VMRuntimeLimits>,
+    pub(crate) instances: Vec<InstanceData>,
+    pub(crate) funcs: Vec<FuncData>,
+    // Boxed: instances and builtins keep raw pointers to these, which must not
+    // move when the vectors grow.
+    #[allow(clippy::vec_box)]
+    pub(crate) memories: Vec<Box<LinearMemory>>,
+    #[allow(clippy::vec_box)]
+    pub(crate) tables: Vec<Box<TableData>>,
+    pub(crate) globals: Vec<GlobalData>,
+    /// Address of a `VMFuncRef` to the index of its `Func`.
+    pub(crate) funcref_to_func: HashMap<usize, u32>,
+    pub(crate) externrefs: super::externref::ExternRefSlab,
+    /// How many calls into wasm are active on this store.
+    pub(crate) wasm_depth: u32,
+    /// The `StoreInner<T>` this belongs to, type-erased for host calls.
+    pub(crate) data_ptr: *mut u8,
+}
+
+/// A store and its host data.
+#[doc(hidden)]
+pub struct StoreInner<T> {
+    pub(crate) opaque: StoreOpaque,
+    pub(crate) data: T,
+}
+
+/// Everything wasm creates lives in a store, with host data of type `T`
+/// that host functions can reach through their [`Caller`](crate::Caller).
+///
+/// Dropping the store frees all of it at once.
+///
+/// ```
+/// use kiln::{Engine, Store};
+/// let engine = Engine::default();
+/// let mut store = Store::new(&engine, 41);
+/// *store.data_mut() += 1;
+/// assert_eq!(*store.data(), 42);
+/// ```
+pub struct Store<T> {
+    inner: Box<StoreInner<T>>,
+}
+
+// SAFETY: the raw pointers a store holds point into memory the store itself
+// owns (or into immutable code), so moving it to another thread is as safe as
+// moving its data.
+unsafe impl<T: Send> Send for Store<T> {}
+// SAFETY: shared references to a store only read it.
+unsafe impl<T: Sync> Sync for Store<T> {}
+
+impl<T> Store<T> {
+    /// Creates an empty store using `engine`, holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        let mut inner = Box::new(StoreInner {
+            opaque: StoreOpaque {
+                id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+                engine: engine.clone(),
+                limits: Box::default(),
+                instances: Vec::new(),
+                funcs: Vec::new(),
+                memories: Vec::new(),
+                tables: Vec::new(),
+                globals: Vec::new(),
+                funcref_to_func: HashMap::new(),
+                externrefs: Default::default(),
+                wasm_depth: 0,
+                data_ptr: std::ptr::null_mut(),
+            },
+            data,
+        });
+        inner.opaque.data_ptr = &mut *inner as *mut StoreInner<T> as *mut u8;
+        Store { inner }
+    }
+
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.inner.data
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.inner.data
+    }
+
+    /// Consumes the store and returns its host data.
+    pub fn into_data(self) -> T {
+        let inner = *self.inner;
+        inner.data
+    }
+
+    /// The engine this store uses.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.opaque.engine
+    }
+
+    /// Frees host values that wasm no longer references (externrefs held by
+    /// no table or global). Runs automatically as the number of them grows.
+    pub fn gc(&mut self) {
+        self.inner.opaque.gc();
+    }
+
+    /// How many host values (externrefs) wasm currently keeps alive.
+    pub fn live_externrefs(&self) -> usize {
+        self.inner.opaque.externrefs.live()
+    }
+}
+
+impl<T> std::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("id", &self.inner.opaque.id)
+            .finish()
+    }
+}
+
+impl StoreOpaque {
+    /// Collects unreachable externrefs; only valid while no wasm runs in the
+    /// store, because wasm frames may hold raw references the store cannot see.
+    pub(crate) fn gc(&mut self) {
+        if self.wasm_depth > 0 {
+            return;
+        }
+        let table_roots = self
+            .tables
+            .iter()
+            .filter(|t| t.ty().element() == super::types::ValType::ExternRef)
+            .flat_map(|t| t.raw_elements().iter().copied());
+        let global_roots = self
+            .globals
+            .iter()
+            .filter(|g| g.ty.content() == super::types::ValType::ExternRef)
+            .map(|g| u128::from_le_bytes(g.storage.bytes) as usize);
+        self.externrefs.collect(table_roots.chain(global_roots));
+    }
+
+    pub(crate) fn check(&self, stored: Stored, what: &str) -> super::error::Result<()> {
+        if stored.store_id == self.id {
+            Ok(())
+        } else {
+            Err(super::error::Error::usage(format!(
+                "{what} belongs to a different store"
+            )))
+        }
+    }
+
+    pub(crate) fn assert_owns(&self, stored: Stored, what: &str) {
+        assert!(
+            stored.store_id == self.id,
+            "{what} used with a store it does not belong to"
+        );
+    }
+
+    pub(crate) fn stored(&self, index: usize) -> Stored {
+        Stored {
+            store_id: self.id,
+            index: index as u32,
+        }
+    }
+}
+
+/// Read access to a store: `&Store<T>`, `&mut Store<T>` or a [`Caller`](crate::Caller).
+pub trait AsContext {
+    /// The host data type of the store.
+    type Data;
+    #[doc(hidden)]
+    fn as_inner(&self) -> &StoreInner<Self::Data>;
+}
+
+/// Write access to a store: `&mut Store<T>` or `&mut Caller<'_, T>`.
+pub trait AsContextMut: AsContext {
+    #[doc(hidden)]
+    fn as_inner_mut(&mut self) -> &mut StoreInner<Self::Data>;
+}
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn as_inner(&self) -> &StoreInner<T> {
+        &self.inner
+    }
+}
+
+impl<T> AsContextMut for Store<T> {
+    fn as_inner_mut(&mut self) -> &mut StoreInner<T> {
+        &mut self.inner
+    }
+}
+
+impl<S: AsContext + ?Sized> AsContext for &S {
+    type Data = S::Data;
+    fn as_inner(&self) -> &StoreInner<S::Data> {
+        (**self).as_inner()
+    }
+}
+
+impl<S: AsContext + ?Sized> AsContext for &mut S {
+    type Data = S::Data;
+    fn as_inner(&self) -> &StoreInner<S::Data> {
+        (**self).as_inner()
+    }
+}
+
+impl<S: AsContextMut + ?Sized> AsContextMut for &mut S {
+    fn as_inner_mut(&mut self) -> &mut StoreInner<S::Data> {
+        (**self).as_inner_mut()
+    }
+}

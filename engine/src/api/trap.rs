@@ -1,0 +1,152 @@
+//! Runtime traps: why WebAssembly stopped, and where.
+
+use std::fmt;
+
+/// Why WebAssembly execution stopped. The display text is the wording the spec
+/// testsuite uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrapCode {
+    /// The call stack grew past the configured maximum (deep or infinite recursion).
+    StackOverflow,
+    /// A load or store outside linear memory.
+    MemoryOutOfBounds,
+    /// A table access outside the table's bounds.
+    TableOutOfBounds,
+    /// `call_indirect` on an index past the end of the table.
+    UndefinedElement,
+    /// `call_indirect` on a null table element.
+    UninitializedElement,
+    /// `call_indirect` whose callee has a different signature.
+    IndirectCallTypeMismatch,
+    /// Integer overflow (`INT_MIN / -1`, or a float too large to convert).
+    IntegerOverflow,
+    /// Integer division or remainder by zero.
+    IntegerDivisionByZero,
+    /// Conversion of NaN to an integer.
+    BadConversionToInteger,
+    /// The `unreachable` instruction.
+    Unreachable,
+    /// A null reference was dereferenced.
+    NullReference,
+    /// A host function returned an error or panicked.
+    HostError,
+}
+
+impl TrapCode {
+    /// The spec testsuite's wording for this trap.
+    pub fn message(&self) -> &'static str {
+        match self {
+            TrapCode::StackOverflow => "call stack exhausted",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::IntegerDivisionByZero => "integer divide by zero",
+            TrapCode::BadConversionToInteger => "invalid conversion to integer",
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::NullReference => "null reference",
+            TrapCode::HostError => "host function error",
+        }
+    }
+}
+
+impl fmt::Display for TrapCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+/// One wasm frame of a trap's backtrace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// Index of the function in its module's function index space.
+    pub func_index: u32,
+    /// The function's name from the name section, if any.
+    pub func_name: Option<String>,
+    /// The module's name from the name section, if any.
+    pub module_name: Option<String>,
+    /// Byte offset of the instruction within the module, when known.
+    pub module_offset: Option<usize>,
+}
+
+impl fmt::Display for FrameInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(m) = &self.module_name {
+            write!(f, "{m}!")?;
+        }
+        match &self.func_name {
+            Some(name) => write!(f, "{name}")?,
+            None => write!(f, "<wasm function {}>", self.func_index)?,
+        }
+        if let Some(off) = self.module_offset {
+            write!(f, " @ {off:#x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// WebAssembly stopped at runtime: a code, a message, and the wasm backtrace.
+///
+/// ```
+/// use kiln::{Engine, Store, Module, Instance, TrapCode};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, r#"(module (func (export "boom") unreachable))"#).unwrap();
+/// let mut store = Store::new(&engine, ());
+/// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+/// let boom = instance.get_func(&mut store, "boom").unwrap();
+/// let err = boom.call(&mut store, &[], &mut []).unwrap_err();
+/// assert_eq!(err.trap().unwrap().code(), TrapCode::Unreachable);
+/// ```
+#[derive(Clone)]
+pub struct Trap {
+    code: TrapCode,
+    message: String,
+    backtrace: Vec<FrameInfo>,
+}
+
+impl Trap {
+    pub(crate) fn new(code: TrapCode, message: String, backtrace: Vec<FrameInfo>) -> Trap {
+        Trap {
+            code,
+            message,
+            backtrace,
+        }
+    }
+
+    /// The trap code.
+    pub fn code(&self) -> TrapCode {
+        self.code
+    }
+
+    /// The message: the trap code's wording, or the host error's message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The wasm frames active when the trap happened, innermost first.
+    pub fn backtrace(&self) -> &[FrameInfo] {
+        &self.backtrace
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "trap: {}", self.message)?;
+        if !self.backtrace.is_empty() {
+            writeln!(f, "wasm backtrace:")?;
+            for (i, frame) in self.backtrace.iter().enumerate() {
+                writeln!(f, "  {i}: {frame}")?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,258 @@
+//! Builtins: host routines compiled code calls through the table that every
+//! `VMContext` points at (so compiled code holds no absolute addresses).
+//!
+//! Builtins that can trap record the trap with
+//! [`set_pending_trap`](super::traphandler::set_pending_trap) and return
+//! non-zero; compiled code then traps with the pending-trap code.
+
+use super::memory::LinearMemory;
+use super::table::TableData;
+use super::traphandler::set_pending_trap;
+use crate::api::trap::TrapCode;
+use crate::environ::vmoffsets::VMCTX_INSTANCE;
+
+/// What builtins need to find an instance's entities from its `VMContext`.
+pub(crate) struct InstanceRuntime {
+    /// Index of the instance in its store.
+    pub index: u32,
+    pub memories: Vec<*mut LinearMemory>,
+    pub tables: Vec<*mut TableData>,
+    /// Data segments still available to `memory.init`: (start, len) of bytes
+    /// owned by the instance's module; len 0 once dropped.
+    pub data: Vec<(*const u8, usize)>,
+    /// Element segments still available to `table.init`, as raw references;
+    /// empty once dropped.
+    pub elements: Vec<Vec<usize>>,
+}
+
+/// The builtins, in the order compiled code finds them.
+#[repr(C)]
+pub(crate) struct VMBuiltins {
+    memory_grow: unsafe extern "C" fn(*mut u8, u32, u32) -> u32,
+    memory_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    memory_fill: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32) -> u32,
+    memory_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    data_drop: unsafe extern "C" fn(*mut u8, u32),
+    table_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    table_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    elem_drop: unsafe extern "C" fn(*mut u8, u32),
+    table_grow: unsafe extern "C" fn(*mut u8, u32, u64, u32) -> u32,
+    table_fill: unsafe extern "C" fn(*mut u8, u32, u32, u64, u32) -> u32,
+}
+
+/// Offsets of the builtins in [`VMBuiltins`].
+pub(crate) struct BuiltinOffsets;
+
+impl BuiltinOffsets {
+    pub const MEMORY_GROW: i32 = std::mem::offset_of!(VMBuiltins, memory_grow) as i32;
+    pub const MEMORY_COPY: i32 = std::mem::offset_of!(VMBuiltins, memory_copy) as i32;
+    pub const MEMORY_FILL: i32 = std::mem::offset_of!(VMBuiltins, memory_fill) as i32;
+    pub const MEMORY_INIT: i32 = std::mem::offset_of!(VMBuiltins, memory_init) as i32;
+    pub const DATA_DROP: i32 = std::mem::offset_of!(VMBuiltins, data_drop) as i32;
+    pub const TABLE_COPY: i32 = std::mem::offset_of!(VMBuiltins, table_copy) as i32;
+    pub const TABLE_INIT: i32 = std::mem::offset_of!(VMBuiltins, table_init) as i32;
+    pub const ELEM_DROP: i32 = std::mem::offset_of!(VMBuiltins, elem_drop) as i32;
+    pub const TABLE_GROW: i32 = std::mem::offset_of!(VMBuiltins, table_grow) as i32;
+    pub const TABLE_FILL: i32 = std::mem::offset_of!(VMBuiltins, table_fill) as i32;
+}
+
+pub(crate) static BUILTINS: VMBuiltins = VMBuiltins {
+    memory_grow,
+    memory_copy,
+    memory_fill,
+    memory_init,
+    data_drop,
+    table_copy,
+    table_init,
+    elem_drop,
+    table_grow,
+    table_fill,
+};
+
+/// # Safety
+/// `vmctx` must be a live instance's context.
+pub(crate) unsafe fn instance_runtime<'a>(vmctx: *mut u8) -> &'a mut InstanceRuntime {
+    // SAFETY: the caller guarantees a live vmctx, whose header holds a pointer to
+    // its `InstanceRuntime`, owned by the store for the instance's lifetime.
+    unsafe { &mut **(vmctx.add(VMCTX_INSTANCE as usize) as *mut *mut InstanceRuntime) }
+}
+
+/// The entities of the calling instance.
+///
+/// # Safety
+/// `vmctx` must be the live context of the instance whose code is calling.
+unsafe fn instance<'a>(vmctx: *mut u8) -> &'a mut InstanceRuntime {
+    // SAFETY: forwarded from the caller.
+    unsafe { instance_runtime(vmctx) }
+}
+
+fn memory<'a>(instance: &InstanceRuntime, index: u32) -> &'a mut LinearMemory {
+    // SAFETY: memory pointers stay valid while the store, and so the calling
+    // instance, lives; compiled code is the only user while it runs.
+    let ptr = instance.memories[index as usize];
+    // SAFETY: as above.
+    unsafe { &mut *ptr }
+}
+
+fn table<'a>(instance: &InstanceRuntime, index: u32) -> &'a mut TableData {
+    let ptr = instance.tables[index as usize];
+    // SAFETY: as for `memory`.
+    unsafe { &mut *ptr }
+}
+
+/// `start..start+len` if it lies within `0..size`.
+fn range(start: u32, len: u32, size: usize) -> Option<std::ops::Range<usize>> {
+    let end = start as u64 + len as u64;
+    (end <= size as u64).then_some(start as usize..end as usize)
+}
+
+fn trap(code: TrapCode) -> u32 {
+    set_pending_trap(code);
+    1
+}
+
+unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32, index: u32) -> u32 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    memory(instance, index).grow(delta).unwrap_or(u32::MAX)
+}
+
+unsafe extern "C" fn memory_copy(
+    vmctx: *mut u8,
+    dst_mem: u32,
+    dst: u32,
+    src_mem: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    let (dst_m, src_m) = (memory(instance, dst_mem), memory(instance, src_mem));
+    let (Some(d), Some(s)) = (range(dst, len, dst_m.len()), range(src, len, src_m.len())) else {
+        return trap(TrapCode::MemoryOutOfBounds);
+    };
+    let src_ptr = src_m.data()[s].as_ptr();
+    let dst_ptr = dst_m.data_mut()[d].as_mut_ptr();
+    // SAFETY: both ranges were checked against their memories; `copy` allows
+    // overlap, as `memory.copy` requires.
+    unsafe { std::ptr::copy(src_ptr, dst_ptr, len as usize) };
+    0
+}
+
+unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u32, val: u32, len: u32) -> u32 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    let m = memory(instance, mem);
+    let Some(d) = range(dst, len, m.len()) else {
+        return trap(TrapCode::MemoryOutOfBounds);
+    };
+    m.data_mut()[d].fill(val as u8);
+    0
+}
+
+unsafe extern "C" fn memory_init(
+    vmctx: *mut u8,
+    mem: u32,
+    seg: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    let (ptr, seg_len) = instance.data[seg as usize];
+    let m = memory(instance, mem);
+    let (Some(d), Some(s)) = (range(dst, len, m.len()), range(src, len, seg_len)) else {
+        return trap(TrapCode::MemoryOutOfBounds);
+    };
+    // SAFETY: `ptr..ptr+seg_len` is the segment's bytes, owned by the module the
+    // instance keeps alive; `s` was checked against `seg_len`.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr, seg_len) };
+    m.data_mut()[d].copy_from_slice(&bytes[s]);
+    0
+}
+
+unsafe extern "C" fn data_drop(vmctx: *mut u8, seg: u32) {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    instance.data[seg as usize].1 = 0;
+}
+
+unsafe extern "C" fn table_copy(
+    vmctx: *mut u8,
+    dst_table: u32,
+    dst: u32,
+    src_table: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    let (dt, st) = (table(instance, dst_table), table(instance, src_table));
+    let (Some(d), Some(s)) = (
+        range(dst, len, dt.size() as usize),
+        range(src, len, st.size() as usize),
+    ) else {
+        return trap(TrapCode::TableOutOfBounds);
+    };
+    if dst_table == src_table {
+        dt.elements_mut().copy_within(s, d.start);
+    } else {
+        let values = st.elements_mut()[s].to_vec();
+        dt.elements_mut()[d].copy_from_slice(&values);
+    }
+    0
+}
+
+unsafe extern "C" fn table_init(
+    vmctx: *mut u8,
+    table_index: u32,
+    seg: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    let t = table(instance, table_index);
+    let segment = &instance.elements[seg as usize];
+    let (Some(d), Some(s)) = (
+        range(dst, len, t.size() as usize),
+        range(src, len, segment.len()),
+    ) else {
+        return trap(TrapCode::TableOutOfBounds);
+    };
+    t.elements_mut()[d].copy_from_slice(&segment[s]);
+    0
+}
+
+unsafe extern "C" fn elem_drop(vmctx: *mut u8, seg: u32) {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    instance.elements[seg as usize] = Vec::new();
+}
+
+unsafe extern "C" fn table_grow(vmctx: *mut u8, table_index: u32, init: u64, delta: u32) -> u32 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    table(instance, table_index)
+        .grow(delta, init as usize)
+        .unwrap_or(u32::MAX)
+}
+
+unsafe extern "C" fn table_fill(
+    vmctx: *mut u8,
+    table_index: u32,
+    dst: u32,
+    val: u64,
+    len: u32,
+) -> u32 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    let t = table(instance, table_index);
+    let Some(d) = range(dst, len, t.size() as usize) else {
+        return trap(TrapCode::TableOutOfBounds);
+    };
+    t.elements_mut()[d].fill(val as usize);
+    0
+}

@@ -1,0 +1,9 @@
+//! The unsafe machinery: VM data structures, linear memory, tables, trap
+//! handling and the builtins compiled code calls.
+
+pub(crate) mod builtins;
+pub(crate) mod code_registry;
+pub(crate) mod memory;
+pub(crate) mod table;
+pub(crate) mod traphandler;
+pub(crate) mod vmcontext;

