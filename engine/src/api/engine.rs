@@ -1,6 +1,6 @@
 //! `Engine` and `Config`: compilation settings shared by modules and stores.
 
-use super::error::Result;
+use super::error::{Error, ErrorKind, Result};
 use super::types::FuncType;
 use crate::compiler::trampolines::TrampolineCache;
 use cranelift_codegen::isa::OwnedTargetIsa;
@@ -43,7 +43,8 @@ impl Default for Config {
                 | WasmFeatures::SIGN_EXTENSION
                 | WasmFeatures::SATURATING_FLOAT_TO_INT
                 | WasmFeatures::BULK_MEMORY
-                | WasmFeatures::REFERENCE_TYPES,
+                | WasmFeatures::REFERENCE_TYPES
+                | WasmFeatures::SIMD,
             max_wasm_stack: 512 * 1024,
             opt_level: OptLevel::Speed,
         }
@@ -83,6 +84,10 @@ impl Config {
         wasm_saturating_float_to_int => SATURATING_FLOAT_TO_INT,
         /// Import and export of mutable globals.
         wasm_mutable_global => MUTABLE_GLOBAL,
+        /// More than one linear memory per module (WebAssembly 3.0; off by default).
+        wasm_multi_memory => MULTI_MEMORY,
+        /// Constant expressions with `add`, `sub` and `mul` (WebAssembly 3.0; off by default).
+        wasm_extended_const => EXTENDED_CONST,
     }
 
     /// The most stack, in bytes, that wasm may use before it traps with
@@ -121,6 +126,15 @@ pub struct Engine(pub(crate) Arc<EngineInner>);
 impl Engine {
     /// Creates an engine for the host CPU with `config`.
     pub fn new(config: &Config) -> Result<Engine> {
+        // Cranelift's x86-64 SIMD lowering needs SSE4.1.
+        #[cfg(target_arch = "x86_64")]
+        if config.features.contains(WasmFeatures::SIMD) && !std::is_x86_feature_detected!("sse4.1")
+        {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "WebAssembly SIMD needs a CPU with SSE4.1; disable it with Config::wasm_simd(false)",
+            ));
+        }
         let level = match config.opt_level {
             OptLevel::None => "none",
             OptLevel::Speed => "speed",

