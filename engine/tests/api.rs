@@ -367,3 +367,59 @@ mod reference_types {
         assert_eq!(i.get_table(&mut store, "t"), None);
     }
 }
+
+mod features {
+    use kiln::{Config, Engine, ErrorKind, Module};
+
+    fn rejected(configure: impl Fn(&mut Config), wat: &str, feature_words: &str) {
+        let mut config = Config::new();
+        configure(&mut config);
+        let engine = Engine::new(&config).unwrap();
+        let err = Module::new(&engine, wat).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Validation);
+        assert!(err.to_string().contains(feature_words), "{err}");
+        assert!(
+            Module::new(&Engine::default(), wat).is_ok(),
+            "on by default: {wat}"
+        );
+    }
+
+    #[test]
+    fn each_2_0_feature_can_be_switched_off_with_an_error_naming_it() {
+        rejected(
+            |c| {
+                c.wasm_bulk_memory(false);
+            },
+            "(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))",
+            "bulk memory",
+        );
+        rejected(
+            |c| {
+                c.wasm_reference_types(false);
+            },
+            "(module (func (param externref)))",
+            "reference types",
+        );
+        rejected(
+            |c| {
+                c.wasm_multi_value(false);
+            },
+            "(module (func (result i32 i32) i32.const 0 i32.const 1))",
+            "multi-value feature is not enabled",
+        );
+        rejected(
+            |c| {
+                c.wasm_sign_extension(false);
+            },
+            "(module (func (param i32) (result i32) local.get 0 i32.extend8_s))",
+            "sign extension",
+        );
+        rejected(
+            |c| {
+                c.wasm_saturating_float_to_int(false);
+            },
+            "(module (func (param f32) (result i32) local.get 0 i32.trunc_sat_f32_s))",
+            "saturating float to int",
+        );
+    }
+}

@@ -39,10 +39,17 @@ fn f32x4(lanes: [f32; 4]) -> Val {
 }
 
 #[test]
-fn simd_is_rejected_unless_enabled() {
+fn simd_is_on_by_default_and_rejected_when_disabled() {
     let wat = "(module (func (result v128) v128.const i32x4 0 0 0 0))";
-    assert!(Module::new(&Engine::default(), wat).is_err());
-    assert!(Module::new(&engine(), wat).is_ok());
+    assert!(Module::new(&Engine::default(), wat).is_ok());
+    let mut config = Config::new();
+    config.wasm_simd(false);
+    let err = Module::new(&Engine::new(&config).unwrap(), wat).unwrap_err();
+    assert_eq!(err.kind(), kiln::ErrorKind::Validation);
+    assert!(
+        err.to_string().contains("SIMD support is not enabled"),
+        "{err}"
+    );
 }
 
 #[test]
