@@ -9,6 +9,20 @@ if ! command -v cargo >/dev/null; then
     exit 1
 fi
 
+# The WASI tests compile C programs with clang for wasm32-wasi (Debian's
+# wasi-libc puts its sysroot under /usr: /usr/lib/wasm32-wasi/libc.a).
+if ! command -v clang >/dev/null || ! command -v wasm-ld >/dev/null \
+    || [ ! -e /usr/lib/wasm32-wasi/libc.a ] \
+    || ! ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1; then
+    echo "== installing clang and wasi-libc (for the WASI tests)"
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo="sudo"
+    fi
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq clang lld wasi-libc libclang-rt-14-dev-wasm32
+fi
+
 echo "== cargo fmt"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -23,12 +23,29 @@ pub(crate) enum Topic {
     Validate,
 }
 
-/// `kiln run FILE [--invoke NAME] [ARGS...]`
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `kiln run [--dir HOST[::GUEST]] [--env KEY=VALUE] [--inherit-env]
+/// [--invoke NAME] FILE [ARGS...]`
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct RunOptions {
     pub(crate) file: PathBuf,
     pub(crate) invoke: Option<String>,
+    /// The function's arguments with `--invoke`, else the program's (after
+    /// its name).
     pub(crate) args: Vec<String>,
+    /// Directories granted to the guest, in order.
+    pub(crate) dirs: Vec<Preopen>,
+    /// `--env` variables, in order (a later one wins).
+    pub(crate) env: Vec<(String, String)>,
+    /// Whether the guest sees kiln's own environment (under `env`).
+    pub(crate) inherit_env: bool,
+}
+
+/// `--dir HOST[::GUEST]`: the host directory `host` seen by the guest as
+/// `guest`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Preopen {
+    pub(crate) host: PathBuf,
+    pub(crate) guest: String,
 }
 
 /// `kiln wast FILE...`
@@ -58,32 +75,44 @@ Options:
   -h, --help     Print help (`kiln <COMMAND> --help` for a command's)
   -V, --version  Print the version
 
-Exit status: 0 on success, 1 on an error, 134 when WebAssembly traps.";
+Exit status: 0 on success, 1 on an error, 134 when WebAssembly traps;
+`kiln run` exits with a WASI program's own exit code.";
 
 pub(crate) const RUN_HELP: &str = "\
 Run a WebAssembly module
 
 Usage: kiln run [OPTIONS] FILE [ARGS...]
 
-FILE is a binary module (.wasm) or a text module (.wat). Without --invoke,
-kiln calls the module's `_start` export. No imports are provided yet: a
-module that imports anything fails to instantiate.
+FILE is a binary module (.wasm) or a text module (.wat). The module may
+import WASI (wasi_snapshot_preview1). Without --invoke, kiln runs it as a
+WASI program: it calls the `_start` export with the arguments FILE ARGS...,
+kiln's stdin, stdout and stderr, and only the directories given by --dir.
 
 Options:
-  --invoke NAME  Call the exported function NAME with ARGS and print each
-                 result on its own line
-  -h, --help     Print help
-  --             Treat everything after it as FILE or ARGS
+  --dir HOST[::GUEST]  Let the program read and write the host directory
+                       HOST under the name GUEST (default: HOST itself);
+                       may be repeated
+  --env KEY=VALUE      Set an environment variable for the program; may be
+                       repeated
+  --inherit-env        Pass kiln's whole environment to the program (--env
+                       overrides single variables)
+  --invoke NAME        Call the exported function NAME with ARGS and print
+                       each result on its own line
+  -h, --help           Print help
+  --                   Treat everything after it as FILE or ARGS (for ARGS
+                       that start with `-`)
 
-ARGS are parsed by the function's parameter types: i32 and i64 as decimal
-(`-5`) or hexadecimal (`0xff`); f32 and f64 as decimal (`1.5`, `-2e3`),
-`nan` or `inf` (with an optional sign).
+With --invoke, ARGS are parsed by the function's parameter types: i32 and
+i64 as decimal (`-5`) or hexadecimal (`0xff`); f32 and f64 as decimal
+(`1.5`, `-2e3`), `nan` or `inf` (with an optional sign).
 
-Exit status: 0 on success, 1 on an error, 134 when WebAssembly traps (the
-trap's message and wasm backtrace are printed to stderr).
+Exit status: the program's exit code (`proc_exit(n)` exits n; `_start`
+returning exits 0), 1 on an error, 134 when WebAssembly traps (the trap's
+message and wasm backtrace are printed to stderr).
 
-Example:
-  kiln run examples/fib.wat --invoke fib 20";
+Examples:
+  kiln run examples/fib.wat --invoke fib 20
+  kiln run --dir .::/ examples/ls.wasm /";
 
 pub(crate) const WAST_HELP: &str = "\
 Run WebAssembly script tests (.wast files)
@@ -201,25 +230,35 @@ fn is_option(arg: &str) -> bool {
 }
 
 fn parse_run(args: &[String]) -> Result<Command, String> {
-    let mut invoke: Option<String> = None;
-    let mut set_invoke = |name: &str| {
-        if name.is_empty() {
-            return Err("`--invoke` needs a function name".to_string());
-        }
-        if invoke.replace(name.to_string()).is_some() {
-            return Err("`--invoke` is given twice".to_string());
+    let mut options = RunOptions::default();
+    let positionals = positionals("run", args, |arg, rest| {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value)),
+            _ => (arg, None),
+        };
+        let mut value = |what: &str| match inline {
+            Some(value) => Ok(value),
+            None => rest
+                .next()
+                .map(String::as_str)
+                .ok_or_else(|| format!("`{name}` needs {what}")),
+        };
+        match name {
+            "--invoke" => {
+                let function = value("a function name")?;
+                if function.is_empty() {
+                    return Err("`--invoke` needs a function name".to_string());
+                }
+                if options.invoke.replace(function.to_string()).is_some() {
+                    return Err("`--invoke` is given twice".to_string());
+                }
+            }
+            "--dir" => options.dirs.push(parse_dir(value("HOST[::GUEST]")?)?),
+            "--env" => options.env.push(parse_env(value("KEY=VALUE")?)?),
+            "--inherit-env" if inline.is_none() => options.inherit_env = true,
+            _ => return Ok(false),
         }
         Ok(true)
-    };
-    let positionals = positionals("run", args, |arg, rest| {
-        if arg == "--invoke" {
-            let name = rest.next().ok_or("`--invoke` needs a function name")?;
-            set_invoke(name)
-        } else if let Some(name) = arg.strip_prefix("--invoke=") {
-            set_invoke(name)
-        } else {
-            Ok(false)
-        }
     })?;
     let Some(positionals) = positionals else {
         return Ok(Command::Help(Topic::Run));
@@ -227,17 +266,29 @@ fn parse_run(args: &[String]) -> Result<Command, String> {
     let Some((file, args)) = positionals.split_first() else {
         return Err("missing FILE; try `kiln run --help`".to_string());
     };
-    if invoke.is_none() && !args.is_empty() {
-        return Err(format!(
-            "unexpected argument `{}`: ARGS are passed to the function named by `--invoke NAME`",
-            args[0]
-        ));
+    options.file = PathBuf::from(file);
+    options.args = args.iter().map(|s| s.to_string()).collect();
+    Ok(Command::Run(options))
+}
+
+/// `HOST[::GUEST]`
+fn parse_dir(text: &str) -> Result<Preopen, String> {
+    let (host, guest) = text.split_once("::").unwrap_or((text, text));
+    if host.is_empty() || guest.is_empty() {
+        return Err(format!("`--dir {text}`: expected HOST or HOST::GUEST"));
     }
-    Ok(Command::Run(RunOptions {
-        file: PathBuf::from(file),
-        invoke,
-        args: args.iter().map(|s| s.to_string()).collect(),
-    }))
+    Ok(Preopen {
+        host: PathBuf::from(host),
+        guest: guest.to_string(),
+    })
+}
+
+/// `KEY=VALUE`
+fn parse_env(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+        _ => Err(format!("`--env {text}`: expected KEY=VALUE")),
+    }
 }
 
 fn parse_wast(args: &[String]) -> Result<Command, String> {
@@ -281,7 +332,15 @@ mod tests {
             file: PathBuf::from(file),
             invoke: invoke.map(String::from),
             args: args.iter().map(|s| s.to_string()).collect(),
+            ..RunOptions::default()
         })
+    }
+
+    fn run_options(args: &str) -> RunOptions {
+        match parse_str(args) {
+            Ok(Command::Run(options)) => options,
+            other => panic!("`{args}` parsed as {other:?}"),
+        }
     }
 
     #[test]
@@ -305,10 +364,63 @@ mod tests {
     #[test]
     fn run_without_invoke() {
         assert_eq!(parse_str("run a.wasm"), Ok(run("a.wasm", None, &[])));
-        assert!(parse_str("run a.wasm 1")
-            .unwrap_err()
-            .contains("--invoke NAME"));
+        assert_eq!(
+            parse_str("run a.wasm 1 two"),
+            Ok(run("a.wasm", None, &["1", "two"]))
+        );
+        assert_eq!(
+            parse_str("run a.wasm -- -l --dir"),
+            Ok(run("a.wasm", None, &["-l", "--dir"]))
+        );
         assert!(parse_str("run").unwrap_err().contains("missing FILE"));
+    }
+
+    #[test]
+    fn run_dirs() {
+        let options = run_options("run --dir . --dir /tmp::/t --dir=a::b ls.wasm /");
+        let dirs: Vec<(&str, &str)> = options
+            .dirs
+            .iter()
+            .map(|d| (d.host.to_str().unwrap(), d.guest.as_str()))
+            .collect();
+        assert_eq!(dirs, [(".", "."), ("/tmp", "/t"), ("a", "b")]);
+        assert_eq!(options.file, PathBuf::from("ls.wasm"));
+        assert_eq!(options.args, ["/"]);
+        assert_eq!(run_options("run --dir .::/ a.wasm").dirs[0].guest, "/");
+        assert!(parse_str("run a.wasm --dir")
+            .unwrap_err()
+            .contains("`--dir` needs HOST[::GUEST]"));
+        assert!(parse_str("run --dir ::g a.wasm")
+            .unwrap_err()
+            .contains("expected HOST"));
+        assert!(parse_str("run --dir h:: a.wasm")
+            .unwrap_err()
+            .contains("expected HOST"));
+    }
+
+    #[test]
+    fn run_env() {
+        let options = run_options("run --env A=1 --env=B= --env C=x=y --inherit-env a.wasm");
+        let env: Vec<(&str, &str)> = options
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(env, [("A", "1"), ("B", ""), ("C", "x=y")]);
+        assert!(options.inherit_env);
+        assert!(!run_options("run a.wasm").inherit_env);
+        assert!(parse_str("run --env A a.wasm")
+            .unwrap_err()
+            .contains("expected KEY=VALUE"));
+        assert!(parse_str("run --env =1 a.wasm")
+            .unwrap_err()
+            .contains("expected KEY=VALUE"));
+        assert!(parse_str("run --env")
+            .unwrap_err()
+            .contains("`--env` needs KEY=VALUE"));
+        assert!(parse_str("run --inherit-env=1 a.wasm")
+            .unwrap_err()
+            .contains("unknown option"));
     }
 
     #[test]
@@ -392,5 +504,8 @@ mod tests {
     fn help_texts_name_the_exit_codes() {
         assert!(MAIN_HELP.contains("134"));
         assert!(RUN_HELP.contains("134"));
+        assert!(RUN_HELP.contains("--dir HOST[::GUEST]"));
+        assert!(RUN_HELP.contains("--env KEY=VALUE"));
+        assert!(RUN_HELP.contains("--inherit-env"));
     }
 }

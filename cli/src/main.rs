@@ -2,12 +2,14 @@
 //!
 //! ```text
 //! kiln run examples/fib.wat --invoke fib 20     # prints 6765
+//! kiln run --dir .::/ examples/ls.wasm /        # a WASI program
 //! kiln wast tests.wast
 //! kiln validate module.wasm
 //! ```
 //!
 //! Every error is one line on stderr starting with `error: `. The exit status
-//! is 0 on success, 1 on an error and 134 when WebAssembly traps.
+//! is 0 on success, 1 on an error and 134 when WebAssembly traps; a WASI
+//! program's exit code (`proc_exit`) becomes kiln's.
 
 #![forbid(unsafe_code)]
 
@@ -36,6 +38,8 @@ pub(crate) enum Failure {
     Error(String),
     /// WebAssembly trapped.
     Trap(kiln::Trap),
+    /// The WASI program exited with this code (`proc_exit`).
+    Exit(i32),
 }
 
 impl Failure {
@@ -69,6 +73,8 @@ impl Failure {
                 }
                 ExitCode::from(EXIT_TRAP)
             }
+            // As on Unix, only the low 8 bits of the code reach the parent.
+            Failure::Exit(code) => ExitCode::from(code as u8),
         }
     }
 }

@@ -1,11 +1,13 @@
-//! `kiln run`: instantiate a module and call one of its functions.
+//! `kiln run`: instantiate a module with WASI and run it as a program, or
+//! call one of its functions.
 
 use crate::args::RunOptions;
 use crate::{input, value, Failure};
-use kiln::{Config, Engine, ExternType, Linker, Module, Store, Val};
+use kiln::{Config, Engine, ExternType, Linker, Module, Store, Val, WasiConfig, WasiCtx};
 
-/// Runs `_start`, or the function named by `--invoke` with the arguments
-/// given, and prints the results one a line.
+/// Runs `_start` as a WASI program (its exit code becomes kiln's), or the
+/// function named by `--invoke` with the arguments given, and prints the
+/// results one a line.
 pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
     let file = options.file.display();
     let bytes = input::read_module(&options.file)?;
@@ -34,7 +36,7 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
         None => return Err(format!("module has no export named `{name}`").into()),
     };
     let params = ty.params();
-    if params.len() != options.args.len() {
+    if options.invoke.is_some() && params.len() != options.args.len() {
         let types: Vec<String> = params.iter().map(|t| t.to_string()).collect();
         return Err(format!(
             "function `{name}` takes {} argument(s) ({}), got {}",
@@ -44,8 +46,11 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
         )
         .into());
     }
-    let args = options
-        .args
+    let func_args = match &options.invoke {
+        Some(_) => options.args.as_slice(),
+        None => &[],
+    };
+    let args = func_args
         .iter()
         .zip(params)
         .enumerate()
@@ -54,8 +59,12 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
         })
         .collect::<Result<Vec<Val>, String>>()?;
 
-    let mut store = Store::new(&engine, ());
-    let linker = Linker::new(&engine);
+    let wasi = wasi_context(options)?;
+    let mut store = Store::new(&engine, wasi);
+    let mut linker = Linker::<WasiCtx>::new(&engine);
+    linker
+        .define_wasi(|ctx| ctx)
+        .map_err(|e| format!("cannot define WASI: {}", e.message()))?;
     let instance = linker
         .instantiate(&mut store, &module)
         .map_err(|e| Failure::from_kiln(e, &format!("cannot instantiate {file}")))?;
@@ -63,10 +72,53 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
         .get_func(&mut store, name)
         .ok_or_else(|| format!("module has no exported function `{name}`"))?;
     let mut results = vec![Val::I32(0); ty.results().len()];
-    func.call(&mut store, &args, &mut results)
-        .map_err(|e| Failure::from_kiln(e, &format!("calling `{name}` failed")))?;
+    if let Err(err) = func.call(&mut store, &args, &mut results) {
+        return Err(match err.i32_exit() {
+            Some(code) => Failure::Exit(code),
+            None => Failure::from_kiln(err, &format!("calling `{name}` failed")),
+        });
+    }
     for result in &results {
         println!("{}", value::format(result));
     }
     Ok(())
+}
+
+/// What the guest may see: its arguments (FILE, then ARGS unless they are
+/// `--invoke`'s), the environment asked for, kiln's stdio and the `--dir`
+/// directories.
+fn wasi_context(options: &RunOptions) -> Result<WasiCtx, Failure> {
+    let mut config = WasiConfig::new()
+        .arg(options.file.to_string_lossy())
+        .inherit_stdin()
+        .inherit_stdout()
+        .inherit_stderr();
+    if options.invoke.is_none() {
+        config = config.args(&options.args);
+    }
+    // `--env` overrides an inherited variable of the same name, and a later
+    // `--env` an earlier one, so each name is given once.
+    let mut env: Vec<(String, String)> = Vec::new();
+    // A variable that is not UTF-8 cannot be passed, and is left out.
+    let inherited = options
+        .inherit_env
+        .then(std::env::vars_os)
+        .into_iter()
+        .flatten()
+        .filter_map(|(key, value)| Some((key.into_string().ok()?, value.into_string().ok()?)));
+    for (key, value) in inherited.chain(options.env.iter().cloned()) {
+        match env.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => env.push((key, value)),
+        }
+    }
+    for (key, value) in env {
+        config = config.env(key, value);
+    }
+    for dir in &options.dirs {
+        config = config.preopened_dir(&dir.host, &dir.guest, false);
+    }
+    config
+        .build()
+        .map_err(|e| Failure::Error(e.message().to_string()))
 }

@@ -25,6 +25,7 @@ mod api;
 mod compiler;
 mod environ;
 mod runtime;
+mod wasi;
 
 pub use api::engine::{Config, Engine, OptLevel};
 pub use api::error::{Error, ErrorKind, Result};
@@ -42,3 +43,4 @@ pub use api::types::{
     TableType, ValType,
 };
 pub use api::values::Val;
+pub use wasi::{WasiConfig, WasiCtx, WasiPipe};

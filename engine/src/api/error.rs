@@ -23,12 +23,15 @@ pub enum ErrorKind {
     Usage,
     /// A host function failed.
     Host,
+    /// The program asked to exit (WASI `proc_exit`); [`Error::i32_exit`] has the code.
+    Exit,
 }
 
 struct ErrorInner {
     kind: ErrorKind,
     message: String,
     trap: Option<Trap>,
+    exit_code: Option<i32>,
 }
 
 /// An error from any Kiln operation: a kind plus a message, one pointer wide.
@@ -49,7 +52,27 @@ impl Error {
             kind,
             message: message.into(),
             trap: None,
+            exit_code: None,
         }))
+    }
+
+    /// The program exited with `code` (WASI `proc_exit`): not a trap, but it
+    /// ends the call that was running.
+    ///
+    /// ```
+    /// let err = kiln::Error::exit(3);
+    /// assert_eq!(err.i32_exit(), Some(3));
+    /// assert_eq!(err.to_string(), "exited with code 3");
+    /// ```
+    pub fn exit(code: i32) -> Error {
+        let mut err = Error::new(ErrorKind::Exit, format!("exited with code {code}"));
+        err.0.exit_code = Some(code);
+        err
+    }
+
+    /// The exit code, when this error is a program's exit.
+    pub fn i32_exit(&self) -> Option<i32> {
+        self.0.exit_code
     }
 
     /// An error raised by host code (a host function's failure).
@@ -96,6 +119,7 @@ impl From<Trap> for Error {
             kind: ErrorKind::Trap,
             message: trap.to_string(),
             trap: Some(trap),
+            exit_code: None,
         }))
     }
 }

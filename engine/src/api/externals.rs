@@ -161,6 +161,18 @@ impl Memory {
         self.get_mut(&mut store.opaque).data_mut()
     }
 
+    /// The memory's bytes and the store's host data, borrowed together (they
+    /// are disjoint), as host functions that read guest memory while updating
+    /// their own state need.
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<StoreMut<'a, T>>,
+    ) -> (&'a mut [u8], &'a mut T) {
+        let store = store.into().0;
+        let data = self.get_mut(&mut store.opaque).data_mut();
+        (data, &mut store.data)
+    }
+
     /// Grows by `delta` pages and returns the previous size in pages.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
         let memory = self.get_mut(&mut store.as_inner_mut().opaque);

@@ -291,7 +291,7 @@ pub(crate) fn trap_from_unwind(reason: UnwindReason) -> Error {
             }
             Pending::Error(e) => e,
         };
-        if pending.kind() == ErrorKind::Trap {
+        if matches!(pending.kind(), ErrorKind::Trap | ErrorKind::Exit) {
             return pending;
         }
         return Trap::new(

@@ -175,26 +175,24 @@ pub(crate) fn parse_module(
                 for import in reader.into_imports() {
                     let import = import.map_err(wasm_err)?;
                     let index = match import.ty {
-                        TypeRef::Func(ty) | TypeRef::FuncExact(ty) => {
-                            info.functions.push(ty);
-                            info.num_imported_funcs += 1;
-                            EntityIndex::Func(info.functions.len() as u32 - 1)
-                        }
-                        TypeRef::Table(ty) => {
-                            info.tables.push(table_type(&ty, offset)?);
-                            info.num_imported_tables += 1;
-                            EntityIndex::Table(info.tables.len() as u32 - 1)
-                        }
-                        TypeRef::Memory(ty) => {
-                            info.memories.push(memory_type(&ty, offset)?);
-                            info.num_imported_memories += 1;
-                            EntityIndex::Memory(info.memories.len() as u32 - 1)
-                        }
-                        TypeRef::Global(ty) => {
-                            info.globals.push(global_type(&ty, offset)?);
-                            info.num_imported_globals += 1;
-                            EntityIndex::Global(info.globals.len() as u32 - 1)
-                        }
+                        TypeRef::Func(ty) | TypeRef::FuncExact(ty) => EntityIndex::Func(
+                            push_import(&mut info.functions, ty, &mut info.num_imported_funcs),
+                        ),
+                        TypeRef::Table(ty) => EntityIndex::Table(push_import(
+                            &mut info.tables,
+                            table_type(&ty, offset)?,
+                            &mut info.num_imported_tables,
+                        )),
+                        TypeRef::Memory(ty) => EntityIndex::Memory(push_import(
+                            &mut info.memories,
+                            memory_type(&ty, offset)?,
+                            &mut info.num_imported_memories,
+                        )),
+                        TypeRef::Global(ty) => EntityIndex::Global(push_import(
+                            &mut info.globals,
+                            global_type(&ty, offset)?,
+                            &mut info.num_imported_globals,
+                        )),
                         TypeRef::Tag(_) => {
                             return Err(Error::validation(format!(
                                 "unsupported tag import (at offset {offset:#x})"
@@ -325,6 +323,13 @@ pub(crate) fn parse_module(
         read_names(&mut info, names);
     }
     Ok((info, bodies))
+}
+
+/// Appends an imported entity to its index space and counts it; returns its index.
+fn push_import<T>(space: &mut Vec<T>, item: T, imported: &mut u32) -> u32 {
+    space.push(item);
+    *imported += 1;
+    space.len() as u32 - 1
 }
 
 fn read_names(info: &mut ModuleInfo, names: wasmparser::NameSectionReader<'_>) {

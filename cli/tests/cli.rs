@@ -1,0 +1,204 @@
+//! Runs the `kiln` binary on WASI programs (compiled from C, see
+//! `tests/wasi`) and checks what the process prints and how it exits.
+
+use kiln_wasi_tests::{guest, program, TempDir};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn kiln(args: &[&str]) -> Output {
+    kiln_with(Command::new(env!("CARGO_BIN_EXE_kiln")).args(args), b"")
+}
+
+/// Runs `command` with `stdin` as its input.
+fn kiln_with(command: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kiln");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn runs_a_wasi_program() {
+    let out = kiln(&["run", path(&guest("hello"))]);
+    assert_eq!(text(&out.stdout), "hello, world\n");
+    assert_eq!(text(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn the_exit_code_is_the_programs() {
+    let exit = guest("exit");
+    assert_eq!(kiln(&["run", path(&exit), "return"]).status.code(), Some(7));
+    assert_eq!(kiln(&["run", path(&exit), "exit"]).status.code(), Some(3));
+    let out = kiln(&["run", path(&exit), "none"]);
+    assert_eq!(text(&out.stdout), "exiting via none\n");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn arguments_and_environment() {
+    let args = guest("args");
+    let file = path(&args);
+    let out = kiln(&[
+        "run",
+        "--env",
+        "A=1",
+        "--env=A=2",
+        "--env",
+        "B=x=y",
+        file,
+        "x",
+        "--",
+        "-y",
+    ]);
+    assert_eq!(
+        text(&out.stdout),
+        format!("argc=3\nargv[0]={file}\nargv[1]=x\nargv[2]=-y\nenv A=2\nenv B=x=y\n")
+    );
+    assert_eq!(out.status.code(), Some(0));
+
+    // Nothing of kiln's environment leaks without --inherit-env.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+    command
+        .env_clear()
+        .env("KILN_TEST", "yes")
+        .args(["run", file]);
+    let out = kiln_with(&mut command, b"");
+    assert_eq!(text(&out.stdout), format!("argc=1\nargv[0]={file}\n"));
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+    command
+        .env_clear()
+        .env("KILN_TEST", "yes")
+        .env("KEPT", "old")
+        .args([
+            "run",
+            "--inherit-env",
+            "--env",
+            "KEPT=new",
+            "--env",
+            "NEW=1",
+            file,
+        ]);
+    let out = kiln_with(&mut command, b"");
+    let stdout = text(&out.stdout);
+    let env: Vec<&str> = stdout.lines().filter(|l| l.starts_with("env ")).collect();
+    let mut env = env;
+    env.sort();
+    assert_eq!(env, ["env KEPT=new", "env KILN_TEST=yes", "env NEW=1"]);
+}
+
+#[test]
+fn stdin_and_stderr_are_kilns() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+    command.args(["run", path(&guest("cat"))]);
+    let out = kiln_with(&mut command, b"one\ntwo\n");
+    assert_eq!(text(&out.stdout), "one\ntwo\n");
+    assert_eq!(text(&out.stderr), "8 bytes\n");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn dir_grants_a_directory() {
+    let ls = program(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/ls.c"));
+    let dir = TempDir::new("cli-ls");
+    std::fs::write(dir.path().join("b.txt"), "second\nmore\n").unwrap();
+    std::fs::write(dir.path().join("a.txt"), "first line\n").unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let grant = format!("{}::/", path(dir.path()));
+    let out = kiln(&["run", "--dir", &grant, path(&ls), "/"]);
+    assert_eq!(
+        text(&out.stdout),
+        "a.txt: first line\nb.txt: second\nsub/\n"
+    );
+    assert_eq!(text(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0));
+
+    // GUEST defaults to HOST.
+    let out = kiln(&[
+        "run",
+        "--dir",
+        path(dir.path()),
+        path(&ls),
+        path(dir.path()),
+    ]);
+    assert_eq!(
+        text(&out.stdout),
+        "a.txt: first line\nb.txt: second\nsub/\n"
+    );
+
+    // Without --dir the program sees nothing.
+    let out = kiln(&["run", path(&ls), "/"]);
+    assert_eq!(text(&out.stdout), "");
+    assert!(
+        text(&out.stderr).starts_with("ls: /: "),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_missing_dir_is_an_error() {
+    let out = kiln(&["run", "--dir", "/no/such/kiln/dir", path(&guest("hello"))]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("/no/such/kiln/dir"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn traps_exit_134_with_a_backtrace() {
+    let dir = TempDir::new("cli-trap");
+    let file = dir.path().join("trap.wat");
+    std::fs::write(
+        &file,
+        r#"(module (func $inner unreachable) (func (export "_start") call $inner))"#,
+    )
+    .unwrap();
+    let out = kiln(&["run", path(&file)]);
+    assert_eq!(out.status.code(), Some(134));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: wasm trap: unreachable"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("wasm backtrace:"), "{stderr}");
+}
+
+#[test]
+fn invoke_links_wasi() {
+    let dir = TempDir::new("cli-invoke");
+    let file = dir.path().join("add.wat");
+    std::fs::write(
+        &file,
+        r#"(module
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (memory (export "memory") 1)
+             (func (export "add") (param i32 i32) (result i32)
+               local.get 0 local.get 1 i32.add)
+             (func (export "quit") (param i32) local.get 0 call $exit))"#,
+    )
+    .unwrap();
+    let out = kiln(&["run", path(&file), "--invoke", "add", "2", "-5"]);
+    assert_eq!(text(&out.stdout), "-3\n");
+    assert_eq!(out.status.code(), Some(0));
+    let out = kiln(&["run", path(&file), "--invoke", "quit", "42"]);
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(out.status.code(), Some(42));
+}
