@@ -68,6 +68,17 @@ const FUNCS: &[(&str, &str)] = &[
     ("sock_recv", "iiiiii"),
     ("sock_send", "iiiii"),
     ("sock_shutdown", "ii"),
+    ("args_get", "ii"),
+    ("args_sizes_get", "ii"),
+    ("environ_get", "ii"),
+    ("environ_sizes_get", "ii"),
+    ("clock_res_get", "ii"),
+    ("clock_time_get", "iIi"),
+    ("random_get", "ii"),
+    ("sched_yield", ""),
+    ("proc_raise", "i"),
+    ("fd_prestat_get", "ii"),
+    ("fd_prestat_dir_name", "iii"),
 ];
 
 /// A module that imports every function in `FUNCS` (and `proc_exit`) and
@@ -855,6 +866,119 @@ mod process {
         let recv = [0, IOVEC as i32, 0, 0, OUT as i32, OUT as i32 + 4].map(Val::I32);
         assert_eq!(g.call("sock_recv", &recv), NOTSOCK);
         assert_eq!(g.call("sock_shutdown", &[Val::I32(99), Val::I32(2)]), BADF);
+    }
+}
+
+mod basics {
+    use super::*;
+
+    #[test]
+    fn args_and_environ_are_exactly_what_the_host_grants() {
+        let mut g = Guest::new(
+            WasiConfig::new()
+                .args(["prog", "one"])
+                .env("A", "1")
+                .env("LONGER", "xyz"),
+        );
+        assert_eq!(
+            g.call(
+                "args_sizes_get",
+                &[Val::I32(OUT as i32), Val::I32(OUT as i32 + 4)]
+            ),
+            0
+        );
+        assert_eq!((g.u32_at(OUT), g.u32_at(OUT + 4)), (2, 9));
+        assert_eq!(
+            g.call("args_get", &[Val::I32(OUT as i32), Val::I32(BUF as i32)]),
+            0
+        );
+        assert_eq!(g.u32_at(OUT), BUF as u32);
+        assert_eq!(g.u32_at(OUT + 4), BUF as u32 + 5);
+        assert_eq!(g.read(BUF, 9), b"prog\0one\0");
+        assert_eq!(
+            g.call(
+                "environ_sizes_get",
+                &[Val::I32(OUT as i32), Val::I32(OUT as i32 + 4)]
+            ),
+            0
+        );
+        assert_eq!((g.u32_at(OUT), g.u32_at(OUT + 4)), (2, 15));
+        assert_eq!(
+            g.call("environ_get", &[Val::I32(OUT as i32), Val::I32(BUF as i32)]),
+            0
+        );
+        assert_eq!(g.read(BUF, 15), b"A=1\0LONGER=xyz\0");
+        // A pointer past the end of memory is EFAULT, not a crash.
+        assert_eq!(
+            g.call("args_get", &[Val::I32(65535), Val::I32(BUF as i32)]),
+            21
+        );
+    }
+
+    #[test]
+    fn clocks_randomness_yield_and_raise() {
+        let mut g = Guest::new(WasiConfig::new());
+        for clock in 0..4 {
+            assert_eq!(
+                g.call("clock_res_get", &[Val::I32(clock), Val::I32(OUT as i32)]),
+                0
+            );
+            assert!(g.u64_at(OUT) > 0, "clock {clock} has a resolution");
+        }
+        let time = [Val::I32(1), Val::I64(0), Val::I32(OUT as i32)];
+        assert_eq!(g.call("clock_time_get", &time), 0);
+        let first = g.u64_at(OUT);
+        assert_eq!(g.call("clock_time_get", &time), 0);
+        assert!(
+            g.u64_at(OUT) >= first,
+            "the monotonic clock never goes back"
+        );
+        let realtime = [Val::I32(0), Val::I64(0), Val::I32(OUT as i32)];
+        assert_eq!(g.call("clock_time_get", &realtime), 0);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64;
+        assert!(now.abs_diff(g.u64_at(OUT)) < 60_000_000_000);
+        assert_eq!(
+            g.call(
+                "clock_time_get",
+                &[Val::I32(9), Val::I64(0), Val::I32(OUT as i32)]
+            ),
+            INVAL
+        );
+        assert_eq!(
+            g.call("random_get", &[Val::I32(BUF as i32), Val::I32(64)]),
+            0
+        );
+        assert_ne!(g.read(BUF, 64), vec![0u8; 64]);
+        assert_eq!(g.call("sched_yield", &[]), 0);
+        assert_eq!(g.call("proc_raise", &[Val::I32(6)]), 52, "ENOSYS");
+    }
+
+    #[test]
+    fn prestat_names_each_preopen() {
+        let dir = TempDir::new("prestat");
+        let mut g = Guest::new(WasiConfig::new().preopened_dir(dir.path(), "/data", false));
+        assert_eq!(
+            g.call("fd_prestat_get", &[Val::I32(PREOPEN), Val::I32(OUT as i32)]),
+            0
+        );
+        assert_eq!((g.u32_at(OUT), g.u32_at(OUT + 4)), (0, 5));
+        let name = [Val::I32(PREOPEN), Val::I32(BUF as i32), Val::I32(5)];
+        assert_eq!(g.call("fd_prestat_dir_name", &name), 0);
+        assert_eq!(g.read(BUF, 5), b"/data");
+        assert_eq!(
+            g.call("fd_prestat_get", &[Val::I32(1), Val::I32(OUT as i32)]),
+            BADF
+        );
+        assert_eq!(
+            g.call(
+                "fd_prestat_get",
+                &[Val::I32(PREOPEN + 1), Val::I32(OUT as i32)]
+            ),
+            BADF
+        );
     }
 }
 
