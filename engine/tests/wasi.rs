@@ -957,6 +957,29 @@ mod basics {
     }
 
     #[test]
+    fn stdio_can_be_files_pipes_or_null() {
+        let dir = TempDir::new("stdio");
+        std::fs::write(dir.path().join("in"), b"from a file").unwrap();
+        let stdin = std::fs::File::open(dir.path().join("in")).unwrap();
+        let stdout = std::fs::File::create(dir.path().join("out")).unwrap();
+        let stderr = kiln::WasiPipe::new();
+        let mut g = Guest::new(
+            WasiConfig::new()
+                .stdin_file(stdin)
+                .stdout_file(stdout)
+                .stderr_pipe(&stderr),
+        );
+        assert_eq!(g.fd_read(0, 64), b"from a file");
+        assert_eq!(g.fd_write(1, b"to a file"), 9);
+        assert_eq!(g.fd_write(2, b"to a pipe"), 9);
+        assert_eq!(std::fs::read(dir.path().join("out")).unwrap(), b"to a file");
+        assert_eq!(stderr.contents(), b"to a pipe");
+        let mut null = Guest::new(WasiConfig::new());
+        assert_eq!(null.fd_read(0, 64), b"");
+        assert_eq!(null.fd_write(1, b"dropped"), 7);
+    }
+
+    #[test]
     fn prestat_names_each_preopen() {
         let dir = TempDir::new("prestat");
         let mut g = Guest::new(WasiConfig::new().preopened_dir(dir.path(), "/data", false));

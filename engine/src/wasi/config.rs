@@ -117,6 +117,18 @@ impl WasiConfig {
         self
     }
 
+    /// Sends the guest's stderr to a file.
+    pub fn stderr_file(mut self, file: std::fs::File) -> Self {
+        self.stderr = Some(Output::File(file));
+        self
+    }
+
+    /// Gives the guest a file's contents as its stdin.
+    pub fn stdin_file(mut self, file: std::fs::File) -> Self {
+        self.stdin = Some(Input::File(file));
+        self
+    }
+
     /// Grants the guest the host directory `host` under the name `guest`
     /// (e.g. `"/"` or `"."`); with `read_only`, nothing in it can change.
     pub fn preopened_dir(

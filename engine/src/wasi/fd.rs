@@ -24,6 +24,7 @@ pub(crate) enum Input {
     Null,
     Inherit,
     Bytes(std::io::Cursor<Vec<u8>>),
+    File(std::fs::File),
 }
 
 pub(crate) enum Output {
@@ -100,6 +101,7 @@ impl Input {
             Input::Null => Ok(0),
             Input::Inherit => Ok(std::io::stdin().read(buf)?),
             Input::Bytes(c) => Ok(c.read(buf)?),
+            Input::File(f) => Ok(f.read(buf)?),
         }
     }
 }
