@@ -59,6 +59,8 @@ pub(crate) struct FuncData {
     pub ty: FuncType,
     pub funcref: *const VMFuncRef,
     host: Option<Box<HostFuncCtx>>,
+    /// The array-call trampoline for `ty`, looked up on the first call.
+    array_call: Option<*const u8>,
 }
 
 /// A function: exported by an instance or defined by the host.
@@ -163,6 +165,7 @@ impl StoreOpaque {
             ty: func.ty.clone(),
             funcref,
             host: Some(ctx),
+            array_call: None,
         });
         let index = self.funcs.len() - 1;
         self.funcref_to_func.insert(funcref as usize, index as u32);
@@ -174,6 +177,7 @@ impl StoreOpaque {
             ty,
             funcref,
             host: None,
+            array_call: None,
         });
         let index = self.funcs.len() - 1;
         self.funcref_to_func.insert(funcref as usize, index as u32);
@@ -233,9 +237,17 @@ pub(crate) unsafe fn call_func(
     // SAFETY: the store is valid (caller's guarantee) and the borrow is short.
     let (tramp, limits, max_stack) = unsafe {
         let s = &mut *store;
-        let t = s.engine.0.trampolines.get(&ty);
+        let data = &mut s.funcs[func.0.index as usize];
+        let tramp = match data.array_call {
+            Some(t) => t,
+            None => {
+                let t = s.engine.0.trampolines.get(&ty).array_to_wasm;
+                s.funcs[func.0.index as usize].array_call = Some(t);
+                t
+            }
+        };
         (
-            t.array_to_wasm,
+            tramp,
             &mut *s.limits as *mut _,
             s.engine.0.config.max_wasm_stack,
         )
