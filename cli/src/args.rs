@@ -12,6 +12,7 @@ pub(crate) enum Command {
     Run(RunOptions),
     Wast(WastOptions),
     Validate(ValidateOptions),
+    Compile(CompileOptions),
 }
 
 /// Which help text to print.
@@ -21,6 +22,7 @@ pub(crate) enum Topic {
     Run,
     Wast,
     Validate,
+    Compile,
 }
 
 /// `kiln run [--dir HOST[::GUEST]] [--env KEY=VALUE] [--inherit-env]
@@ -54,6 +56,13 @@ pub(crate) struct WastOptions {
     pub(crate) files: Vec<PathBuf>,
 }
 
+/// `kiln compile FILE -o OUTPUT`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CompileOptions {
+    pub(crate) file: PathBuf,
+    pub(crate) output: PathBuf,
+}
+
 /// `kiln validate FILE`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ValidateOptions {
@@ -69,6 +78,7 @@ Commands:
   run       Run a WebAssembly module
   wast      Run WebAssembly script tests (.wast files)
   validate  Check that a module is valid
+  compile   Compile a module ahead of time for `kiln run`
   help      Print the help of a command
 
 Options:
@@ -83,7 +93,8 @@ Run a WebAssembly module
 
 Usage: kiln run [OPTIONS] FILE [ARGS...]
 
-FILE is a binary module (.wasm) or a text module (.wat). The module may
+FILE is a binary module (.wasm), a text module (.wat) or a module compiled
+by `kiln compile` (loaded without compiling again). The module may
 import WASI (wasi_snapshot_preview1). Without --invoke, kiln runs it as a
 WASI program: it calls the `_start` export with the arguments FILE ARGS...,
 kiln's stdin, stdout and stderr, and only the directories given by --dir.
@@ -140,6 +151,22 @@ Options:
 
 Exit status: 0 when the module is valid, 1 otherwise.";
 
+pub(crate) const COMPILE_HELP: &str = "\
+Compile a module ahead of time
+
+Usage: kiln compile FILE -o OUTPUT
+
+FILE is a binary module (.wasm) or a text module (.wat). OUTPUT receives
+its machine code, which `kiln run OUTPUT` loads without compiling again.
+An artifact only loads on the same Kiln version, CPU features and
+configuration; it holds native code, so run only artifacts you made.
+
+Options:
+  -o, --output OUTPUT  Where to write the compiled module (required)
+  -h, --help           Print help
+
+Exit status: 0 when the module compiled, 1 otherwise.";
+
 impl Topic {
     pub(crate) fn text(self) -> &'static str {
         match self {
@@ -147,6 +174,7 @@ impl Topic {
             Topic::Run => RUN_HELP,
             Topic::Wast => WAST_HELP,
             Topic::Validate => VALIDATE_HELP,
+            Topic::Compile => COMPILE_HELP,
         }
     }
 }
@@ -167,6 +195,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
         "run" => parse_run(rest),
         "wast" => parse_wast(rest),
         "validate" => parse_validate(rest),
+        "compile" => parse_compile(rest),
         other if other.starts_with('-') => {
             Err(format!("unknown option `{other}`; try `kiln --help`"))
         }
@@ -179,6 +208,7 @@ fn topic(command: &str) -> Result<Topic, String> {
         "run" => Ok(Topic::Run),
         "wast" => Ok(Topic::Wast),
         "validate" => Ok(Topic::Validate),
+        "compile" => Ok(Topic::Compile),
         "help" => Ok(Topic::Main),
         other => Err(format!("unknown command `{other}`; try `kiln --help`")),
     }
@@ -301,6 +331,44 @@ fn parse_wast(args: &[String]) -> Result<Command, String> {
     Ok(Command::Wast(WastOptions {
         files: files.into_iter().map(PathBuf::from).collect(),
     }))
+}
+
+fn parse_compile(args: &[String]) -> Result<Command, String> {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        return Ok(Command::Help(Topic::Compile));
+    }
+    let mut output = None;
+    let mut files = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "-o" | "--output" => {
+                let value = rest
+                    .next()
+                    .ok_or_else(|| format!("`{arg}` needs a value: the output file"))?;
+                output = Some(PathBuf::from(value));
+            }
+            a if a.starts_with("--output=") => {
+                output = Some(PathBuf::from(&a["--output=".len()..]))
+            }
+            a if a.starts_with('-') && a != "-" => {
+                return Err(format!("unknown option `{a}`; try `kiln compile --help`"))
+            }
+            a => files.push(PathBuf::from(a)),
+        }
+    }
+    let output = output.ok_or("missing `-o OUTPUT`; try `kiln compile --help`")?;
+    match files.as_slice() {
+        [file] => Ok(Command::Compile(CompileOptions {
+            file: file.clone(),
+            output,
+        })),
+        [] => Err("missing FILE; try `kiln compile --help`".to_string()),
+        [_, extra, ..] => Err(format!(
+            "unexpected argument `{}`: `kiln compile` takes one FILE",
+            extra.display()
+        )),
+    }
 }
 
 fn parse_validate(args: &[String]) -> Result<Command, String> {
@@ -484,6 +552,25 @@ mod tests {
         );
         assert!(parse_str("wast").unwrap_err().contains("missing FILE"));
         assert!(parse_str("wast --frob a.wast").is_err());
+    }
+
+    #[test]
+    fn compile_needs_a_file_and_an_output() {
+        assert_eq!(
+            parse_str("compile a.wat -o a.kwasm"),
+            Ok(Command::Compile(CompileOptions {
+                file: PathBuf::from("a.wat"),
+                output: PathBuf::from("a.kwasm"),
+            }))
+        );
+        assert_eq!(
+            parse_str("compile a.wat"),
+            Err("missing `-o OUTPUT`; try `kiln compile --help`".to_string())
+        );
+        assert_eq!(
+            parse_str("compile --help"),
+            Ok(Command::Help(Topic::Compile))
+        );
     }
 
     #[test]

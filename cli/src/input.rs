@@ -21,6 +21,12 @@ pub(crate) fn read_module(path: &Path) -> Result<Vec<u8>, String> {
     }
 }
 
+/// The contents of `path` if it is a module compiled by `kiln compile`.
+pub(crate) fn read_artifact(path: &Path) -> Result<Option<Vec<u8>>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(bytes.starts_with(b"KILNART").then_some(bytes))
+}
+
 fn wat_to_binary(path: &Path, text: &str) -> Result<Vec<u8>, String> {
     let located = |err: ::wast::Error| {
         let (line, col) = err.span().linecol_in(text);

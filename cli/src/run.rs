@@ -10,11 +10,16 @@ use kiln::{Config, Engine, ExternType, Linker, Module, Store, Val, WasiConfig, W
 /// results one a line.
 pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
     let file = options.file.display();
-    let bytes = input::read_module(&options.file)?;
     let engine = Engine::new(&Config::default())
         .map_err(|e| format!("cannot create the engine: {}", e.message()))?;
-    let module =
-        Module::from_binary(&engine, &bytes).map_err(|e| format!("{file}: {}", e.message()))?;
+    #[allow(unsafe_code)]
+    let module = match input::read_artifact(&options.file)? {
+        // SAFETY: `kiln run` documents that artifacts are run as the trusted
+        // native code `kiln compile` made; format and version are checked.
+        Some(artifact) => unsafe { Module::deserialize(&engine, &artifact) },
+        None => Module::from_binary(&engine, &input::read_module(&options.file)?),
+    }
+    .map_err(|e| format!("{file}: {}", e.message()))?;
 
     // Everything about the call is checked before instantiation runs any
     // code.

@@ -202,3 +202,31 @@ fn invoke_links_wasi() {
     assert_eq!(text(&out.stdout), "");
     assert_eq!(out.status.code(), Some(42));
 }
+
+#[test]
+fn a_compiled_module_runs_without_the_source() {
+    let out = std::env::temp_dir().join(format!("kiln-cli-fib-{}.kwasm", std::process::id()));
+    let fib = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fib.wat");
+    let compiled = kiln(&["compile", fib, "-o", path(&out)]);
+    assert_eq!(
+        compiled.status.code(),
+        Some(0),
+        "{}",
+        text(&compiled.stderr)
+    );
+    let run = kiln(&["run", path(&out), "--invoke", "fib", "20"]);
+    assert_eq!(text(&run.stdout), "6765\n");
+    assert_eq!(run.status.code(), Some(0));
+    // A damaged artifact is an error, not a crash.
+    let mut bytes = std::fs::read(&out).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&out, &bytes).unwrap();
+    let run = kiln(&["run", path(&out), "--invoke", "fib", "20"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        text(&run.stderr).contains("truncated or corrupt"),
+        "{}",
+        text(&run.stderr)
+    );
+    std::fs::remove_file(&out).unwrap();
+}

@@ -423,3 +423,58 @@ mod features {
         );
     }
 }
+
+mod artifacts {
+    use kiln::{Config, Engine, ErrorKind, Instance, Module, Store};
+
+    const WAT: &str = r#"(module
+        (func $fib (export "fib") (param i64) (result i64)
+          (if (result i64) (i64.lt_u (local.get 0) (i64.const 2))
+            (then (local.get 0))
+            (else (i64.add (call $fib (i64.sub (local.get 0) (i64.const 1)))
+                           (call $fib (i64.sub (local.get 0) (i64.const 2)))))))
+        (func (export "trap") unreachable))"#;
+
+    #[test]
+    fn a_serialized_module_runs_and_traps_like_the_original() {
+        let engine = Engine::default();
+        let bytes = Module::new(&engine, WAT).unwrap().serialize().unwrap();
+        // SAFETY: the bytes were produced by `serialize` just above.
+        let module = unsafe { Module::deserialize(&engine, &bytes) }.unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let fib = instance
+            .get_typed_func::<i64, i64>(&mut store, "fib")
+            .unwrap();
+        assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+        let trap = instance
+            .get_typed_func::<(), ()>(&mut store, "trap")
+            .unwrap();
+        assert_eq!(
+            trap.call(&mut store, ()).unwrap_err().to_string(),
+            "unreachable"
+        );
+    }
+
+    #[test]
+    fn artifacts_from_another_configuration_or_corrupt_ones_are_refused() {
+        let engine = Engine::default();
+        let bytes = Module::new(&engine, WAT).unwrap().serialize().unwrap();
+        let mut config = Config::new();
+        config.wasm_simd(false);
+        let other = Engine::new(&config).unwrap();
+        // SAFETY: refused before any code is loaded.
+        let err = unsafe { Module::deserialize(&other, &bytes) }.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Validation);
+        assert!(
+            err.to_string()
+                .contains("different engine or configuration"),
+            "{err}"
+        );
+        for cut in [0, 10, bytes.len() / 2, bytes.len() - 1] {
+            // SAFETY: truncated artifacts are refused while parsing.
+            let err = unsafe { Module::deserialize(&engine, &bytes[..cut]) }.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Validation, "cut at {cut}");
+        }
+    }
+}

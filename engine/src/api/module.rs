@@ -15,6 +15,9 @@ pub(crate) struct ModuleInner {
     pub code: CodeMemory,
     /// Engine-wide signature id of each type index.
     pub type_ids: Vec<u32>,
+    /// What [`Module::serialize`] writes: the original bytes and the code.
+    wasm: Vec<u8>,
+    functions: Vec<compiler::CompiledFunction>,
 }
 
 /// A compiled WebAssembly module. Cheap to clone; instantiate it any number
@@ -63,6 +66,52 @@ impl Module {
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let (info, bodies) = environ::parse_module(bytes, engine.0.config.features)?;
         let functions = compiler::compile_functions(&*engine.0.isa, &info, bodies)?;
+        Module::from_parts(engine, bytes, info, functions)
+    }
+
+    /// The compiled module as bytes that [`Module::deserialize`] loads
+    /// without compiling again, on an engine with the same configuration.
+    pub fn serialize(&self) -> Result<Vec<u8>> {
+        let engine = &self.0.engine;
+        let fingerprint = compiler::artifact::fingerprint(&*engine.0.isa, engine.0.config.features);
+        compiler::artifact::serialize(&fingerprint, &self.0.wasm, &self.0.functions)
+    }
+
+    /// Loads a module that [`Module::serialize`] produced. An artifact from
+    /// another Kiln version, target or configuration is refused with an error.
+    ///
+    /// ```
+    /// use kiln::{Engine, Module};
+    /// let engine = Engine::default();
+    /// let module = Module::new(&engine, "(module (func (export \"f\")))").unwrap();
+    /// let bytes = module.serialize().unwrap();
+    /// // SAFETY: the bytes were just produced by `serialize` on this engine.
+    /// let loaded = unsafe { Module::deserialize(&engine, &bytes) }.unwrap();
+    /// assert_eq!(loaded.exports().next().unwrap().name(), "f");
+    /// ```
+    ///
+    /// # Safety
+    /// The bytes hold machine code that will run as is: they must come from
+    /// [`Module::serialize`] (of a trusted Kiln), not from an untrusted source.
+    /// Format and version errors are detected; deliberately forged code is not.
+    pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let fingerprint = compiler::artifact::fingerprint(&*engine.0.isa, engine.0.config.features);
+        let (wasm, functions) = compiler::artifact::deserialize(&fingerprint, bytes)?;
+        let (info, bodies) = environ::parse_module(wasm, engine.0.config.features)?;
+        if bodies.len() != functions.len() {
+            return Err(Error::validation(
+                "the compiled module's code does not match its functions",
+            ));
+        }
+        Module::from_parts(engine, wasm, info, functions)
+    }
+
+    fn from_parts(
+        engine: &Engine,
+        bytes: &[u8],
+        info: ModuleInfo,
+        functions: Vec<compiler::CompiledFunction>,
+    ) -> Result<Module> {
         let names = Arc::new(ModuleNames {
             module_name: info.name.clone(),
             func_names: info.func_names.clone(),
@@ -80,6 +129,8 @@ impl Module {
             info,
             code,
             type_ids,
+            wasm: bytes.to_vec(),
+            functions,
         })))
     }
 

@@ -1,6 +1,7 @@
 //! The compiler: wasm function bodies to relocatable machine code with
 //! Cranelift, compiled independently and in parallel.
 
+pub(crate) mod artifact;
 mod code;
 pub(crate) mod trampolines;
 mod translate;
