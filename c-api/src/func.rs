@@ -1,0 +1,263 @@
+//! Function instances: host functions defined from C callbacks, and calls.
+
+use crate::externs::wasm_func_t;
+use crate::guard;
+use crate::store::{store_mut, wasm_store_t};
+use crate::trap::wasm_trap_t;
+use crate::types::wasm_functype_t;
+use crate::val::{wasm_val_t, wasm_val_vec_t};
+use kiln::{Error, Func, FuncType, Val};
+use std::ffi::c_void;
+
+/// `wasm_func_callback_t`.
+pub type wasm_func_callback_t = unsafe extern "C" fn(
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t;
+
+/// `wasm_func_callback_with_env_t`.
+pub type wasm_func_callback_with_env_t = unsafe extern "C" fn(
+    env: *mut c_void,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t;
+
+/// A host function's environment and its finalizer, run when the store
+/// drops the function.
+struct Env {
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+}
+
+// SAFETY: the environment is only touched by calls on the store's thread;
+// the header requires a store to be used by one thread at a time.
+unsafe impl Send for Env {}
+// SAFETY: as above.
+unsafe impl Sync for Env {}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        if let Some(finalizer) = self.finalizer {
+            // SAFETY: the C program gave this finalizer for this environment.
+            unsafe { finalizer(self.env) }
+        }
+    }
+}
+
+/// The store pointer, which host closures capture to create values.
+#[derive(Clone, Copy)]
+struct StorePtr(*mut wasm_store_t);
+// SAFETY: as for `Env`: the store is used by one thread at a time.
+unsafe impl Send for StorePtr {}
+// SAFETY: as above.
+unsafe impl Sync for StorePtr {}
+
+enum Callback {
+    Plain(wasm_func_callback_t),
+    WithEnv(wasm_func_callback_with_env_t, Env),
+}
+
+/// Runs a C callback as the body of a Kiln host function.
+fn call_host(
+    store: StorePtr,
+    callback: &Callback,
+    ty: &FuncType,
+    params: &[Val],
+    results: &mut [Val],
+) -> kiln::Result<()> {
+    let args = wasm_val_vec_t::from_vec(
+        params
+            .iter()
+            .map(|p| wasm_val_t::from_kiln(store.0, p))
+            .collect(),
+    );
+    let mut out =
+        wasm_val_vec_t::from_vec(ty.results().iter().map(|t| wasm_val_t::zero(*t)).collect());
+    // SAFETY: both vectors are valid for the call; the callback may write
+    // `out`'s elements (owned values) but not resize it.
+    let trap = unsafe {
+        match callback {
+            Callback::Plain(f) => f(&args, &mut out),
+            Callback::WithEnv(f, env) => f(env.env, &args, &mut out),
+        }
+    };
+    let mut args = args;
+    // SAFETY: `args` and `out` were made by `from_vec`; their elements own
+    // their references, which `wasm_val_vec_delete` releases.
+    let collected = unsafe {
+        crate::val::wasm_val_vec_delete(&mut args);
+        let mut collected = Ok(());
+        if trap.is_null() {
+            for (i, (slot, t)) in results.iter_mut().zip(ty.results()).enumerate() {
+                match out.as_slice()[i].kiln_val(Some(*t)) {
+                    Some(v) if v.ty() == *t => *slot = v,
+                    _ => {
+                        collected = Err(Error::msg(format!(
+                            "host function result {i} is not of type {t}"
+                        )));
+                        break;
+                    }
+                }
+            }
+        }
+        crate::val::wasm_val_vec_delete(&mut out);
+        collected
+    };
+    if !trap.is_null() {
+        // SAFETY: the callback returned an owned trap.
+        let trap = unsafe { Box::from_raw(trap) };
+        return Err(Error::msg(trap.message()));
+    }
+    collected
+}
+
+/// Defines a host function in `store`.
+///
+/// # Safety
+/// `store` must be null or a live store.
+unsafe fn new_func(
+    store: *mut wasm_store_t,
+    ty: Option<&wasm_functype_t>,
+    callback: Callback,
+) -> Option<Box<wasm_func_t>> {
+    let ty = ty?.inner().ty.clone();
+    if store.is_null() {
+        return None;
+    }
+    let ptr = StorePtr(store);
+    let fty = ty.clone();
+    // SAFETY: `store` is live (caller's guarantee).
+    let func = Func::new(
+        unsafe { store_mut(store) },
+        ty,
+        move |_caller, params, results| call_host(ptr, &callback, &fty, params, results),
+    );
+    Some(wasm_func_t::new(store, func))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_new(
+    store: *mut wasm_store_t,
+    ty: Option<&wasm_functype_t>,
+    callback: Option<wasm_func_callback_t>,
+) -> Option<Box<wasm_func_t>> {
+    // SAFETY: `store` is null or live.
+    guard(None, || unsafe {
+        new_func(store, ty, Callback::Plain(callback?))
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_new_with_env(
+    store: *mut wasm_store_t,
+    ty: Option<&wasm_functype_t>,
+    callback: Option<wasm_func_callback_with_env_t>,
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) -> Option<Box<wasm_func_t>> {
+    guard(None, || {
+        // The environment is finalized even when the function is not made.
+        let env = Env { env, finalizer };
+        let callback = Callback::WithEnv(callback?, env);
+        // SAFETY: `store` is null or live.
+        unsafe { new_func(store, ty, callback) }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_type(
+    func: Option<&wasm_func_t>,
+) -> Option<Box<wasm_functype_t>> {
+    guard(None, || {
+        let func = func?;
+        // SAFETY: the function is live, so its store is.
+        let ty = func.handle().ty(unsafe { &*func.store() });
+        Some(wasm_functype_t::from_kiln(ty))
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_param_arity(func: Option<&wasm_func_t>) -> usize {
+    guard(0, || {
+        // SAFETY: the function is live, so its store is.
+        func.map_or(0, |f| f.handle().ty(unsafe { &*f.store() }).params().len())
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_result_arity(func: Option<&wasm_func_t>) -> usize {
+    guard(0, || {
+        // SAFETY: the function is live, so its store is.
+        func.map_or(0, |f| f.handle().ty(unsafe { &*f.store() }).results().len())
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_call(
+    func: Option<&wasm_func_t>,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    let fail = |msg: &str| {
+        Box::into_raw(wasm_trap_t::from_error(
+            std::ptr::null_mut(),
+            &Error::msg(msg),
+            None,
+        ))
+    };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let Some(func) = func else {
+            return fail("wasm_func_call: the function is NULL");
+        };
+        let store_ptr = func.ext.store();
+        // SAFETY: the function is live, so its store is.
+        let store = unsafe { func.store() };
+        let ty = func.handle().ty(&*store);
+        // SAFETY: `args` is null or a valid vector of valid values.
+        let args = unsafe { args.as_ref() }.map_or(&[][..], |a| unsafe { a.as_slice() });
+        if args.len() != ty.params().len() {
+            return fail(&format!(
+                "function expects {} arguments, got {}",
+                ty.params().len(),
+                args.len()
+            ));
+        }
+        let mut params = Vec::with_capacity(args.len());
+        for (i, (a, t)) in args.iter().zip(ty.params()).enumerate() {
+            // SAFETY: reference payloads of valid values are null or live.
+            match unsafe { a.kiln_val(Some(*t)) } {
+                Some(v) if v.ty() == *t => params.push(v),
+                _ => return fail(&format!("argument {i} is not of type {t}")),
+            }
+        }
+        // SAFETY: `results` is null or a valid vector.
+        let out = unsafe { results.as_mut() };
+        let room = out.as_ref().map_or(0, |o| o.size);
+        if room < ty.results().len() {
+            return fail(&format!(
+                "function returns {} results, but the results vector has room for {room}",
+                ty.results().len()
+            ));
+        }
+        let mut values: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        match func.handle().call(&mut *store, &params, &mut values) {
+            Ok(()) => {
+                if let Some(out) = out {
+                    for (i, v) in values.iter().enumerate() {
+                        // SAFETY: the vector has room for every result; the
+                        // previous contents are not released (they may be
+                        // uninitialised), as the standard specifies.
+                        unsafe { out.data.add(i).write(wasm_val_t::from_kiln(store_ptr, v)) };
+                    }
+                }
+                std::ptr::null_mut()
+            }
+            Err(err) => Box::into_raw(wasm_trap_t::from_error(
+                store_ptr,
+                &err,
+                func.ext.r.origin.clone(),
+            )),
+        }
+    }));
+    outcome.unwrap_or_else(|_| fail("wasm_func_call: internal error (panic)"))
+}

@@ -1,0 +1,317 @@
+//! Builds the C programs in `tests/c/` against `include/wasm.h` and the
+//! `libwasm.so` that `cargo test` builds alongside this test, runs them, and
+//! compares their output.
+//!
+//! Why this works without running cargo from inside a test: an integration
+//! test depends on its package's library, and cargo builds that library with
+//! every crate type the manifest lists, so `libwasm.so` (and `libwasm.a`)
+//! sit in `target/<profile>/deps/`, the directory of this test's own binary.
+//! Each program's module is written as `tests/c/<name>.wat`; the harness
+//! converts it to a C array in `module.wasm.h`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory holding `libwasm.so`: that of the running test binary.
+fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().expect("test binary directory").to_path_buf();
+    assert!(
+        dir.join("libwasm.so").exists(),
+        "libwasm.so is not in {}",
+        dir.display()
+    );
+    dir
+}
+
+fn write_module_header(wat_path: &Path, out_dir: &Path) {
+    let wasm = wat::parse_file(wat_path).unwrap_or_else(|e| panic!("{}: {e}", wat_path.display()));
+    let mut src =
+        String::from("/* Generated from the program's .wat file by tests/c_programs.rs. */\n");
+    src.push_str("static const unsigned char module_wasm[] = {");
+    for (i, b) in wasm.iter().enumerate() {
+        if i % 16 == 0 {
+            src.push_str("\n  ");
+        }
+        write!(src, "0x{b:02x},").unwrap();
+    }
+    writeln!(
+        src,
+        "\n}};\nstatic const size_t module_wasm_len = {};",
+        wasm.len()
+    )
+    .unwrap();
+    std::fs::write(out_dir.join("module.wasm.h"), src).unwrap();
+}
+
+/// Compiles and runs `tests/c/<name>.c`, returning its standard output.
+fn run_c_program(name: &str) -> String {
+    let src_dir = manifest_dir().join("tests/c");
+    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("c-api")
+        .join(name);
+    std::fs::create_dir_all(&out_dir).unwrap();
+    write_module_header(&src_dir.join(format!("{name}.wat")), &out_dir);
+    let lib_dir = lib_dir();
+    let exe = out_dir.join(name);
+    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"])
+        .arg("-I")
+        .arg(manifest_dir().join("include"))
+        .arg("-I")
+        .arg(&out_dir)
+        .arg(src_dir.join(format!("{name}.c")))
+        .arg("-L")
+        .arg(&lib_dir)
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .arg("-lwasm")
+        .arg("-o")
+        .arg(&exe)
+        .status()
+        .expect("run cc");
+    assert!(status.success(), "compiling {name}.c failed");
+    let output = Command::new(&exe).output().expect("run the C program");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{name} failed with {}\nstdout:\n{stdout}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+fn check(name: &str, expected: &str) {
+    let stdout = run_c_program(name);
+    assert_eq!(stdout, expected, "output of {name}");
+}
+
+#[test]
+fn hello() {
+    check(
+        "hello",
+        "\
+import \"\" \"hello\" kind 0
+export \"run\" params 0 results 0
+Calling export...
+> Hello World!
+Done.
+",
+    );
+}
+
+#[test]
+fn callback() {
+    check(
+        "callback",
+        "\
+> print 7
+> closure 42
+run(3, 4) = 49
+swap(-5, 2.5) = 2.5, -5
+trap: function expects 2 arguments, got 0
+trap: argument 0 is not of type i32
+Deleting store...
+> finalize 42
+Done.
+",
+    );
+}
+
+#[test]
+fn memory() {
+    check(
+        "memory",
+        "\
+limits 2..3
+size 2 pages, 131072 bytes
+data[0x1000..0x1004] = 1 2 3 4
+size() = 2
+load(0x1002) = 3
+load(0x1ffff) = 0
+load(0x20000): trap: out of bounds memory access
+  frame 0: func 1, func offset 3, module offset 83, instance known
+store(0x1002, 5): ok
+data[0x1002] = 5
+load(0x1003) = 9
+store(0x20000, 0): trap: out of bounds memory access
+  frame 0: func 2, func offset 5, module offset 93, instance known
+grow 1: ok
+size 3 pages, 196608 bytes
+load(0x20000) = 0
+load(0x30000): trap: out of bounds memory access
+  frame 0: func 1, func offset 3, module offset 83, instance known
+grow 1: failed
+grow 0: ok
+host memory: 5 pages, grow: failed
+Done.
+",
+    );
+}
+
+#[test]
+fn global() {
+    check(
+        "global",
+        "\
+const i32 = 7
+var f64 = 1.5
+wasm sees const f32 import = 2.25
+wasm sees var i64 import = -3
+after host set, wasm sees var i64 import = 100
+after wasm set, host sees var i64 = -42
+after host set, wasm sees var f64 = 6.5
+const i32 after set = 7
+var f64 after wrong-typed set = 6.5
+var f64 type: kind 3, mutability 1
+Done.
+",
+    );
+}
+
+#[test]
+fn table() {
+    check(
+        "table",
+        "\
+table type: element 129, limits 2..10
+size 2
+table[0] is null
+table[1] is f: yes
+table[2] is null (out of bounds)
+call_indirect(7, 1): 7
+call_indirect(7, 0): trap: uninitialized element
+  frame 0: func 0, func offset 5, module offset 88, instance known
+call_indirect(7, 2): trap: undefined element
+  frame 0: func 0, func offset 5, module offset 88, instance known
+set table[0] = g: ok
+call_indirect(7, 0): 666
+set table[2] = g: failed
+grow by 3: ok
+size 5
+set table[4] = host function: ok
+call_indirect(7, 4): -7
+call_indirect(7, 3): trap: uninitialized element
+  frame 0: func 0, func offset 5, module offset 88, instance known
+grow by 5 with g: ok
+grow by 1: failed
+call_indirect(7, 9): 666
+set table[1] = null: ok
+call_indirect(7, 1): trap: uninitialized element
+  frame 0: func 0, func offset 5, module offset 88, instance known
+host table: size 2, [1] is the host function: yes
+Done.
+",
+    );
+}
+
+#[test]
+fn trap() {
+    check(
+        "trap",
+        "\
+instantiation failed: with a message
+calling callback: > callback called, returning a trap
+(origin: func 1) trap: callback abort
+  frame 0: func 1, func offset 1, module offset 85, instance known
+calling unreachable: (origin: func 3) trap: unreachable
+  frame 0: func 3, func offset 1, module offset 95, instance known
+  frame 1: func 2, func offset 1, module offset 90, instance known
+calling divide(1, 0): (origin: func 4) trap: integer divide by zero
+  frame 0: func 4, func offset 5, module offset 103, instance known
+calling divide(7, 2): returned 3
+calling the host function: > callback called, returning a trap
+(no origin) trap: callback abort
+trap: made by the host
+Done.
+",
+    );
+}
+
+#[test]
+fn reentrant() {
+    check("reentrant", "run(20) = 41\n");
+}
+
+#[test]
+fn null() {
+    check(
+        "null",
+        "\
+trap: wasm_func_call: the function is NULL
+Done.
+",
+    );
+}
+
+/// Every function `wasm.h` declares is exported by `libwasm.so`, and every
+/// `wasm_` function the library exports is declared: the header promises
+/// nothing the library lacks.
+#[test]
+fn header_matches_library() {
+    let header = manifest_dir().join("include/wasm.h");
+    let pre = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-E", "-P"])
+        .arg(&header)
+        .output()
+        .expect("run cc -E");
+    assert!(pre.status.success());
+    let text = String::from_utf8(pre.stdout).unwrap();
+    let mut called = std::collections::BTreeSet::new();
+    let mut inline = std::collections::BTreeSet::new();
+    for (i, _) in text.match_indices("wasm_") {
+        if i > 0 {
+            let prev = text.as_bytes()[i - 1];
+            if prev.is_ascii_alphanumeric() || prev == b'_' {
+                continue;
+            }
+        }
+        let rest = &text[i..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        if rest[end..].trim_start().starts_with('(') {
+            called.insert(name.to_string());
+            let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+            if text[line_start..i].contains("static inline") {
+                inline.insert(name.to_string());
+            }
+        }
+    }
+    let declared: std::collections::BTreeSet<String> =
+        called.difference(&inline).cloned().collect();
+
+    let nm = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(lib_dir().join("libwasm.so"))
+        .output()
+        .expect("run nm");
+    assert!(nm.status.success());
+    let exported: std::collections::BTreeSet<String> = String::from_utf8(nm.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace();
+            let (_, kind, name) = (parts.next()?, parts.next()?, parts.next()?);
+            (kind == "T" && name.starts_with("wasm_")).then(|| name.to_string())
+        })
+        .collect();
+    let missing: Vec<_> = declared.difference(&exported).collect();
+    let undeclared: Vec<_> = exported.difference(&declared).collect();
+    assert!(missing.is_empty(), "declared but not exported: {missing:?}");
+    assert!(
+        undeclared.is_empty(),
+        "exported but not declared: {undeclared:?}"
+    );
+    assert!(
+        declared.len() > 150,
+        "only {} functions found",
+        declared.len()
+    );
+}
