@@ -119,7 +119,22 @@ impl CodeMemory {
         names: Arc<ModuleNames>,
         num_imported_funcs: u32,
     ) -> crate::api::error::Result<CodeMemory> {
-        let mut module = new_jit_module(isa);
+        // One contiguous arena, so calls between the module's functions can
+        // be direct PC-relative calls.
+        let code_size: usize = functions
+            .iter()
+            .map(|f| f.bytes.len() + f.alignment as usize)
+            .sum();
+        let arena = cranelift_jit::ArenaMemoryProvider::new_with_size(2 * code_size + (1 << 20))
+            .map_err(|e| {
+                crate::api::error::Error::new(
+                    crate::api::error::ErrorKind::ResourceLimit,
+                    format!("cannot reserve memory for compiled code: {e}"),
+                )
+            })?;
+        let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+        builder.memory_provider(Box::new(arena));
+        let mut module = JITModule::new(builder);
         let sig = ir::Signature::new(CallConv::Tail);
         let mut ids = Vec::with_capacity(functions.len());
         for _ in functions {

@@ -984,7 +984,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                         let f = self.builder.import_function(ExtFuncData {
                             name: ExternalName::user(name),
                             signature: sig,
-                            colocated: false,
+                            colocated: true,
                             patchable: false,
                         });
                         self.func_refs.insert(func_index, f);
