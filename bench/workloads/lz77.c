@@ -1,7 +1,7 @@
 /* LZ77 round trip: hash-chain match finder, token encoder and decoder. */
 #include "common.h"
 
-#define LEN SCALE(4u << 20, 256u << 10)
+#define LEN SCALE(6u << 20, 256u << 10)
 #define WINDOW 32768u
 #define MIN_MATCH 4u
 #define MAX_MATCH 258u

@@ -1,7 +1,7 @@
 /* SHA-256 over a large buffer filled by an LCG. */
 #include "common.h"
 
-#define BUF_LEN SCALE(8u << 20, 1u << 20)
+#define BUF_LEN SCALE(16u << 20, 1u << 20)
 
 static unsigned char buf[BUF_LEN];
 
