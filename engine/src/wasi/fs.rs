@@ -110,6 +110,24 @@ fn writable_dir(ctx: &mut WasiCtx, fd: u32) -> WasiResult<&mut DirFd> {
     Ok(d)
 }
 
+/// The writable directories `from` and `to` of a link or rename, which must
+/// lie in the same pre-open: each pre-open is its own sandbox.
+fn same_sandbox_dirs(
+    ctx: &mut WasiCtx,
+    from: u32,
+    to: u32,
+) -> WasiResult<(cap_std::fs::Dir, cap_std::fs::Dir)> {
+    let (to_dir, to_root) = {
+        let to = writable_dir(ctx, to)?;
+        (to.dir.try_clone()?, to.root)
+    };
+    let from = writable_dir(ctx, from)?;
+    if from.root != to_root {
+        return Err(Errno::Xdev);
+    }
+    Ok((from.dir.try_clone()?, to_dir))
+}
+
 /// The regular file `fd` names.
 fn file(ctx: &mut WasiCtx, fd: u32) -> WasiResult<&mut FileFd> {
     match ctx.fds.get(fd)? {
@@ -680,15 +698,8 @@ pub(crate) fn define<T: 'static>(
         |ctx, mem, fd: u32, old: u32, old_len: u32, new_fd: u32, new: u32, new_len: u32| {
             let old = mem.str(old, old_len)?;
             let new = mem.str(new, new_len)?;
-            let (to, to_root) = {
-                let to = writable_dir(ctx, new_fd)?;
-                (to.dir.try_clone()?, to.root)
-            };
-            let from = writable_dir(ctx, fd)?;
-            if from.root != to_root {
-                return Err(Errno::Xdev);
-            }
-            Ok(from.dir.rename(old, &to, new)?)
+            let (from, to) = same_sandbox_dirs(ctx, fd, new_fd)?;
+            Ok(from.rename(old, &to, new)?)
         }
     );
     wasi_fn!(
@@ -706,17 +717,10 @@ pub(crate) fn define<T: 'static>(
          new_len: u32| {
             let old = mem.str(old, old_len)?;
             let new = mem.str(new, new_len)?;
-            let (to, to_root) = {
-                let to = writable_dir(ctx, new_fd)?;
-                (to.dir.try_clone()?, to.root)
-            };
-            // A link out of a read-only directory would make its file
-            // writable through the other one.
-            let from = writable_dir(ctx, fd)?;
-            if from.root != to_root {
-                return Err(Errno::Xdev);
-            }
-            Ok(from.dir.hard_link(old, &to, new)?)
+            // Both sides must be writable: a link out of a read-only
+            // directory would make its file writable through the other one.
+            let (from, to) = same_sandbox_dirs(ctx, fd, new_fd)?;
+            Ok(from.hard_link(old, &to, new)?)
         }
     );
     wasi_fn!(
