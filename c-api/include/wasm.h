@@ -361,8 +361,7 @@ WASM_API_EXTERN own wasm_frame_t* wasm_frame_copy(const wasm_frame_t*);
  * NULL when unknown (traps made with `wasm_trap_new`). Kiln currently
  * reports the instance whose export `wasm_func_call` called for every frame
  * of the trace, so in a trace that crosses into another instance the inner
- * frames name the outer instance, and their `func_offset` is 0 or relative
- * to the wrong module. */
+ * frames name the outer instance (their offsets are their own module's). */
 WASM_API_EXTERN struct wasm_instance_t* wasm_frame_instance(const wasm_frame_t*);
 WASM_API_EXTERN uint32_t wasm_frame_func_index(const wasm_frame_t*);
 /* Offset of the trapping instruction from the start of its function body. */

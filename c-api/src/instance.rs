@@ -2,18 +2,16 @@
 
 use crate::externs::{wasm_extern_t, wasm_extern_vec_t};
 use crate::guard;
-use crate::module::{wasm_module_t, ModuleLayout};
+use crate::module::wasm_module_t;
 use crate::store::{store_mut, wasm_store_t};
 use crate::trap::wasm_trap_t;
 use kiln::{Extern, Instance};
-use std::sync::Arc;
 
 /// An instance of a module in a store.
 #[derive(Clone)]
 pub struct wasm_instance_t {
     pub(crate) store: *mut wasm_store_t,
     pub(crate) instance: Instance,
-    pub(crate) layout: Arc<ModuleLayout>,
 }
 
 #[no_mangle]
@@ -47,11 +45,7 @@ pub unsafe extern "C" fn wasm_instance_new(
             None => Err(kiln::Error::msg("an import is NULL")),
         };
         match result {
-            Ok(instance) => Some(Box::new(wasm_instance_t {
-                store,
-                instance,
-                layout: module.layout.clone(),
-            })),
+            Ok(instance) => Some(Box::new(wasm_instance_t { store, instance })),
             Err(err) => {
                 if !trap.is_null() {
                     let t = wasm_trap_t::from_error(store, &err, None);

@@ -36,16 +36,10 @@ impl wasm_trap_t {
     }
 
     fn frame(&self, info: &FrameInfo) -> Box<wasm_frame_t> {
-        let module_offset = info.module_offset.unwrap_or(0);
-        let func_offset = self
-            .origin
-            .as_ref()
-            .and_then(|o| o.layout.func_offset(info.func_index, module_offset))
-            .unwrap_or(0);
         Box::new(wasm_frame_t {
             func_index: info.func_index,
-            func_offset,
-            module_offset,
+            func_offset: info.func_offset.unwrap_or(0),
+            module_offset: info.module_offset.unwrap_or(0),
             instance: self.origin.clone().map(Box::new),
         })
     }

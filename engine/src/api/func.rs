@@ -220,7 +220,7 @@ pub(crate) unsafe fn call_func(
         }
         let mut raw = vec![0u128; ty.params().len().max(ty.results().len()).max(1)];
         for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
-            p.check_type(s, *t, &format!("argument {i}"))?;
+            p.check_type(s, *t, format_args!("argument {i}"))?;
             raw[i] = p.to_raw(s)?;
         }
         (ty, funcref, host, raw)
@@ -284,7 +284,7 @@ pub(crate) unsafe fn call_func(
 
 fn check_results(store: &StoreOpaque, ty: &FuncType, results: &[Val]) -> Result<()> {
     for (i, (r, t)) in results.iter().zip(ty.results()).enumerate() {
-        r.check_type(store, *t, &format!("host function result {i}"))?;
+        r.check_type(store, *t, format_args!("host function result {i}"))?;
     }
     Ok(())
 }
@@ -331,11 +331,13 @@ pub(crate) fn trap_from_unwind(reason: UnwindReason) -> Error {
 fn frame_info(pc: usize) -> Option<FrameInfo> {
     let (code, offset) = code_registry::lookup(pc)?;
     let func_index = code.func_index?;
+    let module_offset = code.srcloc_at(offset).map(|o| o as usize);
     Some(FrameInfo {
         func_index,
         func_name: code.names.func_names.get(&func_index).cloned(),
         module_name: code.names.module_name.clone(),
-        module_offset: code.srcloc_at(offset).map(|o| o as usize),
+        module_offset,
+        func_offset: module_offset.and_then(|o| o.checked_sub(code.body_offset as usize)),
     })
 }
 

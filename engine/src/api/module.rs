@@ -121,6 +121,7 @@ impl Module {
             &functions,
             names,
             info.num_imported_funcs,
+            &info.body_offsets,
         )?;
         let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
         Ok(Module(Arc::new(ModuleInner {

@@ -70,6 +70,8 @@ pub struct FrameInfo {
     pub module_name: Option<String>,
     /// Byte offset of the instruction within the module, when known.
     pub module_offset: Option<usize>,
+    /// Byte offset of the instruction from the start of its function's body.
+    pub func_offset: Option<usize>,
 }
 
 impl fmt::Display for FrameInfo {

@@ -143,7 +143,14 @@ impl Val {
     }
 
     /// Checks that this value has type `ty` and belongs to `store`.
-    pub(crate) fn check_type(&self, store: &StoreOpaque, ty: ValType, what: &str) -> Result<()> {
+    /// `what` names the value in the error; it is only formatted on failure,
+    /// so calls can pass `format_args!` without allocating.
+    pub(crate) fn check_type(
+        &self,
+        store: &StoreOpaque,
+        ty: ValType,
+        what: impl std::fmt::Display,
+    ) -> Result<()> {
         if self.ty() != ty {
             return Err(Error::usage(format!(
                 "{what} has type {}, expected {ty}",
@@ -151,7 +158,9 @@ impl Val {
             )));
         }
         if let Val::FuncRef(Some(f)) = self {
-            store.check(f.0, what)?;
+            if f.0.store_id != store.id {
+                return Err(Error::usage(format!("{what} belongs to a different store")));
+            }
         }
         Ok(())
     }

@@ -118,6 +118,7 @@ impl CodeMemory {
         functions: &[CompiledFunction],
         names: Arc<ModuleNames>,
         num_imported_funcs: u32,
+        body_offsets: &[u32],
     ) -> crate::api::error::Result<CodeMemory> {
         // One contiguous arena, so calls between the module's functions can
         // be direct PC-relative calls.
@@ -176,6 +177,7 @@ impl CodeMemory {
                 Arc::new(FunctionCode {
                     len: f.bytes.len(),
                     func_index: Some(num_imported_funcs + i as u32),
+                    body_offset: body_offsets[i],
                     names: names.clone(),
                     traps: f.traps.clone(),
                     srclocs: f.srclocs.clone(),

@@ -183,6 +183,7 @@ impl TrampolineCache {
             Arc::new(FunctionCode {
                 len,
                 func_index: None,
+                body_offset: 0,
                 names: self.names.clone(),
                 traps,
                 srclocs: Vec::new(),

@@ -88,6 +88,8 @@ pub(crate) struct ModuleInfo {
     pub elements: Vec<ElementSegment>,
     pub data: Vec<DataSegment>,
     pub func_names: HashMap<u32, String>,
+    /// Byte offset in the module of each defined function's body.
+    pub body_offsets: Vec<u32>,
     pub num_imported_funcs: u32,
     pub num_imported_tables: u32,
     pub num_imported_memories: u32,

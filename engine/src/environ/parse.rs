@@ -133,6 +133,7 @@ pub(crate) fn parse_module(
         let payload = payload.map_err(wasm_err)?;
         match validator.payload(&payload).map_err(wasm_err)? {
             ValidPayload::Func(validator, body) => {
+                info.body_offsets.push(body.range().start as u32);
                 bodies.push(FunctionBodyToCompile { validator, body });
                 continue;
             }

@@ -18,6 +18,8 @@ pub(crate) struct FunctionCode {
     pub len: usize,
     /// `None` for trampolines, which are not wasm frames.
     pub func_index: Option<u32>,
+    /// Byte offset of the function's body in its module.
+    pub body_offset: u32,
     pub names: Arc<ModuleNames>,
     /// (offset from the function start, trap code), sorted by offset.
     pub traps: Vec<(u32, TrapCode)>,
