@@ -343,13 +343,56 @@ WASM_API_EXTERN void wasm_val_copy(own wasm_val_t* out, const wasm_val_t*);
 
 WASM_DECLARE_VEC(val, )
 
-/* References: a function reference (from `wasm_func_as_ref`), or an
- * external reference that wasm handed back. */
+/*
+ * References. Every runtime object is a reference: functions, globals,
+ * tables, memories, externs, instances, modules, traps and foreign objects.
+ * `wasm_xxx_as_ref` and `wasm_ref_as_xxx` convert between a reference and
+ * its object without copying (the result is borrowed from the argument);
+ * converting to the wrong kind returns NULL. A value of kind
+ * `WASM_FUNCREF` holds a function, one of kind `WASM_EXTERNREF` a foreign
+ * object (or NULL).
+ *
+ * `_same` tells whether two handles refer to the same object (two NULLs are
+ * the same).
+ *
+ * Host info is a pointer the host attaches to an object. It belongs to the
+ * object, not the handle: every handle to the object sees it, including a
+ * reference to a foreign object that wasm hands back. Setting it again
+ * replaces it, and runs the finalizer of the info it replaces. The
+ * finalizer runs once the object can no longer be reached: for functions,
+ * globals, tables, memories, externs and instances when their store is
+ * deleted; for a foreign object when no handle to it is left and wasm holds
+ * it nowhere (at the latest when its store is deleted); for modules and
+ * traps when their last copy is deleted.
+ */
 
-WASM_DECLARE_OWN(ref)
+#define WASM_DECLARE_REF_BASE(name) \
+  WASM_DECLARE_OWN(name) \
+  \
+  WASM_API_EXTERN own wasm_##name##_t* wasm_##name##_copy(const wasm_##name##_t*); \
+  WASM_API_EXTERN bool wasm_##name##_same(const wasm_##name##_t*, const wasm_##name##_t*); \
+  \
+  WASM_API_EXTERN void* wasm_##name##_get_host_info(const wasm_##name##_t*); \
+  WASM_API_EXTERN void wasm_##name##_set_host_info(wasm_##name##_t*, void*); \
+  WASM_API_EXTERN void wasm_##name##_set_host_info_with_finalizer( \
+    wasm_##name##_t*, void*, void (*)(void*));
 
-WASM_API_EXTERN own wasm_ref_t* wasm_ref_copy(const wasm_ref_t*);
-WASM_API_EXTERN bool wasm_ref_same(const wasm_ref_t*, const wasm_ref_t*);
+#define WASM_DECLARE_REF(name) \
+  WASM_DECLARE_REF_BASE(name) \
+  \
+  WASM_API_EXTERN wasm_ref_t* wasm_##name##_as_ref(wasm_##name##_t*); \
+  WASM_API_EXTERN wasm_##name##_t* wasm_ref_as_##name(wasm_ref_t*); \
+  WASM_API_EXTERN const wasm_ref_t* wasm_##name##_as_ref_const(const wasm_##name##_t*); \
+  WASM_API_EXTERN const wasm_##name##_t* wasm_ref_as_##name##_const(const wasm_ref_t*);
+
+#define WASM_DECLARE_SHARABLE_REF(name) \
+  WASM_DECLARE_REF(name) \
+  WASM_DECLARE_OWN(shared_##name) \
+  \
+  WASM_API_EXTERN own wasm_shared_##name##_t* wasm_##name##_share(const wasm_##name##_t*); \
+  WASM_API_EXTERN own wasm_##name##_t* wasm_##name##_obtain(wasm_store_t*, const wasm_shared_##name##_t*);
+
+WASM_DECLARE_REF_BASE(ref)
 
 /* Frames: one wasm frame of a trap's backtrace. */
 
@@ -373,9 +416,7 @@ WASM_API_EXTERN size_t wasm_frame_module_offset(const wasm_frame_t*);
 
 typedef wasm_name_t wasm_message_t;  /* null-terminated */
 
-WASM_DECLARE_OWN(trap)
-
-WASM_API_EXTERN own wasm_trap_t* wasm_trap_copy(const wasm_trap_t*);
+WASM_DECLARE_REF(trap)
 
 /* `message` is null-terminated (a trailing NUL is accepted, not required). */
 WASM_API_EXTERN own wasm_trap_t* wasm_trap_new(wasm_store_t* store, const wasm_message_t*);
@@ -387,11 +428,19 @@ WASM_API_EXTERN own wasm_frame_t* wasm_trap_origin(const wasm_trap_t*);
 /* The wasm frames, innermost first. */
 WASM_API_EXTERN void wasm_trap_trace(const wasm_trap_t*, own wasm_frame_vec_t* out);
 
-/* Modules */
+/* Foreign objects: host objects that wasm can hold as `externref`s. They
+ * carry nothing but host info. */
 
-WASM_DECLARE_OWN(module)
+WASM_DECLARE_REF(foreign)
 
-WASM_API_EXTERN own wasm_module_t* wasm_module_copy(const wasm_module_t*);
+WASM_API_EXTERN own wasm_foreign_t* wasm_foreign_new(wasm_store_t*);
+
+/* Modules. A module belongs to the engine: it stays usable after the store
+ * it was compiled in is deleted, in any store of the same engine. To use it
+ * from another thread, `wasm_module_share` it and `wasm_module_obtain` it
+ * there (NULL if the store's engine is another one). */
+
+WASM_DECLARE_SHARABLE_REF(module)
 
 /* Compiles a module from the binary format; NULL if it is invalid. */
 WASM_API_EXTERN own wasm_module_t* wasm_module_new(
@@ -402,16 +451,19 @@ WASM_API_EXTERN bool wasm_module_validate(wasm_store_t*, const wasm_byte_vec_t* 
 WASM_API_EXTERN void wasm_module_imports(const wasm_module_t*, own wasm_importtype_vec_t* out);
 WASM_API_EXTERN void wasm_module_exports(const wasm_module_t*, own wasm_exporttype_vec_t* out);
 
+/* The module as native code Kiln can load again without compiling, with the
+ * Kiln version and engine settings it needs (empty if the module is NULL). */
+WASM_API_EXTERN void wasm_module_serialize(const wasm_module_t*, own wasm_byte_vec_t* out);
+/* Loads what `wasm_module_serialize` made; NULL if the bytes come from
+ * another Kiln version, target or engine settings, or are truncated. The
+ * bytes are native code that is run as it is: only pass bytes that
+ * `wasm_module_serialize` made and that nobody else could alter. */
+WASM_API_EXTERN own wasm_module_t* wasm_module_deserialize(
+  wasm_store_t*, const wasm_byte_vec_t*);
+
 /* Function instances */
 
-WASM_DECLARE_OWN(func)
-
-WASM_API_EXTERN own wasm_func_t* wasm_func_copy(const wasm_func_t*);
-WASM_API_EXTERN bool wasm_func_same(const wasm_func_t*, const wasm_func_t*);
-WASM_API_EXTERN wasm_ref_t* wasm_func_as_ref(wasm_func_t*);
-WASM_API_EXTERN wasm_func_t* wasm_ref_as_func(wasm_ref_t*);
-WASM_API_EXTERN const wasm_ref_t* wasm_func_as_ref_const(const wasm_func_t*);
-WASM_API_EXTERN const wasm_func_t* wasm_ref_as_func_const(const wasm_ref_t*);
+WASM_DECLARE_REF(func)
 
 /*
  * A host function receives its arguments (borrowed) and a results vector of
@@ -447,10 +499,7 @@ WASM_API_EXTERN own wasm_trap_t* wasm_func_call(
 
 /* Global instances */
 
-WASM_DECLARE_OWN(global)
-
-WASM_API_EXTERN own wasm_global_t* wasm_global_copy(const wasm_global_t*);
-WASM_API_EXTERN bool wasm_global_same(const wasm_global_t*, const wasm_global_t*);
+WASM_DECLARE_REF(global)
 
 /* NULL if the value does not match the type. */
 WASM_API_EXTERN own wasm_global_t* wasm_global_new(
@@ -464,10 +513,7 @@ WASM_API_EXTERN void wasm_global_set(wasm_global_t*, const wasm_val_t*);
 
 /* Table instances */
 
-WASM_DECLARE_OWN(table)
-
-WASM_API_EXTERN own wasm_table_t* wasm_table_copy(const wasm_table_t*);
-WASM_API_EXTERN bool wasm_table_same(const wasm_table_t*, const wasm_table_t*);
+WASM_DECLARE_REF(table)
 
 typedef uint32_t wasm_table_size_t;
 
@@ -487,10 +533,7 @@ WASM_API_EXTERN bool wasm_table_grow(wasm_table_t*, wasm_table_size_t delta, was
 
 /* Memory instances */
 
-WASM_DECLARE_OWN(memory)
-
-WASM_API_EXTERN own wasm_memory_t* wasm_memory_copy(const wasm_memory_t*);
-WASM_API_EXTERN bool wasm_memory_same(const wasm_memory_t*, const wasm_memory_t*);
+WASM_DECLARE_REF(memory)
 
 typedef uint32_t wasm_memory_pages_t;
 
@@ -512,11 +555,8 @@ WASM_API_EXTERN bool wasm_memory_grow(wasm_memory_t*, wasm_memory_pages_t delta)
 /* Externals. The `_as_` conversions return views of the same object
  * (borrowed, not owned); converting to the wrong kind returns NULL. */
 
-WASM_DECLARE_OWN(extern)
+WASM_DECLARE_REF(extern)
 WASM_DECLARE_VEC(extern, *)
-
-WASM_API_EXTERN own wasm_extern_t* wasm_extern_copy(const wasm_extern_t*);
-WASM_API_EXTERN bool wasm_extern_same(const wasm_extern_t*, const wasm_extern_t*);
 
 WASM_API_EXTERN wasm_externkind_t wasm_extern_kind(const wasm_extern_t*);
 WASM_API_EXTERN own wasm_externtype_t* wasm_extern_type(const wasm_extern_t*);
@@ -543,10 +583,7 @@ WASM_API_EXTERN const wasm_memory_t* wasm_extern_as_memory_const(const wasm_exte
 
 /* Module instances */
 
-WASM_DECLARE_OWN(instance)
-
-WASM_API_EXTERN own wasm_instance_t* wasm_instance_copy(const wasm_instance_t*);
-WASM_API_EXTERN bool wasm_instance_same(const wasm_instance_t*, const wasm_instance_t*);
+WASM_DECLARE_REF(instance)
 
 /* Instantiates `module` with `imports` (borrowed), in the order of
  * `wasm_module_imports`. On failure returns NULL and, if `trap` is not NULL,

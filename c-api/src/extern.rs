@@ -4,17 +4,17 @@
 //! `wasm_extern_t` is a transparent wrapper of `wasm_ref_t`, and
 //! `wasm_func_t`, `wasm_global_t`, `wasm_table_t` and `wasm_memory_t` are
 //! transparent wrappers of `wasm_extern_t`, so every `_as_` conversion is a
-//! pointer cast to the same object.
+//! pointer cast to the same object. Each is a reference type (see
+//! [`crate::reference`]).
 
 use crate::guard;
-use crate::instance::wasm_instance_t;
+use crate::reference::{wasm_ref_t, RefKind};
 use crate::store::{store_mut, wasm_store_t};
 use crate::types::{
     wasm_externkind_t, wasm_externtype_t, WASM_EXTERN_FUNC, WASM_EXTERN_GLOBAL, WASM_EXTERN_MEMORY,
     WASM_EXTERN_TABLE,
 };
-use crate::val::{wasm_ref_t, RefKind};
-use kiln::Extern;
+use kiln::{Extern, Instance};
 
 /// An entity that can be imported or exported.
 #[repr(transparent)]
@@ -27,15 +27,11 @@ impl wasm_extern_t {
     pub(crate) fn new(
         store: *mut wasm_store_t,
         which: Extern,
-        origin: Option<wasm_instance_t>,
+        origin: Option<Instance>,
     ) -> wasm_extern_t {
-        wasm_extern_t {
-            r: wasm_ref_t {
-                store,
-                which: RefKind::Extern(which),
-                origin,
-            },
-        }
+        let mut r = wasm_ref_t::new(store, RefKind::Extern(which));
+        r.origin = origin;
+        wasm_extern_t { r }
     }
 
     pub(crate) fn store(&self) -> *mut wasm_store_t {
@@ -46,7 +42,7 @@ impl wasm_extern_t {
     pub(crate) fn which(&self) -> Extern {
         match &self.r.which {
             RefKind::Extern(e) => *e,
-            RefKind::Host(_) => unreachable!("an extern is never a host reference"),
+            _ => unreachable!("an extern is always a store entity"),
         }
     }
 
@@ -67,26 +63,10 @@ declare_vec!(
     uninit: None, copy: |e: &Option<Box<wasm_extern_t>>| e.clone(), drop: drop,
 );
 
-#[no_mangle]
-pub unsafe extern "C" fn wasm_extern_delete(e: Option<Box<wasm_extern_t>>) {
-    guard((), || drop(e))
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_extern_copy(e: Option<&wasm_extern_t>) -> Option<Box<wasm_extern_t>> {
-    guard(None, || e.map(|e| Box::new(e.clone())))
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_extern_same(
-    a: Option<&wasm_extern_t>,
-    b: Option<&wasm_extern_t>,
-) -> bool {
-    guard(false, || match (a, b) {
-        (Some(a), Some(b)) => a.which() == b.which(),
-        _ => false,
-    })
-}
+declare_ref!(wasm_extern_t, extern, r, |r| matches!(
+    r.which,
+    RefKind::Extern(_)
+));
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_kind(e: Option<&wasm_extern_t>) -> wasm_externkind_t {
@@ -108,13 +88,10 @@ pub unsafe extern "C" fn wasm_extern_type(
 }
 
 /// Declares one of the four kinds of extern: a transparent wrapper with the
-/// Kiln handle's accessor, `_delete`, `_copy`, `_same`, and the four
+/// Kiln handle's accessor, the reference functions, and the four
 /// conversions to and from `wasm_extern_t`.
 macro_rules! extern_kind {
-    (
-        $t:ident, $variant:ident, $handle:ty, $delete:ident, $copy:ident, $same:ident,
-        $as_ext:ident, $as_ext_const:ident, $from_ext:ident, $from_ext_const:ident
-    ) => {
+    ($t:ident, $name:ident, $variant:ident, $handle:ty) => {
         #[doc = concat!("`", stringify!($t), "`: an extern of one kind.")]
         #[repr(transparent)]
         #[derive(Clone)]
@@ -148,36 +125,21 @@ macro_rules! extern_kind {
             }
         }
 
-        #[no_mangle]
-        pub unsafe extern "C" fn $delete(p: Option<Box<$t>>) {
-            $crate::guard((), || drop(p))
-        }
+        declare_ref!($t, $name, ext.r, |r| matches!(r.which, RefKind::Extern(Extern::$variant(_))));
 
+        paste::paste! {
         #[no_mangle]
-        pub unsafe extern "C" fn $copy(p: Option<&$t>) -> Option<Box<$t>> {
-            $crate::guard(None, || p.map(|p| Box::new(p.clone())))
-        }
-
-        #[no_mangle]
-        pub unsafe extern "C" fn $same(a: Option<&$t>, b: Option<&$t>) -> bool {
-            $crate::guard(false, || match (a, b) {
-                (Some(a), Some(b)) => a.handle() == b.handle(),
-                _ => false,
-            })
-        }
-
-        #[no_mangle]
-        pub unsafe extern "C" fn $as_ext(p: *mut $t) -> *mut wasm_extern_t {
+        pub unsafe extern "C" fn [<wasm_ $name _as_extern>](p: *mut $t) -> *mut wasm_extern_t {
             p.cast()
         }
 
         #[no_mangle]
-        pub unsafe extern "C" fn $as_ext_const(p: *const $t) -> *const wasm_extern_t {
+        pub unsafe extern "C" fn [<wasm_ $name _as_extern_const>](p: *const $t) -> *const wasm_extern_t {
             p.cast()
         }
 
         #[no_mangle]
-        pub unsafe extern "C" fn $from_ext(e: *mut wasm_extern_t) -> *mut $t {
+        pub unsafe extern "C" fn [<wasm_extern_as_ $name>](e: *mut wasm_extern_t) -> *mut $t {
             // SAFETY: `e` is null or a live extern.
             match unsafe { e.as_ref() } {
                 Some(ext) if matches!(ext.which(), Extern::$variant(_)) => e.cast(),
@@ -186,98 +148,18 @@ macro_rules! extern_kind {
         }
 
         #[no_mangle]
-        pub unsafe extern "C" fn $from_ext_const(e: *const wasm_extern_t) -> *const $t {
+        pub unsafe extern "C" fn [<wasm_extern_as_ $name _const>](e: *const wasm_extern_t) -> *const $t {
             // SAFETY: `e` is null or a live extern.
             match unsafe { e.as_ref() } {
                 Some(ext) if matches!(ext.which(), Extern::$variant(_)) => e.cast(),
                 _ => std::ptr::null(),
             }
         }
+        }
     };
 }
 
-extern_kind!(
-    wasm_func_t,
-    Func,
-    kiln::Func,
-    wasm_func_delete,
-    wasm_func_copy,
-    wasm_func_same,
-    wasm_func_as_extern,
-    wasm_func_as_extern_const,
-    wasm_extern_as_func,
-    wasm_extern_as_func_const
-);
-extern_kind!(
-    wasm_global_t,
-    Global,
-    kiln::Global,
-    wasm_global_delete,
-    wasm_global_copy,
-    wasm_global_same,
-    wasm_global_as_extern,
-    wasm_global_as_extern_const,
-    wasm_extern_as_global,
-    wasm_extern_as_global_const
-);
-extern_kind!(
-    wasm_table_t,
-    Table,
-    kiln::Table,
-    wasm_table_delete,
-    wasm_table_copy,
-    wasm_table_same,
-    wasm_table_as_extern,
-    wasm_table_as_extern_const,
-    wasm_extern_as_table,
-    wasm_extern_as_table_const
-);
-extern_kind!(
-    wasm_memory_t,
-    Memory,
-    kiln::Memory,
-    wasm_memory_delete,
-    wasm_memory_copy,
-    wasm_memory_same,
-    wasm_memory_as_extern,
-    wasm_memory_as_extern_const,
-    wasm_extern_as_memory,
-    wasm_extern_as_memory_const
-);
-
-// Functions are references: `wasm_func_t` wraps `wasm_extern_t`, which wraps
-// `wasm_ref_t`, so these are casts too.
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_func_as_ref(f: *mut wasm_func_t) -> *mut wasm_ref_t {
-    f.cast()
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_func_as_ref_const(f: *const wasm_func_t) -> *const wasm_ref_t {
-    f.cast()
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_ref_as_func(r: *mut wasm_ref_t) -> *mut wasm_func_t {
-    // SAFETY: `r` is null or a live reference.
-    match unsafe { r.as_ref() } {
-        Some(wasm_ref_t {
-            which: RefKind::Extern(Extern::Func(_)),
-            ..
-        }) => r.cast(),
-        _ => std::ptr::null_mut(),
-    }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_ref_as_func_const(r: *const wasm_ref_t) -> *const wasm_func_t {
-    // SAFETY: `r` is null or a live reference.
-    match unsafe { r.as_ref() } {
-        Some(wasm_ref_t {
-            which: RefKind::Extern(Extern::Func(_)),
-            ..
-        }) => r.cast(),
-        _ => std::ptr::null(),
-    }
-}
+extern_kind!(wasm_func_t, func, Func, kiln::Func);
+extern_kind!(wasm_global_t, global, Global, kiln::Global);
+extern_kind!(wasm_table_t, table, Table, kiln::Table);
+extern_kind!(wasm_memory_t, memory, Memory, kiln::Memory);

@@ -2,6 +2,7 @@
 
 use crate::externs::wasm_func_t;
 use crate::guard;
+use crate::reference::{Finalizer, HostInfo};
 use crate::store::{store_mut, wasm_store_t};
 use crate::trap::wasm_trap_t;
 use crate::types::wasm_functype_t;
@@ -22,28 +23,6 @@ pub type wasm_func_callback_with_env_t = unsafe extern "C" fn(
     results: *mut wasm_val_vec_t,
 ) -> *mut wasm_trap_t;
 
-/// A host function's environment and its finalizer, run when the store
-/// drops the function.
-struct Env {
-    env: *mut c_void,
-    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
-}
-
-// SAFETY: the environment is only touched by calls on the store's thread;
-// the header requires a store to be used by one thread at a time.
-unsafe impl Send for Env {}
-// SAFETY: as above.
-unsafe impl Sync for Env {}
-
-impl Drop for Env {
-    fn drop(&mut self) {
-        if let Some(finalizer) = self.finalizer {
-            // SAFETY: the C program gave this finalizer for this environment.
-            unsafe { finalizer(self.env) }
-        }
-    }
-}
-
 /// The store pointer, which host closures capture to create values.
 #[derive(Clone, Copy)]
 struct StorePtr(*mut wasm_store_t);
@@ -54,7 +33,8 @@ unsafe impl Sync for StorePtr {}
 
 enum Callback {
     Plain(wasm_func_callback_t),
-    WithEnv(wasm_func_callback_with_env_t, Env),
+    /// The environment is finalized when the store drops the function.
+    WithEnv(wasm_func_callback_with_env_t, HostInfo),
 }
 
 /// Runs a C callback as the body of a Kiln host function.
@@ -78,7 +58,7 @@ fn call_host(
     let trap = unsafe {
         match callback {
             Callback::Plain(f) => f(&args, &mut out),
-            Callback::WithEnv(f, env) => f(env.env, &args, &mut out),
+            Callback::WithEnv(f, env) => f(env.info, &args, &mut out),
         }
     };
     let mut args = args;
@@ -153,11 +133,14 @@ pub unsafe extern "C" fn wasm_func_new_with_env(
     ty: Option<&wasm_functype_t>,
     callback: Option<wasm_func_callback_with_env_t>,
     env: *mut c_void,
-    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+    finalizer: Option<Finalizer>,
 ) -> Option<Box<wasm_func_t>> {
     guard(None, || {
         // The environment is finalized even when the function is not made.
-        let env = Env { env, finalizer };
+        let env = HostInfo {
+            info: env,
+            finalizer,
+        };
         let callback = Callback::WithEnv(callback?, env);
         // SAFETY: `store` is null or live.
         unsafe { new_func(store, ty, callback) }
@@ -252,11 +235,7 @@ pub unsafe extern "C" fn wasm_func_call(
                 }
                 std::ptr::null_mut()
             }
-            Err(err) => Box::into_raw(wasm_trap_t::from_error(
-                store_ptr,
-                &err,
-                func.ext.r.origin.clone(),
-            )),
+            Err(err) => Box::into_raw(wasm_trap_t::from_error(store_ptr, &err, func.ext.r.origin)),
         }
     }));
     outcome.unwrap_or_else(|_| fail("wasm_func_call: internal error (panic)"))

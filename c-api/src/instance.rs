@@ -3,16 +3,38 @@
 use crate::externs::{wasm_extern_t, wasm_extern_vec_t};
 use crate::guard;
 use crate::module::wasm_module_t;
+use crate::reference::{wasm_ref_t, RefKind};
 use crate::store::{store_mut, wasm_store_t};
 use crate::trap::wasm_trap_t;
 use kiln::{Extern, Instance};
 
 /// An instance of a module in a store.
+#[repr(transparent)]
 #[derive(Clone)]
 pub struct wasm_instance_t {
-    pub(crate) store: *mut wasm_store_t,
-    pub(crate) instance: Instance,
+    pub(crate) r: wasm_ref_t,
 }
+
+impl wasm_instance_t {
+    pub(crate) fn new(store: *mut wasm_store_t, instance: Instance) -> wasm_instance_t {
+        wasm_instance_t {
+            r: wasm_ref_t::new(store, RefKind::Instance(instance)),
+        }
+    }
+
+    /// The Kiln handle. Every `wasm_instance_t` is made from one.
+    pub(crate) fn instance(&self) -> Instance {
+        match self.r.which {
+            RefKind::Instance(i) => i,
+            _ => unreachable!("an instance is always an instance"),
+        }
+    }
+}
+
+declare_ref!(wasm_instance_t, instance, r, |r| matches!(
+    r.which,
+    RefKind::Instance(_)
+));
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_new(
@@ -40,12 +62,12 @@ pub unsafe extern "C" fn wasm_instance_new(
         let result = match externs {
             Some(externs) => {
                 // SAFETY: `store` is a live store, borrowed for this call.
-                Instance::new(unsafe { store_mut(store) }, &module.module, &externs)
+                Instance::new(unsafe { store_mut(store) }, module.module(), &externs)
             }
             None => Err(kiln::Error::msg("an import is NULL")),
         };
         match result {
-            Ok(instance) => Some(Box::new(wasm_instance_t { store, instance })),
+            Ok(instance) => Some(Box::new(wasm_instance_t::new(store, instance))),
             Err(err) => {
                 if !trap.is_null() {
                     let t = wasm_trap_t::from_error(store, &err, None);
@@ -55,29 +77,6 @@ pub unsafe extern "C" fn wasm_instance_new(
                 None
             }
         }
-    })
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_instance_delete(instance: Option<Box<wasm_instance_t>>) {
-    guard((), || drop(instance))
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_instance_copy(
-    instance: Option<&wasm_instance_t>,
-) -> Option<Box<wasm_instance_t>> {
-    guard(None, || instance.map(|i| Box::new(i.clone())))
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_instance_same(
-    a: Option<&wasm_instance_t>,
-    b: Option<&wasm_instance_t>,
-) -> bool {
-    guard(false, || match (a, b) {
-        (Some(a), Some(b)) => a.instance == b.instance,
-        _ => false,
     })
 }
 
@@ -93,11 +92,12 @@ pub unsafe extern "C" fn wasm_instance_exports(
         let items = match instance {
             Some(i) => {
                 // SAFETY: the instance is live, so its store is.
-                let store = unsafe { store_mut(i.store) };
-                i.instance
+                let store = unsafe { store_mut(i.r.store) };
+                let handle = i.instance();
+                handle
                     .exports(store)
                     .into_iter()
-                    .map(|(_, e)| Some(Box::new(wasm_extern_t::new(i.store, e, Some(i.clone())))))
+                    .map(|(_, e)| Some(Box::new(wasm_extern_t::new(i.r.store, e, Some(handle)))))
                     .collect()
             }
             None => Vec::new(),

@@ -23,6 +23,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 #[macro_use]
 mod vec;
+#[macro_use]
+pub mod reference;
 
 pub mod byte_vec;
 pub mod engine;
@@ -47,6 +49,7 @@ pub use global::*;
 pub use instance::*;
 pub use memory::*;
 pub use module::*;
+pub use reference::*;
 pub use store::*;
 pub use table::*;
 pub use trap::*;

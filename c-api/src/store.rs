@@ -6,17 +6,85 @@
 
 use crate::engine::wasm_engine_t;
 use crate::guard;
+use crate::reference::{EntityKey, HostInfo};
 use kiln::{Engine, Store};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ffi::c_void;
 
-/// A store: Kiln's `Store` with no host data.
+/// A store: Kiln's `Store` with no host data, and the host info of its
+/// entities.
 pub struct wasm_store_t {
     pub(crate) store: Store<()>,
+    /// Declared after `store`, so finalizers run once the entities are gone.
+    host_info: RefCell<HostInfos>,
+}
+
+/// The host info of a store's entities. Finalizers run in the order the
+/// info was first attached, so programs see a deterministic order.
+#[derive(Default)]
+struct HostInfos {
+    index: HashMap<EntityKey, usize>,
+    infos: Vec<HostInfo>,
+}
+
+impl HostInfos {
+    fn get(&self, key: EntityKey) -> *mut c_void {
+        self.index
+            .get(&key)
+            .map_or(std::ptr::null_mut(), |&i| self.infos[i].info)
+    }
+
+    fn insert(&mut self, key: EntityKey, info: HostInfo) -> Option<HostInfo> {
+        match self.index.get(&key) {
+            Some(&i) => Some(std::mem::replace(&mut self.infos[i], info)),
+            None => {
+                self.index.insert(key, self.infos.len());
+                self.infos.push(info);
+                None
+            }
+        }
+    }
 }
 
 impl wasm_store_t {
+    pub(crate) fn new(engine: &Engine) -> wasm_store_t {
+        wasm_store_t {
+            store: Store::new(engine, ()),
+            host_info: RefCell::new(HostInfos::default()),
+        }
+    }
+
     pub(crate) fn engine(&self) -> &Engine {
         self.store.engine()
     }
+}
+
+/// The host info of the entity `key` of `store`.
+///
+/// # Safety
+/// As for [`store_mut`]. Only the `host_info` field is borrowed, so this is
+/// sound while a call holds the `Store` itself.
+pub(crate) unsafe fn host_info(store: *const wasm_store_t, key: EntityKey) -> *mut c_void {
+    // SAFETY: guaranteed by the caller; `addr_of!` borrows just the field.
+    let map = unsafe { &*std::ptr::addr_of!((*store).host_info) };
+    map.borrow().get(key)
+}
+
+/// Attaches `info` to the entity `key` of `store`, returning what it
+/// replaces for the caller to drop once no borrow is held (a finalizer may
+/// call back into the library).
+///
+/// # Safety
+/// As for [`host_info`].
+pub(crate) unsafe fn set_host_info(
+    store: *const wasm_store_t,
+    key: EntityKey,
+    info: HostInfo,
+) -> Option<HostInfo> {
+    // SAFETY: guaranteed by the caller; `addr_of!` borrows just the field.
+    let map = unsafe { &*std::ptr::addr_of!((*store).host_info) };
+    map.borrow_mut().insert(key, info)
 }
 
 /// Borrows the store an object belongs to.
@@ -36,9 +104,7 @@ pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> Option<Bo
     guard(None, || {
         // SAFETY: `engine` is null or a live engine.
         let engine = unsafe { engine.as_ref() }?;
-        Some(Box::new(wasm_store_t {
-            store: Store::new(&engine.engine, ()),
-        }))
+        Some(Box::new(wasm_store_t::new(&engine.engine)))
     })
 }
 

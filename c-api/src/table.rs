@@ -2,9 +2,9 @@
 
 use crate::externs::wasm_table_t;
 use crate::guard;
+use crate::reference::wasm_ref_t;
 use crate::store::{store_mut, wasm_store_t};
 use crate::types::wasm_tabletype_t;
-use crate::val::wasm_ref_t;
 use kiln::{Table, Val, ValType};
 
 /// The value of a borrowed, nullable reference for a table of `element`s.

@@ -3,36 +3,52 @@
 use crate::byte_vec::{wasm_byte_vec_t, wasm_message_t};
 use crate::guard;
 use crate::instance::wasm_instance_t;
+use crate::reference::{wasm_ref_t, RefKind, TrapObject};
 use crate::store::wasm_store_t;
-use kiln::FrameInfo;
+use kiln::{FrameInfo, Instance};
+use std::sync::Arc;
 
 /// Why a call failed: a message and the wasm frames, innermost first.
+#[repr(transparent)]
 #[derive(Clone)]
 pub struct wasm_trap_t {
-    message: String,
-    frames: Vec<FrameInfo>,
-    /// The instance whose export was called, which frames report as theirs.
-    origin: Option<wasm_instance_t>,
+    pub(crate) r: wasm_ref_t,
 }
 
+declare_ref!(wasm_trap_t, trap, r, |r| matches!(
+    r.which,
+    RefKind::Trap(_)
+));
+
 impl wasm_trap_t {
-    /// A trap describing `err`: its trap's message and frames, or for other
-    /// errors (link failures, wrong arguments) just the message.
-    pub(crate) fn from_error(
-        _store: *mut wasm_store_t,
-        err: &kiln::Error,
-        origin: Option<wasm_instance_t>,
-    ) -> Box<wasm_trap_t> {
-        let frames = err.trap().map_or_else(Vec::new, |t| t.backtrace().to_vec());
+    fn new(store: *mut wasm_store_t, object: Arc<TrapObject>) -> Box<wasm_trap_t> {
         Box::new(wasm_trap_t {
-            message: err.to_string(),
-            frames,
-            origin,
+            r: wasm_ref_t::new(store, RefKind::Trap(object)),
         })
     }
 
+    /// A trap describing `err`: its trap's message and frames, or for other
+    /// errors (link failures, wrong arguments) just the message. `store` may
+    /// be null when there is none; frames then name no instance.
+    pub(crate) fn from_error(
+        store: *mut wasm_store_t,
+        err: &kiln::Error,
+        origin: Option<Instance>,
+    ) -> Box<wasm_trap_t> {
+        let frames = err.trap().map_or_else(Vec::new, |t| t.backtrace().to_vec());
+        let origin = origin.filter(|_| !store.is_null());
+        wasm_trap_t::new(store, TrapObject::new(err.to_string(), frames, origin))
+    }
+
+    fn object(&self) -> &TrapObject {
+        match &self.r.which {
+            RefKind::Trap(t) => t,
+            _ => unreachable!("a trap is always a trap"),
+        }
+    }
+
     pub(crate) fn message(&self) -> &str {
-        &self.message
+        &self.object().message
     }
 
     fn frame(&self, info: &FrameInfo) -> Box<wasm_frame_t> {
@@ -40,7 +56,10 @@ impl wasm_trap_t {
             func_index: info.func_index,
             func_offset: info.func_offset.unwrap_or(0),
             module_offset: info.module_offset.unwrap_or(0),
-            instance: self.origin.clone().map(Box::new),
+            instance: self
+                .object()
+                .origin
+                .map(|i| Box::new(wasm_instance_t::new(self.r.store, i))),
         })
     }
 }
@@ -63,29 +82,19 @@ declare_vec!(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_new(
-    _store: *mut wasm_store_t,
+    store: *mut wasm_store_t,
     message: Option<&wasm_message_t>,
 ) -> Option<Box<wasm_trap_t>> {
     guard(None, || {
         // SAFETY: `message` is a valid byte vector.
         let bytes = message.map_or(&[][..], |m| unsafe { m.as_slice() });
         let bytes = bytes.strip_suffix(b"\0").unwrap_or(bytes);
-        Some(Box::new(wasm_trap_t {
-            message: String::from_utf8_lossy(bytes).into_owned(),
-            frames: Vec::new(),
-            origin: None,
-        }))
+        let message = String::from_utf8_lossy(bytes).into_owned();
+        Some(wasm_trap_t::new(
+            store,
+            TrapObject::new(message, Vec::new(), None),
+        ))
     })
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_trap_delete(trap: Option<Box<wasm_trap_t>>) {
-    guard((), || drop(trap))
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_trap_copy(trap: Option<&wasm_trap_t>) -> Option<Box<wasm_trap_t>> {
-    guard(None, || trap.map(|t| Box::new(t.clone())))
 }
 
 #[no_mangle]
@@ -94,7 +103,7 @@ pub unsafe extern "C" fn wasm_trap_message(trap: Option<&wasm_trap_t>, out: *mut
         if out.is_null() {
             return;
         }
-        let mut bytes = trap.map_or_else(Vec::new, |t| t.message.as_bytes().to_vec());
+        let mut bytes = trap.map_or_else(Vec::new, |t| t.message().as_bytes().to_vec());
         bytes.push(0);
         // SAFETY: `out` is writable storage for a vector.
         unsafe { out.write(wasm_byte_vec_t::from_vec(bytes)) }
@@ -105,7 +114,7 @@ pub unsafe extern "C" fn wasm_trap_message(trap: Option<&wasm_trap_t>, out: *mut
 pub unsafe extern "C" fn wasm_trap_origin(trap: Option<&wasm_trap_t>) -> Option<Box<wasm_frame_t>> {
     guard(None, || {
         let trap = trap?;
-        Some(trap.frame(trap.frames.first()?))
+        Some(trap.frame(trap.object().frames.first()?))
     })
 }
 
@@ -116,7 +125,7 @@ pub unsafe extern "C" fn wasm_trap_trace(trap: Option<&wasm_trap_t>, out: *mut w
             return;
         }
         let frames = trap.map_or_else(Vec::new, |t| {
-            t.frames.iter().map(|f| Some(t.frame(f))).collect()
+            t.object().frames.iter().map(|f| Some(t.frame(f))).collect()
         });
         // SAFETY: `out` is writable storage for a vector.
         unsafe { out.write(wasm_frame_vec_t::from_vec(frames)) }

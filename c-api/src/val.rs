@@ -1,60 +1,12 @@
-//! Values (`wasm_val_t`, `wasm_val_vec_t`) and references (`wasm_ref_t`).
-//!
-//! A reference is either an entity of a store (a function, and behind it the
-//! other externs, which are transparent wrappers of `wasm_ref_t`) or a host
-//! value that wasm handed back as an `externref`.
+//! Values: `wasm_val_t` and `wasm_val_vec_t`.
 
 use crate::guard;
-use crate::instance::wasm_instance_t;
+use crate::reference::wasm_ref_t;
 use crate::store::wasm_store_t;
 use crate::types::{
     kind_of, wasm_valkind_t, WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64,
 };
-use kiln::{Extern, ExternRef, Val, ValType};
-
-/// What a reference refers to.
-#[derive(Clone)]
-pub(crate) enum RefKind {
-    /// A function, global, table or memory of the store.
-    Extern(Extern),
-    /// A host value.
-    Host(ExternRef),
-}
-
-/// A reference to a runtime object.
-#[derive(Clone)]
-pub struct wasm_ref_t {
-    pub(crate) store: *mut wasm_store_t,
-    pub(crate) which: RefKind,
-    /// The instance whose export this is, when it is one: frames of traps
-    /// raised by calling it name that instance.
-    pub(crate) origin: Option<wasm_instance_t>,
-}
-
-impl wasm_ref_t {
-    /// The value this reference stands for, if it can be a wasm value.
-    pub(crate) fn to_val(&self) -> Option<Val> {
-        match &self.which {
-            RefKind::Extern(Extern::Func(f)) => Some(Val::FuncRef(Some(*f))),
-            RefKind::Host(r) => Some(Val::ExternRef(Some(r.clone()))),
-            RefKind::Extern(_) => None,
-        }
-    }
-
-    /// The reference for a non-null reference value.
-    pub(crate) fn from_val(store: *mut wasm_store_t, val: &Val) -> Option<Box<wasm_ref_t>> {
-        let which = match val {
-            Val::FuncRef(Some(f)) => RefKind::Extern(Extern::Func(*f)),
-            Val::ExternRef(Some(r)) => RefKind::Host(r.clone()),
-            _ => return None,
-        };
-        Some(Box::new(wasm_ref_t {
-            store,
-            which,
-            origin: None,
-        }))
-    }
-}
+use kiln::{Val, ValType};
 
 /// The payload of a value.
 #[repr(C)]
@@ -210,30 +162,5 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, src: Option<&wasm_v
             // SAFETY: `src` is a valid value and `out` writable storage.
             unsafe { out.write(src.deep_copy()) }
         }
-    })
-}
-
-// ----- References -----
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_ref_delete(r: Option<Box<wasm_ref_t>>) {
-    guard((), || drop(r))
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_ref_copy(r: Option<&wasm_ref_t>) -> Option<Box<wasm_ref_t>> {
-    guard(None, || r.map(|r| Box::new(r.clone())))
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn wasm_ref_same(a: Option<&wasm_ref_t>, b: Option<&wasm_ref_t>) -> bool {
-    guard(false, || match (a, b) {
-        (Some(a), Some(b)) => match (&a.which, &b.which) {
-            (RefKind::Extern(x), RefKind::Extern(y)) => x == y,
-            (RefKind::Host(x), RefKind::Host(y)) => ExternRef::ptr_eq(x, y),
-            _ => false,
-        },
-        (None, None) => true,
-        _ => false,
     })
 }

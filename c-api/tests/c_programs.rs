@@ -6,8 +6,10 @@
 //! test depends on its package's library, and cargo builds that library with
 //! every crate type the manifest lists, so `libwasm.so` (and `libwasm.a`)
 //! sit in `target/<profile>/deps/`, the directory of this test's own binary.
-//! Each program's module is written as `tests/c/<name>.wat`; the harness
-//! converts it to a C array in `module.wasm.h`.
+//! Each program's module is written as `tests/c/<name>.wat` (and further
+//! modules as `tests/c/<name>.<extra>.wat`); the harness converts them to C
+//! arrays in `module.wasm.h`. Every program runs twice: natively, and under
+//! valgrind, which must find no leak and no invalid access.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -29,11 +31,9 @@ fn lib_dir() -> PathBuf {
     dir
 }
 
-fn write_module_header(wat_path: &Path, out_dir: &Path) {
-    let wasm = wat::parse_file(wat_path).unwrap_or_else(|e| panic!("{}: {e}", wat_path.display()));
-    let mut src =
-        String::from("/* Generated from the program's .wat file by tests/c_programs.rs. */\n");
-    src.push_str("static const unsigned char module_wasm[] = {");
+/// Appends `wasm` to `src` as a C array `<prefix>_wasm` and its length.
+fn append_c_array(src: &mut String, prefix: &str, wasm: &[u8]) {
+    write!(src, "static const unsigned char {prefix}_wasm[] = {{").unwrap();
     for (i, b) in wasm.iter().enumerate() {
         if i % 16 == 0 {
             src.push_str("\n  ");
@@ -42,25 +42,53 @@ fn write_module_header(wat_path: &Path, out_dir: &Path) {
     }
     writeln!(
         src,
-        "\n}};\nstatic const size_t module_wasm_len = {};",
+        "\n}};\nstatic const size_t {prefix}_wasm_len = {};",
         wasm.len()
     )
     .unwrap();
+}
+
+/// Writes `module.wasm.h`: `<name>.wat` as `module_wasm`, and each
+/// `<name>.<extra>.wat` as `<extra>_wasm`.
+fn write_module_header(src_dir: &Path, name: &str, out_dir: &Path) {
+    let parse =
+        |path: &Path| wat::parse_file(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut src =
+        String::from("/* Generated from the program's .wat files by tests/c_programs.rs. */\n");
+    append_c_array(
+        &mut src,
+        "module",
+        &parse(&src_dir.join(format!("{name}.wat"))),
+    );
+    let mut extras: Vec<_> = std::fs::read_dir(src_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter_map(|f| {
+            let extra = f.strip_prefix(&format!("{name}."))?.strip_suffix(".wat")?;
+            Some(extra.to_string())
+        })
+        .filter(|extra| !extra.is_empty())
+        .collect();
+    extras.sort();
+    for extra in extras {
+        let wasm = parse(&src_dir.join(format!("{name}.{extra}.wat")));
+        append_c_array(&mut src, &extra, &wasm);
+    }
     std::fs::write(out_dir.join("module.wasm.h"), src).unwrap();
 }
 
-/// Compiles and runs `tests/c/<name>.c`, returning its standard output.
-fn run_c_program(name: &str) -> String {
+/// Compiles `tests/c/<name>.c` (and its module) into an executable.
+fn build_c_program(name: &str) -> PathBuf {
     let src_dir = manifest_dir().join("tests/c");
     let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("c-api")
         .join(name);
     std::fs::create_dir_all(&out_dir).unwrap();
-    write_module_header(&src_dir.join(format!("{name}.wat")), &out_dir);
+    write_module_header(&src_dir, name, &out_dir);
     let lib_dir = lib_dir();
     let exe = out_dir.join(name);
     let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"])
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-pthread"])
         .arg("-I")
         .arg(manifest_dir().join("include"))
         .arg("-I")
@@ -68,6 +96,7 @@ fn run_c_program(name: &str) -> String {
         .arg(src_dir.join(format!("{name}.c")))
         .arg("-L")
         .arg(&lib_dir)
+        .arg("-Wl,--disable-new-dtags")
         .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
         .arg("-lwasm")
         .arg("-o")
@@ -75,7 +104,15 @@ fn run_c_program(name: &str) -> String {
         .status()
         .expect("run cc");
     assert!(status.success(), "compiling {name}.c failed");
-    let output = Command::new(&exe).output().expect("run the C program");
+    exe
+}
+
+/// Runs `command`, asserting it succeeds, and returns its standard output.
+fn run(name: &str, mut command: Command) -> String {
+    // Cargo points LD_LIBRARY_PATH at directories that may hold an older
+    // libwasm.so; the program must load the one its rpath names.
+    command.env_remove("LD_LIBRARY_PATH");
+    let output = command.output().expect("run the C program");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
@@ -83,6 +120,34 @@ fn run_c_program(name: &str) -> String {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
+    stdout
+}
+
+/// Compiles and runs `tests/c/<name>.c`, then runs it again under valgrind,
+/// which must report no leak and no invalid access, and returns its
+/// standard output (the same both times).
+fn run_c_program(name: &str) -> String {
+    let exe = build_c_program(name);
+    let stdout = run(name, Command::new(&exe));
+    let mut valgrind = Command::new("valgrind");
+    valgrind
+        .args([
+            "--quiet",
+            "--error-exitcode=99",
+            "--leak-check=full",
+            "--show-leak-kinds=definite,indirect,possible",
+            "--errors-for-leak-kinds=definite,indirect,possible",
+        ])
+        .arg(format!(
+            "--suppressions={}",
+            manifest_dir().join("tests/valgrind.supp").display()
+        ))
+        .arg(&exe);
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        panic!("valgrind is needed to check the C programs: apt-get install valgrind");
+    }
+    let under_valgrind = run(&format!("{name} under valgrind"), valgrind);
+    assert_eq!(under_valgrind, stdout, "{name}: output under valgrind");
     stdout
 }
 
@@ -313,5 +378,164 @@ fn header_matches_library() {
         declared.len() > 150,
         "only {} functions found",
         declared.len()
+    );
+}
+
+#[test]
+fn hostinfo() {
+    check(
+        "hostinfo",
+        "\
+module copy info: module
+module as ref info: module
+deleting the module's first copy
+deleting the module's last copy
+> finalize module
+instance copy info: instance
+func info via a new handle: func
+global info via its extern: global
+table info via its ref: table
+memory info: memory without finalizer
+id has no info: yes
+replacing the func's info
+> finalize func
+func info: func, again
+foreign back from wasm: same yes, info foreign
+deleting the foreign's handle while a table holds it
+table[0] info: foreign
+deleting a foreign wasm never saw, one copy left
+deleting its last copy
+> finalize loose foreign
+trap copy info: trap
+deleting the trap's last copy
+> finalize trap
+> finalize global
+global info: global, no finalizer
+> finalize nothing
+deleting the store
+> finalize foreign
+> finalize instance
+> finalize func, again
+> finalize table
+Done.
+",
+    );
+}
+
+#[test]
+fn serialize() {
+    check(
+        "serialize",
+        "\
+serialized: bigger than the wasm
+loaded module exports 1: square
+square(7) in the loaded module = 49
+square(9) after its store is gone = 81
+truncated artifact: refused
+plain wasm as an artifact: refused
+empty artifact: refused
+same settings, another engine: loaded
+square(12) in another thread = 144
+obtained by a store of another engine: refused
+Done.
+",
+    );
+}
+
+#[test]
+fn start() {
+    check(
+        "start",
+        "\
+> start logged 'k'
+after instantiation: ready = 42, start ran 1 time(s)
+> start logged 'k'
+instantiation with a trapping start: failed
+origin: func 2
+trap: unreachable
+  frame 0: func 2, func offset 1, module offset 104, instance unknown
+  frame 1: func 1, func offset 16, module offset 98, instance unknown
+> start logged 'k'
+start ran 3 time(s) in all
+Done.
+",
+    );
+}
+
+#[test]
+fn linking() {
+    check(
+        "linking",
+        "\
+client imports memory
+client imports counter
+client imports bump
+client imports table
+run(5) = 20
+run(7) = 28
+provider's memory at 8 = 7
+provider's counter = 202
+swapped imports: trap: incompatible import type for `env::memory`: expected (memory 1), found (global (mut i32))
+too few imports: trap: the module requires 4 imports, but 1 were provided
+Done.
+",
+    );
+}
+
+#[test]
+fn reflect() {
+    check(
+        "reflect",
+        "\
+5 imports:
+  host.log: func (i32 i64) -> (f32)
+  host.limit: global const i64
+  host.state: global var f64
+  host.calls: table funcref 3..8
+  host.heap: memory 1..2
+first import of the copy: log
+6 exports:
+  nothing: func () -> ()
+  many: func (i32 f64 externref) -> (funcref i64)
+  answer: global const i32
+  refs: table externref 4..
+  memory: memory 1..2
+  log again: func (i32 i64) -> (f32)
+made import: host.heap: memory 1..2
+a host function needs a callback: NULL without one
+no imports: trap: the module requires 5 imports, but 0 were provided
+one import: trap: the module requires 5 imports, but 1 were provided
+host extern 0: kind 1, global const i64
+host extern 1: kind 1, global var f64
+host extern 2: kind 2, table funcref 3..8
+host extern 3: kind 3, memory 1..2
+Done.
+",
+    );
+}
+
+#[test]
+fn externref() {
+    check(
+        "externref",
+        "\
+is_null(null) = 1
+is_null(apple) = 0
+> echo got apple
+through the host: kind 128, same as apple: yes
+> echo got null
+null through the host: null
+global after stash: apple
+global after host set: pear
+global after null set: null
+host global: pear
+table size 4: apple null pear pear
+a function in an externref table: refused
+call_func(seven) = 7
+func_is_null(null) = 1
+a foreign as a funcref: trap: argument 0 is not of type funcref
+finalized in all: 1002
+Done.
+",
     );
 }

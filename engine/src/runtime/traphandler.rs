@@ -1,8 +1,14 @@
 //! Catching traps: every call from the host into wasm runs below one
 //! [`catch_traps`] frame. A fault or trap instruction in compiled code raises a
-//! signal; the handler redirects the thread to `kiln_longjmp`, which returns to
-//! that frame as if the call had ended. Only compiled-code frames are skipped:
-//! host functions return normally before compiled code raises their error.
+//! signal; the handler records the wasm frames and calls `kiln_longjmp`, which
+//! returns to that frame as if the call had ended. Only compiled-code frames
+//! (and the signal frame) are skipped: host functions return normally before
+//! compiled code raises their error.
+//!
+//! The handler jumps out itself rather than redirecting the interrupted
+//! thread to code that would, so nothing is ever written below the stack
+//! pointer of the trapping code: memory checkers such as valgrind see only
+//! ordinary stack use.
 
 use std::cell::{Cell, UnsafeCell};
 use std::sync::Once;
@@ -191,20 +197,6 @@ pub(crate) fn catch_traps<F: FnMut()>(
     })
 }
 
-/// Records the wasm frames of a trap, then returns to its `catch_traps`.
-extern "C" fn unwind_from_trap(activation: *const Activation) -> ! {
-    // SAFETY: the handler passes the live activation of this thread.
-    let activation = unsafe { &*activation };
-    // A fault while walking frames would be a Kiln bug: let it crash rather
-    // than loop back here.
-    IN_HOST.with(|h| h.set(true));
-    record_frames(activation);
-    // SAFETY: the jump buffer was filled by `kiln_setjmp_call` in the
-    // activation's `catch_traps`, which is still on the stack above us; only
-    // compiled-code frames and this frame (which owns nothing) are skipped.
-    unsafe { kiln_longjmp(activation.jmpbuf.get()) }
-}
-
 fn record_frames(activation: &Activation) {
     // SAFETY: only this thread touches its activation.
     let fault = unsafe { *activation.fault.get() };
@@ -278,21 +270,23 @@ unsafe extern "C" fn trap_signal_handler(
             fp: gregs[libc::REG_RBP as usize] as usize,
             signal: sig,
         };
-        // SAFETY: the activation is alive in its `catch_traps` frame on this thread.
-        unsafe { *(*activation).fault.get() = Some(fault) };
-        // Resume, once the handler returns, in `unwind_from_trap` on the wasm
-        // stack below the trapping frame: outside signal context, with the
-        // wasm frames still intact for the backtrace. Skip the red zone, align
-        // the stack and push a null return address, as a call would.
-        let rsp = gregs[libc::REG_RSP as usize] as usize;
-        let new_rsp = ((rsp - 128) & !15) - 8;
-        // SAFETY: the slot lies below the trapping frame's red zone, on the
-        // stack compiled code was running on, which is mapped and unused.
-        unsafe { *(new_rsp as *mut usize) = 0 };
-        gregs[libc::REG_RSP as usize] = new_rsp as i64;
-        gregs[libc::REG_RDI as usize] = activation as i64;
-        gregs[libc::REG_RIP as usize] = unwind_from_trap as *const () as i64;
-        return;
+        // SAFETY: the activation is alive in its `catch_traps` frame on this
+        // thread, and only this thread touches it.
+        let activation = unsafe { &*activation };
+        // SAFETY: as above.
+        unsafe { *activation.fault.get() = Some(fault) };
+        // A fault while walking frames would be a Kiln bug: let it crash
+        // rather than come back here. The interrupted code is compiled wasm,
+        // which holds no lock and is never inside the allocator, so recording
+        // the frames (which allocates) is safe in this signal handler.
+        IN_HOST.with(|h| h.set(true));
+        record_frames(activation);
+        // SAFETY: the jump buffer was filled by `kiln_setjmp_call` in the
+        // activation's `catch_traps`, which is still on the stack above the
+        // trapping code; only compiled-code frames and the signal frame,
+        // which own nothing, are skipped. The signal mask needs no restoring:
+        // the handler is installed with SA_NODEFER and an empty mask.
+        unsafe { kiln_longjmp(activation.jmpbuf.get()) }
     }
     // Not ours: hand it to whoever was installed before, or take the default action.
     let index = SIGNALS.iter().position(|&s| s == sig).unwrap_or(0);

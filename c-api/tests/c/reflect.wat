@@ -1,0 +1,13 @@
+(module
+  (import "host" "log" (func (param i32 i64) (result f32)))
+  (import "host" "limit" (global i64))
+  (import "host" "state" (global (mut f64)))
+  (import "host" "calls" (table 3 8 funcref))
+  (import "host" "heap" (memory 1 2))
+  (func (export "nothing"))
+  (func (export "many") (param i32 f64 externref) (result funcref i64)
+    (ref.null func) (i64.const 0))
+  (global (export "answer") i32 (i32.const 42))
+  (table (export "refs") 4 externref)
+  (export "memory" (memory 0))
+  (export "log again" (func 0)))
