@@ -119,7 +119,7 @@ macro_rules! extern_kind {
             /// # Safety
             /// See [`store_mut`]: the object is live, so its store is.
             #[allow(clippy::mut_from_ref)]
-            pub(crate) unsafe fn store(&self) -> &mut kiln::Store<()> {
+            pub(crate) unsafe fn store(&self) -> &mut $crate::store::CStore {
                 // SAFETY: guaranteed by the caller.
                 unsafe { store_mut(self.ext.store()) }
             }

@@ -3,7 +3,7 @@
 use crate::externs::wasm_func_t;
 use crate::guard;
 use crate::reference::{Finalizer, HostInfo};
-use crate::store::{store_mut, wasm_store_t};
+use crate::store::{store_mut, wasm_store_t, StorePtr};
 use crate::trap::wasm_trap_t;
 use crate::types::wasm_functype_t;
 use crate::val::{wasm_val_t, wasm_val_vec_t};
@@ -23,22 +23,15 @@ pub type wasm_func_callback_with_env_t = unsafe extern "C" fn(
     results: *mut wasm_val_vec_t,
 ) -> *mut wasm_trap_t;
 
-/// The store pointer, which host closures capture to create values.
-#[derive(Clone, Copy)]
-struct StorePtr(*mut wasm_store_t);
-// SAFETY: as for `Env`: the store is used by one thread at a time.
-unsafe impl Send for StorePtr {}
-// SAFETY: as above.
-unsafe impl Sync for StorePtr {}
-
-enum Callback {
+/// The C function behind a host function.
+pub(crate) enum Callback {
     Plain(wasm_func_callback_t),
     /// The environment is finalized when the store drops the function.
     WithEnv(wasm_func_callback_with_env_t, HostInfo),
 }
 
-/// Runs a C callback as the body of a Kiln host function.
-fn call_host(
+/// Runs a C callback as the body of a Kiln host function called in `store`.
+pub(crate) fn call_host(
     store: StorePtr,
     callback: &Callback,
     ty: &FuncType,
@@ -104,14 +97,11 @@ unsafe fn new_func(
     if store.is_null() {
         return None;
     }
-    let ptr = StorePtr(store);
     let fty = ty.clone();
     // SAFETY: `store` is live (caller's guarantee).
-    let func = Func::new(
-        unsafe { store_mut(store) },
-        ty,
-        move |_caller, params, results| call_host(ptr, &callback, &fty, params, results),
-    );
+    let func = Func::new(unsafe { store_mut(store) }, ty, move |caller, params, results| {
+        call_host(caller.data().this, &callback, &fty, params, results)
+    });
     Some(wasm_func_t::new(store, func))
 }
 

@@ -33,6 +33,7 @@ pub mod externs;
 pub mod func;
 pub mod global;
 pub mod instance;
+pub mod kiln;
 pub mod memory;
 pub mod module;
 pub mod store;

@@ -23,7 +23,7 @@ declare_ref!(wasm_module_t, module, r, |r| matches!(
 ));
 
 impl wasm_module_t {
-    fn new(module: Module) -> Box<wasm_module_t> {
+    pub(crate) fn new(module: Module) -> Box<wasm_module_t> {
         Box::new(wasm_module_t {
             r: wasm_ref_t::new(
                 std::ptr::null_mut(),

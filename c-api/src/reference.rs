@@ -86,21 +86,24 @@ pub(crate) struct TrapObject {
     pub(crate) frames: Vec<kiln::FrameInfo>,
     /// The instance whose export was called, which frames report as theirs.
     pub(crate) origin: Option<Instance>,
+    /// The trap's code, when wasm trapped.
+    pub(crate) code: Option<kiln::TrapCode>,
+    /// The exit status, when a WASI program exited.
+    pub(crate) exit_status: Option<i32>,
     host_info: HostInfoSlot,
 }
 
 impl TrapObject {
-    pub(crate) fn new(
-        message: String,
-        frames: Vec<kiln::FrameInfo>,
-        origin: Option<Instance>,
-    ) -> Arc<TrapObject> {
-        Arc::new(TrapObject {
+    /// A trap with just a message.
+    pub(crate) fn new(message: String) -> TrapObject {
+        TrapObject {
             message,
-            frames,
-            origin,
+            frames: Vec::new(),
+            origin: None,
+            code: None,
+            exit_status: None,
             host_info: Mutex::new(None),
-        })
+        }
     }
 }
 

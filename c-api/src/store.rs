@@ -7,15 +7,35 @@
 use crate::engine::wasm_engine_t;
 use crate::guard;
 use crate::reference::{EntityKey, HostInfo};
-use kiln::{Engine, Store};
+use kiln::{Engine, Store, WasiConfig, WasiCtx};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ffi::c_void;
 
-/// A store: Kiln's `Store` with no host data, and the host info of its
-/// entities.
+/// What a C API store keeps in its Kiln `Store`.
+pub(crate) struct StoreData {
+    /// The WASI context that `kiln_linker_define_wasi`'s functions use.
+    pub(crate) wasi: WasiCtx,
+    /// The `wasm_store_t` holding this store, which host functions (defined
+    /// in a store or in a linker) need to hand values to C.
+    pub(crate) this: StorePtr,
+}
+
+/// The Kiln store behind a `wasm_store_t`.
+pub(crate) type CStore = Store<StoreData>;
+
+/// A pointer to a `wasm_store_t`, kept where Kiln wants `Send` data.
+#[derive(Clone, Copy)]
+pub(crate) struct StorePtr(pub(crate) *mut wasm_store_t);
+// SAFETY: the store behind the pointer is used by one thread at a time (the
+// header's rule); the pointer itself is just an address.
+unsafe impl Send for StorePtr {}
+// SAFETY: as above.
+unsafe impl Sync for StorePtr {}
+
+/// A store: Kiln's `Store` and the host info of its entities.
 pub struct wasm_store_t {
-    pub(crate) store: Store<()>,
+    pub(crate) store: CStore,
     /// Declared after `store`, so finalizers run once the entities are gone.
     host_info: RefCell<HostInfos>,
 }
@@ -48,11 +68,21 @@ impl HostInfos {
 }
 
 impl wasm_store_t {
-    pub(crate) fn new(engine: &Engine) -> wasm_store_t {
-        wasm_store_t {
-            store: Store::new(engine, ()),
+    pub(crate) fn new(engine: &Engine) -> Box<wasm_store_t> {
+        let wasi = WasiConfig::new()
+            .build()
+            .expect("a WASI context that grants nothing always builds");
+        let data = StoreData {
+            wasi,
+            this: StorePtr(std::ptr::null_mut()),
+        };
+        let mut store = Box::new(wasm_store_t {
+            store: Store::new(engine, data),
             host_info: RefCell::new(HostInfos::default()),
-        }
+        });
+        // The box never moves, so the pointer stays valid for its life.
+        store.store.data_mut().this = StorePtr(&mut *store);
+        store
     }
 
     pub(crate) fn engine(&self) -> &Engine {
@@ -94,7 +124,7 @@ pub(crate) unsafe fn set_host_info(
 /// header's rule: objects never outlive their store), and no other borrow of
 /// the store may be active except the one a running host call holds, which
 /// Kiln tolerates for re-entrant calls.
-pub(crate) unsafe fn store_mut<'a>(store: *mut wasm_store_t) -> &'a mut Store<()> {
+pub(crate) unsafe fn store_mut<'a>(store: *mut wasm_store_t) -> &'a mut CStore {
     // SAFETY: guaranteed by the caller.
     unsafe { &mut (*store).store }
 }
@@ -104,7 +134,7 @@ pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> Option<Bo
     guard(None, || {
         // SAFETY: `engine` is null or a live engine.
         let engine = unsafe { engine.as_ref() }?;
-        Some(Box::new(wasm_store_t::new(&engine.engine)))
+        Some(wasm_store_t::new(&engine.engine))
     })
 }
 

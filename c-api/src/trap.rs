@@ -35,12 +35,17 @@ impl wasm_trap_t {
         err: &kiln::Error,
         origin: Option<Instance>,
     ) -> Box<wasm_trap_t> {
-        let frames = err.trap().map_or_else(Vec::new, |t| t.backtrace().to_vec());
-        let origin = origin.filter(|_| !store.is_null());
-        wasm_trap_t::new(store, TrapObject::new(err.to_string(), frames, origin))
+        let object = TrapObject {
+            frames: err.trap().map_or_else(Vec::new, |t| t.backtrace().to_vec()),
+            origin: origin.filter(|_| !store.is_null()),
+            code: err.trap().map(|t| t.code()),
+            exit_status: err.i32_exit(),
+            ..TrapObject::new(err.to_string())
+        };
+        wasm_trap_t::new(store, Arc::new(object))
     }
 
-    fn object(&self) -> &TrapObject {
+    pub(crate) fn object(&self) -> &TrapObject {
         match &self.r.which {
             RefKind::Trap(t) => t,
             _ => unreachable!("a trap is always a trap"),
@@ -90,10 +95,7 @@ pub unsafe extern "C" fn wasm_trap_new(
         let bytes = message.map_or(&[][..], |m| unsafe { m.as_slice() });
         let bytes = bytes.strip_suffix(b"\0").unwrap_or(bytes);
         let message = String::from_utf8_lossy(bytes).into_owned();
-        Some(wasm_trap_t::new(
-            store,
-            TrapObject::new(message, Vec::new(), None),
-        ))
+        Some(wasm_trap_t::new(store, Arc::new(TrapObject::new(message))))
     })
 }
 

@@ -1,0 +1,245 @@
+//! A linker: definitions by module and name, from which modules are
+//! instantiated without ordering imports by hand.
+
+use super::error::kiln_error_t;
+use crate::engine::wasm_engine_t;
+use crate::externs::wasm_extern_t;
+use crate::func::{call_host, wasm_func_callback_with_env_t, Callback};
+use crate::guard;
+use crate::instance::wasm_instance_t;
+use crate::module::wasm_module_t;
+use crate::reference::{Finalizer, HostInfo};
+use crate::store::{store_mut, wasm_store_t, StoreData};
+use crate::trap::wasm_trap_t;
+use crate::types::wasm_functype_t;
+use kiln::Linker;
+use std::ffi::{c_char, c_void, CStr};
+
+/// Definitions by module and name, usable with every store of its engine.
+pub struct kiln_linker_t {
+    linker: Linker<StoreData>,
+}
+
+/// A C string as a name; an error naming `what` if it is NULL or not UTF-8.
+///
+/// # Safety
+/// `s` is null or a null-terminated string.
+unsafe fn name<'a>(s: *const c_char, what: &str) -> Result<&'a str, Box<kiln_error_t>> {
+    if s.is_null() {
+        return Err(kiln_error_t::msg(format!("the {what} is NULL")));
+    }
+    // SAFETY: guaranteed by the caller.
+    unsafe { CStr::from_ptr(s) }
+        .to_str()
+        .map_err(|_| kiln_error_t::msg(format!("the {what} is not UTF-8")))
+}
+
+/// A Kiln result as this module's results.
+fn check<T>(r: kiln::Result<T>) -> Result<(), Box<kiln_error_t>> {
+    r.map(|_| ()).map_err(|e| kiln_error_t::new(&e))
+}
+
+/// Runs a fallible linker operation, turning its failure into an error.
+fn run(f: impl FnOnce() -> Result<(), Box<kiln_error_t>>) -> Option<Box<kiln_error_t>> {
+    guard(Some(kiln_error_t::msg("internal error")), || f().err())
+}
+
+/// A linker with no definitions, for `engine`'s stores.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_new(
+    engine: Option<&wasm_engine_t>,
+) -> Option<Box<kiln_linker_t>> {
+    guard(None, || {
+        Some(Box::new(kiln_linker_t {
+            linker: Linker::new(&engine?.engine),
+        }))
+    })
+}
+
+/// Releases a linker.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_delete(linker: Option<Box<kiln_linker_t>>) {
+    guard((), || drop(linker))
+}
+
+/// Whether a definition may replace an earlier one of the same name (by
+/// default, defining a name twice is an error).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_allow_shadowing(
+    linker: Option<&mut kiln_linker_t>,
+    allow: bool,
+) {
+    guard((), || {
+        if let Some(linker) = linker {
+            linker.linker.allow_shadowing(allow);
+        }
+    })
+}
+
+/// Defines `module`.`name` (null-terminated) as `item`, an extern of
+/// `store`.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_define(
+    linker: Option<&mut kiln_linker_t>,
+    store: *mut wasm_store_t,
+    module: *const c_char,
+    name_: *const c_char,
+    item: Option<&wasm_extern_t>,
+) -> Option<Box<kiln_error_t>> {
+    run(|| {
+        let (Some(linker), Some(item)) = (linker, item.filter(|_| !store.is_null())) else {
+            return Err(kiln_error_t::msg("NULL linker, store or item"));
+        };
+        // SAFETY: both are null or null-terminated strings.
+        let (module, name_) = unsafe { (name(module, "module name")?, name(name_, "name")?) };
+        // SAFETY: `store` is a live store.
+        let store = unsafe { store_mut(store) };
+        check(linker.linker.define(store, module, name_, item.which()))
+    })
+}
+
+/// Defines `module`.`name` as a host function of type `type`, usable in
+/// every store: `callback` is called with `env`, and `finalizer` (if not
+/// NULL) runs with `env` once the linker and every store that used the
+/// function are gone.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_define_func(
+    linker: Option<&mut kiln_linker_t>,
+    module: *const c_char,
+    name_: *const c_char,
+    ty: Option<&wasm_functype_t>,
+    callback: Option<wasm_func_callback_with_env_t>,
+    env: *mut c_void,
+    finalizer: Option<Finalizer>,
+) -> Option<Box<kiln_error_t>> {
+    // The environment is finalized even when the function is not defined.
+    let env = HostInfo {
+        info: env,
+        finalizer,
+    };
+    run(|| {
+        let (Some(linker), Some(ty), Some(callback)) = (linker, ty, callback) else {
+            return Err(kiln_error_t::msg("NULL linker, type or callback"));
+        };
+        // SAFETY: both are null or null-terminated strings.
+        let (module, name_) = unsafe { (name(module, "module name")?, name(name_, "name")?) };
+        let ty = ty.inner().ty.clone();
+        let fty = ty.clone();
+        let callback = Callback::WithEnv(callback, env);
+        let defined = linker
+            .linker
+            .func_new(module, name_, ty, move |caller, params, results| {
+                call_host(caller.data().this, &callback, &fty, params, results)
+            });
+        check(defined)
+    })
+}
+
+/// Defines every export of `instance` under the module name `module`.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_define_instance(
+    linker: Option<&mut kiln_linker_t>,
+    store: *mut wasm_store_t,
+    module: *const c_char,
+    instance: Option<&wasm_instance_t>,
+) -> Option<Box<kiln_error_t>> {
+    run(|| {
+        let (Some(linker), Some(instance)) = (linker, instance.filter(|_| !store.is_null())) else {
+            return Err(kiln_error_t::msg("NULL linker, store or instance"));
+        };
+        // SAFETY: `module` is null or a null-terminated string.
+        let module = unsafe { name(module, "module name")? };
+        // SAFETY: `store` is a live store.
+        let store = unsafe { store_mut(store) };
+        let defined = linker.linker.instance(store, module, instance.instance());
+        check(defined)
+    })
+}
+
+/// Defines the `wasi_snapshot_preview1` functions. In each store they act
+/// as `kiln_store_set_wasi` configured (by default, granting nothing).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_define_wasi(
+    linker: Option<&mut kiln_linker_t>,
+) -> Option<Box<kiln_error_t>> {
+    run(|| {
+        let Some(linker) = linker else {
+            return Err(kiln_error_t::msg("NULL linker"));
+        };
+        let defined = linker.linker.define_wasi(|data: &mut StoreData| &mut data.wasi);
+        check(defined)
+    })
+}
+
+/// Instantiates `module` in `store`, resolving each import by module and
+/// name. On success writes the owned instance to `instance` and returns
+/// NULL. If an import is missing or has the wrong type, returns an error
+/// naming it. If the start function traps, returns NULL with `*instance`
+/// NULL and the owned trap in `*trap`.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_instantiate(
+    linker: Option<&kiln_linker_t>,
+    store: *mut wasm_store_t,
+    module: Option<&wasm_module_t>,
+    instance: Option<&mut *mut wasm_instance_t>,
+    trap: Option<&mut *mut wasm_trap_t>,
+) -> Option<Box<kiln_error_t>> {
+    run(|| {
+        let (Some(linker), Some(module), Some(instance), Some(trap)) =
+            (linker, module, instance, trap)
+        else {
+            return Err(kiln_error_t::msg("NULL linker, module, instance or trap"));
+        };
+        *instance = std::ptr::null_mut();
+        *trap = std::ptr::null_mut();
+        if store.is_null() {
+            return Err(kiln_error_t::msg("NULL store"));
+        }
+        // SAFETY: `store` is a live store.
+        match linker.linker.instantiate(unsafe { store_mut(store) }, module.module()) {
+            Ok(made) => {
+                *instance = Box::into_raw(Box::new(wasm_instance_t::new(store, made)));
+                Ok(())
+            }
+            Err(err) if err.trap().is_some() || err.i32_exit().is_some() => {
+                *trap = Box::into_raw(wasm_trap_t::from_error(store, &err, None));
+                Ok(())
+            }
+            Err(err) => Err(kiln_error_t::new(&err)),
+        }
+    })
+}
+
+/// Writes the definition of `module`.`name` in `store` to `out` (owned) and
+/// returns true, or returns false if there is none.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_get(
+    linker: Option<&kiln_linker_t>,
+    store: *mut wasm_store_t,
+    module: *const c_char,
+    name_: *const c_char,
+    out: Option<&mut *mut wasm_extern_t>,
+) -> bool {
+    guard(false, || {
+        let (Some(linker), Some(out)) = (linker, out) else {
+            return false;
+        };
+        *out = std::ptr::null_mut();
+        // SAFETY: both are null or null-terminated strings.
+        let names = unsafe { (name(module, "module name"), name(name_, "name")) };
+        let (Ok(module), Ok(name_)) = names else {
+            return false;
+        };
+        if store.is_null() {
+            return false;
+        }
+        // SAFETY: `store` is a live store.
+        match linker.linker.get(unsafe { store_mut(store) }, module, name_) {
+            Some(item) => {
+                *out = Box::into_raw(Box::new(wasm_extern_t::new(store, item, None)));
+                true
+            }
+            None => false,
+        }
+    })
+}

@@ -1,0 +1,107 @@
+//! Engines with error messages, fuel, epochs and garbage collection.
+
+use super::error::{kiln_error_t, result};
+use crate::engine::{wasm_config_t, wasm_engine_t};
+use crate::guard;
+use crate::store::{store_mut, wasm_store_t};
+
+/// Makes an engine with `config` (owned; NULL for the defaults). On success
+/// writes the owned engine to `out` and returns NULL; otherwise returns why
+/// the configuration cannot be used on this machine.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_engine_new(
+    config: Option<Box<wasm_config_t>>,
+    out: Option<&mut *mut wasm_engine_t>,
+) -> Option<Box<kiln_error_t>> {
+    guard(Some(kiln_error_t::msg("kiln_engine_new: internal error")), || {
+        let Some(out) = out else {
+            return Some(kiln_error_t::msg("kiln_engine_new: NULL out"));
+        };
+        let config = config.map_or_else(kiln::Config::new, |c| c.config.clone());
+        match kiln::Engine::new(&config) {
+            Ok(engine) => {
+                *out = Box::into_raw(Box::new(wasm_engine_t { engine }));
+                None
+            }
+            Err(err) => {
+                *out = std::ptr::null_mut();
+                Some(kiln_error_t::new(&err))
+            }
+        }
+    })
+}
+
+/// Advances the engine's epoch by one. Safe to call from any thread, also
+/// while wasm runs: a store whose deadline is reached traps with
+/// `KILN_TRAP_CODE_INTERRUPT` at its next loop header or function entry.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_engine_increment_epoch(engine: Option<&wasm_engine_t>) {
+    guard((), || {
+        if let Some(engine) = engine {
+            engine.engine.increment_epoch();
+        }
+    })
+}
+
+/// Sets the store's deadline to `ticks` epochs after the engine's current
+/// epoch (needs `kiln_config_epoch_interruption_set`).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_store_set_epoch_deadline(store: *mut wasm_store_t, ticks: u64) {
+    guard((), || {
+        if !store.is_null() {
+            // SAFETY: `store` is a live store.
+            unsafe { store_mut(store) }.set_epoch_deadline(ticks);
+        }
+    })
+}
+
+/// Sets the fuel left in the store; an error unless the engine consumes
+/// fuel (`kiln_config_consume_fuel_set`).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_store_set_fuel(
+    store: *mut wasm_store_t,
+    fuel: u64,
+) -> Option<Box<kiln_error_t>> {
+    guard(Some(kiln_error_t::msg("kiln_store_set_fuel: internal error")), || {
+        if store.is_null() {
+            return Some(kiln_error_t::msg("kiln_store_set_fuel: NULL store"));
+        }
+        // SAFETY: `store` is a live store.
+        result(unsafe { store_mut(store) }.set_fuel(fuel))
+    })
+}
+
+/// Writes the fuel left in the store to `fuel`; an error unless the engine
+/// consumes fuel.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_store_get_fuel(
+    store: *const wasm_store_t,
+    fuel: Option<&mut u64>,
+) -> Option<Box<kiln_error_t>> {
+    guard(Some(kiln_error_t::msg("kiln_store_get_fuel: internal error")), || {
+        let Some(fuel) = fuel.filter(|_| !store.is_null()) else {
+            return Some(kiln_error_t::msg("kiln_store_get_fuel: NULL store or fuel"));
+        };
+        // SAFETY: `store` is a live store.
+        match unsafe { store_mut(store.cast_mut()) }.get_fuel() {
+            Ok(left) => {
+                *fuel = left;
+                None
+            }
+            Err(err) => Some(kiln_error_t::new(&err)),
+        }
+    })
+}
+
+/// Releases the `externref` values (foreign objects) that no table, global
+/// or running call holds any more, running their finalizers. Kiln also
+/// does this by itself as they accumulate.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_store_gc(store: *mut wasm_store_t) {
+    guard((), || {
+        if !store.is_null() {
+            // SAFETY: `store` is a live store.
+            unsafe { store_mut(store) }.gc();
+        }
+    })
+}

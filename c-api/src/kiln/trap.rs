@@ -1,0 +1,93 @@
+//! What kind of trap a `wasm_trap_t` is, and WASI exit statuses.
+
+use crate::guard;
+use crate::trap::wasm_trap_t;
+use kiln::TrapCode;
+
+/// Why wasm trapped (`kiln_trap_code`).
+pub type kiln_trap_code_t = u8;
+/// The call stack grew past the configured maximum.
+pub const KILN_TRAP_CODE_STACK_OVERFLOW: kiln_trap_code_t = 0;
+/// A load or store outside linear memory.
+pub const KILN_TRAP_CODE_MEMORY_OUT_OF_BOUNDS: kiln_trap_code_t = 1;
+/// A table access outside the table's bounds.
+pub const KILN_TRAP_CODE_TABLE_OUT_OF_BOUNDS: kiln_trap_code_t = 2;
+/// `call_indirect` on an index past the end of the table.
+pub const KILN_TRAP_CODE_UNDEFINED_ELEMENT: kiln_trap_code_t = 3;
+/// `call_indirect` on a null table element.
+pub const KILN_TRAP_CODE_UNINITIALIZED_ELEMENT: kiln_trap_code_t = 4;
+/// `call_indirect` whose callee has another signature.
+pub const KILN_TRAP_CODE_INDIRECT_CALL_TYPE_MISMATCH: kiln_trap_code_t = 5;
+/// Integer overflow.
+pub const KILN_TRAP_CODE_INTEGER_OVERFLOW: kiln_trap_code_t = 6;
+/// Integer division or remainder by zero.
+pub const KILN_TRAP_CODE_INTEGER_DIVISION_BY_ZERO: kiln_trap_code_t = 7;
+/// Conversion of NaN to an integer.
+pub const KILN_TRAP_CODE_BAD_CONVERSION_TO_INTEGER: kiln_trap_code_t = 8;
+/// The `unreachable` instruction.
+pub const KILN_TRAP_CODE_UNREACHABLE: kiln_trap_code_t = 9;
+/// A null reference was dereferenced.
+pub const KILN_TRAP_CODE_NULL_REFERENCE: kiln_trap_code_t = 10;
+/// A host function returned a trap.
+pub const KILN_TRAP_CODE_HOST_ERROR: kiln_trap_code_t = 11;
+/// The store's fuel ran out.
+pub const KILN_TRAP_CODE_OUT_OF_FUEL: kiln_trap_code_t = 12;
+/// The store's epoch deadline passed.
+pub const KILN_TRAP_CODE_INTERRUPT: kiln_trap_code_t = 13;
+
+/// The C code of a trap code.
+pub(crate) fn trap_code(code: TrapCode) -> kiln_trap_code_t {
+    match code {
+        TrapCode::StackOverflow => KILN_TRAP_CODE_STACK_OVERFLOW,
+        TrapCode::MemoryOutOfBounds => KILN_TRAP_CODE_MEMORY_OUT_OF_BOUNDS,
+        TrapCode::TableOutOfBounds => KILN_TRAP_CODE_TABLE_OUT_OF_BOUNDS,
+        TrapCode::UndefinedElement => KILN_TRAP_CODE_UNDEFINED_ELEMENT,
+        TrapCode::UninitializedElement => KILN_TRAP_CODE_UNINITIALIZED_ELEMENT,
+        TrapCode::IndirectCallTypeMismatch => KILN_TRAP_CODE_INDIRECT_CALL_TYPE_MISMATCH,
+        TrapCode::IntegerOverflow => KILN_TRAP_CODE_INTEGER_OVERFLOW,
+        TrapCode::IntegerDivisionByZero => KILN_TRAP_CODE_INTEGER_DIVISION_BY_ZERO,
+        TrapCode::BadConversionToInteger => KILN_TRAP_CODE_BAD_CONVERSION_TO_INTEGER,
+        TrapCode::Unreachable => KILN_TRAP_CODE_UNREACHABLE,
+        TrapCode::NullReference => KILN_TRAP_CODE_NULL_REFERENCE,
+        TrapCode::OutOfFuel => KILN_TRAP_CODE_OUT_OF_FUEL,
+        TrapCode::Interrupt => KILN_TRAP_CODE_INTERRUPT,
+        _ => KILN_TRAP_CODE_HOST_ERROR,
+    }
+}
+
+/// Whether the trap was raised by wasm code (not made by `wasm_trap_new`
+/// or by a failed call or link); if so, writes its code to `code`.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_trap_code(
+    trap: Option<&wasm_trap_t>,
+    code: Option<&mut kiln_trap_code_t>,
+) -> bool {
+    guard(false, || match trap.and_then(|t| t.object().code) {
+        Some(c) => {
+            if let Some(code) = code {
+                *code = trap_code(c);
+            }
+            true
+        }
+        None => false,
+    })
+}
+
+/// Whether the trap is a WASI program's exit (`proc_exit`), which is how a
+/// call to a WASI command's `_start` ends; if so, writes the exit status to
+/// `status`.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_trap_exit_status(
+    trap: Option<&wasm_trap_t>,
+    status: Option<&mut i32>,
+) -> bool {
+    guard(false, || match trap.and_then(|t| t.object().exit_status) {
+        Some(s) => {
+            if let Some(status) = status {
+                *status = s;
+            }
+            true
+        }
+        None => false,
+    })
+}
