@@ -5,6 +5,7 @@ use super::types::FuncType;
 use crate::compiler::trampolines::TrampolineCache;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use wasmparser::WasmFeatures;
 
@@ -33,6 +34,8 @@ pub struct Config {
     pub(crate) features: WasmFeatures,
     pub(crate) max_wasm_stack: usize,
     pub(crate) opt_level: OptLevel,
+    pub(crate) consume_fuel: bool,
+    pub(crate) epoch_interruption: bool,
 }
 
 impl Default for Config {
@@ -47,6 +50,8 @@ impl Default for Config {
                 | WasmFeatures::SIMD,
             max_wasm_stack: 512 * 1024,
             opt_level: OptLevel::Speed,
+            consume_fuel: false,
+            epoch_interruption: false,
         }
     }
 }
@@ -102,12 +107,75 @@ impl Config {
         self.opt_level = level;
         self
     }
+
+    /// Whether compiled code consumes fuel (off by default). Each basic block
+    /// costs one unit per wasm operator in it, charged as the block starts;
+    /// when a store has too little fuel left for the next block, wasm traps
+    /// with [`TrapCode::OutOfFuel`](crate::TrapCode::OutOfFuel).
+    ///
+    /// A store starts with no fuel, so it must be given some with
+    /// [`Store::set_fuel`](crate::Store::set_fuel) before it can run wasm.
+    /// Metering costs some speed, and modules compiled with and without it
+    /// are not interchangeable.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Instance, Module, Store, TrapCode};
+    /// let mut config = Config::new();
+    /// config.consume_fuel(true);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let module = Module::new(&engine, r#"(module (func (export "spin") (loop (br 0))))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// store.set_fuel(10_000).unwrap();
+    /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    /// let spin = instance.get_func(&mut store, "spin").unwrap();
+    /// let err = spin.call(&mut store, &[], &mut []).unwrap_err();
+    /// assert_eq!(err.trap().unwrap().code(), TrapCode::OutOfFuel);
+    /// ```
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.consume_fuel = enable;
+        self
+    }
+
+    /// Whether compiled code checks the engine's epoch (off by default). At
+    /// every function entry and loop header, wasm traps with
+    /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) once
+    /// [`Engine::increment_epoch`] has moved the epoch to the store's deadline.
+    ///
+    /// A store's deadline starts at epoch 0, which has already been reached,
+    /// so set one with [`Store::set_epoch_deadline`](crate::Store::set_epoch_deadline)
+    /// before running wasm. Modules compiled with and without the checks are
+    /// not interchangeable.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Instance, Module, Store, TrapCode};
+    /// let mut config = Config::new();
+    /// config.epoch_interruption(true);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let module = Module::new(&engine, r#"(module (func (export "spin") (loop (br 0))))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// store.set_epoch_deadline(1);
+    /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    /// let spin = instance.get_func(&mut store, "spin").unwrap();
+    /// let ticker = engine.clone();
+    /// std::thread::spawn(move || {
+    ///     std::thread::sleep(std::time::Duration::from_millis(10));
+    ///     ticker.increment_epoch();
+    /// });
+    /// let err = spin.call(&mut store, &[], &mut []).unwrap_err();
+    /// assert_eq!(err.trap().unwrap().code(), TrapCode::Interrupt);
+    /// ```
+    pub fn epoch_interruption(&mut self, enable: bool) -> &mut Self {
+        self.epoch_interruption = enable;
+        self
+    }
 }
 
 pub(crate) struct EngineInner {
     pub config: Config,
     pub isa: OwnedTargetIsa,
     pub trampolines: TrampolineCache,
+    /// The epoch that compiled code compares with each store's deadline.
+    pub epoch: AtomicU64,
     type_ids: Mutex<HashMap<FuncType, u32>>,
 }
 
@@ -145,6 +213,7 @@ impl Engine {
             config: config.clone(),
             trampolines: TrampolineCache::new(isa.clone(), super::func::host_call_entry),
             isa,
+            epoch: AtomicU64::new(0),
             type_ids: Mutex::new(HashMap::new()),
         })))
     }
@@ -152,6 +221,31 @@ impl Engine {
     /// The engine's configuration.
     pub fn config(&self) -> &Config {
         &self.0.config
+    }
+
+    /// Advances the engine's epoch by one tick. Wasm running in any of the
+    /// engine's stores, on any thread, traps with
+    /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) at its next function
+    /// entry or loop iteration if the epoch has reached that store's deadline
+    /// (only when [`Config::epoch_interruption`] is on). Cheap and callable
+    /// from any thread, e.g. a timer.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Store};
+    /// let mut config = Config::new();
+    /// config.epoch_interruption(true);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// store.set_epoch_deadline(2);
+    /// let timer = engine.clone();
+    /// std::thread::spawn(move || timer.increment_epoch()).join().unwrap();
+    /// ```
+    pub fn increment_epoch(&self) {
+        self.0.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn current_epoch(&self) -> u64 {
+        self.0.epoch.load(Ordering::Relaxed)
     }
 
     /// Whether two handles refer to the same engine.

@@ -461,6 +461,74 @@ impl<T> Caller<'_, T> {
     pub fn engine(&self) -> &super::engine::Engine {
         &self.store.opaque.engine
     }
+
+    /// The store's fuel left, as [`Store::get_fuel`](crate::Store::get_fuel).
+    /// The block that called the host function has already paid for itself.
+    ///
+    /// ```
+    /// use kiln::{Caller, Config, Engine, Func, Instance, Module, Store};
+    /// let mut config = Config::new();
+    /// config.consume_fuel(true);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let module = Module::new(&engine, r#"(module
+    ///     (import "host" "fuel" (func $fuel (result i64)))
+    ///     (func (export "run") (result i64) call $fuel))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// store.set_fuel(100).unwrap();
+    /// let fuel = Func::wrap(&mut store, |caller: Caller<'_, ()>| caller.get_fuel().unwrap() as i64);
+    /// let instance = Instance::new(&mut store, &module, &[fuel.into()]).unwrap();
+    /// let run = instance.get_typed_func::<(), i64>(&mut store, "run").unwrap();
+    /// // `run`'s only block is `call` and `end`: two units.
+    /// assert_eq!(run.call(&mut store, ()).unwrap(), 98);
+    /// ```
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.store.opaque.get_fuel()
+    }
+
+    /// Sets the store's fuel left, as [`Store::set_fuel`](crate::Store::set_fuel);
+    /// the wasm that called the host function continues with it.
+    ///
+    /// ```
+    /// use kiln::{Caller, Config, Engine, Func, Instance, Module, Store};
+    /// let mut config = Config::new();
+    /// config.consume_fuel(true);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let module = Module::new(&engine, r#"(module
+    ///     (import "host" "refuel" (func $refuel))
+    ///     (func (export "run") call $refuel))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// store.set_fuel(100).unwrap();
+    /// let refuel = Func::wrap(&mut store, |mut caller: Caller<'_, ()>| caller.set_fuel(7).unwrap());
+    /// let instance = Instance::new(&mut store, &module, &[refuel.into()]).unwrap();
+    /// let run = instance.get_typed_func::<(), ()>(&mut store, "run").unwrap();
+    /// run.call(&mut store, ()).unwrap();
+    /// assert_eq!(store.get_fuel().unwrap(), 7);
+    /// ```
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.store.opaque.set_fuel(fuel)
+    }
+
+    /// Adds to the store's fuel left, as [`Store::add_fuel`](crate::Store::add_fuel).
+    ///
+    /// ```
+    /// use kiln::{Caller, Config, Engine, Func, Instance, Module, Store};
+    /// let mut config = Config::new();
+    /// config.consume_fuel(true);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let module = Module::new(&engine, r#"(module
+    ///     (import "host" "refuel" (func $refuel))
+    ///     (func (export "run") call $refuel))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// store.set_fuel(100).unwrap();
+    /// let refuel = Func::wrap(&mut store, |mut caller: Caller<'_, ()>| caller.add_fuel(50).unwrap());
+    /// let instance = Instance::new(&mut store, &module, &[refuel.into()]).unwrap();
+    /// let run = instance.get_typed_func::<(), ()>(&mut store, "run").unwrap();
+    /// run.call(&mut store, ()).unwrap();
+    /// assert_eq!(store.get_fuel().unwrap(), 148);
+    /// ```
+    pub fn add_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.store.opaque.add_fuel(fuel)
+    }
 }
 
 impl<T> AsContext for Caller<'_, T> {

@@ -65,7 +65,8 @@ impl Module {
     /// Validates and compiles a module in the binary format.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let (info, bodies) = environ::parse_module(bytes, engine.0.config.features)?;
-        let functions = compiler::compile_functions(&*engine.0.isa, &info, bodies)?;
+        let functions =
+            compiler::compile_functions(&*engine.0.isa, &engine.0.config, &info, bodies)?;
         Module::from_parts(engine, bytes, info, functions)
     }
 
@@ -73,7 +74,7 @@ impl Module {
     /// without compiling again, on an engine with the same configuration.
     pub fn serialize(&self) -> Result<Vec<u8>> {
         let engine = &self.0.engine;
-        let fingerprint = compiler::artifact::fingerprint(&*engine.0.isa, engine.0.config.features);
+        let fingerprint = compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.config);
         compiler::artifact::serialize(&fingerprint, &self.0.wasm, &self.0.functions)
     }
 
@@ -95,7 +96,7 @@ impl Module {
     /// [`Module::serialize`] (of a trusted Kiln), not from an untrusted source.
     /// Format and version errors are detected; deliberately forged code is not.
     pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let fingerprint = compiler::artifact::fingerprint(&*engine.0.isa, engine.0.config.features);
+        let fingerprint = compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.config);
         let (wasm, functions) = compiler::artifact::deserialize(&fingerprint, bytes)?;
         let (info, bodies) = environ::parse_module(wasm, engine.0.config.features)?;
         if bodies.len() != functions.len() {

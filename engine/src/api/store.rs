@@ -2,6 +2,7 @@
 //! it, plus the host's own data.
 
 use super::engine::Engine;
+use super::error::{Error, Result};
 use super::externals::GlobalData;
 use super::func::FuncData;
 use super::instance::InstanceData;
@@ -81,7 +82,7 @@ impl<T> Store<T> {
             opaque: StoreOpaque {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 engine: engine.clone(),
-                limits: Box::default(),
+                limits: Box::new(VMRuntimeLimits::new(&engine.0.epoch)),
                 instances: Vec::new(),
                 funcs: Vec::new(),
                 memories: Vec::new(),
@@ -129,6 +130,76 @@ impl<T> Store<T> {
     pub fn live_externrefs(&self) -> usize {
         self.inner.opaque.externrefs.live()
     }
+
+    /// Sets the fuel left to `fuel` (at most `i64::MAX`). Fails unless the
+    /// engine was configured with [`Config::consume_fuel`](crate::Config::consume_fuel).
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Store};
+    /// let mut config = Config::new();
+    /// config.consume_fuel(true);
+    /// let mut store = Store::new(&Engine::new(&config).unwrap(), ());
+    /// store.set_fuel(1_000).unwrap();
+    /// assert_eq!(store.get_fuel().unwrap(), 1_000);
+    /// ```
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.inner.opaque.set_fuel(fuel)
+    }
+
+    /// The fuel left. Fails unless fuel is enabled.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Store};
+    /// let mut config = Config::new();
+    /// config.consume_fuel(true);
+    /// let store = Store::new(&Engine::new(&config).unwrap(), ());
+    /// assert_eq!(store.get_fuel().unwrap(), 0);
+    /// assert!(Store::new(&Engine::default(), ()).get_fuel().is_err());
+    /// ```
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.inner.opaque.get_fuel()
+    }
+
+    /// Adds `fuel` to what is left, saturating at `i64::MAX`. Fails unless
+    /// fuel is enabled.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Store};
+    /// let mut config = Config::new();
+    /// config.consume_fuel(true);
+    /// let mut store = Store::new(&Engine::new(&config).unwrap(), ());
+    /// store.set_fuel(5).unwrap();
+    /// store.add_fuel(10).unwrap();
+    /// assert_eq!(store.get_fuel().unwrap(), 15);
+    /// ```
+    pub fn add_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.inner.opaque.add_fuel(fuel)
+    }
+
+    /// Makes wasm in this store trap with
+    /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) once the engine's
+    /// epoch has advanced `ticks_beyond_current` ticks past its current value
+    /// (see [`Config::epoch_interruption`](crate::Config::epoch_interruption)).
+    /// A new store's deadline is epoch 0, already reached, so with epoch
+    /// interruption on a store must set a deadline before it runs wasm.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Instance, Module, Store, Val};
+    /// let mut config = Config::new();
+    /// config.epoch_interruption(true);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let module = Module::new(&engine, r#"(module (func (export "one") (result i32) i32.const 1))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// store.set_epoch_deadline(1);
+    /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    /// let one = instance.get_func(&mut store, "one").unwrap();
+    /// let mut result = [Val::I32(0)];
+    /// one.call(&mut store, &[], &mut result).unwrap();
+    /// assert_eq!(result[0], Val::I32(1));
+    /// ```
+    pub fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
+        self.inner.opaque.set_epoch_deadline(ticks_beyond_current);
+    }
 }
 
 impl<T> std::fmt::Debug for Store<T> {
@@ -157,6 +228,40 @@ impl StoreOpaque {
             .filter(|g| g.ty.content() == super::types::ValType::ExternRef)
             .map(|g| u128::from_le_bytes(g.storage.bytes) as usize);
         self.externrefs.collect(table_roots.chain(global_roots));
+    }
+
+    fn check_fuel_enabled(&self) -> Result<()> {
+        if self.engine.config().consume_fuel {
+            Ok(())
+        } else {
+            Err(Error::usage(
+                "fuel is not enabled: configure the engine with Config::consume_fuel(true)",
+            ))
+        }
+    }
+
+    pub(crate) fn get_fuel(&self) -> Result<u64> {
+        self.check_fuel_enabled()?;
+        // Compiled code never stores a negative value, but stay total.
+        Ok(self.limits.fuel.max(0) as u64)
+    }
+
+    pub(crate) fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.check_fuel_enabled()?;
+        self.limits.fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
+        Ok(())
+    }
+
+    pub(crate) fn add_fuel(&mut self, fuel: u64) -> Result<()> {
+        let sum = self.get_fuel()?.saturating_add(fuel);
+        self.set_fuel(sum)
+    }
+
+    pub(crate) fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
+        self.limits.epoch_deadline = self
+            .engine
+            .current_epoch()
+            .saturating_add(ticks_beyond_current);
     }
 
     pub(crate) fn check(&self, stored: Stored, what: &str) -> super::error::Result<()> {

@@ -31,6 +31,11 @@ pub enum TrapCode {
     NullReference,
     /// A host function returned an error or panicked.
     HostError,
+    /// The store ran out of fuel (see [`Config::consume_fuel`](crate::Config::consume_fuel)).
+    OutOfFuel,
+    /// The engine's epoch reached the store's deadline (see
+    /// [`Config::epoch_interruption`](crate::Config::epoch_interruption)).
+    Interrupt,
 }
 
 impl TrapCode {
@@ -49,6 +54,8 @@ impl TrapCode {
             TrapCode::Unreachable => "unreachable",
             TrapCode::NullReference => "null reference",
             TrapCode::HostError => "host function error",
+            TrapCode::OutOfFuel => "all fuel consumed",
+            TrapCode::Interrupt => "interrupted",
         }
     }
 }

@@ -4,6 +4,8 @@
 //! source locations (so nothing is recompiled).
 
 use super::code::{CompiledFunction, Reloc, RelocTarget};
+use super::CodegenOptions;
+use crate::api::engine::Config;
 use crate::api::error::{Error, ErrorKind, Result};
 use cranelift_codegen::binemit::Reloc as RelocKind;
 use cranelift_codegen::ir::{LibCall, TrapCode};
@@ -28,16 +30,20 @@ const RELOC_KINDS: &[RelocKind] = &[
 ];
 
 /// What must match for an artifact to be loaded: Kiln's version, the
-/// target, every Cranelift setting and the enabled wasm features.
-pub(crate) fn fingerprint(isa: &dyn TargetIsa, features: wasmparser::WasmFeatures) -> String {
+/// target, every Cranelift setting, the enabled wasm features and the
+/// settings that add checks to compiled code (fuel, epochs).
+pub(crate) fn fingerprint(isa: &dyn TargetIsa, config: &Config) -> String {
     let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
+    let options = CodegenOptions::new(config);
     format!(
-        "kiln {} cranelift 0.135 {} [{}] [{}] features {:#x}",
+        "kiln {} cranelift 0.135 {} [{}] [{}] features {:#x} fuel {} epoch {}",
         env!("CARGO_PKG_VERSION"),
         isa.triple(),
         isa.flags(),
         isa_flags.join(" "),
-        features.bits()
+        config.features.bits(),
+        options.consume_fuel,
+        options.epoch_interruption,
     )
 }
 

@@ -8,6 +8,7 @@ mod translate;
 
 pub(crate) use code::{CodeMemory, CompiledFunction};
 
+use crate::api::engine::Config;
 use crate::api::error::{Error, ErrorKind, Result};
 use crate::api::trap::TrapCode;
 use crate::api::types::{FuncType, ValType};
@@ -31,6 +32,8 @@ impl TrapCodes {
     pub const PENDING: ir::TrapCode = ir::TrapCode::unwrap_user(5);
     pub const TABLE_OUT_OF_BOUNDS: ir::TrapCode = ir::TrapCode::unwrap_user(6);
     pub const NULL_REFERENCE: ir::TrapCode = ir::TrapCode::unwrap_user(7);
+    pub const OUT_OF_FUEL: ir::TrapCode = ir::TrapCode::unwrap_user(8);
+    pub const INTERRUPT: ir::TrapCode = ir::TrapCode::unwrap_user(9);
 
     /// The public trap code for a Cranelift one; `None` for [`TrapCodes::PENDING`].
     pub fn to_public(code: ir::TrapCode) -> Option<TrapCode> {
@@ -46,9 +49,34 @@ impl TrapCodes {
             Self::INDIRECT_CALL_TYPE_MISMATCH => TrapCode::IndirectCallTypeMismatch,
             Self::TABLE_OUT_OF_BOUNDS => TrapCode::TableOutOfBounds,
             Self::NULL_REFERENCE => TrapCode::NullReference,
+            Self::OUT_OF_FUEL => TrapCode::OutOfFuel,
+            Self::INTERRUPT => TrapCode::Interrupt,
             _ => return None,
         })
     }
+}
+
+/// Engine settings that change the code generated for every function.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CodegenOptions {
+    pub consume_fuel: bool,
+    pub epoch_interruption: bool,
+}
+
+impl CodegenOptions {
+    pub fn new(config: &Config) -> CodegenOptions {
+        CodegenOptions {
+            consume_fuel: config.consume_fuel,
+            epoch_interruption: config.epoch_interruption,
+        }
+    }
+}
+
+/// What every function of a module is compiled against.
+struct ModuleEnv<'a> {
+    info: &'a ModuleInfo,
+    offsets: &'a VMOffsets,
+    options: CodegenOptions,
 }
 
 pub(crate) fn ir_type(ty: ValType) -> Type {
@@ -114,10 +142,16 @@ fn compile_error(e: impl std::fmt::Display) -> Error {
 /// Validates and compiles every function body, in parallel.
 pub(crate) fn compile_functions(
     isa: &dyn cranelift_codegen::isa::TargetIsa,
+    config: &Config,
     info: &ModuleInfo,
     bodies: Vec<FunctionBodyToCompile<'_>>,
 ) -> Result<Vec<CompiledFunction>> {
     let offsets = VMOffsets::new(info);
+    let env = ModuleEnv {
+        info,
+        offsets: &offsets,
+        options: CodegenOptions::new(config),
+    };
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -135,8 +169,7 @@ pub(crate) fn compile_functions(
             let next = work.lock().unwrap_or_else(|e| e.into_inner()).next();
             let Some((i, slot)) = next else { break };
             let body = slot.take().expect("each body is compiled once");
-            let (result, returned) =
-                compile_one(isa, info, &offsets, body, &mut ctx, &mut fb_ctx, allocs);
+            let (result, returned) = compile_one(isa, &env, body, &mut ctx, &mut fb_ctx, allocs);
             allocs = returned;
             let failed = result.is_err();
             results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
@@ -169,13 +202,13 @@ pub(crate) fn compile_functions(
 
 fn compile_one(
     isa: &dyn cranelift_codegen::isa::TargetIsa,
-    info: &ModuleInfo,
-    offsets: &VMOffsets,
+    env: &ModuleEnv<'_>,
     body: FunctionBodyToCompile<'_>,
     ctx: &mut Context,
     fb_ctx: &mut FunctionBuilderContext,
     allocs: FuncValidatorAllocations,
 ) -> (Result<CompiledFunction>, FuncValidatorAllocations) {
+    let info = env.info;
     let mut validator = body.validator.into_validator(allocs);
     let func_index = validator.index();
     let defined = info
@@ -186,8 +219,14 @@ fn compile_one(
     ctx.func.signature = wasm_signature(func_type);
     ctx.func.name = UserFuncName::user(0, defined);
     let builder = FunctionBuilder::new(&mut ctx.func, fb_ctx);
-    let translated = translate::FuncTranslator::new(builder, info, offsets, isa.frontend_config())
-        .translate(func_type, &body.body, &mut validator);
+    let translated = translate::FuncTranslator::new(
+        builder,
+        info,
+        env.offsets,
+        isa.frontend_config(),
+        env.options,
+    )
+    .translate(func_type, &body.body, &mut validator);
     let allocs = validator.into_allocations();
     if let Err(e) = translated {
         return (Err(e), allocs);

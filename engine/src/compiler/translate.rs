@@ -19,6 +19,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use std::collections::HashMap;
+mod metering;
 mod simd;
 
 use wasmparser::{BlockType, FuncValidator, MemArg, MemArgTarget, Operator, ValidatorResources};
@@ -60,6 +61,7 @@ pub(crate) struct FuncTranslator<'a, 'b> {
     func_refs: HashMap<u32, FuncRef>,
     sig_refs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<&'static str, SigRef>,
+    metering: metering::Metering,
 }
 
 fn heap_flags() -> MemFlagsData {
@@ -80,6 +82,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         info: &'a ModuleInfo,
         offsets: &'a VMOffsets,
         frontend_config: TargetFrontendConfig,
+        options: super::CodegenOptions,
     ) -> Self {
         FuncTranslator {
             builder,
@@ -96,6 +99,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             func_refs: HashMap::new(),
             sig_refs: HashMap::new(),
             builtin_sigs: HashMap::new(),
+            metering: metering::Metering::new(options.consume_fuel, options.epoch_interruption),
         }
     }
 
@@ -157,6 +161,8 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             }
         }
 
+        self.metering_entry();
+
         let return_block = self.builder.create_block();
         for ty in func_type.results() {
             self.builder.append_block_param(return_block, ir_type(*ty));
@@ -180,6 +186,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             self.translate_op(&op, validator)?;
         }
         reader.finish().map_err(wasm_err)?;
+        self.fuel_settle();
         self.builder.seal_all_blocks();
         self.builder.finalize(self.frontend_config);
         Ok(())
@@ -278,6 +285,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         }
         self.stack.truncate(height);
         self.builder.switch_to_block(else_block);
+        self.fuel_block_start();
         let params = self.builder.block_params(else_block).to_vec();
         self.stack.extend(params);
         self.reachable = true;
@@ -319,6 +327,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         }
         if frame.exit_reachable {
             self.builder.switch_to_block(frame.next);
+            self.fuel_block_start();
             let params = self.builder.block_params(frame.next).to_vec();
             self.stack.extend(params);
             self.reachable = true;
@@ -350,6 +359,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             self.translate_unreachable(op);
             return Ok(());
         }
+        self.metering.count_op();
         use Operator as O;
         match *op {
             O::Nop => {}
@@ -375,6 +385,8 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 self.builder.ins().jump(header, &args);
                 self.stack.truncate(self.stack.len() - params.len());
                 self.builder.switch_to_block(header);
+                self.epoch_check();
+                self.fuel_block_start();
                 let header_params = self.builder.block_params(header).to_vec();
                 self.stack.extend(header_params);
                 self.control.push(ControlFrame {
@@ -398,6 +410,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                     .ins()
                     .brif(cond, then_block, &[], else_block, &args);
                 self.builder.switch_to_block(then_block);
+                self.fuel_block_start();
                 self.control.push(ControlFrame {
                     kind: FrameKind::If {
                         else_block,
@@ -426,6 +439,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 let cont = self.builder.create_block();
                 self.builder.ins().brif(cond, dest, &args, cont, &[]);
                 self.builder.switch_to_block(cont);
+                self.fuel_block_start();
             }
             O::BrTable { ref targets } => {
                 let index = self.pop();

@@ -31,6 +31,12 @@ pub(crate) const TABLE_BASE: i32 = 0;
 pub(crate) const TABLE_LENGTH: i32 = 8;
 /// `VMRuntimeLimits`: the lowest address the wasm stack may reach.
 pub(crate) const LIMITS_STACK_LIMIT: i32 = 0;
+/// `VMRuntimeLimits`: fuel left, an `i64`.
+pub(crate) const LIMITS_FUEL: i32 = 8;
+/// `VMRuntimeLimits`: the epoch at which compiled code traps, a `u64`.
+pub(crate) const LIMITS_EPOCH_DEADLINE: i32 = 16;
+/// `VMRuntimeLimits`: a pointer to the engine's epoch counter, an atomic `u64`.
+pub(crate) const LIMITS_EPOCH: i32 = 24;
 
 pub(crate) const VMCTX_MAGIC: u64 = 0x6b69_6c6e_766d_6378; // "kilnvmcx"
 pub(crate) const VMCTX_STORE: i32 = 8;

@@ -3,6 +3,7 @@
 
 use crate::environ::vmoffsets;
 use std::alloc::{alloc_zeroed, dealloc, Layout};
+use std::sync::atomic::AtomicU64;
 
 /// A reference to a function as compiled code sees it: enough to call it and to
 /// check its signature.
@@ -56,11 +57,42 @@ pub(crate) struct VMGlobal {
 
 /// Per-store limits that compiled code checks.
 #[repr(C)]
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct VMRuntimeLimits {
     /// Compiled code traps with stack overflow when its stack pointer drops below this.
     pub stack_limit: usize,
+    /// Fuel left; compiled code with fuel enabled subtracts each basic block's
+    /// cost on entry and traps rather than let it go negative.
+    pub fuel: i64,
+    /// Compiled code with epoch interruption traps once the engine's epoch
+    /// reaches this.
+    pub epoch_deadline: u64,
+    /// The engine's epoch counter, which another thread may advance at any time.
+    pub epoch: *const AtomicU64,
 }
+
+impl VMRuntimeLimits {
+    pub fn new(epoch: &AtomicU64) -> VMRuntimeLimits {
+        VMRuntimeLimits {
+            stack_limit: 0,
+            fuel: 0,
+            epoch_deadline: 0,
+            epoch,
+        }
+    }
+}
+
+const _: () = assert!(
+    std::mem::offset_of!(VMRuntimeLimits, stack_limit) == vmoffsets::LIMITS_STACK_LIMIT as usize
+);
+const _: () =
+    assert!(std::mem::offset_of!(VMRuntimeLimits, fuel) == vmoffsets::LIMITS_FUEL as usize);
+const _: () = assert!(
+    std::mem::offset_of!(VMRuntimeLimits, epoch_deadline)
+        == vmoffsets::LIMITS_EPOCH_DEADLINE as usize
+);
+const _: () =
+    assert!(std::mem::offset_of!(VMRuntimeLimits, epoch) == vmoffsets::LIMITS_EPOCH as usize);
 
 /// A zero-initialised, 16-byte aligned block holding one instance's `VMContext`.
 pub(crate) struct VMContextBox {
