@@ -99,9 +99,13 @@ unsafe fn new_func(
     }
     let fty = ty.clone();
     // SAFETY: `store` is live (caller's guarantee).
-    let func = Func::new(unsafe { store_mut(store) }, ty, move |caller, params, results| {
-        call_host(caller.data().this, &callback, &fty, params, results)
-    });
+    let func = Func::new(
+        unsafe { store_mut(store) },
+        ty,
+        move |caller, params, results| {
+            call_host(caller.data().this, &callback, &fty, params, results)
+        },
+    );
     Some(wasm_func_t::new(store, func))
 }
 

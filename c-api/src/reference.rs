@@ -90,7 +90,7 @@ pub(crate) struct TrapObject {
     pub(crate) code: Option<kiln::TrapCode>,
     /// The exit status, when a WASI program exited.
     pub(crate) exit_status: Option<i32>,
-    host_info: HostInfoSlot,
+    pub(crate) host_info: HostInfoSlot,
 }
 
 impl TrapObject {

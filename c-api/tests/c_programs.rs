@@ -539,3 +539,76 @@ Done.
 ",
     );
 }
+
+#[test]
+fn fuel() {
+    check(
+        "fuel",
+        "\
+set fuel without fuel enabled: fuel is not enabled: configure the engine with Config::consume_fuel(true)
+a new store's fuel: 0
+count(10) with no fuel: trap code 12, all fuel consumed
+count(10) = 10
+count(20) = 20
+count(20) costs more than count(10): yes
+forever(): trap code 12, all fuel consumed
+fuel left after forever(): 0
+count(5) after running out = 5
+forever() with a deadline: trap code 13, interrupted
+count(3) with the deadline passed: trap code 13, interrupted
+count(3) with a new deadline = 3
+Done.
+",
+    );
+}
+
+#[test]
+fn linker() {
+    check(
+        "linker",
+        "\
+invalid module: type mismatch: expected i32, found i64 (at offset 0x1a)
+bad version: unknown binary version:        0x2 (at offset 0x4)
+bad text: unknown operator or unexpected token
+     --> <anon>:1:19
+      |
+    1 | (module (func $f (cal $f))
+      |                   ^
+wat2wasm: 43 bytes, magic ok
+defining host.add twice: import `host::add` is defined twice
+lib not defined yet: unknown import: `lib::triple` has not been defined
+run(5) = triple(5) + 1 = 16
+lib.triple is a function: yes
+lib.missing found: no
+another store, lib from the first: import belongs to a different store
+linker deleted
+> add's environment finalized after 1 calls
+Done.
+",
+    );
+}
+
+#[test]
+fn wasi() {
+    check(
+        "wasi",
+        "\
+read-write directory:
+  exit status 6
+  stdout.txt: \"hello-arg\\n\"
+  stderr.txt: \"\"
+  out.txt: \"written by wasm\\n\"
+read-only directory:
+  exit status 6
+  stdout.txt: \"hello-arg\\n\"
+  stderr.txt: \"written\"
+  out.txt: missing
+defaults (nothing granted):
+  exit status 4
+  out.txt: missing
+stdin from a missing file: cannot open $DIR/missing: No such file or directory (os error 2)
+pre-opening a missing directory: cannot pre-open directory $DIR/missing: No such file or directory (os error 2)
+Done.
+",
+    );
+}

@@ -13,69 +13,139 @@ pub const KILN_OPT_LEVEL_SPEED: kiln_opt_level_t = 1;
 /// Optimise for speed and code size.
 pub const KILN_OPT_LEVEL_SPEED_AND_SIZE: kiln_opt_level_t = 2;
 
-/// Declares `kiln_config_<name>_set(config, enable)` for a boolean setting.
-macro_rules! bool_setting {
-    ($(#[$doc:meta])* $c_name:ident => $method:ident) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $c_name(config: Option<&mut wasm_config_t>, enable: bool) {
-            guard((), || {
-                if let Some(config) = config {
-                    config.config.$method(enable);
-                }
-            })
+/// Applies a setting to a config, tolerating NULL.
+fn update(config: Option<&mut wasm_config_t>, f: impl FnOnce(&mut kiln::Config)) {
+    guard((), || {
+        if let Some(config) = config {
+            f(&mut config.config);
         }
-    };
+    })
 }
 
-bool_setting!(
-    /// Multiple results and block parameters (on by default).
-    kiln_config_wasm_multi_value_set => wasm_multi_value
-);
-bool_setting!(
-    /// Bulk memory and table operations (on by default).
-    kiln_config_wasm_bulk_memory_set => wasm_bulk_memory
-);
-bool_setting!(
-    /// `funcref`/`externref` values and multiple tables (on by default).
-    kiln_config_wasm_reference_types_set => wasm_reference_types
-);
-bool_setting!(
-    /// 128-bit SIMD (on by default).
-    kiln_config_wasm_simd_set => wasm_simd
-);
-bool_setting!(
-    /// Sign-extension operators (on by default).
-    kiln_config_wasm_sign_extension_set => wasm_sign_extension
-);
-bool_setting!(
-    /// Non-trapping float-to-int conversions (on by default).
-    kiln_config_wasm_saturating_float_to_int_set => wasm_saturating_float_to_int
-);
-bool_setting!(
-    /// Import and export of mutable globals (on by default).
-    kiln_config_wasm_mutable_global_set => wasm_mutable_global
-);
-bool_setting!(
-    /// More than one memory per module (off by default).
-    kiln_config_wasm_multi_memory_set => wasm_multi_memory
-);
-bool_setting!(
-    /// Extended constant expressions (off by default).
-    kiln_config_wasm_extended_const_set => wasm_extended_const
-);
-bool_setting!(
-    /// Fuel metering (off by default): compiled code consumes fuel as it
-    /// runs and traps once the store's fuel is gone. A store starts with no
-    /// fuel; give it some with `kiln_store_set_fuel`.
-    kiln_config_consume_fuel_set => consume_fuel
-);
-bool_setting!(
-    /// Epoch interruption (off by default): compiled code traps once the
-    /// engine's epoch (`kiln_engine_increment_epoch`) reaches the store's
-    /// deadline (`kiln_store_set_epoch_deadline`).
-    kiln_config_epoch_interruption_set => epoch_interruption
-);
+/// Multiple results and block parameters (on by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_multi_value_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_multi_value(enable);
+    })
+}
+
+/// Bulk memory and table operations (on by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_bulk_memory_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_bulk_memory(enable);
+    })
+}
+
+/// `funcref`/`externref` values and multiple tables (on by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_reference_types_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_reference_types(enable);
+    })
+}
+
+/// 128-bit SIMD (on by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_simd_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_simd(enable);
+    })
+}
+
+/// Sign-extension operators (on by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_sign_extension_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_sign_extension(enable);
+    })
+}
+
+/// Non-trapping float-to-int conversions (on by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_saturating_float_to_int_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_saturating_float_to_int(enable);
+    })
+}
+
+/// Import and export of mutable globals (on by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_mutable_global_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_mutable_global(enable);
+    })
+}
+
+/// More than one memory per module (off by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_multi_memory_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_multi_memory(enable);
+    })
+}
+
+/// Extended constant expressions (off by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_extended_const_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_extended_const(enable);
+    })
+}
+
+/// Fuel metering (off by default): compiled code consumes fuel as it
+/// runs and traps once the store's fuel is gone. A store starts with no
+/// fuel; give it some with `kiln_store_set_fuel`.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_consume_fuel_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.consume_fuel(enable);
+    })
+}
+
+/// Epoch interruption (off by default): compiled code traps once the
+/// engine's epoch (`kiln_engine_increment_epoch`) reaches the store's
+/// deadline (`kiln_store_set_epoch_deadline`).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_epoch_interruption_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.epoch_interruption(enable);
+    })
+}
 
 /// The most stack, in bytes, wasm may use before it traps (512 KiB by
 /// default).

@@ -4,14 +4,15 @@
 use super::error::kiln_error_t;
 use crate::engine::wasm_engine_t;
 use crate::externs::wasm_extern_t;
-use crate::func::{call_host, wasm_func_callback_with_env_t, Callback};
+use crate::func::{call_host, Callback};
 use crate::guard;
 use crate::instance::wasm_instance_t;
 use crate::module::wasm_module_t;
-use crate::reference::{Finalizer, HostInfo};
+use crate::reference::HostInfo;
 use crate::store::{store_mut, wasm_store_t, StoreData};
 use crate::trap::wasm_trap_t;
 use crate::types::wasm_functype_t;
+use crate::val::wasm_val_vec_t;
 use kiln::Linker;
 use std::ffi::{c_char, c_void, CStr};
 
@@ -24,7 +25,7 @@ pub struct kiln_linker_t {
 ///
 /// # Safety
 /// `s` is null or a null-terminated string.
-unsafe fn name<'a>(s: *const c_char, what: &str) -> Result<&'a str, Box<kiln_error_t>> {
+unsafe fn str_arg<'a>(s: *const c_char, what: &str) -> Result<&'a str, Box<kiln_error_t>> {
     if s.is_null() {
         return Err(kiln_error_t::msg(format!("the {what} is NULL")));
     }
@@ -83,7 +84,7 @@ pub unsafe extern "C" fn kiln_linker_define(
     linker: Option<&mut kiln_linker_t>,
     store: *mut wasm_store_t,
     module: *const c_char,
-    name_: *const c_char,
+    name: *const c_char,
     item: Option<&wasm_extern_t>,
 ) -> Option<Box<kiln_error_t>> {
     run(|| {
@@ -91,26 +92,33 @@ pub unsafe extern "C" fn kiln_linker_define(
             return Err(kiln_error_t::msg("NULL linker, store or item"));
         };
         // SAFETY: both are null or null-terminated strings.
-        let (module, name_) = unsafe { (name(module, "module name")?, name(name_, "name")?) };
+        let (module, name) = unsafe { (str_arg(module, "module name")?, str_arg(name, "name")?) };
         // SAFETY: `store` is a live store.
         let store = unsafe { store_mut(store) };
-        check(linker.linker.define(store, module, name_, item.which()))
+        check(linker.linker.define(store, module, name, item.which()))
     })
 }
 
-/// Defines `module`.`name` as a host function of type `type`, usable in
-/// every store: `callback` is called with `env`, and `finalizer` (if not
+/// Defines `module`.`name` as a host function of type `functype`, usable in
+/// every store: `callback` (a `wasm_func_callback_with_env_t`) is called
+/// with `env`, and `finalizer` (if not
 /// NULL) runs with `env` once the linker and every store that used the
 /// function are gone.
 #[no_mangle]
 pub unsafe extern "C" fn kiln_linker_define_func(
     linker: Option<&mut kiln_linker_t>,
     module: *const c_char,
-    name_: *const c_char,
-    ty: Option<&wasm_functype_t>,
-    callback: Option<wasm_func_callback_with_env_t>,
+    name: *const c_char,
+    functype: Option<&wasm_functype_t>,
+    callback: Option<
+        unsafe extern "C" fn(
+            *mut c_void,
+            *const wasm_val_vec_t,
+            *mut wasm_val_vec_t,
+        ) -> *mut wasm_trap_t,
+    >,
     env: *mut c_void,
-    finalizer: Option<Finalizer>,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) -> Option<Box<kiln_error_t>> {
     // The environment is finalized even when the function is not defined.
     let env = HostInfo {
@@ -118,17 +126,17 @@ pub unsafe extern "C" fn kiln_linker_define_func(
         finalizer,
     };
     run(|| {
-        let (Some(linker), Some(ty), Some(callback)) = (linker, ty, callback) else {
+        let (Some(linker), Some(functype), Some(callback)) = (linker, functype, callback) else {
             return Err(kiln_error_t::msg("NULL linker, type or callback"));
         };
         // SAFETY: both are null or null-terminated strings.
-        let (module, name_) = unsafe { (name(module, "module name")?, name(name_, "name")?) };
-        let ty = ty.inner().ty.clone();
+        let (module, name) = unsafe { (str_arg(module, "module name")?, str_arg(name, "name")?) };
+        let ty = functype.inner().ty.clone();
         let fty = ty.clone();
         let callback = Callback::WithEnv(callback, env);
         let defined = linker
             .linker
-            .func_new(module, name_, ty, move |caller, params, results| {
+            .func_new(module, name, ty, move |caller, params, results| {
                 call_host(caller.data().this, &callback, &fty, params, results)
             });
         check(defined)
@@ -148,7 +156,7 @@ pub unsafe extern "C" fn kiln_linker_define_instance(
             return Err(kiln_error_t::msg("NULL linker, store or instance"));
         };
         // SAFETY: `module` is null or a null-terminated string.
-        let module = unsafe { name(module, "module name")? };
+        let module = unsafe { str_arg(module, "module name")? };
         // SAFETY: `store` is a live store.
         let store = unsafe { store_mut(store) };
         let defined = linker.linker.instance(store, module, instance.instance());
@@ -166,7 +174,9 @@ pub unsafe extern "C" fn kiln_linker_define_wasi(
         let Some(linker) = linker else {
             return Err(kiln_error_t::msg("NULL linker"));
         };
-        let defined = linker.linker.define_wasi(|data: &mut StoreData| &mut data.wasi);
+        let defined = linker
+            .linker
+            .define_wasi(|data: &mut StoreData| &mut data.wasi);
         check(defined)
     })
 }
@@ -196,7 +206,10 @@ pub unsafe extern "C" fn kiln_linker_instantiate(
             return Err(kiln_error_t::msg("NULL store"));
         }
         // SAFETY: `store` is a live store.
-        match linker.linker.instantiate(unsafe { store_mut(store) }, module.module()) {
+        match linker
+            .linker
+            .instantiate(unsafe { store_mut(store) }, module.module())
+        {
             Ok(made) => {
                 *instance = Box::into_raw(Box::new(wasm_instance_t::new(store, made)));
                 Ok(())
@@ -217,7 +230,7 @@ pub unsafe extern "C" fn kiln_linker_get(
     linker: Option<&kiln_linker_t>,
     store: *mut wasm_store_t,
     module: *const c_char,
-    name_: *const c_char,
+    name: *const c_char,
     out: Option<&mut *mut wasm_extern_t>,
 ) -> bool {
     guard(false, || {
@@ -226,15 +239,15 @@ pub unsafe extern "C" fn kiln_linker_get(
         };
         *out = std::ptr::null_mut();
         // SAFETY: both are null or null-terminated strings.
-        let names = unsafe { (name(module, "module name"), name(name_, "name")) };
-        let (Ok(module), Ok(name_)) = names else {
+        let names = unsafe { (str_arg(module, "module name"), str_arg(name, "name")) };
+        let (Ok(module), Ok(name)) = names else {
             return false;
         };
         if store.is_null() {
             return false;
         }
         // SAFETY: `store` is a live store.
-        match linker.linker.get(unsafe { store_mut(store) }, module, name_) {
+        match linker.linker.get(unsafe { store_mut(store) }, module, name) {
             Some(item) => {
                 *out = Box::into_raw(Box::new(wasm_extern_t::new(store, item, None)));
                 true

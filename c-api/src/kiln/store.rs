@@ -13,22 +13,25 @@ pub unsafe extern "C" fn kiln_engine_new(
     config: Option<Box<wasm_config_t>>,
     out: Option<&mut *mut wasm_engine_t>,
 ) -> Option<Box<kiln_error_t>> {
-    guard(Some(kiln_error_t::msg("kiln_engine_new: internal error")), || {
-        let Some(out) = out else {
-            return Some(kiln_error_t::msg("kiln_engine_new: NULL out"));
-        };
-        let config = config.map_or_else(kiln::Config::new, |c| c.config.clone());
-        match kiln::Engine::new(&config) {
-            Ok(engine) => {
-                *out = Box::into_raw(Box::new(wasm_engine_t { engine }));
-                None
+    guard(
+        Some(kiln_error_t::msg("kiln_engine_new: internal error")),
+        || {
+            let Some(out) = out else {
+                return Some(kiln_error_t::msg("kiln_engine_new: NULL out"));
+            };
+            let config = config.map_or_else(kiln::Config::new, |c| c.config.clone());
+            match kiln::Engine::new(&config) {
+                Ok(engine) => {
+                    *out = Box::into_raw(Box::new(wasm_engine_t { engine }));
+                    None
+                }
+                Err(err) => {
+                    *out = std::ptr::null_mut();
+                    Some(kiln_error_t::new(&err))
+                }
             }
-            Err(err) => {
-                *out = std::ptr::null_mut();
-                Some(kiln_error_t::new(&err))
-            }
-        }
-    })
+        },
+    )
 }
 
 /// Advances the engine's epoch by one. Safe to call from any thread, also
@@ -62,13 +65,16 @@ pub unsafe extern "C" fn kiln_store_set_fuel(
     store: *mut wasm_store_t,
     fuel: u64,
 ) -> Option<Box<kiln_error_t>> {
-    guard(Some(kiln_error_t::msg("kiln_store_set_fuel: internal error")), || {
-        if store.is_null() {
-            return Some(kiln_error_t::msg("kiln_store_set_fuel: NULL store"));
-        }
-        // SAFETY: `store` is a live store.
-        result(unsafe { store_mut(store) }.set_fuel(fuel))
-    })
+    guard(
+        Some(kiln_error_t::msg("kiln_store_set_fuel: internal error")),
+        || {
+            if store.is_null() {
+                return Some(kiln_error_t::msg("kiln_store_set_fuel: NULL store"));
+            }
+            // SAFETY: `store` is a live store.
+            result(unsafe { store_mut(store) }.set_fuel(fuel))
+        },
+    )
 }
 
 /// Writes the fuel left in the store to `fuel`; an error unless the engine
@@ -78,19 +84,22 @@ pub unsafe extern "C" fn kiln_store_get_fuel(
     store: *const wasm_store_t,
     fuel: Option<&mut u64>,
 ) -> Option<Box<kiln_error_t>> {
-    guard(Some(kiln_error_t::msg("kiln_store_get_fuel: internal error")), || {
-        let Some(fuel) = fuel.filter(|_| !store.is_null()) else {
-            return Some(kiln_error_t::msg("kiln_store_get_fuel: NULL store or fuel"));
-        };
-        // SAFETY: `store` is a live store.
-        match unsafe { store_mut(store.cast_mut()) }.get_fuel() {
-            Ok(left) => {
-                *fuel = left;
-                None
+    guard(
+        Some(kiln_error_t::msg("kiln_store_get_fuel: internal error")),
+        || {
+            let Some(fuel) = fuel.filter(|_| !store.is_null()) else {
+                return Some(kiln_error_t::msg("kiln_store_get_fuel: NULL store or fuel"));
+            };
+            // SAFETY: `store` is a live store.
+            match unsafe { store_mut(store.cast_mut()) }.get_fuel() {
+                Ok(left) => {
+                    *fuel = left;
+                    None
+                }
+                Err(err) => Some(kiln_error_t::new(&err)),
             }
-            Err(err) => Some(kiln_error_t::new(&err)),
-        }
-    })
+        },
+    )
 }
 
 /// Releases the `externref` values (foreign objects) that no table, global

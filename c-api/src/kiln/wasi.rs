@@ -103,33 +103,35 @@ pub unsafe extern "C" fn kiln_wasi_config_inherit_env(config: Option<&mut kiln_w
     })
 }
 
-/// Declares `kiln_wasi_config_inherit_<stream>(config)`.
-macro_rules! inherit_stdio {
-    ($(#[$doc:meta])* $c_name:ident => $method:ident) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $c_name(config: Option<&mut kiln_wasi_config_t>) {
-            guard((), || {
-                if let Some(config) = config {
-                    config.update(WasiConfig::$method);
-                }
-            })
+/// The program reads the host process's standard input.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_wasi_config_inherit_stdin(config: Option<&mut kiln_wasi_config_t>) {
+    guard((), || {
+        if let Some(config) = config {
+            config.update(WasiConfig::inherit_stdin);
         }
-    };
+    })
 }
 
-inherit_stdio!(
-    /// The program reads the host process's standard input.
-    kiln_wasi_config_inherit_stdin => inherit_stdin
-);
-inherit_stdio!(
-    /// The program writes to the host process's standard output.
-    kiln_wasi_config_inherit_stdout => inherit_stdout
-);
-inherit_stdio!(
-    /// The program writes to the host process's standard error.
-    kiln_wasi_config_inherit_stderr => inherit_stderr
-);
+/// The program writes to the host process's standard output.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_wasi_config_inherit_stdout(config: Option<&mut kiln_wasi_config_t>) {
+    guard((), || {
+        if let Some(config) = config {
+            config.update(WasiConfig::inherit_stdout);
+        }
+    })
+}
+
+/// The program writes to the host process's standard error.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_wasi_config_inherit_stderr(config: Option<&mut kiln_wasi_config_t>) {
+    guard((), || {
+        if let Some(config) = config {
+            config.update(WasiConfig::inherit_stderr);
+        }
+    })
+}
 
 /// The program reads the `len` bytes at `bytes` (copied) as its standard
 /// input.
@@ -170,42 +172,51 @@ pub unsafe extern "C" fn kiln_wasi_config_stdin_file(
     })
 }
 
-/// Declares `kiln_wasi_config_<stream>_file(config, path)` for an output.
-macro_rules! output_file {
-    ($(#[$doc:meta])* $c_name:ident => $method:ident) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $c_name(
-            config: Option<&mut kiln_wasi_config_t>,
-            path: *const c_char,
-        ) -> Option<Box<kiln_error_t>> {
-            guard(Some(kiln_error_t::msg("internal error")), || {
-                let Some(config) = config else {
-                    return Some(kiln_error_t::msg("the configuration is NULL"));
-                };
-                // SAFETY: `path` is null or a null-terminated string.
-                match unsafe { open_file(path, |p| std::fs::File::create(p)) } {
-                    Ok(file) => {
-                        config.update(|c| c.$method(file));
-                        None
-                    }
-                    Err(e) => Some(e),
-                }
-            })
+/// Sends an output stream to the file at `path`, created or truncated now.
+///
+/// # Safety
+/// `path` is null or a null-terminated string.
+unsafe fn output_file(
+    config: Option<&mut kiln_wasi_config_t>,
+    path: *const c_char,
+    to: fn(WasiConfig, std::fs::File) -> WasiConfig,
+) -> Option<Box<kiln_error_t>> {
+    guard(Some(kiln_error_t::msg("internal error")), || {
+        let Some(config) = config else {
+            return Some(kiln_error_t::msg("the configuration is NULL"));
+        };
+        // SAFETY: guaranteed by the caller.
+        match unsafe { open_file(path, |p| std::fs::File::create(p)) } {
+            Ok(file) => {
+                config.update(|c| to(c, file));
+                None
+            }
+            Err(e) => Some(e),
         }
-    };
+    })
 }
 
-output_file!(
-    /// The program writes its standard output to the file at `path`,
-    /// created or truncated now; an error if that fails.
-    kiln_wasi_config_stdout_file => stdout_file
-);
-output_file!(
-    /// The program writes its standard error to the file at `path`,
-    /// created or truncated now; an error if that fails.
-    kiln_wasi_config_stderr_file => stderr_file
-);
+/// The program writes its standard output to the file at `path`,
+/// created or truncated now; an error if that fails.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_wasi_config_stdout_file(
+    config: Option<&mut kiln_wasi_config_t>,
+    path: *const c_char,
+) -> Option<Box<kiln_error_t>> {
+    // SAFETY: `path` is null or a null-terminated string.
+    unsafe { output_file(config, path, WasiConfig::stdout_file) }
+}
+
+/// The program writes its standard error to the file at `path`,
+/// created or truncated now; an error if that fails.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_wasi_config_stderr_file(
+    config: Option<&mut kiln_wasi_config_t>,
+    path: *const c_char,
+) -> Option<Box<kiln_error_t>> {
+    // SAFETY: `path` is null or a null-terminated string.
+    unsafe { output_file(config, path, WasiConfig::stderr_file) }
+}
 
 /// Grants the program the host directory `host_path` under the name
 /// `guest_path` (e.g. "." or "/data"); with `read_only`, nothing in it can
@@ -236,16 +247,21 @@ pub unsafe extern "C" fn kiln_store_set_wasi(
     store: *mut wasm_store_t,
     config: Option<Box<kiln_wasi_config_t>>,
 ) -> Option<Box<kiln_error_t>> {
-    guard(Some(kiln_error_t::msg("kiln_store_set_wasi: internal error")), || {
-        let Some(config) = config.filter(|_| !store.is_null()) else {
-            return Some(kiln_error_t::msg("kiln_store_set_wasi: NULL store or config"));
-        };
-        let ctx = match config.config.build() {
-            Ok(ctx) => ctx,
-            Err(err) => return result(Err(err)),
-        };
-        // SAFETY: `store` is a live store.
-        unsafe { store_mut(store) }.data_mut().wasi = ctx;
-        None
-    })
+    guard(
+        Some(kiln_error_t::msg("kiln_store_set_wasi: internal error")),
+        || {
+            let Some(config) = config.filter(|_| !store.is_null()) else {
+                return Some(kiln_error_t::msg(
+                    "kiln_store_set_wasi: NULL store or config",
+                ));
+            };
+            let ctx = match config.config.build() {
+                Ok(ctx) => ctx,
+                Err(err) => return result(Err(err)),
+            };
+            // SAFETY: `store` is a live store.
+            unsafe { store_mut(store) }.data_mut().wasi = ctx;
+            None
+        },
+    )
 }
