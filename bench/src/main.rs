@@ -2,6 +2,7 @@
 //! Cranelift) and natively, and reports ratios. See README.md.
 
 mod generate;
+mod overhead;
 mod report;
 mod runners;
 
@@ -27,6 +28,9 @@ const WORKLOADS: &[&str] = &[
 
 const USAGE: &str = "usage:
   kiln-bench all [--runs N] [--quick]   run every benchmark and write results/<date>.md
+  kiln-bench overhead [--runs N] [--quick]
+                                        Kiln alone, plain vs fuel vs epoch checks; writes
+                                        results/<date>-overhead.md
   kiln-bench compile-peak ENGINE FILE   compile FILE once with ENGINE (kiln or wasmtime) and
                                         print \"<nanoseconds> <peak RSS growth KiB>\"";
 
@@ -288,6 +292,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("all") => parse_options(&args[1..]).and_then(|o| all(&o)),
+        Some("overhead") => parse_options(&args[1..]).and_then(|o| overhead::overhead(&o)),
         Some("compile-peak") if args.len() == 3 => {
             runners::compile_peak(&args[1], Path::new(&args[2])).map(|line| {
                 println!("{line}");

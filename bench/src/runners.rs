@@ -36,12 +36,45 @@ impl Engines {
     }
 }
 
+/// Which of Kiln's run-time checks an engine compiles in.
+#[derive(Clone, Copy)]
+pub enum Metering {
+    None,
+    Fuel,
+    Epoch,
+}
+
+impl Metering {
+    pub fn config(self) -> kiln::Config {
+        let mut config = kiln::Config::new();
+        config
+            .consume_fuel(matches!(self, Metering::Fuel))
+            .epoch_interruption(matches!(self, Metering::Epoch));
+        config
+    }
+}
+
 /// Compiles, instantiates and calls `run` once on Kiln.
 pub fn run_kiln(engine: &kiln::Engine, wasm: &[u8]) -> Result<Sample, String> {
+    run_kiln_metered(engine, wasm, Metering::None)
+}
+
+/// As [`run_kiln`], on an engine made with `metering.config()`, with enough
+/// fuel or a distant enough deadline never to stop.
+pub fn run_kiln_metered(
+    engine: &kiln::Engine,
+    wasm: &[u8],
+    metering: Metering,
+) -> Result<Sample, String> {
     let start = Instant::now();
     let module = kiln::Module::new(engine, wasm).map_err(|e| err("kiln compile", e))?;
     let compile = start.elapsed();
     let mut store = kiln::Store::new(engine, ());
+    match metering {
+        Metering::None => {}
+        Metering::Fuel => store.set_fuel(u64::MAX).map_err(|e| err("kiln fuel", e))?,
+        Metering::Epoch => store.set_epoch_deadline(u64::MAX),
+    }
     let start = Instant::now();
     let instance =
         kiln::Instance::new(&mut store, &module, &[]).map_err(|e| err("kiln instantiate", e))?;

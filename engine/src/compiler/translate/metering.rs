@@ -26,6 +26,10 @@ pub(super) struct Metering {
     limits: Option<Value>,
     /// The engine's epoch counter, loaded once in the entry block.
     epoch_ptr: Option<Value>,
+    /// The store's epoch deadline, loaded once in the entry block: nothing
+    /// can move it while wasm runs (only `Store`, never `Caller`, sets it),
+    /// so loop headers need not reload it.
+    deadline: Option<Value>,
     fuel: bool,
     epoch: bool,
     /// The placeholder cost constant of the block being translated.
@@ -66,7 +70,12 @@ impl FuncTranslator<'_, '_> {
                 self.builder
                     .ins()
                     .load(self.pointer_type, vm_readonly(), limits, LIMITS_EPOCH);
+            let deadline = self
+                .builder
+                .ins()
+                .load(I64, vm_flags(), limits, LIMITS_EPOCH_DEADLINE);
             self.metering.epoch_ptr = Some(epoch_ptr);
+            self.metering.deadline = Some(deadline);
             self.epoch_check();
         }
         self.fuel_block_start();
@@ -74,7 +83,7 @@ impl FuncTranslator<'_, '_> {
 
     /// Traps with `Interrupt` once the engine's epoch reaches the store's deadline.
     pub(super) fn epoch_check(&mut self) {
-        let (Some(limits), Some(epoch_ptr)) = (self.metering.limits, self.metering.epoch_ptr)
+        let (Some(epoch_ptr), Some(deadline)) = (self.metering.epoch_ptr, self.metering.deadline)
         else {
             return;
         };
@@ -84,10 +93,6 @@ impl FuncTranslator<'_, '_> {
             .builder
             .ins()
             .atomic_load(I64, MemFlagsData::trusted(), epoch_ptr);
-        let deadline = self
-            .builder
-            .ins()
-            .load(I64, vm_flags(), limits, LIMITS_EPOCH_DEADLINE);
         let reached = self
             .builder
             .ins()
