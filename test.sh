@@ -9,18 +9,27 @@ if ! command -v cargo >/dev/null; then
     exit 1
 fi
 
-# The WASI tests compile C programs with clang for wasm32-wasi (Debian's
-# wasi-libc puts its sysroot under /usr: /usr/lib/wasm32-wasi/libc.a).
+# What the tests need from Debian: clang and wasi-libc for the WASI guests
+# (Debian's wasi-libc puts its sysroot under /usr: /usr/lib/wasm32-wasi/libc.a);
+# a C compiler, make, pkg-config and valgrind for the C API's programs.
+packages=()
 if ! command -v clang >/dev/null || ! command -v wasm-ld >/dev/null \
     || [ ! -e /usr/lib/wasm32-wasi/libc.a ] \
     || ! ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1; then
-    echo "== installing clang and wasi-libc (for the WASI tests)"
+    packages+=(clang lld wasi-libc libclang-rt-14-dev-wasm32)
+fi
+command -v cc >/dev/null || packages+=(gcc libc6-dev)
+command -v make >/dev/null || packages+=(make)
+command -v pkg-config >/dev/null || packages+=(pkg-config)
+command -v valgrind >/dev/null || packages+=(valgrind)
+if [ ${#packages[@]} -gt 0 ]; then
+    echo "== installing ${packages[*]}"
     sudo=""
     if [ "$(id -u)" -ne 0 ]; then
         sudo="sudo"
     fi
     $sudo apt-get update -qq
-    $sudo apt-get install -y -qq clang lld wasi-libc libclang-rt-14-dev-wasm32
+    $sudo apt-get install -y -qq "${packages[@]}"
 fi
 
 echo "== cargo fmt"

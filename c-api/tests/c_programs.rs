@@ -129,6 +129,14 @@ fn run(name: &str, mut command: Command) -> String {
 fn run_c_program(name: &str) -> String {
     let exe = build_c_program(name);
     let stdout = run(name, Command::new(&exe));
+    let under_valgrind = run_under_valgrind(name, &exe);
+    assert_eq!(under_valgrind, stdout, "{name}: output under valgrind");
+    stdout
+}
+
+/// Runs `exe` under valgrind, which must report no leak and no invalid
+/// access, and returns its standard output.
+fn run_under_valgrind(name: &str, exe: &Path) -> String {
     let mut valgrind = Command::new("valgrind");
     valgrind
         .args([
@@ -142,13 +150,11 @@ fn run_c_program(name: &str) -> String {
             "--suppressions={}",
             manifest_dir().join("tests/valgrind.supp").display()
         ))
-        .arg(&exe);
+        .arg(exe);
     if Command::new("valgrind").arg("--version").output().is_err() {
         panic!("valgrind is needed to check the C programs: apt-get install valgrind");
     }
-    let under_valgrind = run(&format!("{name} under valgrind"), valgrind);
-    assert_eq!(under_valgrind, stdout, "{name}: output under valgrind");
-    stdout
+    run(&format!("{name} under valgrind"), valgrind)
 }
 
 fn check(name: &str, expected: &str) {
@@ -314,14 +320,15 @@ Done.
     );
 }
 
-/// Every function `wasm.h` declares is exported by `libwasm.so`, and every
-/// `wasm_` function the library exports is declared: the header promises
-/// nothing the library lacks.
+/// Every function `wasm.h` and `kiln.h` declare is exported by `libwasm.so`,
+/// and every `wasm_` and `kiln_` function the library exports is declared:
+/// the headers promise nothing the library lacks.
 #[test]
 fn header_matches_library() {
-    let header = manifest_dir().join("include/wasm.h");
+    let header = manifest_dir().join("include/kiln.h");
     let pre = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args(["-E", "-P"])
+        .args(["-E", "-P", "-I"])
+        .arg(manifest_dir().join("include"))
         .arg(&header)
         .output()
         .expect("run cc -E");
@@ -329,7 +336,11 @@ fn header_matches_library() {
     let text = String::from_utf8(pre.stdout).unwrap();
     let mut called = std::collections::BTreeSet::new();
     let mut inline = std::collections::BTreeSet::new();
-    for (i, _) in text.match_indices("wasm_") {
+    let starts = text
+        .match_indices("wasm_")
+        .chain(text.match_indices("kiln_"))
+        .map(|(i, _)| i);
+    for i in starts {
         if i > 0 {
             let prev = text.as_bytes()[i - 1];
             if prev.is_ascii_alphanumeric() || prev == b'_' {
@@ -364,7 +375,8 @@ fn header_matches_library() {
         .filter_map(|l| {
             let mut parts = l.split_whitespace();
             let (_, kind, name) = (parts.next()?, parts.next()?, parts.next()?);
-            (kind == "T" && name.starts_with("wasm_")).then(|| name.to_string())
+            let ours = name.starts_with("wasm_") || name.starts_with("kiln_");
+            (kind == "T" && ours).then(|| name.to_string())
         })
         .collect();
     let missing: Vec<_> = declared.difference(&exported).collect();
@@ -611,4 +623,78 @@ pre-opening a missing directory: cannot pre-open directory $DIR/missing: No such
 Done.
 ",
     );
+}
+
+/// `make install-files` puts the headers, the libraries and `kiln.pc` under
+/// a prefix, and the README's example builds with nothing but what
+/// `pkg-config` says, runs, and is clean under valgrind.
+#[test]
+fn installed_library_builds_the_readme_example() {
+    let root = manifest_dir().join("..");
+    let example = root.join("examples/c/add.c");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let source = std::fs::read_to_string(&example).unwrap();
+    assert!(
+        readme.contains(&source),
+        "README.md must show examples/c/add.c as it is"
+    );
+
+    let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c-api/install");
+    let _ = std::fs::remove_dir_all(&work);
+    let prefix = work.join("prefix");
+    let status = Command::new("make")
+        .arg("-s")
+        .arg("-C")
+        .arg(manifest_dir())
+        .arg("install-files")
+        .arg(format!("PREFIX={}", prefix.display()))
+        .arg(format!("BUILT_LIB_DIR={}", lib_dir().display()))
+        .status()
+        .expect("run make");
+    assert!(status.success(), "make install-files failed");
+    for file in [
+        "include/wasm.h",
+        "include/kiln.h",
+        "lib/libwasm.so",
+        "lib/libwasm.a",
+        "lib/pkgconfig/kiln.pc",
+    ] {
+        assert!(prefix.join(file).exists(), "{file} is not installed");
+    }
+
+    let flags = Command::new("pkg-config")
+        .args(["--cflags", "--libs", "kiln"])
+        .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig"))
+        .output()
+        .expect("run pkg-config (apt-get install pkg-config)");
+    assert!(flags.status.success(), "pkg-config does not find kiln");
+    let flags = String::from_utf8(flags.stdout).unwrap();
+    let exe = work.join("add");
+    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-Wall", "-Werror"])
+        .arg(&example)
+        .args(flags.split_whitespace())
+        .arg("-o")
+        .arg(&exe)
+        .status()
+        .expect("run cc");
+    assert!(
+        status.success(),
+        "cc add.c $(pkg-config --cflags --libs kiln) failed"
+    );
+    assert_eq!(run("add", Command::new(&exe)), "2 + 3 = 5\n");
+    assert_eq!(run_under_valgrind("add", &exe), "2 + 3 = 5\n");
+
+    // The static library links on its own too.
+    let static_exe = work.join("add-static");
+    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .arg(&example)
+        .arg(format!("-I{}", prefix.join("include").display()))
+        .arg(prefix.join("lib/libwasm.a"))
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&static_exe)
+        .status()
+        .expect("run cc");
+    assert!(status.success(), "linking libwasm.a failed");
+    assert_eq!(run("add-static", Command::new(&static_exe)), "2 + 3 = 5\n");
 }

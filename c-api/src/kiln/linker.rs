@@ -206,10 +206,8 @@ pub unsafe extern "C" fn kiln_linker_instantiate(
             return Err(kiln_error_t::msg("NULL store"));
         }
         // SAFETY: `store` is a live store.
-        match linker
-            .linker
-            .instantiate(unsafe { store_mut(store) }, module.module())
-        {
+        let kiln_store = unsafe { store_mut(store) };
+        match linker.linker.instantiate(kiln_store, module.module()) {
             Ok(made) => {
                 *instance = Box::into_raw(Box::new(wasm_instance_t::new(store, made)));
                 Ok(())

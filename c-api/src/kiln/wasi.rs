@@ -162,7 +162,7 @@ pub unsafe extern "C" fn kiln_wasi_config_stdin_file(
             return Some(kiln_error_t::msg("the configuration is NULL"));
         };
         // SAFETY: `path` is null or a null-terminated string.
-        match unsafe { open_file(path, |p| std::fs::File::open(p)) } {
+        match unsafe { open_file(path, std::fs::File::open) } {
             Ok(file) => {
                 config.update(|c| c.stdin_file(file));
                 None
@@ -186,7 +186,7 @@ unsafe fn output_file(
             return Some(kiln_error_t::msg("the configuration is NULL"));
         };
         // SAFETY: guaranteed by the caller.
-        match unsafe { open_file(path, |p| std::fs::File::create(p)) } {
+        match unsafe { open_file(path, std::fs::File::create) } {
             Ok(file) => {
                 config.update(|c| to(c, file));
                 None

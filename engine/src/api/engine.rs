@@ -36,6 +36,7 @@ pub struct Config {
     pub(crate) opt_level: OptLevel,
     pub(crate) consume_fuel: bool,
     pub(crate) epoch_interruption: bool,
+    pub(crate) explicit_bounds_checks: bool,
 }
 
 impl Default for Config {
@@ -52,6 +53,7 @@ impl Default for Config {
             opt_level: OptLevel::Speed,
             consume_fuel: false,
             epoch_interruption: false,
+            explicit_bounds_checks: crate::runtime::valgrind::running_on_valgrind(),
         }
     }
 }
@@ -166,6 +168,35 @@ impl Config {
     /// ```
     pub fn epoch_interruption(&mut self, enable: bool) -> &mut Self {
         self.epoch_interruption = enable;
+        self
+    }
+
+    /// Whether compiled code checks every memory access against the
+    /// memory's current size. Off by default: each memory reserves 4 GiB of
+    /// address space plus a guard region, so an out-of-bounds access faults
+    /// on an inaccessible page and the fault becomes a trap, at no cost to
+    /// accesses in bounds. With explicit checks no access ever touches an
+    /// inaccessible page, at the price of a compare per access. Memory
+    /// checkers such as valgrind report every access to an inaccessible
+    /// page as an error, so under valgrind this is on by default.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Instance, Module, Store, TrapCode};
+    /// let mut config = Config::new();
+    /// config.explicit_bounds_checks(true);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let wat = r#"(module (memory 1) (func (export "peek") (param i32) (result i32)
+    ///     (i32.load (local.get 0))))"#;
+    /// let module = Module::new(&engine, wat).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    /// let peek = instance.get_typed_func::<i32, i32>(&mut store, "peek").unwrap();
+    /// assert_eq!(peek.call(&mut store, 65532).unwrap(), 0);
+    /// let err = peek.call(&mut store, 65533).unwrap_err();
+    /// assert_eq!(err.trap().unwrap().code(), TrapCode::MemoryOutOfBounds);
+    /// ```
+    pub fn explicit_bounds_checks(&mut self, enable: bool) -> &mut Self {
+        self.explicit_bounds_checks = enable;
         self
     }
 }

@@ -31,12 +31,12 @@ const RELOC_KINDS: &[RelocKind] = &[
 
 /// What must match for an artifact to be loaded: Kiln's version, the
 /// target, every Cranelift setting, the enabled wasm features and the
-/// settings that add checks to compiled code (fuel, epochs).
+/// settings that add checks to compiled code (fuel, epochs, bounds).
 pub(crate) fn fingerprint(isa: &dyn TargetIsa, config: &Config) -> String {
     let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
     let options = CodegenOptions::new(config);
     format!(
-        "kiln {} cranelift 0.135 {} [{}] [{}] features {:#x} fuel {} epoch {}",
+        "kiln {} cranelift 0.135 {} [{}] [{}] features {:#x} fuel {} epoch {} explicit bounds {}",
         env!("CARGO_PKG_VERSION"),
         isa.triple(),
         isa.flags(),
@@ -44,6 +44,7 @@ pub(crate) fn fingerprint(isa: &dyn TargetIsa, config: &Config) -> String {
         config.features.bits(),
         options.consume_fuel,
         options.epoch_interruption,
+        options.explicit_bounds_checks,
     )
 }
 

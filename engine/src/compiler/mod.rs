@@ -61,6 +61,7 @@ impl TrapCodes {
 pub(crate) struct CodegenOptions {
     pub consume_fuel: bool,
     pub epoch_interruption: bool,
+    pub explicit_bounds_checks: bool,
 }
 
 impl CodegenOptions {
@@ -68,6 +69,7 @@ impl CodegenOptions {
         CodegenOptions {
             consume_fuel: config.consume_fuel,
             epoch_interruption: config.epoch_interruption,
+            explicit_bounds_checks: config.explicit_bounds_checks,
         }
     }
 }

@@ -62,6 +62,9 @@ pub(crate) struct FuncTranslator<'a, 'b> {
     sig_refs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<&'static str, SigRef>,
     metering: metering::Metering,
+    /// Check every memory access against the current length, not just the
+    /// ones past the guard region.
+    explicit_bounds_checks: bool,
 }
 
 fn heap_flags() -> MemFlagsData {
@@ -100,6 +103,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             sig_refs: HashMap::new(),
             builtin_sigs: HashMap::new(),
             metering: metering::Metering::new(options.consume_fuel, options.epoch_interruption),
+            explicit_bounds_checks: options.explicit_bounds_checks,
         }
     }
 
@@ -921,9 +925,9 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             .ins()
             .load(I64, vm_readonly(), def, MEMORY_BASE);
         let end = memarg.offset + size as u64;
-        if end > GUARD_SIZE {
-            // Past the guard region: the reservation does not catch this access,
-            // so check it against the current length.
+        if self.explicit_bounds_checks || end > GUARD_SIZE {
+            // Asked for, or past the guard region (which the reservation does
+            // not catch): check the access against the current length.
             let len = self.builder.ins().load(I64, vm_flags(), def, MEMORY_LENGTH);
             let end_v = self.builder.ins().iadd_imm_u(index, end as i64);
             let oob = self

@@ -6,4 +6,5 @@ pub(crate) mod code_registry;
 pub(crate) mod memory;
 pub(crate) mod table;
 pub(crate) mod traphandler;
+pub(crate) mod valgrind;
 pub(crate) mod vmcontext;
