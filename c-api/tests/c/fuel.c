@@ -2,26 +2,7 @@
  * stops with a trap, and the store stays usable. */
 #include <pthread.h>
 #include <time.h>
-#include "common.h"
-#include "kiln.h"
-
-static void check_ok(kiln_error_t* error) {
-  if (error != NULL) {
-    wasm_message_t message;
-    kiln_error_message(error, &message);
-    fprintf(stderr, "error: %s\n", message.data);
-    exit(1);
-  }
-}
-
-static void print_error(const char* what, kiln_error_t* error) {
-  CHECK(error != NULL);
-  wasm_message_t message;
-  kiln_error_message(error, &message);
-  printf("%s: %s\n", what, message.data);
-  wasm_byte_vec_delete(&message);
-  kiln_error_delete(error);
-}
+#include "kiln_common.h"
 
 /* Calls `f` with i32 arguments `args`, printing the result or the trap. */
 static void call(const char* label, wasm_func_t* f, int32_t arg, size_t nargs) {

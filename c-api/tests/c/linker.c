@@ -1,17 +1,6 @@
 /* kiln.h's linker, text modules and errors: imports resolved by name from
  * host functions and other instances, and messages for what goes wrong. */
-#include "common.h"
-#include "kiln.h"
-
-static void print_error(const char* what, kiln_error_t* error) {
-  CHECK(error != NULL);
-  wasm_message_t message;
-  kiln_error_message(error, &message);
-  printf("%s: %s\n", what, message.data);
-  wasm_byte_vec_delete(&message);
-  CHECK(!kiln_error_exit_status(error, NULL));
-  kiln_error_delete(error);
-}
+#include "kiln_common.h"
 
 static own wasm_trap_t* add(void* env, const wasm_val_vec_t* args, wasm_val_vec_t* results) {
   (*(int*)env)++;

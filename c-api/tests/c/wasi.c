@@ -2,8 +2,7 @@
  * (read-write and read-only), exit statuses, and configuration errors. */
 #define _DEFAULT_SOURCE
 #include <unistd.h>
-#include "common.h"
-#include "kiln.h"
+#include "kiln_common.h"
 
 static char dir[] = "/tmp/kiln-wasi-XXXXXX";
 
@@ -33,7 +32,7 @@ static void show_file(const char* name) {
 }
 
 /* Prints the error's message with the temporary directory shown as $DIR. */
-static void print_error(const char* what, kiln_error_t* error) {
+static void print_error_in_dir(const char* what, kiln_error_t* error) {
   CHECK(error != NULL);
   wasm_message_t message;
   kiln_error_message(error, &message);
@@ -117,9 +116,9 @@ int main(void) {
   kiln_wasi_config_t* config = kiln_wasi_config_new();
   char missing[256];
   path_in_dir(missing, sizeof missing, "missing");
-  print_error("stdin from a missing file", kiln_wasi_config_stdin_file(config, missing));
+  print_error_in_dir("stdin from a missing file", kiln_wasi_config_stdin_file(config, missing));
   kiln_wasi_config_preopen_dir(config, missing, ".", false);
-  print_error("pre-opening a missing directory", kiln_store_set_wasi(store, config));
+  print_error_in_dir("pre-opening a missing directory", kiln_store_set_wasi(store, config));
   kiln_wasi_config_delete(kiln_wasi_config_new());
 
   wasm_module_delete(module);
