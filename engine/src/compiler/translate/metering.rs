@@ -3,7 +3,8 @@
 //!
 //! Fuel: every basic block that holds wasm operators pays for all of them as
 //! it starts, so a block either runs with its cost paid or does not run at
-//! all, and the fuel left in the store is exact at every trap. The cost is
+//! all, and after any trap the store has been charged for exactly the blocks
+//! that were entered, never for fewer. The cost is
 //! only known once the block's last operator is translated, so the block
 //! starts with a placeholder constant that is overwritten when the next block
 //! starts. Fuel lives in the store's `VMRuntimeLimits`, never in a register,
