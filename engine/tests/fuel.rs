@@ -223,19 +223,42 @@ mod epoch {
         assert_eq!(count.call(&mut store, 100_000).unwrap(), 100_000);
     }
 
+    /// `calls` makes a call, so it is checked on entry; `leaf` has neither
+    /// calls nor loops, runs in bounded time and is never checked.
+    const CALLER_AND_LEAF: &str = r#"
+        (module
+          (func $leaf (export "leaf") (result i32) i32.const 7)
+          (func (export "calls") (result i32) call $leaf))
+    "#;
+
     #[test]
     fn default_deadline_interrupts_at_once() {
         let engine = engine(false, true);
-        let module = Module::new(&engine, "(module (func (export \"f\")))").unwrap();
+        let module = Module::new(&engine, CALLER_AND_LEAF).unwrap();
         let mut store = Store::new(&engine, ());
         let instance = Instance::new(&mut store, &module, &[]).unwrap();
-        let f = instance.get_typed_func::<(), ()>(&mut store, "f").unwrap();
+        let calls = instance
+            .get_typed_func::<(), i32>(&mut store, "calls")
+            .unwrap();
         assert_eq!(
-            trap_code(f.call(&mut store, ()).unwrap_err()),
+            trap_code(calls.call(&mut store, ()).unwrap_err()),
             TrapCode::Interrupt
         );
         store.set_epoch_deadline(1);
-        f.call(&mut store, ()).unwrap();
+        assert_eq!(calls.call(&mut store, ()).unwrap(), 7);
+    }
+
+    #[test]
+    fn function_without_loops_or_calls_is_not_checked() {
+        let engine = engine(false, true);
+        let module = Module::new(&engine, CALLER_AND_LEAF).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let leaf = instance
+            .get_typed_func::<(), i32>(&mut store, "leaf")
+            .unwrap();
+        // The deadline (epoch 0) has passed, but `leaf` cannot run for long.
+        assert_eq!(leaf.call(&mut store, ()).unwrap(), 7);
     }
 
     #[test]

@@ -139,9 +139,11 @@ impl Config {
     }
 
     /// Whether compiled code checks the engine's epoch (off by default). At
-    /// every function entry and loop header, wasm traps with
-    /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) once
-    /// [`Engine::increment_epoch`] has moved the epoch to the store's deadline.
+    /// every loop header, and on entry to every function that makes calls,
+    /// wasm traps with [`TrapCode::Interrupt`](crate::TrapCode::Interrupt)
+    /// once [`Engine::increment_epoch`] has moved the epoch to the store's
+    /// deadline. A function with neither loops nor calls finishes in time
+    /// bounded by its size, so it is not checked.
     ///
     /// A store's deadline starts at epoch 0, which has already been reached,
     /// so set one with [`Store::set_epoch_deadline`](crate::Store::set_epoch_deadline)
@@ -256,8 +258,8 @@ impl Engine {
 
     /// Advances the engine's epoch by one tick. Wasm running in any of the
     /// engine's stores, on any thread, traps with
-    /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) at its next function
-    /// entry or loop iteration if the epoch has reached that store's deadline
+    /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) at its next loop
+    /// iteration or call if the epoch has reached that store's deadline
     /// (only when [`Config::epoch_interruption`] is on). Cheap and callable
     /// from any thread, e.g. a timer.
     ///

@@ -191,6 +191,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         }
         reader.finish().map_err(wasm_err)?;
         self.fuel_settle();
+        self.epoch_entry_check();
         self.builder.seal_all_blocks();
         self.builder.finalize(self.frontend_config);
         Ok(())
@@ -987,6 +988,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
     }
 
     fn translate_call(&mut self, func_index: u32) {
+        self.metering.note_call();
         let type_index = self.info.functions[func_index as usize];
         let n = self.info.types[type_index as usize].params().len();
         match self.info.defined_func_index(func_index) {
@@ -1022,6 +1024,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
     }
 
     fn call_funcref(&mut self, funcref: Value, type_index: u32, n: usize) {
+        self.metering.note_call();
         let func_ptr = self
             .builder
             .ins()

@@ -61,6 +61,10 @@ fn required_suites() -> Vec<Suite> {
     let mut simd = kiln::Config::new();
     // `simd_memory-multi.wast` exercises SIMD on a second memory.
     simd.wasm_multi_memory(true);
+    // Fuel and epoch checks touch the translation of every control
+    // construct, so the whole v2 suite runs again with both.
+    let mut metered = kiln::Config::new();
+    metered.consume_fuel(true).epoch_interruption(true);
     vec![
         Suite {
             prefix: "v1",
@@ -71,6 +75,11 @@ fn required_suites() -> Vec<Suite> {
             prefix: "v2",
             files: sorted(spec(SpecVersion::V2)),
             config: kiln::Config::new(),
+        },
+        Suite {
+            prefix: "v2-metered",
+            files: sorted(spec(SpecVersion::V2)),
+            config: metered,
         },
         Suite {
             prefix: "simd",

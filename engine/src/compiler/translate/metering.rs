@@ -3,18 +3,23 @@
 //!
 //! Fuel: every basic block that holds wasm operators pays for all of them as
 //! it starts, so a block either runs with its cost paid or does not run at
-//! all, and the fuel left in the store is exact at every trap. The cost is
+//! all, and after any trap the store has been charged for exactly the blocks
+//! that were entered, never for fewer. The cost is
 //! only known once the block's last operator is translated, so the block
 //! starts with a placeholder constant that is overwritten when the next block
 //! starts. Fuel lives in the store's `VMRuntimeLimits`, never in a register,
 //! so host functions read and change it without any hand-off.
 //!
-//! Epoch: function entries and loop headers compare the engine's epoch with
-//! the store's deadline. Every path that runs forever passes one of them, and
-//! a call has no loop but enters a function each time.
+//! Epoch: loop headers, and the entries of functions that make calls,
+//! compare the engine's epoch with the store's deadline. Every execution that
+//! runs unboundedly either loops or recurses, so it passes one of them; a
+//! function with neither loops nor calls runs in time bounded by its size and
+//! needs no check. Whether a function calls is known only once it has been
+//! translated, so its entry check is inserted into the entry block then.
 
 use super::{vm_flags, vm_readonly, FuncTranslator, TrapCodes};
 use crate::environ::vmoffsets::{LIMITS_EPOCH, LIMITS_EPOCH_DEADLINE, LIMITS_FUEL, VMCTX_LIMITS};
+use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{Inst, InstBuilder, MemFlagsData, Value};
@@ -30,6 +35,10 @@ pub(super) struct Metering {
     /// can move it while wasm runs (only `Store`, never `Caller`, sets it),
     /// so loop headers need not reload it.
     deadline: Option<Value>,
+    /// The instruction in the entry block after which the entry check goes.
+    entry_anchor: Option<Inst>,
+    /// Whether the function calls anything (wasm or host).
+    calls: bool,
     fuel: bool,
     epoch: bool,
     /// The placeholder cost constant of the block being translated.
@@ -51,11 +60,16 @@ impl Metering {
     pub fn count_op(&mut self) {
         self.count += 1;
     }
+
+    /// Notes that the function calls another, so its entry needs an epoch check.
+    pub fn note_call(&mut self) {
+        self.calls = true;
+    }
 }
 
 impl FuncTranslator<'_, '_> {
-    /// Loads what the checks need, then checks the epoch and charges the
-    /// entry block. Call once, in the entry block.
+    /// Loads what the checks need and charges the entry block. Call once, in
+    /// the entry block.
     pub(super) fn metering_entry(&mut self) {
         if !self.metering.fuel && !self.metering.epoch {
             return;
@@ -76,28 +90,32 @@ impl FuncTranslator<'_, '_> {
                 .load(I64, vm_flags(), limits, LIMITS_EPOCH_DEADLINE);
             self.metering.epoch_ptr = Some(epoch_ptr);
             self.metering.deadline = Some(deadline);
-            self.epoch_check();
+            self.metering.entry_anchor = self.builder.func.dfg.value_def(deadline).inst();
         }
         self.fuel_block_start();
     }
 
     /// Traps with `Interrupt` once the engine's epoch reaches the store's deadline.
     pub(super) fn epoch_check(&mut self) {
-        let (Some(epoch_ptr), Some(deadline)) = (self.metering.epoch_ptr, self.metering.deadline)
-        else {
+        if let Some((epoch_ptr, deadline)) = self.epoch_operands() {
+            emit_epoch_check(self.builder.cursor(), epoch_ptr, deadline);
+        }
+    }
+
+    /// Adds the entry check if the function turned out to make calls. Call
+    /// once, after the whole body is translated.
+    pub(super) fn epoch_entry_check(&mut self) {
+        let (Some(anchor), true) = (self.metering.entry_anchor, self.metering.calls) else {
             return;
         };
-        // Atomic, so the load is repeated every time: a plain load could be
-        // merged with an earlier one and a loop would never see the tick.
-        let epoch = self
-            .builder
-            .ins()
-            .atomic_load(I64, MemFlagsData::trusted(), epoch_ptr);
-        let reached = self
-            .builder
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
-        self.builder.ins().trapnz(reached, TrapCodes::INTERRUPT);
+        if let Some((epoch_ptr, deadline)) = self.epoch_operands() {
+            let pos = FuncCursor::new(self.builder.func).after_inst(anchor);
+            emit_epoch_check(pos, epoch_ptr, deadline);
+        }
+    }
+
+    fn epoch_operands(&self) -> Option<(Value, Value)> {
+        Some((self.metering.epoch_ptr?, self.metering.deadline?))
     }
 
     /// Settles the cost of the block translated so far and charges the block
@@ -135,4 +153,17 @@ impl FuncTranslator<'_, '_> {
             self.builder.func.replace(inst).iconst(I64, cost);
         }
     }
+}
+
+/// Emits the epoch check at `pos`.
+fn emit_epoch_check(mut pos: FuncCursor<'_>, epoch_ptr: Value, deadline: Value) {
+    // Atomic, so the load is repeated every time: a plain load could be
+    // merged with an earlier one and a loop would never see the tick.
+    let epoch = pos
+        .ins()
+        .atomic_load(I64, MemFlagsData::trusted(), epoch_ptr);
+    let reached = pos
+        .ins()
+        .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+    pos.ins().trapnz(reached, TrapCodes::INTERRUPT);
 }
