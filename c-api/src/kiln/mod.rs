@@ -2,7 +2,7 @@
 //!
 //! `kiln.h` is generated from these files by cbindgen (the test
 //! `kiln_header` checks it is current; `KILN_BLESS=1 cargo test -p
-//! kiln-c-api --test kiln_header` rewrites it), so the doc comments here are
+//! kiln-c-api kiln_header` rewrites it), so the doc comments here are
 //! the header's documentation. Every function follows `wasm.h`'s rules:
 //! NULL is tolerated, `own` results belong to the caller, and a function
 //! that can fail returns an owned `kiln_error_t*` (NULL on success).

@@ -54,7 +54,7 @@ fn write_module_header(src_dir: &Path, name: &str, out_dir: &Path) {
     let parse =
         |path: &Path| wat::parse_file(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut src =
-        String::from("/* Generated from the program's .wat files by tests/c_programs.rs. */\n");
+        String::from("/* Generated from the program's .wat files by tests/all/c_programs.rs. */\n");
     append_c_array(
         &mut src,
         "module",

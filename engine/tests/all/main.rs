@@ -1,0 +1,7 @@
+//! Kiln's integration tests: one binary, a module per area.
+
+mod api;
+mod conformance;
+mod metering;
+mod simd;
+mod wasi;
