@@ -369,6 +369,21 @@ kiln_error_t *kiln_store_get_fuel(const wasm_store_t *store, uint64_t *fuel);
 void kiln_store_gc(wasm_store_t *store);
 
 /**
+ * Bounds what the store may hold from now on; a negative value leaves that
+ * resource unbounded. `memory_size` bounds each linear memory in bytes and
+ * `table_elements` each table; `instances`, `tables` and `memories` bound
+ * how many the store may create. Past a bound, `memory.grow` and
+ * `table.grow` return -1, `wasm_memory_grow` and `wasm_table_grow` return
+ * false, and instantiation fails with a message naming the bound.
+ */
+void kiln_store_limiter(wasm_store_t *store,
+                        int64_t memory_size,
+                        int64_t table_elements,
+                        int64_t instances,
+                        int64_t tables,
+                        int64_t memories);
+
+/**
  * Whether the trap was raised by wasm code (not made by `wasm_trap_new`
  * or by a failed call or link); if so, writes its code to `code`.
  */

@@ -33,6 +33,7 @@ pub use api::externals::{Extern, Global, Memory, StoreMut, StoreRef, Table};
 pub use api::externref::ExternRef;
 pub use api::func::{Caller, Func};
 pub use api::instance::Instance;
+pub use api::limits::StoreLimits;
 pub use api::linker::Linker;
 pub use api::module::Module;
 pub use api::store::{AsContext, AsContextMut, Store};

@@ -114,3 +114,44 @@ pub unsafe extern "C" fn kiln_store_gc(store: *mut wasm_store_t) {
         }
     })
 }
+
+/// Bounds what the store may hold from now on; a negative value leaves that
+/// resource unbounded. `memory_size` bounds each linear memory in bytes and
+/// `table_elements` each table; `instances`, `tables` and `memories` bound
+/// how many the store may create. Past a bound, `memory.grow` and
+/// `table.grow` return -1, `wasm_memory_grow` and `wasm_table_grow` return
+/// false, and instantiation fails with a message naming the bound.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_store_limiter(
+    store: *mut wasm_store_t,
+    memory_size: i64,
+    table_elements: i64,
+    instances: i64,
+    tables: i64,
+    memories: i64,
+) {
+    guard((), || {
+        if store.is_null() {
+            return;
+        }
+        let bound = |v: i64| usize::try_from(v).ok();
+        let mut limits = kiln::StoreLimits::new();
+        if let Some(bytes) = bound(memory_size) {
+            limits = limits.memory_size(bytes);
+        }
+        if let Ok(elements) = u32::try_from(table_elements) {
+            limits = limits.table_elements(elements);
+        }
+        if let Some(n) = bound(instances) {
+            limits = limits.instances(n);
+        }
+        if let Some(n) = bound(tables) {
+            limits = limits.tables(n);
+        }
+        if let Some(n) = bound(memories) {
+            limits = limits.memories(n);
+        }
+        // SAFETY: `store` is a live store.
+        unsafe { store_mut(store) }.set_limits(limits);
+    })
+}

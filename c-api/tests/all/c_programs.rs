@@ -698,3 +698,21 @@ fn installed_library_builds_the_readme_example() {
     assert!(status.success(), "linking libwasm.a failed");
     assert_eq!(run("add-static", Command::new(&static_exe)), "2 + 3 = 5\n");
 }
+
+#[test]
+fn limits() {
+    check(
+        "limits",
+        "\
+memory.grow(1) = 1
+memory.grow(1) past the limit = -1
+wasm_memory_grow past the limit: refused
+table.grow(4) = 1
+table.grow(1) past the limit = -1
+wasm_table_grow past the limit: refused
+a second instance: trap: the store's limit of 1 instances is reached: it holds 1 and 1 more are needed
+memory.grow(1) without limits = 2
+Done.
+",
+    );
+}

@@ -175,8 +175,16 @@ impl Memory {
 
     /// Grows by `delta` pages and returns the previous size in pages.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
-        let memory = self.get_mut(&mut store.as_inner_mut().opaque);
-        memory.grow(delta).ok_or_else(|| {
+        let opaque = &mut store.as_inner_mut().opaque;
+        let bounds = opaque.limits.resources;
+        let memory = self.get_mut(opaque);
+        let wanted = u64::from(memory.pages()) + u64::from(delta);
+        let grown = if bounds.memory_pages_allowed(wanted) {
+            memory.grow(delta)
+        } else {
+            None
+        };
+        grown.ok_or_else(|| {
             Error::new(
                 ErrorKind::ResourceLimit,
                 format!(
@@ -316,17 +324,23 @@ impl Table {
         let ty = self.get_data(store).ty();
         init.check_type(store, ty.element(), "table initial value")?;
         let raw = init.to_raw(store)? as usize;
-        store.tables[self.0.index as usize]
-            .grow(delta, raw)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::ResourceLimit,
-                    format!(
-                        "failed to grow table of {} elements by {delta}",
-                        ty.minimum()
-                    ),
-                )
-            })
+        let bounds = store.limits.resources;
+        let table = &mut store.tables[self.0.index as usize];
+        let wanted = u64::from(table.size()) + u64::from(delta);
+        let grown = if bounds.table_elements_allowed(wanted) {
+            table.grow(delta, raw)
+        } else {
+            None
+        };
+        grown.ok_or_else(|| {
+            Error::new(
+                ErrorKind::ResourceLimit,
+                format!(
+                    "failed to grow table of {} elements by {delta}",
+                    ty.minimum()
+                ),
+            )
+        })
     }
 }
 
@@ -390,12 +404,36 @@ impl Global {
 
 impl StoreOpaque {
     pub(crate) fn add_memory(&mut self, ty: MemoryType) -> Result<Memory> {
+        let bounds = self.limits.resources;
+        bounds.check_counts([0, self.memories.len(), 0], [0, 1, 0])?;
+        if !bounds.memory_pages_allowed(u64::from(ty.minimum())) {
+            return Err(Error::new(
+                ErrorKind::ResourceLimit,
+                format!(
+                    "a memory of {} pages is larger than the store's limit of {} bytes",
+                    ty.minimum(),
+                    bounds.memory_size
+                ),
+            ));
+        }
         let memory = LinearMemory::new(ty).map_err(|e| Error::new(ErrorKind::ResourceLimit, e))?;
         self.memories.push(Box::new(memory));
         Ok(Memory(self.stored(self.memories.len() - 1)))
     }
 
     pub(crate) fn add_table(&mut self, ty: TableType, init: usize) -> Result<Table> {
+        let bounds = self.limits.resources;
+        bounds.check_counts([0, 0, self.tables.len()], [0, 0, 1])?;
+        if !bounds.table_elements_allowed(u64::from(ty.minimum())) {
+            return Err(Error::new(
+                ErrorKind::ResourceLimit,
+                format!(
+                    "a table of {} elements is larger than the store's limit of {} elements",
+                    ty.minimum(),
+                    bounds.table_elements
+                ),
+            ));
+        }
         let table =
             TableData::new(ty, init).map_err(|e| Error::new(ErrorKind::ResourceLimit, e))?;
         self.tables.push(Box::new(table));

@@ -210,6 +210,18 @@ unsafe fn instantiate(
             imports.len()
         )));
     }
+    store.limits.resources.check_counts(
+        [
+            store.instances.len(),
+            store.memories.len(),
+            store.tables.len(),
+        ],
+        [
+            1,
+            info.memories.len() - info.num_imported_memories as usize,
+            info.tables.len() - info.num_imported_tables as usize,
+        ],
+    )?;
     let mut funcs = Vec::with_capacity(info.functions.len());
     let mut memories = Vec::with_capacity(info.memories.len());
     let mut tables = Vec::with_capacity(info.tables.len());

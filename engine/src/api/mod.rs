@@ -6,6 +6,7 @@ pub(crate) mod externals;
 pub(crate) mod externref;
 pub(crate) mod func;
 pub(crate) mod instance;
+pub(crate) mod limits;
 pub(crate) mod linker;
 pub(crate) mod module;
 pub(crate) mod store;

@@ -126,6 +126,18 @@ impl<T> Store<T> {
         self.inner.opaque.gc();
     }
 
+    /// Bounds what the store may hold from now on: memory and table sizes,
+    /// and how many instances, memories and tables it may create. See
+    /// [`StoreLimits`](crate::StoreLimits).
+    pub fn set_limits(&mut self, limits: crate::StoreLimits) {
+        self.inner.opaque.limits.resources = limits;
+    }
+
+    /// The store's current bounds.
+    pub fn limits(&self) -> crate::StoreLimits {
+        self.inner.opaque.limits.resources
+    }
+
     /// How many host values (externrefs) wasm currently keeps alive.
     pub fn live_externrefs(&self) -> usize {
         self.inner.opaque.externrefs.live()

@@ -8,8 +8,10 @@
 use super::memory::LinearMemory;
 use super::table::TableData;
 use super::traphandler::set_pending_trap;
+use super::vmcontext::VMRuntimeLimits;
+use crate::api::limits::StoreLimits;
 use crate::api::trap::TrapCode;
-use crate::environ::vmoffsets::VMCTX_INSTANCE;
+use crate::environ::vmoffsets::{VMCTX_INSTANCE, VMCTX_LIMITS};
 
 /// What builtins need to find an instance's entities from its `VMContext`.
 pub(crate) struct InstanceRuntime {
@@ -111,10 +113,24 @@ fn trap(code: TrapCode) -> u32 {
     1
 }
 
+/// The bounds of the store the calling instance belongs to.
+///
+/// # Safety
+/// `vmctx` must be a live instance's context.
+unsafe fn store_bounds(vmctx: *mut u8) -> StoreLimits {
+    // SAFETY: the caller guarantees a live vmctx, whose header points to its
+    // store's runtime limits, which live as long as the store.
+    unsafe { (**(vmctx.add(VMCTX_LIMITS as usize) as *const *const VMRuntimeLimits)).resources }
+}
+
 unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32, index: u32) -> u32 {
     // SAFETY: compiled code passes its own live vmctx.
-    let instance = unsafe { instance(vmctx) };
-    memory(instance, index).grow(delta).unwrap_or(u32::MAX)
+    let (instance, bounds) = unsafe { (instance(vmctx), store_bounds(vmctx)) };
+    let memory = memory(instance, index);
+    if !bounds.memory_pages_allowed(u64::from(memory.pages()) + u64::from(delta)) {
+        return u32::MAX;
+    }
+    memory.grow(delta).unwrap_or(u32::MAX)
 }
 
 unsafe extern "C" fn memory_copy(
@@ -234,10 +250,12 @@ unsafe extern "C" fn elem_drop(vmctx: *mut u8, seg: u32) {
 
 unsafe extern "C" fn table_grow(vmctx: *mut u8, table_index: u32, init: u64, delta: u32) -> u32 {
     // SAFETY: compiled code passes its own live vmctx.
-    let instance = unsafe { instance(vmctx) };
-    table(instance, table_index)
-        .grow(delta, init as usize)
-        .unwrap_or(u32::MAX)
+    let (instance, bounds) = unsafe { (instance(vmctx), store_bounds(vmctx)) };
+    let table = table(instance, table_index);
+    if !bounds.table_elements_allowed(u64::from(table.size()) + u64::from(delta)) {
+        return u32::MAX;
+    }
+    table.grow(delta, init as usize).unwrap_or(u32::MAX)
 }
 
 unsafe extern "C" fn table_fill(

@@ -1,6 +1,7 @@
 //! The data structures compiled code reads and writes, with the layouts that
 //! `environ::vmoffsets` describes.
 
+use crate::api::limits::StoreLimits;
 use crate::environ::vmoffsets;
 use std::alloc::{alloc_zeroed, dealloc, Layout};
 use std::sync::atomic::AtomicU64;
@@ -69,6 +70,9 @@ pub(crate) struct VMRuntimeLimits {
     pub epoch_deadline: u64,
     /// The engine's epoch counter, which another thread may advance at any time.
     pub epoch: *const AtomicU64,
+    /// The store's resource bounds, which builtins check (compiled code
+    /// never reads them).
+    pub resources: StoreLimits,
 }
 
 impl VMRuntimeLimits {
@@ -78,6 +82,7 @@ impl VMRuntimeLimits {
             fuel: 0,
             epoch_deadline: 0,
             epoch,
+            resources: StoreLimits::default(),
         }
     }
 }
