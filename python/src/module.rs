@@ -5,7 +5,7 @@ use crate::errors::to_py_err;
 use crate::types::{export_types, import_types};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyMemoryView, PyString};
 
 /// Compiled WebAssembly, ready to instantiate in any store of its engine.
 #[pyclass(module = "kiln", frozen, name = "Module")]
@@ -28,14 +28,18 @@ fn wasm_bytes(wasm: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(b) = wasm.cast::<PyBytes>() {
         return Ok(b.as_bytes().to_vec());
     }
-    let py = wasm.py();
-    match py.get_type::<PyBytes>().call1((wasm,)) {
-        Ok(b) => Ok(b.cast_into::<PyBytes>()?.as_bytes().to_vec()),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "expected wasm as bytes or text as str, got {}",
-            wasm.get_type().name()?
-        ))),
+    if let Ok(b) = wasm.cast::<PyByteArray>() {
+        return Ok(b.to_vec());
     }
+    if wasm.is_instance_of::<PyMemoryView>() {
+        let py = wasm.py();
+        let bytes = py.get_type::<PyBytes>().call1((wasm,))?;
+        return Ok(bytes.cast_into::<PyBytes>()?.as_bytes().to_vec());
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected wasm as bytes or text as str, got {}",
+        wasm.get_type().name()?
+    )))
 }
 
 fn compile(py: Python<'_>, engine: &Bound<'_, Engine>, bytes: Vec<u8>) -> PyResult<Module> {

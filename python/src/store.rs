@@ -210,22 +210,21 @@ impl Shared {
     }
 
     /// Turns the error of an operation that ran wasm into the exception to
-    /// raise: the exception a host function raised, chained from the trap it
-    /// became, or else the error itself.
+    /// raise: the exception a host function raised, chained from the error
+    /// (usually a trap) it became, or else the error itself. Nothing in wasm
+    /// can catch a host function's failure, so a pending exception is always
+    /// the cause of the error that ended the operation.
     pub(crate) fn call_error(&self, py: Python<'_>, err: kiln::Error) -> PyErr {
         let pending = self.pending.take();
-        let host_trap = err
-            .trap()
-            .is_some_and(|t| t.code() == kiln::TrapCode::HostError);
-        let trap = to_py_err(py, err);
+        let err = to_py_err(py, err);
         match pending {
-            Some(exc) if host_trap => {
+            Some(exc) => {
                 if exc.cause(py).is_none() {
-                    exc.set_cause(py, Some(trap));
+                    exc.set_cause(py, Some(err));
                 }
                 exc
             }
-            _ => trap,
+            None => err,
         }
     }
 
