@@ -51,7 +51,11 @@ class TrapCode(enum.IntEnum):
 
 
 class Frame:
-    """One wasm frame of a trap's backtrace."""
+    """One wasm frame of a trap's backtrace: ``func_index`` in the module's
+    function index space, ``func_name`` and ``module_name`` from the name
+    section (or ``None``), and the byte offsets of the instruction from the
+    start of the function body (``func_offset``) and of the module
+    (``module_offset``), when known."""
 
     __slots__ = ("func_index", "func_name", "module_name", "func_offset", "module_offset")
 
