@@ -143,3 +143,15 @@ def test_missing_preopen_directory(engine, tmp_path):
     with pytest.raises(KilnError) as e:
         Store(engine).set_wasi(config)
     assert str(e.value).startswith(f"cannot pre-open directory {tmp_path / 'missing'}: ")
+
+
+def test_inherited_stdout_and_stderr(engine, capfd):
+    config = WasiConfig()
+    config.argv = ["to", "stdout"]
+    config.inherit_stdout()
+    run(engine, ARGS, config)
+    assert capfd.readouterr().out == "to\0stdout\0"
+    config.argv = ["to", "stderr"]
+    config.inherit_stderr()
+    run(engine, ARGS.replace("(call $write (i32.const 1)", "(call $write (i32.const 2)"), config)
+    assert capfd.readouterr() == ("", "to\0stderr\0")
