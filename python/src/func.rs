@@ -176,7 +176,7 @@ impl Func {
     /// A host function of type `ty` that runs `func`. With
     /// `access_caller=True`, `func` gets a `Caller` as its first argument.
     #[new]
-    #[pyo3(signature = (store, ty, func, access_caller=false))]
+    #[pyo3(signature = (store, ty, func, *, access_caller=false))]
     fn new(
         store: StoreLike<'_>,
         ty: &Bound<'_, FuncType>,
