@@ -210,26 +210,31 @@ impl Func {
 
     /// Calls the function in `store` with `args`; a trap raises `Trap`, and
     /// an exception raised by a host function is re-raised as it was.
-    #[pyo3(signature = (store, *args))]
-    fn __call__(
-        &self,
-        py: Python<'_>,
-        store: StoreLike<'_>,
-        args: &Bound<'_, PyTuple>,
-    ) -> PyResult<Py<PyAny>> {
-        let store = store.store()?;
+    // The store is the first of `args` rather than a parameter of its own:
+    // that spares pyo3 slicing the arguments into a second tuple per call.
+    #[pyo3(signature = (*args))]
+    fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let Ok(store) = args.get_borrowed_item(0) else {
+            return Err(PyTypeError::new_err(
+                "a function is called with its store first: func(store, *args)",
+            ));
+        };
+        let store = match store.cast::<Store>() {
+            Ok(s) => s.to_owned(),
+            Err(_) => store.extract::<StoreLike<'_>>()?.store()?,
+        };
         let shared = store.get().shared();
         self.check_store(shared)?;
         let param_types = self.ty.params();
-        if args.len() != param_types.len() {
+        if args.len() - 1 != param_types.len() {
             return Err(PyTypeError::new_err(format!(
                 "the function expects {} arguments, got {}",
                 param_types.len(),
-                args.len()
+                args.len() - 1
             )));
         }
         let mut params: SmallVec<[kiln::Val; 4]> = SmallVec::with_capacity(param_types.len());
-        for (arg, ty) in args.iter().zip(param_types) {
+        for (arg, ty) in args.iter().skip(1).zip(param_types) {
             params.push(to_val(&arg, *ty)?);
         }
         let mut results: SmallVec<[kiln::Val; 2]> = self

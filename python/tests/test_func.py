@@ -53,6 +53,11 @@ def test_bad_arguments(engine, store):
         add(store, 1)
     assert str(e.value) == "the function expects 2 arguments, got 1"
     with pytest.raises(TypeError) as e:
+        add()
+    assert str(e.value) == "a function is called with its store first: func(store, *args)"
+    with pytest.raises(TypeError):
+        add(1, 2)
+    with pytest.raises(TypeError) as e:
         add(store, "1", 2)
     assert str(e.value) == "'str' object cannot be interpreted as an integer"
     with pytest.raises(OverflowError) as e:
