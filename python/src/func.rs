@@ -201,11 +201,14 @@ impl Func {
         })
     }
 
-    /// The function's type.
+    /// The function's type. The store is optional: the type is known
+    /// without it, but when given it must be the function's own.
     #[pyo3(signature = (store=None))]
-    fn r#type(&self, store: Option<StoreLike<'_>>) -> FuncType {
-        let _ = store;
-        FuncType(self.ty.clone())
+    fn r#type(&self, store: Option<StoreLike<'_>>) -> PyResult<FuncType> {
+        if let Some(store) = store {
+            self.check_store(store.store()?.get().shared())?;
+        }
+        Ok(FuncType(self.ty.clone()))
     }
 
     /// Calls the function in `store` with `args`; a trap raises `Trap`, and

@@ -330,3 +330,11 @@ def test_exports_by_name_and_index(engine, store):
     with pytest.raises(IndexError) as e:
         ex[9]
     assert str(e.value) == "export index 9 is out of range for 9 exports"
+
+
+def test_type_checks_the_store_when_given(engine, store):
+    add = exports(store, engine, NUMBERS)["add"]
+    assert add.type() == add.type(store)
+    with pytest.raises(KilnError) as e:
+        add.type(Store(engine))
+    assert str(e.value) == "the function belongs to a different store"
