@@ -36,6 +36,7 @@ from ._native import (
     Val,
     ValType,
     WasiConfig,
+    wat2wasm,
 )
 
 __all__ = [
@@ -66,4 +67,5 @@ __all__ = [
     "Val",
     "ValType",
     "WasiConfig",
+    "wat2wasm",
 ]

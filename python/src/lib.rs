@@ -40,5 +40,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::ExportType>()?;
     m.add_class::<values::Val>()?;
     m.add_class::<wasi::WasiConfig>()?;
+    m.add_function(wrap_pyfunction!(module::wat2wasm, m)?)?;
     Ok(())
 }

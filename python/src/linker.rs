@@ -118,6 +118,22 @@ impl Linker {
         .map_err(|e| to_py_err(store.py(), e))
     }
 
+    /// Instantiates `module` in `store` and defines its exports under the
+    /// module name `name`.
+    fn define_module(
+        &self,
+        store: StoreLike<'_>,
+        name: &str,
+        module: &Bound<'_, Module>,
+    ) -> PyResult<()> {
+        let store = store.store()?;
+        let instance = Bound::new(
+            store.py(),
+            self.instantiate(StoreLike::Store(store.clone()), module)?,
+        )?;
+        self.define_instance(StoreLike::Store(store), name, &instance)
+    }
+
     /// Instantiates `module` in `store`, taking each import from this
     /// linker's definitions.
     fn instantiate(&self, store: StoreLike<'_>, module: &Bound<'_, Module>) -> PyResult<Instance> {

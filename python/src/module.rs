@@ -1,7 +1,7 @@
 //! `Module`: validated, compiled WebAssembly.
 
 use crate::engine::Engine;
-use crate::errors::to_py_err;
+use crate::errors::{kiln_error, to_py_err};
 use crate::types::{export_types, import_types};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -136,4 +136,13 @@ impl Module {
     fn name(&self) -> Option<String> {
         self.inner.name().map(str::to_string)
     }
+}
+
+/// Translates WebAssembly text to binary, raising `KilnError` with the same
+/// message `Module` gives for bad text.
+#[pyfunction]
+pub(crate) fn wat2wasm<'py>(py: Python<'py>, wat: &str) -> PyResult<Bound<'py, PyBytes>> {
+    wat::parse_str(wat)
+        .map(|bytes| PyBytes::new(py, &bytes))
+        .map_err(|e| kiln_error(e.to_string()))
 }

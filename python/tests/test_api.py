@@ -15,9 +15,10 @@ def test_every_public_class_and_method_has_a_docstring():
     missing = []
     for name in kiln.__all__:
         obj = getattr(kiln, name)
-        assert inspect.isclass(obj), name
         if not (obj.__doc__ or "").strip():
             missing.append(name)
+        if not inspect.isclass(obj):
+            continue
         for member_name, member in public_members(obj):
             if not (getattr(member, "__doc__", None) or "").strip():
                 missing.append(f"{name}.{member_name}")

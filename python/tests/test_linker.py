@@ -71,3 +71,10 @@ def Engine_other():
     config = Config()
     config.consume_fuel = True
     return Engine(config)
+
+
+def test_define_module(engine, store):
+    linker = Linker(engine)
+    linker.define_module(store, "lib", Module(engine, PROVIDER))
+    linker.define(store, "env", "k", Global(store, GlobalType(I32, False), 1))
+    assert linker.instantiate(store, Module(engine, CONSUMER)).exports(store)["run"](store) == 2

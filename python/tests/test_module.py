@@ -128,3 +128,14 @@ def test_config_options(engine):
     with pytest.raises(ValueError) as e:
         config.cranelift_opt_level = "fast"
     assert str(e.value) == 'unknown optimisation level `fast`: expected "none", "speed" or "speed_and_size"'
+
+
+def test_wat2wasm(engine):
+    from kiln import wat2wasm
+
+    binary = wat2wasm('(module (func (export "f") (result i32) i32.const 1))')
+    assert binary == bytes.fromhex("0061736d01000000" "0105016000017f" "03020100" "07050101660000" "0a0601040041010b")
+    assert [e.name for e in Module(engine, binary).exports] == ["f"]
+    with pytest.raises(KilnError) as e:
+        wat2wasm("(module (func bad))")
+    assert str(e.value).startswith("unknown operator or unexpected token\n")
