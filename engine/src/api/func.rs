@@ -195,6 +195,9 @@ pub(crate) unsafe fn call_func(
     params: &[Val],
     results: &mut [Val],
 ) -> Result<()> {
+    // Most signatures are short: their slots live on the stack.
+    let mut stack_slots = [0u128; 8];
+    let mut heap_slots = Vec::new();
     // SAFETY: the caller guarantees `store` is valid; this borrow ends before
     // control passes to wasm or host code.
     let (ty, funcref, host, raw) = unsafe {
@@ -218,7 +221,13 @@ pub(crate) unsafe fn call_func(
                 results.len()
             )));
         }
-        let mut raw = vec![0u128; ty.params().len().max(ty.results().len()).max(1)];
+        let slots = ty.params().len().max(ty.results().len()).max(1);
+        let raw: &mut [u128] = if slots <= stack_slots.len() {
+            &mut stack_slots[..slots]
+        } else {
+            heap_slots.resize(slots, 0u128);
+            &mut heap_slots
+        };
         for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
             p.check_type(s, *t, format_args!("argument {i}"))?;
             raw[i] = p.to_raw(s)?;
@@ -233,7 +242,6 @@ pub(crate) unsafe fn call_func(
         let s = unsafe { &*store };
         return check_results(s, &ty, results);
     }
-    let mut raw = raw;
     // SAFETY: the store is valid (caller's guarantee) and the borrow is short.
     let (tramp, limits, max_stack) = unsafe {
         let s = &mut *store;

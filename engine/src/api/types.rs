@@ -66,8 +66,9 @@ impl fmt::Display for ValType {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FuncType {
-    params: Box<[ValType]>,
-    results: Box<[ValType]>,
+    // Shared, so that the clone every dynamic call takes costs no allocation.
+    params: std::sync::Arc<[ValType]>,
+    results: std::sync::Arc<[ValType]>,
 }
 
 impl FuncType {

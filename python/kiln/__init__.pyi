@@ -1,0 +1,420 @@
+"""Kiln: a WebAssembly runtime. Type stubs for the public API."""
+
+import enum
+from os import PathLike
+from typing import Any, Callable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
+
+_Buffer = Union[bytes, bytearray, memoryview]
+_Path = Union[str, "PathLike[str]"]
+_Extern = Union["Func", "Memory", "Table", "Global"]
+_ExternType = Union["FuncType", "MemoryType", "TableType", "GlobalType"]
+_StoreLike = Union["Store", "Caller"]
+_Value = Union[int, float, None, "Func", "Val", Any]
+
+__all__ = [
+    "Caller",
+    "Config",
+    "Engine",
+    "ExitTrap",
+    "ExportType",
+    "Frame",
+    "Func",
+    "FuncType",
+    "Global",
+    "GlobalType",
+    "ImportType",
+    "Instance",
+    "InstanceExports",
+    "KilnError",
+    "Limits",
+    "Linker",
+    "Memory",
+    "MemoryType",
+    "Module",
+    "Store",
+    "Table",
+    "TableType",
+    "Trap",
+    "TrapCode",
+    "Val",
+    "ValType",
+    "WasiConfig",
+    "wat2wasm",
+]
+
+class KilnError(Exception):
+    """Base class of Kiln's errors; raised as is for invalid modules, link
+    errors and misuse of the API."""
+
+class TrapCode(enum.IntEnum):
+    """Why WebAssembly stopped."""
+
+    STACK_OVERFLOW = 0
+    MEMORY_OUT_OF_BOUNDS = 1
+    TABLE_OUT_OF_BOUNDS = 2
+    UNDEFINED_ELEMENT = 3
+    UNINITIALIZED_ELEMENT = 4
+    INDIRECT_CALL_TYPE_MISMATCH = 5
+    INTEGER_OVERFLOW = 6
+    INTEGER_DIVISION_BY_ZERO = 7
+    BAD_CONVERSION_TO_INTEGER = 8
+    UNREACHABLE = 9
+    NULL_REFERENCE = 10
+    HOST_ERROR = 11
+    OUT_OF_FUEL = 12
+    INTERRUPT = 13
+    BAD_SIGNATURE = 5
+    INDIRECT_CALL_TO_NULL = 4
+
+@final
+class Frame:
+    """One wasm frame of a trap's backtrace."""
+
+    func_index: int
+    func_name: Optional[str]
+    module_name: Optional[str]
+    func_offset: Optional[int]
+    module_offset: Optional[int]
+    def __init__(
+        self,
+        func_index: int,
+        func_name: Optional[str],
+        module_name: Optional[str],
+        func_offset: Optional[int],
+        module_offset: Optional[int],
+    ) -> None: ...
+
+class Trap(KilnError):
+    """WebAssembly stopped at runtime."""
+
+    message: str
+    code: TrapCode
+    frames: List[Frame]
+    def __init__(self, message: str, code: TrapCode, frames: Sequence[Frame] = ()) -> None: ...
+    @property
+    def trap_code(self) -> TrapCode:
+        """The trap code, under wasmtime-py's name."""
+    @property
+    def trace(self) -> List[Frame]:
+        """The backtrace, under wasmtime-py's name."""
+
+class ExitTrap(KilnError):
+    """A WASI program called ``proc_exit``; ``code`` is its exit status."""
+
+    message: str
+    code: int
+    def __init__(self, message: str, code: int) -> None: ...
+
+@final
+class Config:
+    """Settings for an `Engine`, set as attributes."""
+
+    def __new__(cls) -> Config: ...
+    wasm_multi_value: bool
+    wasm_bulk_memory: bool
+    wasm_reference_types: bool
+    wasm_simd: bool
+    wasm_sign_extension: bool
+    wasm_saturating_float_to_int: bool
+    wasm_mutable_global: bool
+    wasm_multi_memory: bool
+    wasm_extended_const: bool
+    consume_fuel: bool
+    epoch_interruption: bool
+    explicit_bounds_checks: bool
+    max_wasm_stack: int
+    cranelift_opt_level: str
+
+@final
+class Engine:
+    """Compiles and runs WebAssembly with one configuration."""
+
+    def __new__(cls, config: Optional[Config] = None) -> Engine: ...
+    def increment_epoch(self) -> None:
+        """Advances the epoch by one tick; safe from any thread."""
+
+@final
+class Store:
+    """Owns everything wasm creates; runs wasm on one thread at a time."""
+
+    def __new__(cls, engine: Optional[Engine] = None, data: Any = None) -> Store: ...
+    @property
+    def engine(self) -> Engine:
+        """The engine this store uses."""
+    data: Any
+    def set_fuel(self, fuel: int) -> None:
+        """Sets the fuel left. Needs `Config.consume_fuel`."""
+    def get_fuel(self) -> int:
+        """The fuel left. Needs `Config.consume_fuel`."""
+    def add_fuel(self, fuel: int) -> None:
+        """Adds to the fuel left. Needs `Config.consume_fuel`."""
+    def set_epoch_deadline(self, ticks: int) -> None:
+        """Traps wasm with `TrapCode.INTERRUPT` `ticks` epochs from now."""
+    def set_wasi(self, config: WasiConfig) -> None:
+        """Gives the store's wasm the WASI context `config` describes."""
+    def gc(self) -> None:
+        """Frees host values (externrefs) wasm no longer references."""
+
+@final
+class Caller:
+    """What a host function with `access_caller=True` receives first."""
+
+    @property
+    def store(self) -> Store:
+        """The store this caller stands for."""
+    def get(self, name: str) -> Optional[_Extern]:
+        """The export `name` of the calling instance, or `None`."""
+    def __getitem__(self, key: str, /) -> _Extern: ...
+
+@final
+class ValType:
+    """The type of a WebAssembly value."""
+
+    @staticmethod
+    def i32() -> ValType: ...
+    @staticmethod
+    def i64() -> ValType: ...
+    @staticmethod
+    def f32() -> ValType: ...
+    @staticmethod
+    def f64() -> ValType: ...
+    @staticmethod
+    def v128() -> ValType: ...
+    @staticmethod
+    def funcref() -> ValType: ...
+    @staticmethod
+    def externref() -> ValType: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class FuncType:
+    """The signature of a function."""
+
+    def __new__(cls, params: Sequence[ValType], results: Sequence[ValType]) -> FuncType: ...
+    @property
+    def params(self) -> List[ValType]: ...
+    @property
+    def results(self) -> List[ValType]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Limits:
+    """Size limits: of a memory in pages, of a table in elements."""
+
+    def __new__(cls, min: int, max: Optional[int] = None) -> Limits: ...
+    @property
+    def min(self) -> int: ...
+    @property
+    def max(self) -> Optional[int]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class MemoryType:
+    """The type of a linear memory."""
+
+    def __new__(cls, limits: Limits) -> MemoryType: ...
+    @property
+    def limits(self) -> Limits: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class TableType:
+    """The type of a table."""
+
+    def __new__(cls, element: ValType, limits: Limits) -> TableType: ...
+    @property
+    def element(self) -> ValType: ...
+    @property
+    def limits(self) -> Limits: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class GlobalType:
+    """The type of a global."""
+
+    def __new__(cls, content: ValType, mutable: bool) -> GlobalType: ...
+    @property
+    def content(self) -> ValType: ...
+    @property
+    def mutable(self) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class ImportType:
+    """One import of a module."""
+
+    @property
+    def module(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> _ExternType: ...
+
+@final
+class ExportType:
+    """One export of a module."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> _ExternType: ...
+
+@final
+class Val:
+    """A WebAssembly value with its type."""
+
+    @staticmethod
+    def i32(value: int) -> Val: ...
+    @staticmethod
+    def i64(value: int) -> Val: ...
+    @staticmethod
+    def f32(value: float) -> Val: ...
+    @staticmethod
+    def f64(value: float) -> Val: ...
+    @staticmethod
+    def v128(value: int) -> Val: ...
+    @staticmethod
+    def funcref(value: Optional[Func]) -> Val: ...
+    @staticmethod
+    def externref(value: Any) -> Val: ...
+    @property
+    def type(self) -> ValType: ...
+    @property
+    def value(self) -> Any: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class Module:
+    """Compiled WebAssembly."""
+
+    def __new__(cls, engine: Engine, wasm: Union[str, _Buffer]) -> Module: ...
+    @staticmethod
+    def from_file(engine: Engine, path: _Path) -> Module: ...
+    @staticmethod
+    def validate(engine: Engine, wasm: Union[str, _Buffer]) -> None: ...
+    def serialize(self) -> bytes: ...
+    @staticmethod
+    def deserialize(engine: Engine, data: _Buffer) -> Module: ...
+    @property
+    def imports(self) -> List[ImportType]: ...
+    @property
+    def exports(self) -> List[ExportType]: ...
+    @property
+    def name(self) -> Optional[str]: ...
+
+@final
+class Instance:
+    """An instantiated module."""
+
+    def __new__(cls, store: _StoreLike, module: Module, imports: Sequence[_Extern]) -> Instance: ...
+    def exports(self, store: _StoreLike) -> InstanceExports: ...
+
+@final
+class InstanceExports:
+    """The exports of an instance, by name or index."""
+
+    def __getitem__(self, key: Union[str, int], /) -> _Extern: ...
+    def get(self, name: str) -> Optional[_Extern]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, key: object, /) -> bool: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def keys(self) -> List[str]: ...
+    def items(self) -> List[Tuple[str, _Extern]]: ...
+
+@final
+class Linker:
+    """Defines imports by name and instantiates modules with them."""
+
+    def __new__(cls, engine: Engine) -> Linker: ...
+    allow_shadowing: bool
+    def define(self, store: _StoreLike, module: str, name: str, item: _Extern) -> None: ...
+    def define_func(
+        self,
+        module: str,
+        name: str,
+        ty: FuncType,
+        func: Callable[..., Any],
+        *,
+        access_caller: bool = False,
+    ) -> None: ...
+    def define_wasi(self) -> None: ...
+    def define_instance(self, store: _StoreLike, name: str, instance: Instance) -> None: ...
+    def define_module(self, store: _StoreLike, name: str, module: Module) -> None: ...
+    def instantiate(self, store: _StoreLike, module: Module) -> Instance: ...
+    def get(self, store: _StoreLike, module: str, name: str) -> Optional[_Extern]: ...
+
+@final
+class Func:
+    """A function; call it as `func(store, *args)`."""
+
+    def __new__(
+        cls,
+        store: _StoreLike,
+        ty: FuncType,
+        func: Callable[..., Any],
+        *,
+        access_caller: bool = False,
+    ) -> Func: ...
+    def type(self, store: Optional[_StoreLike] = None) -> FuncType: ...
+    def __call__(self, store: _StoreLike, *args: _Value) -> Any: ...
+
+@final
+class Memory:
+    """A linear memory."""
+
+    def __new__(cls, store: _StoreLike, ty: MemoryType) -> Memory: ...
+    def type(self, store: _StoreLike) -> MemoryType: ...
+    def size(self, store: _StoreLike) -> int: ...
+    def data_len(self, store: _StoreLike) -> int: ...
+    def data_ptr(self, store: _StoreLike) -> int: ...
+    def grow(self, store: _StoreLike, delta: int) -> int: ...
+    def read(self, store: _StoreLike, start: int = 0, stop: Optional[int] = None) -> bytearray: ...
+    def write(self, store: _StoreLike, value: _Buffer, start: int = 0) -> int: ...
+    def buffer(self, store: _StoreLike) -> memoryview: ...
+
+@final
+class Table:
+    """A table of references."""
+
+    def __new__(cls, store: _StoreLike, ty: TableType, init: _Value) -> Table: ...
+    def type(self, store: _StoreLike) -> TableType: ...
+    def size(self, store: _StoreLike) -> int: ...
+    def get(self, store: _StoreLike, index: int) -> Any: ...
+    def set(self, store: _StoreLike, index: int, value: _Value) -> None: ...
+    def grow(self, store: _StoreLike, delta: int, init: _Value) -> int: ...
+
+@final
+class Global:
+    """A global variable."""
+
+    def __new__(cls, store: _StoreLike, ty: GlobalType, value: _Value) -> Global: ...
+    def type(self, store: _StoreLike) -> GlobalType: ...
+    def value(self, store: _StoreLike) -> Any: ...
+    def set_value(self, store: _StoreLike, value: _Value) -> None: ...
+
+@final
+class WasiConfig:
+    """What a WASI program may see and touch."""
+
+    def __new__(cls) -> WasiConfig: ...
+    argv: Sequence[str]
+    env: Union[Sequence[Tuple[str, str]], Mapping[str, str]]
+    stdin_file: _Path
+    stdin_bytes: bytes
+    stdout_file: _Path
+    stderr_file: _Path
+    def inherit_argv(self) -> None: ...
+    def inherit_env(self) -> None: ...
+    def inherit_stdin(self) -> None: ...
+    def inherit_stdout(self) -> None: ...
+    def inherit_stderr(self) -> None: ...
+    def preopen_dir(self, path: _Path, guest_path: str, *, read_only: bool = False) -> None: ...
+
+def wat2wasm(wat: str) -> bytes:
+    """Translates WebAssembly text to binary."""

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds the Python package's wheel the way `pip install ./python` does,
+# installs it into fresh virtual environments and runs the stub check and
+# the pytest suite. KILN_PYTHON picks the interpreter (default: python3,
+# 3.9 or later); the one abi3 wheel is also tested on a CPython 3.9 when
+# pyenv has one, since 3.9 is the oldest version it claims.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+target="$(cd .. && pwd)/target"
+wheels="$target/python-wheels"
+
+pythons=("${KILN_PYTHON:-python3}")
+if command -v pyenv >/dev/null; then
+    for p in "$(pyenv root)"/versions/3.9.*/bin/python3; do
+        if [ -x "$p" ]; then
+            pythons+=("$p")
+            break
+        fi
+    done
+fi
+
+venv_for() {
+    local python=$1 venv
+    venv="$target/python-venv-$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    if [ ! -x "$venv/bin/python" ]; then
+        "$python" -m venv "$venv"
+        "$venv/bin/python" -m pip install -q --upgrade pip
+    fi
+    echo "$venv"
+}
+
+# The dev profile shares the compiled engine with `cargo test` and builds in
+# seconds instead of the minutes a release build of Cranelift takes; wheels
+# for users are built with `maturin build --release`.
+first=$(venv_for "${pythons[0]}")
+rm -rf "$wheels"
+MATURIN_PEP517_ARGS="--profile dev" "$first/bin/python" -m pip wheel -q --no-deps -w "$wheels" ./
+wheel=$(ls "$wheels"/kiln_wasm-*-cp39-abi3-*.whl)
+
+cd tests
+for python in "${pythons[@]}"; do
+    venv=$(venv_for "$python")
+    echo "== pytest on $("$venv/bin/python" --version)"
+    "$venv/bin/python" -m pip install -q pytest numpy
+    "$venv/bin/python" -m pip install -q --force-reinstall --no-deps "$wheel"
+    if [ "$venv" = "$first" ]; then
+        # The stubs must describe exactly what the installed module provides.
+        "$venv/bin/python" -m pip install -q mypy
+        "$venv/bin/python" -m mypy.stubtest kiln
+    fi
+    "$venv/bin/python" -m pytest -q -p no:cacheprovider .
+done

@@ -1,0 +1,84 @@
+//! The one place Kiln errors become Python exceptions. The exception classes
+//! are defined in Python (`kiln/_errors.py`) so they read like any other.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyList, PyType};
+
+static KILN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static TRAP: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static EXIT_TRAP: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static TRAP_CODE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static FRAME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn class<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyType>>,
+    name: &str,
+) -> PyResult<&'py Bound<'py, PyType>> {
+    cell.import(py, "kiln._errors", name)
+}
+
+/// A `KilnError` with `message`.
+pub(crate) fn kiln_error(message: impl Into<String>) -> PyErr {
+    let message = message.into();
+    Python::attach(|py| match class(py, &KILN_ERROR, "KilnError") {
+        Ok(ty) => PyErr::from_type(ty.clone(), message),
+        Err(e) => e,
+    })
+}
+
+/// The position of each trap code in Python's `TrapCode` enum.
+fn trap_code_value(code: kiln::TrapCode) -> u8 {
+    use kiln::TrapCode as T;
+    match code {
+        T::StackOverflow => 0,
+        T::MemoryOutOfBounds => 1,
+        T::TableOutOfBounds => 2,
+        T::UndefinedElement => 3,
+        T::UninitializedElement => 4,
+        T::IndirectCallTypeMismatch => 5,
+        T::IntegerOverflow => 6,
+        T::IntegerDivisionByZero => 7,
+        T::BadConversionToInteger => 8,
+        T::Unreachable => 9,
+        T::NullReference => 10,
+        T::HostError => 11,
+        T::OutOfFuel => 12,
+        T::Interrupt => 13,
+        _ => 11,
+    }
+}
+
+fn trap_exception(py: Python<'_>, message: &str, trap: &kiln::Trap) -> PyResult<PyErr> {
+    let code = class(py, &TRAP_CODE, "TrapCode")?.call1((trap_code_value(trap.code()),))?;
+    let frame = class(py, &FRAME, "Frame")?;
+    let frames = PyList::empty(py);
+    for f in trap.backtrace() {
+        frames.append(frame.call1((
+            f.func_index,
+            f.func_name.as_deref(),
+            f.module_name.as_deref(),
+            f.func_offset,
+            f.module_offset,
+        ))?)?;
+    }
+    let exc = class(py, &TRAP, "Trap")?.call1((message, code, frames))?;
+    Ok(PyErr::from_value(exc))
+}
+
+/// The Python exception for a Kiln error: `ExitTrap` for a WASI exit, `Trap`
+/// for a trap, `KilnError` for everything else.
+pub(crate) fn to_py_err(py: Python<'_>, err: kiln::Error) -> PyErr {
+    let made = if let Some(code) = err.i32_exit() {
+        class(py, &EXIT_TRAP, "ExitTrap")
+            .and_then(|ty| ty.call1((err.message(), code)))
+            .map(PyErr::from_value)
+    } else if let Some(trap) = err.trap() {
+        trap_exception(py, err.message(), trap)
+    } else {
+        class(py, &KILN_ERROR, "KilnError")
+            .map(|ty| PyErr::from_type(ty.clone(), err.message().to_string()))
+    };
+    made.unwrap_or_else(|e| e)
+}

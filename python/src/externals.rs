@@ -1,0 +1,348 @@
+//! `Memory`, `Table` and `Global`, and the conversion of externs in both
+//! directions.
+
+use crate::errors::{kiln_error, to_py_err};
+use crate::func::{check_same_store, Func};
+use crate::store::{with_cx, Guard, Store, StoreLike};
+use crate::types::{GlobalType, MemoryType, TableType};
+use crate::values::{from_val, to_val};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes};
+
+/// The Python object for an extern of the store `guard` holds.
+pub(crate) fn wrap_extern(
+    py: Python<'_>,
+    guard: &mut Guard<'_>,
+    item: kiln::Extern,
+) -> PyResult<Py<PyAny>> {
+    let store_id = guard.shared().id;
+    Ok(match item {
+        kiln::Extern::Func(f) => Py::new(py, Func::wrap(guard, f))?.into_any(),
+        kiln::Extern::Memory(memory) => Py::new(py, Memory { memory, store_id })?.into_any(),
+        kiln::Extern::Table(table) => Py::new(py, Table { table, store_id })?.into_any(),
+        kiln::Extern::Global(global) => Py::new(py, Global { global, store_id })?.into_any(),
+    })
+}
+
+/// The engine's extern for a Python `Func`, `Memory`, `Table` or `Global`.
+pub(crate) fn to_extern(obj: &Bound<'_, PyAny>) -> PyResult<(kiln::Extern, u64)> {
+    if let Ok(f) = obj.cast::<Func>() {
+        let f = f.get();
+        return Ok((kiln::Extern::Func(f.func), f.store_id));
+    }
+    if let Ok(m) = obj.cast::<Memory>() {
+        let m = m.get();
+        return Ok((kiln::Extern::Memory(m.memory), m.store_id));
+    }
+    if let Ok(t) = obj.cast::<Table>() {
+        let t = t.get();
+        return Ok((kiln::Extern::Table(t.table), t.store_id));
+    }
+    if let Ok(g) = obj.cast::<Global>() {
+        let g = g.get();
+        return Ok((kiln::Extern::Global(g.global), g.store_id));
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected a Func, Memory, Table or Global, got {}",
+        obj.get_type().name()?
+    )))
+}
+
+/// A store argument resolved and checked against a handle's store.
+fn enter<'py>(store: StoreLike<'py>, id: u64, what: &str) -> PyResult<Bound<'py, Store>> {
+    let store = store.store()?;
+    check_same_store(id, store.get().shared(), what)?;
+    Ok(store)
+}
+
+static C_UBYTE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// A linear memory. `buffer(store)` views it in place (for `memoryview` and
+/// `numpy.frombuffer`); `read` and `write` copy.
+#[pyclass(module = "kiln", frozen, name = "Memory")]
+pub struct Memory {
+    memory: kiln::Memory,
+    store_id: u64,
+}
+
+#[pymethods]
+impl Memory {
+    /// A new memory of type `ty` in `store`.
+    #[new]
+    fn new(store: StoreLike<'_>, ty: &Bound<'_, MemoryType>) -> PyResult<Self> {
+        let store = store.store()?;
+        let shared = store.get().shared();
+        let mut guard = shared.enter(&store)?;
+        let ty = ty.get().0;
+        let memory = with_cx!(guard.cx(), |s| kiln::Memory::new(s, ty))
+            .map_err(|e| to_py_err(store.py(), e))?;
+        Ok(Memory {
+            memory,
+            store_id: shared.id,
+        })
+    }
+
+    /// The memory's type.
+    fn r#type(&self, store: StoreLike<'_>) -> PyResult<MemoryType> {
+        let store = enter(store, self.store_id, "memory")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        Ok(MemoryType(with_cx!(guard.cx(), |s| self.memory.ty(s))))
+    }
+
+    /// The size in 64 KiB pages.
+    fn size(&self, store: StoreLike<'_>) -> PyResult<u32> {
+        let store = enter(store, self.store_id, "memory")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        Ok(with_cx!(guard.cx(), |s| self.memory.size(s)))
+    }
+
+    /// The size in bytes.
+    fn data_len(&self, store: StoreLike<'_>) -> PyResult<usize> {
+        let store = enter(store, self.store_id, "memory")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        Ok(with_cx!(guard.cx(), |s| self.memory.data_size(s)))
+    }
+
+    /// The address of the first byte. It never changes: a memory reserves
+    /// its whole address range up front and never moves.
+    fn data_ptr(&self, store: StoreLike<'_>) -> PyResult<usize> {
+        let store = enter(store, self.store_id, "memory")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        Ok(with_cx!(guard.cx(), |s| self.memory.data(s).as_ptr() as usize))
+    }
+
+    /// Grows the memory by `delta` pages; returns the previous size in pages.
+    fn grow(&self, store: StoreLike<'_>, delta: u32) -> PyResult<u32> {
+        let store = enter(store, self.store_id, "memory")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        with_cx!(guard.cx(), |s| self.memory.grow(s, delta)).map_err(|e| to_py_err(store.py(), e))
+    }
+
+    /// A copy of the bytes from `start` up to `stop` (the end by default).
+    #[pyo3(signature = (store, start=0, stop=None))]
+    fn read<'py>(
+        &self,
+        store: StoreLike<'py>,
+        start: usize,
+        stop: Option<usize>,
+    ) -> PyResult<Bound<'py, PyByteArray>> {
+        let store = enter(store, self.store_id, "memory")?;
+        let py = store.py();
+        let mut guard = store.get().shared().enter(&store)?;
+        let data = with_cx!(guard.cx(), |s| self.memory.data(&*s));
+        let stop = stop.unwrap_or(data.len());
+        match data.get(start..stop) {
+            Some(bytes) => Ok(PyByteArray::new(py, bytes)),
+            None => Err(kiln_error(format!(
+                "out of bounds memory access: bytes {start}..{stop} of a memory of {} bytes",
+                data.len()
+            ))),
+        }
+    }
+
+    /// Copies `value` (any bytes-like object) into memory at `start`; returns
+    /// the number of bytes written.
+    #[pyo3(signature = (store, value, start=0))]
+    fn write(
+        &self,
+        store: StoreLike<'_>,
+        value: &Bound<'_, PyAny>,
+        start: usize,
+    ) -> PyResult<usize> {
+        let store = enter(store, self.store_id, "memory")?;
+        let py = store.py();
+        let bytes = match value.cast::<PyBytes>() {
+            Ok(b) => b.clone(),
+            Err(_) => py
+                .get_type::<PyBytes>()
+                .call1((value,))?
+                .cast_into::<PyBytes>()?,
+        };
+        let bytes = bytes.as_bytes();
+        let mut guard = store.get().shared().enter(&store)?;
+        with_cx!(guard.cx(), |s| self.memory.write(s, start, bytes))
+            .map_err(|e| to_py_err(py, e))?;
+        Ok(bytes.len())
+    }
+
+    /// The memory's current bytes in place, as a writable `memoryview` of
+    /// format `"B"` that keeps `store` alive; `numpy.frombuffer` and
+    /// `memoryview` slicing use it without copying. After a `grow` the view
+    /// still covers only the old size (memory never moves, so it stays
+    /// valid); take a new view to see the new pages.
+    fn buffer<'py>(&self, store: StoreLike<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let store = enter(store, self.store_id, "memory")?;
+        let py = store.py();
+        let (ptr, len) = {
+            let mut guard = store.get().shared().enter(&store)?;
+            with_cx!(guard.cx(), |s| {
+                let data = self.memory.data(&*s);
+                (data.as_ptr() as usize, data.len())
+            })
+        };
+        let c_ubyte = C_UBYTE.get_or_try_init(py, || {
+            py.import("ctypes")?.getattr("c_ubyte").map(Bound::unbind)
+        })?;
+        let array = c_ubyte
+            .bind(py)
+            .mul(len)?
+            .call_method1("from_address", (ptr,))?;
+        // The array owns nothing, so it holds the store (and with it the
+        // memory's mapping) for as long as any view of it exists.
+        array.setattr("_kiln_store", &store)?;
+        // ctypes describes its bytes as "<B", which memoryview cannot assign
+        // slices to; the cast makes it plain "B".
+        array
+            .py()
+            .get_type::<pyo3::types::PyMemoryView>()
+            .call1((array,))?
+            .call_method1("cast", ("B",))
+    }
+}
+
+/// A table of references.
+#[pyclass(module = "kiln", frozen, name = "Table")]
+pub struct Table {
+    table: kiln::Table,
+    store_id: u64,
+}
+
+#[pymethods]
+impl Table {
+    /// A new table of type `ty` in `store`, every element `init`.
+    #[new]
+    fn new(
+        store: StoreLike<'_>,
+        ty: &Bound<'_, TableType>,
+        init: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let store = store.store()?;
+        let shared = store.get().shared();
+        let ty = ty.get().0;
+        let init = to_val(init, ty.element())?;
+        let mut guard = shared.enter(&store)?;
+        let table = with_cx!(guard.cx(), |s| kiln::Table::new(s, ty, init))
+            .map_err(|e| to_py_err(store.py(), e))?;
+        Ok(Table {
+            table,
+            store_id: shared.id,
+        })
+    }
+
+    /// The table's type.
+    fn r#type(&self, store: StoreLike<'_>) -> PyResult<TableType> {
+        let store = enter(store, self.store_id, "table")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        Ok(TableType(with_cx!(guard.cx(), |s| self.table.ty(s))))
+    }
+
+    /// The number of elements.
+    fn size(&self, store: StoreLike<'_>) -> PyResult<u32> {
+        let store = enter(store, self.store_id, "table")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        Ok(with_cx!(guard.cx(), |s| self.table.size(s)))
+    }
+
+    /// The element at `index` (`None` for a null reference); `IndexError`
+    /// past the end.
+    fn get(&self, store: StoreLike<'_>, index: u32) -> PyResult<Py<PyAny>> {
+        let store = enter(store, self.store_id, "table")?;
+        let py = store.py();
+        let value = {
+            let mut guard = store.get().shared().enter(&store)?;
+            with_cx!(guard.cx(), |s| self.table.get(s, index))
+        };
+        let value = value.ok_or_else(|| {
+            pyo3::exceptions::PyIndexError::new_err(format!("table index {index} is out of bounds"))
+        })?;
+        let mut wrap = |f| {
+            let mut guard = store.get().shared().enter(&store)?;
+            Ok(Py::new(py, Func::wrap(&mut guard, f))?.into_any())
+        };
+        Ok(from_val(py, &value, &mut wrap)?.unbind())
+    }
+
+    /// Sets the element at `index` to `value`.
+    fn set(&self, store: StoreLike<'_>, index: u32, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let store = enter(store, self.store_id, "table")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        let element = with_cx!(guard.cx(), |s| self.table.ty(s)).element();
+        let value = to_val(value, element)?;
+        with_cx!(guard.cx(), |s| self.table.set(s, index, value))
+            .map_err(|e| to_py_err(store.py(), e))
+    }
+
+    /// Grows the table by `delta` elements set to `init`; returns the
+    /// previous size.
+    fn grow(&self, store: StoreLike<'_>, delta: u32, init: &Bound<'_, PyAny>) -> PyResult<u32> {
+        let store = enter(store, self.store_id, "table")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        let element = with_cx!(guard.cx(), |s| self.table.ty(s)).element();
+        let init = to_val(init, element)?;
+        with_cx!(guard.cx(), |s| self.table.grow(s, delta, init))
+            .map_err(|e| to_py_err(store.py(), e))
+    }
+}
+
+/// A global variable.
+#[pyclass(module = "kiln", frozen, name = "Global")]
+pub struct Global {
+    global: kiln::Global,
+    store_id: u64,
+}
+
+#[pymethods]
+impl Global {
+    /// A new global of type `ty` in `store`, holding `value`.
+    #[new]
+    fn new(
+        store: StoreLike<'_>,
+        ty: &Bound<'_, GlobalType>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let store = store.store()?;
+        let shared = store.get().shared();
+        let ty = ty.get().0;
+        let value = to_val(value, ty.content())?;
+        let mut guard = shared.enter(&store)?;
+        let global = with_cx!(guard.cx(), |s| kiln::Global::new(s, ty, value))
+            .map_err(|e| to_py_err(store.py(), e))?;
+        Ok(Global {
+            global,
+            store_id: shared.id,
+        })
+    }
+
+    /// The global's type.
+    fn r#type(&self, store: StoreLike<'_>) -> PyResult<GlobalType> {
+        let store = enter(store, self.store_id, "global")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        Ok(GlobalType(with_cx!(guard.cx(), |s| self.global.ty(s))))
+    }
+
+    /// The current value.
+    fn value(&self, store: StoreLike<'_>) -> PyResult<Py<PyAny>> {
+        let store = enter(store, self.store_id, "global")?;
+        let py = store.py();
+        let value = {
+            let mut guard = store.get().shared().enter(&store)?;
+            with_cx!(guard.cx(), |s| self.global.get(s))
+        };
+        let mut wrap = |f| {
+            let mut guard = store.get().shared().enter(&store)?;
+            Ok(Py::new(py, Func::wrap(&mut guard, f))?.into_any())
+        };
+        Ok(from_val(py, &value, &mut wrap)?.unbind())
+    }
+
+    /// Sets the value; the global must be mutable.
+    fn set_value(&self, store: StoreLike<'_>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let store = enter(store, self.store_id, "global")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        let content = with_cx!(guard.cx(), |s| self.global.ty(s)).content();
+        let value = to_val(value, content)?;
+        with_cx!(guard.cx(), |s| self.global.set(s, value)).map_err(|e| to_py_err(store.py(), e))
+    }
+}

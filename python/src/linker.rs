@@ -1,0 +1,161 @@
+//! `Linker`: imports by name.
+
+use crate::engine::Engine;
+use crate::errors::{kiln_error, to_py_err};
+use crate::externals::{to_extern, wrap_extern};
+use crate::func::{check_same_store, host_call, Callable};
+use crate::instance::{instantiate, Instance};
+use crate::module::Module;
+use crate::store::{with_cx, StoreData, StoreLike};
+use crate::types::FuncType;
+use pyo3::prelude::*;
+use std::sync::{Mutex, MutexGuard};
+
+/// Defines imports by module and name, then instantiates modules with them.
+/// Functions defined with `define_func` work in every store of the engine.
+#[pyclass(module = "kiln", frozen, name = "Linker")]
+pub struct Linker {
+    inner: Mutex<kiln::Linker<StoreData>>,
+}
+
+impl Linker {
+    fn lock(&self) -> PyResult<MutexGuard<'_, kiln::Linker<StoreData>>> {
+        self.inner
+            .try_lock()
+            .map_err(|_| kiln_error("the linker is busy: it is instantiating a module"))
+    }
+}
+
+#[pymethods]
+impl Linker {
+    /// An empty linker for modules of `engine`.
+    #[new]
+    fn new(engine: &Bound<'_, Engine>) -> Self {
+        Linker {
+            inner: Mutex::new(kiln::Linker::new(engine.get().inner())),
+        }
+    }
+
+    /// Whether a later definition of a name may replace an earlier one
+    /// (by default it is an error).
+    #[setter]
+    fn set_allow_shadowing(&self, allow: bool) -> PyResult<()> {
+        self.lock()?.allow_shadowing(allow);
+        Ok(())
+    }
+
+    /// Defines `module`.`name` as `item`, a `Func`, `Memory`, `Table` or
+    /// `Global` of `store`.
+    fn define(
+        &self,
+        store: StoreLike<'_>,
+        module: &str,
+        name: &str,
+        item: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let store = store.store()?;
+        let shared = store.get().shared();
+        let (item, id) = to_extern(item)?;
+        check_same_store(id, shared, "definition")?;
+        let mut linker = self.lock()?;
+        let mut guard = shared.enter(&store)?;
+        with_cx!(guard.cx(), |s| linker
+            .define(&*s, module, name, item)
+            .map(|_| ()))
+        .map_err(|e| to_py_err(store.py(), e))
+    }
+
+    /// Defines `module`.`name` as a host function of type `ty` that runs
+    /// `func`, in whichever store instantiates with this linker. With
+    /// `access_caller=True`, `func` gets a `Caller` as its first argument.
+    #[pyo3(signature = (module, name, ty, func, *, access_caller=false))]
+    fn define_func(
+        &self,
+        py: Python<'_>,
+        module: &str,
+        name: &str,
+        ty: &Bound<'_, FuncType>,
+        func: Py<PyAny>,
+        access_caller: bool,
+    ) -> PyResult<()> {
+        let callable = Callable::Owned(func);
+        let host = move |caller: kiln::Caller<'_, StoreData>,
+                         params: &[kiln::Val],
+                         results: &mut [kiln::Val]| {
+            host_call(caller, params, results, &callable, access_caller)
+        };
+        self.lock()?
+            .func_new(module, name, ty.get().0.clone(), host)
+            .map(|_| ())
+            .map_err(|e| to_py_err(py, e))
+    }
+
+    /// Defines every `wasi_snapshot_preview1` function; each store gets what
+    /// its `Store.set_wasi` granted (nothing by default).
+    fn define_wasi(&self, py: Python<'_>) -> PyResult<()> {
+        self.lock()?
+            .define_wasi(|data: &mut StoreData| &mut data.wasi)
+            .map(|_| ())
+            .map_err(|e| to_py_err(py, e))
+    }
+
+    /// Defines every export of `instance` under the module name `name`.
+    fn define_instance(
+        &self,
+        store: StoreLike<'_>,
+        name: &str,
+        instance: &Bound<'_, Instance>,
+    ) -> PyResult<()> {
+        let store = store.store()?;
+        let shared = store.get().shared();
+        let instance = instance.get();
+        check_same_store(instance.store_id, shared, "instance")?;
+        let mut linker = self.lock()?;
+        let mut guard = shared.enter(&store)?;
+        with_cx!(guard.cx(), |s| linker
+            .instance(s, name, instance.instance)
+            .map(|_| ()))
+        .map_err(|e| to_py_err(store.py(), e))
+    }
+
+    /// Instantiates `module` in `store` and defines its exports under the
+    /// module name `name`.
+    fn define_module(
+        &self,
+        store: StoreLike<'_>,
+        name: &str,
+        module: &Bound<'_, Module>,
+    ) -> PyResult<()> {
+        let store = store.store()?;
+        let instance = Bound::new(
+            store.py(),
+            self.instantiate(StoreLike::Store(store.clone()), module)?,
+        )?;
+        self.define_instance(StoreLike::Store(store), name, &instance)
+    }
+
+    /// Instantiates `module` in `store`, taking each import from this
+    /// linker's definitions.
+    fn instantiate(&self, store: StoreLike<'_>, module: &Bound<'_, Module>) -> PyResult<Instance> {
+        let store = store.store()?;
+        let linker = self.lock()?;
+        let m = module.get().inner.clone();
+        let linker_ref = &*linker;
+        instantiate(&store, module, move |cx| {
+            with_cx!(cx, |s| linker_ref.instantiate(s, &m))
+        })
+    }
+
+    /// The definition of `module`.`name` as an extern of `store`, or `None`.
+    fn get(&self, store: StoreLike<'_>, module: &str, name: &str) -> PyResult<Option<Py<PyAny>>> {
+        let store = store.store()?;
+        let py = store.py();
+        let linker = self.lock()?;
+        let mut guard = store.get().shared().enter(&store)?;
+        let item = with_cx!(guard.cx(), |s| linker.get(s, module, name));
+        match item {
+            Some(item) => wrap_extern(py, &mut guard, item).map(Some),
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! `Module`: validated, compiled WebAssembly.
+
+use crate::engine::Engine;
+use crate::errors::{kiln_error, to_py_err};
+use crate::types::{export_types, import_types};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyMemoryView, PyString};
+
+/// Compiled WebAssembly, ready to instantiate in any store of its engine.
+#[pyclass(module = "kiln", frozen, name = "Module")]
+pub struct Module {
+    pub(crate) inner: kiln::Module,
+    engine: Py<Engine>,
+}
+
+impl Module {
+    pub(crate) fn engine(&self) -> &Py<Engine> {
+        &self.engine
+    }
+}
+
+/// The bytes of a module given as `bytes`-like binary or as `str` text.
+fn wasm_bytes(wasm: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(s) = wasm.cast::<PyString>() {
+        return Ok(s.to_cow()?.as_bytes().to_vec());
+    }
+    if let Ok(b) = wasm.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(b) = wasm.cast::<PyByteArray>() {
+        return Ok(b.to_vec());
+    }
+    if wasm.is_instance_of::<PyMemoryView>() {
+        let py = wasm.py();
+        let bytes = py.get_type::<PyBytes>().call1((wasm,))?;
+        return Ok(bytes.cast_into::<PyBytes>()?.as_bytes().to_vec());
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected wasm as bytes or text as str, got {}",
+        wasm.get_type().name()?
+    )))
+}
+
+fn compile(py: Python<'_>, engine: &Bound<'_, Engine>, bytes: Vec<u8>) -> PyResult<Module> {
+    let e = engine.get().inner().clone();
+    let inner = py
+        .detach(move || kiln::Module::new(&e, bytes))
+        .map_err(|e| to_py_err(py, e))?;
+    Ok(Module {
+        inner,
+        engine: engine.clone().unbind(),
+    })
+}
+
+#[pymethods]
+impl Module {
+    /// Compiles `wasm`: binary (`bytes`) or text (`str`). The GIL is released
+    /// while it compiles.
+    #[new]
+    fn new(py: Python<'_>, engine: &Bound<'_, Engine>, wasm: &Bound<'_, PyAny>) -> PyResult<Self> {
+        compile(py, engine, wasm_bytes(wasm)?)
+    }
+
+    /// Compiles the module in the file at `path` (binary or text).
+    #[staticmethod]
+    fn from_file(
+        py: Python<'_>,
+        engine: &Bound<'_, Engine>,
+        path: std::path::PathBuf,
+    ) -> PyResult<Self> {
+        let e = engine.get().inner().clone();
+        let inner = py
+            .detach(move || kiln::Module::from_file(&e, path))
+            .map_err(|e| to_py_err(py, e))?;
+        Ok(Module {
+            inner,
+            engine: engine.clone().unbind(),
+        })
+    }
+
+    /// Checks that `wasm` (binary) is a valid module for `engine`; raises
+    /// `KilnError` if not.
+    #[staticmethod]
+    fn validate(
+        py: Python<'_>,
+        engine: &Bound<'_, Engine>,
+        wasm: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let bytes = wasm_bytes(wasm)?;
+        kiln::Module::validate(engine.get().inner(), &bytes).map_err(|e| to_py_err(py, e))
+    }
+
+    /// The compiled module as bytes, for `Module.deserialize`.
+    fn serialize<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = self.inner.serialize().map_err(|e| to_py_err(py, e))?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// Loads a module that `serialize` produced with an engine of the same
+    /// version and settings; other versions and settings are refused with
+    /// `KilnError`. The bytes are machine code that runs as is: load only
+    /// bytes from a trusted `serialize`, never from an untrusted source.
+    #[staticmethod]
+    fn deserialize(
+        py: Python<'_>,
+        engine: &Bound<'_, Engine>,
+        data: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let bytes = wasm_bytes(data)?;
+        // SAFETY: the engine's obligation (bytes from a trusted `serialize`)
+        // is passed on to the Python caller by this method's documentation;
+        // format, version and settings mismatches are detected by the engine.
+        let inner = unsafe { kiln::Module::deserialize(engine.get().inner(), &bytes) }
+            .map_err(|e| to_py_err(py, e))?;
+        Ok(Module {
+            inner,
+            engine: engine.clone().unbind(),
+        })
+    }
+
+    /// The module's imports, in order, as `ImportType`s.
+    #[getter]
+    fn imports<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        import_types(py, self.inner.imports())
+    }
+
+    /// The module's exports, in order, as `ExportType`s.
+    #[getter]
+    fn exports<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        export_types(py, self.inner.exports())
+    }
+
+    /// The module's name from its name section, if any.
+    #[getter]
+    fn name(&self) -> Option<String> {
+        self.inner.name().map(str::to_string)
+    }
+}
+
+/// Translates WebAssembly text to binary, raising `KilnError` with the same
+/// message `Module` gives for bad text.
+#[pyfunction]
+pub(crate) fn wat2wasm<'py>(py: Python<'py>, wat: &str) -> PyResult<Bound<'py, PyBytes>> {
+    wat::parse_str(wat)
+        .map(|bytes| PyBytes::new(py, &bytes))
+        .map_err(|e| kiln_error(e.to_string()))
+}

@@ -1,0 +1,483 @@
+//! `Store` and `Caller`, and the rule that lets one store be used from
+//! Python while wasm runs in it with the GIL released.
+//!
+//! A store is owned by one thread at a time: the thread that entered it
+//! records itself in `owner` and keeps it while wasm runs, GIL released. Any
+//! other thread that tries to use the store gets an error instead of racing.
+//! The owning thread itself re-enters the store only from a host function:
+//! there the engine lends the store to the host function as a `Caller`, and
+//! a re-entrant operation borrows that `Caller` (never the `Store` behind it),
+//! so every access goes through the one live mutable borrow.
+
+use crate::engine::Engine;
+use crate::errors::{kiln_error, to_py_err};
+use crate::wasi::WasiConfig;
+use kiln::{Caller as KilnCaller, WasiCtx};
+use pyo3::ffi;
+use pyo3::gc::PyVisit;
+use pyo3::prelude::*;
+use pyo3::PyTraverseError;
+use std::cell::{Cell, UnsafeCell};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A `Caller` whose borrow of the store is erased: valid only while the host
+/// function that received it runs.
+pub(crate) type RawCaller = *mut KilnCaller<'static, StoreData>;
+
+/// The host data of every Kiln store made from Python.
+pub(crate) struct StoreData {
+    shared: *const Shared,
+    pub(crate) wasi: WasiCtx,
+}
+
+// SAFETY: `shared` points at the `Shared` that owns this data, which is
+// itself `Send`; the pointer is only dereferenced by the thread that owns the
+// store at the time.
+unsafe impl Send for StoreData {}
+
+impl StoreData {
+    /// The `Shared` this store's data lives in; it outlives the store, so
+    /// the pointer stays valid while any borrow of the store does.
+    pub(crate) fn shared_ptr(&self) -> *const Shared {
+        self.shared
+    }
+}
+
+/// A store plus what Python needs to use it safely across threads.
+pub(crate) struct Shared {
+    store: UnsafeCell<kiln::Store<StoreData>>,
+    /// The token of the thread using the store, or 0 when it is idle.
+    owner: AtomicUsize,
+    /// The `Caller` of the innermost host function running, or null.
+    caller: Cell<RawCaller>,
+    /// The Python `Store` object the current operation entered through
+    /// (borrowed: the operation holds a reference to it).
+    py_store: Cell<*mut ffi::PyObject>,
+    /// An exception a host function raised, to be re-raised by the Python
+    /// call that entered wasm.
+    pending: Cell<Option<PyErr>>,
+    /// Host functions made with `Func(store, ...)`: owned here rather than by
+    /// their closures so that the garbage collector can see (and break)
+    /// cycles through them.
+    callables: Mutex<Vec<Option<Py<PyAny>>>>,
+    pub(crate) id: u64,
+}
+
+// SAFETY: `store`, `caller`, `py_store` and `pending` are only touched by the
+// thread recorded in `owner` (see `Shared::enter`); the rest is atomic or
+// behind a mutex.
+unsafe impl Sync for Shared {}
+// SAFETY: as above; the raw pointers are only dereferenced by the owner.
+unsafe impl Send for Shared {}
+
+/// A token that tells live threads apart: the address of a thread-local.
+fn thread_token() -> usize {
+    thread_local!(static TOKEN: u8 = const { 0 });
+    TOKEN.with(|t| t as *const u8 as usize)
+}
+
+/// Exclusive use of a store, in one of the two forms the engine accepts.
+pub(crate) enum Cx<'a> {
+    Store(&'a mut kiln::Store<StoreData>),
+    Caller(&'a mut KilnCaller<'static, StoreData>),
+}
+
+/// Runs `$body` with `$s` bound to the store context of `$cx`, whichever
+/// form it takes.
+macro_rules! with_cx {
+    ($cx:expr, |$s:ident| $body:expr) => {
+        match $cx {
+            $crate::store::Cx::Store($s) => $body,
+            $crate::store::Cx::Caller($s) => $body,
+        }
+    };
+}
+pub(crate) use with_cx;
+
+/// `Cx` moved into a closure that runs with the GIL released on the same
+/// thread.
+pub(crate) struct SendCx<'a>(pub(crate) Cx<'a>);
+
+// SAFETY: `Python::detach` runs its closure on the calling thread, so the
+// context never actually changes threads; `Send` is only what `detach`'s
+// signature asks for.
+unsafe impl Send for SendCx<'_> {}
+
+impl<'a> SendCx<'a> {
+    /// The context; a method rather than a field access so that a closure
+    /// captures the whole `SendCx`.
+    pub(crate) fn into_inner(self) -> Cx<'a> {
+        self.0
+    }
+}
+
+/// Proof of exclusive use of a store, released on drop.
+pub(crate) struct Guard<'a> {
+    shared: &'a Shared,
+    /// The borrowed `Caller`, when this is a re-entry from a host function.
+    nested: Option<RawCaller>,
+    previous_store: *mut ffi::PyObject,
+}
+
+impl Guard<'_> {
+    /// The store, borrowed for the guard's life.
+    pub(crate) fn cx(&mut self) -> Cx<'_> {
+        match self.nested {
+            // SAFETY: the guard owns the store (`owner` is this thread and no
+            // host function is running), so this is the only borrow.
+            None => Cx::Store(unsafe { &mut *self.shared.store.get() }),
+            // SAFETY: the host function that received this `Caller` is still
+            // running below us on this thread and lent it by leaving it in
+            // `caller`; `enter` took it out, so this is the only borrow.
+            Some(caller) => Cx::Caller(unsafe { &mut *caller }),
+        }
+    }
+
+    pub(crate) fn shared(&self) -> &Shared {
+        self.shared
+    }
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        match self.nested {
+            None => {
+                self.shared.py_store.set(self.previous_store);
+                self.shared.owner.store(0, Ordering::Release);
+            }
+            Some(caller) => self.shared.caller.set(caller),
+        }
+    }
+}
+
+impl Shared {
+    /// Takes exclusive use of the store for the calling thread, which holds
+    /// the GIL and a reference to `py_store`.
+    pub(crate) fn enter(&self, py_store: &Bound<'_, Store>) -> PyResult<Guard<'_>> {
+        let me = thread_token();
+        match self
+            .owner
+            .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
+        {
+            Ok(_) => {
+                let previous_store = self.py_store.replace(py_store.as_ptr());
+                Ok(Guard {
+                    shared: self,
+                    nested: None,
+                    previous_store,
+                })
+            }
+            Err(owner) if owner == me => {
+                let caller = self.caller.replace(std::ptr::null_mut());
+                if caller.is_null() {
+                    return Err(kiln_error(
+                        "the store is busy: it is already in use on this thread",
+                    ));
+                }
+                Ok(Guard {
+                    shared: self,
+                    nested: Some(caller),
+                    previous_store: std::ptr::null_mut(),
+                })
+            }
+            Err(_) => Err(kiln_error("the store is in use by another thread")),
+        }
+    }
+
+    /// Lends `caller` to Python code running on this thread for the length
+    /// of `f`; returns what `caller` was lent in place of.
+    pub(crate) fn lend_caller<R>(&self, caller: RawCaller, f: impl FnOnce() -> R) -> R {
+        let previous = self.caller.replace(caller);
+        let result = f();
+        self.caller.set(previous);
+        result
+    }
+
+    /// The Python `Store` of the operation in progress; only meaningful
+    /// while the store is entered.
+    pub(crate) fn py_store<'py>(&self, py: Python<'py>) -> Bound<'py, Store> {
+        // SAFETY: the operation that entered the store holds a reference to
+        // this object for as long as the store is entered, and host functions
+        // only run while it is.
+        unsafe { Bound::from_borrowed_ptr(py, self.py_store.get()).cast_into_unchecked::<Store>() }
+    }
+
+    pub(crate) fn set_pending(&self, err: PyErr) {
+        self.pending.set(Some(err));
+    }
+
+    /// Turns the error of an operation that ran wasm into the exception to
+    /// raise: the exception a host function raised, chained from the error
+    /// (usually a trap) it became, or else the error itself. Nothing in wasm
+    /// can catch a host function's failure, so a pending exception is always
+    /// the cause of the error that ended the operation.
+    pub(crate) fn call_error(&self, py: Python<'_>, err: kiln::Error) -> PyErr {
+        let pending = self.pending.take();
+        let err = to_py_err(py, err);
+        match pending {
+            Some(exc) => {
+                if exc.cause(py).is_none() {
+                    exc.set_cause(py, Some(err));
+                }
+                exc
+            }
+            None => err,
+        }
+    }
+
+    pub(crate) fn register_callable(&self, callable: Py<PyAny>) -> usize {
+        let mut callables = self.callables.lock().unwrap_or_else(|e| e.into_inner());
+        callables.push(Some(callable));
+        callables.len() - 1
+    }
+
+    pub(crate) fn callable(&self, py: Python<'_>, index: usize) -> Option<Py<PyAny>> {
+        let callables = self.callables.lock().unwrap_or_else(|e| e.into_inner());
+        callables
+            .get(index)
+            .and_then(|c| c.as_ref().map(|c| c.clone_ref(py)))
+    }
+}
+
+/// Everything WebAssembly creates lives in a store: instances, functions,
+/// memories, tables and globals. Dropping the last reference to the store
+/// frees all of it.
+///
+/// A store runs wasm on one thread at a time; the GIL is released while wasm
+/// runs, so different stores run in parallel on different threads.
+#[pyclass(module = "kiln", frozen, name = "Store")]
+pub struct Store {
+    shared: Box<Shared>,
+    engine: Py<Engine>,
+    data: Mutex<Option<Py<PyAny>>>,
+}
+
+impl Store {
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    pub(crate) fn engine(&self) -> &Py<Engine> {
+        &self.engine
+    }
+}
+
+/// A store argument: a `Store`, or the `Caller` a host function received.
+#[derive(FromPyObject)]
+pub(crate) enum StoreLike<'py> {
+    Store(Bound<'py, Store>),
+    Caller(Bound<'py, Caller>),
+}
+
+impl<'py> StoreLike<'py> {
+    /// The store itself.
+    pub(crate) fn store(self) -> PyResult<Bound<'py, Store>> {
+        match self {
+            StoreLike::Store(s) => Ok(s),
+            StoreLike::Caller(c) => {
+                if !c.get().active.load(Ordering::Relaxed) {
+                    return Err(kiln_error(
+                        "a Caller is only valid while its host function runs",
+                    ));
+                }
+                Ok(c.get().store.bind(c.py()).clone())
+            }
+        }
+    }
+}
+
+#[pymethods]
+impl Store {
+    /// Creates an empty store for `engine`, holding `data`.
+    #[new]
+    #[pyo3(signature = (engine=None, data=None))]
+    fn new(py: Python<'_>, engine: Option<Py<Engine>>, data: Option<Py<PyAny>>) -> PyResult<Self> {
+        let engine = match engine {
+            Some(e) => e,
+            None => Py::new(py, Engine::default_engine())?,
+        };
+        let wasi = kiln::WasiConfig::new()
+            .build()
+            .map_err(|e| to_py_err(py, e))?;
+        let store = kiln::Store::new(
+            engine.get().inner(),
+            StoreData {
+                shared: std::ptr::null(),
+                wasi,
+            },
+        );
+        let shared = Box::new(Shared {
+            store: UnsafeCell::new(store),
+            owner: AtomicUsize::new(0),
+            caller: Cell::new(std::ptr::null_mut()),
+            py_store: Cell::new(std::ptr::null_mut()),
+            pending: Cell::new(None),
+            callables: Mutex::new(Vec::new()),
+            id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+        });
+        // SAFETY: the store was just created and nothing else refers to it.
+        unsafe { (*shared.store.get()).data_mut().shared = &*shared };
+        Ok(Store {
+            shared,
+            engine,
+            data: Mutex::new(data),
+        })
+    }
+
+    /// The engine this store uses.
+    #[getter(engine)]
+    fn get_engine(&self, py: Python<'_>) -> Py<Engine> {
+        self.engine.clone_ref(py)
+    }
+
+    /// Host data kept with the store (any Python object; `None` by default).
+    #[getter]
+    fn data(&self, py: Python<'_>) -> Py<PyAny> {
+        let data = self.data.lock().unwrap_or_else(|e| e.into_inner());
+        match &*data {
+            Some(d) => d.clone_ref(py),
+            None => py.None(),
+        }
+    }
+
+    #[setter]
+    fn set_data(&self, data: Py<PyAny>) {
+        *self.data.lock().unwrap_or_else(|e| e.into_inner()) = Some(data);
+    }
+
+    /// Sets the fuel left to `fuel`. Needs `Config.consume_fuel`.
+    fn set_fuel(slf: &Bound<'_, Self>, fuel: u64) -> PyResult<()> {
+        let mut guard = slf.get().shared.enter(slf)?;
+        with_cx!(guard.cx(), |s| s.set_fuel(fuel)).map_err(|e| to_py_err(slf.py(), e))
+    }
+
+    /// The fuel left. Needs `Config.consume_fuel`.
+    fn get_fuel(slf: &Bound<'_, Self>) -> PyResult<u64> {
+        let mut guard = slf.get().shared.enter(slf)?;
+        with_cx!(guard.cx(), |s| s.get_fuel()).map_err(|e| to_py_err(slf.py(), e))
+    }
+
+    /// Adds `fuel` to the fuel left. Needs `Config.consume_fuel`.
+    fn add_fuel(slf: &Bound<'_, Self>, fuel: u64) -> PyResult<()> {
+        let mut guard = slf.get().shared.enter(slf)?;
+        with_cx!(guard.cx(), |s| s.add_fuel(fuel)).map_err(|e| to_py_err(slf.py(), e))
+    }
+
+    /// Makes wasm in this store trap with `TrapCode.INTERRUPT` once the
+    /// engine's epoch is `ticks` past its current value. Needs
+    /// `Config.epoch_interruption`; a new store's deadline is already reached.
+    fn set_epoch_deadline(slf: &Bound<'_, Self>, ticks: u64) -> PyResult<()> {
+        let mut guard = slf.get().shared.enter(slf)?;
+        match guard.cx() {
+            Cx::Store(s) => {
+                s.set_epoch_deadline(ticks);
+                Ok(())
+            }
+            Cx::Caller(_) => Err(kiln_error(
+                "the epoch deadline cannot change while wasm runs in the store",
+            )),
+        }
+    }
+
+    /// Gives the store's wasm the WASI context `config` describes, for
+    /// modules instantiated through `Linker.define_wasi`.
+    fn set_wasi(slf: &Bound<'_, Self>, config: &Bound<'_, WasiConfig>) -> PyResult<()> {
+        let ctx = config.get().build(slf.py())?;
+        let mut guard = slf.get().shared.enter(slf)?;
+        with_cx!(guard.cx(), |s| s.data_mut().wasi = ctx);
+        Ok(())
+    }
+
+    /// Frees host values (externrefs) that wasm no longer references.
+    fn gc(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let mut guard = slf.get().shared.enter(slf)?;
+        if let Cx::Store(s) = guard.cx() {
+            s.gc();
+        }
+        Ok(())
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Ok(data) = self.data.try_lock() {
+            if let Some(d) = &*data {
+                visit.call(d)?;
+            }
+        }
+        if let Ok(callables) = self.shared.callables.try_lock() {
+            for c in callables.iter().flatten() {
+                visit.call(c)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn __clear__(&self) {
+        let data = self.data.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let callables = std::mem::take(
+            &mut *self
+                .shared
+                .callables
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        drop(data);
+        drop(callables);
+    }
+}
+
+/// What a host function defined with `access_caller=True` receives first:
+/// the exports of the instance that called it, and a stand-in for the store
+/// wherever one is expected. Valid only while the host function runs.
+#[pyclass(module = "kiln", frozen, name = "Caller")]
+pub struct Caller {
+    store: Py<Store>,
+    active: AtomicBool,
+}
+
+impl Caller {
+    pub(crate) fn new(store: Py<Store>) -> Caller {
+        Caller {
+            store,
+            active: AtomicBool::new(true),
+        }
+    }
+
+    pub(crate) fn deactivate(&self) {
+        self.active.store(false, Ordering::Relaxed);
+    }
+}
+
+#[pymethods]
+impl Caller {
+    /// The export `name` of the calling instance, or `None`.
+    fn get(slf: &Bound<'_, Self>, name: &str) -> PyResult<Option<Py<PyAny>>> {
+        let store = StoreLike::Caller(slf.clone()).store()?;
+        let shared = store.get().shared();
+        let mut guard = shared.enter(&store)?;
+        let export = match guard.cx() {
+            Cx::Caller(c) => c.get_export(name),
+            Cx::Store(_) => None,
+        };
+        match export {
+            Some(e) => crate::externals::wrap_extern(slf.py(), &mut guard, e).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn __getitem__(slf: &Bound<'_, Self>, name: &str) -> PyResult<Py<PyAny>> {
+        Caller::get(slf, name)?.ok_or_else(|| {
+            pyo3::exceptions::PyKeyError::new_err(format!(
+                "the caller has no export named `{name}`"
+            ))
+        })
+    }
+
+    /// The store this caller stands for.
+    #[getter]
+    fn store(&self, py: Python<'_>) -> Py<Store> {
+        self.store.clone_ref(py)
+    }
+}

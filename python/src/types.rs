@@ -1,0 +1,310 @@
+//! Types: `ValType`, `FuncType`, `Limits`, `MemoryType`, `TableType`,
+//! `GlobalType`, `ImportType`, `ExportType`.
+
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+/// The type of a WebAssembly value: `ValType.i32()`, `ValType.externref()`, ...
+#[pyclass(module = "kiln", frozen, eq, hash, from_py_object, name = "ValType")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ValType(pub(crate) kiln::ValType);
+
+#[pymethods]
+impl ValType {
+    /// 32-bit integer.
+    #[staticmethod]
+    fn i32() -> Self {
+        ValType(kiln::ValType::I32)
+    }
+    /// 64-bit integer.
+    #[staticmethod]
+    fn i64() -> Self {
+        ValType(kiln::ValType::I64)
+    }
+    /// 32-bit float.
+    #[staticmethod]
+    fn f32() -> Self {
+        ValType(kiln::ValType::F32)
+    }
+    /// 64-bit float.
+    #[staticmethod]
+    fn f64() -> Self {
+        ValType(kiln::ValType::F64)
+    }
+    /// 128-bit vector.
+    #[staticmethod]
+    fn v128() -> Self {
+        ValType(kiln::ValType::V128)
+    }
+    /// A nullable reference to a function.
+    #[staticmethod]
+    fn funcref() -> Self {
+        ValType(kiln::ValType::FuncRef)
+    }
+    /// A nullable reference to a host value.
+    #[staticmethod]
+    fn externref() -> Self {
+        ValType(kiln::ValType::ExternRef)
+    }
+
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("ValType.{}()", self.0)
+    }
+}
+
+fn valtypes(types: &[kiln::ValType]) -> Vec<ValType> {
+    types.iter().map(|t| ValType(*t)).collect()
+}
+
+/// The signature of a function: parameter and result types.
+#[pyclass(module = "kiln", frozen, eq, hash, from_py_object, name = "FuncType")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct FuncType(pub(crate) kiln::FuncType);
+
+#[pymethods]
+impl FuncType {
+    /// A function type from its parameter and result types.
+    #[new]
+    fn new(params: Vec<ValType>, results: Vec<ValType>) -> Self {
+        FuncType(kiln::FuncType::new(
+            params.into_iter().map(|t| t.0),
+            results.into_iter().map(|t| t.0),
+        ))
+    }
+
+    /// The parameter types.
+    #[getter]
+    fn params(&self) -> Vec<ValType> {
+        valtypes(self.0.params())
+    }
+
+    /// The result types.
+    #[getter]
+    fn results(&self) -> Vec<ValType> {
+        valtypes(self.0.results())
+    }
+
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("FuncType({})", self.0)
+    }
+}
+
+/// Size limits: of a memory in 64 KiB pages, of a table in elements.
+#[pyclass(module = "kiln", frozen, eq, hash, from_py_object, name = "Limits")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits(pub(crate) kiln::Limits);
+
+#[pymethods]
+impl Limits {
+    /// Limits with an initial size `min` and an optional maximum `max`.
+    #[new]
+    #[pyo3(signature = (min, max=None))]
+    fn new(min: u32, max: Option<u32>) -> Self {
+        Limits(kiln::Limits { min, max })
+    }
+
+    /// The initial size.
+    #[getter]
+    fn min(&self) -> u32 {
+        self.0.min
+    }
+
+    /// The maximum size, or `None`.
+    #[getter]
+    fn max(&self) -> Option<u32> {
+        self.0.max
+    }
+
+    fn __repr__(&self) -> String {
+        match self.0.max {
+            Some(max) => format!("Limits({}, {max})", self.0.min),
+            None => format!("Limits({})", self.0.min),
+        }
+    }
+}
+
+/// The type of a linear memory: its limits in 64 KiB pages.
+#[pyclass(module = "kiln", frozen, eq, hash, from_py_object, name = "MemoryType")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct MemoryType(pub(crate) kiln::MemoryType);
+
+#[pymethods]
+impl MemoryType {
+    /// A memory type with `limits`.
+    #[new]
+    fn new(limits: Limits) -> Self {
+        MemoryType(kiln::MemoryType::new(limits.0.min, limits.0.max))
+    }
+
+    /// The limits, in pages.
+    #[getter]
+    fn limits(&self) -> Limits {
+        Limits(self.0.limits())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("MemoryType({})", self.limits().__repr__())
+    }
+}
+
+/// The type of a table: its element type and limits.
+#[pyclass(module = "kiln", frozen, eq, hash, from_py_object, name = "TableType")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct TableType(pub(crate) kiln::TableType);
+
+#[pymethods]
+impl TableType {
+    /// A table of `element` references with `limits`.
+    #[new]
+    fn new(element: ValType, limits: Limits) -> Self {
+        TableType(kiln::TableType::new(element.0, limits.0.min, limits.0.max))
+    }
+
+    /// The element type.
+    #[getter]
+    fn element(&self) -> ValType {
+        ValType(self.0.element())
+    }
+
+    /// The limits, in elements.
+    #[getter]
+    fn limits(&self) -> Limits {
+        Limits(kiln::Limits {
+            min: self.0.minimum(),
+            max: self.0.maximum(),
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "TableType({}, {})",
+            self.element().__repr__(),
+            self.limits().__repr__()
+        )
+    }
+}
+
+/// The type of a global: its value type and whether it is mutable.
+#[pyclass(module = "kiln", frozen, eq, hash, from_py_object, name = "GlobalType")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct GlobalType(pub(crate) kiln::GlobalType);
+
+#[pymethods]
+impl GlobalType {
+    /// A global holding `content`, mutable or not.
+    #[new]
+    fn new(content: ValType, mutable: bool) -> Self {
+        let mutability = if mutable {
+            kiln::Mutability::Var
+        } else {
+            kiln::Mutability::Const
+        };
+        GlobalType(kiln::GlobalType::new(content.0, mutability))
+    }
+
+    /// The value type.
+    #[getter]
+    fn content(&self) -> ValType {
+        ValType(self.0.content())
+    }
+
+    /// Whether the global can be set.
+    #[getter]
+    fn mutable(&self) -> bool {
+        self.0.mutability() == kiln::Mutability::Var
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "GlobalType({}, {})",
+            self.content().__repr__(),
+            if self.mutable() { "True" } else { "False" }
+        )
+    }
+}
+
+/// The Python object for an extern type.
+pub(crate) fn extern_type(py: Python<'_>, ty: &kiln::ExternType) -> PyResult<Py<PyAny>> {
+    Ok(match ty {
+        kiln::ExternType::Func(f) => Py::new(py, FuncType(f.clone()))?.into_any(),
+        kiln::ExternType::Memory(m) => Py::new(py, MemoryType(*m))?.into_any(),
+        kiln::ExternType::Table(t) => Py::new(py, TableType(*t))?.into_any(),
+        kiln::ExternType::Global(g) => Py::new(py, GlobalType(*g))?.into_any(),
+    })
+}
+
+/// One import of a module: where it comes from and its type.
+#[pyclass(module = "kiln", frozen, name = "ImportType")]
+pub struct ImportType {
+    /// The module name.
+    #[pyo3(get)]
+    module: String,
+    /// The item name.
+    #[pyo3(get)]
+    name: String,
+    /// The type: a `FuncType`, `MemoryType`, `TableType` or `GlobalType`.
+    #[pyo3(get, name = "type")]
+    ty: Py<PyAny>,
+}
+
+#[pymethods]
+impl ImportType {
+    fn __repr__(&self) -> String {
+        format!("ImportType({:?}, {:?})", self.module, self.name)
+    }
+}
+
+/// One export of a module: its name and type.
+#[pyclass(module = "kiln", frozen, name = "ExportType")]
+pub struct ExportType {
+    /// The export name.
+    #[pyo3(get)]
+    name: String,
+    /// The type: a `FuncType`, `MemoryType`, `TableType` or `GlobalType`.
+    #[pyo3(get, name = "type")]
+    ty: Py<PyAny>,
+}
+
+#[pymethods]
+impl ExportType {
+    fn __repr__(&self) -> String {
+        format!("ExportType({:?})", self.name)
+    }
+}
+
+pub(crate) fn import_types<'py>(
+    py: Python<'py>,
+    imports: impl Iterator<Item = kiln::ImportType>,
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for i in imports {
+        list.append(ImportType {
+            module: i.module().to_string(),
+            name: i.name().to_string(),
+            ty: extern_type(py, i.ty())?,
+        })?;
+    }
+    Ok(list)
+}
+
+pub(crate) fn export_types<'py>(
+    py: Python<'py>,
+    exports: impl Iterator<Item = kiln::ExportType>,
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for e in exports {
+        list.append(ExportType {
+            name: e.name().to_string(),
+            ty: extern_type(py, e.ty())?,
+        })?;
+    }
+    Ok(list)
+}

@@ -1,0 +1,161 @@
+import numpy as np
+import pytest
+
+from conftest import exports
+from kiln import Global, GlobalType, KilnError, Limits, Memory, MemoryType, Store, Table, TableType, Trap, TrapCode, ValType
+
+WAT = """
+(module
+  (memory (export "mem") 1 4)
+  (func (export "load") (param i32) (result i32) local.get 0 i32.load)
+  (func (export "store") (param i32 i32) local.get 0 local.get 1 i32.store)
+  (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))
+"""
+
+
+def test_size_read_write_grow(engine, store):
+    ex = exports(store, engine, WAT)
+    mem = ex["mem"]
+    assert mem.type(store) == MemoryType(Limits(1, 4))
+    assert mem.size(store) == 1
+    assert mem.data_len(store) == 65536
+    assert mem.write(store, b"\x01\x02\x03\x04", 16) == 4
+    assert ex["load"](store, 16) == 0x04030201
+    ex["store"](store, 32, 0x11223344)
+    assert mem.read(store, 32, 36) == bytearray(b"\x44\x33\x22\x11")
+    assert len(mem.read(store)) == 65536
+    assert mem.write(store, bytearray(b"zz"), 0) == 2
+    assert mem.write(store, memoryview(b"yy"), 2) == 2
+    assert mem.read(store, 0, 4) == bytearray(b"zzyy")
+    assert mem.grow(store, 2) == 1
+    assert mem.size(store) == 3
+    assert ex["grow"](store, 1) == 3
+    with pytest.raises(KilnError) as e:
+        mem.grow(store, 1)
+    assert str(e.value) == "failed to grow memory of 4 pages by 1 pages"
+    with pytest.raises(KilnError) as e:
+        mem.read(store, 4 * 65536 - 2, 4 * 65536 + 2)
+    assert str(e.value) == "out of bounds memory access: bytes 262142..262146 of a memory of 262144 bytes"
+    with pytest.raises(KilnError) as e:
+        mem.write(store, b"abc", 4 * 65536 - 2)
+    assert str(e.value) == "out of bounds memory access"
+
+
+def test_out_of_bounds_access_traps(engine, store):
+    ex = exports(store, engine, WAT)
+    with pytest.raises(Trap) as e:
+        ex["load"](store, 65534)
+    assert e.value.code == TrapCode.MEMORY_OUT_OF_BOUNDS
+    assert e.value.message == "out of bounds memory access"
+
+
+def test_memoryview_sees_memory_in_place(engine, store):
+    ex = exports(store, engine, WAT)
+    mem = ex["mem"]
+    view = memoryview(mem.buffer(store))
+    assert view.format == "B"
+    assert view.nbytes == 65536
+    assert not view.readonly
+    view[100:104] = b"\x78\x56\x34\x12"
+    assert ex["load"](store, 100) == 0x12345678
+    ex["store"](store, 200, -1)
+    assert bytes(view[200:204]) == b"\xff\xff\xff\xff"
+
+
+def test_numpy_zero_copy_both_ways(engine, store):
+    ex = exports(store, engine, WAT)
+    mem = ex["mem"]
+    array = np.frombuffer(mem.buffer(store), dtype=np.int32)
+    assert array.shape == (16384,)
+    assert array.flags.writeable
+    array[10] = 123456
+    assert ex["load"](store, 40) == 123456
+    ex["store"](store, 44, -7)
+    assert array[11] == -7
+    assert mem.data_ptr(store) == array.ctypes.data
+
+
+def test_view_across_grow_stays_valid(engine, store):
+    ex = exports(store, engine, WAT)
+    mem = ex["mem"]
+    old = np.frombuffer(mem.buffer(store), dtype=np.uint8)
+    ptr = mem.data_ptr(store)
+    old[0] = 9
+    assert mem.grow(store, 3) == 1
+    # Memory never moves: the old view still reads and writes the same bytes.
+    assert mem.data_ptr(store) == ptr
+    assert old.shape == (65536,)
+    assert old[0] == 9
+    old[1] = 8
+    assert mem.read(store, 0, 2) == bytearray(b"\x09\x08")
+    new = np.frombuffer(mem.buffer(store), dtype=np.uint8)
+    assert new.shape == (4 * 65536,)
+    new[3 * 65536] = 5
+    assert ex["load"](store, 3 * 65536) == 5
+
+
+def test_view_keeps_the_store_alive(engine):
+    store = Store(engine)
+    ex = exports(store, engine, WAT)
+    ex["store"](store, 0, 77)
+    view = memoryview(ex["mem"].buffer(store))
+    del store, ex
+    import gc
+
+    gc.collect()
+    assert view[0] == 77
+    view[0] = 78
+    assert view[0] == 78
+
+
+def test_host_created_memory_table_global(engine, store):
+    mem = Memory(store, MemoryType(Limits(1)))
+    assert mem.size(store) == 1
+    assert mem.type(store).limits.max is None
+    table = Table(store, TableType(ValType.externref(), Limits(2, 10)), None)
+    obj = object()
+    table.set(store, 1, obj)
+    assert table.get(store, 0) is None
+    assert table.get(store, 1) is obj
+    assert table.size(store) == 2
+    assert table.grow(store, 3, "x") == 2
+    assert table.get(store, 4) == "x"
+    assert table.type(store) == TableType(ValType.externref(), Limits(5, 10))
+    with pytest.raises(IndexError) as e:
+        table.get(store, 5)
+    assert str(e.value) == "table index 5 is out of bounds"
+    g = Global(store, GlobalType(ValType.i64(), True), 5)
+    assert g.value(store) == 5
+    g.set_value(store, -9)
+    assert g.value(store) == -9
+    assert g.type(store) == GlobalType(ValType.i64(), True)
+    const = Global(store, GlobalType(ValType.f32(), False), 1.5)
+    assert const.value(store) == 1.5
+    with pytest.raises(KilnError):
+        const.set_value(store, 2.0)
+    wat = """(module (import "" "m" (memory 1)) (import "" "g" (global (mut i64)))
+               (func (export "run") (result i64) i32.const 0 i32.const 42 i32.store8 global.get 0))"""
+    ex = exports(store, engine, wat, [mem, g])
+    assert ex["run"](store) == -9
+    assert mem.read(store, 0, 1) == bytearray(b"\x2a")
+
+
+def test_wasm_table_and_global_exports(engine, store):
+    wat = """(module (table (export "t") 1 funcref) (global (export "g") (mut i32) (i32.const 3))
+               (func $f (export "f") (result i32) global.get 0) (elem (i32.const 0) $f))"""
+    ex = exports(store, engine, wat)
+    f = ex["t"].get(store, 0)
+    assert f(store) == 3
+    ex["g"].set_value(store, 11)
+    assert ex["f"](store) == 11
+    ex["t"].set(store, 0, None)
+    assert ex["t"].get(store, 0) is None
+    ex["t"].set(store, 0, ex["f"])
+    assert ex["t"].get(store, 0)(store) == 11
+
+
+def test_handles_of_another_store(engine, store):
+    mem = Memory(store, MemoryType(Limits(1)))
+    with pytest.raises(KilnError) as e:
+        mem.size(Store(engine))
+    assert str(e.value) == "the memory belongs to a different store"

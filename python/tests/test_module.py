@@ -1,0 +1,141 @@
+import pytest
+
+from kiln import (
+    Config,
+    Engine,
+    ExportType,
+    FuncType,
+    GlobalType,
+    ImportType,
+    KilnError,
+    Limits,
+    MemoryType,
+    Module,
+    TableType,
+    ValType,
+)
+
+WAT = """
+(module $example
+  (import "env" "log" (func (param i32)))
+  (import "env" "mem" (memory 1 2))
+  (import "env" "tab" (table 3 funcref))
+  (import "env" "g" (global (mut i64)))
+  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (global (export "pi") f64 (f64.const 3.5)))
+"""
+
+
+def test_text_and_binary_compile_to_the_same_exports(engine):
+    text = Module(engine, '(module (func (export "f") (result i32) i32.const 1))')
+    binary = Module(engine, bytes.fromhex("0061736d01000000" "0105016000017f" "03020100" "07050101660000" "0a0601040041010b"))
+    assert [e.name for e in text.exports] == ["f"]
+    assert [e.name for e in binary.exports] == ["f"]
+    assert text.exports[0].type == binary.exports[0].type == FuncType([], [ValType.i32()])
+
+
+def test_imports_and_exports_describe_the_module(engine):
+    module = Module(engine, WAT)
+    assert module.name == "example"
+    imports = module.imports
+    assert all(isinstance(i, ImportType) for i in imports)
+    assert [(i.module, i.name) for i in imports] == [("env", "log"), ("env", "mem"), ("env", "tab"), ("env", "g")]
+    assert imports[0].type == FuncType([ValType.i32()], [])
+    assert imports[1].type == MemoryType(Limits(1, 2))
+    assert imports[1].type.limits.min == 1
+    assert imports[1].type.limits.max == 2
+    assert imports[2].type == TableType(ValType.funcref(), Limits(3))
+    assert imports[2].type.limits.max is None
+    assert imports[3].type == GlobalType(ValType.i64(), True)
+    assert imports[3].type.mutable is True
+    exports = module.exports
+    assert all(isinstance(e, ExportType) for e in exports)
+    assert [e.name for e in exports] == ["add", "pi"]
+    assert str(exports[0].type) == "(func (param i32 i32) (result i32))"
+    assert exports[1].type.content == ValType.f64()
+    assert exports[1].type.mutable is False
+
+
+def test_invalid_modules_raise_kiln_error_with_the_reason(engine):
+    with pytest.raises(KilnError) as e:
+        Module(engine, b"\0asm\x02\0\0\0")
+    assert str(e.value) == "unknown binary version:        0x2 (at offset 0x4)"
+    with pytest.raises(KilnError) as e:
+        Module(engine, "(module (func (result i32)))")
+    assert str(e.value) == "type mismatch: expected i32 but nothing on stack (at offset 0x18)"
+    with pytest.raises(TypeError) as e:
+        Module(engine, 42)
+    assert str(e.value) == "expected wasm as bytes or text as str, got int"
+
+
+def test_validate(engine):
+    assert Module.validate(engine, b"\0asm\x01\0\0\0") is None
+    with pytest.raises(KilnError) as e:
+        Module.validate(engine, b"\0asm\x01\0\0\0\x01")
+    assert str(e.value) == "unexpected end-of-file (at offset 0x9)"
+
+
+def test_disabled_features_are_rejected(engine):
+    config = Config()
+    config.wasm_simd = False
+    with pytest.raises(KilnError) as e:
+        Module(Engine(config), "(module (func (result v128) v128.const i64x2 0 0))")
+    assert "SIMD support is not enabled" in str(e.value)
+
+
+def test_serialize_round_trip(engine, store):
+    from kiln import Instance
+
+    module = Module(engine, '(module (func (export "f") (result i32) i32.const 42))')
+    loaded = Module.deserialize(engine, module.serialize())
+    assert Instance(store, loaded, []).exports(store)["f"](store) == 42
+
+
+def test_deserialize_refuses_another_configuration(engine):
+    data = Module(engine, "(module)").serialize()
+    config = Config()
+    config.consume_fuel = True
+    with pytest.raises(KilnError) as e:
+        Module.deserialize(Engine(config), data)
+    assert str(e.value).startswith("the compiled module was made by a different engine or configuration")
+    with pytest.raises(KilnError):
+        Module.deserialize(engine, b"not a module")
+
+
+def test_from_file(engine, tmp_path):
+    path = tmp_path / "m.wat"
+    path.write_text('(module (func (export "f")))')
+    assert [e.name for e in Module.from_file(engine, path).exports] == ["f"]
+    with pytest.raises(KilnError) as e:
+        Module.from_file(engine, tmp_path / "missing.wasm")
+    assert str(e.value).startswith(f"failed to read {tmp_path / 'missing.wasm'}: ")
+
+
+def test_config_options(engine):
+    config = Config()
+    config.wasm_multi_value = True
+    config.wasm_bulk_memory = True
+    config.wasm_reference_types = True
+    config.wasm_sign_extension = True
+    config.wasm_saturating_float_to_int = True
+    config.wasm_mutable_global = True
+    config.wasm_multi_memory = True
+    config.wasm_extended_const = True
+    config.max_wasm_stack = 1 << 20
+    config.cranelift_opt_level = "none"
+    config.explicit_bounds_checks = True
+    Module(Engine(config), "(module (memory 1) (memory 1))")
+    with pytest.raises(ValueError) as e:
+        config.cranelift_opt_level = "fast"
+    assert str(e.value) == 'unknown optimisation level `fast`: expected "none", "speed" or "speed_and_size"'
+
+
+def test_wat2wasm(engine):
+    from kiln import wat2wasm
+
+    binary = wat2wasm('(module (func (export "f") (result i32) i32.const 1))')
+    assert binary == bytes.fromhex("0061736d01000000" "0105016000017f" "03020100" "07050101660000" "0a0601040041010b")
+    assert [e.name for e in Module(engine, binary).exports] == ["f"]
+    with pytest.raises(KilnError) as e:
+        wat2wasm("(module (func bad))")
+    assert str(e.value).startswith("unknown operator or unexpected token\n")
