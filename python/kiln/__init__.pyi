@@ -150,6 +150,15 @@ class Store:
         """Adds to the fuel left. Needs `Config.consume_fuel`."""
     def set_epoch_deadline(self, ticks: int) -> None:
         """Traps wasm with `TrapCode.INTERRUPT` `ticks` epochs from now."""
+    def set_limits(
+        self,
+        memory_size: int = -1,
+        table_elements: int = -1,
+        instances: int = -1,
+        tables: int = -1,
+        memories: int = -1,
+    ) -> None:
+        """Bounds the store's memory and table sizes and its instance, table and memory counts."""
     def set_wasi(self, config: WasiConfig) -> None:
         """Gives the store's wasm the WASI context `config` describes."""
     def gc(self) -> None:

@@ -382,6 +382,53 @@ impl Store {
         }
     }
 
+    /// Bounds what the store may hold from now on, as wasmtime-py's
+    /// `Store.set_limits` does: the bytes of each linear memory, the
+    /// elements of each table, and how many instances, tables and memories
+    /// it may create; -1 leaves a resource unbounded. Past a bound,
+    /// `memory.grow` and `table.grow` return -1, `Memory.grow` and
+    /// `Table.grow` raise, and instantiation fails with a `KilnError`.
+    #[pyo3(
+        signature = (memory_size=-1, table_elements=-1, instances=-1, tables=-1, memories=-1),
+        text_signature = "($self, memory_size=-1, table_elements=-1, instances=-1, tables=-1, memories=-1)"
+    )]
+    fn set_limits(
+        slf: &Bound<'_, Self>,
+        memory_size: i64,
+        table_elements: i64,
+        instances: i64,
+        tables: i64,
+        memories: i64,
+    ) -> PyResult<()> {
+        let bound = |v: i64| usize::try_from(v).ok();
+        let mut limits = kiln::StoreLimits::new();
+        if let Some(bytes) = bound(memory_size) {
+            limits = limits.memory_size(bytes);
+        }
+        if let Ok(elements) = u32::try_from(table_elements) {
+            limits = limits.table_elements(elements);
+        }
+        if let Some(n) = bound(instances) {
+            limits = limits.instances(n);
+        }
+        if let Some(n) = bound(tables) {
+            limits = limits.tables(n);
+        }
+        if let Some(n) = bound(memories) {
+            limits = limits.memories(n);
+        }
+        let mut guard = slf.get().shared.enter(slf)?;
+        match guard.cx() {
+            Cx::Store(s) => {
+                s.set_limits(limits);
+                Ok(())
+            }
+            Cx::Caller(_) => Err(kiln_error(
+                "the limits cannot change while wasm runs in the store",
+            )),
+        }
+    }
+
     /// Gives the store's wasm the WASI context `config` describes, for
     /// modules instantiated through `Linker.define_wasi`.
     fn set_wasi(slf: &Bound<'_, Self>, config: &Bound<'_, WasiConfig>) -> PyResult<()> {

@@ -69,3 +69,24 @@ def test_epoch_deadline_cannot_change_inside_a_host_function(engine):
     with pytest.raises(KilnError) as e:
         Func(store, FuncType([], []), f)(store)
     assert str(e.value) == "the epoch deadline cannot change while wasm runs in the store"
+
+
+def test_set_limits_bounds_memory_growth_and_instances():
+    engine = Engine()
+    store = Store(engine)
+    store.set_limits(memory_size=2 * 65536, instances=1)
+    module = Module(
+        engine,
+        """(module (memory (export "mem") 1)
+            (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))""",
+    )
+    exports = Instance(store, module, []).exports(store)
+    assert exports["grow"](store, 1) == 1
+    assert exports["grow"](store, 1) == -1
+    with pytest.raises(KilnError) as raised:
+        Instance(store, module, [])
+    assert str(raised.value) == (
+        "the store's limit of 1 instances is reached: it holds 1 and 1 more are needed"
+    )
+    store.set_limits()
+    assert exports["grow"](store, 1) == 2
