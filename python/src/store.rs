@@ -400,23 +400,13 @@ impl Store {
         tables: i64,
         memories: i64,
     ) -> PyResult<()> {
-        let bound = |v: i64| usize::try_from(v).ok();
-        let mut limits = kiln::StoreLimits::new();
-        if let Some(bytes) = bound(memory_size) {
-            limits = limits.memory_size(bytes);
-        }
-        if let Ok(elements) = u32::try_from(table_elements) {
-            limits = limits.table_elements(elements);
-        }
-        if let Some(n) = bound(instances) {
-            limits = limits.instances(n);
-        }
-        if let Some(n) = bound(tables) {
-            limits = limits.tables(n);
-        }
-        if let Some(n) = bound(memories) {
-            limits = limits.memories(n);
-        }
+        let limits = kiln::StoreLimits::from_signed(
+            memory_size,
+            table_elements,
+            instances,
+            tables,
+            memories,
+        );
         let mut guard = slf.get().shared.enter(slf)?;
         match guard.cx() {
             Cx::Store(s) => {

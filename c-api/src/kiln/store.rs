@@ -134,23 +134,13 @@ pub unsafe extern "C" fn kiln_store_limiter(
         if store.is_null() {
             return;
         }
-        let bound = |v: i64| usize::try_from(v).ok();
-        let mut limits = kiln::StoreLimits::new();
-        if let Some(bytes) = bound(memory_size) {
-            limits = limits.memory_size(bytes);
-        }
-        if let Ok(elements) = u32::try_from(table_elements) {
-            limits = limits.table_elements(elements);
-        }
-        if let Some(n) = bound(instances) {
-            limits = limits.instances(n);
-        }
-        if let Some(n) = bound(tables) {
-            limits = limits.tables(n);
-        }
-        if let Some(n) = bound(memories) {
-            limits = limits.memories(n);
-        }
+        let limits = kiln::StoreLimits::from_signed(
+            memory_size,
+            table_elements,
+            instances,
+            tables,
+            memories,
+        );
         // SAFETY: `store` is a live store.
         unsafe { store_mut(store) }.set_limits(limits);
     })

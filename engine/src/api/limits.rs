@@ -86,6 +86,41 @@ impl StoreLimits {
         self
     }
 
+    /// Bounds given as signed numbers, a negative one leaving its resource
+    /// unbounded: the convention of the C API's `kiln_store_limiter` and
+    /// Python's `Store.set_limits`, shared here so they agree.
+    ///
+    /// ```
+    /// use kiln::StoreLimits;
+    /// let limits = StoreLimits::from_signed(65536, -1, 4, -1, -1);
+    /// assert_eq!(limits, StoreLimits::new().memory_size(65536).instances(4));
+    /// ```
+    pub fn from_signed(
+        memory_size: i64,
+        table_elements: i64,
+        instances: i64,
+        tables: i64,
+        memories: i64,
+    ) -> StoreLimits {
+        let mut limits = StoreLimits::new();
+        if let Ok(bytes) = usize::try_from(memory_size) {
+            limits = limits.memory_size(bytes);
+        }
+        if let Ok(elements) = u32::try_from(table_elements) {
+            limits = limits.table_elements(elements);
+        }
+        if let Ok(count) = usize::try_from(instances) {
+            limits = limits.instances(count);
+        }
+        if let Ok(count) = usize::try_from(tables) {
+            limits = limits.tables(count);
+        }
+        if let Ok(count) = usize::try_from(memories) {
+            limits = limits.memories(count);
+        }
+        limits
+    }
+
     /// Whether a memory of `pages` pages is within bounds.
     pub(crate) fn memory_pages_allowed(&self, pages: u64) -> bool {
         pages * PAGE_SIZE <= self.memory_size
