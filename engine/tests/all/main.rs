@@ -2,6 +2,7 @@
 
 mod api;
 mod conformance;
+mod hostile;
 mod limits;
 mod metering;
 mod simd;
