@@ -36,10 +36,16 @@ pub fn kiln_smith_config() -> wasm_smith::Config {
 
 /// Generates a module with `config` from the fuzzer's bytes, or `None` when
 /// the bytes run out before a module is complete.
+///
+/// With `KILN_FUZZ_SAVE_WASM=PATH` set, the module is also written to `PATH`:
+/// replaying a crashing input that way turns it into a `.wasm` file for
+/// `tests/fuzz-regressions/` that no longer depends on wasm-smith's version.
 pub fn generate(config: wasm_smith::Config, u: &mut Unstructured<'_>) -> Option<Vec<u8>> {
-    wasm_smith::Module::new(config, u)
-        .ok()
-        .map(|m| m.to_bytes())
+    let wasm = wasm_smith::Module::new(config, u).ok()?.to_bytes();
+    if let Some(path) = std::env::var_os("KILN_FUZZ_SAVE_WASM") {
+        std::fs::write(path, &wasm).expect("KILN_FUZZ_SAVE_WASM names a writable file");
+    }
+    Some(wasm)
 }
 
 /// The default-configured engine, built once: creating an engine detects the
