@@ -8,6 +8,7 @@ use kiln_fuzz::{default_engine, generate, kiln_smith_config};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    kiln_fuzz::note_input(data);
     // The first byte picks the mode so one corpus (and one run) covers both:
     // raw bytes reach the binary decoder's error paths, which generated
     // modules never do, and generated modules reach the compiler, which

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 const FUEL: u64 = 100_000;
 
 fuzz_target!(|data: &[u8]| {
+    kiln_fuzz::note_input(data);
     let mut u = Unstructured::new(data);
     let mut config = kiln_smith_config();
     // No imports, so both engines instantiate the module on its own.

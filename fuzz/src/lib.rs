@@ -54,3 +54,13 @@ pub fn default_engine() -> &'static kiln::Engine {
     static ENGINE: OnceLock<kiln::Engine> = OnceLock::new();
     ENGINE.get_or_init(kiln::Engine::default)
 }
+
+/// With `KILN_FUZZ_LAST_INPUT=PATH` set, writes each input to `PATH` before
+/// it runs. A process killed outright (SIGKILL, or a signal no handler gets
+/// to) leaves libFuzzer no chance to save the input; this file still has it.
+pub fn note_input(data: &[u8]) {
+    static PATH: OnceLock<Option<std::ffi::OsString>> = OnceLock::new();
+    if let Some(path) = PATH.get_or_init(|| std::env::var_os("KILN_FUZZ_LAST_INPUT")) {
+        std::fs::write(path, data).expect("KILN_FUZZ_LAST_INPUT names a writable file");
+    }
+}
