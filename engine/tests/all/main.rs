@@ -2,6 +2,7 @@
 
 mod api;
 mod conformance;
+mod fuzz_regressions;
 mod hostile;
 mod limits;
 mod metering;

@@ -1,0 +1,66 @@
+//! What the fuzz targets share: the wasm-smith configuration that matches
+//! Kiln's default feature set, and one engine per process.
+
+use arbitrary::Unstructured;
+use std::sync::OnceLock;
+
+/// A wasm-smith configuration limited to what `kiln::Config::default()`
+/// accepts: WebAssembly 2.0 (multi-value, sign extension, saturating
+/// float-to-int, bulk memory, reference types, SIMD) and nothing newer.
+/// wasm-smith enables most post-2.0 proposals by default, so each is turned
+/// off by name; a generated module that uses one would be a false finding.
+pub fn kiln_smith_config() -> wasm_smith::Config {
+    wasm_smith::Config {
+        bulk_memory_enabled: true,
+        multi_value_enabled: true,
+        reference_types_enabled: true,
+        saturating_float_to_int_enabled: true,
+        sign_extension_ops_enabled: true,
+        simd_enabled: true,
+        relaxed_simd_enabled: false,
+        exceptions_enabled: false,
+        gc_enabled: false,
+        compact_imports_enabled: false,
+        custom_descriptors_enabled: false,
+        custom_page_sizes_enabled: false,
+        memory64_enabled: false,
+        shared_everything_threads_enabled: false,
+        tail_call_enabled: false,
+        threads_enabled: false,
+        wide_arithmetic_enabled: false,
+        extended_const_enabled: false,
+        max_memories: 1,
+        ..wasm_smith::Config::default()
+    }
+}
+
+/// Generates a module with `config` from the fuzzer's bytes, or `None` when
+/// the bytes run out before a module is complete.
+///
+/// With `KILN_FUZZ_SAVE_WASM=PATH` set, the module is also written to `PATH`:
+/// replaying a crashing input that way turns it into a `.wasm` file for
+/// `tests/fuzz-regressions/` that no longer depends on wasm-smith's version.
+pub fn generate(config: wasm_smith::Config, u: &mut Unstructured<'_>) -> Option<Vec<u8>> {
+    let wasm = wasm_smith::Module::new(config, u).ok()?.to_bytes();
+    if let Some(path) = std::env::var_os("KILN_FUZZ_SAVE_WASM") {
+        std::fs::write(path, &wasm).expect("KILN_FUZZ_SAVE_WASM names a writable file");
+    }
+    Some(wasm)
+}
+
+/// The default-configured engine, built once: creating an engine detects the
+/// host ISA, which would otherwise dominate the cost of small inputs.
+pub fn default_engine() -> &'static kiln::Engine {
+    static ENGINE: OnceLock<kiln::Engine> = OnceLock::new();
+    ENGINE.get_or_init(kiln::Engine::default)
+}
+
+/// With `KILN_FUZZ_LAST_INPUT=PATH` set, writes each input to `PATH` before
+/// it runs. A process killed outright (SIGKILL, or a signal no handler gets
+/// to) leaves libFuzzer no chance to save the input; this file still has it.
+pub fn note_input(data: &[u8]) {
+    static PATH: OnceLock<Option<std::ffi::OsString>> = OnceLock::new();
+    if let Some(path) = PATH.get_or_init(|| std::env::var_os("KILN_FUZZ_LAST_INPUT")) {
+        std::fs::write(path, data).expect("KILN_FUZZ_LAST_INPUT names a writable file");
+    }
+}
