@@ -43,7 +43,7 @@ typedef struct kiln_wasi_config_t kiln_wasi_config_t;
 typedef uint8_t kiln_opt_level_t;
 
 /**
- * Why wasm trapped (`kiln_trap_code`).
+ * Why wasm trapped (`kiln_trap_code`): the engine's stable trap numbers.
  */
 typedef uint8_t kiln_trap_code_t;
 

@@ -40,18 +40,31 @@ impl wasm_module_t {
     }
 }
 
+/// A module made by `make` from the bytes of `binary`, in `store`'s engine;
+/// NULL if either is NULL or `make` fails.
+///
+/// # Safety
+/// `binary` must be null or a valid byte vector.
+unsafe fn load(
+    store: Option<&wasm_store_t>,
+    binary: Option<&wasm_byte_vec_t>,
+    make: impl FnOnce(&kiln::Engine, &[u8]) -> kiln::Result<Module>,
+) -> Option<Box<wasm_module_t>> {
+    guard(None, || {
+        let (store, binary) = (store?, binary?);
+        // SAFETY: guaranteed by the caller.
+        let bytes = unsafe { binary.as_slice() };
+        Some(wasm_module_t::new(make(store.engine(), bytes).ok()?))
+    })
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_new(
     store: Option<&wasm_store_t>,
     binary: Option<&wasm_byte_vec_t>,
 ) -> Option<Box<wasm_module_t>> {
-    guard(None, || {
-        let (store, binary) = (store?, binary?);
-        // SAFETY: `binary` is a valid byte vector.
-        let bytes = unsafe { binary.as_slice() };
-        let module = Module::from_binary(store.engine(), bytes).ok()?;
-        Some(wasm_module_t::new(module))
-    })
+    // SAFETY: `binary` is null or a valid byte vector.
+    unsafe { load(store, binary, Module::from_binary) }
 }
 
 #[no_mangle]
@@ -171,14 +184,13 @@ pub unsafe extern "C" fn wasm_module_deserialize(
     store: Option<&wasm_store_t>,
     binary: Option<&wasm_byte_vec_t>,
 ) -> Option<Box<wasm_module_t>> {
-    guard(None, || {
-        let (store, binary) = (store?, binary?);
-        // SAFETY: `binary` is a valid byte vector.
-        let bytes = unsafe { binary.as_slice() };
-        // SAFETY: the header makes the caller responsible for passing only
-        // artifacts from `wasm_module_serialize` (native code Kiln cannot
-        // verify); Kiln checks the version, target and settings.
-        let module = unsafe { Module::deserialize(store.engine(), bytes) }.ok()?;
-        Some(wasm_module_t::new(module))
-    })
+    // SAFETY: `binary` is null or a valid byte vector. The header makes the
+    // caller responsible for passing only artifacts from
+    // `wasm_module_serialize` (native code Kiln cannot verify); Kiln checks
+    // the version, target and settings.
+    unsafe {
+        load(store, binary, |engine, bytes| {
+            Module::deserialize(engine, bytes)
+        })
+    }
 }

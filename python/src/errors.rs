@@ -28,26 +28,10 @@ pub(crate) fn kiln_error(message: impl Into<String>) -> PyErr {
     })
 }
 
-/// The position of each trap code in Python's `TrapCode` enum.
+/// The position of each trap code in Python's `TrapCode` enum: the
+/// engine's stable number.
 fn trap_code_value(code: kiln::TrapCode) -> u8 {
-    use kiln::TrapCode as T;
-    match code {
-        T::StackOverflow => 0,
-        T::MemoryOutOfBounds => 1,
-        T::TableOutOfBounds => 2,
-        T::UndefinedElement => 3,
-        T::UninitializedElement => 4,
-        T::IndirectCallTypeMismatch => 5,
-        T::IntegerOverflow => 6,
-        T::IntegerDivisionByZero => 7,
-        T::BadConversionToInteger => 8,
-        T::Unreachable => 9,
-        T::NullReference => 10,
-        T::HostError => 11,
-        T::OutOfFuel => 12,
-        T::Interrupt => 13,
-        _ => 11,
-    }
+    code.number()
 }
 
 fn trap_exception(py: Python<'_>, message: &str, trap: &kiln::Trap) -> PyResult<PyErr> {

@@ -2,9 +2,8 @@
 
 use crate::guard;
 use crate::trap::wasm_trap_t;
-use kiln::TrapCode;
 
-/// Why wasm trapped (`kiln_trap_code`).
+/// Why wasm trapped (`kiln_trap_code`): the engine's stable trap numbers.
 pub type kiln_trap_code_t = u8;
 /// The call stack grew past the configured maximum.
 pub const KILN_TRAP_CODE_STACK_OVERFLOW: kiln_trap_code_t = 0;
@@ -35,26 +34,6 @@ pub const KILN_TRAP_CODE_OUT_OF_FUEL: kiln_trap_code_t = 12;
 /// The store's epoch deadline passed.
 pub const KILN_TRAP_CODE_INTERRUPT: kiln_trap_code_t = 13;
 
-/// The C code of a trap code.
-pub(crate) fn trap_code(code: TrapCode) -> kiln_trap_code_t {
-    match code {
-        TrapCode::StackOverflow => KILN_TRAP_CODE_STACK_OVERFLOW,
-        TrapCode::MemoryOutOfBounds => KILN_TRAP_CODE_MEMORY_OUT_OF_BOUNDS,
-        TrapCode::TableOutOfBounds => KILN_TRAP_CODE_TABLE_OUT_OF_BOUNDS,
-        TrapCode::UndefinedElement => KILN_TRAP_CODE_UNDEFINED_ELEMENT,
-        TrapCode::UninitializedElement => KILN_TRAP_CODE_UNINITIALIZED_ELEMENT,
-        TrapCode::IndirectCallTypeMismatch => KILN_TRAP_CODE_INDIRECT_CALL_TYPE_MISMATCH,
-        TrapCode::IntegerOverflow => KILN_TRAP_CODE_INTEGER_OVERFLOW,
-        TrapCode::IntegerDivisionByZero => KILN_TRAP_CODE_INTEGER_DIVISION_BY_ZERO,
-        TrapCode::BadConversionToInteger => KILN_TRAP_CODE_BAD_CONVERSION_TO_INTEGER,
-        TrapCode::Unreachable => KILN_TRAP_CODE_UNREACHABLE,
-        TrapCode::NullReference => KILN_TRAP_CODE_NULL_REFERENCE,
-        TrapCode::OutOfFuel => KILN_TRAP_CODE_OUT_OF_FUEL,
-        TrapCode::Interrupt => KILN_TRAP_CODE_INTERRUPT,
-        _ => KILN_TRAP_CODE_HOST_ERROR,
-    }
-}
-
 /// Whether the trap was raised by wasm code (not made by `wasm_trap_new`
 /// or by a failed call or link); if so, writes its code to `code`.
 #[no_mangle]
@@ -65,7 +44,7 @@ pub unsafe extern "C" fn kiln_trap_code(
     guard(false, || match trap.and_then(|t| t.object().code) {
         Some(c) => {
             if let Some(code) = code {
-                *code = trap_code(c);
+                *code = c.number();
             }
             true
         }
@@ -90,4 +69,51 @@ pub unsafe extern "C" fn kiln_trap_exit_status(
         }
         None => false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kiln::TrapCode;
+
+    #[test]
+    fn c_trap_codes_are_the_engines_numbers() {
+        let pairs = [
+            (TrapCode::StackOverflow, KILN_TRAP_CODE_STACK_OVERFLOW),
+            (
+                TrapCode::MemoryOutOfBounds,
+                KILN_TRAP_CODE_MEMORY_OUT_OF_BOUNDS,
+            ),
+            (
+                TrapCode::TableOutOfBounds,
+                KILN_TRAP_CODE_TABLE_OUT_OF_BOUNDS,
+            ),
+            (TrapCode::UndefinedElement, KILN_TRAP_CODE_UNDEFINED_ELEMENT),
+            (
+                TrapCode::UninitializedElement,
+                KILN_TRAP_CODE_UNINITIALIZED_ELEMENT,
+            ),
+            (
+                TrapCode::IndirectCallTypeMismatch,
+                KILN_TRAP_CODE_INDIRECT_CALL_TYPE_MISMATCH,
+            ),
+            (TrapCode::IntegerOverflow, KILN_TRAP_CODE_INTEGER_OVERFLOW),
+            (
+                TrapCode::IntegerDivisionByZero,
+                KILN_TRAP_CODE_INTEGER_DIVISION_BY_ZERO,
+            ),
+            (
+                TrapCode::BadConversionToInteger,
+                KILN_TRAP_CODE_BAD_CONVERSION_TO_INTEGER,
+            ),
+            (TrapCode::Unreachable, KILN_TRAP_CODE_UNREACHABLE),
+            (TrapCode::NullReference, KILN_TRAP_CODE_NULL_REFERENCE),
+            (TrapCode::HostError, KILN_TRAP_CODE_HOST_ERROR),
+            (TrapCode::OutOfFuel, KILN_TRAP_CODE_OUT_OF_FUEL),
+            (TrapCode::Interrupt, KILN_TRAP_CODE_INTERRUPT),
+        ];
+        for (code, c) in pairs {
+            assert_eq!(code.number(), c, "{code:?}");
+        }
+    }
 }

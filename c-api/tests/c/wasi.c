@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include "kiln_common.h"
 
+/* mkdtemp's template: it replaces the X's with a unique name. */
 static char dir[] = "/tmp/kiln-wasi-XXXXXX";
 
 static void path_in_dir(char* out, size_t size, const char* name) {
@@ -33,17 +34,7 @@ static void show_file(const char* name) {
 
 /* Prints the error's message with the temporary directory shown as $DIR. */
 static void print_error_in_dir(const char* what, kiln_error_t* error) {
-  CHECK(error != NULL);
-  wasm_message_t message;
-  kiln_error_message(error, &message);
-  const char* at = strstr(message.data, dir);
-  if (at != NULL) {
-    printf("%s: %.*s$DIR%s\n", what, (int)(at - message.data), message.data, at + strlen(dir));
-  } else {
-    printf("%s: %s\n", what, message.data);
-  }
-  wasm_byte_vec_delete(&message);
-  kiln_error_delete(error);
+  print_error_hiding(what, error, dir, "$DIR");
 }
 
 /* Instantiates the program in a new store configured with `config` (or

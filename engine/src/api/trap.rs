@@ -39,6 +39,34 @@ pub enum TrapCode {
 }
 
 impl TrapCode {
+    /// A stable number for this code, the one every binding exposes (C's
+    /// `KILN_TRAP_CODE_*`, Python's `TrapCode`): numbers never change
+    /// meaning, and new codes get new numbers.
+    ///
+    /// ```
+    /// use kiln::TrapCode;
+    /// assert_eq!(TrapCode::StackOverflow.number(), 0);
+    /// assert_eq!(TrapCode::Interrupt.number(), 13);
+    /// ```
+    pub fn number(&self) -> u8 {
+        match self {
+            TrapCode::StackOverflow => 0,
+            TrapCode::MemoryOutOfBounds => 1,
+            TrapCode::TableOutOfBounds => 2,
+            TrapCode::UndefinedElement => 3,
+            TrapCode::UninitializedElement => 4,
+            TrapCode::IndirectCallTypeMismatch => 5,
+            TrapCode::IntegerOverflow => 6,
+            TrapCode::IntegerDivisionByZero => 7,
+            TrapCode::BadConversionToInteger => 8,
+            TrapCode::Unreachable => 9,
+            TrapCode::NullReference => 10,
+            TrapCode::HostError => 11,
+            TrapCode::OutOfFuel => 12,
+            TrapCode::Interrupt => 13,
+        }
+    }
+
     /// The spec testsuite's wording for this trap.
     pub fn message(&self) -> &'static str {
         match self {

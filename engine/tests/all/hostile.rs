@@ -11,6 +11,14 @@ fn trap_code(err: &kiln::Error) -> TrapCode {
         .code()
 }
 
+/// Compiles `wat` and instantiates it in a new store.
+fn instantiate(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
+    let module = Module::new(engine, wat).unwrap();
+    let mut store = Store::new(engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    (store, instance)
+}
+
 /// Resident memory of this process, in bytes.
 fn resident_bytes() -> usize {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
@@ -27,9 +35,7 @@ fn a_million_deep_recursion_overflows_the_stack_and_the_store_survives() {
                 (then (i32.const 0))
                 (else (i32.add (i32.const 1)
                     (call $down (i32.sub (local.get 0) (i32.const 1))))))))"#;
-    let module = Module::new(&engine, wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&engine, wat);
     let down = instance
         .get_typed_func::<i32, i32>(&mut store, "down")
         .unwrap();
@@ -45,9 +51,7 @@ fn memory_grows_to_4_gib_and_no_further() {
         (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
         (func (export "poke") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
         (func (export "peek") (param i32) (result i32) (i32.load8_u (local.get 0))))"#;
-    let module = Module::new(&engine, wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&engine, wat);
     let grow = instance
         .get_typed_func::<i32, i32>(&mut store, "grow")
         .unwrap();
@@ -100,9 +104,7 @@ fn a_table_of_a_million_entries_works() {
         (func (export "grow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0)))
         (func (export "size") (result i32) (table.size $t))
         (func (export "call") (param i32) (call_indirect $t (type $v) (local.get 0))))"#;
-    let module = Module::new(&engine, wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&engine, wat);
     let grow = instance
         .get_typed_func::<i32, i32>(&mut store, "grow")
         .unwrap();
@@ -129,9 +131,7 @@ fn a_function_with_50000_locals_compiles_and_runs() {
         (local.get 49999)))"#;
     // The text format has no repeat count: spell out the locals.
     let wat = wat.replace("(local 49998 i32)", &"(local i32)".repeat(49998));
-    let module = Module::new(&engine, &wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&engine, &wat);
     let f = instance
         .get_typed_func::<i32, i32>(&mut store, "f")
         .unwrap();
@@ -150,9 +150,7 @@ fn ten_thousand_nested_blocks_compile_and_run() {
     wat.push_str("(local.set 0 (i32.const 7)) (br 9999)");
     wat.push_str(&")".repeat(depth));
     wat.push_str("(local.get 0)))");
-    let module = Module::new(&engine, &wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&engine, &wat);
     let f = instance.get_typed_func::<(), i32>(&mut store, "f").unwrap();
     assert_eq!(f.call(&mut store, ()).unwrap(), 7);
 }
@@ -166,9 +164,7 @@ fn a_module_with_100000_functions_compiles_and_runs() {
         writeln!(wat, "(func $f{i} (result i32) (i32.const {i}))").unwrap();
     }
     wat.push_str(r#"(export "last" (func $f99999)) (export "first" (func $f0)))"#);
-    let module = Module::new(&engine, &wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&engine, &wat);
     let last = instance
         .get_typed_func::<(), i32>(&mut store, "last")
         .unwrap();
@@ -193,9 +189,7 @@ fn a_br_table_with_100000_targets_works() {
                 (return (i32.const 20)))
             (i32.const 30)))"#
     );
-    let module = Module::new(&engine, &wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&engine, &wat);
     let f = instance
         .get_typed_func::<i32, i32>(&mut store, "f")
         .unwrap();
