@@ -2,6 +2,7 @@
 
 import enum
 from os import PathLike
+from types import TracebackType
 from typing import Any, Callable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 _Buffer = Union[bytes, bytearray, memoryview]
@@ -163,6 +164,18 @@ class Store:
         """Gives the store's wasm the WASI context `config` describes."""
     def gc(self) -> None:
         """Frees host values (externrefs) wasm no longer references."""
+    def close(self) -> None:
+        """Frees everything in the store now; later use raises `KilnError`."""
+    @property
+    def closed(self) -> bool:
+        """Whether `close` has been called."""
+    def __enter__(self) -> Store: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> bool: ...
 
 @final
 class Caller:

@@ -190,8 +190,16 @@ impl Memory {
             .mul(len)?
             .call_method1("from_address", (ptr,))?;
         // The array owns nothing, so it holds the store (and with it the
-        // memory's mapping) for as long as any view of it exists.
-        array.setattr("_kiln_store", &store)?;
+        // memory's mapping) for as long as any view of it exists, and counts
+        // itself so that closing the store leaves the mapping in place.
+        store.get().shared().add_view();
+        let owner = Py::new(
+            py,
+            MemoryViewOwner {
+                store: store.clone().unbind(),
+            },
+        )?;
+        array.setattr("_kiln_store", owner)?;
         // ctypes describes its bytes as "<B", which memoryview cannot assign
         // slices to; the cast makes it plain "B".
         array
@@ -199,6 +207,18 @@ impl Memory {
             .get_type::<pyo3::types::PyMemoryView>()
             .call1((array,))?
             .call_method1("cast", ("B",))
+    }
+}
+
+/// What keeps a memory view's store, and its memory, alive.
+#[pyclass(module = "kiln", frozen, name = "_MemoryViewOwner")]
+struct MemoryViewOwner {
+    store: Py<Store>,
+}
+
+impl Drop for MemoryViewOwner {
+    fn drop(&mut self) {
+        self.store.get().shared().drop_view();
     }
 }
 

@@ -48,7 +48,13 @@ impl StoreData {
 
 /// A store plus what Python needs to use it safely across threads.
 pub(crate) struct Shared {
-    store: UnsafeCell<kiln::Store<StoreData>>,
+    /// `None` once the store is closed and no memory view needs it.
+    store: UnsafeCell<Option<kiln::Store<StoreData>>>,
+    /// Set by `Store.close`; a closed store refuses every operation.
+    closed: AtomicBool,
+    /// Memory views handed out by `Memory.buffer` and still alive: a closed
+    /// store's memories are freed only when the last one goes.
+    views: AtomicUsize,
     /// The token of the thread using the store, or 0 when it is idle.
     owner: AtomicUsize,
     /// The `Caller` of the innermost host function running, or null.
@@ -67,8 +73,8 @@ pub(crate) struct Shared {
 }
 
 // SAFETY: `store`, `caller`, `py_store` and `pending` are only touched by the
-// thread recorded in `owner` (see `Shared::enter`); the rest is atomic or
-// behind a mutex.
+// thread recorded in `owner` (see `Shared::enter` and `Shared::free_store`);
+// the rest is atomic or behind a mutex.
 unsafe impl Sync for Shared {}
 // SAFETY: as above; the raw pointers are only dereferenced by the owner.
 unsafe impl Send for Shared {}
@@ -128,7 +134,11 @@ impl Guard<'_> {
         match self.nested {
             // SAFETY: the guard owns the store (`owner` is this thread and no
             // host function is running), so this is the only borrow.
-            None => Cx::Store(unsafe { &mut *self.shared.store.get() }),
+            None => Cx::Store(
+                unsafe { &mut *self.shared.store.get() }
+                    .as_mut()
+                    .expect("`enter` refuses a closed store"),
+            ),
             // SAFETY: the host function that received this `Caller` is still
             // running below us on this thread and lent it by leaving it in
             // `caller`; `enter` took it out, so this is the only borrow.
@@ -163,6 +173,10 @@ impl Shared {
             .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
         {
             Ok(_) => {
+                if self.closed.load(Ordering::SeqCst) {
+                    self.owner.store(0, Ordering::Release);
+                    return Err(kiln_error("the store is closed"));
+                }
                 let previous_store = self.py_store.replace(py_store.as_ptr());
                 Ok(Guard {
                     shared: self,
@@ -184,6 +198,54 @@ impl Shared {
                 })
             }
             Err(_) => Err(kiln_error("the store is in use by another thread")),
+        }
+    }
+
+    /// Closes the store: every later operation on it, or on anything in it,
+    /// fails. Its instances, functions, memories, tables and globals are
+    /// freed now, or, when memory views still exist, once the last is gone.
+    fn close(&self, py_store: &Bound<'_, Store>) -> PyResult<()> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let guard = self.enter(py_store)?;
+        if guard.nested.is_some() {
+            return Err(kiln_error("a store cannot be closed while wasm runs in it"));
+        }
+        self.closed.store(true, Ordering::SeqCst);
+        let freed = if self.views.load(Ordering::SeqCst) == 0 {
+            // SAFETY: the guard makes this thread the store's only user.
+            unsafe { (*self.store.get()).take() }
+        } else {
+            None
+        };
+        drop(guard);
+        drop(freed);
+        Ok(())
+    }
+
+    /// Counts a new view of one of the store's memories.
+    pub(crate) fn add_view(&self) {
+        self.views.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Forgets a view; the last view of a closed store frees it. (If another
+    /// thread holds the store at that moment, the store is freed with its
+    /// `Store` object instead.)
+    pub(crate) fn drop_view(&self) {
+        if self.views.fetch_sub(1, Ordering::SeqCst) != 1 || !self.closed.load(Ordering::SeqCst) {
+            return;
+        }
+        let me = thread_token();
+        if self
+            .owner
+            .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            // SAFETY: `owner` is now this thread, so nothing else uses the store.
+            let freed = unsafe { (*self.store.get()).take() };
+            self.owner.store(0, Ordering::Release);
+            drop(freed);
         }
     }
 
@@ -310,7 +372,9 @@ impl Store {
             },
         );
         let shared = Box::new(Shared {
-            store: UnsafeCell::new(store),
+            store: UnsafeCell::new(Some(store)),
+            closed: AtomicBool::new(false),
+            views: AtomicUsize::new(0),
             owner: AtomicUsize::new(0),
             caller: Cell::new(std::ptr::null_mut()),
             py_store: Cell::new(std::ptr::null_mut()),
@@ -319,7 +383,9 @@ impl Store {
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
         });
         // SAFETY: the store was just created and nothing else refers to it.
-        unsafe { (*shared.store.get()).data_mut().shared = &*shared };
+        if let Some(store) = unsafe { &mut *shared.store.get() } {
+            store.data_mut().shared = &*shared;
+        }
         Ok(Store {
             shared,
             engine,
@@ -426,6 +492,46 @@ impl Store {
         let mut guard = slf.get().shared.enter(slf)?;
         with_cx!(guard.cx(), |s| s.data_mut().wasi = ctx);
         Ok(())
+    }
+
+    /// Frees everything in the store now rather than when the last
+    /// reference to it goes; any later use of the store, or of its
+    /// instances, functions, memories, tables and globals, raises
+    /// `KilnError`. Memory views taken earlier stay readable until they go.
+    /// Closing twice does nothing.
+    fn close(slf: &Bound<'_, Self>) -> PyResult<()> {
+        slf.get().shared.close(slf)?;
+        let callables = std::mem::take(
+            &mut *slf
+                .get()
+                .shared
+                .callables
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        drop(callables);
+        Ok(())
+    }
+
+    /// Whether `close` has been called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.shared.closed.load(Ordering::SeqCst)
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Closes the store; exceptions propagate.
+    fn __exit__(
+        slf: &Bound<'_, Self>,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc_value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        Store::close(slf)?;
+        Ok(false)
     }
 
     /// Frees host values (externrefs) that wasm no longer references.

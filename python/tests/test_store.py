@@ -90,3 +90,61 @@ def test_set_limits_bounds_memory_growth_and_instances():
     )
     store.set_limits()
     assert exports["grow"](store, 1) == 2
+
+
+MEMORY_WAT = """(module (memory (export "mem") 1)
+    (func (export "poke") (param i32 i32) (i32.store8 (local.get 0) (local.get 1))))"""
+
+
+def test_store_as_context_manager_closes_it_and_later_use_raises(engine):
+    module = Module(engine, MEMORY_WAT)
+    with Store(engine) as store:
+        assert not store.closed
+        exports = Instance(store, module, []).exports(store)
+        exports["poke"](store, 0, 7)
+        assert exports["mem"].read(store, 0, 1) == b"\x07"
+    assert store.closed
+    with pytest.raises(KilnError) as raised:
+        exports["poke"](store, 0, 8)
+    assert str(raised.value) == "the store is closed"
+    with pytest.raises(KilnError, match="the store is closed"):
+        exports["mem"].read(store, 0, 1)
+    with pytest.raises(KilnError, match="the store is closed"):
+        Instance(store, module, [])
+    store.close()
+    assert store.closed
+
+
+def test_store_closes_when_its_block_raises(engine):
+    with pytest.raises(ValueError, match="inside"):
+        with Store(engine) as store:
+            raise ValueError("inside")
+    assert store.closed
+
+
+def test_memory_view_outlives_closing_its_store(engine):
+    store = Store(engine)
+    exports = Instance(store, Module(engine, MEMORY_WAT), []).exports(store)
+    exports["poke"](store, 3, 42)
+    view = exports["mem"].buffer(store)
+    store.close()
+    assert view[3] == 42
+    view[4] = 9
+    assert bytes(view[3:5]) == b"\x2a\x09"
+    del view
+
+
+def test_store_cannot_be_closed_from_its_own_host_function(engine):
+    store = Store(engine)
+    seen = []
+
+    def close_it():
+        with pytest.raises(KilnError) as raised:
+            store.close()
+        seen.append(str(raised.value))
+
+    host = Func(store, FuncType([], []), close_it)
+    module = Module(engine, '(module (import "" "f" (func $f)) (func (export "run") call $f))')
+    Instance(store, module, [host]).exports(store)["run"](store)
+    assert seen == ["a store cannot be closed while wasm runs in it"]
+    assert not store.closed

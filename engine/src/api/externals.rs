@@ -301,10 +301,11 @@ impl Table {
 
     /// The element at `index`, or `None` if out of bounds.
     pub fn get(&self, mut store: impl AsContextMut, index: u32) -> Option<Val> {
-        let store = &store.as_inner_mut().opaque;
+        let store = &mut store.as_inner_mut().opaque;
         let data = self.get_data(store);
         let raw = data.get(index)?;
-        Some(Val::from_raw(store, raw as u128, data.ty().element()))
+        let element = data.ty().element();
+        Some(Val::from_raw(store, raw as u128, element))
     }
 
     /// Sets the element at `index`.
@@ -380,11 +381,12 @@ impl Global {
 
     /// The current value.
     pub fn get(&self, mut store: impl AsContextMut) -> Val {
-        let store = &store.as_inner_mut().opaque;
+        let store = &mut store.as_inner_mut().opaque;
         store.assert_owns(self.0, "global");
         let data = &store.globals[self.0.index as usize];
         let raw = u128::from_le_bytes(data.storage.bytes);
-        Val::from_raw(store, raw, data.ty.content())
+        let content = data.ty.content();
+        Val::from_raw(store, raw, content)
     }
 
     /// Sets the value; fails if the global is immutable or the type differs.

@@ -115,14 +115,32 @@ impl Func {
         Ok(super::typed::TypedFunc::new(*self))
     }
 
-    pub(crate) fn from_funcref_addr(store: &StoreOpaque, addr: usize) -> Option<Func> {
+    /// The function whose `VMFuncRef` is at `addr` (0 is a null reference).
+    /// A store holds a `VMFuncRef` for each host function and one inside each
+    /// instance's context for each function it defines; the latter get a
+    /// `Func` here the first time the host sees them.
+    pub(crate) fn from_funcref_addr(store: &mut StoreOpaque, addr: usize) -> Option<Func> {
         if addr == 0 {
             return None;
         }
-        store
-            .funcref_to_func
-            .get(&addr)
-            .map(|&index| Func(store.stored(index as usize)))
+        if let Some(&index) = store.funcref_to_func.get(&addr) {
+            return Some(Func(store.stored(index as usize)));
+        }
+        // SAFETY: references that compiled code and tables hold come from
+        // this store, and every one not in the map is a defined function's
+        // `VMFuncRef`, whose `vmctx` is its instance's context.
+        let (instance, index) = unsafe {
+            let vmctx = (*(addr as *const VMFuncRef)).vmctx;
+            let instance = caller_instance(store, vmctx)
+                .expect("a function reference not registered in its store")
+                .0
+                .index;
+            let module = &store.instances[instance as usize].module.0;
+            let first = vmctx as usize + module.offsets.defined_funcref(0) as usize;
+            let defined = (addr - first) / std::mem::size_of::<VMFuncRef>();
+            (instance, module.info.num_imported_funcs + defined as u32)
+        };
+        Some(store.func_for_defined_funcref(addr as *const VMFuncRef, instance, index))
     }
 
     /// The function's type.
@@ -366,7 +384,7 @@ pub(crate) unsafe extern "C" fn host_call_entry(
     // SAFETY: the store outlives every call into its functions; this borrow
     // ends before the host callback takes its own.
     let (params, mut results, caller, data_ptr) = unsafe {
-        let store = &*store_ptr;
+        let store = &mut *store_ptr;
         let caller = caller_instance(store, caller_vmctx);
         let params: Vec<Val> = func
             .ty

@@ -10,7 +10,6 @@ use super::store::{AsContextMut, StoreOpaque, Stored};
 use super::trap::{Trap, TrapCode};
 use super::typed::{TypedFunc, WasmParams, WasmResults};
 use super::types::ExternType;
-use super::values::Val;
 use crate::environ::vmoffsets::*;
 use crate::environ::{ConstExpr, ConstOp, EntityIndex, SegmentMode};
 use crate::runtime::builtins::{InstanceRuntime, BUILTINS};
@@ -21,7 +20,11 @@ pub(crate) struct InstanceData {
     /// Compiled code reads this; it must live as long as the instance.
     _vmctx: VMContextBox,
     runtime: Box<InstanceRuntime>,
-    pub funcs: Vec<Func>,
+    /// Imported functions only. A defined function becomes a `Func` in the
+    /// store the first time the host sees it (see [`StoreOpaque::instance_func`]),
+    /// so instantiating a module of many functions costs no per-function work
+    /// beyond filling in its `VMFuncRef`s.
+    imported_funcs: Vec<Func>,
     pub memories: Vec<Memory>,
     pub tables: Vec<Table>,
     pub globals: Vec<Global>,
@@ -57,24 +60,24 @@ impl Instance {
 
     /// The export called `name`.
     pub fn get_export(&self, mut store: impl AsContextMut, name: &str) -> Option<Extern> {
-        let store = &store.as_inner_mut().opaque;
+        let store = &mut store.as_inner_mut().opaque;
         store.assert_owns(self.0, "instance");
-        let data = &store.instances[self.0.index as usize];
-        let (_, index) = data.module.0.info.exports.iter().find(|(n, _)| n == name)?;
-        Some(data.entity(*index))
+        let module = store.instances[self.0.index as usize].module.clone();
+        let (_, index) = module.0.info.exports.iter().find(|(n, _)| n == name)?;
+        Some(store.instance_entity(self.0.index, *index))
     }
 
     /// All exports, in order.
     pub fn exports(&self, mut store: impl AsContextMut) -> Vec<(String, Extern)> {
-        let store = &store.as_inner_mut().opaque;
+        let store = &mut store.as_inner_mut().opaque;
         store.assert_owns(self.0, "instance");
-        let data = &store.instances[self.0.index as usize];
-        data.module
+        let module = store.instances[self.0.index as usize].module.clone();
+        module
             .0
             .info
             .exports
             .iter()
-            .map(|(n, i)| (n.clone(), data.entity(*i)))
+            .map(|(n, i)| (n.clone(), store.instance_entity(self.0.index, *i)))
             .collect()
     }
 
@@ -112,12 +115,85 @@ impl Instance {
 }
 
 impl InstanceData {
-    fn entity(&self, index: EntityIndex) -> Extern {
+    /// The address of the `VMFuncRef` of function `index` (imported or defined).
+    fn funcref(&self, store: &StoreOpaque, index: u32) -> *const VMFuncRef {
+        match self.imported_funcs.get(index as usize) {
+            Some(f) => store.funcs[f.0.index as usize].funcref,
+            None => {
+                let defined = index - self.imported_funcs.len() as u32;
+                let offset = self.module.0.offsets.defined_funcref(defined);
+                // SAFETY: `offset` lies within this instance's context, which
+                // was laid out by the same `offsets`.
+                unsafe { self._vmctx.as_ptr().add(offset as usize) as *const VMFuncRef }
+            }
+        }
+    }
+}
+
+impl StoreOpaque {
+    /// Function `index` of instance `instance`, registered in the store on
+    /// first use.
+    fn instance_func(&mut self, instance: u32, index: u32) -> Func {
+        let data = &self.instances[instance as usize];
+        if let Some(f) = data.imported_funcs.get(index as usize) {
+            return *f;
+        }
+        let funcref = data.funcref(self, index);
+        self.func_for_defined_funcref(funcref, instance, index)
+    }
+
+    /// The `Func` of a defined function's `VMFuncRef`, registering it if the
+    /// host has not seen it before.
+    pub(crate) fn func_for_defined_funcref(
+        &mut self,
+        funcref: *const VMFuncRef,
+        instance: u32,
+        index: u32,
+    ) -> Func {
+        if let Some(&i) = self.funcref_to_func.get(&(funcref as usize)) {
+            return Func(self.stored(i as usize));
+        }
+        let ty = self.instances[instance as usize]
+            .module
+            .0
+            .info
+            .func_type(index)
+            .clone();
+        self.add_wasm_func(ty, funcref)
+    }
+
+    fn instance_entity(&mut self, instance: u32, index: EntityIndex) -> Extern {
+        let data = &self.instances[instance as usize];
         match index {
-            EntityIndex::Func(i) => Extern::Func(self.funcs[i as usize]),
-            EntityIndex::Memory(i) => Extern::Memory(self.memories[i as usize]),
-            EntityIndex::Table(i) => Extern::Table(self.tables[i as usize]),
-            EntityIndex::Global(i) => Extern::Global(self.globals[i as usize]),
+            EntityIndex::Func(i) => Extern::Func(self.instance_func(instance, i)),
+            EntityIndex::Memory(i) => Extern::Memory(data.memories[i as usize]),
+            EntityIndex::Table(i) => Extern::Table(data.tables[i as usize]),
+            EntityIndex::Global(i) => Extern::Global(data.globals[i as usize]),
+        }
+    }
+}
+
+/// Where a wasm function's `VMFuncRef` is, for a module's functions by index:
+/// the store's for imports, the instance context's for its own.
+struct FuncRefs<'a> {
+    imported: &'a [*const VMFuncRef],
+    vmctx: *mut u8,
+    offsets: &'a VMOffsets,
+}
+
+impl FuncRefs<'_> {
+    fn get(&self, index: u32) -> *const VMFuncRef {
+        match self.imported.get(index as usize) {
+            Some(&f) => f,
+            None => {
+                let defined = index - self.imported.len() as u32;
+                // SAFETY: the offset lies within the context `offsets` describes.
+                let funcref = unsafe {
+                    self.vmctx
+                        .add(self.offsets.defined_funcref(defined) as usize)
+                };
+                funcref as *const VMFuncRef
+            }
         }
     }
 }
@@ -144,38 +220,41 @@ fn import_matches(actual: &ExternType, expected: &ExternType) -> bool {
     }
 }
 
-fn eval_const(store: &StoreOpaque, expr: &ConstExpr, globals: &[Global], funcs: &[Func]) -> Val {
-    let mut stack: Vec<Val> = Vec::with_capacity(2);
+/// Evaluates a validated constant expression to the slot representation
+/// compiled code reads (see `Val::to_raw`), without making handles for the
+/// functions it references.
+fn eval_const(store: &StoreOpaque, expr: &ConstExpr, globals: &[Global], funcs: &FuncRefs) -> u128 {
+    let mut stack: Vec<u128> = Vec::with_capacity(2);
     for op in &expr.0 {
         let v = match *op {
-            ConstOp::I32(v) => Val::I32(v),
-            ConstOp::I64(v) => Val::I64(v),
-            ConstOp::F32(v) => Val::F32(v),
-            ConstOp::F64(v) => Val::F64(v),
-            ConstOp::V128(v) => Val::V128(v),
+            ConstOp::I32(v) => v as u32 as u128,
+            ConstOp::I64(v) => v as u64 as u128,
+            ConstOp::F32(v) => v as u128,
+            ConstOp::F64(v) => v as u128,
+            ConstOp::V128(v) => v,
             ConstOp::GlobalGet(i) => {
                 let g = &store.globals[globals[i as usize].0.index as usize];
-                Val::from_raw(store, u128::from_le_bytes(g.storage.bytes), g.ty.content())
+                u128::from_le_bytes(g.storage.bytes)
             }
-            ConstOp::RefNull(_) => Val::FuncRef(None),
-            ConstOp::RefFunc(i) => Val::FuncRef(Some(funcs[i as usize])),
+            ConstOp::RefNull(_) => 0,
+            ConstOp::RefFunc(i) => funcs.get(i) as usize as u128,
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
-                let b = stack.pop().and_then(|v| v.i32()).unwrap_or(0);
-                let a = stack.pop().and_then(|v| v.i32()).unwrap_or(0);
-                Val::I32(match op {
+                let b = stack.pop().unwrap_or(0) as u32;
+                let a = stack.pop().unwrap_or(0) as u32;
+                (match op {
                     ConstOp::I32Add => a.wrapping_add(b),
                     ConstOp::I32Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                })
+                }) as u128
             }
             ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
-                let b = stack.pop().and_then(|v| v.i64()).unwrap_or(0);
-                let a = stack.pop().and_then(|v| v.i64()).unwrap_or(0);
-                Val::I64(match op {
+                let b = stack.pop().unwrap_or(0) as u64;
+                let a = stack.pop().unwrap_or(0) as u64;
+                (match op {
                     ConstOp::I64Add => a.wrapping_add(b),
                     ConstOp::I64Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                })
+                }) as u128
             }
         };
         stack.push(v);
@@ -222,7 +301,7 @@ unsafe fn instantiate(
             info.tables.len() - info.num_imported_tables as usize,
         ],
     )?;
-    let mut funcs = Vec::with_capacity(info.functions.len());
+    let mut funcs = Vec::with_capacity(info.num_imported_funcs as usize);
     let mut memories = Vec::with_capacity(info.memories.len());
     let mut tables = Vec::with_capacity(info.tables.len());
     let mut globals = Vec::with_capacity(info.globals.len());
@@ -276,28 +355,32 @@ unsafe fn instantiate(
             );
         }
         for defined in 0..info.num_defined_funcs() {
-            let func_index = info.num_imported_funcs + defined;
-            let type_index = info.functions[func_index as usize];
-            let offset = offsets.defined_funcref(defined);
+            let type_index = info.functions[(info.num_imported_funcs + defined) as usize];
             vmctx.write(
-                offset,
+                offsets.defined_funcref(defined),
                 VMFuncRef {
                     func_ptr: module.0.code.function(defined),
                     vmctx: vmctx_ptr,
                     type_id: module.0.type_ids[type_index as usize],
                 },
             );
-            let funcref = vmctx_ptr.add(offset as usize) as *const VMFuncRef;
-            funcs.push(store.add_wasm_func(info.func_type(func_index).clone(), funcref));
         }
     }
+    let imported_funcrefs: Vec<*const VMFuncRef> = funcs
+        .iter()
+        .map(|f| store.funcs[f.0.index as usize].funcref)
+        .collect();
+    let funcrefs = FuncRefs {
+        imported: &imported_funcrefs,
+        vmctx: vmctx_ptr,
+        offsets,
+    };
 
     for (ty, init) in info.globals[info.num_imported_globals as usize..]
         .iter()
         .zip(&info.global_inits)
     {
-        let value = eval_const(store, init, &globals, &funcs);
-        let raw = value.to_raw(store)?;
+        let raw = eval_const(store, init, &globals, &funcrefs);
         globals.push(store.add_global(*ty, raw));
     }
     for ty in &info.memories[info.num_imported_memories as usize..] {
@@ -308,7 +391,7 @@ unsafe fn instantiate(
         .zip(&info.table_inits)
     {
         let raw = match init {
-            Some(expr) => eval_const(store, expr, &globals, &funcs).to_raw(store)? as usize,
+            Some(expr) => eval_const(store, expr, &globals, &funcrefs) as usize,
             None => 0,
         };
         tables.push(store.add_table(*ty, raw)?);
@@ -332,16 +415,14 @@ unsafe fn instantiate(
         }
     }
 
-    let start = info.start.map(|s| funcs[s as usize]);
     let segments_globals = globals.clone();
-    let segments_funcs = funcs.clone();
     let memories_for_data = memories.clone();
     let tables_for_elems = tables.clone();
     store.instances.push(InstanceData {
         module: module.clone(),
         _vmctx: vmctx,
         runtime,
-        funcs,
+        imported_funcs: funcs,
         memories,
         tables,
         globals,
@@ -353,11 +434,12 @@ unsafe fn instantiate(
         module,
         instance_index,
         &segments_globals,
-        &segments_funcs,
+        &funcrefs,
         &tables_for_elems,
         &memories_for_data,
     )?;
 
+    let start = info.start.map(|s| store.instance_func(instance_index, s));
     if let Some(start) = start {
         // SAFETY: the store pointer is valid (caller's guarantee) and `store`
         // is not used again after this point.
@@ -375,20 +457,19 @@ fn initialize_segments(
     module: &Module,
     instance_index: u32,
     globals: &[Global],
-    funcs: &[Func],
+    funcs: &FuncRefs,
     tables: &[Table],
     memories: &[Memory],
 ) -> Result<()> {
     let info = &module.0.info;
     let offset_of = |store: &StoreOpaque, expr: &ConstExpr| -> u64 {
-        eval_const(store, expr, globals, funcs).i32().unwrap_or(0) as u32 as u64
+        eval_const(store, expr, globals, funcs) as u32 as u64
     };
     let mut elements = Vec::with_capacity(info.elements.len());
     for seg in &info.elements {
         let mut raws = Vec::with_capacity(seg.items.len());
         for item in &seg.items {
-            let value = eval_const(store, item, globals, funcs);
-            raws.push(value.to_raw(store)? as usize);
+            raws.push(eval_const(store, item, globals, funcs) as usize);
         }
         elements.push(raws);
     }

@@ -130,7 +130,7 @@ impl Val {
         })
     }
 
-    pub(crate) fn from_raw(store: &StoreOpaque, raw: u128, ty: ValType) -> Val {
+    pub(crate) fn from_raw(store: &mut StoreOpaque, raw: u128, ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(raw as u32 as i32),
             ValType::I64 => Val::I64(raw as u64 as i64),

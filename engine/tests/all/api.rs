@@ -302,6 +302,80 @@ mod reference_types {
     }
 
     #[test]
+    fn a_function_has_one_identity_however_the_host_reaches_it() {
+        let engine = Engine::default();
+        let module = Module::new(
+            &engine,
+            r#"(module
+                 (type $unary (func (param i32) (result i32)))
+                 (table $t (export "table") 3 funcref)
+                 (global $g (export "first") funcref (ref.func $double))
+                 (elem (table $t) (i32.const 0) func $double $hidden)
+                 (elem declare func $square)
+                 (func $double (export "double") (param i32) (result i32)
+                   (i32.mul (local.get 0) (i32.const 2)))
+                 (func $hidden (param i32) (result i32)
+                   (i32.add (local.get 0) (i32.const 100)))
+                 (func $square (param i32) (result i32)
+                   (i32.mul (local.get 0) (local.get 0)))
+                 (func (export "square_ref") (result funcref) (ref.func $square))
+                 (func (export "call") (param i32 i32) (result i32)
+                   (call_indirect $t (type $unary) (local.get 1) (local.get 0))))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let table = instance.get_table(&mut store, "table").unwrap();
+
+        // A function never exported is reached first through the table.
+        let hidden = table
+            .get(&mut store, 1)
+            .unwrap()
+            .funcref()
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            hidden.ty(&store).to_string(),
+            "(func (param i32) (result i32))"
+        );
+        let mut out = [Val::I32(0)];
+        hidden.call(&mut store, &[Val::I32(5)], &mut out).unwrap();
+        assert_eq!(out[0], Val::I32(105));
+        assert_eq!(
+            table.get(&mut store, 1).unwrap().funcref(),
+            Some(Some(hidden))
+        );
+
+        // The export, the global and the table all name the same function.
+        let from_table = table
+            .get(&mut store, 0)
+            .unwrap()
+            .funcref()
+            .unwrap()
+            .unwrap();
+        let exported = instance.get_func(&mut store, "double").unwrap();
+        let global = instance.get_global(&mut store, "first").unwrap();
+        assert_eq!(from_table, exported);
+        assert_eq!(global.get(&mut store).funcref(), Some(Some(exported)));
+        assert_ne!(hidden, exported);
+
+        // A reference returned by wasm works once placed back in the table.
+        let square_ref = instance.get_func(&mut store, "square_ref").unwrap();
+        let mut r = [Val::FuncRef(None)];
+        square_ref.call(&mut store, &[], &mut r).unwrap();
+        let square = r[0].funcref().unwrap().unwrap();
+        table
+            .set(&mut store, 2, Val::FuncRef(Some(square)))
+            .unwrap();
+        let call = instance.get_func(&mut store, "call").unwrap();
+        call.call(&mut store, &[Val::I32(2), Val::I32(9)], &mut out)
+            .unwrap();
+        assert_eq!(out[0], Val::I32(81));
+        square_ref.call(&mut store, &[], &mut r).unwrap();
+        assert_eq!(r[0].funcref(), Some(Some(square)));
+    }
+
+    #[test]
     fn bulk_memory_and_table_operations_follow_the_spec_bounds_rules() {
         let engine = Engine::default();
         let module = Module::new(
