@@ -32,7 +32,8 @@ venv_for() {
 
 # The dev profile shares the compiled engine with `cargo test` and builds in
 # seconds instead of the minutes a release build of Cranelift takes; wheels
-# for users are built with `maturin build --release`.
+# for users are built in the `wheel` profile (fat LTO), which `pip install` and
+# `maturin build` take from pyproject.toml.
 first=$(venv_for "${pythons[0]}")
 rm -rf "$wheels"
 MATURIN_PEP517_ARGS="--profile dev" "$first/bin/python" -m pip wheel -q --no-deps -w "$wheels" ./

@@ -18,6 +18,8 @@ pub struct Func {
     pub(crate) func: kiln::Func,
     pub(crate) store_id: u64,
     ty: kiln::FuncType,
+    /// Called without releasing the GIL (see `kiln::Func::is_brief`).
+    brief: bool,
 }
 
 /// Where a host function finds its Python callable.
@@ -30,11 +32,12 @@ pub(crate) enum Callable {
 
 impl Func {
     pub(crate) fn wrap(guard: &mut Guard<'_>, func: kiln::Func) -> Func {
-        let ty = with_cx!(guard.cx(), |s| func.ty(s));
+        let (ty, brief) = with_cx!(guard.cx(), |s| (func.ty(&*s), func.is_brief(&*s)));
         Func {
             func,
             store_id: guard.shared().id,
             ty,
+            brief,
         }
     }
 
@@ -198,6 +201,7 @@ impl Func {
             func,
             store_id: shared.id,
             ty,
+            brief: false,
         })
     }
 
@@ -248,13 +252,19 @@ impl Func {
             .collect();
         let outcome = {
             let mut guard = shared.enter(&store)?;
-            let cx = SendCx(guard.cx());
             let func = self.func;
-            let (params, results) = (&params[..], &mut results[..]);
-            py.detach(move || {
-                let cx: Cx<'_> = cx.into_inner();
-                with_cx!(cx, |s| func.call(s, params, results))
-            })
+            if self.brief {
+                // Too short to be worth releasing the GIL for: releasing and
+                // retaking it would cost more than the call itself.
+                with_cx!(guard.cx(), |s| func.call(s, &params, &mut results))
+            } else {
+                let cx = SendCx(guard.cx());
+                let (params, results) = (&params[..], &mut results[..]);
+                py.detach(move || {
+                    let cx: Cx<'_> = cx.into_inner();
+                    with_cx!(cx, |s| func.call(s, params, results))
+                })
+            }
         };
         match outcome {
             Ok(()) => results_to_py(py, &store, &results),

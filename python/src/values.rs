@@ -22,7 +22,23 @@ pub struct Val {
 pub(crate) struct PyRef(pub(crate) Py<PyAny>);
 
 fn i32_from(obj: &Bound<'_, PyAny>) -> PyResult<i32> {
-    let v: i64 = obj.extract()?;
+    // A plain `int` is read directly; anything else (and an `int` beyond 64
+    // bits) goes through pyo3's conversion and its errors.
+    let direct = if obj.is_exact_instance_of::<PyInt>() {
+        // SAFETY: `obj` is a live `int` and the GIL is held.
+        let v = unsafe { pyo3::ffi::PyLong_AsLongLong(obj.as_ptr()) };
+        if v == -1 && PyErr::take(obj.py()).is_some() {
+            None
+        } else {
+            Some(v)
+        }
+    } else {
+        None
+    };
+    let v: i64 = match direct {
+        Some(v) => v,
+        None => obj.extract()?,
+    };
     if v < i32::MIN as i64 || v > u32::MAX as i64 {
         return Err(PyOverflowError::new_err(format!(
             "{v} does not fit in an i32"

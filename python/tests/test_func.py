@@ -63,6 +63,11 @@ def test_bad_arguments(engine, store):
     with pytest.raises(OverflowError) as e:
         add(store, 2**32, 0)
     assert str(e.value) == "4294967296 does not fit in an i32"
+    with pytest.raises(OverflowError) as e:
+        add(store, -(2**70), 0)
+    assert str(e.value) == "Python int too large to convert to C long"
+    assert add(store, 2**32 - 1, 1) == 0
+    assert add(store, -(2**31), -1) == 2**31 - 1
     with pytest.raises(TypeError) as e:
         exports(store, engine, NUMBERS)["sqrt"](store, "x")
     assert str(e.value) == "expected a float, got str"

@@ -59,6 +59,8 @@ pub(crate) struct FuncData {
     pub ty: FuncType,
     pub funcref: *const VMFuncRef,
     host: Option<Box<HostFuncCtx>>,
+    /// A wasm function whose calls are brief (see [`Func::is_brief`]).
+    brief: bool,
     /// The array-call trampoline for `ty`, looked up on the first call.
     array_call: Option<*const u8>,
 }
@@ -150,6 +152,31 @@ impl Func {
         store.funcs[self.0.index as usize].ty.clone()
     }
 
+    /// Whether every call to this function is brief: it is wasm with no
+    /// loops, no calls, no bulk memory or table operations and no more than
+    /// a thousand operators, so it returns (or traps) after running each of
+    /// them at most once. Bindings to languages with a global interpreter
+    /// lock call such functions without releasing it, since releasing and
+    /// retaking the lock would cost more than the call.
+    ///
+    /// ```
+    /// use kiln::{Engine, Instance, Module, Store};
+    /// let engine = Engine::default();
+    /// let module = Module::new(&engine, r#"(module
+    ///     (func (export "add") (param i32 i32) (result i32)
+    ///       (i32.add (local.get 0) (local.get 1)))
+    ///     (func (export "spin") (loop $l (br $l))))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    /// assert!(instance.get_func(&mut store, "add").unwrap().is_brief(&store));
+    /// assert!(!instance.get_func(&mut store, "spin").unwrap().is_brief(&store));
+    /// ```
+    pub fn is_brief(&self, store: impl AsContext) -> bool {
+        let store = &store.as_inner().opaque;
+        store.assert_owns(self.0, "function");
+        store.funcs[self.0.index as usize].brief
+    }
+
     /// Calls the function with `params`, writing its results to `results`.
     /// A trap comes back as an [`Error`] of kind [`ErrorKind::Trap`].
     pub fn call(
@@ -183,6 +210,7 @@ impl StoreOpaque {
             ty: func.ty.clone(),
             funcref,
             host: Some(ctx),
+            brief: false,
             array_call: None,
         });
         let index = self.funcs.len() - 1;
@@ -190,11 +218,17 @@ impl StoreOpaque {
         Func(self.stored(index))
     }
 
-    pub(crate) fn add_wasm_func(&mut self, ty: FuncType, funcref: *const VMFuncRef) -> Func {
+    pub(crate) fn add_wasm_func(
+        &mut self,
+        ty: FuncType,
+        funcref: *const VMFuncRef,
+        brief: bool,
+    ) -> Func {
         self.funcs.push(FuncData {
             ty,
             funcref,
             host: None,
+            brief,
             array_call: None,
         });
         let index = self.funcs.len() - 1;
@@ -216,13 +250,16 @@ pub(crate) unsafe fn call_func(
     // Most signatures are short: their slots live on the stack.
     let mut stack_slots = [0u128; 8];
     let mut heap_slots = Vec::new();
+    // The type is read where it lives rather than cloned: a store never drops
+    // a function, so `funcs[index]` is still there after the call.
+    let index = func.0.index as usize;
     // SAFETY: the caller guarantees `store` is valid; this borrow ends before
     // control passes to wasm or host code.
-    let (ty, funcref, host, raw) = unsafe {
+    let (funcref, host, raw) = unsafe {
         let s = &mut *store;
         s.check(func.0, "function")?;
-        let data = &s.funcs[func.0.index as usize];
-        let ty = data.ty.clone();
+        let data = &s.funcs[index];
+        let ty = &data.ty;
         let funcref = data.funcref;
         let host = data.host.as_ref().map(|h| h.func.clone());
         if params.len() != ty.params().len() {
@@ -246,11 +283,12 @@ pub(crate) unsafe fn call_func(
             heap_slots.resize(slots, 0u128);
             &mut heap_slots
         };
-        for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
-            p.check_type(s, *t, format_args!("argument {i}"))?;
+        for (i, p) in params.iter().enumerate() {
+            let t = s.funcs[index].ty.params()[i];
+            p.check_type(s, t, format_args!("argument {i}"))?;
             raw[i] = p.to_raw(s)?;
         }
-        (ty, funcref, host, raw)
+        (funcref, host, raw)
     };
     if let Some(host) = host {
         // SAFETY: as above; the host callback gets exclusive use of the store.
@@ -258,17 +296,16 @@ pub(crate) unsafe fn call_func(
         (host.call)(data_ptr, None, params, results)?;
         // SAFETY: the callback has returned; no other borrow of the store is live.
         let s = unsafe { &*store };
-        return check_results(s, &ty, results);
+        return check_results(s, &host.ty, results);
     }
     // SAFETY: the store is valid (caller's guarantee) and the borrow is short.
     let (tramp, limits, max_stack) = unsafe {
         let s = &mut *store;
-        let data = &mut s.funcs[func.0.index as usize];
-        let tramp = match data.array_call {
+        let tramp = match s.funcs[index].array_call {
             Some(t) => t,
             None => {
-                let t = s.engine.0.trampolines.get(&ty).array_to_wasm;
-                s.funcs[func.0.index as usize].array_call = Some(t);
+                let t = s.engine.0.trampolines.get(&s.funcs[index].ty).array_to_wasm;
+                s.funcs[index].array_call = Some(t);
                 t
             }
         };
@@ -296,8 +333,9 @@ pub(crate) unsafe fn call_func(
     let result = match outcome {
         Err(reason) => Err(trap_from_unwind(reason)),
         Ok(()) => {
-            for (i, t) in ty.results().iter().enumerate() {
-                results[i] = Val::from_raw(s, raw[i], *t);
+            for (i, result) in results.iter_mut().enumerate() {
+                let t = s.funcs[index].ty.results()[i];
+                *result = Val::from_raw(s, raw[i], t);
             }
             Ok(())
         }

@@ -153,13 +153,10 @@ impl StoreOpaque {
         if let Some(&i) = self.funcref_to_func.get(&(funcref as usize)) {
             return Func(self.stored(i as usize));
         }
-        let ty = self.instances[instance as usize]
-            .module
-            .0
-            .info
-            .func_type(index)
-            .clone();
-        self.add_wasm_func(ty, funcref)
+        let info = &self.instances[instance as usize].module.0.info;
+        let ty = info.func_type(index).clone();
+        let brief = info.brief[(index - info.num_imported_funcs) as usize];
+        self.add_wasm_func(ty, funcref, brief)
     }
 
     fn instance_entity(&mut self, instance: u32, index: EntityIndex) -> Extern {

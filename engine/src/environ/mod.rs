@@ -90,6 +90,8 @@ pub(crate) struct ModuleInfo {
     pub func_names: HashMap<u32, String>,
     /// Byte offset in the module of each defined function's body.
     pub body_offsets: Vec<u32>,
+    /// Whether each defined function is brief (see `parse::is_brief`).
+    pub brief: Vec<bool>,
     pub num_imported_funcs: u32,
     pub num_imported_tables: u32,
     pub num_imported_memories: u32,

@@ -117,6 +117,49 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
 
 /// Validates `bytes` and reads their metadata; function bodies are returned for
 /// the compiler, which validates each one as it translates it.
+/// The most operators a brief function may have.
+const BRIEF_MAX_OPERATORS: usize = 1000;
+
+/// Whether a call to this body runs briefly whatever its arguments: it has
+/// no loops and makes no calls (so every branch goes forward and each
+/// operator runs at most once), no operator whose cost grows with its
+/// operands (bulk memory and table operations, growing), and at most
+/// `BRIEF_MAX_OPERATORS` operators. A body that does not read is not brief.
+fn is_brief(body: &FunctionBody<'_>) -> bool {
+    let Ok(reader) = body.get_operators_reader() else {
+        return false;
+    };
+    let mut count = 0;
+    for op in reader {
+        count += 1;
+        if count > BRIEF_MAX_OPERATORS {
+            return false;
+        }
+        match op {
+            Err(_)
+            | Ok(
+                Operator::Loop { .. }
+                | Operator::Call { .. }
+                | Operator::CallIndirect { .. }
+                | Operator::ReturnCall { .. }
+                | Operator::ReturnCallIndirect { .. }
+                | Operator::CallRef { .. }
+                | Operator::ReturnCallRef { .. }
+                | Operator::MemoryGrow { .. }
+                | Operator::MemoryFill { .. }
+                | Operator::MemoryCopy { .. }
+                | Operator::MemoryInit { .. }
+                | Operator::TableGrow { .. }
+                | Operator::TableFill { .. }
+                | Operator::TableCopy { .. }
+                | Operator::TableInit { .. },
+            ) => return false,
+            Ok(_) => {}
+        }
+    }
+    true
+}
+
 pub(crate) fn parse_module(
     bytes: &[u8],
     features: WasmFeatures,
@@ -134,6 +177,7 @@ pub(crate) fn parse_module(
         match validator.payload(&payload).map_err(wasm_err)? {
             ValidPayload::Func(validator, body) => {
                 info.body_offsets.push(body.range().start as u32);
+                info.brief.push(is_brief(&body));
                 bodies.push(FunctionBodyToCompile { validator, body });
                 continue;
             }
