@@ -40,3 +40,5 @@ echo "== cargo test"
 cargo test --workspace --locked
 echo "== python"
 python/run-tests.sh
+echo "== node"
+node/run-tests.sh

@@ -32,7 +32,7 @@ venv_for() {
 
 # The dev profile shares the compiled engine with `cargo test` and builds in
 # seconds instead of the minutes a release build of Cranelift takes; wheels
-# for users are built in the `wheel` profile (fat LTO), which `pip install` and
+# for users are built in the `dist` profile (fat LTO), which `pip install` and
 # `maturin build` take from pyproject.toml.
 first=$(venv_for "${pythons[0]}")
 rm -rf "$wheels"

@@ -1,56 +1,14 @@
+from pathlib import Path
+
 import pytest
 
 from kiln import ExitTrap, Linker, Module, Store, WasiConfig
 
-# Writes argv, NUL-separated, to stdout: args_sizes_get, args_get, fd_write.
-ARGS = """(module
-  (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "args_get" (func $get (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
-  (memory (export "memory") 1)
-  (func (export "_start")
-    (drop (call $sizes (i32.const 0) (i32.const 4)))
-    (drop (call $get (i32.const 100) (i32.const 1000)))
-    (i32.store (i32.const 16) (i32.const 1000))
-    (i32.store (i32.const 20) (i32.load (i32.const 4)))
-    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))))"""
-
+PROGRAMS = Path(__file__).resolve().parents[2] / "tests" / "conformance" / "wasi"
+ARGS = (PROGRAMS / "args.wat").read_text()
 ENV = ARGS.replace('"args_sizes_get"', '"environ_sizes_get"').replace('"args_get"', '"environ_get"')
-
-EXIT = """(module
-  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
-  (memory (export "memory") 1)
-  (func (export "_start") (call $exit (i32.const 3)) unreachable))"""
-
-# Copies in.txt to out.txt in the pre-opened directory (fd 3), and echoes
-# what it read to stderr.
-FILES = """(module
-  (import "wasi_snapshot_preview1" "path_open"
-    (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
-  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 200) "in.txt")
-  (data (i32.const 220) "out.txt")
-  (func $check (param i32) (if (local.get 0) (then (call $exit (i32.add (i32.const 100) (local.get 0))))))
-  (func (export "_start")
-    ;; in.txt, read-only: its fd at 0
-    (call $check (call $open (i32.const 3) (i32.const 0) (i32.const 200) (i32.const 6) (i32.const 0)
-      (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 0)))
-    ;; iovec at 16: 1000 bytes at 1000
-    (i32.store (i32.const 16) (i32.const 1000))
-    (i32.store (i32.const 20) (i32.const 1000))
-    (call $check (call $read (i32.load (i32.const 0)) (i32.const 16) (i32.const 1) (i32.const 24)))
-    (drop (call $close (i32.load (i32.const 0))))
-    ;; out.txt, created and truncated, written: its fd at 4
-    (call $check (call $open (i32.const 3) (i32.const 0) (i32.const 220) (i32.const 7) (i32.const 9)
-      (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 4)))
-    (i32.store (i32.const 20) (i32.load (i32.const 24)))
-    (call $check (call $write (i32.load (i32.const 4)) (i32.const 16) (i32.const 1) (i32.const 28)))
-    (drop (call $close (i32.load (i32.const 4))))
-    (call $check (call $write (i32.const 2) (i32.const 16) (i32.const 1) (i32.const 28)))))"""
+EXIT = (PROGRAMS / "exit.wat").read_text()
+FILES = (PROGRAMS / "files.wat").read_text()
 
 
 def run(engine, wat, config):

@@ -61,6 +61,8 @@ pub(crate) struct FuncData {
     host: Option<Box<HostFuncCtx>>,
     /// A wasm function whose calls are brief (see [`Func::is_brief`]).
     brief: bool,
+    /// A wasm function's index in its module's function index space.
+    module_index: Option<u32>,
     /// The array-call trampoline for `ty`, looked up on the first call.
     array_call: Option<*const u8>,
 }
@@ -177,6 +179,29 @@ impl Func {
         store.funcs[self.0.index as usize].brief
     }
 
+    /// The function's index in the function index space of the module that
+    /// defines it, or `None` for a host function. (The JS API names exported
+    /// functions by it.)
+    ///
+    /// ```
+    /// use kiln::{Engine, Instance, Module, Store};
+    /// let engine = Engine::default();
+    /// let module = Module::new(&engine, r#"(module
+    ///     (import "" "f" (func))
+    ///     (func) (func (export "second")))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let f = kiln::Func::wrap(&mut store, || {});
+    /// let instance = Instance::new(&mut store, &module, &[f.into()]).unwrap();
+    /// let second = instance.get_func(&mut store, "second").unwrap();
+    /// assert_eq!(second.module_index(&store), Some(2));
+    /// assert_eq!(f.module_index(&store), None);
+    /// ```
+    pub fn module_index(&self, store: impl AsContext) -> Option<u32> {
+        let store = &store.as_inner().opaque;
+        store.assert_owns(self.0, "function");
+        store.funcs[self.0.index as usize].module_index
+    }
+
     /// Calls the function with `params`, writing its results to `results`.
     /// A trap comes back as an [`Error`] of kind [`ErrorKind::Trap`].
     pub fn call(
@@ -211,6 +236,7 @@ impl StoreOpaque {
             funcref,
             host: Some(ctx),
             brief: false,
+            module_index: None,
             array_call: None,
         });
         let index = self.funcs.len() - 1;
@@ -223,12 +249,14 @@ impl StoreOpaque {
         ty: FuncType,
         funcref: *const VMFuncRef,
         brief: bool,
+        module_index: u32,
     ) -> Func {
         self.funcs.push(FuncData {
             ty,
             funcref,
             host: None,
             brief,
+            module_index: Some(module_index),
             array_call: None,
         });
         let index = self.funcs.len() - 1;

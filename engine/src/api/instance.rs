@@ -156,7 +156,7 @@ impl StoreOpaque {
         let info = &self.instances[instance as usize].module.0.info;
         let ty = info.func_type(index).clone();
         let brief = info.brief[(index - info.num_imported_funcs) as usize];
-        self.add_wasm_func(ty, funcref, brief)
+        self.add_wasm_func(ty, funcref, brief, index)
     }
 
     fn instance_entity(&mut self, instance: u32, index: EntityIndex) -> Extern {

@@ -127,6 +127,20 @@ impl<T: 'static> Linker<T> {
         Ok(self)
     }
 
+    /// The `(module, name)` of every definition, in no particular order.
+    ///
+    /// ```
+    /// use kiln::{Linker, Engine};
+    /// let mut linker = Linker::<()>::new(&Engine::default());
+    /// linker.func_wrap("env", "answer", || 42).unwrap();
+    /// assert_eq!(linker.names().collect::<Vec<_>>(), [("env", "answer")]);
+    /// ```
+    pub fn names(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.definitions
+            .keys()
+            .map(|(module, name)| (module.as_str(), name.as_str()))
+    }
+
     /// The definition of `module::name`, placed in `store` if it is a host function.
     pub fn get(
         &self,

@@ -136,6 +136,31 @@ impl Module {
         })))
     }
 
+    /// The contents of every custom section called `name`, in module order.
+    ///
+    /// ```
+    /// use kiln::{Engine, Module};
+    /// let engine = Engine::default();
+    /// let mut bytes = b"\0asm\x01\0\0\0".to_vec();
+    /// bytes.extend_from_slice(b"\x00\x06\x04note\x2a"); // custom section "note": [0x2a]
+    /// let module = Module::new(&engine, &bytes).unwrap();
+    /// assert_eq!(module.custom_sections("note").collect::<Vec<_>>(), [&[0x2a][..]]);
+    /// assert_eq!(module.custom_sections("other").count(), 0);
+    /// ```
+    pub fn custom_sections<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        // The bytes were validated when the module was made, so the reader
+        // cannot fail; a failure would only end the iteration.
+        wasmparser::Parser::new(0)
+            .parse_all(&self.0.wasm)
+            .map_while(|payload| payload.ok())
+            .filter_map(move |payload| match payload {
+                wasmparser::Payload::CustomSection(section) if section.name() == name => {
+                    Some(section.data())
+                }
+                _ => None,
+            })
+    }
+
     /// Checks that `bytes` are a valid module for `engine`'s features, without compiling.
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
         let mut validator = wasmparser::Validator::new_with_features(engine.0.config.features);

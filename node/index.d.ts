@@ -1,0 +1,170 @@
+// Types of kiln-wasm: the WebAssembly JavaScript API on Kiln, plus fuel,
+// timeouts, WASI and serialized modules.
+
+/** An ArrayBuffer or any view of one. */
+export type BufferSource = ArrayBuffer | ArrayBufferView;
+
+/** A value type's name, as descriptors spell it. */
+export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'anyfunc' | 'funcref' | 'externref';
+export type ImportExportKind = 'function' | 'table' | 'memory' | 'global';
+export type TableKind = 'anyfunc' | 'funcref' | 'externref';
+
+export interface ModuleExportDescriptor {
+  name: string;
+  kind: ImportExportKind;
+}
+
+export interface ModuleImportDescriptor {
+  module: string;
+  name: string;
+  kind: ImportExportKind;
+}
+
+/** A wasm function exported to JS (its `name` is its index in its module). */
+export type ExportedFunction = (...args: any[]) => any;
+export type ExportValue = ExportedFunction | Global | Memory | Table;
+export type Exports = Record<string, ExportValue>;
+export type ImportValue = ExportValue | number | bigint | ((...args: any[]) => any);
+export type Imports = Record<string, Record<string, ImportValue>>;
+
+/** Limits on what an instance's calls may spend. */
+export interface InstanceOptions {
+  /** A budget of fuel (about one unit per wasm instruction); past it, calls throw `RuntimeError`. */
+  fuel?: number | bigint;
+  /** The most milliseconds any one call from JS may run; past it, the call throws `RuntimeError`. */
+  timeout?: number;
+}
+
+export interface WebAssemblyInstantiatedSource {
+  module: Module;
+  instance: Instance;
+}
+
+/** A compiled module. */
+export class Module {
+  /** Compiles `bytes` synchronously; throws `CompileError` if they are not a valid module. */
+  constructor(bytes: BufferSource);
+  static exports(module: Module): ModuleExportDescriptor[];
+  static imports(module: Module): ModuleImportDescriptor[];
+  static customSections(module: Module, sectionName: string): ArrayBuffer[];
+  /** Loads `serialize()`'s bytes without compiling. Trusted bytes only: they hold machine code. */
+  static deserialize(bytes: BufferSource): Module;
+  /** The compiled module, for `Module.deserialize` in this version of kiln-wasm on this kind of machine. */
+  serialize(): Uint8Array;
+}
+
+/** An instantiated module. */
+export class Instance {
+  constructor(module: Module, importObject?: Imports, options?: InstanceOptions);
+  readonly exports: Exports;
+  /** The fuel left, for an instance made with `fuel` or `timeout`; setting it refills. */
+  fuel: number | undefined;
+}
+
+export interface MemoryDescriptor {
+  initial: number;
+  maximum?: number;
+  /** Not supported: a `TypeError`. */
+  shared?: boolean;
+}
+
+/** A linear memory. */
+export class Memory {
+  constructor(descriptor: MemoryDescriptor);
+  /** The memory's bytes in place; detached and replaced when the memory grows. */
+  readonly buffer: ArrayBuffer;
+  /** Adds `delta` pages of 64 KiB; returns the previous number of pages. */
+  grow(delta: number): number;
+}
+
+export interface TableDescriptor {
+  element: TableKind;
+  initial: number;
+  maximum?: number;
+}
+
+/** A table of function references or JS values. */
+export class Table {
+  constructor(descriptor: TableDescriptor, value?: any);
+  readonly length: number;
+  get(index: number): any;
+  set(index: number, value?: any): void;
+  grow(delta: number, value?: any): number;
+}
+
+export interface GlobalDescriptor {
+  value: ValueType;
+  mutable?: boolean;
+}
+
+/** A global variable (i64 values are BigInts). */
+export class Global {
+  constructor(descriptor: GlobalDescriptor, value?: any);
+  value: any;
+  valueOf(): any;
+}
+
+export class CompileError extends Error {}
+export class LinkError extends Error {}
+export class RuntimeError extends Error {}
+
+export function validate(bytes: BufferSource): boolean;
+/** Compiles off the main thread. */
+export function compile(bytes: BufferSource): Promise<Module>;
+export function instantiate(
+  bytes: BufferSource,
+  importObject?: Imports,
+  options?: InstanceOptions,
+): Promise<WebAssemblyInstantiatedSource>;
+export function instantiate(module: Module, importObject?: Imports, options?: InstanceOptions): Promise<Instance>;
+
+/** The binary of a module in the WebAssembly text format; throws `SyntaxError`. */
+export function wat2wasm(text: string): Uint8Array;
+
+export interface WASIOptions {
+  version?: 'preview1';
+  args?: string[];
+  env?: Record<string, string>;
+  /** Guest path → host directory. */
+  preopens?: Record<string, string>;
+  stdin?: number;
+  stdout?: number;
+  stderr?: number;
+  /** Default true: `start` returns the exit code instead of exiting the process. */
+  returnOnExit?: boolean;
+}
+
+/** WASI preview1, shaped like `node:wasi`, on Kiln's sandboxed implementation. */
+export class WASI {
+  constructor(options?: WASIOptions);
+  readonly wasiImport: Record<string, (...args: any[]) => any>;
+  getImportObject(): { wasi_snapshot_preview1: Record<string, (...args: any[]) => any> };
+  /** Runs `_start`; returns the exit code. */
+  start(instance: Instance): number;
+  /** Runs `_initialize`, if exported. */
+  initialize(instance: Instance): void;
+}
+
+/** A native function that does nothing: the floor of any addon call, for benchmarks. */
+export function _emptyNativeCall(): void;
+
+declare const kiln: {
+  Module: typeof Module;
+  Instance: typeof Instance;
+  Memory: typeof Memory;
+  Table: typeof Table;
+  Global: typeof Global;
+  CompileError: typeof CompileError;
+  LinkError: typeof LinkError;
+  RuntimeError: typeof RuntimeError;
+  validate: typeof validate;
+  compile: typeof compile;
+  instantiate: typeof instantiate;
+  wat2wasm: typeof wat2wasm;
+  WASI: typeof WASI;
+  _emptyNativeCall: typeof _emptyNativeCall;
+  WebAssembly: typeof kiln;
+};
+/** The namespace itself: `import { WebAssembly } from 'kiln-wasm'`. */
+export const WebAssembly: typeof kiln;
+export default kiln;

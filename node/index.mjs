@@ -1,0 +1,23 @@
+// ES module entry of kiln-wasm: the same objects as the CommonJS entry.
+import { createRequire } from 'node:module';
+
+const kiln = createRequire(import.meta.url)('./index.js');
+
+export const {
+  Module,
+  Instance,
+  Memory,
+  Table,
+  Global,
+  validate,
+  compile,
+  instantiate,
+  CompileError,
+  LinkError,
+  RuntimeError,
+  WASI,
+  wat2wasm,
+  WebAssembly,
+  _emptyNativeCall,
+} = kiln;
+export default kiln;

@@ -1,0 +1,443 @@
+//! `Memory`, `Table` and `Global`: native halves of the JS classes, attached
+//! to the JS object with `napi_wrap`.
+
+use crate::js::{call, callback, Env, JsResult, Value};
+use crate::store::{attach_keepalive, enforce_u32, with_cx, EntityKey, StoreCell, StoreRef};
+use crate::values::{default_value, parse_val_type, to_js, to_wasm, val_type_name};
+use napi::sys;
+use std::ffi::c_void;
+
+pub(crate) const MEMORY_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x6b69_6c6e_5f6d_656d,
+    upper: 0x1a2b_3c4d_5e6f_7081,
+};
+pub(crate) const TABLE_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x6b69_6c6e_5f74_6162,
+    upper: 0x2a3b_4c5d_6e7f_8091,
+};
+pub(crate) const GLOBAL_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x6b69_6c6e_5f67_6c6f,
+    upper: 0x3a4b_5c6d_7e8f_90a1,
+};
+
+/// The native half of a JS `Memory`, `Table` or `Global`.
+pub(crate) struct ExternHandle {
+    pub store: StoreRef,
+    pub key: EntityKey,
+}
+
+unsafe extern "C" fn finalize_extern(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // SAFETY: `data` is the `ExternHandle` boxed by `attach`, finalized once.
+    let handle = unsafe { Box::from_raw(data as *mut ExternHandle) };
+    handle.store.forget_object(handle.key);
+}
+
+fn tag_of(key: EntityKey) -> &'static sys::napi_type_tag {
+    match key {
+        EntityKey::Memory(_) => &MEMORY_TAG,
+        EntityKey::Table(_) => &TABLE_TAG,
+        EntityKey::Global(_) => &GLOBAL_TAG,
+        EntityKey::Func(_) => &crate::func::FUNC_TAG,
+    }
+}
+
+/// Makes `object` the JS object of `key` in `store`.
+fn attach(env: Env, store: &StoreRef, object: Value, key: EntityKey) -> JsResult<()> {
+    let data = Box::into_raw(Box::new(ExternHandle {
+        store: store.clone(),
+        key,
+    }));
+    if let Err(thrown) = env.wrap(object, data as *mut c_void, finalize_extern) {
+        // SAFETY: the wrap failed, so no finalizer will free `data`.
+        drop(unsafe { Box::from_raw(data) });
+        return Err(thrown);
+    }
+    env.type_tag(object, tag_of(key))?;
+    attach_keepalive(env, store, object)?;
+    store.remember_object(env, key, object)
+}
+
+/// The JS object of an entity exported by an instance: the one already
+/// shown to JS, or a new object of the right class.
+pub(crate) fn extern_object(env: Env, store: &StoreRef, key: EntityKey) -> JsResult<Value> {
+    if let Some(existing) = store.object(env, key)? {
+        return Ok(existing);
+    }
+    if let EntityKey::Func(f) = key {
+        return crate::func::func_object(env, store, f);
+    }
+    let class = crate::globals::get(env, |g| match key {
+        EntityKey::Memory(_) => g.memory_class,
+        EntityKey::Table(_) => g.table_class,
+        _ => g.global_class,
+    })?;
+    let token = crate::globals::get(env, |g| g.internal_token)?;
+    let object = env.new_instance(class, &[token])?;
+    attach(env, store, object, key)?;
+    Ok(object)
+}
+
+/// The native half of a JS object of one of the three classes, if it is one.
+pub(crate) fn extern_handle<'a>(
+    env: Env,
+    object: Value,
+    tag: &sys::napi_type_tag,
+) -> JsResult<Option<&'a ExternHandle>> {
+    let ptr = env.unwrap_tagged(object, tag)?;
+    // SAFETY: objects with these tags wrap an `ExternHandle`, alive with them.
+    Ok(ptr.map(|p| unsafe { &*(p as *const ExternHandle) }))
+}
+
+fn this_handle<'a>(
+    env: Env,
+    object: Value,
+    tag: &sys::napi_type_tag,
+    class: &str,
+) -> JsResult<&'a ExternHandle> {
+    extern_handle(env, object, tag)?
+        .ok_or_else(|| env.throw_type_error(&format!("the receiver is not a WebAssembly.{class}")))
+}
+
+fn optional(env: Env, v: Value) -> JsResult<Option<Value>> {
+    Ok(match env.type_of(v)? {
+        sys::ValueType::napi_undefined => None,
+        _ => Some(v),
+    })
+}
+
+fn range_error(env: Env, e: kiln::Error) -> crate::js::Thrown {
+    env.throw_range_error(&e.to_string())
+}
+
+/// `memoryNew(this, initial, maximum)`.
+pub(crate) unsafe extern "C" fn memory_new(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<3>(info)?;
+        let initial = enforce_u32(env, ci.arg(1), "initial")?;
+        let maximum = match optional(env, ci.arg(2))? {
+            Some(v) => Some(enforce_u32(env, v, "maximum")?),
+            None => None,
+        };
+        if initial > 65536 || maximum.is_some_and(|m| m > 65536) {
+            return Err(env.throw_range_error("a memory has at most 65536 pages"));
+        }
+        if maximum.is_some_and(|m| m < initial) {
+            return Err(env.throw_range_error("the maximum is below the initial size"));
+        }
+        let store = StoreCell::loose(env)?;
+        let ty = kiln::MemoryType::new(initial, maximum);
+        let memory = store
+            .with(|cx| with_cx!(cx, |s| kiln::Memory::new(&mut *s, ty)))?
+            .map_err(|e| range_error(env, e))?;
+        attach(env, &store, ci.arg(0), EntityKey::Memory(memory))?;
+        env.undefined()
+    })
+}
+
+fn memory_of(env: Env, object: Value) -> JsResult<(StoreRef, kiln::Memory)> {
+    let handle = this_handle(env, object, &MEMORY_TAG, "Memory")?;
+    let EntityKey::Memory(m) = handle.key else {
+        unreachable!("tagged as a memory")
+    };
+    Ok((handle.store.clone(), m))
+}
+
+unsafe extern "C" fn finalize_buffer(_env: sys::napi_env, _data: *mut c_void, hint: *mut c_void) {
+    // SAFETY: `hint` is the store reference boxed by `memory_buffer`.
+    drop(unsafe { Box::from_raw(hint as *mut StoreRef) });
+}
+
+/// `memoryBuffer(memory)`: the ArrayBuffer over the memory's current bytes,
+/// the same one until the memory grows. Kiln memories never move, so the
+/// bytes stay where they are; the buffer holds the store so that they stay
+/// mapped as long as it lives.
+pub(crate) unsafe extern "C" fn memory_buffer(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<1>(info)?;
+        let (store, memory) = memory_of(env, ci.arg(0))?;
+        let (ptr, len) = store.with(|cx| {
+            with_cx!(cx, |s| {
+                let data = memory.data_mut(&mut *s);
+                (data.as_mut_ptr(), data.len())
+            })
+        })?;
+        if let Some(buffer) = store.cached_buffer(env, memory, len)? {
+            return Ok(buffer);
+        }
+        let buffer = if len == 0 {
+            let mut data = std::ptr::null_mut();
+            call!(env, napi_create_arraybuffer(0, &mut data))?
+        } else {
+            let hint = Box::into_raw(Box::new(store.clone()));
+            call!(
+                env,
+                napi_create_external_arraybuffer(
+                    ptr as *mut c_void,
+                    len,
+                    Some(finalize_buffer),
+                    hint as *mut c_void
+                )
+            )
+            .inspect_err(|_| {
+                // SAFETY: the buffer was not made, so its finalizer will not run.
+                drop(unsafe { Box::from_raw(hint) });
+            })?
+        };
+        store.set_buffer(env, memory, buffer, len)?;
+        Ok(buffer)
+    })
+}
+
+/// `memoryByteLength(memory)`: the current size in bytes.
+pub(crate) unsafe extern "C" fn memory_byte_length(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<1>(info)?;
+        let (store, memory) = memory_of(env, ci.arg(0))?;
+        let len = store.with(|cx| with_cx!(cx, |s| memory.data_size(&*s)))?;
+        env.double(len as f64)
+    })
+}
+
+/// `memoryGrow(memory, delta)`: the old size in pages.
+pub(crate) unsafe extern "C" fn memory_grow(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<2>(info)?;
+        let (store, memory) = memory_of(env, ci.arg(0))?;
+        let delta = enforce_u32(env, ci.arg(1), "delta")?;
+        let old = store
+            .with(|cx| with_cx!(cx, |s| memory.grow(&mut *s, delta)))?
+            .map_err(|e| range_error(env, e))?;
+        // The JS API detaches the buffer on every grow, even by 0 pages.
+        store.set_buffer_stale(env, memory)?;
+        env.uint32(old)
+    })
+}
+
+fn table_of(env: Env, object: Value) -> JsResult<(StoreRef, kiln::Table)> {
+    let handle = this_handle(env, object, &TABLE_TAG, "Table")?;
+    let EntityKey::Table(t) = handle.key else {
+        unreachable!("tagged as a table")
+    };
+    Ok((handle.store.clone(), t))
+}
+
+/// `tableNew(this, element, initial, maximum, value)`.
+pub(crate) unsafe extern "C" fn table_new(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<5>(info)?;
+        let element = env.get_string(ci.arg(1))?;
+        let element = match parse_val_type(&element) {
+            Some(t) if t.is_ref() => t,
+            _ => {
+                return Err(env.throw_type_error(&format!(
+                    "a table's element type is \"anyfunc\" or \"externref\", not {element:?}"
+                )))
+            }
+        };
+        let initial = enforce_u32(env, ci.arg(2), "initial")?;
+        let maximum = match optional(env, ci.arg(3))? {
+            Some(v) => Some(enforce_u32(env, v, "maximum")?),
+            None => None,
+        };
+        if maximum.is_some_and(|m| m < initial) {
+            return Err(env.throw_range_error("the maximum is below the initial size"));
+        }
+        let store = StoreCell::loose(env)?;
+        let init = match optional(env, ci.arg(4))? {
+            Some(v) => to_wasm(env, &store, v, element)?,
+            None => default_value(element),
+        };
+        let ty = kiln::TableType::new(element, initial, maximum);
+        let table = store
+            .with(|cx| with_cx!(cx, |s| kiln::Table::new(&mut *s, ty, init)))?
+            .map_err(|e| range_error(env, e))?;
+        attach(env, &store, ci.arg(0), EntityKey::Table(table))?;
+        env.undefined()
+    })
+}
+
+/// `tableLength(table)`.
+pub(crate) unsafe extern "C" fn table_length(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<1>(info)?;
+        let (store, table) = table_of(env, ci.arg(0))?;
+        env.uint32(store.with(|cx| with_cx!(cx, |s| table.size(&*s)))?)
+    })
+}
+
+/// `tableGet(table, index)`.
+pub(crate) unsafe extern "C" fn table_get(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<2>(info)?;
+        let (store, table) = table_of(env, ci.arg(0))?;
+        let index = enforce_u32(env, ci.arg(1), "index")?;
+        let value = store.with(|cx| with_cx!(cx, |s| table.get(&mut *s, index)))?;
+        match value {
+            Some(v) => to_js(env, &store, &v),
+            None => Err(env.throw_range_error(&format!("table index {index} is out of bounds"))),
+        }
+    })
+}
+
+/// `tableSet(table, index, value)`; a missing value is the type's default.
+pub(crate) unsafe extern "C" fn table_set(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<3>(info)?;
+        let (store, table) = table_of(env, ci.arg(0))?;
+        let index = enforce_u32(env, ci.arg(1), "index")?;
+        let element = store.with(|cx| with_cx!(cx, |s| table.ty(&*s).element()))?;
+        let value = if ci.argc < 3 {
+            default_value(element)
+        } else {
+            to_wasm(env, &store, ci.arg(2), element)?
+        };
+        store
+            .with(|cx| with_cx!(cx, |s| table.set(&mut *s, index, value)))?
+            .map_err(|_| env.throw_range_error(&format!("table index {index} is out of bounds")))?;
+        env.undefined()
+    })
+}
+
+/// `tableGrow(table, delta, value)`: the old length.
+pub(crate) unsafe extern "C" fn table_grow(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<3>(info)?;
+        let (store, table) = table_of(env, ci.arg(0))?;
+        let delta = enforce_u32(env, ci.arg(1), "delta")?;
+        let element = store.with(|cx| with_cx!(cx, |s| table.ty(&*s).element()))?;
+        let init = if ci.argc < 3 {
+            default_value(element)
+        } else {
+            to_wasm(env, &store, ci.arg(2), element)?
+        };
+        let old = store
+            .with(|cx| with_cx!(cx, |s| table.grow(&mut *s, delta, init)))?
+            .map_err(|e| range_error(env, e))?;
+        env.uint32(old)
+    })
+}
+
+fn global_of(env: Env, object: Value) -> JsResult<(StoreRef, kiln::Global)> {
+    let handle = this_handle(env, object, &GLOBAL_TAG, "Global")?;
+    let EntityKey::Global(g) = handle.key else {
+        unreachable!("tagged as a global")
+    };
+    Ok((handle.store.clone(), g))
+}
+
+/// `globalNew(this, valueType, mutable, value)`; a missing value is the
+/// type's default.
+pub(crate) unsafe extern "C" fn global_new(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<4>(info)?;
+        let name = env.get_string(ci.arg(1))?;
+        let Some(ty) = parse_val_type(&name).filter(|t| *t != kiln::ValType::V128) else {
+            return Err(env.throw_type_error(&format!("{name:?} is not a global's value type")));
+        };
+        let mutable = env.get_bool(ci.arg(2))?;
+        let store = StoreCell::loose(env)?;
+        let value = match optional(env, ci.arg(3))? {
+            Some(v) => to_wasm(env, &store, v, ty)?,
+            None => default_value(ty),
+        };
+        let mutability = if mutable {
+            kiln::Mutability::Var
+        } else {
+            kiln::Mutability::Const
+        };
+        let global = store
+            .with(|cx| {
+                with_cx!(cx, |s| kiln::Global::new(
+                    &mut *s,
+                    kiln::GlobalType::new(ty, mutability),
+                    value
+                ))
+            })?
+            .map_err(|e| env.throw_type_error(&e.to_string()))?;
+        attach(env, &store, ci.arg(0), EntityKey::Global(global))?;
+        env.undefined()
+    })
+}
+
+/// `globalGet(global)`.
+pub(crate) unsafe extern "C" fn global_get(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<1>(info)?;
+        let (store, global) = global_of(env, ci.arg(0))?;
+        let value = store.with(|cx| with_cx!(cx, |s| global.get(&mut *s)))?;
+        to_js(env, &store, &value)
+    })
+}
+
+/// `globalSet(global, value)`.
+pub(crate) unsafe extern "C" fn global_set(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<2>(info)?;
+        let (store, global) = global_of(env, ci.arg(0))?;
+        let ty = store.with(|cx| with_cx!(cx, |s| global.ty(&*s)))?;
+        if ty.mutability() == kiln::Mutability::Const {
+            return Err(env.throw_type_error("the global is immutable"));
+        }
+        let value = to_wasm(env, &store, ci.arg(1), ty.content())?;
+        store
+            .with(|cx| with_cx!(cx, |s| global.set(&mut *s, value)))?
+            .map_err(|e| env.throw_type_error(&e.to_string()))?;
+        env.undefined()
+    })
+}
+
+/// `globalType(global)`: `{value, mutable}` as the JS API describes it.
+pub(crate) unsafe extern "C" fn global_type(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<1>(info)?;
+        let (store, global) = global_of(env, ci.arg(0))?;
+        let ty = store.with(|cx| with_cx!(cx, |s| global.ty(&*s)))?;
+        let o = env.object()?;
+        env.set_named(o, "value", env.string(val_type_name(ty.content()))?)?;
+        env.set_named(
+            o,
+            "mutable",
+            env.boolean(ty.mutability() == kiln::Mutability::Var)?,
+        )?;
+        Ok(o)
+    })
+}

@@ -1,0 +1,456 @@
+//! Exported functions (native JS functions that call wasm directly) and host
+//! functions (JS functions that wasm imports).
+
+use crate::globals::{throw, ErrorClass};
+use crate::js::{callback, Env, JsResult, Thrown, Value};
+use crate::store::{attach_keepalive, with_cx, EntityKey, KilnCaller, StoreCell, StoreRef};
+use crate::values::{to_js, to_wasm};
+use kiln::Val;
+use napi::sys;
+use smallvec::SmallVec;
+use std::ffi::c_void;
+use std::rc::{Rc, Weak};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::thread::Thread;
+use std::time::Duration;
+
+/// Marks function objects made by this addon.
+pub(crate) const FUNC_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x6b69_6c6e_5f66_756e,
+    upper: 0x0a1b_2c3d_4e5f_6071,
+};
+
+/// What an exported function object wraps; also its callback's data.
+pub(crate) struct FuncHandle {
+    pub store: StoreRef,
+    pub func: kiln::Func,
+    ty: kiln::FuncType,
+}
+
+unsafe extern "C" fn finalize_func(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // SAFETY: `data` is the `FuncHandle` boxed by `func_object`, finalized once.
+    let handle = unsafe { Box::from_raw(data as *mut FuncHandle) };
+    handle.store.forget_object(EntityKey::Func(handle.func));
+}
+
+/// The JS function for `func`: the same object each time while it lives.
+pub(crate) fn func_object(env: Env, store: &StoreRef, func: kiln::Func) -> JsResult<Value> {
+    let key = EntityKey::Func(func);
+    if let Some(existing) = store.object(env, key)? {
+        return Ok(existing);
+    }
+    let (ty, index) = store.with(|cx| with_cx!(cx, |s| (func.ty(&*s), func.module_index(&*s))))?;
+    let handle = Box::new(FuncHandle {
+        store: store.clone(),
+        func,
+        ty,
+    });
+    let params = handle.ty.params().len() as u32;
+    // The JS API names an exported function after its index in its module.
+    let name = index.map(|i| i.to_string()).unwrap_or_default();
+    let data = Box::into_raw(handle);
+    let object = match env.function(&name, call_exported, data as *mut c_void) {
+        Ok(o) => o,
+        Err(thrown) => {
+            // SAFETY: the function was not made, so nothing else owns `data`.
+            drop(unsafe { Box::from_raw(data) });
+            return Err(thrown);
+        }
+    };
+    if let Err(thrown) = env.wrap(object, data as *mut c_void, finalize_func) {
+        // SAFETY: as above: the wrap failed, so no finalizer will free it.
+        drop(unsafe { Box::from_raw(data) });
+        return Err(thrown);
+    }
+    env.type_tag(object, &FUNC_TAG)?;
+    define_length(env, object, params)?;
+    attach_keepalive(env, store, object)?;
+    store.remember_object(env, key, object)?;
+    Ok(object)
+}
+
+/// Sets a function's `length` (its parameter count), which Node-API leaves 0.
+fn define_length(env: Env, object: Value, length: u32) -> JsResult<()> {
+    let value = env.uint32(length)?;
+    let property = sys::napi_property_descriptor {
+        utf8name: c"length".as_ptr(),
+        name: std::ptr::null_mut(),
+        method: None,
+        getter: None,
+        setter: None,
+        value,
+        attributes: sys::PropertyAttributes::configurable,
+        data: std::ptr::null_mut(),
+    };
+    crate::js::call0!(env, napi_define_properties(object, 1, &property))
+}
+
+/// The callback of every exported function.
+unsafe extern "C" fn call_exported(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<8>(info)?;
+        // SAFETY: the data of an exported function is its `FuncHandle`, owned
+        // by the function object that is being called.
+        let handle = unsafe { &*(ci.data as *const FuncHandle) };
+        let param_types = handle.ty.params();
+        let mut params: SmallVec<[Val; 8]> = SmallVec::with_capacity(param_types.len());
+        if param_types.len() <= ci.args.len() {
+            for (i, ty) in param_types.iter().enumerate() {
+                params.push(to_wasm(env, &handle.store, ci.arg(i), *ty)?);
+            }
+        } else {
+            let all = all_args(env, info, param_types.len())?;
+            for (v, ty) in all.iter().zip(param_types) {
+                params.push(to_wasm(env, &handle.store, *v, *ty)?);
+            }
+        }
+        let mut results: SmallVec<[Val; 4]> = handle
+            .ty
+            .results()
+            .iter()
+            .map(|t| Val::default_for(*t))
+            .collect();
+        let outcome = call(&handle.store, handle.func, &params, &mut results)?;
+        handle.store.refresh_buffers(env)?;
+        if let Err(err) = outcome {
+            return Err(throw_call_error(env, &handle.store, err));
+        }
+        results_to_js(env, &handle.store, &results)
+    })
+}
+
+fn all_args(env: Env, info: sys::napi_callback_info, n: usize) -> JsResult<Vec<Value>> {
+    let mut args = vec![std::ptr::null_mut(); n];
+    let mut argc = n;
+    crate::js::call0!(
+        env,
+        napi_get_cb_info(
+            info,
+            &mut argc,
+            args.as_mut_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut()
+        )
+    )?;
+    Ok(args)
+}
+
+/// A call's results as JS sees them: `undefined`, the value, or an array.
+pub(crate) fn results_to_js(env: Env, store: &StoreRef, results: &[Val]) -> JsResult<Value> {
+    match results {
+        [] => env.undefined(),
+        [one] => to_js(env, store, one),
+        many => {
+            let array = env.array(many.len())?;
+            for (i, v) in many.iter().enumerate() {
+                let v = to_js(env, store, v)?;
+                env.set_element(array, i as u32, v)?;
+            }
+            Ok(array)
+        }
+    }
+}
+
+/// Runs `f` on `store`, applying the store's per-call timeout when the call
+/// comes from JS rather than from inside a host function.
+pub(crate) fn call_with_timeout<R>(
+    store: &StoreCell,
+    f: impl FnOnce(crate::store::Cx<'_>) -> R,
+) -> JsResult<R> {
+    store.with(|cx| match cx {
+        crate::store::Cx::Store(s) => match store.timeout_ms.get() {
+            Some(ms) => {
+                s.set_epoch_deadline(ms.max(1));
+                with_ticker(|| f(crate::store::Cx::Store(s)))
+            }
+            None => f(crate::store::Cx::Store(s)),
+        },
+        caller => f(caller),
+    })
+}
+
+/// Calls `func` in `store` (see [`call_with_timeout`]).
+pub(crate) fn call(
+    store: &StoreCell,
+    func: kiln::Func,
+    params: &[Val],
+    results: &mut [Val],
+) -> JsResult<kiln::Result<()>> {
+    call_with_timeout(store, |cx| with_cx!(cx, |s| func.call(s, params, results)))
+}
+
+/// Throws what a failed call into wasm should throw: the exception a host
+/// function threw, unchanged, or a `RuntimeError` for a trap.
+pub(crate) fn throw_call_error(env: Env, store: &StoreCell, err: kiln::Error) -> Thrown {
+    if let Some(exception) = store.take_pending() {
+        return env.throw(exception);
+    }
+    throw_kiln_error(env, err)
+}
+
+/// Throws the JS API's error for a Kiln error.
+pub(crate) fn throw_kiln_error(env: Env, err: kiln::Error) -> Thrown {
+    use kiln::ErrorKind;
+    match err.kind() {
+        ErrorKind::Validation | ErrorKind::Compile => {
+            throw(env, ErrorClass::Compile, &err.to_string())
+        }
+        ErrorKind::Link => throw(env, ErrorClass::Link, &err.to_string()),
+        ErrorKind::Usage => env.throw_type_error(&err.to_string()),
+        ErrorKind::Exit => {
+            let code = err.i32_exit().unwrap_or(1);
+            match crate::wasi::exit_error(env, code) {
+                Ok(error) => env.throw(error),
+                Err(thrown) => thrown,
+            }
+        }
+        _ => throw(env, ErrorClass::Runtime, &err.to_string()),
+    }
+}
+
+/// A JS function imported by wasm: held weakly (the store's keepalive array
+/// holds it strongly), with the store it belongs to.
+struct HostFunction {
+    env: Env,
+    function: sys::napi_ref,
+    store: Weak<StoreCell>,
+}
+
+// SAFETY: host functions are created, called and dropped only on the JS
+// thread of their store; Kiln's `Send + Sync` bound serves other embedders.
+unsafe impl Send for HostFunction {}
+// SAFETY: as above.
+unsafe impl Sync for HostFunction {}
+
+impl Drop for HostFunction {
+    fn drop(&mut self) {
+        self.env.delete_reference(self.function);
+    }
+}
+
+/// Makes `function` (a JS function) a wasm function of type `ty` in `store`.
+pub(crate) fn host_func(
+    env: Env,
+    store: &StoreRef,
+    function: Value,
+    ty: kiln::FuncType,
+) -> JsResult<kiln::Func> {
+    store.keep(env, function)?;
+    let host = HostFunction {
+        env,
+        function: env.reference(function, 0)?,
+        store: Rc::downgrade(store),
+    };
+    store.with(|cx| {
+        with_cx!(cx, |s| kiln::Func::new(
+            &mut *s,
+            ty,
+            move |caller, params, results| run_host(&host, caller, params, results)
+        ))
+    })
+}
+
+/// Runs a JS host function for wasm.
+fn run_host(
+    host: &HostFunction,
+    mut caller: KilnCaller<'_>,
+    params: &[Val],
+    results: &mut [Val],
+) -> kiln::Result<()> {
+    let env = host.env;
+    let Some(store) = host.store.upgrade() else {
+        return Err(kiln::Error::msg("the host function's store is gone"));
+    };
+    // Each call gets its own handle scope: a wasm loop may call thousands of
+    // times within one JS call.
+    let mut scope = std::ptr::null_mut();
+    // SAFETY: the environment is live; the scope is closed below.
+    unsafe { sys::napi_open_handle_scope(env.0, &mut scope) };
+    let outcome = store.lend_caller(&mut caller, || -> JsResult<()> {
+        let function = env
+            .reference_value(host.function)?
+            .ok_or_else(|| env.throw_type_error("the imported function was collected"))?;
+        let mut args: SmallVec<[Value; 8]> = SmallVec::with_capacity(params.len());
+        for p in params {
+            args.push(to_js(env, &store, p)?);
+        }
+        let this = env.undefined()?;
+        let returned = env.call_function(this, function, &args)?;
+        match results.len() {
+            0 => Ok(()),
+            1 => {
+                results[0] = to_wasm(env, &store, returned, results[0].ty())?;
+                Ok(())
+            }
+            n => {
+                if !env.is_array(returned)? {
+                    return Err(env.throw_type_error(&format!(
+                        "a host function with {n} results must return an array"
+                    )));
+                }
+                let len = env.array_len(returned)? as usize;
+                if len != n {
+                    return Err(env.throw_type_error(&format!(
+                        "a host function with {n} results returned {len} values"
+                    )));
+                }
+                for (i, r) in results.iter_mut().enumerate() {
+                    let v = env.element(returned, i as u32)?;
+                    *r = to_wasm(env, &store, v, r.ty())?;
+                }
+                Ok(())
+            }
+        }
+    });
+    let result = match outcome {
+        Ok(()) => Ok(()),
+        Err(Thrown) => {
+            if let Some(exception) = env.take_exception() {
+                store.set_pending(exception);
+            }
+            Err(kiln::Error::msg("a JavaScript host function threw"))
+        }
+    };
+    // SAFETY: `scope` was opened above on this environment.
+    unsafe { sys::napi_close_handle_scope(env.0, scope) };
+    result
+}
+
+/// A function of another store, callable from this one.
+struct Proxy {
+    env: Env,
+    target: Weak<StoreCell>,
+    source: StoreRef,
+    func: kiln::Func,
+}
+
+// SAFETY: proxies are created, called and dropped only on the JS thread of
+// their stores; Kiln's `Send + Sync` bound serves other embedders.
+unsafe impl Send for Proxy {}
+// SAFETY: as above.
+unsafe impl Sync for Proxy {}
+
+/// Kiln links functions within a store, but the JS API lets any exported
+/// function go into any table or instance: a function of another store is
+/// placed in `target` as a host function that calls it there. JS sees the
+/// proxy as the original function (see `values::to_js`).
+pub(crate) fn proxy_func(env: Env, target: &StoreRef, source: &FuncHandle) -> JsResult<kiln::Func> {
+    if let Some(existing) = target.proxy(&source.store, source.func) {
+        return Ok(existing);
+    }
+    let proxy = Proxy {
+        env,
+        target: Rc::downgrade(target),
+        source: source.store.clone(),
+        func: source.func,
+    };
+    let ty = source.ty.clone();
+    let func = target.with(|cx| {
+        with_cx!(cx, |s| kiln::Func::new(
+            &mut *s,
+            ty,
+            move |caller, params, results| run_proxy(&proxy, caller, params, results)
+        ))
+    })?;
+    target.add_proxy(func, &source.store, source.func);
+    Ok(func)
+}
+
+/// A value moved between stores: function references go through their JS
+/// object (which finds or makes the proxy), everything else as it is.
+fn move_value(env: Env, from: &StoreRef, to: &StoreRef, v: &Val) -> JsResult<Val> {
+    match v {
+        Val::FuncRef(Some(_)) => {
+            let js = to_js(env, from, v)?;
+            to_wasm(env, to, js, kiln::ValType::FuncRef)
+        }
+        other => Ok(other.clone()),
+    }
+}
+
+fn run_proxy(
+    proxy: &Proxy,
+    mut caller: KilnCaller<'_>,
+    params: &[Val],
+    results: &mut [Val],
+) -> kiln::Result<()> {
+    let env = proxy.env;
+    let Some(target) = proxy.target.upgrade() else {
+        return Err(kiln::Error::msg("the calling store is gone"));
+    };
+    let mut scope = std::ptr::null_mut();
+    // SAFETY: the environment is live; the scope is closed below.
+    unsafe { sys::napi_open_handle_scope(env.0, &mut scope) };
+    let outcome = target.lend_caller(&mut caller, || -> JsResult<kiln::Result<()>> {
+        let source = &proxy.source;
+        let mut source_params: SmallVec<[Val; 8]> = SmallVec::with_capacity(params.len());
+        for p in params {
+            source_params.push(move_value(env, &target, source, p)?);
+        }
+        let mut source_results: SmallVec<[Val; 4]> =
+            results.iter().map(|r| Val::default_for(r.ty())).collect();
+        let outcome = call(source, proxy.func, &source_params, &mut source_results)?;
+        source.refresh_buffers(env)?;
+        if let Err(err) = outcome {
+            if let Some(exception) = source.take_pending() {
+                target.set_pending(exception);
+            }
+            return Ok(Err(err));
+        }
+        for (r, v) in results.iter_mut().zip(&source_results) {
+            *r = move_value(env, source, &target, v)?;
+        }
+        Ok(Ok(()))
+    });
+    let result = match outcome {
+        Ok(r) => r,
+        Err(Thrown) => {
+            if let Some(exception) = env.take_exception() {
+                target.set_pending(exception);
+            }
+            Err(kiln::Error::msg("a JavaScript exception was thrown"))
+        }
+    };
+    // SAFETY: `scope` was opened above on this environment.
+    unsafe { sys::napi_close_handle_scope(env.0, scope) };
+    result
+}
+
+/// Calls in flight with a timeout; the ticker advances epochs only then.
+static TIMED_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs `f` while the epoch ticker runs: once a millisecond it advances the
+/// metered engine's epoch, which is how a timeout interrupts wasm.
+fn with_ticker<R>(f: impl FnOnce() -> R) -> R {
+    static TICKER: OnceLock<Thread> = OnceLock::new();
+    let ticker = TICKER.get_or_init(|| {
+        std::thread::Builder::new()
+            .name("kiln-epoch".into())
+            .spawn(|| loop {
+                if TIMED_CALLS.load(Ordering::SeqCst) == 0 {
+                    std::thread::park();
+                    continue;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+                crate::store::engines().metered.increment_epoch();
+            })
+            .expect("the epoch thread starts")
+            .thread()
+            .clone()
+    });
+    TIMED_CALLS.fetch_add(1, Ordering::SeqCst);
+    ticker.unpark();
+    let result = f();
+    TIMED_CALLS.fetch_sub(1, Ordering::SeqCst);
+    result
+}
+
+/// `_emptyNativeCall`: does nothing, as cheaply as an addon function can; the
+/// benchmark's floor for the cost of crossing from JS into native code.
+pub(crate) unsafe extern "C" fn empty_native_call(
+    _env: sys::napi_env,
+    _info: sys::napi_callback_info,
+) -> Value {
+    std::ptr::null_mut()
+}

@@ -1,0 +1,79 @@
+//! JS objects the addon needs from its JavaScript half, handed over once by
+//! `init`: the error classes it throws, the classes it makes wrappers of, the
+//! token that lets it construct them, and the keepalive symbol.
+
+use crate::js::{Env, JsResult, Thrown, Value};
+use napi::sys;
+use std::cell::Cell;
+
+#[derive(Clone, Copy)]
+pub(crate) struct Globals {
+    pub compile_error: sys::napi_ref,
+    pub link_error: sys::napi_ref,
+    pub runtime_error: sys::napi_ref,
+    pub memory_class: sys::napi_ref,
+    pub table_class: sys::napi_ref,
+    pub global_class: sys::napi_ref,
+    /// Passed to a wrapper class's constructor, it makes an empty object for
+    /// the addon to attach an existing entity to.
+    pub internal_token: sys::napi_ref,
+    pub keepalive_symbol: sys::napi_ref,
+}
+
+thread_local! {
+    static GLOBALS: Cell<Option<Globals>> = const { Cell::new(None) };
+}
+
+/// Reads the `init` argument's properties into strong references.
+pub(crate) fn init(env: Env, from: Value) -> JsResult<()> {
+    let get = |name: &str| -> JsResult<sys::napi_ref> {
+        let v = env.named(from, name)?;
+        env.reference(v, 1)
+    };
+    let globals = Globals {
+        compile_error: get("CompileError")?,
+        link_error: get("LinkError")?,
+        runtime_error: get("RuntimeError")?,
+        memory_class: get("Memory")?,
+        table_class: get("Table")?,
+        global_class: get("Global")?,
+        internal_token: get("internal")?,
+        keepalive_symbol: get("keepalive")?,
+    };
+    GLOBALS.with(|g| g.set(Some(globals)));
+    Ok(())
+}
+
+/// The value of one of the globals.
+pub(crate) fn get(env: Env, which: impl FnOnce(&Globals) -> sys::napi_ref) -> JsResult<Value> {
+    let Some(globals) = GLOBALS.with(|g| g.get()) else {
+        return Err(env.throw_type_error("kiln-wasm's native addon was not initialised"));
+    };
+    env.reference_value(which(&globals))?
+        .ok_or_else(|| env.throw_type_error("kiln-wasm's globals were collected"))
+}
+
+/// Which of the JS API's error classes to throw.
+#[derive(Clone, Copy)]
+pub(crate) enum ErrorClass {
+    Compile,
+    Link,
+    Runtime,
+}
+
+/// Throws a new `CompileError`, `LinkError` or `RuntimeError` with `message`.
+pub(crate) fn throw(env: Env, class: ErrorClass, message: &str) -> Thrown {
+    let make = || -> JsResult<Value> {
+        let constructor = get(env, |g| match class {
+            ErrorClass::Compile => g.compile_error,
+            ErrorClass::Link => g.link_error,
+            ErrorClass::Runtime => g.runtime_error,
+        })?;
+        let message = env.string(message)?;
+        env.new_instance(constructor, &[message])
+    };
+    match make() {
+        Ok(error) => env.throw(error),
+        Err(thrown) => thrown,
+    }
+}

@@ -1,0 +1,78 @@
+//! The native addon behind `kiln-wasm`, the WebAssembly JavaScript API on
+//! Kiln. The JavaScript half (`node/lib/`) shapes these functions into the
+//! `WebAssembly`-compatible classes; exported wasm functions are native
+//! functions made here, called by JS directly.
+
+mod externals;
+mod func;
+mod globals;
+mod instance;
+mod js;
+mod module;
+mod store;
+mod values;
+mod wasi;
+
+use crate::js::{callback, Env, JsResult, Value};
+use ::napi::sys;
+
+type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> Value;
+
+/// `init(globals)`: takes the JS objects the addon needs (see `globals`).
+unsafe extern "C" fn init(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<1>(info)?;
+        globals::init(env, ci.arg(0))?;
+        env.undefined()
+    })
+}
+
+const FUNCTIONS: &[(&str, Callback)] = &[
+    ("init", init),
+    ("validate", module::validate),
+    ("moduleNew", module::module_new),
+    ("moduleCompile", module::module_compile),
+    ("moduleImports", module::module_imports),
+    ("moduleExports", module::module_exports),
+    ("moduleCustomSections", module::module_custom_sections),
+    ("moduleSerialize", module::module_serialize),
+    ("moduleDeserialize", module::module_deserialize),
+    ("wat2wasm", module::wat2wasm),
+    ("instantiate", instance::instantiate),
+    ("instanceFuel", instance::instance_fuel),
+    ("instanceSetFuel", instance::instance_set_fuel),
+    ("memoryNew", externals::memory_new),
+    ("memoryBuffer", externals::memory_buffer),
+    ("memoryByteLength", externals::memory_byte_length),
+    ("memoryGrow", externals::memory_grow),
+    ("tableNew", externals::table_new),
+    ("tableLength", externals::table_length),
+    ("tableGet", externals::table_get),
+    ("tableSet", externals::table_set),
+    ("tableGrow", externals::table_grow),
+    ("globalNew", externals::global_new),
+    ("globalGet", externals::global_get),
+    ("globalSet", externals::global_set),
+    ("globalType", externals::global_type),
+    ("wasiImportObject", wasi::wasi_import_object),
+    ("emptyNativeCall", func::empty_native_call),
+];
+
+fn register(env: Env, exports: Value) -> JsResult<()> {
+    for (name, f) in FUNCTIONS {
+        let function = env.function(name, *f, std::ptr::null_mut())?;
+        env.set_named(exports, name, function)?;
+    }
+    Ok(())
+}
+
+#[napi_derive::napi(module_exports)]
+pub fn module_exports(
+    exports: ::napi::bindgen_prelude::Object,
+    env: ::napi::Env,
+) -> ::napi::Result<()> {
+    use ::napi::JsValue;
+    register(Env(env.raw()), exports.raw()).map_err(|_| {
+        ::napi::Error::from_reason("kiln-wasm: registering the native functions failed")
+    })
+}

@@ -1,0 +1,404 @@
+//! Stores, which JavaScript never sees.
+//!
+//! The JS API has no store: any memory, table, global or function may be
+//! imported by any instance. Kiln links entities within one store, so objects
+//! are grouped: an instance joins the store of the entities it imports (or
+//! gets a store of its own when it imports only JS functions), and objects
+//! made with `new Memory(...)` and the like go to the current "loose" store,
+//! which the next instance to import from it claims. A store lives as long
+//! as any JS object of it does, so instances that are dropped are freed.
+//!
+//! Host functions are held weakly by the store and strongly by a JS array
+//! that every JS object of the store refers to (its keepalive), so a host
+//! function that closes over the instance it serves makes a cycle the
+//! JavaScript collector sees and can free.
+
+use crate::js::{call0, Env, Held, JsResult, Value};
+use napi::sys;
+use std::cell::{Cell, RefCell, UnsafeCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+use std::sync::OnceLock;
+
+/// What a Kiln store made by this addon holds besides wasm state.
+pub(crate) struct HostState {
+    pub wasi: kiln::WasiCtx,
+}
+
+pub(crate) type KilnStore = kiln::Store<HostState>;
+pub(crate) type KilnCaller<'a> = kiln::Caller<'a, HostState>;
+
+/// The two engines: one for plain instances, one whose code counts fuel and
+/// checks epochs, for instances given `fuel` or `timeout`.
+pub(crate) struct Engines {
+    pub plain: kiln::Engine,
+    pub metered: kiln::Engine,
+}
+
+pub(crate) fn engines() -> &'static Engines {
+    static ENGINES: OnceLock<Engines> = OnceLock::new();
+    ENGINES.get_or_init(|| {
+        let plain = kiln::Engine::default();
+        let mut config = kiln::Config::new();
+        config.consume_fuel(true).epoch_interruption(true);
+        let metered = kiln::Engine::new(&config).expect("the metered configuration is valid");
+        Engines { plain, metered }
+    })
+}
+
+/// An entity whose JS object is unique per store.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum EntityKey {
+    Func(kiln::Func),
+    Memory(kiln::Memory),
+    Table(kiln::Table),
+    Global(kiln::Global),
+}
+
+/// Exclusive use of a store: the store itself, or the `Caller` a running
+/// host function lent.
+pub(crate) enum Cx<'a> {
+    Store(&'a mut KilnStore),
+    Caller(&'a mut KilnCaller<'static>),
+}
+
+/// Runs `$body` with `$s` bound to whichever form of context `$cx` is.
+macro_rules! with_cx {
+    ($cx:expr, |$s:ident| $body:expr) => {
+        match $cx {
+            $crate::store::Cx::Store($s) => $body,
+            $crate::store::Cx::Caller($s) => $body,
+        }
+    };
+}
+pub(crate) use with_cx;
+
+pub(crate) struct StoreCell {
+    store: UnsafeCell<KilnStore>,
+    env: Env,
+    /// The `Caller` of the innermost running host function, while it calls JS.
+    caller: Cell<*mut KilnCaller<'static>>,
+    /// Whether an operation holds the store (at top level, not through `caller`).
+    busy: Cell<bool>,
+    /// An exception a host function threw, rethrown by the call that entered wasm.
+    pending: Cell<Option<Held>>,
+    /// Whether an instance imports from this store: then it is no longer loose.
+    claimed: Cell<bool>,
+    /// Weak: the array holding this store's host functions.
+    keepalive: sys::napi_ref,
+    /// Weak references to the JS object of each entity shown to JS.
+    objects: RefCell<HashMap<EntityKey, sys::napi_ref>>,
+    /// Per call from JS, in milliseconds, for metered stores.
+    pub timeout_ms: Cell<Option<u64>>,
+    /// The ArrayBuffer `memory.buffer` gives for each memory (weak), with the
+    /// size it covers: when the memory grows, the buffer is detached, as the
+    /// JS API requires, and the next `memory.buffer` is a new one.
+    buffers: RefCell<Vec<(kiln::Memory, sys::napi_ref, usize)>>,
+    /// Functions of other stores placed in this one (see `func::proxy_func`):
+    /// by (source store, function), and the source of each proxy.
+    proxies: RefCell<HashMap<(*const StoreCell, kiln::Func), kiln::Func>>,
+    proxied: RefCell<HashMap<kiln::Func, (StoreRef, kiln::Func)>>,
+}
+
+pub(crate) type StoreRef = Rc<StoreCell>;
+
+thread_local! {
+    static LOOSE: RefCell<Weak<StoreCell>> = const { RefCell::new(Weak::new()) };
+}
+
+impl StoreCell {
+    pub fn new(env: Env, engine: &kiln::Engine) -> JsResult<StoreRef> {
+        let wasi = kiln::WasiConfig::new()
+            .build()
+            .map_err(|e| env.throw_type_error(&e.to_string()))?;
+        let array = env.array(0)?;
+        // Weak: the callback that makes a store attaches the array to the
+        // store's first JS object before it returns (until then the call's
+        // handle scope holds it).
+        let keepalive = env.reference(array, 0)?;
+        let cell = Rc::new(StoreCell {
+            store: UnsafeCell::new(kiln::Store::new(engine, HostState { wasi })),
+            env,
+            caller: Cell::new(std::ptr::null_mut()),
+            busy: Cell::new(false),
+            pending: Cell::new(None),
+            claimed: Cell::new(false),
+            keepalive,
+            objects: RefCell::new(HashMap::new()),
+            timeout_ms: Cell::new(None),
+            buffers: RefCell::new(Vec::new()),
+            proxies: RefCell::new(HashMap::new()),
+            proxied: RefCell::new(HashMap::new()),
+        });
+        Ok(cell)
+    }
+
+    /// The store that objects made by constructors go to.
+    pub fn loose(env: Env) -> JsResult<StoreRef> {
+        if let Some(cell) = LOOSE.with(|l| l.borrow().upgrade()) {
+            if !cell.claimed.get() {
+                return Ok(cell);
+            }
+        }
+        let cell = StoreCell::new(env, &engines().plain)?;
+        LOOSE.with(|l| *l.borrow_mut() = Rc::downgrade(&cell));
+        Ok(cell)
+    }
+
+    pub fn claim(&self) {
+        self.claimed.set(true);
+    }
+
+    pub fn is_metered(&self) -> bool {
+        // SAFETY: reading the engine does not conflict with any borrow.
+        let store = unsafe { &*self.store.get() };
+        kiln::Engine::same(store.engine(), &engines().metered)
+    }
+
+    /// Runs `f` with exclusive use of the store.
+    pub fn with<R>(&self, f: impl FnOnce(Cx<'_>) -> R) -> JsResult<R> {
+        let caller = self.caller.replace(std::ptr::null_mut());
+        if !caller.is_null() {
+            // SAFETY: the host function that lent this `Caller` is running
+            // below us on this thread and waits for JS to return; taking it
+            // out of `caller` makes this the only borrow.
+            let result = f(Cx::Caller(unsafe { &mut *caller }));
+            self.caller.set(caller);
+            return Ok(result);
+        }
+        if self.busy.get() {
+            return Err(self
+                .env
+                .throw_type_error("the store is busy: a kiln-wasm operation is already using it"));
+        }
+        self.busy.set(true);
+        // SAFETY: `busy` was clear and no caller is lent, so nothing else
+        // borrows the store; single-threaded (the JS thread).
+        let result = f(Cx::Store(unsafe { &mut *self.store.get() }));
+        self.busy.set(false);
+        Ok(result)
+    }
+
+    /// Lends `caller` to JS code run by `f` (a host function's body).
+    pub fn lend_caller<R>(&self, caller: &mut KilnCaller<'_>, f: impl FnOnce() -> R) -> R {
+        let erased = caller as *mut KilnCaller<'_> as *mut KilnCaller<'static>;
+        let previous = self.caller.replace(erased);
+        let result = f();
+        self.caller.set(previous);
+        result
+    }
+
+    /// Records the exception a host function threw.
+    pub fn set_pending(&self, exception: Value) {
+        if let Ok(held) = self.env.hold(exception) {
+            if let Some(old) = self.pending.replace(Some(held)) {
+                self.env.delete_reference(old.reference);
+            }
+        }
+    }
+
+    /// The exception a host function threw during the call that just ended.
+    pub fn take_pending(&self) -> Option<Value> {
+        let held = self.pending.take()?;
+        let value = self.env.held_value(&held).ok();
+        self.env.delete_reference(held.reference);
+        value
+    }
+
+    /// Keeps `host` (a JS function) alive with the store's objects.
+    pub fn keep(&self, env: Env, host: Value) -> JsResult<()> {
+        let array = self.keepalive_array(env)?;
+        let len = env.array_len(array)?;
+        env.set_element(array, len, host)
+    }
+
+    pub fn keepalive_array(&self, env: Env) -> JsResult<Value> {
+        env.reference_value(self.keepalive)?.ok_or_else(|| {
+            env.throw_type_error("internal error: the store's keepalive array was collected")
+        })
+    }
+
+    /// The JS object already made for `key`, if it is still alive.
+    pub fn object(&self, env: Env, key: EntityKey) -> JsResult<Option<Value>> {
+        let r = self.objects.borrow().get(&key).copied();
+        match r {
+            Some(r) => env.reference_value(r),
+            None => Ok(None),
+        }
+    }
+
+    pub fn remember_object(&self, env: Env, key: EntityKey, object: Value) -> JsResult<()> {
+        let r = env.reference(object, 0)?;
+        if let Some(old) = self.objects.borrow_mut().insert(key, r) {
+            env.delete_reference(old);
+        }
+        Ok(())
+    }
+
+    pub fn forget_object(&self, key: EntityKey) {
+        if let Some(r) = self.objects.borrow_mut().remove(&key) {
+            self.env.delete_reference(r);
+        }
+    }
+}
+
+impl StoreCell {
+    /// The proxy in this store of `func` of `source`, if made before.
+    pub fn proxy(&self, source: &StoreRef, func: kiln::Func) -> Option<kiln::Func> {
+        self.proxies
+            .borrow()
+            .get(&(Rc::as_ptr(source), func))
+            .copied()
+    }
+
+    pub fn add_proxy(&self, proxy: kiln::Func, source: &StoreRef, func: kiln::Func) {
+        self.proxies
+            .borrow_mut()
+            .insert((Rc::as_ptr(source), func), proxy);
+        self.proxied
+            .borrow_mut()
+            .insert(proxy, (source.clone(), func));
+    }
+
+    /// The function a proxy of this store stands for.
+    pub fn proxied(&self, proxy: kiln::Func) -> Option<(StoreRef, kiln::Func)> {
+        self.proxied.borrow().get(&proxy).cloned()
+    }
+
+    /// The current buffer of `memory`, if it still covers `len` bytes.
+    pub fn cached_buffer(
+        &self,
+        env: Env,
+        memory: kiln::Memory,
+        len: usize,
+    ) -> JsResult<Option<Value>> {
+        let found = self
+            .buffers
+            .borrow()
+            .iter()
+            .find(|(m, _, _)| *m == memory)
+            .map(|(_, r, l)| (*r, *l));
+        match found {
+            Some((r, l)) if l == len => env.reference_value(r),
+            _ => Ok(None),
+        }
+    }
+
+    /// Records `buffer` as the current buffer of `memory`, detaching the
+    /// previous one.
+    pub fn set_buffer(
+        &self,
+        env: Env,
+        memory: kiln::Memory,
+        buffer: Value,
+        len: usize,
+    ) -> JsResult<()> {
+        let r = env.reference(buffer, 0)?;
+        let old = {
+            let mut buffers = self.buffers.borrow_mut();
+            match buffers.iter_mut().find(|(m, _, _)| *m == memory) {
+                Some(entry) => Some(std::mem::replace(entry, (memory, r, len)).1),
+                None => {
+                    buffers.push((memory, r, len));
+                    None
+                }
+            }
+        };
+        if let Some(old) = old {
+            detach_reference(env, old)?;
+        }
+        Ok(())
+    }
+
+    /// Detaches the current buffer of `memory`, if any.
+    pub fn set_buffer_stale(&self, env: Env, memory: kiln::Memory) -> JsResult<()> {
+        let old = {
+            let mut buffers = self.buffers.borrow_mut();
+            let i = buffers.iter().position(|(m, _, _)| *m == memory);
+            i.map(|i| buffers.swap_remove(i).1)
+        };
+        match old {
+            Some(r) => detach_reference(env, r),
+            None => Ok(()),
+        }
+    }
+
+    /// Detaches the buffers of memories that grew (by `memory.grow` in wasm
+    /// or in JS); called after every operation that may grow a memory.
+    pub fn refresh_buffers(&self, env: Env) -> JsResult<()> {
+        if self.buffers.borrow().is_empty() {
+            return Ok(());
+        }
+        let sizes: Vec<usize> = {
+            let buffers = self.buffers.borrow();
+            let memories: Vec<kiln::Memory> = buffers.iter().map(|(m, _, _)| *m).collect();
+            self.with(|cx| with_cx!(cx, |s| memories.iter().map(|m| m.data_size(&*s)).collect()))?
+        };
+        let stale: Vec<sys::napi_ref> = {
+            let mut buffers = self.buffers.borrow_mut();
+            let mut stale = Vec::new();
+            let mut i = 0;
+            buffers.retain(|(_, r, len)| {
+                let keep = sizes[i] == *len;
+                i += 1;
+                if !keep {
+                    stale.push(*r);
+                }
+                keep
+            });
+            stale
+        };
+        for r in stale {
+            detach_reference(env, r)?;
+        }
+        Ok(())
+    }
+}
+
+/// Detaches the buffer behind a weak reference (if still alive) and deletes it.
+fn detach_reference(env: Env, r: sys::napi_ref) -> JsResult<()> {
+    let buffer = env.reference_value(r);
+    env.delete_reference(r);
+    if let Some(buffer) = buffer? {
+        if !crate::js::call!(env, napi_is_detached_arraybuffer(buffer))? {
+            call0!(env, napi_detach_arraybuffer(buffer))?;
+        }
+    }
+    Ok(())
+}
+
+impl Drop for StoreCell {
+    fn drop(&mut self) {
+        let env = self.env;
+        for (_, r, _) in self.buffers.get_mut().drain(..) {
+            env.delete_reference(r);
+        }
+        for (_, r) in self.objects.get_mut().drain() {
+            env.delete_reference(r);
+        }
+        if let Some(held) = self.pending.take() {
+            env.delete_reference(held.reference);
+        }
+        env.delete_reference(self.keepalive);
+    }
+}
+
+/// Sets the keepalive of `store` on `object`, so that `object` keeps the
+/// store's host functions alive.
+pub(crate) fn attach_keepalive(env: Env, store: &StoreCell, object: Value) -> JsResult<()> {
+    let array = store.keepalive_array(env)?;
+    let key = crate::globals::get(env, |g| g.keepalive_symbol)?;
+    call0!(env, napi_set_property(object, key, array))
+}
+
+/// The number of pages (or elements) JS passed, as the JS API's
+/// `[EnforceRange] unsigned long`.
+pub(crate) fn enforce_u32(env: Env, v: Value, what: &str) -> JsResult<u32> {
+    let n = env.to_number(v)?;
+    if !n.is_finite() || n < 0.0 || n.trunc() > u32::MAX as f64 {
+        return Err(env.throw_type_error(&format!(
+            "{what} must be an integer from 0 to 4294967295, got {n}"
+        )));
+    }
+    Ok(n.trunc() as u32)
+}

@@ -1,0 +1,282 @@
+//! The `WASI` class's native half: a WASI preview1 configuration whose
+//! import object holds placeholder functions. An instance that imports them
+//! gets Kiln's sandboxed WASI implementation in their place, with a context
+//! built from the configuration.
+
+use crate::globals::{throw, ErrorClass};
+use crate::js::{callback, Env, JsResult, Value};
+use crate::store::{with_cx, HostState, StoreRef};
+use napi::sys;
+use std::cell::RefCell;
+use std::ffi::c_void;
+use std::rc::Rc;
+
+const MODULE: &str = "wasi_snapshot_preview1";
+
+/// Marks the placeholder functions of a WASI import object.
+const WASI_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x6b69_6c6e_5f77_6173,
+    upper: 0x4a5b_6c7d_8e9f_a0b1,
+};
+
+/// One JS `WASI` object's configuration.
+pub(crate) struct WasiState {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    /// (guest path, host path)
+    preopens: Vec<(String, String)>,
+    stdio: [i32; 3],
+    /// Whether an instance already uses it: a WASI object serves one instance.
+    used: RefCell<bool>,
+}
+
+impl WasiState {
+    fn build(&self) -> Result<kiln::WasiCtx, String> {
+        let mut config = kiln::WasiConfig::new().args(self.args.iter().cloned());
+        for (k, v) in &self.env {
+            config = config.env(k, v);
+        }
+        for (guest, host) in &self.preopens {
+            // node:wasi's pre-opens are writable.
+            config = config.preopened_dir(host, guest, false);
+        }
+        for (i, fd) in self.stdio.iter().enumerate() {
+            config = match (i, *fd) {
+                (0, 0) => config.inherit_stdin(),
+                (1, 1) => config.inherit_stdout(),
+                (2, 2) => config.inherit_stderr(),
+                (i, fd) => {
+                    let file = duplicate_fd(fd)
+                        .map_err(|e| format!("cannot use file descriptor {fd}: {e}"))?;
+                    match i {
+                        0 => config.stdin_file(file),
+                        1 => config.stdout_file(file),
+                        _ => config.stderr_file(file),
+                    }
+                }
+            };
+        }
+        config.build().map_err(|e| e.to_string())
+    }
+}
+
+fn duplicate_fd(fd: i32) -> std::io::Result<std::fs::File> {
+    use std::os::fd::BorrowedFd;
+    if fd < 0 {
+        return Err(std::io::Error::from(std::io::ErrorKind::InvalidInput));
+    }
+    // SAFETY: the descriptor is only borrowed long enough to duplicate it;
+    // an invalid one makes the duplication fail with EBADF.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    Ok(std::fs::File::from(borrowed.try_clone_to_owned()?))
+}
+
+/// A placeholder import: which WASI object it belongs to.
+struct WasiFunc {
+    state: Rc<WasiState>,
+}
+
+/// An import value that is one of a WASI object's placeholders.
+pub(crate) struct WasiImport {
+    state: Rc<WasiState>,
+}
+
+pub(crate) fn wasi_import(env: Env, v: Value) -> JsResult<Option<WasiImport>> {
+    let Some(ptr) = env.unwrap_tagged(v, &WASI_TAG)? else {
+        return Ok(None);
+    };
+    // SAFETY: objects tagged `WASI_TAG` wrap a `WasiFunc`, alive with them.
+    let func = unsafe { &*(ptr as *const WasiFunc) };
+    Ok(Some(WasiImport {
+        state: func.state.clone(),
+    }))
+}
+
+thread_local! {
+    static LINKERS: RefCell<Vec<(kiln::Engine, kiln::Linker<HostState>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Kiln's WASI function `name` placed in `store`.
+fn wasi_func(store: &StoreRef, name: &str) -> JsResult<Option<kiln::Func>> {
+    store.with(|cx| {
+        with_cx!(cx, |s| {
+            let engine = s.engine().clone();
+            LINKERS.with(|linkers| {
+                let mut linkers = linkers.borrow_mut();
+                let index = match linkers
+                    .iter()
+                    .position(|(e, _)| kiln::Engine::same(e, &engine))
+                {
+                    Some(i) => i,
+                    None => {
+                        let mut linker = kiln::Linker::new(&engine);
+                        linker
+                            .define_wasi(|data: &mut HostState| &mut data.wasi)
+                            .expect("WASI defines each name once");
+                        linkers.push((engine, linker));
+                        linkers.len() - 1
+                    }
+                };
+                linkers[index]
+                    .1
+                    .get(&mut *s, MODULE, name)
+                    .and_then(kiln::Extern::into_func)
+            })
+        })
+    })
+}
+
+impl WasiImport {
+    /// The WASI function `name` for an instance in `store`; `chosen` is the
+    /// WASI object the instance's earlier imports came from.
+    pub fn func(
+        &self,
+        env: Env,
+        store: &StoreRef,
+        name: &str,
+        chosen: &mut Option<WasiImport>,
+    ) -> JsResult<kiln::Func> {
+        match chosen {
+            Some(c) if !Rc::ptr_eq(&c.state, &self.state) => {
+                return Err(throw(
+                    env,
+                    ErrorClass::Link,
+                    "an instance can import from one WASI object only",
+                ));
+            }
+            Some(_) => {}
+            None => {
+                if self.state.used.replace(true) {
+                    return Err(throw(
+                        env,
+                        ErrorClass::Link,
+                        "this WASI object already serves an instance; make a new WASI object for each instance",
+                    ));
+                }
+                *chosen = Some(WasiImport {
+                    state: self.state.clone(),
+                });
+            }
+        }
+        wasi_func(store, name)?.ok_or_else(|| {
+            throw(
+                env,
+                ErrorClass::Link,
+                &format!("WASI preview1 has no function {name:?}"),
+            )
+        })
+    }
+
+    /// Gives `store` the WASI context this object describes.
+    pub fn install(self, env: Env, store: &StoreRef) -> JsResult<()> {
+        let ctx = self.state.build().map_err(|e| env.throw_type_error(&e))?;
+        store.with(|cx| with_cx!(cx, |s| s.data_mut().wasi = ctx))
+    }
+}
+
+unsafe extern "C" fn finalize_wasi_func(
+    _env: sys::napi_env,
+    data: *mut c_void,
+    _hint: *mut c_void,
+) {
+    // SAFETY: `data` is the `WasiFunc` boxed by `wasi_import_object`, finalized once.
+    drop(unsafe { Box::from_raw(data as *mut WasiFunc) });
+}
+
+unsafe extern "C" fn call_placeholder(env: sys::napi_env, _info: sys::napi_callback_info) -> Value {
+    callback(env, |env| {
+        Err(env.throw_type_error(
+            "WASI functions run only when wasm calls them: pass the import object to an instance and call wasi.start(instance)",
+        ))
+    })
+}
+
+fn strings(env: Env, array: Value) -> JsResult<Vec<String>> {
+    let len = env.array_len(array)?;
+    (0..len)
+        .map(|i| {
+            let v = env.element(array, i)?;
+            env.get_string(v)
+        })
+        .collect()
+}
+
+fn pairs(env: Env, array: Value) -> JsResult<Vec<(String, String)>> {
+    let flat = strings(env, array)?;
+    Ok(flat
+        .chunks(2)
+        .map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default()))
+        .collect())
+}
+
+/// `wasiImportObject(args, envPairs, preopenPairs, [stdin, stdout, stderr])`:
+/// the `wasi_snapshot_preview1` namespace object for a new WASI configuration.
+/// (The JS layer validated and flattened the options.)
+pub(crate) unsafe extern "C" fn wasi_import_object(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<4>(info)?;
+        let stdio = {
+            let a = ci.arg(3);
+            [
+                env.get_i32(env.element(a, 0)?)?,
+                env.get_i32(env.element(a, 1)?)?,
+                env.get_i32(env.element(a, 2)?)?,
+            ]
+        };
+        let state = Rc::new(WasiState {
+            args: strings(env, ci.arg(0))?,
+            env: pairs(env, ci.arg(1))?,
+            preopens: pairs(env, ci.arg(2))?,
+            stdio,
+            used: RefCell::new(false),
+        });
+        // Check the configuration now, so that a bad pre-open fails here.
+        state.build().map_err(|e| env.throw_type_error(&e))?;
+        let namespace = env.object()?;
+        let linker = kiln::Linker::<HostState>::new(&crate::store::engines().plain);
+        let mut linker = linker;
+        linker
+            .define_wasi(|data: &mut HostState| &mut data.wasi)
+            .expect("WASI defines each name once");
+        let mut names: Vec<&str> = linker
+            .names()
+            .filter(|(m, _)| *m == MODULE)
+            .map(|(_, n)| n)
+            .collect();
+        names.sort_unstable();
+        for name in names {
+            let data = Box::into_raw(Box::new(WasiFunc {
+                state: state.clone(),
+            }));
+            let f = env.function(name, call_placeholder, std::ptr::null_mut());
+            let f = match f {
+                Ok(f) => f,
+                Err(thrown) => {
+                    // SAFETY: not wrapped yet, so `data` is still ours.
+                    drop(unsafe { Box::from_raw(data) });
+                    return Err(thrown);
+                }
+            };
+            if let Err(thrown) = env.wrap(f, data as *mut c_void, finalize_wasi_func) {
+                // SAFETY: the wrap failed, so no finalizer will free `data`.
+                drop(unsafe { Box::from_raw(data) });
+                return Err(thrown);
+            }
+            env.type_tag(f, &WASI_TAG)?;
+            env.set_named(namespace, name, f)?;
+        }
+        Ok(namespace)
+    })
+}
+
+/// The error a WASI program's `proc_exit` ends a call with: an `Error` whose
+/// `exitCode` is the status, which `WASI.start` turns into its return value.
+pub(crate) fn exit_error(env: Env, code: i32) -> JsResult<Value> {
+    let message = env.string(&format!("exited with code {code}"))?;
+    let error = crate::js::call!(env, napi_create_error(std::ptr::null_mut(), message))?;
+    env.set_named(error, "exitCode", env.int32(code)?)?;
+    Ok(error)
+}

@@ -1,0 +1,171 @@
+'use strict';
+// What kiln-wasm adds to the WebAssembly JS API: fuel, timeouts, serialized
+// modules, the text format, the ES module entry, and behaviour V8 does not
+// share (trap messages, functions shared between independent instances).
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const kiln = require('..');
+
+const { Module, Instance, RuntimeError, CompileError, LinkError, wat2wasm } = kiln;
+
+function instantiate(text, imports = {}, options) {
+  return new Instance(new Module(wat2wasm(text)), imports, options);
+}
+
+const SPIN = `(module
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "count") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    (local.get 1)))`;
+
+test('fuel stops an infinite loop with a RuntimeError and can be refilled', () => {
+  const instance = instantiate(SPIN, {}, { fuel: 100_000 });
+  assert.equal(instance.fuel, 100_000);
+  assert.throws(() => instance.exports.spin(), (e) => e instanceof RuntimeError && /fuel/.test(e.message));
+  assert.equal(instance.fuel, 0);
+  instance.fuel = 1_000_000;
+  assert.equal(instance.exports.count(1000), 1000);
+  assert.ok(instance.fuel < 1_000_000 && instance.fuel > 0, `fuel left: ${instance.fuel}`);
+});
+
+test('an instance made without fuel reports no fuel and refuses setting it', () => {
+  const instance = instantiate(SPIN);
+  assert.equal(instance.fuel, undefined);
+  assert.throws(() => { instance.fuel = 5; }, { name: 'TypeError', message: /made without fuel/ });
+});
+
+test('a timeout interrupts a running guest with a RuntimeError, and the instance stays usable', () => {
+  const instance = instantiate(SPIN, {}, { timeout: 50 });
+  const started = process.hrtime.bigint();
+  assert.throws(() => instance.exports.spin(), (e) => e instanceof RuntimeError && /interrupt/.test(e.message));
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  assert.ok(elapsedMs >= 45 && elapsedMs < 5000, `interrupted after ${elapsedMs} ms`);
+  assert.equal(instance.exports.count(10), 10);
+});
+
+test('bad fuel and timeout options are TypeErrors or RangeErrors', () => {
+  const module = new Module(wat2wasm(SPIN));
+  assert.throws(() => new Instance(module, {}, { fuel: -1 }), RangeError);
+  assert.throws(() => new Instance(module, {}, { timeout: 0 }), RangeError);
+  assert.throws(() => new Instance(module, {}, 5), TypeError);
+});
+
+test('a serialized module deserializes and runs without compiling', () => {
+  const module = new Module(wat2wasm('(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))'));
+  const bytes = module.serialize();
+  assert.ok(bytes instanceof Uint8Array);
+  const loaded = Module.deserialize(bytes);
+  assert.ok(loaded instanceof Module);
+  assert.deepEqual(Module.exports(loaded), [{ name: 'add', kind: 'function' }]);
+  assert.equal(new Instance(loaded, {}).exports.add(20, 22), 42);
+});
+
+test('deserializing plain wasm or truncated bytes is a CompileError', () => {
+  const wasm = wat2wasm('(module)');
+  assert.throws(() => Module.deserialize(wasm), CompileError);
+  const bytes = new Module(wat2wasm('(module (func (export "f")))')).serialize();
+  assert.throws(() => Module.deserialize(bytes.subarray(0, bytes.length - 3)), CompileError);
+});
+
+test('wat2wasm reports a syntax error with the position', () => {
+  assert.throws(() => wat2wasm('(module (func (result i32) i32.const))'), (e) => e instanceof SyntaxError && /expected/.test(e.message));
+  assert.throws(() => wat2wasm(5), TypeError);
+});
+
+test('trap messages name the trap as the spec does', () => {
+  const { div, oob } = instantiate(`(module (memory 1)
+    (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+    (func (export "oob") (result i32) (i32.load (i32.const 70000))))`).exports;
+  assert.throws(() => div(1, 0), { name: 'RuntimeError', message: /integer divide by zero/ });
+  assert.throws(() => oob(), { name: 'RuntimeError', message: /out of bounds memory access/ });
+  assert.equal(div(7, 2), 3);
+});
+
+test('a CompileError names what is wrong with the module', () => {
+  assert.throws(() => new Module(new Uint8Array([0, 97, 115, 109, 2, 0, 0, 0])), { name: 'CompileError', message: /version/ });
+});
+
+test('a function exported by one instance is imported and tabled by independent instances', () => {
+  const lib = instantiate('(module (func (export "triple") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3))))');
+  const user = instantiate(`(module
+    (import "lib" "triple" (func $triple (param i32) (result i32)))
+    (table (export "table") 1 funcref)
+    (elem (i32.const 0) $triple)
+    (type $t (func (param i32) (result i32)))
+    (func (export "viaTable") (param i32) (result i32) (call_indirect (type $t) (local.get 0) (i32.const 0)))
+    (func (export "direct") (param i32) (result i32) (call $triple (local.get 0))))`, { lib: { triple: lib.exports.triple } });
+  assert.equal(user.exports.direct(5), 15);
+  assert.equal(user.exports.viaTable(6), 18);
+  assert.equal(user.exports.table.get(0), lib.exports.triple);
+});
+
+test('a trap and a JS exception cross a proxied call unchanged', () => {
+  const thrown = new Error('from the host');
+  const lib = instantiate(`(module (import "env" "fail" (func $fail))
+    (func (export "trap") unreachable)
+    (func (export "fail") call $fail))`, { env: { fail: () => { throw thrown; } } });
+  const user = instantiate(`(module
+    (import "lib" "trap" (func $trap)) (import "lib" "fail" (func $fail))
+    (func (export "trap") call $trap) (func (export "fail") call $fail))`, { lib: lib.exports });
+  assert.throws(() => user.exports.trap(), { name: 'RuntimeError', message: /unreachable/ });
+  assert.throws(() => user.exports.fail(), (e) => e === thrown);
+});
+
+test('memories, tables or globals from two separate groups cannot be linked together', () => {
+  // The memory's group is claimed by the instance that imports it; the
+  // table, made afterwards, starts a new one.
+  const memory = new kiln.Memory({ initial: 1 });
+  instantiate('(module (import "env" "m" (memory 1)))', { env: { m: memory } });
+  const table = new kiln.Table({ element: 'anyfunc', initial: 1 });
+  assert.throws(() => instantiate('(module (import "env" "m" (memory 1)) (import "env" "t" (table 1 funcref)))', { env: { m: memory, t: table } }),
+    (e) => e instanceof LinkError && /different groups/.test(e.message));
+});
+
+test('a host function that closes over its instance is freed with it', async () => {
+  assert.equal(typeof global.gc, 'function', 'run with node --expose-gc');
+  const module = new Module(wat2wasm('(module (import "env" "f" (func $f)) (memory (export "mem") 1) (func (export "run") call $f))'));
+  const registry = new FinalizationRegistry((held) => { collected.push(held); });
+  const collected = [];
+  for (let i = 0; i < 20; i++) {
+    const holder = {};
+    const instance = new Instance(module, { env: { f: () => { holder.seen = instance.exports.mem.buffer.byteLength; } } });
+    instance.exports.run();
+    assert.equal(holder.seen, 65536);
+    registry.register(instance, i);
+  }
+  for (let round = 0; round < 20 && collected.length < 20; round++) {
+    global.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.equal(collected.length, 20);
+});
+
+test('the ES module entry exports the same objects as the CommonJS one', () => {
+  const script = `import kiln, { Module, WebAssembly, WASI } from ${JSON.stringify(path.join(__dirname, '..', 'index.mjs'))};
+    import { createRequire } from 'node:module';
+    const cjs = createRequire(import.meta.url)(${JSON.stringify(path.join(__dirname, '..'))});
+    console.log(JSON.stringify([kiln === cjs, Module === cjs.Module, WebAssembly === cjs, WASI === cjs.WASI]));`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout.trim(), '[true,true,true,true]');
+});
+
+test('the namespace is also exported as WebAssembly, so code swaps one import', () => {
+  const { WebAssembly } = require('..');
+  assert.equal(WebAssembly, kiln);
+  assert.equal(typeof WebAssembly.instantiate, 'function');
+});
+
+test('the README example runs and prints 42', () => {
+  const readme = require('node:fs').readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const example = readme.match(/```js\n([\s\S]*?)```/)[1]
+    .replace("from 'kiln-wasm'", `from ${JSON.stringify(path.join(__dirname, '..', 'index.mjs'))}`);
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', example], { encoding: 'utf8' });
+  assert.equal(child.stderr, '');
+  assert.equal(child.stdout, '42\n');
+});

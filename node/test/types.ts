@@ -1,0 +1,33 @@
+// Type-checked (never run) by types.test.js: uses every declaration of
+// index.d.ts the way a TypeScript program would.
+import kiln, { Module, Instance, Memory, Table, Global, WASI, RuntimeError, WebAssembly } from '..';
+
+async function main(): Promise<void> {
+  const bytes: Uint8Array = kiln.wat2wasm('(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))');
+  const valid: boolean = kiln.validate(bytes);
+  const module: Module = await kiln.compile(bytes);
+  const exports = Module.exports(module).map((e) => `${e.name}:${e.kind}`);
+  const imports = Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);
+  const sections: ArrayBuffer[] = Module.customSections(module, 'name');
+  const { instance } = await WebAssembly.instantiate(bytes, {}, { fuel: 1000n, timeout: 50 });
+  const same: Instance = await kiln.instantiate(module, {});
+  const sum: number = (instance.exports.add as (a: number, b: number) => number)(1, 2);
+  const fuel: number | undefined = instance.fuel;
+  instance.fuel = 10;
+  const memory = new Memory({ initial: 1, maximum: 2 });
+  const view = new Uint8Array(memory.buffer);
+  const pages: number = memory.grow(1);
+  const table = new Table({ element: 'anyfunc', initial: 1 }, null);
+  table.set(0, instance.exports.add);
+  const length: number = table.grow(1);
+  const global = new Global({ value: 'i64', mutable: true }, 1n);
+  global.value = 2n;
+  const copy: Module = Module.deserialize(module.serialize());
+  const wasi = new WASI({ version: 'preview1', args: ['x'], env: { A: 'b' }, preopens: { '/': '.' }, returnOnExit: true });
+  const code: number = wasi.start(new Instance(copy, wasi.getImportObject()));
+  const error: Error = new RuntimeError('x');
+  kiln._emptyNativeCall();
+  console.log(valid, exports, imports, sections, same, sum, fuel, view, pages, length, code, error);
+}
+
+void main();
