@@ -98,6 +98,42 @@ fn this_handle<'a>(
         .ok_or_else(|| env.throw_type_error(&format!("the receiver is not a WebAssembly.{class}")))
 }
 
+/// The store and entity of a JS `Memory`, `Table` or `Global` (`tag`).
+fn entity_of<T>(
+    env: Env,
+    object: Value,
+    tag: &sys::napi_type_tag,
+    class: &str,
+    pick: impl FnOnce(EntityKey) -> Option<T>,
+) -> JsResult<(StoreRef, T)> {
+    let handle = this_handle(env, object, tag, class)?;
+    let entity = pick(handle.key).expect("the tag says which kind of entity it wraps");
+    Ok((handle.store.clone(), entity))
+}
+
+/// A descriptor's `initial` and optional `maximum`, checked against each
+/// other and against `most`.
+fn limits(
+    env: Env,
+    initial: Value,
+    maximum: Value,
+    most: u32,
+    unit: &str,
+) -> JsResult<(u32, Option<u32>)> {
+    let initial = enforce_u32(env, initial, "initial")?;
+    let maximum = match optional(env, maximum)? {
+        Some(v) => Some(enforce_u32(env, v, "maximum")?),
+        None => None,
+    };
+    if initial > most || maximum.is_some_and(|m| m > most) {
+        return Err(env.throw_range_error(&format!("at most {most} {unit} are allowed")));
+    }
+    if maximum.is_some_and(|m| m < initial) {
+        return Err(env.throw_range_error("the maximum is below the initial size"));
+    }
+    Ok((initial, maximum))
+}
+
 fn optional(env: Env, v: Value) -> JsResult<Option<Value>> {
     Ok(match env.type_of(v)? {
         sys::ValueType::napi_undefined => None,
@@ -116,17 +152,7 @@ pub(crate) unsafe extern "C" fn memory_new(
 ) -> Value {
     callback(env, |env| {
         let ci = env.cb_info::<3>(info)?;
-        let initial = enforce_u32(env, ci.arg(1), "initial")?;
-        let maximum = match optional(env, ci.arg(2))? {
-            Some(v) => Some(enforce_u32(env, v, "maximum")?),
-            None => None,
-        };
-        if initial > 65536 || maximum.is_some_and(|m| m > 65536) {
-            return Err(env.throw_range_error("a memory has at most 65536 pages"));
-        }
-        if maximum.is_some_and(|m| m < initial) {
-            return Err(env.throw_range_error("the maximum is below the initial size"));
-        }
+        let (initial, maximum) = limits(env, ci.arg(1), ci.arg(2), 65536, "pages")?;
         let store = StoreCell::loose(env)?;
         let ty = kiln::MemoryType::new(initial, maximum);
         let memory = store
@@ -138,11 +164,10 @@ pub(crate) unsafe extern "C" fn memory_new(
 }
 
 fn memory_of(env: Env, object: Value) -> JsResult<(StoreRef, kiln::Memory)> {
-    let handle = this_handle(env, object, &MEMORY_TAG, "Memory")?;
-    let EntityKey::Memory(m) = handle.key else {
-        unreachable!("tagged as a memory")
-    };
-    Ok((handle.store.clone(), m))
+    entity_of(env, object, &MEMORY_TAG, "Memory", |key| match key {
+        EntityKey::Memory(m) => Some(m),
+        _ => None,
+    })
 }
 
 unsafe extern "C" fn finalize_buffer(_env: sys::napi_env, _data: *mut c_void, hint: *mut c_void) {
@@ -226,11 +251,10 @@ pub(crate) unsafe extern "C" fn memory_grow(
 }
 
 fn table_of(env: Env, object: Value) -> JsResult<(StoreRef, kiln::Table)> {
-    let handle = this_handle(env, object, &TABLE_TAG, "Table")?;
-    let EntityKey::Table(t) = handle.key else {
-        unreachable!("tagged as a table")
-    };
-    Ok((handle.store.clone(), t))
+    entity_of(env, object, &TABLE_TAG, "Table", |key| match key {
+        EntityKey::Table(t) => Some(t),
+        _ => None,
+    })
 }
 
 /// `tableNew(this, element, initial, maximum, value)`.
@@ -249,14 +273,7 @@ pub(crate) unsafe extern "C" fn table_new(
                 )))
             }
         };
-        let initial = enforce_u32(env, ci.arg(2), "initial")?;
-        let maximum = match optional(env, ci.arg(3))? {
-            Some(v) => Some(enforce_u32(env, v, "maximum")?),
-            None => None,
-        };
-        if maximum.is_some_and(|m| m < initial) {
-            return Err(env.throw_range_error("the maximum is below the initial size"));
-        }
+        let (initial, maximum) = limits(env, ci.arg(2), ci.arg(3), 10_000_000, "elements")?;
         let store = StoreCell::loose(env)?;
         let init = match optional(env, ci.arg(4))? {
             Some(v) => to_wasm(env, &store, v, element)?,
@@ -345,11 +362,10 @@ pub(crate) unsafe extern "C" fn table_grow(
 }
 
 fn global_of(env: Env, object: Value) -> JsResult<(StoreRef, kiln::Global)> {
-    let handle = this_handle(env, object, &GLOBAL_TAG, "Global")?;
-    let EntityKey::Global(g) = handle.key else {
-        unreachable!("tagged as a global")
-    };
-    Ok((handle.store.clone(), g))
+    entity_of(env, object, &GLOBAL_TAG, "Global", |key| match key {
+        EntityKey::Global(g) => Some(g),
+        _ => None,
+    })
 }
 
 /// `globalNew(this, valueType, mutable, value)`; a missing value is the

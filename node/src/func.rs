@@ -4,7 +4,7 @@
 use crate::globals::{throw, ErrorClass};
 use crate::js::{callback, Env, JsResult, Thrown, Value};
 use crate::store::{attach_keepalive, with_cx, EntityKey, KilnCaller, StoreCell, StoreRef};
-use crate::values::{to_js, to_wasm};
+use crate::values::{from_raw_number, is_number, to_js, to_raw_number, to_wasm};
 use kiln::Val;
 use napi::sys;
 use smallvec::SmallVec;
@@ -26,7 +26,13 @@ pub(crate) struct FuncHandle {
     pub store: StoreRef,
     pub func: kiln::Func,
     ty: kiln::FuncType,
+    /// A wasm function whose parameters and results are all numbers (at
+    /// most `FAST_SLOTS` of them): called through raw slots.
+    fast: bool,
 }
+
+/// The most parameters or results of a function called through raw slots.
+const FAST_SLOTS: usize = 8;
 
 unsafe extern "C" fn finalize_func(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
     // SAFETY: `data` is the `FuncHandle` boxed by `func_object`, finalized once.
@@ -41,10 +47,18 @@ pub(crate) fn func_object(env: Env, store: &StoreRef, func: kiln::Func) -> JsRes
         return Ok(existing);
     }
     let (ty, index) = store.with(|cx| with_cx!(cx, |s| (func.ty(&*s), func.module_index(&*s))))?;
+    let fast = index.is_some()
+        && ty.params().len().max(ty.results().len()) <= FAST_SLOTS
+        && ty
+            .params()
+            .iter()
+            .chain(ty.results())
+            .all(|t| is_number(*t));
     let handle = Box::new(FuncHandle {
         store: store.clone(),
         func,
         ty,
+        fast,
     });
     let params = handle.ty.params().len() as u32;
     // The JS API names an exported function after its index in its module.
@@ -93,6 +107,9 @@ unsafe extern "C" fn call_exported(env: sys::napi_env, info: sys::napi_callback_
         // SAFETY: the data of an exported function is its `FuncHandle`, owned
         // by the function object that is being called.
         let handle = unsafe { &*(ci.data as *const FuncHandle) };
+        if handle.fast {
+            return call_fast(env, handle, &ci);
+        }
         let param_types = handle.ty.params();
         let mut params: SmallVec<[Val; 8]> = SmallVec::with_capacity(param_types.len());
         if param_types.len() <= ci.args.len() {
@@ -118,6 +135,38 @@ unsafe extern "C" fn call_exported(env: sys::napi_env, info: sys::napi_callback_
         }
         results_to_js(env, &handle.store, &results)
     })
+}
+
+/// An exported function of numbers: arguments straight into raw slots, no
+/// `Val`s.
+fn call_fast(env: Env, handle: &FuncHandle, ci: &crate::js::CallInfo<8>) -> JsResult<Value> {
+    let mut slots = [0u128; FAST_SLOTS];
+    for (i, ty) in handle.ty.params().iter().enumerate() {
+        slots[i] = to_raw_number(env, ci.arg(i), *ty)?;
+    }
+    let n = handle.ty.params().len().max(handle.ty.results().len());
+    let func = handle.func;
+    let outcome = call_with_timeout(&handle.store, |cx| {
+        // SAFETY: `fast` means a wasm function of numbers with at most
+        // `FAST_SLOTS` parameters and results, whose parameters are in the
+        // slots, converted to its types.
+        with_cx!(cx, |s| unsafe { func.call_unchecked(s, &mut slots[..n]) })
+    })?;
+    handle.store.refresh_buffers(env)?;
+    if let Err(err) = outcome {
+        return Err(throw_call_error(env, &handle.store, err));
+    }
+    match handle.ty.results() {
+        [] => env.undefined(),
+        [ty] => from_raw_number(env, slots[0], *ty),
+        types => {
+            let array = env.array(types.len())?;
+            for (i, ty) in types.iter().enumerate() {
+                env.set_element(array, i as u32, from_raw_number(env, slots[i], *ty)?)?;
+            }
+            Ok(array)
+        }
+    }
 }
 
 fn all_args(env: Env, info: sys::napi_callback_info, n: usize) -> JsResult<Vec<Value>> {

@@ -169,26 +169,19 @@ pub(crate) unsafe extern "C" fn instantiate(
                         ));
                     }
                 }
-                kiln::ExternType::Memory(_) => match extern_handle(env, *v, &MEMORY_TAG)? {
-                    Some(h) => extern_of(h.key),
-                    None => {
-                        return Err(throw(
-                            env,
-                            ErrorClass::Link,
-                            &format!("{} must be a WebAssembly.Memory", what()),
-                        ))
+                kiln::ExternType::Memory(_) | kiln::ExternType::Table(_) => {
+                    let (tag, class) = match import.ty() {
+                        kiln::ExternType::Memory(_) => (&MEMORY_TAG, "Memory"),
+                        _ => (&TABLE_TAG, "Table"),
+                    };
+                    match extern_handle(env, *v, tag)? {
+                        Some(h) => extern_of(h.key),
+                        None => {
+                            let message = format!("{} must be a WebAssembly.{class}", what());
+                            return Err(throw(env, ErrorClass::Link, &message));
+                        }
                     }
-                },
-                kiln::ExternType::Table(_) => match extern_handle(env, *v, &TABLE_TAG)? {
-                    Some(h) => extern_of(h.key),
-                    None => {
-                        return Err(throw(
-                            env,
-                            ErrorClass::Link,
-                            &format!("{} must be a WebAssembly.Table", what()),
-                        ))
-                    }
-                },
+                }
                 kiln::ExternType::Global(ty) => match extern_handle(env, *v, &GLOBAL_TAG)? {
                     Some(h) => extern_of(h.key),
                     None => kiln::Extern::Global(global_from_value(env, &store, *v, ty, &what())?),

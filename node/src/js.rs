@@ -24,10 +24,16 @@ pub(crate) type JsResult<T> = Result<T, Thrown>;
 pub(crate) struct Env(pub(crate) sys::napi_env);
 
 /// Turns a status into a result, making sure an exception is pending on failure.
+#[inline]
 fn check(env: sys::napi_env, status: sys::napi_status) -> JsResult<()> {
     if status == sys::Status::napi_ok {
         return Ok(());
     }
+    fail(env, status)
+}
+
+#[cold]
+fn fail(env: sys::napi_env, status: sys::napi_status) -> JsResult<()> {
     let mut pending = false;
     // SAFETY: `env` is the live environment of the current call.
     unsafe { sys::napi_is_exception_pending(env, &mut pending) };
@@ -83,6 +89,7 @@ macro_rules! call0 {
 }
 pub(crate) use call0;
 
+#[inline]
 pub(crate) fn check_status(env: Env, status: sys::napi_status) -> JsResult<()> {
     check(env.0, status)
 }
@@ -218,6 +225,25 @@ impl Env {
 
     pub fn get_f64(self, v: Value) -> JsResult<f64> {
         call!(self, napi_get_value_double(v))
+    }
+
+    /// `v`'s value if it is a Number, without coercion (and without throwing).
+    #[inline]
+    pub fn number_i32(self, v: Value) -> Option<i32> {
+        let mut out = 0;
+        // SAFETY: `v` is a handle of the current call; a non-Number only
+        // makes the call return a status, with no exception.
+        let status = unsafe { sys::napi_get_value_int32(self.0, v, &mut out) };
+        (status == sys::Status::napi_ok).then_some(out)
+    }
+
+    /// As [`Env::number_i32`], as a double.
+    #[inline]
+    pub fn number_f64(self, v: Value) -> Option<f64> {
+        let mut out = 0.0;
+        // SAFETY: as in `number_i32`.
+        let status = unsafe { sys::napi_get_value_double(self.0, v, &mut out) };
+        (status == sys::Status::napi_ok).then_some(out)
     }
 
     /// A BigInt's value modulo 2^64, as the JS API's `ToBigInt64` gives it.

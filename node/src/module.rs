@@ -210,6 +210,22 @@ fn kind_name(ty: &kiln::ExternType) -> &'static str {
     }
 }
 
+/// An array of objects, one per row, each with the row's string properties.
+fn descriptors<'a, const N: usize>(
+    env: Env,
+    rows: impl ExactSizeIterator<Item = [(&'a str, &'a str); N]>,
+) -> JsResult<Value> {
+    let array = env.array(rows.len())?;
+    for (i, row) in rows.enumerate() {
+        let o = env.object()?;
+        for (key, value) in row {
+            env.set_named(o, key, env.string(value)?)?;
+        }
+        env.set_element(array, i as u32, o)?;
+    }
+    Ok(array)
+}
+
 /// `moduleImports(handle)`: `[{module, name, kind}]` in order.
 pub(crate) unsafe extern "C" fn module_imports(
     env: sys::napi_env,
@@ -218,15 +234,17 @@ pub(crate) unsafe extern "C" fn module_imports(
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
         let module = &module_handle(env, ci.arg(0))?.plain;
-        let array = env.array(module.imports().len())?;
-        for (i, import) in module.imports().enumerate() {
-            let o = env.object()?;
-            env.set_named(o, "module", env.string(import.module())?)?;
-            env.set_named(o, "name", env.string(import.name())?)?;
-            env.set_named(o, "kind", env.string(kind_name(import.ty()))?)?;
-            env.set_element(array, i as u32, o)?;
-        }
-        Ok(array)
+        let imports: Vec<kiln::ImportType> = module.imports().collect();
+        descriptors(
+            env,
+            imports.iter().map(|i| {
+                [
+                    ("module", i.module()),
+                    ("name", i.name()),
+                    ("kind", kind_name(i.ty())),
+                ]
+            }),
+        )
     })
 }
 
@@ -238,14 +256,13 @@ pub(crate) unsafe extern "C" fn module_exports(
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
         let module = &module_handle(env, ci.arg(0))?.plain;
-        let array = env.array(module.exports().len())?;
-        for (i, export) in module.exports().enumerate() {
-            let o = env.object()?;
-            env.set_named(o, "name", env.string(export.name())?)?;
-            env.set_named(o, "kind", env.string(kind_name(export.ty()))?)?;
-            env.set_element(array, i as u32, o)?;
-        }
-        Ok(array)
+        let exports: Vec<kiln::ExportType> = module.exports().collect();
+        descriptors(
+            env,
+            exports
+                .iter()
+                .map(|e| [("name", e.name()), ("kind", kind_name(e.ty()))]),
+        )
     })
 }
 

@@ -28,18 +28,10 @@ impl Drop for JsValueRef {
 /// `ToWebAssemblyValue(v, ty)`, for a value going to `store`.
 pub(crate) fn to_wasm(env: Env, store: &StoreRef, v: Value, ty: ValType) -> JsResult<Val> {
     Ok(match ty {
-        ValType::I32 => {
-            // Numbers (the common case) skip the coercion call; Node-API's
-            // int32 read wraps as ToInt32 does.
-            if env.type_of(v)? == sys::ValueType::napi_number {
-                Val::I32(env.get_i32(v)?)
-            } else {
-                Val::I32(to_int32(env.to_number(v)?))
-            }
-        }
+        ValType::I32 => Val::I32(number_to_i32(env, v)?),
         ValType::I64 => Val::I64(to_bigint64(env, v)?),
-        ValType::F32 => Val::F32((env.to_number(v)? as f32).to_bits()),
-        ValType::F64 => Val::F64(env.to_number(v)?.to_bits()),
+        ValType::F32 => Val::F32((number_to_f64(env, v)? as f32).to_bits()),
+        ValType::F64 => Val::F64(number_to_f64(env, v)?.to_bits()),
         ValType::V128 => {
             return Err(env.throw_type_error("v128 values cannot cross into JavaScript"))
         }
@@ -53,6 +45,55 @@ pub(crate) fn to_wasm(env: Env, store: &StoreRef, v: Value, ty: ValType) -> JsRe
         }
         ValType::FuncRef => Val::FuncRef(to_funcref(env, store, v)?),
     })
+}
+
+/// `ToInt32(ToNumber(v))`. Numbers (the common case) skip the coercion;
+/// Node-API's int32 read wraps as ToInt32 does.
+#[inline]
+fn number_to_i32(env: Env, v: Value) -> JsResult<i32> {
+    match env.number_i32(v) {
+        Some(n) => Ok(n),
+        None => Ok(to_int32(env.to_number(v)?)),
+    }
+}
+
+/// `ToNumber(v)`, with Numbers read directly.
+#[inline]
+fn number_to_f64(env: Env, v: Value) -> JsResult<f64> {
+    match env.number_f64(v) {
+        Some(n) => Ok(n),
+        None => env.to_number(v),
+    }
+}
+
+/// A numeric parameter in the raw slot form (see `kiln::Func::call_unchecked`).
+#[inline]
+pub(crate) fn to_raw_number(env: Env, v: Value, ty: ValType) -> JsResult<u128> {
+    Ok(match ty {
+        ValType::I32 => number_to_i32(env, v)? as u32 as u128,
+        ValType::I64 => to_bigint64(env, v)? as u64 as u128,
+        ValType::F32 => (number_to_f64(env, v)? as f32).to_bits() as u128,
+        _ => number_to_f64(env, v)?.to_bits() as u128,
+    })
+}
+
+/// A numeric result from its raw slot form.
+#[inline]
+pub(crate) fn from_raw_number(env: Env, raw: u128, ty: ValType) -> JsResult<Value> {
+    match ty {
+        ValType::I32 => env.int32(raw as u32 as i32),
+        ValType::I64 => env.bigint_i64(raw as u64 as i64),
+        ValType::F32 => env.double(f32::from_bits(raw as u32) as f64),
+        _ => env.double(f64::from_bits(raw as u64)),
+    }
+}
+
+/// Whether a value of `ty` crosses as a plain number (no store involved).
+pub(crate) fn is_number(ty: ValType) -> bool {
+    matches!(
+        ty,
+        ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64
+    )
 }
 
 /// `ToInt32`: wraps modulo 2^32; NaN and infinities give 0.

@@ -5,7 +5,7 @@ use crate::store::{
     with_cx, Caller, Cx, Guard, RawCaller, SendCx, Shared, Store, StoreData, StoreLike,
 };
 use crate::types::FuncType;
-use crate::values::{from_val, to_val};
+use crate::values::{from_val, number_to_raw, raw_to_number, to_val};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -20,7 +20,13 @@ pub struct Func {
     ty: kiln::FuncType,
     /// Called without releasing the GIL (see `kiln::Func::is_brief`).
     brief: bool,
+    /// A wasm function whose parameters and results are all numbers (at
+    /// most `FAST_SLOTS` of them): called through raw slots.
+    fast: bool,
 }
+
+/// The most parameters or results of a function called through raw slots.
+const FAST_SLOTS: usize = 8;
 
 /// Where a host function finds its Python callable.
 pub(crate) enum Callable {
@@ -32,13 +38,45 @@ pub(crate) enum Callable {
 
 impl Func {
     pub(crate) fn wrap(guard: &mut Guard<'_>, func: kiln::Func) -> Func {
-        let (ty, brief) = with_cx!(guard.cx(), |s| (func.ty(&*s), func.is_brief(&*s)));
+        let (ty, brief, wasm) = with_cx!(guard.cx(), |s| (
+            func.ty(&*s),
+            func.is_brief(&*s),
+            func.module_index(&*s).is_some()
+        ));
+        let fast = wasm
+            && ty.params().len().max(ty.results().len()) <= FAST_SLOTS
+            && ty.params().iter().chain(ty.results()).all(|t| {
+                matches!(
+                    t,
+                    kiln::ValType::I32
+                        | kiln::ValType::I64
+                        | kiln::ValType::F32
+                        | kiln::ValType::F64
+                )
+            });
         Func {
             func,
             store_id: guard.shared().id,
             ty,
             brief,
+            fast,
         }
+    }
+
+    /// Runs `call` on the store: with the GIL released, unless the function
+    /// is brief (releasing and retaking the GIL would cost more than it).
+    fn run(
+        &self,
+        py: Python<'_>,
+        store: &Bound<'_, Store>,
+        call: impl FnOnce(Cx<'_>) -> kiln::Result<()> + Send,
+    ) -> PyResult<kiln::Result<()>> {
+        let mut guard = store.get().shared().enter(store)?;
+        if self.brief {
+            return Ok(call(guard.cx()));
+        }
+        let cx = SendCx(guard.cx());
+        Ok(py.detach(move || call(cx.into_inner())))
     }
 
     pub(crate) fn check_store(&self, shared: &Shared) -> PyResult<()> {
@@ -202,6 +240,7 @@ impl Func {
             store_id: shared.id,
             ty,
             brief: false,
+            fast: false,
         })
     }
 
@@ -240,6 +279,37 @@ impl Func {
                 args.len() - 1
             )));
         }
+        let func = self.func;
+        if self.fast {
+            // Numbers only: straight into raw slots, no `Val`s in between.
+            let mut slots = [0u128; FAST_SLOTS];
+            for (i, (arg, ty)) in args.iter().skip(1).zip(param_types).enumerate() {
+                slots[i] = number_to_raw(&to_val(&arg, *ty)?);
+            }
+            let n = param_types.len().max(self.ty.results().len());
+            let call_slots = &mut slots[..n];
+            let outcome = self.run(py, &store, move |cx| {
+                with_cx!(cx, |s| {
+                    // SAFETY: `fast` means a wasm function of numbers with at
+                    // most `FAST_SLOTS` parameters and results, whose
+                    // parameters are in the slots, converted to its types.
+                    unsafe { func.call_unchecked(s, call_slots) }
+                })
+            })?;
+            return match outcome {
+                Ok(()) => {
+                    let results: SmallVec<[kiln::Val; 2]> = self
+                        .ty
+                        .results()
+                        .iter()
+                        .zip(slots.iter())
+                        .map(|(t, raw)| raw_to_number(*raw, *t))
+                        .collect();
+                    results_to_py(py, &store, &results)
+                }
+                Err(err) => Err(shared.call_error(py, err)),
+            };
+        }
         let mut params: SmallVec<[kiln::Val; 4]> = SmallVec::with_capacity(param_types.len());
         for (arg, ty) in args.iter().skip(1).zip(param_types) {
             params.push(to_val(&arg, *ty)?);
@@ -251,20 +321,10 @@ impl Func {
             .map(|t| kiln::Val::default_for(*t))
             .collect();
         let outcome = {
-            let mut guard = shared.enter(&store)?;
-            let func = self.func;
-            if self.brief {
-                // Too short to be worth releasing the GIL for: releasing and
-                // retaking it would cost more than the call itself.
-                with_cx!(guard.cx(), |s| func.call(s, &params, &mut results))
-            } else {
-                let cx = SendCx(guard.cx());
-                let (params, results) = (&params[..], &mut results[..]);
-                py.detach(move || {
-                    let cx: Cx<'_> = cx.into_inner();
-                    with_cx!(cx, |s| func.call(s, params, results))
-                })
-            }
+            let (params, results) = (&params[..], &mut results[..]);
+            self.run(py, &store, move |cx| {
+                with_cx!(cx, |s| func.call(s, params, results))
+            })?
         };
         match outcome {
             Ok(()) => results_to_py(py, &store, &results),

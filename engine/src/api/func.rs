@@ -202,6 +202,51 @@ impl Func {
         store.funcs[self.0.index as usize].module_index
     }
 
+    /// Calls a wasm function with its parameters in `slots`, each in the
+    /// raw form compiled code reads (an `i32` or `f32` in the low 32 bits, an
+    /// `i64` or `f64` in the low 64, a `v128` in all 128), and leaves its
+    /// results there. It skips the checks and conversions of [`Func::call`],
+    /// for bindings whose calls must cost as little as possible.
+    ///
+    /// # Safety
+    /// `slots` must have room for every parameter and every result, and the
+    /// parameters must be of the function's types; the function must be a
+    /// wasm function (not one defined by the host) whose parameters and
+    /// results are all numbers or vectors (no references).
+    ///
+    /// ```
+    /// use kiln::{Engine, Instance, Module, Store};
+    /// let engine = Engine::default();
+    /// let module = Module::new(&engine, r#"(module (func (export "add") (param i32 i32) (result i32)
+    ///     (i32.add (local.get 0) (local.get 1))))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    /// let add = instance.get_func(&mut store, "add").unwrap();
+    /// let mut slots = [2u128, 40];
+    /// // SAFETY: two i32 parameters, one i32 result, a wasm function.
+    /// unsafe { add.call_unchecked(&mut store, &mut slots) }.unwrap();
+    /// assert_eq!(slots[0] as u32, 42);
+    /// ```
+    pub unsafe fn call_unchecked(
+        &self,
+        mut store: impl AsContextMut,
+        slots: &mut [u128],
+    ) -> Result<()> {
+        let opaque: *mut StoreOpaque = &mut store.as_inner_mut().opaque;
+        // SAFETY: `opaque` comes from a live `&mut` borrow held for this call.
+        {
+            // SAFETY: as above; this borrow ends before the call.
+            let s = unsafe { &*opaque };
+            s.check(self.0, "function")?;
+            if s.funcs[self.0.index as usize].host.is_some() {
+                return Err(Error::usage("call_unchecked calls wasm functions only"));
+            }
+        }
+        // SAFETY: the borrow above ended; the caller vouches for the slots
+        // and the kind of function.
+        unsafe { call_wasm_raw(opaque, self.0.index as usize, slots) }
+    }
+
     /// Calls the function with `params`, writing its results to `results`.
     /// A trap comes back as an [`Error`] of kind [`ErrorKind::Trap`].
     pub fn call(
@@ -283,12 +328,11 @@ pub(crate) unsafe fn call_func(
     let index = func.0.index as usize;
     // SAFETY: the caller guarantees `store` is valid; this borrow ends before
     // control passes to wasm or host code.
-    let (funcref, host, raw) = unsafe {
+    let (host, raw) = unsafe {
         let s = &mut *store;
         s.check(func.0, "function")?;
         let data = &s.funcs[index];
         let ty = &data.ty;
-        let funcref = data.funcref;
         let host = data.host.as_ref().map(|h| h.func.clone());
         if params.len() != ty.params().len() {
             return Err(Error::usage(format!(
@@ -316,7 +360,7 @@ pub(crate) unsafe fn call_func(
             p.check_type(s, t, format_args!("argument {i}"))?;
             raw[i] = p.to_raw(s)?;
         }
-        (funcref, host, raw)
+        (host, raw)
     };
     if let Some(host) = host {
         // SAFETY: as above; the host callback gets exclusive use of the store.
@@ -326,8 +370,34 @@ pub(crate) unsafe fn call_func(
         let s = unsafe { &*store };
         return check_results(s, &host.ty, results);
     }
+    // SAFETY: the caller's guarantee; `raw` has a slot for every parameter
+    // and result, holding the parameters.
+    let outcome = unsafe { call_wasm_raw(store, index, raw) };
+    // SAFETY: wasm has returned; this is the only borrow of the store.
+    let s = unsafe { &mut *store };
+    let result = outcome.map(|()| {
+        for (i, result) in results.iter_mut().enumerate() {
+            let t = s.funcs[index].ty.results()[i];
+            *result = Val::from_raw(s, raw[i], t);
+        }
+    });
+    if s.wasm_depth == 0 && s.externrefs.needs_gc() {
+        s.gc();
+    }
+    result
+}
+
+/// Calls the wasm function `funcs[index]` of `store` with its parameters in
+/// `raw` (each in the slot representation `Val::to_raw` gives), leaving its
+/// results there.
+///
+/// # Safety
+/// `store` must be valid for the call and not otherwise borrowed during it;
+/// `funcs[index]` must be a wasm function; `raw` must have a slot for each
+/// parameter and result, and the parameters must have the function's types.
+unsafe fn call_wasm_raw(store: *mut StoreOpaque, index: usize, raw: &mut [u128]) -> Result<()> {
     // SAFETY: the store is valid (caller's guarantee) and the borrow is short.
-    let (tramp, limits, max_stack) = unsafe {
+    let (tramp, limits, max_stack, funcref) = unsafe {
         let s = &mut *store;
         let tramp = match s.funcs[index].array_call {
             Some(t) => t,
@@ -341,9 +411,10 @@ pub(crate) unsafe fn call_func(
             tramp,
             &mut *s.limits as *mut _,
             s.engine.0.config.max_wasm_stack,
+            s.funcs[index].funcref,
         )
     };
-    // SAFETY: `tramp` is the array-call trampoline compiled for `ty`.
+    // SAFETY: `tramp` is the array-call trampoline compiled for the function's type.
     let tramp = unsafe { trampolines::array_call(tramp) };
     // SAFETY: `funcref` belongs to a live func of this store.
     let (vmctx, func_ptr) = unsafe { ((*funcref).vmctx, (*funcref).func_ptr) };
@@ -351,27 +422,13 @@ pub(crate) unsafe fn call_func(
     // SAFETY: the store is valid; the borrow is short.
     unsafe { (*store).wasm_depth += 1 };
     let outcome = traphandler::catch_traps(limits, max_stack, || {
-        // SAFETY: the trampoline matches `func_ptr`'s signature (same `ty`), and
-        // `values` has a slot for every parameter and result.
+        // SAFETY: the trampoline matches `func_ptr`'s signature, and `values`
+        // has a slot for every parameter and result (caller's guarantee).
         unsafe { tramp(vmctx, vmctx, func_ptr, values) }
     });
     // SAFETY: wasm has returned; this is the only borrow of the store.
-    let s = unsafe { &mut *store };
-    s.wasm_depth -= 1;
-    let result = match outcome {
-        Err(reason) => Err(trap_from_unwind(reason)),
-        Ok(()) => {
-            for (i, result) in results.iter_mut().enumerate() {
-                let t = s.funcs[index].ty.results()[i];
-                *result = Val::from_raw(s, raw[i], t);
-            }
-            Ok(())
-        }
-    };
-    if s.wasm_depth == 0 && s.externrefs.needs_gc() {
-        s.gc();
-    }
-    result
+    unsafe { (*store).wasm_depth -= 1 };
+    outcome.map_err(trap_from_unwind)
 }
 
 fn check_results(store: &StoreOpaque, ty: &FuncType, results: &[Val]) -> Result<()> {
