@@ -33,6 +33,19 @@ export interface InstanceOptions {
   fuel?: number | bigint;
   /** The most milliseconds any one call from JS may run; past it, the call throws `RuntimeError`. */
   timeout?: number;
+  /** Bounds on the instance's store (shared with what it links to); missing ones are unbounded. */
+  limits?: StoreLimits;
+}
+
+/** Past a bound, `memory.grow`/`table.grow` in wasm give -1 and the JS methods and instantiation throw `RangeError`. */
+export interface StoreLimits {
+  /** Bytes per linear memory. */
+  memorySize?: number;
+  /** Elements per table. */
+  tableElements?: number;
+  instances?: number;
+  tables?: number;
+  memories?: number;
 }
 
 export interface WebAssemblyInstantiatedSource {

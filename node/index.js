@@ -119,7 +119,9 @@ class Instance {
    * Instantiates `module` with the imports in `importObject`. `options` may
    * give `fuel` (a budget of wasm instructions, roughly) and `timeout` (the
    * most milliseconds any one call from JS may run): past either, the call
-   * throws a `RuntimeError`.
+   * throws a `RuntimeError`. `options.limits` (`memorySize`, `tableElements`,
+   * `instances`, `tables`, `memories`) bounds what the instance's store may
+   * hold; past a bound, growing fails.
    */
   constructor(module, importObject, options) {
     if (new.target === undefined) throw new TypeError("Class constructor Instance cannot be invoked without 'new'");

@@ -247,6 +247,7 @@ pub(crate) fn throw_kiln_error(env: Env, err: kiln::Error) -> Thrown {
         }
         ErrorKind::Link => throw(env, ErrorClass::Link, &err.to_string()),
         ErrorKind::Usage => env.throw_type_error(&err.to_string()),
+        ErrorKind::ResourceLimit => env.throw_range_error(&err.to_string()),
         ErrorKind::Exit => {
             let code = err.i32_exit().unwrap_or(1);
             match crate::wasi::exit_error(env, code) {

@@ -38,12 +38,14 @@ fn import_store(env: Env, v: Value) -> JsResult<Option<StoreRef>> {
 struct Options {
     fuel: Option<u64>,
     timeout_ms: Option<u64>,
+    limits: Option<kiln::StoreLimits>,
 }
 
 fn read_options(env: Env, v: Value) -> JsResult<Options> {
     let mut options = Options {
         fuel: None,
         timeout_ms: None,
+        limits: None,
     };
     if env.type_of(v)? != sys::ValueType::napi_object {
         return Ok(options);
@@ -66,7 +68,38 @@ fn read_options(env: Env, v: Value) -> JsResult<Options> {
             Some(n.ceil() as u64)
         }
     };
+    let limits = env.named(v, "limits")?;
+    options.limits = match env.type_of(limits)? {
+        sys::ValueType::napi_undefined => None,
+        sys::ValueType::napi_object => Some(read_limits(env, limits)?),
+        _ => return Err(env.throw_type_error("limits must be an object")),
+    };
     Ok(options)
+}
+
+/// `{ memorySize, tableElements, instances, tables, memories }`: each a
+/// non-negative bound, missing ones unbounded.
+fn read_limits(env: Env, v: Value) -> JsResult<kiln::StoreLimits> {
+    let bound = |name: &str| -> JsResult<i64> {
+        let value = env.named(v, name)?;
+        if env.type_of(value)? == sys::ValueType::napi_undefined {
+            return Ok(-1);
+        }
+        let n = env.to_number(value)?;
+        if n.is_nan() || n < 0.0 {
+            return Err(
+                env.throw_range_error(&format!("limits.{name} must be a non-negative number"))
+            );
+        }
+        Ok(n.min(i64::MAX as f64) as i64)
+    };
+    Ok(kiln::StoreLimits::from_signed(
+        bound("memorySize")?,
+        bound("tableElements")?,
+        bound("instances")?,
+        bound("tables")?,
+        bound("memories")?,
+    ))
 }
 
 /// An amount of fuel: a non-negative Number or BigInt.
@@ -206,6 +239,21 @@ pub(crate) unsafe extern "C" fn instantiate(
                 })?
                 .map_err(|e| env.throw_type_error(&e.to_string()))?;
             store.timeout_ms.set(options.timeout_ms);
+        }
+        if let Some(limits) = options.limits {
+            store
+                .with(|cx| match cx {
+                    crate::store::Cx::Store(s) => {
+                        s.set_limits(limits);
+                        Ok(())
+                    }
+                    crate::store::Cx::Caller(_) => Err(()),
+                })?
+                .map_err(|()| {
+                    env.throw_type_error(
+                        "limits cannot change while wasm runs in the instance's store",
+                    )
+                })?;
         }
         store.claim();
 

@@ -169,3 +169,31 @@ test('the README example runs and prints 42', () => {
   assert.equal(child.stderr, '');
   assert.equal(child.stdout, '42\n');
 });
+
+test('limits bound memory growth, table growth and how many instances a store holds', () => {
+  const module = new Module(wat2wasm(`(module
+    (memory (export "mem") 1)
+    (table (export "table") 1 funcref)
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`));
+  const instance = new Instance(module, {}, { limits: { memorySize: 2 * 65536, tableElements: 4 } });
+  const { grow, mem, table } = instance.exports;
+  assert.equal(grow(1), 1);
+  assert.equal(grow(1), -1);
+  assert.throws(() => mem.grow(1), RangeError);
+  assert.equal(mem.buffer.byteLength, 2 * 65536);
+  assert.equal(table.grow(3), 1);
+  assert.throws(() => table.grow(1), RangeError);
+  assert.equal(table.length, 4);
+
+  const memory = new kiln.Memory({ initial: 1 });
+  const importer = new Module(wat2wasm('(module (import "env" "m" (memory 1)))'));
+  new Instance(importer, { env: { m: memory } }, { limits: { instances: 1 } });
+  assert.throws(() => new Instance(importer, { env: { m: memory } }),
+    { name: 'RangeError', message: "the store's limit of 1 instances is reached: it holds 1 and 1 more are needed" });
+});
+
+test('bad limits are TypeErrors or RangeErrors', () => {
+  const module = new Module(wat2wasm('(module)'));
+  assert.throws(() => new Instance(module, {}, { limits: 5 }), TypeError);
+  assert.throws(() => new Instance(module, {}, { limits: { memorySize: -1 } }), RangeError);
+});

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const exports = Module.exports(module).map((e) => `${e.name}:${e.kind}`);
   const imports = Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);
   const sections: ArrayBuffer[] = Module.customSections(module, 'name');
-  const { instance } = await WebAssembly.instantiate(bytes, {}, { fuel: 1000n, timeout: 50 });
+  const { instance } = await WebAssembly.instantiate(bytes, {}, { fuel: 1000n, timeout: 50, limits: { memorySize: 65536, instances: 2 } });
   const same: Instance = await kiln.instantiate(module, {});
   const sum: number = (instance.exports.add as (a: number, b: number) => number)(1, 2);
   const fuel: number | undefined = instance.fuel;

@@ -14,6 +14,7 @@ use crate::environ::vmoffsets::{VMCTX_INSTANCE, VMCTX_MAGIC};
 use crate::runtime::code_registry;
 use crate::runtime::traphandler::{self, Pending, UnwindReason};
 use crate::runtime::vmcontext::VMFuncRef;
+use smallvec::SmallVec;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
@@ -502,21 +503,24 @@ pub(crate) unsafe extern "C" fn host_call_entry(
 ) -> i32 {
     // SAFETY: guaranteed by the trampoline, which passes its callee context.
     let ctx = unsafe { &*(ctx as *const HostFuncCtx) };
-    let func = ctx.func.clone();
+    // Borrowed, not cloned: the context lives in the store until the store
+    // is dropped, which cannot happen while one of its functions runs.
+    let func = &ctx.func;
     let store_ptr = ctx.store;
     // SAFETY: the store outlives every call into its functions; this borrow
     // ends before the host callback takes its own.
     let (params, mut results, caller, data_ptr) = unsafe {
         let store = &mut *store_ptr;
         let caller = caller_instance(store, caller_vmctx);
-        let params: Vec<Val> = func
+        // Most signatures are short: their values live on the stack.
+        let params: SmallVec<[Val; 4]> = func
             .ty
             .params()
             .iter()
             .enumerate()
             .map(|(i, t)| Val::from_raw(store, *values.add(i), *t))
             .collect();
-        let results: Vec<Val> = func
+        let results: SmallVec<[Val; 4]> = func
             .ty
             .results()
             .iter()
