@@ -120,6 +120,11 @@ export class Global {
 export class CompileError extends Error {}
 export class LinkError extends Error {}
 export class RuntimeError extends Error {}
+/** Thrown by a call in which a WASI program called `proc_exit` (`WASI.start` returns the code instead). */
+export class WASIExit extends Error {
+  constructor(code: number);
+  readonly code: number;
+}
 
 export function validate(bytes: BufferSource): boolean;
 /** Compiles off the main thread. */
@@ -175,6 +180,7 @@ declare const kiln: {
   instantiate: typeof instantiate;
   wat2wasm: typeof wat2wasm;
   WASI: typeof WASI;
+  WASIExit: typeof WASIExit;
   _emptyNativeCall: typeof _emptyNativeCall;
   WebAssembly: typeof kiln;
 };

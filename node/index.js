@@ -47,6 +47,15 @@ function isObject(v) {
   return (typeof v === 'object' && v !== null) || typeof v === 'function';
 }
 
+/** A WASI program called `proc_exit`: `code` is its exit status. */
+class WASIExit extends Error {
+  constructor(code) {
+    super(`exited with code ${code}`);
+    this.name = 'WASIExit';
+    this.code = code;
+  }
+}
+
 let moduleHandle;
 let moduleFromHandle;
 
@@ -294,6 +303,7 @@ native.init({
   Memory,
   Table,
   Global,
+  WASIExit,
   internal: kInternal,
   keepalive: kKeepalive,
 });
@@ -328,7 +338,7 @@ function wat2wasm(text) {
   return native.wat2wasm(text);
 }
 
-const { WASI } = require('./lib/wasi.js')({ native, Instance, Memory });
+const { WASI } = require('./lib/wasi.js')({ native, Instance, Memory, WASIExit });
 
 const kiln = {
   Module,
@@ -343,6 +353,7 @@ const kiln = {
   LinkError,
   RuntimeError,
   WASI,
+  WASIExit,
   wat2wasm,
   /** A native function that does nothing: the floor of any addon call (for benchmarks). */
   _emptyNativeCall: native.emptyNativeCall,

@@ -16,6 +16,7 @@ export const {
   LinkError,
   RuntimeError,
   WASI,
+  WASIExit,
   wat2wasm,
   WebAssembly,
   _emptyNativeCall,

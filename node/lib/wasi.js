@@ -3,7 +3,7 @@
 // WASI preview1. The import object holds placeholders; an instance that
 // imports them gets Kiln's implementation, with this configuration.
 
-module.exports = function makeWasi({ native, Instance, Memory }) {
+module.exports = function makeWasi({ native, Instance, Memory, WASIExit }) {
   function stringArray(value, what) {
     if (value === undefined) return [];
     if (!Array.isArray(value)) throw new TypeError(`WASI "${what}" must be an array of strings`);
@@ -74,9 +74,9 @@ module.exports = function makeWasi({ native, Instance, Memory }) {
         fn();
         return 0;
       } catch (error) {
-        if (error instanceof Error && typeof error.exitCode === 'number') {
-          if (this.#returnOnExit) return error.exitCode;
-          process.exit(error.exitCode);
+        if (error instanceof WASIExit) {
+          if (this.#returnOnExit) return error.code;
+          process.exit(error.code);
         }
         throw error;
       }

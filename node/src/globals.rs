@@ -14,6 +14,7 @@ pub(crate) struct Globals {
     pub memory_class: sys::napi_ref,
     pub table_class: sys::napi_ref,
     pub global_class: sys::napi_ref,
+    pub wasi_exit: sys::napi_ref,
     /// Passed to a wrapper class's constructor, it makes an empty object for
     /// the addon to attach an existing entity to.
     pub internal_token: sys::napi_ref,
@@ -37,6 +38,7 @@ pub(crate) fn init(env: Env, from: Value) -> JsResult<()> {
         memory_class: get("Memory")?,
         table_class: get("Table")?,
         global_class: get("Global")?,
+        wasi_exit: get("WASIExit")?,
         internal_token: get("internal")?,
         keepalive_symbol: get("keepalive")?,
     };

@@ -272,11 +272,10 @@ pub(crate) unsafe extern "C" fn wasi_import_object(
     })
 }
 
-/// The error a WASI program's `proc_exit` ends a call with: an `Error` whose
-/// `exitCode` is the status, which `WASI.start` turns into its return value.
+/// The error a WASI program's `proc_exit` ends a call with: a `WASIExit`
+/// whose `code` is the status, which `WASI.start` turns into its return value.
 pub(crate) fn exit_error(env: Env, code: i32) -> JsResult<Value> {
-    let message = env.string(&format!("exited with code {code}"))?;
-    let error = crate::js::call!(env, napi_create_error(std::ptr::null_mut(), message))?;
-    env.set_named(error, "exitCode", env.int32(code)?)?;
-    Ok(error)
+    let class = crate::globals::get(env, |g| g.wasi_exit)?;
+    let code = env.int32(code)?;
+    env.new_instance(class, &[code])
 }

@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Module, Instance, WASI, LinkError, wat2wasm } = require('..');
+const { Module, Instance, WASI, WASIExit, LinkError, wat2wasm } = require('..');
 
 const programs = path.join(__dirname, '..', '..', 'tests', 'conformance', 'wasi');
 const ARGS = fs.readFileSync(path.join(programs, 'args.wat'), 'utf8');
@@ -50,6 +50,12 @@ test('nothing is granted by default: no args, no environment', () => {
 
 test('proc_exit ends start() with the exit code', () => {
   assert.deepEqual(run(EXIT), [3, '']);
+});
+
+test('calling _start directly throws WASIExit with the code and the message of every binding', () => {
+  const wasi = new WASI({ version: 'preview1' });
+  const instance = new Instance(new Module(wat2wasm(EXIT)), wasi.getImportObject());
+  assert.throws(() => instance.exports._start(), (e) => e instanceof WASIExit && e.code === 3 && e.message === 'exited with code 3');
 });
 
 test('with returnOnExit false, proc_exit exits the process with the code', () => {

@@ -5,7 +5,7 @@ use crate::store::{
     with_cx, Caller, Cx, Guard, RawCaller, SendCx, Shared, Store, StoreData, StoreLike,
 };
 use crate::types::FuncType;
-use crate::values::{from_val, number_to_raw, raw_to_number, to_val};
+use crate::values::{from_val, to_val};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -284,7 +284,9 @@ impl Func {
             // Numbers only: straight into raw slots, no `Val`s in between.
             let mut slots = [0u128; FAST_SLOTS];
             for (i, (arg, ty)) in args.iter().skip(1).zip(param_types).enumerate() {
-                slots[i] = number_to_raw(&to_val(&arg, *ty)?);
+                slots[i] = to_val(&arg, *ty)?
+                    .to_slot()
+                    .expect("fast functions take numbers only");
             }
             let n = param_types.len().max(self.ty.results().len());
             let call_slots = &mut slots[..n];
@@ -303,7 +305,10 @@ impl Func {
                         .results()
                         .iter()
                         .zip(slots.iter())
-                        .map(|(t, raw)| raw_to_number(*raw, *t))
+                        .map(|(t, raw)| {
+                            kiln::Val::from_slot(*raw, *t)
+                                .expect("fast functions return numbers only")
+                        })
                         .collect();
                     results_to_py(py, &store, &results)
                 }

@@ -68,27 +68,6 @@ fn float_from(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
     }
 }
 
-/// A numeric value in the raw slot form `kiln::Func::call_unchecked` takes.
-pub(crate) fn number_to_raw(v: &kiln::Val) -> u128 {
-    match v {
-        kiln::Val::I32(x) => *x as u32 as u128,
-        kiln::Val::I64(x) => *x as u64 as u128,
-        kiln::Val::F32(bits) => *bits as u128,
-        kiln::Val::F64(bits) => *bits as u128,
-        other => unreachable!("only numbers take the raw path, not {:?}", other.ty()),
-    }
-}
-
-/// A numeric result of type `ty` from its raw slot form.
-pub(crate) fn raw_to_number(raw: u128, ty: kiln::ValType) -> kiln::Val {
-    match ty {
-        kiln::ValType::I32 => kiln::Val::I32(raw as u32 as i32),
-        kiln::ValType::I64 => kiln::Val::I64(raw as u64 as i64),
-        kiln::ValType::F32 => kiln::Val::F32(raw as u32),
-        _ => kiln::Val::F64(raw as u64),
-    }
-}
-
 /// Converts `obj` to a wasm value of type `ty`.
 pub(crate) fn to_val(obj: &Bound<'_, PyAny>, ty: kiln::ValType) -> PyResult<kiln::Val> {
     // The common case first: a plain `int` for an integer parameter.

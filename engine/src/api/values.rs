@@ -113,32 +113,62 @@ impl Val {
         }
     }
 
-    /// The 16-byte slot representation compiled code reads.
-    pub(crate) fn to_raw(&self, store: &mut StoreOpaque) -> Result<u128> {
-        Ok(match self {
+    /// A number or vector in the raw slot form of [`Func::call_unchecked`];
+    /// `None` for references, whose slots only a store can fill.
+    ///
+    /// ```
+    /// use kiln::{Val, ValType};
+    /// assert_eq!(Val::I32(-1).to_slot(), Some(0xffff_ffff));
+    /// assert_eq!(Val::from_slot(0xffff_ffff, ValType::I32), Some(Val::I32(-1)));
+    /// assert_eq!(Val::FuncRef(None).to_slot(), None);
+    /// ```
+    pub fn to_slot(&self) -> Option<u128> {
+        Some(match self {
             Val::I32(v) => *v as u32 as u128,
             Val::I64(v) => *v as u64 as u128,
             Val::F32(v) => *v as u128,
             Val::F64(v) => *v as u128,
             Val::V128(v) => *v,
-            Val::FuncRef(None) | Val::ExternRef(None) => 0,
-            Val::FuncRef(Some(f)) => {
-                store.check(f.0, "function reference")?;
-                store.funcs[f.0.index as usize].funcref as usize as u128
-            }
-            Val::ExternRef(Some(r)) => store.externrefs.insert(r.clone()) as u128,
+            Val::FuncRef(_) | Val::ExternRef(_) => return None,
         })
     }
 
-    pub(crate) fn from_raw(store: &mut StoreOpaque, raw: u128, ty: ValType) -> Val {
-        match ty {
+    /// A number or vector of type `ty` from its raw slot form (see
+    /// [`Val::to_slot`]); `None` for reference types.
+    pub fn from_slot(raw: u128, ty: ValType) -> Option<Val> {
+        Some(match ty {
             ValType::I32 => Val::I32(raw as u32 as i32),
             ValType::I64 => Val::I64(raw as u64 as i64),
             ValType::F32 => Val::F32(raw as u32),
             ValType::F64 => Val::F64(raw as u64),
             ValType::V128 => Val::V128(raw),
+            ValType::FuncRef | ValType::ExternRef => return None,
+        })
+    }
+
+    /// The 16-byte slot representation compiled code reads.
+    pub(crate) fn to_raw(&self, store: &mut StoreOpaque) -> Result<u128> {
+        if let Some(slot) = self.to_slot() {
+            return Ok(slot);
+        }
+        Ok(match self {
+            Val::FuncRef(Some(f)) => {
+                store.check(f.0, "function reference")?;
+                store.funcs[f.0.index as usize].funcref as usize as u128
+            }
+            Val::ExternRef(Some(r)) => store.externrefs.insert(r.clone()) as u128,
+            // Null references; numbers and vectors returned above.
+            _ => 0,
+        })
+    }
+
+    pub(crate) fn from_raw(store: &mut StoreOpaque, raw: u128, ty: ValType) -> Val {
+        if let Some(v) = Val::from_slot(raw, ty) {
+            return v;
+        }
+        match ty {
             ValType::FuncRef => Val::FuncRef(Func::from_funcref_addr(store, raw as u64 as usize)),
-            ValType::ExternRef => Val::ExternRef(store.externrefs.get(raw as u64 as usize)),
+            _ => Val::ExternRef(store.externrefs.get(raw as u64 as usize)),
         }
     }
 
