@@ -301,6 +301,37 @@ pub(crate) fn host_func(
     })
 }
 
+/// Runs `body` as the body of a host function of `store`: in its own handle
+/// scope (a wasm loop may call thousands of times within one JS call), with
+/// the store lent to JS through `caller`, and a JS exception kept to be
+/// rethrown by the call that entered wasm.
+fn in_host_call(
+    env: Env,
+    store: &Weak<StoreCell>,
+    caller: &mut KilnCaller<'_>,
+    body: impl FnOnce(&StoreRef) -> JsResult<kiln::Result<()>>,
+) -> kiln::Result<()> {
+    let Some(store) = store.upgrade() else {
+        return Err(kiln::Error::msg("the calling store is gone"));
+    };
+    let mut scope = std::ptr::null_mut();
+    // SAFETY: the environment is live; the scope is closed below.
+    unsafe { sys::napi_open_handle_scope(env.0, &mut scope) };
+    let outcome = store.lend_caller(caller, || body(&store));
+    let result = match outcome {
+        Ok(r) => r,
+        Err(Thrown) => {
+            if let Some(exception) = env.take_exception() {
+                store.set_pending(exception);
+            }
+            Err(kiln::Error::msg("a JavaScript exception was thrown"))
+        }
+    };
+    // SAFETY: `scope` was opened above on this environment.
+    unsafe { sys::napi_close_handle_scope(env.0, scope) };
+    result
+}
+
 /// Runs a JS host function for wasm.
 fn run_host(
     host: &HostFunction,
@@ -309,30 +340,19 @@ fn run_host(
     results: &mut [Val],
 ) -> kiln::Result<()> {
     let env = host.env;
-    let Some(store) = host.store.upgrade() else {
-        return Err(kiln::Error::msg("the host function's store is gone"));
-    };
-    // Each call gets its own handle scope: a wasm loop may call thousands of
-    // times within one JS call.
-    let mut scope = std::ptr::null_mut();
-    // SAFETY: the environment is live; the scope is closed below.
-    unsafe { sys::napi_open_handle_scope(env.0, &mut scope) };
-    let outcome = store.lend_caller(&mut caller, || -> JsResult<()> {
+    in_host_call(env, &host.store, &mut caller, |store| {
         let function = env
             .reference_value(host.function)?
             .ok_or_else(|| env.throw_type_error("the imported function was collected"))?;
         let mut args: SmallVec<[Value; 8]> = SmallVec::with_capacity(params.len());
         for p in params {
-            args.push(to_js(env, &store, p)?);
+            args.push(to_js(env, store, p)?);
         }
         let this = env.undefined()?;
         let returned = env.call_function(this, function, &args)?;
         match results.len() {
-            0 => Ok(()),
-            1 => {
-                results[0] = to_wasm(env, &store, returned, results[0].ty())?;
-                Ok(())
-            }
+            0 => {}
+            1 => results[0] = to_wasm(env, store, returned, results[0].ty())?,
             n => {
                 if !env.is_array(returned)? {
                     return Err(env.throw_type_error(&format!(
@@ -347,24 +367,12 @@ fn run_host(
                 }
                 for (i, r) in results.iter_mut().enumerate() {
                     let v = env.element(returned, i as u32)?;
-                    *r = to_wasm(env, &store, v, r.ty())?;
+                    *r = to_wasm(env, store, v, r.ty())?;
                 }
-                Ok(())
             }
         }
-    });
-    let result = match outcome {
-        Ok(()) => Ok(()),
-        Err(Thrown) => {
-            if let Some(exception) = env.take_exception() {
-                store.set_pending(exception);
-            }
-            Err(kiln::Error::msg("a JavaScript host function threw"))
-        }
-    };
-    // SAFETY: `scope` was opened above on this environment.
-    unsafe { sys::napi_close_handle_scope(env.0, scope) };
-    result
+        Ok(Ok(()))
+    })
 }
 
 /// A function of another store, callable from this one.
@@ -426,17 +434,11 @@ fn run_proxy(
     results: &mut [Val],
 ) -> kiln::Result<()> {
     let env = proxy.env;
-    let Some(target) = proxy.target.upgrade() else {
-        return Err(kiln::Error::msg("the calling store is gone"));
-    };
-    let mut scope = std::ptr::null_mut();
-    // SAFETY: the environment is live; the scope is closed below.
-    unsafe { sys::napi_open_handle_scope(env.0, &mut scope) };
-    let outcome = target.lend_caller(&mut caller, || -> JsResult<kiln::Result<()>> {
+    in_host_call(env, &proxy.target, &mut caller, |target| {
         let source = &proxy.source;
         let mut source_params: SmallVec<[Val; 8]> = SmallVec::with_capacity(params.len());
         for p in params {
-            source_params.push(move_value(env, &target, source, p)?);
+            source_params.push(move_value(env, target, source, p)?);
         }
         let mut source_results: SmallVec<[Val; 4]> =
             results.iter().map(|r| Val::default_for(r.ty())).collect();
@@ -449,22 +451,10 @@ fn run_proxy(
             return Ok(Err(err));
         }
         for (r, v) in results.iter_mut().zip(&source_results) {
-            *r = move_value(env, source, &target, v)?;
+            *r = move_value(env, source, target, v)?;
         }
         Ok(Ok(()))
-    });
-    let result = match outcome {
-        Ok(r) => r,
-        Err(Thrown) => {
-            if let Some(exception) = env.take_exception() {
-                target.set_pending(exception);
-            }
-            Err(kiln::Error::msg("a JavaScript exception was thrown"))
-        }
-    };
-    // SAFETY: `scope` was opened above on this environment.
-    unsafe { sys::napi_close_handle_scope(env.0, scope) };
-    result
+    })
 }
 
 /// Calls in flight with a timeout; the ticker advances epochs only then.
