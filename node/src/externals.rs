@@ -3,7 +3,8 @@
 
 use crate::js::{call, callback, Env, JsResult, Value};
 use crate::store::{attach_keepalive, enforce_u32, with_cx, EntityKey, StoreCell, StoreRef};
-use crate::values::{default_value, parse_val_type, to_js, to_wasm, val_type_name};
+use crate::values::{parse_val_type, to_js, to_wasm, val_type_name};
+use kiln::Val;
 use napi::sys;
 use std::ffi::c_void;
 
@@ -277,7 +278,7 @@ pub(crate) unsafe extern "C" fn table_new(
         let store = StoreCell::loose(env)?;
         let init = match optional(env, ci.arg(4))? {
             Some(v) => to_wasm(env, &store, v, element)?,
-            None => default_value(element),
+            None => Val::default_for(element),
         };
         let ty = kiln::TableType::new(element, initial, maximum);
         let table = store
@@ -328,7 +329,7 @@ pub(crate) unsafe extern "C" fn table_set(
         let index = enforce_u32(env, ci.arg(1), "index")?;
         let element = store.with(|cx| with_cx!(cx, |s| table.ty(&*s).element()))?;
         let value = if ci.argc < 3 {
-            default_value(element)
+            Val::default_for(element)
         } else {
             to_wasm(env, &store, ci.arg(2), element)?
         };
@@ -350,7 +351,7 @@ pub(crate) unsafe extern "C" fn table_grow(
         let delta = enforce_u32(env, ci.arg(1), "delta")?;
         let element = store.with(|cx| with_cx!(cx, |s| table.ty(&*s).element()))?;
         let init = if ci.argc < 3 {
-            default_value(element)
+            Val::default_for(element)
         } else {
             to_wasm(env, &store, ci.arg(2), element)?
         };
@@ -384,7 +385,7 @@ pub(crate) unsafe extern "C" fn global_new(
         let store = StoreCell::loose(env)?;
         let value = match optional(env, ci.arg(3))? {
             Some(v) => to_wasm(env, &store, v, ty)?,
-            None => default_value(ty),
+            None => Val::default_for(ty),
         };
         let mutability = if mutable {
             kiln::Mutability::Var

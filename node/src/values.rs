@@ -28,10 +28,7 @@ impl Drop for JsValueRef {
 /// `ToWebAssemblyValue(v, ty)`, for a value going to `store`.
 pub(crate) fn to_wasm(env: Env, store: &StoreRef, v: Value, ty: ValType) -> JsResult<Val> {
     Ok(match ty {
-        ValType::I32 => Val::I32(number_to_i32(env, v)?),
-        ValType::I64 => Val::I64(to_bigint64(env, v)?),
-        ValType::F32 => Val::F32((number_to_f64(env, v)? as f32).to_bits()),
-        ValType::F64 => Val::F64(number_to_f64(env, v)?.to_bits()),
+        ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64 => number_val(env, v, ty)?,
         ValType::V128 => {
             return Err(env.throw_type_error("v128 values cannot cross into JavaScript"))
         }
@@ -66,26 +63,44 @@ fn number_to_f64(env: Env, v: Value) -> JsResult<f64> {
     }
 }
 
-/// A numeric parameter in the raw slot form (see `kiln::Func::call_unchecked`).
+/// `ToWebAssemblyValue` for a number type.
 #[inline]
-pub(crate) fn to_raw_number(env: Env, v: Value, ty: ValType) -> JsResult<u128> {
+fn number_val(env: Env, v: Value, ty: ValType) -> JsResult<Val> {
     Ok(match ty {
-        ValType::I32 => number_to_i32(env, v)? as u32 as u128,
-        ValType::I64 => to_bigint64(env, v)? as u64 as u128,
-        ValType::F32 => (number_to_f64(env, v)? as f32).to_bits() as u128,
-        _ => number_to_f64(env, v)?.to_bits() as u128,
+        ValType::I32 => Val::I32(number_to_i32(env, v)?),
+        ValType::I64 => Val::I64(to_bigint64(env, v)?),
+        ValType::F32 => Val::F32((number_to_f64(env, v)? as f32).to_bits()),
+        _ => Val::F64(number_to_f64(env, v)?.to_bits()),
     })
 }
 
-/// A numeric result from its raw slot form.
+/// `ToJSValue` for a number.
+#[inline]
+fn number_js(env: Env, val: &Val) -> JsResult<Value> {
+    match val {
+        Val::I32(v) => env.int32(*v),
+        Val::I64(v) => env.bigint_i64(*v),
+        Val::F32(bits) => env.double(f32::from_bits(*bits) as f64),
+        Val::F64(bits) => env.double(f64::from_bits(*bits)),
+        _ => unreachable!("only numbers are converted here"),
+    }
+}
+
+/// A number parameter in the raw slot form of `kiln::Func::call_unchecked`.
+#[inline]
+pub(crate) fn to_raw_number(env: Env, v: Value, ty: ValType) -> JsResult<u128> {
+    Ok(number_val(env, v, ty)?
+        .to_slot()
+        .expect("numbers have a slot form"))
+}
+
+/// A number result from its raw slot form.
 #[inline]
 pub(crate) fn from_raw_number(env: Env, raw: u128, ty: ValType) -> JsResult<Value> {
-    match ty {
-        ValType::I32 => env.int32(raw as u32 as i32),
-        ValType::I64 => env.bigint_i64(raw as u64 as i64),
-        ValType::F32 => env.double(f32::from_bits(raw as u32) as f64),
-        _ => env.double(f64::from_bits(raw as u64)),
-    }
+    number_js(
+        env,
+        &Val::from_slot(raw, ty).expect("numbers have a slot form"),
+    )
 }
 
 /// Whether a value of `ty` crosses as a plain number (no store involved).
@@ -144,10 +159,7 @@ fn to_funcref(env: Env, store: &StoreRef, v: Value) -> JsResult<Option<kiln::Fun
 /// `ToJSValue(val)` for a value read from `store`.
 pub(crate) fn to_js(env: Env, store: &StoreRef, val: &Val) -> JsResult<Value> {
     match val {
-        Val::I32(v) => env.int32(*v),
-        Val::I64(v) => env.bigint_i64(*v),
-        Val::F32(bits) => env.double(f32::from_bits(*bits) as f64),
-        Val::F64(bits) => env.double(f64::from_bits(*bits)),
+        Val::I32(_) | Val::I64(_) | Val::F32(_) | Val::F64(_) => number_js(env, val),
         Val::V128(_) => Err(env.throw_type_error("v128 values cannot cross into JavaScript")),
         Val::FuncRef(None) | Val::ExternRef(None) => env.null(),
         Val::FuncRef(Some(f)) => match store.proxied(*f) {
@@ -161,11 +173,6 @@ pub(crate) fn to_js(env: Env, store: &StoreRef, val: &Val) -> JsResult<Value> {
         },
         _ => Err(env.throw_type_error("this value type cannot cross into JavaScript")),
     }
-}
-
-/// The default value of a type, for tables and globals given `undefined`.
-pub(crate) fn default_value(ty: ValType) -> Val {
-    Val::default_for(ty)
 }
 
 /// Parses a JS API value type name (`"i32"`, `"anyfunc"`, ...).

@@ -96,29 +96,36 @@ thread_local! {
     static LINKERS: RefCell<Vec<(kiln::Engine, kiln::Linker<HostState>)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Runs `f` with a linker defining Kiln's WASI for `engine`, made once per
+/// engine.
+fn with_wasi_linker<R>(engine: &kiln::Engine, f: impl FnOnce(&kiln::Linker<HostState>) -> R) -> R {
+    LINKERS.with(|linkers| {
+        let mut linkers = linkers.borrow_mut();
+        let index = match linkers
+            .iter()
+            .position(|(e, _)| kiln::Engine::same(e, engine))
+        {
+            Some(i) => i,
+            None => {
+                let mut linker = kiln::Linker::new(engine);
+                linker
+                    .define_wasi(|data: &mut HostState| &mut data.wasi)
+                    .expect("WASI defines each name once");
+                linkers.push((engine.clone(), linker));
+                linkers.len() - 1
+            }
+        };
+        f(&linkers[index].1)
+    })
+}
+
 /// Kiln's WASI function `name` placed in `store`.
 fn wasi_func(store: &StoreRef, name: &str) -> JsResult<Option<kiln::Func>> {
     store.with(|cx| {
         with_cx!(cx, |s| {
             let engine = s.engine().clone();
-            LINKERS.with(|linkers| {
-                let mut linkers = linkers.borrow_mut();
-                let index = match linkers
-                    .iter()
-                    .position(|(e, _)| kiln::Engine::same(e, &engine))
-                {
-                    Some(i) => i,
-                    None => {
-                        let mut linker = kiln::Linker::new(&engine);
-                        linker
-                            .define_wasi(|data: &mut HostState| &mut data.wasi)
-                            .expect("WASI defines each name once");
-                        linkers.push((engine, linker));
-                        linkers.len() - 1
-                    }
-                };
-                linkers[index]
-                    .1
+            with_wasi_linker(&engine, |linker| {
+                linker
                     .get(&mut *s, MODULE, name)
                     .and_then(kiln::Extern::into_func)
             })
@@ -236,22 +243,19 @@ pub(crate) unsafe extern "C" fn wasi_import_object(
         // Check the configuration now, so that a bad pre-open fails here.
         state.build().map_err(|e| env.throw_type_error(&e))?;
         let namespace = env.object()?;
-        let linker = kiln::Linker::<HostState>::new(&crate::store::engines().plain);
-        let mut linker = linker;
-        linker
-            .define_wasi(|data: &mut HostState| &mut data.wasi)
-            .expect("WASI defines each name once");
-        let mut names: Vec<&str> = linker
-            .names()
-            .filter(|(m, _)| *m == MODULE)
-            .map(|(_, n)| n)
-            .collect();
+        let mut names: Vec<String> = with_wasi_linker(&crate::store::engines().plain, |linker| {
+            linker
+                .names()
+                .filter(|(m, _)| *m == MODULE)
+                .map(|(_, n)| n.to_string())
+                .collect()
+        });
         names.sort_unstable();
         for name in names {
             let data = Box::into_raw(Box::new(WasiFunc {
                 state: state.clone(),
             }));
-            let f = env.function(name, call_placeholder, std::ptr::null_mut());
+            let f = env.function(&name, call_placeholder, std::ptr::null_mut());
             let f = match f {
                 Ok(f) => f,
                 Err(thrown) => {
@@ -266,7 +270,7 @@ pub(crate) unsafe extern "C" fn wasi_import_object(
                 return Err(thrown);
             }
             env.type_tag(f, &WASI_TAG)?;
-            env.set_named(namespace, name, f)?;
+            env.set_named(namespace, &name, f)?;
         }
         Ok(namespace)
     })
