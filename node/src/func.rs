@@ -4,7 +4,7 @@
 use crate::globals::{throw, ErrorClass};
 use crate::js::{callback, Env, JsResult, Thrown, Value};
 use crate::store::{attach_keepalive, with_cx, EntityKey, KilnCaller, StoreCell, StoreRef};
-use crate::values::{from_raw_number, is_number, to_js, to_raw_number, to_wasm};
+use crate::values::{from_raw_number, to_js, to_raw_number, to_wasm};
 use kiln::Val;
 use napi::sys;
 use smallvec::SmallVec;
@@ -49,11 +49,7 @@ pub(crate) fn func_object(env: Env, store: &StoreRef, func: kiln::Func) -> JsRes
     let (ty, index) = store.with(|cx| with_cx!(cx, |s| (func.ty(&*s), func.module_index(&*s))))?;
     let fast = index.is_some()
         && ty.params().len().max(ty.results().len()) <= FAST_SLOTS
-        && ty
-            .params()
-            .iter()
-            .chain(ty.results())
-            .all(|t| is_number(*t));
+        && ty.numbers_only();
     let handle = Box::new(FuncHandle {
         store: store.clone(),
         func,

@@ -103,14 +103,6 @@ pub(crate) fn from_raw_number(env: Env, raw: u128, ty: ValType) -> JsResult<Valu
     )
 }
 
-/// Whether a value of `ty` crosses as a plain number (no store involved).
-pub(crate) fn is_number(ty: ValType) -> bool {
-    matches!(
-        ty,
-        ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64
-    )
-}
-
 /// `ToInt32`: wraps modulo 2^32; NaN and infinities give 0.
 fn to_int32(n: f64) -> i32 {
     if !n.is_finite() {

@@ -43,17 +43,8 @@ impl Func {
             func.is_brief(&*s),
             func.module_index(&*s).is_some()
         ));
-        let fast = wasm
-            && ty.params().len().max(ty.results().len()) <= FAST_SLOTS
-            && ty.params().iter().chain(ty.results()).all(|t| {
-                matches!(
-                    t,
-                    kiln::ValType::I32
-                        | kiln::ValType::I64
-                        | kiln::ValType::F32
-                        | kiln::ValType::F64
-                )
-            });
+        let fast =
+            wasm && ty.params().len().max(ty.results().len()) <= FAST_SLOTS && ty.numbers_only();
         Func {
             func,
             store_id: guard.shared().id,

@@ -92,6 +92,22 @@ impl FuncType {
     pub fn results(&self) -> &[ValType] {
         &self.results
     }
+
+    /// Whether every parameter and result is an `i32`, `i64`, `f32` or `f64`:
+    /// values that bindings pass as plain numbers, and that
+    /// [`Func::call_unchecked`](crate::Func::call_unchecked) takes in slots.
+    ///
+    /// ```
+    /// use kiln::{FuncType, ValType};
+    /// assert!(FuncType::new([ValType::I32, ValType::F64], [ValType::I64]).numbers_only());
+    /// assert!(!FuncType::new([ValType::ExternRef], []).numbers_only());
+    /// ```
+    pub fn numbers_only(&self) -> bool {
+        self.params
+            .iter()
+            .chain(self.results.iter())
+            .all(|t| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64))
+    }
 }
 
 impl fmt::Display for FuncType {
