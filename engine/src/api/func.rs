@@ -8,7 +8,6 @@ use super::store::{AsContext, AsContextMut, StoreInner, StoreOpaque, Stored};
 use super::trap::{FrameInfo, Trap, TrapCode};
 use super::types::FuncType;
 use super::values::Val;
-use crate::compiler::trampolines;
 use crate::compiler::TrapCodes;
 use crate::environ::vmoffsets::{VMCTX_INSTANCE, VMCTX_MAGIC};
 use crate::runtime::code_registry;
@@ -240,7 +239,7 @@ impl Func {
             let s = unsafe { &*opaque };
             s.check(self.0, "function")?;
             if s.funcs[self.0.index as usize].host.is_some() {
-                return Err(Error::usage("call_unchecked calls wasm functions only"));
+                return Err(host_func_unchecked());
             }
         }
         // SAFETY: the borrow above ended; the caller vouches for the slots
@@ -260,6 +259,11 @@ impl Func {
         // SAFETY: `opaque` comes from a live `&mut` borrow held for this call.
         unsafe { call_func(opaque, *self, params, results) }
     }
+}
+
+#[cold]
+fn host_func_unchecked() -> Error {
+    Error::usage("call_unchecked calls wasm functions only")
 }
 
 impl StoreOpaque {
@@ -397,39 +401,44 @@ pub(crate) unsafe fn call_func(
 /// `funcs[index]` must be a wasm function; `raw` must have a slot for each
 /// parameter and result, and the parameters must have the function's types.
 unsafe fn call_wasm_raw(store: *mut StoreOpaque, index: usize, raw: &mut [u128]) -> Result<()> {
-    // SAFETY: the store is valid (caller's guarantee) and the borrow is short.
-    let (tramp, limits, max_stack, funcref) = unsafe {
+    // SAFETY: the store is valid (caller's guarantee); this borrow ends
+    // before control passes to wasm.
+    let (entry, limits, max_stack) = unsafe {
         let s = &mut *store;
-        let tramp = match s.funcs[index].array_call {
+        let data = &mut s.funcs[index];
+        let trampoline = match data.array_call {
             Some(t) => t,
             None => {
-                let t = s.engine.0.trampolines.get(&s.funcs[index].ty).array_to_wasm;
-                s.funcs[index].array_call = Some(t);
+                let t = s.engine.0.trampolines.get(&data.ty).array_to_wasm;
+                data.array_call = Some(t);
                 t
             }
         };
+        // SAFETY: `funcref` belongs to a live func of this store.
+        let (vmctx, func_ptr) = ((*data.funcref).vmctx, (*data.funcref).func_ptr);
+        s.wasm_depth += 1;
+        let entry = traphandler::WasmEntry {
+            trampoline,
+            vmctx,
+            func_ptr,
+            values: raw.as_mut_ptr(),
+        };
         (
-            tramp,
+            entry,
             &mut *s.limits as *mut _,
             s.engine.0.config.max_wasm_stack,
-            s.funcs[index].funcref,
         )
     };
-    // SAFETY: `tramp` is the array-call trampoline compiled for the function's type.
-    let tramp = unsafe { trampolines::array_call(tramp) };
-    // SAFETY: `funcref` belongs to a live func of this store.
-    let (vmctx, func_ptr) = unsafe { ((*funcref).vmctx, (*funcref).func_ptr) };
-    let values = raw.as_mut_ptr();
-    // SAFETY: the store is valid; the borrow is short.
-    unsafe { (*store).wasm_depth += 1 };
-    let outcome = traphandler::catch_traps(limits, max_stack, || {
-        // SAFETY: the trampoline matches `func_ptr`'s signature, and `values`
-        // has a slot for every parameter and result (caller's guarantee).
-        unsafe { tramp(vmctx, vmctx, func_ptr, values) }
-    });
+    // SAFETY: `trampoline` is the array-call trampoline compiled for the
+    // function's type, and `values` has a slot for every parameter and result
+    // (caller's guarantee).
+    let outcome = unsafe { traphandler::enter_wasm(limits, max_stack, entry) };
     // SAFETY: wasm has returned; this is the only borrow of the store.
     unsafe { (*store).wasm_depth -= 1 };
-    outcome.map_err(trap_from_unwind)
+    match outcome {
+        Ok(()) => Ok(()),
+        Err(reason) => Err(trap_from_unwind(*reason)),
+    }
 }
 
 fn check_results(store: &StoreOpaque, ty: &FuncType, results: &[Val]) -> Result<()> {
@@ -440,6 +449,7 @@ fn check_results(store: &StoreOpaque, ty: &FuncType, results: &[Val]) -> Result<
 }
 
 /// Turns the record of an unwound call into the error the caller sees.
+#[cold]
 pub(crate) fn trap_from_unwind(reason: UnwindReason) -> Error {
     let backtrace: Vec<FrameInfo> = reason
         .frames

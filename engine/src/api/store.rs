@@ -279,13 +279,12 @@ impl StoreOpaque {
             .saturating_add(ticks_beyond_current);
     }
 
+    #[inline]
     pub(crate) fn check(&self, stored: Stored, what: &str) -> super::error::Result<()> {
         if stored.store_id == self.id {
             Ok(())
         } else {
-            Err(super::error::Error::usage(format!(
-                "{what} belongs to a different store"
-            )))
+            Err(foreign_store(what))
         }
     }
 
@@ -349,4 +348,9 @@ impl<S: AsContextMut + ?Sized> AsContextMut for &mut S {
     fn as_inner_mut(&mut self) -> &mut StoreInner<S::Data> {
         (**self).as_inner_mut()
     }
+}
+
+#[cold]
+fn foreign_store(what: &str) -> super::error::Error {
+    super::error::Error::usage(format!("{what} belongs to a different store"))
 }

@@ -20,17 +20,15 @@ use std::sync::{Arc, Mutex};
 /// Each value crosses the host boundary in a 16-byte slot.
 pub(crate) const VALUE_SLOT: i32 = 16;
 
-/// `extern "C" fn(callee_vmctx, caller_vmctx, func_ptr, values)`: calls the wasm
-/// function at `func_ptr` with arguments read from `values` and writes its
-/// results back there.
-pub(crate) type ArrayCallTrampoline = unsafe extern "C" fn(*mut u8, *mut u8, *const u8, *mut u128);
-
 /// The host function every wasm-to-host trampoline calls:
 /// `(host_ctx, caller_vmctx, values) -> 0 on success, 1 when an error is pending`.
 pub(crate) type HostCallEntry = unsafe extern "C" fn(*mut u8, *mut u8, *mut u128) -> i32;
 
 #[derive(Clone, Copy)]
 pub(crate) struct Trampolines {
+    /// `extern "C" fn(callee_vmctx, caller_vmctx, func_ptr, values)`: calls
+    /// the wasm function at `func_ptr` with arguments read from `values` and
+    /// writes its results back there. Only `kiln_enter_wasm` calls it.
     pub array_to_wasm: *const u8,
     pub wasm_to_host: *const u8,
 }
@@ -208,14 +206,4 @@ impl Drop for TrampolineCache {
             ));
         }
     }
-}
-
-/// The one place a code address becomes a callable Rust function type.
-///
-/// # Safety
-/// `ptr` must be an array-call trampoline compiled by [`TrampolineCache`].
-pub(crate) unsafe fn array_call(ptr: *const u8) -> ArrayCallTrampoline {
-    // SAFETY: the caller guarantees `ptr` is an array-call trampoline, which is
-    // compiled with exactly this signature and the System V convention.
-    unsafe { std::mem::transmute::<*const u8, ArrayCallTrampoline>(ptr) }
 }

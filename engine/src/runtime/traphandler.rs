@@ -1,5 +1,5 @@
 //! Catching traps: every call from the host into wasm runs below one
-//! [`catch_traps`] frame. A fault or trap instruction in compiled code raises a
+//! [`enter_wasm`] frame. A fault or trap instruction in compiled code raises a
 //! signal; the handler records the wasm frames and calls `kiln_longjmp`, which
 //! returns to that frame as if the call had ended. Only compiled-code frames
 //! (and the signal frame) are skipped: host functions return normally before
@@ -11,6 +11,7 @@
 //! ordinary stack use.
 
 use std::cell::{Cell, UnsafeCell};
+use std::mem::MaybeUninit;
 use std::sync::Once;
 
 #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
@@ -18,19 +19,20 @@ compile_error!("Kiln's trap handling supports x86_64 Linux only for now");
 
 /// Callee-saved registers, the stack pointer and the resume address.
 #[repr(C)]
-#[derive(Default)]
 struct JmpBuf {
     regs: [usize; 8],
 }
 
-// `kiln_setjmp_call(buf, f, arg)` saves the callee-saved registers in `buf`, calls
-// `f(arg)` and returns 0; `kiln_longjmp(buf)` restores them and makes that same
-// `kiln_setjmp_call` return 1.
+// `kiln_enter_wasm(buf, tramp, vmctx, func_ptr, values)` saves the callee-saved
+// registers in `buf`, calls the array-call trampoline
+// `tramp(vmctx, vmctx, func_ptr, values)` and returns 0; `kiln_longjmp(buf)`
+// restores them and makes that same `kiln_enter_wasm` return 1. Saving and
+// calling in one routine keeps a call into wasm free of closures.
 std::arch::global_asm!(
     ".text",
-    ".globl kiln_setjmp_call",
-    ".type kiln_setjmp_call,@function",
-    "kiln_setjmp_call:",
+    ".globl kiln_enter_wasm",
+    ".type kiln_enter_wasm,@function",
+    "kiln_enter_wasm:",
     "mov [rdi], rbx",
     "mov [rdi + 8], rbp",
     "mov [rdi + 16], r12",
@@ -42,12 +44,16 @@ std::arch::global_asm!(
     "mov rax, [rsp]",
     "mov [rdi + 56], rax",
     "sub rsp, 8",
+    "mov rax, rsi",
     "mov rdi, rdx",
-    "call rsi",
+    "mov rsi, rdx",
+    "mov rdx, rcx",
+    "mov rcx, r8",
+    "call rax",
     "add rsp, 8",
     "xor eax, eax",
     "ret",
-    ".size kiln_setjmp_call, . - kiln_setjmp_call",
+    ".size kiln_enter_wasm, . - kiln_enter_wasm",
     ".globl kiln_longjmp",
     ".type kiln_longjmp,@function",
     "kiln_longjmp:",
@@ -64,7 +70,13 @@ std::arch::global_asm!(
 );
 
 extern "C" {
-    fn kiln_setjmp_call(buf: *mut JmpBuf, f: extern "C" fn(*mut u8), arg: *mut u8) -> i32;
+    fn kiln_enter_wasm(
+        buf: *mut JmpBuf,
+        tramp: *const u8,
+        vmctx: *mut u8,
+        func_ptr: *const u8,
+        values: *mut u128,
+    ) -> i32;
     fn kiln_longjmp(buf: *const JmpBuf) -> !;
 }
 
@@ -77,6 +89,7 @@ pub(crate) struct JitFault {
 }
 
 /// Why a call into wasm did not return normally.
+#[derive(Default)]
 pub(crate) struct UnwindReason {
     /// Set by the signal handler.
     pub fault: Option<JitFault>,
@@ -88,18 +101,35 @@ pub(crate) struct UnwindReason {
     pub pending: Option<Pending>,
 }
 
+/// One call from the host into wasm, in its [`enter_wasm`] frame. It is kept
+/// small because every call builds one: why the call stopped early is
+/// allocated only when it does.
 struct Activation {
-    jmpbuf: UnsafeCell<JmpBuf>,
-    fault: UnsafeCell<Option<JitFault>>,
-    frames: UnsafeCell<Vec<usize>>,
+    /// Filled in by `kiln_enter_wasm` before any code can jump to it.
+    jmpbuf: UnsafeCell<MaybeUninit<JmpBuf>>,
     /// The stack address of the entry frame: frames at or above it are not wasm.
     entry_sp: Cell<usize>,
-    pending: UnsafeCell<Option<Pending>>,
+    /// Host code called from this activation's wasm is running: a fault now
+    /// is a host bug, not a wasm trap.
+    in_host: Cell<bool>,
+    unwind: UnsafeCell<Option<Box<UnwindReason>>>,
+}
+
+impl Activation {
+    /// The record of why this call stops early, made on first use.
+    ///
+    /// # Safety
+    /// Only this activation's thread may call it, and no other reference to
+    /// the record may be live.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn unwind(&self) -> &mut UnwindReason {
+        // SAFETY: the caller's guarantee.
+        unsafe { (*self.unwind.get()).get_or_insert_with(Box::default) }
+    }
 }
 
 thread_local! {
     static CURRENT: Cell<*const Activation> = const { Cell::new(std::ptr::null()) };
-    static IN_HOST: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Why host code asked compiled code to trap.
@@ -115,9 +145,9 @@ pub(crate) enum Pending {
 fn set_pending(pending: Pending) {
     let activation = CURRENT.with(|c| c.get());
     assert!(!activation.is_null(), "no wasm call is active");
-    // SAFETY: the activation lives in the `catch_traps` frame below us on this
+    // SAFETY: the activation lives in the `enter_wasm` frame below us on this
     // thread's stack, and only this thread touches it.
-    unsafe { *(*activation).pending.get() = Some(pending) }
+    unsafe { (*activation).unwind().pending = Some(pending) }
 }
 
 /// A host function's error, to be reported as the trap's cause.
@@ -133,36 +163,49 @@ pub(crate) fn set_pending_trap(code: crate::api::trap::TrapCode) {
 /// Runs host code called from wasm: a fault in it is a host bug, not a wasm trap,
 /// so the signal handler leaves it alone.
 pub(crate) fn in_host<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
+    struct Restore(*const Activation, bool);
     impl Drop for Restore {
         fn drop(&mut self) {
-            IN_HOST.with(|h| h.set(self.0));
+            // SAFETY: the activation outlives the host call made below it.
+            unsafe { (*self.0).in_host.set(self.1) }
         }
     }
-    let _restore = Restore(IN_HOST.with(|h| h.replace(true)));
+    let activation = CURRENT.with(|c| c.get());
+    if activation.is_null() {
+        return f();
+    }
+    // SAFETY: the activation is alive in its `enter_wasm` frame on this
+    // thread's stack, below which this host code runs.
+    let _restore = Restore(activation, unsafe { (*activation).in_host.replace(true) });
     f()
 }
 
-/// Calls `f`, which calls compiled code; returns `Err` if that code trapped.
+/// A compiled function to enter through its array-call trampoline.
+pub(crate) struct WasmEntry {
+    pub trampoline: *const u8,
+    pub vmctx: *mut u8,
+    pub func_ptr: *const u8,
+    /// A slot per parameter and result.
+    pub values: *mut u128,
+}
+
+/// Calls compiled code; returns `Err` if it trapped.
 ///
-/// `f` must not own values with destructors that need to run: a trap skips its frame.
-pub(crate) fn catch_traps<F: FnMut()>(
+/// # Safety
+/// `limits` must point at the calling store's runtime limits and `entry` must
+/// be a trampoline compiled for `func_ptr`'s type, with a vmctx and value
+/// slots valid for the call.
+pub(crate) unsafe fn enter_wasm(
     limits: *mut super::vmcontext::VMRuntimeLimits,
     max_wasm_stack: usize,
-    mut f: F,
-) -> Result<(), UnwindReason> {
+    entry: WasmEntry,
+) -> Result<(), Box<UnwindReason>> {
     install_signal_handlers();
-    extern "C" fn call_closure<F: FnMut()>(arg: *mut u8) {
-        // SAFETY: `arg` is the `&mut F` passed by `catch_traps` below, alive for the call.
-        let f = unsafe { &mut *(arg as *mut F) };
-        f();
-    }
     let activation = Activation {
-        jmpbuf: UnsafeCell::new(JmpBuf::default()),
-        fault: UnsafeCell::new(None),
-        frames: UnsafeCell::new(Vec::new()),
-        pending: UnsafeCell::new(None),
+        jmpbuf: UnsafeCell::new(MaybeUninit::uninit()),
         entry_sp: Cell::new(0),
+        in_host: Cell::new(false),
+        unwind: UnsafeCell::new(None),
     };
     let entry_sp = &activation as *const Activation as usize;
     activation.entry_sp.set(entry_sp);
@@ -172,35 +215,48 @@ pub(crate) fn catch_traps<F: FnMut()>(
     if outermost {
         limits.stack_limit = entry_sp.saturating_sub(max_wasm_stack);
     }
-    let prev = CURRENT.with(|c| c.replace(&activation));
-    let prev_in_host = IN_HOST.with(|h| h.replace(false));
-    // SAFETY: the jump buffer outlives the call; `call_closure::<F>` matches `arg`.
-    let trapped = unsafe {
-        kiln_setjmp_call(
-            activation.jmpbuf.get(),
-            call_closure::<F>,
-            &mut f as *mut F as *mut u8,
-        )
-    };
-    CURRENT.with(|c| c.set(prev));
-    IN_HOST.with(|h| h.set(prev_in_host));
+    let trapped = CURRENT.with(|current| {
+        let prev = current.replace(&activation);
+        // SAFETY: the jump buffer outlives the call; the caller vouches for
+        // the trampoline and its arguments.
+        let trapped = unsafe {
+            kiln_enter_wasm(
+                activation.jmpbuf.get().cast(),
+                entry.trampoline,
+                entry.vmctx,
+                entry.func_ptr,
+                entry.values,
+            )
+        };
+        current.set(prev);
+        trapped
+    });
     if outermost {
         limits.stack_limit = 0;
     }
-    if trapped == 0 {
+    let unwind = activation.unwind.into_inner();
+    if trapped == 0 && unwind.is_none() {
+        // Nothing to drop: `forget` keeps the drop call off the common path.
+        std::mem::forget(unwind);
         return Ok(());
     }
-    Err(UnwindReason {
-        fault: activation.fault.into_inner(),
-        frames: activation.frames.into_inner(),
-        pending: activation.pending.into_inner(),
-    })
+    finish_unwind(trapped, unwind)
 }
 
-fn record_frames(activation: &Activation) {
-    // SAFETY: only this thread touches its activation.
-    let fault = unsafe { *activation.fault.get() };
-    let Some(fault) = fault else { return };
+#[cold]
+fn finish_unwind(trapped: i32, unwind: Option<Box<UnwindReason>>) -> Result<(), Box<UnwindReason>> {
+    match trapped {
+        0 => Ok(()),
+        _ => Err(unwind.unwrap_or_default()),
+    }
+}
+
+/// Records the wasm frames from `fault` up to the activation's entry.
+///
+/// # Safety
+/// Only the activation's thread may call it, with no other reference to its
+/// unwind record live.
+unsafe fn record_frames(activation: &Activation, fault: JitFault) {
     let mut frames = Vec::new();
     let is_wasm = |pc: usize| {
         super::code_registry::lookup(pc).is_some_and(|(code, _)| code.func_index.is_some())
@@ -210,7 +266,7 @@ fn record_frames(activation: &Activation) {
     }
     let entry_sp = activation.entry_sp.get();
     let mut fp = fault.fp;
-    while fp != 0 && fp % 8 == 0 && fp < entry_sp {
+    while fp != 0 && fp.is_multiple_of(8) && fp < entry_sp {
         // SAFETY: `fp` is below the entry frame and is either the trapping
         // function's frame pointer or one read from a wasm frame's saved slot;
         // compiled code keeps frame pointers, so `fp` and `fp + 8` hold the
@@ -226,8 +282,8 @@ fn record_frames(activation: &Activation) {
         }
         fp = next_fp;
     }
-    // SAFETY: only this thread touches its activation.
-    unsafe { *activation.frames.get() = frames };
+    // SAFETY: the caller's guarantee.
+    unsafe { activation.unwind().frames = frames };
 }
 
 static mut PREV_HANDLERS: [Option<libc::sigaction>; 4] = [None; 4];
@@ -260,8 +316,9 @@ unsafe extern "C" fn trap_signal_handler(
     context: *mut libc::c_void,
 ) {
     let activation = CURRENT.with(|c| c.get());
-    let in_host = IN_HOST.with(|h| h.get());
-    if !activation.is_null() && !in_host {
+    // SAFETY: a non-null current activation is alive in its `enter_wasm`
+    // frame on this thread.
+    if !activation.is_null() && unsafe { !(*activation).in_host.get() } {
         // SAFETY: the kernel passes a valid ucontext for SA_SIGINFO handlers.
         let uc = unsafe { &mut *(context as *mut libc::ucontext_t) };
         let gregs = &mut uc.uc_mcontext.gregs;
@@ -270,23 +327,25 @@ unsafe extern "C" fn trap_signal_handler(
             fp: gregs[libc::REG_RBP as usize] as usize,
             signal: sig,
         };
-        // SAFETY: the activation is alive in its `catch_traps` frame on this
+        // SAFETY: the activation is alive in its `enter_wasm` frame on this
         // thread, and only this thread touches it.
         let activation = unsafe { &*activation };
-        // SAFETY: as above.
-        unsafe { *activation.fault.get() = Some(fault) };
+        // SAFETY: as above; the interrupted compiled code holds no reference
+        // to the unwind record.
+        unsafe { activation.unwind().fault = Some(fault) };
         // A fault while walking frames would be a Kiln bug: let it crash
         // rather than come back here. The interrupted code is compiled wasm,
         // which holds no lock and is never inside the allocator, so recording
         // the frames (which allocates) is safe in this signal handler.
-        IN_HOST.with(|h| h.set(true));
-        record_frames(activation);
-        // SAFETY: the jump buffer was filled by `kiln_setjmp_call` in the
-        // activation's `catch_traps`, which is still on the stack above the
+        activation.in_host.set(true);
+        // SAFETY: as above.
+        unsafe { record_frames(activation, fault) };
+        // SAFETY: the jump buffer was filled by `kiln_enter_wasm` in the
+        // activation's `enter_wasm`, which is still on the stack above the
         // trapping code; only compiled-code frames and the signal frame,
         // which own nothing, are skipped. The signal mask needs no restoring:
         // the handler is installed with SA_NODEFER and an empty mask.
-        unsafe { kiln_longjmp(activation.jmpbuf.get()) }
+        unsafe { kiln_longjmp(activation.jmpbuf.get().cast()) }
     }
     // Not ours: hand it to whoever was installed before, or take the default action.
     let index = SIGNALS.iter().position(|&s| s == sig).unwrap_or(0);
