@@ -7,8 +7,9 @@
 //     const { WebAssembly } = require('kiln-wasm');
 //
 // The classes here are thin: modules, instances and exported functions are
-// native (see src/), and each JS `Memory`, `Table` and `Global` carries its
-// native half, attached by the addon.
+// native (see src/), apart from exported functions of numbers, which
+// lib/calls.js makes so that calls skip Node-API's per-argument cost; each JS
+// `Memory`, `Table` and `Global` carries its native half, attached by the addon.
 
 const path = require('node:path');
 
@@ -296,6 +297,8 @@ class Global {
   }
 }
 
+const numericCalls = require('./lib/calls.js')(native.invokeNumeric);
+
 native.init({
   CompileError,
   LinkError,
@@ -306,6 +309,8 @@ native.init({
   WASIExit,
   internal: kInternal,
   keepalive: kKeepalive,
+  makeNumericExport: numericCalls.makeNumericExport,
+  numericBuffer: numericCalls.buffer,
 });
 
 /** Whether `bytes` are a valid module. */

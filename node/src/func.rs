@@ -4,7 +4,7 @@
 use crate::globals::{throw, ErrorClass};
 use crate::js::{callback, Env, JsResult, Thrown, Value};
 use crate::store::{attach_keepalive, with_cx, EntityKey, KilnCaller, StoreCell, StoreRef};
-use crate::values::{from_raw_number, to_js, to_raw_number, to_wasm};
+use crate::values::{to_js, to_wasm};
 use kiln::Val;
 use napi::sys;
 use smallvec::SmallVec;
@@ -21,23 +21,25 @@ pub(crate) const FUNC_TAG: sys::napi_type_tag = sys::napi_type_tag {
     upper: 0x0a1b_2c3d_4e5f_6071,
 };
 
-/// What an exported function object wraps; also its callback's data.
+/// What an exported function object wraps (through `Rc::into_raw`); also
+/// the callback data of a native one.
 pub(crate) struct FuncHandle {
     pub store: StoreRef,
     pub func: kiln::Func,
-    ty: kiln::FuncType,
-    /// A wasm function whose parameters and results are all numbers (at
-    /// most `FAST_SLOTS` of them): called through raw slots.
-    fast: bool,
+    pub ty: kiln::FuncType,
+    /// A wasm function of numbers, whose JS function calls it through the
+    /// shared slots (see `numeric`), has its id there.
+    numeric: Option<u32>,
 }
 
-/// The most parameters or results of a function called through raw slots.
-const FAST_SLOTS: usize = 8;
-
 unsafe extern "C" fn finalize_func(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
-    // SAFETY: `data` is the `FuncHandle` boxed by `func_object`, finalized once.
-    let handle = unsafe { Box::from_raw(data as *mut FuncHandle) };
+    // SAFETY: `data` is the handle `func_object` leaked with `Rc::into_raw`
+    // for this wrap, finalized once.
+    let handle = unsafe { Rc::from_raw(data as *const FuncHandle) };
     handle.store.forget_object(EntityKey::Func(handle.func));
+    if let Some(id) = handle.numeric {
+        crate::numeric::unregister(id);
+    }
 }
 
 /// The JS function for `func`: the same object each time while it lives.
@@ -47,37 +49,72 @@ pub(crate) fn func_object(env: Env, store: &StoreRef, func: kiln::Func) -> JsRes
         return Ok(existing);
     }
     let (ty, index) = store.with(|cx| with_cx!(cx, |s| (func.ty(&*s), func.module_index(&*s))))?;
-    let fast = index.is_some()
-        && ty.params().len().max(ty.results().len()) <= FAST_SLOTS
-        && ty.numbers_only();
-    let handle = Box::new(FuncHandle {
-        store: store.clone(),
-        func,
-        ty,
-        fast,
-    });
-    let params = handle.ty.params().len() as u32;
     // The JS API names an exported function after its index in its module.
     let name = index.map(|i| i.to_string()).unwrap_or_default();
-    let data = Box::into_raw(handle);
-    let object = match env.function(&name, call_exported, data as *mut c_void) {
-        Ok(o) => o,
-        Err(thrown) => {
-            // SAFETY: the function was not made, so nothing else owns `data`.
-            drop(unsafe { Box::from_raw(data) });
-            return Err(thrown);
-        }
+    let signature = index.and(crate::numeric::signature(&ty));
+    let object = match signature {
+        Some(signature) => numeric_func_object(env, store, func, ty, &signature, &name)?,
+        None => native_func_object(env, store, func, ty, &name)?,
     };
-    if let Err(thrown) = env.wrap(object, data as *mut c_void, finalize_func) {
-        // SAFETY: as above: the wrap failed, so no finalizer will free it.
-        drop(unsafe { Box::from_raw(data) });
-        return Err(thrown);
-    }
     env.type_tag(object, &FUNC_TAG)?;
-    define_length(env, object, params)?;
     attach_keepalive(env, store, object)?;
     store.remember_object(env, key, object)?;
     Ok(object)
+}
+
+/// An exported function of numbers: a JS function made by `lib/calls.js`.
+fn numeric_func_object(
+    env: Env,
+    store: &StoreRef,
+    func: kiln::Func,
+    ty: kiln::FuncType,
+    signature: &str,
+    name: &str,
+) -> JsResult<Value> {
+    let id = crate::numeric::register_next(|id| {
+        Rc::new(FuncHandle {
+            store: store.clone(),
+            func,
+            ty,
+            numeric: Some(id),
+        })
+    });
+    let made = crate::numeric::function(env, signature, id.0, name)
+        .and_then(|object| wrap_handle(env, object, id.1).map(|()| object));
+    if made.is_err() {
+        crate::numeric::unregister(id.0);
+    }
+    made
+}
+
+/// Any other exported function: a native function whose data is its handle.
+fn native_func_object(
+    env: Env,
+    store: &StoreRef,
+    func: kiln::Func,
+    ty: kiln::FuncType,
+    name: &str,
+) -> JsResult<Value> {
+    let params = ty.params().len() as u32;
+    let handle = Rc::new(FuncHandle {
+        store: store.clone(),
+        func,
+        ty,
+        numeric: None,
+    });
+    let object = env.function(name, call_exported, Rc::as_ptr(&handle) as *mut c_void)?;
+    wrap_handle(env, object, handle)?;
+    define_length(env, object, params)?;
+    Ok(object)
+}
+
+/// Makes `object` own a reference to `handle`, dropped when it is collected.
+fn wrap_handle(env: Env, object: Value, handle: Rc<FuncHandle>) -> JsResult<()> {
+    let data = Rc::into_raw(handle) as *mut c_void;
+    env.wrap(object, data, finalize_func).inspect_err(|_| {
+        // SAFETY: the wrap failed, so no finalizer will release `data`.
+        drop(unsafe { Rc::from_raw(data as *const FuncHandle) });
+    })
 }
 
 /// Sets a function's `length` (its parameter count), which Node-API leaves 0.
@@ -103,9 +140,6 @@ unsafe extern "C" fn call_exported(env: sys::napi_env, info: sys::napi_callback_
         // SAFETY: the data of an exported function is its `FuncHandle`, owned
         // by the function object that is being called.
         let handle = unsafe { &*(ci.data as *const FuncHandle) };
-        if handle.fast {
-            return call_fast(env, handle, &ci);
-        }
         let param_types = handle.ty.params();
         let mut params: SmallVec<[Val; 8]> = SmallVec::with_capacity(param_types.len());
         if param_types.len() <= ci.args.len() {
@@ -131,38 +165,6 @@ unsafe extern "C" fn call_exported(env: sys::napi_env, info: sys::napi_callback_
         }
         results_to_js(env, &handle.store, &results)
     })
-}
-
-/// An exported function of numbers: arguments straight into raw slots, no
-/// `Val`s.
-fn call_fast(env: Env, handle: &FuncHandle, ci: &crate::js::CallInfo<8>) -> JsResult<Value> {
-    let mut slots = [0u128; FAST_SLOTS];
-    for (i, ty) in handle.ty.params().iter().enumerate() {
-        slots[i] = to_raw_number(env, ci.arg(i), *ty)?;
-    }
-    let n = handle.ty.params().len().max(handle.ty.results().len());
-    let func = handle.func;
-    let outcome = call_with_timeout(&handle.store, |cx| {
-        // SAFETY: `fast` means a wasm function of numbers with at most
-        // `FAST_SLOTS` parameters and results, whose parameters are in the
-        // slots, converted to its types.
-        with_cx!(cx, |s| unsafe { func.call_unchecked(s, &mut slots[..n]) })
-    })?;
-    handle.store.refresh_buffers(env)?;
-    if let Err(err) = outcome {
-        return Err(throw_call_error(env, &handle.store, err));
-    }
-    match handle.ty.results() {
-        [] => env.undefined(),
-        [ty] => from_raw_number(env, slots[0], *ty),
-        types => {
-            let array = env.array(types.len())?;
-            for (i, ty) in types.iter().enumerate() {
-                env.set_element(array, i as u32, from_raw_number(env, slots[i], *ty)?)?;
-            }
-            Ok(array)
-        }
-    }
 }
 
 fn all_args(env: Env, info: sys::napi_callback_info, n: usize) -> JsResult<Vec<Value>> {

@@ -19,6 +19,8 @@ pub(crate) struct Globals {
     /// the addon to attach an existing entity to.
     pub internal_token: sys::napi_ref,
     pub keepalive_symbol: sys::napi_ref,
+    /// `lib/calls.js`'s maker of exported functions of numbers.
+    pub make_numeric_export: sys::napi_ref,
 }
 
 thread_local! {
@@ -41,7 +43,12 @@ pub(crate) fn init(env: Env, from: Value) -> JsResult<()> {
         wasi_exit: get("WASIExit")?,
         internal_token: get("internal")?,
         keepalive_symbol: get("keepalive")?,
+        make_numeric_export: get("makeNumericExport")?,
     };
+    let buffer = env.named(from, "numericBuffer")?;
+    // Held for good, like the other globals: the addon writes to it.
+    env.reference(buffer, 1)?;
+    crate::numeric::init(env, buffer)?;
     GLOBALS.with(|g| g.set(Some(globals)));
     Ok(())
 }

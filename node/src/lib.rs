@@ -1,7 +1,8 @@
 //! The native addon behind `kiln-wasm`, the WebAssembly JavaScript API on
 //! Kiln. The JavaScript half (`node/lib/`) shapes these functions into the
-//! `WebAssembly`-compatible classes; exported wasm functions are native
-//! functions made here, called by JS directly.
+//! `WebAssembly`-compatible classes. Exported wasm functions are native
+//! functions made here, called by JS directly, except those of numbers only,
+//! which `lib/calls.js` makes (see `numeric`).
 
 mod externals;
 mod func;
@@ -9,6 +10,7 @@ mod globals;
 mod instance;
 mod js;
 mod module;
+mod numeric;
 mod store;
 mod values;
 mod wasi;
@@ -55,6 +57,7 @@ const FUNCTIONS: &[(&str, Callback)] = &[
     ("globalSet", externals::global_set),
     ("globalType", externals::global_type),
     ("wasiImportObject", wasi::wasi_import_object),
+    ("invokeNumeric", numeric::invoke_numeric),
     ("emptyNativeCall", func::empty_native_call),
 ];
 

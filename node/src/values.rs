@@ -86,23 +86,6 @@ fn number_js(env: Env, val: &Val) -> JsResult<Value> {
     }
 }
 
-/// A number parameter in the raw slot form of `kiln::Func::call_unchecked`.
-#[inline]
-pub(crate) fn to_raw_number(env: Env, v: Value, ty: ValType) -> JsResult<u128> {
-    Ok(number_val(env, v, ty)?
-        .to_slot()
-        .expect("numbers have a slot form"))
-}
-
-/// A number result from its raw slot form.
-#[inline]
-pub(crate) fn from_raw_number(env: Env, raw: u128, ty: ValType) -> JsResult<Value> {
-    number_js(
-        env,
-        &Val::from_slot(raw, ty).expect("numbers have a slot form"),
-    )
-}
-
 /// `ToInt32`: wraps modulo 2^32; NaN and infinities give 0.
 fn to_int32(n: f64) -> i32 {
     if !n.is_finite() {

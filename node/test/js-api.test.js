@@ -346,6 +346,62 @@ test('multiple results come back as an array', async () => {
   assert.equal(x.none(), undefined);
 });
 
+test('results of every number type come back together, each converted', async () => {
+  const x = await exportsOf(`(module
+    (func (export "all") (result i32 i64 f32 f64)
+      (i32.const -7) (i64.const -8) (f32.const 0.1) (f64.const 0.1)))`);
+  assert.deepEqual(x.all(), [-7, -8n, Math.fround(0.1), 0.1]);
+});
+
+test('a BigInt passed to an i32, f32 or f64 parameter throws a TypeError', async () => {
+  const x = await exportsOf(`(module
+    (func (export "i") (param i32))
+    (func (export "f") (param f32))
+    (func (export "d") (param f64)))`);
+  for (const f of [x.i, x.f, x.d]) assert.throws(() => f(1n), TypeError);
+  assert.throws(() => x.d(Symbol('s')), TypeError);
+});
+
+test('every argument is converted before the call, even when a conversion calls wasm', async () => {
+  const x = await exportsOf(`(module
+    (func (export "sub") (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+    (func (export "mix") (param i64 f64) (result f64)
+      (f64.add (f64.convert_i64_s (local.get 0)) (local.get 1))))`);
+  const order = [];
+  const second = {
+    valueOf() {
+      order.push('second');
+      assert.equal(x.sub(100, 1), 99);
+      assert.equal(x.mix(5n, 0.5), 5.5);
+      return 3;
+    },
+  };
+  const first = { valueOf() { order.push('first'); return 10; } };
+  assert.equal(x.sub(first, second), 7);
+  assert.deepEqual(order, ['first', 'second']);
+  const throwing = { valueOf() { throw new Error('from valueOf'); } };
+  assert.throws(() => x.sub(1, throwing), { message: 'from valueOf' });
+  assert.equal(x.sub(5, 2), 3);
+});
+
+test('a call from a host function back into wasm leaves the outer call\'s arguments and result intact', async () => {
+  let inner;
+  const x = await exportsOf(`(module
+    (import "env" "host" (func $host (param i32) (result i32)))
+    (func (export "outer") (param i32 i64) (result i64)
+      (i64.add (i64.extend_i32_s (call $host (local.get 0))) (local.get 1)))
+    (func (export "inner") (param i32 i32) (result i32) (i32.mul (local.get 0) (local.get 1))))`,
+  { env: { host: (v) => inner(v, 1000) } });
+  inner = x.inner;
+  assert.equal(x.outer(3, 2n ** 40n), 3000n + 2n ** 40n);
+});
+
+test('an exported function is not a constructor and has no prototype', async () => {
+  const x = await exportsOf('(module (func (export "f") (param i32) (result i32) (local.get 0)))');
+  assert.throws(() => new x.f(1), TypeError);
+  assert.equal(Object.hasOwn(x.f, 'prototype'), false);
+});
+
 // -------------------------------------------------------- exported functions
 
 test('an exported function has typeof function, its parameter count as length, and its index as name', async () => {

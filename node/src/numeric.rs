@@ -1,0 +1,158 @@
+//! Exported functions of numbers, called through slots shared with JS.
+//!
+//! An exported wasm function whose parameters and results are all numbers is
+//! a JS function made by `lib/calls.js`: it converts its arguments, writes
+//! them into an ArrayBuffer shared with the addon, writes the id this module
+//! gave the function, and calls [`invoke_numeric`] with no arguments, which
+//! reads the slots, calls wasm and writes the results back. Passing values
+//! through Node-API costs a call into the engine per argument and result;
+//! typed-array reads and writes are compiled inline.
+
+use crate::func::{call_with_timeout, throw_call_error, FuncHandle};
+use crate::js::{callback, Env, JsResult, Value};
+use crate::store::with_cx;
+use napi::sys;
+use std::cell::{Cell, RefCell};
+use std::ffi::c_void;
+use std::rc::Rc;
+
+/// The most parameters or results of a function called through the slots.
+const SLOTS: usize = 8;
+/// Bytes per slot: Kiln's raw value form.
+const SLOT_BYTES: usize = 16;
+/// Where the id of the function to call is, after the slots.
+const ID_OFFSET: usize = SLOTS * SLOT_BYTES;
+
+/// The live numeric functions, by id; an id is reused once its function is
+/// collected.
+#[derive(Default)]
+struct Registry {
+    funcs: Vec<Option<Rc<FuncHandle>>>,
+    free: Vec<u32>,
+}
+
+thread_local! {
+    /// The shared buffer's bytes (held alive by the globals).
+    static SHARED: Cell<*mut u8> = const { Cell::new(std::ptr::null_mut()) };
+    static REGISTRY: RefCell<Registry> = RefCell::new(Registry::default());
+}
+
+/// Takes the buffer `lib/calls.js` made; `init` calls it once per thread.
+pub(crate) fn init(env: Env, buffer: Value) -> JsResult<()> {
+    let mut data: *mut c_void = std::ptr::null_mut();
+    let mut len = 0usize;
+    crate::js::call0!(env, napi_get_arraybuffer_info(buffer, &mut data, &mut len))?;
+    if len < ID_OFFSET + 4 || data.is_null() {
+        return Err(env.throw_type_error("kiln-wasm: the shared call buffer is too small"));
+    }
+    SHARED.with(|s| s.set(data as *mut u8));
+    Ok(())
+}
+
+/// The signature code `lib/calls.js` builds a function for ("ii:i"), if
+/// `ty` can be called through the slots.
+pub(crate) fn signature(ty: &kiln::FuncType) -> Option<String> {
+    if !ty.numbers_only() || ty.params().len().max(ty.results().len()) > SLOTS {
+        return None;
+    }
+    let code = |t: &kiln::ValType| match t {
+        kiln::ValType::I32 => 'i',
+        kiln::ValType::I64 => 'I',
+        kiln::ValType::F32 => 'f',
+        _ => 'F',
+    };
+    let mut s: String = ty.params().iter().map(code).collect();
+    s.push(':');
+    s.extend(ty.results().iter().map(code));
+    Some(s)
+}
+
+/// Registers the handle `make` makes for the next free id; returns both.
+pub(crate) fn register_next(make: impl FnOnce(u32) -> Rc<FuncHandle>) -> (u32, Rc<FuncHandle>) {
+    REGISTRY.with(|r| {
+        let mut r = r.borrow_mut();
+        let id = match r.free.pop() {
+            Some(id) => id,
+            None => {
+                r.funcs.push(None);
+                (r.funcs.len() - 1) as u32
+            }
+        };
+        let handle = make(id);
+        r.funcs[id as usize] = Some(handle.clone());
+        (id, handle)
+    })
+}
+
+/// Forgets function `id`, whose JS function was collected (or never made).
+pub(crate) fn unregister(id: u32) {
+    let handle = REGISTRY.with(|r| {
+        let mut r = r.borrow_mut();
+        let handle = r.funcs.get_mut(id as usize).and_then(Option::take);
+        if handle.is_some() {
+            r.free.push(id);
+        }
+        handle
+    });
+    // Dropped outside the borrow: the last handle may free its store.
+    drop(handle);
+}
+
+/// The JS function for numeric function `id`, made by `lib/calls.js`.
+pub(crate) fn function(env: Env, signature: &str, id: u32, name: &str) -> JsResult<Value> {
+    let make = crate::globals::get(env, |g| g.make_numeric_export)?;
+    let args = [env.string(signature)?, env.uint32(id)?, env.string(name)?];
+    let this = env.undefined()?;
+    env.call_function(this, make, &args)
+}
+
+/// `invokeNumeric()`: calls the function whose id is in the shared buffer,
+/// with its arguments in the slots, and leaves its results there.
+pub(crate) unsafe extern "C" fn invoke_numeric(
+    env: sys::napi_env,
+    _info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let shared = SHARED.with(|s| s.get());
+        if shared.is_null() {
+            return Err(env.throw_type_error("kiln-wasm's native addon was not initialised"));
+        }
+        // SAFETY: `shared` is the start of the buffer `init` checked holds
+        // at least `ID_OFFSET + 4` bytes; the globals keep it alive.
+        let id = unsafe { (shared.add(ID_OFFSET) as *const u32).read_unaligned() };
+        // A clone, so that the function outlives this call even if its JS
+        // function is collected meanwhile.
+        let handle = REGISTRY.with(|r| r.borrow().funcs.get(id as usize).cloned().flatten());
+        let Some(handle) = handle else {
+            return Err(env.throw_type_error("kiln-wasm: no live exported function has this id"));
+        };
+        let (params, results) = (handle.ty.params().len(), handle.ty.results().len());
+        let n = params.max(results);
+        let mut slots = [0u128; SLOTS];
+        // SAFETY: the buffer holds `SLOTS` slots and `n <= SLOTS` (see
+        // `signature`); `slots` is a separate local array.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                shared,
+                slots.as_mut_ptr() as *mut u8,
+                params * SLOT_BYTES,
+            )
+        };
+        let func = handle.func;
+        let outcome = call_with_timeout(&handle.store, |cx| {
+            // SAFETY: registered functions are wasm functions of numbers
+            // with at most `SLOTS` parameters and results, and `lib/calls.js`
+            // wrote each parameter, converted to its type, into its slot.
+            with_cx!(cx, |s| unsafe { func.call_unchecked(s, &mut slots[..n]) })
+        })?;
+        handle.store.refresh_buffers(env)?;
+        if let Err(err) = outcome {
+            return Err(throw_call_error(env, &handle.store, err));
+        }
+        // SAFETY: as above, for the results.
+        unsafe {
+            std::ptr::copy_nonoverlapping(slots.as_ptr() as *const u8, shared, results * SLOT_BYTES)
+        };
+        Ok(std::ptr::null_mut())
+    })
+}
