@@ -6,7 +6,7 @@ use super::externals::Extern;
 use super::instance::Instance;
 use super::store::{AsContext, AsContextMut, StoreInner, StoreOpaque, Stored};
 use super::trap::{FrameInfo, Trap, TrapCode};
-use super::types::FuncType;
+use super::types::{FuncType, ValType};
 use super::values::Val;
 use crate::compiler::TrapCodes;
 use crate::environ::vmoffsets::{VMCTX_INSTANCE, VMCTX_MAGIC};
@@ -19,14 +19,21 @@ use std::sync::Arc;
 
 /// A host function's body, type-erased over the store's data type: it gets
 /// the `StoreInner<T>` as a raw pointer and the calling instance, if any.
-type HostCallback =
-    dyn Fn(*mut u8, Option<Instance>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+enum HostCallback {
+    /// Parameters and results as `Val`s.
+    Vals(Box<ValsBody>),
+    /// Parameters and results in raw slots (see [`Func::new_numeric`]).
+    Slots(Box<SlotsBody>),
+}
+
+type ValsBody = dyn Fn(*mut u8, Option<Instance>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+type SlotsBody = dyn Fn(*mut u8, Option<Instance>, &mut [u128]) -> Result<()> + Send + Sync;
 
 /// A host function definition, not yet placed in a store.
 #[doc(hidden)]
 pub struct HostFunc {
     pub(crate) ty: FuncType,
-    call: Box<HostCallback>,
+    call: HostCallback,
 }
 
 impl HostFunc {
@@ -36,13 +43,56 @@ impl HostFunc {
     {
         HostFunc {
             ty,
-            call: Box::new(move |data_ptr, caller, params, results| {
+            call: HostCallback::Vals(Box::new(move |data_ptr, caller, params, results| {
                 // SAFETY: `data_ptr` is the `StoreInner<T>` of the store this host
                 // function was placed in (`Func::new` requires a store of `T`),
                 // and no other reference to it is in use during the call.
                 let store = unsafe { &mut *(data_ptr as *mut StoreInner<T>) };
                 func(Caller { store, caller }, params, results)
-            }),
+            })),
+        }
+    }
+
+    fn new_numeric<T: 'static, F>(ty: FuncType, func: F) -> HostFunc
+    where
+        F: Fn(Caller<'_, T>, &mut [u128]) -> Result<()> + Send + Sync + 'static,
+    {
+        HostFunc {
+            ty,
+            call: HostCallback::Slots(Box::new(move |data_ptr, caller, slots| {
+                // SAFETY: as in `new`.
+                let store = unsafe { &mut *(data_ptr as *mut StoreInner<T>) };
+                func(Caller { store, caller }, slots)
+            })),
+        }
+    }
+
+    /// Calls the body with `Val`s, whichever form it takes them in; the
+    /// parameters have been checked against the type.
+    fn call_vals(
+        &self,
+        data_ptr: *mut u8,
+        caller: Option<Instance>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<()> {
+        match &self.call {
+            HostCallback::Vals(f) => f(data_ptr, caller, params, results),
+            HostCallback::Slots(f) => {
+                let n = params.len().max(results.len());
+                let mut slots: SmallVec<[u128; 8]> = SmallVec::from_elem(0, n);
+                for (slot, p) in slots.iter_mut().zip(params) {
+                    *slot = p
+                        .to_slot()
+                        .expect("a numeric host function takes no references");
+                }
+                f(data_ptr, caller, &mut slots)?;
+                for ((r, t), slot) in results.iter_mut().zip(self.ty.results()).zip(&slots) {
+                    *r = Val::from_slot(*slot, *t)
+                        .expect("a numeric host function returns no references");
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -91,6 +141,43 @@ impl Func {
     ) -> Func {
         let host = Arc::new(HostFunc::new(ty, func));
         store.as_inner_mut().opaque.add_host_func(host)
+    }
+
+    /// Defines a host function of numbers and vectors that takes its
+    /// parameters from, and leaves its results in, raw slots, in the form of
+    /// [`Val::to_slot`]: one slot per parameter or result, whichever is more,
+    /// with result `i` in slot `i`. Calls from wasm skip `Val` conversions.
+    ///
+    /// A type with a reference parameter or result is an error of kind
+    /// [`ErrorKind::Usage`].
+    ///
+    /// ```
+    /// use kiln::{Engine, Store, Func, FuncType, Val, ValType};
+    /// let engine = Engine::default();
+    /// let mut store = Store::new(&engine, ());
+    /// let ty = FuncType::new([ValType::I32, ValType::I32], [ValType::I32]);
+    /// let add = Func::new_numeric(&mut store, ty, |_caller, slots| {
+    ///     slots[0] = (slots[0] as u32).wrapping_add(slots[1] as u32) as u128;
+    ///     Ok(())
+    /// })
+    /// .unwrap();
+    /// let mut result = [Val::I32(0)];
+    /// add.call(&mut store, &[Val::I32(2), Val::I32(3)], &mut result).unwrap();
+    /// assert_eq!(result[0], Val::I32(5));
+    /// ```
+    pub fn new_numeric<T: 'static>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: FuncType,
+        func: impl Fn(Caller<'_, T>, &mut [u128]) -> Result<()> + Send + Sync + 'static,
+    ) -> Result<Func> {
+        let is_ref = |t: &ValType| matches!(t, ValType::FuncRef | ValType::ExternRef);
+        if ty.params().iter().chain(ty.results()).any(is_ref) {
+            return Err(Error::usage(format!(
+                "a numeric host function cannot have type {ty}, which has references"
+            )));
+        }
+        let host = Arc::new(HostFunc::new_numeric(ty, func));
+        Ok(store.as_inner_mut().opaque.add_host_func(host))
     }
 
     /// Defines a host function from a Rust closure whose parameter and result
@@ -370,7 +457,7 @@ pub(crate) unsafe fn call_func(
     if let Some(host) = host {
         // SAFETY: as above; the host callback gets exclusive use of the store.
         let data_ptr = unsafe { (*store).data_ptr };
-        (host.call)(data_ptr, None, params, results)?;
+        host.call_vals(data_ptr, None, params, results)?;
         // SAFETY: the callback has returned; no other borrow of the store is live.
         let s = unsafe { &*store };
         return check_results(s, &host.ty, results);
@@ -517,6 +604,27 @@ pub(crate) unsafe extern "C" fn host_call_entry(
     // is dropped, which cannot happen while one of its functions runs.
     let func = &ctx.func;
     let store_ptr = ctx.store;
+    if let HostCallback::Slots(body) = &func.call {
+        let n = func.ty.params().len().max(func.ty.results().len());
+        // SAFETY: as below; the borrow ends before the callback takes its own.
+        let (caller, data_ptr) = unsafe {
+            let store = &mut *store_ptr;
+            (caller_instance(store, caller_vmctx), store.data_ptr)
+        };
+        // SAFETY: `values` has a slot for every parameter and result (the
+        // caller's guarantee), and nothing else uses them during the call.
+        let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            traphandler::in_host(|| body(data_ptr, caller, slots))
+        }));
+        let error = match outcome {
+            Ok(Ok(())) => return 0,
+            Ok(Err(e)) => e,
+            Err(panic) => panic_error(panic),
+        };
+        traphandler::set_pending_error(error);
+        return 1;
+    }
     // SAFETY: the store outlives every call into its functions; this borrow
     // ends before the host callback takes its own.
     let (params, mut results, caller, data_ptr) = unsafe {
@@ -539,7 +647,7 @@ pub(crate) unsafe extern "C" fn host_call_entry(
         (params, results, caller, store.data_ptr)
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        traphandler::in_host(|| (func.call)(data_ptr, caller, &params, &mut results))
+        traphandler::in_host(|| func.call_vals(data_ptr, caller, &params, &mut results))
     }));
     let error = match outcome {
         Ok(Ok(())) => {
@@ -563,17 +671,21 @@ pub(crate) unsafe extern "C" fn host_call_entry(
             }
         }
         Ok(Err(e)) => e,
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            Error::msg(format!("host function panicked: {message}"))
-        }
+        Err(panic) => panic_error(panic),
     };
     traphandler::set_pending_error(error);
     1
+}
+
+/// The error a host function's panic becomes.
+#[cold]
+fn panic_error(panic: Box<dyn std::any::Any + Send>) -> Error {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    Error::msg(format!("host function panicked: {message}"))
 }
 
 /// The instance whose code made a call, from its `VMContext`.

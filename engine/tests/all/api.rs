@@ -151,6 +151,110 @@ mod traps {
     }
 }
 
+mod numeric_host_functions {
+    use kiln::{
+        Engine, ErrorKind, Func, FuncType, Instance, Module, Store, TrapCode, Val, ValType,
+    };
+
+    fn numeric_import(store: &mut Store<u32>, import: Func, wat: &str) -> Instance {
+        let module = Module::new(store.engine(), wat).unwrap();
+        Instance::new(&mut *store, &module, &[import.into()]).unwrap()
+    }
+
+    #[test]
+    fn a_numeric_host_function_reads_and_writes_slots_of_every_number_type() {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine, 0u32);
+        let ty = FuncType::new(
+            [ValType::I32, ValType::I64, ValType::F32, ValType::F64],
+            [ValType::F64, ValType::I64],
+        );
+        let host = Func::new_numeric(&mut store, ty, |mut caller, slots| {
+            *caller.data_mut() += 1;
+            let sum = (slots[0] as u32 as i32) as f64
+                + (slots[1] as u64 as i64) as f64
+                + f32::from_bits(slots[2] as u32) as f64
+                + f64::from_bits(slots[3] as u64);
+            slots[0] = sum.to_bits() as u128;
+            slots[1] = (-7i64) as u64 as u128;
+            Ok(())
+        })
+        .unwrap();
+        let instance = numeric_import(
+            &mut store,
+            host,
+            r#"(module
+                 (import "host" "f" (func $f (param i32 i64 f32 f64) (result f64 i64)))
+                 (func (export "run") (result f64 i64)
+                   (call $f (i32.const -1) (i64.const 1000000000000)
+                            (f32.const 0.5) (f64.const 0.25))))"#,
+        );
+        let run = instance.get_func(&mut store, "run").unwrap();
+        let mut results = [Val::F64(0), Val::I64(0)];
+        run.call(&mut store, &[], &mut results).unwrap();
+        assert_eq!(results[0], Val::F64(999_999_999_999.75f64.to_bits()));
+        assert_eq!(results[1], Val::I64(-7));
+        // Called from the host, through `Val`s.
+        host.call(
+            &mut store,
+            &[
+                Val::I32(2),
+                Val::I64(3),
+                Val::F32(1.5f32.to_bits()),
+                Val::F64(0.5f64.to_bits()),
+            ],
+            &mut results,
+        )
+        .unwrap();
+        assert_eq!(results, [Val::F64(7.0f64.to_bits()), Val::I64(-7)]);
+        assert_eq!(*store.data(), 2);
+    }
+
+    #[test]
+    fn a_numeric_host_function_error_or_panic_traps_and_the_store_stays_usable() {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine, 0u32);
+        let ty = FuncType::new([ValType::I32], [ValType::I32]);
+        let host = Func::new_numeric(&mut store, ty, |_, slots| match slots[0] as u32 {
+            0 => Err(kiln::Error::msg("numeric host says no")),
+            1 => panic!("numeric host exploded"),
+            x => {
+                slots[0] = (x * 10) as u128;
+                Ok(())
+            }
+        })
+        .unwrap();
+        let instance = numeric_import(
+            &mut store,
+            host,
+            r#"(module (import "host" "f" (func $f (param i32) (result i32)))
+                 (func (export "call") (param i32) (result i32) local.get 0 call $f))"#,
+        );
+        let call = instance
+            .get_typed_func::<i32, i32>(&mut store, "call")
+            .unwrap();
+        let err = call.call(&mut store, 0).unwrap_err();
+        assert_eq!(err.trap().unwrap().code(), TrapCode::HostError);
+        assert_eq!(err.to_string(), "numeric host says no");
+        let err = call.call(&mut store, 1).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "host function panicked: numeric host exploded"
+        );
+        assert_eq!(call.call(&mut store, 4).unwrap(), 40);
+    }
+
+    #[test]
+    fn a_numeric_host_function_with_a_reference_type_is_refused() {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine, 0u32);
+        let ty = FuncType::new([ValType::I32, ValType::ExternRef], []);
+        let err = Func::new_numeric(&mut store, ty, |_, _| Ok(())).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Usage);
+        assert!(err.to_string().contains("has references"), "{err}");
+    }
+}
+
 mod linking {
     use kiln::{Engine, ErrorKind, Instance, Linker, Module, Store};
 
