@@ -310,6 +310,7 @@ native.init({
   internal: kInternal,
   keepalive: kKeepalive,
   makeNumericExport: numericCalls.makeNumericExport,
+  makeNumericImport: numericCalls.makeNumericImport,
   numericBuffer: numericCalls.buffer,
 });
 

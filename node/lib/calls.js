@@ -1,12 +1,17 @@
 'use strict';
-// Exported wasm functions whose parameters and results are all numbers are
-// JS functions made here rather than native functions: each converts its
-// arguments as the JS API says, writes them into a buffer shared with the
-// addon, and calls the addon's `invokeNumeric` with no arguments. The addon
-// reads the slots, calls wasm, and writes the results back. Reading and
-// writing typed arrays is compiled inline by V8, while each argument or
-// result passed through Node-API costs a call into the engine, so this path
-// is several times cheaper than a native function that takes arguments.
+// Calls of functions whose parameters and results are all numbers pass their
+// values through a buffer shared with the addon instead of through Node-API,
+// where each argument or result costs a call into V8; typed-array reads and
+// writes are compiled inline.
+//
+// - An exported wasm function of numbers is a JS function made here: it
+//   converts its arguments as the JS API says, writes them into the slots,
+//   and calls the addon's `invokeNumeric` with no arguments, which calls wasm
+//   and writes the results back.
+// - A JS function imported with a type of numbers is called through a
+//   trampoline made here: the addon writes the arguments into the slots and
+//   calls the trampoline, which calls the import and writes its converted
+//   results back.
 //
 // The buffer holds SLOTS value slots of 16 bytes (Kiln's raw value form; an
 // i32 or f32 in the low 4 bytes, an i64 or f64 in the low 8), then the id the
@@ -66,6 +71,46 @@ return (id, name) => ({ [name](${names.join(', ')}) {
     );
   }
 
+  // One trampoline factory per signature, as for exports.
+  const importFactories = new Map();
+  function importFactory(signature) {
+    const [params, results] = signature.split(':');
+    const args = [...params].map((code, k) => slot(code, k));
+    const body = [`const r = fn(${args.join(', ')});`];
+    if (results.length === 1) {
+      body.push(`${slot(results, 0)} = r;`);
+    } else if (results.length > 1) {
+      // The JS API takes any iterable, converting every value before
+      // any is stored (a conversion may call wasm, which reuses the slots).
+      body.push(
+        "if (r === null || r === undefined || typeof r[Symbol.iterator] !== 'function') {",
+        `  throw new TypeError('a host function with ${results.length} results must return an iterable');`,
+        '}',
+        'const values = [...r];',
+        `if (values.length !== ${results.length}) {`,
+        `  throw new TypeError(\`a host function with ${results.length} results returned \${values.length} values\`);`,
+        '}',
+      );
+      [...results].forEach((code, k) => body.push(`const v${k} = ${kinds[code].convert(`values[${k}]`)};`));
+      [...results].forEach((code, k) => body.push(`${slot(code, k)} = v${k};`));
+    }
+    const source = `'use strict';
+return (fn) => () => {
+  ${body.join('\n  ')}
+};`;
+    return new Function('I32', 'F32', 'F64', 'I64', source)(views.I32, views.F32, views.F64, views.I64);
+  }
+
+  /** The trampoline through which the addon calls `fn`, imported with type `signature`. */
+  function makeNumericImport(signature, fn) {
+    let make = importFactories.get(signature);
+    if (make === undefined) {
+      make = importFactory(signature);
+      importFactories.set(signature, make);
+    }
+    return make(fn);
+  }
+
   /** The JS function for exported function `id` of type `signature`, named `name`. */
   function makeNumericExport(signature, id, name) {
     let make = factories.get(signature);
@@ -76,5 +121,5 @@ return (id, name) => ({ [name](${names.join(', ')}) {
     return make(id, name);
   }
 
-  return { buffer, makeNumericExport };
+  return { buffer, makeNumericExport, makeNumericImport };
 };

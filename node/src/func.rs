@@ -284,6 +284,9 @@ pub(crate) fn host_func(
     function: Value,
     ty: kiln::FuncType,
 ) -> JsResult<kiln::Func> {
+    if let Some(signature) = crate::numeric::signature(&ty) {
+        return numeric_host_func(env, store, function, ty, &signature);
+    }
     store.keep(env, function)?;
     let host = HostFunction {
         env,
@@ -328,6 +331,55 @@ fn in_host_call(
     // SAFETY: `scope` was opened above on this environment.
     unsafe { sys::napi_close_handle_scope(env.0, scope) };
     result
+}
+
+/// A JS function imported with a type of numbers: wasm calls it through a
+/// trampoline that takes its arguments from the shared slots (see
+/// `numeric`).
+fn numeric_host_func(
+    env: Env,
+    store: &StoreRef,
+    function: Value,
+    ty: kiln::FuncType,
+    signature: &str,
+) -> JsResult<kiln::Func> {
+    let trampoline = crate::numeric::import_trampoline(env, signature, function)?;
+    store.keep(env, trampoline)?;
+    let host = HostFunction {
+        env,
+        function: env.reference(trampoline, 0)?,
+        store: Rc::downgrade(store),
+    };
+    let (params, results) = (ty.params().len(), ty.results().len());
+    let made = store.with(|cx| {
+        with_cx!(cx, |s| kiln::Func::new_numeric(
+            &mut *s,
+            ty,
+            move |caller, slots| run_numeric_host(&host, caller, slots, params, results)
+        ))
+    })?;
+    made.map_err(|e| throw_kiln_error(env, e))
+}
+
+/// Runs an imported JS function of numbers for wasm.
+fn run_numeric_host(
+    host: &HostFunction,
+    mut caller: KilnCaller<'_>,
+    slots: &mut [u128],
+    params: usize,
+    results: usize,
+) -> kiln::Result<()> {
+    let env = host.env;
+    in_host_call(env, &host.store, &mut caller, |_| {
+        let trampoline = env
+            .reference_value(host.function)?
+            .ok_or_else(|| env.throw_type_error("the imported function was collected"))?;
+        crate::numeric::write_shared(env, &slots[..params])?;
+        let this = env.undefined()?;
+        env.call_function(this, trampoline, &[])?;
+        crate::numeric::read_shared(env, &mut slots[..results])?;
+        Ok(Ok(()))
+    })
 }
 
 /// Runs a JS host function for wasm.

@@ -21,6 +21,8 @@ pub(crate) struct Globals {
     pub keepalive_symbol: sys::napi_ref,
     /// `lib/calls.js`'s maker of exported functions of numbers.
     pub make_numeric_export: sys::napi_ref,
+    /// `lib/calls.js`'s maker of trampolines for imported functions of numbers.
+    pub make_numeric_import: sys::napi_ref,
 }
 
 thread_local! {
@@ -44,6 +46,7 @@ pub(crate) fn init(env: Env, from: Value) -> JsResult<()> {
         internal_token: get("internal")?,
         keepalive_symbol: get("keepalive")?,
         make_numeric_export: get("makeNumericExport")?,
+        make_numeric_import: get("makeNumericImport")?,
     };
     let buffer = env.named(from, "numericBuffer")?;
     // Held for good, like the other globals: the addon writes to it.

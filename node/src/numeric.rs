@@ -1,4 +1,4 @@
-//! Exported functions of numbers, called through slots shared with JS.
+//! Calls of functions of numbers, through slots shared with JS.
 //!
 //! An exported wasm function whose parameters and results are all numbers is
 //! a JS function made by `lib/calls.js`: it converts its arguments, writes
@@ -7,6 +7,11 @@
 //! reads the slots, calls wasm and writes the results back. Passing values
 //! through Node-API costs a call into the engine per argument and result;
 //! typed-array reads and writes are compiled inline.
+//!
+//! A JS function imported with a type of numbers is called the other way:
+//! the host function writes the arguments into the slots and calls a
+//! trampoline from `lib/calls.js`, which reads them, calls the import, and
+//! writes its converted results back.
 
 use crate::func::{call_with_timeout, throw_call_error, FuncHandle};
 use crate::js::{callback, Env, JsResult, Value};
@@ -106,6 +111,60 @@ pub(crate) fn function(env: Env, signature: &str, id: u32, name: &str) -> JsResu
     env.call_function(this, make, &args)
 }
 
+/// The trampoline (made by `lib/calls.js`) through which wasm calls
+/// `function`, imported with type `signature`.
+pub(crate) fn import_trampoline(env: Env, signature: &str, function: Value) -> JsResult<Value> {
+    let make = crate::globals::get(env, |g| g.make_numeric_import)?;
+    let this = env.undefined()?;
+    env.call_function(this, make, &[env.string(signature)?, function])
+}
+
+/// The shared buffer's bytes, once `init` has run.
+fn shared(env: Env) -> JsResult<*mut u8> {
+    let shared = SHARED.with(|s| s.get());
+    if shared.is_null() {
+        return Err(env.throw_type_error("kiln-wasm's native addon was not initialised"));
+    }
+    Ok(shared)
+}
+
+/// Writes `values` (at most `SLOTS`) into the shared slots.
+pub(crate) fn write_shared(env: Env, values: &[u128]) -> JsResult<()> {
+    let shared = shared(env)?;
+    assert!(
+        values.len() <= SLOTS,
+        "numeric signatures have at most {SLOTS} values"
+    );
+    // SAFETY: the buffer holds `SLOTS` slots (checked by `init`) and is
+    // alive with the globals; `values` is Rust memory, not the buffer.
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            values.as_ptr() as *const u8,
+            shared,
+            values.len() * SLOT_BYTES,
+        )
+    };
+    Ok(())
+}
+
+/// Reads the first `values.len()` (at most `SLOTS`) shared slots.
+pub(crate) fn read_shared(env: Env, values: &mut [u128]) -> JsResult<()> {
+    let shared = shared(env)?;
+    assert!(
+        values.len() <= SLOTS,
+        "numeric signatures have at most {SLOTS} values"
+    );
+    // SAFETY: as in `write_shared`.
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            shared,
+            values.as_mut_ptr() as *mut u8,
+            values.len() * SLOT_BYTES,
+        )
+    };
+    Ok(())
+}
+
 /// `invokeNumeric()`: calls the function whose id is in the shared buffer,
 /// with its arguments in the slots, and leaves its results there.
 pub(crate) unsafe extern "C" fn invoke_numeric(
@@ -113,10 +172,7 @@ pub(crate) unsafe extern "C" fn invoke_numeric(
     _info: sys::napi_callback_info,
 ) -> Value {
     callback(env, |env| {
-        let shared = SHARED.with(|s| s.get());
-        if shared.is_null() {
-            return Err(env.throw_type_error("kiln-wasm's native addon was not initialised"));
-        }
+        let shared = shared(env)?;
         // SAFETY: `shared` is the start of the buffer `init` checked holds
         // at least `ID_OFFSET + 4` bytes; the globals keep it alive.
         let id = unsafe { (shared.add(ID_OFFSET) as *const u32).read_unaligned() };

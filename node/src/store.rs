@@ -136,7 +136,10 @@ impl StoreCell {
     /// The store that objects made by constructors go to.
     pub fn loose(env: Env) -> JsResult<StoreRef> {
         if let Some(cell) = LOOSE.with(|l| l.borrow().upgrade()) {
-            if !cell.claimed.get() {
+            // Once its last JS object is collected, a store may outlive its
+            // keepalive array until the objects' finalizers run: it is
+            // finished, and new objects go to a new store.
+            if !cell.claimed.get() && env.reference_value(cell.keepalive)?.is_some() {
                 return Ok(cell);
             }
         }

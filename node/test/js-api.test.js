@@ -547,6 +547,55 @@ test('a JS import receives converted arguments and its result is converted back'
   assert.equal(x.half(), Math.fround(0.1));
 });
 
+test('a JS import of numbers gets each argument as its JS value, with this undefined', async () => {
+  const seen = [];
+  const x = await exportsOf(`(module
+    (import "env" "f" (func $f (param i32 i64 f32 f64) (result f64)))
+    (func (export "run") (result f64)
+      (call $f (i32.const -1) (i64.const 9223372036854775807) (f32.const 1.5) (f64.const -0))))`, {
+    env: {
+      f: function (...args) {
+        seen.push(this, args);
+        return '2.5';
+      },
+    },
+  });
+  assert.equal(x.run(), 2.5);
+  assert.equal(seen[0], undefined);
+  assert.deepEqual(seen[1], [-1, 2n ** 63n - 1n, 1.5, -0]);
+  assert.ok(Object.is(seen[1][3], -0));
+});
+
+test('multiple host results are all converted before any is stored, even when a conversion calls wasm', async () => {
+  let x;
+  const result = { valueOf() { return x.double(21) + 0.5; } };
+  x = await exportsOf(`(module
+    (import "env" "pair" (func $pair (result i32 f64)))
+    (func (export "double") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+    (func (export "run") (result i32 f64) (call $pair)))`, {
+    env: { pair: () => new Set([7, result]) },
+  });
+  assert.deepEqual(x.run(), [7, 42.5]);
+});
+
+test('a host function with several results must return an iterable of that many values', async () => {
+  let returned;
+  const x = await exportsOf(`(module
+    (import "env" "pair" (func $pair (result i32 i32)))
+    (func (export "run") (result i32 i32) (call $pair)))`, {
+    env: { pair: () => returned },
+  });
+  for (const bad of [5, null, undefined, [1], [1, 2, 3], {}, { length: 2, 0: 1, 1: 2 }, 'abc']) {
+    returned = bad;
+    assert.throws(() => x.run(), TypeError, `returned ${String(bad)}`);
+  }
+  returned = (function* pair() { yield 3; yield 4; })();
+  assert.deepEqual(x.run(), [3, 4]);
+  // A string is iterable: each character is converted.
+  returned = '12';
+  assert.deepEqual(x.run(), [1, 2]);
+});
+
 test('a host function can return multiple results as an iterable', async () => {
   const x = await exportsOf(`(module
     (import "env" "pair" (func $pair (result i32 i64)))

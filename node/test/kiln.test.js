@@ -9,7 +9,7 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const kiln = require('..');
 
-const { Module, Instance, RuntimeError, CompileError, LinkError, wat2wasm } = kiln;
+const { Module, Instance, Memory, RuntimeError, CompileError, LinkError, wat2wasm } = kiln;
 
 function instantiate(text, imports = {}, options) {
   return new Instance(new Module(wat2wasm(text)), imports, options);
@@ -143,6 +143,16 @@ test('a host function that closes over its instance is freed with it', async () 
     await new Promise((resolve) => setImmediate(resolve));
   }
   assert.equal(collected.length, 20);
+});
+
+test('a Memory made right after the previous loose objects were collected works', () => {
+  assert.equal(typeof global.gc, 'function', 'run with node --expose-gc');
+  // The collected Memory's store lives on until its finalizer runs, which
+  // is after this synchronous code; the new Memory must not join it.
+  (() => new Memory({ initial: 1 }))();
+  global.gc();
+  const memory = new Memory({ initial: 2 });
+  assert.equal(memory.buffer.byteLength, 2 * 65536);
 });
 
 test('the ES module entry exports the same objects as the CommonJS one', () => {
