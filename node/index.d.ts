@@ -165,6 +165,8 @@ export class WASI {
 
 /** A native function that does nothing: the floor of any addon call, for benchmarks. */
 export function _emptyNativeCall(): void;
+/** Calls `fn` with no arguments `times` times from native code: the floor of any call from wasm into JS, for benchmarks. */
+export function _callJsFunction(fn: () => unknown, times: number): void;
 
 declare const kiln: {
   Module: typeof Module;
@@ -182,6 +184,7 @@ declare const kiln: {
   WASI: typeof WASI;
   WASIExit: typeof WASIExit;
   _emptyNativeCall: typeof _emptyNativeCall;
+  _callJsFunction: typeof _callJsFunction;
   WebAssembly: typeof kiln;
 };
 /** The namespace itself: `import { WebAssembly } from 'kiln-wasm'`. */

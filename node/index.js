@@ -363,6 +363,11 @@ const kiln = {
   wat2wasm,
   /** A native function that does nothing: the floor of any addon call (for benchmarks). */
   _emptyNativeCall: native.emptyNativeCall,
+  /**
+   * `_callJsFunction(fn, times)` calls `fn` with no arguments `times` times
+   * from native code: the floor under any call from wasm into JS (for benchmarks).
+   */
+  _callJsFunction: native.callJsFunction,
 };
 /** The namespace itself, so that `const { WebAssembly } = require('kiln-wasm')` works. */
 kiln.WebAssembly = kiln;

@@ -20,5 +20,6 @@ export const {
   wat2wasm,
   WebAssembly,
   _emptyNativeCall,
+  _callJsFunction,
 } = kiln;
 export default kiln;

@@ -306,6 +306,17 @@ function measureMicro(impl, runs, calls, emit) {
       for (let i = 0; i < calls; i++) empty();
     }, runs) / calls);
   }
+  // The floor under a call from wasm into JS: native code calling an empty
+  // JS function through Node-API, each call in its own handle scope.
+  if (typeof impl._callJsFunction === "function") {
+    let called = 0;
+    const fn = () => { called++; };
+    measure("native_to_js_call", () => {
+      const ns = best(() => impl._callJsFunction(fn, calls), runs) / calls;
+      if (called !== calls * runs) throw new Error(`fn called ${called} times, expected ${calls * runs}`);
+      return ns;
+    });
+  }
 }
 
 /**
@@ -558,6 +569,18 @@ async function parent(args) {
   row(`instantiate (${BIG_FUNCTIONS} functions)`, "micro", "instantiate", 1e3, "µs");
   row(`compile, instantiate, call each of ${BIG_FUNCTIONS} functions once`, "micro", "compile_and_call", 1e6, "ms");
   row("empty native call (_emptyNativeCall)", "micro", "empty_native_call", 1, "ns");
+  row("native->JS call of an empty function (_callJsFunction)", "micro", "native_to_js_call", 1, "ns");
+  if (haveKiln) {
+    const hostCall = value(cell(kilnConfig, "micro", "host_call"));
+    const floor = value(cell(kilnConfig, "micro", "native_to_js_call"));
+    if (hostCall !== null && floor !== null) {
+      notes.push(
+        `A call from wasm into JS goes through Node-API's \`napi_call_function\`, whose own cost with nothing ` +
+          `else (the last row) is ${ratio(floor / value(cell(kilnConfig, "micro", "empty_native_call")))}× ` +
+          `the empty native call; Kiln's wasm->JS call is ${ratio(hostCall / floor)}× that floor.`,
+      );
+    }
+  }
 
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`# Kiln's Node package against V8 — ${new Date().toISOString().slice(0, 10)}\n`);

@@ -53,7 +53,9 @@ module.exports = function numericCalls(invoke) {
     const body = [];
     [...params].forEach((code, k) => body.push(`const a${k} = ${kinds[code].convert(names[k])};`));
     [...params].forEach((code, k) => body.push(`${slot(code, k)} = a${k};`));
-    body.push(`I32[${idIndex}] = id;`, 'invoke();');
+    // `keep` is the store's keepalive array (see src/store.rs): naming it
+    // here keeps it in the closure's context for as long as the function lives.
+    body.push(`I32[${idIndex}] = id;`, 'invoke(); void keep;');
     if (results.length === 1) {
       body.push(`return ${slot(results, 0)};`);
     } else if (results.length > 1) {
@@ -63,7 +65,7 @@ module.exports = function numericCalls(invoke) {
     // functions are; its name is the computed key and its length the
     // parameter count.
     const source = `'use strict';
-return (id, name) => ({ [name](${names.join(', ')}) {
+return (id, name, keep) => ({ [name](${names.join(', ')}) {
   ${body.join('\n  ')}
 } })[name];`;
     return new Function('invoke', 'I32', 'F32', 'F64', 'I64', source)(
@@ -111,14 +113,17 @@ return (fn) => () => {
     return make(fn);
   }
 
-  /** The JS function for exported function `id` of type `signature`, named `name`. */
-  function makeNumericExport(signature, id, name) {
+  /**
+   * The JS function for exported function `id` of type `signature`, named
+   * `name`, holding `keep` (its store's keepalive array).
+   */
+  function makeNumericExport(signature, id, name, keep) {
     let make = factories.get(signature);
     if (make === undefined) {
       make = factory(signature);
       factories.set(signature, make);
     }
-    return make(id, name);
+    return make(id, name, keep);
   }
 
   return { buffer, makeNumericExport, makeNumericImport };

@@ -53,11 +53,15 @@ pub(crate) fn func_object(env: Env, store: &StoreRef, func: kiln::Func) -> JsRes
     let name = index.map(|i| i.to_string()).unwrap_or_default();
     let signature = index.and(crate::numeric::signature(&ty));
     let object = match signature {
+        // Its closure holds the store's keepalive.
         Some(signature) => numeric_func_object(env, store, func, ty, &signature, &name)?,
-        None => native_func_object(env, store, func, ty, &name)?,
+        None => {
+            let object = native_func_object(env, store, func, ty, &name)?;
+            attach_keepalive(env, store, object)?;
+            object
+        }
     };
     env.type_tag(object, &FUNC_TAG)?;
-    attach_keepalive(env, store, object)?;
     store.remember_object(env, key, object)?;
     Ok(object)
 }
@@ -79,7 +83,8 @@ fn numeric_func_object(
             numeric: Some(id),
         })
     });
-    let made = crate::numeric::function(env, signature, id.0, name)
+    let keepalive = store.keepalive_array(env)?;
+    let made = crate::numeric::function(env, signature, id.0, name, keepalive)
         .and_then(|object| wrap_handle(env, object, id.1).map(|()| object));
     if made.is_err() {
         crate::numeric::unregister(id.0);
@@ -350,12 +355,12 @@ fn numeric_host_func(
         function: env.reference(trampoline, 0)?,
         store: Rc::downgrade(store),
     };
-    let (params, results) = (ty.params().len(), ty.results().len());
+    let types = ty.clone();
     let made = store.with(|cx| {
         with_cx!(cx, |s| kiln::Func::new_numeric(
             &mut *s,
             ty,
-            move |caller, slots| run_numeric_host(&host, caller, slots, params, results)
+            move |caller, slots| run_numeric_host(&host, caller, slots, &types)
         ))
     })?;
     made.map_err(|e| throw_kiln_error(env, e))
@@ -366,18 +371,17 @@ fn run_numeric_host(
     host: &HostFunction,
     mut caller: KilnCaller<'_>,
     slots: &mut [u128],
-    params: usize,
-    results: usize,
+    ty: &kiln::FuncType,
 ) -> kiln::Result<()> {
     let env = host.env;
     in_host_call(env, &host.store, &mut caller, |_| {
         let trampoline = env
             .reference_value(host.function)?
             .ok_or_else(|| env.throw_type_error("the imported function was collected"))?;
-        crate::numeric::write_shared(env, &slots[..params])?;
+        crate::numeric::write_shared(env, slots, ty.params())?;
         let this = env.undefined()?;
         env.call_function(this, trampoline, &[])?;
-        crate::numeric::read_shared(env, &mut slots[..results])?;
+        crate::numeric::read_shared(env, slots, ty.results())?;
         Ok(Ok(()))
     })
 }
@@ -543,4 +547,28 @@ pub(crate) unsafe extern "C" fn empty_native_call(
     _info: sys::napi_callback_info,
 ) -> Value {
     std::ptr::null_mut()
+}
+
+/// `_callJsFunction(fn, times)`: calls `fn` with no arguments `times` times,
+/// each call in its own handle scope, as a host function's call is; the
+/// benchmark's floor for the cost of calling JS from native code.
+pub(crate) unsafe extern "C" fn call_js_function(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<2>(info)?;
+        let times = env.get_f64(ci.arg(1))?;
+        let this = env.undefined()?;
+        for _ in 0..times.max(0.0) as u64 {
+            let mut scope = std::ptr::null_mut();
+            // SAFETY: the environment is live; the scope is closed below.
+            unsafe { sys::napi_open_handle_scope(env.0, &mut scope) };
+            let called = env.call_function(this, ci.arg(0), &[]);
+            // SAFETY: `scope` was opened above on this environment.
+            unsafe { sys::napi_close_handle_scope(env.0, scope) };
+            called?;
+        }
+        env.undefined()
+    })
 }

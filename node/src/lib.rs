@@ -59,6 +59,7 @@ const FUNCTIONS: &[(&str, Callback)] = &[
     ("wasiImportObject", wasi::wasi_import_object),
     ("invokeNumeric", numeric::invoke_numeric),
     ("emptyNativeCall", func::empty_native_call),
+    ("callJsFunction", func::call_js_function),
 ];
 
 fn register(env: Env, exports: Value) -> JsResult<()> {

@@ -36,10 +36,21 @@ struct Registry {
     free: Vec<u32>,
 }
 
-thread_local! {
+/// This thread's shared buffer and numeric functions: one thread-local, as
+/// each access to one from a shared library is a call.
+struct Numeric {
     /// The shared buffer's bytes (held alive by the globals).
-    static SHARED: Cell<*mut u8> = const { Cell::new(std::ptr::null_mut()) };
-    static REGISTRY: RefCell<Registry> = RefCell::new(Registry::default());
+    shared: Cell<*mut u8>,
+    registry: RefCell<Registry>,
+}
+
+thread_local! {
+    static NUMERIC: Numeric = const {
+        Numeric {
+            shared: Cell::new(std::ptr::null_mut()),
+            registry: RefCell::new(Registry { funcs: Vec::new(), free: Vec::new() }),
+        }
+    };
 }
 
 /// Takes the buffer `lib/calls.js` made; `init` calls it once per thread.
@@ -50,7 +61,7 @@ pub(crate) fn init(env: Env, buffer: Value) -> JsResult<()> {
     if len < ID_OFFSET + 4 || data.is_null() {
         return Err(env.throw_type_error("kiln-wasm: the shared call buffer is too small"));
     }
-    SHARED.with(|s| s.set(data as *mut u8));
+    NUMERIC.with(|n| n.shared.set(data as *mut u8));
     Ok(())
 }
 
@@ -74,8 +85,8 @@ pub(crate) fn signature(ty: &kiln::FuncType) -> Option<String> {
 
 /// Registers the handle `make` makes for the next free id; returns both.
 pub(crate) fn register_next(make: impl FnOnce(u32) -> Rc<FuncHandle>) -> (u32, Rc<FuncHandle>) {
-    REGISTRY.with(|r| {
-        let mut r = r.borrow_mut();
+    NUMERIC.with(|n| {
+        let mut r = n.registry.borrow_mut();
         let id = match r.free.pop() {
             Some(id) => id,
             None => {
@@ -91,8 +102,8 @@ pub(crate) fn register_next(make: impl FnOnce(u32) -> Rc<FuncHandle>) -> (u32, R
 
 /// Forgets function `id`, whose JS function was collected (or never made).
 pub(crate) fn unregister(id: u32) {
-    let handle = REGISTRY.with(|r| {
-        let mut r = r.borrow_mut();
+    let handle = NUMERIC.with(|n| {
+        let mut r = n.registry.borrow_mut();
         let handle = r.funcs.get_mut(id as usize).and_then(Option::take);
         if handle.is_some() {
             r.free.push(id);
@@ -104,9 +115,21 @@ pub(crate) fn unregister(id: u32) {
 }
 
 /// The JS function for numeric function `id`, made by `lib/calls.js`.
-pub(crate) fn function(env: Env, signature: &str, id: u32, name: &str) -> JsResult<Value> {
+/// Its closure holds `keepalive`, the store's keepalive array.
+pub(crate) fn function(
+    env: Env,
+    signature: &str,
+    id: u32,
+    name: &str,
+    keepalive: Value,
+) -> JsResult<Value> {
     let make = crate::globals::get(env, |g| g.make_numeric_export)?;
-    let args = [env.string(signature)?, env.uint32(id)?, env.string(name)?];
+    let args = [
+        env.string(signature)?,
+        env.uint32(id)?,
+        env.string(name)?,
+        keepalive,
+    ];
     let this = env.undefined()?;
     env.call_function(this, make, &args)
 }
@@ -121,48 +144,70 @@ pub(crate) fn import_trampoline(env: Env, signature: &str, function: Value) -> J
 
 /// The shared buffer's bytes, once `init` has run.
 fn shared(env: Env) -> JsResult<*mut u8> {
-    let shared = SHARED.with(|s| s.get());
+    let shared = NUMERIC.with(|n| n.shared.get());
     if shared.is_null() {
         return Err(env.throw_type_error("kiln-wasm's native addon was not initialised"));
     }
     Ok(shared)
 }
 
-/// Writes `values` (at most `SLOTS`) into the shared slots.
-pub(crate) fn write_shared(env: Env, values: &[u128]) -> JsResult<()> {
+/// Writes `values`, of `types`, into the shared slots.
+pub(crate) fn write_shared(env: Env, values: &[u128], types: &[kiln::ValType]) -> JsResult<()> {
     let shared = shared(env)?;
-    assert!(
-        values.len() <= SLOTS,
-        "numeric signatures have at most {SLOTS} values"
-    );
-    // SAFETY: the buffer holds `SLOTS` slots (checked by `init`) and is
-    // alive with the globals; `values` is Rust memory, not the buffer.
-    unsafe {
-        std::ptr::copy_nonoverlapping(
-            values.as_ptr() as *const u8,
-            shared,
-            values.len() * SLOT_BYTES,
-        )
-    };
+    for (i, (value, ty)) in values.iter().zip(types).take(SLOTS).enumerate() {
+        // SAFETY: `i < SLOTS`, and the buffer holds `SLOTS` slots (checked
+        // by `init`) and is alive with the globals.
+        unsafe { write_slot(shared, i, *ty, *value) };
+    }
     Ok(())
 }
 
-/// Reads the first `values.len()` (at most `SLOTS`) shared slots.
-pub(crate) fn read_shared(env: Env, values: &mut [u128]) -> JsResult<()> {
+/// Reads `values`, of `types`, from the shared slots.
+pub(crate) fn read_shared(env: Env, values: &mut [u128], types: &[kiln::ValType]) -> JsResult<()> {
     let shared = shared(env)?;
-    assert!(
-        values.len() <= SLOTS,
-        "numeric signatures have at most {SLOTS} values"
-    );
-    // SAFETY: as in `write_shared`.
-    unsafe {
-        std::ptr::copy_nonoverlapping(
-            shared,
-            values.as_mut_ptr() as *mut u8,
-            values.len() * SLOT_BYTES,
-        )
-    };
+    for (i, (value, ty)) in values.iter_mut().zip(types).take(SLOTS).enumerate() {
+        // SAFETY: as in `write_shared`.
+        *value = unsafe { read_slot(shared, i, *ty) };
+    }
     Ok(())
+}
+
+/// The value of type `ty` in shared slot `i`, read with a load of the type's
+/// width: JS stored it with one, and a wider load could not be served from
+/// that store, stalling until it reaches the cache.
+///
+/// # Safety
+/// `shared` must be the shared buffer and `i < SLOTS`.
+#[inline]
+unsafe fn read_slot(shared: *const u8, i: usize, ty: kiln::ValType) -> u128 {
+    // SAFETY: the caller's guarantee.
+    let p = unsafe { shared.add(i * SLOT_BYTES) };
+    // SAFETY: slot `i` lies within the buffer.
+    unsafe {
+        match ty {
+            kiln::ValType::I32 | kiln::ValType::F32 => (p as *const u32).read_unaligned() as u128,
+            _ => (p as *const u64).read_unaligned() as u128,
+        }
+    }
+}
+
+/// Stores `value` of type `ty` into shared slot `i`, with the type's width.
+///
+/// # Safety
+/// As for [`read_slot`].
+#[inline]
+unsafe fn write_slot(shared: *mut u8, i: usize, ty: kiln::ValType, value: u128) {
+    // SAFETY: the caller's guarantee.
+    let p = unsafe { shared.add(i * SLOT_BYTES) };
+    // SAFETY: slot `i` lies within the buffer.
+    unsafe {
+        match ty {
+            kiln::ValType::I32 | kiln::ValType::F32 => {
+                (p as *mut u32).write_unaligned(value as u32)
+            }
+            _ => (p as *mut u64).write_unaligned(value as u64),
+        }
+    }
 }
 
 /// `invokeNumeric()`: calls the function whose id is in the shared buffer,
@@ -172,28 +217,34 @@ pub(crate) unsafe extern "C" fn invoke_numeric(
     _info: sys::napi_callback_info,
 ) -> Value {
     callback(env, |env| {
-        let shared = shared(env)?;
-        // SAFETY: `shared` is the start of the buffer `init` checked holds
-        // at least `ID_OFFSET + 4` bytes; the globals keep it alive.
-        let id = unsafe { (shared.add(ID_OFFSET) as *const u32).read_unaligned() };
-        // A clone, so that the function outlives this call even if its JS
-        // function is collected meanwhile.
-        let handle = REGISTRY.with(|r| r.borrow().funcs.get(id as usize).cloned().flatten());
+        // The handle is cloned, so that the function outlives this call even
+        // if its JS function is collected meanwhile.
+        let (shared, handle) = NUMERIC.with(|n| {
+            let shared = n.shared.get();
+            if shared.is_null() {
+                return (shared, None);
+            }
+            // SAFETY: `shared` is the start of the buffer `init` checked
+            // holds at least `ID_OFFSET + 4` bytes; the globals keep it alive.
+            let id = unsafe { (shared.add(ID_OFFSET) as *const u32).read_unaligned() };
+            let handle = n
+                .registry
+                .borrow()
+                .funcs
+                .get(id as usize)
+                .cloned()
+                .flatten();
+            (shared, handle)
+        });
         let Some(handle) = handle else {
             return Err(env.throw_type_error("kiln-wasm: no live exported function has this id"));
         };
-        let (params, results) = (handle.ty.params().len(), handle.ty.results().len());
-        let n = params.max(results);
+        let n = handle.ty.params().len().max(handle.ty.results().len());
         let mut slots = [0u128; SLOTS];
-        // SAFETY: the buffer holds `SLOTS` slots and `n <= SLOTS` (see
-        // `signature`); `slots` is a separate local array.
-        unsafe {
-            std::ptr::copy_nonoverlapping(
-                shared,
-                slots.as_mut_ptr() as *mut u8,
-                params * SLOT_BYTES,
-            )
-        };
+        for (i, ty) in handle.ty.params().iter().enumerate().take(SLOTS) {
+            // SAFETY: `i < SLOTS`; the globals keep the buffer alive.
+            slots[i] = unsafe { read_slot(shared, i, *ty) };
+        }
         let func = handle.func;
         let outcome = call_with_timeout(&handle.store, |cx| {
             // SAFETY: registered functions are wasm functions of numbers
@@ -205,10 +256,10 @@ pub(crate) unsafe extern "C" fn invoke_numeric(
         if let Err(err) = outcome {
             return Err(throw_call_error(env, &handle.store, err));
         }
-        // SAFETY: as above, for the results.
-        unsafe {
-            std::ptr::copy_nonoverlapping(slots.as_ptr() as *const u8, shared, results * SLOT_BYTES)
-        };
+        for (i, ty) in handle.ty.results().iter().enumerate().take(SLOTS) {
+            // SAFETY: as above.
+            unsafe { write_slot(shared, i, *ty, slots[i]) };
+        }
         Ok(std::ptr::null_mut())
     })
 }

@@ -15,8 +15,8 @@
 
 use crate::js::{call0, Env, Held, JsResult, Value};
 use napi::sys;
+use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell, UnsafeCell};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use std::sync::OnceLock;
 
@@ -86,8 +86,10 @@ pub(crate) struct StoreCell {
     claimed: Cell<bool>,
     /// Weak: the array holding this store's host functions.
     keepalive: sys::napi_ref,
-    /// Weak references to the JS object of each entity shown to JS.
-    objects: RefCell<HashMap<EntityKey, sys::napi_ref>>,
+    /// Weak references to the JS object of each entity shown to JS. Fx
+    /// hashing: the keys are Kiln's own indices, and SipHash cost more than
+    /// the rest of a lookup.
+    objects: RefCell<FxHashMap<EntityKey, sys::napi_ref>>,
     /// Per call from JS, in milliseconds, for metered stores.
     pub timeout_ms: Cell<Option<u64>>,
     /// The ArrayBuffer `memory.buffer` gives for each memory (weak), with the
@@ -96,8 +98,8 @@ pub(crate) struct StoreCell {
     buffers: RefCell<Vec<(kiln::Memory, sys::napi_ref, usize)>>,
     /// Functions of other stores placed in this one (see `func::proxy_func`):
     /// by (source store, function), and the source of each proxy.
-    proxies: RefCell<HashMap<(*const StoreCell, kiln::Func), kiln::Func>>,
-    proxied: RefCell<HashMap<kiln::Func, (StoreRef, kiln::Func)>>,
+    proxies: RefCell<FxHashMap<(*const StoreCell, kiln::Func), kiln::Func>>,
+    proxied: RefCell<FxHashMap<kiln::Func, (StoreRef, kiln::Func)>>,
 }
 
 pub(crate) type StoreRef = Rc<StoreCell>;
@@ -124,11 +126,11 @@ impl StoreCell {
             pending: Cell::new(None),
             claimed: Cell::new(false),
             keepalive,
-            objects: RefCell::new(HashMap::new()),
+            objects: RefCell::default(),
             timeout_ms: Cell::new(None),
             buffers: RefCell::new(Vec::new()),
-            proxies: RefCell::new(HashMap::new()),
-            proxied: RefCell::new(HashMap::new()),
+            proxies: RefCell::default(),
+            proxied: RefCell::default(),
         });
         Ok(cell)
     }
@@ -328,10 +330,15 @@ impl StoreCell {
 
     /// Detaches the buffers of memories that grew (by `memory.grow` in wasm
     /// or in JS); called after every operation that may grow a memory.
+    #[inline]
     pub fn refresh_buffers(&self, env: Env) -> JsResult<()> {
         if self.buffers.borrow().is_empty() {
             return Ok(());
         }
+        self.detach_grown_buffers(env)
+    }
+
+    fn detach_grown_buffers(&self, env: Env) -> JsResult<()> {
         let sizes: Vec<usize> = {
             let buffers = self.buffers.borrow();
             let memories: Vec<kiln::Memory> = buffers.iter().map(|(m, _, _)| *m).collect();

@@ -145,6 +145,25 @@ test('a host function that closes over its instance is freed with it', async () 
   assert.equal(collected.length, 20);
 });
 
+test('an exported function alone keeps the JS functions its instance imports alive', async () => {
+  assert.equal(typeof global.gc, 'function', 'run with node --expose-gc');
+  const module = new Module(wat2wasm(`(module
+    (import "env" "double" (func $double (param i32) (result i32)))
+    (func (export "numbers") (param i32) (result i32) (call $double (local.get 0)))
+    (func (export "withRef") (param externref) (result i32) (call $double (i32.const 5))))`));
+  const exported = (name) => new Instance(module, { env: { double: (x) => x * 2 } }).exports[name];
+  // One function of numbers (a JS function) and one taking a reference (a
+  // native one), each the only thing left of its instance.
+  const numbers = exported('numbers');
+  const withRef = exported('withRef');
+  for (let round = 0; round < 5; round++) {
+    global.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.equal(numbers(21), 42);
+  assert.equal(withRef(null), 10);
+});
+
 test('a Memory made right after the previous loose objects were collected works', () => {
   assert.equal(typeof global.gc, 'function', 'run with node --expose-gc');
   // The collected Memory's store lives on until its finalizer runs, which
@@ -153,6 +172,16 @@ test('a Memory made right after the previous loose objects were collected works'
   global.gc();
   const memory = new Memory({ initial: 2 });
   assert.equal(memory.buffer.byteLength, 2 * 65536);
+});
+
+test('the benchmark floors: _emptyNativeCall returns undefined, _callJsFunction calls fn the given number of times', () => {
+  assert.equal(kiln._emptyNativeCall(), undefined);
+  let calls = 0;
+  assert.equal(kiln._callJsFunction(() => { calls++; }, 5), undefined);
+  assert.equal(calls, 5);
+  const error = new Error('from fn');
+  assert.throws(() => kiln._callJsFunction(() => { calls++; throw error; }, 3), (e) => e === error);
+  assert.equal(calls, 6);
 });
 
 test('the ES module entry exports the same objects as the CommonJS one', () => {

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const code: number = wasi.start(new Instance(copy, wasi.getImportObject()));
   const error: Error = new RuntimeError('x');
   kiln._emptyNativeCall();
+  kiln._callJsFunction(() => 0, 1);
   console.log(valid, exports, imports, sections, same, sum, fuel, view, pages, length, code, error);
 }
 

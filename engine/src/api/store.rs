@@ -9,7 +9,6 @@ use super::instance::InstanceData;
 use crate::runtime::memory::LinearMemory;
 use crate::runtime::table::TableData;
 use crate::runtime::vmcontext::VMRuntimeLimits;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
@@ -37,7 +36,9 @@ pub struct StoreOpaque {
     pub(crate) tables: Vec<Box<TableData>>,
     pub(crate) globals: Vec<GlobalData>,
     /// Address of a `VMFuncRef` to the index of its `Func`.
-    pub(crate) funcref_to_func: HashMap<usize, u32>,
+    /// Keyed by address: hashed with Fx, which is several times cheaper
+    /// than SipHash for a key no one outside Kiln chooses.
+    pub(crate) funcref_to_func: rustc_hash::FxHashMap<usize, u32>,
     pub(crate) externrefs: super::externref::ExternRefSlab,
     /// How many calls into wasm are active on this store.
     pub(crate) wasm_depth: u32,
@@ -88,7 +89,7 @@ impl<T> Store<T> {
                 memories: Vec::new(),
                 tables: Vec::new(),
                 globals: Vec::new(),
-                funcref_to_func: HashMap::new(),
+                funcref_to_func: Default::default(),
                 externrefs: Default::default(),
                 wasm_depth: 0,
                 data_ptr: std::ptr::null_mut(),
