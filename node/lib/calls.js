@@ -21,7 +21,16 @@ const SLOTS = 8;
 const SLOT_BYTES = 16;
 const ID_OFFSET = SLOTS * SLOT_BYTES;
 
-/** Makes the factory for exported numeric functions; `invoke` is the addon's `invokeNumeric`. */
+// Taken now, so that code replacing these globals later cannot change how
+// values convert.
+const { asIntN } = BigInt;
+const { fround } = Math;
+const { iterator } = Symbol;
+
+/**
+ * Makes the shared buffer and the makers of exported functions and import
+ * trampolines of numbers; `invoke` is the addon's `invokeNumeric`.
+ */
 module.exports = function numericCalls(invoke) {
   const buffer = new ArrayBuffer(ID_OFFSET + 8);
   const views = {
@@ -38,8 +47,8 @@ module.exports = function numericCalls(invoke) {
   // slots.
   const kinds = {
     i: { convert: (v) => `${v} | 0`, view: 'I32', index: (k) => k * 4 },
-    I: { convert: (v) => `BigInt.asIntN(64, ${v})`, view: 'I64', index: (k) => k * 2 },
-    f: { convert: (v) => `Math.fround(${v})`, view: 'F32', index: (k) => k * 4 },
+    I: { convert: (v) => `asIntN(64, ${v})`, view: 'I64', index: (k) => k * 2 },
+    f: { convert: (v) => `fround(${v})`, view: 'F32', index: (k) => k * 4 },
     F: { convert: (v) => `+${v}`, view: 'F64', index: (k) => k * 2 },
   };
   const slot = (code, k) => `${kinds[code].view}[${kinds[code].index(k)}]`;
@@ -68,8 +77,8 @@ module.exports = function numericCalls(invoke) {
 return (id, name, keep) => ({ [name](${names.join(', ')}) {
   ${body.join('\n  ')}
 } })[name];`;
-    return new Function('invoke', 'I32', 'F32', 'F64', 'I64', source)(
-      invoke, views.I32, views.F32, views.F64, views.I64,
+    return new Function('invoke', 'I32', 'F32', 'F64', 'I64', 'asIntN', 'fround', source)(
+      invoke, views.I32, views.F32, views.F64, views.I64, asIntN, fround,
     );
   }
 
@@ -85,7 +94,7 @@ return (id, name, keep) => ({ [name](${names.join(', ')}) {
       // The JS API takes any iterable, converting every value before
       // any is stored (a conversion may call wasm, which reuses the slots).
       body.push(
-        "if (r === null || r === undefined || typeof r[Symbol.iterator] !== 'function') {",
+        "if (r === null || r === undefined || typeof r[iterator] !== 'function') {",
         `  throw new TypeError('a host function with ${results.length} results must return an iterable');`,
         '}',
         'const values = [...r];',
@@ -100,7 +109,9 @@ return (id, name, keep) => ({ [name](${names.join(', ')}) {
 return (fn) => () => {
   ${body.join('\n  ')}
 };`;
-    return new Function('I32', 'F32', 'F64', 'I64', source)(views.I32, views.F32, views.F64, views.I64);
+    return new Function('I32', 'F32', 'F64', 'I64', 'asIntN', 'fround', 'iterator', source)(
+      views.I32, views.F32, views.F64, views.I64, asIntN, fround, iterator,
+    );
   }
 
   /** The trampoline through which the addon calls `fn`, imported with type `signature`. */
