@@ -276,6 +276,16 @@ unsafe impl Send for HostFunction {}
 // SAFETY: as above.
 unsafe impl Sync for HostFunction {}
 
+impl HostFunction {
+    /// The JS function (or trampoline) wasm calls.
+    fn function(&self) -> JsResult<Value> {
+        self.env.reference_value(self.function)?.ok_or_else(|| {
+            self.env
+                .throw_type_error("the imported function was collected")
+        })
+    }
+}
+
 impl Drop for HostFunction {
     fn drop(&mut self) {
         self.env.delete_reference(self.function);
@@ -320,11 +330,7 @@ fn in_host_call(
     let Some(store) = store.upgrade() else {
         return Err(kiln::Error::msg("the calling store is gone"));
     };
-    let mut scope = std::ptr::null_mut();
-    // SAFETY: the environment is live; the scope is closed below.
-    unsafe { sys::napi_open_handle_scope(env.0, &mut scope) };
-    let outcome = store.lend_caller(caller, || body(&store));
-    let result = match outcome {
+    env.in_handle_scope(|| match store.lend_caller(caller, || body(&store)) {
         Ok(r) => r,
         Err(Thrown) => {
             if let Some(exception) = env.take_exception() {
@@ -332,10 +338,7 @@ fn in_host_call(
             }
             Err(kiln::Error::msg("a JavaScript exception was thrown"))
         }
-    };
-    // SAFETY: `scope` was opened above on this environment.
-    unsafe { sys::napi_close_handle_scope(env.0, scope) };
-    result
+    })
 }
 
 /// A JS function imported with a type of numbers: wasm calls it through a
@@ -375,9 +378,7 @@ fn run_numeric_host(
 ) -> kiln::Result<()> {
     let env = host.env;
     in_host_call(env, &host.store, &mut caller, |_| {
-        let trampoline = env
-            .reference_value(host.function)?
-            .ok_or_else(|| env.throw_type_error("the imported function was collected"))?;
+        let trampoline = host.function()?;
         crate::numeric::write_shared(env, slots, ty.params())?;
         let this = env.undefined()?;
         env.call_function(this, trampoline, &[])?;
@@ -395,9 +396,7 @@ fn run_host(
 ) -> kiln::Result<()> {
     let env = host.env;
     in_host_call(env, &host.store, &mut caller, |store| {
-        let function = env
-            .reference_value(host.function)?
-            .ok_or_else(|| env.throw_type_error("the imported function was collected"))?;
+        let function = host.function()?;
         let mut args: SmallVec<[Value; 8]> = SmallVec::with_capacity(params.len());
         for p in params {
             args.push(to_js(env, store, p)?);
@@ -561,13 +560,7 @@ pub(crate) unsafe extern "C" fn call_js_function(
         let times = env.get_f64(ci.arg(1))?;
         let this = env.undefined()?;
         for _ in 0..times.max(0.0) as u64 {
-            let mut scope = std::ptr::null_mut();
-            // SAFETY: the environment is live; the scope is closed below.
-            unsafe { sys::napi_open_handle_scope(env.0, &mut scope) };
-            let called = env.call_function(this, ci.arg(0), &[]);
-            // SAFETY: `scope` was opened above on this environment.
-            unsafe { sys::napi_close_handle_scope(env.0, scope) };
-            called?;
+            env.in_handle_scope(|| env.call_function(this, ci.arg(0), &[]))?;
         }
         env.undefined()
     })

@@ -385,6 +385,20 @@ impl Env {
         Some(exception)
     }
 
+    /// Runs `f` in a handle scope of its own, so that the handles it makes
+    /// are released when it returns (a loop of calls into JS would otherwise
+    /// keep every one alive until the outer callback returns).
+    pub fn in_handle_scope<R>(self, f: impl FnOnce() -> R) -> R {
+        let mut scope = ptr::null_mut();
+        // SAFETY: the environment is live; the scope is closed below, after
+        // `f`, which made every handle opened inside it.
+        unsafe { sys::napi_open_handle_scope(self.0, &mut scope) };
+        let result = f();
+        // SAFETY: `scope` was opened above on this environment.
+        unsafe { sys::napi_close_handle_scope(self.0, scope) };
+        result
+    }
+
     /// A native function whose callback gets `data`.
     pub fn function(
         self,
