@@ -33,17 +33,14 @@ unsafe extern "C" fn finalize_extern(_env: sys::napi_env, data: *mut c_void, _hi
     handle.store.forget_object(handle.key);
 }
 
-fn tag_of(key: EntityKey) -> &'static sys::napi_type_tag {
-    match key {
-        EntityKey::Memory(_) => &MEMORY_TAG,
-        EntityKey::Table(_) => &TABLE_TAG,
-        EntityKey::Global(_) => &GLOBAL_TAG,
-        EntityKey::Func(_) => &crate::func::FUNC_TAG,
-    }
-}
-
-/// Makes `object` the JS object of `key` in `store`.
-fn attach(env: Env, store: &StoreRef, object: Value, key: EntityKey) -> JsResult<()> {
+/// Makes `object` the JS object of `key` in `store`, tagged `tag`.
+fn attach(
+    env: Env,
+    store: &StoreRef,
+    object: Value,
+    key: EntityKey,
+    tag: &'static sys::napi_type_tag,
+) -> JsResult<()> {
     let data = Box::into_raw(Box::new(ExternHandle {
         store: store.clone(),
         key,
@@ -53,7 +50,7 @@ fn attach(env: Env, store: &StoreRef, object: Value, key: EntityKey) -> JsResult
         drop(unsafe { Box::from_raw(data) });
         return Err(thrown);
     }
-    env.type_tag(object, tag_of(key))?;
+    env.type_tag(object, tag)?;
     attach_keepalive(env, store, object)?;
     store.remember_object(env, key, object)
 }
@@ -67,6 +64,11 @@ pub(crate) fn extern_object(env: Env, store: &StoreRef, key: EntityKey) -> JsRes
     if let EntityKey::Func(f) = key {
         return crate::func::func_object(env, store, f);
     }
+    let tag = match key {
+        EntityKey::Memory(_) => &MEMORY_TAG,
+        EntityKey::Table(_) => &TABLE_TAG,
+        _ => &GLOBAL_TAG,
+    };
     let class = crate::globals::get(env, |g| match key {
         EntityKey::Memory(_) => g.memory_class,
         EntityKey::Table(_) => g.table_class,
@@ -74,7 +76,7 @@ pub(crate) fn extern_object(env: Env, store: &StoreRef, key: EntityKey) -> JsRes
     })?;
     let token = crate::globals::get(env, |g| g.internal_token)?;
     let object = env.new_instance(class, &[token])?;
-    attach(env, store, object, key)?;
+    attach(env, store, object, key, tag)?;
     Ok(object)
 }
 
@@ -159,7 +161,13 @@ pub(crate) unsafe extern "C" fn memory_new(
         let memory = store
             .with(|cx| with_cx!(cx, |s| kiln::Memory::new(&mut *s, ty)))?
             .map_err(|e| range_error(env, e))?;
-        attach(env, &store, ci.arg(0), EntityKey::Memory(memory))?;
+        attach(
+            env,
+            &store,
+            ci.arg(0),
+            EntityKey::Memory(memory),
+            &MEMORY_TAG,
+        )?;
         env.undefined()
     })
 }
@@ -284,7 +292,7 @@ pub(crate) unsafe extern "C" fn table_new(
         let table = store
             .with(|cx| with_cx!(cx, |s| kiln::Table::new(&mut *s, ty, init)))?
             .map_err(|e| range_error(env, e))?;
-        attach(env, &store, ci.arg(0), EntityKey::Table(table))?;
+        attach(env, &store, ci.arg(0), EntityKey::Table(table), &TABLE_TAG)?;
         env.undefined()
     })
 }
@@ -401,7 +409,13 @@ pub(crate) unsafe extern "C" fn global_new(
                 ))
             })?
             .map_err(|e| env.throw_type_error(&e.to_string()))?;
-        attach(env, &store, ci.arg(0), EntityKey::Global(global))?;
+        attach(
+            env,
+            &store,
+            ci.arg(0),
+            EntityKey::Global(global),
+            &GLOBAL_TAG,
+        )?;
         env.undefined()
     })
 }

@@ -7,7 +7,9 @@ use crate::store::{attach_keepalive, with_cx, EntityKey, KilnCaller, StoreCell, 
 use crate::values::{to_js, to_wasm};
 use kiln::Val;
 use napi::sys;
+use rustc_hash::FxHashSet;
 use smallvec::SmallVec;
+use std::cell::RefCell;
 use std::ffi::c_void;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,11 +17,32 @@ use std::sync::OnceLock;
 use std::thread::Thread;
 use std::time::Duration;
 
-/// Marks function objects made by this addon.
-pub(crate) const FUNC_TAG: sys::napi_type_tag = sys::napi_type_tag {
-    lower: 0x6b69_6c6e_5f66_756e,
-    upper: 0x0a1b_2c3d_4e5f_6071,
-};
+thread_local! {
+    /// The handle of every live function object this addon made on this
+    /// thread: a wrapped function is one of ours if its pointer is here.
+    /// (A type tag per function cost more than the rest of making one.)
+    static LIVE_FUNCS: RefCell<FxHashSet<usize>> = RefCell::new(FxHashSet::default());
+}
+
+/// The handle of `v`, if it is a function object this addon made. It lives
+/// as long as `v`.
+pub(crate) fn func_handle<'a>(env: Env, v: Value) -> JsResult<Option<&'a FuncHandle>> {
+    if env.type_of(v)? != sys::ValueType::napi_function {
+        return Ok(None);
+    }
+    let mut data = std::ptr::null_mut();
+    // SAFETY: `v` is a live function handle of this environment; an object
+    // that wraps nothing makes this fail without throwing.
+    let status = unsafe { sys::napi_unwrap(env.0, v, &mut data) };
+    if status != sys::Status::napi_ok
+        || !LIVE_FUNCS.with(|live| live.borrow().contains(&(data as usize)))
+    {
+        return Ok(None);
+    }
+    // SAFETY: live pointers in `LIVE_FUNCS` are handles wrapped by their
+    // function objects (`wrap_handle`), freed only by their finalizers.
+    Ok(Some(unsafe { &*(data as *const FuncHandle) }))
+}
 
 /// What an exported function object wraps (through `Rc::into_raw`); also
 /// the callback data of a native one.
@@ -36,6 +59,7 @@ unsafe extern "C" fn finalize_func(_env: sys::napi_env, data: *mut c_void, _hint
     // SAFETY: `data` is the handle `func_object` leaked with `Rc::into_raw`
     // for this wrap, finalized once.
     let handle = unsafe { Rc::from_raw(data as *const FuncHandle) };
+    LIVE_FUNCS.with(|live| live.borrow_mut().remove(&(data as usize)));
     handle.store.forget_object(EntityKey::Func(handle.func));
     if let Some(id) = handle.numeric {
         crate::numeric::unregister(id);
@@ -61,7 +85,6 @@ pub(crate) fn func_object(env: Env, store: &StoreRef, func: kiln::Func) -> JsRes
             object
         }
     };
-    env.type_tag(object, &FUNC_TAG)?;
     store.remember_object(env, key, object)?;
     Ok(object)
 }
@@ -119,7 +142,9 @@ fn wrap_handle(env: Env, object: Value, handle: Rc<FuncHandle>) -> JsResult<()> 
     env.wrap(object, data, finalize_func).inspect_err(|_| {
         // SAFETY: the wrap failed, so no finalizer will release `data`.
         drop(unsafe { Rc::from_raw(data as *const FuncHandle) });
-    })
+    })?;
+    LIVE_FUNCS.with(|live| live.borrow_mut().insert(data as usize));
+    Ok(())
 }
 
 /// Sets a function's `length` (its parameter count), which Node-API leaves 0.

@@ -2,7 +2,7 @@
 //! and fuel and timeouts for metered instances.
 
 use crate::externals::{extern_handle, extern_object, GLOBAL_TAG, MEMORY_TAG, TABLE_TAG};
-use crate::func::{host_func, throw_call_error, FuncHandle, FUNC_TAG};
+use crate::func::{func_handle, host_func, throw_call_error};
 use crate::globals::{throw, ErrorClass};
 use crate::js::{callback, Env, JsResult, Value};
 use crate::module::module_handle;
@@ -181,9 +181,7 @@ pub(crate) unsafe extern "C" fn instantiate(
             let what = || format!("import {:?} \"{}\"", import.module(), import.name());
             let ext = match import.ty() {
                 kiln::ExternType::Func(ty) => {
-                    if let Some(ptr) = env.unwrap_tagged(*v, &FUNC_TAG)? {
-                        // SAFETY: objects tagged `FUNC_TAG` wrap a `FuncHandle`.
-                        let handle = unsafe { &*(ptr as *const FuncHandle) };
+                    if let Some(handle) = func_handle(env, *v)? {
                         if Rc::ptr_eq(&handle.store, &store) {
                             kiln::Extern::Func(handle.func)
                         } else {

@@ -1,6 +1,6 @@
 //! The JS API's value conversions: `ToWebAssemblyValue` and `ToJSValue`.
 
-use crate::func::{func_object, FuncHandle, FUNC_TAG};
+use crate::func::{func_handle, func_object};
 use crate::js::{Env, Held, JsResult, Value};
 use crate::store::StoreRef;
 use kiln::{Val, ValType};
@@ -117,13 +117,11 @@ fn to_funcref(env: Env, store: &StoreRef, v: Value) -> JsResult<Option<kiln::Fun
     if env.type_of(v)? == sys::ValueType::napi_null {
         return Ok(None);
     }
-    let Some(ptr) = env.unwrap_tagged(v, &FUNC_TAG)? else {
+    let Some(handle) = func_handle(env, v)? else {
         return Err(env.throw_type_error(
             "a funcref value must be null or a function exported by WebAssembly",
         ));
     };
-    // SAFETY: objects tagged `FUNC_TAG` wrap a `FuncHandle`, alive with them.
-    let handle = unsafe { &*(ptr as *const FuncHandle) };
     if Rc::ptr_eq(&handle.store, store) {
         Ok(Some(handle.func))
     } else {
