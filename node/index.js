@@ -59,10 +59,13 @@ class WASIExit extends Error {
 
 let moduleHandle;
 let moduleFromHandle;
+let moduleLinkage;
 
 /** A compiled WebAssembly module. */
 class Module {
   #handle;
+  /** `{ imports, exportNames }`, read once: every instantiation needs them. */
+  #linkage;
 
   /** Compiles `bytes` (an ArrayBuffer or a typed array) synchronously. */
   constructor(bytes) {
@@ -75,6 +78,14 @@ class Module {
     moduleHandle = (module) => {
       if (!(module instanceof Module)) throw new TypeError('expected a WebAssembly.Module');
       return module.#handle;
+    };
+    moduleLinkage = (module) => {
+      const handle = moduleHandle(module);
+      module.#linkage ??= {
+        imports: native.moduleImports(handle),
+        exportNames: native.moduleExports(handle).map((e) => e.name),
+      };
+      return module.#linkage;
     };
     moduleFromHandle = (handle) => {
       const module = new Module(kInternal);
@@ -136,7 +147,7 @@ class Instance {
   constructor(module, importObject, options) {
     if (new.target === undefined) throw new TypeError("Class constructor Instance cannot be invoked without 'new'");
     const handle = moduleHandle(module);
-    const imports = native.moduleImports(handle);
+    const { imports, exportNames } = moduleLinkage(module);
     if (imports.length > 0 && !isObject(importObject)) {
       throw new TypeError('the module has imports, so an import object is required');
     }
@@ -153,10 +164,11 @@ class Instance {
     if (options !== undefined && !isObject(options)) {
       throw new TypeError('the instance options must be an object');
     }
+    // [the instance's handle, then each export's object, in export order]
     const result = native.instantiate(handle, values, options);
     const exports = Object.create(null);
-    for (let i = 1; i < result.length; i += 2) {
-      exports[result[i]] = result[i + 1];
+    for (let i = 0; i < exportNames.length; i++) {
+      exports[exportNames[i]] = result[i + 1];
     }
     this.#handle = result[0];
     this.#exports = Object.freeze(exports);

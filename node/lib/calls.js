@@ -76,11 +76,11 @@ module.exports = function numericCalls(invoke) {
     // name is set afterwards: naming it through a computed key in an object
     // literal cost three times as much, which showed at instantiation.
     const source = `'use strict';
-return (id, name, keep) => {
+return (id, index, keep) => {
   const f = (${names.join(', ')}) => {
     ${body.join('\n    ')}
   };
-  defineProperty(f, 'name', { value: name });
+  defineProperty(f, 'name', { value: '' + index });
   return f;
 };`;
     return new Function('invoke', 'I32', 'F32', 'F64', 'I64', 'asIntN', 'fround', 'defineProperty', source)(
@@ -132,15 +132,16 @@ return (fn) => () => {
 
   /**
    * The JS function for exported function `id` of type `signature`, named
-   * `name`, holding `keep` (its store's keepalive array).
+   * after `index` (its index in its module, as the JS API says), holding
+   * `keep` (its store's keepalive array).
    */
-  function makeNumericExport(signature, id, name, keep) {
+  function makeNumericExport(signature, id, index, keep) {
     let make = factories.get(signature);
     if (make === undefined) {
       make = factory(signature);
       factories.set(signature, make);
     }
-    return make(id, name, keep);
+    return make(id, index, keep);
   }
 
   return { buffer, makeNumericExport, makeNumericImport };

@@ -74,12 +74,12 @@ pub(crate) fn func_object(env: Env, store: &StoreRef, func: kiln::Func) -> JsRes
     }
     let (ty, index) = store.with(|cx| with_cx!(cx, |s| (func.ty(&*s), func.module_index(&*s))))?;
     // The JS API names an exported function after its index in its module.
-    let name = index.map(|i| i.to_string()).unwrap_or_default();
-    let signature = index.and(crate::numeric::signature(&ty));
-    let object = match signature {
+    let numeric = index.zip(crate::numeric::signature(&ty));
+    let object = match numeric {
         // Its closure holds the store's keepalive.
-        Some(signature) => numeric_func_object(env, store, func, ty, &signature, &name)?,
+        Some((index, signature)) => numeric_func_object(env, store, func, ty, &signature, index)?,
         None => {
+            let name = index.map(|i| i.to_string()).unwrap_or_default();
             let object = native_func_object(env, store, func, ty, &name)?;
             attach_keepalive(env, store, object)?;
             object
@@ -96,7 +96,7 @@ fn numeric_func_object(
     func: kiln::Func,
     ty: kiln::FuncType,
     signature: &str,
-    name: &str,
+    index: u32,
 ) -> JsResult<Value> {
     let id = crate::numeric::register_next(|id| {
         Rc::new(FuncHandle {
@@ -107,7 +107,7 @@ fn numeric_func_object(
         })
     });
     let keepalive = store.keepalive_array(env)?;
-    let made = crate::numeric::function(env, signature, id.0, name, keepalive)
+    let made = crate::numeric::function(env, signature, id.0, index, keepalive)
         .and_then(|object| wrap_handle(env, object, id.1).map(|()| object));
     if made.is_err() {
         crate::numeric::unregister(id.0);

@@ -115,7 +115,8 @@ fn fuel_amount(env: Env, v: Value) -> JsResult<u64> {
     Ok(n.min(u64::MAX as f64) as u64)
 }
 
-/// `instantiate(module, importValues, options)`: `[handle, name0, value0, ...]`.
+/// `instantiate(module, importValues, options)`: `[handle, export0, export1, ...]`,
+/// the exports in the module's order.
 /// `importValues` has one value per import, in the module's order (the JS
 /// layer looked them up in the import object).
 pub(crate) unsafe extern "C" fn instantiate(
@@ -265,7 +266,8 @@ pub(crate) unsafe extern "C" fn instantiate(
 
         store.refresh_buffers(env)?;
         let exports = store.with(|cx| with_cx!(cx, |s| instance.exports(&mut *s)))?;
-        let result = env.array(1 + 2 * exports.len())?;
+        // The JS side has the export names (in the same order) already.
+        let result = env.array(1 + exports.len())?;
         let data = Box::into_raw(Box::new(InstanceHandle {
             store: store.clone(),
         }));
@@ -277,15 +279,14 @@ pub(crate) unsafe extern "C" fn instantiate(
             })?;
         attach_keepalive(env, &store, external)?;
         env.set_element(result, 0, external)?;
-        for (i, (name, ext)) in exports.iter().enumerate() {
+        for (i, (_, ext)) in exports.iter().enumerate() {
             let key = match ext {
                 kiln::Extern::Func(f) => EntityKey::Func(*f),
                 kiln::Extern::Memory(m) => EntityKey::Memory(*m),
                 kiln::Extern::Table(t) => EntityKey::Table(*t),
                 kiln::Extern::Global(g) => EntityKey::Global(*g),
             };
-            env.set_element(result, 1 + 2 * i as u32, env.string(name)?)?;
-            env.set_element(result, 2 + 2 * i as u32, extern_object(env, &store, key)?)?;
+            env.set_element(result, 1 + i as u32, extern_object(env, &store, key)?)?;
         }
         Ok(result)
     })

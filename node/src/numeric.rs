@@ -114,20 +114,21 @@ pub(crate) fn unregister(id: u32) {
     drop(handle);
 }
 
-/// The JS function for numeric function `id`, made by `lib/calls.js`.
+/// The JS function for numeric function `id`, made by `lib/calls.js` and
+/// named after `index`, its index in its module.
 /// Its closure holds `keepalive`, the store's keepalive array.
 pub(crate) fn function(
     env: Env,
     signature: &str,
     id: u32,
-    name: &str,
+    index: u32,
     keepalive: Value,
 ) -> JsResult<Value> {
     let make = crate::globals::get(env, |g| g.make_numeric_export)?;
     let args = [
         env.string(signature)?,
         env.uint32(id)?,
-        env.string(name)?,
+        env.uint32(index)?,
         keepalive,
     ];
     let this = env.undefined()?;
