@@ -323,6 +323,7 @@ native.init({
   keepalive: kKeepalive,
   makeNumericExport: numericCalls.makeNumericExport,
   makeNumericImport: numericCalls.makeNumericImport,
+  hostResults: numericCalls.hostResults,
   numericBuffer: numericCalls.buffer,
 });
 

@@ -29,8 +29,25 @@ const { iterator } = Symbol;
 const { defineProperty } = Object;
 
 /**
+ * The `count` results a host function returned, as the JS API takes them:
+ * from any iterable, which must give exactly that many. Every host function
+ * with several results goes through here, whatever its types.
+ */
+function hostResults(ret, count) {
+  if (ret === null || ret === undefined || typeof ret[iterator] !== 'function') {
+    throw new TypeError(`a host function with ${count} results must return an iterable`);
+  }
+  const values = [...ret];
+  if (values.length !== count) {
+    throw new TypeError(`a host function with ${count} results returned ${values.length} values`);
+  }
+  return values;
+}
+
+/**
  * Makes the shared buffer and the makers of exported functions and import
- * trampolines of numbers; `invoke` is the addon's `invokeNumeric`.
+ * trampolines of numbers, and hands on `hostResults`; `invoke` is the
+ * addon's `invokeNumeric`.
  */
 module.exports = function numericCalls(invoke) {
   const buffer = new ArrayBuffer(ID_OFFSET + 8);
@@ -97,17 +114,9 @@ return (id, index, keep) => {
     if (results.length === 1) {
       body.push(`${slot(results, 0)} = r;`);
     } else if (results.length > 1) {
-      // The JS API takes any iterable, converting every value before
-      // any is stored (a conversion may call wasm, which reuses the slots).
-      body.push(
-        "if (r === null || r === undefined || typeof r[iterator] !== 'function') {",
-        `  throw new TypeError('a host function with ${results.length} results must return an iterable');`,
-        '}',
-        'const values = [...r];',
-        `if (values.length !== ${results.length}) {`,
-        `  throw new TypeError(\`a host function with ${results.length} results returned \${values.length} values\`);`,
-        '}',
-      );
+      // Every value is converted before any is stored: a conversion may
+      // call wasm, which reuses the slots.
+      body.push(`const values = hostResults(r, ${results.length});`);
       [...results].forEach((code, k) => body.push(`const v${k} = ${kinds[code].convert(`values[${k}]`)};`));
       [...results].forEach((code, k) => body.push(`${slot(code, k)} = v${k};`));
     }
@@ -115,19 +124,24 @@ return (id, index, keep) => {
 return (fn) => () => {
   ${body.join('\n  ')}
 };`;
-    return new Function('I32', 'F32', 'F64', 'I64', 'asIntN', 'fround', 'iterator', source)(
-      views.I32, views.F32, views.F64, views.I64, asIntN, fround, iterator,
+    return new Function('I32', 'F32', 'F64', 'I64', 'asIntN', 'fround', 'hostResults', source)(
+      views.I32, views.F32, views.F64, views.I64, asIntN, fround, hostResults,
     );
+  }
+
+  /** The factory for `signature` in `cache`, built by `build` on first use. */
+  function cached(cache, build, signature) {
+    let make = cache.get(signature);
+    if (make === undefined) {
+      make = build(signature);
+      cache.set(signature, make);
+    }
+    return make;
   }
 
   /** The trampoline through which the addon calls `fn`, imported with type `signature`. */
   function makeNumericImport(signature, fn) {
-    let make = importFactories.get(signature);
-    if (make === undefined) {
-      make = importFactory(signature);
-      importFactories.set(signature, make);
-    }
-    return make(fn);
+    return cached(importFactories, importFactory, signature)(fn);
   }
 
   /**
@@ -136,13 +150,8 @@ return (fn) => () => {
    * `keep` (its store's keepalive array).
    */
   function makeNumericExport(signature, id, index, keep) {
-    let make = factories.get(signature);
-    if (make === undefined) {
-      make = factory(signature);
-      factories.set(signature, make);
-    }
-    return make(id, index, keep);
+    return cached(factories, factory, signature)(id, index, keep);
   }
 
-  return { buffer, makeNumericExport, makeNumericImport };
+  return { buffer, makeNumericExport, makeNumericImport, hostResults };
 };

@@ -98,7 +98,7 @@ fn numeric_func_object(
     signature: &str,
     index: u32,
 ) -> JsResult<Value> {
-    let id = crate::numeric::register_next(|id| {
+    let (id, handle) = crate::numeric::register_next(|id| {
         Rc::new(FuncHandle {
             store: store.clone(),
             func,
@@ -106,11 +106,13 @@ fn numeric_func_object(
             numeric: Some(id),
         })
     });
-    let keepalive = store.keepalive_array(env)?;
-    let made = crate::numeric::function(env, signature, id.0, index, keepalive)
-        .and_then(|object| wrap_handle(env, object, id.1).map(|()| object));
+    let made = store.keepalive_array(env).and_then(|keepalive| {
+        let object = crate::numeric::function(env, signature, id, index, keepalive)?;
+        wrap_handle(env, object, handle)?;
+        Ok(object)
+    });
     if made.is_err() {
-        crate::numeric::unregister(id.0);
+        crate::numeric::unregister(id);
     }
     made
 }
@@ -302,6 +304,17 @@ unsafe impl Send for HostFunction {}
 unsafe impl Sync for HostFunction {}
 
 impl HostFunction {
+    /// Holds `function` for wasm to call: weakly here, strongly in the
+    /// store's keepalive array.
+    fn new(env: Env, store: &StoreRef, function: Value) -> JsResult<HostFunction> {
+        store.keep(env, function)?;
+        Ok(HostFunction {
+            env,
+            function: env.reference(function, 0)?,
+            store: Rc::downgrade(store),
+        })
+    }
+
     /// The JS function (or trampoline) wasm calls.
     fn function(&self) -> JsResult<Value> {
         self.env.reference_value(self.function)?.ok_or_else(|| {
@@ -327,12 +340,7 @@ pub(crate) fn host_func(
     if let Some(signature) = crate::numeric::signature(&ty) {
         return numeric_host_func(env, store, function, ty, &signature);
     }
-    store.keep(env, function)?;
-    let host = HostFunction {
-        env,
-        function: env.reference(function, 0)?,
-        store: Rc::downgrade(store),
-    };
+    let host = HostFunction::new(env, store, function)?;
     store.with(|cx| {
         with_cx!(cx, |s| kiln::Func::new(
             &mut *s,
@@ -377,12 +385,7 @@ fn numeric_host_func(
     signature: &str,
 ) -> JsResult<kiln::Func> {
     let trampoline = crate::numeric::import_trampoline(env, signature, function)?;
-    store.keep(env, trampoline)?;
-    let host = HostFunction {
-        env,
-        function: env.reference(trampoline, 0)?,
-        store: Rc::downgrade(store),
-    };
+    let host = HostFunction::new(env, store, trampoline)?;
     let types = ty.clone();
     let made = store.with(|cx| {
         with_cx!(cx, |s| kiln::Func::new_numeric(
@@ -432,19 +435,11 @@ fn run_host(
             0 => {}
             1 => results[0] = to_wasm(env, store, returned, results[0].ty())?,
             n => {
-                if !env.is_array(returned)? {
-                    return Err(env.throw_type_error(&format!(
-                        "a host function with {n} results must return an array"
-                    )));
-                }
-                let len = env.array_len(returned)? as usize;
-                if len != n {
-                    return Err(env.throw_type_error(&format!(
-                        "a host function with {n} results returned {len} values"
-                    )));
-                }
+                // Any iterable of `n` values, as for numeric imports.
+                let read = crate::globals::get(env, |g| g.host_results)?;
+                let values = env.call_function(this, read, &[returned, env.uint32(n as u32)?])?;
                 for (i, r) in results.iter_mut().enumerate() {
-                    let v = env.element(returned, i as u32)?;
+                    let v = env.element(values, i as u32)?;
                     *r = to_wasm(env, store, v, r.ty())?;
                 }
             }

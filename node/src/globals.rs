@@ -23,6 +23,8 @@ pub(crate) struct Globals {
     pub make_numeric_export: sys::napi_ref,
     /// `lib/calls.js`'s maker of trampolines for imported functions of numbers.
     pub make_numeric_import: sys::napi_ref,
+    /// `lib/calls.js`'s reader of a host function's several results.
+    pub host_results: sys::napi_ref,
 }
 
 thread_local! {
@@ -47,6 +49,7 @@ pub(crate) fn init(env: Env, from: Value) -> JsResult<()> {
         keepalive_symbol: get("keepalive")?,
         make_numeric_export: get("makeNumericExport")?,
         make_numeric_import: get("makeNumericImport")?,
+        host_results: get("hostResults")?,
     };
     let buffer = env.named(from, "numericBuffer")?;
     // Held for good, like the other globals: the addon writes to it.

@@ -189,10 +189,6 @@ impl Env {
         call!(self, napi_typeof(v))
     }
 
-    pub fn is_array(self, v: Value) -> JsResult<bool> {
-        call!(self, napi_is_array(v))
-    }
-
     pub fn array_len(self, v: Value) -> JsResult<u32> {
         call!(self, napi_get_array_length(v))
     }

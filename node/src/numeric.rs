@@ -30,7 +30,6 @@ const ID_OFFSET: usize = SLOTS * SLOT_BYTES;
 
 /// The live numeric functions, by id; an id is reused once its function is
 /// collected.
-#[derive(Default)]
 struct Registry {
     funcs: Vec<Option<Rc<FuncHandle>>>,
     free: Vec<u32>,
@@ -154,23 +153,39 @@ fn shared(env: Env) -> JsResult<*mut u8> {
 
 /// Writes `values`, of `types`, into the shared slots.
 pub(crate) fn write_shared(env: Env, values: &[u128], types: &[kiln::ValType]) -> JsResult<()> {
-    let shared = shared(env)?;
-    for (i, (value, ty)) in values.iter().zip(types).take(SLOTS).enumerate() {
-        // SAFETY: `i < SLOTS`, and the buffer holds `SLOTS` slots (checked
-        // by `init`) and is alive with the globals.
-        unsafe { write_slot(shared, i, *ty, *value) };
-    }
+    // SAFETY: `shared` gives the live shared buffer.
+    unsafe { store_slots(shared(env)?, values, types) };
     Ok(())
 }
 
 /// Reads `values`, of `types`, from the shared slots.
 pub(crate) fn read_shared(env: Env, values: &mut [u128], types: &[kiln::ValType]) -> JsResult<()> {
-    let shared = shared(env)?;
+    // SAFETY: as in `write_shared`.
+    unsafe { load_slots(shared(env)?, values, types) };
+    Ok(())
+}
+
+/// Stores the first `SLOTS` of `values`, of `types`, into the shared slots.
+///
+/// # Safety
+/// `shared` must be the live shared buffer.
+unsafe fn store_slots(shared: *mut u8, values: &[u128], types: &[kiln::ValType]) {
+    for (i, (value, ty)) in values.iter().zip(types).take(SLOTS).enumerate() {
+        // SAFETY: `i < SLOTS`, and the buffer holds `SLOTS` slots (checked
+        // by `init`).
+        unsafe { write_slot(shared, i, *ty, *value) };
+    }
+}
+
+/// Loads the first `SLOTS` of `values`, of `types`, from the shared slots.
+///
+/// # Safety
+/// As for [`store_slots`].
+unsafe fn load_slots(shared: *const u8, values: &mut [u128], types: &[kiln::ValType]) {
     for (i, (value, ty)) in values.iter_mut().zip(types).take(SLOTS).enumerate() {
-        // SAFETY: as in `write_shared`.
+        // SAFETY: as in `store_slots`.
         *value = unsafe { read_slot(shared, i, *ty) };
     }
-    Ok(())
 }
 
 /// The value of type `ty` in shared slot `i`, read with a load of the type's
@@ -218,34 +233,30 @@ pub(crate) unsafe extern "C" fn invoke_numeric(
     _info: sys::napi_callback_info,
 ) -> Value {
     callback(env, |env| {
-        // The handle is cloned, so that the function outlives this call even
-        // if its JS function is collected meanwhile.
-        let (shared, handle) = NUMERIC.with(|n| {
+        // One thread-local access for both the buffer and the function. The
+        // handle is cloned, so that the function outlives this call even if
+        // its JS function is collected meanwhile.
+        let found = NUMERIC.with(|n| {
             let shared = n.shared.get();
             if shared.is_null() {
-                return (shared, None);
+                return None;
             }
             // SAFETY: `shared` is the start of the buffer `init` checked
             // holds at least `ID_OFFSET + 4` bytes; the globals keep it alive.
             let id = unsafe { (shared.add(ID_OFFSET) as *const u32).read_unaligned() };
-            let handle = n
-                .registry
-                .borrow()
-                .funcs
-                .get(id as usize)
-                .cloned()
-                .flatten();
-            (shared, handle)
+            let handle = n.registry.borrow().funcs.get(id as usize).cloned();
+            Some((shared, handle.flatten()))
         });
+        let Some((shared, handle)) = found else {
+            return Err(env.throw_type_error("kiln-wasm's native addon was not initialised"));
+        };
         let Some(handle) = handle else {
             return Err(env.throw_type_error("kiln-wasm: no live exported function has this id"));
         };
         let n = handle.ty.params().len().max(handle.ty.results().len());
         let mut slots = [0u128; SLOTS];
-        for (i, ty) in handle.ty.params().iter().enumerate().take(SLOTS) {
-            // SAFETY: `i < SLOTS`; the globals keep the buffer alive.
-            slots[i] = unsafe { read_slot(shared, i, *ty) };
-        }
+        // SAFETY: `shared` is the live shared buffer.
+        unsafe { load_slots(shared, &mut slots, handle.ty.params()) };
         let func = handle.func;
         let outcome = call_with_timeout(&handle.store, |cx| {
             // SAFETY: registered functions are wasm functions of numbers
@@ -257,10 +268,8 @@ pub(crate) unsafe extern "C" fn invoke_numeric(
         if let Err(err) = outcome {
             return Err(throw_call_error(env, &handle.store, err));
         }
-        for (i, ty) in handle.ty.results().iter().enumerate().take(SLOTS) {
-            // SAFETY: as above.
-            unsafe { write_slot(shared, i, *ty, slots[i]) };
-        }
+        // SAFETY: as above.
+        unsafe { store_slots(shared, &slots, handle.ty.results()) };
         Ok(std::ptr::null_mut())
     })
 }

@@ -28,7 +28,10 @@ impl Drop for JsValueRef {
 /// `ToWebAssemblyValue(v, ty)`, for a value going to `store`.
 pub(crate) fn to_wasm(env: Env, store: &StoreRef, v: Value, ty: ValType) -> JsResult<Val> {
     Ok(match ty {
-        ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64 => number_val(env, v, ty)?,
+        ValType::I32 => Val::I32(number_to_i32(env, v)?),
+        ValType::I64 => Val::I64(to_bigint64(env, v)?),
+        ValType::F32 => Val::F32((number_to_f64(env, v)? as f32).to_bits()),
+        ValType::F64 => Val::F64(number_to_f64(env, v)?.to_bits()),
         ValType::V128 => {
             return Err(env.throw_type_error("v128 values cannot cross into JavaScript"))
         }
@@ -60,29 +63,6 @@ fn number_to_f64(env: Env, v: Value) -> JsResult<f64> {
     match env.number_f64(v) {
         Some(n) => Ok(n),
         None => env.to_number(v),
-    }
-}
-
-/// `ToWebAssemblyValue` for a number type.
-#[inline]
-fn number_val(env: Env, v: Value, ty: ValType) -> JsResult<Val> {
-    Ok(match ty {
-        ValType::I32 => Val::I32(number_to_i32(env, v)?),
-        ValType::I64 => Val::I64(to_bigint64(env, v)?),
-        ValType::F32 => Val::F32((number_to_f64(env, v)? as f32).to_bits()),
-        _ => Val::F64(number_to_f64(env, v)?.to_bits()),
-    })
-}
-
-/// `ToJSValue` for a number.
-#[inline]
-fn number_js(env: Env, val: &Val) -> JsResult<Value> {
-    match val {
-        Val::I32(v) => env.int32(*v),
-        Val::I64(v) => env.bigint_i64(*v),
-        Val::F32(bits) => env.double(f32::from_bits(*bits) as f64),
-        Val::F64(bits) => env.double(f64::from_bits(*bits)),
-        _ => unreachable!("only numbers are converted here"),
     }
 }
 
@@ -132,7 +112,10 @@ fn to_funcref(env: Env, store: &StoreRef, v: Value) -> JsResult<Option<kiln::Fun
 /// `ToJSValue(val)` for a value read from `store`.
 pub(crate) fn to_js(env: Env, store: &StoreRef, val: &Val) -> JsResult<Value> {
     match val {
-        Val::I32(_) | Val::I64(_) | Val::F32(_) | Val::F64(_) => number_js(env, val),
+        Val::I32(v) => env.int32(*v),
+        Val::I64(v) => env.bigint_i64(*v),
+        Val::F32(bits) => env.double(f32::from_bits(*bits) as f64),
+        Val::F64(bits) => env.double(f64::from_bits(*bits)),
         Val::V128(_) => Err(env.throw_type_error("v128 values cannot cross into JavaScript")),
         Val::FuncRef(None) | Val::ExternRef(None) => env.null(),
         Val::FuncRef(Some(f)) => match store.proxied(*f) {

@@ -579,21 +579,24 @@ test('multiple host results are all converted before any is stored, even when a 
 });
 
 test('a host function with several results must return an iterable of that many values', async () => {
-  let returned;
-  const x = await exportsOf(`(module
-    (import "env" "pair" (func $pair (result i32 i32)))
-    (func (export "run") (result i32 i32) (call $pair)))`, {
-    env: { pair: () => returned },
-  });
-  for (const bad of [5, null, undefined, [1], [1, 2, 3], {}, { length: 2, 0: 1, 1: 2 }, 'abc']) {
-    returned = bad;
-    assert.throws(() => x.run(), TypeError, `returned ${String(bad)}`);
+  // Numbers only, and with a reference among them: both take the same rules.
+  for (const [first, toFirst] of [['i32', Number], ['externref', (v) => v]]) {
+    let returned;
+    const x = await exportsOf(`(module
+      (import "env" "pair" (func $pair (result ${first} i32)))
+      (func (export "run") (result ${first} i32) (call $pair)))`, {
+      env: { pair: () => returned },
+    });
+    for (const bad of [5, null, undefined, [1], [1, 2, 3], {}, { length: 2, 0: 1, 1: 2 }, 'abc']) {
+      returned = bad;
+      assert.throws(() => x.run(), TypeError, `${first}: returned ${String(bad)}`);
+    }
+    returned = (function* pair() { yield 3; yield 4; })();
+    assert.deepEqual(x.run(), [3, 4]);
+    // A string is iterable: each character is converted.
+    returned = '12';
+    assert.deepEqual(x.run(), [toFirst('1'), 2]);
   }
-  returned = (function* pair() { yield 3; yield 4; })();
-  assert.deepEqual(x.run(), [3, 4]);
-  // A string is iterable: each character is converted.
-  returned = '12';
-  assert.deepEqual(x.run(), [1, 2]);
 });
 
 test('a host function can return multiple results as an iterable', async () => {

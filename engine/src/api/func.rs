@@ -170,8 +170,7 @@ impl Func {
         ty: FuncType,
         func: impl Fn(Caller<'_, T>, &mut [u128]) -> Result<()> + Send + Sync + 'static,
     ) -> Result<Func> {
-        let is_ref = |t: &ValType| matches!(t, ValType::FuncRef | ValType::ExternRef);
-        if ty.params().iter().chain(ty.results()).any(is_ref) {
+        if ty.params().iter().chain(ty.results()).any(ValType::is_ref) {
             return Err(Error::usage(format!(
                 "a numeric host function cannot have type {ty}, which has references"
             )));
@@ -604,77 +603,80 @@ pub(crate) unsafe extern "C" fn host_call_entry(
     // is dropped, which cannot happen while one of its functions runs.
     let func = &ctx.func;
     let store_ptr = ctx.store;
-    if let HostCallback::Slots(body) = &func.call {
-        let n = func.ty.params().len().max(func.ty.results().len());
-        // SAFETY: as below; the borrow ends before the callback takes its own.
-        let (caller, data_ptr) = unsafe {
-            let store = &mut *store_ptr;
-            (caller_instance(store, caller_vmctx), store.data_ptr)
-        };
-        // SAFETY: `values` has a slot for every parameter and result (the
-        // caller's guarantee), and nothing else uses them during the call.
-        let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            traphandler::in_host(|| body(data_ptr, caller, slots))
-        }));
-        let error = match outcome {
-            Ok(Ok(())) => return 0,
-            Ok(Err(e)) => e,
-            Err(panic) => panic_error(panic),
-        };
-        traphandler::set_pending_error(error);
-        return 1;
-    }
     // SAFETY: the store outlives every call into its functions; this borrow
     // ends before the host callback takes its own.
-    let (params, mut results, caller, data_ptr) = unsafe {
+    let (caller, data_ptr) = unsafe {
         let store = &mut *store_ptr;
-        let caller = caller_instance(store, caller_vmctx);
+        (caller_instance(store, caller_vmctx), store.data_ptr)
+    };
+    let outcome = match &func.call {
+        HostCallback::Slots(body) => {
+            let n = func.ty.params().len().max(func.ty.results().len());
+            // SAFETY: `values` has a slot for every parameter and result (the
+            // caller's guarantee), and nothing else uses them during the call.
+            let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
+            run_host_body(|| body(data_ptr, caller, slots))
+        }
+        // SAFETY: the caller's guarantees, passed on.
+        HostCallback::Vals(body) => unsafe {
+            call_with_vals(store_ptr, &func.ty, body, data_ptr, caller, values)
+        },
+    };
+    match outcome {
+        Ok(()) => 0,
+        Err(error) => {
+            traphandler::set_pending_error(error);
+            1
+        }
+    }
+}
+
+/// Runs a host function's body as host code, its panic becoming an error.
+fn run_host_body(body: impl FnOnce() -> Result<()>) -> Result<()> {
+    match catch_unwind(AssertUnwindSafe(|| traphandler::in_host(body))) {
+        Ok(outcome) => outcome,
+        Err(panic) => Err(panic_error(panic)),
+    }
+}
+
+/// Calls a host function that takes `Val`s with the parameters in `values`,
+/// and writes its checked results back there.
+///
+/// # Safety
+/// As for [`host_call_entry`]: `store` is the function's store, and `values`
+/// has a slot for every parameter and result of `ty`.
+unsafe fn call_with_vals(
+    store: *mut StoreOpaque,
+    ty: &FuncType,
+    body: &ValsBody,
+    data_ptr: *mut u8,
+    caller: Option<Instance>,
+    values: *mut u128,
+) -> Result<()> {
+    // SAFETY: the caller's guarantee; this borrow ends before the body runs.
+    let (params, mut results) = unsafe {
+        let store = &mut *store;
         // Most signatures are short: their values live on the stack.
-        let params: SmallVec<[Val; 4]> = func
-            .ty
+        let params: SmallVec<[Val; 4]> = ty
             .params()
             .iter()
             .enumerate()
             .map(|(i, t)| Val::from_raw(store, *values.add(i), *t))
             .collect();
-        let results: SmallVec<[Val; 4]> = func
-            .ty
-            .results()
-            .iter()
-            .map(|t| Val::default_for(*t))
-            .collect();
-        (params, results, caller, store.data_ptr)
+        let results: SmallVec<[Val; 4]> =
+            ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        (params, results)
     };
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        traphandler::in_host(|| func.call_vals(data_ptr, caller, &params, &mut results))
-    }));
-    let error = match outcome {
-        Ok(Ok(())) => {
-            // SAFETY: the callback has returned; this is the only borrow.
-            let store = unsafe { &mut *store_ptr };
-            match check_results(store, &func.ty, &results) {
-                Ok(()) => {
-                    for (i, r) in results.iter().enumerate() {
-                        match r.to_raw(store) {
-                            // SAFETY: `values` has a slot per result.
-                            Ok(raw) => unsafe { *values.add(i) = raw },
-                            Err(e) => {
-                                traphandler::set_pending_error(e);
-                                return 1;
-                            }
-                        }
-                    }
-                    return 0;
-                }
-                Err(e) => e,
-            }
-        }
-        Ok(Err(e)) => e,
-        Err(panic) => panic_error(panic),
-    };
-    traphandler::set_pending_error(error);
-    1
+    run_host_body(|| body(data_ptr, caller, &params, &mut results))?;
+    // SAFETY: the body has returned; this is the only borrow of the store.
+    let store = unsafe { &mut *store };
+    check_results(store, ty, &results)?;
+    for (i, r) in results.iter().enumerate() {
+        let raw = r.to_raw(store)?;
+        // SAFETY: `values` has a slot per result.
+        unsafe { *values.add(i) = raw };
+    }
+    Ok(())
 }
 
 /// The error a host function's panic becomes.
