@@ -36,6 +36,7 @@ pub use api::instance::Instance;
 pub use api::limits::StoreLimits;
 pub use api::linker::Linker;
 pub use api::module::Module;
+pub use api::raw::RawFunc;
 pub use api::store::{AsContext, AsContextMut, Store};
 pub use api::trap::{FrameInfo, Trap, TrapCode};
 pub use api::typed::{IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};

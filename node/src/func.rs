@@ -98,7 +98,10 @@ fn numeric_func_object(
     signature: &str,
     index: u32,
 ) -> JsResult<Value> {
-    let (id, handle) = crate::numeric::register_next(|id| {
+    let raw = store
+        .with(|cx| with_cx!(cx, |s| func.to_raw(&*s)))?
+        .map_err(|e| throw_kiln_error(env, e))?;
+    let (id, handle) = crate::numeric::register_next(raw, |id| {
         Rc::new(FuncHandle {
             store: store.clone(),
             func,

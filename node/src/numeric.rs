@@ -31,8 +31,16 @@ const ID_OFFSET: usize = SLOTS * SLOT_BYTES;
 /// The live numeric functions, by id; an id is reused once its function is
 /// collected.
 struct Registry {
-    funcs: Vec<Option<Rc<FuncHandle>>>,
+    funcs: Vec<Option<Registered>>,
     free: Vec<u32>,
+}
+
+/// A live numeric function: its handle, and the function prepared for raw
+/// calls.
+#[derive(Clone)]
+struct Registered {
+    handle: Rc<FuncHandle>,
+    raw: kiln::RawFunc,
 }
 
 /// This thread's shared buffer and numeric functions: one thread-local, as
@@ -60,6 +68,13 @@ pub(crate) fn init(env: Env, buffer: Value) -> JsResult<()> {
     if len < ID_OFFSET + 4 || data.is_null() {
         return Err(env.throw_type_error("kiln-wasm: the shared call buffer is too small"));
     }
+    // Calls hand the buffer to wasm as its slots, which must be aligned as
+    // Kiln's raw values are; Node allocates ArrayBuffers with `calloc`.
+    if !(data as usize).is_multiple_of(SLOT_BYTES) {
+        return Err(
+            env.throw_type_error("kiln-wasm: the shared call buffer is not 16-byte aligned")
+        );
+    }
     NUMERIC.with(|n| n.shared.set(data as *mut u8));
     Ok(())
 }
@@ -82,8 +97,12 @@ pub(crate) fn signature(ty: &kiln::FuncType) -> Option<String> {
     Some(s)
 }
 
-/// Registers the handle `make` makes for the next free id; returns both.
-pub(crate) fn register_next(make: impl FnOnce(u32) -> Rc<FuncHandle>) -> (u32, Rc<FuncHandle>) {
+/// Registers the handle `make` makes for the next free id, with `raw`, the
+/// same function prepared for raw calls; returns both.
+pub(crate) fn register_next(
+    raw: kiln::RawFunc,
+    make: impl FnOnce(u32) -> Rc<FuncHandle>,
+) -> (u32, Rc<FuncHandle>) {
     NUMERIC.with(|n| {
         let mut r = n.registry.borrow_mut();
         let id = match r.free.pop() {
@@ -94,7 +113,10 @@ pub(crate) fn register_next(make: impl FnOnce(u32) -> Rc<FuncHandle>) -> (u32, R
             }
         };
         let handle = make(id);
-        r.funcs[id as usize] = Some(handle.clone());
+        r.funcs[id as usize] = Some(Registered {
+            handle: handle.clone(),
+            raw,
+        });
         (id, handle)
     })
 }
@@ -228,6 +250,10 @@ unsafe fn write_slot(shared: *mut u8, i: usize, ty: kiln::ValType, value: u128) 
 
 /// `invokeNumeric()`: calls the function whose id is in the shared buffer,
 /// with its arguments in the slots, and leaves its results there.
+///
+/// The buffer itself is the call's slots: the trampoline reads every
+/// argument before wasm runs and writes the results after it returns, so the
+/// calls wasm makes meanwhile (which reuse the buffer) do not disturb them.
 pub(crate) unsafe extern "C" fn invoke_numeric(
     env: sys::napi_env,
     _info: sys::napi_callback_info,
@@ -244,32 +270,41 @@ pub(crate) unsafe extern "C" fn invoke_numeric(
             // SAFETY: `shared` is the start of the buffer `init` checked
             // holds at least `ID_OFFSET + 4` bytes; the globals keep it alive.
             let id = unsafe { (shared.add(ID_OFFSET) as *const u32).read_unaligned() };
-            let handle = n.registry.borrow().funcs.get(id as usize).cloned();
-            Some((shared, handle.flatten()))
+            let registered = n.registry.borrow().funcs.get(id as usize).cloned();
+            Some((shared, registered.flatten()))
         });
-        let Some((shared, handle)) = found else {
+        let Some((shared, registered)) = found else {
             return Err(env.throw_type_error("kiln-wasm's native addon was not initialised"));
         };
-        let Some(handle) = handle else {
+        let Some(Registered { handle, raw }) = registered else {
             return Err(env.throw_type_error("kiln-wasm: no live exported function has this id"));
         };
-        let n = handle.ty.params().len().max(handle.ty.results().len());
-        let mut slots = [0u128; SLOTS];
-        // SAFETY: `shared` is the live shared buffer.
-        unsafe { load_slots(shared, &mut slots, handle.ty.params()) };
-        let func = handle.func;
-        let outcome = call_with_timeout(&handle.store, |cx| {
-            // SAFETY: registered functions are wasm functions of numbers
-            // with at most `SLOTS` parameters and results, and `lib/calls.js`
-            // wrote each parameter, converted to its type, into its slot.
-            with_cx!(cx, |s| unsafe { func.call_unchecked(s, &mut slots[..n]) })
-        })?;
-        handle.store.refresh_buffers(env)?;
-        if let Err(err) = outcome {
-            return Err(throw_call_error(env, &handle.store, err));
+        let slots = shared as *mut u128;
+        let store = &handle.store;
+        let called = store.with_idle(|s| {
+            // SAFETY: registered functions are wasm functions of numbers with
+            // at most `SLOTS` parameters and results; `lib/calls.js` wrote
+            // each parameter, converted to its type, into its slot; the
+            // buffer is 16-byte aligned (checked by `init`) and kept alive by
+            // the globals.
+            let outcome = unsafe { raw.call(&mut *s, slots) };
+            (outcome, s.memory_growths())
+        });
+        // A nested or metered call takes the general path.
+        let (outcome, growths) = match called {
+            Some(called) => called,
+            None => call_with_timeout(store, |cx| {
+                with_cx!(cx, |s| {
+                    // SAFETY: as above.
+                    let outcome = unsafe { raw.call(&mut *s, slots) };
+                    (outcome, s.memory_growths())
+                })
+            })?,
+        };
+        store.refresh_buffers_after(env, growths)?;
+        match outcome {
+            Ok(()) => Ok(std::ptr::null_mut()),
+            Err(err) => Err(throw_call_error(env, store, err)),
         }
-        // SAFETY: as above.
-        unsafe { store_slots(shared, &slots, handle.ty.results()) };
-        Ok(std::ptr::null_mut())
     })
 }

@@ -96,6 +96,8 @@ pub(crate) struct StoreCell {
     /// size it covers: when the memory grows, the buffer is detached, as the
     /// JS API requires, and the next `memory.buffer` is a new one.
     buffers: RefCell<Vec<(kiln::Memory, sys::napi_ref, usize)>>,
+    /// The store's count of memory growths when `buffers` were last checked.
+    growths_seen: Cell<u64>,
     /// Functions of other stores placed in this one (see `func::proxy_func`):
     /// by (source store, function), and the source of each proxy.
     proxies: RefCell<FxHashMap<(*const StoreCell, kiln::Func), kiln::Func>>,
@@ -129,6 +131,7 @@ impl StoreCell {
             objects: RefCell::default(),
             timeout_ms: Cell::new(None),
             buffers: RefCell::new(Vec::new()),
+            growths_seen: Cell::new(0),
             proxies: RefCell::default(),
             proxied: RefCell::default(),
         });
@@ -182,6 +185,22 @@ impl StoreCell {
         let result = f(Cx::Store(unsafe { &mut *self.store.get() }));
         self.busy.set(false);
         Ok(result)
+    }
+
+    /// Runs `f` with the store itself if nothing holds it, no host function
+    /// has lent its `Caller`, and calls are not metered by time: the cheap
+    /// case of a call from JS. `None` means [`StoreCell::with`] must be used.
+    #[inline]
+    pub fn with_idle<R>(&self, f: impl FnOnce(&mut KilnStore) -> R) -> Option<R> {
+        if self.busy.get() || !self.caller.get().is_null() || self.timeout_ms.get().is_some() {
+            return None;
+        }
+        self.busy.set(true);
+        // SAFETY: `busy` was clear and no caller is lent, so nothing else
+        // borrows the store; single-threaded (the JS thread).
+        let result = f(unsafe { &mut *self.store.get() });
+        self.busy.set(false);
+        Some(result)
     }
 
     /// Lends `caller` to JS code run by `f` (a host function's body).
@@ -330,8 +349,23 @@ impl StoreCell {
 
     /// Detaches the buffers of memories that grew (by `memory.grow` in wasm
     /// or in JS); called after every operation that may grow a memory.
-    #[inline]
     pub fn refresh_buffers(&self, env: Env) -> JsResult<()> {
+        if self.buffers.borrow().is_empty() {
+            return Ok(());
+        }
+        let growths = self.with(|cx| with_cx!(cx, |s| s.memory_growths()))?;
+        self.refresh_buffers_after(env, growths)
+    }
+
+    /// [`StoreCell::refresh_buffers`], given the store's count of memory
+    /// growths now: the buffers are checked only if it changed since they
+    /// last were, so that a call costs nothing here when no memory grew.
+    #[inline]
+    pub fn refresh_buffers_after(&self, env: Env, growths: u64) -> JsResult<()> {
+        if growths == self.growths_seen.get() {
+            return Ok(());
+        }
+        self.growths_seen.set(growths);
         if self.buffers.borrow().is_empty() {
             return Ok(());
         }

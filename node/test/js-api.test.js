@@ -781,6 +781,28 @@ test('a memory.grow instruction detaches the ArrayBuffer taken before it', async
   assert.equal(before.byteLength, 0);
 });
 
+test('calls that do not grow memory keep its buffer; a growth in a nested call detaches it', async () => {
+  const memory = new W.Memory({ initial: 1, maximum: 3 });
+  let inner;
+  const outer = await exportsOf(`(module
+    (import "env" "mem" (memory 1))
+    (import "env" "grow_from_js" (func $grow (param i32) (result i32)))
+    (func (export "run") (param i32) (result i32) (call $grow (local.get 0))))`, {
+    env: { mem: memory, grow_from_js: (pages) => inner.grow(pages) },
+  });
+  inner = await exportsOf(MEMORY_ACCESS, { env: { mem: memory } });
+  const before = memory.buffer;
+  inner.store(5, 9);
+  assert.equal(inner.load(5), 9);
+  assert.equal(inner.size(), 1);
+  assert.equal(memory.buffer, before);
+  assert.equal(before.byteLength, PAGE);
+  assert.equal(outer.run(1), 1);
+  assert.equal(before.byteLength, 0);
+  assert.equal(memory.buffer.byteLength, 2 * PAGE);
+  assert.equal(new Uint8Array(memory.buffer)[5], 9);
+});
+
 test('a Memory grown from JS is seen by wasm memory.size', async () => {
   const memory = new W.Memory({ initial: 1, maximum: 3 });
   const x = await exportsOf(MEMORY_ACCESS, { env: { mem: memory } });

@@ -184,7 +184,11 @@ impl Memory {
         } else {
             None
         };
+        if grown.is_some() {
+            opaque.limits.memory_growths += 1;
+        }
         grown.ok_or_else(|| {
+            let memory = self.get_mut(opaque);
             Error::new(
                 ErrorKind::ResourceLimit,
                 format!(

@@ -478,6 +478,51 @@ pub(crate) unsafe fn call_func(
     result
 }
 
+/// What a call of one wasm function through raw slots needs, looked up once
+/// (see [`super::raw::RawFunc`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PreparedEntry {
+    trampoline: *const u8,
+    vmctx: *mut u8,
+    func_ptr: *const u8,
+    max_wasm_stack: usize,
+}
+
+impl FuncData {
+    /// The array-call trampoline for this function's type, looked up once.
+    fn array_call(&mut self, engine: &super::engine::Engine) -> *const u8 {
+        if let Some(t) = self.array_call {
+            return t;
+        }
+        let t = engine.0.trampolines.get(&self.ty).array_to_wasm;
+        self.array_call = Some(t);
+        t
+    }
+
+    /// Prepares a wasm function of numbers for raw calls.
+    pub(crate) fn prepare(&self, engine: &super::engine::Engine) -> Result<PreparedEntry> {
+        if self.host.is_some() {
+            return Err(Error::usage(
+                "a raw call needs a wasm function, not a host function",
+            ));
+        }
+        let mut types = self.ty.params().iter().chain(self.ty.results());
+        if types.any(|t| t.is_ref()) {
+            return Err(Error::usage(
+                "a raw call needs a function of numbers and vectors, without references",
+            ));
+        }
+        // SAFETY: `funcref` belongs to a live function of the store.
+        let (vmctx, func_ptr) = unsafe { ((*self.funcref).vmctx, (*self.funcref).func_ptr) };
+        Ok(PreparedEntry {
+            trampoline: engine.0.trampolines.get(&self.ty).array_to_wasm,
+            vmctx,
+            func_ptr,
+            max_wasm_stack: engine.0.config.max_wasm_stack,
+        })
+    }
+}
+
 /// Calls the wasm function `funcs[index]` of `store` with its parameters in
 /// `raw` (each in the slot representation `Val::to_raw` gives), leaving its
 /// results there.
@@ -489,36 +534,55 @@ pub(crate) unsafe fn call_func(
 unsafe fn call_wasm_raw(store: *mut StoreOpaque, index: usize, raw: &mut [u128]) -> Result<()> {
     // SAFETY: the store is valid (caller's guarantee); this borrow ends
     // before control passes to wasm.
-    let (entry, limits, max_stack) = unsafe {
+    let entry = unsafe {
         let s = &mut *store;
+        let engine = &s.engine;
         let data = &mut s.funcs[index];
-        let trampoline = match data.array_call {
-            Some(t) => t,
-            None => {
-                let t = s.engine.0.trampolines.get(&data.ty).array_to_wasm;
-                data.array_call = Some(t);
-                t
-            }
-        };
+        let trampoline = data.array_call(engine);
         // SAFETY: `funcref` belongs to a live func of this store.
         let (vmctx, func_ptr) = ((*data.funcref).vmctx, (*data.funcref).func_ptr);
-        s.wasm_depth += 1;
-        let entry = traphandler::WasmEntry {
+        PreparedEntry {
             trampoline,
             vmctx,
             func_ptr,
-            values: raw.as_mut_ptr(),
-        };
-        (
-            entry,
-            &mut *s.limits as *mut _,
-            s.engine.0.config.max_wasm_stack,
-        )
+            max_wasm_stack: engine.0.config.max_wasm_stack,
+        }
+    };
+    // SAFETY: the caller's guarantees.
+    unsafe { enter_prepared(store, &entry, raw.as_mut_ptr()) }
+}
+
+/// Enters the wasm function `entry` was prepared for, with its parameters
+/// in `values`, leaving its results there.
+///
+/// # Safety
+/// `store` must be valid for the call and not otherwise borrowed during it,
+/// and be the store `entry` was prepared in; `values` must have a slot for
+/// each parameter and result, and the parameters must have the function's
+/// types.
+#[inline]
+pub(crate) unsafe fn enter_prepared(
+    store: *mut StoreOpaque,
+    entry: &PreparedEntry,
+    values: *mut u128,
+) -> Result<()> {
+    // SAFETY: the store is valid (caller's guarantee); this borrow ends
+    // before control passes to wasm.
+    let limits = unsafe {
+        let s = &mut *store;
+        s.wasm_depth += 1;
+        &mut *s.limits as *mut _
+    };
+    let wasm = traphandler::WasmEntry {
+        trampoline: entry.trampoline,
+        vmctx: entry.vmctx,
+        func_ptr: entry.func_ptr,
+        values,
     };
     // SAFETY: `trampoline` is the array-call trampoline compiled for the
     // function's type, and `values` has a slot for every parameter and result
     // (caller's guarantee).
-    let outcome = unsafe { traphandler::enter_wasm(limits, max_stack, entry) };
+    let outcome = unsafe { traphandler::enter_wasm(limits, entry.max_wasm_stack, wasm) };
     // SAFETY: wasm has returned; this is the only borrow of the store.
     unsafe { (*store).wasm_depth -= 1 };
     match outcome {
@@ -760,6 +824,12 @@ impl<T> Caller<'_, T> {
     /// ```
     pub fn get_fuel(&self) -> Result<u64> {
         self.store.opaque.get_fuel()
+    }
+
+    /// How many times a memory of the store has grown, as
+    /// [`Store::memory_growths`](crate::Store::memory_growths).
+    pub fn memory_growths(&self) -> u64 {
+        self.store.opaque.limits.memory_growths
     }
 
     /// Sets the store's fuel left, as [`Store::set_fuel`](crate::Store::set_fuel);

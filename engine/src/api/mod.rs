@@ -9,6 +9,7 @@ pub(crate) mod instance;
 pub(crate) mod limits;
 pub(crate) mod linker;
 pub(crate) mod module;
+pub(crate) mod raw;
 pub(crate) mod store;
 pub(crate) mod trap;
 pub(crate) mod typed;

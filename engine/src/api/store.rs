@@ -213,6 +213,24 @@ impl<T> Store<T> {
     pub fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
         self.inner.opaque.set_epoch_deadline(ticks_beyond_current);
     }
+
+    /// How many times a memory of this store has grown, by `memory.grow` in
+    /// wasm or by [`Memory::grow`](crate::Memory::grow). A binding that hands
+    /// out views of linear memory, which a growth invalidates, checks them
+    /// only when this changes.
+    ///
+    /// ```
+    /// use kiln::{Engine, Memory, MemoryType, Store};
+    /// let mut store = Store::new(&Engine::default(), ());
+    /// let memory = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
+    /// assert_eq!(store.memory_growths(), 0);
+    /// memory.grow(&mut store, 1).unwrap();
+    /// memory.grow(&mut store, 0).unwrap();
+    /// assert_eq!(store.memory_growths(), 2);
+    /// ```
+    pub fn memory_growths(&self) -> u64 {
+        self.inner.opaque.limits.memory_growths
+    }
 }
 
 impl<T> std::fmt::Debug for Store<T> {
@@ -352,6 +370,6 @@ impl<S: AsContextMut + ?Sized> AsContextMut for &mut S {
 }
 
 #[cold]
-fn foreign_store(what: &str) -> super::error::Error {
+pub(crate) fn foreign_store(what: &str) -> super::error::Error {
     super::error::Error::usage(format!("{what} belongs to a different store"))
 }

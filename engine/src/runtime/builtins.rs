@@ -130,7 +130,18 @@ unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32, index: u32) -> u32 
     if !bounds.memory_pages_allowed(u64::from(memory.pages()) + u64::from(delta)) {
         return u32::MAX;
     }
-    memory.grow(delta).unwrap_or(u32::MAX)
+    match memory.grow(delta) {
+        Some(old) => {
+            // SAFETY: as for `store_bounds`; wasm holds the store exclusively
+            // while it runs, and no other reference to the limits is live.
+            unsafe {
+                (**(vmctx.add(VMCTX_LIMITS as usize) as *const *mut VMRuntimeLimits))
+                    .memory_growths += 1
+            };
+            old
+        }
+        None => u32::MAX,
+    }
 }
 
 unsafe extern "C" fn memory_copy(

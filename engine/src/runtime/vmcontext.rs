@@ -73,6 +73,9 @@ pub(crate) struct VMRuntimeLimits {
     /// The store's resource bounds, which builtins check (compiled code
     /// never reads them).
     pub resources: StoreLimits,
+    /// How many times a memory of the store has grown (see
+    /// `Store::memory_growths`); compiled code never reads it.
+    pub memory_growths: u64,
 }
 
 impl VMRuntimeLimits {
@@ -83,6 +86,7 @@ impl VMRuntimeLimits {
             epoch_deadline: 0,
             epoch,
             resources: StoreLimits::default(),
+            memory_growths: 0,
         }
     }
 }

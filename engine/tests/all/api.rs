@@ -255,6 +255,123 @@ mod numeric_host_functions {
     }
 }
 
+mod raw_calls {
+    use kiln::{Engine, ErrorKind, Func, Instance, Module, Store, TrapCode, Val};
+
+    /// 16-byte aligned slots, as `RawFunc::call` requires.
+    #[repr(C, align(16))]
+    struct Slots([u128; 4]);
+
+    const MODULE: &str = r#"(module
+        (import "host" "twice" (func $twice (param i64) (result i64)))
+        (memory 1)
+        (func (export "mix") (param i32 i64 f32 f64) (result f64 i64)
+          (f64.add (f64.add (f64.convert_i32_s (local.get 0)) (f64.promote_f32 (local.get 2)))
+                   (local.get 3))
+          (call $twice (local.get 1)))
+        (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+        (func (export "keep") (param externref) (result externref) (local.get 0)))"#;
+
+    fn setup() -> (Store<()>, Instance) {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine, ());
+        let module = Module::new(&engine, MODULE).unwrap();
+        let twice = Func::wrap(&mut store, |x: i64| x * 2);
+        let instance = Instance::new(&mut store, &module, &[twice.into()]).unwrap();
+        (store, instance)
+    }
+
+    #[test]
+    fn a_raw_call_passes_every_number_type_and_several_results_through_the_slots() {
+        let (mut store, instance) = setup();
+        let mix = instance
+            .get_func(&mut store, "mix")
+            .unwrap()
+            .to_raw(&store)
+            .unwrap();
+        let mut slots = Slots([
+            (-3i32) as u32 as u128,
+            (-21i64) as u64 as u128,
+            0.5f32.to_bits() as u128,
+            10.25f64.to_bits() as u128,
+        ]);
+        // SAFETY: four slots for four parameters (of these types) and two results.
+        unsafe { mix.call(&mut store, slots.0.as_mut_ptr()) }.unwrap();
+        assert_eq!(f64::from_bits(slots.0[0] as u64), 7.75);
+        assert_eq!(slots.0[1] as u64 as i64, -42);
+    }
+
+    #[test]
+    fn a_raw_call_that_traps_returns_the_trap_and_the_store_stays_usable() {
+        let (mut store, instance) = setup();
+        let div = instance
+            .get_func(&mut store, "div")
+            .unwrap()
+            .to_raw(&store)
+            .unwrap();
+        let mut slots = Slots([7, 0, 0, 0]);
+        // SAFETY: two i32 parameters, one i32 result.
+        let err = unsafe { div.call(&mut store, slots.0.as_mut_ptr()) }.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Trap);
+        assert_eq!(err.trap().unwrap().code(), TrapCode::IntegerDivisionByZero);
+        let mut slots = Slots([7, 2, 0, 0]);
+        // SAFETY: as above.
+        unsafe { div.call(&mut store, slots.0.as_mut_ptr()) }.unwrap();
+        assert_eq!(slots.0[0] as u32, 3);
+    }
+
+    #[test]
+    fn a_raw_function_is_refused_in_another_store_and_for_host_functions_or_references() {
+        let (mut store, instance) = setup();
+        let div = instance
+            .get_func(&mut store, "div")
+            .unwrap()
+            .to_raw(&store)
+            .unwrap();
+        let (mut other, _) = setup();
+        let mut slots = Slots([1, 1, 0, 0]);
+        // SAFETY: the slots suit `div`; the store is refused before any use.
+        let err = unsafe { div.call(&mut other, slots.0.as_mut_ptr()) }.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Usage);
+        assert_eq!(err.to_string(), "function belongs to a different store");
+
+        let host = Func::wrap(&mut store, |x: i32| x);
+        let err = host.to_raw(&store).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a raw call needs a wasm function, not a host function"
+        );
+        let keep = instance.get_func(&mut store, "keep").unwrap();
+        let err = keep.to_raw(&store).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Usage);
+        assert_eq!(
+            err.to_string(),
+            "a raw call needs a function of numbers and vectors, without references"
+        );
+    }
+
+    #[test]
+    fn memory_growths_count_each_successful_growth_by_wasm_or_the_host() {
+        let (mut store, instance) = setup();
+        let grow = instance.get_func(&mut store, "grow").unwrap();
+        let memory = instance.get_memory(&mut store, "memory");
+        assert!(memory.is_none(), "the memory is not exported");
+        let mut result = [Val::I32(0)];
+        grow.call(&mut store, &[Val::I32(1)], &mut result).unwrap();
+        assert_eq!(result[0], Val::I32(1));
+        assert_eq!(store.memory_growths(), 1);
+        grow.call(&mut store, &[Val::I32(70000)], &mut result)
+            .unwrap();
+        assert_eq!(result[0], Val::I32(-1));
+        assert_eq!(store.memory_growths(), 1, "a failed growth is not counted");
+        let own = kiln::Memory::new(&mut store, kiln::MemoryType::new(0, Some(1))).unwrap();
+        own.grow(&mut store, 1).unwrap();
+        assert!(own.grow(&mut store, 1).is_err());
+        assert_eq!(store.memory_growths(), 2);
+    }
+}
+
 mod linking {
     use kiln::{Engine, ErrorKind, Instance, Linker, Module, Store};
 
