@@ -21,8 +21,8 @@ pub struct Func {
     /// Called without releasing the GIL (see `kiln::Func::is_brief`).
     brief: bool,
     /// A wasm function whose parameters and results are all numbers (at
-    /// most `FAST_SLOTS` of them): called through raw slots.
-    fast: bool,
+    /// most `FAST_SLOTS` of them), prepared for calls through raw slots.
+    raw: Option<kiln::RawFunc>,
 }
 
 /// The most parameters or results of a function called through raw slots.
@@ -38,19 +38,21 @@ pub(crate) enum Callable {
 
 impl Func {
     pub(crate) fn wrap(guard: &mut Guard<'_>, func: kiln::Func) -> Func {
-        let (ty, brief, wasm) = with_cx!(guard.cx(), |s| (
-            func.ty(&*s),
-            func.is_brief(&*s),
-            func.module_index(&*s).is_some()
-        ));
-        let fast =
-            wasm && ty.params().len().max(ty.results().len()) <= FAST_SLOTS && ty.numbers_only();
+        let (ty, brief, raw) = with_cx!(guard.cx(), |s| {
+            let ty = func.ty(&*s);
+            let fits = ty.params().len().max(ty.results().len()) <= FAST_SLOTS;
+            // `to_raw` refuses host functions and functions with references.
+            let raw = (fits && ty.numbers_only())
+                .then(|| func.to_raw(&*s).ok())
+                .flatten();
+            (ty, func.is_brief(&*s), raw)
+        });
         Func {
             func,
             store_id: guard.shared().id,
             ty,
             brief,
-            fast,
+            raw,
         }
     }
 
@@ -231,7 +233,7 @@ impl Func {
             store_id: shared.id,
             ty,
             brief: false,
-            fast: false,
+            raw: None,
         })
     }
 
@@ -271,7 +273,7 @@ impl Func {
             )));
         }
         let func = self.func;
-        if self.fast {
+        if let Some(raw) = self.raw {
             // Numbers only: straight into raw slots, no `Val`s in between.
             let mut slots = [0u128; FAST_SLOTS];
             for (i, (arg, ty)) in args.iter().skip(1).zip(param_types).enumerate() {
@@ -279,14 +281,14 @@ impl Func {
                     .to_slot()
                     .expect("fast functions take numbers only");
             }
-            let n = param_types.len().max(self.ty.results().len());
-            let call_slots = &mut slots[..n];
+            let call_slots = &mut slots;
             let outcome = self.run(py, &store, move |cx| {
                 with_cx!(cx, |s| {
-                    // SAFETY: `fast` means a wasm function of numbers with at
-                    // most `FAST_SLOTS` parameters and results, whose
-                    // parameters are in the slots, converted to its types.
-                    unsafe { func.call_unchecked(s, call_slots) }
+                    // SAFETY: `raw` is a wasm function of numbers with at most
+                    // `FAST_SLOTS` parameters and results; `slots` (aligned
+                    // as u128s are) holds its parameters, converted to its
+                    // types, and outlives the call.
+                    unsafe { raw.call(s, call_slots.as_mut_ptr()) }
                 })
             })?;
             return match outcome {
