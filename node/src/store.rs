@@ -372,6 +372,9 @@ impl StoreCell {
         self.detach_grown_buffers(env)
     }
 
+    // Out of line: calls check only the count inline, and seldom get here.
+    #[cold]
+    #[inline(never)]
     fn detach_grown_buffers(&self, env: Env) -> JsResult<()> {
         let sizes: Vec<usize> = {
             let buffers = self.buffers.borrow();
