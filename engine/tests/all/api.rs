@@ -256,7 +256,7 @@ mod numeric_host_functions {
 }
 
 mod raw_calls {
-    use kiln::{Engine, ErrorKind, Func, Instance, Module, Store, TrapCode, Val};
+    use kiln::{Engine, ErrorKind, Func, Instance, Module, RawFunc, Store, TrapCode, Val};
 
     /// 16-byte aligned slots, as `RawFunc::call` requires.
     #[repr(C, align(16))]
@@ -282,14 +282,15 @@ mod raw_calls {
         (store, instance)
     }
 
+    fn raw(store: &mut Store<()>, instance: &Instance, name: &str) -> RawFunc {
+        let func = instance.get_func(&mut *store, name).unwrap();
+        func.to_raw(&*store).unwrap()
+    }
+
     #[test]
     fn a_raw_call_passes_every_number_type_and_several_results_through_the_slots() {
         let (mut store, instance) = setup();
-        let mix = instance
-            .get_func(&mut store, "mix")
-            .unwrap()
-            .to_raw(&store)
-            .unwrap();
+        let mix = raw(&mut store, &instance, "mix");
         let mut slots = Slots([
             (-3i32) as u32 as u128,
             (-21i64) as u64 as u128,
@@ -305,11 +306,7 @@ mod raw_calls {
     #[test]
     fn a_raw_call_that_traps_returns_the_trap_and_the_store_stays_usable() {
         let (mut store, instance) = setup();
-        let div = instance
-            .get_func(&mut store, "div")
-            .unwrap()
-            .to_raw(&store)
-            .unwrap();
+        let div = raw(&mut store, &instance, "div");
         let mut slots = Slots([7, 0, 0, 0]);
         // SAFETY: two i32 parameters, one i32 result.
         let err = unsafe { div.call(&mut store, slots.0.as_mut_ptr()) }.unwrap_err();
@@ -324,11 +321,7 @@ mod raw_calls {
     #[test]
     fn a_raw_function_is_refused_in_another_store_and_for_host_functions_or_references() {
         let (mut store, instance) = setup();
-        let div = instance
-            .get_func(&mut store, "div")
-            .unwrap()
-            .to_raw(&store)
-            .unwrap();
+        let div = raw(&mut store, &instance, "div");
         let (mut other, _) = setup();
         let mut slots = Slots([1, 1, 0, 0]);
         // SAFETY: the slots suit `div`; the store is refused before any use.
