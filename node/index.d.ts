@@ -167,6 +167,8 @@ export class WASI {
 export function _emptyNativeCall(): void;
 /** Calls `fn` with no arguments `times` times from native code: the floor of any call from wasm into JS, for benchmarks. */
 export function _callJsFunction(fn: () => unknown, times: number): void;
+/** `(a + b) | 0` through the shared slots and native call an exported function of numbers uses, without wasm: the floor of any call from JS into wasm, for benchmarks. */
+export function _addThroughSlots(a: number, b: number): number;
 
 declare const kiln: {
   Module: typeof Module;
@@ -185,6 +187,7 @@ declare const kiln: {
   WASIExit: typeof WASIExit;
   _emptyNativeCall: typeof _emptyNativeCall;
   _callJsFunction: typeof _callJsFunction;
+  _addThroughSlots: typeof _addThroughSlots;
   WebAssembly: typeof kiln;
 };
 /** The namespace itself: `import { WebAssembly } from 'kiln-wasm'`. */

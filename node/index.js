@@ -309,7 +309,7 @@ class Global {
   }
 }
 
-const numericCalls = require('./lib/calls.js')(native.invokeNumeric);
+const numericCalls = require('./lib/calls.js')(native.invokeNumeric, native.addSlots);
 
 native.init({
   CompileError,
@@ -381,6 +381,13 @@ const kiln = {
    * from native code: the floor under any call from wasm into JS (for benchmarks).
    */
   _callJsFunction: native.callJsFunction,
+  /**
+   * `_addThroughSlots(a, b)` returns `(a + b) | 0` through the same JS
+   * function, shared slots and native call as an exported wasm function of
+   * numbers, without wasm: the floor under any call from JS into wasm (for
+   * benchmarks).
+   */
+  _addThroughSlots: numericCalls.addThroughSlots,
 };
 /** The namespace itself, so that `const { WebAssembly } = require('kiln-wasm')` works. */
 kiln.WebAssembly = kiln;

@@ -21,5 +21,6 @@ export const {
   WebAssembly,
   _emptyNativeCall,
   _callJsFunction,
+  _addThroughSlots,
 } = kiln;
 export default kiln;

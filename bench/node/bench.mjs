@@ -306,6 +306,20 @@ function measureMicro(impl, runs, calls, emit) {
       for (let i = 0; i < calls; i++) empty();
     }, runs) / calls);
   }
+  // The floor under a call from JS into wasm through the shared slots: the
+  // same JS function and native call, adding the slots without wasm.
+  if (typeof impl._addThroughSlots === "function") {
+    const addThroughSlots = impl._addThroughSlots;
+    measure("slots_floor_call", () => {
+      let sum = 0;
+      const ns = best(() => {
+        sum = 0;
+        for (let i = 0; i < calls; i++) sum = addThroughSlots(sum, 1);
+      }, runs) / calls;
+      if (sum !== calls) throw new Error(`_addThroughSlots loop summed to ${sum}, expected ${calls}`);
+      return ns;
+    });
+  }
   // The floor under a call from wasm into JS: native code calling an empty
   // JS function through Node-API, each call in its own handle scope.
   if (typeof impl._callJsFunction === "function") {
@@ -570,13 +584,23 @@ async function parent(args) {
   row(`compile, instantiate, call each of ${BIG_FUNCTIONS} functions once`, "micro", "compile_and_call", 1e6, "ms");
   row("empty native call (_emptyNativeCall)", "micro", "empty_native_call", 1, "ns");
   row("native->JS call of an empty function (_callJsFunction)", "micro", "native_to_js_call", 1, "ns");
+  row("JS->native add through the call slots, no wasm (_addThroughSlots)", "micro", "slots_floor_call", 1, "ns", true);
   if (haveKiln) {
+    const call = value(cell(kilnConfig, "micro", "call"));
+    const slotsFloor = value(cell(kilnConfig, "micro", "slots_floor_call"));
+    if (call !== null && slotsFloor !== null) {
+      notes.push(
+        `A call from JS into wasm goes through a JS function, the shared slots and one native call; the same ` +
+          `with no wasm (\`_addThroughSlots\`) costs ${ratio(slotsFloor / value(cell(kilnConfig, "micro", "empty_native_call")))}× ` +
+          `the empty native call, and Kiln's JS->wasm call is ${ratio(call / slotsFloor)}× that floor.`,
+      );
+    }
     const hostCall = value(cell(kilnConfig, "micro", "host_call"));
     const floor = value(cell(kilnConfig, "micro", "native_to_js_call"));
     if (hostCall !== null && floor !== null) {
       notes.push(
         `A call from wasm into JS goes through Node-API's \`napi_call_function\`, whose own cost with nothing ` +
-          `else (the last row) is ${ratio(floor / value(cell(kilnConfig, "micro", "empty_native_call")))}× ` +
+          `else (\`_callJsFunction\`) is ${ratio(floor / value(cell(kilnConfig, "micro", "empty_native_call")))}× ` +
           `the empty native call; Kiln's wasm->JS call is ${ratio(hostCall / floor)}× that floor.`,
       );
     }

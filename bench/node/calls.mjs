@@ -13,7 +13,9 @@
 // Figures: add(i32, i32) called from JS; an imported JS function of one i32
 // called from a wasm loop; _emptyNativeCall (an addon function that does
 // nothing); _callJsFunction (native code calling an empty JS function, each
-// call in its own handle scope, as a wasm->JS call is).
+// call in its own handle scope, as a wasm->JS call is); _addThroughSlots (an
+// add(i32, i32) made as an exported function of numbers is, whose native
+// call adds the slots without wasm).
 
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -73,6 +75,12 @@ async function child(calls) {
   figures.empty = best(() => {
     for (let i = 0; i < calls; i++) empty();
   }) / calls;
+  const addThroughSlots = kiln._addThroughSlots;
+  figures.slots = best(() => {
+    sum = 0;
+    for (let i = 0; i < calls; i++) sum = addThroughSlots(sum, 1);
+  }) / calls;
+  if (sum !== calls) throw new Error(`_addThroughSlots loop summed to ${sum}, expected ${calls}`);
   let jsCalls = 0;
   const fn = () => { jsCalls++; };
   figures.floor = best(() => kiln._callJsFunction(fn, calls)) / calls;
@@ -102,7 +110,10 @@ function parent({ processes, calls }) {
     ["wasm->JS call of an import (param i32)", (r) => r.host, "ns"],
     ["empty native call (_emptyNativeCall)", (r) => r.empty, "ns"],
     ["native->JS call of an empty function (_callJsFunction)", (r) => r.floor, "ns"],
+    ["JS->native add through the call slots, no wasm (_addThroughSlots)", (r) => r.slots, "ns"],
     ["JS->wasm / empty native call", (r) => r.add / r.empty, "×"],
+    ["JS->wasm / slots floor", (r) => r.add / r.slots, "×"],
+    ["slots floor / empty native call", (r) => r.slots / r.empty, "×"],
     ["wasm->JS / empty native call", (r) => r.host / r.empty, "×"],
     ["wasm->JS / native->JS floor", (r) => r.host / r.floor, "×"],
   ];

@@ -47,9 +47,10 @@ function hostResults(ret, count) {
 /**
  * Makes the shared buffer and the makers of exported functions and import
  * trampolines of numbers, and hands on `hostResults`; `invoke` is the
- * addon's `invokeNumeric`.
+ * addon's `invokeNumeric`, and `addSlots` its benchmark floor (see
+ * `addThroughSlots` below).
  */
-module.exports = function numericCalls(invoke) {
+module.exports = function numericCalls(invoke, addSlots) {
   const buffer = new ArrayBuffer(ID_OFFSET + 8);
   const views = {
     I32: new Int32Array(buffer),
@@ -72,9 +73,9 @@ module.exports = function numericCalls(invoke) {
   const slot = (code, k) => `${kinds[code].view}[${kinds[code].index(k)}]`;
 
   // One factory per signature, compiled once: "iI:F" takes an i32 and an i64
-  // and returns an f64.
+  // and returns an f64. `call` is the native function it calls.
   const factories = new Map();
-  function factory(signature) {
+  function factory(signature, call = invoke) {
     const [params, results] = signature.split(':');
     const names = [...params].map((_, k) => `p${k}`);
     const body = [];
@@ -101,7 +102,7 @@ return (id, index, keep) => {
   return f;
 };`;
     return new Function('invoke', 'I32', 'F32', 'F64', 'I64', 'asIntN', 'fround', 'defineProperty', source)(
-      invoke, views.I32, views.F32, views.F64, views.I64, asIntN, fround, defineProperty,
+      call, views.I32, views.F32, views.F64, views.I64, asIntN, fround, defineProperty,
     );
   }
 
@@ -153,5 +154,11 @@ return (fn) => () => {
     return cached(factories, factory, signature)(id, index, keep);
   }
 
-  return { buffer, makeNumericExport, makeNumericImport, hostResults };
+  // The floor under every JS->wasm call through the slots, for benchmarks:
+  // a function of (i32, i32) -> i32 made exactly as an exported one is, whose
+  // native call only adds the two slots. What a real call costs beyond it is
+  // finding the function, holding the store and entering wasm.
+  const addThroughSlots = factory('ii:i', addSlots)(0, 0, null);
+
+  return { buffer, makeNumericExport, makeNumericImport, hostResults, addThroughSlots };
 };

@@ -60,6 +60,7 @@ const FUNCTIONS: &[(&str, Callback)] = &[
     ("invokeNumeric", numeric::invoke_numeric),
     ("emptyNativeCall", func::empty_native_call),
     ("callJsFunction", func::call_js_function),
+    ("addSlots", numeric::add_slots),
 ];
 
 fn register(env: Env, exports: Value) -> JsResult<()> {

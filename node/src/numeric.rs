@@ -308,3 +308,24 @@ pub(crate) unsafe extern "C" fn invoke_numeric(
         }
     })
 }
+
+/// `addSlots()`: leaves the wrapping sum of the i32s in slots 0 and 1 in
+/// slot 0. It is all a call through the slots does besides finding the
+/// function and entering wasm: the benchmark's floor under JS->wasm calls
+/// (see `lib/calls.js`).
+pub(crate) unsafe extern "C" fn add_slots(
+    env: sys::napi_env,
+    _info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let shared = shared(env)?;
+        // SAFETY: `shared` is the live shared buffer, which holds `SLOTS`
+        // slots (checked by `init`).
+        unsafe {
+            let a = read_slot(shared, 0, kiln::ValType::I32) as u32;
+            let b = read_slot(shared, 1, kiln::ValType::I32) as u32;
+            write_slot(shared, 0, kiln::ValType::I32, a.wrapping_add(b) as u128);
+        }
+        Ok(std::ptr::null_mut())
+    })
+}

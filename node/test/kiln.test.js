@@ -174,7 +174,7 @@ test('a Memory made right after the previous loose objects were collected works'
   assert.equal(memory.buffer.byteLength, 2 * 65536);
 });
 
-test('the benchmark floors: _emptyNativeCall returns undefined, _callJsFunction calls fn the given number of times', () => {
+test('the benchmark floors: _emptyNativeCall returns undefined, _callJsFunction calls fn the given number of times, _addThroughSlots adds as i32s', () => {
   assert.equal(kiln._emptyNativeCall(), undefined);
   let calls = 0;
   assert.equal(kiln._callJsFunction(() => { calls++; }, 5), undefined);
@@ -182,6 +182,10 @@ test('the benchmark floors: _emptyNativeCall returns undefined, _callJsFunction 
   const error = new Error('from fn');
   assert.throws(() => kiln._callJsFunction(() => { calls++; throw error; }, 3), (e) => e === error);
   assert.equal(calls, 6);
+  assert.equal(kiln._addThroughSlots(2, 40), 42);
+  assert.equal(kiln._addThroughSlots(0x7fffffff, 1), -0x80000000);
+  assert.equal(kiln._addThroughSlots('3', 4.9), 7);
+  assert.equal(kiln._addThroughSlots.length, 2);
 });
 
 test('the ES module entry exports the same objects as the CommonJS one', () => {

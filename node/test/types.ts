@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   const error: Error = new RuntimeError('x');
   kiln._emptyNativeCall();
   kiln._callJsFunction(() => 0, 1);
+  const floor: number = kiln._addThroughSlots(1, 2);
+  void floor;
   console.log(valid, exports, imports, sections, same, sum, fuel, view, pages, length, code, error);
 }
 
