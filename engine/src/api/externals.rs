@@ -176,27 +176,19 @@ impl Memory {
     /// Grows by `delta` pages and returns the previous size in pages.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
         let opaque = &mut store.as_inner_mut().opaque;
-        let bounds = opaque.limits.resources;
-        let memory = self.get_mut(opaque);
-        let wanted = u64::from(memory.pages()) + u64::from(delta);
-        let grown = if bounds.memory_pages_allowed(wanted) {
-            memory.grow(delta)
-        } else {
-            None
-        };
-        if grown.is_some() {
-            opaque.limits.memory_growths += 1;
-        }
-        grown.ok_or_else(|| {
-            let memory = self.get_mut(opaque);
-            Error::new(
-                ErrorKind::ResourceLimit,
-                format!(
-                    "failed to grow memory of {} pages by {delta} pages",
-                    memory.pages()
-                ),
-            )
-        })
+        opaque.assert_owns(self.0, "memory");
+        let memory = &mut opaque.memories[self.0.index as usize];
+        memory
+            .grow_in_store(delta, &mut opaque.limits)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::ResourceLimit,
+                    format!(
+                        "failed to grow memory of {} pages by {delta} pages",
+                        memory.pages()
+                    ),
+                )
+            })
     }
 
     /// Copies bytes out of memory at `offset`.

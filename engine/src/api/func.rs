@@ -512,14 +512,23 @@ impl FuncData {
                 "a raw call needs a function of numbers and vectors, without references",
             ));
         }
+        let trampoline = self
+            .array_call
+            .unwrap_or_else(|| engine.0.trampolines.get(&self.ty).array_to_wasm);
+        Ok(self.entry(trampoline, engine))
+    }
+
+    /// The entry of this wasm function through `trampoline`, its array-call
+    /// trampoline.
+    fn entry(&self, trampoline: *const u8, engine: &super::engine::Engine) -> PreparedEntry {
         // SAFETY: `funcref` belongs to a live function of the store.
         let (vmctx, func_ptr) = unsafe { ((*self.funcref).vmctx, (*self.funcref).func_ptr) };
-        Ok(PreparedEntry {
-            trampoline: engine.0.trampolines.get(&self.ty).array_to_wasm,
+        PreparedEntry {
+            trampoline,
             vmctx,
             func_ptr,
             max_wasm_stack: engine.0.config.max_wasm_stack,
-        })
+        }
     }
 }
 
@@ -536,17 +545,9 @@ unsafe fn call_wasm_raw(store: *mut StoreOpaque, index: usize, raw: &mut [u128])
     // before control passes to wasm.
     let entry = unsafe {
         let s = &mut *store;
-        let engine = &s.engine;
         let data = &mut s.funcs[index];
-        let trampoline = data.array_call(engine);
-        // SAFETY: `funcref` belongs to a live func of this store.
-        let (vmctx, func_ptr) = ((*data.funcref).vmctx, (*data.funcref).func_ptr);
-        PreparedEntry {
-            trampoline,
-            vmctx,
-            func_ptr,
-            max_wasm_stack: engine.0.config.max_wasm_stack,
-        }
+        let trampoline = data.array_call(&s.engine);
+        data.entry(trampoline, &s.engine)
     };
     // SAFETY: the caller's guarantees.
     unsafe { enter_prepared(store, &entry, raw.as_mut_ptr()) }

@@ -124,24 +124,19 @@ unsafe fn store_bounds(vmctx: *mut u8) -> StoreLimits {
 }
 
 unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32, index: u32) -> u32 {
-    // SAFETY: compiled code passes its own live vmctx.
-    let (instance, bounds) = unsafe { (instance(vmctx), store_bounds(vmctx)) };
-    let memory = memory(instance, index);
-    if !bounds.memory_pages_allowed(u64::from(memory.pages()) + u64::from(delta)) {
-        return u32::MAX;
-    }
-    match memory.grow(delta) {
-        Some(old) => {
-            // SAFETY: as for `store_bounds`; wasm holds the store exclusively
-            // while it runs, and no other reference to the limits is live.
-            unsafe {
-                (**(vmctx.add(VMCTX_LIMITS as usize) as *const *mut VMRuntimeLimits))
-                    .memory_growths += 1
-            };
-            old
-        }
-        None => u32::MAX,
-    }
+    // SAFETY: compiled code passes its own live vmctx, whose header points
+    // to its store's runtime limits, which live as long as the store; wasm
+    // holds the store exclusively while it runs, so nothing else references
+    // the limits.
+    let (instance, limits) = unsafe {
+        (
+            instance(vmctx),
+            &mut **(vmctx.add(VMCTX_LIMITS as usize) as *const *mut VMRuntimeLimits),
+        )
+    };
+    memory(instance, index)
+        .grow_in_store(delta, limits)
+        .unwrap_or(u32::MAX)
 }
 
 unsafe extern "C" fn memory_copy(

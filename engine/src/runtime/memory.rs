@@ -1,7 +1,7 @@
 //! Linear memory: the whole 32-bit range plus guard pages is reserved up front,
 //! so in-bounds checks are free and growing never moves the memory.
 
-use super::vmcontext::VMMemoryDefinition;
+use super::vmcontext::{VMMemoryDefinition, VMRuntimeLimits};
 use crate::api::types::MemoryType;
 
 pub(crate) const WASM_PAGE_SIZE: usize = 65536;
@@ -105,6 +105,20 @@ impl LinearMemory {
             return None;
         }
         self.set_accessible(new as usize * WASM_PAGE_SIZE).ok()?;
+        Some(old)
+    }
+
+    /// Grows by `delta` pages if the store's bounds in `limits` allow it,
+    /// counting the growth there (see `Store::memory_growths`); returns the
+    /// old size in pages. Every growth, by wasm or the host, goes through
+    /// here.
+    pub fn grow_in_store(&mut self, delta: u32, limits: &mut VMRuntimeLimits) -> Option<u32> {
+        let wanted = u64::from(self.pages()) + u64::from(delta);
+        if !limits.resources.memory_pages_allowed(wanted) {
+            return None;
+        }
+        let old = self.grow(delta)?;
+        limits.memory_growths += 1;
         Some(old)
     }
 
