@@ -28,21 +28,23 @@ mod runtime;
 mod wasi;
 
 pub use api::engine::{Config, Engine, OptLevel};
-pub use api::error::{Error, ErrorKind, Result};
 pub use api::externals::{Extern, Global, Memory, StoreMut, StoreRef, Table};
 pub use api::externref::ExternRef;
 pub use api::func::{Caller, Func};
 pub use api::instance::Instance;
-pub use api::limits::StoreLimits;
 pub use api::linker::Linker;
 pub use api::module::Module;
 pub use api::raw::RawFunc;
-pub use api::store::{AsContext, AsContextMut, Store};
-pub use api::trap::{FrameInfo, Trap, TrapCode};
+pub use api::store::{
+    AsContext, AsContextMut, RawStoreContext, Store, StoreContext, StoreContextMut,
+};
 pub use api::typed::{IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
-pub use api::types::{
+pub use api::values::Val;
+pub use environ::error::{Error, ErrorKind, Result};
+pub use environ::limits::StoreLimits;
+pub use environ::trap::{FrameInfo, Trap, TrapCode};
+pub use environ::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, MemoryType, Mutability,
     TableType, ValType,
 };
-pub use api::values::Val;
 pub use wasi::{WasiConfig, WasiCtx, WasiPipe};

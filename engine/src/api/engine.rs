@@ -1,8 +1,9 @@
 //! `Engine` and `Config`: compilation settings shared by modules and stores.
 
-use super::error::{Error, ErrorKind, Result};
-use super::types::FuncType;
 use crate::compiler::trampolines::TrampolineCache;
+use crate::environ::error::{Error, ErrorKind, Result};
+use crate::environ::tunables::Tunables;
+use crate::environ::types::FuncType;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -54,6 +55,18 @@ impl Default for Config {
             consume_fuel: false,
             epoch_interruption: false,
             explicit_bounds_checks: crate::runtime::valgrind::running_on_valgrind(),
+        }
+    }
+}
+
+impl Config {
+    /// The settings the compiler sees.
+    pub(crate) fn tunables(&self) -> Tunables {
+        Tunables {
+            features: self.features,
+            consume_fuel: self.consume_fuel,
+            epoch_interruption: self.epoch_interruption,
+            explicit_bounds_checks: self.explicit_bounds_checks,
         }
     }
 }

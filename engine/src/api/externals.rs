@@ -1,11 +1,11 @@
 //! Memories, tables and globals, and `Extern`, the sum of everything that can
 //! be imported or exported.
 
-use super::error::{Error, ErrorKind, Result};
 use super::func::Func;
 use super::store::{AsContext, AsContextMut, StoreOpaque, Stored};
-use super::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
 use super::values::Val;
+use crate::environ::error::{Error, ErrorKind, Result};
+use crate::environ::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
 use crate::runtime::memory::LinearMemory;
 use crate::runtime::table::TableData;
 use crate::runtime::vmcontext::VMGlobal;

@@ -1,14 +1,14 @@
 //! `Func`: a function in a store, defined by wasm or by the host, and the two
 //! directions of calls between host and wasm.
 
-use super::error::{Error, ErrorKind, Result};
 use super::externals::Extern;
 use super::instance::Instance;
 use super::store::{AsContext, AsContextMut, StoreInner, StoreOpaque, Stored};
-use super::trap::{FrameInfo, Trap, TrapCode};
-use super::types::{FuncType, ValType};
 use super::values::Val;
 use crate::compiler::TrapCodes;
+use crate::environ::error::{Error, ErrorKind, Result};
+use crate::environ::trap::{FrameInfo, Trap, TrapCode};
+use crate::environ::types::{FuncType, ValType};
 use crate::environ::vmoffsets::{VMCTX_INSTANCE, VMCTX_MAGIC};
 use crate::runtime::code_registry;
 use crate::runtime::traphandler::{self, Pending, UnwindReason};
@@ -22,7 +22,8 @@ use std::sync::Arc;
 enum HostCallback {
     /// Parameters and results as `Val`s.
     Vals(Box<ValsBody>),
-    /// Parameters and results in raw slots (see [`Func::new_numeric`]).
+    /// Parameters and results in raw slots, with references in the raw form
+    /// of the store (see [`Func::new_numeric`] and [`Func::wrap`]).
     Slots(Box<SlotsBody>),
 }
 
@@ -53,46 +54,22 @@ impl HostFunc {
         }
     }
 
-    fn new_numeric<T: 'static, F>(ty: FuncType, func: F) -> HostFunc
+    /// A host function that works on the store and raw slots directly: the
+    /// form every typed host function takes (see [`Func::wrap`]).
+    pub(crate) fn new_raw<T: 'static, F>(ty: FuncType, func: F) -> HostFunc
     where
-        F: Fn(Caller<'_, T>, &mut [u128]) -> Result<()> + Send + Sync + 'static,
+        F: Fn(&mut StoreInner<T>, Option<Instance>, &mut [u128]) -> Result<()>
+            + Send
+            + Sync
+            + 'static,
     {
         HostFunc {
             ty,
             call: HostCallback::Slots(Box::new(move |data_ptr, caller, slots| {
                 // SAFETY: as in `new`.
                 let store = unsafe { &mut *(data_ptr as *mut StoreInner<T>) };
-                func(Caller { store, caller }, slots)
+                func(store, caller, slots)
             })),
-        }
-    }
-
-    /// Calls the body with `Val`s, whichever form it takes them in; the
-    /// parameters have been checked against the type.
-    fn call_vals(
-        &self,
-        data_ptr: *mut u8,
-        caller: Option<Instance>,
-        params: &[Val],
-        results: &mut [Val],
-    ) -> Result<()> {
-        match &self.call {
-            HostCallback::Vals(f) => f(data_ptr, caller, params, results),
-            HostCallback::Slots(f) => {
-                let n = params.len().max(results.len());
-                let mut slots: SmallVec<[u128; 8]> = SmallVec::from_elem(0, n);
-                for (slot, p) in slots.iter_mut().zip(params) {
-                    *slot = p
-                        .to_slot()
-                        .expect("a numeric host function takes no references");
-                }
-                f(data_ptr, caller, &mut slots)?;
-                for ((r, t), slot) in results.iter_mut().zip(self.ty.results()).zip(&slots) {
-                    *r = Val::from_slot(*slot, *t)
-                        .expect("a numeric host function returns no references");
-                }
-                Ok(())
-            }
         }
     }
 }
@@ -113,8 +90,8 @@ pub(crate) struct FuncData {
     brief: bool,
     /// A wasm function's index in its module's function index space.
     module_index: Option<u32>,
-    /// The array-call trampoline for `ty`, looked up on the first call.
-    array_call: Option<*const u8>,
+    /// A wasm function's entry, prepared on its first call.
+    entry: Option<PreparedEntry>,
 }
 
 /// A function: exported by an instance or defined by the host.
@@ -175,7 +152,9 @@ impl Func {
                 "a numeric host function cannot have type {ty}, which has references"
             )));
         }
-        let host = Arc::new(HostFunc::new_numeric(ty, func));
+        let host = Arc::new(HostFunc::new_raw(ty, move |store, caller, slots| {
+            func(Caller { store, caller }, slots)
+        }));
         Ok(store.as_inner_mut().opaque.add_host_func(host))
     }
 
@@ -296,9 +275,8 @@ impl Func {
     ///
     /// # Safety
     /// `slots` must have room for every parameter and every result, and the
-    /// parameters must be of the function's types; the function must be a
-    /// wasm function (not one defined by the host) whose parameters and
-    /// results are all numbers or vectors (no references).
+    /// parameters must be of the function's types, which must all be
+    /// numbers or vectors (no references).
     ///
     /// ```
     /// use kiln::{Engine, Instance, Module, Store};
@@ -319,18 +297,12 @@ impl Func {
         slots: &mut [u128],
     ) -> Result<()> {
         let opaque: *mut StoreOpaque = &mut store.as_inner_mut().opaque;
-        // SAFETY: `opaque` comes from a live `&mut` borrow held for this call.
-        {
-            // SAFETY: as above; this borrow ends before the call.
-            let s = unsafe { &*opaque };
-            s.check(self.0, "function")?;
-            if s.funcs[self.0.index as usize].host.is_some() {
-                return Err(host_func_unchecked());
-            }
+        // SAFETY: `opaque` comes from a live `&mut` borrow held for this
+        // call; the caller vouches for the slots.
+        unsafe {
+            (*opaque).check(self.0, "function")?;
+            call_raw(opaque, self.0.index as usize, slots.as_mut_ptr())
         }
-        // SAFETY: the borrow above ended; the caller vouches for the slots
-        // and the kind of function.
-        unsafe { call_wasm_raw(opaque, self.0.index as usize, slots) }
     }
 
     /// Calls the function with `params`, writing its results to `results`.
@@ -345,11 +317,6 @@ impl Func {
         // SAFETY: `opaque` comes from a live `&mut` borrow held for this call.
         unsafe { call_func(opaque, *self, params, results) }
     }
-}
-
-#[cold]
-fn host_func_unchecked() -> Error {
-    Error::usage("call_unchecked calls wasm functions only")
 }
 
 impl StoreOpaque {
@@ -373,7 +340,7 @@ impl StoreOpaque {
             host: Some(ctx),
             brief: false,
             module_index: None,
-            array_call: None,
+            entry: None,
         });
         let index = self.funcs.len() - 1;
         self.funcref_to_func.insert(funcref as usize, index as u32);
@@ -393,7 +360,7 @@ impl StoreOpaque {
             host: None,
             brief,
             module_index: Some(module_index),
-            array_call: None,
+            entry: None,
         });
         let index = self.funcs.len() - 1;
         self.funcref_to_func.insert(funcref as usize, index as u32);
@@ -411,75 +378,98 @@ pub(crate) unsafe fn call_func(
     params: &[Val],
     results: &mut [Val],
 ) -> Result<()> {
-    // Most signatures are short: their slots live on the stack.
-    let mut stack_slots = [0u128; 8];
-    let mut heap_slots = Vec::new();
-    // The type is read where it lives rather than cloned: a store never drops
-    // a function, so `funcs[index]` is still there after the call.
     let index = func.0.index as usize;
-    // SAFETY: the caller guarantees `store` is valid; this borrow ends before
-    // control passes to wasm or host code.
-    let (host, raw) = unsafe {
-        let s = &mut *store;
-        s.check(func.0, "function")?;
-        let data = &s.funcs[index];
-        let ty = &data.ty;
-        let host = data.host.as_ref().map(|h| h.func.clone());
-        if params.len() != ty.params().len() {
-            return Err(Error::usage(format!(
-                "function expects {} arguments, got {}",
-                ty.params().len(),
-                params.len()
-            )));
-        }
-        if results.len() != ty.results().len() {
-            return Err(Error::usage(format!(
-                "function returns {} results, but the results slice has room for {}",
-                ty.results().len(),
-                results.len()
-            )));
-        }
-        let slots = ty.params().len().max(ty.results().len()).max(1);
-        let raw: &mut [u128] = if slots <= stack_slots.len() {
-            &mut stack_slots[..slots]
-        } else {
-            heap_slots.resize(slots, 0u128);
-            &mut heap_slots
-        };
-        for (i, p) in params.iter().enumerate() {
-            let t = s.funcs[index].ty.params()[i];
-            p.check_type(s, t, format_args!("argument {i}"))?;
-            raw[i] = p.to_raw(s)?;
-        }
-        (host, raw)
-    };
-    if let Some(host) = host {
-        // SAFETY: as above; the host callback gets exclusive use of the store.
-        let data_ptr = unsafe { (*store).data_ptr };
-        host.call_vals(data_ptr, None, params, results)?;
-        // SAFETY: the callback has returned; no other borrow of the store is live.
-        let s = unsafe { &*store };
-        return check_results(s, &host.ty, results);
-    }
-    // SAFETY: the caller's guarantee; `raw` has a slot for every parameter
-    // and result, holding the parameters.
-    let outcome = unsafe { call_wasm_raw(store, index, raw) };
-    // SAFETY: wasm has returned; this is the only borrow of the store.
+    // SAFETY: the caller guarantees `store` is valid; this borrow ends
+    // before any other.
     let s = unsafe { &mut *store };
-    let result = outcome.map(|()| {
-        for (i, result) in results.iter_mut().enumerate() {
-            let t = s.funcs[index].ty.results()[i];
-            *result = Val::from_raw(s, raw[i], t);
-        }
-    });
-    if s.wasm_depth == 0 && s.externrefs.needs_gc() {
-        s.gc();
+    s.check(func.0, "function")?;
+    // Cloned (two reference counts, no allocation): host code may add
+    // functions to the store during the call, moving `funcs`.
+    let ty = s.funcs[index].ty.clone();
+    if params.len() != ty.params().len() {
+        return Err(Error::usage(format!(
+            "function expects {} arguments, got {}",
+            ty.params().len(),
+            params.len()
+        )));
     }
-    result
+    if results.len() != ty.results().len() {
+        return Err(Error::usage(format!(
+            "function returns {} results, but the results slice has room for {}",
+            ty.results().len(),
+            results.len()
+        )));
+    }
+    super::typed::with_slots(params.len().max(results.len()), |slots| {
+        for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
+            p.check_type(s, *t, format_args!("argument {i}"))?;
+            slots[i] = p.to_raw(s)?;
+        }
+        // SAFETY: the caller's guarantee; `slots` has a slot for every
+        // parameter and result, holding parameters of the function's types.
+        unsafe { call_raw(store, index, slots.as_mut_ptr())? };
+        // SAFETY: the call has returned; this is the only borrow of the store.
+        let s = unsafe { &mut *store };
+        for ((r, t), raw) in results.iter_mut().zip(ty.results()).zip(slots.iter()) {
+            *r = Val::from_raw(s, *raw, *t);
+        }
+        s.after_call();
+        Ok(())
+    })
+}
+
+/// Calls `funcs[index]` of `store`, wasm or host, with its parameters in
+/// `slots` (each in the raw form `Val::to_raw` gives), leaving its results
+/// there: the one path of every call from the host.
+///
+/// # Safety
+/// `store` must be valid for the call and not otherwise borrowed during it,
+/// and own function `index`; `slots` must have a 16-byte slot for each
+/// parameter and result, and the parameters must have the function's types
+/// (references in this store's raw form).
+#[inline]
+pub(crate) unsafe fn call_raw(
+    store: *mut StoreOpaque,
+    index: usize,
+    slots: *mut u128,
+) -> Result<()> {
+    // SAFETY: the store is valid (caller's guarantee); this borrow ends
+    // before control passes to wasm or host code.
+    let entry = unsafe {
+        let s = &mut *store;
+        let data = &mut s.funcs[index];
+        match data.entry {
+            Some(entry) => entry,
+            None => match &data.host {
+                Some(ctx) => {
+                    let func = ctx.func.clone();
+                    return invoke_host(store, &func, None, slots);
+                }
+                None => {
+                    let trampoline = s.engine.0.trampolines.get(&data.ty).array_to_wasm;
+                    let entry = data.make_entry(trampoline, &s.engine);
+                    data.entry = Some(entry);
+                    entry
+                }
+            },
+        }
+    };
+    // SAFETY: the caller's guarantees.
+    unsafe { enter_prepared(store, &entry, slots) }
+}
+
+impl StoreOpaque {
+    /// Collects externrefs after an outermost call made many.
+    #[inline]
+    pub(crate) fn after_call(&mut self) {
+        if self.wasm_depth == 0 && self.externrefs.needs_gc() {
+            self.gc();
+        }
+    }
 }
 
 /// What a call of one wasm function through raw slots needs, looked up once
-/// (see [`super::raw::RawFunc`]).
+/// per function and kept in the store (see also [`super::raw::RawFunc`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PreparedEntry {
     trampoline: *const u8,
@@ -489,16 +479,6 @@ pub(crate) struct PreparedEntry {
 }
 
 impl FuncData {
-    /// The array-call trampoline for this function's type, looked up once.
-    fn array_call(&mut self, engine: &super::engine::Engine) -> *const u8 {
-        if let Some(t) = self.array_call {
-            return t;
-        }
-        let t = engine.0.trampolines.get(&self.ty).array_to_wasm;
-        self.array_call = Some(t);
-        t
-    }
-
     /// Prepares a wasm function of numbers for raw calls.
     pub(crate) fn prepare(&self, engine: &super::engine::Engine) -> Result<PreparedEntry> {
         if self.host.is_some() {
@@ -512,15 +492,16 @@ impl FuncData {
                 "a raw call needs a function of numbers and vectors, without references",
             ));
         }
-        let trampoline = self
-            .array_call
-            .unwrap_or_else(|| engine.0.trampolines.get(&self.ty).array_to_wasm);
-        Ok(self.entry(trampoline, engine))
+        if let Some(entry) = self.entry {
+            return Ok(entry);
+        }
+        let trampoline = engine.0.trampolines.get(&self.ty).array_to_wasm;
+        Ok(self.make_entry(trampoline, engine))
     }
 
     /// The entry of this wasm function through `trampoline`, its array-call
     /// trampoline.
-    fn entry(&self, trampoline: *const u8, engine: &super::engine::Engine) -> PreparedEntry {
+    fn make_entry(&self, trampoline: *const u8, engine: &super::engine::Engine) -> PreparedEntry {
         // SAFETY: `funcref` belongs to a live function of the store.
         let (vmctx, func_ptr) = unsafe { ((*self.funcref).vmctx, (*self.funcref).func_ptr) };
         PreparedEntry {
@@ -530,27 +511,6 @@ impl FuncData {
             max_wasm_stack: engine.0.config.max_wasm_stack,
         }
     }
-}
-
-/// Calls the wasm function `funcs[index]` of `store` with its parameters in
-/// `raw` (each in the slot representation `Val::to_raw` gives), leaving its
-/// results there.
-///
-/// # Safety
-/// `store` must be valid for the call and not otherwise borrowed during it;
-/// `funcs[index]` must be a wasm function; `raw` must have a slot for each
-/// parameter and result, and the parameters must have the function's types.
-unsafe fn call_wasm_raw(store: *mut StoreOpaque, index: usize, raw: &mut [u128]) -> Result<()> {
-    // SAFETY: the store is valid (caller's guarantee); this borrow ends
-    // before control passes to wasm.
-    let entry = unsafe {
-        let s = &mut *store;
-        let data = &mut s.funcs[index];
-        let trampoline = data.array_call(&s.engine);
-        data.entry(trampoline, &s.engine)
-    };
-    // SAFETY: the caller's guarantees.
-    unsafe { enter_prepared(store, &entry, raw.as_mut_ptr()) }
 }
 
 /// Enters the wasm function `entry` was prepared for, with its parameters
@@ -617,12 +577,12 @@ pub(crate) fn trap_from_unwind(reason: UnwindReason) -> Error {
         if matches!(pending.kind(), ErrorKind::Trap | ErrorKind::Exit) {
             return pending;
         }
-        return Trap::new(
+        let trap = Trap::new(
             TrapCode::HostError,
             pending.message().to_string(),
             backtrace,
-        )
-        .into();
+        );
+        return pending.into_trap_with_payload(trap);
     }
     let code = reason
         .fault
@@ -664,17 +624,40 @@ pub(crate) unsafe extern "C" fn host_call_entry(
 ) -> i32 {
     // SAFETY: guaranteed by the trampoline, which passes its callee context.
     let ctx = unsafe { &*(ctx as *const HostFuncCtx) };
+    let store = ctx.store;
+    // SAFETY: the store outlives every call into its functions; this borrow
+    // ends before the host function takes its own.
+    let caller = unsafe { caller_instance(&*store, caller_vmctx) };
     // Borrowed, not cloned: the context lives in the store until the store
     // is dropped, which cannot happen while one of its functions runs.
-    let func = &ctx.func;
-    let store_ptr = ctx.store;
-    // SAFETY: the store outlives every call into its functions; this borrow
-    // ends before the host callback takes its own.
-    let (caller, data_ptr) = unsafe {
-        let store = &mut *store_ptr;
-        (caller_instance(store, caller_vmctx), store.data_ptr)
-    };
-    let outcome = match &func.call {
+    // SAFETY: the caller's guarantees, passed on.
+    match unsafe { invoke_host(store, &ctx.func, caller, values) } {
+        Ok(()) => 0,
+        Err(error) => {
+            traphandler::set_pending_error(error);
+            1
+        }
+    }
+}
+
+/// Runs host function `func` of `store` with its parameters in `values`,
+/// leaving its results there; called by wasm (with the calling instance)
+/// or directly by the host.
+///
+/// # Safety
+/// `store` must be the function's store, valid and not otherwise borrowed
+/// during the call; `values` must have a 16-byte slot for every parameter
+/// and result of `func`, holding its parameters in raw form.
+#[inline]
+unsafe fn invoke_host(
+    store: *mut StoreOpaque,
+    func: &HostFunc,
+    caller: Option<Instance>,
+    values: *mut u128,
+) -> Result<()> {
+    // SAFETY: the store is valid (caller's guarantee).
+    let data_ptr = unsafe { (*store).data_ptr };
+    match &func.call {
         HostCallback::Slots(body) => {
             let n = func.ty.params().len().max(func.ty.results().len());
             // SAFETY: `values` has a slot for every parameter and result (the
@@ -684,19 +667,13 @@ pub(crate) unsafe extern "C" fn host_call_entry(
         }
         // SAFETY: the caller's guarantees, passed on.
         HostCallback::Vals(body) => unsafe {
-            call_with_vals(store_ptr, &func.ty, body, data_ptr, caller, values)
+            call_with_vals(store, &func.ty, body, data_ptr, caller, values)
         },
-    };
-    match outcome {
-        Ok(()) => 0,
-        Err(error) => {
-            traphandler::set_pending_error(error);
-            1
-        }
     }
 }
 
 /// Runs a host function's body as host code, its panic becoming an error.
+#[inline]
 fn run_host_body(body: impl FnOnce() -> Result<()>) -> Result<()> {
     match catch_unwind(AssertUnwindSafe(|| traphandler::in_host(body))) {
         Ok(outcome) => outcome,
@@ -708,7 +685,7 @@ fn run_host_body(body: impl FnOnce() -> Result<()>) -> Result<()> {
 /// and writes its checked results back there.
 ///
 /// # Safety
-/// As for [`host_call_entry`]: `store` is the function's store, and `values`
+/// As for [`invoke_host`]: `store` is the function's store, and `values`
 /// has a slot for every parameter and result of `ty`.
 unsafe fn call_with_vals(
     store: *mut StoreOpaque,
@@ -721,14 +698,14 @@ unsafe fn call_with_vals(
     // SAFETY: the caller's guarantee; this borrow ends before the body runs.
     let (params, mut results) = unsafe {
         let store = &mut *store;
-        // Most signatures are short: their values live on the stack.
-        let params: SmallVec<[Val; 4]> = ty
+        // Signatures of up to 16 values live on the stack.
+        let params: SmallVec<[Val; 16]> = ty
             .params()
             .iter()
             .enumerate()
             .map(|(i, t)| Val::from_raw(store, *values.add(i), *t))
             .collect();
-        let results: SmallVec<[Val; 4]> =
+        let results: SmallVec<[Val; 16]> =
             ty.results().iter().map(|t| Val::default_for(*t)).collect();
         (params, results)
     };
@@ -854,6 +831,32 @@ impl<T> Caller<'_, T> {
     /// ```
     pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
         self.store.opaque.set_fuel(fuel)
+    }
+
+    /// Sets the store's epoch deadline, as
+    /// [`Store::set_epoch_deadline`](crate::Store::set_epoch_deadline).
+    /// Compiled code reads the deadline when a function is entered, so it
+    /// applies to the functions wasm calls after this host function returns.
+    pub fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
+        self.as_context_mut()
+            .set_epoch_deadline(ticks_beyond_current);
+    }
+
+    /// The store's bounds, as [`Store::limits`](crate::Store::limits).
+    pub fn limits(&self) -> crate::StoreLimits {
+        self.as_context().limits()
+    }
+
+    /// Bounds what the store may hold from now on, as
+    /// [`Store::set_limits`](crate::Store::set_limits); a memory or table the
+    /// wasm below grows is checked against the new bounds.
+    pub fn set_limits(&mut self, limits: crate::StoreLimits) {
+        self.as_context_mut().set_limits(limits);
+    }
+
+    /// How many host values (externrefs) wasm currently keeps alive.
+    pub fn live_externrefs(&self) -> usize {
+        self.as_context().live_externrefs()
     }
 
     /// Adds to the store's fuel left, as [`Store::add_fuel`](crate::Store::add_fuel).

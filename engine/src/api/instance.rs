@@ -2,14 +2,14 @@
 //! globals created and initialised, and its start function run.
 
 use super::engine::Engine;
-use super::error::{Error, Result};
 use super::externals::{Extern, Global, Memory, Table};
 use super::func::{call_func, Func};
 use super::module::Module;
 use super::store::{AsContextMut, StoreOpaque, Stored};
-use super::trap::{Trap, TrapCode};
 use super::typed::{TypedFunc, WasmParams, WasmResults};
-use super::types::ExternType;
+use crate::environ::error::{Error, Result};
+use crate::environ::trap::{Trap, TrapCode};
+use crate::environ::types::ExternType;
 use crate::environ::vmoffsets::*;
 use crate::environ::{ConstExpr, ConstOp, EntityIndex, SegmentMode};
 use crate::runtime::builtins::{InstanceRuntime, BUILTINS};

@@ -1,15 +1,15 @@
 //! `Linker`: resolves a module's imports by name.
 
 use super::engine::Engine;
-use super::error::{Error, Result};
 use super::externals::Extern;
 use super::func::{Caller, HostFunc};
 use super::instance::Instance;
 use super::module::Module;
 use super::store::{AsContext, AsContextMut};
 use super::typed::IntoFunc;
-use super::types::FuncType;
 use super::values::Val;
+use crate::environ::error::{Error, Result};
+use crate::environ::types::FuncType;
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -1,17 +1,13 @@
 //! The public embedding API.
 
 pub(crate) mod engine;
-pub(crate) mod error;
 pub(crate) mod externals;
 pub(crate) mod externref;
 pub(crate) mod func;
 pub(crate) mod instance;
-pub(crate) mod limits;
 pub(crate) mod linker;
 pub(crate) mod module;
 pub(crate) mod raw;
 pub(crate) mod store;
-pub(crate) mod trap;
 pub(crate) mod typed;
-pub(crate) mod types;
 pub(crate) mod values;

@@ -1,9 +1,9 @@
 //! `Module`: validated, compiled WebAssembly code, ready to instantiate.
 
 use super::engine::Engine;
-use super::error::{Error, Result};
-use super::types::{ExportType, ExternType, ImportType};
 use crate::compiler::{self, CodeMemory};
+use crate::environ::error::{Error, Result};
+use crate::environ::types::{ExportType, ExternType, ImportType};
 use crate::environ::{self, EntityIndex, ModuleInfo, VMOffsets};
 use crate::runtime::code_registry::ModuleNames;
 use std::sync::Arc;
@@ -65,8 +65,12 @@ impl Module {
     /// Validates and compiles a module in the binary format.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let (info, bodies) = environ::parse_module(bytes, engine.0.config.features)?;
-        let functions =
-            compiler::compile_functions(&*engine.0.isa, &engine.0.config, &info, bodies)?;
+        let functions = compiler::compile_functions(
+            &*engine.0.isa,
+            &engine.0.config.tunables(),
+            &info,
+            bodies,
+        )?;
         Module::from_parts(engine, bytes, info, functions)
     }
 
@@ -74,7 +78,8 @@ impl Module {
     /// without compiling again, on an engine with the same configuration.
     pub fn serialize(&self) -> Result<Vec<u8>> {
         let engine = &self.0.engine;
-        let fingerprint = compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.config);
+        let fingerprint =
+            compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.config.tunables());
         compiler::artifact::serialize(&fingerprint, &self.0.wasm, &self.0.functions)
     }
 
@@ -96,7 +101,8 @@ impl Module {
     /// [`Module::serialize`] (of a trusted Kiln), not from an untrusted source.
     /// Format and version errors are detected; deliberately forged code is not.
     pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let fingerprint = compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.config);
+        let fingerprint =
+            compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.config.tunables());
         let (wasm, functions) = compiler::artifact::deserialize(&fingerprint, bytes)?;
         let (info, bodies) = environ::parse_module(wasm, engine.0.config.features)?;
         if bodies.len() != functions.len() {

@@ -1,9 +1,9 @@
 //! `RawFunc`: a wasm function of numbers prepared once for calls through raw
 //! slots, so that each call costs little more than entering wasm.
 
-use super::error::Result;
 use super::func::{enter_prepared, Func, PreparedEntry};
 use super::store::{AsContext, AsContextMut};
+use crate::environ::error::Result;
 
 /// A wasm function whose parameters and results are all numbers or vectors,
 /// with everything a call needs looked up in advance: the trampoline, the
@@ -58,7 +58,7 @@ impl RawFunc {
     /// in the raw form compiled code reads (an `i32` or `f32` in the low 32
     /// bits, an `i64` or `f64` in the low 64, a `v128` in all 128), and
     /// leaves its results there. A trap comes back as an error of kind
-    /// [`ErrorKind::Trap`](super::error::ErrorKind::Trap), as from
+    /// [`ErrorKind::Trap`](crate::ErrorKind::Trap), as from
     /// [`Func::call`]; so does using a store other than the function's.
     ///
     /// # Safety

@@ -2,10 +2,10 @@
 //! it, plus the host's own data.
 
 use super::engine::Engine;
-use super::error::{Error, Result};
 use super::externals::GlobalData;
 use super::func::FuncData;
 use super::instance::InstanceData;
+use crate::environ::error::{Error, Result};
 use crate::runtime::memory::LinearMemory;
 use crate::runtime::table::TableData;
 use crate::runtime::vmcontext::VMRuntimeLimits;
@@ -251,12 +251,12 @@ impl StoreOpaque {
         let table_roots = self
             .tables
             .iter()
-            .filter(|t| t.ty().element() == super::types::ValType::ExternRef)
+            .filter(|t| t.ty().element() == crate::environ::types::ValType::ExternRef)
             .flat_map(|t| t.raw_elements().iter().copied());
         let global_roots = self
             .globals
             .iter()
-            .filter(|g| g.ty.content() == super::types::ValType::ExternRef)
+            .filter(|g| g.ty.content() == crate::environ::types::ValType::ExternRef)
             .map(|g| u128::from_le_bytes(g.storage.bytes) as usize);
         self.externrefs.collect(table_roots.chain(global_roots));
     }
@@ -299,7 +299,7 @@ impl StoreOpaque {
     }
 
     #[inline]
-    pub(crate) fn check(&self, stored: Stored, what: &str) -> super::error::Result<()> {
+    pub(crate) fn check(&self, stored: Stored, what: &str) -> crate::environ::error::Result<()> {
         if stored.store_id == self.id {
             Ok(())
         } else {
@@ -322,16 +322,29 @@ impl StoreOpaque {
     }
 }
 
-/// Read access to a store: `&Store<T>`, `&mut Store<T>` or a [`Caller`](crate::Caller).
+/// Read access to a store: `&Store<T>`, `&mut Store<T>`, a [`Caller`](crate::Caller)
+/// or a [`StoreContext`]/[`StoreContextMut`].
 pub trait AsContext {
     /// The host data type of the store.
     type Data;
+
+    /// The store, borrowed for reading.
+    fn as_context(&self) -> StoreContext<'_, Self::Data> {
+        StoreContext(self.as_inner())
+    }
+
     #[doc(hidden)]
     fn as_inner(&self) -> &StoreInner<Self::Data>;
 }
 
-/// Write access to a store: `&mut Store<T>` or `&mut Caller<'_, T>`.
+/// Write access to a store: `&mut Store<T>`, `&mut Caller<'_, T>` or a
+/// [`StoreContextMut`].
 pub trait AsContextMut: AsContext {
+    /// The store, borrowed for writing.
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, Self::Data> {
+        StoreContextMut(self.as_inner_mut())
+    }
+
     #[doc(hidden)]
     fn as_inner_mut(&mut self) -> &mut StoreInner<Self::Data>;
 }
@@ -369,7 +382,219 @@ impl<S: AsContextMut + ?Sized> AsContextMut for &mut S {
     }
 }
 
+/// A store borrowed for reading, from a [`Store`] or a
+/// [`Caller`](crate::Caller): what every read-only operation takes.
+///
+/// ```
+/// use kiln::{AsContext, Engine, Store};
+/// let store = Store::new(&Engine::default(), "host data");
+/// let cx = store.as_context();
+/// assert_eq!(*cx.data(), "host data");
+/// assert_eq!(cx.memory_growths(), 0);
+/// ```
+pub struct StoreContext<'a, T>(pub(crate) &'a StoreInner<T>);
+
+/// A store borrowed for writing, from a [`Store`] or a
+/// [`Caller`](crate::Caller): the whole store surface (host data, fuel,
+/// epoch deadline, limits, garbage collection, memory growths) in one type,
+/// whether the host holds the store or wasm called the host.
+///
+/// ```
+/// use kiln::{AsContextMut, Caller, Engine, Func, Store, StoreContextMut};
+///
+/// // One helper serves the store and a host function's caller alike.
+/// fn bump(mut cx: StoreContextMut<'_, u32>) {
+///     *cx.data_mut() += 1;
+/// }
+///
+/// let mut store = Store::new(&Engine::default(), 0u32);
+/// bump(store.as_context_mut());
+/// let f = Func::wrap(&mut store, |mut caller: Caller<'_, u32>| bump(caller.as_context_mut()));
+/// f.call(&mut store, &[], &mut []).unwrap();
+/// assert_eq!(*store.data(), 2);
+/// ```
+pub struct StoreContextMut<'a, T>(pub(crate) &'a mut StoreInner<T>);
+
+impl<T> AsContext for StoreContext<'_, T> {
+    type Data = T;
+    fn as_inner(&self) -> &StoreInner<T> {
+        self.0
+    }
+}
+
+impl<T> AsContext for StoreContextMut<'_, T> {
+    type Data = T;
+    fn as_inner(&self) -> &StoreInner<T> {
+        self.0
+    }
+}
+
+impl<T> AsContextMut for StoreContextMut<'_, T> {
+    fn as_inner_mut(&mut self) -> &mut StoreInner<T> {
+        self.0
+    }
+}
+
+impl<'a, T> StoreContext<'a, T> {
+    /// The host data.
+    pub fn data(&self) -> &'a T {
+        &self.0.data
+    }
+
+    /// The engine this store uses.
+    pub fn engine(&self) -> &'a Engine {
+        &self.0.opaque.engine
+    }
+
+    /// The store's current bounds.
+    pub fn limits(&self) -> crate::StoreLimits {
+        self.0.opaque.limits.resources
+    }
+
+    /// How many host values (externrefs) wasm currently keeps alive.
+    pub fn live_externrefs(&self) -> usize {
+        self.0.opaque.externrefs.live()
+    }
+
+    /// The fuel left. Fails unless fuel is enabled.
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.0.opaque.get_fuel()
+    }
+
+    /// How many times a memory of this store has grown (see
+    /// [`Store::memory_growths`]).
+    pub fn memory_growths(&self) -> u64 {
+        self.0.opaque.limits.memory_growths
+    }
+}
+
+impl<T> StoreContextMut<'_, T> {
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.0.data
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.0.data
+    }
+
+    /// The engine this store uses.
+    pub fn engine(&self) -> &Engine {
+        &self.0.opaque.engine
+    }
+
+    /// Frees host values that wasm no longer references (see
+    /// [`Store::gc`]). While wasm runs in the store (from a host function)
+    /// it does nothing: wasm frames may hold references the store cannot see.
+    pub fn gc(&mut self) {
+        self.0.opaque.gc();
+    }
+
+    /// Bounds what the store may hold from now on (see [`Store::set_limits`]).
+    pub fn set_limits(&mut self, limits: crate::StoreLimits) {
+        self.0.opaque.limits.resources = limits;
+    }
+
+    /// The store's current bounds.
+    pub fn limits(&self) -> crate::StoreLimits {
+        self.as_context().limits()
+    }
+
+    /// How many host values (externrefs) wasm currently keeps alive.
+    pub fn live_externrefs(&self) -> usize {
+        self.as_context().live_externrefs()
+    }
+
+    /// The fuel left. Fails unless fuel is enabled.
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.as_context().get_fuel()
+    }
+
+    /// Sets the fuel left (see [`Store::set_fuel`]).
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.0.opaque.set_fuel(fuel)
+    }
+
+    /// Adds to the fuel left (see [`Store::add_fuel`]).
+    pub fn add_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.0.opaque.add_fuel(fuel)
+    }
+
+    /// Sets the epoch deadline `ticks_beyond_current` ticks past the
+    /// engine's current epoch (see [`Store::set_epoch_deadline`]). Compiled
+    /// code reads the deadline when a function is entered, so from a host
+    /// function it applies to the functions wasm calls from then on.
+    pub fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
+        self.0.opaque.set_epoch_deadline(ticks_beyond_current);
+    }
+
+    /// How many times a memory of this store has grown (see
+    /// [`Store::memory_growths`]).
+    pub fn memory_growths(&self) -> u64 {
+        self.as_context().memory_growths()
+    }
+
+    /// This context with its borrow erased, for a binding that must lend it
+    /// to code in another language while a host function runs (see
+    /// [`RawStoreContext`]).
+    pub fn as_raw(&mut self) -> RawStoreContext<T> {
+        RawStoreContext(std::ptr::NonNull::from(&mut *self.0))
+    }
+}
+
+/// A [`StoreContextMut`] whose borrow is erased: the one supported way for a
+/// binding to lend a store to another language's code during a host
+/// function, or to keep the store it owns behind an interior-mutable cell.
+///
+/// A Python or JavaScript host function receives a
+/// [`Caller`](crate::Caller), then runs code of its language that may use
+/// the store again (read a memory, call another export). That code cannot
+/// receive a Rust borrow, so the binding records `caller.as_context_mut().as_raw()`
+/// where its own operations look for the store, and takes the context back
+/// with [`RawStoreContext::as_context_mut`] while the host function is still
+/// running. RATIONALE.md records why this is the only way.
+///
+/// ```
+/// use kiln::{AsContextMut, Engine, Store};
+/// let mut store = Store::new(&Engine::default(), 1);
+/// let raw = store.as_context_mut().as_raw();
+/// // SAFETY: `store` is not used while the context taken from `raw` is.
+/// let mut cx = unsafe { raw.as_context_mut() };
+/// *cx.data_mut() += 1;
+/// assert_eq!(*store.data(), 2);
+/// ```
+pub struct RawStoreContext<T>(std::ptr::NonNull<StoreInner<T>>);
+
+impl<T> Clone for RawStoreContext<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for RawStoreContext<T> {}
+
+impl<T> std::fmt::Debug for RawStoreContext<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("RawStoreContext").field(&self.0).finish()
+    }
+}
+
+impl<T> RawStoreContext<T> {
+    /// The context again, borrowed for `'a`.
+    ///
+    /// # Safety
+    /// The borrow this was made from (of the [`Store`], or of the
+    /// [`Caller`](crate::Caller) of a host function still running) must
+    /// still be live and not used during `'a`, and no other context taken
+    /// from this one may be used during `'a`.
+    pub unsafe fn as_context_mut<'a>(self) -> StoreContextMut<'a, T> {
+        // SAFETY: the caller guarantees the store is live and that this is
+        // the only borrow in use.
+        StoreContextMut(unsafe { &mut *self.0.as_ptr() })
+    }
+}
+
 #[cold]
-pub(crate) fn foreign_store(what: &str) -> super::error::Error {
-    super::error::Error::usage(format!("{what} belongs to a different store"))
+pub(crate) fn foreign_store(what: &str) -> crate::environ::error::Error {
+    crate::environ::error::Error::usage(format!("{what} belongs to a different store"))
 }

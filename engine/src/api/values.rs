@@ -1,10 +1,10 @@
 //! `Val`: a WebAssembly value as the host sees it.
 
-use super::error::{Error, Result};
 use super::externref::ExternRef;
 use super::func::Func;
 use super::store::StoreOpaque;
-use super::types::ValType;
+use crate::environ::error::{Error, Result};
+use crate::environ::types::ValType;
 
 /// A WebAssembly value. Floats are kept as their bit patterns so NaN payloads
 /// survive a round trip.

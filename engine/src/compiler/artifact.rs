@@ -4,9 +4,8 @@
 //! source locations (so nothing is recompiled).
 
 use super::code::{CompiledFunction, Reloc, RelocTarget};
-use super::CodegenOptions;
-use crate::api::engine::Config;
-use crate::api::error::{Error, ErrorKind, Result};
+use crate::environ::error::{Error, ErrorKind, Result};
+use crate::environ::tunables::Tunables;
 use cranelift_codegen::binemit::Reloc as RelocKind;
 use cranelift_codegen::ir::{LibCall, TrapCode};
 use cranelift_codegen::isa::TargetIsa;
@@ -32,19 +31,18 @@ const RELOC_KINDS: &[RelocKind] = &[
 /// What must match for an artifact to be loaded: Kiln's version, the
 /// target, every Cranelift setting, the enabled wasm features and the
 /// settings that add checks to compiled code (fuel, epochs, bounds).
-pub(crate) fn fingerprint(isa: &dyn TargetIsa, config: &Config) -> String {
+pub(crate) fn fingerprint(isa: &dyn TargetIsa, tunables: &Tunables) -> String {
     let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
-    let options = CodegenOptions::new(config);
     format!(
         "kiln {} cranelift 0.135 {} [{}] [{}] features {:#x} fuel {} epoch {} explicit bounds {}",
         env!("CARGO_PKG_VERSION"),
         isa.triple(),
         isa.flags(),
         isa_flags.join(" "),
-        config.features.bits(),
-        options.consume_fuel,
-        options.epoch_interruption,
-        options.explicit_bounds_checks,
+        tunables.features.bits(),
+        tunables.consume_fuel,
+        tunables.epoch_interruption,
+        tunables.explicit_bounds_checks,
     )
 }
 

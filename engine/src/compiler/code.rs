@@ -106,8 +106,8 @@ pub(crate) fn new_jit_module(isa: OwnedTargetIsa) -> JITModule {
     ))
 }
 
-fn module_error(e: cranelift_module::ModuleError) -> crate::api::error::Error {
-    crate::api::error::Error::new(crate::api::error::ErrorKind::Compile, e.to_string())
+fn module_error(e: cranelift_module::ModuleError) -> crate::environ::error::Error {
+    crate::environ::error::Error::new(crate::environ::error::ErrorKind::Compile, e.to_string())
 }
 
 impl CodeMemory {
@@ -119,7 +119,7 @@ impl CodeMemory {
         names: Arc<ModuleNames>,
         num_imported_funcs: u32,
         body_offsets: &[u32],
-    ) -> crate::api::error::Result<CodeMemory> {
+    ) -> crate::environ::error::Result<CodeMemory> {
         // One contiguous arena, so calls between the module's functions can
         // be direct PC-relative calls.
         let code_size: usize = functions
@@ -128,8 +128,8 @@ impl CodeMemory {
             .sum();
         let arena = cranelift_jit::ArenaMemoryProvider::new_with_size(2 * code_size + (1 << 20))
             .map_err(|e| {
-                crate::api::error::Error::new(
-                    crate::api::error::ErrorKind::ResourceLimit,
+                crate::environ::error::Error::new(
+                    crate::environ::error::ErrorKind::ResourceLimit,
                     format!("cannot reserve memory for compiled code: {e}"),
                 )
             })?;

@@ -8,10 +8,10 @@ mod translate;
 
 pub(crate) use code::{CodeMemory, CompiledFunction};
 
-use crate::api::engine::Config;
-use crate::api::error::{Error, ErrorKind, Result};
-use crate::api::trap::TrapCode;
-use crate::api::types::{FuncType, ValType};
+use crate::environ::error::{Error, ErrorKind, Result};
+use crate::environ::trap::TrapCode;
+use crate::environ::tunables::Tunables;
+use crate::environ::types::{FuncType, ValType};
 use crate::environ::{FunctionBodyToCompile, ModuleInfo, VMOffsets};
 use cranelift_codegen::ir::{self, AbiParam, ArgumentPurpose, Type, UserFuncName};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
@@ -56,29 +56,11 @@ impl TrapCodes {
     }
 }
 
-/// Engine settings that change the code generated for every function.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct CodegenOptions {
-    pub consume_fuel: bool,
-    pub epoch_interruption: bool,
-    pub explicit_bounds_checks: bool,
-}
-
-impl CodegenOptions {
-    pub fn new(config: &Config) -> CodegenOptions {
-        CodegenOptions {
-            consume_fuel: config.consume_fuel,
-            epoch_interruption: config.epoch_interruption,
-            explicit_bounds_checks: config.explicit_bounds_checks,
-        }
-    }
-}
-
 /// What every function of a module is compiled against.
 struct ModuleEnv<'a> {
     info: &'a ModuleInfo,
     offsets: &'a VMOffsets,
-    options: CodegenOptions,
+    tunables: &'a Tunables,
 }
 
 pub(crate) fn ir_type(ty: ValType) -> Type {
@@ -144,7 +126,7 @@ fn compile_error(e: impl std::fmt::Display) -> Error {
 /// Validates and compiles every function body, in parallel.
 pub(crate) fn compile_functions(
     isa: &dyn cranelift_codegen::isa::TargetIsa,
-    config: &Config,
+    tunables: &Tunables,
     info: &ModuleInfo,
     bodies: Vec<FunctionBodyToCompile<'_>>,
 ) -> Result<Vec<CompiledFunction>> {
@@ -152,7 +134,7 @@ pub(crate) fn compile_functions(
     let env = ModuleEnv {
         info,
         offsets: &offsets,
-        options: CodegenOptions::new(config),
+        tunables,
     };
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -226,7 +208,7 @@ fn compile_one(
         info,
         env.offsets,
         isa.frontend_config(),
-        env.options,
+        env.tunables,
     )
     .translate(func_type, &body.body, &mut validator);
     let allocs = validator.into_allocations();

@@ -2,7 +2,7 @@
 //! compiled on first use and cached for the engine's lifetime.
 
 use super::{ir_type, wasm_signature, TrapCodes};
-use crate::api::types::FuncType;
+use crate::environ::types::FuncType;
 use crate::runtime::code_registry::{self, FunctionCode, ModuleNames};
 use cranelift_codegen::ir::types::{I32, I64};
 use cranelift_codegen::ir::{

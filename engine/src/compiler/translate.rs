@@ -2,12 +2,11 @@
 //! validating each operator just before it is translated.
 
 use super::{ir_type, wasm_signature, TrapCodes};
-use crate::api::error::{Error, Result};
-use crate::api::types::{FuncType, ValType};
+use crate::environ::error::{Error, Result};
+use crate::environ::types::{FuncType, ValType};
 use crate::environ::vmoffsets::*;
+use crate::environ::vmoffsets::{BuiltinOffsets, GUARD_SIZE};
 use crate::environ::{ModuleInfo, VMOffsets};
-use crate::runtime::builtins::BuiltinOffsets;
-use crate::runtime::memory::GUARD_SIZE;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
 use cranelift_codegen::ir::types::{F32, F64, I32, I64, I8};
@@ -85,7 +84,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         info: &'a ModuleInfo,
         offsets: &'a VMOffsets,
         frontend_config: TargetFrontendConfig,
-        options: super::CodegenOptions,
+        tunables: &crate::environ::tunables::Tunables,
     ) -> Self {
         FuncTranslator {
             builder,
@@ -102,8 +101,8 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             func_refs: HashMap::new(),
             sig_refs: HashMap::new(),
             builtin_sigs: HashMap::new(),
-            metering: metering::Metering::new(options.consume_fuel, options.epoch_interruption),
-            explicit_bounds_checks: options.explicit_bounds_checks,
+            metering: metering::Metering::new(tunables.consume_fuel, tunables.epoch_interruption),
+            explicit_bounds_checks: tunables.explicit_bounds_checks,
         }
     }
 
@@ -850,7 +849,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             ref other => {
                 if !self.translate_simd(other, validator)? {
                     return Err(Error::new(
-                        crate::api::error::ErrorKind::Compile,
+                        crate::environ::error::ErrorKind::Compile,
                         format!("unsupported instruction {other:?}"),
                     ));
                 }

@@ -1,13 +1,21 @@
-//! Module metadata: what wasmparser reads out of a module's sections, as plain
-//! safe data shared by the compiler and the runtime.
+//! The floor of the engine, plain safe data that the compiler, the runtime
+//! and the public API all build on and that imports nothing of Kiln: value
+//! and function types, `Error`, trap codes, store limits, the compiler's
+//! tunables, VMContext offsets, and module metadata (what wasmparser reads
+//! out of a module's sections).
 
+pub(crate) mod error;
+pub(crate) mod limits;
 mod parse;
+pub(crate) mod trap;
+pub(crate) mod tunables;
+pub(crate) mod types;
 pub(crate) mod vmoffsets;
 
 pub(crate) use parse::{parse_module, FunctionBodyToCompile};
 pub(crate) use vmoffsets::VMOffsets;
 
-use crate::api::types::{FuncType, GlobalType, MemoryType, TableType, ValType};
+use crate::environ::types::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use std::collections::HashMap;
 
 /// Which index space an import or export refers to.

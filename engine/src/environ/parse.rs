@@ -3,8 +3,10 @@
 use super::{
     ConstExpr, ConstOp, DataSegment, ElementSegment, EntityIndex, Import, ModuleInfo, SegmentMode,
 };
-use crate::api::error::{Error, Result};
-use crate::api::types::{FuncType, GlobalType, Limits, MemoryType, Mutability, TableType, ValType};
+use crate::environ::error::{Error, Result};
+use crate::environ::types::{
+    FuncType, GlobalType, Limits, MemoryType, Mutability, TableType, ValType,
+};
 use wasmparser::{
     ElementItems, ElementKind, ExternalKind, FuncToValidate, FunctionBody, KnownCustom, Name,
     Operator, Parser, Payload, TypeRef, ValidPayload, Validator, ValidatorResources, WasmFeatures,

@@ -38,6 +38,27 @@ pub(crate) const LIMITS_EPOCH_DEADLINE: i32 = 16;
 /// `VMRuntimeLimits`: a pointer to the engine's epoch counter, an atomic `u64`.
 pub(crate) const LIMITS_EPOCH: i32 = 24;
 
+/// Any 32-bit index plus a static offset below this lands in a linear
+/// memory's reservation, so the compiler emits no bounds check for it.
+pub(crate) const GUARD_SIZE: u64 = 2 << 30;
+
+/// Offsets of the builtins in the runtime's `VMBuiltins` table of function
+/// pointers, which the runtime checks against its layout at compile time.
+pub(crate) struct BuiltinOffsets;
+
+impl BuiltinOffsets {
+    pub const MEMORY_GROW: i32 = 0;
+    pub const MEMORY_COPY: i32 = 8;
+    pub const MEMORY_FILL: i32 = 16;
+    pub const MEMORY_INIT: i32 = 24;
+    pub const DATA_DROP: i32 = 32;
+    pub const TABLE_COPY: i32 = 40;
+    pub const TABLE_INIT: i32 = 48;
+    pub const ELEM_DROP: i32 = 56;
+    pub const TABLE_GROW: i32 = 64;
+    pub const TABLE_FILL: i32 = 72;
+}
+
 pub(crate) const VMCTX_MAGIC: u64 = 0x6b69_6c6e_766d_6378; // "kilnvmcx"
 pub(crate) const VMCTX_STORE: i32 = 8;
 pub(crate) const VMCTX_LIMITS: i32 = 16;

@@ -9,9 +9,9 @@ use super::memory::LinearMemory;
 use super::table::TableData;
 use super::traphandler::set_pending_trap;
 use super::vmcontext::VMRuntimeLimits;
-use crate::api::limits::StoreLimits;
-use crate::api::trap::TrapCode;
-use crate::environ::vmoffsets::{VMCTX_INSTANCE, VMCTX_LIMITS};
+use crate::environ::limits::StoreLimits;
+use crate::environ::trap::TrapCode;
+use crate::environ::vmoffsets::{BuiltinOffsets, VMCTX_INSTANCE, VMCTX_LIMITS};
 
 /// What builtins need to find an instance's entities from its `VMContext`.
 pub(crate) struct InstanceRuntime {
@@ -42,21 +42,27 @@ pub(crate) struct VMBuiltins {
     table_fill: unsafe extern "C" fn(*mut u8, u32, u32, u64, u32) -> u32,
 }
 
-/// Offsets of the builtins in [`VMBuiltins`].
-pub(crate) struct BuiltinOffsets;
-
-impl BuiltinOffsets {
-    pub const MEMORY_GROW: i32 = std::mem::offset_of!(VMBuiltins, memory_grow) as i32;
-    pub const MEMORY_COPY: i32 = std::mem::offset_of!(VMBuiltins, memory_copy) as i32;
-    pub const MEMORY_FILL: i32 = std::mem::offset_of!(VMBuiltins, memory_fill) as i32;
-    pub const MEMORY_INIT: i32 = std::mem::offset_of!(VMBuiltins, memory_init) as i32;
-    pub const DATA_DROP: i32 = std::mem::offset_of!(VMBuiltins, data_drop) as i32;
-    pub const TABLE_COPY: i32 = std::mem::offset_of!(VMBuiltins, table_copy) as i32;
-    pub const TABLE_INIT: i32 = std::mem::offset_of!(VMBuiltins, table_init) as i32;
-    pub const ELEM_DROP: i32 = std::mem::offset_of!(VMBuiltins, elem_drop) as i32;
-    pub const TABLE_GROW: i32 = std::mem::offset_of!(VMBuiltins, table_grow) as i32;
-    pub const TABLE_FILL: i32 = std::mem::offset_of!(VMBuiltins, table_fill) as i32;
-}
+// The compiler calls builtins at the offsets `environ` declares.
+const _: () =
+    assert!(BuiltinOffsets::MEMORY_GROW == std::mem::offset_of!(VMBuiltins, memory_grow) as i32);
+const _: () =
+    assert!(BuiltinOffsets::MEMORY_COPY == std::mem::offset_of!(VMBuiltins, memory_copy) as i32);
+const _: () =
+    assert!(BuiltinOffsets::MEMORY_FILL == std::mem::offset_of!(VMBuiltins, memory_fill) as i32);
+const _: () =
+    assert!(BuiltinOffsets::MEMORY_INIT == std::mem::offset_of!(VMBuiltins, memory_init) as i32);
+const _: () =
+    assert!(BuiltinOffsets::DATA_DROP == std::mem::offset_of!(VMBuiltins, data_drop) as i32);
+const _: () =
+    assert!(BuiltinOffsets::TABLE_COPY == std::mem::offset_of!(VMBuiltins, table_copy) as i32);
+const _: () =
+    assert!(BuiltinOffsets::TABLE_INIT == std::mem::offset_of!(VMBuiltins, table_init) as i32);
+const _: () =
+    assert!(BuiltinOffsets::ELEM_DROP == std::mem::offset_of!(VMBuiltins, elem_drop) as i32);
+const _: () =
+    assert!(BuiltinOffsets::TABLE_GROW == std::mem::offset_of!(VMBuiltins, table_grow) as i32);
+const _: () =
+    assert!(BuiltinOffsets::TABLE_FILL == std::mem::offset_of!(VMBuiltins, table_fill) as i32);
 
 pub(crate) static BUILTINS: VMBuiltins = VMBuiltins {
     memory_grow,

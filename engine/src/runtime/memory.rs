@@ -2,12 +2,11 @@
 //! so in-bounds checks are free and growing never moves the memory.
 
 use super::vmcontext::{VMMemoryDefinition, VMRuntimeLimits};
-use crate::api::types::MemoryType;
+use crate::environ::types::MemoryType;
+use crate::environ::vmoffsets::GUARD_SIZE;
 
 pub(crate) const WASM_PAGE_SIZE: usize = 65536;
 const MAX_PAGES: u32 = 65536;
-/// Any 32-bit index plus a static offset below this lands in the reservation.
-pub(crate) const GUARD_SIZE: u64 = 2 << 30;
 const RESERVATION: usize = (4u64 << 30) as usize + GUARD_SIZE as usize;
 
 /// One linear memory, owning its address-space reservation.

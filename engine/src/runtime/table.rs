@@ -1,7 +1,7 @@
 //! Tables: growable arrays of pointer-sized references (null is 0).
 
 use super::vmcontext::VMTableDefinition;
-use crate::api::types::TableType;
+use crate::environ::types::TableType;
 
 /// Tables may not grow past this many elements, whatever their maximum says.
 const MAX_TABLE_ELEMENTS: u32 = 10_000_000;

@@ -135,9 +135,9 @@ thread_local! {
 /// Why host code asked compiled code to trap.
 pub(crate) enum Pending {
     /// A host function failed.
-    Error(crate::api::error::Error),
+    Error(crate::environ::error::Error),
     /// A builtin found a trapping condition.
-    Trap(crate::api::trap::TrapCode),
+    Trap(crate::environ::trap::TrapCode),
 }
 
 /// Records why the innermost active call into wasm must trap; compiled code
@@ -151,12 +151,12 @@ fn set_pending(pending: Pending) {
 }
 
 /// A host function's error, to be reported as the trap's cause.
-pub(crate) fn set_pending_error(error: crate::api::error::Error) {
+pub(crate) fn set_pending_error(error: crate::environ::error::Error) {
     set_pending(Pending::Error(error));
 }
 
 /// A builtin's trap.
-pub(crate) fn set_pending_trap(code: crate::api::trap::TrapCode) {
+pub(crate) fn set_pending_trap(code: crate::environ::trap::TrapCode) {
     set_pending(Pending::Trap(code));
 }
 

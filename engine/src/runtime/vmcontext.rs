@@ -1,7 +1,7 @@
 //! The data structures compiled code reads and writes, with the layouts that
 //! `environ::vmoffsets` describes.
 
-use crate::api::limits::StoreLimits;
+use crate::environ::limits::StoreLimits;
 use crate::environ::vmoffsets;
 use std::alloc::{alloc_zeroed, dealloc, Layout};
 use std::sync::atomic::AtomicU64;

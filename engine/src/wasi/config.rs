@@ -1,7 +1,7 @@
 //! `WasiConfig`: what a guest is granted.
 
 use super::fd::{FdEntry, FdTable, Input, Output, WasiCtx};
-use crate::api::error::{Error, ErrorKind, Result};
+use crate::environ::error::{Error, ErrorKind, Result};
 use std::sync::{Arc, Mutex};
 
 /// An in-memory pipe: the guest writes to it as stdout or stderr, the host

@@ -5,8 +5,8 @@ use super::errno::{Errno, WasiResult};
 use super::fd::{FdEntry, WasiCtx};
 use super::memory::GuestMemory;
 use super::{wasi_fn, MODULE};
-use crate::api::error::{Error, Result};
 use crate::api::linker::Linker;
+use crate::environ::error::{Error, Result};
 
 pub(crate) const FILETYPE_CHARACTER_DEVICE: u8 = 2;
 pub(crate) const FILETYPE_DIRECTORY: u8 = 3;

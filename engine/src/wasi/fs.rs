@@ -13,8 +13,8 @@ use super::errno::{Errno, WasiResult};
 use super::fd::{DirFd, FdEntry, FileFd, Output, WasiCtx};
 use super::memory::GuestMemory;
 use super::{wasi_fn, MODULE};
-use crate::api::error::Result;
 use crate::api::linker::Linker;
+use crate::environ::error::Result;
 use cap_fs_ext::{
     DirExt, FileTypeExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt,
     OpenOptionsSyncExt, OsMetadataExt, SystemTimeSpec,
@@ -469,8 +469,8 @@ fn define_path_open<T: 'static>(
     linker: &mut Linker<T>,
     get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> Result<()> {
-    use crate::api::types::{FuncType, ValType};
     use crate::api::values::Val;
+    use crate::environ::types::{FuncType, ValType};
     let (i32, i64) = (ValType::I32, ValType::I64);
     let ty = FuncType::new(
         [i32, i32, i32, i32, i32, i64, i64, i32, i32],
@@ -492,7 +492,7 @@ fn define_path_open<T: 'static>(
                 .get_export("memory")
                 .and_then(crate::api::externals::Extern::into_memory);
             let Some(memory) = memory else {
-                return Err(crate::api::error::Error::msg(
+                return Err(crate::environ::error::Error::msg(
                     "WASI function `path_open` needs the caller to export its memory as `memory`",
                 ));
             };

@@ -36,8 +36,8 @@ mod sock;
 pub use config::{WasiConfig, WasiPipe};
 pub use fd::WasiCtx;
 
-use crate::api::error::Result;
 use crate::api::linker::Linker;
+use crate::environ::error::Result;
 
 /// The module name of every preview1 import.
 pub(crate) const MODULE: &str = "wasi_snapshot_preview1";
@@ -50,12 +50,12 @@ macro_rules! wasi_fn {
         $linker.func_wrap(
             $crate::wasi::MODULE,
             $name,
-            move |mut caller: $crate::api::func::Caller<'_, T>, $($arg: $ty),*| -> $crate::api::error::Result<i32> {
+            move |mut caller: $crate::api::func::Caller<'_, T>, $($arg: $ty),*| -> $crate::environ::error::Result<i32> {
                 let memory = caller
                     .get_export("memory")
                     .and_then($crate::api::externals::Extern::into_memory);
                 let Some(memory) = memory else {
-                    return Err($crate::api::error::Error::msg(concat!(
+                    return Err($crate::environ::error::Error::msg(concat!(
                         "WASI function `", $name, "` needs the caller to export its memory as `memory`"
                     )));
                 };

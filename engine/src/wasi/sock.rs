@@ -11,8 +11,8 @@ use super::errno::{Errno, WasiResult};
 use super::fd::{FdEntry, WasiCtx};
 use super::memory::GuestMemory;
 use super::wasi_fn;
-use crate::api::error::Result;
 use crate::api::linker::Linker;
+use crate::environ::error::Result;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 

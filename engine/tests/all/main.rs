@@ -2,6 +2,7 @@
 
 mod api;
 mod conformance;
+mod context;
 mod fuzz_regressions;
 mod hostile;
 mod limits;

@@ -14,7 +14,7 @@
 //! the dot product as a pairwise add of widening multiplies.
 
 use super::{heap_flags, FuncTranslator};
-use crate::api::error::Result;
+use crate::environ::error::Result;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::{F32X4, F64X2, I16, I16X8, I32, I32X4, I64X2, I8, I8X16};
 use cranelift_codegen::ir::{ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value};

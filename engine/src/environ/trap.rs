@@ -187,3 +187,5 @@ impl fmt::Debug for Trap {
         Ok(())
     }
 }
+
+impl std::error::Error for Trap {}

@@ -27,11 +27,15 @@ pub enum ErrorKind {
     Exit,
 }
 
+/// A host error carried inside an [`Error`], to be taken back out unchanged.
+type Payload = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 struct ErrorInner {
     kind: ErrorKind,
     message: String,
     trap: Option<Trap>,
     exit_code: Option<i32>,
+    payload: Option<Payload>,
 }
 
 /// An error from any Kiln operation: a kind plus a message, one pointer wide.
@@ -53,7 +57,89 @@ impl Error {
             message: message.into(),
             trap: None,
             exit_code: None,
+            payload: None,
         }))
+    }
+
+    /// Wraps a host function's own error so that it comes back, as the same
+    /// value, out of the call into wasm it ends: [`Error::downcast_ref`] and
+    /// [`Error::downcast`] find it there. The message is the error's display
+    /// text; the kind is [`ErrorKind::Host`], and becomes
+    /// [`ErrorKind::Trap`] (with [`TrapCode::HostError`](crate::TrapCode::HostError))
+    /// once the error has unwound through wasm.
+    ///
+    /// ```
+    /// use kiln::{Engine, ErrorKind, Func, Store, Val};
+    ///
+    /// #[derive(Debug, PartialEq)]
+    /// struct Quota(u32);
+    /// impl std::fmt::Display for Quota {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         write!(f, "quota of {} exceeded", self.0)
+    ///     }
+    /// }
+    /// impl std::error::Error for Quota {}
+    ///
+    /// let mut store = Store::new(&Engine::default(), ());
+    /// let f = Func::wrap(&mut store, || -> kiln::Result<()> { Err(kiln::Error::host(Quota(7))) });
+    /// let err = f.call(&mut store, &[], &mut []).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Host);
+    /// assert_eq!(err.to_string(), "quota of 7 exceeded");
+    /// assert_eq!(err.downcast_ref::<Quota>(), Some(&Quota(7)));
+    /// assert_eq!(err.downcast::<Quota>().unwrap(), Quota(7));
+    /// ```
+    pub fn host<E: std::error::Error + Send + Sync + 'static>(error: E) -> Error {
+        let mut err = Error::new(ErrorKind::Host, error.to_string());
+        err.0.payload = Some(Box::new(error));
+        err
+    }
+
+    /// The host error this error carries (see [`Error::host`]) if it is an
+    /// `E`, or the trap if `E` is [`Trap`].
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        if let Some(found) = self
+            .0
+            .payload
+            .as_deref()
+            .and_then(|p| p.downcast_ref::<E>())
+        {
+            return Some(found);
+        }
+        (self.0.trap.as_ref()? as &dyn std::any::Any).downcast_ref::<E>()
+    }
+
+    /// Whether this error carries an `E` (see [`Error::downcast_ref`]).
+    pub fn is<E: std::error::Error + 'static>(&self) -> bool {
+        self.downcast_ref::<E>().is_some()
+    }
+
+    /// Takes out the host error this error carries if it is an `E` (see
+    /// [`Error::host`]), or the trap if `E` is [`Trap`]; otherwise gives the
+    /// error back unchanged.
+    pub fn downcast<E: std::error::Error + 'static>(mut self) -> Result<E, Error> {
+        if self.0.payload.as_deref().is_some_and(|p| p.is::<E>()) {
+            let payload = self.0.payload.take().expect("checked above");
+            return Ok(*payload.downcast::<E>().expect("checked above"));
+        }
+        if self
+            .0
+            .trap
+            .as_ref()
+            .is_some_and(|t| (t as &dyn std::any::Any).is::<E>())
+        {
+            let trap: Box<dyn std::any::Any> = Box::new(self.0.trap.take().expect("checked above"));
+            return Ok(*trap.downcast::<E>().expect("checked above"));
+        }
+        Err(self)
+    }
+
+    /// This error as a trap with `trap`'s code and backtrace, keeping the
+    /// host error it carries: what a host function's failure becomes once
+    /// it has unwound through wasm.
+    pub(crate) fn into_trap_with_payload(self, trap: Trap) -> Error {
+        let mut err = Error::from(trap);
+        err.0.payload = self.0.payload;
+        err
     }
 
     /// The program exited with `code` (WASI `proc_exit`): not a trap, but it
@@ -120,6 +206,7 @@ impl From<Trap> for Error {
             message: trap.to_string(),
             trap: Some(trap),
             exit_code: None,
+            payload: None,
         }))
     }
 }
@@ -139,7 +226,14 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0.payload {
+            Some(payload) => Some(&**payload),
+            None => None,
+        }
+    }
+}
 
 /// The result type of Kiln operations.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
