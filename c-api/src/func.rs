@@ -8,6 +8,7 @@ use crate::trap::wasm_trap_t;
 use crate::types::wasm_functype_t;
 use crate::val::{wasm_val_t, wasm_val_vec_t};
 use kiln::{Error, Func, FuncType, Val};
+use smallvec::SmallVec;
 use std::ffi::c_void;
 
 /// `wasm_func_callback_t`.
@@ -79,7 +80,7 @@ pub(crate) fn call_host(
     if !trap.is_null() {
         // SAFETY: the callback returned an owned trap.
         let trap = unsafe { Box::from_raw(trap) };
-        return Err(Error::msg(trap.message()));
+        return Err(trap.to_error());
     }
     collected
 }
@@ -199,7 +200,8 @@ pub unsafe extern "C" fn wasm_func_call(
                 args.len()
             ));
         }
-        let mut params = Vec::with_capacity(args.len());
+        // Up to 16 values each way stay on the stack.
+        let mut params: SmallVec<[Val; 16]> = SmallVec::with_capacity(args.len());
         for (i, (a, t)) in args.iter().zip(ty.params()).enumerate() {
             // SAFETY: reference payloads of valid values are null or live.
             match unsafe { a.kiln_val(Some(*t)) } {
@@ -216,7 +218,8 @@ pub unsafe extern "C" fn wasm_func_call(
                 ty.results().len()
             ));
         }
-        let mut values: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        let mut values: SmallVec<[Val; 16]> =
+            ty.results().iter().map(|t| Val::default_for(*t)).collect();
         match func.handle().call(&mut *store, &params, &mut values) {
             Ok(()) => {
                 if let Some(out) = out {

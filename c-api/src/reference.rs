@@ -22,7 +22,7 @@ use crate::guard;
 use crate::store::{self, wasm_store_t};
 use kiln::{Extern, ExternRef, Instance, Val};
 use std::ffi::c_void;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A finalizer the C program registers with an object.
 pub(crate) type Finalizer = unsafe extern "C" fn(*mut c_void);
@@ -83,9 +83,9 @@ impl ModuleObject {
 /// A trap shared by every copy of a `wasm_trap_t`.
 pub(crate) struct TrapObject {
     pub(crate) message: String,
-    pub(crate) frames: Vec<kiln::FrameInfo>,
-    /// The instance whose export was called, which frames report as theirs.
-    pub(crate) origin: Option<Instance>,
+    /// Where wasm was when the trap unwound it; set once, by the call that
+    /// returned the trap (a trap a host callback made has none until then).
+    pub(crate) trace: OnceLock<TrapTrace>,
     /// The trap's code, when wasm trapped.
     pub(crate) code: Option<kiln::TrapCode>,
     /// The exit status, when a WASI program exited.
@@ -93,13 +93,28 @@ pub(crate) struct TrapObject {
     pub(crate) host_info: HostInfoSlot,
 }
 
+/// A trap's wasm backtrace.
+pub(crate) struct TrapTrace {
+    pub(crate) frames: Vec<kiln::FrameInfo>,
+    /// The instance whose export was called, which frames report as theirs.
+    pub(crate) origin: Option<Instance>,
+}
+
 impl TrapObject {
+    /// The wasm frames, innermost first; none for a trap no call returned.
+    pub(crate) fn frames(&self) -> &[kiln::FrameInfo] {
+        self.trace.get().map_or(&[], |t| &t.frames)
+    }
+
+    pub(crate) fn origin(&self) -> Option<Instance> {
+        self.trace.get().and_then(|t| t.origin)
+    }
+
     /// A trap with just a message.
     pub(crate) fn new(message: String) -> TrapObject {
         TrapObject {
             message,
-            frames: Vec::new(),
-            origin: None,
+            trace: OnceLock::new(),
             code: None,
             exit_status: None,
             host_info: Mutex::new(None),

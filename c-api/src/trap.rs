@@ -3,7 +3,7 @@
 use crate::byte_vec::{wasm_byte_vec_t, wasm_message_t};
 use crate::guard;
 use crate::instance::wasm_instance_t;
-use crate::reference::{wasm_ref_t, RefKind, TrapObject};
+use crate::reference::{wasm_ref_t, RefKind, TrapObject, TrapTrace};
 use crate::store::wasm_store_t;
 use kiln::{FrameInfo, Instance};
 use std::sync::Arc;
@@ -20,6 +20,26 @@ declare_ref!(wasm_trap_t, trap, r, |r| matches!(
     RefKind::Trap(_)
 ));
 
+/// The trap a host callback returned, carried inside the [`kiln::Error`]
+/// that unwinds through wasm, so the call that entered wasm hands the same
+/// trap object back to C.
+#[derive(Clone)]
+pub(crate) struct HostTrap(Arc<TrapObject>);
+
+impl std::fmt::Display for HostTrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::fmt::Debug for HostTrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HostTrap({:?})", self.0.message)
+    }
+}
+
+impl std::error::Error for HostTrap {}
+
 impl wasm_trap_t {
     fn new(store: *mut wasm_store_t, object: Arc<TrapObject>) -> Box<wasm_trap_t> {
         Box::new(wasm_trap_t {
@@ -27,22 +47,43 @@ impl wasm_trap_t {
         })
     }
 
-    /// A trap describing `err`: its trap's message and frames, or for other
-    /// errors (link failures, wrong arguments) just the message. `store` may
+    /// A trap describing `err`: the trap a host callback returned, when
+    /// `err` carries one (see [`HostTrap`]); else its trap's message and
+    /// frames, or for other errors (link failures, wrong arguments) just
+    /// the message. `store` may
     /// be null when there is none; frames then name no instance.
     pub(crate) fn from_error(
         store: *mut wasm_store_t,
         err: &kiln::Error,
         origin: Option<Instance>,
     ) -> Box<wasm_trap_t> {
-        let object = TrapObject {
+        // The very trap a host callback returned, so that the caller sees
+        // the object the callback made.
+        let trace = TrapTrace {
             frames: err.trap().map_or_else(Vec::new, |t| t.backtrace().to_vec()),
             origin: origin.filter(|_| !store.is_null()),
+        };
+        if let Some(host) = err.downcast_ref::<HostTrap>() {
+            // A trap returned again keeps the backtrace it first got.
+            let _ = host.0.trace.set(trace);
+            return wasm_trap_t::new(store, host.0.clone());
+        }
+        let object = TrapObject {
+            trace: trace.into(),
             code: err.trap().map(|t| t.code()),
             exit_status: err.i32_exit(),
             ..TrapObject::new(err.to_string())
         };
         wasm_trap_t::new(store, Arc::new(object))
+    }
+
+    /// The trap as an error a host function returns, carrying the trap
+    /// object itself up through wasm.
+    pub(crate) fn to_error(&self) -> kiln::Error {
+        match &self.r.which {
+            RefKind::Trap(object) => kiln::Error::host(HostTrap(object.clone())),
+            _ => unreachable!("a trap is always a trap"),
+        }
     }
 
     pub(crate) fn object(&self) -> &TrapObject {
@@ -63,7 +104,7 @@ impl wasm_trap_t {
             module_offset: info.module_offset.unwrap_or(0),
             instance: self
                 .object()
-                .origin
+                .origin()
                 .map(|i| Box::new(wasm_instance_t::new(self.r.store, i))),
         })
     }
@@ -116,7 +157,7 @@ pub unsafe extern "C" fn wasm_trap_message(trap: Option<&wasm_trap_t>, out: *mut
 pub unsafe extern "C" fn wasm_trap_origin(trap: Option<&wasm_trap_t>) -> Option<Box<wasm_frame_t>> {
     guard(None, || {
         let trap = trap?;
-        Some(trap.frame(trap.object().frames.first()?))
+        Some(trap.frame(trap.object().frames().first()?))
     })
 }
 
@@ -127,7 +168,11 @@ pub unsafe extern "C" fn wasm_trap_trace(trap: Option<&wasm_trap_t>, out: *mut w
             return;
         }
         let frames = trap.map_or_else(Vec::new, |t| {
-            t.object().frames.iter().map(|f| Some(t.frame(f))).collect()
+            t.object()
+                .frames()
+                .iter()
+                .map(|f| Some(t.frame(f)))
+                .collect()
         });
         // SAFETY: `out` is writable storage for a vector.
         unsafe { out.write(wasm_frame_vec_t::from_vec(frames)) }

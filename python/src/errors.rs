@@ -54,6 +54,27 @@ fn trap_exception(py: Python<'_>, message: &str, trap: &kiln::Trap) -> PyResult<
 /// The Python exception for a Kiln error: `ExitTrap` for a WASI exit, `Trap`
 /// for a trap, `KilnError` for everything else.
 pub(crate) fn to_py_err(py: Python<'_>, err: kiln::Error) -> PyErr {
+    exception_for(py, &err)
+}
+
+/// The exception to raise for the error that ended a call into wasm: the
+/// very exception a host function raised, which the error carries (see
+/// [`kiln::Error::host`]), chained from the trap it became; or else the
+/// error's own exception.
+pub(crate) fn call_error(py: Python<'_>, err: kiln::Error) -> PyErr {
+    let own = exception_for(py, &err);
+    match err.downcast::<PyErr>() {
+        Ok(raised) => {
+            if raised.cause(py).is_none() {
+                raised.set_cause(py, Some(own));
+            }
+            raised
+        }
+        Err(_) => own,
+    }
+}
+
+fn exception_for(py: Python<'_>, err: &kiln::Error) -> PyErr {
     let made = if let Some(code) = err.i32_exit() {
         class(py, &EXIT_TRAP, "ExitTrap")
             .and_then(|ty| ty.call1((err.message(), code)))

@@ -1,6 +1,6 @@
 //! `Func`: calls from Python into wasm, and host functions that wasm calls.
 
-use crate::errors::kiln_error;
+use crate::errors::{call_error, kiln_error};
 use crate::store::{
     with_cx, Caller, Cx, Guard, RawCaller, SendCx, Shared, Store, StoreData, StoreLike,
 };
@@ -132,11 +132,9 @@ pub(crate) fn host_call(
             invoke(py, shared, params, results, callable, access_caller)
         }) {
             Ok(()) => Ok(()),
-            Err(err) => {
-                let message = err.to_string();
-                shared.set_pending(err);
-                Err(kiln::Error::msg(message))
-            }
+            // The exception itself travels up through wasm, to be raised
+            // again by the call that entered it (see `errors::call_error`).
+            Err(err) => Err(kiln::Error::host(err)),
         }
     })
 }
@@ -305,7 +303,7 @@ impl Func {
                         .collect();
                     results_to_py(py, &store, &results)
                 }
-                Err(err) => Err(shared.call_error(py, err)),
+                Err(err) => Err(call_error(py, err)),
             };
         }
         let mut params: SmallVec<[kiln::Val; 4]> = SmallVec::with_capacity(param_types.len());
@@ -326,7 +324,7 @@ impl Func {
         };
         match outcome {
             Ok(()) => results_to_py(py, &store, &results),
-            Err(err) => Err(shared.call_error(py, err)),
+            Err(err) => Err(call_error(py, err)),
         }
     }
 

@@ -52,7 +52,7 @@ pub(crate) fn instantiate(
             instance,
             store_id: shared.id,
         }),
-        Err(err) => Err(shared.call_error(py, err)),
+        Err(err) => Err(crate::errors::call_error(py, err)),
     }
 }
 

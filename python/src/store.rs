@@ -62,9 +62,6 @@ pub(crate) struct Shared {
     /// The Python `Store` object the current operation entered through
     /// (borrowed: the operation holds a reference to it).
     py_store: Cell<*mut ffi::PyObject>,
-    /// An exception a host function raised, to be re-raised by the Python
-    /// call that entered wasm.
-    pending: Cell<Option<PyErr>>,
     /// Host functions made with `Func(store, ...)`: owned here rather than by
     /// their closures so that the garbage collector can see (and break)
     /// cycles through them.
@@ -72,7 +69,7 @@ pub(crate) struct Shared {
     pub(crate) id: u64,
 }
 
-// SAFETY: `store`, `caller`, `py_store` and `pending` are only touched by the
+// SAFETY: `store`, `caller` and `py_store` are only touched by the
 // thread recorded in `owner` (see `Shared::enter` and `Shared::free_store`);
 // the rest is atomic or behind a mutex.
 unsafe impl Sync for Shared {}
@@ -267,29 +264,6 @@ impl Shared {
         unsafe { Bound::from_borrowed_ptr(py, self.py_store.get()).cast_into_unchecked::<Store>() }
     }
 
-    pub(crate) fn set_pending(&self, err: PyErr) {
-        self.pending.set(Some(err));
-    }
-
-    /// Turns the error of an operation that ran wasm into the exception to
-    /// raise: the exception a host function raised, chained from the error
-    /// (usually a trap) it became, or else the error itself. Nothing in wasm
-    /// can catch a host function's failure, so a pending exception is always
-    /// the cause of the error that ended the operation.
-    pub(crate) fn call_error(&self, py: Python<'_>, err: kiln::Error) -> PyErr {
-        let pending = self.pending.take();
-        let err = to_py_err(py, err);
-        match pending {
-            Some(exc) => {
-                if exc.cause(py).is_none() {
-                    exc.set_cause(py, Some(err));
-                }
-                exc
-            }
-            None => err,
-        }
-    }
-
     pub(crate) fn register_callable(&self, callable: Py<PyAny>) -> usize {
         let mut callables = self.callables.lock().unwrap_or_else(|e| e.into_inner());
         callables.push(Some(callable));
@@ -378,7 +352,6 @@ impl Store {
             owner: AtomicUsize::new(0),
             caller: Cell::new(std::ptr::null_mut()),
             py_store: Cell::new(std::ptr::null_mut()),
-            pending: Cell::new(None),
             callables: Mutex::new(Vec::new()),
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
         });

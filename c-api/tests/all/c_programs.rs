@@ -298,6 +298,8 @@ calling divide(1, 0): (origin: func 4) trap: integer divide by zero
 calling divide(7, 2): returned 3
 calling the host function: > callback called, returning a trap
 (no origin) trap: callback abort
+> callback called, returning a trap
+the callback's trap came back: the same object, its host info, origin func 1
 trap: made by the host
 Done.
 ",

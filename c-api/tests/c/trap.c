@@ -2,6 +2,12 @@
  * and trace), and from instantiation. */
 #include "common.h"
 
+/* When set, the callback marks the trap it returns with host info and keeps
+ * a copy here, so the caller can tell whether the same trap came back. */
+static int keep_returned_trap = 0;
+static wasm_trap_t* returned_trap = NULL;
+static int marker = 7;
+
 static own wasm_trap_t* fail_callback(void* env, const wasm_val_vec_t* args,
                                       wasm_val_vec_t* results) {
   (void)args;
@@ -12,6 +18,10 @@ static own wasm_trap_t* fail_callback(void* env, const wasm_val_vec_t* args,
   wasm_name_new_from_string_nt(&message, "callback abort");
   wasm_trap_t* trap = wasm_trap_new(store, &message);
   wasm_name_delete(&message);
+  if (keep_returned_trap) {
+    wasm_trap_set_host_info(trap, &marker);
+    returned_trap = wasm_trap_copy(trap);
+  }
   return trap;
 }
 
@@ -79,6 +89,24 @@ int main(void) {
 
   /* Calling the host function directly returns its trap too. */
   call(fail_func, "the host function", &none);
+
+  /* The trap a callback returns comes out of the call that entered wasm as
+   * the same object, with its host info, and gains the wasm backtrace. */
+  keep_returned_trap = 1;
+  wasm_val_t r[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t one_result = WASM_ARRAY_VEC(r);
+  wasm_trap_t* came_back = wasm_func_call(wasm_extern_as_func(exports.data[0]), &none, &one_result);
+  keep_returned_trap = 0;
+  CHECK(came_back != NULL && returned_trap != NULL);
+  CHECK(wasm_trap_same(came_back, returned_trap));
+  CHECK(wasm_trap_get_host_info(came_back) == &marker);
+  wasm_frame_t* came_back_origin = wasm_trap_origin(came_back);
+  CHECK(came_back_origin != NULL && wasm_frame_func_index(came_back_origin) == 1);
+  printf("the callback's trap came back: the same object, its host info, origin func %u\n",
+         wasm_frame_func_index(came_back_origin));
+  wasm_frame_delete(came_back_origin);
+  wasm_trap_delete(came_back);
+  wasm_trap_delete(returned_trap);
 
   /* A trap made by the host has no frames. */
   wasm_message_t m;
