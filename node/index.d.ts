@@ -163,13 +163,6 @@ export class WASI {
   initialize(instance: Instance): void;
 }
 
-/** A native function that does nothing: the floor of any addon call, for benchmarks. */
-export function _emptyNativeCall(): void;
-/** Calls `fn` with no arguments `times` times from native code: the floor of any call from wasm into JS, for benchmarks. */
-export function _callJsFunction(fn: () => unknown, times: number): void;
-/** `(a + b) | 0` through the shared slots and native call an exported function of numbers uses, without wasm: the floor of any call from JS into wasm, for benchmarks. */
-export function _addThroughSlots(a: number, b: number): number;
-
 declare const kiln: {
   Module: typeof Module;
   Instance: typeof Instance;
@@ -185,9 +178,6 @@ declare const kiln: {
   wat2wasm: typeof wat2wasm;
   WASI: typeof WASI;
   WASIExit: typeof WASIExit;
-  _emptyNativeCall: typeof _emptyNativeCall;
-  _callJsFunction: typeof _callJsFunction;
-  _addThroughSlots: typeof _addThroughSlots;
   WebAssembly: typeof kiln;
 };
 /** The namespace itself: `import { WebAssembly } from 'kiln-wasm'`. */

@@ -10,10 +10,9 @@
 // native (see src/), apart from exported functions of numbers, which
 // lib/calls.js makes so that calls skip Node-API's per-argument cost; each JS
 // `Memory`, `Table` and `Global` carries its native half, attached by the addon.
+// The benchmark probes are not part of the package: see probes.js.
 
-const path = require('node:path');
-
-const native = require(path.join(__dirname, 'kiln.node'));
+const { native, numericCalls } = require('./lib/native.js');
 
 /** Passed to a constructor, it makes an empty object the addon fills in. */
 const kInternal = Object.freeze({ kilnInternal: true });
@@ -309,8 +308,6 @@ class Global {
   }
 }
 
-const numericCalls = require('./lib/calls.js')(native.invokeNumeric, native.addSlots);
-
 native.init({
   CompileError,
   LinkError,
@@ -374,20 +371,6 @@ const kiln = {
   WASI,
   WASIExit,
   wat2wasm,
-  /** A native function that does nothing: the floor of any addon call (for benchmarks). */
-  _emptyNativeCall: native.emptyNativeCall,
-  /**
-   * `_callJsFunction(fn, times)` calls `fn` with no arguments `times` times
-   * from native code: the floor under any call from wasm into JS (for benchmarks).
-   */
-  _callJsFunction: native.callJsFunction,
-  /**
-   * `_addThroughSlots(a, b)` returns `(a + b) | 0` through the same JS
-   * function, shared slots and native call as an exported wasm function of
-   * numbers, without wasm: the floor under any call from JS into wasm (for
-   * benchmarks).
-   */
-  _addThroughSlots: numericCalls.addThroughSlots,
 };
 /** The namespace itself, so that `const { WebAssembly } = require('kiln-wasm')` works. */
 kiln.WebAssembly = kiln;

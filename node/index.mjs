@@ -19,8 +19,5 @@ export const {
   WASIExit,
   wat2wasm,
   WebAssembly,
-  _emptyNativeCall,
-  _callJsFunction,
-  _addThroughSlots,
 } = kiln;
 export default kiln;

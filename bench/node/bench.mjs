@@ -4,9 +4,10 @@
 // Measures: execution of run() in each workload of bench/build/{full,quick}/;
 // a JS->wasm call of add(i32, i32); a wasm->JS call of an imported function;
 // reading and writing 1 MiB of linear memory; compiling a generated module of
-// 2,000 small functions and instantiating it; and, where the implementation
-// offers it, the cost of calling an empty native function (the floor under
-// any call through the addon). Each figure is the best of several runs.
+// 2,000 small functions and instantiating it; and, for Kiln, the floors under
+// calls through its addon, taken from the benchmark probes (node/probes.js,
+// in a package built with KILN_NODE_FEATURES=bench-probes, as bench/node/run
+// builds it). Each figure is the best of several runs.
 //
 //     bench/build-workloads && node bench/node/bench.mjs [--quick] [--runs N] [--calls N]
 //
@@ -16,7 +17,9 @@
 // (`node [--no-liftoff] --no-concurrent-marking bench.mjs --child v8|kiln ...`)
 // that writes its figures as JSON on stdout; this parent prints the table.
 // Kiln's package is imported from ../../node/index.mjs; if it cannot be
-// imported, the table has no Kiln columns and says why.
+// imported, the table has no Kiln columns and says why. Its probes come from
+// ../../node/probes.js; if the package was built without them, their rows are
+// n/a and a note says why.
 
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, writeSync } from "node:fs";
@@ -25,6 +28,7 @@ import { fileURLToPath } from "node:url";
 
 const HERE = new URL("./", import.meta.url);
 const KILN_INDEX = new URL("../../node/index.mjs", HERE);
+const KILN_PROBES = new URL("../../node/probes.js", HERE);
 const MIB = 1 << 20;
 const BIG_FUNCTIONS = 2000;
 const INSTANTIATIONS = 20;
@@ -178,6 +182,15 @@ async function importKiln() {
   return impl;
 }
 
+/**
+ * Kiln's benchmark probes (`emptyNativeCall`, `callJsFunction`,
+ * `addThroughSlots`), or throws saying why they are unavailable (probes.js
+ * throws when the addon was built without the `bench-probes` feature).
+ */
+async function importProbes() {
+  return (await import(KILN_PROBES.href)).default;
+}
+
 function measureWorkloads(impl, files, runs, emit) {
   for (const file of files) {
     const workload = file.replace(/^.*\//, "").replace(/\.wasm$/, "");
@@ -212,7 +225,8 @@ function bestOfInstances(impl, module, runs, onResult) {
   return min;
 }
 
-function measureMicro(impl, runs, calls, emit) {
+/** `probes` is Kiln's benchmark probes, or null (V8, or a build without them). */
+function measureMicro(impl, probes, runs, calls, emit) {
   const measure = (key, fn) => {
     try {
       emit("micro", key, { ns: fn() });
@@ -300,37 +314,32 @@ function measureMicro(impl, runs, calls, emit) {
     if (sum !== expected) throw new Error(`sum of f*(1) was ${sum}, expected ${expected}`);
   }, runs));
 
-  if (typeof impl._emptyNativeCall === "function") {
-    const empty = impl._emptyNativeCall;
-    measure("empty_native_call", () => best(() => {
-      for (let i = 0; i < calls; i++) empty();
-    }, runs) / calls);
-  }
+  if (!probes) return;
+  const empty = probes.emptyNativeCall;
+  measure("empty_native_call", () => best(() => {
+    for (let i = 0; i < calls; i++) empty();
+  }, runs) / calls);
   // The floor under a call from JS into wasm through the shared slots: the
   // same JS function and native call, adding the slots without wasm.
-  if (typeof impl._addThroughSlots === "function") {
-    const addThroughSlots = impl._addThroughSlots;
-    measure("slots_floor_call", () => {
-      let sum = 0;
-      const ns = best(() => {
-        sum = 0;
-        for (let i = 0; i < calls; i++) sum = addThroughSlots(sum, 1);
-      }, runs) / calls;
-      if (sum !== calls) throw new Error(`_addThroughSlots loop summed to ${sum}, expected ${calls}`);
-      return ns;
-    });
-  }
+  const addThroughSlots = probes.addThroughSlots;
+  measure("slots_floor_call", () => {
+    let sum = 0;
+    const ns = best(() => {
+      sum = 0;
+      for (let i = 0; i < calls; i++) sum = addThroughSlots(sum, 1);
+    }, runs) / calls;
+    if (sum !== calls) throw new Error(`addThroughSlots loop summed to ${sum}, expected ${calls}`);
+    return ns;
+  });
   // The floor under a call from wasm into JS: native code calling an empty
   // JS function through Node-API, each call in its own handle scope.
-  if (typeof impl._callJsFunction === "function") {
-    let called = 0;
-    const fn = () => { called++; };
-    measure("native_to_js_call", () => {
-      const ns = best(() => impl._callJsFunction(fn, calls), runs) / calls;
-      if (called !== calls * runs) throw new Error(`fn called ${called} times, expected ${calls * runs}`);
-      return ns;
-    });
-  }
+  let called = 0;
+  const fn = () => { called++; };
+  measure("native_to_js_call", () => {
+    const ns = best(() => probes.callJsFunction(fn, calls), runs) / calls;
+    if (called !== calls * runs) throw new Error(`fn called ${called} times, expected ${calls * runs}`);
+    return ns;
+  });
 }
 
 /**
@@ -341,12 +350,18 @@ function measureMicro(impl, runs, calls, emit) {
 async function child(args) {
   const line = (object) => writeSync(1, JSON.stringify(object) + "\n");
   let impl = globalThis.WebAssembly;
+  let probes = null;
   if (args.child === "kiln") {
     try {
       impl = await importKiln();
     } catch (e) {
       line({ unavailable: String(e?.message ?? e) });
       return;
+    }
+    try {
+      probes = await importProbes();
+    } catch (e) {
+      line({ probesUnavailable: String(e?.message ?? e) });
     }
   }
   const emit = (section, key, figure) => {
@@ -357,7 +372,7 @@ async function child(args) {
     process.stderr.write(`[${args.label}] ${key}: ${text}\n`);
   };
   measureWorkloads(impl, args.files, args.runs, emit);
-  measureMicro(impl, args.runs, args.calls, emit);
+  measureMicro(impl, probes, args.runs, args.calls, emit);
   line({ done: true });
 }
 
@@ -411,8 +426,9 @@ function workloadFiles(scale) {
 
 /**
  * Runs one configuration's child. Resolves to { workloads, micro } with the
- * figures it wrote, plus `unavailable` (it could not load the implementation)
- * or `failed` (it did not finish).
+ * figures it wrote, plus `unavailable` (it could not load the implementation),
+ * `probesUnavailable` (it could not load Kiln's probes) or `failed` (it did
+ * not finish).
  */
 function runChild(config, args, files) {
   const argv = [
@@ -437,6 +453,7 @@ function runChild(config, args, files) {
         return;
       }
       if (message.unavailable !== undefined) results.unavailable = message.unavailable;
+      else if (message.probesUnavailable !== undefined) results.probesUnavailable = message.probesUnavailable;
       else if (message.done) finished = true;
       else results[message.section][message.key] = message.figure;
     };
@@ -494,6 +511,9 @@ async function parent(args) {
       "(and first touches) a new 1 MiB ArrayBuffer.",
   );
   if (kiln.unavailable) notes.push(`Kiln not measured: could not import it — ${kiln.unavailable}`);
+  if (kiln.probesUnavailable) {
+    notes.push(`Kiln's call floors not measured: could not load node/probes.js — ${kiln.probesUnavailable}`);
+  }
   for (const config of CONFIGS) {
     if (results[config.key].failed) {
       notes.push(`${config.label}'s child process failed partway (see FAILURES); figures it did not reach are n/a.`);
@@ -582,16 +602,16 @@ async function parent(args) {
   row(`compile (${BIG_FUNCTIONS} functions, new Module)`, "micro", "compile", 1e6, "ms");
   row(`instantiate (${BIG_FUNCTIONS} functions)`, "micro", "instantiate", 1e3, "µs");
   row(`compile, instantiate, call each of ${BIG_FUNCTIONS} functions once`, "micro", "compile_and_call", 1e6, "ms");
-  row("empty native call (_emptyNativeCall)", "micro", "empty_native_call", 1, "ns");
-  row("native->JS call of an empty function (_callJsFunction)", "micro", "native_to_js_call", 1, "ns");
-  row("JS->native add through the call slots, no wasm (_addThroughSlots)", "micro", "slots_floor_call", 1, "ns", true);
+  row("empty native call (emptyNativeCall)", "micro", "empty_native_call", 1, "ns");
+  row("native->JS call of an empty function (callJsFunction)", "micro", "native_to_js_call", 1, "ns");
+  row("JS->native add through the call slots, no wasm (addThroughSlots)", "micro", "slots_floor_call", 1, "ns", true);
   if (haveKiln) {
     const call = value(cell(kilnConfig, "micro", "call"));
     const slotsFloor = value(cell(kilnConfig, "micro", "slots_floor_call"));
     if (call !== null && slotsFloor !== null) {
       notes.push(
         `A call from JS into wasm goes through a JS function, the shared slots and one native call; the same ` +
-          `with no wasm (\`_addThroughSlots\`) costs ${ratio(slotsFloor / value(cell(kilnConfig, "micro", "empty_native_call")))}× ` +
+          `with no wasm (\`addThroughSlots\`) costs ${ratio(slotsFloor / value(cell(kilnConfig, "micro", "empty_native_call")))}× ` +
           `the empty native call, and Kiln's JS->wasm call is ${ratio(call / slotsFloor)}× that floor.`,
       );
     }
@@ -600,7 +620,7 @@ async function parent(args) {
     if (hostCall !== null && floor !== null) {
       notes.push(
         `A call from wasm into JS goes through Node-API's \`napi_call_function\`, whose own cost with nothing ` +
-          `else (\`_callJsFunction\`) is ${ratio(floor / value(cell(kilnConfig, "micro", "empty_native_call")))}× ` +
+          `else (\`callJsFunction\`) is ${ratio(floor / value(cell(kilnConfig, "micro", "empty_native_call")))}× ` +
           `the empty native call; Kiln's wasm->JS call is ${ratio(hostCall / floor)}× that floor.`,
       );
     }

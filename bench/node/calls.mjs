@@ -11,16 +11,20 @@
 //     node bench/node/calls.mjs [--processes N] [--calls N]
 //
 // Figures: add(i32, i32) called from JS; an imported JS function of one i32
-// called from a wasm loop; _emptyNativeCall (an addon function that does
-// nothing); _callJsFunction (native code calling an empty JS function, each
-// call in its own handle scope, as a wasm->JS call is); _addThroughSlots (an
-// add(i32, i32) made as an exported function of numbers is, whose native
-// call adds the slots without wasm).
+// called from a wasm loop; and, from the benchmark probes (node/probes.js),
+// emptyNativeCall (an addon function that does nothing); callJsFunction
+// (native code calling an empty JS function, each call in its own handle
+// scope, as a wasm->JS call is); addThroughSlots (an add(i32, i32) made as an
+// exported function of numbers is, whose native call adds the slots without
+// wasm). The probes need the package built with them:
+//
+//     (cd node && KILN_NODE_FEATURES=bench-probes npm install)   # or bench/node/run
 
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const KILN_INDEX = new URL("../../node/index.mjs", import.meta.url);
+const KILN_PROBES = new URL("../../node/probes.js", import.meta.url);
 
 function parseArgs(argv) {
   const args = { processes: 15, calls: 2_000_000, child: false };
@@ -51,6 +55,8 @@ function best(fn, runs = 5) {
 
 async function child(calls) {
   const kiln = (await import(KILN_INDEX)).default;
+  // Throws, naming KILN_NODE_FEATURES=bench-probes, if the addon lacks them.
+  const probes = (await import(KILN_PROBES)).default;
   const bytes = kiln.wat2wasm(`(module
     (import "env" "host" (func $host (param i32)))
     (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
@@ -62,7 +68,7 @@ async function child(calls) {
   const { add, call_host: callHost } = new kiln.Instance(new kiln.Module(bytes), {
     env: { host: () => { hostCalls++; } },
   }).exports;
-  const empty = kiln._emptyNativeCall;
+  const empty = probes.emptyNativeCall;
   const figures = {};
   let sum = 0;
   figures.add = best(() => {
@@ -75,15 +81,15 @@ async function child(calls) {
   figures.empty = best(() => {
     for (let i = 0; i < calls; i++) empty();
   }) / calls;
-  const addThroughSlots = kiln._addThroughSlots;
+  const addThroughSlots = probes.addThroughSlots;
   figures.slots = best(() => {
     sum = 0;
     for (let i = 0; i < calls; i++) sum = addThroughSlots(sum, 1);
   }) / calls;
-  if (sum !== calls) throw new Error(`_addThroughSlots loop summed to ${sum}, expected ${calls}`);
+  if (sum !== calls) throw new Error(`addThroughSlots loop summed to ${sum}, expected ${calls}`);
   let jsCalls = 0;
   const fn = () => { jsCalls++; };
-  figures.floor = best(() => kiln._callJsFunction(fn, calls)) / calls;
+  figures.floor = best(() => probes.callJsFunction(fn, calls)) / calls;
   if (jsCalls !== 5 * calls) throw new Error(`fn called ${jsCalls} times, expected ${5 * calls}`);
   console.log(JSON.stringify(figures));
 }
@@ -108,9 +114,9 @@ function parent({ processes, calls }) {
   const rows = [
     ["JS->wasm call add(i32,i32)", (r) => r.add, "ns"],
     ["wasm->JS call of an import (param i32)", (r) => r.host, "ns"],
-    ["empty native call (_emptyNativeCall)", (r) => r.empty, "ns"],
-    ["native->JS call of an empty function (_callJsFunction)", (r) => r.floor, "ns"],
-    ["JS->native add through the call slots, no wasm (_addThroughSlots)", (r) => r.slots, "ns"],
+    ["empty native call (emptyNativeCall)", (r) => r.empty, "ns"],
+    ["native->JS call of an empty function (callJsFunction)", (r) => r.floor, "ns"],
+    ["JS->native add through the call slots, no wasm (addThroughSlots)", (r) => r.slots, "ns"],
     ["JS->wasm / empty native call", (r) => r.add / r.empty, "×"],
     ["JS->wasm / slots floor", (r) => r.add / r.slots, "×"],
     ["slots floor / empty native call", (r) => r.slots / r.empty, "×"],

@@ -47,8 +47,9 @@ function hostResults(ret, count) {
 /**
  * Makes the shared buffer and the makers of exported functions and import
  * trampolines of numbers, and hands on `hostResults`; `invoke` is the
- * addon's `invokeNumeric`, and `addSlots` its benchmark floor (see
- * `addThroughSlots` below).
+ * addon's `invokeNumeric`, and `addSlots` its benchmark probe (see
+ * `addThroughSlots` below), undefined unless the addon was built with the
+ * `bench-probes` feature.
  */
 module.exports = function numericCalls(invoke, addSlots) {
   const buffer = new ArrayBuffer(ID_OFFSET + 8);
@@ -154,11 +155,13 @@ return (fn) => () => {
     return cached(factories, factory, signature)(id, index, keep);
   }
 
-  // The floor under every JS->wasm call through the slots, for benchmarks:
-  // a function of (i32, i32) -> i32 made exactly as an exported one is, whose
-  // native call only adds the two slots. What a real call costs beyond it is
-  // finding the function, holding the store and entering wasm.
-  const addThroughSlots = factory('ii:i', addSlots)(0, 0, null);
+  // The floor under every JS->wasm call through the slots, for benchmarks
+  // (`probes.js`): a function of (i32, i32) -> i32 made exactly as an
+  // exported one is, whose native call only adds the two slots. What a real
+  // call costs beyond it is finding the function, holding the store and
+  // entering wasm. Only addons built with the `bench-probes` feature have
+  // `addSlots`.
+  const addThroughSlots = typeof addSlots === 'function' ? factory('ii:i', addSlots)(0, 0, null) : undefined;
 
   return { buffer, makeNumericExport, makeNumericImport, hostResults, addThroughSlots };
 };

@@ -7,6 +7,11 @@
 // KILN_NODE_PROFILE picks the cargo profile: `dist` (the default: optimised,
 // with link-time optimisation) or `dev` (what the test suite uses, sharing
 // the engine build with `cargo test`).
+//
+// KILN_NODE_FEATURES lists cargo features of the addon to turn on (separated
+// by commas or spaces; none by default). `bench-probes` adds the benchmark
+// probes that `probes.js` exports (node/run-tests.sh and bench/node/run build
+// with it); the published package is built without it.
 
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,7 +28,9 @@ if (!fs.existsSync(path.join(here, 'Cargo.toml'))) {
 }
 
 const profile = process.env.KILN_NODE_PROFILE || 'dist';
-execFileSync('cargo', ['build', '--locked', '-p', 'kiln-node', '--profile', profile], {
+const features = (process.env.KILN_NODE_FEATURES || '').split(/[\s,]+/).filter(Boolean);
+const featureArgs = features.length > 0 ? ['--features', features.join(',')] : [];
+execFileSync('cargo', ['build', '--locked', '-p', 'kiln-node', '--profile', profile, ...featureArgs], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -196,7 +196,7 @@ unsafe extern "C" fn call_exported(env: sys::napi_env, info: sys::napi_callback_
         let outcome = call(&handle.store, handle.func, &params, &mut results)?;
         handle.store.refresh_buffers(env)?;
         if let Err(err) = outcome {
-            return Err(throw_call_error(env, &handle.store, err));
+            return Err(throw_call_error(env, err));
         }
         results_to_js(env, &handle.store, &results)
     })
@@ -264,11 +264,11 @@ pub(crate) fn call(
 
 /// Throws what a failed call into wasm should throw: the exception a host
 /// function threw, unchanged, or a `RuntimeError` for a trap.
-pub(crate) fn throw_call_error(env: Env, store: &StoreCell, err: kiln::Error) -> Thrown {
-    if let Some(exception) = store.take_pending() {
-        return env.throw(exception);
+pub(crate) fn throw_call_error(env: Env, err: kiln::Error) -> Thrown {
+    match err.downcast::<crate::exception::JsException>() {
+        Ok(exception) => exception.throw(env),
+        Err(err) => throw_kiln_error(env, err),
     }
-    throw_kiln_error(env, err)
 }
 
 /// Throws the JS API's error for a Kiln error.
@@ -368,12 +368,7 @@ fn in_host_call(
     };
     env.in_handle_scope(|| match store.lend_caller(caller, || body(&store)) {
         Ok(r) => r,
-        Err(Thrown) => {
-            if let Some(exception) = env.take_exception() {
-                store.set_pending(exception);
-            }
-            Err(kiln::Error::msg("a JavaScript exception was thrown"))
-        }
+        Err(Thrown) => Err(crate::exception::take_as_error(env)),
     })
 }
 
@@ -522,10 +517,9 @@ fn run_proxy(
             results.iter().map(|r| Val::default_for(r.ty())).collect();
         let outcome = call(source, proxy.func, &source_params, &mut source_results)?;
         source.refresh_buffers(env)?;
+        // An exception a host function of the source store threw travels
+        // on inside the error, unchanged.
         if let Err(err) = outcome {
-            if let Some(exception) = source.take_pending() {
-                target.set_pending(exception);
-            }
             return Ok(Err(err));
         }
         for (r, v) in results.iter_mut().zip(&source_results) {
@@ -564,8 +558,10 @@ fn with_ticker<R>(f: impl FnOnce() -> R) -> R {
     result
 }
 
-/// `_emptyNativeCall`: does nothing, as cheaply as an addon function can; the
-/// benchmark's floor for the cost of crossing from JS into native code.
+/// `emptyNativeCall()` (a benchmark probe, see `probes.js`): does nothing, as
+/// cheaply as an addon function can; the benchmark's floor for the cost of
+/// crossing from JS into native code.
+#[cfg(feature = "bench-probes")]
 pub(crate) unsafe extern "C" fn empty_native_call(
     _env: sys::napi_env,
     _info: sys::napi_callback_info,
@@ -573,9 +569,11 @@ pub(crate) unsafe extern "C" fn empty_native_call(
     std::ptr::null_mut()
 }
 
-/// `_callJsFunction(fn, times)`: calls `fn` with no arguments `times` times,
-/// each call in its own handle scope, as a host function's call is; the
-/// benchmark's floor for the cost of calling JS from native code.
+/// `callJsFunction(fn, times)` (a benchmark probe, see `probes.js`): calls
+/// `fn` with no arguments `times` times, each call in its own handle scope, as
+/// a host function's call is; the benchmark's floor for the cost of calling JS
+/// from native code.
+#[cfg(feature = "bench-probes")]
 pub(crate) unsafe extern "C" fn call_js_function(
     env: sys::napi_env,
     info: sys::napi_callback_info,

@@ -261,7 +261,7 @@ pub(crate) unsafe extern "C" fn instantiate(
         })?
         .map_err(|e| match e.kind() {
             kiln::ErrorKind::Link => throw(env, ErrorClass::Link, &e.to_string()),
-            _ => throw_call_error(env, &store, e),
+            _ => throw_call_error(env, e),
         })?;
 
         store.refresh_buffers(env)?;

@@ -4,6 +4,7 @@
 //! functions made here, called by JS directly, except those of numbers only,
 //! which `lib/calls.js` makes (see `numeric`).
 
+mod exception;
 mod externals;
 mod func;
 mod globals;
@@ -58,13 +59,22 @@ const FUNCTIONS: &[(&str, Callback)] = &[
     ("globalType", externals::global_type),
     ("wasiImportObject", wasi::wasi_import_object),
     ("invokeNumeric", numeric::invoke_numeric),
+];
+
+/// The benchmark probes (`probes.js`): floors under the costs of calls
+/// through the addon, registered only in builds with the `bench-probes`
+/// feature (`KILN_NODE_FEATURES=bench-probes node scripts/build.js`).
+#[cfg(feature = "bench-probes")]
+const PROBES: &[(&str, Callback)] = &[
     ("emptyNativeCall", func::empty_native_call),
     ("callJsFunction", func::call_js_function),
     ("addSlots", numeric::add_slots),
 ];
+#[cfg(not(feature = "bench-probes"))]
+const PROBES: &[(&str, Callback)] = &[];
 
 fn register(env: Env, exports: Value) -> JsResult<()> {
-    for (name, f) in FUNCTIONS {
+    for (name, f) in FUNCTIONS.iter().chain(PROBES) {
         let function = env.function(name, *f, std::ptr::null_mut())?;
         env.set_named(exports, name, function)?;
     }

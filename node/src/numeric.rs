@@ -304,15 +304,16 @@ pub(crate) unsafe extern "C" fn invoke_numeric(
         store.refresh_buffers_after(env, growths)?;
         match outcome {
             Ok(()) => Ok(std::ptr::null_mut()),
-            Err(err) => Err(throw_call_error(env, store, err)),
+            Err(err) => Err(throw_call_error(env, err)),
         }
     })
 }
 
-/// `addSlots()`: leaves the wrapping sum of the i32s in slots 0 and 1 in
-/// slot 0. It is all a call through the slots does besides finding the
-/// function and entering wasm: the benchmark's floor under JS->wasm calls
-/// (see `lib/calls.js`).
+/// `addSlots()` (a benchmark probe, see `probes.js`): leaves the wrapping sum
+/// of the i32s in slots 0 and 1 in slot 0. It is all a call through the slots
+/// does besides finding the function and entering wasm: the benchmark's floor
+/// under JS->wasm calls (see `lib/calls.js`).
+#[cfg(feature = "bench-probes")]
 pub(crate) unsafe extern "C" fn add_slots(
     env: sys::napi_env,
     _info: sys::napi_callback_info,

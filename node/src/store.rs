@@ -13,7 +13,7 @@
 //! function that closes over the instance it serves makes a cycle the
 //! JavaScript collector sees and can free.
 
-use crate::js::{call0, Env, Held, JsResult, Value};
+use crate::js::{call0, Env, JsResult, Value};
 use napi::sys;
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell, UnsafeCell};
@@ -80,8 +80,6 @@ pub(crate) struct StoreCell {
     caller: Cell<*mut KilnCaller<'static>>,
     /// Whether an operation holds the store (at top level, not through `caller`).
     busy: Cell<bool>,
-    /// An exception a host function threw, rethrown by the call that entered wasm.
-    pending: Cell<Option<Held>>,
     /// Whether an instance imports from this store: then it is no longer loose.
     claimed: Cell<bool>,
     /// Weak: the array holding this store's host functions.
@@ -125,7 +123,6 @@ impl StoreCell {
             env,
             caller: Cell::new(std::ptr::null_mut()),
             busy: Cell::new(false),
-            pending: Cell::new(None),
             claimed: Cell::new(false),
             keepalive,
             objects: RefCell::default(),
@@ -210,23 +207,6 @@ impl StoreCell {
         let result = f();
         self.caller.set(previous);
         result
-    }
-
-    /// Records the exception a host function threw.
-    pub fn set_pending(&self, exception: Value) {
-        if let Ok(held) = self.env.hold(exception) {
-            if let Some(old) = self.pending.replace(Some(held)) {
-                self.env.delete_reference(old.reference);
-            }
-        }
-    }
-
-    /// The exception a host function threw during the call that just ended.
-    pub fn take_pending(&self) -> Option<Value> {
-        let held = self.pending.take()?;
-        let value = self.env.held_value(&held).ok();
-        self.env.delete_reference(held.reference);
-        value
     }
 
     /// Keeps `host` (a JS function) alive with the store's objects.
@@ -422,9 +402,6 @@ impl Drop for StoreCell {
         }
         for (_, r) in self.objects.get_mut().drain() {
             env.delete_reference(r);
-        }
-        if let Some(held) = self.pending.take() {
-            env.delete_reference(held.reference);
         }
         env.delete_reference(self.keepalive);
     }

@@ -174,18 +174,57 @@ test('a Memory made right after the previous loose objects were collected works'
   assert.equal(memory.buffer.byteLength, 2 * 65536);
 });
 
-test('the benchmark floors: _emptyNativeCall returns undefined, _callJsFunction calls fn the given number of times, _addThroughSlots adds as i32s', () => {
-  assert.equal(kiln._emptyNativeCall(), undefined);
+test('the benchmark floors (probes.js): emptyNativeCall returns undefined, callJsFunction calls fn the given number of times, addThroughSlots adds as i32s', () => {
+  // run-tests.sh builds the addon with KILN_NODE_FEATURES=bench-probes.
+  const probes = require('../probes.js');
+  assert.deepEqual(Object.keys(probes).sort(), ['addThroughSlots', 'callJsFunction', 'emptyNativeCall']);
+  assert.equal(probes.emptyNativeCall(), undefined);
   let calls = 0;
-  assert.equal(kiln._callJsFunction(() => { calls++; }, 5), undefined);
+  assert.equal(probes.callJsFunction(() => { calls++; }, 5), undefined);
   assert.equal(calls, 5);
   const error = new Error('from fn');
-  assert.throws(() => kiln._callJsFunction(() => { calls++; throw error; }, 3), (e) => e === error);
+  assert.throws(() => probes.callJsFunction(() => { calls++; throw error; }, 3), (e) => e === error);
   assert.equal(calls, 6);
-  assert.equal(kiln._addThroughSlots(2, 40), 42);
-  assert.equal(kiln._addThroughSlots(0x7fffffff, 1), -0x80000000);
-  assert.equal(kiln._addThroughSlots('3', 4.9), 7);
-  assert.equal(kiln._addThroughSlots.length, 2);
+  assert.equal(probes.addThroughSlots(2, 40), 42);
+  assert.equal(probes.addThroughSlots(0x7fffffff, 1), -0x80000000);
+  assert.equal(probes.addThroughSlots('3', 4.9), 7);
+  assert.equal(probes.addThroughSlots.length, 2);
+  // The slots are the package's own: an exported function of numbers still
+  // works around a probe's call.
+  const { add } = instantiate('(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))').exports;
+  assert.equal(add(probes.addThroughSlots(1, 2), 4), 7);
+});
+
+test('the public package exports no benchmark probes, in either entry', async () => {
+  const probeNames = ['_emptyNativeCall', '_callJsFunction', '_addThroughSlots', 'emptyNativeCall', 'callJsFunction', 'addThroughSlots', 'addSlots'];
+  const esm = await import(path.join(__dirname, '..', 'index.mjs'));
+  for (const name of probeNames) {
+    assert.equal(name in kiln, false, `require('kiln-wasm') has ${name}`);
+    assert.equal(name in kiln.WebAssembly, false, `kiln-wasm's WebAssembly has ${name}`);
+    assert.equal(name in esm, false, `the ES module entry exports ${name}`);
+  }
+});
+
+test('without the bench-probes feature the package works and probes.js throws, naming KILN_NODE_FEATURES=bench-probes', () => {
+  // An addon built without the feature registers no probe natives: the child
+  // removes them from the addon's exports before anything else uses them.
+  const here = path.join(__dirname, '..');
+  const script = `
+    const native = require(${JSON.stringify(path.join(here, 'kiln.node'))});
+    for (const name of ['emptyNativeCall', 'callJsFunction', 'addSlots']) delete native[name];
+    const kiln = require(${JSON.stringify(here)});
+    const { add } = new kiln.Instance(new kiln.Module(kiln.wat2wasm(
+      '(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))'))).exports;
+    let message = 'no error';
+    try { require(${JSON.stringify(path.join(here, 'probes.js'))}); } catch (e) { message = e.message; }
+    console.log(JSON.stringify([add(40, 2), require(${JSON.stringify(path.join(here, 'lib', 'native.js'))}).numericCalls.addThroughSlots === undefined, message]));`;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(child.stderr, '');
+  const [sum, noSlotsProbe, message] = JSON.parse(child.stdout);
+  assert.equal(sum, 42);
+  assert.equal(noSlotsProbe, true);
+  assert.match(message, /KILN_NODE_FEATURES=bench-probes/);
+  assert.match(message, /emptyNativeCall, callJsFunction, addSlots/);
 });
 
 test('the ES module entry exports the same objects as the CommonJS one', () => {

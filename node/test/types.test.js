@@ -1,6 +1,6 @@
 'use strict';
-// index.d.ts type-checks a program that uses the whole API (test/types.ts),
-// with TypeScript's strict mode.
+// index.d.ts (with probes.d.ts) type-checks a program that uses the whole
+// API (test/types.ts), with TypeScript's strict mode.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
