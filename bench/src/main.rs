@@ -1,6 +1,7 @@
 //! `kiln-bench`: runs each workload on Kiln, on Wasmtime (built on the same
 //! Cranelift) and natively, and reports ratios. See README.md.
 
+mod calls;
 mod generate;
 mod overhead;
 mod report;
@@ -31,6 +32,8 @@ const USAGE: &str = "usage:
   kiln-bench overhead [--runs N] [--quick]
                                         Kiln alone, plain vs fuel vs epoch checks; writes
                                         results/<date>-overhead.md
+  kiln-bench calls [--runs N] [--quick]  calls between Rust and wasm and WASI instantiation,
+                                        Kiln beside Wasmtime; writes results/<date>-calls.md
   kiln-bench compile-peak ENGINE FILE   compile FILE once with ENGINE (kiln or wasmtime) and
                                         print \"<nanoseconds> <peak RSS growth KiB>\"";
 
@@ -293,6 +296,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("all") => parse_options(&args[1..]).and_then(|o| all(&o)),
         Some("overhead") => parse_options(&args[1..]).and_then(|o| overhead::overhead(&o)),
+        Some("calls") => parse_options(&args[1..]).and_then(|o| calls::calls(o.runs, o.quick)),
         Some("compile-peak") if args.len() == 3 => {
             runners::compile_peak(&args[1], Path::new(&args[2])).map(|line| {
                 println!("{line}");
