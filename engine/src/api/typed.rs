@@ -158,8 +158,7 @@ impl<A: WasmTy> WasmResults for A {
     }
     #[inline]
     fn store_raw(self, store: &mut StoreOpaque, slots: &mut [u128]) -> Result<()> {
-        slots[0] = self.into_raw(store)?;
-        Ok(())
+        WasmParams::store_raw(self, store, slots)
     }
 }
 
@@ -212,10 +211,7 @@ macro_rules! tuples {
             }
             #[inline]
             fn store_raw(self, store: &mut StoreOpaque, slots: &mut [u128]) -> Result<()> {
-                let ($($a,)*) = self;
-                let mut i = 0;
-                $(slots[i] = $a.into_raw(store)?; i += 1;)*
-                Ok(())
+                WasmParams::store_raw(self, store, slots)
             }
         }
 
