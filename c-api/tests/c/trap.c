@@ -1,5 +1,5 @@
-/* Traps: from host callbacks (same message back), from wasm (message, origin
- * and trace), and from instantiation. */
+/* Traps: from host callbacks (the same trap object back, with a trace), from
+ * wasm (message, origin and trace), and from instantiation. */
 #include "common.h"
 
 /* When set, the callback marks the trap it returns with host info and keeps

@@ -400,7 +400,7 @@ pub(crate) unsafe fn call_func(
             results.len()
         )));
     }
-    super::typed::with_slots(params.len().max(results.len()), |slots| {
+    with_slots(params.len().max(results.len()), |slots| {
         for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
             p.check_type(s, *t, format_args!("argument {i}"))?;
             slots[i] = p.to_raw(s)?;
@@ -442,12 +442,13 @@ pub(crate) unsafe fn call_raw(
             Some(entry) => entry,
             None => match &data.host {
                 Some(ctx) => {
-                    let func = ctx.func.clone();
-                    return invoke_host(store, &func, None, slots);
+                    // Not cloned: the context is boxed and lives until the
+                    // store is dropped, which cannot happen during the call.
+                    let func: *const HostFunc = &*ctx.func;
+                    return invoke_host(store, &*func, None, slots);
                 }
                 None => {
-                    let trampoline = s.engine.0.trampolines.get(&data.ty).array_to_wasm;
-                    let entry = data.make_entry(trampoline, &s.engine);
+                    let entry = data.make_entry(&s.engine);
                     data.entry = Some(entry);
                     entry
                 }
@@ -456,6 +457,21 @@ pub(crate) unsafe fn call_raw(
     };
     // SAFETY: the caller's guarantees.
     unsafe { enter_prepared(store, &entry, slots) }
+}
+
+/// Runs `f` with `n` raw slots (at least one): on the stack for up to 16.
+#[inline(always)]
+pub(crate) fn with_slots<R>(n: usize, f: impl FnOnce(&mut [u128]) -> R) -> R {
+    // `n` is a constant in typed calls, so only one arm remains.
+    if n <= 2 {
+        f(&mut [0u128; 2])
+    } else if n <= 4 {
+        f(&mut [0u128; 4])
+    } else if n <= 16 {
+        f(&mut [0u128; 16][..n])
+    } else {
+        f(&mut vec![0u128; n])
+    }
 }
 
 impl StoreOpaque {
@@ -492,20 +508,16 @@ impl FuncData {
                 "a raw call needs a function of numbers and vectors, without references",
             ));
         }
-        if let Some(entry) = self.entry {
-            return Ok(entry);
-        }
-        let trampoline = engine.0.trampolines.get(&self.ty).array_to_wasm;
-        Ok(self.make_entry(trampoline, engine))
+        Ok(self.entry.unwrap_or_else(|| self.make_entry(engine)))
     }
 
-    /// The entry of this wasm function through `trampoline`, its array-call
-    /// trampoline.
-    fn make_entry(&self, trampoline: *const u8, engine: &super::engine::Engine) -> PreparedEntry {
+    /// The entry of this wasm function, through the array-call trampoline
+    /// of its type.
+    fn make_entry(&self, engine: &super::engine::Engine) -> PreparedEntry {
         // SAFETY: `funcref` belongs to a live function of the store.
         let (vmctx, func_ptr) = unsafe { ((*self.funcref).vmctx, (*self.funcref).func_ptr) };
         PreparedEntry {
-            trampoline,
+            trampoline: engine.0.trampolines.get(&self.ty).array_to_wasm,
             vmctx,
             func_ptr,
             max_wasm_stack: engine.0.config.max_wasm_stack,

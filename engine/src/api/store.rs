@@ -288,9 +288,9 @@ impl StoreOpaque {
         self.set_fuel(sum)
     }
 
-    /// Compiled code reads the deadline once per function call, so it must
-    /// not change while wasm runs in this store: only `Store`, which wasm
-    /// holds exclusively while it runs, may call this.
+    /// Compiled code reads the deadline once, when a function is entered:
+    /// set from a host function, it applies to the functions wasm enters
+    /// afterwards, while the frames already running keep the one they read.
     pub(crate) fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
         self.limits.epoch_deadline = self
             .engine

@@ -1,7 +1,7 @@
 //! Statically typed calls: `TypedFunc` for calling wasm, `IntoFunc` for
 //! turning Rust closures into host functions.
 
-use super::func::{call_raw, Caller, Func, HostFunc};
+use super::func::{call_raw, with_slots, Caller, Func, HostFunc};
 use super::store::{AsContextMut, StoreInner, StoreOpaque};
 use super::values::Val;
 use crate::environ::error::Result;
@@ -372,20 +372,5 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
                 Ok(results)
             }
         })
-    }
-}
-
-/// Runs `f` with `n` raw slots (at least one): on the stack for up to 16.
-#[inline(always)]
-pub(crate) fn with_slots<R>(n: usize, f: impl FnOnce(&mut [u128]) -> R) -> R {
-    // `n` is a constant in typed calls, so only one arm remains.
-    if n <= 2 {
-        f(&mut [0u128; 2])
-    } else if n <= 4 {
-        f(&mut [0u128; 4])
-    } else if n <= 16 {
-        f(&mut [0u128; 16][..n])
-    } else {
-        f(&mut vec![0u128; n])
     }
 }
