@@ -459,7 +459,8 @@ pub(crate) unsafe fn call_raw(
     unsafe { enter_prepared(store, &entry, slots) }
 }
 
-/// Runs `f` with `n` raw slots (at least one): on the stack for up to 16.
+/// Runs `f` with `n` raw slots (at least one): on the stack for up to
+/// [`RawFunc::MAX_VALUES`](super::raw::RawFunc::MAX_VALUES).
 #[inline(always)]
 pub(crate) fn with_slots<R>(n: usize, f: impl FnOnce(&mut [u128]) -> R) -> R {
     // `n` is a constant in typed calls, so only one arm remains.
@@ -467,8 +468,8 @@ pub(crate) fn with_slots<R>(n: usize, f: impl FnOnce(&mut [u128]) -> R) -> R {
         f(&mut [0u128; 2])
     } else if n <= 4 {
         f(&mut [0u128; 4])
-    } else if n <= 16 {
-        f(&mut [0u128; 16][..n])
+    } else if n <= super::raw::RawFunc::MAX_VALUES {
+        f(&mut [0u128; super::raw::RawFunc::MAX_VALUES][..n])
     } else {
         f(&mut vec![0u128; n])
     }
@@ -500,12 +501,6 @@ impl FuncData {
         if self.host.is_some() {
             return Err(Error::usage(
                 "a raw call needs a wasm function, not a host function",
-            ));
-        }
-        let mut types = self.ty.params().iter().chain(self.ty.results());
-        if types.any(|t| t.is_ref()) {
-            return Err(Error::usage(
-                "a raw call needs a function of numbers and vectors, without references",
             ));
         }
         Ok(self.entry.unwrap_or_else(|| self.make_entry(engine)))

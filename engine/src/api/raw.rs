@@ -4,6 +4,7 @@
 use super::func::{enter_prepared, Func, PreparedEntry};
 use super::store::{AsContext, AsContextMut};
 use crate::environ::error::Result;
+use crate::environ::types::{FuncType, ValType};
 
 /// A wasm function whose parameters and results are all numbers or vectors,
 /// with everything a call needs looked up in advance: the trampoline, the
@@ -40,12 +41,21 @@ unsafe impl Sync for RawFunc {}
 
 impl Func {
     /// Prepares this function for raw calls (see [`RawFunc`]). It fails if
-    /// the function belongs to another store, is defined by the host, or has
-    /// a reference among its parameters or results.
+    /// the function belongs to another store, is defined by the host, or its
+    /// type does not [fit](RawFunc::fits) raw calls.
     pub fn to_raw(&self, store: impl AsContext) -> Result<RawFunc> {
         let store = &store.as_inner().opaque;
         store.check(self.0, "function")?;
-        let entry = store.funcs[self.0.index as usize].prepare(&store.engine)?;
+        let data = &store.funcs[self.0.index as usize];
+        if !RawFunc::fits(&data.ty) {
+            return Err(crate::environ::error::Error::usage(format!(
+                "a raw call needs a function of numbers and vectors, at most {} each way, \
+                 not {}",
+                RawFunc::MAX_VALUES,
+                data.ty
+            )));
+        }
+        let entry = data.prepare(&store.engine)?;
         Ok(RawFunc {
             store_id: store.id,
             entry,
@@ -54,6 +64,75 @@ impl Func {
 }
 
 impl RawFunc {
+    /// The most parameters, and the most results, a raw call passes: as
+    /// many as every call path keeps in slots on the stack. A binding that
+    /// lends its own buffer as the slots makes it this many slots long.
+    pub const MAX_VALUES: usize = 16;
+
+    /// Whether functions of type `ty` can be called through raw slots: every
+    /// parameter and result is a number or a vector, and there are at most
+    /// [`RawFunc::MAX_VALUES`] of each. The engine decides this, so that
+    /// every binding takes its fast path for the same functions.
+    ///
+    /// ```
+    /// use kiln::{FuncType, RawFunc, ValType};
+    /// assert!(RawFunc::fits(&FuncType::new([ValType::I32; 16], [ValType::F64])));
+    /// assert!(!RawFunc::fits(&FuncType::new([ValType::I32; 17], [])));
+    /// assert!(!RawFunc::fits(&FuncType::new([ValType::ExternRef], [])));
+    /// ```
+    pub fn fits(ty: &FuncType) -> bool {
+        ty.params().len() <= Self::MAX_VALUES
+            && ty.results().len() <= Self::MAX_VALUES
+            && ty.params().iter().chain(ty.results()).all(|t| !t.is_ref())
+    }
+
+    /// The value of type `ty` in the raw slot at `slot`, read with a load of
+    /// the type's width (4 bytes for `i32` and `f32`, 8 for `i64`, `f64` and
+    /// references, 16 for `v128`); the bytes above it read as zero. A slot
+    /// another language wrote with a store of that width is then read back
+    /// without waiting for the store to reach the cache, and bytes beyond
+    /// the value are never touched.
+    ///
+    /// ```
+    /// use kiln::{RawFunc, ValType};
+    /// let slot = u128::MAX;
+    /// // SAFETY: `slot` is a live, aligned slot.
+    /// assert_eq!(unsafe { RawFunc::read_slot(&slot, ValType::I32) }, 0xffff_ffff);
+    /// ```
+    ///
+    /// # Safety
+    /// `slot` must be valid for reads of the type's width and aligned to it.
+    #[inline]
+    pub unsafe fn read_slot(slot: *const u128, ty: ValType) -> u128 {
+        // SAFETY: the caller's guarantee covers a read of this width.
+        unsafe {
+            match ty {
+                ValType::I32 | ValType::F32 => (slot as *const u32).read() as u128,
+                ValType::V128 => slot.read(),
+                _ => (slot as *const u64).read() as u128,
+            }
+        }
+    }
+
+    /// Writes `value`, of type `ty`, into the raw slot at `slot` with a
+    /// store of the type's width (see [`RawFunc::read_slot`]): the bytes
+    /// above the value are left as they were, and compiled code never reads
+    /// them.
+    ///
+    /// # Safety
+    /// `slot` must be valid for writes of the type's width and aligned to it.
+    #[inline]
+    pub unsafe fn write_slot(slot: *mut u128, ty: ValType, value: u128) {
+        // SAFETY: the caller's guarantee covers a write of this width.
+        unsafe {
+            match ty {
+                ValType::I32 | ValType::F32 => (slot as *mut u32).write(value as u32),
+                ValType::V128 => slot.write(value),
+                _ => (slot as *mut u64).write(value as u64),
+            }
+        }
+    }
+
     /// Calls the function with its parameters in the slots at `slots`, each
     /// in the raw form compiled code reads (an `i32` or `f32` in the low 32
     /// bits, an `i64` or `f64` in the low 64, a `v128` in all 128), and

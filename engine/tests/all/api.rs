@@ -340,8 +340,40 @@ mod raw_calls {
         assert_eq!(err.kind(), ErrorKind::Usage);
         assert_eq!(
             err.to_string(),
-            "a raw call needs a function of numbers and vectors, without references"
+            "a raw call needs a function of numbers and vectors, at most 16 each way, \
+             not (func (param externref) (result externref))"
         );
+    }
+
+    #[test]
+    fn raw_calls_fit_numbers_and_vectors_up_to_sixteen_each_way() {
+        use kiln::{FuncType, RawFunc, ValType};
+        assert_eq!(RawFunc::MAX_VALUES, 16);
+        assert!(RawFunc::fits(&FuncType::new(
+            [ValType::V128; 16],
+            [ValType::I64; 16]
+        )));
+        assert!(!RawFunc::fits(&FuncType::new([ValType::I32; 17], [])));
+        assert!(!RawFunc::fits(&FuncType::new([], [ValType::F32; 17])));
+        assert!(!RawFunc::fits(&FuncType::new([ValType::FuncRef], [])));
+    }
+
+    #[test]
+    fn raw_slots_are_read_and_written_with_the_width_of_their_type() {
+        use kiln::{RawFunc, ValType};
+        let mut slot = u128::MAX;
+        // SAFETY: `slot` is a live, aligned slot for each access below.
+        unsafe {
+            assert_eq!(RawFunc::read_slot(&slot, ValType::F32), 0xffff_ffff);
+            assert_eq!(RawFunc::read_slot(&slot, ValType::I64), u64::MAX as u128);
+            assert_eq!(RawFunc::read_slot(&slot, ValType::V128), u128::MAX);
+            RawFunc::write_slot(&mut slot, ValType::I32, 7);
+            assert_eq!(slot, (u128::MAX << 32) | 7);
+            RawFunc::write_slot(&mut slot, ValType::F64, 9);
+            assert_eq!(slot, (u128::MAX << 64) | 9);
+            RawFunc::write_slot(&mut slot, ValType::V128, 3);
+            assert_eq!(slot, 3);
+        }
     }
 
     #[test]
