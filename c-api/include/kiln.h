@@ -345,7 +345,9 @@ void kiln_engine_increment_epoch(const wasm_engine_t *engine);
 
 /**
  * Sets the store's deadline to `ticks` epochs after the engine's current
- * epoch (needs `kiln_config_epoch_interruption_set`).
+ * epoch (needs `kiln_config_epoch_interruption_set`). Like every store
+ * function, it may be called from inside a host function that wasm called
+ * in this store; there it governs the functions wasm enters from then on.
  */
 void kiln_store_set_epoch_deadline(wasm_store_t *store, uint64_t ticks);
 

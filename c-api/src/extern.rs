@@ -83,7 +83,7 @@ pub unsafe extern "C" fn wasm_extern_type(
         let e = e?;
         // SAFETY: the extern is live, so its store is (header rule).
         let store = unsafe { store_mut(e.store()) };
-        Some(Box::new(wasm_externtype_t::new(e.which().ty(&*store))))
+        Some(Box::new(wasm_externtype_t::new(e.which().ty(&store))))
     })
 }
 
@@ -118,8 +118,7 @@ macro_rules! extern_kind {
             ///
             /// # Safety
             /// See [`store_mut`]: the object is live, so its store is.
-            #[allow(clippy::mut_from_ref)]
-            pub(crate) unsafe fn store(&self) -> &mut $crate::store::CStore {
+            pub(crate) unsafe fn store(&self) -> kiln::StoreContextMut<'_, $crate::store::StoreData> {
                 // SAFETY: guaranteed by the caller.
                 unsafe { store_mut(self.ext.store()) }
             }

@@ -3,11 +3,11 @@
 use crate::externs::wasm_func_t;
 use crate::guard;
 use crate::reference::{Finalizer, HostInfo};
-use crate::store::{store_mut, wasm_store_t, StorePtr};
+use crate::store::{lend_while, store_mut, wasm_store_t, StoreData};
 use crate::trap::wasm_trap_t;
 use crate::types::wasm_functype_t;
 use crate::val::{wasm_val_t, wasm_val_vec_t};
-use kiln::{Error, Func, FuncType, Val};
+use kiln::{AsContextMut, Caller, Error, Func, FuncType, Val};
 use smallvec::SmallVec;
 use std::ffi::c_void;
 
@@ -31,14 +31,16 @@ pub(crate) enum Callback {
     WithEnv(wasm_func_callback_with_env_t, HostInfo),
 }
 
-/// Runs a C callback as the body of a Kiln host function called in `store`.
+/// Runs a C callback as the body of a Kiln host function, lending the
+/// caller's store to the operations the callback performs.
 pub(crate) fn call_host(
-    store: StorePtr,
+    caller: &mut Caller<'_, StoreData>,
     callback: &Callback,
     ty: &FuncType,
     params: &[Val],
     results: &mut [Val],
 ) -> kiln::Result<()> {
+    let store = caller.data().this;
     let args = wasm_val_vec_t::from_vec(
         params
             .iter()
@@ -47,13 +49,14 @@ pub(crate) fn call_host(
     );
     let mut out =
         wasm_val_vec_t::from_vec(ty.results().iter().map(|t| wasm_val_t::zero(*t)).collect());
-    // SAFETY: both vectors are valid for the call; the callback may write
-    // `out`'s elements (owned values) but not resize it.
+    // SAFETY: `store` is the live store the caller belongs to; both vectors
+    // are valid for the call; the callback may write `out`'s elements (owned
+    // values) but not resize it.
     let trap = unsafe {
-        match callback {
+        lend_while(store.0, caller.as_context_mut(), || match callback {
             Callback::Plain(f) => f(&args, &mut out),
             Callback::WithEnv(f, env) => f(env.info, &args, &mut out),
-        }
+        })
     };
     let mut args = args;
     // SAFETY: `args` and `out` were made by `from_vec`; their elements own
@@ -103,9 +106,7 @@ unsafe fn new_func(
     let func = Func::new(
         unsafe { store_mut(store) },
         ty,
-        move |caller, params, results| {
-            call_host(caller.data().this, &callback, &fty, params, results)
-        },
+        move |mut caller, params, results| call_host(&mut caller, &callback, &fty, params, results),
     );
     Some(wasm_func_t::new(store, func))
 }
@@ -149,7 +150,7 @@ pub unsafe extern "C" fn wasm_func_type(
     guard(None, || {
         let func = func?;
         // SAFETY: the function is live, so its store is.
-        let ty = func.handle().ty(unsafe { &*func.store() });
+        let ty = func.handle().ty(unsafe { func.store() });
         Some(wasm_functype_t::from_kiln(ty))
     })
 }
@@ -158,7 +159,7 @@ pub unsafe extern "C" fn wasm_func_type(
 pub unsafe extern "C" fn wasm_func_param_arity(func: Option<&wasm_func_t>) -> usize {
     guard(0, || {
         // SAFETY: the function is live, so its store is.
-        func.map_or(0, |f| f.handle().ty(unsafe { &*f.store() }).params().len())
+        func.map_or(0, |f| f.handle().ty(unsafe { f.store() }).params().len())
     })
 }
 
@@ -166,7 +167,7 @@ pub unsafe extern "C" fn wasm_func_param_arity(func: Option<&wasm_func_t>) -> us
 pub unsafe extern "C" fn wasm_func_result_arity(func: Option<&wasm_func_t>) -> usize {
     guard(0, || {
         // SAFETY: the function is live, so its store is.
-        func.map_or(0, |f| f.handle().ty(unsafe { &*f.store() }).results().len())
+        func.map_or(0, |f| f.handle().ty(unsafe { f.store() }).results().len())
     })
 }
 
@@ -189,8 +190,8 @@ pub unsafe extern "C" fn wasm_func_call(
         };
         let store_ptr = func.ext.store();
         // SAFETY: the function is live, so its store is.
-        let store = unsafe { func.store() };
-        let ty = func.handle().ty(&*store);
+        let mut store = unsafe { func.store() };
+        let ty = func.handle().ty(&store);
         // SAFETY: `args` is null or a valid vector of valid values.
         let args = unsafe { args.as_ref() }.map_or(&[][..], |a| unsafe { a.as_slice() });
         if args.len() != ty.params().len() {
@@ -220,7 +221,7 @@ pub unsafe extern "C" fn wasm_func_call(
         }
         let mut values: SmallVec<[Val; 16]> =
             ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        match func.handle().call(&mut *store, &params, &mut values) {
+        match func.handle().call(&mut store, &params, &mut values) {
             Ok(()) => {
                 if let Some(out) = out {
                     for (i, v) in values.iter().enumerate() {

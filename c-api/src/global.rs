@@ -33,7 +33,7 @@ pub unsafe extern "C" fn wasm_global_type(
     guard(None, || {
         let g = g?;
         // SAFETY: the global is live, so its store is.
-        let ty = g.handle().ty(unsafe { &*g.store() });
+        let ty = g.handle().ty(unsafe { g.store() });
         Some(wasm_globaltype_t::from_kiln(ty))
     })
 }
@@ -60,7 +60,7 @@ pub unsafe extern "C" fn wasm_global_set(g: Option<&mut wasm_global_t>, val: Opt
         };
         // SAFETY: the global is live, so its store is.
         let store = unsafe { g.store() };
-        let ty = g.handle().ty(&*store);
+        let ty = g.handle().ty(&store);
         // SAFETY: a valid value's reference payload is null or live.
         if let Some(val) = unsafe { val.kiln_val(Some(ty.content())) } {
             let _ = g.handle().set(store, val);

@@ -29,7 +29,7 @@ pub unsafe extern "C" fn wasm_memory_type(
     guard(None, || {
         let m = m?;
         // SAFETY: the memory is live, so its store is.
-        let ty = m.handle().ty(unsafe { &*m.store() });
+        let ty = m.handle().ty(unsafe { m.store() });
         Some(wasm_memorytype_t::from_kiln(ty))
     })
 }
@@ -48,7 +48,7 @@ pub unsafe extern "C" fn wasm_memory_data_size(m: Option<&wasm_memory_t>) -> usi
     guard(0, || {
         let Some(m) = m else { return 0 };
         // SAFETY: the memory is live, so its store is.
-        let store = unsafe { &*m.store() };
+        let store = unsafe { m.store() };
         m.handle().data_size(store)
     })
 }
@@ -58,7 +58,7 @@ pub unsafe extern "C" fn wasm_memory_size(m: Option<&wasm_memory_t>) -> u32 {
     guard(0, || {
         let Some(m) = m else { return 0 };
         // SAFETY: the memory is live, so its store is.
-        let store = unsafe { &*m.store() };
+        let store = unsafe { m.store() };
         m.handle().size(store)
     })
 }

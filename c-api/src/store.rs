@@ -7,8 +7,8 @@
 use crate::engine::wasm_engine_t;
 use crate::guard;
 use crate::reference::{EntityKey, HostInfo};
-use kiln::{Engine, Store, WasiConfig, WasiCtx};
-use std::cell::RefCell;
+use kiln::{AsContextMut, Engine, RawStoreContext, Store, StoreContextMut, WasiConfig, WasiCtx};
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::c_void;
 
@@ -36,6 +36,10 @@ unsafe impl Sync for StorePtr {}
 /// A store: Kiln's `Store` and the host info of its entities.
 pub struct wasm_store_t {
     pub(crate) store: CStore,
+    /// The context of the innermost host function running in this store:
+    /// while C code runs in a callback, every operation on the store goes
+    /// through it (see [`store_mut`]).
+    lent: Cell<Option<RawStoreContext<StoreData>>>,
     /// Declared after `store`, so finalizers run once the entities are gone.
     host_info: RefCell<HostInfos>,
 }
@@ -78,6 +82,7 @@ impl wasm_store_t {
         };
         let mut store = Box::new(wasm_store_t {
             store: Store::new(engine, data),
+            lent: Cell::new(None),
             host_info: RefCell::new(HostInfos::default()),
         });
         // The box never moves, so the pointer stays valid for its life.
@@ -117,16 +122,57 @@ pub(crate) unsafe fn set_host_info(
     map.borrow_mut().insert(key, info)
 }
 
-/// Borrows the store an object belongs to.
+/// Borrows the store an object belongs to: the store itself, or, while a
+/// host function runs in it, the context that function's caller lent (see
+/// [`lend_while`]), so that a callback's operations on the store go through
+/// the one live borrow.
 ///
 /// # Safety
 /// `store` must be the live store of an object that is itself live (the
-/// header's rule: objects never outlive their store), and no other borrow of
-/// the store may be active except the one a running host call holds, which
-/// Kiln tolerates for re-entrant calls.
-pub(crate) unsafe fn store_mut<'a>(store: *mut wasm_store_t) -> &'a mut CStore {
-    // SAFETY: guaranteed by the caller.
-    unsafe { &mut (*store).store }
+/// header's rule: objects never outlive their store), and the returned
+/// context must be dropped before the next operation on the store (the C
+/// API's functions each use it for their own length only).
+pub(crate) unsafe fn store_mut<'a>(store: *mut wasm_store_t) -> StoreContextMut<'a, StoreData> {
+    // SAFETY: guaranteed by the caller; `addr_of!` borrows just the field.
+    let lent = unsafe { &*std::ptr::addr_of!((*store).lent) };
+    match lent.get() {
+        // SAFETY: the host function that lent this context is running below
+        // this call on the same thread and does not touch the store until
+        // its callback returns; each operation's use ends before the next.
+        Some(raw) => unsafe { raw.as_context_mut() },
+        // SAFETY: no host function runs in the store, so no other borrow of
+        // it is live (the caller's guarantee).
+        None => unsafe { (*store).store.as_context_mut() },
+    }
+}
+
+/// Runs `callback` (a C host function's body) with `cx`, its caller's
+/// context, lent to the store's operations.
+///
+/// # Safety
+/// `store` must be the live store `cx` belongs to.
+pub(crate) unsafe fn lend_while<R>(
+    store: *mut wasm_store_t,
+    mut cx: StoreContextMut<'_, StoreData>,
+    callback: impl FnOnce() -> R,
+) -> R {
+    // SAFETY: guaranteed by the caller; `addr_of!` borrows just the field.
+    let lent = unsafe { &*std::ptr::addr_of!((*store).lent) };
+    // Restored on unwinding too, so the store never keeps a dead context.
+    struct Restore<'c> {
+        lent: &'c Cell<Option<RawStoreContext<StoreData>>>,
+        previous: Option<RawStoreContext<StoreData>>,
+    }
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            self.lent.set(self.previous);
+        }
+    }
+    let _restore = Restore {
+        lent,
+        previous: lent.replace(Some(cx.as_raw())),
+    };
+    callback()
 }
 
 #[no_mangle]

@@ -41,7 +41,7 @@ pub unsafe extern "C" fn wasm_table_type(
     guard(None, || {
         let t = t?;
         // SAFETY: the table is live, so its store is.
-        let ty = t.handle().ty(unsafe { &*t.store() });
+        let ty = t.handle().ty(unsafe { t.store() });
         Some(wasm_tabletype_t::from_kiln(ty))
     })
 }
@@ -69,7 +69,7 @@ pub unsafe extern "C" fn wasm_table_set(
         let Some(t) = t else { return false };
         // SAFETY: the table is live, so its store is.
         let store = unsafe { t.store() };
-        let element = t.handle().ty(&*store).element();
+        let element = t.handle().ty(&store).element();
         match ref_val(r, element) {
             Some(v) => t.handle().set(store, index, v).is_ok(),
             None => false,
@@ -82,7 +82,7 @@ pub unsafe extern "C" fn wasm_table_size(t: Option<&wasm_table_t>) -> u32 {
     guard(0, || {
         let Some(t) = t else { return 0 };
         // SAFETY: the table is live, so its store is.
-        let store = unsafe { &*t.store() };
+        let store = unsafe { t.store() };
         t.handle().size(store)
     })
 }
@@ -97,7 +97,7 @@ pub unsafe extern "C" fn wasm_table_grow(
         let Some(t) = t else { return false };
         // SAFETY: the table is live, so its store is.
         let store = unsafe { t.store() };
-        let element = t.handle().ty(&*store).element();
+        let element = t.handle().ty(&store).element();
         match ref_val(init, element) {
             Some(v) => t.handle().grow(store, delta, v).is_ok(),
             None => false,

@@ -28,7 +28,7 @@ mod runtime;
 mod wasi;
 
 pub use api::engine::{Config, Engine, OptLevel};
-pub use api::externals::{Extern, Global, Memory, StoreMut, StoreRef, Table};
+pub use api::externals::{Extern, Global, Memory, Table};
 pub use api::externref::ExternRef;
 pub use api::func::{Caller, Func};
 pub use api::instance::Instance;

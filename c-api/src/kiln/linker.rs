@@ -134,11 +134,12 @@ pub unsafe extern "C" fn kiln_linker_define_func(
         let ty = functype.inner().ty.clone();
         let fty = ty.clone();
         let callback = Callback::WithEnv(callback, env);
-        let defined = linker
-            .linker
-            .func_new(module, name, ty, move |caller, params, results| {
-                call_host(caller.data().this, &callback, &fty, params, results)
-            });
+        let defined =
+            linker
+                .linker
+                .func_new(module, name, ty, move |mut caller, params, results| {
+                    call_host(&mut caller, &callback, &fty, params, results)
+                });
         check(defined)
     })
 }

@@ -47,7 +47,9 @@ pub unsafe extern "C" fn kiln_engine_increment_epoch(engine: Option<&wasm_engine
 }
 
 /// Sets the store's deadline to `ticks` epochs after the engine's current
-/// epoch (needs `kiln_config_epoch_interruption_set`).
+/// epoch (needs `kiln_config_epoch_interruption_set`). Like every store
+/// function, it may be called from inside a host function that wasm called
+/// in this store; there it governs the functions wasm enters from then on.
 #[no_mangle]
 pub unsafe extern "C" fn kiln_store_set_epoch_deadline(store: *mut wasm_store_t, ticks: u64) {
     guard((), || {

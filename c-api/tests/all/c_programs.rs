@@ -577,6 +577,26 @@ Done.
 }
 
 #[test]
+fn store_operations_from_inside_a_host_function() {
+    check(
+        "hoststore",
+        "\
+adjust_then_count(nothing, 100000) = 100000
+  fuel set inside the host function: 1000
+adjust_then_count(refuel, 100000): trap: all fuel consumed
+fuel after the trap is under what a loop iteration costs: yes
+  memory bounded inside at 65536 bytes
+adjust_then_grow(limit memory) = -1
+adjust_then_grow(lift limits) = 1
+memory after growing: 131072 bytes
+adjust_then_spin(deadline now): trap: interrupted
+adjust_then_count(nothing, 7) afterwards = 7
+Done.
+",
+    );
+}
+
+#[test]
 fn linker() {
     check(
         "linker",

@@ -2,7 +2,7 @@
 //! be imported or exported.
 
 use super::func::Func;
-use super::store::{AsContext, AsContextMut, StoreOpaque, Stored};
+use super::store::{AsContext, AsContextMut, StoreContext, StoreContextMut, StoreOpaque, Stored};
 use super::values::Val;
 use crate::environ::error::{Error, ErrorKind, Result};
 use crate::environ::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
@@ -150,13 +150,13 @@ impl Memory {
     }
 
     /// The memory's bytes.
-    pub fn data<'a, T: 'a>(&self, store: impl Into<StoreRef<'a, T>>) -> &'a [u8] {
+    pub fn data<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> &'a [u8] {
         let store = store.into().0;
         self.get(&store.opaque).data()
     }
 
     /// The memory's bytes, mutably.
-    pub fn data_mut<'a, T: 'a>(&self, store: impl Into<StoreMut<'a, T>>) -> &'a mut [u8] {
+    pub fn data_mut<'a, T: 'a>(&self, store: impl Into<StoreContextMut<'a, T>>) -> &'a mut [u8] {
         let store = store.into().0;
         self.get_mut(&mut store.opaque).data_mut()
     }
@@ -166,7 +166,7 @@ impl Memory {
     /// their own state need.
     pub fn data_and_store_mut<'a, T: 'a>(
         &self,
-        store: impl Into<StoreMut<'a, T>>,
+        store: impl Into<StoreContextMut<'a, T>>,
     ) -> (&'a mut [u8], &'a mut T) {
         let store = store.into().0;
         let data = self.get_mut(&mut store.opaque).data_mut();
@@ -215,42 +215,6 @@ impl Memory {
 
     pub(crate) fn definition(&self, store: &mut StoreOpaque) -> *mut LinearMemory {
         &mut *store.memories[self.0.index as usize]
-    }
-}
-
-/// A shared borrow of a store, for APIs that return data borrowed from it.
-pub struct StoreRef<'a, T>(&'a super::store::StoreInner<T>);
-/// An exclusive borrow of a store, for APIs that return data borrowed from it.
-pub struct StoreMut<'a, T>(&'a mut super::store::StoreInner<T>);
-
-impl<'a, T> From<&'a super::store::Store<T>> for StoreRef<'a, T> {
-    fn from(s: &'a super::store::Store<T>) -> Self {
-        StoreRef(AsContext::as_inner(s))
-    }
-}
-impl<'a, T> From<&'a mut super::store::Store<T>> for StoreRef<'a, T> {
-    fn from(s: &'a mut super::store::Store<T>) -> Self {
-        StoreRef(AsContext::as_inner(s))
-    }
-}
-impl<'a, T> From<&'a super::func::Caller<'_, T>> for StoreRef<'a, T> {
-    fn from(s: &'a super::func::Caller<'_, T>) -> Self {
-        StoreRef(AsContext::as_inner(s))
-    }
-}
-impl<'a, T> From<&'a mut super::func::Caller<'_, T>> for StoreRef<'a, T> {
-    fn from(s: &'a mut super::func::Caller<'_, T>) -> Self {
-        StoreRef(AsContext::as_inner(s))
-    }
-}
-impl<'a, T> From<&'a mut super::store::Store<T>> for StoreMut<'a, T> {
-    fn from(s: &'a mut super::store::Store<T>) -> Self {
-        StoreMut(AsContextMut::as_inner_mut(s))
-    }
-}
-impl<'a, T> From<&'a mut super::func::Caller<'_, T>> for StoreMut<'a, T> {
-    fn from(s: &'a mut super::func::Caller<'_, T>) -> Self {
-        StoreMut(AsContextMut::as_inner_mut(s))
     }
 }
 

@@ -415,6 +415,37 @@ pub struct StoreContext<'a, T>(pub(crate) &'a StoreInner<T>);
 /// ```
 pub struct StoreContextMut<'a, T>(pub(crate) &'a mut StoreInner<T>);
 
+impl<T> Clone for StoreContext<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for StoreContext<'_, T> {}
+
+// What APIs that return data borrowed from the store (`Memory::data`) take:
+// anything that is, or borrows, a store.
+impl<'a, S: AsContext + ?Sized> From<&'a S> for StoreContext<'a, S::Data> {
+    fn from(s: &'a S) -> Self {
+        StoreContext(s.as_inner())
+    }
+}
+impl<'a, S: AsContext + ?Sized> From<&'a mut S> for StoreContext<'a, S::Data> {
+    fn from(s: &'a mut S) -> Self {
+        let s: &'a S = s;
+        StoreContext(s.as_inner())
+    }
+}
+impl<'a, T> From<StoreContextMut<'a, T>> for StoreContext<'a, T> {
+    fn from(s: StoreContextMut<'a, T>) -> Self {
+        StoreContext(s.0)
+    }
+}
+impl<'a, S: AsContextMut + ?Sized> From<&'a mut S> for StoreContextMut<'a, S::Data> {
+    fn from(s: &'a mut S) -> Self {
+        StoreContextMut(s.as_inner_mut())
+    }
+}
+
 impl<T> AsContext for StoreContext<'_, T> {
     type Data = T;
     fn as_inner(&self) -> &StoreInner<T> {
