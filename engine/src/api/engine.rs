@@ -303,8 +303,12 @@ impl Engine {
     /// same id, which is what `call_indirect` compares.
     pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
         let mut ids = self.0.type_ids.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&id) = ids.get(ty) {
+            return id;
+        }
         let next = ids.len() as u32 + 1;
-        *ids.entry(ty.clone()).or_insert(next)
+        ids.insert(ty.clone(), next);
+        next
     }
 }
 

@@ -27,15 +27,38 @@ enum HostCallback {
     Slots(Box<SlotsBody>),
 }
 
-type ValsBody = dyn Fn(*mut u8, Option<Instance>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
-type SlotsBody = dyn Fn(*mut u8, Option<Instance>, &mut [u128]) -> Result<()> + Send + Sync;
+// Each body takes the store's `StoreInner<T>` and the calling instance's
+// context (null when the host calls): the instance is looked up only if the
+// host function asks for it, through its `Caller`.
+type ValsBody = dyn Fn(*mut u8, *mut u8, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+type SlotsBody = dyn Fn(*mut u8, *mut u8, &mut [u128]) -> Result<()> + Send + Sync;
 
 /// A host function definition, not yet placed in a store.
 #[doc(hidden)]
 pub struct HostFunc {
     pub(crate) ty: FuncType,
     call: HostCallback,
+    /// What placing this function in a store of an engine takes from that
+    /// engine, kept from the first placement: a linker places its functions
+    /// in every store it instantiates into, and looking these up each time
+    /// cost more than the rest of the placement.
+    placement: std::sync::OnceLock<Placement>,
 }
+
+/// A host function's type id and wasm-to-host trampoline in one engine.
+struct Placement {
+    /// Held weakly, so that the engine's address is not reused while this
+    /// names it.
+    engine: std::sync::Weak<super::engine::EngineInner>,
+    type_id: u32,
+    wasm_to_host: *const u8,
+}
+
+// SAFETY: `wasm_to_host` points at immutable compiled code that lives as
+// long as its engine; the placement is only used with that engine.
+unsafe impl Send for Placement {}
+// SAFETY: as above; a placement is never changed once made.
+unsafe impl Sync for Placement {}
 
 impl HostFunc {
     pub(crate) fn new<T: 'static, F>(ty: FuncType, func: F) -> HostFunc
@@ -44,12 +67,20 @@ impl HostFunc {
     {
         HostFunc {
             ty,
-            call: HostCallback::Vals(Box::new(move |data_ptr, caller, params, results| {
+            placement: std::sync::OnceLock::new(),
+            call: HostCallback::Vals(Box::new(move |data_ptr, caller_vmctx, params, results| {
                 // SAFETY: `data_ptr` is the `StoreInner<T>` of the store this host
                 // function was placed in (`Func::new` requires a store of `T`),
                 // and no other reference to it is in use during the call.
                 let store = unsafe { &mut *(data_ptr as *mut StoreInner<T>) };
-                func(Caller { store, caller }, params, results)
+                func(
+                    Caller {
+                        store,
+                        caller_vmctx,
+                    },
+                    params,
+                    results,
+                )
             })),
         }
     }
@@ -58,17 +89,15 @@ impl HostFunc {
     /// form every typed host function takes (see [`Func::wrap`]).
     pub(crate) fn new_raw<T: 'static, F>(ty: FuncType, func: F) -> HostFunc
     where
-        F: Fn(&mut StoreInner<T>, Option<Instance>, &mut [u128]) -> Result<()>
-            + Send
-            + Sync
-            + 'static,
+        F: Fn(&mut StoreInner<T>, *mut u8, &mut [u128]) -> Result<()> + Send + Sync + 'static,
     {
         HostFunc {
             ty,
-            call: HostCallback::Slots(Box::new(move |data_ptr, caller, slots| {
+            placement: std::sync::OnceLock::new(),
+            call: HostCallback::Slots(Box::new(move |data_ptr, caller_vmctx, slots| {
                 // SAFETY: as in `new`.
                 let store = unsafe { &mut *(data_ptr as *mut StoreInner<T>) };
-                func(store, caller, slots)
+                func(store, caller_vmctx, slots)
             })),
         }
     }
@@ -152,8 +181,14 @@ impl Func {
                 "a numeric host function cannot have type {ty}, which has references"
             )));
         }
-        let host = Arc::new(HostFunc::new_raw(ty, move |store, caller, slots| {
-            func(Caller { store, caller }, slots)
+        let host = Arc::new(HostFunc::new_raw(ty, move |store, caller_vmctx, slots| {
+            func(
+                Caller {
+                    store,
+                    caller_vmctx,
+                },
+                slots,
+            )
         }));
         Ok(store.as_inner_mut().opaque.add_host_func(host))
     }
@@ -321,11 +356,25 @@ impl Func {
 
 impl StoreOpaque {
     pub(crate) fn add_host_func(&mut self, func: Arc<HostFunc>) -> Func {
-        let type_id = self.engine.type_id(&func.ty);
-        let trampolines = self.engine.0.trampolines.get(&func.ty);
+        let engine = &self.engine.0;
+        let place = || Placement {
+            engine: Arc::downgrade(engine),
+            type_id: self.engine.type_id(&func.ty),
+            wasm_to_host: engine.trampolines.get(&func.ty).wasm_to_host,
+        };
+        let placed = func.placement.get_or_init(place);
+        let fresh;
+        let placement = if std::ptr::eq(placed.engine.as_ptr(), Arc::as_ptr(engine)) {
+            placed
+        } else {
+            // First placed with another engine.
+            fresh = place();
+            &fresh
+        };
+        let (type_id, wasm_to_host) = (placement.type_id, placement.wasm_to_host);
         let mut ctx = Box::new(HostFuncCtx {
             funcref: VMFuncRef {
-                func_ptr: trampolines.wasm_to_host,
+                func_ptr: wasm_to_host,
                 vmctx: std::ptr::null_mut(),
                 type_id,
             },
@@ -445,7 +494,7 @@ pub(crate) unsafe fn call_raw(
                     // Not cloned: the context is boxed and lives until the
                     // store is dropped, which cannot happen during the call.
                     let func: *const HostFunc = &*ctx.func;
-                    return invoke_host(store, &*func, None, slots);
+                    return invoke_host(store, &*func, std::ptr::null_mut(), slots);
                 }
                 None => {
                     let entry = data.make_entry(&s.engine);
@@ -631,14 +680,11 @@ pub(crate) unsafe extern "C" fn host_call_entry(
 ) -> i32 {
     // SAFETY: guaranteed by the trampoline, which passes its callee context.
     let ctx = unsafe { &*(ctx as *const HostFuncCtx) };
-    let store = ctx.store;
-    // SAFETY: the store outlives every call into its functions; this borrow
-    // ends before the host function takes its own.
-    let caller = unsafe { caller_instance(&*store, caller_vmctx) };
     // Borrowed, not cloned: the context lives in the store until the store
     // is dropped, which cannot happen while one of its functions runs.
-    // SAFETY: the caller's guarantees, passed on.
-    match unsafe { invoke_host(store, &ctx.func, caller, values) } {
+    // SAFETY: the caller's guarantees, passed on; the store outlives every
+    // call into its functions.
+    match unsafe { invoke_host(ctx.store, &ctx.func, caller_vmctx, values) } {
         Ok(()) => 0,
         Err(error) => {
             traphandler::set_pending_error(error);
@@ -648,8 +694,8 @@ pub(crate) unsafe extern "C" fn host_call_entry(
 }
 
 /// Runs host function `func` of `store` with its parameters in `values`,
-/// leaving its results there; called by wasm (with the calling instance)
-/// or directly by the host.
+/// leaving its results there; called by wasm (with the calling instance's
+/// context) or directly by the host (with null).
 ///
 /// # Safety
 /// `store` must be the function's store, valid and not otherwise borrowed
@@ -659,7 +705,7 @@ pub(crate) unsafe extern "C" fn host_call_entry(
 unsafe fn invoke_host(
     store: *mut StoreOpaque,
     func: &HostFunc,
-    caller: Option<Instance>,
+    caller_vmctx: *mut u8,
     values: *mut u128,
 ) -> Result<()> {
     // SAFETY: the store is valid (caller's guarantee).
@@ -670,11 +716,11 @@ unsafe fn invoke_host(
             // SAFETY: `values` has a slot for every parameter and result (the
             // caller's guarantee), and nothing else uses them during the call.
             let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
-            run_host_body(|| body(data_ptr, caller, slots))
+            run_host_body(|| body(data_ptr, caller_vmctx, slots))
         }
         // SAFETY: the caller's guarantees, passed on.
         HostCallback::Vals(body) => unsafe {
-            call_with_vals(store, &func.ty, body, data_ptr, caller, values)
+            call_with_vals(store, &func.ty, body, data_ptr, caller_vmctx, values)
         },
     }
 }
@@ -682,7 +728,7 @@ unsafe fn invoke_host(
 /// Runs a host function's body as host code, its panic becoming an error.
 #[inline]
 fn run_host_body(body: impl FnOnce() -> Result<()>) -> Result<()> {
-    match catch_unwind(AssertUnwindSafe(|| traphandler::in_host(body))) {
+    match catch_unwind(AssertUnwindSafe(body)) {
         Ok(outcome) => outcome,
         Err(panic) => Err(panic_error(panic)),
     }
@@ -699,7 +745,7 @@ unsafe fn call_with_vals(
     ty: &FuncType,
     body: &ValsBody,
     data_ptr: *mut u8,
-    caller: Option<Instance>,
+    caller_vmctx: *mut u8,
     values: *mut u128,
 ) -> Result<()> {
     // SAFETY: the caller's guarantee; this borrow ends before the body runs.
@@ -716,7 +762,7 @@ unsafe fn call_with_vals(
             ty.results().iter().map(|t| Val::default_for(*t)).collect();
         (params, results)
     };
-    run_host_body(|| body(data_ptr, caller, &params, &mut results))?;
+    run_host_body(|| body(data_ptr, caller_vmctx, &params, &mut results))?;
     // SAFETY: the body has returned; this is the only borrow of the store.
     let store = unsafe { &mut *store };
     check_results(store, ty, &results)?;
@@ -763,7 +809,9 @@ unsafe fn caller_instance(store: &StoreOpaque, vmctx: *mut u8) -> Option<Instanc
 /// instance's exports.
 pub struct Caller<'a, T> {
     pub(crate) store: &'a mut StoreInner<T>,
-    pub(crate) caller: Option<Instance>,
+    /// The calling instance's context, or null when the host called: alive
+    /// for as long as the host function runs.
+    pub(crate) caller_vmctx: *mut u8,
 }
 
 impl<T> Caller<'_, T> {
@@ -779,7 +827,9 @@ impl<T> Caller<'_, T> {
 
     /// An export of the calling instance (typically its memory).
     pub fn get_export(&mut self, name: &str) -> Option<Extern> {
-        let instance = self.caller?;
+        // SAFETY: the calling instance outlives its call into this host
+        // function, during which alone a `Caller` exists.
+        let instance = unsafe { caller_instance(&self.store.opaque, self.caller_vmctx) }?;
         instance.get_export(&mut *self, name)
     }
 

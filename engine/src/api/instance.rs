@@ -7,7 +7,7 @@ use super::func::{call_func, Func};
 use super::module::Module;
 use super::store::{AsContextMut, StoreOpaque, Stored};
 use super::typed::{TypedFunc, WasmParams, WasmResults};
-use crate::environ::error::{Error, Result};
+use crate::environ::error::{Error, ErrorKind, Result};
 use crate::environ::trap::{Trap, TrapCode};
 use crate::environ::types::ExternType;
 use crate::environ::vmoffsets::*;
@@ -383,6 +383,13 @@ unsafe fn instantiate(
     for ty in &info.memories[info.num_imported_memories as usize..] {
         memories.push(store.add_memory(*ty)?);
     }
+    let image = module.0.memory_image();
+    if let Some(image) = image {
+        // An image exists only for a module that defines memory 0.
+        store.memories[memories[0].0.index as usize]
+            .map_image(image)
+            .map_err(|e| Error::new(ErrorKind::ResourceLimit, e))?;
+    }
     for (ty, init) in info.tables[info.num_imported_tables as usize..]
         .iter()
         .zip(&info.table_inits)
@@ -434,6 +441,7 @@ unsafe fn instantiate(
         &funcrefs,
         &tables_for_elems,
         &memories_for_data,
+        image.is_some(),
     )?;
 
     let start = info.start.map(|s| store.instance_func(instance_index, s));
@@ -448,7 +456,10 @@ unsafe fn instantiate(
 /// Evaluates element segments and applies active element and data segments.
 /// They are applied in order and the first out-of-bounds one traps, leaving
 /// earlier writes in place, as the current spec (and its 1.0 testsuite)
-/// requires. Active and declarative segments are dropped afterwards.
+/// requires. Active and declarative segments are dropped afterwards. With
+/// `data_in_image`, the active data segments are already in memory 0 (see
+/// `ModuleInner::memory_image`) and are only dropped.
+#[allow(clippy::too_many_arguments)]
 fn initialize_segments(
     store: &mut StoreOpaque,
     module: &Module,
@@ -457,6 +468,7 @@ fn initialize_segments(
     funcs: &FuncRefs,
     tables: &[Table],
     memories: &[Memory],
+    data_in_image: bool,
 ) -> Result<()> {
     let info = &module.0.info;
     let offset_of = |store: &StoreOpaque, expr: &ConstExpr| -> u64 {
@@ -491,6 +503,10 @@ fn initialize_segments(
     store.instances[instance_index as usize].runtime.elements = elements;
     for (i, seg) in info.data.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
+            if data_in_image {
+                store.instances[instance_index as usize].runtime.data[i].1 = 0;
+                continue;
+            }
             let start = offset_of(store, offset);
             let memory = &mut store.memories[memories[*index as usize].0.index as usize];
             let data = memory.data_mut();

@@ -10,7 +10,7 @@ use super::typed::IntoFunc;
 use super::values::Val;
 use crate::environ::error::{Error, Result};
 use crate::environ::types::FuncType;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 enum Definition {
@@ -39,7 +39,9 @@ enum Definition {
 /// ```
 pub struct Linker<T> {
     engine: Engine,
-    definitions: HashMap<(String, String), Definition>,
+    /// By module name, then name: looked up by `&str` with no allocation,
+    /// once per import of every instantiation.
+    definitions: FxHashMap<String, FxHashMap<String, Definition>>,
     allow_shadowing: bool,
     _marker: std::marker::PhantomData<fn(T)>,
 }
@@ -49,7 +51,7 @@ impl<T: 'static> Linker<T> {
     pub fn new(engine: &Engine) -> Linker<T> {
         Linker {
             engine: engine.clone(),
-            definitions: HashMap::new(),
+            definitions: FxHashMap::default(),
             allow_shadowing: false,
             _marker: std::marker::PhantomData,
         }
@@ -68,13 +70,13 @@ impl<T: 'static> Linker<T> {
     }
 
     fn insert(&mut self, module: &str, name: &str, def: Definition) -> Result<&mut Self> {
-        let key = (module.to_string(), name.to_string());
-        if !self.allow_shadowing && self.definitions.contains_key(&key) {
+        let names = self.definitions.entry(module.to_string()).or_default();
+        if !self.allow_shadowing && names.contains_key(name) {
             return Err(Error::link(format!(
                 "import `{module}::{name}` is defined twice"
             )));
         }
-        self.definitions.insert(key, def);
+        names.insert(name.to_string(), def);
         Ok(self)
     }
 
@@ -136,9 +138,11 @@ impl<T: 'static> Linker<T> {
     /// assert_eq!(linker.names().collect::<Vec<_>>(), [("env", "answer")]);
     /// ```
     pub fn names(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.definitions
-            .keys()
-            .map(|(module, name)| (module.as_str(), name.as_str()))
+        self.definitions.iter().flat_map(|(module, names)| {
+            names
+                .keys()
+                .map(move |name| (module.as_str(), name.as_str()))
+        })
     }
 
     /// The definition of `module::name`, placed in `store` if it is a host function.
@@ -148,10 +152,7 @@ impl<T: 'static> Linker<T> {
         module: &str,
         name: &str,
     ) -> Option<Extern> {
-        match self
-            .definitions
-            .get(&(module.to_string(), name.to_string()))?
-        {
+        match self.definitions.get(module)?.get(name)? {
             Definition::Extern(e) => Some(*e),
             Definition::HostFunc(f) => Some(Extern::Func(
                 store.as_inner_mut().opaque.add_host_func(f.clone()),
@@ -165,15 +166,15 @@ impl<T: 'static> Linker<T> {
         mut store: impl AsContextMut<Data = T>,
         module: &Module,
     ) -> Result<Instance> {
-        let mut imports = Vec::with_capacity(module.imports().len());
-        for import in module.imports() {
+        let imports_of = &module.0.info.imports;
+        let mut imports = Vec::with_capacity(imports_of.len());
+        for import in imports_of {
             let item = self
-                .get(&mut store, import.module(), import.name())
+                .get(&mut store, &import.module, &import.name)
                 .ok_or_else(|| {
                     Error::link(format!(
                         "unknown import: `{}::{}` has not been defined",
-                        import.module(),
-                        import.name()
+                        import.module, import.name
                     ))
                 })?;
             imports.push(item);

@@ -6,7 +6,8 @@ use crate::environ::error::{Error, Result};
 use crate::environ::types::{ExportType, ExternType, ImportType};
 use crate::environ::{self, EntityIndex, ModuleInfo, VMOffsets};
 use crate::runtime::code_registry::ModuleNames;
-use std::sync::Arc;
+use crate::runtime::memory_image::{host_page_size, MemoryImage};
+use std::sync::{Arc, OnceLock};
 
 pub(crate) struct ModuleInner {
     pub engine: Engine,
@@ -18,6 +19,57 @@ pub(crate) struct ModuleInner {
     /// What [`Module::serialize`] writes: the original bytes and the code.
     wasm: Vec<u8>,
     functions: Vec<compiler::CompiledFunction>,
+    /// The initial contents of the module's own memory, made on the first
+    /// instantiation (see [`ModuleInner::memory_image`]).
+    memory_image: OnceLock<Option<MemoryImage>>,
+}
+
+impl ModuleInner {
+    /// The image every instance maps over its memory 0 instead of copying
+    /// the active data segments, if the module defines that memory and its
+    /// segments all go there at constant offsets, within the minimum size.
+    /// Then they cannot trap, and applying them before the element segments
+    /// (rather than after) is invisible: the memory is not reachable until
+    /// instantiation succeeds.
+    pub(crate) fn memory_image(&self) -> Option<&MemoryImage> {
+        self.memory_image
+            .get_or_init(|| initial_memory(&self.info).and_then(|b| MemoryImage::new(&b)))
+            .as_ref()
+    }
+}
+
+/// The bytes of memory 0 after the active data segments, up to the last
+/// page they touch, if an image can stand in for them.
+fn initial_memory(info: &ModuleInfo) -> Option<Vec<u8>> {
+    if info.num_imported_memories != 0 {
+        return None;
+    }
+    let size = u64::from(info.memories.first()?.minimum()) * 65536;
+    let mut placed = Vec::with_capacity(info.data.len());
+    for seg in &info.data {
+        let environ::SegmentMode::Active { index, offset } = &seg.mode else {
+            continue;
+        };
+        let [environ::ConstOp::I32(start)] = offset.0[..] else {
+            return None;
+        };
+        let start = u64::from(start as u32);
+        let end = start + seg.bytes.len() as u64;
+        if *index != 0 || end > size {
+            return None;
+        }
+        placed.push((start as usize, &seg.bytes));
+    }
+    let end = placed.iter().map(|(s, b)| s + b.len()).max()?;
+    if end == 0 {
+        return None;
+    }
+    let page = host_page_size();
+    let mut image = vec![0u8; end.div_ceil(page) * page];
+    for (start, bytes) in placed {
+        image[start..start + bytes.len()].copy_from_slice(bytes);
+    }
+    Some(image)
 }
 
 /// A compiled WebAssembly module. Cheap to clone; instantiate it any number
@@ -139,6 +191,7 @@ impl Module {
             type_ids,
             wasm: bytes.to_vec(),
             functions,
+            memory_image: OnceLock::new(),
         })))
     }
 

@@ -237,10 +237,10 @@ macro_rules! tuples {
         {
             fn into_host_func(self) -> HostFunc {
                 let ty = FuncType::new(vec![$($a::valtype()),*], R::valtypes());
-                HostFunc::new_raw::<T, _>(ty, move |store: &mut StoreInner<T>, caller, slots: &mut [u128]| {
+                HostFunc::new_raw::<T, _>(ty, move |store: &mut StoreInner<T>, caller_vmctx, slots: &mut [u128]| {
                     let mut i = 0;
                     $(let $a = $a::from_raw(slots[i], &mut store.opaque); i += 1;)*
-                    let out = (self)(Caller { store: &mut *store, caller }, $($a),*);
+                    let out = (self)(Caller { store: &mut *store, caller_vmctx }, $($a),*);
                     out.store_raw(&mut store.opaque, slots)
                 })
             }

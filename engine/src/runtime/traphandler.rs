@@ -109,9 +109,6 @@ struct Activation {
     jmpbuf: UnsafeCell<MaybeUninit<JmpBuf>>,
     /// The stack address of the entry frame: frames at or above it are not wasm.
     entry_sp: Cell<usize>,
-    /// Host code called from this activation's wasm is running: a fault now
-    /// is a host bug, not a wasm trap.
-    in_host: Cell<bool>,
     unwind: UnsafeCell<Option<Box<UnwindReason>>>,
 }
 
@@ -160,26 +157,6 @@ pub(crate) fn set_pending_trap(code: crate::environ::trap::TrapCode) {
     set_pending(Pending::Trap(code));
 }
 
-/// Runs host code called from wasm: a fault in it is a host bug, not a wasm trap,
-/// so the signal handler leaves it alone.
-pub(crate) fn in_host<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(*const Activation, bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            // SAFETY: the activation outlives the host call made below it.
-            unsafe { (*self.0).in_host.set(self.1) }
-        }
-    }
-    let activation = CURRENT.with(|c| c.get());
-    if activation.is_null() {
-        return f();
-    }
-    // SAFETY: the activation is alive in its `enter_wasm` frame on this
-    // thread's stack, below which this host code runs.
-    let _restore = Restore(activation, unsafe { (*activation).in_host.replace(true) });
-    f()
-}
-
 /// A compiled function to enter through its array-call trampoline.
 pub(crate) struct WasmEntry {
     pub trampoline: *const u8,
@@ -204,7 +181,6 @@ pub(crate) unsafe fn enter_wasm(
     let activation = Activation {
         jmpbuf: UnsafeCell::new(MaybeUninit::uninit()),
         entry_sp: Cell::new(0),
-        in_host: Cell::new(false),
         unwind: UnsafeCell::new(None),
     };
     let entry_sp = &activation as *const Activation as usize;
@@ -316,14 +292,17 @@ unsafe extern "C" fn trap_signal_handler(
     context: *mut libc::c_void,
 ) {
     let activation = CURRENT.with(|c| c.get());
-    // SAFETY: a non-null current activation is alive in its `enter_wasm`
-    // frame on this thread.
-    if !activation.is_null() && unsafe { !(*activation).in_host.get() } {
-        // SAFETY: the kernel passes a valid ucontext for SA_SIGINFO handlers.
-        let uc = unsafe { &mut *(context as *mut libc::ucontext_t) };
-        let gregs = &mut uc.uc_mcontext.gregs;
+    // SAFETY: the kernel passes a valid ucontext for SA_SIGINFO handlers.
+    let gregs = unsafe { &(*(context as *const libc::ucontext_t)).uc_mcontext.gregs };
+    let pc = gregs[libc::REG_RIP as usize] as usize;
+    // Only a fault in compiled code is a trap: one in host code (a host
+    // function, a builtin, the engine itself) is a bug, and so is a fault
+    // while recording the frames below, which then crashes rather than comes
+    // back here. Asking the code registry spares every host call from
+    // marking itself as host code.
+    if !activation.is_null() && super::code_registry::lookup(pc).is_some() {
         let fault = JitFault {
-            pc: gregs[libc::REG_RIP as usize] as usize,
+            pc,
             fp: gregs[libc::REG_RBP as usize] as usize,
             signal: sig,
         };
@@ -333,11 +312,9 @@ unsafe extern "C" fn trap_signal_handler(
         // SAFETY: as above; the interrupted compiled code holds no reference
         // to the unwind record.
         unsafe { activation.unwind().fault = Some(fault) };
-        // A fault while walking frames would be a Kiln bug: let it crash
-        // rather than come back here. The interrupted code is compiled wasm,
-        // which holds no lock and is never inside the allocator, so recording
-        // the frames (which allocates) is safe in this signal handler.
-        activation.in_host.set(true);
+        // The interrupted code is compiled wasm, which holds no lock and is
+        // never inside the allocator, so recording the frames (which
+        // allocates) is safe in this signal handler.
         // SAFETY: as above.
         unsafe { record_frames(activation, fault) };
         // SAFETY: the jump buffer was filled by `kiln_enter_wasm` in the

@@ -798,3 +798,101 @@ mod artifacts {
         }
     }
 }
+
+mod data_segments {
+    use kiln::{Engine, Instance, Module, Store};
+
+    const DATA: &str = r#"(module
+        (memory (export "memory") 2)
+        (data (i32.const 0) "first")
+        (data (i32.const 4094) "across a page")
+        (data (i32.const 2) "ERWRITTEN")
+        (func (export "poke") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+        (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#;
+
+    fn instance(store: &mut Store<()>, module: &Module) -> (Instance, kiln::Memory) {
+        let instance = Instance::new(&mut *store, module, &[]).unwrap();
+        let memory = instance.get_memory(&mut *store, "memory").unwrap();
+        (instance, memory)
+    }
+
+    #[test]
+    fn segments_land_in_order_and_each_instance_starts_from_them_unchanged() {
+        let engine = Engine::default();
+        let module = Module::new(&engine, DATA).unwrap();
+        let mut store = Store::new(&engine, ());
+        let (first, memory) = instance(&mut store, &module);
+        assert_eq!(&memory.data(&store)[..11], b"fiERWRITTEN");
+        assert_eq!(&memory.data(&store)[4094..4107], b"across a page");
+        assert_eq!(
+            memory.data(&store)[4107..]
+                .iter()
+                .filter(|b| **b != 0)
+                .count(),
+            0
+        );
+
+        let poke = first
+            .get_typed_func::<(i32, i32), ()>(&mut store, "poke")
+            .unwrap();
+        poke.call(&mut store, (0, i32::from(b'F'))).unwrap();
+        poke.call(&mut store, (4100, i32::from(b'!'))).unwrap();
+        assert_eq!(&memory.data(&store)[..2], b"Fi");
+        assert_eq!(&memory.data(&store)[4094..4107], b"across!a page");
+
+        // Another instance, in this store and in another, starts afresh.
+        let (_, again) = instance(&mut store, &module);
+        assert_eq!(&again.data(&store)[..11], b"fiERWRITTEN");
+        assert_eq!(&again.data(&store)[4094..4107], b"across a page");
+        let mut other = Store::new(&engine, ());
+        let (_, elsewhere) = instance(&mut other, &module);
+        assert_eq!(&elsewhere.data(&other)[..11], b"fiERWRITTEN");
+        assert_eq!(&memory.data(&store)[..2], b"Fi");
+    }
+
+    #[test]
+    fn a_memory_made_from_segments_grows_with_zeroed_pages() {
+        let engine = Engine::default();
+        let module = Module::new(&engine, DATA).unwrap();
+        let mut store = Store::new(&engine, ());
+        let (instance, memory) = instance(&mut store, &module);
+        let grow = instance
+            .get_typed_func::<(), i32>(&mut store, "grow")
+            .unwrap();
+        assert_eq!(grow.call(&mut store, ()).unwrap(), 2);
+        assert_eq!(memory.data_size(&store), 3 * 65536);
+        assert_eq!(&memory.data(&store)[..5], b"fiERW");
+        assert!(memory.data(&store)[2 * 65536..].iter().all(|b| *b == 0));
+    }
+
+    #[test]
+    fn segments_at_offsets_from_globals_or_out_of_bounds_behave_as_before() {
+        let engine = Engine::default();
+        let module = Module::new(
+            &engine,
+            r#"(module
+                (import "host" "at" (global $at i32))
+                (memory (export "memory") 1)
+                (data (global.get $at) "tail"))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let at = kiln::Global::new(
+            &mut store,
+            kiln::GlobalType::new(kiln::ValType::I32, kiln::Mutability::Const),
+            kiln::Val::I32(65530),
+        )
+        .unwrap();
+        let with_global = Instance::new(&mut store, &module, &[at.into()]).unwrap();
+        let memory = with_global.get_memory(&mut store, "memory").unwrap();
+        assert_eq!(&memory.data(&store)[65530..65534], b"tail");
+
+        let beyond = Module::new(
+            &engine,
+            r#"(module (memory 1) (data (i32.const 65534) "four"))"#,
+        )
+        .unwrap();
+        let err = Instance::new(&mut store, &beyond, &[]).unwrap_err();
+        assert_eq!(err.to_string(), "out of bounds memory access");
+    }
+}
