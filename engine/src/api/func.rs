@@ -108,7 +108,19 @@ impl HostFunc {
 pub(crate) struct HostFuncCtx {
     funcref: VMFuncRef,
     store: *mut StoreOpaque,
+    /// For a function with a slots body, what a call from wasm needs,
+    /// copied out of `func` (the store's data, the body, and how many slots
+    /// it works on) so that the call reads them from this one place rather
+    /// than through three pointers.
+    direct: Option<DirectCall>,
     func: Arc<HostFunc>,
+}
+
+#[derive(Clone, Copy)]
+struct DirectCall {
+    data_ptr: *mut u8,
+    body: *const SlotsBody,
+    slots: usize,
 }
 
 pub(crate) struct FuncData {
@@ -372,6 +384,14 @@ impl StoreOpaque {
             &fresh
         };
         let (type_id, wasm_to_host) = (placement.type_id, placement.wasm_to_host);
+        let direct = match &func.call {
+            HostCallback::Slots(body) => Some(DirectCall {
+                data_ptr: self.data_ptr,
+                body: &**body,
+                slots: func.ty.params().len().max(func.ty.results().len()),
+            }),
+            HostCallback::Vals(_) => None,
+        };
         let mut ctx = Box::new(HostFuncCtx {
             funcref: VMFuncRef {
                 func_ptr: wasm_to_host,
@@ -379,6 +399,7 @@ impl StoreOpaque {
                 type_id,
             },
             store: self,
+            direct,
             func: func.clone(),
         });
         ctx.funcref.vmctx = &mut *ctx as *mut HostFuncCtx as *mut u8;
@@ -680,11 +701,26 @@ pub(crate) unsafe extern "C" fn host_call_entry(
 ) -> i32 {
     // SAFETY: guaranteed by the trampoline, which passes its callee context.
     let ctx = unsafe { &*(ctx as *const HostFuncCtx) };
-    // Borrowed, not cloned: the context lives in the store until the store
-    // is dropped, which cannot happen while one of its functions runs.
-    // SAFETY: the caller's guarantees, passed on; the store outlives every
-    // call into its functions.
-    match unsafe { invoke_host(ctx.store, &ctx.func, caller_vmctx, values) } {
+    let outcome = match ctx.direct {
+        Some(direct) => {
+            // SAFETY: `values` has `direct.slots` slots (the caller's
+            // guarantee) that nothing else uses during the call.
+            let slots = unsafe { std::slice::from_raw_parts_mut(values, direct.slots) };
+            run_host_body(|| {
+                // SAFETY: `body` is owned by `ctx.func`, which the context
+                // keeps alive, and `data_ptr` is the store's data, which
+                // outlives its functions.
+                unsafe { (*direct.body)(direct.data_ptr, caller_vmctx, slots) }
+            })
+        }
+        // Borrowed, not cloned: the context lives in the store until the
+        // store is dropped, which cannot happen while one of its functions
+        // runs.
+        // SAFETY: the caller's guarantees, passed on; the store outlives
+        // every call into its functions.
+        None => unsafe { invoke_host(ctx.store, &ctx.func, caller_vmctx, values) },
+    };
+    match outcome {
         Ok(()) => 0,
         Err(error) => {
             traphandler::set_pending_error(error);
