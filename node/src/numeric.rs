@@ -15,7 +15,6 @@
 
 use crate::func::{call_with_timeout, throw_call_error, FuncHandle};
 use crate::js::{callback, Env, JsResult, Value};
-use crate::store::with_cx;
 use napi::sys;
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
@@ -281,24 +280,22 @@ pub(crate) unsafe extern "C" fn invoke_numeric(
         };
         let slots = shared as *mut u128;
         let store = &handle.store;
-        let called = store.with_idle(|s| {
+        let called = store.with_idle(|mut cx| {
             // SAFETY: registered functions are wasm functions of numbers with
             // at most `SLOTS` parameters and results; `lib/calls.js` wrote
             // each parameter, converted to its type, into its slot; the
             // buffer is 16-byte aligned (checked by `init`) and kept alive by
             // the globals.
-            let outcome = unsafe { raw.call(&mut *s, slots) };
-            (outcome, s.memory_growths())
+            let outcome = unsafe { raw.call(&mut cx, slots) };
+            (outcome, cx.memory_growths())
         });
         // A nested or metered call takes the general path.
         let (outcome, growths) = match called {
             Some(called) => called,
-            None => call_with_timeout(store, |cx| {
-                with_cx!(cx, |s| {
-                    // SAFETY: as above.
-                    let outcome = unsafe { raw.call(&mut *s, slots) };
-                    (outcome, s.memory_growths())
-                })
+            None => call_with_timeout(store, |mut cx| {
+                // SAFETY: as above.
+                let outcome = unsafe { raw.call(&mut cx, slots) };
+                (outcome, cx.memory_growths())
             })?,
         };
         store.refresh_buffers_after(env, growths)?;
