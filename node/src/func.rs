@@ -12,7 +12,7 @@ use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::ffi::c_void;
 use std::rc::{Rc, Weak};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::thread::Thread;
 use std::time::Duration;
@@ -234,19 +234,32 @@ pub(crate) fn results_to_js(env: Env, store: &StoreRef, results: &[Val]) -> JsRe
     }
 }
 
-/// Runs `f` on `store`, applying the store's per-call timeout when the call
-/// comes from JS rather than from inside a host function.
+/// Runs `f` on `store`, applying the store's per-call timeout if it has one.
+///
+/// A call from JS made inside another (by a host function of the store) is
+/// a call from JS too, with the same timeout, but it also stops at the outer
+/// call's deadline if that comes first; the outer call's deadline is put
+/// back when it returns.
 pub(crate) fn call_with_timeout<R>(
     store: &StoreCell,
     f: impl FnOnce(Context<'_>) -> R,
 ) -> JsResult<R> {
-    let nested = store.is_lent();
-    store.with(|mut cx| match store.timeout_ms.get() {
-        Some(ms) if !nested => {
-            cx.set_epoch_deadline(ms.max(1));
-            with_ticker(|| f(cx))
-        }
-        _ => f(cx),
+    store.with(|mut cx| {
+        let Some(ms) = store.timeout_ms.get() else {
+            return f(cx);
+        };
+        let outer = store.deadline.get();
+        let now = epoch();
+        let deadline = now.saturating_add(ms.max(1)).min(outer.unwrap_or(u64::MAX));
+        store.deadline.set(Some(deadline));
+        cx.set_epoch_deadline(deadline.saturating_sub(now));
+        let result = with_ticker(|| f(cx.as_context_mut()));
+        store.deadline.set(outer);
+        cx.set_epoch_deadline(match outer {
+            Some(outer) => outer.saturating_sub(epoch()),
+            None => NO_DEADLINE,
+        });
+        result
     })
 }
 
@@ -521,8 +534,21 @@ fn run_proxy(
     })
 }
 
+/// A metered store's epoch deadline while no call with a timeout runs in
+/// it, in ticks from now: never reached.
+pub(crate) const NO_DEADLINE: u64 = u64::MAX / 2;
+
 /// Calls in flight with a timeout; the ticker advances epochs only then.
 static TIMED_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many times the ticker advanced the metered engine's epoch: the
+/// engine's epoch, as nothing else advances it.
+static EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// The metered engine's epoch (see [`EPOCH`]).
+fn epoch() -> u64 {
+    EPOCH.load(Ordering::SeqCst)
+}
 
 /// Runs `f` while the epoch ticker runs: once a millisecond it advances the
 /// metered engine's epoch, which is how a timeout interrupts wasm.
@@ -538,6 +564,7 @@ fn with_ticker<R>(f: impl FnOnce() -> R) -> R {
                 }
                 std::thread::sleep(Duration::from_millis(1));
                 crate::store::engines().metered.increment_epoch();
+                EPOCH.fetch_add(1, Ordering::SeqCst);
             })
             .expect("the epoch thread starts")
             .thread()

@@ -225,26 +225,18 @@ pub(crate) unsafe extern "C" fn instantiate(
             w.install(env, &store)?;
         }
 
-        let nested = store.is_lent();
+        // The same whether this runs at top level or inside a host function
+        // of the store: its context is the caller's then. (The epoch
+        // deadline is not set here: a metered store's is never reached but
+        // during a call with a timeout, see `func::call_with_timeout`.)
         if metered {
             let fuel = options.fuel.unwrap_or(u64::MAX);
             store
-                .with(|mut cx| {
-                    if !nested {
-                        // Without a timeout, the epoch deadline is never reached.
-                        cx.set_epoch_deadline(u64::MAX / 2);
-                    }
-                    cx.set_fuel(fuel)
-                })?
+                .with(|mut cx| cx.set_fuel(fuel))?
                 .map_err(|e| env.throw_type_error(&e.to_string()))?;
             store.timeout_ms.set(options.timeout_ms);
         }
         if let Some(limits) = options.limits {
-            if nested {
-                return Err(env.throw_type_error(
-                    "limits cannot change while wasm runs in the instance's store",
-                ));
-            }
             store.with(|mut cx| cx.set_limits(limits))?;
         }
         store.claim();

@@ -90,6 +90,9 @@ pub(crate) struct StoreCell {
     objects: RefCell<FxHashMap<EntityKey, sys::napi_ref>>,
     /// Per call from JS, in milliseconds, for metered stores.
     pub timeout_ms: Cell<Option<u64>>,
+    /// The epoch (as `func::epoch` counts) at which the timed call running
+    /// in this store is interrupted, while one runs.
+    pub deadline: Cell<Option<u64>>,
     /// The host function `memory_bytes` reads a memory's bytes through, once made.
     memory_probe: Cell<Option<kiln::Func>>,
     /// The ArrayBuffer `memory.buffer` gives for each memory (weak), with the
@@ -121,13 +124,18 @@ impl StoreCell {
         // handle scope holds it).
         let keepalive = env.reference(array, 0)?;
         let metered = kiln::Engine::same(engine, &engines().metered);
-        let store = kiln::Store::new(
+        let mut store = kiln::Store::new(
             engine,
             HostState {
                 wasi,
                 probe: MemoryProbe::Idle,
             },
         );
+        if metered {
+            // Until a call with a timeout sets one, the deadline is never
+            // reached (a new store's has already passed).
+            store.set_epoch_deadline(crate::func::NO_DEADLINE);
+        }
         let cell = Rc::new(StoreCell {
             store: UnsafeCell::new(store),
             env,
@@ -138,6 +146,7 @@ impl StoreCell {
             keepalive,
             objects: RefCell::default(),
             timeout_ms: Cell::new(None),
+            deadline: Cell::new(None),
             memory_probe: Cell::new(None),
             buffers: RefCell::new(Vec::new()),
             growths_seen: Cell::new(0),
@@ -210,12 +219,6 @@ impl StoreCell {
         let result = f(unsafe { &mut *self.store.get() }.as_context_mut());
         self.busy.set(false);
         Some(result)
-    }
-
-    /// Whether a running host function of the store lent its context: an
-    /// operation now runs inside a call into wasm, not at top level.
-    pub fn is_lent(&self) -> bool {
-        self.lent.get().is_some()
     }
 
     /// Lends `cx`, the context of a running host function's caller, to the
