@@ -13,13 +13,13 @@
 //   calls the trampoline, which calls the import and writes its converted
 //   results back.
 //
-// The buffer holds SLOTS value slots of 16 bytes (Kiln's raw value form; an
-// i32 or f32 in the low 4 bytes, an i64 or f64 in the low 8), then the id the
-// addon gave the function, which tells it what to call.
+// The buffer holds value slots of 16 bytes (Kiln's raw value form; an i32 or
+// f32 in the low 4 bytes, an i64 or f64 in the low 8), as many as the addon
+// says a raw call passes each way (its `numericSlots`, the engine's
+// `RawFunc::MAX_VALUES`), then the id the addon gave the function, which
+// tells it what to call. The addon checks the buffer's size when it takes it.
 
-const SLOTS = 8;
 const SLOT_BYTES = 16;
-const ID_OFFSET = SLOTS * SLOT_BYTES;
 
 // Taken now, so that code replacing these globals later cannot change how
 // values convert.
@@ -45,21 +45,22 @@ function hostResults(ret, count) {
 }
 
 /**
- * Makes the shared buffer and the makers of exported functions and import
- * trampolines of numbers, and hands on `hostResults`; `invoke` is the
- * addon's `invokeNumeric`, and `addSlots` its benchmark probe (see
- * `addThroughSlots` below), undefined unless the addon was built with the
- * `bench-probes` feature.
+ * Makes the shared buffer, of `slots` slots (the addon's `numericSlots`),
+ * and the makers of exported functions and import trampolines of numbers,
+ * and hands on `hostResults`; `invoke` is the addon's `invokeNumeric`, and
+ * `addSlots` its benchmark probe (see `addThroughSlots` below), undefined
+ * unless the addon was built with the `bench-probes` feature.
  */
-module.exports = function numericCalls(invoke, addSlots) {
-  const buffer = new ArrayBuffer(ID_OFFSET + 8);
+module.exports = function numericCalls(slots, invoke, addSlots) {
+  const idOffset = slots * SLOT_BYTES;
+  const buffer = new ArrayBuffer(idOffset + 8);
   const views = {
     I32: new Int32Array(buffer),
     F32: new Float32Array(buffer),
     F64: new Float64Array(buffer),
     I64: new BigInt64Array(buffer),
   };
-  const idIndex = ID_OFFSET / 4;
+  const idIndex = idOffset / 4;
 
   // Per value type: the conversion the JS API's ToWebAssemblyValue performs,
   // and the view and element index of slot `k`. Every conversion runs before

@@ -8,6 +8,6 @@
 const path = require('node:path');
 
 const native = require(path.join(__dirname, '..', 'kiln.node'));
-const numericCalls = require('./calls.js')(native.invokeNumeric, native.addSlots);
+const numericCalls = require('./calls.js')(native.numericSlots, native.invokeNumeric, native.addSlots);
 
 module.exports = { native, numericCalls };

@@ -2,7 +2,7 @@
 //! to the JS object with `napi_wrap`.
 
 use crate::js::{call, callback, Env, JsResult, Value};
-use crate::store::{attach_keepalive, enforce_u32, with_cx, EntityKey, StoreCell, StoreRef};
+use crate::store::{attach_keepalive, enforce_u32, EntityKey, StoreCell, StoreRef};
 use crate::values::{parse_val_type, to_js, to_wasm, val_type_name};
 use kiln::Val;
 use napi::sys;
@@ -159,7 +159,7 @@ pub(crate) unsafe extern "C" fn memory_new(
         let store = StoreCell::loose(env)?;
         let ty = kiln::MemoryType::new(initial, maximum);
         let memory = store
-            .with(|cx| with_cx!(cx, |s| kiln::Memory::new(&mut *s, ty)))?
+            .with(|cx| kiln::Memory::new(cx, ty))?
             .map_err(|e| range_error(env, e))?;
         attach(
             env,
@@ -195,15 +195,13 @@ pub(crate) unsafe extern "C" fn memory_buffer(
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
         let (store, memory) = memory_of(env, ci.arg(0))?;
-        let (ptr, len) = store.with(|cx| {
-            with_cx!(cx, |s| {
-                let data = memory.data_mut(&mut *s);
-                (data.as_mut_ptr(), data.len())
-            })
-        })?;
+        let len = store.with(|cx| memory.data_size(&cx))?;
         if let Some(buffer) = store.cached_buffer(env, memory, len)? {
             return Ok(buffer);
         }
+        let (ptr, len) = store
+            .with(|mut cx| store.memory_bytes(&mut cx, memory))?
+            .map_err(|e| env.throw_type_error(&e.to_string()))?;
         let buffer = if len == 0 {
             let mut data = std::ptr::null_mut();
             call!(env, napi_create_arraybuffer(0, &mut data))?
@@ -236,7 +234,7 @@ pub(crate) unsafe extern "C" fn memory_byte_length(
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
         let (store, memory) = memory_of(env, ci.arg(0))?;
-        let len = store.with(|cx| with_cx!(cx, |s| memory.data_size(&*s)))?;
+        let len = store.with(|cx| memory.data_size(&cx))?;
         env.double(len as f64)
     })
 }
@@ -251,7 +249,7 @@ pub(crate) unsafe extern "C" fn memory_grow(
         let (store, memory) = memory_of(env, ci.arg(0))?;
         let delta = enforce_u32(env, ci.arg(1), "delta")?;
         let old = store
-            .with(|cx| with_cx!(cx, |s| memory.grow(&mut *s, delta)))?
+            .with(|cx| memory.grow(cx, delta))?
             .map_err(|e| range_error(env, e))?;
         // The JS API detaches the buffer on every grow, even by 0 pages.
         store.set_buffer_stale(env, memory)?;
@@ -290,7 +288,7 @@ pub(crate) unsafe extern "C" fn table_new(
         };
         let ty = kiln::TableType::new(element, initial, maximum);
         let table = store
-            .with(|cx| with_cx!(cx, |s| kiln::Table::new(&mut *s, ty, init)))?
+            .with(|cx| kiln::Table::new(cx, ty, init))?
             .map_err(|e| range_error(env, e))?;
         attach(env, &store, ci.arg(0), EntityKey::Table(table), &TABLE_TAG)?;
         env.undefined()
@@ -305,7 +303,7 @@ pub(crate) unsafe extern "C" fn table_length(
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
-        env.uint32(store.with(|cx| with_cx!(cx, |s| table.size(&*s)))?)
+        env.uint32(store.with(|cx| table.size(&cx))?)
     })
 }
 
@@ -318,7 +316,7 @@ pub(crate) unsafe extern "C" fn table_get(
         let ci = env.cb_info::<2>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
         let index = enforce_u32(env, ci.arg(1), "index")?;
-        let value = store.with(|cx| with_cx!(cx, |s| table.get(&mut *s, index)))?;
+        let value = store.with(|cx| table.get(cx, index))?;
         match value {
             Some(v) => to_js(env, &store, &v),
             None => Err(env.throw_range_error(&format!("table index {index} is out of bounds"))),
@@ -335,14 +333,14 @@ pub(crate) unsafe extern "C" fn table_set(
         let ci = env.cb_info::<3>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
         let index = enforce_u32(env, ci.arg(1), "index")?;
-        let element = store.with(|cx| with_cx!(cx, |s| table.ty(&*s).element()))?;
+        let element = store.with(|cx| table.ty(&cx).element())?;
         let value = if ci.argc < 3 {
             Val::default_for(element)
         } else {
             to_wasm(env, &store, ci.arg(2), element)?
         };
         store
-            .with(|cx| with_cx!(cx, |s| table.set(&mut *s, index, value)))?
+            .with(|cx| table.set(cx, index, value))?
             .map_err(|_| env.throw_range_error(&format!("table index {index} is out of bounds")))?;
         env.undefined()
     })
@@ -357,14 +355,14 @@ pub(crate) unsafe extern "C" fn table_grow(
         let ci = env.cb_info::<3>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
         let delta = enforce_u32(env, ci.arg(1), "delta")?;
-        let element = store.with(|cx| with_cx!(cx, |s| table.ty(&*s).element()))?;
+        let element = store.with(|cx| table.ty(&cx).element())?;
         let init = if ci.argc < 3 {
             Val::default_for(element)
         } else {
             to_wasm(env, &store, ci.arg(2), element)?
         };
         let old = store
-            .with(|cx| with_cx!(cx, |s| table.grow(&mut *s, delta, init)))?
+            .with(|cx| table.grow(cx, delta, init))?
             .map_err(|e| range_error(env, e))?;
         env.uint32(old)
     })
@@ -401,13 +399,7 @@ pub(crate) unsafe extern "C" fn global_new(
             kiln::Mutability::Const
         };
         let global = store
-            .with(|cx| {
-                with_cx!(cx, |s| kiln::Global::new(
-                    &mut *s,
-                    kiln::GlobalType::new(ty, mutability),
-                    value
-                ))
-            })?
+            .with(|cx| kiln::Global::new(cx, kiln::GlobalType::new(ty, mutability), value))?
             .map_err(|e| env.throw_type_error(&e.to_string()))?;
         attach(
             env,
@@ -428,7 +420,7 @@ pub(crate) unsafe extern "C" fn global_get(
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
         let (store, global) = global_of(env, ci.arg(0))?;
-        let value = store.with(|cx| with_cx!(cx, |s| global.get(&mut *s)))?;
+        let value = store.with(|cx| global.get(cx))?;
         to_js(env, &store, &value)
     })
 }
@@ -441,13 +433,13 @@ pub(crate) unsafe extern "C" fn global_set(
     callback(env, |env| {
         let ci = env.cb_info::<2>(info)?;
         let (store, global) = global_of(env, ci.arg(0))?;
-        let ty = store.with(|cx| with_cx!(cx, |s| global.ty(&*s)))?;
+        let ty = store.with(|cx| global.ty(&cx))?;
         if ty.mutability() == kiln::Mutability::Const {
             return Err(env.throw_type_error("the global is immutable"));
         }
         let value = to_wasm(env, &store, ci.arg(1), ty.content())?;
         store
-            .with(|cx| with_cx!(cx, |s| global.set(&mut *s, value)))?
+            .with(|cx| global.set(cx, value))?
             .map_err(|e| env.throw_type_error(&e.to_string()))?;
         env.undefined()
     })
@@ -461,7 +453,7 @@ pub(crate) unsafe extern "C" fn global_type(
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
         let (store, global) = global_of(env, ci.arg(0))?;
-        let ty = store.with(|cx| with_cx!(cx, |s| global.ty(&*s)))?;
+        let ty = store.with(|cx| global.ty(&cx))?;
         let o = env.object()?;
         env.set_named(o, "value", env.string(val_type_name(ty.content()))?)?;
         env.set_named(

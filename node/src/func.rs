@@ -3,16 +3,16 @@
 
 use crate::globals::{throw, ErrorClass};
 use crate::js::{callback, Env, JsResult, Thrown, Value};
-use crate::store::{attach_keepalive, with_cx, EntityKey, KilnCaller, StoreCell, StoreRef};
+use crate::store::{attach_keepalive, Context, EntityKey, HostState, StoreCell, StoreRef};
 use crate::values::{to_js, to_wasm};
-use kiln::Val;
+use kiln::{AsContextMut, Val};
 use napi::sys;
 use rustc_hash::FxHashSet;
 use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::ffi::c_void;
 use std::rc::{Rc, Weak};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::thread::Thread;
 use std::time::Duration;
@@ -72,7 +72,7 @@ pub(crate) fn func_object(env: Env, store: &StoreRef, func: kiln::Func) -> JsRes
     if let Some(existing) = store.object(env, key)? {
         return Ok(existing);
     }
-    let (ty, index) = store.with(|cx| with_cx!(cx, |s| (func.ty(&*s), func.module_index(&*s))))?;
+    let (ty, index) = store.with(|cx| (func.ty(&cx), func.module_index(&cx)))?;
     // The JS API names an exported function after its index in its module.
     let numeric = index.zip(crate::numeric::signature(&ty));
     let object = match numeric {
@@ -99,7 +99,7 @@ fn numeric_func_object(
     index: u32,
 ) -> JsResult<Value> {
     let raw = store
-        .with(|cx| with_cx!(cx, |s| func.to_raw(&*s)))?
+        .with(|cx| func.to_raw(&cx))?
         .map_err(|e| throw_kiln_error(env, e))?;
     let (id, handle) = crate::numeric::register_next(raw, |id| {
         Rc::new(FuncHandle {
@@ -234,21 +234,32 @@ pub(crate) fn results_to_js(env: Env, store: &StoreRef, results: &[Val]) -> JsRe
     }
 }
 
-/// Runs `f` on `store`, applying the store's per-call timeout when the call
-/// comes from JS rather than from inside a host function.
+/// Runs `f` on `store`, applying the store's per-call timeout if it has one.
+///
+/// A call from JS made inside another (by a host function of the store) is
+/// a call from JS too, with the same timeout, but it also stops at the outer
+/// call's deadline if that comes first; the outer call's deadline is put
+/// back when it returns.
 pub(crate) fn call_with_timeout<R>(
     store: &StoreCell,
-    f: impl FnOnce(crate::store::Cx<'_>) -> R,
+    f: impl FnOnce(Context<'_>) -> R,
 ) -> JsResult<R> {
-    store.with(|cx| match cx {
-        crate::store::Cx::Store(s) => match store.timeout_ms.get() {
-            Some(ms) => {
-                s.set_epoch_deadline(ms.max(1));
-                with_ticker(|| f(crate::store::Cx::Store(s)))
-            }
-            None => f(crate::store::Cx::Store(s)),
-        },
-        caller => f(caller),
+    store.with(|mut cx| {
+        let Some(ms) = store.timeout_ms.get() else {
+            return f(cx);
+        };
+        let outer = store.deadline.get();
+        let now = epoch();
+        let deadline = now.saturating_add(ms.max(1)).min(outer.unwrap_or(u64::MAX));
+        store.deadline.set(Some(deadline));
+        cx.set_epoch_deadline(deadline.saturating_sub(now));
+        let result = with_ticker(|| f(cx.as_context_mut()));
+        store.deadline.set(outer);
+        cx.set_epoch_deadline(match outer {
+            Some(outer) => outer.saturating_sub(epoch()),
+            None => NO_DEADLINE,
+        });
+        result
     })
 }
 
@@ -259,7 +270,7 @@ pub(crate) fn call(
     params: &[Val],
     results: &mut [Val],
 ) -> JsResult<kiln::Result<()>> {
-    call_with_timeout(store, |cx| with_cx!(cx, |s| func.call(s, params, results)))
+    call_with_timeout(store, |cx| func.call(cx, params, results))
 }
 
 /// Throws what a failed call into wasm should throw: the exception a host
@@ -345,28 +356,26 @@ pub(crate) fn host_func(
     }
     let host = HostFunction::new(env, store, function)?;
     store.with(|cx| {
-        with_cx!(cx, |s| kiln::Func::new(
-            &mut *s,
-            ty,
-            move |caller, params, results| run_host(&host, caller, params, results)
-        ))
+        kiln::Func::new(cx, ty, move |caller, params, results| {
+            run_host(&host, caller, params, results)
+        })
     })
 }
 
 /// Runs `body` as the body of a host function of `store`: in its own handle
 /// scope (a wasm loop may call thousands of times within one JS call), with
-/// the store lent to JS through `caller`, and a JS exception kept to be
-/// rethrown by the call that entered wasm.
+/// the store lent to JS as `cx`, the context of the host function's caller,
+/// and a JS exception kept to be rethrown by the call that entered wasm.
 fn in_host_call(
     env: Env,
     store: &Weak<StoreCell>,
-    caller: &mut KilnCaller<'_>,
+    cx: Context<'_>,
     body: impl FnOnce(&StoreRef) -> JsResult<kiln::Result<()>>,
 ) -> kiln::Result<()> {
     let Some(store) = store.upgrade() else {
         return Err(kiln::Error::msg("the calling store is gone"));
     };
-    env.in_handle_scope(|| match store.lend_caller(caller, || body(&store)) {
+    env.in_handle_scope(|| match store.lend(cx, || body(&store)) {
         Ok(r) => r,
         Err(Thrown) => Err(crate::exception::take_as_error(env)),
     })
@@ -386,11 +395,9 @@ fn numeric_host_func(
     let host = HostFunction::new(env, store, trampoline)?;
     let types = ty.clone();
     let made = store.with(|cx| {
-        with_cx!(cx, |s| kiln::Func::new_numeric(
-            &mut *s,
-            ty,
-            move |caller, slots| run_numeric_host(&host, caller, slots, &types)
-        ))
+        kiln::Func::new_numeric(cx, ty, move |caller, slots| {
+            run_numeric_host(&host, caller, slots, &types)
+        })
     })?;
     made.map_err(|e| throw_kiln_error(env, e))
 }
@@ -398,12 +405,12 @@ fn numeric_host_func(
 /// Runs an imported JS function of numbers for wasm.
 fn run_numeric_host(
     host: &HostFunction,
-    mut caller: KilnCaller<'_>,
+    mut caller: kiln::Caller<'_, HostState>,
     slots: &mut [u128],
     ty: &kiln::FuncType,
 ) -> kiln::Result<()> {
     let env = host.env;
-    in_host_call(env, &host.store, &mut caller, |_| {
+    in_host_call(env, &host.store, caller.as_context_mut(), |_| {
         let trampoline = host.function()?;
         crate::numeric::write_shared(env, slots, ty.params())?;
         // The trampoline is an arrow function, which ignores its receiver,
@@ -418,12 +425,12 @@ fn run_numeric_host(
 /// Runs a JS host function for wasm.
 fn run_host(
     host: &HostFunction,
-    mut caller: KilnCaller<'_>,
+    mut caller: kiln::Caller<'_, HostState>,
     params: &[Val],
     results: &mut [Val],
 ) -> kiln::Result<()> {
     let env = host.env;
-    in_host_call(env, &host.store, &mut caller, |store| {
+    in_host_call(env, &host.store, caller.as_context_mut(), |store| {
         let function = host.function()?;
         let mut args: SmallVec<[Value; 8]> = SmallVec::with_capacity(params.len());
         for p in params {
@@ -478,11 +485,9 @@ pub(crate) fn proxy_func(env: Env, target: &StoreRef, source: &FuncHandle) -> Js
     };
     let ty = source.ty.clone();
     let func = target.with(|cx| {
-        with_cx!(cx, |s| kiln::Func::new(
-            &mut *s,
-            ty,
-            move |caller, params, results| run_proxy(&proxy, caller, params, results)
-        ))
+        kiln::Func::new(cx, ty, move |caller, params, results| {
+            run_proxy(&proxy, caller, params, results)
+        })
     })?;
     target.add_proxy(func, &source.store, source.func);
     Ok(func)
@@ -502,12 +507,12 @@ fn move_value(env: Env, from: &StoreRef, to: &StoreRef, v: &Val) -> JsResult<Val
 
 fn run_proxy(
     proxy: &Proxy,
-    mut caller: KilnCaller<'_>,
+    mut caller: kiln::Caller<'_, HostState>,
     params: &[Val],
     results: &mut [Val],
 ) -> kiln::Result<()> {
     let env = proxy.env;
-    in_host_call(env, &proxy.target, &mut caller, |target| {
+    in_host_call(env, &proxy.target, caller.as_context_mut(), |target| {
         let source = &proxy.source;
         let mut source_params: SmallVec<[Val; 8]> = SmallVec::with_capacity(params.len());
         for p in params {
@@ -529,8 +534,21 @@ fn run_proxy(
     })
 }
 
+/// A metered store's epoch deadline while no call with a timeout runs in
+/// it, in ticks from now: never reached.
+pub(crate) const NO_DEADLINE: u64 = u64::MAX / 2;
+
 /// Calls in flight with a timeout; the ticker advances epochs only then.
 static TIMED_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many times the ticker advanced the metered engine's epoch: the
+/// engine's epoch, as nothing else advances it.
+static EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// The metered engine's epoch (see [`EPOCH`]).
+fn epoch() -> u64 {
+    EPOCH.load(Ordering::SeqCst)
+}
 
 /// Runs `f` while the epoch ticker runs: once a millisecond it advances the
 /// metered engine's epoch, which is how a timeout interrupts wasm.
@@ -546,6 +564,7 @@ fn with_ticker<R>(f: impl FnOnce() -> R) -> R {
                 }
                 std::thread::sleep(Duration::from_millis(1));
                 crate::store::engines().metered.increment_epoch();
+                EPOCH.fetch_add(1, Ordering::SeqCst);
             })
             .expect("the epoch thread starts")
             .thread()

@@ -6,7 +6,7 @@ use crate::func::{func_handle, host_func, throw_call_error};
 use crate::globals::{throw, ErrorClass};
 use crate::js::{callback, Env, JsResult, Value};
 use crate::module::module_handle;
-use crate::store::{attach_keepalive, engines, with_cx, EntityKey, StoreCell, StoreRef};
+use crate::store::{attach_keepalive, engines, EntityKey, StoreCell, StoreRef};
 use crate::values::to_wasm;
 use crate::wasi::{wasi_import, WasiImport};
 use napi::sys;
@@ -225,47 +225,31 @@ pub(crate) unsafe extern "C" fn instantiate(
             w.install(env, &store)?;
         }
 
+        // The same whether this runs at top level or inside a host function
+        // of the store: its context is the caller's then. (The epoch
+        // deadline is not set here: a metered store's is never reached but
+        // during a call with a timeout, see `func::call_with_timeout`.)
         if metered {
             let fuel = options.fuel.unwrap_or(u64::MAX);
             store
-                .with(|cx| match cx {
-                    crate::store::Cx::Store(s) => {
-                        // Without a timeout, the epoch deadline is never reached.
-                        s.set_epoch_deadline(u64::MAX / 2);
-                        s.set_fuel(fuel)
-                    }
-                    crate::store::Cx::Caller(c) => c.set_fuel(fuel),
-                })?
+                .with(|mut cx| cx.set_fuel(fuel))?
                 .map_err(|e| env.throw_type_error(&e.to_string()))?;
             store.timeout_ms.set(options.timeout_ms);
         }
         if let Some(limits) = options.limits {
-            store
-                .with(|cx| match cx {
-                    crate::store::Cx::Store(s) => {
-                        s.set_limits(limits);
-                        Ok(())
-                    }
-                    crate::store::Cx::Caller(_) => Err(()),
-                })?
-                .map_err(|()| {
-                    env.throw_type_error(
-                        "limits cannot change while wasm runs in the instance's store",
-                    )
-                })?;
+            store.with(|mut cx| cx.set_limits(limits))?;
         }
         store.claim();
 
-        let instance = crate::func::call_with_timeout(&store, |cx| {
-            with_cx!(cx, |s| kiln::Instance::new(&mut *s, module, &externs))
-        })?
-        .map_err(|e| match e.kind() {
-            kiln::ErrorKind::Link => throw(env, ErrorClass::Link, &e.to_string()),
-            _ => throw_call_error(env, e),
-        })?;
+        let instance =
+            crate::func::call_with_timeout(&store, |cx| kiln::Instance::new(cx, module, &externs))?
+                .map_err(|e| match e.kind() {
+                    kiln::ErrorKind::Link => throw(env, ErrorClass::Link, &e.to_string()),
+                    _ => throw_call_error(env, e),
+                })?;
 
         store.refresh_buffers(env)?;
-        let exports = store.with(|cx| with_cx!(cx, |s| instance.exports(&mut *s)))?;
+        let exports = store.with(|cx| instance.exports(cx))?;
         // The JS side has the export names (in the same order) already.
         let result = env.array(1 + exports.len())?;
         let data = Box::into_raw(Box::new(InstanceHandle {
@@ -328,7 +312,7 @@ fn global_from_value(
     }
     let value = to_wasm(env, store, v, content)?;
     store
-        .with(|cx| with_cx!(cx, |s| kiln::Global::new(&mut *s, *ty, value)))?
+        .with(|cx| kiln::Global::new(cx, *ty, value))?
         .map_err(|e| throw(env, ErrorClass::Link, &e.to_string()))
 }
 
@@ -351,7 +335,7 @@ pub(crate) unsafe extern "C" fn instance_fuel(
         if !store.is_metered() {
             return env.undefined();
         }
-        let fuel = store.with(|cx| with_cx!(cx, |s| s.get_fuel()))?;
+        let fuel = store.with(|cx| cx.get_fuel())?;
         match fuel {
             Ok(f) => env.double(f as f64),
             Err(e) => Err(env.throw_type_error(&e.to_string())),
@@ -374,7 +358,7 @@ pub(crate) unsafe extern "C" fn instance_set_fuel(
         }
         let fuel = fuel_amount(env, ci.arg(1))?;
         store
-            .with(|cx| with_cx!(cx, |s| s.set_fuel(fuel)))?
+            .with(|mut cx| cx.set_fuel(fuel))?
             .map_err(|e| env.throw_type_error(&e.to_string()))?;
         env.undefined()
     })

@@ -78,7 +78,8 @@ fn register(env: Env, exports: Value) -> JsResult<()> {
         let function = env.function(name, *f, std::ptr::null_mut())?;
         env.set_named(exports, name, function)?;
     }
-    Ok(())
+    // How many slots the buffer of calls of numbers holds (see `numeric`).
+    env.set_named(exports, "numericSlots", numeric::slot_count(env)?)
 }
 
 #[napi_derive::napi(module_exports)]

@@ -15,18 +15,18 @@
 
 use crate::func::{call_with_timeout, throw_call_error, FuncHandle};
 use crate::js::{callback, Env, JsResult, Value};
-use crate::store::with_cx;
+use kiln::RawFunc;
 use napi::sys;
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 use std::rc::Rc;
 
-/// The most parameters or results of a function called through the slots.
-const SLOTS: usize = 8;
 /// Bytes per slot: Kiln's raw value form.
-const SLOT_BYTES: usize = 16;
-/// Where the id of the function to call is, after the slots.
-const ID_OFFSET: usize = SLOTS * SLOT_BYTES;
+const SLOT_BYTES: usize = std::mem::size_of::<u128>();
+/// Where the id of the function to call is, after the slots: the buffer
+/// holds as many as a raw call passes each way, `RawFunc::MAX_VALUES`, which
+/// `lib/calls.js` sizes it by (see [`slot_count`]).
+const ID_OFFSET: usize = RawFunc::MAX_VALUES * SLOT_BYTES;
 
 /// The live numeric functions, by id; an id is reused once its function is
 /// collected.
@@ -40,7 +40,7 @@ struct Registry {
 #[derive(Clone)]
 struct Registered {
     handle: Rc<FuncHandle>,
-    raw: kiln::RawFunc,
+    raw: RawFunc,
 }
 
 /// This thread's shared buffer and numeric functions: one thread-local, as
@@ -60,13 +60,24 @@ thread_local! {
     };
 }
 
+/// The number of slots `lib/calls.js` makes the shared buffer hold, which
+/// the addon exports as `numericSlots`: the engine's, so that the number
+/// lives in one place.
+pub(crate) fn slot_count(env: Env) -> JsResult<Value> {
+    env.uint32(RawFunc::MAX_VALUES as u32)
+}
+
 /// Takes the buffer `lib/calls.js` made; `init` calls it once per thread.
 pub(crate) fn init(env: Env, buffer: Value) -> JsResult<()> {
     let mut data: *mut c_void = std::ptr::null_mut();
     let mut len = 0usize;
     crate::js::call0!(env, napi_get_arraybuffer_info(buffer, &mut data, &mut len))?;
     if len < ID_OFFSET + 4 || data.is_null() {
-        return Err(env.throw_type_error("kiln-wasm: the shared call buffer is too small"));
+        return Err(env.throw_type_error(&format!(
+            "kiln-wasm: the shared call buffer holds {len} bytes, fewer than {} slots of \
+             {SLOT_BYTES} bytes and a function id need",
+            RawFunc::MAX_VALUES
+        )));
     }
     // Calls hand the buffer to wasm as its slots, which must be aligned as
     // Kiln's raw values are; Node allocates ArrayBuffers with `calloc`.
@@ -80,9 +91,10 @@ pub(crate) fn init(env: Env, buffer: Value) -> JsResult<()> {
 }
 
 /// The signature code `lib/calls.js` builds a function for ("ii:i"), if
-/// `ty` can be called through the slots.
+/// `ty` can be called through the slots: the engine's raw calls take it,
+/// and it has no `v128`, which JS cannot pass.
 pub(crate) fn signature(ty: &kiln::FuncType) -> Option<String> {
-    if !ty.numbers_only() || ty.params().len().max(ty.results().len()) > SLOTS {
+    if !RawFunc::fits(ty) || !ty.numbers_only() {
         return None;
     }
     let code = |t: &kiln::ValType| match t {
@@ -100,7 +112,7 @@ pub(crate) fn signature(ty: &kiln::FuncType) -> Option<String> {
 /// Registers the handle `make` makes for the next free id, with `raw`, the
 /// same function prepared for raw calls; returns both.
 pub(crate) fn register_next(
-    raw: kiln::RawFunc,
+    raw: RawFunc,
     make: impl FnOnce(u32) -> Rc<FuncHandle>,
 ) -> (u32, Rc<FuncHandle>) {
     NUMERIC.with(|n| {
@@ -187,64 +199,34 @@ pub(crate) fn read_shared(env: Env, values: &mut [u128], types: &[kiln::ValType]
     Ok(())
 }
 
-/// Stores the first `SLOTS` of `values`, of `types`, into the shared slots.
+/// Stores `values`, of `types`, into the shared slots (the first
+/// `RawFunc::MAX_VALUES`, which is all of them for a function that fits).
 ///
 /// # Safety
 /// `shared` must be the live shared buffer.
 unsafe fn store_slots(shared: *mut u8, values: &[u128], types: &[kiln::ValType]) {
-    for (i, (value, ty)) in values.iter().zip(types).take(SLOTS).enumerate() {
-        // SAFETY: `i < SLOTS`, and the buffer holds `SLOTS` slots (checked
-        // by `init`).
-        unsafe { write_slot(shared, i, *ty, *value) };
+    let slots = shared as *mut u128;
+    let n = RawFunc::MAX_VALUES;
+    for (i, (value, ty)) in values.iter().zip(types).take(n).enumerate() {
+        // SAFETY: `i < n`, and the buffer holds `n` slots and is 16-byte
+        // aligned (both checked by `init`).
+        unsafe { RawFunc::write_slot(slots.add(i), *ty, *value) };
     }
 }
 
-/// Loads the first `SLOTS` of `values`, of `types`, from the shared slots.
+/// Loads `values`, of `types`, from the shared slots (as [`store_slots`]
+/// stores them), each with a load of its type's width: JS stored it with
+/// one, and a wider load could not be served from that store, stalling
+/// until it reaches the cache.
 ///
 /// # Safety
 /// As for [`store_slots`].
 unsafe fn load_slots(shared: *const u8, values: &mut [u128], types: &[kiln::ValType]) {
-    for (i, (value, ty)) in values.iter_mut().zip(types).take(SLOTS).enumerate() {
+    let slots = shared as *const u128;
+    let n = RawFunc::MAX_VALUES;
+    for (i, (value, ty)) in values.iter_mut().zip(types).take(n).enumerate() {
         // SAFETY: as in `store_slots`.
-        *value = unsafe { read_slot(shared, i, *ty) };
-    }
-}
-
-/// The value of type `ty` in shared slot `i`, read with a load of the type's
-/// width: JS stored it with one, and a wider load could not be served from
-/// that store, stalling until it reaches the cache.
-///
-/// # Safety
-/// `shared` must be the shared buffer and `i < SLOTS`.
-#[inline]
-unsafe fn read_slot(shared: *const u8, i: usize, ty: kiln::ValType) -> u128 {
-    // SAFETY: the caller's guarantee.
-    let p = unsafe { shared.add(i * SLOT_BYTES) };
-    // SAFETY: slot `i` lies within the buffer.
-    unsafe {
-        match ty {
-            kiln::ValType::I32 | kiln::ValType::F32 => (p as *const u32).read_unaligned() as u128,
-            _ => (p as *const u64).read_unaligned() as u128,
-        }
-    }
-}
-
-/// Stores `value` of type `ty` into shared slot `i`, with the type's width.
-///
-/// # Safety
-/// As for [`read_slot`].
-#[inline]
-unsafe fn write_slot(shared: *mut u8, i: usize, ty: kiln::ValType, value: u128) {
-    // SAFETY: the caller's guarantee.
-    let p = unsafe { shared.add(i * SLOT_BYTES) };
-    // SAFETY: slot `i` lies within the buffer.
-    unsafe {
-        match ty {
-            kiln::ValType::I32 | kiln::ValType::F32 => {
-                (p as *mut u32).write_unaligned(value as u32)
-            }
-            _ => (p as *mut u64).write_unaligned(value as u64),
-        }
+        *value = unsafe { RawFunc::read_slot(slots.add(i), *ty) };
     }
 }
 
@@ -281,24 +263,23 @@ pub(crate) unsafe extern "C" fn invoke_numeric(
         };
         let slots = shared as *mut u128;
         let store = &handle.store;
-        let called = store.with_idle(|s| {
-            // SAFETY: registered functions are wasm functions of numbers with
-            // at most `SLOTS` parameters and results; `lib/calls.js` wrote
-            // each parameter, converted to its type, into its slot; the
-            // buffer is 16-byte aligned (checked by `init`) and kept alive by
-            // the globals.
-            let outcome = unsafe { raw.call(&mut *s, slots) };
-            (outcome, s.memory_growths())
+        let called = store.with_idle(|mut cx| {
+            // SAFETY: registered functions are wasm functions of numbers
+            // that `RawFunc::fits`, so with at most `RawFunc::MAX_VALUES`
+            // parameters and results, as many slots as the buffer holds;
+            // `lib/calls.js` wrote each parameter, converted to its type,
+            // into its slot; the buffer is 16-byte aligned (checked by
+            // `init`) and kept alive by the globals.
+            let outcome = unsafe { raw.call(&mut cx, slots) };
+            (outcome, cx.memory_growths())
         });
         // A nested or metered call takes the general path.
         let (outcome, growths) = match called {
             Some(called) => called,
-            None => call_with_timeout(store, |cx| {
-                with_cx!(cx, |s| {
-                    // SAFETY: as above.
-                    let outcome = unsafe { raw.call(&mut *s, slots) };
-                    (outcome, s.memory_growths())
-                })
+            None => call_with_timeout(store, |mut cx| {
+                // SAFETY: as above.
+                let outcome = unsafe { raw.call(&mut cx, slots) };
+                (outcome, cx.memory_growths())
             })?,
         };
         store.refresh_buffers_after(env, growths)?;
@@ -319,13 +300,15 @@ pub(crate) unsafe extern "C" fn add_slots(
     _info: sys::napi_callback_info,
 ) -> Value {
     callback(env, |env| {
-        let shared = shared(env)?;
-        // SAFETY: `shared` is the live shared buffer, which holds `SLOTS`
-        // slots (checked by `init`).
+        let slots = shared(env)? as *mut u128;
+        // SAFETY: `shared` gives the live shared buffer, which holds
+        // `RawFunc::MAX_VALUES` slots and is 16-byte aligned (checked by
+        // `init`).
         unsafe {
-            let a = read_slot(shared, 0, kiln::ValType::I32) as u32;
-            let b = read_slot(shared, 1, kiln::ValType::I32) as u32;
-            write_slot(shared, 0, kiln::ValType::I32, a.wrapping_add(b) as u128);
+            let a = RawFunc::read_slot(slots, kiln::ValType::I32) as u32;
+            let b = RawFunc::read_slot(slots.add(1), kiln::ValType::I32) as u32;
+            let sum = a.wrapping_add(b) as u128;
+            RawFunc::write_slot(slots, kiln::ValType::I32, sum);
         }
         Ok(std::ptr::null_mut())
     })

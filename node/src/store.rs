@@ -14,6 +14,7 @@
 //! JavaScript collector sees and can free.
 
 use crate::js::{call0, Env, JsResult, Value};
+use kiln::AsContextMut;
 use napi::sys;
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell, UnsafeCell};
@@ -23,10 +24,23 @@ use std::sync::OnceLock;
 /// What a Kiln store made by this addon holds besides wasm state.
 pub(crate) struct HostState {
     pub wasi: kiln::WasiCtx,
+    /// The question put to the store's memory probe, and its answer (see
+    /// [`StoreCell::memory_bytes`]).
+    probe: MemoryProbe,
+}
+
+/// What the memory probe is asked: the memory whose bytes it should find,
+/// and then where they are and how many.
+enum MemoryProbe {
+    Idle,
+    Ask(kiln::Memory),
+    Answer(*mut u8, usize),
 }
 
 pub(crate) type KilnStore = kiln::Store<HostState>;
-pub(crate) type KilnCaller<'a> = kiln::Caller<'a, HostState>;
+/// Exclusive use of a store, whether the addon holds the store itself or a
+/// running host function lent its caller's context (see [`StoreCell::with`]).
+pub(crate) type Context<'a> = kiln::StoreContextMut<'a, HostState>;
 
 /// The two engines: one for plain instances, one whose code counts fuel and
 /// checks epochs, for instances given `fuel` or `timeout`.
@@ -55,31 +69,17 @@ pub(crate) enum EntityKey {
     Global(kiln::Global),
 }
 
-/// Exclusive use of a store: the store itself, or the `Caller` a running
-/// host function lent.
-pub(crate) enum Cx<'a> {
-    Store(&'a mut KilnStore),
-    Caller(&'a mut KilnCaller<'static>),
-}
-
-/// Runs `$body` with `$s` bound to whichever form of context `$cx` is.
-macro_rules! with_cx {
-    ($cx:expr, |$s:ident| $body:expr) => {
-        match $cx {
-            $crate::store::Cx::Store($s) => $body,
-            $crate::store::Cx::Caller($s) => $body,
-        }
-    };
-}
-pub(crate) use with_cx;
-
 pub(crate) struct StoreCell {
     store: UnsafeCell<KilnStore>,
     env: Env,
-    /// The `Caller` of the innermost running host function, while it calls JS.
-    caller: Cell<*mut KilnCaller<'static>>,
-    /// Whether an operation holds the store (at top level, not through `caller`).
+    /// The context the innermost running host function of this store lent
+    /// (its caller's), while it runs JS (see [`StoreCell::lend`]); taken out
+    /// while an operation uses it.
+    lent: Cell<Option<kiln::RawStoreContext<HostState>>>,
+    /// Whether an operation holds the store (at top level, not through `lent`).
     busy: Cell<bool>,
+    /// Whether the store's engine is the metered one.
+    metered: bool,
     /// Whether an instance imports from this store: then it is no longer loose.
     claimed: Cell<bool>,
     /// Weak: the array holding this store's host functions.
@@ -90,6 +90,11 @@ pub(crate) struct StoreCell {
     objects: RefCell<FxHashMap<EntityKey, sys::napi_ref>>,
     /// Per call from JS, in milliseconds, for metered stores.
     pub timeout_ms: Cell<Option<u64>>,
+    /// The epoch (as `func::epoch` counts) at which the timed call running
+    /// in this store is interrupted, while one runs.
+    pub deadline: Cell<Option<u64>>,
+    /// The host function `memory_bytes` reads a memory's bytes through, once made.
+    memory_probe: Cell<Option<kiln::Func>>,
     /// The ArrayBuffer `memory.buffer` gives for each memory (weak), with the
     /// size it covers: when the memory grows, the buffer is detached, as the
     /// JS API requires, and the next `memory.buffer` is a new one.
@@ -118,15 +123,31 @@ impl StoreCell {
         // store's first JS object before it returns (until then the call's
         // handle scope holds it).
         let keepalive = env.reference(array, 0)?;
+        let metered = kiln::Engine::same(engine, &engines().metered);
+        let mut store = kiln::Store::new(
+            engine,
+            HostState {
+                wasi,
+                probe: MemoryProbe::Idle,
+            },
+        );
+        if metered {
+            // Until a call with a timeout sets one, the deadline is never
+            // reached (a new store's has already passed).
+            store.set_epoch_deadline(crate::func::NO_DEADLINE);
+        }
         let cell = Rc::new(StoreCell {
-            store: UnsafeCell::new(kiln::Store::new(engine, HostState { wasi })),
+            store: UnsafeCell::new(store),
             env,
-            caller: Cell::new(std::ptr::null_mut()),
+            lent: Cell::new(None),
             busy: Cell::new(false),
+            metered,
             claimed: Cell::new(false),
             keepalive,
             objects: RefCell::default(),
             timeout_ms: Cell::new(None),
+            deadline: Cell::new(None),
+            memory_probe: Cell::new(None),
             buffers: RefCell::new(Vec::new()),
             growths_seen: Cell::new(0),
             proxies: RefCell::default(),
@@ -155,20 +176,20 @@ impl StoreCell {
     }
 
     pub fn is_metered(&self) -> bool {
-        // SAFETY: reading the engine does not conflict with any borrow.
-        let store = unsafe { &*self.store.get() };
-        kiln::Engine::same(store.engine(), &engines().metered)
+        self.metered
     }
 
-    /// Runs `f` with exclusive use of the store.
-    pub fn with<R>(&self, f: impl FnOnce(Cx<'_>) -> R) -> JsResult<R> {
-        let caller = self.caller.replace(std::ptr::null_mut());
-        if !caller.is_null() {
-            // SAFETY: the host function that lent this `Caller` is running
-            // below us on this thread and waits for JS to return; taking it
-            // out of `caller` makes this the only borrow.
-            let result = f(Cx::Caller(unsafe { &mut *caller }));
-            self.caller.set(caller);
+    /// Runs `f` with exclusive use of the store: the context a running host
+    /// function of the store lent, or else the store's own.
+    pub fn with<R>(&self, f: impl FnOnce(Context<'_>) -> R) -> JsResult<R> {
+        if let Some(raw) = self.lent.take() {
+            // SAFETY: `raw` was lent by `lend`, whose host function is
+            // running below us on this thread: it holds its caller's borrow
+            // of the store for as long as `raw` is in `lent` and does not use
+            // it meanwhile. Taking `raw` out of `lent` until `f` returns makes
+            // this the only context taken from it in use.
+            let result = f(unsafe { raw.as_context_mut() });
+            self.lent.set(Some(raw));
             return Ok(result);
         }
         if self.busy.get() {
@@ -177,36 +198,80 @@ impl StoreCell {
                 .throw_type_error("the store is busy: a kiln-wasm operation is already using it"));
         }
         self.busy.set(true);
-        // SAFETY: `busy` was clear and no caller is lent, so nothing else
+        // SAFETY: `busy` was clear and no context is lent, so nothing else
         // borrows the store; single-threaded (the JS thread).
-        let result = f(Cx::Store(unsafe { &mut *self.store.get() }));
+        let result = f(unsafe { &mut *self.store.get() }.as_context_mut());
         self.busy.set(false);
         Ok(result)
     }
 
     /// Runs `f` with the store itself if nothing holds it, no host function
-    /// has lent its `Caller`, and calls are not metered by time: the cheap
+    /// has lent its context, and calls are not metered by time: the cheap
     /// case of a call from JS. `None` means [`StoreCell::with`] must be used.
     #[inline]
-    pub fn with_idle<R>(&self, f: impl FnOnce(&mut KilnStore) -> R) -> Option<R> {
-        if self.busy.get() || !self.caller.get().is_null() || self.timeout_ms.get().is_some() {
+    pub fn with_idle<R>(&self, f: impl FnOnce(Context<'_>) -> R) -> Option<R> {
+        if self.busy.get() || self.lent.get().is_some() || self.timeout_ms.get().is_some() {
             return None;
         }
         self.busy.set(true);
-        // SAFETY: `busy` was clear and no caller is lent, so nothing else
+        // SAFETY: `busy` was clear and no context is lent, so nothing else
         // borrows the store; single-threaded (the JS thread).
-        let result = f(unsafe { &mut *self.store.get() });
+        let result = f(unsafe { &mut *self.store.get() }.as_context_mut());
         self.busy.set(false);
         Some(result)
     }
 
-    /// Lends `caller` to JS code run by `f` (a host function's body).
-    pub fn lend_caller<R>(&self, caller: &mut KilnCaller<'_>, f: impl FnOnce() -> R) -> R {
-        let erased = caller as *mut KilnCaller<'_> as *mut KilnCaller<'static>;
-        let previous = self.caller.replace(erased);
+    /// Lends `cx`, the context of a running host function's caller, to the
+    /// JS code `f` runs (the host function's body): operations on the store
+    /// meanwhile use it (see [`StoreCell::with`]). Taking `cx` by value holds
+    /// its borrow, unused, until `f` returns.
+    pub fn lend<R>(&self, mut cx: Context<'_>, f: impl FnOnce() -> R) -> R {
+        let previous = self.lent.replace(Some(cx.as_raw()));
         let result = f();
-        self.caller.set(previous);
+        self.lent.set(previous);
         result
+    }
+
+    /// Where the bytes of `memory` are now, and how many there are, through
+    /// `cx`, this store's context.
+    ///
+    /// `kiln::Memory::data_mut` takes a `Store` or a `Caller` but not yet a
+    /// `StoreContextMut`, so the store has a host function, the probe, that
+    /// reads them from its `Caller`, called here through `cx` (calling a host
+    /// function from the host runs no wasm: no fuel or epoch check). Only a
+    /// new memory buffer needs this; once the engine takes a context there,
+    /// `memory.data_mut(cx)` replaces it.
+    pub fn memory_bytes(
+        &self,
+        cx: &mut Context<'_>,
+        memory: kiln::Memory,
+    ) -> kiln::Result<(*mut u8, usize)> {
+        let probe = match self.memory_probe.get() {
+            Some(probe) => probe,
+            None => {
+                let ty = kiln::FuncType::new([], []);
+                let probe = kiln::Func::new(&mut *cx, ty, |mut caller, _, _| {
+                    if let MemoryProbe::Ask(memory) = caller.data().probe {
+                        let bytes = memory.data_mut(&mut caller);
+                        let answer = MemoryProbe::Answer(bytes.as_mut_ptr(), bytes.len());
+                        caller.data_mut().probe = answer;
+                    }
+                    Ok(())
+                });
+                self.memory_probe.set(Some(probe));
+                probe
+            }
+        };
+        cx.data_mut().probe = MemoryProbe::Ask(memory);
+        let called = probe.call(&mut *cx, &[], &mut []);
+        let answer = std::mem::replace(&mut cx.data_mut().probe, MemoryProbe::Idle);
+        called?;
+        match answer {
+            MemoryProbe::Answer(ptr, len) => Ok((ptr, len)),
+            _ => Err(kiln::Error::msg(
+                "internal error: the memory probe did not answer",
+            )),
+        }
     }
 
     /// Keeps `host` (a JS function) alive with the store's objects.
@@ -333,7 +398,7 @@ impl StoreCell {
         if self.buffers.borrow().is_empty() {
             return Ok(());
         }
-        let growths = self.with(|cx| with_cx!(cx, |s| s.memory_growths()))?;
+        let growths = self.with(|cx| cx.memory_growths())?;
         self.refresh_buffers_after(env, growths)
     }
 
@@ -359,7 +424,7 @@ impl StoreCell {
         let sizes: Vec<usize> = {
             let buffers = self.buffers.borrow();
             let memories: Vec<kiln::Memory> = buffers.iter().map(|(m, _, _)| *m).collect();
-            self.with(|cx| with_cx!(cx, |s| memories.iter().map(|m| m.data_size(&*s)).collect()))?
+            self.with(|cx| memories.iter().map(|m| m.data_size(&cx)).collect())?
         };
         let stale: Vec<sys::napi_ref> = {
             let mut buffers = self.buffers.borrow_mut();

@@ -5,7 +5,7 @@
 
 use crate::globals::{throw, ErrorClass};
 use crate::js::{callback, Env, JsResult, Value};
-use crate::store::{with_cx, HostState, StoreRef};
+use crate::store::{HostState, StoreRef};
 use napi::sys;
 use std::cell::RefCell;
 use std::ffi::c_void;
@@ -121,14 +121,12 @@ fn with_wasi_linker<R>(engine: &kiln::Engine, f: impl FnOnce(&kiln::Linker<HostS
 
 /// Kiln's WASI function `name` placed in `store`.
 fn wasi_func(store: &StoreRef, name: &str) -> JsResult<Option<kiln::Func>> {
-    store.with(|cx| {
-        with_cx!(cx, |s| {
-            let engine = s.engine().clone();
-            with_wasi_linker(&engine, |linker| {
-                linker
-                    .get(&mut *s, MODULE, name)
-                    .and_then(kiln::Extern::into_func)
-            })
+    store.with(|mut cx| {
+        let engine = cx.engine().clone();
+        with_wasi_linker(&engine, |linker| {
+            linker
+                .get(&mut cx, MODULE, name)
+                .and_then(kiln::Extern::into_func)
         })
     })
 }
@@ -177,7 +175,7 @@ impl WasiImport {
     /// Gives `store` the WASI context this object describes.
     pub fn install(self, env: Env, store: &StoreRef) -> JsResult<()> {
         let ctx = self.state.build().map_err(|e| env.throw_type_error(&e))?;
-        store.with(|cx| with_cx!(cx, |s| s.data_mut().wasi = ctx))
+        store.with(|mut cx| cx.data_mut().wasi = ctx)
     }
 }
 

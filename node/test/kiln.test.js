@@ -195,6 +195,32 @@ test('the benchmark floors (probes.js): emptyNativeCall returns undefined, callJ
   assert.equal(add(probes.addThroughSlots(1, 2), 4), 7);
 });
 
+test('functions of as many numbers as the engine passes in raw slots go through the shared slots, both ways; more go through Node-API', () => {
+  // The count is the engine's (`RawFunc::MAX_VALUES`), which the addon exports.
+  const { native } = require('../lib/native.js');
+  const n = native.numericSlots;
+  assert.ok(Number.isInteger(n) && n >= 8, `numericSlots is ${n}`);
+  for (const count of [n, n + 1]) {
+    const params = Array(count).fill('i32').join(' ');
+    const results = Array(count).fill('i32').join(' ');
+    const gets = Array.from({ length: count }, (_, i) => `(local.get ${i})`).join(' ');
+    const adds = Array.from({ length: count - 1 }, (_, i) => `local.get ${i + 1} i32.add`).join(' ');
+    // `sum` adds its parameters through an import of the same type as
+    // `reverse`, which returns them in reverse order.
+    const instance = instantiate(`(module
+      (import "env" "reverse" (func $reverse (param ${params}) (result ${results})))
+      (func (export "reverse") (param ${params}) (result ${results}) ${gets} call $reverse)
+      (func (export "sum") (param ${params}) (result i32) local.get 0 ${adds}))`,
+    { env: { reverse: (...args) => args.reverse() } });
+    const args = Array.from({ length: count }, (_, i) => i + 1);
+    assert.deepEqual(instance.exports.reverse(...args), [...args].reverse());
+    assert.equal(instance.exports.sum(...args), (count * (count + 1)) / 2);
+    // An exported function of numbers that goes through the slots is a JS
+    // function made by lib/calls.js; any other is native.
+    assert.equal(/\[native code\]/.test(String(instance.exports.sum)), count > n, `${count} parameters`);
+  }
+});
+
 test('the public package exports no benchmark probes, in either entry', async () => {
   const probeNames = ['_emptyNativeCall', '_callJsFunction', '_addThroughSlots', 'emptyNativeCall', 'callJsFunction', 'addThroughSlots', 'addSlots'];
   const esm = await import(path.join(__dirname, '..', 'index.mjs'));
