@@ -199,9 +199,10 @@ pub(crate) unsafe extern "C" fn memory_buffer(
         if let Some(buffer) = store.cached_buffer(env, memory, len)? {
             return Ok(buffer);
         }
-        let (ptr, len) = store
-            .with(|mut cx| store.memory_bytes(&mut cx, memory))?
-            .map_err(|e| env.throw_type_error(&e.to_string()))?;
+        let (ptr, len) = store.with(|mut cx| {
+            let bytes = memory.data_mut(&mut cx);
+            (bytes.as_mut_ptr(), bytes.len())
+        })?;
         let buffer = if len == 0 {
             let mut data = std::ptr::null_mut();
             call!(env, napi_create_arraybuffer(0, &mut data))?

@@ -24,17 +24,6 @@ use std::sync::OnceLock;
 /// What a Kiln store made by this addon holds besides wasm state.
 pub(crate) struct HostState {
     pub wasi: kiln::WasiCtx,
-    /// The question put to the store's memory probe, and its answer (see
-    /// [`StoreCell::memory_bytes`]).
-    probe: MemoryProbe,
-}
-
-/// What the memory probe is asked: the memory whose bytes it should find,
-/// and then where they are and how many.
-enum MemoryProbe {
-    Idle,
-    Ask(kiln::Memory),
-    Answer(*mut u8, usize),
 }
 
 pub(crate) type KilnStore = kiln::Store<HostState>;
@@ -93,8 +82,6 @@ pub(crate) struct StoreCell {
     /// The epoch (as `func::epoch` counts) at which the timed call running
     /// in this store is interrupted, while one runs.
     pub deadline: Cell<Option<u64>>,
-    /// The host function `memory_bytes` reads a memory's bytes through, once made.
-    memory_probe: Cell<Option<kiln::Func>>,
     /// The ArrayBuffer `memory.buffer` gives for each memory (weak), with the
     /// size it covers: when the memory grows, the buffer is detached, as the
     /// JS API requires, and the next `memory.buffer` is a new one.
@@ -124,13 +111,7 @@ impl StoreCell {
         // handle scope holds it).
         let keepalive = env.reference(array, 0)?;
         let metered = kiln::Engine::same(engine, &engines().metered);
-        let mut store = kiln::Store::new(
-            engine,
-            HostState {
-                wasi,
-                probe: MemoryProbe::Idle,
-            },
-        );
+        let mut store = kiln::Store::new(engine, HostState { wasi });
         if metered {
             // Until a call with a timeout sets one, the deadline is never
             // reached (a new store's has already passed).
@@ -147,7 +128,6 @@ impl StoreCell {
             objects: RefCell::default(),
             timeout_ms: Cell::new(None),
             deadline: Cell::new(None),
-            memory_probe: Cell::new(None),
             buffers: RefCell::new(Vec::new()),
             growths_seen: Cell::new(0),
             proxies: RefCell::default(),
@@ -230,48 +210,6 @@ impl StoreCell {
         let result = f();
         self.lent.set(previous);
         result
-    }
-
-    /// Where the bytes of `memory` are now, and how many there are, through
-    /// `cx`, this store's context.
-    ///
-    /// `kiln::Memory::data_mut` takes a `Store` or a `Caller` but not yet a
-    /// `StoreContextMut`, so the store has a host function, the probe, that
-    /// reads them from its `Caller`, called here through `cx` (calling a host
-    /// function from the host runs no wasm: no fuel or epoch check). Only a
-    /// new memory buffer needs this; once the engine takes a context there,
-    /// `memory.data_mut(cx)` replaces it.
-    pub fn memory_bytes(
-        &self,
-        cx: &mut Context<'_>,
-        memory: kiln::Memory,
-    ) -> kiln::Result<(*mut u8, usize)> {
-        let probe = match self.memory_probe.get() {
-            Some(probe) => probe,
-            None => {
-                let ty = kiln::FuncType::new([], []);
-                let probe = kiln::Func::new(&mut *cx, ty, |mut caller, _, _| {
-                    if let MemoryProbe::Ask(memory) = caller.data().probe {
-                        let bytes = memory.data_mut(&mut caller);
-                        let answer = MemoryProbe::Answer(bytes.as_mut_ptr(), bytes.len());
-                        caller.data_mut().probe = answer;
-                    }
-                    Ok(())
-                });
-                self.memory_probe.set(Some(probe));
-                probe
-            }
-        };
-        cx.data_mut().probe = MemoryProbe::Ask(memory);
-        let called = probe.call(&mut *cx, &[], &mut []);
-        let answer = std::mem::replace(&mut cx.data_mut().probe, MemoryProbe::Idle);
-        called?;
-        match answer {
-            MemoryProbe::Answer(ptr, len) => Ok((ptr, len)),
-            _ => Err(kiln::Error::msg(
-                "internal error: the memory probe did not answer",
-            )),
-        }
     }
 
     /// Keeps `host` (a JS function) alive with the store's objects.
