@@ -83,10 +83,8 @@ pub fn calls(runs: usize, quick: bool) -> Result<bool, String> {
         .get_typed_func::<i32, i32>(&mut k_store, "run")
         .map_err(|e| err("kiln", e))?;
     let k_wasi_module = kiln::Module::new(&k_engine, &wasi_wasm).map_err(|e| err("kiln", e))?;
-    let mut k_linker = kiln::Linker::<kiln::WasiCtx>::new(&k_engine);
-    k_linker
-        .define_wasi(|ctx| ctx)
-        .map_err(|e| err("kiln", e))?;
+    let mut k_linker = kiln::Linker::<kiln_wasi::WasiCtx>::new(&k_engine);
+    kiln_wasi::add_to_linker(&mut k_linker, |ctx| ctx).map_err(|e| err("kiln", e))?;
 
     // Wasmtime.
     let w_engine = wasmtime::Engine::default();
@@ -175,7 +173,7 @@ pub fn calls(runs: usize, quick: bool) -> Result<bool, String> {
         })?);
         measures[3].kiln.push(time(|| {
             for _ in 0..instantiations {
-                let ctx = kiln::WasiConfig::new()
+                let ctx = kiln_wasi::WasiConfig::new()
                     .build()
                     .map_err(|e| err("kiln", e))?;
                 let mut store = kiln::Store::new(&k_engine, ctx);

@@ -7,7 +7,8 @@
 use crate::engine::wasm_engine_t;
 use crate::guard;
 use crate::reference::{EntityKey, HostInfo};
-use kiln::{AsContextMut, Engine, RawStoreContext, Store, StoreContextMut, WasiConfig, WasiCtx};
+use kiln::{AsContextMut, Engine, RawStoreContext, Store, StoreContextMut};
+use kiln_wasi::{WasiConfig, WasiCtx};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::c_void;

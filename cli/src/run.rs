@@ -3,7 +3,8 @@
 
 use crate::args::RunOptions;
 use crate::{input, value, Failure};
-use kiln::{Config, Engine, ExternType, Linker, Module, Store, Val, WasiConfig, WasiCtx};
+use kiln::{Config, Engine, ExternType, Linker, Module, Store, Val};
+use kiln_wasi::{WasiConfig, WasiCtx};
 
 /// Runs `_start` as a WASI program (its exit code becomes kiln's), or the
 /// function named by `--invoke` with the arguments given, and prints the
@@ -67,8 +68,7 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
     let wasi = wasi_context(options)?;
     let mut store = Store::new(&engine, wasi);
     let mut linker = Linker::<WasiCtx>::new(&engine);
-    linker
-        .define_wasi(|ctx| ctx)
+    kiln_wasi::add_to_linker(&mut linker, |ctx| ctx)
         .map_err(|e| format!("cannot define WASI: {}", e.message()))?;
     let instance = linker
         .instantiate(&mut store, &module)

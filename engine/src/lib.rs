@@ -25,7 +25,6 @@ mod api;
 mod compiler;
 mod environ;
 mod runtime;
-mod wasi;
 
 pub use api::engine::{Config, Engine, OptLevel};
 pub use api::externals::{Extern, Global, Memory, Table};
@@ -47,4 +46,3 @@ pub use environ::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, MemoryType, Mutability,
     TableType, ValType,
 };
-pub use wasi::{WasiConfig, WasiCtx, WasiPipe};

@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 
 /// What a Kiln store made by this addon holds besides wasm state.
 pub(crate) struct HostState {
-    pub wasi: kiln::WasiCtx,
+    pub wasi: kiln_wasi::WasiCtx,
 }
 
 pub(crate) type KilnStore = kiln::Store<HostState>;
@@ -102,7 +102,7 @@ thread_local! {
 
 impl StoreCell {
     pub fn new(env: Env, engine: &kiln::Engine) -> JsResult<StoreRef> {
-        let wasi = kiln::WasiConfig::new()
+        let wasi = kiln_wasi::WasiConfig::new()
             .build()
             .map_err(|e| env.throw_type_error(&e.to_string()))?;
         let array = env.array(0)?;

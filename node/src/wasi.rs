@@ -21,54 +21,40 @@ const WASI_TAG: sys::napi_type_tag = sys::napi_type_tag {
 
 /// One JS `WASI` object's configuration.
 pub(crate) struct WasiState {
-    args: Vec<String>,
-    env: Vec<(String, String)>,
-    /// (guest path, host path)
-    preopens: Vec<(String, String)>,
-    stdio: [i32; 3],
+    config: kiln_wasi::WasiConfig,
     /// Whether an instance already uses it: a WASI object serves one instance.
     used: RefCell<bool>,
 }
 
-impl WasiState {
-    fn build(&self) -> Result<kiln::WasiCtx, String> {
-        let mut config = kiln::WasiConfig::new().args(self.args.iter().cloned());
-        for (k, v) in &self.env {
-            config = config.env(k, v);
-        }
-        for (guest, host) in &self.preopens {
-            // node:wasi's pre-opens are writable.
-            config = config.preopened_dir(host, guest, false);
-        }
-        for (i, fd) in self.stdio.iter().enumerate() {
-            config = match (i, *fd) {
-                (0, 0) => config.inherit_stdin(),
-                (1, 1) => config.inherit_stdout(),
-                (2, 2) => config.inherit_stderr(),
-                (i, fd) => {
-                    let file = duplicate_fd(fd)
-                        .map_err(|e| format!("cannot use file descriptor {fd}: {e}"))?;
-                    match i {
-                        0 => config.stdin_file(file),
-                        1 => config.stdout_file(file),
-                        _ => config.stderr_file(file),
-                    }
-                }
-            };
-        }
-        config.build().map_err(|e| e.to_string())
+/// The configuration node:wasi's options describe: `stdio` holds the host
+/// descriptors of the guest's stdin, stdout and stderr.
+fn config_of(
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    preopens: Vec<(String, String)>,
+    stdio: [i32; 3],
+) -> kiln_wasi::WasiConfig {
+    let mut config = kiln_wasi::WasiConfig::new().args(args);
+    for (k, v) in env {
+        config = config.env(k, v);
     }
-}
-
-fn duplicate_fd(fd: i32) -> std::io::Result<std::fs::File> {
-    use std::os::fd::BorrowedFd;
-    if fd < 0 {
-        return Err(std::io::Error::from(std::io::ErrorKind::InvalidInput));
+    for (guest, host) in preopens {
+        // node:wasi's pre-opens are writable.
+        config = config.preopened_dir(host, guest, false);
     }
-    // SAFETY: the descriptor is only borrowed long enough to duplicate it;
-    // an invalid one makes the duplication fail with EBADF.
-    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
-    Ok(std::fs::File::from(borrowed.try_clone_to_owned()?))
+    let [stdin, stdout, stderr] = stdio;
+    config = match stdin {
+        0 => config.inherit_stdin(),
+        fd => config.stdin_fd(fd),
+    };
+    config = match stdout {
+        1 => config.inherit_stdout(),
+        fd => config.stdout_fd(fd),
+    };
+    match stderr {
+        2 => config.inherit_stderr(),
+        fd => config.stderr_fd(fd),
+    }
 }
 
 /// A placeholder import: which WASI object it belongs to.
@@ -108,8 +94,7 @@ fn with_wasi_linker<R>(engine: &kiln::Engine, f: impl FnOnce(&kiln::Linker<HostS
             Some(i) => i,
             None => {
                 let mut linker = kiln::Linker::new(engine);
-                linker
-                    .define_wasi(|data: &mut HostState| &mut data.wasi)
+                kiln_wasi::add_to_linker(&mut linker, |data: &mut HostState| &mut data.wasi)
                     .expect("WASI defines each name once");
                 linkers.push((engine.clone(), linker));
                 linkers.len() - 1
@@ -174,7 +159,11 @@ impl WasiImport {
 
     /// Gives `store` the WASI context this object describes.
     pub fn install(self, env: Env, store: &StoreRef) -> JsResult<()> {
-        let ctx = self.state.build().map_err(|e| env.throw_type_error(&e))?;
+        let ctx = self
+            .state
+            .config
+            .build()
+            .map_err(|e| env.throw_type_error(e.message()))?;
         store.with(|mut cx| cx.data_mut().wasi = ctx)
     }
 }
@@ -232,14 +221,19 @@ pub(crate) unsafe extern "C" fn wasi_import_object(
             ]
         };
         let state = Rc::new(WasiState {
-            args: strings(env, ci.arg(0))?,
-            env: pairs(env, ci.arg(1))?,
-            preopens: pairs(env, ci.arg(2))?,
-            stdio,
+            config: config_of(
+                strings(env, ci.arg(0))?,
+                pairs(env, ci.arg(1))?,
+                pairs(env, ci.arg(2))?,
+                stdio,
+            ),
             used: RefCell::new(false),
         });
         // Check the configuration now, so that a bad pre-open fails here.
-        state.build().map_err(|e| env.throw_type_error(&e))?;
+        state
+            .config
+            .build()
+            .map_err(|e| env.throw_type_error(e.message()))?;
         let namespace = env.object()?;
         let mut names: Vec<String> = with_wasi_linker(&crate::store::engines().plain, |linker| {
             linker

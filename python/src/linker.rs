@@ -93,9 +93,7 @@ impl Linker {
     /// Defines every `wasi_snapshot_preview1` function; each store gets what
     /// its `Store.set_wasi` granted (nothing by default).
     fn define_wasi(&self, py: Python<'_>) -> PyResult<()> {
-        self.lock()?
-            .define_wasi(|data: &mut StoreData| &mut data.wasi)
-            .map(|_| ())
+        kiln_wasi::add_to_linker(&mut *self.lock()?, |data: &mut StoreData| &mut data.wasi)
             .map_err(|e| to_py_err(py, e))
     }
 

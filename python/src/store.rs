@@ -12,7 +12,8 @@
 use crate::engine::Engine;
 use crate::errors::{kiln_error, to_py_err};
 use crate::wasi::WasiConfig;
-use kiln::{Caller as KilnCaller, WasiCtx};
+use kiln::Caller as KilnCaller;
+use kiln_wasi::WasiCtx;
 use pyo3::ffi;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
@@ -335,7 +336,7 @@ impl Store {
             Some(e) => e,
             None => Py::new(py, Engine::default_engine())?,
         };
-        let wasi = kiln::WasiConfig::new()
+        let wasi = kiln_wasi::WasiConfig::new()
             .build()
             .map_err(|e| to_py_err(py, e))?;
         let store = kiln::Store::new(

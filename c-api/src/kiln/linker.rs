@@ -175,10 +175,10 @@ pub unsafe extern "C" fn kiln_linker_define_wasi(
         let Some(linker) = linker else {
             return Err(kiln_error_t::msg("NULL linker"));
         };
-        let defined = linker
-            .linker
-            .define_wasi(|data: &mut StoreData| &mut data.wasi);
-        check(defined)
+        check(kiln_wasi::add_to_linker(
+            &mut linker.linker,
+            |data: &mut StoreData| &mut data.wasi,
+        ))
     })
 }
 

@@ -3,7 +3,7 @@
 use super::error::{kiln_error_t, result};
 use crate::guard;
 use crate::store::{store_mut, wasm_store_t};
-use kiln::WasiConfig;
+use kiln_wasi::WasiConfig;
 use std::ffi::{c_char, CStr};
 
 /// What a WASI program is granted: arguments, environment, stdio and
@@ -33,20 +33,25 @@ unsafe fn text(s: *const c_char) -> String {
     unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned()
 }
 
-/// Opens `path` for stdio with `open`, naming the path in the error.
+/// The path at `path`, once opening it for stdio with `open` succeeded (the
+/// header promises the error now; the store's context opens it again),
+/// naming the path in the error.
 ///
 /// # Safety
 /// `path` is null or a null-terminated string.
 unsafe fn open_file(
     path: *const c_char,
-    open: fn(String) -> std::io::Result<std::fs::File>,
-) -> Result<std::fs::File, Box<kiln_error_t>> {
+    open: fn(&str) -> std::io::Result<std::fs::File>,
+) -> Result<String, Box<kiln_error_t>> {
     if path.is_null() {
         return Err(kiln_error_t::msg("the path is NULL"));
     }
     // SAFETY: guaranteed by the caller.
     let path = unsafe { text(path) };
-    open(path.clone()).map_err(|e| kiln_error_t::msg(format!("cannot open {path}: {e}")))
+    match open(&path) {
+        Ok(_) => Ok(path),
+        Err(e) => Err(kiln_error_t::msg(format!("cannot open {path}: {e}"))),
+    }
 }
 
 /// A configuration that grants nothing.
@@ -162,9 +167,9 @@ pub unsafe extern "C" fn kiln_wasi_config_stdin_file(
             return Some(kiln_error_t::msg("the configuration is NULL"));
         };
         // SAFETY: `path` is null or a null-terminated string.
-        match unsafe { open_file(path, std::fs::File::open) } {
-            Ok(file) => {
-                config.update(|c| c.stdin_file(file));
+        match unsafe { open_file(path, |p| std::fs::File::open(p)) } {
+            Ok(path) => {
+                config.update(|c| c.stdin_file(path));
                 None
             }
             Err(e) => Some(e),
@@ -179,16 +184,16 @@ pub unsafe extern "C" fn kiln_wasi_config_stdin_file(
 unsafe fn output_file(
     config: Option<&mut kiln_wasi_config_t>,
     path: *const c_char,
-    to: fn(WasiConfig, std::fs::File) -> WasiConfig,
+    to: fn(WasiConfig, String) -> WasiConfig,
 ) -> Option<Box<kiln_error_t>> {
     guard(Some(kiln_error_t::msg("internal error")), || {
         let Some(config) = config else {
             return Some(kiln_error_t::msg("the configuration is NULL"));
         };
         // SAFETY: guaranteed by the caller.
-        match unsafe { open_file(path, std::fs::File::create) } {
-            Ok(file) => {
-                config.update(|c| to(c, file));
+        match unsafe { open_file(path, |p| std::fs::File::create(p)) } {
+            Ok(path) => {
+                config.update(|c| to(c, path));
                 None
             }
             Err(e) => Some(e),
@@ -204,7 +209,7 @@ pub unsafe extern "C" fn kiln_wasi_config_stdout_file(
     path: *const c_char,
 ) -> Option<Box<kiln_error_t>> {
     // SAFETY: `path` is null or a null-terminated string.
-    unsafe { output_file(config, path, WasiConfig::stdout_file) }
+    unsafe { output_file(config, path, |c, p| c.stdout_file(p)) }
 }
 
 /// The program writes its standard error to the file at `path`,
@@ -215,7 +220,7 @@ pub unsafe extern "C" fn kiln_wasi_config_stderr_file(
     path: *const c_char,
 ) -> Option<Box<kiln_error_t>> {
     // SAFETY: `path` is null or a null-terminated string.
-    unsafe { output_file(config, path, WasiConfig::stderr_file) }
+    unsafe { output_file(config, path, |c, p| c.stderr_file(p)) }
 }
 
 /// Grants the program the host directory `host_path` under the name

@@ -8,4 +8,3 @@ mod hostile;
 mod limits;
 mod metering;
 mod simd;
-mod wasi;

@@ -8,7 +8,7 @@
 //! are never skipped.
 //!
 //! ```no_run
-//! use kiln::WasiConfig;
+//! use kiln_wasi::WasiConfig;
 //! let out = kiln_wasi_tests::run("hello", WasiConfig::new().arg("hello"));
 //! assert_eq!(out.stdout, "hello, world\n");
 //! assert_eq!(out.exit, 0);
@@ -17,7 +17,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use kiln::{Engine, Linker, Module, Store, WasiConfig, WasiCtx, WasiPipe};
+use kiln::{Engine, Linker, Module, Store};
+use kiln_wasi::{WasiConfig, WasiCtx, WasiPipe};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -132,7 +133,7 @@ pub fn run(name: &str, config: WasiConfig) -> Output {
         .build()
         .unwrap_or_else(|e| panic!("cannot build the WASI context: {}", e.message()));
     let mut linker = Linker::<WasiCtx>::new(&engine);
-    linker.define_wasi(|ctx| ctx).expect("define WASI");
+    kiln_wasi::add_to_linker(&mut linker, |ctx| ctx).expect("define WASI");
     let mut store = Store::new(&engine, wasi);
     let instance = linker
         .instantiate(&mut store, &module)

@@ -1,7 +1,7 @@
 //! Runs the C programs in `guests/` under Kiln's WASI and checks their exact
 //! output and exit codes.
 
-use kiln::WasiConfig;
+use kiln_wasi::WasiConfig;
 use kiln_wasi_tests::{run, TempDir};
 
 mod stdio {

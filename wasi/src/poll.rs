@@ -3,13 +3,13 @@
 //! Files and stdio are always ready; only clocks and sockets make the call
 //! wait, sockets in poll(2).
 
-use super::core::clock_now;
-use super::errno::{Errno, WasiResult};
-use super::fd::{FdEntry, WasiCtx};
-use super::memory::GuestMemory;
-use super::wasi_fn;
-use crate::api::linker::Linker;
-use crate::environ::error::Result;
+use crate::core::clock_now;
+use crate::errno::{Errno, WasiResult};
+use crate::fd::{FdEntry, WasiCtx};
+use crate::memory::GuestMemory;
+use crate::wasi_fn;
+use kiln::Linker;
+use kiln::Result;
 use std::io::Seek;
 use std::os::fd::AsRawFd;
 

@@ -1,7 +1,7 @@
 //! The guest's file descriptor table.
 
-use super::config::WasiPipe;
-use super::errno::{Errno, WasiResult};
+use crate::config::WasiPipe;
+use crate::errno::{Errno, WasiResult};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 

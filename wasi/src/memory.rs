@@ -1,7 +1,7 @@
 //! Bounds-checked access to guest memory: every pointer a guest passes is
 //! checked, and a bad one is `EFAULT`, never a host fault.
 
-use super::errno::{Errno, WasiResult};
+use crate::errno::{Errno, WasiResult};
 
 pub(crate) struct GuestMemory<'a>(pub &'a mut [u8]);
 

@@ -1,8 +1,11 @@
-//! WASI preview1 (`wasi_snapshot_preview1`): a guest sees only the arguments,
-//! environment, stdio, pre-opened directories and sockets its host grants.
+//! WASI preview1 (`wasi_snapshot_preview1`) for Kiln: a guest sees only the
+//! arguments, environment, stdio, pre-opened directories and sockets its
+//! host grants. Built on Kiln's public API alone: its functions are host
+//! functions in a [`Linker`], like any the embedder defines.
 //!
 //! ```
-//! use kiln::{Engine, Linker, Module, Store, WasiConfig, WasiCtx, WasiPipe};
+//! use kiln::{Engine, Linker, Module, Store};
+//! use kiln_wasi::{WasiConfig, WasiCtx, WasiPipe};
 //! let engine = Engine::default();
 //! let module = Module::new(&engine, r#"
 //!   (module
@@ -16,7 +19,7 @@
 //! let stdout = WasiPipe::new();
 //! let wasi = WasiConfig::new().stdout_pipe(&stdout).build().unwrap();
 //! let mut linker = Linker::<WasiCtx>::new(&engine);
-//! linker.define_wasi(|ctx| ctx).unwrap();
+//! kiln_wasi::add_to_linker(&mut linker, |ctx| ctx).unwrap();
 //! let mut store = Store::new(&engine, wasi);
 //! let instance = linker.instantiate(&mut store, &module).unwrap();
 //! let start = instance.get_typed_func::<(), ()>(&mut store, "_start").unwrap();
@@ -36,8 +39,8 @@ mod sock;
 pub use config::{WasiConfig, WasiPipe};
 pub use fd::WasiCtx;
 
-use crate::api::linker::Linker;
-use crate::environ::error::Result;
+use kiln::Linker;
+use kiln::Result;
 
 /// The module name of every preview1 import.
 pub(crate) const MODULE: &str = "wasi_snapshot_preview1";
@@ -48,25 +51,25 @@ macro_rules! wasi_fn {
     ($linker:expr, $get:expr, $name:literal, |$ctx:ident, $mem:ident $(, $arg:ident : $ty:ty)*| $body:block) => {{
         let get = $get;
         $linker.func_wrap(
-            $crate::wasi::MODULE,
+            $crate::MODULE,
             $name,
-            move |mut caller: $crate::api::func::Caller<'_, T>, $($arg: $ty),*| -> $crate::environ::error::Result<i32> {
+            move |mut caller: kiln::Caller<'_, T>, $($arg: $ty),*| -> kiln::Result<i32> {
                 let memory = caller
                     .get_export("memory")
-                    .and_then($crate::api::externals::Extern::into_memory);
+                    .and_then(kiln::Extern::into_memory);
                 let Some(memory) = memory else {
-                    return Err($crate::environ::error::Error::msg(concat!(
+                    return Err(kiln::Error::msg(concat!(
                         "WASI function `", $name, "` needs the caller to export its memory as `memory`"
                     )));
                 };
                 let (bytes, data) = memory.data_and_store_mut(&mut caller);
                 #[allow(unused_variables)]
-                let $ctx: &mut $crate::wasi::WasiCtx = get(data);
+                let $ctx: &mut $crate::WasiCtx = get(data);
                 #[allow(unused_variables)]
-                let $mem = &mut $crate::wasi::memory::GuestMemory(bytes);
+                let $mem = &mut $crate::memory::GuestMemory(bytes);
                 // The closure gives `?` in the body somewhere to return to.
                 #[allow(clippy::redundant_closure_call)]
-                let result: $crate::wasi::errno::WasiResult = (|| $body)();
+                let result: $crate::errno::WasiResult = (|| $body)();
                 Ok(match result {
                     Ok(()) => 0,
                     Err(errno) => errno as i32,
@@ -77,17 +80,15 @@ macro_rules! wasi_fn {
 }
 pub(crate) use wasi_fn;
 
-impl<T: 'static> Linker<T> {
-    /// Defines every `wasi_snapshot_preview1` function; `get` finds the
-    /// [`WasiCtx`] in the store's data.
-    pub fn define_wasi(
-        &mut self,
-        get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
-    ) -> Result<&mut Self> {
-        core::define(self, get)?;
-        fs::define(self, get)?;
-        poll::define(self, get)?;
-        sock::define(self, get)?;
-        Ok(self)
-    }
+/// Defines every `wasi_snapshot_preview1` function in `linker`; `get` finds
+/// the [`WasiCtx`] in the store's data.
+pub fn add_to_linker<T: 'static>(
+    linker: &mut Linker<T>,
+    get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
+) -> Result<()> {
+    core::define(linker, get)?;
+    fs::define(linker, get)?;
+    poll::define(linker, get)?;
+    sock::define(linker, get)?;
+    Ok(())
 }

@@ -6,13 +6,13 @@
 //!
 //! [`WasiConfig::preopened_socket`]: super::WasiConfig::preopened_socket
 
-use super::core::write_from_iovecs;
-use super::errno::{Errno, WasiResult};
-use super::fd::{FdEntry, WasiCtx};
-use super::memory::GuestMemory;
-use super::wasi_fn;
-use crate::api::linker::Linker;
-use crate::environ::error::Result;
+use crate::core::write_from_iovecs;
+use crate::errno::{Errno, WasiResult};
+use crate::fd::{FdEntry, WasiCtx};
+use crate::memory::GuestMemory;
+use crate::wasi_fn;
+use kiln::Linker;
+use kiln::Result;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 

@@ -1,7 +1,8 @@
 //! WASI preview1 from the guest's side: each test drives the functions through
 //! a small wasm module whose exports forward to the WASI imports.
 
-use kiln::{Engine, Instance, Linker, Memory, Module, Store, Val, WasiConfig, WasiCtx};
+use kiln::{Engine, Instance, Linker, Memory, Module, Store, Val};
+use kiln_wasi::{WasiConfig, WasiCtx};
 use std::path::{Path, PathBuf};
 
 const BADF: i32 = 8;
@@ -122,7 +123,7 @@ impl Guest {
         let engine = Engine::default();
         let module = Module::new(&engine, proxy_wat()).unwrap();
         let mut linker = Linker::<WasiCtx>::new(&engine);
-        linker.define_wasi(|ctx| ctx).unwrap();
+        kiln_wasi::add_to_linker(&mut linker, |ctx| ctx).unwrap();
         let mut store = Store::new(&engine, config.build().unwrap());
         let instance = linker.instantiate(&mut store, &module).unwrap();
         let memory = instance.get_memory(&mut store, "memory").unwrap();
@@ -960,13 +961,11 @@ mod basics {
     fn stdio_can_be_files_pipes_or_null() {
         let dir = TempDir::new("stdio");
         std::fs::write(dir.path().join("in"), b"from a file").unwrap();
-        let stdin = std::fs::File::open(dir.path().join("in")).unwrap();
-        let stdout = std::fs::File::create(dir.path().join("out")).unwrap();
-        let stderr = kiln::WasiPipe::new();
+        let stderr = kiln_wasi::WasiPipe::new();
         let mut g = Guest::new(
             WasiConfig::new()
-                .stdin_file(stdin)
-                .stdout_file(stdout)
+                .stdin_file(dir.path().join("in"))
+                .stdout_file(dir.path().join("out"))
                 .stderr_pipe(&stderr),
         );
         assert_eq!(g.fd_read(0, 64), b"from a file");
@@ -1087,5 +1086,71 @@ mod sockets {
             INVAL
         );
         assert_eq!(g.call("fd_close", &[Val::I32(conn)]), 0);
+    }
+}
+
+mod config {
+    use super::*;
+
+    #[test]
+    fn a_configuration_is_cloned_and_builds_a_fresh_context_each_time() {
+        let dir = TempDir::new("config");
+        std::fs::write(dir.path().join("in"), b"same input").unwrap();
+        let config = WasiConfig::new()
+            .arg("prog")
+            .stdin_file(dir.path().join("in"))
+            .stdout_file(dir.path().join("out"));
+        let mut first = Guest::new(config.clone());
+        assert_eq!(first.fd_read(0, 64), b"same input");
+        assert_eq!(first.fd_write(1, b"first"), 5);
+        // A second context opens the file afresh: from its start, and the
+        // output file is truncated again.
+        let mut second = Guest::new(config.clone().arg("--again"));
+        assert_eq!(second.fd_read(0, 64), b"same input");
+        assert_eq!(second.fd_write(1, b"2nd"), 3);
+        assert_eq!(std::fs::read(dir.path().join("out")).unwrap(), b"2nd");
+        assert_eq!(first.fd_write(1, b"!"), 1);
+    }
+
+    #[test]
+    fn building_names_what_could_not_be_opened() {
+        let missing =
+            std::env::temp_dir().join(format!("kiln-wasi-missing-{}", std::process::id()));
+        let err = WasiConfig::new().stdin_file(&missing).build().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot open stdin file {}: No such file or directory (os error 2)",
+                missing.display()
+            )
+        );
+        let err = WasiConfig::new().stdout_fd(-1).build().unwrap_err();
+        assert_eq!(err.to_string(), "output: -1 is not a file descriptor");
+        let err = WasiConfig::new()
+            .preopened_dir(&missing, "/", false)
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot pre-open directory {}: No such file or directory (os error 2)",
+                missing.display()
+            )
+        );
+    }
+
+    #[test]
+    fn stdio_can_be_a_duplicated_host_descriptor() {
+        use std::os::fd::AsRawFd;
+        let dir = TempDir::new("fd");
+        let file = std::fs::File::create(dir.path().join("out")).unwrap();
+        let config = WasiConfig::new().stdout_fd(file.as_raw_fd());
+        let mut g = Guest::new(config);
+        drop(file);
+        assert_eq!(g.fd_write(1, b"through a dup"), 13);
+        assert_eq!(
+            std::fs::read(dir.path().join("out")).unwrap(),
+            b"through a dup"
+        );
     }
 }

@@ -1,12 +1,12 @@
 //! Arguments, environment, clocks, randomness, process control and the
 //! descriptor basics (read, write, close, prestat, fdstat).
 
-use super::errno::{Errno, WasiResult};
-use super::fd::{FdEntry, WasiCtx};
-use super::memory::GuestMemory;
-use super::{wasi_fn, MODULE};
-use crate::api::linker::Linker;
-use crate::environ::error::{Error, Result};
+use crate::errno::{Errno, WasiResult};
+use crate::fd::{FdEntry, WasiCtx};
+use crate::memory::GuestMemory;
+use crate::{wasi_fn, MODULE};
+use kiln::Linker;
+use kiln::{Error, Result};
 
 pub(crate) const FILETYPE_CHARACTER_DEVICE: u8 = 2;
 pub(crate) const FILETYPE_DIRECTORY: u8 = 3;

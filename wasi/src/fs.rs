@@ -5,21 +5,21 @@
 //! absolute paths, `..` past the directory and symlinks leading out of it are
 //! refused (`ENOTCAPABLE`) by construction, not by checks here.
 
-use super::core::{
+use crate::core::{
     read_into_iovecs, write_from_iovecs, FDFLAGS_APPEND, FILETYPE_CHARACTER_DEVICE,
     FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_SOCKET_STREAM, RIGHTS_ALL,
 };
-use super::errno::{Errno, WasiResult};
-use super::fd::{DirFd, FdEntry, FileFd, Output, WasiCtx};
-use super::memory::GuestMemory;
-use super::{wasi_fn, MODULE};
-use crate::api::linker::Linker;
-use crate::environ::error::Result;
+use crate::errno::{Errno, WasiResult};
+use crate::fd::{DirFd, FdEntry, FileFd, Output, WasiCtx};
+use crate::memory::GuestMemory;
+use crate::{wasi_fn, MODULE};
 use cap_fs_ext::{
     DirExt, FileTypeExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt,
     OpenOptionsSyncExt, OsMetadataExt, SystemTimeSpec,
 };
 use cap_std::fs::{Dir, FileExt, Metadata, OpenOptions};
+use kiln::Linker;
+use kiln::Result;
 use std::io::{Seek, SeekFrom};
 use std::os::unix::ffi::OsStrExt;
 
@@ -469,8 +469,8 @@ fn define_path_open<T: 'static>(
     linker: &mut Linker<T>,
     get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> Result<()> {
-    use crate::api::values::Val;
-    use crate::environ::types::{FuncType, ValType};
+    use kiln::Val;
+    use kiln::{FuncType, ValType};
     let (i32, i64) = (ValType::I32, ValType::I64);
     let ty = FuncType::new(
         [i32, i32, i32, i32, i32, i64, i64, i32, i32],
@@ -490,9 +490,9 @@ fn define_path_open<T: 'static>(
             };
             let memory = caller
                 .get_export("memory")
-                .and_then(crate::api::externals::Extern::into_memory);
+                .and_then(kiln::Extern::into_memory);
             let Some(memory) = memory else {
-                return Err(crate::environ::error::Error::msg(
+                return Err(kiln::Error::msg(
                     "WASI function `path_open` needs the caller to export its memory as `memory`",
                 ));
             };
