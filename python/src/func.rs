@@ -1,9 +1,7 @@
 //! `Func`: calls from Python into wasm, and host functions that wasm calls.
 
 use crate::errors::{call_error, kiln_error};
-use crate::store::{
-    with_cx, Caller, Cx, Guard, RawCaller, SendCx, Shared, Store, StoreData, StoreLike,
-};
+use crate::store::{Caller, Guard, SendContext, Shared, Store, StoreData, StoreLike};
 use crate::types::FuncType;
 use crate::values::{from_val, to_val};
 use pyo3::exceptions::PyTypeError;
@@ -38,15 +36,14 @@ pub(crate) enum Callable {
 
 impl Func {
     pub(crate) fn wrap(guard: &mut Guard<'_>, func: kiln::Func) -> Func {
-        let (ty, brief, raw) = with_cx!(guard.cx(), |s| {
-            let ty = func.ty(&*s);
-            let fits = ty.params().len().max(ty.results().len()) <= FAST_SLOTS;
-            // `to_raw` refuses host functions and functions with references.
-            let raw = (fits && ty.numbers_only())
-                .then(|| func.to_raw(&*s).ok())
-                .flatten();
-            (ty, func.is_brief(&*s), raw)
-        });
+        let cx = guard.cx();
+        let ty = func.ty(&cx);
+        let fits = ty.params().len().max(ty.results().len()) <= FAST_SLOTS;
+        // `to_raw` refuses host functions and functions with references.
+        let raw = (fits && ty.numbers_only())
+            .then(|| func.to_raw(&cx).ok())
+            .flatten();
+        let brief = func.is_brief(&cx);
         Func {
             func,
             store_id: guard.shared().id,
@@ -62,13 +59,13 @@ impl Func {
         &self,
         py: Python<'_>,
         store: &Bound<'_, Store>,
-        call: impl FnOnce(Cx<'_>) -> kiln::Result<()> + Send,
+        call: impl FnOnce(kiln::StoreContextMut<'_, StoreData>) -> kiln::Result<()> + Send,
     ) -> PyResult<kiln::Result<()>> {
         let mut guard = store.get().shared().enter(store)?;
         if self.brief {
             return Ok(call(guard.cx()));
         }
-        let cx = SendCx(guard.cx());
+        let cx = SendContext(guard.cx());
         Ok(py.detach(move || call(cx.into_inner())))
     }
 
@@ -126,9 +123,8 @@ pub(crate) fn host_call(
 ) -> kiln::Result<()> {
     // SAFETY: the `Shared` owns this store and outlives it (see `StoreData`).
     let shared = unsafe { &*caller.data().shared_ptr() };
-    let raw: RawCaller = &mut caller as *mut kiln::Caller<'_, StoreData> as RawCaller;
     Python::attach(|py| {
-        match shared.lend_caller(raw, || {
+        match shared.lend(&mut caller, || {
             invoke(py, shared, params, results, callable, access_caller)
         }) {
             Ok(()) => Ok(()),
@@ -225,7 +221,7 @@ impl Func {
                          results: &mut [kiln::Val]| {
             host_call(caller, params, results, &callable, access_caller)
         };
-        let func = with_cx!(guard.cx(), |s| kiln::Func::new(s, ty.clone(), host));
+        let func = kiln::Func::new(guard.cx(), ty.clone(), host);
         Ok(Func {
             func,
             store_id: shared.id,
@@ -281,13 +277,11 @@ impl Func {
             }
             let call_slots = &mut slots;
             let outcome = self.run(py, &store, move |cx| {
-                with_cx!(cx, |s| {
-                    // SAFETY: `raw` is a wasm function of numbers with at most
-                    // `FAST_SLOTS` parameters and results; `slots` (aligned
-                    // as u128s are) holds its parameters, converted to its
-                    // types, and outlives the call.
-                    unsafe { raw.call(s, call_slots.as_mut_ptr()) }
-                })
+                // SAFETY: `raw` is a wasm function of numbers with at most
+                // `FAST_SLOTS` parameters and results; `slots` (aligned
+                // as u128s are) holds its parameters, converted to its
+                // types, and outlives the call.
+                unsafe { raw.call(cx, call_slots.as_mut_ptr()) }
             })?;
             return match outcome {
                 Ok(()) => {
@@ -318,9 +312,7 @@ impl Func {
             .collect();
         let outcome = {
             let (params, results) = (&params[..], &mut results[..]);
-            self.run(py, &store, move |cx| {
-                with_cx!(cx, |s| func.call(s, params, results))
-            })?
+            self.run(py, &store, move |cx| func.call(cx, params, results))?
         };
         match outcome {
             Ok(()) => results_to_py(py, &store, &results),
