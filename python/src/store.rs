@@ -453,13 +453,10 @@ impl Store {
     /// Makes wasm in this store trap with `TrapCode.INTERRUPT` once the
     /// engine's epoch is `ticks` past its current value. Needs
     /// `Config.epoch_interruption`; a new store's deadline is already reached.
+    /// Wasm reads the deadline when it enters a function, so set from a host
+    /// function it applies to the functions wasm calls from then on.
     fn set_epoch_deadline(slf: &Bound<'_, Self>, ticks: u64) -> PyResult<()> {
         let mut guard = slf.get().shared.enter(slf)?;
-        if guard.nested {
-            return Err(kiln_error(
-                "the epoch deadline cannot change while wasm runs in the store",
-            ));
-        }
         guard.cx().set_epoch_deadline(ticks);
         Ok(())
     }
@@ -469,7 +466,8 @@ impl Store {
     /// elements of each table, and how many instances, tables and memories
     /// it may create; -1 leaves a resource unbounded. Past a bound,
     /// `memory.grow` and `table.grow` return -1, `Memory.grow` and
-    /// `Table.grow` raise, and instantiation fails with a `KilnError`.
+    /// `Table.grow` raise, and instantiation fails with a `KilnError`. Set
+    /// from a host function, they bound the wasm below it too.
     #[pyo3(
         signature = (memory_size=-1, table_elements=-1, instances=-1, tables=-1, memories=-1),
         text_signature = "($self, memory_size=-1, table_elements=-1, instances=-1, tables=-1, memories=-1)"
@@ -490,11 +488,6 @@ impl Store {
             memories,
         );
         let mut guard = slf.get().shared.enter(slf)?;
-        if guard.nested {
-            return Err(kiln_error(
-                "the limits cannot change while wasm runs in the store",
-            ));
-        }
         guard.cx().set_limits(limits);
         Ok(())
     }
@@ -548,7 +541,9 @@ impl Store {
         Ok(false)
     }
 
-    /// Frees host values (externrefs) that wasm no longer references.
+    /// Frees host values (externrefs) that wasm no longer references. From
+    /// a host function it frees nothing: the wasm below may hold references
+    /// the store cannot see.
     fn gc(slf: &Bound<'_, Self>) -> PyResult<()> {
         let mut guard = slf.get().shared.enter(slf)?;
         guard.cx().gc();
