@@ -18,13 +18,10 @@ pub struct Func {
     ty: kiln::FuncType,
     /// Called without releasing the GIL (see `kiln::Func::is_brief`).
     brief: bool,
-    /// A wasm function whose parameters and results are all numbers (at
-    /// most `FAST_SLOTS` of them), prepared for calls through raw slots.
+    /// A wasm function whose type fits raw calls (`kiln::RawFunc::fits`),
+    /// prepared for calls through raw slots.
     raw: Option<kiln::RawFunc>,
 }
-
-/// The most parameters or results of a function called through raw slots.
-const FAST_SLOTS: usize = 8;
 
 /// Where a host function finds its Python callable.
 pub(crate) enum Callable {
@@ -38,9 +35,8 @@ impl Func {
     pub(crate) fn wrap(guard: &mut Guard<'_>, func: kiln::Func) -> Func {
         let cx = guard.cx();
         let ty = func.ty(&cx);
-        let fits = ty.params().len().max(ty.results().len()) <= FAST_SLOTS;
-        // `to_raw` refuses host functions and functions with references.
-        let raw = (fits && ty.numbers_only())
+        // `to_raw` also refuses host functions.
+        let raw = kiln::RawFunc::fits(&ty)
             .then(|| func.to_raw(&cx).ok())
             .flatten();
         let brief = func.is_brief(&cx);
@@ -268,19 +264,20 @@ impl Func {
         }
         let func = self.func;
         if let Some(raw) = self.raw {
-            // Numbers only: straight into raw slots, no `Val`s in between.
-            let mut slots = [0u128; FAST_SLOTS];
-            for (i, (arg, ty)) in args.iter().skip(1).zip(param_types).enumerate() {
-                slots[i] = to_val(&arg, *ty)?
+            // Numbers and vectors only: straight into raw slots, no `Val`s
+            // in between.
+            let mut slots = [0u128; kiln::RawFunc::MAX_VALUES];
+            for (slot, (arg, ty)) in slots.iter_mut().zip(args.iter().skip(1).zip(param_types)) {
+                *slot = to_val(&arg, *ty)?
                     .to_slot()
-                    .expect("fast functions take numbers only");
+                    .expect("a raw function takes no references");
             }
             let call_slots = &mut slots;
             let outcome = self.run(py, &store, move |cx| {
-                // SAFETY: `raw` is a wasm function of numbers with at most
-                // `FAST_SLOTS` parameters and results; `slots` (aligned
-                // as u128s are) holds its parameters, converted to its
-                // types, and outlives the call.
+                // SAFETY: `raw` fits raw calls, so it has at most
+                // `RawFunc::MAX_VALUES` parameters and results, as many as
+                // `slots` holds (aligned as u128s are, and outliving the
+                // call); the parameters were converted to its types.
                 unsafe { raw.call(cx, call_slots.as_mut_ptr()) }
             })?;
             return match outcome {
@@ -290,9 +287,11 @@ impl Func {
                         .results()
                         .iter()
                         .zip(slots.iter())
-                        .map(|(t, raw)| {
-                            kiln::Val::from_slot(*raw, *t)
-                                .expect("fast functions return numbers only")
+                        .map(|(t, slot)| {
+                            // SAFETY: `slot` is a live, aligned slot of `slots`.
+                            let bits = unsafe { kiln::RawFunc::read_slot(slot, *t) };
+                            kiln::Val::from_slot(bits, *t)
+                                .expect("a raw function returns no references")
                         })
                         .collect();
                     results_to_py(py, &store, &results)
