@@ -147,7 +147,7 @@ fn invoke(
     };
     let mut args: SmallVec<[Bound<'_, PyAny>; 8]> = SmallVec::new();
     let caller = if access_caller {
-        let caller = Bound::new(py, Caller::new(shared.py_store(py).unbind()))?;
+        let caller = Bound::new(py, Caller::new(shared.py_store(py).to_owned().unbind()))?;
         args.push(caller.clone().into_any());
         Some(caller)
     } else {

@@ -58,11 +58,13 @@ pub(crate) struct Shared {
     /// The store context the innermost host function running lends to
     /// Python code; `None` at top level, and while an operation has taken it.
     lent: Cell<Option<RawStoreContext<StoreData>>>,
-    /// That host function's `kiln::Caller`, type-erased, for the two things
-    /// the engine gives only through a `Caller`, not through a store context:
-    /// the calling instance's exports and a memory's bytes (see
-    /// `Guard::with_caller`).
-    lent_caller: Cell<Option<NonNull<()>>>,
+    /// The `kiln::Caller` of the host function that lent `lent`,
+    /// type-erased, for the two things the engine gives only through a
+    /// `Caller`, not through a store context: the calling instance's exports
+    /// and a memory's bytes (see `Guard::with_caller`). Meaningful only
+    /// while `lent` holds a context: a host function sets it without
+    /// restoring it, and the guard that takes the context out puts both back.
+    lent_caller: Cell<NonNull<()>>,
     /// The Python `Store` object the current operation entered through
     /// (borrowed: the operation holds a reference to it).
     py_store: Cell<*mut ffi::PyObject>,
@@ -109,9 +111,10 @@ pub(crate) struct Guard<'a> {
     /// The store's context: taken from the `Store` at top level, or from
     /// `lent` when this is a re-entry from a host function.
     raw: RawStoreContext<StoreData>,
-    /// Whether `raw` was lent by a running host function (and goes back to
-    /// `lent` when the guard is dropped).
-    nested: bool,
+    /// When this is a re-entry from a host function: its `kiln::Caller`,
+    /// type-erased (`lent_caller`). `raw` goes back to `lent` when the guard
+    /// is dropped.
+    caller: Option<NonNull<()>>,
     previous_store: *mut ffi::PyObject,
 }
 
@@ -135,12 +138,9 @@ impl Guard<'_> {
         &mut self,
         f: impl FnOnce(&mut kiln::Caller<'_, StoreData>) -> R,
     ) -> Option<R> {
-        if !self.nested {
-            return None;
-        }
-        let caller = self.shared.lent_caller.get()?;
-        // SAFETY: `lent_caller` is the `kiln::Caller` of the host function
-        // that lent `raw` (`Shared::lend`); it is running below us on this
+        let caller = self.caller?;
+        // SAFETY: `caller` is the `kiln::Caller` of the host function that
+        // lent `raw` (`Shared::lend`); it is running below us on this
         // thread, so the `Caller` is live, and nothing else uses the store:
         // this guard took the lent context out of `lent`, and no context
         // taken from `raw` is in use while the guard is borrowed mutably.
@@ -177,8 +177,10 @@ impl Guard<'_> {
 
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
-        if self.nested {
+        if let Some(caller) = self.caller {
             self.shared.lent.set(Some(self.raw));
+            // A host function this guard's operation ran may have replaced it.
+            self.shared.lent_caller.set(caller);
         } else {
             self.shared.py_store.set(self.previous_store);
             self.shared.owner.store(0, Ordering::Release);
@@ -210,7 +212,7 @@ impl Shared {
                 Ok(Guard {
                     shared: self,
                     raw,
-                    nested: false,
+                    caller: None,
                     previous_store,
                 })
             }
@@ -218,7 +220,7 @@ impl Shared {
                 Some(raw) => Ok(Guard {
                     shared: self,
                     raw,
-                    nested: true,
+                    caller: Some(self.lent_caller.get()),
                     previous_store: std::ptr::null_mut(),
                 }),
                 None => Err(kiln_error(
@@ -237,7 +239,7 @@ impl Shared {
             return Ok(());
         }
         let guard = self.enter(py_store)?;
-        if guard.nested {
+        if guard.caller.is_some() {
             return Err(kiln_error("a store cannot be closed while wasm runs in it"));
         }
         self.closed.store(true, Ordering::SeqCst);
@@ -278,7 +280,9 @@ impl Shared {
     }
 
     /// Lends the store context of a host function's `caller` to the Python
-    /// code `f` runs on this thread, where `enter` finds it.
+    /// code `f` runs on this thread, where `enter` finds it. `lent_caller`
+    /// is left as it is afterwards: the guard that took the context lent
+    /// before (if any) restores it.
     pub(crate) fn lend<R>(
         &self,
         caller: &mut kiln::Caller<'_, StoreData>,
@@ -286,20 +290,19 @@ impl Shared {
     ) -> R {
         let raw = caller.as_context_mut().as_raw();
         let previous = self.lent.replace(Some(raw));
-        let previous_caller = self.lent_caller.replace(Some(NonNull::from(caller).cast()));
+        self.lent_caller.set(NonNull::from(caller).cast());
         let result = f();
         self.lent.set(previous);
-        self.lent_caller.set(previous_caller);
         result
     }
 
-    /// The Python `Store` of the operation in progress; only meaningful
-    /// while the store is entered.
-    pub(crate) fn py_store<'py>(&self, py: Python<'py>) -> Bound<'py, Store> {
+    /// The Python `Store` of the operation in progress, borrowed from it;
+    /// only meaningful while the store is entered.
+    pub(crate) fn py_store<'py>(&self, py: Python<'py>) -> Borrowed<'_, 'py, Store> {
         // SAFETY: the operation that entered the store holds a reference to
-        // this object for as long as the store is entered, and host functions
-        // only run while it is.
-        unsafe { Bound::from_borrowed_ptr(py, self.py_store.get()).cast_into_unchecked::<Store>() }
+        // this object, a `Store`, for as long as the store is entered, and
+        // host functions (the callers of this) only run while it is.
+        unsafe { Borrowed::from_ptr(py, self.py_store.get()).cast_unchecked::<Store>() }
     }
 
     pub(crate) fn register_callable(&self, callable: Py<PyAny>) -> usize {
@@ -389,7 +392,7 @@ impl Store {
             views: AtomicUsize::new(0),
             owner: AtomicUsize::new(0),
             lent: Cell::new(None),
-            lent_caller: Cell::new(None),
+            lent_caller: Cell::new(NonNull::dangling()),
             py_store: Cell::new(std::ptr::null_mut()),
             callables: Mutex::new(Vec::new()),
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
