@@ -1,5 +1,6 @@
 import pytest
 
+from conftest import epoch_engine, fuel_engine
 from kiln import Engine, Func, FuncType, Instance, KilnError, Module, Store, Trap, TrapCode, ValType
 
 
@@ -39,11 +40,7 @@ def test_host_function_sees_store_data_through_caller(engine):
 
 
 def test_fuel_from_inside_a_host_function():
-    from kiln import Config
-
-    config = Config()
-    config.consume_fuel = True
-    engine = Engine(config)
+    engine = fuel_engine()
     store = Store(engine)
     store.set_fuel(100)
     seen = []
@@ -70,11 +67,7 @@ HOST_THEN_LOOP = """(module (import "" "host" (func $host))
 
 
 def test_set_fuel_from_inside_a_host_function():
-    from kiln import Config
-
-    config = Config()
-    config.consume_fuel = True
-    engine = Engine(config)
+    engine = fuel_engine()
     store = Store(engine)
     store.set_fuel(100)
     seen = []
@@ -90,14 +83,6 @@ def test_set_fuel_from_inside_a_host_function():
     # function set is what is left.
     assert seen == [7]
     assert store.get_fuel() == 7
-
-
-def epoch_engine():
-    from kiln import Config
-
-    config = Config()
-    config.epoch_interruption = True
-    return Engine(config)
 
 
 def test_epoch_deadline_set_inside_a_host_function_interrupts_later_wasm():
