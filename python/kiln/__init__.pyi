@@ -150,7 +150,10 @@ class Store:
     def add_fuel(self, fuel: int) -> None:
         """Adds to the fuel left. Needs `Config.consume_fuel`."""
     def set_epoch_deadline(self, ticks: int) -> None:
-        """Traps wasm with `TrapCode.INTERRUPT` `ticks` epochs from now."""
+        """Traps wasm with `TrapCode.INTERRUPT` `ticks` epochs from now.
+
+        From a host function, it applies to the functions wasm calls next.
+        """
     def set_limits(
         self,
         memory_size: int = -1,
@@ -163,7 +166,10 @@ class Store:
     def set_wasi(self, config: WasiConfig) -> None:
         """Gives the store's wasm the WASI context `config` describes."""
     def gc(self) -> None:
-        """Frees host values (externrefs) wasm no longer references."""
+        """Frees host values (externrefs) wasm no longer references.
+
+        From a host function it frees nothing: the wasm below may hold them.
+        """
     def close(self) -> None:
         """Frees everything in the store now; later use raises `KilnError`."""
     @property
@@ -179,7 +185,11 @@ class Store:
 
 @final
 class Caller:
-    """What a host function with `access_caller=True` receives first."""
+    """What a host function with `access_caller=True` receives first.
+
+    It stands for the store wherever one is expected, while the host
+    function runs.
+    """
 
     @property
     def store(self) -> Store:

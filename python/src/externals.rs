@@ -3,7 +3,7 @@
 
 use crate::errors::{kiln_error, to_py_err};
 use crate::func::{check_same_store, Func};
-use crate::store::{with_cx, Guard, Store, StoreLike};
+use crate::store::{Guard, Store, StoreLike};
 use crate::types::{GlobalType, MemoryType, TableType};
 use crate::values::{from_val, to_val};
 use pyo3::exceptions::PyTypeError;
@@ -76,8 +76,7 @@ impl Memory {
         let shared = store.get().shared();
         let mut guard = shared.enter(&store)?;
         let ty = ty.get().0;
-        let memory = with_cx!(guard.cx(), |s| kiln::Memory::new(s, ty))
-            .map_err(|e| to_py_err(store.py(), e))?;
+        let memory = kiln::Memory::new(guard.cx(), ty).map_err(|e| to_py_err(store.py(), e))?;
         Ok(Memory {
             memory,
             store_id: shared.id,
@@ -88,21 +87,21 @@ impl Memory {
     fn r#type(&self, store: StoreLike<'_>) -> PyResult<MemoryType> {
         let store = enter(store, self.store_id, "memory")?;
         let mut guard = store.get().shared().enter(&store)?;
-        Ok(MemoryType(with_cx!(guard.cx(), |s| self.memory.ty(s))))
+        Ok(MemoryType(self.memory.ty(guard.cx())))
     }
 
     /// The size in 64 KiB pages.
     fn size(&self, store: StoreLike<'_>) -> PyResult<u32> {
         let store = enter(store, self.store_id, "memory")?;
         let mut guard = store.get().shared().enter(&store)?;
-        Ok(with_cx!(guard.cx(), |s| self.memory.size(s)))
+        Ok(self.memory.size(guard.cx()))
     }
 
     /// The size in bytes.
     fn data_len(&self, store: StoreLike<'_>) -> PyResult<usize> {
         let store = enter(store, self.store_id, "memory")?;
         let mut guard = store.get().shared().enter(&store)?;
-        Ok(with_cx!(guard.cx(), |s| self.memory.data_size(s)))
+        Ok(self.memory.data_size(guard.cx()))
     }
 
     /// The address of the first byte. It never changes: a memory reserves
@@ -110,14 +109,16 @@ impl Memory {
     fn data_ptr(&self, store: StoreLike<'_>) -> PyResult<usize> {
         let store = enter(store, self.store_id, "memory")?;
         let mut guard = store.get().shared().enter(&store)?;
-        Ok(with_cx!(guard.cx(), |s| self.memory.data(s).as_ptr() as usize))
+        Ok(guard.memory_data(self.memory).0 as usize)
     }
 
     /// Grows the memory by `delta` pages; returns the previous size in pages.
     fn grow(&self, store: StoreLike<'_>, delta: u32) -> PyResult<u32> {
         let store = enter(store, self.store_id, "memory")?;
         let mut guard = store.get().shared().enter(&store)?;
-        with_cx!(guard.cx(), |s| self.memory.grow(s, delta)).map_err(|e| to_py_err(store.py(), e))
+        self.memory
+            .grow(guard.cx(), delta)
+            .map_err(|e| to_py_err(store.py(), e))
     }
 
     /// A copy of the bytes from `start` up to `stop` (the end by default).
@@ -131,15 +132,19 @@ impl Memory {
         let store = enter(store, self.store_id, "memory")?;
         let py = store.py();
         let mut guard = store.get().shared().enter(&store)?;
-        let data = with_cx!(guard.cx(), |s| self.memory.data(&*s));
-        let stop = stop.unwrap_or(data.len());
-        match data.get(start..stop) {
-            Some(bytes) => Ok(PyByteArray::new(py, bytes)),
-            None => Err(kiln_error(format!(
-                "out of bounds memory access: bytes {start}..{stop} of a memory of {} bytes",
-                data.len()
-            ))),
+        let cx = guard.cx();
+        let len = self.memory.data_size(&cx);
+        let stop = stop.unwrap_or(len);
+        if start > stop || stop > len {
+            return Err(kiln_error(format!(
+                "out of bounds memory access: bytes {start}..{stop} of a memory of {len} bytes"
+            )));
         }
+        PyByteArray::new_with(py, stop - start, |bytes| {
+            self.memory
+                .read(&cx, start, bytes)
+                .map_err(|e| to_py_err(py, e))
+        })
     }
 
     /// Copies `value` (any bytes-like object) into memory at `start`; returns
@@ -162,7 +167,8 @@ impl Memory {
         };
         let bytes = bytes.as_bytes();
         let mut guard = store.get().shared().enter(&store)?;
-        with_cx!(guard.cx(), |s| self.memory.write(s, start, bytes))
+        self.memory
+            .write(guard.cx(), start, bytes)
             .map_err(|e| to_py_err(py, e))?;
         Ok(bytes.len())
     }
@@ -175,20 +181,14 @@ impl Memory {
     fn buffer<'py>(&self, store: StoreLike<'py>) -> PyResult<Bound<'py, PyAny>> {
         let store = enter(store, self.store_id, "memory")?;
         let py = store.py();
-        let (ptr, len) = {
-            let mut guard = store.get().shared().enter(&store)?;
-            with_cx!(guard.cx(), |s| {
-                let data = self.memory.data(&*s);
-                (data.as_ptr() as usize, data.len())
-            })
-        };
+        let (ptr, len) = store.get().shared().enter(&store)?.memory_data(self.memory);
         let c_ubyte = C_UBYTE.get_or_try_init(py, || {
             py.import("ctypes")?.getattr("c_ubyte").map(Bound::unbind)
         })?;
         let array = c_ubyte
             .bind(py)
             .mul(len)?
-            .call_method1("from_address", (ptr,))?;
+            .call_method1("from_address", (ptr as usize,))?;
         // The array owns nothing, so it holds the store (and with it the
         // memory's mapping) for as long as any view of it exists, and counts
         // itself so that closing the store leaves the mapping in place.
@@ -243,8 +243,7 @@ impl Table {
         let ty = ty.get().0;
         let init = to_val(init, ty.element())?;
         let mut guard = shared.enter(&store)?;
-        let table = with_cx!(guard.cx(), |s| kiln::Table::new(s, ty, init))
-            .map_err(|e| to_py_err(store.py(), e))?;
+        let table = kiln::Table::new(guard.cx(), ty, init).map_err(|e| to_py_err(store.py(), e))?;
         Ok(Table {
             table,
             store_id: shared.id,
@@ -255,14 +254,14 @@ impl Table {
     fn r#type(&self, store: StoreLike<'_>) -> PyResult<TableType> {
         let store = enter(store, self.store_id, "table")?;
         let mut guard = store.get().shared().enter(&store)?;
-        Ok(TableType(with_cx!(guard.cx(), |s| self.table.ty(s))))
+        Ok(TableType(self.table.ty(guard.cx())))
     }
 
     /// The number of elements.
     fn size(&self, store: StoreLike<'_>) -> PyResult<u32> {
         let store = enter(store, self.store_id, "table")?;
         let mut guard = store.get().shared().enter(&store)?;
-        Ok(with_cx!(guard.cx(), |s| self.table.size(s)))
+        Ok(self.table.size(guard.cx()))
     }
 
     /// The element at `index` (`None` for a null reference); `IndexError`
@@ -272,7 +271,7 @@ impl Table {
         let py = store.py();
         let value = {
             let mut guard = store.get().shared().enter(&store)?;
-            with_cx!(guard.cx(), |s| self.table.get(s, index))
+            self.table.get(guard.cx(), index)
         };
         let value = value.ok_or_else(|| {
             pyo3::exceptions::PyIndexError::new_err(format!("table index {index} is out of bounds"))
@@ -288,9 +287,10 @@ impl Table {
     fn set(&self, store: StoreLike<'_>, index: u32, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let store = enter(store, self.store_id, "table")?;
         let mut guard = store.get().shared().enter(&store)?;
-        let element = with_cx!(guard.cx(), |s| self.table.ty(s)).element();
+        let element = self.table.ty(guard.cx()).element();
         let value = to_val(value, element)?;
-        with_cx!(guard.cx(), |s| self.table.set(s, index, value))
+        self.table
+            .set(guard.cx(), index, value)
             .map_err(|e| to_py_err(store.py(), e))
     }
 
@@ -299,9 +299,10 @@ impl Table {
     fn grow(&self, store: StoreLike<'_>, delta: u32, init: &Bound<'_, PyAny>) -> PyResult<u32> {
         let store = enter(store, self.store_id, "table")?;
         let mut guard = store.get().shared().enter(&store)?;
-        let element = with_cx!(guard.cx(), |s| self.table.ty(s)).element();
+        let element = self.table.ty(guard.cx()).element();
         let init = to_val(init, element)?;
-        with_cx!(guard.cx(), |s| self.table.grow(s, delta, init))
+        self.table
+            .grow(guard.cx(), delta, init)
             .map_err(|e| to_py_err(store.py(), e))
     }
 }
@@ -327,8 +328,8 @@ impl Global {
         let ty = ty.get().0;
         let value = to_val(value, ty.content())?;
         let mut guard = shared.enter(&store)?;
-        let global = with_cx!(guard.cx(), |s| kiln::Global::new(s, ty, value))
-            .map_err(|e| to_py_err(store.py(), e))?;
+        let global =
+            kiln::Global::new(guard.cx(), ty, value).map_err(|e| to_py_err(store.py(), e))?;
         Ok(Global {
             global,
             store_id: shared.id,
@@ -339,7 +340,7 @@ impl Global {
     fn r#type(&self, store: StoreLike<'_>) -> PyResult<GlobalType> {
         let store = enter(store, self.store_id, "global")?;
         let mut guard = store.get().shared().enter(&store)?;
-        Ok(GlobalType(with_cx!(guard.cx(), |s| self.global.ty(s))))
+        Ok(GlobalType(self.global.ty(guard.cx())))
     }
 
     /// The current value.
@@ -348,7 +349,7 @@ impl Global {
         let py = store.py();
         let value = {
             let mut guard = store.get().shared().enter(&store)?;
-            with_cx!(guard.cx(), |s| self.global.get(s))
+            self.global.get(guard.cx())
         };
         let mut wrap = |f| {
             let mut guard = store.get().shared().enter(&store)?;
@@ -361,8 +362,10 @@ impl Global {
     fn set_value(&self, store: StoreLike<'_>, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let store = enter(store, self.store_id, "global")?;
         let mut guard = store.get().shared().enter(&store)?;
-        let content = with_cx!(guard.cx(), |s| self.global.ty(s)).content();
+        let content = self.global.ty(guard.cx()).content();
         let value = to_val(value, content)?;
-        with_cx!(guard.cx(), |s| self.global.set(s, value)).map_err(|e| to_py_err(store.py(), e))
+        self.global
+            .set(guard.cx(), value)
+            .map_err(|e| to_py_err(store.py(), e))
     }
 }

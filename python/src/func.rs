@@ -1,9 +1,7 @@
 //! `Func`: calls from Python into wasm, and host functions that wasm calls.
 
 use crate::errors::{call_error, kiln_error};
-use crate::store::{
-    with_cx, Caller, Cx, Guard, RawCaller, SendCx, Shared, Store, StoreData, StoreLike,
-};
+use crate::store::{Caller, Guard, SendContext, Shared, Store, StoreData, StoreLike};
 use crate::types::FuncType;
 use crate::values::{from_val, to_val};
 use pyo3::exceptions::PyTypeError;
@@ -20,13 +18,10 @@ pub struct Func {
     ty: kiln::FuncType,
     /// Called without releasing the GIL (see `kiln::Func::is_brief`).
     brief: bool,
-    /// A wasm function whose parameters and results are all numbers (at
-    /// most `FAST_SLOTS` of them), prepared for calls through raw slots.
+    /// A wasm function whose type fits raw calls (`kiln::RawFunc::fits`),
+    /// prepared for calls through raw slots.
     raw: Option<kiln::RawFunc>,
 }
-
-/// The most parameters or results of a function called through raw slots.
-const FAST_SLOTS: usize = 8;
 
 /// Where a host function finds its Python callable.
 pub(crate) enum Callable {
@@ -38,15 +33,13 @@ pub(crate) enum Callable {
 
 impl Func {
     pub(crate) fn wrap(guard: &mut Guard<'_>, func: kiln::Func) -> Func {
-        let (ty, brief, raw) = with_cx!(guard.cx(), |s| {
-            let ty = func.ty(&*s);
-            let fits = ty.params().len().max(ty.results().len()) <= FAST_SLOTS;
-            // `to_raw` refuses host functions and functions with references.
-            let raw = (fits && ty.numbers_only())
-                .then(|| func.to_raw(&*s).ok())
-                .flatten();
-            (ty, func.is_brief(&*s), raw)
-        });
+        let cx = guard.cx();
+        let ty = func.ty(&cx);
+        // `to_raw` also refuses host functions.
+        let raw = kiln::RawFunc::fits(&ty)
+            .then(|| func.to_raw(&cx).ok())
+            .flatten();
+        let brief = func.is_brief(&cx);
         Func {
             func,
             store_id: guard.shared().id,
@@ -62,13 +55,13 @@ impl Func {
         &self,
         py: Python<'_>,
         store: &Bound<'_, Store>,
-        call: impl FnOnce(Cx<'_>) -> kiln::Result<()> + Send,
+        call: impl FnOnce(kiln::StoreContextMut<'_, StoreData>) -> kiln::Result<()> + Send,
     ) -> PyResult<kiln::Result<()>> {
         let mut guard = store.get().shared().enter(store)?;
         if self.brief {
             return Ok(call(guard.cx()));
         }
-        let cx = SendCx(guard.cx());
+        let cx = SendContext(guard.cx());
         Ok(py.detach(move || call(cx.into_inner())))
     }
 
@@ -126,9 +119,8 @@ pub(crate) fn host_call(
 ) -> kiln::Result<()> {
     // SAFETY: the `Shared` owns this store and outlives it (see `StoreData`).
     let shared = unsafe { &*caller.data().shared_ptr() };
-    let raw: RawCaller = &mut caller as *mut kiln::Caller<'_, StoreData> as RawCaller;
     Python::attach(|py| {
-        match shared.lend_caller(raw, || {
+        match shared.lend(&mut caller, || {
             invoke(py, shared, params, results, callable, access_caller)
         }) {
             Ok(()) => Ok(()),
@@ -155,7 +147,7 @@ fn invoke(
     };
     let mut args: SmallVec<[Bound<'_, PyAny>; 8]> = SmallVec::new();
     let caller = if access_caller {
-        let caller = Bound::new(py, Caller::new(shared.py_store(py).unbind()))?;
+        let caller = Bound::new(py, Caller::new(shared.py_store(py).to_owned().unbind()))?;
         args.push(caller.clone().into_any());
         Some(caller)
     } else {
@@ -225,7 +217,7 @@ impl Func {
                          results: &mut [kiln::Val]| {
             host_call(caller, params, results, &callable, access_caller)
         };
-        let func = with_cx!(guard.cx(), |s| kiln::Func::new(s, ty.clone(), host));
+        let func = kiln::Func::new(guard.cx(), ty.clone(), host);
         Ok(Func {
             func,
             store_id: shared.id,
@@ -272,22 +264,21 @@ impl Func {
         }
         let func = self.func;
         if let Some(raw) = self.raw {
-            // Numbers only: straight into raw slots, no `Val`s in between.
-            let mut slots = [0u128; FAST_SLOTS];
-            for (i, (arg, ty)) in args.iter().skip(1).zip(param_types).enumerate() {
-                slots[i] = to_val(&arg, *ty)?
+            // Numbers and vectors only: straight into raw slots, no `Val`s
+            // in between.
+            let mut slots = [0u128; kiln::RawFunc::MAX_VALUES];
+            for (slot, (arg, ty)) in slots.iter_mut().zip(args.iter().skip(1).zip(param_types)) {
+                *slot = to_val(&arg, *ty)?
                     .to_slot()
-                    .expect("fast functions take numbers only");
+                    .expect("a raw function takes no references");
             }
             let call_slots = &mut slots;
             let outcome = self.run(py, &store, move |cx| {
-                with_cx!(cx, |s| {
-                    // SAFETY: `raw` is a wasm function of numbers with at most
-                    // `FAST_SLOTS` parameters and results; `slots` (aligned
-                    // as u128s are) holds its parameters, converted to its
-                    // types, and outlives the call.
-                    unsafe { raw.call(s, call_slots.as_mut_ptr()) }
-                })
+                // SAFETY: `raw` fits raw calls, so it has at most
+                // `RawFunc::MAX_VALUES` parameters and results, as many as
+                // `slots` holds (aligned as u128s are, and outliving the
+                // call); the parameters were converted to its types.
+                unsafe { raw.call(cx, call_slots.as_mut_ptr()) }
             })?;
             return match outcome {
                 Ok(()) => {
@@ -296,9 +287,11 @@ impl Func {
                         .results()
                         .iter()
                         .zip(slots.iter())
-                        .map(|(t, raw)| {
-                            kiln::Val::from_slot(*raw, *t)
-                                .expect("fast functions return numbers only")
+                        .map(|(t, slot)| {
+                            // SAFETY: `slot` is a live, aligned slot of `slots`.
+                            let bits = unsafe { kiln::RawFunc::read_slot(slot, *t) };
+                            kiln::Val::from_slot(bits, *t)
+                                .expect("a raw function returns no references")
                         })
                         .collect();
                     results_to_py(py, &store, &results)
@@ -318,9 +311,7 @@ impl Func {
             .collect();
         let outcome = {
             let (params, results) = (&params[..], &mut results[..]);
-            self.run(py, &store, move |cx| {
-                with_cx!(cx, |s| func.call(s, params, results))
-            })?
+            self.run(py, &store, move |cx| func.call(cx, params, results))?
         };
         match outcome {
             Ok(()) => results_to_py(py, &store, &results),

@@ -4,7 +4,7 @@ use crate::errors::kiln_error;
 use crate::externals::{to_extern, wrap_extern};
 use crate::func::check_same_store;
 use crate::module::Module;
-use crate::store::{with_cx, SendCx, Store, StoreLike};
+use crate::store::{SendContext, Store, StoreData, StoreLike};
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyList, PyString};
@@ -22,7 +22,7 @@ pub struct Instance {
 pub(crate) fn instantiate(
     store: &Bound<'_, Store>,
     module: &Bound<'_, Module>,
-    run: impl FnOnce(crate::store::Cx<'_>) -> kiln::Result<kiln::Instance> + Send,
+    run: impl FnOnce(kiln::StoreContextMut<'_, StoreData>) -> kiln::Result<kiln::Instance> + Send,
 ) -> PyResult<Instance> {
     let py = store.py();
     let shared = store.get().shared();
@@ -44,7 +44,7 @@ pub(crate) fn instantiate(
     }
     let outcome = {
         let mut guard = shared.enter(store)?;
-        let cx = SendCx(guard.cx());
+        let cx = SendContext(guard.cx());
         py.detach(move || run(cx.into_inner()))
     };
     match outcome {
@@ -76,7 +76,7 @@ impl Instance {
         }
         let m = module.get().inner.clone();
         instantiate(&store, module, move |cx| {
-            with_cx!(cx, |s| kiln::Instance::new(s, &m, &externs))
+            kiln::Instance::new(cx, &m, &externs)
         })
     }
 
@@ -88,7 +88,7 @@ impl Instance {
         let shared = store.get().shared();
         check_same_store(self.store_id, shared, "instance")?;
         let mut guard = shared.enter(&store)?;
-        let exports = with_cx!(guard.cx(), |s| self.instance.exports(s));
+        let exports = self.instance.exports(guard.cx());
         let mut names = Vec::with_capacity(exports.len());
         let mut items = Vec::with_capacity(exports.len());
         for (name, item) in exports {

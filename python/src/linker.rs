@@ -6,7 +6,7 @@ use crate::externals::{to_extern, wrap_extern};
 use crate::func::{check_same_store, host_call, Callable};
 use crate::instance::{instantiate, Instance};
 use crate::module::Module;
-use crate::store::{with_cx, StoreData, StoreLike};
+use crate::store::{StoreData, StoreLike};
 use crate::types::FuncType;
 use pyo3::prelude::*;
 use std::sync::{Mutex, MutexGuard};
@@ -59,10 +59,10 @@ impl Linker {
         check_same_store(id, shared, "definition")?;
         let mut linker = self.lock()?;
         let mut guard = shared.enter(&store)?;
-        with_cx!(guard.cx(), |s| linker
-            .define(&*s, module, name, item)
-            .map(|_| ()))
-        .map_err(|e| to_py_err(store.py(), e))
+        linker
+            .define(&guard.cx(), module, name, item)
+            .map(|_| ())
+            .map_err(|e| to_py_err(store.py(), e))
     }
 
     /// Defines `module`.`name` as a host function of type `ty` that runs
@@ -110,10 +110,10 @@ impl Linker {
         check_same_store(instance.store_id, shared, "instance")?;
         let mut linker = self.lock()?;
         let mut guard = shared.enter(&store)?;
-        with_cx!(guard.cx(), |s| linker
-            .instance(s, name, instance.instance)
-            .map(|_| ()))
-        .map_err(|e| to_py_err(store.py(), e))
+        linker
+            .instance(guard.cx(), name, instance.instance)
+            .map(|_| ())
+            .map_err(|e| to_py_err(store.py(), e))
     }
 
     /// Instantiates `module` in `store` and defines its exports under the
@@ -139,9 +139,7 @@ impl Linker {
         let linker = self.lock()?;
         let m = module.get().inner.clone();
         let linker_ref = &*linker;
-        instantiate(&store, module, move |cx| {
-            with_cx!(cx, |s| linker_ref.instantiate(s, &m))
-        })
+        instantiate(&store, module, move |cx| linker_ref.instantiate(cx, &m))
     }
 
     /// The definition of `module`.`name` as an extern of `store`, or `None`.
@@ -150,7 +148,7 @@ impl Linker {
         let py = store.py();
         let linker = self.lock()?;
         let mut guard = store.get().shared().enter(&store)?;
-        let item = with_cx!(guard.cx(), |s| linker.get(s, module, name));
+        let item = linker.get(guard.cx(), module, name);
         match item {
             Some(item) => wrap_extern(py, &mut guard, item).map(Some),
             None => Ok(None),

@@ -5,28 +5,26 @@
 //! records itself in `owner` and keeps it while wasm runs, GIL released. Any
 //! other thread that tries to use the store gets an error instead of racing.
 //! The owning thread itself re-enters the store only from a host function:
-//! there the engine lends the store to the host function as a `Caller`, and
-//! a re-entrant operation borrows that `Caller` (never the `Store` behind it),
-//! so every access goes through the one live mutable borrow.
+//! there the host function lends its caller's store context (a
+//! `kiln::RawStoreContext`) to the Python code it runs, and a re-entrant
+//! operation takes that context (never the `Store` behind it), so every
+//! access goes through the one live mutable borrow.
 
 use crate::engine::Engine;
 use crate::errors::{kiln_error, to_py_err};
 use crate::wasi::WasiConfig;
-use kiln::Caller as KilnCaller;
+use kiln::{AsContextMut, RawStoreContext, StoreContextMut};
 use kiln_wasi::WasiCtx;
 use pyo3::ffi;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::PyTraverseError;
 use std::cell::{Cell, UnsafeCell};
+use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
-
-/// A `Caller` whose borrow of the store is erased: valid only while the host
-/// function that received it runs.
-pub(crate) type RawCaller = *mut KilnCaller<'static, StoreData>;
 
 /// The host data of every Kiln store made from Python.
 pub(crate) struct StoreData {
@@ -58,8 +56,16 @@ pub(crate) struct Shared {
     views: AtomicUsize,
     /// The token of the thread using the store, or 0 when it is idle.
     owner: AtomicUsize,
-    /// The `Caller` of the innermost host function running, or null.
-    caller: Cell<RawCaller>,
+    /// The store context the innermost host function running lends to
+    /// Python code; `None` at top level, and while an operation has taken it.
+    lent: Cell<Option<RawStoreContext<StoreData>>>,
+    /// The `kiln::Caller` of the host function that lent `lent`,
+    /// type-erased, for the two things the engine gives only through a
+    /// `Caller`, not through a store context: the calling instance's exports
+    /// and a memory's bytes (see `Guard::with_caller`). Meaningful only
+    /// while `lent` holds a context: a host function sets it without
+    /// restoring it, and the guard that takes the context out puts both back.
+    lent_caller: Cell<NonNull<()>>,
     /// The Python `Store` object the current operation entered through
     /// (borrowed: the operation holds a reference to it).
     py_store: Cell<*mut ffi::PyObject>,
@@ -70,9 +76,9 @@ pub(crate) struct Shared {
     pub(crate) id: u64,
 }
 
-// SAFETY: `store`, `caller` and `py_store` are only touched by the
-// thread recorded in `owner` (see `Shared::enter` and `Shared::free_store`);
-// the rest is atomic or behind a mutex.
+// SAFETY: `store`, `lent`, `lent_caller` and `py_store` are only touched by
+// the thread recorded in `owner` (see `Shared::enter` and
+// `Shared::free_store`); the rest is atomic or behind a mutex.
 unsafe impl Sync for Shared {}
 // SAFETY: as above; the raw pointers are only dereferenced by the owner.
 unsafe impl Send for Shared {}
@@ -83,37 +89,19 @@ fn thread_token() -> usize {
     TOKEN.with(|t| t as *const u8 as usize)
 }
 
-/// Exclusive use of a store, in one of the two forms the engine accepts.
-pub(crate) enum Cx<'a> {
-    Store(&'a mut kiln::Store<StoreData>),
-    Caller(&'a mut KilnCaller<'static, StoreData>),
-}
-
-/// Runs `$body` with `$s` bound to the store context of `$cx`, whichever
-/// form it takes.
-macro_rules! with_cx {
-    ($cx:expr, |$s:ident| $body:expr) => {
-        match $cx {
-            $crate::store::Cx::Store($s) => $body,
-            $crate::store::Cx::Caller($s) => $body,
-        }
-    };
-}
-pub(crate) use with_cx;
-
-/// `Cx` moved into a closure that runs with the GIL released on the same
-/// thread.
-pub(crate) struct SendCx<'a>(pub(crate) Cx<'a>);
+/// A store context moved into a closure that runs with the GIL released on
+/// the same thread.
+pub(crate) struct SendContext<'a>(pub(crate) StoreContextMut<'a, StoreData>);
 
 // SAFETY: `Python::detach` runs its closure on the calling thread, so the
 // context never actually changes threads; `Send` is only what `detach`'s
 // signature asks for.
-unsafe impl Send for SendCx<'_> {}
+unsafe impl Send for SendContext<'_> {}
 
-impl<'a> SendCx<'a> {
+impl<'a> SendContext<'a> {
     /// The context; a method rather than a field access so that a closure
-    /// captures the whole `SendCx`.
-    pub(crate) fn into_inner(self) -> Cx<'a> {
+    /// captures the whole `SendContext`.
+    pub(crate) fn into_inner(self) -> StoreContextMut<'a, StoreData> {
         self.0
     }
 }
@@ -121,27 +109,66 @@ impl<'a> SendCx<'a> {
 /// Proof of exclusive use of a store, released on drop.
 pub(crate) struct Guard<'a> {
     shared: &'a Shared,
-    /// The borrowed `Caller`, when this is a re-entry from a host function.
-    nested: Option<RawCaller>,
+    /// The store's context: taken from the `Store` at top level, or from
+    /// `lent` when this is a re-entry from a host function.
+    raw: RawStoreContext<StoreData>,
+    /// When this is a re-entry from a host function: its `kiln::Caller`,
+    /// type-erased (`lent_caller`). `raw` goes back to `lent` when the guard
+    /// is dropped.
+    caller: Option<NonNull<()>>,
     previous_store: *mut ffi::PyObject,
 }
 
 impl Guard<'_> {
-    /// The store, borrowed for the guard's life.
-    pub(crate) fn cx(&mut self) -> Cx<'_> {
-        match self.nested {
-            // SAFETY: the guard owns the store (`owner` is this thread and no
-            // host function is running), so this is the only borrow.
-            None => Cx::Store(
-                unsafe { &mut *self.shared.store.get() }
-                    .as_mut()
-                    .expect("`enter` refuses a closed store"),
-            ),
-            // SAFETY: the host function that received this `Caller` is still
-            // running below us on this thread and lent it by leaving it in
-            // `caller`; `enter` took it out, so this is the only borrow.
-            Some(caller) => Cx::Caller(unsafe { &mut *caller }),
+    /// The store, borrowed for as long as the guard is.
+    pub(crate) fn cx(&mut self) -> StoreContextMut<'_, StoreData> {
+        // SAFETY: `raw` comes from a borrow this guard holds exclusively: of
+        // the `Store` (at top level `owner` is this thread and no host
+        // function is running), or of the `Caller` of a host function still
+        // running below us on this thread, which lent it and does not use it
+        // while `enter` has it out of `lent`. The context borrows the guard,
+        // so no other context taken from `raw` is in use meanwhile.
+        unsafe { self.raw.as_context_mut() }
+    }
+
+    /// Runs `f` on the `kiln::Caller` of the innermost host function
+    /// running; `None` at top level. Only for what the engine offers through
+    /// a `Caller` and not through a store context: the calling instance's
+    /// exports and (with `memory_data`) a memory's bytes.
+    pub(crate) fn with_caller<R>(
+        &mut self,
+        f: impl FnOnce(&mut kiln::Caller<'_, StoreData>) -> R,
+    ) -> Option<R> {
+        let caller = self.caller?;
+        // SAFETY: `caller` is the `kiln::Caller` of the host function that
+        // lent `raw` (`Shared::lend`); it is running below us on this
+        // thread, so the `Caller` is live, and nothing else uses the store:
+        // this guard took the lent context out of `lent`, and no context
+        // taken from `raw` is in use while the guard is borrowed mutably.
+        let caller = unsafe { caller.cast::<kiln::Caller<'_, StoreData>>().as_mut() };
+        let result = f(caller);
+        // Using the `Caller` retires the context it lent; lend it afresh.
+        self.raw = caller.as_context_mut().as_raw();
+        Some(result)
+    }
+
+    /// The bytes of `memory` (which must be of this store), as a pointer and
+    /// a length: the engine reaches them through a `Store` or a `Caller`.
+    pub(crate) fn memory_data(&mut self, memory: kiln::Memory) -> (*mut u8, usize) {
+        let span = |data: &[u8]| (data.as_ptr().cast_mut(), data.len());
+        if let Some(span) = self.with_caller(|caller| span(memory.data(&*caller))) {
+            return span;
         }
+        // SAFETY: at top level the guard makes this thread the store's only
+        // user, and no context taken from `raw` is in use while the guard is
+        // borrowed mutably.
+        let store = unsafe { &mut *self.shared.store.get() }
+            .as_mut()
+            .expect("`enter` refuses a closed store");
+        let span = span(memory.data(&*store));
+        // Using the `Store` retires the context taken from it; take it afresh.
+        self.raw = store.as_context_mut().as_raw();
+        span
     }
 
     pub(crate) fn shared(&self) -> &Shared {
@@ -151,12 +178,13 @@ impl Guard<'_> {
 
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
-        match self.nested {
-            None => {
-                self.shared.py_store.set(self.previous_store);
-                self.shared.owner.store(0, Ordering::Release);
-            }
-            Some(caller) => self.shared.caller.set(caller),
+        if let Some(caller) = self.caller {
+            self.shared.lent.set(Some(self.raw));
+            // A host function this guard's operation ran may have replaced it.
+            self.shared.lent_caller.set(caller);
+        } else {
+            self.shared.py_store.set(self.previous_store);
+            self.shared.owner.store(0, Ordering::Release);
         }
     }
 }
@@ -175,26 +203,31 @@ impl Shared {
                     self.owner.store(0, Ordering::Release);
                     return Err(kiln_error("the store is closed"));
                 }
+                // SAFETY: `owner` is now this thread and no host function
+                // is running, so nothing else uses the store.
+                let store = unsafe { &mut *self.store.get() }
+                    .as_mut()
+                    .expect("only a closed store has been freed");
+                let raw = store.as_context_mut().as_raw();
                 let previous_store = self.py_store.replace(py_store.as_ptr());
                 Ok(Guard {
                     shared: self,
-                    nested: None,
+                    raw,
+                    caller: None,
                     previous_store,
                 })
             }
-            Err(owner) if owner == me => {
-                let caller = self.caller.replace(std::ptr::null_mut());
-                if caller.is_null() {
-                    return Err(kiln_error(
-                        "the store is busy: it is already in use on this thread",
-                    ));
-                }
-                Ok(Guard {
+            Err(owner) if owner == me => match self.lent.take() {
+                Some(raw) => Ok(Guard {
                     shared: self,
-                    nested: Some(caller),
+                    raw,
+                    caller: Some(self.lent_caller.get()),
                     previous_store: std::ptr::null_mut(),
-                })
-            }
+                }),
+                None => Err(kiln_error(
+                    "the store is busy: it is already in use on this thread",
+                )),
+            },
             Err(_) => Err(kiln_error("the store is in use by another thread")),
         }
     }
@@ -207,7 +240,7 @@ impl Shared {
             return Ok(());
         }
         let guard = self.enter(py_store)?;
-        if guard.nested.is_some() {
+        if guard.caller.is_some() {
             return Err(kiln_error("a store cannot be closed while wasm runs in it"));
         }
         self.closed.store(true, Ordering::SeqCst);
@@ -247,22 +280,30 @@ impl Shared {
         }
     }
 
-    /// Lends `caller` to Python code running on this thread for the length
-    /// of `f`; returns what `caller` was lent in place of.
-    pub(crate) fn lend_caller<R>(&self, caller: RawCaller, f: impl FnOnce() -> R) -> R {
-        let previous = self.caller.replace(caller);
+    /// Lends the store context of a host function's `caller` to the Python
+    /// code `f` runs on this thread, where `enter` finds it. `lent_caller`
+    /// is left as it is afterwards: the guard that took the context lent
+    /// before (if any) restores it.
+    pub(crate) fn lend<R>(
+        &self,
+        caller: &mut kiln::Caller<'_, StoreData>,
+        f: impl FnOnce() -> R,
+    ) -> R {
+        let raw = caller.as_context_mut().as_raw();
+        let previous = self.lent.replace(Some(raw));
+        self.lent_caller.set(NonNull::from(caller).cast());
         let result = f();
-        self.caller.set(previous);
+        self.lent.set(previous);
         result
     }
 
-    /// The Python `Store` of the operation in progress; only meaningful
-    /// while the store is entered.
-    pub(crate) fn py_store<'py>(&self, py: Python<'py>) -> Bound<'py, Store> {
+    /// The Python `Store` of the operation in progress, borrowed from it;
+    /// only meaningful while the store is entered.
+    pub(crate) fn py_store<'py>(&self, py: Python<'py>) -> Borrowed<'_, 'py, Store> {
         // SAFETY: the operation that entered the store holds a reference to
-        // this object for as long as the store is entered, and host functions
-        // only run while it is.
-        unsafe { Bound::from_borrowed_ptr(py, self.py_store.get()).cast_into_unchecked::<Store>() }
+        // this object, a `Store`, for as long as the store is entered, and
+        // host functions (the callers of this) only run while it is.
+        unsafe { Borrowed::from_ptr(py, self.py_store.get()).cast_unchecked::<Store>() }
     }
 
     pub(crate) fn register_callable(&self, callable: Py<PyAny>) -> usize {
@@ -351,7 +392,8 @@ impl Store {
             closed: AtomicBool::new(false),
             views: AtomicUsize::new(0),
             owner: AtomicUsize::new(0),
-            caller: Cell::new(std::ptr::null_mut()),
+            lent: Cell::new(None),
+            lent_caller: Cell::new(NonNull::dangling()),
             py_store: Cell::new(std::ptr::null_mut()),
             callables: Mutex::new(Vec::new()),
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
@@ -391,35 +433,36 @@ impl Store {
     /// Sets the fuel left to `fuel`. Needs `Config.consume_fuel`.
     fn set_fuel(slf: &Bound<'_, Self>, fuel: u64) -> PyResult<()> {
         let mut guard = slf.get().shared.enter(slf)?;
-        with_cx!(guard.cx(), |s| s.set_fuel(fuel)).map_err(|e| to_py_err(slf.py(), e))
+        guard
+            .cx()
+            .set_fuel(fuel)
+            .map_err(|e| to_py_err(slf.py(), e))
     }
 
     /// The fuel left. Needs `Config.consume_fuel`.
     fn get_fuel(slf: &Bound<'_, Self>) -> PyResult<u64> {
         let mut guard = slf.get().shared.enter(slf)?;
-        with_cx!(guard.cx(), |s| s.get_fuel()).map_err(|e| to_py_err(slf.py(), e))
+        guard.cx().get_fuel().map_err(|e| to_py_err(slf.py(), e))
     }
 
     /// Adds `fuel` to the fuel left. Needs `Config.consume_fuel`.
     fn add_fuel(slf: &Bound<'_, Self>, fuel: u64) -> PyResult<()> {
         let mut guard = slf.get().shared.enter(slf)?;
-        with_cx!(guard.cx(), |s| s.add_fuel(fuel)).map_err(|e| to_py_err(slf.py(), e))
+        guard
+            .cx()
+            .add_fuel(fuel)
+            .map_err(|e| to_py_err(slf.py(), e))
     }
 
     /// Makes wasm in this store trap with `TrapCode.INTERRUPT` once the
     /// engine's epoch is `ticks` past its current value. Needs
     /// `Config.epoch_interruption`; a new store's deadline is already reached.
+    /// Wasm reads the deadline when it enters a function, so set from a host
+    /// function it applies to the functions wasm calls from then on.
     fn set_epoch_deadline(slf: &Bound<'_, Self>, ticks: u64) -> PyResult<()> {
         let mut guard = slf.get().shared.enter(slf)?;
-        match guard.cx() {
-            Cx::Store(s) => {
-                s.set_epoch_deadline(ticks);
-                Ok(())
-            }
-            Cx::Caller(_) => Err(kiln_error(
-                "the epoch deadline cannot change while wasm runs in the store",
-            )),
-        }
+        guard.cx().set_epoch_deadline(ticks);
+        Ok(())
     }
 
     /// Bounds what the store may hold from now on, as wasmtime-py's
@@ -427,7 +470,8 @@ impl Store {
     /// elements of each table, and how many instances, tables and memories
     /// it may create; -1 leaves a resource unbounded. Past a bound,
     /// `memory.grow` and `table.grow` return -1, `Memory.grow` and
-    /// `Table.grow` raise, and instantiation fails with a `KilnError`.
+    /// `Table.grow` raise, and instantiation fails with a `KilnError`. Set
+    /// from a host function, they bound the wasm below it too.
     #[pyo3(
         signature = (memory_size=-1, table_elements=-1, instances=-1, tables=-1, memories=-1),
         text_signature = "($self, memory_size=-1, table_elements=-1, instances=-1, tables=-1, memories=-1)"
@@ -448,15 +492,8 @@ impl Store {
             memories,
         );
         let mut guard = slf.get().shared.enter(slf)?;
-        match guard.cx() {
-            Cx::Store(s) => {
-                s.set_limits(limits);
-                Ok(())
-            }
-            Cx::Caller(_) => Err(kiln_error(
-                "the limits cannot change while wasm runs in the store",
-            )),
-        }
+        guard.cx().set_limits(limits);
+        Ok(())
     }
 
     /// Gives the store's wasm the WASI context `config` describes, for
@@ -464,7 +501,7 @@ impl Store {
     fn set_wasi(slf: &Bound<'_, Self>, config: &Bound<'_, WasiConfig>) -> PyResult<()> {
         let ctx = config.get().build(slf.py())?;
         let mut guard = slf.get().shared.enter(slf)?;
-        with_cx!(guard.cx(), |s| s.data_mut().wasi = ctx);
+        guard.cx().data_mut().wasi = ctx;
         Ok(())
     }
 
@@ -508,12 +545,12 @@ impl Store {
         Ok(false)
     }
 
-    /// Frees host values (externrefs) that wasm no longer references.
+    /// Frees host values (externrefs) that wasm no longer references. From
+    /// a host function it frees nothing: the wasm below may hold references
+    /// the store cannot see.
     fn gc(slf: &Bound<'_, Self>) -> PyResult<()> {
         let mut guard = slf.get().shared.enter(slf)?;
-        if let Cx::Store(s) = guard.cx() {
-            s.gc();
-        }
+        guard.cx().gc();
         Ok(())
     }
 
@@ -574,10 +611,9 @@ impl Caller {
         let store = StoreLike::Caller(slf.clone()).store()?;
         let shared = store.get().shared();
         let mut guard = shared.enter(&store)?;
-        let export = match guard.cx() {
-            Cx::Caller(c) => c.get_export(name),
-            Cx::Store(_) => None,
-        };
+        let export = guard
+            .with_caller(|caller| caller.get_export(name))
+            .flatten();
         match export {
             Some(e) => crate::externals::wrap_extern(slf.py(), &mut guard, e).map(Some),
             None => Ok(None),

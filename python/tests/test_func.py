@@ -38,6 +38,27 @@ def test_calls_convert_values(engine, store):
     assert ex["v"](store, 2**128 - 1) == 2**128 - 1
 
 
+def test_calls_of_up_to_sixteen_numbers_and_beyond(engine, store):
+    """Sixteen values each way go through raw slots, seventeen through values; both agree."""
+
+    def summing(n):
+        params = " ".join(["i64"] * n)
+        body = " ".join(f"(i64.add (local.get {i}))" for i in range(1, n))
+        results = " ".join(["i64"] * 16)
+        spread = " ".join(f"(i64.add (local.get 0) (i64.const {i}))" for i in range(16))
+        return (
+            f'(func (export "sum{n}") (param {params}) (result i64) (local.get 0) {body})'
+            f'(func (export "spread{n}") (param {params}) (result {results}) {spread})'
+        )
+
+    ex = exports(store, engine, f"(module {summing(16)} {summing(17)})")
+    assert ex["sum16"](store, *range(1, 17)) == 136
+    assert ex["sum17"](store, *range(1, 18)) == 153
+    assert ex["sum16"](store, *([2**63 - 1] + [0] * 14 + [1])) == -(2**63)
+    assert ex["spread16"](store, 10, *([0] * 15)) == list(range(10, 26))
+    assert ex["spread17"](store, 10, *([0] * 16)) == list(range(10, 26))
+
+
 def test_calls_accept_vals(engine, store):
     ex = exports(store, engine, NUMBERS)
     assert ex["add64"](store, Val.i64(5), Val.i64(6)) == 11

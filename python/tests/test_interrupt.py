@@ -3,7 +3,8 @@ import time
 
 import pytest
 
-from kiln import Config, Engine, Instance, KilnError, Module, Store, Trap, TrapCode
+from conftest import epoch_engine, fuel_engine
+from kiln import Instance, KilnError, Module, Store, Trap, TrapCode
 
 LOOP = """(module
   (func (export "spin") (loop $l (br $l)))
@@ -11,12 +12,6 @@ LOOP = """(module
     (loop $l (local.set 1 (i32.add (local.get 1) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
     local.get 1))"""
-
-
-def fuel_engine():
-    config = Config()
-    config.consume_fuel = True
-    return Engine(config)
 
 
 def test_fuel_controls():
@@ -51,9 +46,7 @@ def test_fuel_needs_the_config(store):
 
 
 def test_epoch_interrupts_a_running_loop():
-    config = Config()
-    config.epoch_interruption = True
-    engine = Engine(config)
+    engine = epoch_engine()
     store = Store(engine)
     spin = Instance(store, Module(engine, LOOP), []).exports(store)["spin"]
     store.set_epoch_deadline(1)
@@ -82,9 +75,7 @@ def test_epoch_interrupts_a_running_loop():
 
 
 def test_new_store_deadline_is_already_reached():
-    config = Config()
-    config.epoch_interruption = True
-    engine = Engine(config)
+    engine = epoch_engine()
     store = Store(engine)
     count = Instance(store, Module(engine, LOOP), []).exports(store)["count"]
     with pytest.raises(Trap) as e:

@@ -1,6 +1,7 @@
 import pytest
 
-from kiln import Engine, Func, FuncType, Instance, KilnError, Module, Store, ValType
+from conftest import epoch_engine, fuel_engine
+from kiln import Engine, Func, FuncType, Instance, KilnError, Module, Store, Trap, TrapCode, ValType
 
 
 def test_data_and_engine(engine):
@@ -39,11 +40,7 @@ def test_host_function_sees_store_data_through_caller(engine):
 
 
 def test_fuel_from_inside_a_host_function():
-    from kiln import Config
-
-    config = Config()
-    config.consume_fuel = True
-    engine = Engine(config)
+    engine = fuel_engine()
     store = Store(engine)
     store.set_fuel(100)
     seen = []
@@ -60,15 +57,169 @@ def test_fuel_from_inside_a_host_function():
     assert store.get_fuel() == 148
 
 
-def test_epoch_deadline_cannot_change_inside_a_host_function(engine):
+HOST_THEN_LOOP = """(module (import "" "host" (func $host))
+    (func $count (export "count") (param i32) (result i32) (local i32)
+      (loop $l (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+      local.get 1)
+    (func (export "run") call $host)
+    (func (export "run_then_count") (param i32) (result i32) call $host local.get 0 call $count))"""
+
+
+def test_set_fuel_from_inside_a_host_function():
+    engine = fuel_engine()
     store = Store(engine)
+    store.set_fuel(100)
+    seen = []
 
-    def f():
+    def refuel(caller):
+        caller.store.set_fuel(7)
+        seen.append(caller.store.get_fuel())
+
+    host = Func(store, FuncType([], []), refuel, access_caller=True)
+    run = Instance(store, Module(engine, HOST_THEN_LOOP), [host]).exports(store)["run"]
+    run(store)
+    # run's only block (call, end) paid before the call: what the host
+    # function set is what is left.
+    assert seen == [7]
+    assert store.get_fuel() == 7
+
+
+def test_epoch_deadline_set_inside_a_host_function_interrupts_later_wasm():
+    engine = epoch_engine()
+    store = Store(engine)
+    store.set_epoch_deadline(1000)
+    host = Func(store, FuncType([], []), lambda: store.set_epoch_deadline(1))
+    ex = Instance(store, Module(engine, HOST_THEN_LOOP), [host]).exports(store)
+    ex["run"](store)
+    # Without the deadline the host function set, 1000 ticks away, the loop
+    # would run to its end; with it, one tick stops it.
+    engine.increment_epoch()
+    with pytest.raises(Trap) as raised:
+        ex["count"](store, 1_000_000)
+    assert raised.value.code == TrapCode.INTERRUPT
+
+
+def test_epoch_deadline_set_inside_a_host_function_interrupts_the_wasm_it_calls_next():
+    engine = epoch_engine()
+    store = Store(engine)
+    store.set_epoch_deadline(1000)
+
+    def arm():
         store.set_epoch_deadline(1)
+        engine.increment_epoch()
 
-    with pytest.raises(KilnError) as e:
-        Func(store, FuncType([], []), f)(store)
-    assert str(e.value) == "the epoch deadline cannot change while wasm runs in the store"
+    host = Func(store, FuncType([], []), arm)
+    ex = Instance(store, Module(engine, HOST_THEN_LOOP), [host]).exports(store)
+    with pytest.raises(Trap) as raised:
+        ex["run_then_count"](store, 1_000_000)
+    assert raised.value.code == TrapCode.INTERRUPT
+    store.set_epoch_deadline(1000)
+    assert ex["count"](store, 1000) == 1000
+
+
+def test_limits_set_inside_a_host_function_bound_memory_growth():
+    engine = Engine()
+    store = Store(engine)
+    module = Module(
+        engine,
+        """(module (import "" "host" (func $host)) (memory (export "mem") 1)
+            (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+            (func (export "limit_then_grow") (result i32 i32)
+              call $host (memory.grow (i32.const 1)) (memory.grow (i32.const 1))))""",
+    )
+    host = Func(store, FuncType([], []), lambda: store.set_limits(memory_size=2 * 65536))
+    ex = Instance(store, module, [host]).exports(store)
+    assert ex["limit_then_grow"](store) == [1, -1]
+    assert ex["grow"](store, 1) == -1
+    assert ex["mem"].size(store) == 2
+    store.set_limits()
+    assert ex["grow"](store, 1) == 2
+
+
+def test_gc_inside_a_host_function_frees_nothing_until_wasm_returns(engine):
+    import weakref
+
+    class Host:
+        pass
+
+    store = Store(engine)
+    wat = """(module (import "" "host" (func $host)) (table (export "t") 1 externref)
+        (func (export "put") (param externref) i32.const 0 local.get 0 table.set 0)
+        (func (export "run") call $host))"""
+    seen = []
+
+    def collect():
+        store.gc()
+        seen.append(ref() is not None)
+
+    ex = Instance(store, Module(engine, wat), [Func(store, FuncType([], []), collect)]).exports(store)
+    obj = Host()
+    ref = weakref.ref(obj)
+    ex["put"](store, obj)
+    del obj
+    ex["put"](store, None)
+    ex["run"](store)
+    # wasm frames may hold references the store cannot see, so a collection
+    # while wasm runs keeps every host value.
+    assert seen == [True]
+    assert ref() is not None
+    store.gc()
+    assert ref() is None
+
+
+def test_memory_grown_and_written_inside_a_host_function_is_what_wasm_sees(engine):
+    store = Store(engine)
+    wat = """(module (import "" "host" (func $host)) (memory (export "memory") 1)
+        (func (export "run") (result i32 i32)
+          call $host memory.size (i32.load8_u (i32.const 65536))))"""
+    seen = []
+
+    def host(caller):
+        memory = caller["memory"]
+        before = memory.data_ptr(caller)
+        assert memory.grow(caller, 1) == 1
+        memory.write(caller, b"\x2a", 65536)
+        view = memory.buffer(caller)
+        seen.append((memory.data_ptr(caller) == before, len(view), view[65536]))
+        caller.store.data = memory.size(caller)
+
+    f = Func(store, FuncType([], []), host, access_caller=True)
+    ex = Instance(store, Module(engine, wat), [f]).exports(store)
+    assert ex["run"](store) == [2, 42]
+    assert seen == [(True, 2 * 65536, 42)]
+    assert store.data == 2
+    assert ex["memory"].read(store, 65536, 65537) == b"\x2a"
+
+
+def test_nested_host_functions_each_reach_their_callers_exports(engine):
+    store = Store(engine)
+    wat = """(module (import "" "outer" (func $outer)) (import "" "inner" (func $inner))
+        (memory (export "memory") 1)
+        (func (export "run") call $outer)
+        (func (export "call_inner") call $inner))"""
+    holder = {}
+    seen = []
+
+    def inner(caller):
+        caller["memory"].write(caller, b"in", 0)
+        seen.append(("inner", caller["memory"].size(caller)))
+
+    def outer(caller):
+        memory = caller["memory"]
+        holder["call_inner"](store)
+        seen.append(("outer", bytes(memory.read(caller, 0, 2)), caller.get("memory") is not None))
+        memory.grow(caller, 1)
+
+    imports = [
+        Func(store, FuncType([], []), outer, access_caller=True),
+        Func(store, FuncType([], []), inner, access_caller=True),
+    ]
+    ex = Instance(store, Module(engine, wat), imports).exports(store)
+    holder["call_inner"] = ex["call_inner"]
+    ex["run"](store)
+    assert seen == [("inner", 1), ("outer", b"in", True)]
+    assert ex["memory"].size(store) == 2
 
 
 def test_set_limits_bounds_memory_growth_and_instances():
