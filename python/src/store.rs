@@ -20,7 +20,6 @@ use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::PyTraverseError;
 use std::cell::{Cell, UnsafeCell};
-use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -59,13 +58,11 @@ pub(crate) struct Shared {
     /// The store context the innermost host function running lends to
     /// Python code; `None` at top level, and while an operation has taken it.
     lent: Cell<Option<RawStoreContext<StoreData>>>,
-    /// The `kiln::Caller` of the host function that lent `lent`,
-    /// type-erased, for the two things the engine gives only through a
-    /// `Caller`, not through a store context: the calling instance's exports
-    /// and a memory's bytes (see `Guard::with_caller`). Meaningful only
-    /// while `lent` holds a context: a host function sets it without
-    /// restoring it, and the guard that takes the context out puts both back.
-    lent_caller: Cell<NonNull<()>>,
+    /// The instance whose wasm called the host function that lent `lent`
+    /// (`Caller.get` reads its exports). Meaningful only while `lent` holds
+    /// a context: a host function sets it without restoring it, and the
+    /// guard that takes the context out puts both back.
+    lent_instance: Cell<Option<kiln::Instance>>,
     /// The Python `Store` object the current operation entered through
     /// (borrowed: the operation holds a reference to it).
     py_store: Cell<*mut ffi::PyObject>,
@@ -76,7 +73,7 @@ pub(crate) struct Shared {
     pub(crate) id: u64,
 }
 
-// SAFETY: `store`, `lent`, `lent_caller` and `py_store` are only touched by
+// SAFETY: `store`, `lent`, `lent_instance` and `py_store` are only touched by
 // the thread recorded in `owner` (see `Shared::enter` and
 // `Shared::free_store`); the rest is atomic or behind a mutex.
 unsafe impl Sync for Shared {}
@@ -112,10 +109,10 @@ pub(crate) struct Guard<'a> {
     /// The store's context: taken from the `Store` at top level, or from
     /// `lent` when this is a re-entry from a host function.
     raw: RawStoreContext<StoreData>,
-    /// When this is a re-entry from a host function: its `kiln::Caller`,
-    /// type-erased (`lent_caller`). `raw` goes back to `lent` when the guard
-    /// is dropped.
-    caller: Option<NonNull<()>>,
+    /// When this is a re-entry from a host function: the instance that
+    /// called it, if wasm did. `raw` goes back to `lent` when the guard is
+    /// dropped.
+    nested: Option<Option<kiln::Instance>>,
     previous_store: *mut ffi::PyObject,
 }
 
@@ -131,44 +128,18 @@ impl Guard<'_> {
         unsafe { self.raw.as_context_mut() }
     }
 
-    /// Runs `f` on the `kiln::Caller` of the innermost host function
-    /// running; `None` at top level. Only for what the engine offers through
-    /// a `Caller` and not through a store context: the calling instance's
-    /// exports and (with `memory_data`) a memory's bytes.
-    pub(crate) fn with_caller<R>(
-        &mut self,
-        f: impl FnOnce(&mut kiln::Caller<'_, StoreData>) -> R,
-    ) -> Option<R> {
-        let caller = self.caller?;
-        // SAFETY: `caller` is the `kiln::Caller` of the host function that
-        // lent `raw` (`Shared::lend`); it is running below us on this
-        // thread, so the `Caller` is live, and nothing else uses the store:
-        // this guard took the lent context out of `lent`, and no context
-        // taken from `raw` is in use while the guard is borrowed mutably.
-        let caller = unsafe { caller.cast::<kiln::Caller<'_, StoreData>>().as_mut() };
-        let result = f(caller);
-        // Using the `Caller` retires the context it lent; lend it afresh.
-        self.raw = caller.as_context_mut().as_raw();
-        Some(result)
+    /// The instance whose wasm called the innermost host function running;
+    /// `None` at top level or when the host called it.
+    pub(crate) fn calling_instance(&self) -> Option<kiln::Instance> {
+        self.nested.flatten()
     }
 
     /// The bytes of `memory` (which must be of this store), as a pointer and
-    /// a length: the engine reaches them through a `Store` or a `Caller`.
+    /// a length.
     pub(crate) fn memory_data(&mut self, memory: kiln::Memory) -> (*mut u8, usize) {
-        let span = |data: &[u8]| (data.as_ptr().cast_mut(), data.len());
-        if let Some(span) = self.with_caller(|caller| span(memory.data(&*caller))) {
-            return span;
-        }
-        // SAFETY: at top level the guard makes this thread the store's only
-        // user, and no context taken from `raw` is in use while the guard is
-        // borrowed mutably.
-        let store = unsafe { &mut *self.shared.store.get() }
-            .as_mut()
-            .expect("`enter` refuses a closed store");
-        let span = span(memory.data(&*store));
-        // Using the `Store` retires the context taken from it; take it afresh.
-        self.raw = store.as_context_mut().as_raw();
-        span
+        let cx = self.cx();
+        let data = memory.data(&cx);
+        (data.as_ptr().cast_mut(), data.len())
     }
 
     pub(crate) fn shared(&self) -> &Shared {
@@ -178,10 +149,10 @@ impl Guard<'_> {
 
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
-        if let Some(caller) = self.caller {
+        if let Some(instance) = self.nested {
             self.shared.lent.set(Some(self.raw));
             // A host function this guard's operation ran may have replaced it.
-            self.shared.lent_caller.set(caller);
+            self.shared.lent_instance.set(instance);
         } else {
             self.shared.py_store.set(self.previous_store);
             self.shared.owner.store(0, Ordering::Release);
@@ -213,7 +184,7 @@ impl Shared {
                 Ok(Guard {
                     shared: self,
                     raw,
-                    caller: None,
+                    nested: None,
                     previous_store,
                 })
             }
@@ -221,7 +192,7 @@ impl Shared {
                 Some(raw) => Ok(Guard {
                     shared: self,
                     raw,
-                    caller: Some(self.lent_caller.get()),
+                    nested: Some(self.lent_instance.get()),
                     previous_store: std::ptr::null_mut(),
                 }),
                 None => Err(kiln_error(
@@ -240,7 +211,7 @@ impl Shared {
             return Ok(());
         }
         let guard = self.enter(py_store)?;
-        if guard.caller.is_some() {
+        if guard.nested.is_some() {
             return Err(kiln_error("a store cannot be closed while wasm runs in it"));
         }
         self.closed.store(true, Ordering::SeqCst);
@@ -281,7 +252,7 @@ impl Shared {
     }
 
     /// Lends the store context of a host function's `caller` to the Python
-    /// code `f` runs on this thread, where `enter` finds it. `lent_caller`
+    /// code `f` runs on this thread, where `enter` finds it. `lent_instance`
     /// is left as it is afterwards: the guard that took the context lent
     /// before (if any) restores it.
     pub(crate) fn lend<R>(
@@ -291,7 +262,7 @@ impl Shared {
     ) -> R {
         let raw = caller.as_context_mut().as_raw();
         let previous = self.lent.replace(Some(raw));
-        self.lent_caller.set(NonNull::from(caller).cast());
+        self.lent_instance.set(caller.instance());
         let result = f();
         self.lent.set(previous);
         result
@@ -393,7 +364,7 @@ impl Store {
             views: AtomicUsize::new(0),
             owner: AtomicUsize::new(0),
             lent: Cell::new(None),
-            lent_caller: Cell::new(NonNull::dangling()),
+            lent_instance: Cell::new(None),
             py_store: Cell::new(std::ptr::null_mut()),
             callables: Mutex::new(Vec::new()),
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
@@ -611,9 +582,10 @@ impl Caller {
         let store = StoreLike::Caller(slf.clone()).store()?;
         let shared = store.get().shared();
         let mut guard = shared.enter(&store)?;
-        let export = guard
-            .with_caller(|caller| caller.get_export(name))
-            .flatten();
+        let export = match guard.calling_instance() {
+            Some(instance) => instance.get_export(guard.cx(), name),
+            None => None,
+        };
         match export {
             Some(e) => crate::externals::wrap_extern(slf.py(), &mut guard, e).map(Some),
             None => Ok(None),

@@ -863,10 +863,40 @@ impl<T> Caller<'_, T> {
 
     /// An export of the calling instance (typically its memory).
     pub fn get_export(&mut self, name: &str) -> Option<Extern> {
+        self.instance()?.get_export(&mut *self, name)
+    }
+
+    /// The instance whose wasm called this host function; `None` when the
+    /// host called it. A binding that lends the caller's store context to
+    /// another language keeps this beside it, to reach the caller's exports
+    /// through the context.
+    ///
+    /// ```
+    /// use kiln::{Caller, Engine, Func, Instance, Module, Store};
+    /// let engine = Engine::default();
+    /// let module = Module::new(&engine, r#"(module
+    ///     (import "host" "check" (func $check))
+    ///     (memory (export "memory") 1)
+    ///     (func (export "run") (call $check)))"#).unwrap();
+    /// // Whether the caller exports a memory; `None` without a caller.
+    /// let mut store = Store::new(&engine, None);
+    /// let check = Func::wrap(&mut store, |mut caller: Caller<'_, Option<bool>>| {
+    ///     let found = caller
+    ///         .instance()
+    ///         .map(|instance| instance.get_memory(&mut caller, "memory").is_some());
+    ///     *caller.data_mut() = found;
+    /// });
+    /// let instance = Instance::new(&mut store, &module, &[check.into()]).unwrap();
+    /// let run = instance.get_typed_func::<(), ()>(&mut store, "run").unwrap();
+    /// run.call(&mut store, ()).unwrap();
+    /// assert_eq!(*store.data(), Some(true));
+    /// check.call(&mut store, &[], &mut []).unwrap();
+    /// assert_eq!(*store.data(), None);
+    /// ```
+    pub fn instance(&self) -> Option<Instance> {
         // SAFETY: the calling instance outlives its call into this host
         // function, during which alone a `Caller` exists.
-        let instance = unsafe { caller_instance(&self.store.opaque, self.caller_vmctx) }?;
-        instance.get_export(&mut *self, name)
+        unsafe { caller_instance(&self.store.opaque, self.caller_vmctx) }
     }
 
     /// The engine of the store.
