@@ -5,12 +5,11 @@ use super::externals::Extern;
 use super::instance::Instance;
 use super::store::{AsContext, AsContextMut, StoreInner, StoreOpaque, Stored};
 use super::values::Val;
-use crate::compiler::TrapCodes;
+use crate::environ::code_registry;
 use crate::environ::error::{Error, ErrorKind, Result};
 use crate::environ::trap::{FrameInfo, Trap, TrapCode};
 use crate::environ::types::{FuncType, ValType};
 use crate::environ::vmoffsets::{VMCTX_INSTANCE, VMCTX_MAGIC};
-use crate::runtime::code_registry;
 use crate::runtime::traphandler::{self, Pending, UnwindReason};
 use crate::runtime::vmcontext::VMFuncRef;
 use smallvec::SmallVec;
@@ -667,7 +666,6 @@ pub(crate) fn trap_from_unwind(reason: UnwindReason) -> Error {
             let (code, offset) = code_registry::lookup(f.pc)?;
             code.trap_at(offset)
         })
-        .and_then(TrapCodes::to_public)
         .unwrap_or_else(|| match reason.fault.map(|f| f.signal) {
             Some(libc::SIGILL) => TrapCode::Unreachable,
             Some(libc::SIGFPE) => TrapCode::IntegerDivisionByZero,

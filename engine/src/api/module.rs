@@ -2,10 +2,10 @@
 
 use super::engine::Engine;
 use crate::compiler::{self, CodeMemory};
+use crate::environ::code_registry::ModuleNames;
 use crate::environ::error::{Error, Result};
 use crate::environ::types::{ExportType, ExternType, ImportType};
 use crate::environ::{self, EntityIndex, ModuleInfo, VMOffsets};
-use crate::runtime::code_registry::ModuleNames;
 use crate::runtime::memory_image::{host_page_size, MemoryImage};
 use std::sync::{Arc, OnceLock};
 

@@ -1,7 +1,7 @@
 //! Compiled code as an artifact (bytes, relocations, trap sites, source
 //! locations) and its placement in executable memory with cranelift-jit.
 
-use crate::runtime::code_registry::{self, FunctionCode, ModuleNames};
+use crate::environ::code_registry::{self, FunctionCode, ModuleNames};
 use cranelift_codegen::binemit::Reloc as RelocKind;
 use cranelift_codegen::ir::{self, ExternalName, LibCall};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
@@ -179,7 +179,7 @@ impl CodeMemory {
                     func_index: Some(num_imported_funcs + i as u32),
                     body_offset: body_offsets[i],
                     names: names.clone(),
-                    traps: f.traps.clone(),
+                    traps: super::TrapCodes::public_sites(&f.traps),
                     srclocs: f.srclocs.clone(),
                 }),
             );

@@ -35,6 +35,15 @@ impl TrapCodes {
     pub const OUT_OF_FUEL: ir::TrapCode = ir::TrapCode::unwrap_user(8);
     pub const INTERRUPT: ir::TrapCode = ir::TrapCode::unwrap_user(9);
 
+    /// The trap sites of `sites` (offset, Cranelift code) that have a public
+    /// code, with it: what the code registry keeps.
+    pub fn public_sites(sites: &[(u32, ir::TrapCode)]) -> Vec<(u32, TrapCode)> {
+        sites
+            .iter()
+            .filter_map(|&(offset, code)| Some((offset, Self::to_public(code)?)))
+            .collect()
+    }
+
     /// The public trap code for a Cranelift one; `None` for [`TrapCodes::PENDING`].
     pub fn to_public(code: ir::TrapCode) -> Option<TrapCode> {
         Some(match code {

@@ -2,8 +2,8 @@
 //! compiled on first use and cached for the engine's lifetime.
 
 use super::{ir_type, wasm_signature, TrapCodes};
+use crate::environ::code_registry::{self, FunctionCode, ModuleNames};
 use crate::environ::types::FuncType;
-use crate::runtime::code_registry::{self, FunctionCode, ModuleNames};
 use cranelift_codegen::ir::types::{I32, I64};
 use cranelift_codegen::ir::{
     AbiParam, Endianness, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
@@ -164,12 +164,13 @@ impl TrampolineCache {
             .define_function(id, &mut ctx)
             .expect("trampolines always compile");
         let compiled = ctx.compiled_code().expect("compiled");
-        let traps = compiled
+        let traps: Vec<_> = compiled
             .buffer
             .traps()
             .iter()
             .map(|t| (t.offset, t.code))
             .collect();
+        let traps = TrapCodes::public_sites(&traps);
         let len = compiled.code_buffer().len();
         inner
             .module

@@ -4,6 +4,7 @@
 //! tunables, VMContext offsets, and module metadata (what wasmparser reads
 //! out of a module's sections).
 
+pub(crate) mod code_registry;
 pub(crate) mod error;
 pub(crate) mod limits;
 mod parse;

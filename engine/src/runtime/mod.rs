@@ -2,7 +2,6 @@
 //! handling and the builtins compiled code calls.
 
 pub(crate) mod builtins;
-pub(crate) mod code_registry;
 pub(crate) mod memory;
 pub(crate) mod memory_image;
 pub(crate) mod table;

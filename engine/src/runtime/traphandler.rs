@@ -235,7 +235,7 @@ fn finish_unwind(trapped: i32, unwind: Option<Box<UnwindReason>>) -> Result<(), 
 unsafe fn record_frames(activation: &Activation, fault: JitFault) {
     let mut frames = Vec::new();
     let is_wasm = |pc: usize| {
-        super::code_registry::lookup(pc).is_some_and(|(code, _)| code.func_index.is_some())
+        crate::environ::code_registry::lookup(pc).is_some_and(|(code, _)| code.func_index.is_some())
     };
     if is_wasm(fault.pc) {
         frames.push(fault.pc);
@@ -300,7 +300,7 @@ unsafe extern "C" fn trap_signal_handler(
     // while recording the frames below, which then crashes rather than comes
     // back here. Asking the code registry spares every host call from
     // marking itself as host code.
-    if !activation.is_null() && super::code_registry::lookup(pc).is_some() {
+    if !activation.is_null() && crate::environ::code_registry::lookup(pc).is_some() {
         let fault = JitFault {
             pc,
             fp: gregs[libc::REG_RBP as usize] as usize,

@@ -1,7 +1,9 @@
 //! A process-wide map from code addresses to the functions and trap sites they
-//! belong to, consulted after a trap to name its code and build its backtrace.
+//! belong to: the compiler registers what it places, the trap handler asks
+//! whether a fault is in compiled code, and a trap names its code and builds
+//! its backtrace from it.
 
-use cranelift_codegen::ir::TrapCode;
+use super::trap::TrapCode;
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
@@ -21,7 +23,9 @@ pub(crate) struct FunctionCode {
     /// Byte offset of the function's body in its module.
     pub body_offset: u32,
     pub names: Arc<ModuleNames>,
-    /// (offset from the function start, trap code), sorted by offset.
+    /// (offset from the function start, trap code), sorted by offset; only
+    /// sites that trap with a code of their own (not those where host code
+    /// recorded the reason first).
     pub traps: Vec<(u32, TrapCode)>,
     /// (offset from the function start, wasm byte offset), sorted by code offset.
     pub srclocs: Vec<(u32, u32)>,
