@@ -257,7 +257,7 @@ impl Engine {
         let isa = crate::compiler::host_isa(level)?;
         Ok(Engine(Arc::new(EngineInner {
             config: config.clone(),
-            trampolines: TrampolineCache::new(isa.clone(), super::func::host_call_entry),
+            trampolines: TrampolineCache::new(isa.clone()),
             isa,
             epoch: AtomicU64::new(0),
             type_ids: Mutex::new(HashMap::new()),

@@ -5,6 +5,7 @@ use super::externals::Extern;
 use super::instance::Instance;
 use super::store::{AsContext, AsContextMut, StoreInner, StoreOpaque, Stored};
 use super::values::Val;
+use crate::compiler::trampolines::HostCallEntry;
 use crate::environ::code_registry;
 use crate::environ::error::{Error, ErrorKind, Result};
 use crate::environ::trap::{FrameInfo, Trap, TrapCode};
@@ -37,6 +38,9 @@ type SlotsBody = dyn Fn(*mut u8, *mut u8, &mut [u128]) -> Result<()> + Send + Sy
 pub struct HostFunc {
     pub(crate) ty: FuncType,
     call: HostCallback,
+    /// What wasm-to-host trampolines call for this function: made for its
+    /// body's own type when it has a slots body (see `slots_entry`).
+    entry: HostCallEntry,
     /// What placing this function in a store of an engine takes from that
     /// engine, kept from the first placement: a linker places its functions
     /// in every store it instantiates into, and looking these up each time
@@ -67,6 +71,7 @@ impl HostFunc {
         HostFunc {
             ty,
             placement: std::sync::OnceLock::new(),
+            entry: host_call_entry,
             call: HostCallback::Vals(Box::new(move |data_ptr, caller_vmctx, params, results| {
                 // SAFETY: `data_ptr` is the `StoreInner<T>` of the store this host
                 // function was placed in (`Func::new` requires a store of `T`),
@@ -90,14 +95,16 @@ impl HostFunc {
     where
         F: Fn(&mut StoreInner<T>, *mut u8, &mut [u128]) -> Result<()> + Send + Sync + 'static,
     {
+        let body = move |data_ptr: *mut u8, caller_vmctx: *mut u8, slots: &mut [u128]| {
+            // SAFETY: as in `new`.
+            let store = unsafe { &mut *(data_ptr as *mut StoreInner<T>) };
+            func(store, caller_vmctx, slots)
+        };
         HostFunc {
             ty,
             placement: std::sync::OnceLock::new(),
-            call: HostCallback::Slots(Box::new(move |data_ptr, caller_vmctx, slots| {
-                // SAFETY: as in `new`.
-                let store = unsafe { &mut *(data_ptr as *mut StoreInner<T>) };
-                func(store, caller_vmctx, slots)
-            })),
+            entry: slots_entry_of(&body),
+            call: HostCallback::Slots(Box::new(body)),
         }
     }
 }
@@ -106,20 +113,65 @@ impl HostFunc {
 #[repr(C)]
 pub(crate) struct HostFuncCtx {
     funcref: VMFuncRef,
+    /// At `HOST_CTX_ENTRY`: what the wasm-to-host trampoline calls.
+    entry: HostCallEntry,
+    /// For a function with a slots body, what its entry needs, copied out
+    /// of `func` (the store's data, the body, and how many slots it works
+    /// on) so that a call reads them from this one place rather than
+    /// through three pointers.
+    direct: DirectCall,
     store: *mut StoreOpaque,
-    /// For a function with a slots body, what a call from wasm needs,
-    /// copied out of `func` (the store's data, the body, and how many slots
-    /// it works on) so that the call reads them from this one place rather
-    /// than through three pointers.
-    direct: Option<DirectCall>,
     func: Arc<HostFunc>,
 }
+
+const _: () = assert!(
+    std::mem::offset_of!(HostFuncCtx, entry) == crate::environ::vmoffsets::HOST_CTX_ENTRY as usize
+);
 
 #[derive(Clone, Copy)]
 struct DirectCall {
     data_ptr: *mut u8,
-    body: *const SlotsBody,
+    /// The slots body (its data, without the vtable), or null.
+    body: *const u8,
     slots: usize,
+}
+
+/// The entry for host functions whose slots body has type `W`.
+fn slots_entry_of<W>(_body: &W) -> HostCallEntry
+where
+    W: Fn(*mut u8, *mut u8, &mut [u128]) -> Result<()> + Send + Sync + 'static,
+{
+    slots_entry::<W>
+}
+
+/// What the wasm-to-host trampoline calls for a host function whose slots
+/// body has type `W`: the body is called directly, not through its vtable,
+/// and with what it needs read from the context alone.
+///
+/// # Safety
+/// As for [`host_call_entry`]; the function's slots body must be a `W`.
+unsafe extern "C" fn slots_entry<W>(ctx: *mut u8, caller_vmctx: *mut u8, values: *mut u128) -> i32
+where
+    W: Fn(*mut u8, *mut u8, &mut [u128]) -> Result<()> + Send + Sync + 'static,
+{
+    // SAFETY: the trampoline passes its callee context, a live `HostFuncCtx`.
+    let direct = unsafe { (*(ctx as *const HostFuncCtx)).direct };
+    // SAFETY: `body` is the `W` owned by the context's `HostFunc`, which the
+    // context keeps alive; `values` has `direct.slots` slots (the caller's
+    // guarantee) that nothing else uses during the call.
+    let (body, slots) = unsafe {
+        (
+            &*(direct.body as *const W),
+            std::slice::from_raw_parts_mut(values, direct.slots),
+        )
+    };
+    match run_host_body(|| body(direct.data_ptr, caller_vmctx, slots)) {
+        Ok(()) => 0,
+        Err(error) => {
+            traphandler::set_pending_error(error);
+            1
+        }
+    }
 }
 
 pub(crate) struct FuncData {
@@ -383,13 +435,13 @@ impl StoreOpaque {
             &fresh
         };
         let (type_id, wasm_to_host) = (placement.type_id, placement.wasm_to_host);
-        let direct = match &func.call {
-            HostCallback::Slots(body) => Some(DirectCall {
-                data_ptr: self.data_ptr,
-                body: &**body,
-                slots: func.ty.params().len().max(func.ty.results().len()),
-            }),
-            HostCallback::Vals(_) => None,
+        let direct = DirectCall {
+            data_ptr: self.data_ptr,
+            body: match &func.call {
+                HostCallback::Slots(body) => &**body as *const SlotsBody as *const u8,
+                HostCallback::Vals(_) => std::ptr::null(),
+            },
+            slots: func.ty.params().len().max(func.ty.results().len()),
         };
         let mut ctx = Box::new(HostFuncCtx {
             funcref: VMFuncRef {
@@ -397,8 +449,9 @@ impl StoreOpaque {
                 vmctx: std::ptr::null_mut(),
                 type_id,
             },
-            store: self,
+            entry: func.entry,
             direct,
+            store: self,
             func: func.clone(),
         });
         ctx.funcref.vmctx = &mut *ctx as *mut HostFuncCtx as *mut u8;
@@ -687,7 +740,7 @@ fn frame_info(pc: usize) -> Option<FrameInfo> {
     })
 }
 
-/// The host entry that every wasm-to-host trampoline calls.
+/// The wasm-to-host entry of host functions that take `Val`s.
 ///
 /// # Safety
 /// `ctx` must be a live `HostFuncCtx`, `values` must have a 16-byte slot for
@@ -699,26 +752,11 @@ pub(crate) unsafe extern "C" fn host_call_entry(
 ) -> i32 {
     // SAFETY: guaranteed by the trampoline, which passes its callee context.
     let ctx = unsafe { &*(ctx as *const HostFuncCtx) };
-    let outcome = match ctx.direct {
-        Some(direct) => {
-            // SAFETY: `values` has `direct.slots` slots (the caller's
-            // guarantee) that nothing else uses during the call.
-            let slots = unsafe { std::slice::from_raw_parts_mut(values, direct.slots) };
-            run_host_body(|| {
-                // SAFETY: `body` is owned by `ctx.func`, which the context
-                // keeps alive, and `data_ptr` is the store's data, which
-                // outlives its functions.
-                unsafe { (*direct.body)(direct.data_ptr, caller_vmctx, slots) }
-            })
-        }
-        // Borrowed, not cloned: the context lives in the store until the
-        // store is dropped, which cannot happen while one of its functions
-        // runs.
-        // SAFETY: the caller's guarantees, passed on; the store outlives
-        // every call into its functions.
-        None => unsafe { invoke_host(ctx.store, &ctx.func, caller_vmctx, values) },
-    };
-    match outcome {
+    // Borrowed, not cloned: the context lives in the store until the store
+    // is dropped, which cannot happen while one of its functions runs.
+    // SAFETY: the caller's guarantees, passed on; the store outlives every
+    // call into its functions.
+    match unsafe { invoke_host(ctx.store, &ctx.func, caller_vmctx, values) } {
         Ok(()) => 0,
         Err(error) => {
             traphandler::set_pending_error(error);

@@ -4,6 +4,7 @@
 use super::{ir_type, wasm_signature, TrapCodes};
 use crate::environ::code_registry::{self, FunctionCode, ModuleNames};
 use crate::environ::types::FuncType;
+use crate::environ::vmoffsets::HOST_CTX_ENTRY;
 use cranelift_codegen::ir::types::{I32, I64};
 use cranelift_codegen::ir::{
     AbiParam, Endianness, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
@@ -20,7 +21,8 @@ use std::sync::{Arc, Mutex};
 /// Each value crosses the host boundary in a 16-byte slot.
 pub(crate) const VALUE_SLOT: i32 = 16;
 
-/// The host function every wasm-to-host trampoline calls:
+/// What a wasm-to-host trampoline calls, read from the host function's
+/// context (`HOST_CTX_ENTRY`):
 /// `(host_ctx, caller_vmctx, values) -> 0 on success, 1 when an error is pending`.
 pub(crate) type HostCallEntry = unsafe extern "C" fn(*mut u8, *mut u8, *mut u128) -> i32;
 
@@ -47,16 +49,14 @@ struct Inner {
 pub(crate) struct TrampolineCache {
     inner: Mutex<Option<Inner>>,
     isa: OwnedTargetIsa,
-    host_entry: HostCallEntry,
     names: Arc<ModuleNames>,
 }
 
 impl TrampolineCache {
-    pub fn new(isa: OwnedTargetIsa, host_entry: HostCallEntry) -> TrampolineCache {
+    pub fn new(isa: OwnedTargetIsa) -> TrampolineCache {
         TrampolineCache {
             inner: Mutex::new(None),
             isa,
-            host_entry,
             names: Arc::new(ModuleNames::default()),
         }
     }
@@ -137,7 +137,13 @@ impl TrampolineCache {
                 }
                 host_sig.returns.push(AbiParam::new(I32));
                 let host_sig = b.import_signature(host_sig);
-                let entry_fn = b.ins().iconst(I64, self.host_entry as usize as i64);
+                // Each host function's context names its own entry.
+                let entry_fn = b.ins().load(
+                    I64,
+                    MemFlagsData::trusted().with_readonly(),
+                    callee,
+                    HOST_CTX_ENTRY,
+                );
                 let call = b
                     .ins()
                     .call_indirect(host_sig, entry_fn, &[callee, caller, values]);

@@ -38,6 +38,12 @@ pub(crate) const LIMITS_EPOCH_DEADLINE: i32 = 16;
 /// `VMRuntimeLimits`: a pointer to the engine's epoch counter, an atomic `u64`.
 pub(crate) const LIMITS_EPOCH: i32 = 24;
 
+/// A host function's context (what its `VMFuncRef`'s `vmctx` points at):
+/// the entry its wasm-to-host trampoline calls, an
+/// `extern "C" fn(ctx, caller_vmctx, values) -> i32`, right after the
+/// `VMFuncRef` the context starts with.
+pub(crate) const HOST_CTX_ENTRY: i32 = FUNCREF_SIZE as i32;
+
 /// Any 32-bit index plus a static offset below this lands in a linear
 /// memory's reservation, so the compiler emits no bounds check for it.
 pub(crate) const GUARD_SIZE: u64 = 2 << 30;
