@@ -41,45 +41,49 @@ pub(crate) fn call_host(
     results: &mut [Val],
 ) -> kiln::Result<()> {
     let store = caller.data().this;
-    let args = wasm_val_vec_t::from_vec(
-        params
-            .iter()
-            .map(|p| wasm_val_t::from_kiln(store.0, p))
-            .collect(),
-    );
-    let mut out =
-        wasm_val_vec_t::from_vec(ty.results().iter().map(|t| wasm_val_t::zero(*t)).collect());
+    // The callback borrows both vectors (it may write `out`'s elements but
+    // not resize it), so up to 16 values each way stay on the stack.
+    // Filled in place, not collected and moved: see `wasm_func_call`.
+    let mut args: SmallVec<[wasm_val_t; 16]> = SmallVec::new();
+    args.extend(params.iter().map(|p| wasm_val_t::from_kiln(store.0, p)));
+    let mut outs: SmallVec<[wasm_val_t; 16]> = SmallVec::new();
+    outs.extend(ty.results().iter().map(|t| wasm_val_t::zero(*t)));
+    let args_vec = wasm_val_vec_t {
+        size: args.len(),
+        data: args.as_mut_ptr(),
+    };
+    let mut out_vec = wasm_val_vec_t {
+        size: outs.len(),
+        data: outs.as_mut_ptr(),
+    };
     // SAFETY: `store` is the live store the caller belongs to; both vectors
-    // are valid for the call; the callback may write `out`'s elements (owned
-    // values) but not resize it.
+    // describe live elements for the length of the call.
     let trap = unsafe {
         lend_while(store.0, caller.as_context_mut(), || match callback {
-            Callback::Plain(f) => f(&args, &mut out),
-            Callback::WithEnv(f, env) => f(env.info, &args, &mut out),
+            Callback::Plain(f) => f(&args_vec, &mut out_vec),
+            Callback::WithEnv(f, env) => f(env.info, &args_vec, &mut out_vec),
         })
     };
-    let mut args = args;
-    // SAFETY: `args` and `out` were made by `from_vec`; their elements own
-    // their references, which `wasm_val_vec_delete` releases.
-    let collected = unsafe {
-        crate::val::wasm_val_vec_delete(&mut args);
-        let mut collected = Ok(());
-        if trap.is_null() {
-            for (i, (slot, t)) in results.iter_mut().zip(ty.results()).enumerate() {
-                match out.as_slice()[i].kiln_val(Some(*t)) {
-                    Some(v) if v.ty() == *t => *slot = v,
-                    _ => {
-                        collected = Err(Error::msg(format!(
-                            "host function result {i} is not of type {t}"
-                        )));
-                        break;
-                    }
+    let mut collected = Ok(());
+    if trap.is_null() {
+        for (i, ((slot, t), out)) in results.iter_mut().zip(ty.results()).zip(&outs).enumerate() {
+            // SAFETY: a result the callback wrote is a valid value.
+            match unsafe { out.kiln_val(Some(*t)) } {
+                Some(v) if v.ty() == *t => *slot = v,
+                _ => {
+                    collected = Err(Error::msg(format!(
+                        "host function result {i} is not of type {t}"
+                    )));
+                    break;
                 }
             }
         }
-        crate::val::wasm_val_vec_delete(&mut out);
-        collected
-    };
+    }
+    for v in args.iter_mut().chain(outs.iter_mut()) {
+        // SAFETY: every element owns its reference (made by `from_kiln`, or
+        // written by the callback as an owned value), released once here.
+        unsafe { v.release() };
+    }
     if !trap.is_null() {
         // SAFETY: the callback returned an owned trap.
         let trap = unsafe { Box::from_raw(trap) };
@@ -201,8 +205,9 @@ pub unsafe extern "C" fn wasm_func_call(
                 args.len()
             ));
         }
-        // Up to 16 values each way stay on the stack.
-        let mut params: SmallVec<[Val; 16]> = SmallVec::with_capacity(args.len());
+        // Up to 16 values each way stay on the stack, filled in place: a
+        // collected vector moved into place copies its 512 inline bytes.
+        let mut params: SmallVec<[Val; 16]> = SmallVec::new();
         for (i, (a, t)) in args.iter().zip(ty.params()).enumerate() {
             // SAFETY: reference payloads of valid values are null or live.
             match unsafe { a.kiln_val(Some(*t)) } {
@@ -219,8 +224,8 @@ pub unsafe extern "C" fn wasm_func_call(
                 ty.results().len()
             ));
         }
-        let mut values: SmallVec<[Val; 16]> =
-            ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        let mut values: SmallVec<[Val; 16]> = SmallVec::new();
+        values.extend(ty.results().iter().map(|t| Val::default_for(*t)));
         match func.handle().call(&mut store, &params, &mut values) {
             Ok(()) => {
                 if let Some(out) = out {
