@@ -12,8 +12,6 @@ pub(crate) const FILETYPE_CHARACTER_DEVICE: u8 = 2;
 pub(crate) const FILETYPE_DIRECTORY: u8 = 3;
 pub(crate) const FILETYPE_REGULAR_FILE: u8 = 4;
 pub(crate) const FILETYPE_SOCKET_STREAM: u8 = 6;
-/// All rights: Kiln enforces access through capabilities, not rights bits.
-pub(crate) const RIGHTS_ALL: u64 = (1 << 30) - 1;
 pub(crate) const FDFLAGS_APPEND: u16 = 1;
 
 /// Writes a list of strings as WASI does: pointers into `ptrs`, NUL-terminated
@@ -167,8 +165,9 @@ fn fd_fdstat_get(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, out: u32
     mem.write(out, &[0u8; 24])?;
     mem.write_u8(out, filetype)?;
     mem.write_u16(out + 2, flags)?;
-    mem.write_u64(out + 8, RIGHTS_ALL)?;
-    mem.write_u64(out + 16, RIGHTS_ALL)
+    let (base, inheriting) = crate::rights::reported(ctx.fds.get(fd)?);
+    mem.write_u64(out + 8, base)?;
+    mem.write_u64(out + 16, inheriting)
 }
 
 pub(crate) fn define<T: 'static>(

@@ -49,6 +49,8 @@ pub(crate) struct FileFd {
     pub file: cap_std::fs::File,
     /// Opened without write access: writes are `EBADF`.
     pub read_only: bool,
+    /// Opened with read access.
+    pub readable: bool,
     pub append: bool,
     /// Opened from a read-only pre-open: nothing about the file may change,
     /// not even its timestamps.

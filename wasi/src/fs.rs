@@ -7,11 +7,12 @@
 
 use crate::core::{
     read_into_iovecs, write_from_iovecs, FDFLAGS_APPEND, FILETYPE_CHARACTER_DEVICE,
-    FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_SOCKET_STREAM, RIGHTS_ALL,
+    FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_SOCKET_STREAM,
 };
 use crate::errno::{Errno, WasiResult};
 use crate::fd::{DirFd, FdEntry, FileFd, Output, WasiCtx};
 use crate::memory::GuestMemory;
+use crate::rights;
 use crate::{wasi_fn, MODULE};
 use cap_fs_ext::{
     DirExt, FileTypeExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt,
@@ -38,9 +39,6 @@ const FDFLAGS_DSYNC: u32 = 2;
 const FDFLAGS_NONBLOCK: u32 = 4;
 const FDFLAGS_RSYNC: u32 = 8;
 const FDFLAGS_SYNC: u32 = 16;
-
-const RIGHTS_FD_READ: u64 = 1 << 1;
-const RIGHTS_FD_WRITE: u64 = 1 << 6;
 
 const FSTFLAGS_ATIM: u32 = 1;
 const FSTFLAGS_ATIM_NOW: u32 = 2;
@@ -408,18 +406,13 @@ fn path_open(
     let append = fdflags & FDFLAGS_APPEND as u32 != 0;
     let mut create = oflags & OFLAGS_CREAT != 0;
     let truncate = oflags & OFLAGS_TRUNC != 0;
-    let write = rights & RIGHTS_FD_WRITE != 0 || append || truncate;
-    let read_only = parent.read_only;
-    if read_only && create && !write && oflags & OFLAGS_EXCL == 0 && parent.dir.exists(path) {
-        // O_CREAT on a file that exists creates nothing: a plain open.
-        create = false;
-    }
-    if read_only && (write || create) {
-        return Err(Errno::Rofs);
-    }
     if oflags & OFLAGS_DIRECTORY != 0 {
-        if create || truncate || write {
-            return Err(Errno::IsDir);
+        // Rights are a mask of what the descriptor may do, not a request:
+        // a directory asked for with `FD_WRITE` (Rust's standard library
+        // passes its parent's inheriting rights) is still opened, for
+        // reading. Creating or truncating one is not an open.
+        if create || truncate || oflags & OFLAGS_EXCL != 0 {
+            return Err(Errno::Inval);
         }
         let dir = match follow {
             FollowSymlinks::Yes => parent.dir.open_dir(path)?,
@@ -428,14 +421,24 @@ fn path_open(
         return Ok(FdEntry::Dir(DirFd {
             dir,
             preopen: None,
-            read_only,
+            read_only: parent.read_only,
             root: parent.root,
         }));
     }
+    let write = rights & rights::FD_WRITE != 0 || append || truncate;
+    let read_only = parent.read_only;
+    if read_only && create && !write && oflags & OFLAGS_EXCL == 0 && parent.dir.exists(path) {
+        // O_CREAT on a file that exists creates nothing: a plain open.
+        create = false;
+    }
+    if read_only && (write || create) {
+        return Err(Errno::Rofs);
+    }
+    let readable = rights & rights::FD_READ != 0 || !write;
     let mut opts = OpenOptions::new();
     // The host needs write access to create; the guest still sees a file it
     // cannot write to unless it asked for writing.
-    opts.read(rights & RIGHTS_FD_READ != 0 || !write)
+    opts.read(readable)
         .write(write || create)
         .append(append)
         .create(create)
@@ -458,6 +461,7 @@ fn path_open(
     Ok(FdEntry::File(FileFd {
         file,
         read_only: !write,
+        readable,
         append,
         in_read_only_dir: read_only,
     }))
@@ -624,14 +628,11 @@ pub(crate) fn define<T: 'static>(
         get,
         "fd_fdstat_set_rights",
         |ctx, mem, fd: u32, base: u64, inheriting: u64| {
-            // Kiln enforces access through capabilities, not rights bits: every
-            // descriptor reports all rights, so dropping some is accepted (and
-            // changes nothing) and adding unknown ones is refused.
+            // Rights are reported, not enforced (see `rights`), so they
+            // cannot be changed either: guests then skip what needs them.
+            let _ = (base, inheriting);
             ctx.fds.get(fd)?;
-            if (base | inheriting) & !RIGHTS_ALL != 0 {
-                return Err(Errno::NotCapable);
-            }
-            Ok(())
+            Err(Errno::NotSup)
         }
     );
     wasi_fn!(

@@ -34,6 +34,7 @@ mod fd;
 mod fs;
 mod memory;
 mod poll;
+mod rights;
 mod sock;
 
 pub use config::{WasiConfig, WasiPipe};
