@@ -159,7 +159,7 @@ fn fd_fdstat_get(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, out: u32
         FdEntry::Listener(_) | FdEntry::Stream(_) => (FILETYPE_SOCKET_STREAM, 0),
         FdEntry::File(f) => (
             FILETYPE_REGULAR_FILE,
-            if f.append { FDFLAGS_APPEND } else { 0 },
+            f.sync_flags | if f.append { FDFLAGS_APPEND } else { 0 },
         ),
     };
     mem.write(out, &[0u8; 24])?;

@@ -52,6 +52,9 @@ pub(crate) struct FileFd {
     /// Opened with read access.
     pub readable: bool,
     pub append: bool,
+    /// The `DSYNC`, `RSYNC` and `SYNC` fdflags it was opened with (the host
+    /// file was opened with them too), which `fd_fdstat_get` reports.
+    pub sync_flags: u16,
     /// Opened from a read-only pre-open: nothing about the file may change,
     /// not even its timestamps.
     pub in_read_only_dir: bool,

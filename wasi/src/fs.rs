@@ -407,12 +407,15 @@ fn path_open(
     let mut create = oflags & OFLAGS_CREAT != 0;
     let truncate = oflags & OFLAGS_TRUNC != 0;
     if oflags & OFLAGS_DIRECTORY != 0 {
-        // Rights are a mask of what the descriptor may do, not a request:
-        // a directory asked for with `FD_WRITE` (Rust's standard library
-        // passes its parent's inheriting rights) is still opened, for
-        // reading. Creating or truncating one is not an open.
+        // Creating or truncating a directory is not an open; writing one is
+        // refused as the host refuses it. Any other right in the mask is
+        // only what the descriptor may do (Rust's standard library reopens a
+        // pre-open with the rights `fd_fdstat_get` reported for it).
         if create || truncate || oflags & OFLAGS_EXCL != 0 {
             return Err(Errno::Inval);
+        }
+        if rights & rights::FD_WRITE != 0 || append {
+            return Err(Errno::IsDir);
         }
         let dir = match follow {
             FollowSymlinks::Yes => parent.dir.open_dir(path)?,
@@ -439,8 +442,10 @@ fn path_open(
     // The host needs write access to create; the guest still sees a file it
     // cannot write to unless it asked for writing.
     opts.read(readable)
+        // Append mode is the descriptor's (writes seek to the end first),
+        // not the host file's, so that `fd_fdstat_set_flags` can turn it
+        // off and `O_TRUNC | O_APPEND` opens.
         .write(write || create)
-        .append(append)
         .create(create)
         .create_new(create && oflags & OFLAGS_EXCL != 0)
         .truncate(truncate)
@@ -463,6 +468,7 @@ fn path_open(
         read_only: !write,
         readable,
         append,
+        sync_flags: (fdflags & (FDFLAGS_DSYNC | FDFLAGS_RSYNC | FDFLAGS_SYNC)) as u16,
         in_read_only_dir: read_only,
     }))
 }
@@ -710,12 +716,17 @@ pub(crate) fn define<T: 'static>(
         |ctx,
          mem,
          fd: u32,
-         _lookup: u32,
+         lookup: u32,
          old: u32,
          old_len: u32,
          new_fd: u32,
          new: u32,
          new_len: u32| {
+            // A hard link names the symbolic link itself, never its target,
+            // as `linkat` without `AT_SYMLINK_FOLLOW` and Wasmtime do.
+            if lookup & LOOKUP_SYMLINK_FOLLOW != 0 {
+                return Err(Errno::Inval);
+            }
             let old = mem.str(old, old_len)?;
             let new = mem.str(new, new_len)?;
             // Both sides must be writable: a link out of a read-only

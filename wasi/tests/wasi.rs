@@ -380,8 +380,7 @@ mod files {
     }
 
     #[test]
-    fn rights_say_what_a_descriptor_can_do_and_a_directory_opens_whatever_rights_it_is_asked_with()
-    {
+    fn rights_say_what_a_descriptor_can_do_and_a_directory_opens_with_the_rights_it_reports() {
         let tmp = TempDir::new("rights");
         std::fs::create_dir(tmp.path().join("sub")).unwrap();
         std::fs::write(tmp.path().join("file"), b"data").unwrap();
@@ -399,14 +398,28 @@ mod files {
             inheriting & (RIGHTS_READ | RIGHTS_WRITE),
             RIGHTS_READ | RIGHTS_WRITE
         );
-        // Reopening it with exactly those rights (as Rust's standard library
-        // does), or asking for a directory with FD_WRITE, opens it.
-        let again = g
-            .open(PREOPEN, ".", OFLAGS_DIRECTORY, base | inheriting, 0)
-            .unwrap();
+        // Reopening it with exactly its base rights (as Rust's standard
+        // library does) opens it; asking to write a directory is EISDIR.
+        let again = g.open(PREOPEN, ".", OFLAGS_DIRECTORY, base, 0).unwrap();
         let sub = g
-            .open(PREOPEN, "sub", OFLAGS_DIRECTORY, RIGHTS_WRITE, 0)
+            .open(
+                PREOPEN,
+                "sub",
+                OFLAGS_DIRECTORY,
+                inheriting & !RIGHTS_WRITE,
+                0,
+            )
             .unwrap();
+        assert_eq!(
+            g.open(
+                PREOPEN,
+                "sub",
+                OFLAGS_DIRECTORY,
+                RIGHTS_READ | RIGHTS_WRITE,
+                0
+            ),
+            Err(31)
+        );
         let seek_and_size = (1 << 2) | (1 << 22) | (1 << 19);
         assert_eq!(
             rights(&mut g, sub),
@@ -436,6 +449,47 @@ mod files {
         assert_eq!(rights(&mut g, 0), (RIGHTS_READ, RIGHTS_READ));
         assert_eq!(rights(&mut g, 1), (RIGHTS_WRITE, RIGHTS_WRITE));
         assert_eq!(rights(&mut g, 2), (RIGHTS_WRITE, RIGHTS_WRITE));
+    }
+
+    #[test]
+    fn append_is_the_descriptors_own_mode_and_sync_flags_are_reported() {
+        const FDFLAGS_APPEND: i32 = 1;
+        const FDFLAGS_SYNC: i32 = 16;
+        let tmp = TempDir::new("append-mode");
+        std::fs::write(tmp.path().join("log"), b"old contents").unwrap();
+        let mut g = sandbox(tmp.path());
+        // O_TRUNC | O_APPEND, as wasi-libc asks for it, opens and truncates.
+        let fd = g
+            .open(
+                PREOPEN,
+                "log",
+                OFLAGS_TRUNC,
+                RIGHTS_READ | RIGHTS_WRITE,
+                FDFLAGS_APPEND | FDFLAGS_SYNC,
+            )
+            .unwrap();
+        assert_eq!(g.fd_write(fd, b"abc"), 3);
+        assert_eq!(
+            g.call("fd_fdstat_get", &[Val::I32(fd), Val::I32(OUT as i32)]),
+            0
+        );
+        assert_eq!(
+            g.read(OUT + 2, 2),
+            [(FDFLAGS_APPEND | FDFLAGS_SYNC) as u8, 0]
+        );
+        // In append mode a write after a seek to the start still appends...
+        let seek_start = [Val::I32(fd), Val::I64(0), Val::I32(0), Val::I32(OUT as i32)];
+        assert_eq!(g.call("fd_seek", &seek_start), 0);
+        assert_eq!(g.fd_write(fd, b"def"), 3);
+        assert_eq!(std::fs::read(tmp.path().join("log")).unwrap(), b"abcdef");
+        // ...and once append mode is turned off, it overwrites.
+        assert_eq!(
+            g.call("fd_fdstat_set_flags", &[Val::I32(fd), Val::I32(0)]),
+            0
+        );
+        assert_eq!(g.call("fd_seek", &seek_start), 0);
+        assert_eq!(g.fd_write(fd, b"XY"), 2);
+        assert_eq!(std::fs::read(tmp.path().join("log")).unwrap(), b"XYcdef");
     }
 
     #[test]
@@ -533,6 +587,18 @@ mod files {
         let link = [PREOPEN, 0, BUF as i32, 5, PREOPEN, BUF as i32 + 16, 4].map(Val::I32);
         assert_eq!(g.call("path_link", &link), 0);
         assert_eq!(std::fs::read(tmp.path().join("hard")).unwrap(), b"data");
+        // A hard link never follows a symbolic link: asking it to is EINVAL.
+        let follow = [
+            PREOPEN,
+            LOOKUP_FOLLOW,
+            BUF as i32,
+            5,
+            PREOPEN,
+            BUF as i32 + 16,
+            4,
+        ]
+        .map(Val::I32);
+        assert_eq!(g.call("path_link", &follow), 28);
         g.write(BUF + 16, b"soft");
         let symlink = [BUF as i32, 5, PREOPEN, BUF as i32 + 16, 4].map(Val::I32);
         assert_eq!(g.call("path_symlink", &symlink), 0);
