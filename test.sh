@@ -38,6 +38,16 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+# The official WASI preview1 suite, through the debug `kiln` that cargo test
+# built (see ../shared/conformance/README.md); every one of its tests passes.
+conformance="${KILN_CONFORMANCE:-../shared/conformance}"
+echo "== wasi-testsuite ($conformance)"
+if [ ! -x "$conformance/run-wasi-testsuite" ]; then
+    echo "error: $conformance/run-wasi-testsuite not found; set KILN_CONFORMANCE to the conformance suites' directory" >&2
+    exit 1
+fi
+cargo build --locked -p kiln-cli
+"$conformance/run-wasi-testsuite" --runtime "target/debug/kiln run"
 echo "== python"
 python/run-tests.sh
 echo "== node"
