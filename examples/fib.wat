@@ -1,6 +1,6 @@
 ;; The Fibonacci numbers, iteratively: fib(0) = 0, fib(1) = 1 (and 0 for n < 0).
 ;;
-;;   cargo run -p kiln-cli -- run examples/fib.wat --invoke fib 20
+;;   cargo run -p kiln-cli -- run --invoke fib examples/fib.wat 20
 ;;   6765
 (module
   (func (export "fib") (param $n i64) (result i64)

@@ -26,7 +26,7 @@ pub(crate) enum Topic {
 }
 
 /// `kiln run [--dir HOST[::GUEST]] [--env KEY=VALUE] [--inherit-env]
-/// [--invoke NAME] FILE [ARGS...]`
+/// [--invoke NAME] FILE [ARGS...]`: options only before FILE.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct RunOptions {
     pub(crate) file: PathBuf,
@@ -93,6 +93,9 @@ Run a WebAssembly module
 
 Usage: kiln run [OPTIONS] FILE [ARGS...]
 
+Options come before FILE: everything after it goes to the program as its
+arguments, as it is (also arguments that start with `-`).
+
 FILE is a binary module (.wasm), a text module (.wat) or a module compiled
 by `kiln compile` (loaded without compiling again). The module may
 import WASI (wasi_snapshot_preview1). Without --invoke, kiln runs it as a
@@ -110,8 +113,7 @@ Options:
   --invoke NAME        Call the exported function NAME with ARGS and print
                        each result on its own line
   -h, --help           Print help
-  --                   Treat everything after it as FILE or ARGS (for ARGS
-                       that start with `-`)
+  --                   End the options (for a FILE that starts with `-`)
 
 With --invoke, ARGS are parsed by the function's parameter types: i32 and
 i64 as decimal (`-5`) or hexadecimal (`0xff`); f32 and f64 as decimal
@@ -122,7 +124,7 @@ returning exits 0), 1 on an error, 134 when WebAssembly traps (the trap's
 message and wasm backtrace are printed to stderr).
 
 Examples:
-  kiln run examples/fib.wat --invoke fib 20
+  kiln run --invoke fib examples/fib.wat 20
   kiln run --dir .::/ examples/ls.wasm /";
 
 pub(crate) const WAST_HELP: &str = "\
@@ -214,12 +216,23 @@ fn topic(command: &str) -> Result<Topic, String> {
     }
 }
 
+/// Where a command's options may appear.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Options {
+    /// Among the positionals.
+    Anywhere,
+    /// Only before the first positional: everything from it on is
+    /// positional, as the program `kiln run` runs gets it verbatim.
+    BeforeFirstPositional,
+}
+
 /// Splits a command's arguments into positionals, handling `--help`, `--`
 /// and, through `option`, the command's own options. `option` gets each
 /// option and the remaining arguments, and returns false for an unknown one.
 fn positionals<'a>(
     command: &str,
     args: &'a [String],
+    placement: Options,
     mut option: impl FnMut(&'a str, &mut std::slice::Iter<'a, String>) -> Result<bool, String>,
 ) -> Result<Option<Vec<&'a str>>, String> {
     let mut positionals = Vec::new();
@@ -232,6 +245,10 @@ fn positionals<'a>(
         }
         if !is_option(arg) {
             positionals.push(arg);
+            if placement == Options::BeforeFirstPositional {
+                positionals.extend(iter.map(String::as_str));
+                break;
+            }
             continue;
         }
         if arg == "-h" || arg == "--help" {
@@ -261,7 +278,7 @@ fn is_option(arg: &str) -> bool {
 
 fn parse_run(args: &[String]) -> Result<Command, String> {
     let mut options = RunOptions::default();
-    let positionals = positionals("run", args, |arg, rest| {
+    let positionals = positionals("run", args, Options::BeforeFirstPositional, |arg, rest| {
         let (name, inline) = match arg.split_once('=') {
             Some((name, value)) if name.starts_with("--") => (name, Some(value)),
             _ => (arg, None),
@@ -322,7 +339,7 @@ fn parse_env(text: &str) -> Result<(String, String), String> {
 }
 
 fn parse_wast(args: &[String]) -> Result<Command, String> {
-    let Some(files) = positionals("wast", args, |_, _| Ok(false))? else {
+    let Some(files) = positionals("wast", args, Options::Anywhere, |_, _| Ok(false))? else {
         return Ok(Command::Help(Topic::Wast));
     };
     if files.is_empty() {
@@ -372,7 +389,7 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
 }
 
 fn parse_validate(args: &[String]) -> Result<Command, String> {
-    let Some(files) = positionals("validate", args, |_, _| Ok(false))? else {
+    let Some(files) = positionals("validate", args, Options::Anywhere, |_, _| Ok(false))? else {
         return Ok(Command::Help(Topic::Validate));
     };
     match files.as_slice() {
@@ -438,9 +455,24 @@ mod tests {
         );
         assert_eq!(
             parse_str("run a.wasm -- -l --dir"),
-            Ok(run("a.wasm", None, &["-l", "--dir"]))
+            Ok(run("a.wasm", None, &["--", "-l", "--dir"]))
         );
         assert!(parse_str("run").unwrap_err().contains("missing FILE"));
+    }
+
+    #[test]
+    fn everything_after_the_file_goes_to_the_program_verbatim() {
+        assert_eq!(
+            parse_str("run a.wasm -l --dir x --env A=1 --invoke f -h --help"),
+            Ok(run(
+                "a.wasm",
+                None,
+                &["-l", "--dir", "x", "--env", "A=1", "--invoke", "f", "-h", "--help"]
+            ))
+        );
+        let options = run_options("run --env A=1 --dir . a.wasm --env B=2");
+        assert_eq!(options.env, [("A".to_string(), "1".to_string())]);
+        assert_eq!(options.args, ["--env", "B=2"]);
     }
 
     #[test]
@@ -455,7 +487,7 @@ mod tests {
         assert_eq!(options.file, PathBuf::from("ls.wasm"));
         assert_eq!(options.args, ["/"]);
         assert_eq!(run_options("run --dir .::/ a.wasm").dirs[0].guest, "/");
-        assert!(parse_str("run a.wasm --dir")
+        assert!(parse_str("run --dir")
             .unwrap_err()
             .contains("`--dir` needs HOST[::GUEST]"));
         assert!(parse_str("run --dir ::g a.wasm")
@@ -492,18 +524,17 @@ mod tests {
     }
 
     #[test]
-    fn run_with_invoke_anywhere() {
+    fn run_with_invoke_before_the_file() {
         let expected = run("f.wat", Some("fib"), &["20"]);
-        assert_eq!(parse_str("run f.wat --invoke fib 20"), Ok(expected.clone()));
         assert_eq!(parse_str("run --invoke fib f.wat 20"), Ok(expected.clone()));
         assert_eq!(parse_str("run --invoke=fib f.wat 20"), Ok(expected));
-        assert!(parse_str("run f.wat --invoke")
+        assert!(parse_str("run --invoke")
             .unwrap_err()
             .contains("needs a function name"));
-        assert!(parse_str("run f.wat --invoke=")
+        assert!(parse_str("run --invoke= f.wat")
             .unwrap_err()
             .contains("needs a function name"));
-        assert!(parse_str("run f.wat --invoke a --invoke b")
+        assert!(parse_str("run --invoke a --invoke b f.wat")
             .unwrap_err()
             .contains("twice"));
     }
@@ -511,14 +542,14 @@ mod tests {
     #[test]
     fn run_negative_numbers_are_arguments() {
         assert_eq!(
-            parse_str("run f.wat --invoke add -5 -0.5 -inf -nan -0x10"),
+            parse_str("run --invoke add f.wat -5 -0.5 -inf -nan -0x10"),
             Ok(run(
                 "f.wat",
                 Some("add"),
                 &["-5", "-0.5", "-inf", "-nan", "-0x10"]
             ))
         );
-        assert!(parse_str("run f.wat --invoke add -x")
+        assert!(parse_str("run -x f.wat")
             .unwrap_err()
             .contains("unknown option `-x`"));
     }
@@ -534,7 +565,7 @@ mod tests {
     #[test]
     fn command_help() {
         assert_eq!(parse_str("run --help"), Ok(Command::Help(Topic::Run)));
-        assert_eq!(parse_str("run f.wat -h"), Ok(Command::Help(Topic::Run)));
+        assert_eq!(parse_str("run -h f.wat"), Ok(Command::Help(Topic::Run)));
         assert_eq!(parse_str("wast --help"), Ok(Command::Help(Topic::Wast)));
         assert_eq!(
             parse_str("validate --help"),

@@ -1,7 +1,7 @@
 //! The `kiln` command: run, test and validate WebAssembly modules.
 //!
 //! ```text
-//! kiln run examples/fib.wat --invoke fib 20     # prints 6765
+//! kiln run --invoke fib examples/fib.wat 20     # prints 6765
 //! kiln run --dir .::/ examples/ls.wasm /        # a WASI program
 //! kiln wast tests.wast
 //! kiln validate module.wasm

@@ -37,7 +37,13 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
             );
         }
         None if options.invoke.is_none() => {
-            return Err("module has no `_start` export; use --invoke NAME".into());
+            // `kiln run FILE --invoke NAME` gives the program `--invoke`.
+            let hint = if options.args.iter().any(|a| a == "--invoke") {
+                "; options go before FILE: kiln run --invoke NAME FILE [ARGS...]"
+            } else {
+                "; use --invoke NAME"
+            };
+            return Err(format!("module has no `_start` export{hint}").into());
         }
         None => return Err(format!("module has no export named `{name}`").into()),
     };

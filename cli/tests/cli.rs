@@ -49,6 +49,44 @@ fn the_exit_code_is_the_programs() {
 }
 
 #[test]
+fn everything_after_the_module_goes_to_the_program_verbatim() {
+    let args = guest("args");
+    let file = path(&args);
+    let out = kiln(&[
+        "run", "--env", "A=1", file, "-l", "--dir", "x", "--env", "B=2", "--", "--help",
+    ]);
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "argc=8\nargv[0]={file}\nargv[1]=-l\nargv[2]=--dir\nargv[3]=x\nargv[4]=--env\n\
+             argv[5]=B=2\nargv[6]=--\nargv[7]=--help\nenv A=1\n"
+        )
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn invoke_after_the_module_is_the_programs_argument_and_the_error_says_so() {
+    let out = kiln(&["run", path(&guest("exit")), "--invoke", "f"]);
+    assert_eq!(text(&out.stdout), "exiting via --invoke\n");
+    let dir = std::env::temp_dir().join(format!("kiln-cli-noentry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("lib.wat");
+    std::fs::write(&file, r#"(module (func (export "f")))"#).unwrap();
+    let out = kiln(&["run", path(&file), "--invoke", "f"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(
+            "module has no `_start` export; options go before FILE: \
+             kiln run --invoke NAME FILE [ARGS...]"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn arguments_and_environment() {
     let args = guest("args");
     let file = path(&args);
@@ -59,9 +97,9 @@ fn arguments_and_environment() {
         "--env=A=2",
         "--env",
         "B=x=y",
+        "--",
         file,
         "x",
-        "--",
         "-y",
     ]);
     assert_eq!(
@@ -195,10 +233,10 @@ fn invoke_links_wasi() {
              (func (export "quit") (param i32) local.get 0 call $exit))"#,
     )
     .unwrap();
-    let out = kiln(&["run", path(&file), "--invoke", "add", "2", "-5"]);
+    let out = kiln(&["run", "--invoke", "add", path(&file), "2", "-5"]);
     assert_eq!(text(&out.stdout), "-3\n");
     assert_eq!(out.status.code(), Some(0));
-    let out = kiln(&["run", path(&file), "--invoke", "quit", "42"]);
+    let out = kiln(&["run", "--invoke", "quit", path(&file), "42"]);
     assert_eq!(text(&out.stdout), "");
     assert_eq!(out.status.code(), Some(42));
 }
@@ -214,14 +252,14 @@ fn a_compiled_module_runs_without_the_source() {
         "{}",
         text(&compiled.stderr)
     );
-    let run = kiln(&["run", path(&out), "--invoke", "fib", "20"]);
+    let run = kiln(&["run", "--invoke", "fib", path(&out), "20"]);
     assert_eq!(text(&run.stdout), "6765\n");
     assert_eq!(run.status.code(), Some(0));
     // A damaged artifact is an error, not a crash.
     let mut bytes = std::fs::read(&out).unwrap();
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&out, &bytes).unwrap();
-    let run = kiln(&["run", path(&out), "--invoke", "fib", "20"]);
+    let run = kiln(&["run", "--invoke", "fib", path(&out), "20"]);
     assert_eq!(run.status.code(), Some(1));
     assert!(
         text(&run.stderr).contains("truncated or corrupt"),
