@@ -69,12 +69,16 @@ pub(crate) fn read_into_iovecs(
     count: u32,
     mut read: impl FnMut(&mut [u8]) -> WasiResult<usize>,
 ) -> WasiResult<u32> {
+    mem.check_iovecs(iovs, count)?;
     let mut total = 0u32;
-    for (buf, len) in mem.iovecs(iovs, count)? {
+    for i in 0..count {
+        let (buf, len) = mem.iovec(iovs, i)?;
+        // The count returned is a u32: a transfer stops short of overflowing it.
+        let len = len.min(u32::MAX - total);
         let dst = mem.slice_mut(buf, len)?;
         let n = read(dst)?;
         total += n as u32;
-        if n < len as usize {
+        if n < len as usize || total == u32::MAX {
             break;
         }
     }
@@ -88,12 +92,16 @@ pub(crate) fn write_from_iovecs(
     count: u32,
     mut write: impl FnMut(&[u8]) -> WasiResult<usize>,
 ) -> WasiResult<u32> {
+    mem.check_iovecs(iovs, count)?;
     let mut total = 0u32;
-    for (buf, len) in mem.iovecs(iovs, count)? {
+    for i in 0..count {
+        let (buf, len) = mem.iovec(iovs, i)?;
+        // The count returned is a u32: a transfer stops short of overflowing it.
+        let len = len.min(u32::MAX - total);
         let src = mem.slice(buf, len)?;
         let n = write(src)?;
         total += n as u32;
-        if n < len as usize {
+        if n < len as usize || total == u32::MAX {
             break;
         }
     }

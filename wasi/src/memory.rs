@@ -56,15 +56,22 @@ impl GuestMemory<'_> {
         std::str::from_utf8(self.slice(ptr, len)?).map_err(|_| Errno::Ilseq)
     }
 
-    /// The (buf, len) pairs of an iovec array.
-    pub fn iovecs(&self, ptr: u32, count: u32) -> WasiResult<Vec<(u32, u32)>> {
-        (0..count)
-            .map(|i| {
-                let at = ptr
-                    .checked_add(i.checked_mul(8).ok_or(Errno::Fault)?)
-                    .ok_or(Errno::Fault)?;
-                Ok((self.read_u32(at)?, self.read_u32(at + 4)?))
-            })
-            .collect()
+    /// Checks that an iovec array of `count` entries at `ptr` lies in
+    /// memory, before any of it is used: nothing is allocated however many
+    /// entries it claims (see [`GuestMemory::iovec`]).
+    pub fn check_iovecs(&self, ptr: u32, count: u32) -> WasiResult {
+        self.slice(ptr, count.checked_mul(8).ok_or(Errno::Fault)?)?;
+        Ok(())
+    }
+
+    /// Entry `i` of the iovec array at `ptr`, as (buf, len).
+    pub fn iovec(&self, ptr: u32, i: u32) -> WasiResult<(u32, u32)> {
+        let at = ptr
+            .checked_add(i.checked_mul(8).ok_or(Errno::Fault)?)
+            .ok_or(Errno::Fault)?;
+        Ok((
+            self.read_u32(at)?,
+            self.read_u32(at.checked_add(4).ok_or(Errno::Fault)?)?,
+        ))
     }
 }

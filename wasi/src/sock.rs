@@ -22,6 +22,9 @@ const RIFLAGS_RECV_WAITALL: u32 = 2;
 const SDFLAGS_RD: u32 = 1;
 const SDFLAGS_WR: u32 = 2;
 
+/// The most bytes one `sock_recv` receives.
+const RECV_MAX: usize = 1 << 20;
+
 /// The connected stream `fd` names.
 fn stream(ctx: &mut WasiCtx, fd: u32) -> WasiResult<&TcpStream> {
     match ctx.fds.get(fd)? {
@@ -57,8 +60,20 @@ fn sock_recv(
         return Err(Errno::Inval);
     }
     let s = stream(ctx, fd)?;
-    let bufs = mem.iovecs(iovs, count)?;
-    let total: usize = bufs.iter().map(|&(_, len)| len as usize).sum();
+    mem.check_iovecs(iovs, count)?;
+    let mut bufs = Vec::new();
+    let mut total = 0usize;
+    // At most `RECV_MAX` bytes per call, however large (or overlapping) the
+    // buffers the guest names: a receive may return fewer bytes than asked.
+    for i in 0..count {
+        if total >= RECV_MAX {
+            break;
+        }
+        let (buf, len) = mem.iovec(iovs, i)?;
+        let len = (len as usize).min(RECV_MAX - total);
+        bufs.push((buf, len as u32));
+        total += len;
+    }
     let mut data = vec![0u8; total];
     let n = if flags & RIFLAGS_RECV_PEEK != 0 {
         s.peek(&mut data)?

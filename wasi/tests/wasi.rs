@@ -738,6 +738,58 @@ mod sandbox {
     use super::*;
 
     #[test]
+    fn bad_guest_input_is_an_errno_and_the_guest_goes_on() {
+        const BADF: i32 = 8;
+        const FAULT: i32 = 21;
+        const ILSEQ: i32 = 25;
+        let tmp = TempDir::new("bad-input");
+        let mut g = sandbox(tmp.path());
+        let memory_size = 1u32 << 16; // the proxy's one page
+        let write = |g: &mut Guest, fd: i32, iovs: u32, count: u32| {
+            let args = [fd, iovs as i32, count as i32, OUT as i32].map(Val::I32);
+            g.call("fd_write", &args)
+        };
+        // A descriptor that is not open.
+        g.write(IOVEC, &(BUF as u32).to_le_bytes());
+        g.write(IOVEC + 4, &1u32.to_le_bytes());
+        assert_eq!(write(&mut g, 99, IOVEC as u32, 1), BADF);
+        // An iovec array past the end of memory, or whose size overflows,
+        // or a buffer past the end: nothing is written, nothing allocated.
+        assert_eq!(write(&mut g, 1, memory_size - 4, 1), FAULT);
+        assert_eq!(write(&mut g, 1, IOVEC as u32, u32::MAX), FAULT);
+        assert_eq!(write(&mut g, 1, IOVEC as u32, 0x2000_0000), FAULT);
+        g.write(IOVEC, &(memory_size - 2).to_le_bytes());
+        g.write(IOVEC + 4, &16u32.to_le_bytes());
+        assert_eq!(write(&mut g, 1, IOVEC as u32, 1), FAULT);
+        let read = [0, IOVEC as i32, 1, OUT as i32].map(Val::I32);
+        assert_eq!(g.call("fd_read", &read), FAULT);
+        // A path that is not UTF-8.
+        g.write(PATH, &[b'a', 0xff, b'b']);
+        let args = [
+            Val::I32(PREOPEN),
+            Val::I32(0),
+            Val::I32(PATH as i32),
+            Val::I32(3),
+            Val::I32(0),
+            Val::I64(RIGHTS_READ),
+            Val::I64(0),
+            Val::I32(0),
+            Val::I32(OUT as i32),
+        ];
+        assert_eq!(g.call("path_open", &args), ILSEQ);
+        // A path whose bytes run past the end of memory.
+        let mut past = args.clone();
+        past[2] = Val::I32((memory_size - 1) as i32);
+        past[3] = Val::I32(8);
+        assert_eq!(g.call("path_open", &past), FAULT);
+        // The guest goes on: the same calls with good input work.
+        g.write(IOVEC, &(BUF as u32).to_le_bytes());
+        g.write(IOVEC + 4, &0u32.to_le_bytes());
+        assert_eq!(write(&mut g, 1, IOVEC as u32, 1), 0);
+        assert_eq!(g.u32_at(OUT), 0);
+    }
+
+    #[test]
     fn escapes_fail_and_touch_nothing_outside() {
         let tmp = TempDir::new("escape");
         let root = tmp.path();
