@@ -22,12 +22,20 @@ fn write_string_list(
     ptrs: u32,
     buf: u32,
 ) -> WasiResult {
+    // Guest pointers near the top of the address space must be EFAULT,
+    // not arithmetic that wraps (or, checked, panics).
+    let offset = |base: u32, by: usize| {
+        u32::try_from(by)
+            .ok()
+            .and_then(|by| base.checked_add(by))
+            .ok_or(Errno::Fault)
+    };
     let mut at = buf;
     for (i, s) in list.iter().enumerate() {
-        mem.write_u32(ptrs + 4 * i as u32, at)?;
+        mem.write_u32(offset(ptrs, 4 * i)?, at)?;
         mem.write(at, s.as_bytes())?;
-        mem.write_u8(at + s.len() as u32, 0)?;
-        at += s.len() as u32 + 1;
+        mem.write_u8(offset(at, s.len())?, 0)?;
+        at = offset(at, s.len() + 1)?;
     }
     Ok(())
 }

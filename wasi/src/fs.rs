@@ -543,7 +543,7 @@ pub(crate) fn define<T: 'static>(
             let mut at = offset;
             let n = read_into_iovecs(mem, iovs, count, |b| {
                 let n = f.file.read_at(b, at)?;
-                at += n as u64;
+                at = at.checked_add(n as u64).ok_or(Errno::Overflow)?;
                 Ok(n)
             })?;
             mem.write_u32(nread, n)
@@ -558,7 +558,7 @@ pub(crate) fn define<T: 'static>(
             let mut at = offset;
             let n = write_from_iovecs(mem, iovs, count, |b| {
                 let n = f.file.write_at(b, at)?;
-                at += n as u64;
+                at = at.checked_add(n as u64).ok_or(Errno::Overflow)?;
                 Ok(n)
             })?;
             mem.write_u32(nwritten, n)

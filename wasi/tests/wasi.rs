@@ -743,7 +743,11 @@ mod sandbox {
         const FAULT: i32 = 21;
         const ILSEQ: i32 = 25;
         let tmp = TempDir::new("bad-input");
-        let mut g = sandbox(tmp.path());
+        let mut g = Guest::new(WasiConfig::new().args(["prog", "arg"]).preopened_dir(
+            tmp.path(),
+            "/sandbox",
+            false,
+        ));
         let memory_size = 1u32 << 16; // the proxy's one page
         let write = |g: &mut Guest, fd: i32, iovs: u32, count: u32| {
             let args = [fd, iovs as i32, count as i32, OUT as i32].map(Val::I32);
@@ -782,6 +786,9 @@ mod sandbox {
         past[2] = Val::I32((memory_size - 1) as i32);
         past[3] = Val::I32(8);
         assert_eq!(g.call("path_open", &past), FAULT);
+        // Argument pointers that wrap around the address space.
+        let args_get = [Val::I32(-4), Val::I32(-2)];
+        assert_eq!(g.call("args_get", &args_get), FAULT);
         // The guest goes on: the same calls with good input work.
         g.write(IOVEC, &(BUF as u32).to_le_bytes());
         g.write(IOVEC + 4, &0u32.to_le_bytes());
