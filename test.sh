@@ -9,6 +9,13 @@ if ! command -v cargo >/dev/null; then
     exit 1
 fi
 
+# The Go WASI guests (tests/wasi/guests/go) need Go's wasip1 port, newer
+# than Debian's golang packages.
+if ! command -v go >/dev/null; then
+    echo "error: go (1.26+, https://go.dev/dl/) is required on PATH for the Go WASI guests" >&2
+    exit 1
+fi
+
 # What the tests need from Debian: clang and wasi-libc for the WASI guests
 # (Debian's wasi-libc puts its sysroot under /usr: /usr/lib/wasm32-wasi/libc.a);
 # a C compiler, make, pkg-config and valgrind for the C API's programs.

@@ -1,11 +1,12 @@
 //! Helpers for testing Kiln's WASI with real programs: the C programs in
-//! `guests/` are compiled with clang for `wasm32-wasi` into
-//! `target/wasi-guests/` when a test first asks for them, then run with the
-//! [`kiln`] API.
+//! `guests/` are compiled with clang for `wasm32-wasi`, and the Go programs
+//! in `guests/go/` with Go for `wasip1`, into `target/wasi-guests/` when a
+//! test first asks for them, then run with the [`kiln`] API.
 //!
-//! Compiling needs Debian's `clang lld wasi-libc libclang-rt-14-dev-wasm32`
-//! (`./test.sh` installs them). Without them the tests fail, saying so: they
-//! are never skipped.
+//! Compiling the C programs needs Debian's `clang lld wasi-libc
+//! libclang-rt-14-dev-wasm32` (`./test.sh` installs them); the Go programs
+//! need Go 1.26 or later on `PATH`. Without them the tests fail, saying so:
+//! they are never skipped.
 //!
 //! ```no_run
 //! use kiln_wasi::WasiConfig;
@@ -23,7 +24,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The directory of the guest programs' C sources.
 pub fn guests_dir() -> PathBuf {
@@ -107,6 +108,72 @@ pub fn program(source: &Path) -> PathBuf {
     output
 }
 
+/// The directory of the Go guest programs: a module with a `main` package
+/// per subdirectory.
+pub fn go_guests_dir() -> PathBuf {
+    guests_dir().join("go")
+}
+
+const GO: &str = "go";
+const GO_INSTALL_HINT: &str = "install Go 1.26 or later (https://go.dev/dl/) and put its \
+     `bin` directory on PATH";
+
+/// The compiled module of the Go program `guests/go/<name>/`, built once
+/// per test run into `target/wasi-guests/go-<name>.wasm` (the prefix keeps
+/// it apart from a C program of the same name).
+///
+/// The build cache and GOPATH are under `target/wasi-guests/` too, so the
+/// build writes nothing to `$HOME`; the programs use only the standard
+/// library, so it needs no network either.
+pub fn go_guest(name: &str) -> PathBuf {
+    static BUILT: Mutex<Option<HashMap<String, PathBuf>>> = Mutex::new(None);
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    let built = built.get_or_insert_with(HashMap::new);
+    if let Some(path) = built.get(name) {
+        return path.clone();
+    }
+    let out_dir = out_dir();
+    std::fs::create_dir_all(&out_dir)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", out_dir.display()));
+    let output = out_dir.join(format!("go-{name}.wasm"));
+    let partial = output.with_extension(format!("wasm.{}.tmp", std::process::id()));
+    let result = Command::new(GO)
+        .args(["build", "-trimpath", "-o"])
+        .arg(&partial)
+        .arg(format!("./{name}"))
+        .current_dir(go_guests_dir())
+        .env("GOOS", "wasip1")
+        .env("GOARCH", "wasm")
+        .env("GOCACHE", out_dir.join("go-cache"))
+        .env("GOPATH", out_dir.join("go-path"))
+        // Offline, with the installed toolchain, whatever the user's
+        // environment says; no VCS stamp, so the repository's state does
+        // not matter.
+        .env("GOTOOLCHAIN", "local")
+        .env("GOPROXY", "off")
+        .env("GOWORK", "off")
+        .env("GOFLAGS", "-buildvcs=false")
+        .output();
+    let out = match result {
+        Ok(out) => out,
+        Err(e) => panic!(
+            "cannot run `{GO}` to build the Go WASI test program {name} ({e}); {GO_INSTALL_HINT}"
+        ),
+    };
+    if !out.status.success() {
+        panic!(
+            "`GOOS=wasip1 GOARCH=wasm {GO} build` failed on {}; it needs Go 1.26 or later \
+             ({GO_INSTALL_HINT})\n{}",
+            go_guests_dir().join(name).display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::rename(&partial, &output)
+        .unwrap_or_else(|e| panic!("cannot rename to {}: {e}", output.display()));
+    built.insert(name.to_string(), output.clone());
+    output
+}
+
 /// What a guest program did.
 #[derive(Debug)]
 pub struct Output {
@@ -118,13 +185,43 @@ pub struct Output {
     pub exit: i32,
 }
 
-/// Runs the guest `name` (see [`guest`]) with `config` plus pipes for stdout
-/// and stderr. Panics if it traps or fails other than by exiting.
+/// Runs the C guest `name` (see [`guest`]) with `config` plus pipes for
+/// stdout and stderr. Panics if it traps or fails other than by exiting.
 pub fn run(name: &str, config: WasiConfig) -> Output {
-    let path = guest(name);
-    let engine = Engine::default();
-    let module = Module::from_file(&engine, &path)
-        .unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message()));
+    run_module(&guest(name), config)
+}
+
+/// Runs the Go guest `name` (see [`go_guest`]) as [`run`] runs a C guest.
+pub fn run_go(name: &str, config: WasiConfig) -> Output {
+    run_module(&go_guest(name), config)
+}
+
+/// The module at `path`, compiled once per test run: a Go program is a few
+/// megabytes of wasm that several tests run.
+fn compiled(path: &Path) -> Module {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    type Cells = HashMap<PathBuf, Arc<OnceLock<Module>>>;
+    static MODULES: Mutex<Option<Cells>> = Mutex::new(None);
+    let cell = {
+        let mut modules = MODULES.lock().unwrap_or_else(|e| e.into_inner());
+        let modules = modules.get_or_insert_with(HashMap::new);
+        modules.entry(path.to_path_buf()).or_default().clone()
+    };
+    // Compiled outside the map's lock, so different modules compile at once.
+    cell.get_or_init(|| {
+        let engine = ENGINE.get_or_init(Engine::default);
+        Module::from_file(engine, path)
+            .unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message()))
+    })
+    .clone()
+}
+
+/// Runs the module at `path` with `config` plus pipes for stdout and
+/// stderr. Panics if it traps or fails other than by exiting.
+pub fn run_module(path: &Path, config: WasiConfig) -> Output {
+    let name = path.display();
+    let module = compiled(path);
+    let engine = module.engine().clone();
     let stdout = WasiPipe::new();
     let stderr = WasiPipe::new();
     let wasi = config

@@ -1,8 +1,10 @@
-//! Runs the C programs in `guests/` under Kiln's WASI and checks their exact
-//! output and exit codes.
+//! Runs the C programs in `guests/` and the Go programs in `guests/go/`
+//! under Kiln's WASI and checks their exact output and exit codes.
 
 use kiln_wasi::WasiConfig;
 use kiln_wasi_tests::{run, TempDir};
+
+mod go;
 
 mod stdio {
     use super::*;
