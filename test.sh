@@ -10,7 +10,10 @@ if ! command -v cargo >/dev/null; then
 fi
 
 # The Go WASI guests (tests/wasi/guests/go) need Go's wasip1 port, newer
-# than Debian's golang packages.
+# than Debian's golang packages; Go's own installer puts it in /usr/local/go.
+if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then
+    export PATH="/usr/local/go/bin:$PATH"
+fi
 if ! command -v go >/dev/null; then
     echo "error: go (1.26+, https://go.dev/dl/) is required on PATH for the Go WASI guests" >&2
     exit 1
