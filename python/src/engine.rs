@@ -126,6 +126,12 @@ impl Engine {
         Ok(Engine { inner })
     }
 
+    /// Whether the engine interprets Pulley bytecode: never, Kiln compiles
+    /// to native code with Cranelift (as a Cranelift-only Wasmtime build).
+    fn is_pulley(&self) -> bool {
+        false
+    }
+
     /// Advances the epoch by one tick, interrupting wasm in stores whose
     /// deadline it reaches. Safe to call from any thread.
     fn increment_epoch(&self) {

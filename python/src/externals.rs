@@ -97,6 +97,18 @@ impl Memory {
         Ok(self.memory.size(guard.cx()))
     }
 
+    /// The size of a page in bytes: 64 KiB.
+    fn page_size(&self, store: StoreLike<'_>) -> PyResult<u64> {
+        enter(store, self.store_id, "memory")?;
+        Ok(1 << crate::types::PAGE_SIZE_LOG2)
+    }
+
+    /// The base-2 logarithm of `page_size`.
+    fn page_size_log2(&self, store: StoreLike<'_>) -> PyResult<u32> {
+        enter(store, self.store_id, "memory")?;
+        Ok(crate::types::PAGE_SIZE_LOG2)
+    }
+
     /// The size in bytes.
     fn data_len(&self, store: StoreLike<'_>) -> PyResult<usize> {
         let store = enter(store, self.store_id, "memory")?;

@@ -153,6 +153,13 @@ impl InstanceExports {
             .map(Bound::into_any)
     }
 
+    /// The exports in order, as a list indexed by position (as
+    /// wasmtime-py's `InstanceExports.by_index`).
+    #[getter]
+    fn by_index<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(py, self.items.iter().map(|i| i.clone_ref(py)))
+    }
+
     /// The export names, in order.
     fn keys<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         PyList::new(py, &self.names)

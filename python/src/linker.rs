@@ -16,6 +16,7 @@ use std::sync::{Mutex, MutexGuard};
 #[pyclass(module = "kiln", frozen, name = "Linker")]
 pub struct Linker {
     inner: Mutex<kiln::Linker<StoreData>>,
+    engine: Py<Engine>,
 }
 
 impl Linker {
@@ -33,7 +34,14 @@ impl Linker {
     fn new(engine: &Bound<'_, Engine>) -> Self {
         Linker {
             inner: Mutex::new(kiln::Linker::new(engine.get().inner())),
+            engine: engine.clone().unbind(),
         }
+    }
+
+    /// The engine the linker was made for.
+    #[getter]
+    fn engine(&self, py: Python<'_>) -> Py<Engine> {
+        self.engine.clone_ref(py)
     }
 
     /// Whether a later definition of a name may replace an earlier one

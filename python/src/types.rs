@@ -150,10 +150,40 @@ impl MemoryType {
         Limits(self.0.limits())
     }
 
+    /// Whether the memory is indexed by 64-bit addresses: Kiln's memories
+    /// are 32-bit.
+    #[getter]
+    fn is_64(&self) -> bool {
+        false
+    }
+
+    /// Whether the memory may be shared between threads: never in Kiln.
+    #[getter]
+    fn is_shared(&self) -> bool {
+        false
+    }
+
+    /// The size of a page in bytes: 64 KiB (custom page sizes are not
+    /// supported).
+    #[getter]
+    fn page_size(&self) -> u64 {
+        1 << PAGE_SIZE_LOG2
+    }
+
+    /// The base-2 logarithm of `page_size`.
+    #[getter]
+    fn page_size_log2(&self) -> u32 {
+        PAGE_SIZE_LOG2
+    }
+
     fn __repr__(&self) -> String {
         format!("MemoryType({})", self.limits().__repr__())
     }
 }
+
+/// The base-2 logarithm of a wasm page's size: 64 KiB, the only size Kiln
+/// supports.
+pub(crate) const PAGE_SIZE_LOG2: u32 = 16;
 
 /// The type of a table: its element type and limits.
 #[pyclass(module = "kiln", frozen, eq, hash, from_py_object, name = "TableType")]

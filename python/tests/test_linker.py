@@ -78,3 +78,14 @@ def test_define_module(engine, store):
     linker.define_module(store, "lib", Module(engine, PROVIDER))
     linker.define(store, "env", "k", Global(store, GlobalType(I32, False), 1))
     assert linker.instantiate(store, Module(engine, CONSUMER)).exports(store)["run"](store) == 2
+
+
+def test_a_linker_names_its_engine_and_exports_are_listed_by_index(engine, store):
+    linker = Linker(engine)
+    assert linker.engine is engine
+    exports = linker.instantiate(store, Module(engine, PROVIDER)).exports(store)
+    by_index = exports.by_index
+    assert [type(e).__name__ for e in by_index] == ["Func", "Memory"]
+    assert by_index[0](store, 1) == 2
+    with pytest.raises(IndexError):
+        exports.by_index[2]

@@ -159,3 +159,13 @@ def test_handles_of_another_store(engine, store):
     with pytest.raises(KilnError) as e:
         mem.size(Store(engine))
     assert str(e.value) == "the memory belongs to a different store"
+
+
+def test_memory_types_are_32_bit_unshared_with_64_kib_pages():
+    from kiln import Engine
+    store = Store()
+    ty = MemoryType(Limits(1, None))
+    assert (ty.is_64, ty.is_shared, ty.page_size, ty.page_size_log2) == (False, False, 65536, 16)
+    memory = Memory(store, ty)
+    assert (memory.page_size(store), memory.page_size_log2(store)) == (65536, 16)
+    assert Engine().is_pulley() is False
