@@ -57,6 +57,28 @@ fn i64_from(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
     }
 }
 
+/// `obj`, an `int`, modulo `mask + 1`.
+fn wrapped_int<'py>(obj: &Bound<'py, PyAny>, mask: u64) -> PyResult<Bound<'py, PyAny>> {
+    if !obj.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "expected an int, got {}",
+            obj.get_type().name()?
+        )));
+    }
+    obj.bitand(mask)
+}
+
+/// `obj`, which must be a `float`.
+fn strict_float(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    if !obj.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(format!(
+            "expected a float, got {}",
+            obj.get_type().name()?
+        )));
+    }
+    obj.extract()
+}
+
 fn float_from(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
     if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyInt>() {
         obj.extract()
@@ -141,27 +163,31 @@ fn vt(v: &kiln::Val) -> kiln::ValType {
 
 #[pymethods]
 impl Val {
-    /// A 32-bit integer (unsigned values up to 2**32 - 1 wrap).
+    /// A 32-bit integer from an `int`, taken modulo 2**32 (so
+    /// `0xffffffff` is -1), as wasmtime-py's `Val.i32` does.
     #[staticmethod]
     fn i32(value: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Val::plain(kiln::Val::I32(i32_from(value)?)))
+        let bits: u32 = wrapped_int(value, u32::MAX as u64)?.extract()?;
+        Ok(Val::plain(kiln::Val::I32(bits as i32)))
     }
-    /// A 64-bit integer (unsigned values up to 2**64 - 1 wrap).
+    /// A 64-bit integer from an `int`, taken modulo 2**64.
     #[staticmethod]
     fn i64(value: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Val::plain(kiln::Val::I64(i64_from(value)?)))
+        let bits: u64 = wrapped_int(value, u64::MAX)?.extract()?;
+        Ok(Val::plain(kiln::Val::I64(bits as i64)))
     }
-    /// A 32-bit float.
+    /// A 32-bit float, from a `float` (an `int` is a `TypeError`, as in
+    /// wasmtime-py: say `1.0`).
     #[staticmethod]
     fn f32(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Val::plain(kiln::Val::F32(
-            (float_from(value)? as f32).to_bits(),
+            (strict_float(value)? as f32).to_bits(),
         )))
     }
-    /// A 64-bit float.
+    /// A 64-bit float, from a `float`.
     #[staticmethod]
     fn f64(value: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Val::plain(kiln::Val::F64(float_from(value)?.to_bits())))
+        Ok(Val::plain(kiln::Val::F64(strict_float(value)?.to_bits())))
     }
     /// A 128-bit vector, from an integer in [0, 2**128).
     #[staticmethod]
@@ -180,6 +206,53 @@ impl Val {
     #[staticmethod]
     fn externref(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Val::plain(to_val(value, T::ExternRef)?))
+    }
+
+    /// The value if it is an `i32`, else `None`.
+    fn as_i32(&self) -> Option<i32> {
+        match self.inner {
+            kiln::Val::I32(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The value if it is an `i64`, else `None`.
+    fn as_i64(&self) -> Option<i64> {
+        match self.inner {
+            kiln::Val::I64(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The value if it is an `f32`, else `None`.
+    fn as_f32(&self) -> Option<f32> {
+        match self.inner {
+            kiln::Val::F32(bits) => Some(f32::from_bits(bits)),
+            _ => None,
+        }
+    }
+    /// The value if it is an `f64`, else `None`.
+    fn as_f64(&self) -> Option<f64> {
+        match self.inner {
+            kiln::Val::F64(bits) => Some(f64::from_bits(bits)),
+            _ => None,
+        }
+    }
+    /// The value if it is a `v128`, as an `int`, else `None`.
+    fn as_v128(&self) -> Option<u128> {
+        match self.inner {
+            kiln::Val::V128(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The function if this is a non-null `funcref`, else `None`.
+    fn as_funcref(&self, py: Python<'_>) -> Option<Py<Func>> {
+        self.func.as_ref().map(|f| f.clone_ref(py))
+    }
+    /// The object if this is a non-null `externref`, else `None`.
+    fn as_externref<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.inner {
+            kiln::Val::ExternRef(Some(_)) => self.value(py).map(Some),
+            _ => Ok(None),
+        }
     }
 
     /// The value's type.

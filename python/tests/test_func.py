@@ -315,8 +315,16 @@ def test_val(engine):
     assert Val.i32(1) == Val.i32(1)
     assert Val.i32(1) != Val.i64(1)
     assert repr(Val.f64(1.5)) == "Val.f64(1.5)"
-    with pytest.raises(OverflowError):
-        Val.i32(2**32)
+    # As in wasmtime-py: integers wrap, floats must be floats.
+    assert Val.i32(2**32 + 5).as_i32() == 5
+    assert Val.i64(2**64 - 1).as_i64() == -1
+    with pytest.raises(TypeError):
+        Val.f32(1)
+    with pytest.raises(TypeError):
+        Val.i32(1.5)
+    assert (Val.i32(1).as_i64(), Val.f64(2.5).as_f64(), Val.f32(0.5).as_f32()) == (None, 2.5, 0.5)
+    assert Val.externref(obj := object()).as_externref() is obj
+    assert Val.funcref(None).as_funcref() is None
 
 
 def test_linker_host_function_runs_in_any_store(engine):
