@@ -31,7 +31,7 @@ pub use api::externals::{Extern, Global, Memory, Table};
 pub use api::externref::ExternRef;
 pub use api::func::{Caller, Func};
 pub use api::instance::Instance;
-pub use api::linker::Linker;
+pub use api::linker::{InstancePre, Linker};
 pub use api::module::Module;
 pub use api::raw::RawFunc;
 pub use api::store::{

@@ -26,6 +26,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<instance::Instance>()?;
     m.add_class::<instance::InstanceExports>()?;
     m.add_class::<linker::Linker>()?;
+    m.add_class::<linker::InstancePre>()?;
     m.add_class::<func::Func>()?;
     m.add_class::<externals::Memory>()?;
     m.add_class::<externals::Table>()?;

@@ -150,16 +150,92 @@ impl Linker {
         instantiate(&store, module, move |cx| linker_ref.instantiate(cx, &m))
     }
 
-    /// The definition of `module`.`name` as an extern of `store`, or `None`.
-    fn get(&self, store: StoreLike<'_>, module: &str, name: &str) -> PyResult<Option<Py<PyAny>>> {
+    /// The definition of `module`.`name` as an extern of `store`; a
+    /// `KilnError` when there is none (as wasmtime-py raises its error).
+    fn get(&self, store: StoreLike<'_>, module: &str, name: &str) -> PyResult<Py<PyAny>> {
         let store = store.store()?;
         let py = store.py();
         let linker = self.lock()?;
         let mut guard = store.get().shared().enter(&store)?;
-        let item = linker.get(guard.cx(), module, name);
-        match item {
-            Some(item) => wrap_extern(py, &mut guard, item).map(Some),
-            None => Ok(None),
+        match linker.get(guard.cx(), module, name) {
+            Some(item) => wrap_extern(py, &mut guard, item),
+            None => Err(kiln_error(format!(
+                "`{module}::{name}` is not defined in the linker"
+            ))),
         }
+    }
+
+    /// The default export of the module name `name` in `store`: its export
+    /// `""` or `_start`, or else a function that does nothing.
+    fn get_default(&self, store: StoreLike<'_>, name: &str) -> PyResult<Py<PyAny>> {
+        let store = store.store()?;
+        let py = store.py();
+        let linker = self.lock()?;
+        let mut guard = store.get().shared().enter(&store)?;
+        let func = linker
+            .get_default(guard.cx(), name)
+            .map_err(|e| to_py_err(py, e))?;
+        wrap_extern(py, &mut guard, kiln::Extern::Func(func))
+    }
+
+    /// Defines each function `module` imports that the linker does not
+    /// define as one that traps, naming the import, when called.
+    fn define_unknown_imports_as_traps(
+        &self,
+        py: Python<'_>,
+        module: &Bound<'_, Module>,
+    ) -> PyResult<()> {
+        self.lock()?
+            .define_unknown_imports_as_traps(&module.get().inner)
+            .map(|_| ())
+            .map_err(|e| to_py_err(py, e))
+    }
+
+    /// Defines each function `module` imports that the linker does not
+    /// define as one that returns zeros and null references. (`store` is
+    /// taken for wasmtime-py's signature; the functions serve every store.)
+    fn define_unknown_imports_as_default_values(
+        &self,
+        store: StoreLike<'_>,
+        module: &Bound<'_, Module>,
+    ) -> PyResult<()> {
+        let store = store.store()?;
+        self.lock()?
+            .define_unknown_imports_as_default_values(&module.get().inner)
+            .map(|_| ())
+            .map_err(|e| to_py_err(store.py(), e))
+    }
+
+    /// Checks that every import of `module` is defined, and returns what
+    /// instantiates it in any store from then on, with the definitions the
+    /// linker has now.
+    fn instantiate_pre(&self, py: Python<'_>, module: &Bound<'_, Module>) -> PyResult<InstancePre> {
+        let pre = self
+            .lock()?
+            .instantiate_pre(&module.get().inner)
+            .map_err(|e| to_py_err(py, e))?;
+        Ok(InstancePre {
+            pre,
+            module: module.clone().unbind(),
+        })
+    }
+}
+
+/// A module whose imports a `Linker` defines, ready to be instantiated in
+/// any store of the linker's engine (see `Linker.instantiate_pre`).
+#[pyclass(module = "kiln", frozen, name = "InstancePre")]
+pub struct InstancePre {
+    pre: kiln::InstancePre<StoreData>,
+    module: Py<Module>,
+}
+
+#[pymethods]
+impl InstancePre {
+    /// Instantiates the module in `store`.
+    fn instantiate(&self, store: StoreLike<'_>) -> PyResult<Instance> {
+        let store = store.store()?;
+        let module = self.module.bind(store.py());
+        let pre = &self.pre;
+        instantiate(&store, module, move |cx| pre.instantiate(cx))
     }
 }

@@ -1,6 +1,6 @@
 import pytest
 
-from kiln import Func, FuncType, Global, GlobalType, Instance, KilnError, Linker, Module, Store, ValType
+from kiln import Func, FuncType, Global, GlobalType, Instance, KilnError, Linker, Module, Store, Trap, ValType
 
 I32 = ValType.i32()
 
@@ -19,7 +19,9 @@ def test_define_instance_define_and_instantiate(engine, store):
     run = linker.instantiate(store, Module(engine, CONSUMER)).exports(store)["run"]
     assert run(store) == 42
     assert isinstance(linker.get(store, "lib", "inc"), Func)
-    assert linker.get(store, "lib", "nope") is None
+    with pytest.raises(KilnError) as e:
+        linker.get(store, "lib", "nope")
+    assert str(e.value) == "`lib::nope` is not defined in the linker"
 
 
 def test_unknown_import(engine, store):
@@ -89,3 +91,30 @@ def test_a_linker_names_its_engine_and_exports_are_listed_by_index(engine, store
     assert by_index[0](store, 1) == 2
     with pytest.raises(IndexError):
         exports.by_index[2]
+
+
+def test_unknown_imports_can_trap_or_return_defaults_and_a_module_can_be_checked_once(engine):
+    module = Module(engine, """(module
+        (import "env" "missing" (func $missing (result i32)))
+        (func (export "run") (result i32) (call $missing)))""")
+    traps = Linker(engine)
+    traps.define_unknown_imports_as_traps(module)
+    store = Store(engine)
+    with pytest.raises(Trap) as e:
+        traps.instantiate(store, module).exports(store)["run"](store)
+    assert "unknown import `env::missing` was called" in str(e.value)
+
+    defaults = Linker(engine)
+    defaults.define_unknown_imports_as_default_values(store, module)
+    assert defaults.instantiate(store, module).exports(store)["run"](store) == 0
+
+    with pytest.raises(KilnError) as e:
+        Linker(engine).instantiate_pre(module)
+    assert str(e.value) == "unknown import: `env::missing` has not been defined"
+    pre = defaults.instantiate_pre(module)
+    for _ in range(2):
+        other = Store(engine)
+        assert pre.instantiate(other).exports(other)["run"](other) == 0
+
+    # The default export of a name with none is a function that does nothing.
+    assert Linker(engine).get_default(store, "app")(store) is None

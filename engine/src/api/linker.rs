@@ -2,7 +2,7 @@
 
 use super::engine::Engine;
 use super::externals::Extern;
-use super::func::{Caller, HostFunc};
+use super::func::{Caller, Func, HostFunc};
 use super::instance::Instance;
 use super::module::Module;
 use super::store::{AsContext, AsContextMut};
@@ -13,6 +13,7 @@ use crate::environ::types::FuncType;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
+#[derive(Clone)]
 enum Definition {
     Extern(Extern),
     /// Placed in a store (once per store) when first used.
@@ -44,6 +45,17 @@ pub struct Linker<T> {
     definitions: FxHashMap<String, FxHashMap<String, Definition>>,
     allow_shadowing: bool,
     _marker: std::marker::PhantomData<fn(T)>,
+}
+
+impl<T> Clone for Linker<T> {
+    fn clone(&self) -> Self {
+        Linker {
+            engine: self.engine.clone(),
+            definitions: self.definitions.clone(),
+            allow_shadowing: self.allow_shadowing,
+            _marker: std::marker::PhantomData,
+        }
+    }
 }
 
 impl<T: 'static> Linker<T> {
@@ -160,6 +172,140 @@ impl<T: 'static> Linker<T> {
         }
     }
 
+    /// Defines each function import of `module` that is not defined yet as
+    /// a function that traps, naming the import, when it is called: for
+    /// instantiating a module whose unused imports the host does not
+    /// provide.
+    ///
+    /// ```
+    /// use kiln::{Engine, Linker, Module, Store};
+    /// let engine = Engine::default();
+    /// let module = Module::new(&engine, r#"(module
+    ///     (import "env" "missing" (func $missing))
+    ///     (func (export "run") (call $missing)))"#).unwrap();
+    /// let mut linker = Linker::<()>::new(&engine);
+    /// linker.define_unknown_imports_as_traps(&module).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = linker.instantiate(&mut store, &module).unwrap();
+    /// let run = instance.get_typed_func::<(), ()>(&mut store, "run").unwrap();
+    /// let err = run.call(&mut store, ()).unwrap_err();
+    /// assert_eq!(err.to_string(), "unknown import `env::missing` was called");
+    /// ```
+    pub fn define_unknown_imports_as_traps(&mut self, module: &Module) -> Result<&mut Self> {
+        for (module_name, name, ty) in self.undefined_funcs(module) {
+            let message = format!("unknown import `{module_name}::{name}` was called");
+            self.func_new(&module_name, &name, ty, move |_, _, _| {
+                Err(Error::msg(message.clone()))
+            })?;
+        }
+        Ok(self)
+    }
+
+    /// Defines each function import of `module` that is not defined yet as
+    /// a function that returns its results' default values (zeros and null
+    /// references) and does nothing else.
+    ///
+    /// ```
+    /// use kiln::{Engine, Linker, Module, Store};
+    /// let engine = Engine::default();
+    /// let module = Module::new(&engine, r#"(module
+    ///     (import "env" "missing" (func $missing (result i32)))
+    ///     (func (export "run") (result i32) (call $missing)))"#).unwrap();
+    /// let mut linker = Linker::<()>::new(&engine);
+    /// linker.define_unknown_imports_as_default_values(&module).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = linker.instantiate(&mut store, &module).unwrap();
+    /// let run = instance.get_typed_func::<(), i32>(&mut store, "run").unwrap();
+    /// assert_eq!(run.call(&mut store, ()).unwrap(), 0);
+    /// ```
+    pub fn define_unknown_imports_as_default_values(
+        &mut self,
+        module: &Module,
+    ) -> Result<&mut Self> {
+        for (module_name, name, ty) in self.undefined_funcs(module) {
+            // Result slots start out as their types' default values.
+            self.func_new(&module_name, &name, ty, |_, _, _| Ok(()))?;
+        }
+        Ok(self)
+    }
+
+    /// The function imports of `module` this linker does not define.
+    fn undefined_funcs(&self, module: &Module) -> Vec<(String, String, FuncType)> {
+        module
+            .imports()
+            .filter(|i| !self.defines(i.module(), i.name()))
+            .filter_map(|i| match i.ty() {
+                crate::environ::types::ExternType::Func(ty) => {
+                    Some((i.module().to_string(), i.name().to_string(), ty.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn defines(&self, module: &str, name: &str) -> bool {
+        self.definitions
+            .get(module)
+            .is_some_and(|names| names.contains_key(name))
+    }
+
+    /// The default export of the module name `module`: its export named
+    /// `""`, or else `_start`; or, when it has neither, a function of no
+    /// parameters and results that does nothing (a module with nothing to
+    /// run runs as an empty command).
+    ///
+    /// ```
+    /// use kiln::{Engine, Linker, Store};
+    /// let engine = Engine::default();
+    /// let linker = Linker::<()>::new(&engine);
+    /// let mut store = Store::new(&engine, ());
+    /// let start = linker.get_default(&mut store, "app").unwrap();
+    /// start.call(&mut store, &[], &mut []).unwrap();
+    /// ```
+    pub fn get_default(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+    ) -> Result<Func> {
+        for name in ["", "_start"] {
+            if let Some(item) = self.get(&mut store, module, name) {
+                return item.into_func().ok_or_else(|| {
+                    Error::link(format!(
+                        "the default export `{module}::{name}` is not a function"
+                    ))
+                });
+            }
+        }
+        Ok(Func::wrap(store, || {}))
+    }
+
+    /// Checks that every import of `module` is defined, and returns what
+    /// instantiates it in any store from then on (see [`InstancePre`]).
+    ///
+    /// ```
+    /// use kiln::{Engine, Linker, Module, Store};
+    /// let engine = Engine::default();
+    /// let module = Module::new(&engine, r#"(module (import "env" "f" (func)))"#).unwrap();
+    /// let mut linker = Linker::<()>::new(&engine);
+    /// assert!(linker.instantiate_pre(&module).is_err());
+    /// linker.func_wrap("env", "f", || {}).unwrap();
+    /// let pre = linker.instantiate_pre(&module).unwrap();
+    /// for _ in 0..2 {
+    ///     pre.instantiate(&mut Store::new(&engine, ())).unwrap();
+    /// }
+    /// ```
+    pub fn instantiate_pre(&self, module: &Module) -> Result<InstancePre<T>> {
+        for import in &module.0.info.imports {
+            if !self.defines(&import.module, &import.name) {
+                return Err(unknown_import(&import.module, &import.name));
+            }
+        }
+        Ok(InstancePre {
+            linker: self.clone(),
+            module: module.clone(),
+        })
+    }
+
     /// Instantiates `module`, resolving each import by name.
     pub fn instantiate(
         &self,
@@ -171,14 +317,45 @@ impl<T: 'static> Linker<T> {
         for import in imports_of {
             let item = self
                 .get(&mut store, &import.module, &import.name)
-                .ok_or_else(|| {
-                    Error::link(format!(
-                        "unknown import: `{}::{}` has not been defined",
-                        import.module, import.name
-                    ))
-                })?;
+                .ok_or_else(|| unknown_import(&import.module, &import.name))?;
             imports.push(item);
         }
         Instance::new(store, module, &imports)
+    }
+}
+
+fn unknown_import(module: &str, name: &str) -> Error {
+    Error::link(format!(
+        "unknown import: `{module}::{name}` has not been defined"
+    ))
+}
+
+/// A module whose imports a [`Linker`] was checked to define, ready to be
+/// instantiated in any store of the linker's engine (see
+/// [`Linker::instantiate_pre`]). It keeps a copy of the linker's
+/// definitions as they were then.
+pub struct InstancePre<T> {
+    linker: Linker<T>,
+    module: Module,
+}
+
+impl<T> Clone for InstancePre<T> {
+    fn clone(&self) -> Self {
+        InstancePre {
+            linker: self.linker.clone(),
+            module: self.module.clone(),
+        }
+    }
+}
+
+impl<T: 'static> InstancePre<T> {
+    /// The module this instantiates.
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
+    /// Instantiates the module in `store`.
+    pub fn instantiate(&self, store: impl AsContextMut<Data = T>) -> Result<Instance> {
+        self.linker.instantiate(store, &self.module)
     }
 }
