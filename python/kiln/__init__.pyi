@@ -90,11 +90,13 @@ class Trap(KilnError):
     """WebAssembly stopped at runtime."""
 
     message: str
-    code: TrapCode
+    code: Optional[TrapCode]
     frames: List[Frame]
-    def __init__(self, message: str, code: TrapCode, frames: Sequence[Frame] = ()) -> None: ...
+    def __init__(
+        self, message: str, code: Optional[TrapCode] = None, frames: Sequence[Frame] = ()
+    ) -> None: ...
     @property
-    def trap_code(self) -> TrapCode:
+    def trap_code(self) -> Optional[TrapCode]:
         """The trap code, under wasmtime-py's name."""
     @property
     def trace(self) -> List[Frame]:

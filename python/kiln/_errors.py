@@ -86,14 +86,16 @@ class Trap(KilnError):
     """WebAssembly stopped at runtime. ``code`` says why, ``message`` in the
     wording the spec testsuite uses, ``frames`` where (innermost first)."""
 
-    def __init__(self, message: str, code: TrapCode, frames: Sequence[Frame] = ()) -> None:
+    def __init__(
+        self, message: str, code: Optional[TrapCode] = None, frames: Sequence[Frame] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.frames: List[Frame] = list(frames)
 
     @property
-    def trap_code(self) -> TrapCode:
+    def trap_code(self) -> Optional[TrapCode]:
         """The trap code, under wasmtime-py's name."""
         return self.code
 

@@ -276,8 +276,8 @@ impl Table {
         Ok(self.table.size(guard.cx()))
     }
 
-    /// The element at `index` (`None` for a null reference); `IndexError`
-    /// past the end.
+    /// The element at `index`: `None` for a null reference, and past the
+    /// end (as wasmtime-py's `Table.get`).
     fn get(&self, store: StoreLike<'_>, index: u32) -> PyResult<Py<PyAny>> {
         let store = enter(store, self.store_id, "table")?;
         let py = store.py();
@@ -285,9 +285,9 @@ impl Table {
             let mut guard = store.get().shared().enter(&store)?;
             self.table.get(guard.cx(), index)
         };
-        let value = value.ok_or_else(|| {
-            pyo3::exceptions::PyIndexError::new_err(format!("table index {index} is out of bounds"))
-        })?;
+        let Some(value) = value else {
+            return Ok(py.None());
+        };
         let mut wrap = |f| {
             let mut guard = store.get().shared().enter(&store)?;
             Ok(Py::new(py, Func::wrap(&mut guard, f))?.into_any())

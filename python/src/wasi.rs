@@ -1,6 +1,7 @@
 //! `WasiConfig`: what a WASI guest is granted.
 
-use crate::errors::to_py_err;
+use crate::errors::{kiln_error, to_py_err};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -57,9 +58,20 @@ impl WasiConfig {
     /// Environment variables, as `(name, value)` pairs or a dict.
     #[setter]
     fn set_env(&self, env: &Bound<'_, PyAny>) -> PyResult<()> {
+        // A dict, or pairs as tuples or two-element lists (wasmtime-py
+        // takes `[["K", "V"]]`).
         let pairs: Vec<(String, String)> = match env.cast::<pyo3::types::PyDict>() {
             Ok(d) => d.items().extract()?,
-            Err(_) => env.extract()?,
+            Err(_) => env
+                .try_iter()?
+                .map(|pair| {
+                    let [k, v]: [String; 2] =
+                        pair?.extract::<Vec<String>>()?.try_into().map_err(|_| {
+                            PyTypeError::new_err("an environment variable is a (name, value) pair")
+                        })?;
+                    Ok((k, v))
+                })
+                .collect::<PyResult<_>>()?,
         };
         self.update(|c| {
             pairs
@@ -76,8 +88,12 @@ impl WasiConfig {
 
     /// Reads stdin from the file at this path.
     #[setter]
-    fn set_stdin_file(&self, path: PathBuf) {
+    fn set_stdin_file(&self, path: PathBuf) -> PyResult<()> {
+        // Checked now, as wasmtime-py does; each store's context opens it.
+        std::fs::File::open(&path)
+            .map_err(|e| kiln_error(format!("cannot open {}: {e}", path.display())))?;
         self.update(|c| c.stdin_file(path));
+        Ok(())
     }
 
     /// Gives these bytes to the program as its stdin.
@@ -88,14 +104,18 @@ impl WasiConfig {
 
     /// Writes stdout to the file at this path (created or truncated).
     #[setter]
-    fn set_stdout_file(&self, path: PathBuf) {
+    fn set_stdout_file(&self, path: PathBuf) -> PyResult<()> {
+        create_now(&path)?;
         self.update(|c| c.stdout_file(path));
+        Ok(())
     }
 
     /// Writes stderr to the file at this path (created or truncated).
     #[setter]
-    fn set_stderr_file(&self, path: PathBuf) {
+    fn set_stderr_file(&self, path: PathBuf) -> PyResult<()> {
+        create_now(&path)?;
         self.update(|c| c.stderr_file(path));
+        Ok(())
     }
 
     /// Lets the program read this process's stdin.
@@ -119,4 +139,12 @@ impl WasiConfig {
     fn preopen_dir(&self, path: PathBuf, guest_path: String, read_only: bool) {
         self.update(|c| c.preopened_dir(path, guest_path, read_only));
     }
+}
+
+/// Creates (or truncates) the output file at `path` now, so that a bad path
+/// is an error when it is set, as in wasmtime-py.
+fn create_now(path: &std::path::Path) -> PyResult<()> {
+    std::fs::File::create(path)
+        .map(drop)
+        .map_err(|e| kiln_error(format!("cannot create {}: {e}", path.display())))
 }

@@ -113,3 +113,20 @@ def test_inherited_stdout_and_stderr(engine, capfd):
     config.inherit_stderr()
     run(engine, ARGS.replace("(call $write (i32.const 1)", "(call $write (i32.const 2)"), config)
     assert capfd.readouterr() == ("", "to\0stderr\0")
+
+
+def test_stdio_paths_are_checked_when_set_and_env_takes_lists(tmp_path):
+    from kiln import KilnError, Trap
+    config = WasiConfig()
+    with pytest.raises(KilnError) as e:
+        config.stdin_file = tmp_path / "missing"
+    assert str(e.value).startswith(f"cannot open {tmp_path / 'missing'}: ")
+    with pytest.raises(KilnError) as e:
+        config.stdout_file = tmp_path / "no-dir" / "out"
+    assert str(e.value).startswith(f"cannot create {tmp_path / 'no-dir' / 'out'}: ")
+    config.env = [["A", "1"], ("B", "2")]
+    with pytest.raises(TypeError):
+        config.env = [["A", "1", "extra"]]
+    # A trap made by the host has a message and no code.
+    trap = Trap("x")
+    assert (trap.message, trap.trap_code) == ("x", None)
