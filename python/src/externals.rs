@@ -116,12 +116,24 @@ impl Memory {
         Ok(self.memory.data_size(guard.cx()))
     }
 
-    /// The address of the first byte. It never changes: a memory reserves
-    /// its whole address range up front and never moves.
-    fn data_ptr(&self, store: StoreLike<'_>) -> PyResult<usize> {
+    /// A `ctypes` pointer to the first byte (`ctypes.POINTER(c_ubyte)`),
+    /// as wasmtime-py gives: index it, or take its address with
+    /// `ctypes.addressof(ptr.contents)`. The address never changes: a memory
+    /// reserves its whole address range up front and never moves.
+    fn data_ptr<'py>(&self, store: StoreLike<'py>) -> PyResult<Bound<'py, PyAny>> {
         let store = enter(store, self.store_id, "memory")?;
-        let mut guard = store.get().shared().enter(&store)?;
-        Ok(guard.memory_data(self.memory).0 as usize)
+        let py = store.py();
+        let ptr = store
+            .get()
+            .shared()
+            .enter(&store)?
+            .memory_data(self.memory)
+            .0;
+        let ctypes = py.import("ctypes")?;
+        let c_ubyte =
+            C_UBYTE.get_or_try_init(py, || ctypes.getattr("c_ubyte").map(Bound::unbind))?;
+        let pointer_type = ctypes.call_method1("POINTER", (c_ubyte.bind(py),))?;
+        ctypes.call_method1("cast", (ptr as usize, pointer_type))
     }
 
     /// Grows the memory by `delta` pages; returns the previous size in pages.

@@ -160,6 +160,11 @@ impl InstanceExports {
         PyList::new(py, self.items.iter().map(|i| i.clone_ref(py)))
     }
 
+    /// The exports, in order.
+    fn values(&self, py: Python<'_>) -> Vec<Py<PyAny>> {
+        self.items.iter().map(|i| i.clone_ref(py)).collect()
+    }
+
     /// The export names, in order.
     fn keys<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         PyList::new(py, &self.names)

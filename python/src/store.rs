@@ -579,6 +579,11 @@ impl Caller {
 impl Caller {
     /// The export `name` of the calling instance, or `None`.
     fn get(slf: &Bound<'_, Self>, name: &str) -> PyResult<Option<Py<PyAny>>> {
+        // Once its host function has returned, a caller has no exports (as
+        // in wasmtime-py); using it as a store is an error.
+        if !slf.get().active.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
         let store = StoreLike::Caller(slf.clone()).store()?;
         let shared = store.get().shared();
         let mut guard = shared.enter(&store)?;

@@ -279,9 +279,8 @@ def test_access_caller(engine, store):
 
     ex = exports(store, engine, wat, [Func(store, FuncType([I32], [I32]), peek, access_caller=True)])
     assert ex["run"](store) == 42
-    with pytest.raises(KilnError) as e:
-        kept[0].get("memory")
-    assert str(e.value) == "a Caller is only valid while its host function runs"
+    # Afterwards it has no exports, as in wasmtime-py.
+    assert kept[0].get("memory") is None
 
 
 def test_funcref_values(engine, store):

@@ -1,3 +1,4 @@
+import ctypes
 import numpy as np
 import pytest
 
@@ -72,18 +73,20 @@ def test_numpy_zero_copy_both_ways(engine, store):
     assert ex["load"](store, 40) == 123456
     ex["store"](store, 44, -7)
     assert array[11] == -7
-    assert mem.data_ptr(store) == array.ctypes.data
+    ptr = mem.data_ptr(store)
+    assert ctypes.addressof(ptr.contents) == array.ctypes.data
+    assert (ptr[40], ptr[41]) == (0x40, 0xE2)
 
 
 def test_view_across_grow_stays_valid(engine, store):
     ex = exports(store, engine, WAT)
     mem = ex["mem"]
     old = np.frombuffer(mem.buffer(store), dtype=np.uint8)
-    ptr = mem.data_ptr(store)
+    ptr = ctypes.addressof(mem.data_ptr(store).contents)
     old[0] = 9
     assert mem.grow(store, 3) == 1
     # Memory never moves: the old view still reads and writes the same bytes.
-    assert mem.data_ptr(store) == ptr
+    assert ctypes.addressof(mem.data_ptr(store).contents) == ptr
     assert old.shape == (65536,)
     assert old[0] == 9
     old[1] = 8

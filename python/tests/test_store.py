@@ -1,3 +1,5 @@
+import ctypes
+
 import pytest
 
 from conftest import epoch_engine, fuel_engine
@@ -177,11 +179,12 @@ def test_memory_grown_and_written_inside_a_host_function_is_what_wasm_sees(engin
 
     def host(caller):
         memory = caller["memory"]
-        before = memory.data_ptr(caller)
+        before = ctypes.addressof(memory.data_ptr(caller).contents)
         assert memory.grow(caller, 1) == 1
         memory.write(caller, b"\x2a", 65536)
         view = memory.buffer(caller)
-        seen.append((memory.data_ptr(caller) == before, len(view), view[65536]))
+        after = ctypes.addressof(memory.data_ptr(caller).contents)
+        seen.append((after == before, len(view), view[65536]))
         caller.store.data = memory.size(caller)
 
     f = Func(store, FuncType([], []), host, access_caller=True)
