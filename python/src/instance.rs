@@ -112,7 +112,9 @@ impl InstanceExports {
     fn __getitem__(&self, py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         if key.is_instance_of::<PyString>() {
             let name: String = key.extract()?;
-            return self.get(py, &name).ok_or_else(|| PyKeyError::new_err(name));
+            return self
+                .get(py, &name, None)
+                .ok_or_else(|| PyKeyError::new_err(name));
         }
         if key.is_instance_of::<PyInt>() {
             let index: isize = key.extract()?;
@@ -130,12 +132,15 @@ impl InstanceExports {
         ))
     }
 
-    /// The export `name`, or `None`.
-    fn get(&self, py: Python<'_>, name: &str) -> Option<Py<PyAny>> {
+    /// The export `name`, or `default` (`None` unless given), as a dict's
+    /// `get`.
+    #[pyo3(signature = (name, default=None))]
+    fn get(&self, py: Python<'_>, name: &str, default: Option<Py<PyAny>>) -> Option<Py<PyAny>> {
         self.names
             .iter()
             .position(|n| n == name)
             .map(|i| self.items[i].clone_ref(py))
+            .or(default)
     }
 
     fn __len__(&self) -> usize {

@@ -135,7 +135,7 @@ impl WasiConfig {
 
     /// Grants the host directory `path` to the program as `guest_path`;
     /// with `read_only=True` nothing in it can change.
-    #[pyo3(signature = (path, guest_path, *, read_only=false))]
+    #[pyo3(signature = (path, guest_path, read_only=false))]
     fn preopen_dir(&self, path: PathBuf, guest_path: String, read_only: bool) {
         self.update(|c| c.preopened_dir(path, guest_path, read_only));
     }

@@ -91,6 +91,7 @@ def test_a_linker_names_its_engine_and_exports_are_listed_by_index(engine, store
     assert by_index[0](store, 1) == 2
     with pytest.raises(IndexError):
         exports.by_index[2]
+    assert exports.get("nope", 7) == 7 and exports.get("nope") is None
 
 
 def test_unknown_imports_can_trap_or_return_defaults_and_a_module_can_be_checked_once(engine):

@@ -60,10 +60,15 @@ def test_preopened_directory_read_and_write(engine, tmp_path):
     assert (tmp_path / "err").read_bytes() == b"copied through wasm"
 
 
-def test_read_only_directory_refuses_writes(engine, tmp_path):
+@pytest.mark.parametrize("by_position", [False, True])
+def test_read_only_directory_refuses_writes(engine, tmp_path, by_position):
     (tmp_path / "in.txt").write_bytes(b"x")
     config = WasiConfig()
-    config.preopen_dir(tmp_path, "/", read_only=True)
+    if by_position:
+        # As wasmtime-py's preopen_dir(path, guest_path, read_only) takes it.
+        config.preopen_dir(tmp_path, "/", True)
+    else:
+        config.preopen_dir(tmp_path, "/", read_only=True)
     with pytest.raises(ExitTrap) as e:
         run(engine, FILES, config)
     # path_open of out.txt failed with errno 69, EROFS.
@@ -130,3 +135,4 @@ def test_stdio_paths_are_checked_when_set_and_env_takes_lists(tmp_path):
     # A trap made by the host has a message and no code.
     trap = Trap("x")
     assert (trap.message, trap.trap_code) == ("x", None)
+
