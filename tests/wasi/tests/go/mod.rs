@@ -25,6 +25,16 @@ fn sandbox(program: &str, dir: &Path, read_only: bool) -> WasiConfig {
         .preopened_dir(dir, "/sandbox", read_only)
 }
 
+/// Runs `program` with an empty directory as a read-only `/sandbox`: it
+/// stops at its first change with exactly `failure`, and nothing is made.
+fn refused_in_a_read_only_preopen(program: &str, failure: &str) {
+    let dir = TempDir::new(&format!("go-{program}-ro"));
+    let out = run_go(program, sandbox(program, dir.path(), true));
+    assert_eq!(out.stdout, failure);
+    assert_eq!(out.exit, 1);
+    assert_eq!(names(dir.path()), Vec::<String>::new());
+}
+
 mod files {
     use super::*;
 
@@ -68,14 +78,10 @@ left: 0
 
     #[test]
     fn a_read_only_preopen_refuses_the_first_write() {
-        let dir = TempDir::new("go-files-ro");
-        let out = run_go("files", sandbox("files", dir.path(), true));
-        assert_eq!(
-            out.stdout,
-            "FAILED write: open /sandbox/a.txt: Read-only file system\n"
+        refused_in_a_read_only_preopen(
+            "files",
+            "FAILED write: open /sandbox/a.txt: Read-only file system\n",
         );
-        assert_eq!(out.exit, 1);
-        assert_eq!(names(dir.path()), Vec::<String>::new());
     }
 }
 
@@ -120,14 +126,10 @@ left: 0
 
     #[test]
     fn a_read_only_preopen_refuses_mkdir() {
-        let dir = TempDir::new("go-dirs-ro");
-        let out = run_go("dirs", sandbox("dirs", dir.path(), true));
-        assert_eq!(
-            out.stdout,
-            "FAILED mkdir -p: mkdir /sandbox/a: Read-only file system\n"
+        refused_in_a_read_only_preopen(
+            "dirs",
+            "FAILED mkdir -p: mkdir /sandbox/a: Read-only file system\n",
         );
-        assert_eq!(out.exit, 1);
-        assert_eq!(names(dir.path()), Vec::<String>::new());
     }
 }
 
