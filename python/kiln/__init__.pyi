@@ -129,6 +129,41 @@ class Config:
     explicit_bounds_checks: bool
     max_wasm_stack: int
     cranelift_opt_level: str
+    wasm_threads: bool
+    wasm_tail_call: bool
+    wasm_memory64: bool
+    wasm_exceptions: bool
+    wasm_component_model: bool
+    wasm_component_model_map: bool
+    wasm_function_references: bool
+    wasm_wide_arithmetic: bool
+    wasm_custom_page_sizes: bool
+    wasm_gc: bool
+    wasm_stack_switching: bool
+    wasm_relaxed_simd: bool
+    wasm_relaxed_simd_deterministic: bool
+    debug_info: bool
+    cranelift_debug_verifier: bool
+    cranelift_nan_canonicalization: bool
+    strategy: str
+    cache: Union[bool, str]
+    profiler: str
+    target: str
+    signals_based_traps: bool
+    parallel_compilation: bool
+    memory_init_cow: bool
+    memory_may_move: bool
+    gc_support: bool
+    native_unwind_info: bool
+    macos_use_mach_ports: bool
+    memory_reservation: int
+    memory_guard_size: int
+    memory_reservation_for_growth: int
+    def cranelift_flag_enable(self, flag: str) -> None: ...
+    def cranelift_flag_set(self, flag: str, value: str) -> None: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Config: ...
+    def __exit__(self, ty: Any, value: Any, traceback: Any) -> None: ...
 
 @final
 class Engine:

@@ -1,51 +1,116 @@
 //! `Config` and `Engine`.
 
-use crate::errors::to_py_err;
+use crate::errors::{kiln_error, to_py_err};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// Settings for an `Engine`: enabled WebAssembly features, and limits that
 /// compiled code enforces. Options are set as attributes, for example
-/// `config.consume_fuel = True`.
+/// `config.consume_fuel = True`. Every setting wasmtime-py has exists; one
+/// that asks for something Kiln does not do (a proposal it lacks, another
+/// compilation strategy, a profiler) is recorded, and `Engine(config)`
+/// then raises `KilnError` naming it.
 #[pyclass(module = "kiln", frozen, name = "Config")]
 pub struct Config {
     inner: Mutex<kiln::Config>,
+    /// The settings asked for that Kiln cannot honour, by wasmtime-py name.
+    unsupported: Mutex<BTreeSet<&'static str>>,
+    /// Set by `close`: the configuration can no longer be used.
+    closed: AtomicBool,
 }
 
 impl Config {
-    fn with(&self, f: impl FnOnce(&mut kiln::Config)) {
+    fn with(&self, f: impl FnOnce(&mut kiln::Config)) -> PyResult<()> {
+        self.check_open()?;
         f(&mut self.inner.lock().unwrap_or_else(|e| e.into_inner()));
+        Ok(())
     }
 
-    pub(crate) fn snapshot(&self) -> kiln::Config {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    fn check_open(&self) -> PyResult<()> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Err(PyValueError::new_err("the configuration is closed"));
+        }
+        Ok(())
+    }
+
+    /// Records whether the setting `name`, which Kiln cannot honour, is
+    /// asked for.
+    fn ask(&self, name: &'static str, asked: bool) -> PyResult<()> {
+        self.check_open()?;
+        let mut unsupported = self.unsupported.lock().unwrap_or_else(|e| e.into_inner());
+        if asked {
+            unsupported.insert(name);
+        } else {
+            unsupported.remove(name);
+        }
+        Ok(())
+    }
+
+    /// The engine configuration, or why no engine can be made from it.
+    pub(crate) fn snapshot(&self) -> PyResult<kiln::Config> {
+        self.check_open()?;
+        let unsupported = self.unsupported.lock().unwrap_or_else(|e| e.into_inner());
+        if !unsupported.is_empty() {
+            let names: Vec<&str> = unsupported.iter().copied().collect();
+            return Err(kiln_error(format!(
+                "Kiln does not support these settings: {}",
+                names.join(", ")
+            )));
+        }
+        Ok(self.inner.lock().unwrap_or_else(|e| e.into_inner()).clone())
     }
 }
 
-macro_rules! bool_setters {
-    ($($(#[$doc:meta])* $py:ident => $rust:ident,)*) => {
+/// The host's target triple, the only one Kiln compiles for.
+fn host_triple() -> String {
+    format!(
+        "{}-unknown-{}-gnu",
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    )
+}
+
+macro_rules! config_setters {
+    (
+        supported { $($(#[$doc:meta])* $py:ident => $rust:ident,)* }
+        unsupported_when_true { $($(#[$udoc:meta])* $upy:ident => $uname:literal,)* }
+    ) => {
         #[pymethods]
         impl Config {
             /// The default configuration.
             #[new]
             fn new() -> Self {
-                Config { inner: Mutex::new(kiln::Config::new()) }
+                Config {
+                    inner: Mutex::new(kiln::Config::new()),
+                    unsupported: Mutex::default(),
+                    closed: AtomicBool::new(false),
+                }
             }
 
             $(
                 $(#[$doc])*
                 #[setter]
-                fn $py(&self, enable: bool) {
-                    self.with(|c| { c.$rust(enable); });
+                fn $py(&self, enable: bool) -> PyResult<()> {
+                    self.with(|c| { c.$rust(enable); })
+                }
+            )*
+
+            $(
+                $(#[$udoc])*
+                #[setter]
+                fn $upy(&self, enable: bool) -> PyResult<()> {
+                    self.ask($uname, enable)
                 }
             )*
 
             /// The most stack, in bytes, that wasm may use before it traps
             /// with "call stack exhausted".
             #[setter]
-            fn set_max_wasm_stack(&self, bytes: usize) {
-                self.with(|c| { c.max_wasm_stack(bytes); });
+            fn set_max_wasm_stack(&self, bytes: usize) -> PyResult<()> {
+                self.with(|c| { c.max_wasm_stack(bytes); })
             }
 
             /// How hard Cranelift optimises: `"none"`, `"speed"` or
@@ -57,43 +122,242 @@ macro_rules! bool_setters {
                     "speed" => kiln::OptLevel::Speed,
                     "speed_and_size" => kiln::OptLevel::SpeedAndSize,
                     other => {
-                        return Err(PyValueError::new_err(format!(
+                        return Err(kiln_error(format!(
                             "unknown optimisation level `{other}`: expected \"none\", \"speed\" or \"speed_and_size\""
                         )))
                     }
                 };
-                self.with(|c| { c.cranelift_opt_level(level); });
-                Ok(())
+                self.with(|c| { c.cranelift_opt_level(level); })
+            }
+
+            /// How code is compiled: `"auto"` and `"cranelift"` are what Kiln
+            /// does; `"winch"` and `"pulley"` are recorded as unsupported.
+            #[setter]
+            fn set_strategy(&self, strategy: &str) -> PyResult<()> {
+                match strategy {
+                    "auto" | "cranelift" => {
+                        self.ask("strategy=winch", false)?;
+                        self.ask("strategy=pulley", false)
+                    }
+                    "winch" => self.ask("strategy=winch", true),
+                    "pulley" => self.ask("strategy=pulley", true),
+                    other => Err(kiln_error(format!(
+                        "unknown compilation strategy `{other}`: expected \"auto\", \"cranelift\", \"winch\" or \"pulley\""
+                    ))),
+                }
+            }
+
+            /// Whether to keep compiled code in a cache: `False`, or `True`
+            /// (recorded as unsupported: Kiln has no code cache yet). A cache
+            /// configuration file is refused now.
+            #[setter]
+            fn set_cache(&self, cache: &Bound<'_, PyAny>) -> PyResult<()> {
+                self.check_open()?;
+                if let Ok(enable) = cache.extract::<bool>() {
+                    return self.ask("cache", enable);
+                }
+                Err(kiln_error(format!(
+                    "cannot use the cache configuration {}: Kiln has no code cache",
+                    cache.repr()?
+                )))
+            }
+
+            /// A profiler to report compiled code to: `"none"`; `"jitdump"`,
+            /// `"vtune"` and `"perfmap"` are recorded as unsupported.
+            #[setter]
+            fn set_profiler(&self, profiler: &str) -> PyResult<()> {
+                for name in ["profiler=jitdump", "profiler=vtune", "profiler=perfmap"] {
+                    self.ask(name, false)?;
+                }
+                match profiler {
+                    "none" => Ok(()),
+                    "jitdump" => self.ask("profiler=jitdump", true),
+                    "vtune" => self.ask("profiler=vtune", true),
+                    "perfmap" => self.ask("profiler=perfmap", true),
+                    other => Err(kiln_error(format!("unknown profiler `{other}`"))),
+                }
+            }
+
+            /// The target to compile for: only the host's (for example
+            /// `x86_64-unknown-linux-gnu`).
+            #[setter]
+            fn set_target(&self, target: &str) -> PyResult<()> {
+                self.check_open()?;
+                let host = host_triple();
+                if target == host {
+                    return Ok(());
+                }
+                Err(kiln_error(format!(
+                    "cannot compile for `{target}`: Kiln compiles for the host, `{host}`"
+                )))
+            }
+
+            /// Turns on a Cranelift setting by name (recorded as unsupported:
+            /// Kiln chooses Cranelift's settings itself).
+            fn cranelift_flag_enable(&self, flag: &str) -> PyResult<()> {
+                let _ = flag;
+                self.ask("cranelift_flag_enable", true)
+            }
+
+            /// Sets a Cranelift setting by name (recorded as unsupported).
+            fn cranelift_flag_set(&self, flag: &str, value: &str) -> PyResult<()> {
+                let _ = (flag, value);
+                self.ask("cranelift_flag_set", true)
+            }
+
+            /// Whether compiled code may rely on signals to catch traps: Kiln
+            /// always does, so `False` is recorded as unsupported.
+            #[setter]
+            fn set_signals_based_traps(&self, enable: bool) -> PyResult<()> {
+                self.ask("signals_based_traps=False", !enable)
+            }
+
+            /// Compile functions in parallel: a hint Kiln accepts (it compiles
+            /// a module's functions on the calling thread).
+            #[setter]
+            fn set_parallel_compilation(&self, _enable: bool) -> PyResult<()> {
+                self.check_open()
+            }
+
+            /// Map data segments copy-on-write: Kiln does this whenever a
+            /// module's segments allow it, whatever this says.
+            #[setter]
+            fn set_memory_init_cow(&self, _enable: bool) -> PyResult<()> {
+                self.check_open()
+            }
+
+            /// Whether a memory may move when it grows: Kiln's never move,
+            /// which either answer allows.
+            #[setter]
+            fn set_memory_may_move(&self, _enable: bool) -> PyResult<()> {
+                self.check_open()
+            }
+
+            /// Garbage-collection support for the GC proposal's types: Kiln
+            /// has no such types, so either answer changes nothing.
+            #[setter]
+            fn set_gc_support(&self, _enable: bool) -> PyResult<()> {
+                self.check_open()
+            }
+
+            /// Native unwind information for compiled code: Kiln keeps frame
+            /// pointers instead, which either answer allows.
+            #[setter]
+            fn set_native_unwind_info(&self, _enable: bool) -> PyResult<()> {
+                self.check_open()
+            }
+
+            /// Mach ports for traps on macOS: Kiln runs on Linux, so this
+            /// changes nothing.
+            #[setter]
+            fn set_macos_use_mach_ports(&self, _enable: bool) -> PyResult<()> {
+                self.check_open()
+            }
+
+            /// Bytes reserved per memory: Kiln reserves 4 GiB and its guard;
+            /// another size is recorded as unsupported.
+            #[setter]
+            fn set_memory_reservation(&self, bytes: u64) -> PyResult<()> {
+                self.ask("memory_reservation", bytes != 1 << 32)
+            }
+
+            /// Guard bytes after each memory: Kiln's are fixed; a size other
+            /// than its 2 GiB is recorded as unsupported.
+            #[setter]
+            fn set_memory_guard_size(&self, bytes: u64) -> PyResult<()> {
+                self.ask("memory_guard_size", bytes != 2 << 30)
+            }
+
+            /// Extra bytes reserved for growth: Kiln reserves the whole range
+            /// up front, so any value is already met.
+            #[setter]
+            fn set_memory_reservation_for_growth(&self, _bytes: u64) -> PyResult<()> {
+                self.check_open()
+            }
+
+            /// Makes the configuration unusable: `Engine(config)` and every
+            /// setter raise `ValueError` from then on.
+            fn close(&self) {
+                self.closed.store(true, Ordering::Relaxed);
+            }
+
+            fn __enter__(slf: Py<Self>) -> Py<Self> {
+                slf
+            }
+
+            fn __exit__(
+                &self,
+                _ty: &Bound<'_, PyAny>,
+                _value: &Bound<'_, PyAny>,
+                _traceback: &Bound<'_, PyAny>,
+            ) {
+                self.close();
             }
         }
     };
 }
 
-bool_setters! {
-    /// Multiple results and block parameters.
-    set_wasm_multi_value => wasm_multi_value,
-    /// Bulk memory and table operations.
-    set_wasm_bulk_memory => wasm_bulk_memory,
-    /// `funcref`/`externref` values and multiple tables.
-    set_wasm_reference_types => wasm_reference_types,
-    /// 128-bit SIMD.
-    set_wasm_simd => wasm_simd,
-    /// Sign-extension operators.
-    set_wasm_sign_extension => wasm_sign_extension,
-    /// Non-trapping float-to-int conversions.
-    set_wasm_saturating_float_to_int => wasm_saturating_float_to_int,
-    /// Import and export of mutable globals.
-    set_wasm_mutable_global => wasm_mutable_global,
-    /// More than one linear memory per module.
-    set_wasm_multi_memory => wasm_multi_memory,
-    /// Extended constant expressions.
-    set_wasm_extended_const => wasm_extended_const,
-    /// Count fuel as wasm runs; a store out of fuel traps with `TrapCode.OUT_OF_FUEL`.
-    set_consume_fuel => consume_fuel,
-    /// Let `Engine.increment_epoch` interrupt wasm (`TrapCode.INTERRUPT`).
-    set_epoch_interruption => epoch_interruption,
-    /// Check every memory access explicitly instead of relying on guard pages.
-    set_explicit_bounds_checks => explicit_bounds_checks,
+config_setters! {
+    supported {
+        /// Multiple results and block parameters.
+        set_wasm_multi_value => wasm_multi_value,
+        /// Bulk memory and table operations.
+        set_wasm_bulk_memory => wasm_bulk_memory,
+        /// `funcref`/`externref` values and multiple tables.
+        set_wasm_reference_types => wasm_reference_types,
+        /// 128-bit SIMD.
+        set_wasm_simd => wasm_simd,
+        /// Sign-extension operators.
+        set_wasm_sign_extension => wasm_sign_extension,
+        /// Non-trapping float-to-int conversions.
+        set_wasm_saturating_float_to_int => wasm_saturating_float_to_int,
+        /// Import and export of mutable globals.
+        set_wasm_mutable_global => wasm_mutable_global,
+        /// More than one linear memory per module.
+        set_wasm_multi_memory => wasm_multi_memory,
+        /// Extended constant expressions.
+        set_wasm_extended_const => wasm_extended_const,
+        /// Count fuel as wasm runs; a store out of fuel traps with `TrapCode.OUT_OF_FUEL`.
+        set_consume_fuel => consume_fuel,
+        /// Let `Engine.increment_epoch` interrupt wasm (`TrapCode.INTERRUPT`).
+        set_epoch_interruption => epoch_interruption,
+        /// Check every memory access explicitly instead of relying on guard pages.
+        set_explicit_bounds_checks => explicit_bounds_checks,
+    }
+    unsupported_when_true {
+        /// Threads and shared memories (not in Kiln).
+        set_wasm_threads => "wasm_threads",
+        /// Tail calls (not in Kiln).
+        set_wasm_tail_call => "wasm_tail_call",
+        /// 64-bit memories (not in Kiln).
+        set_wasm_memory64 => "wasm_memory64",
+        /// Exception handling (not in Kiln).
+        set_wasm_exceptions => "wasm_exceptions",
+        /// The component model (not in Kiln yet).
+        set_wasm_component_model => "wasm_component_model",
+        /// Maps in the component model (not in Kiln).
+        set_wasm_component_model_map => "wasm_component_model_map",
+        /// Typed function references (not in Kiln).
+        set_wasm_function_references => "wasm_function_references",
+        /// Wide arithmetic (not in Kiln).
+        set_wasm_wide_arithmetic => "wasm_wide_arithmetic",
+        /// Custom page sizes (not in Kiln).
+        set_wasm_custom_page_sizes => "wasm_custom_page_sizes",
+        /// Garbage-collected types (not in Kiln).
+        set_wasm_gc => "wasm_gc",
+        /// Stack switching (not in Kiln).
+        set_wasm_stack_switching => "wasm_stack_switching",
+        /// Relaxed SIMD (not in Kiln).
+        set_wasm_relaxed_simd => "wasm_relaxed_simd",
+        /// Deterministic relaxed SIMD (not in Kiln).
+        set_wasm_relaxed_simd_deterministic => "wasm_relaxed_simd_deterministic",
+        /// DWARF debug information for compiled code (not in Kiln).
+        set_debug_info => "debug_info",
+        /// Cranelift's IR verifier on every compilation (not in Kiln).
+        set_cranelift_debug_verifier => "cranelift_debug_verifier",
+        /// Canonical NaNs from float operations (not in Kiln).
+        set_cranelift_nan_canonicalization => "cranelift_nan_canonicalization",
+    }
 }
 
 /// Compiles and runs WebAssembly with one configuration; shared by modules
@@ -117,11 +381,21 @@ impl Engine {
 
 #[pymethods]
 impl Engine {
-    /// An engine with `config`, or the default configuration.
+    /// An engine with `config` (which it consumes), or the default
+    /// configuration.
     #[new]
     #[pyo3(signature = (config=None))]
     fn new(py: Python<'_>, config: Option<&Bound<'_, Config>>) -> PyResult<Self> {
-        let config = config.map(|c| c.get().snapshot()).unwrap_or_default();
+        // As in wasmtime-py, an engine consumes its configuration: using
+        // it again raises `ValueError`.
+        let config = match config {
+            Some(c) => {
+                let snapshot = c.get().snapshot()?;
+                c.get().close();
+                snapshot
+            }
+            None => kiln::Config::default(),
+        };
         let inner = kiln::Engine::new(&config).map_err(|e| to_py_err(py, e))?;
         Ok(Engine { inner })
     }

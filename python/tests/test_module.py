@@ -125,8 +125,12 @@ def test_config_options(engine):
     config.cranelift_opt_level = "none"
     config.explicit_bounds_checks = True
     Module(Engine(config), "(module (memory 1) (memory 1))")
+    # The engine consumed the configuration, as in wasmtime-py.
     with pytest.raises(ValueError) as e:
-        config.cranelift_opt_level = "fast"
+        Engine(config)
+    assert str(e.value) == "the configuration is closed"
+    with pytest.raises(KilnError) as e:
+        Config().cranelift_opt_level = "fast"
     assert str(e.value) == 'unknown optimisation level `fast`: expected "none", "speed" or "speed_and_size"'
 
 
@@ -139,3 +143,30 @@ def test_wat2wasm(engine):
     with pytest.raises(KilnError) as e:
         wat2wasm("(module (func bad))")
     assert str(e.value).startswith("unknown operator or unexpected token\n")
+
+
+def test_every_wasmtime_py_setting_exists_and_what_kiln_lacks_is_refused_at_engine_creation():
+    config = Config()
+    config.wasm_memory64 = True
+    config.wasm_gc = True
+    config.wasm_gc = False
+    config.strategy = "cranelift"
+    config.parallel_compilation = False
+    config.memory_init_cow = True
+    with pytest.raises(KilnError) as e:
+        config.strategy = "nonexistent"
+    assert str(e.value).startswith("unknown compilation strategy `nonexistent`")
+    with pytest.raises(KilnError) as e:
+        config.target = "not-a-real-target"
+    assert str(e.value).startswith("cannot compile for `not-a-real-target`")
+    with pytest.raises(KilnError) as e:
+        config.cache = "./cache.toml"
+    assert str(e.value) == "cannot use the cache configuration './cache.toml': Kiln has no code cache"
+    with pytest.raises(KilnError) as e:
+        Engine(config)
+    assert str(e.value) == "Kiln does not support these settings: wasm_memory64"
+    # A configuration that asks for nothing Kiln lacks makes an engine.
+    ok = Config()
+    ok.wasm_threads = False
+    ok.debug_info = False
+    Engine(ok)
