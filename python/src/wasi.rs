@@ -118,6 +118,20 @@ impl WasiConfig {
         Ok(())
     }
 
+    /// Calls this function with each write to stdout, as `bytes` (as
+    /// wasmtime-py's `stdout_custom`). If it raises, the program's write
+    /// fails with an I/O error.
+    #[setter]
+    fn set_stdout_custom(&self, write: Py<PyAny>) {
+        self.update(|c| c.stdout_custom(python_writer(write)));
+    }
+
+    /// Calls this function with each write to stderr, as `bytes`.
+    #[setter]
+    fn set_stderr_custom(&self, write: Py<PyAny>) {
+        self.update(|c| c.stderr_custom(python_writer(write)));
+    }
+
     /// Lets the program read this process's stdin.
     fn inherit_stdin(&self) {
         self.update(kiln_wasi::WasiConfig::inherit_stdin);
@@ -147,4 +161,17 @@ fn create_now(path: &std::path::Path) -> PyResult<()> {
     std::fs::File::create(path)
         .map(drop)
         .map_err(|e| kiln_error(format!("cannot create {}: {e}", path.display())))
+}
+
+/// A WASI output that hands each write to the Python callable `write`,
+/// taking the GIL for it (wasm runs with the GIL released).
+fn python_writer(write: Py<PyAny>) -> impl Fn(&[u8]) -> std::io::Result<()> + Send + Sync {
+    move |bytes| {
+        Python::attach(|py| {
+            write
+                .call1(py, (pyo3::types::PyBytes::new(py, bytes),))
+                .map(drop)
+                .map_err(|e| std::io::Error::other(e.to_string()))
+        })
+    }
 }

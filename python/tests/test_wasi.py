@@ -136,3 +136,23 @@ def test_stdio_paths_are_checked_when_set_and_env_takes_lists(tmp_path):
     trap = Trap("x")
     assert (trap.message, trap.trap_code) == ("x", None)
 
+
+
+def test_stdout_and_stderr_can_be_python_functions(engine):
+    printer = """(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 100) "to stdout")
+      (data (i32.const 200) "to stderr")
+      (func (export "_start")
+        (i32.store (i32.const 300) (i32.const 100))
+        (i32.store (i32.const 304) (i32.const 9))
+        (drop (call $write (i32.const 1) (i32.const 300) (i32.const 1) (i32.const 400)))
+        (i32.store (i32.const 300) (i32.const 200))
+        (drop (call $write (i32.const 2) (i32.const 300) (i32.const 1) (i32.const 400)))))"""
+    out, err = [], []
+    config = WasiConfig()
+    config.stdout_custom = out.append
+    config.stderr_custom = err.append
+    run(engine, printer, config)
+    assert (out, err) == ([b"to stdout"], [b"to stderr"])

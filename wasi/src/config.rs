@@ -55,6 +55,22 @@ enum OutputSpec {
     Pipe(WasiPipe),
     File(PathBuf),
     Fd(RawFd),
+    Custom(WasiOutput),
+}
+
+/// A host function that receives what the guest writes to stdout or
+/// stderr, one write at a time (see [`WasiConfig::stdout_custom`]). An
+/// error it returns is the guest's write error.
+#[derive(Clone)]
+pub struct WasiOutput(pub(crate) Arc<WriteFn>);
+
+/// What a [`WasiOutput`] calls with each write.
+type WriteFn = dyn Fn(&[u8]) -> std::io::Result<()> + Send + Sync;
+
+impl std::fmt::Debug for WasiOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("WasiOutput").finish()
+    }
 }
 
 /// What a guest is granted: arguments, environment, stdio, pre-opened
@@ -197,6 +213,37 @@ impl WasiConfig {
         self
     }
 
+    /// Gives each of the guest's writes to stdout to `write`, which the
+    /// contexts built from this configuration share.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = seen.clone();
+    /// let config = kiln_wasi::WasiConfig::new().stdout_custom(move |bytes: &[u8]| {
+    ///     sink.lock().unwrap().extend_from_slice(bytes);
+    ///     Ok(())
+    /// });
+    /// # let _ = config;
+    /// ```
+    pub fn stdout_custom(
+        mut self,
+        write: impl Fn(&[u8]) -> std::io::Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        self.stdout = OutputSpec::Custom(WasiOutput(Arc::new(write)));
+        self
+    }
+
+    /// Gives each of the guest's writes to stderr to `write` (see
+    /// [`WasiConfig::stdout_custom`]).
+    pub fn stderr_custom(
+        mut self,
+        write: impl Fn(&[u8]) -> std::io::Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        self.stderr = OutputSpec::Custom(WasiOutput(Arc::new(write)));
+        self
+    }
+
     /// Sends the guest's stdout to the host's descriptor `fd`, duplicated
     /// by each [`build`](WasiConfig::build).
     pub fn stdout_fd(mut self, fd: RawFd) -> Self {
@@ -319,6 +366,7 @@ impl OutputSpec {
                 usage(format!("cannot create output file {}: {e}", path.display()))
             })?),
             OutputSpec::Fd(fd) => Output::File(duplicate(*fd, "output")?),
+            OutputSpec::Custom(write) => Output::Custom(write.clone()),
         })
     }
 }

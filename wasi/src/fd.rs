@@ -1,6 +1,6 @@
 //! The guest's file descriptor table.
 
-use crate::config::WasiPipe;
+use crate::config::{WasiOutput, WasiPipe};
 use crate::errno::{Errno, WasiResult};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -33,6 +33,7 @@ pub(crate) enum Output {
     Stderr,
     Pipe(WasiPipe),
     File(std::fs::File),
+    Custom(WasiOutput),
 }
 
 pub(crate) struct DirFd {
@@ -132,6 +133,10 @@ impl Output {
                 Ok(buf.len())
             }
             Output::File(f) => Ok(f.write(buf)?),
+            Output::Custom(out) => {
+                (out.0)(buf)?;
+                Ok(buf.len())
+            }
         }
     }
 }

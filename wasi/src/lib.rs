@@ -37,7 +37,7 @@ mod poll;
 mod rights;
 mod sock;
 
-pub use config::{WasiConfig, WasiPipe};
+pub use config::{WasiConfig, WasiOutput, WasiPipe};
 pub use fd::WasiCtx;
 
 use kiln::Linker;

@@ -1153,6 +1153,29 @@ mod basics {
     }
 
     #[test]
+    fn stdout_and_stderr_can_be_host_functions_whose_errors_are_the_guests() {
+        use std::sync::{Arc, Mutex};
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let mut g = Guest::new(
+            WasiConfig::new()
+                .stdout_custom(move |bytes: &[u8]| {
+                    sink.lock().unwrap().push(bytes.to_vec());
+                    Ok(())
+                })
+                .stderr_custom(|_: &[u8]| Err(std::io::Error::other("refused"))),
+        );
+        assert_eq!(g.fd_write(1, b"one"), 3);
+        assert_eq!(g.fd_write(1, b"two"), 3);
+        assert_eq!(*seen.lock().unwrap(), [b"one".to_vec(), b"two".to_vec()]);
+        g.write(BUF, b"x");
+        g.write(IOVEC, &(BUF as u32).to_le_bytes());
+        g.write(IOVEC + 4, &1u32.to_le_bytes());
+        let args = [2, IOVEC as i32, 1, OUT as i32].map(Val::I32);
+        assert_eq!(g.call("fd_write", &args), 29, "EIO");
+    }
+
+    #[test]
     fn stdio_can_be_files_pipes_or_null() {
         let dir = TempDir::new("stdio");
         std::fs::write(dir.path().join("in"), b"from a file").unwrap();
