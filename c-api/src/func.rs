@@ -153,7 +153,8 @@ pub unsafe extern "C" fn wasm_func_type(
 ) -> Option<Box<wasm_functype_t>> {
     guard(None, || {
         let func = func?;
-        // SAFETY: the function is live, so its store is.
+        // SAFETY: the function is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let ty = func.handle().ty(unsafe { func.store() });
         Some(wasm_functype_t::from_kiln(ty))
     })
@@ -162,7 +163,8 @@ pub unsafe extern "C" fn wasm_func_type(
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_param_arity(func: Option<&wasm_func_t>) -> usize {
     guard(0, || {
-        // SAFETY: the function is live, so its store is.
+        // SAFETY: the function is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         func.map_or(0, |f| f.handle().ty(unsafe { f.store() }).params().len())
     })
 }
@@ -170,7 +172,8 @@ pub unsafe extern "C" fn wasm_func_param_arity(func: Option<&wasm_func_t>) -> us
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_result_arity(func: Option<&wasm_func_t>) -> usize {
     guard(0, || {
-        // SAFETY: the function is live, so its store is.
+        // SAFETY: the function is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         func.map_or(0, |f| f.handle().ty(unsafe { f.store() }).results().len())
     })
 }
@@ -193,7 +196,8 @@ pub unsafe extern "C" fn wasm_func_call(
             return fail("wasm_func_call: the function is NULL");
         };
         let store_ptr = func.ext.store();
-        // SAFETY: the function is live, so its store is.
+        // SAFETY: the function is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let mut store = unsafe { func.store() };
         let ty = func.handle().ty(&store);
         // SAFETY: `args` is null or a valid vector of valid values.

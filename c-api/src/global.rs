@@ -32,7 +32,8 @@ pub unsafe extern "C" fn wasm_global_type(
 ) -> Option<Box<wasm_globaltype_t>> {
     guard(None, || {
         let g = g?;
-        // SAFETY: the global is live, so its store is.
+        // SAFETY: the global is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let ty = g.handle().ty(unsafe { g.store() });
         Some(wasm_globaltype_t::from_kiln(ty))
     })
@@ -45,7 +46,8 @@ pub unsafe extern "C" fn wasm_global_get(g: Option<&wasm_global_t>, out: *mut wa
         if out.is_null() {
             return;
         }
-        // SAFETY: the global is live, so its store is.
+        // SAFETY: the global is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let val = g.handle().get(unsafe { g.store() });
         // SAFETY: `out` is writable storage for a value.
         unsafe { out.write(wasm_val_t::from_kiln(g.ext.store(), &val)) }
@@ -58,7 +60,8 @@ pub unsafe extern "C" fn wasm_global_set(g: Option<&mut wasm_global_t>, val: Opt
         let (Some(g), Some(val)) = (g, val) else {
             return;
         };
-        // SAFETY: the global is live, so its store is.
+        // SAFETY: the global is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let store = unsafe { g.store() };
         let ty = g.handle().ty(&store);
         // SAFETY: a valid value's reference payload is null or live.

@@ -28,7 +28,8 @@ pub unsafe extern "C" fn wasm_memory_type(
 ) -> Option<Box<wasm_memorytype_t>> {
     guard(None, || {
         let m = m?;
-        // SAFETY: the memory is live, so its store is.
+        // SAFETY: the memory is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let ty = m.handle().ty(unsafe { m.store() });
         Some(wasm_memorytype_t::from_kiln(ty))
     })
@@ -37,7 +38,8 @@ pub unsafe extern "C" fn wasm_memory_type(
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_data(m: Option<&mut wasm_memory_t>) -> *mut u8 {
     guard(std::ptr::null_mut(), || match m {
-        // SAFETY: the memory is live, so its store is.
+        // SAFETY: the memory is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         Some(m) => m.handle().data_mut(unsafe { m.store() }).as_mut_ptr(),
         None => std::ptr::null_mut(),
     })
@@ -47,7 +49,8 @@ pub unsafe extern "C" fn wasm_memory_data(m: Option<&mut wasm_memory_t>) -> *mut
 pub unsafe extern "C" fn wasm_memory_data_size(m: Option<&wasm_memory_t>) -> usize {
     guard(0, || {
         let Some(m) = m else { return 0 };
-        // SAFETY: the memory is live, so its store is.
+        // SAFETY: the memory is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let store = unsafe { m.store() };
         m.handle().data_size(store)
     })
@@ -57,7 +60,8 @@ pub unsafe extern "C" fn wasm_memory_data_size(m: Option<&wasm_memory_t>) -> usi
 pub unsafe extern "C" fn wasm_memory_size(m: Option<&wasm_memory_t>) -> u32 {
     guard(0, || {
         let Some(m) = m else { return 0 };
-        // SAFETY: the memory is live, so its store is.
+        // SAFETY: the memory is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let store = unsafe { m.store() };
         m.handle().size(store)
     })
@@ -66,7 +70,8 @@ pub unsafe extern "C" fn wasm_memory_size(m: Option<&wasm_memory_t>) -> u32 {
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_grow(m: Option<&mut wasm_memory_t>, delta: u32) -> bool {
     guard(false, || match m {
-        // SAFETY: the memory is live, so its store is.
+        // SAFETY: the memory is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         Some(m) => m.handle().grow(unsafe { m.store() }, delta).is_ok(),
         None => false,
     })

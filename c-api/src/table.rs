@@ -40,7 +40,8 @@ pub unsafe extern "C" fn wasm_table_type(
 ) -> Option<Box<wasm_tabletype_t>> {
     guard(None, || {
         let t = t?;
-        // SAFETY: the table is live, so its store is.
+        // SAFETY: the table is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let ty = t.handle().ty(unsafe { t.store() });
         Some(wasm_tabletype_t::from_kiln(ty))
     })
@@ -53,7 +54,8 @@ pub unsafe extern "C" fn wasm_table_get(
 ) -> Option<Box<wasm_ref_t>> {
     guard(None, || {
         let t = t?;
-        // SAFETY: the table is live, so its store is.
+        // SAFETY: the table is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let val = t.handle().get(unsafe { t.store() }, index)?;
         wasm_ref_t::from_val(t.ext.store(), &val)
     })
@@ -67,7 +69,8 @@ pub unsafe extern "C" fn wasm_table_set(
 ) -> bool {
     guard(false, || {
         let Some(t) = t else { return false };
-        // SAFETY: the table is live, so its store is.
+        // SAFETY: the table is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let store = unsafe { t.store() };
         let element = t.handle().ty(&store).element();
         match ref_val(r, element) {
@@ -81,7 +84,8 @@ pub unsafe extern "C" fn wasm_table_set(
 pub unsafe extern "C" fn wasm_table_size(t: Option<&wasm_table_t>) -> u32 {
     guard(0, || {
         let Some(t) = t else { return 0 };
-        // SAFETY: the table is live, so its store is.
+        // SAFETY: the table is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let store = unsafe { t.store() };
         t.handle().size(store)
     })
@@ -95,7 +99,8 @@ pub unsafe extern "C" fn wasm_table_grow(
 ) -> bool {
     guard(false, || {
         let Some(t) = t else { return false };
-        // SAFETY: the table is live, so its store is.
+        // SAFETY: the table is live, so its store is; the context
+        // is dropped before this call returns (`store_mut`'s rule).
         let store = unsafe { t.store() };
         let element = t.handle().ty(&store).element();
         match ref_val(init, element) {

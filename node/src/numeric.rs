@@ -225,7 +225,8 @@ unsafe fn load_slots(shared: *const u8, values: &mut [u128], types: &[kiln::ValT
     let slots = shared as *const u128;
     let n = RawFunc::MAX_VALUES;
     for (i, (value, ty)) in values.iter_mut().zip(types).take(n).enumerate() {
-        // SAFETY: as in `store_slots`.
+        // SAFETY: `i < n`, and the buffer holds `n` slots and is 16-byte
+        // aligned (both checked by `init`).
         *value = unsafe { RawFunc::read_slot(slots.add(i), *ty) };
     }
 }

@@ -99,14 +99,14 @@ impl Memory {
 
     /// The size of a page in bytes: 64 KiB.
     fn page_size(&self, store: StoreLike<'_>) -> PyResult<u64> {
-        enter(store, self.store_id, "memory")?;
-        Ok(1 << crate::types::PAGE_SIZE_LOG2)
+        Ok(1 << self.page_size_log2(store)?)
     }
 
     /// The base-2 logarithm of `page_size`.
     fn page_size_log2(&self, store: StoreLike<'_>) -> PyResult<u32> {
-        enter(store, self.store_id, "memory")?;
-        Ok(crate::types::PAGE_SIZE_LOG2)
+        let store = enter(store, self.store_id, "memory")?;
+        let mut guard = store.get().shared().enter(&store)?;
+        Ok(self.memory.ty(guard.cx()).page_size_log2())
     }
 
     /// The size in bytes.

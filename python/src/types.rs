@@ -167,23 +167,19 @@ impl MemoryType {
     /// supported).
     #[getter]
     fn page_size(&self) -> u64 {
-        1 << PAGE_SIZE_LOG2
+        1 << self.0.page_size_log2()
     }
 
     /// The base-2 logarithm of `page_size`.
     #[getter]
     fn page_size_log2(&self) -> u32 {
-        PAGE_SIZE_LOG2
+        self.0.page_size_log2()
     }
 
     fn __repr__(&self) -> String {
         format!("MemoryType({})", self.limits().__repr__())
     }
 }
-
-/// The base-2 logarithm of a wasm page's size: 64 KiB, the only size Kiln
-/// supports.
-pub(crate) const PAGE_SIZE_LOG2: u32 = 16;
 
 /// The type of a table: its element type and limits.
 #[pyclass(module = "kiln", frozen, eq, hash, from_py_object, name = "TableType")]

@@ -196,6 +196,17 @@ impl MemoryType {
     pub fn limits(&self) -> Limits {
         self.limits
     }
+
+    /// The base-2 logarithm of the size of a page in bytes: 16, for the
+    /// 64 KiB pages of every memory Kiln supports.
+    ///
+    /// ```
+    /// use kiln::MemoryType;
+    /// assert_eq!(1u64 << MemoryType::new(1, None).page_size_log2(), 65536);
+    /// ```
+    pub fn page_size_log2(&self) -> u32 {
+        16
+    }
 }
 
 impl fmt::Display for MemoryType {
