@@ -40,6 +40,21 @@ pub(crate) struct RunOptions {
     pub(crate) env: Vec<(String, String)>,
     /// Whether the guest sees kiln's own environment (under `env`).
     pub(crate) inherit_env: bool,
+    /// Whether compiled modules are kept between runs, and where.
+    pub(crate) cache: Cache,
+}
+
+/// `--cache` / `--cache-config FILE`: where `kiln run` keeps compiled
+/// modules between runs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum Cache {
+    /// Compile every time.
+    #[default]
+    Off,
+    /// The per-user cache directory.
+    DefaultLocation,
+    /// The cache a Wasmtime-style configuration file describes.
+    ConfigFile(PathBuf),
 }
 
 /// `--dir HOST[::GUEST]`: the host directory `host` seen by the guest as
@@ -112,6 +127,11 @@ Options:
                        overrides single variables)
   --invoke NAME        Call the exported function NAME with ARGS and print
                        each result on its own line
+  --cache              Keep the compiled module in the per-user cache
+                       ($KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else
+                       ~/.cache/kiln), so the next run skips compiling it
+  --cache-config FILE  Use the cache that FILE describes (Wasmtime's format:
+                       a [cache] table with `directory`)
   -h, --help           Print help
   --                   End the options (for a FILE that starts with `-`)
 
@@ -303,6 +323,14 @@ fn parse_run(args: &[String]) -> Result<Command, String> {
             "--dir" => options.dirs.push(parse_dir(value("HOST[::GUEST]")?)?),
             "--env" => options.env.push(parse_env(value("KEY=VALUE")?)?),
             "--inherit-env" if inline.is_none() => options.inherit_env = true,
+            "--cache" if inline.is_none() => {
+                if options.cache == Cache::Off {
+                    options.cache = Cache::DefaultLocation;
+                }
+            }
+            "--cache-config" => {
+                options.cache = Cache::ConfigFile(PathBuf::from(value("a file")?));
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -473,6 +501,27 @@ mod tests {
         let options = run_options("run --env A=1 --dir . a.wasm --env B=2");
         assert_eq!(options.env, [("A".to_string(), "1".to_string())]);
         assert_eq!(options.args, ["--env", "B=2"]);
+    }
+
+    #[test]
+    fn run_cache() {
+        assert_eq!(run_options("run a.wasm").cache, Cache::Off);
+        assert_eq!(
+            run_options("run --cache a.wasm").cache,
+            Cache::DefaultLocation
+        );
+        assert_eq!(
+            run_options("run --cache-config c.toml --cache a.wasm").cache,
+            Cache::ConfigFile(PathBuf::from("c.toml"))
+        );
+        assert_eq!(
+            run_options("run --cache-config=c.toml a.wasm").cache,
+            Cache::ConfigFile(PathBuf::from("c.toml"))
+        );
+        assert_eq!(run_options("run a.wasm --cache").args, ["--cache"]);
+        assert!(parse_str("run --cache-config")
+            .unwrap_err()
+            .contains("`--cache-config` needs a file"));
     }
 
     #[test]

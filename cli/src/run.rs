@@ -1,9 +1,9 @@
 //! `kiln run`: instantiate a module with WASI and run it as a program, or
 //! call one of its functions.
 
-use crate::args::RunOptions;
+use crate::args::{Cache, RunOptions};
 use crate::{input, value, Failure};
-use kiln::{Config, Engine, ExternType, Linker, Module, Store, Val};
+use kiln::{CacheConfig, Config, Engine, ExternType, Linker, Module, Store, Val};
 use kiln_wasi::{WasiConfig, WasiCtx};
 
 /// Runs `_start` as a WASI program (its exit code becomes kiln's), or the
@@ -11,8 +11,18 @@ use kiln_wasi::{WasiConfig, WasiCtx};
 /// results one a line.
 pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
     let file = options.file.display();
-    let engine = Engine::new(&Config::default())
-        .map_err(|e| format!("cannot create the engine: {}", e.message()))?;
+    let mut config = Config::default();
+    config.cache(match &options.cache {
+        Cache::Off => None,
+        Cache::DefaultLocation => {
+            Some(CacheConfig::from_default_location().map_err(|e| e.message().to_string())?)
+        }
+        Cache::ConfigFile(path) => {
+            Some(CacheConfig::from_file(path).map_err(|e| e.message().to_string())?)
+        }
+    });
+    let engine =
+        Engine::new(&config).map_err(|e| format!("cannot create the engine: {}", e.message()))?;
     #[allow(unsafe_code)]
     let module = match input::read_artifact(&options.file)? {
         // SAFETY: `kiln run` documents that artifacts are run as the trusted

@@ -268,3 +268,55 @@ fn a_compiled_module_runs_without_the_source() {
     );
     std::fs::remove_file(&out).unwrap();
 }
+
+#[test]
+fn cache_keeps_the_compiled_module_for_the_next_run() {
+    let dir = TempDir::new("cli-cache");
+    let config = dir.path().join("cache.toml");
+    std::fs::write(&config, "[cache]\ndirectory = \"modules\"\n").unwrap();
+    let fib = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fib.wat");
+    let args = [
+        "run",
+        "--cache-config",
+        path(&config),
+        "--invoke",
+        "fib",
+        fib,
+        "20",
+    ];
+    let first = kiln(&args);
+    assert_eq!(text(&first.stdout), "6765\n", "{}", text(&first.stderr));
+    let entries: Vec<_> = std::fs::read_dir(dir.path().join("modules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(entries.len(), 1);
+    let stored = std::fs::read(&entries[0]).unwrap();
+    let second = kiln(&args);
+    assert_eq!(text(&second.stdout), "6765\n");
+    assert_eq!(std::fs::read(&entries[0]).unwrap(), stored);
+
+    // `--cache` uses $KILN_CACHE_DIR.
+    let home = dir.path().join("home");
+    let run = kiln_with(
+        Command::new(env!("CARGO_BIN_EXE_kiln"))
+            .env("KILN_CACHE_DIR", &home)
+            .args(["run", "--cache", "--invoke", "fib", fib, "10"]),
+        b"",
+    );
+    assert_eq!(text(&run.stdout), "55\n");
+    assert_eq!(std::fs::read_dir(&home).unwrap().count(), 1);
+
+    let bad = kiln(&[
+        "run",
+        "--cache-config",
+        path(&dir.path().join("absent.toml")),
+        fib,
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("absent.toml"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

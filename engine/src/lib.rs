@@ -26,6 +26,7 @@ mod compiler;
 mod environ;
 mod runtime;
 
+pub use api::cache::CacheConfig;
 pub use api::engine::{Config, Engine, OptLevel};
 pub use api::externals::{Extern, Global, Memory, Table};
 pub use api::externref::ExternRef;

@@ -1,5 +1,6 @@
 //! `Engine` and `Config`: compilation settings shared by modules and stores.
 
+use super::cache::CacheConfig;
 use crate::compiler::trampolines::TrampolineCache;
 use crate::environ::error::{Error, ErrorKind, Result};
 use crate::environ::tunables::Tunables;
@@ -38,6 +39,7 @@ pub struct Config {
     pub(crate) consume_fuel: bool,
     pub(crate) epoch_interruption: bool,
     pub(crate) explicit_bounds_checks: bool,
+    pub(crate) cache: Option<CacheConfig>,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             consume_fuel: false,
             epoch_interruption: false,
             explicit_bounds_checks: crate::runtime::valgrind::running_on_valgrind(),
+            cache: None,
         }
     }
 }
@@ -212,6 +215,15 @@ impl Config {
     /// ```
     pub fn explicit_bounds_checks(&mut self, enable: bool) -> &mut Self {
         self.explicit_bounds_checks = enable;
+        self
+    }
+
+    /// Where compiled modules are kept between processes (none by
+    /// default). With a cache, [`Module::new`](crate::Module::new) and its
+    /// siblings first look for the module compiled by an engine configured
+    /// like this one, and store what they compile. See [`CacheConfig`].
+    pub fn cache(&mut self, cache: Option<CacheConfig>) -> &mut Self {
+        self.cache = cache;
         self
     }
 }

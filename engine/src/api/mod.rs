@@ -1,5 +1,6 @@
 //! The public embedding API.
 
+pub(crate) mod cache;
 pub(crate) mod engine;
 pub(crate) mod externals;
 pub(crate) mod externref;

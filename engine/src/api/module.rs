@@ -1,5 +1,6 @@
 //! `Module`: validated, compiled WebAssembly code, ready to instantiate.
 
+use super::cache;
 use super::engine::Engine;
 use crate::compiler::{self, CodeMemory};
 use crate::environ::code_registry::ModuleNames;
@@ -90,6 +91,11 @@ fn initial_memory(info: &ModuleInfo) -> Option<Vec<u8>> {
 #[derive(Clone)]
 pub struct Module(pub(crate) Arc<ModuleInner>);
 
+/// What an artifact must have been made by to load on `engine`.
+fn engine_fingerprint(engine: &Engine) -> String {
+    compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.config.tunables())
+}
+
 /// Whether `bytes` look like the binary format rather than text.
 fn is_binary(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\0asm")
@@ -114,8 +120,21 @@ impl Module {
         Module::new(engine, bytes)
     }
 
-    /// Validates and compiles a module in the binary format.
+    /// Validates and compiles a module in the binary format, or loads it
+    /// from the engine's [cache](crate::Config::cache).
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        match &engine.0.config.cache {
+            Some(cache) => {
+                let fingerprint = engine_fingerprint(engine);
+                cache::load_or_compile(engine, cache, &fingerprint, bytes, || {
+                    Module::compile(engine, bytes)
+                })
+            }
+            None => Module::compile(engine, bytes),
+        }
+    }
+
+    fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let (info, bodies) = environ::parse_module(bytes, engine.0.config.features)?;
         let functions = compiler::compile_functions(
             &*engine.0.isa,
@@ -129,9 +148,7 @@ impl Module {
     /// The compiled module as bytes that [`Module::deserialize`] loads
     /// without compiling again, on an engine with the same configuration.
     pub fn serialize(&self) -> Result<Vec<u8>> {
-        let engine = &self.0.engine;
-        let fingerprint =
-            compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.config.tunables());
+        let fingerprint = engine_fingerprint(&self.0.engine);
         compiler::artifact::serialize(&fingerprint, &self.0.wasm, &self.0.functions)
     }
 
@@ -153,8 +170,7 @@ impl Module {
     /// [`Module::serialize`] (of a trusted Kiln), not from an untrusted source.
     /// Format and version errors are detected; deliberately forged code is not.
     pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let fingerprint =
-            compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.config.tunables());
+        let fingerprint = engine_fingerprint(engine);
         let (wasm, functions) = compiler::artifact::deserialize(&fingerprint, bytes)?;
         let (info, bodies) = environ::parse_module(wasm, engine.0.config.features)?;
         if bodies.len() != functions.len() {
@@ -227,6 +243,11 @@ impl Module {
             .validate_all(bytes)
             .map(|_| ())
             .map_err(|e| Error::validation(e.to_string()))
+    }
+
+    /// Whether the module was compiled from exactly these bytes.
+    pub(crate) fn is_compiled_from(&self, wasm: &[u8]) -> bool {
+        self.0.wasm == wasm
     }
 
     /// The engine the module was compiled for.
