@@ -211,7 +211,7 @@ class Store:
         From a host function it frees nothing: the wasm below may hold them.
         """
     def close(self) -> None:
-        """Frees everything in the store now; later use raises `KilnError`."""
+        """Frees everything in the store now; later use raises `ValueError`."""
     @property
     def closed(self) -> bool:
         """Whether `close` has been called."""
@@ -388,12 +388,23 @@ class Module:
     def serialize(self) -> bytes: ...
     @staticmethod
     def deserialize(engine: Engine, data: _Buffer) -> Module: ...
+    @staticmethod
+    def deserialize_file(engine: Engine, path: _Path) -> Module: ...
     @property
     def imports(self) -> List[ImportType]: ...
     @property
     def exports(self) -> List[ExportType]: ...
     @property
     def name(self) -> Optional[str]: ...
+    def close(self) -> None:
+        """Lets go of the compiled code; later use raises `ValueError`."""
+    def __enter__(self) -> Module: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> bool: ...
 
 @final
 class Instance:
@@ -478,8 +489,12 @@ class Memory:
     def data_len(self, store: _StoreLike) -> int: ...
     def data_ptr(self, store: _StoreLike) -> "ctypes._Pointer[ctypes.c_ubyte]": ...
     def grow(self, store: _StoreLike, delta: int) -> int: ...
-    def read(self, store: _StoreLike, start: int = 0, stop: Optional[int] = None) -> bytearray: ...
-    def write(self, store: _StoreLike, value: _Buffer, start: int = 0) -> int: ...
+    def read(
+        self, store: _StoreLike, start: Optional[int] = 0, stop: Optional[int] = None
+    ) -> bytearray:
+        """A copy of `memory[start:stop]`, positions taken as slices take them."""
+    def write(self, store: _StoreLike, value: _Buffer, start: Optional[int] = None) -> int:
+        """Copies `value` in at `start`; `IndexError` if it does not fit."""
     def buffer(self, store: _StoreLike) -> memoryview: ...
 
 @final

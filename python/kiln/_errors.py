@@ -13,6 +13,17 @@ class KilnError(Exception):
     errors and misuse of the API."""
 
 
+class ArgumentTypeError(TypeError, AttributeError):
+    """An argument of the wrong type where Kiln expects one of its own objects
+    (an ``Engine``, a ``Store``, a ``Module``, a type) or a name.
+
+    It is a ``TypeError``, as Python's conventions want, and also an
+    ``AttributeError``, because wasmtime-py raises that for many such
+    arguments (it reaches into them before checking their type): code written
+    for either catches it.
+    """
+
+
 class TrapCode(enum.IntEnum):
     """Why WebAssembly stopped."""
 
@@ -105,17 +116,64 @@ class Trap(KilnError):
         return self.frames
 
     def __str__(self) -> str:
-        if not self.frames:
+        """The report Wasmtime prints for this trap (what wasmtime-py's
+        ``str(trap)`` gives), so that ported code that shows or matches it
+        sees the same text; ``message`` keeps Kiln's own wording. A trap made
+        from a message alone is that message."""
+        if self.code is None:
             return self.message
-        lines = [self.message, "wasm backtrace:"]
-        lines += [f"  {i}: {frame!r}" for i, frame in enumerate(self.frames)]
-        return "\n".join(lines)
+        if self.code == TrapCode.HOST_ERROR:
+            cause = self.message
+        else:
+            cause = "wasm trap: " + _WASMTIME_WORDING[self.code]
+        return _wasmtime_report(self.frames, cause)
 
 
 class ExitTrap(KilnError):
-    """A WASI program called ``proc_exit``; ``code`` is its exit status."""
+    """A WASI program called ``proc_exit``; ``code`` is its exit status.
+    ``str()`` gives Wasmtime's wording, as wasmtime-py does; ``message`` is
+    Kiln's."""
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+
+    def __str__(self) -> str:
+        return f"Exited with i32 exit status {self.code}"
+
+
+# How Wasmtime words each trap after "wasm trap: ". Kiln's own messages use
+# the spec testsuite's wording, which differs for some codes; Wasmtime has
+# one code for both of Kiln's table-bounds traps.
+_WASMTIME_WORDING = {
+    TrapCode.STACK_OVERFLOW: "call stack exhausted",
+    TrapCode.MEMORY_OUT_OF_BOUNDS: "out of bounds memory access",
+    TrapCode.TABLE_OUT_OF_BOUNDS: "undefined element: out of bounds table access",
+    TrapCode.UNDEFINED_ELEMENT: "undefined element: out of bounds table access",
+    TrapCode.UNINITIALIZED_ELEMENT: "uninitialized element",
+    TrapCode.INDIRECT_CALL_TYPE_MISMATCH: "indirect call type mismatch",
+    TrapCode.INTEGER_OVERFLOW: "integer overflow",
+    TrapCode.INTEGER_DIVISION_BY_ZERO: "integer divide by zero",
+    TrapCode.BAD_CONVERSION_TO_INTEGER: "invalid conversion to integer",
+    TrapCode.UNREACHABLE: "wasm `unreachable` instruction executed",
+    TrapCode.NULL_REFERENCE: "null reference",
+    TrapCode.OUT_OF_FUEL: "all fuel consumed by WebAssembly",
+    TrapCode.INTERRUPT: "interrupt",
+}
+
+
+def _wasmtime_report(frames: Sequence[Frame], cause: str) -> str:
+    """Wasmtime's text for an error with a wasm backtrace: one line per frame
+    (index, module offset, ``module!function``), then the cause."""
+    if not frames:
+        return cause
+    lines = ["error while executing at wasm backtrace:"]
+    for i, frame in enumerate(frames):
+        line = f"  {i:>3}: "
+        if frame.module_offset is not None:
+            line += f"{frame.module_offset:#8x} - "
+        module = frame.module_name if frame.module_name is not None else "<unknown>"
+        func = frame.func_name if frame.func_name is not None else f"<wasm function {frame.func_index}>"
+        lines.append(f"{line}{module}!{func}")
+    return "\n".join(lines) + f"\n\nCaused by:\n    {cause}\n"

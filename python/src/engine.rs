@@ -385,7 +385,7 @@ impl Engine {
     /// configuration.
     #[new]
     #[pyo3(signature = (config=None))]
-    fn new(py: Python<'_>, config: Option<&Bound<'_, Config>>) -> PyResult<Self> {
+    fn new(py: Python<'_>, config: Option<crate::args::Arg<'_, Config>>) -> PyResult<Self> {
         // As in wasmtime-py, an engine consumes its configuration: using
         // it again raises `ValueError`.
         let config = match config {

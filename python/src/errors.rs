@@ -10,6 +10,7 @@ static TRAP: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static EXIT_TRAP: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static TRAP_CODE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static FRAME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static ARGUMENT_TYPE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn class<'py>(
     py: Python<'py>,
@@ -26,6 +27,30 @@ pub(crate) fn kiln_error(message: impl Into<String>) -> PyErr {
         Ok(ty) => PyErr::from_type(ty.clone(), message),
         Err(e) => e,
     })
+}
+
+/// The error for an argument that is not the `expected` kind of object:
+/// an `ArgumentTypeError`, both the `TypeError` Python code expects and the
+/// `AttributeError` wasmtime-py raises for most such arguments.
+pub(crate) fn argument_type_error(expected: &str, got: &Bound<'_, PyAny>) -> PyErr {
+    let py = got.py();
+    let got = got
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "an object".to_string());
+    let message = format!("expected {expected}, got {got}");
+    match class(py, &ARGUMENT_TYPE_ERROR, "ArgumentTypeError") {
+        Ok(ty) => PyErr::from_type(ty.clone(), message),
+        Err(e) => e,
+    }
+}
+
+/// The error for using what has been closed (a store, a module) or has
+/// expired (a `Caller` after its host function returned): a `ValueError`,
+/// as Python raises for a closed file and wasmtime-py for a closed object.
+pub(crate) fn closed_error(message: &str) -> PyErr {
+    pyo3::exceptions::PyValueError::new_err(message.to_string())
 }
 
 /// The position of each trap code in Python's `TrapCode` enum: the

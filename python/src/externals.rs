@@ -1,12 +1,13 @@
 //! `Memory`, `Table` and `Global`, and the conversion of externs in both
 //! directions.
 
-use crate::errors::{kiln_error, to_py_err};
+use crate::args::Arg;
+use crate::errors::{argument_type_error, kiln_error, to_py_err};
 use crate::func::{check_same_store, Func};
 use crate::store::{Guard, Store, StoreLike};
 use crate::types::{GlobalType, MemoryType, TableType};
 use crate::values::{from_val, to_val};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes};
@@ -44,10 +45,7 @@ pub(crate) fn to_extern(obj: &Bound<'_, PyAny>) -> PyResult<(kiln::Extern, u64)>
         let g = g.get();
         return Ok((kiln::Extern::Global(g.global), g.store_id));
     }
-    Err(PyTypeError::new_err(format!(
-        "expected a Func, Memory, Table or Global, got {}",
-        obj.get_type().name()?
-    )))
+    Err(argument_type_error("a Func, Memory, Table or Global", obj))
 }
 
 /// A store argument resolved and checked against a handle's store.
@@ -71,7 +69,7 @@ pub struct Memory {
 impl Memory {
     /// A new memory of type `ty` in `store`.
     #[new]
-    fn new(store: StoreLike<'_>, ty: &Bound<'_, MemoryType>) -> PyResult<Self> {
+    fn new(store: StoreLike<'_>, ty: Arg<'_, MemoryType>) -> PyResult<Self> {
         let store = store.store()?;
         let shared = store.get().shared();
         let mut guard = shared.enter(&store)?;
@@ -137,33 +135,43 @@ impl Memory {
     }
 
     /// Grows the memory by `delta` pages; returns the previous size in pages.
-    fn grow(&self, store: StoreLike<'_>, delta: u32) -> PyResult<u32> {
+    /// A negative `delta` is a `KilnError`, as in wasmtime-py.
+    fn grow(&self, store: StoreLike<'_>, delta: i64) -> PyResult<u32> {
         let store = enter(store, self.store_id, "memory")?;
+        let delta = u32::try_from(delta).map_err(|_| {
+            kiln_error(if delta < 0 {
+                format!("cannot grow a memory by a negative number of pages ({delta})")
+            } else {
+                format!("cannot grow a memory by {delta} pages: more than a 32-bit memory has")
+            })
+        })?;
         let mut guard = store.get().shared().enter(&store)?;
         self.memory
             .grow(guard.cx(), delta)
             .map_err(|e| to_py_err(store.py(), e))
     }
 
-    /// A copy of the bytes from `start` up to `stop` (the end by default).
-    #[pyo3(signature = (store, start=0, stop=None))]
+    /// A copy of the bytes from `start` up to `stop`, chosen as
+    /// `bytes[start:stop]` would be: negative positions count from the end,
+    /// and positions past either end are clamped, so the result may be
+    /// shorter than asked or empty (as in wasmtime-py).
+    #[pyo3(
+        signature = (store, start=Some(0), stop=None),
+        text_signature = "($self, store, start=0, stop=None)"
+    )]
     fn read<'py>(
         &self,
         store: StoreLike<'py>,
-        start: usize,
-        stop: Option<usize>,
+        start: Option<isize>,
+        stop: Option<isize>,
     ) -> PyResult<Bound<'py, PyByteArray>> {
         let store = enter(store, self.store_id, "memory")?;
         let py = store.py();
         let mut guard = store.get().shared().enter(&store)?;
         let cx = guard.cx();
         let len = self.memory.data_size(&cx);
-        let stop = stop.unwrap_or(len);
-        if start > stop || stop > len {
-            return Err(kiln_error(format!(
-                "out of bounds memory access: bytes {start}..{stop} of a memory of {len} bytes"
-            )));
-        }
+        let start = slice_position(start, 0, len);
+        let stop = slice_position(stop, len, len).max(start);
         PyByteArray::new_with(py, stop - start, |bytes| {
             self.memory
                 .read(&cx, start, bytes)
@@ -171,14 +179,17 @@ impl Memory {
         })
     }
 
-    /// Copies `value` (any bytes-like object) into memory at `start`; returns
-    /// the number of bytes written.
-    #[pyo3(signature = (store, value, start=0))]
+    /// Copies `value` (any bytes-like object) into memory at `start` (a
+    /// negative `start` counts from the end, as in `bytes[start:]`); returns
+    /// the number of bytes written. Raises `IndexError`, writing nothing,
+    /// when `start` is not inside the memory or `value` would run past its
+    /// end (as in wasmtime-py).
+    #[pyo3(signature = (store, value, start=None))]
     fn write(
         &self,
         store: StoreLike<'_>,
         value: &Bound<'_, PyAny>,
-        start: usize,
+        start: Option<isize>,
     ) -> PyResult<usize> {
         let store = enter(store, self.store_id, "memory")?;
         let py = store.py();
@@ -191,8 +202,21 @@ impl Memory {
         };
         let bytes = bytes.as_bytes();
         let mut guard = store.get().shared().enter(&store)?;
+        let len = self.memory.data_size(guard.cx());
+        let at = slice_position(start, 0, len);
+        if at >= len {
+            return Err(PyIndexError::new_err(format!(
+                "cannot write at byte {at} of a memory of {len} bytes"
+            )));
+        }
+        if bytes.len() > len - at {
+            return Err(PyIndexError::new_err(format!(
+                "cannot write {} bytes at byte {at} of a memory of {len} bytes",
+                bytes.len()
+            )));
+        }
         self.memory
-            .write(guard.cx(), start, bytes)
+            .write(guard.cx(), at, bytes)
             .map_err(|e| to_py_err(py, e))?;
         Ok(bytes.len())
     }
@@ -234,6 +258,17 @@ impl Memory {
     }
 }
 
+/// A slice bound as Python reads it for a sequence of `len` items: `None`
+/// is `default`, a negative position counts from the end, and the result
+/// is clamped to `0..=len`.
+fn slice_position(position: Option<isize>, default: usize, len: usize) -> usize {
+    match position {
+        None => default,
+        Some(p) if p < 0 => len.saturating_sub(p.unsigned_abs()),
+        Some(p) => (p as usize).min(len),
+    }
+}
+
 /// What keeps a memory view's store, and its memory, alive.
 #[pyclass(module = "kiln", frozen, name = "_MemoryViewOwner")]
 struct MemoryViewOwner {
@@ -259,7 +294,7 @@ impl Table {
     #[new]
     fn new(
         store: StoreLike<'_>,
-        ty: &Bound<'_, TableType>,
+        ty: Arg<'_, TableType>,
         init: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let store = store.store()?;
@@ -344,7 +379,7 @@ impl Global {
     #[new]
     fn new(
         store: StoreLike<'_>,
-        ty: &Bound<'_, GlobalType>,
+        ty: Arg<'_, GlobalType>,
         value: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let store = store.store()?;

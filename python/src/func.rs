@@ -1,5 +1,6 @@
 //! `Func`: calls from Python into wasm, and host functions that wasm calls.
 
+use crate::args::Arg;
 use crate::errors::{call_error, kiln_error};
 use crate::store::{Caller, Guard, SendContext, Shared, Store, StoreData, StoreLike};
 use crate::types::FuncType;
@@ -165,9 +166,11 @@ fn invoke(
     }
     let returned = returned?;
     match results {
+        // A wrong number of results is a `KilnError`, as in wasmtime-py; a
+        // result that is not a sequence, or not of its type, a `TypeError`.
         [] => {
             if !returned.is_none() {
-                return Err(PyTypeError::new_err(
+                return Err(kiln_error(
                     "the host function returned a value, but its type has no results",
                 ));
             }
@@ -181,7 +184,7 @@ fn invoke(
                 ))
             })?;
             if values.len() != many.len() {
-                return Err(PyTypeError::new_err(format!(
+                return Err(kiln_error(format!(
                     "the host function returned {} values, but its type has {} results",
                     values.len(),
                     many.len()
@@ -203,7 +206,7 @@ impl Func {
     #[pyo3(signature = (store, ty, func, *, access_caller=false))]
     fn new(
         store: StoreLike<'_>,
-        ty: &Bound<'_, FuncType>,
+        ty: Arg<'_, FuncType>,
         func: Py<PyAny>,
         access_caller: bool,
     ) -> PyResult<Func> {
@@ -255,8 +258,10 @@ impl Func {
         let shared = store.get().shared();
         self.check_store(shared)?;
         let param_types = self.ty.params();
+        // A `KilnError` rather than Python's `TypeError`, as in wasmtime-py,
+        // which checks the count against the function's wasm type.
         if args.len() - 1 != param_types.len() {
-            return Err(PyTypeError::new_err(format!(
+            return Err(kiln_error(format!(
                 "the function expects {} arguments, got {}",
                 param_types.len(),
                 args.len() - 1

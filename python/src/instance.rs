@@ -1,5 +1,6 @@
 //! `Instance`, and the exports it gives back.
 
+use crate::args::Arg;
 use crate::errors::kiln_error;
 use crate::externals::{to_extern, wrap_extern};
 use crate::func::check_same_store;
@@ -63,7 +64,7 @@ impl Instance {
     #[new]
     fn new(
         store: StoreLike<'_>,
-        module: &Bound<'_, Module>,
+        module: Arg<'_, Module>,
         imports: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let store = store.store()?;
@@ -74,8 +75,8 @@ impl Instance {
             check_same_store(id, shared, "import")?;
             externs.push(ext);
         }
-        let m = module.get().inner.clone();
-        instantiate(&store, module, move |cx| {
+        let m = module.get().module()?;
+        instantiate(&store, &module, move |cx| {
             kiln::Instance::new(cx, &m, &externs)
         })
     }

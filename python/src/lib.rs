@@ -1,6 +1,7 @@
 //! `kiln._native`: the Python extension module behind the `kiln` package,
 //! binding Kiln's Rust API with pyo3.
 
+mod args;
 mod engine;
 mod errors;
 mod externals;

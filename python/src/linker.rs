@@ -1,5 +1,6 @@
 //! `Linker`: imports by name.
 
+use crate::args::{Arg, Name};
 use crate::engine::Engine;
 use crate::errors::{kiln_error, to_py_err};
 use crate::externals::{to_extern, wrap_extern};
@@ -31,7 +32,7 @@ impl Linker {
 impl Linker {
     /// An empty linker for modules of `engine`.
     #[new]
-    fn new(engine: &Bound<'_, Engine>) -> Self {
+    fn new(engine: Arg<'_, Engine>) -> Self {
         Linker {
             inner: Mutex::new(kiln::Linker::new(engine.get().inner())),
             engine: engine.clone().unbind(),
@@ -57,10 +58,11 @@ impl Linker {
     fn define(
         &self,
         store: StoreLike<'_>,
-        module: &str,
-        name: &str,
+        module: Name,
+        name: Name,
         item: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        let (module, name) = (module.0.as_str(), name.0.as_str());
         let store = store.store()?;
         let shared = store.get().shared();
         let (item, id) = to_extern(item)?;
@@ -80,9 +82,9 @@ impl Linker {
     fn define_func(
         &self,
         py: Python<'_>,
-        module: &str,
-        name: &str,
-        ty: &Bound<'_, FuncType>,
+        module: Name,
+        name: Name,
+        ty: Arg<'_, FuncType>,
         func: Py<PyAny>,
         access_caller: bool,
     ) -> PyResult<()> {
@@ -93,7 +95,7 @@ impl Linker {
             host_call(caller, params, results, &callable, access_caller)
         };
         self.lock()?
-            .func_new(module, name, ty.get().0.clone(), host)
+            .func_new(&module.0, &name.0, ty.get().0.clone(), host)
             .map(|_| ())
             .map_err(|e| to_py_err(py, e))
     }
@@ -109,9 +111,10 @@ impl Linker {
     fn define_instance(
         &self,
         store: StoreLike<'_>,
-        name: &str,
-        instance: &Bound<'_, Instance>,
+        name: Name,
+        instance: Arg<'_, Instance>,
     ) -> PyResult<()> {
+        let name = name.0.as_str();
         let store = store.store()?;
         let shared = store.get().shared();
         let instance = instance.get();
@@ -129,30 +132,31 @@ impl Linker {
     fn define_module(
         &self,
         store: StoreLike<'_>,
-        name: &str,
-        module: &Bound<'_, Module>,
+        name: Name,
+        module: Arg<'_, Module>,
     ) -> PyResult<()> {
         let store = store.store()?;
         let instance = Bound::new(
             store.py(),
             self.instantiate(StoreLike::Store(store.clone()), module)?,
         )?;
-        self.define_instance(StoreLike::Store(store), name, &instance)
+        self.define_instance(StoreLike::Store(store), name, Arg::from(instance))
     }
 
     /// Instantiates `module` in `store`, taking each import from this
     /// linker's definitions.
-    fn instantiate(&self, store: StoreLike<'_>, module: &Bound<'_, Module>) -> PyResult<Instance> {
+    fn instantiate(&self, store: StoreLike<'_>, module: Arg<'_, Module>) -> PyResult<Instance> {
         let store = store.store()?;
         let linker = self.lock()?;
-        let m = module.get().inner.clone();
+        let m = module.get().module()?;
         let linker_ref = &*linker;
-        instantiate(&store, module, move |cx| linker_ref.instantiate(cx, &m))
+        instantiate(&store, &module, move |cx| linker_ref.instantiate(cx, &m))
     }
 
     /// The definition of `module`.`name` as an extern of `store`; a
     /// `KilnError` when there is none (as wasmtime-py raises its error).
-    fn get(&self, store: StoreLike<'_>, module: &str, name: &str) -> PyResult<Py<PyAny>> {
+    fn get(&self, store: StoreLike<'_>, module: Name, name: Name) -> PyResult<Py<PyAny>> {
+        let (module, name) = (module.0.as_str(), name.0.as_str());
         let store = store.store()?;
         let py = store.py();
         let linker = self.lock()?;
@@ -167,7 +171,8 @@ impl Linker {
 
     /// The default export of the module name `name` in `store`: its export
     /// `""` or `_start`, or else a function that does nothing.
-    fn get_default(&self, store: StoreLike<'_>, name: &str) -> PyResult<Py<PyAny>> {
+    fn get_default(&self, store: StoreLike<'_>, name: Name) -> PyResult<Py<PyAny>> {
+        let name = name.0.as_str();
         let store = store.store()?;
         let py = store.py();
         let linker = self.lock()?;
@@ -183,10 +188,10 @@ impl Linker {
     fn define_unknown_imports_as_traps(
         &self,
         py: Python<'_>,
-        module: &Bound<'_, Module>,
+        module: Arg<'_, Module>,
     ) -> PyResult<()> {
         self.lock()?
-            .define_unknown_imports_as_traps(&module.get().inner)
+            .define_unknown_imports_as_traps(&module.get().module()?)
             .map(|_| ())
             .map_err(|e| to_py_err(py, e))
     }
@@ -197,11 +202,11 @@ impl Linker {
     fn define_unknown_imports_as_default_values(
         &self,
         store: StoreLike<'_>,
-        module: &Bound<'_, Module>,
+        module: Arg<'_, Module>,
     ) -> PyResult<()> {
         let store = store.store()?;
         self.lock()?
-            .define_unknown_imports_as_default_values(&module.get().inner)
+            .define_unknown_imports_as_default_values(&module.get().module()?)
             .map(|_| ())
             .map_err(|e| to_py_err(store.py(), e))
     }
@@ -209,14 +214,14 @@ impl Linker {
     /// Checks that every import of `module` is defined, and returns what
     /// instantiates it in any store from then on, with the definitions the
     /// linker has now.
-    fn instantiate_pre(&self, py: Python<'_>, module: &Bound<'_, Module>) -> PyResult<InstancePre> {
+    fn instantiate_pre(&self, py: Python<'_>, module: Arg<'_, Module>) -> PyResult<InstancePre> {
         let pre = self
             .lock()?
-            .instantiate_pre(&module.get().inner)
+            .instantiate_pre(&module.get().module()?)
             .map_err(|e| to_py_err(py, e))?;
         Ok(InstancePre {
             pre,
-            module: module.clone().unbind(),
+            module: module.into_bound().unbind(),
         })
     }
 }

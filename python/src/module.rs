@@ -1,22 +1,41 @@
 //! `Module`: validated, compiled WebAssembly.
 
+use crate::args::Arg;
 use crate::engine::Engine;
-use crate::errors::{kiln_error, to_py_err};
+use crate::errors::{closed_error, kiln_error, to_py_err};
 use crate::types::{export_types, import_types};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyMemoryView, PyString};
+use std::sync::RwLock;
 
 /// Compiled WebAssembly, ready to instantiate in any store of its engine.
 #[pyclass(module = "kiln", frozen, name = "Module")]
 pub struct Module {
-    pub(crate) inner: kiln::Module,
+    /// `None` once closed.
+    inner: RwLock<Option<kiln::Module>>,
     engine: Py<Engine>,
 }
 
 impl Module {
+    fn wrap(inner: kiln::Module, engine: &Bound<'_, Engine>) -> Module {
+        Module {
+            inner: RwLock::new(Some(inner)),
+            engine: engine.clone().unbind(),
+        }
+    }
+
     pub(crate) fn engine(&self) -> &Py<Engine> {
         &self.engine
+    }
+
+    /// The compiled module (a cheap handle), or `ValueError` once closed.
+    pub(crate) fn module(&self) -> PyResult<kiln::Module> {
+        self.inner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or_else(|| closed_error("the module is closed"))
     }
 }
 
@@ -47,10 +66,18 @@ fn compile(py: Python<'_>, engine: &Bound<'_, Engine>, bytes: Vec<u8>) -> PyResu
     let inner = py
         .detach(move || kiln::Module::new(&e, bytes))
         .map_err(|e| to_py_err(py, e))?;
-    Ok(Module {
-        inner,
-        engine: engine.clone().unbind(),
-    })
+    Ok(Module::wrap(inner, engine))
+}
+
+/// Loads the artifact `bytes` on `engine`.
+fn deserialize(py: Python<'_>, engine: &Bound<'_, Engine>, bytes: &[u8]) -> PyResult<Module> {
+    // SAFETY: the engine's obligation (bytes from a trusted `serialize`)
+    // is passed on to the Python caller by the documentation of
+    // `Module.deserialize` and `Module.deserialize_file`, the only callers;
+    // format, version and settings mismatches are detected by the engine.
+    let inner = unsafe { kiln::Module::deserialize(engine.get().inner(), bytes) }
+        .map_err(|e| to_py_err(py, e))?;
+    Ok(Module::wrap(inner, engine))
 }
 
 #[pymethods]
@@ -58,42 +85,35 @@ impl Module {
     /// Compiles `wasm`: binary (`bytes`) or text (`str`). The GIL is released
     /// while it compiles.
     #[new]
-    fn new(py: Python<'_>, engine: &Bound<'_, Engine>, wasm: &Bound<'_, PyAny>) -> PyResult<Self> {
-        compile(py, engine, wasm_bytes(wasm)?)
+    fn new(py: Python<'_>, engine: Arg<'_, Engine>, wasm: &Bound<'_, PyAny>) -> PyResult<Self> {
+        compile(py, &engine, wasm_bytes(wasm)?)
     }
 
     /// Compiles the module in the file at `path` (binary or text).
     #[staticmethod]
     fn from_file(
         py: Python<'_>,
-        engine: &Bound<'_, Engine>,
+        engine: Arg<'_, Engine>,
         path: std::path::PathBuf,
     ) -> PyResult<Self> {
         let e = engine.get().inner().clone();
         let inner = py
             .detach(move || kiln::Module::from_file(&e, path))
             .map_err(|e| to_py_err(py, e))?;
-        Ok(Module {
-            inner,
-            engine: engine.clone().unbind(),
-        })
+        Ok(Module::wrap(inner, &engine))
     }
 
     /// Checks that `wasm` (binary) is a valid module for `engine`; raises
     /// `KilnError` if not.
     #[staticmethod]
-    fn validate(
-        py: Python<'_>,
-        engine: &Bound<'_, Engine>,
-        wasm: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
+    fn validate(py: Python<'_>, engine: Arg<'_, Engine>, wasm: &Bound<'_, PyAny>) -> PyResult<()> {
         let bytes = wasm_bytes(wasm)?;
         kiln::Module::validate(engine.get().inner(), &bytes).map_err(|e| to_py_err(py, e))
     }
 
     /// The compiled module as bytes, for `Module.deserialize`.
     fn serialize<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self.inner.serialize().map_err(|e| to_py_err(py, e))?;
+        let bytes = self.module()?.serialize().map_err(|e| to_py_err(py, e))?;
         Ok(PyBytes::new(py, &bytes))
     }
 
@@ -104,37 +124,65 @@ impl Module {
     #[staticmethod]
     fn deserialize(
         py: Python<'_>,
-        engine: &Bound<'_, Engine>,
+        engine: Arg<'_, Engine>,
         data: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
-        let bytes = wasm_bytes(data)?;
-        // SAFETY: the engine's obligation (bytes from a trusted `serialize`)
-        // is passed on to the Python caller by this method's documentation;
-        // format, version and settings mismatches are detected by the engine.
-        let inner = unsafe { kiln::Module::deserialize(engine.get().inner(), &bytes) }
-            .map_err(|e| to_py_err(py, e))?;
-        Ok(Module {
-            inner,
-            engine: engine.clone().unbind(),
-        })
+        deserialize(py, &engine, &wasm_bytes(data)?)
+    }
+
+    /// Loads a module that `serialize` produced from the file at `path`;
+    /// as `deserialize`, load only files from a trusted `serialize`. The
+    /// file is read whole and not kept open.
+    #[staticmethod]
+    fn deserialize_file(
+        py: Python<'_>,
+        engine: Arg<'_, Engine>,
+        path: std::path::PathBuf,
+    ) -> PyResult<Self> {
+        let bytes = std::fs::read(&path)
+            .map_err(|e| kiln_error(format!("failed to read {}: {e}", path.display())))?;
+        deserialize(py, &engine, &bytes)
     }
 
     /// The module's imports, in order, as `ImportType`s.
     #[getter]
     fn imports<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        import_types(py, self.inner.imports())
+        import_types(py, self.module()?.imports())
     }
 
     /// The module's exports, in order, as `ExportType`s.
     #[getter]
     fn exports<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        export_types(py, self.inner.exports())
+        export_types(py, self.module()?.exports())
     }
 
     /// The module's name from its name section, if any.
     #[getter]
-    fn name(&self) -> Option<String> {
-        self.inner.name().map(str::to_string)
+    fn name(&self) -> PyResult<Option<String>> {
+        Ok(self.module()?.name().map(str::to_string))
+    }
+
+    /// Lets go of the compiled code now rather than when the last reference
+    /// goes (instances made from it keep what they need); any later use of
+    /// the module raises `ValueError`. Closing twice does nothing.
+    fn close(&self) {
+        let closed = self.inner.write().unwrap_or_else(|e| e.into_inner()).take();
+        drop(closed);
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Closes the module; exceptions propagate.
+    fn __exit__(
+        &self,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc_value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> bool {
+        self.close();
+        false
     }
 }
 

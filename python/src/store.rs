@@ -10,8 +10,9 @@
 //! operation takes that context (never the `Store` behind it), so every
 //! access goes through the one live mutable borrow.
 
+use crate::args::Arg;
 use crate::engine::Engine;
-use crate::errors::{kiln_error, to_py_err};
+use crate::errors::{argument_type_error, closed_error, kiln_error, to_py_err};
 use crate::wasi::WasiConfig;
 use kiln::{AsContextMut, RawStoreContext, StoreContextMut};
 use kiln_wasi::WasiCtx;
@@ -172,7 +173,7 @@ impl Shared {
             Ok(_) => {
                 if self.closed.load(Ordering::SeqCst) {
                     self.owner.store(0, Ordering::Release);
-                    return Err(kiln_error("the store is closed"));
+                    return Err(closed_error("the store is closed"));
                 }
                 // SAFETY: `owner` is now this thread and no host function
                 // is running, so nothing else uses the store.
@@ -315,10 +316,23 @@ impl Store {
 }
 
 /// A store argument: a `Store`, or the `Caller` a host function received.
-#[derive(FromPyObject)]
 pub(crate) enum StoreLike<'py> {
     Store(Bound<'py, Store>),
     Caller(Bound<'py, Caller>),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for StoreLike<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(store) = obj.cast::<Store>() {
+            return Ok(StoreLike::Store(store.to_owned()));
+        }
+        if let Ok(caller) = obj.cast::<Caller>() {
+            return Ok(StoreLike::Caller(caller.to_owned()));
+        }
+        Err(argument_type_error("a Store or a Caller", &obj))
+    }
 }
 
 impl<'py> StoreLike<'py> {
@@ -328,7 +342,7 @@ impl<'py> StoreLike<'py> {
             StoreLike::Store(s) => Ok(s),
             StoreLike::Caller(c) => {
                 if !c.get().active.load(Ordering::Relaxed) {
-                    return Err(kiln_error(
+                    return Err(closed_error(
                         "a Caller is only valid while its host function runs",
                     ));
                 }
@@ -343,9 +357,13 @@ impl Store {
     /// Creates an empty store for `engine`, holding `data`.
     #[new]
     #[pyo3(signature = (engine=None, data=None))]
-    fn new(py: Python<'_>, engine: Option<Py<Engine>>, data: Option<Py<PyAny>>) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        engine: Option<Arg<'_, Engine>>,
+        data: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
         let engine = match engine {
-            Some(e) => e,
+            Some(e) => e.into_bound().unbind(),
             None => Py::new(py, Engine::default_engine())?,
         };
         let wasi = kiln_wasi::WasiConfig::new()

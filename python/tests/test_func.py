@@ -70,8 +70,10 @@ def test_calls_accept_vals(engine, store):
 
 def test_bad_arguments(engine, store):
     add = exports(store, engine, NUMBERS)["add"]
-    with pytest.raises(TypeError) as e:
+    # A wrong number of arguments is a KilnError, as in wasmtime-py.
+    with pytest.raises(KilnError) as e:
         add(store, 1)
+    assert type(e.value) is KilnError
     assert str(e.value) == "the function expects 2 arguments, got 1"
     with pytest.raises(TypeError) as e:
         add()
@@ -124,9 +126,43 @@ def test_traps_carry_code_message_and_frames(engine, store):
     assert [f.func_index for f in e.value.frames] == [8, 9]
     assert e.value.frames[0].func_name == "inner"
     assert e.value.frames[1].func_name is None
-    assert str(e.value) == "unreachable\nwasm backtrace:\n  0: Frame(inner @ 0xb9)\n  1: Frame(<wasm function 9> @ 0xbd)"
+    assert e.value.message == "unreachable"
+    assert str(e.value) == (
+        "error while executing at wasm backtrace:\n"
+        "    0:     0xb9 - <unknown>!inner\n"
+        "    1:     0xbd - <unknown>!<wasm function 9>\n"
+        "\n"
+        "Caused by:\n"
+        "    wasm trap: wasm `unreachable` instruction executed\n"
+    )
     # The store stays usable after a trap.
     assert ex["add"](store, 1, 1) == 2
+
+
+def test_str_of_a_trap_is_wasmtimes_report(engine, store):
+    wat = """(module $m
+        (func (export "run") (param i32) (result i32)
+            (if (i32.eqz (local.get 0)) (then unreachable))
+            (call $div (local.get 0)))
+        (func $div (param i32) (result i32) (i32.div_u (i32.const 1) (i32.sub (local.get 0) (i32.const 1)))))"""
+    ex = exports(store, engine, wat)
+    with pytest.raises(Trap) as e:
+        ex["run"](store, 1)
+    assert e.value.message == "integer divide by zero"
+    assert str(e.value) == (
+        "error while executing at wasm backtrace:\n"
+        "    0:     0x38 - m!div\n"
+        "    1:     0x2c - m!<wasm function 0>\n"
+        "\n"
+        "Caused by:\n"
+        "    wasm trap: integer divide by zero\n"
+    )
+
+
+def test_str_of_a_trap_made_from_a_message_is_the_message():
+    assert str(Trap("custom")) == "custom"
+    assert Trap("custom").message == "custom"
+    assert Trap("custom").frames == []
 
 
 def test_stack_overflow_traps(engine, store):
@@ -242,14 +278,20 @@ def test_host_function_results_are_checked(engine, store):
     with pytest.raises(TypeError) as e:
         run(store)
     assert str(e.value) == "'str' object cannot be interpreted as an integer"
+    # Too many or too few results is a KilnError, as in wasmtime-py; a
+    # result that is no sequence at all, a TypeError.
     noresult = Func(store, FuncType([], []), lambda: 5)
-    with pytest.raises(TypeError) as e:
+    with pytest.raises(KilnError) as e:
         noresult(store)
     assert str(e.value) == "the host function returned a value, but its type has no results"
     two = Func(store, FuncType([], [I32, I32]), lambda: [1])
-    with pytest.raises(TypeError) as e:
+    with pytest.raises(KilnError) as e:
         two(store)
     assert str(e.value) == "the host function returned 1 values, but its type has 2 results"
+    scalar = Func(store, FuncType([], [I32, I32]), lambda: 1)
+    with pytest.raises(TypeError) as e:
+        scalar(store)
+    assert str(e.value) == "the host function must return a sequence of 2 values"
 
 
 def test_host_function_reads_memory_through_the_store(engine, store):
@@ -279,8 +321,13 @@ def test_access_caller(engine, store):
 
     ex = exports(store, engine, wat, [Func(store, FuncType([I32], [I32]), peek, access_caller=True)])
     assert ex["run"](store) == 42
-    # Afterwards it has no exports, as in wasmtime-py.
+    # Afterwards it has no exports, as in wasmtime-py, and using it as a
+    # store is a ValueError, as using a closed store is.
     assert kept[0].get("memory") is None
+    with pytest.raises(ValueError) as e:
+        ex["memory"].size(kept[0])
+    assert type(e.value) is ValueError
+    assert str(e.value) == "a Caller is only valid while its host function runs"
 
 
 def test_funcref_values(engine, store):

@@ -34,12 +34,53 @@ def test_size_read_write_grow(engine, store):
     with pytest.raises(KilnError) as e:
         mem.grow(store, 1)
     assert str(e.value) == "failed to grow memory of 4 pages by 1 pages"
-    with pytest.raises(KilnError) as e:
-        mem.read(store, 4 * 65536 - 2, 4 * 65536 + 2)
-    assert str(e.value) == "out of bounds memory access: bytes 262142..262146 of a memory of 262144 bytes"
-    with pytest.raises(KilnError) as e:
+    assert mem.read(store, 4 * 65536 - 2, 4 * 65536 + 2) == bytearray(2)
+    with pytest.raises(IndexError) as e:
         mem.write(store, b"abc", 4 * 65536 - 2)
-    assert str(e.value) == "out of bounds memory access"
+    assert str(e.value) == "cannot write 3 bytes at byte 262142 of a memory of 262144 bytes"
+
+
+def test_read_and_write_take_positions_as_slices_do(store):
+    mem = Memory(store, MemoryType(Limits(1)))
+    size = 65536
+    assert mem.write(store, b"\x01\x02\x03", -3) == 3
+    assert mem.read(store, -3) == bytearray(b"\x01\x02\x03")
+    assert mem.read(store, -3, -1) == bytearray(b"\x01\x02")
+    assert mem.read(store, None, 2) == bytearray(2)
+    assert len(mem.read(store, -10)) == 10
+    assert len(mem.read(store, -2 * size)) == size
+    assert mem.read(store, 10, 5) == bytearray()
+    assert mem.read(store, size + 1) == bytearray()
+    assert mem.write(store, b"ab") == 2
+    assert mem.read(store, 0, 2) == bytearray(b"ab")
+    assert mem.write(store, b"", 7) == 0
+
+
+def test_writes_outside_memory_raise_index_error_and_change_nothing(store):
+    mem = Memory(store, MemoryType(Limits(1)))
+    with pytest.raises(IndexError) as e:
+        mem.write(store, b"x", 65536)
+    assert str(e.value) == "cannot write at byte 65536 of a memory of 65536 bytes"
+    with pytest.raises(IndexError) as e:
+        mem.write(store, b"", 65536)
+    assert str(e.value) == "cannot write at byte 65536 of a memory of 65536 bytes"
+    with pytest.raises(IndexError) as e:
+        mem.write(store, b"xyz", -2)
+    assert str(e.value) == "cannot write 3 bytes at byte 65534 of a memory of 65536 bytes"
+    assert mem.read(store, -2) == bytearray(2)
+
+
+def test_grow_by_a_negative_or_non_int_delta_raises(store):
+    mem = Memory(store, MemoryType(Limits(1)))
+    with pytest.raises(KilnError) as e:
+        mem.grow(store, -1)
+    assert str(e.value) == "cannot grow a memory by a negative number of pages (-1)"
+    with pytest.raises(KilnError) as e:
+        mem.grow(store, 2**32)
+    assert str(e.value) == "cannot grow a memory by 4294967296 pages: more than a 32-bit memory has"
+    with pytest.raises(TypeError):
+        mem.grow(store, "")
+    assert mem.size(store) == 1
 
 
 def test_out_of_bounds_access_traps(engine, store):

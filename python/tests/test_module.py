@@ -170,3 +170,36 @@ def test_every_wasmtime_py_setting_exists_and_what_kiln_lacks_is_refused_at_engi
     ok.wasm_threads = False
     ok.debug_info = False
     Engine(ok)
+
+
+def test_deserialize_file_loads_what_serialize_wrote(engine, store, tmp_path):
+    from kiln import Instance
+
+    path = tmp_path / "module.bin"
+    path.write_bytes(Module(engine, '(module (func (export "f") (result i32) i32.const 7))').serialize())
+    loaded = Module.deserialize_file(engine, str(path))
+    assert Instance(store, loaded, []).exports(store)["f"](store) == 7
+    with pytest.raises(KilnError) as e:
+        Module.deserialize_file(engine, tmp_path / "missing.bin")
+    assert str(e.value).startswith(f"failed to read {tmp_path / 'missing.bin'}: ")
+
+
+def test_a_closed_module_raises_value_error_and_instances_keep_working(engine, store):
+    from kiln import Instance, Linker
+
+    with Module(engine, '(module (func (export "f") (result i32) i32.const 5))') as module:
+        instance = Instance(store, module, [])
+    for use in (
+        lambda: module.exports,
+        lambda: module.imports,
+        lambda: module.name,
+        lambda: module.serialize(),
+        lambda: Instance(store, module, []),
+        lambda: Linker(engine).instantiate(store, module),
+    ):
+        with pytest.raises(ValueError) as e:
+            use()
+        assert type(e.value) is ValueError
+        assert str(e.value) == "the module is closed"
+    module.close()
+    assert instance.exports(store)["f"](store) == 5
