@@ -287,7 +287,10 @@ class Limits:
 class MemoryType:
     """The type of a linear memory."""
 
-    def __new__(cls, limits: Limits) -> MemoryType: ...
+    def __new__(
+        cls, limits: Limits, is_64: bool = False, shared: bool = False, page_size_log2: int = 16
+    ) -> MemoryType:
+        """A memory type; Kiln's memories are 32-bit, unshared, with 64 KiB pages."""
     @property
     def is_64(self) -> bool: ...
     @property

@@ -1,6 +1,8 @@
 //! Types: `ValType`, `FuncType`, `Limits`, `MemoryType`, `TableType`,
 //! `GlobalType`, `ImportType`, `ExportType`.
 
+use crate::args::Arg;
+use crate::errors::kiln_error;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
@@ -97,36 +99,67 @@ impl FuncType {
     }
 }
 
-/// Size limits: of a memory in 64 KiB pages, of a table in elements.
+/// Size limits: of a memory in pages, of a table in elements.
+///
+/// Sizes are 64-bit, as in wasmtime-py, whose `Limits` holds any size; the
+/// type they go into (`MemoryType`, `TableType`) says which sizes it takes.
 #[pyclass(module = "kiln", frozen, eq, hash, from_py_object, name = "Limits")]
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Limits(pub(crate) kiln::Limits);
+pub struct Limits {
+    min: u64,
+    max: Option<u64>,
+}
+
+impl Limits {
+    fn of32(limits: kiln::Limits) -> Limits {
+        Limits {
+            min: limits.min.into(),
+            max: limits.max.map(Into::into),
+        }
+    }
+
+    /// The limits as 32-bit sizes of `what`, or a `KilnError` saying which
+    /// one does not fit.
+    fn to32(self, what: &str) -> PyResult<(u32, Option<u32>)> {
+        let fit = |size: u64, which: &str| {
+            u32::try_from(size).map_err(|_| {
+                kiln_error(format!(
+                    "the {which} size of a {what} must be less than 2**32, got {size}"
+                ))
+            })
+        };
+        Ok((
+            fit(self.min, "minimum")?,
+            self.max.map(|max| fit(max, "maximum")).transpose()?,
+        ))
+    }
+}
 
 #[pymethods]
 impl Limits {
     /// Limits with an initial size `min` and an optional maximum `max`.
     #[new]
     #[pyo3(signature = (min, max=None))]
-    fn new(min: u32, max: Option<u32>) -> Self {
-        Limits(kiln::Limits { min, max })
+    fn new(min: u64, max: Option<u64>) -> Self {
+        Limits { min, max }
     }
 
     /// The initial size.
     #[getter]
-    fn min(&self) -> u32 {
-        self.0.min
+    fn min(&self) -> u64 {
+        self.min
     }
 
     /// The maximum size, or `None`.
     #[getter]
-    fn max(&self) -> Option<u32> {
-        self.0.max
+    fn max(&self) -> Option<u64> {
+        self.max
     }
 
     fn __repr__(&self) -> String {
-        match self.0.max {
-            Some(max) => format!("Limits({}, {max})", self.0.min),
-            None => format!("Limits({})", self.0.min),
+        match self.max {
+            Some(max) => format!("Limits({}, {max})", self.min),
+            None => format!("Limits({})", self.min),
         }
     }
 }
@@ -138,16 +171,43 @@ pub struct MemoryType(pub(crate) kiln::MemoryType);
 
 #[pymethods]
 impl MemoryType {
-    /// A memory type with `limits`.
+    /// A memory type with `limits` in pages. Kiln's memories are 32-bit,
+    /// unshared, with 64 KiB pages: asking for a 64-bit memory (`is_64`), a
+    /// shared one or 1-byte pages (`page_size_log2=0`) raises `KilnError`
+    /// naming the proposal Kiln lacks, as does a size past 32 bits.
     #[new]
-    fn new(limits: Limits) -> Self {
-        MemoryType(kiln::MemoryType::new(limits.0.min, limits.0.max))
+    #[pyo3(signature = (limits, is_64=false, shared=false, page_size_log2=16))]
+    fn new(
+        limits: Arg<'_, Limits>,
+        is_64: bool,
+        shared: bool,
+        page_size_log2: u32,
+    ) -> PyResult<Self> {
+        let limits = *limits.get();
+        if page_size_log2 != 16 && page_size_log2 != 0 {
+            return Err(kiln_error(format!(
+                "a page is 2**16 or 2**0 bytes, not 2**{page_size_log2}"
+            )));
+        }
+        let unsupported = [
+            (is_64, "64-bit memories (the memory64 proposal)"),
+            (shared, "shared memories (the threads proposal)"),
+            (
+                page_size_log2 == 0,
+                "1-byte pages (the custom-page-sizes proposal)",
+            ),
+        ];
+        if let Some((_, what)) = unsupported.iter().find(|(asked, _)| *asked) {
+            return Err(kiln_error(format!("Kiln does not support {what}")));
+        }
+        let (min, max) = limits.to32("32-bit memory")?;
+        Ok(MemoryType(kiln::MemoryType::new(min, max)))
     }
 
     /// The limits, in pages.
     #[getter]
     fn limits(&self) -> Limits {
-        Limits(self.0.limits())
+        Limits::of32(self.0.limits())
     }
 
     /// Whether the memory is indexed by 64-bit addresses: Kiln's memories
@@ -188,10 +248,12 @@ pub struct TableType(pub(crate) kiln::TableType);
 
 #[pymethods]
 impl TableType {
-    /// A table of `element` references with `limits`.
+    /// A table of `element` references with `limits`, sizes that fit in
+    /// 32 bits.
     #[new]
-    fn new(element: ValType, limits: Limits) -> Self {
-        TableType(kiln::TableType::new(element.0, limits.0.min, limits.0.max))
+    fn new(element: ValType, limits: Arg<'_, Limits>) -> PyResult<Self> {
+        let (min, max) = limits.get().to32("table")?;
+        Ok(TableType(kiln::TableType::new(element.0, min, max)))
     }
 
     /// The element type.
@@ -203,7 +265,7 @@ impl TableType {
     /// The limits, in elements.
     #[getter]
     fn limits(&self) -> Limits {
-        Limits(kiln::Limits {
+        Limits::of32(kiln::Limits {
             min: self.0.minimum(),
             max: self.0.maximum(),
         })

@@ -212,3 +212,32 @@ def test_memory_types_are_32_bit_unshared_with_64_kib_pages():
     memory = Memory(store, ty)
     assert (memory.page_size(store), memory.page_size_log2(store)) == (65536, 16)
     assert Engine().is_pulley() is False
+
+
+def test_limits_hold_64_bit_sizes_and_types_take_what_fits():
+    assert Limits(2**40).min == 2**40
+    assert Limits(1, 2**40).max == 2**40
+    with pytest.raises(KilnError) as e:
+        MemoryType(Limits(2**32))
+    assert str(e.value) == "the minimum size of a 32-bit memory must be less than 2**32, got 4294967296"
+    with pytest.raises(KilnError) as e:
+        MemoryType(Limits(1, 2**32))
+    assert str(e.value) == "the maximum size of a 32-bit memory must be less than 2**32, got 4294967296"
+    with pytest.raises(KilnError) as e:
+        TableType(ValType.funcref(), Limits(2**32))
+    assert str(e.value) == "the minimum size of a table must be less than 2**32, got 4294967296"
+    assert MemoryType(Limits(2**32 - 1)).limits == Limits(2**32 - 1)
+
+
+def test_memory_types_kiln_lacks_are_refused_by_name():
+    cases = [
+        (dict(is_64=True), "Kiln does not support 64-bit memories (the memory64 proposal)"),
+        (dict(shared=True), "Kiln does not support shared memories (the threads proposal)"),
+        (dict(page_size_log2=0), "Kiln does not support 1-byte pages (the custom-page-sizes proposal)"),
+        (dict(page_size_log2=5), "a page is 2**16 or 2**0 bytes, not 2**5"),
+    ]
+    for options, message in cases:
+        with pytest.raises(KilnError) as e:
+            MemoryType(Limits(1, 2), **options)
+        assert str(e.value) == message
+    assert MemoryType(Limits(1), False, False, 16) == MemoryType(Limits(1))
