@@ -135,6 +135,8 @@ class Config:
     wasm_exceptions: bool
     wasm_component_model: bool
     wasm_component_model_map: bool
+    wasm_component_model_implements: bool
+    shared_memory: bool
     wasm_function_references: bool
     wasm_wide_arithmetic: bool
     wasm_custom_page_sizes: bool
@@ -366,6 +368,9 @@ class Val:
     def funcref(value: Optional[Func]) -> Val: ...
     @staticmethod
     def externref(value: Any) -> Val: ...
+    @staticmethod
+    def ref_null(ty: ValType) -> Val:
+        """A null reference of the reference type `ty`."""
     def as_i32(self) -> Optional[int]: ...
     def as_i64(self) -> Optional[int]: ...
     def as_f32(self) -> Optional[float]: ...
@@ -463,6 +468,9 @@ class Linker:
 class InstancePre:
     """A module whose imports a Linker defines, ready to instantiate."""
 
+    @property
+    def module(self) -> Module:
+        """The module this was made for."""
     def instantiate(self, store: _StoreLike) -> Instance: ...
 
 @final
@@ -499,6 +507,10 @@ class Memory:
     def write(self, store: _StoreLike, value: _Buffer, start: Optional[int] = None) -> int:
         """Copies `value` in at `start`; `IndexError` if it does not fit."""
     def buffer(self, store: _StoreLike) -> memoryview: ...
+    def get_buffer_ptr(
+        self, store: _StoreLike, size: Optional[int] = None, offset: int = 0
+    ) -> "ctypes.Array[ctypes.c_ubyte]":
+        """`size` bytes from `offset` in place, as a ctypes array; checked."""
 
 @final
 class Table:
@@ -538,7 +550,10 @@ class WasiConfig:
     def inherit_stdin(self) -> None: ...
     def inherit_stdout(self) -> None: ...
     def inherit_stderr(self) -> None: ...
-    def preopen_dir(self, path: _Path, guest_path: str, read_only: bool = False) -> None: ...
+    def preopen_dir(
+        self, path: _Path, guest_path: str, fs_mutable: bool = True, *, read_only: bool = False
+    ) -> None:
+        """Grants `path` as `guest_path`; read-only if `fs_mutable` is false or `read_only`."""
 
 def wat2wasm(wat: str) -> bytes:
     """Translates WebAssembly text to binary."""

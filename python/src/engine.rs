@@ -337,6 +337,10 @@ config_setters! {
         set_wasm_component_model => "wasm_component_model",
         /// Maps in the component model (not in Kiln).
         set_wasm_component_model_map => "wasm_component_model_map",
+        /// The component model's `implements` proposal (not in Kiln).
+        set_wasm_component_model_implements => "wasm_component_model_implements",
+        /// Creating shared memories (not in Kiln: it has no threads).
+        set_shared_memory => "shared_memory",
         /// Typed function references (not in Kiln).
         set_wasm_function_references => "wasm_function_references",
         /// Wide arithmetic (not in Kiln).

@@ -228,26 +228,8 @@ impl Memory {
     /// valid); take a new view to see the new pages.
     fn buffer<'py>(&self, store: StoreLike<'py>) -> PyResult<Bound<'py, PyAny>> {
         let store = enter(store, self.store_id, "memory")?;
-        let py = store.py();
         let (ptr, len) = store.get().shared().enter(&store)?.memory_data(self.memory);
-        let c_ubyte = C_UBYTE.get_or_try_init(py, || {
-            py.import("ctypes")?.getattr("c_ubyte").map(Bound::unbind)
-        })?;
-        let array = c_ubyte
-            .bind(py)
-            .mul(len)?
-            .call_method1("from_address", (ptr as usize,))?;
-        // The array owns nothing, so it holds the store (and with it the
-        // memory's mapping) for as long as any view of it exists, and counts
-        // itself so that closing the store leaves the mapping in place.
-        store.get().shared().add_view();
-        let owner = Py::new(
-            py,
-            MemoryViewOwner {
-                store: store.clone().unbind(),
-            },
-        )?;
-        array.setattr("_kiln_store", owner)?;
+        let array = bytes_in_place(&store, ptr, len)?;
         // ctypes describes its bytes as "<B", which memoryview cannot assign
         // slices to; the cast makes it plain "B".
         array
@@ -256,6 +238,60 @@ impl Memory {
             .call1((array,))?
             .call_method1("cast", ("B",))
     }
+
+    /// `size` bytes of the memory from byte `offset` (all the rest by
+    /// default) in place, as a `ctypes` array of `c_ubyte` (as wasmtime-py
+    /// gives, for `numpy.frombuffer`). Unlike wasmtime-py it is checked:
+    /// bytes outside the memory raise `IndexError`. The array keeps the
+    /// store alive, as `buffer`'s view does.
+    #[pyo3(signature = (store, size=None, offset=0))]
+    fn get_buffer_ptr<'py>(
+        &self,
+        store: StoreLike<'py>,
+        size: Option<usize>,
+        offset: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let store = enter(store, self.store_id, "memory")?;
+        let (ptr, len) = store.get().shared().enter(&store)?.memory_data(self.memory);
+        let size = size.unwrap_or(len.saturating_sub(offset));
+        if offset.checked_add(size).is_none_or(|end| end > len) {
+            return Err(PyIndexError::new_err(format!(
+                "{size} bytes at byte {offset} are outside a memory of {len} bytes"
+            )));
+        }
+        // SAFETY: `offset + size <= len` was checked just above, so the
+        // pointer stays within the memory's `len` bytes at `ptr`.
+        bytes_in_place(&store, unsafe { ptr.add(offset) }, size)
+    }
+}
+
+/// The `len` bytes of one of `store`'s memories at `ptr`, in place, as a
+/// `ctypes` array of `c_ubyte` that keeps the store alive.
+fn bytes_in_place<'py>(
+    store: &Bound<'py, Store>,
+    ptr: *mut u8,
+    len: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = store.py();
+    let c_ubyte = C_UBYTE.get_or_try_init(py, || {
+        py.import("ctypes")?.getattr("c_ubyte").map(Bound::unbind)
+    })?;
+    let array = c_ubyte
+        .bind(py)
+        .mul(len)?
+        .call_method1("from_address", (ptr as usize,))?;
+    // The array owns nothing, so it holds the store (and with it the
+    // memory's mapping) for as long as it or any view of it exists, and
+    // counts itself so that closing the store leaves the mapping in place.
+    store.get().shared().add_view();
+    let owner = Py::new(
+        py,
+        MemoryViewOwner {
+            store: store.clone().unbind(),
+        },
+    )?;
+    array.setattr("_kiln_store", owner)?;
+    Ok(array)
 }
 
 /// A slice bound as Python reads it for a sequence of `len` items: `None`

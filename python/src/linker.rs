@@ -236,6 +236,12 @@ pub struct InstancePre {
 
 #[pymethods]
 impl InstancePre {
+    /// The module this was made for.
+    #[getter]
+    fn module(&self, py: Python<'_>) -> Py<Module> {
+        self.module.clone_ref(py)
+    }
+
     /// Instantiates the module in `store`.
     fn instantiate(&self, store: StoreLike<'_>) -> PyResult<Instance> {
         let store = store.store()?;

@@ -208,6 +208,20 @@ impl Val {
         Ok(Val::plain(to_val(value, T::ExternRef)?))
     }
 
+    /// A null reference of the reference type `ty`; any other type is a
+    /// `KilnError`, as in wasmtime-py.
+    #[staticmethod]
+    fn ref_null(ty: crate::args::Arg<'_, ValType>) -> PyResult<Self> {
+        let ty = ty.get().0;
+        match ty {
+            T::FuncRef => Ok(Val::plain(kiln::Val::FuncRef(None))),
+            T::ExternRef => Ok(Val::plain(kiln::Val::ExternRef(None))),
+            other => Err(crate::errors::kiln_error(format!(
+                "a null reference needs a reference type, not {other}"
+            ))),
+        }
+    }
+
     /// The value if it is an `i32`, else `None`.
     fn as_i32(&self) -> Option<i32> {
         match self.inner {

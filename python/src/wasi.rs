@@ -147,10 +147,12 @@ impl WasiConfig {
         self.update(kiln_wasi::WasiConfig::inherit_stderr);
     }
 
-    /// Grants the host directory `path` to the program as `guest_path`;
-    /// with `read_only=True` nothing in it can change.
-    #[pyo3(signature = (path, guest_path, read_only=false))]
-    fn preopen_dir(&self, path: PathBuf, guest_path: String, read_only: bool) {
+    /// Grants the host directory `path` to the program as `guest_path`.
+    /// With `fs_mutable=False` (wasmtime-py's third argument, so also by
+    /// position) or `read_only=True`, nothing in it can change.
+    #[pyo3(signature = (path, guest_path, fs_mutable=true, *, read_only=false))]
+    fn preopen_dir(&self, path: PathBuf, guest_path: String, fs_mutable: bool, read_only: bool) {
+        let read_only = read_only || !fs_mutable;
         self.update(|c| c.preopened_dir(path, guest_path, read_only));
     }
 }

@@ -418,3 +418,12 @@ def test_type_checks_the_store_when_given(engine, store):
     with pytest.raises(KilnError) as e:
         add.type(Store(engine))
     assert str(e.value) == "the function belongs to a different store"
+
+
+def test_val_ref_null_makes_null_references_of_reference_types_only():
+    assert Val.ref_null(ValType.funcref()) == Val.funcref(None)
+    assert Val.ref_null(ValType.externref()).type == ValType.externref()
+    assert Val.ref_null(ValType.externref()).value is None
+    with pytest.raises(KilnError) as e:
+        Val.ref_null(ValType.i32())
+    assert str(e.value) == "a null reference needs a reference type, not i32"

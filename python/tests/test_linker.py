@@ -119,3 +119,8 @@ def test_unknown_imports_can_trap_or_return_defaults_and_a_module_can_be_checked
 
     # The default export of a name with none is a function that does nothing.
     assert Linker(engine).get_default(store, "app")(store) is None
+
+
+def test_instance_pre_names_its_module(engine):
+    module = Module(engine, "(module)")
+    assert Linker(engine).instantiate_pre(module).module is module

@@ -241,3 +241,28 @@ def test_memory_types_kiln_lacks_are_refused_by_name():
             MemoryType(Limits(1, 2), **options)
         assert str(e.value) == message
     assert MemoryType(Limits(1), False, False, 16) == MemoryType(Limits(1))
+
+
+def test_get_buffer_ptr_gives_checked_bytes_in_place(store):
+    mem = Memory(store, MemoryType(Limits(1)))
+    mem.write(store, b"\x05\x06\x07", 100)
+    whole = mem.get_buffer_ptr(store)
+    assert isinstance(whole, ctypes.Array)
+    assert len(whole) == 65536
+    part = mem.get_buffer_ptr(store, 2, 101)
+    assert bytes(part) == b"\x06\x07"
+    part[0] = 9
+    assert mem.read(store, 100, 103) == bytearray(b"\x05\x09\x07")
+    assert np.frombuffer(mem.get_buffer_ptr(store, offset=65534), dtype=np.uint8).tolist() == [0, 0]
+    with pytest.raises(IndexError) as e:
+        mem.get_buffer_ptr(store, 3, 65534)
+    assert str(e.value) == "3 bytes at byte 65534 are outside a memory of 65536 bytes"
+
+
+def test_get_buffer_ptr_outlives_closing_its_store(engine):
+    store = Store(engine)
+    mem = Memory(store, MemoryType(Limits(1)))
+    mem.write(store, b"\x2a", 0)
+    array = mem.get_buffer_ptr(store, 1)
+    store.close()
+    assert array[0] == 42

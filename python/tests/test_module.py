@@ -165,8 +165,16 @@ def test_every_wasmtime_py_setting_exists_and_what_kiln_lacks_is_refused_at_engi
     with pytest.raises(KilnError) as e:
         Engine(config)
     assert str(e.value) == "Kiln does not support these settings: wasm_memory64"
+    # Settings wasmtime-py 50 has for what Kiln lacks are recorded too.
+    for name in ("shared_memory", "wasm_component_model_implements"):
+        lacking = Config()
+        setattr(lacking, name, True)
+        with pytest.raises(KilnError) as e:
+            Engine(lacking)
+        assert str(e.value) == f"Kiln does not support these settings: {name}"
     # A configuration that asks for nothing Kiln lacks makes an engine.
     ok = Config()
+    ok.shared_memory = False
     ok.wasm_threads = False
     ok.debug_info = False
     Engine(ok)

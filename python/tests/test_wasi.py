@@ -62,20 +62,34 @@ def test_preopened_directory_read_and_write(engine, tmp_path):
     assert (tmp_path / "err").read_bytes() == b"copied through wasm"
 
 
-@pytest.mark.parametrize("by_position", [False, True])
-def test_read_only_directory_refuses_writes(engine, tmp_path, by_position):
+@pytest.mark.parametrize(
+    "grant",
+    [
+        # wasmtime-py's third argument is fs_mutable, so False by position
+        # means read-only there and here.
+        lambda config, path: config.preopen_dir(path, "/", False),
+        lambda config, path: config.preopen_dir(path, "/", fs_mutable=False),
+        lambda config, path: config.preopen_dir(path, "/", read_only=True),
+    ],
+    ids=["fs_mutable-by-position", "fs_mutable", "read_only"],
+)
+def test_read_only_directory_refuses_writes(engine, tmp_path, grant):
     (tmp_path / "in.txt").write_bytes(b"x")
     config = WasiConfig()
-    if by_position:
-        # As wasmtime-py's preopen_dir(path, guest_path, read_only) takes it.
-        config.preopen_dir(tmp_path, "/", True)
-    else:
-        config.preopen_dir(tmp_path, "/", read_only=True)
+    grant(config, tmp_path)
     with pytest.raises(ExitTrap) as e:
         run(engine, FILES, config)
     # path_open of out.txt failed with errno 69, EROFS.
     assert e.value.code == 100 + 69
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_fs_mutable_true_by_position_grants_writes(engine, tmp_path):
+    (tmp_path / "in.txt").write_bytes(b"copied through wasm")
+    config = WasiConfig()
+    config.preopen_dir(tmp_path, "/", True)
+    run(engine, FILES, config)
+    assert (tmp_path / "out.txt").read_bytes() == b"copied through wasm"
 
 
 def test_stdin(engine, tmp_path):
