@@ -451,7 +451,6 @@ class Linker:
         name: str,
         ty: FuncType,
         func: Callable[..., Any],
-        *,
         access_caller: bool = False,
     ) -> None: ...
     def define_wasi(self) -> None: ...
@@ -482,7 +481,6 @@ class Func:
         store: _StoreLike,
         ty: FuncType,
         func: Callable[..., Any],
-        *,
         access_caller: bool = False,
     ) -> Func: ...
     def type(self, store: Optional[_StoreLike] = None) -> FuncType: ...

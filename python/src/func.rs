@@ -202,8 +202,9 @@ fn invoke(
 impl Func {
     /// A host function of type `ty` that runs `func`. With
     /// `access_caller=True`, `func` gets a `Caller` as its first argument.
+    /// (`access_caller` may come by position, as wasmtime-py allows.)
     #[new]
-    #[pyo3(signature = (store, ty, func, *, access_caller=false))]
+    #[pyo3(signature = (store, ty, func, access_caller=false))]
     fn new(
         store: StoreLike<'_>,
         ty: Arg<'_, FuncType>,

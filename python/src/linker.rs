@@ -78,7 +78,8 @@ impl Linker {
     /// Defines `module`.`name` as a host function of type `ty` that runs
     /// `func`, in whichever store instantiates with this linker. With
     /// `access_caller=True`, `func` gets a `Caller` as its first argument.
-    #[pyo3(signature = (module, name, ty, func, *, access_caller=false))]
+    /// (`access_caller` may come by position, as wasmtime-py allows.)
+    #[pyo3(signature = (module, name, ty, func, access_caller=false))]
     fn define_func(
         &self,
         py: Python<'_>,

@@ -103,11 +103,16 @@ impl Module {
         Ok(Module::wrap(inner, &engine))
     }
 
-    /// Checks that `wasm` (binary) is a valid module for `engine`; raises
-    /// `KilnError` if not.
+    /// Checks that `wasm` (binary, or text as `str`) is a valid module for
+    /// `engine`; raises `KilnError` if not.
     #[staticmethod]
     fn validate(py: Python<'_>, engine: Arg<'_, Engine>, wasm: &Bound<'_, PyAny>) -> PyResult<()> {
-        let bytes = wasm_bytes(wasm)?;
+        // The validator reads binary only; text is translated first, so that
+        // a text module is checked rather than refused for its first byte.
+        let bytes = match wasm.cast::<PyString>() {
+            Ok(text) => wat::parse_str(&*text.to_cow()?).map_err(|e| kiln_error(e.to_string()))?,
+            Err(_) => wasm_bytes(wasm)?,
+        };
         kiln::Module::validate(engine.get().inner(), &bytes).map_err(|e| to_py_err(py, e))
     }
 

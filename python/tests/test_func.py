@@ -427,3 +427,14 @@ def test_val_ref_null_makes_null_references_of_reference_types_only():
     with pytest.raises(KilnError) as e:
         Val.ref_null(ValType.i32())
     assert str(e.value) == "a null reference needs a reference type, not i32"
+
+
+def test_access_caller_may_come_by_position(engine, store):
+    seen = []
+    func = Func(store, FuncType([], []), lambda caller: seen.append(type(caller).__name__), True)
+    func(store)
+    linker = Linker(engine)
+    linker.define_func("", "f", FuncType([], []), lambda caller: seen.append(type(caller).__name__), True)
+    instance = linker.instantiate(store, Module(engine, '(module (import "" "f" (func $f)) (func (export "run") call $f))'))
+    instance.exports(store)["run"](store)
+    assert seen == ["Caller", "Caller"]

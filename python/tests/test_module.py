@@ -75,6 +75,16 @@ def test_validate(engine):
     assert str(e.value) == "unexpected end-of-file (at offset 0x9)"
 
 
+def test_validate_translates_text_first(engine):
+    assert Module.validate(engine, '(module (func (export "f")))') is None
+    with pytest.raises(KilnError) as e:
+        Module.validate(engine, "(module (func (result i32)))")
+    assert str(e.value) == "type mismatch: expected i32 but nothing on stack (at offset 0x18)"
+    with pytest.raises(KilnError) as e:
+        Module.validate(engine, "(module (func")
+    assert str(e.value).startswith("expected `)`")
+
+
 def test_disabled_features_are_rejected(engine):
     config = Config()
     config.wasm_simd = False
