@@ -175,6 +175,15 @@ class Engine:
     def is_pulley(self) -> bool: ...
     def increment_epoch(self) -> None:
         """Advances the epoch by one tick; safe from any thread."""
+    def close(self) -> None:
+        """Makes the engine unusable; what was made with it keeps working."""
+    def __enter__(self) -> Engine: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> bool: ...
 
 @final
 class Store:
@@ -462,6 +471,15 @@ class Linker:
     def define_unknown_imports_as_traps(self, module: Module) -> None: ...
     def define_unknown_imports_as_default_values(self, store: _StoreLike, module: Module) -> None: ...
     def instantiate_pre(self, module: Module) -> InstancePre: ...
+    def close(self) -> None:
+        """Drops the definitions; later use raises `ValueError`."""
+    def __enter__(self) -> Linker: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> bool: ...
 
 @final
 class InstancePre:
@@ -471,6 +489,15 @@ class InstancePre:
     def module(self) -> Module:
         """The module this was made for."""
     def instantiate(self, store: _StoreLike) -> Instance: ...
+    def close(self) -> None:
+        """Drops what it holds; later use raises `ValueError`."""
+    def __enter__(self) -> InstancePre: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> bool: ...
 
 @final
 class Func:
@@ -548,6 +575,15 @@ class WasiConfig:
     def inherit_stdin(self) -> None: ...
     def inherit_stdout(self) -> None: ...
     def inherit_stderr(self) -> None: ...
+    def close(self) -> None:
+        """Drops the configuration; later use raises `ValueError`."""
+    def __enter__(self) -> WasiConfig: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> bool: ...
     def preopen_dir(
         self, path: _Path, guest_path: str, fs_mutable: bool = True, *, read_only: bool = False
     ) -> None:

@@ -1,6 +1,6 @@
 //! `Config` and `Engine`.
 
-use crate::errors::{kiln_error, to_py_err};
+use crate::errors::{closed_error, kiln_error, to_py_err};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use std::collections::BTreeSet;
@@ -369,17 +369,33 @@ config_setters! {
 #[pyclass(module = "kiln", frozen, name = "Engine")]
 pub struct Engine {
     inner: kiln::Engine,
+    /// Set by `close`: the engine makes nothing more.
+    closed: AtomicBool,
 }
 
 impl Engine {
-    pub(crate) fn inner(&self) -> &kiln::Engine {
+    fn wrap(inner: kiln::Engine) -> Engine {
+        Engine {
+            inner,
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// The engine, to make something new with; `ValueError` once closed.
+    pub(crate) fn inner(&self) -> PyResult<&kiln::Engine> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Err(closed_error("the engine is closed"));
+        }
+        Ok(&self.inner)
+    }
+
+    /// The engine, open or closed: for checks on what was made with it.
+    pub(crate) fn made_with(&self) -> &kiln::Engine {
         &self.inner
     }
 
     pub(crate) fn default_engine() -> Engine {
-        Engine {
-            inner: kiln::Engine::default(),
-        }
+        Engine::wrap(kiln::Engine::default())
     }
 }
 
@@ -401,7 +417,7 @@ impl Engine {
             None => kiln::Config::default(),
         };
         let inner = kiln::Engine::new(&config).map_err(|e| to_py_err(py, e))?;
-        Ok(Engine { inner })
+        Ok(Engine::wrap(inner))
     }
 
     /// Whether the engine interprets Pulley bytecode: never, Kiln compiles
@@ -412,7 +428,32 @@ impl Engine {
 
     /// Advances the epoch by one tick, interrupting wasm in stores whose
     /// deadline it reaches. Safe to call from any thread.
-    fn increment_epoch(&self) {
-        self.inner.increment_epoch();
+    fn increment_epoch(&self) -> PyResult<()> {
+        self.inner()?.increment_epoch();
+        Ok(())
+    }
+
+    /// Makes the engine unusable, as wasmtime-py's `Engine.close` does:
+    /// making a store, module or linker with it, or advancing its epoch,
+    /// raises `ValueError` from then on. What was made with it keeps
+    /// working: it shares the engine, which goes with the last of them.
+    /// Closing twice does nothing.
+    fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Closes the engine; exceptions propagate.
+    fn __exit__(
+        &self,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc_value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> bool {
+        self.close();
+        false
     }
 }

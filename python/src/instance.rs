@@ -34,8 +34,8 @@ pub(crate) fn instantiate(
         .is(module.get().engine().bind(py))
     {
         let same = kiln::Engine::same(
-            store.get().engine().get().inner(),
-            module.get().engine().get().inner(),
+            store.get().engine().get().made_with(),
+            module.get().engine().get().made_with(),
         );
         if !same {
             return Err(kiln_error(

@@ -2,7 +2,7 @@
 
 use crate::args::{Arg, Name};
 use crate::engine::Engine;
-use crate::errors::{kiln_error, to_py_err};
+use crate::errors::{closed_error, kiln_error, to_py_err};
 use crate::externals::{to_extern, wrap_extern};
 use crate::func::{check_same_store, host_call, Callable};
 use crate::instance::{instantiate, Instance};
@@ -10,21 +10,45 @@ use crate::module::Module;
 use crate::store::{StoreData, StoreLike};
 use crate::types::FuncType;
 use pyo3::prelude::*;
+use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, MutexGuard};
 
 /// Defines imports by module and name, then instantiates modules with them.
 /// Functions defined with `define_func` work in every store of the engine.
 #[pyclass(module = "kiln", frozen, name = "Linker")]
 pub struct Linker {
-    inner: Mutex<kiln::Linker<StoreData>>,
+    /// `None` once closed.
+    inner: Mutex<Option<kiln::Linker<StoreData>>>,
     engine: Py<Engine>,
 }
 
+/// The locked linker, open.
+struct Locked<'a>(MutexGuard<'a, Option<kiln::Linker<StoreData>>>);
+
+impl Deref for Locked<'_> {
+    type Target = kiln::Linker<StoreData>;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect("`Linker::lock` checked it is open")
+    }
+}
+
+impl DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.as_mut().expect("`Linker::lock` checked it is open")
+    }
+}
+
 impl Linker {
-    fn lock(&self) -> PyResult<MutexGuard<'_, kiln::Linker<StoreData>>> {
-        self.inner
+    fn lock(&self) -> PyResult<Locked<'_>> {
+        let guard = self
+            .inner
             .try_lock()
-            .map_err(|_| kiln_error("the linker is busy: it is instantiating a module"))
+            .map_err(|_| kiln_error("the linker is busy: it is instantiating a module"))?;
+        if guard.is_none() {
+            return Err(closed_error("the linker is closed"));
+        }
+        Ok(Locked(guard))
     }
 }
 
@@ -32,11 +56,41 @@ impl Linker {
 impl Linker {
     /// An empty linker for modules of `engine`.
     #[new]
-    fn new(engine: Arg<'_, Engine>) -> Self {
-        Linker {
-            inner: Mutex::new(kiln::Linker::new(engine.get().inner())),
+    fn new(engine: Arg<'_, Engine>) -> PyResult<Self> {
+        Ok(Linker {
+            inner: Mutex::new(Some(kiln::Linker::new(engine.get().inner()?))),
             engine: engine.clone().unbind(),
-        }
+        })
+    }
+
+    /// Drops the linker's definitions now (host functions, and externs of
+    /// stores, which stay alive in their stores); any later use of the
+    /// linker raises `ValueError`, as in wasmtime-py. Instances and
+    /// `InstancePre`s made with it keep working. Closing twice does
+    /// nothing.
+    fn close(&self) -> PyResult<()> {
+        let closed = self
+            .inner
+            .try_lock()
+            .map_err(|_| kiln_error("the linker is busy: it is instantiating a module"))?
+            .take();
+        drop(closed);
+        Ok(())
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Closes the linker; exceptions propagate.
+    fn __exit__(
+        &self,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc_value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        self.close()?;
+        Ok(false)
     }
 
     /// The engine the linker was made for.
@@ -221,7 +275,7 @@ impl Linker {
             .instantiate_pre(&module.get().module()?)
             .map_err(|e| to_py_err(py, e))?;
         Ok(InstancePre {
-            pre,
+            pre: Mutex::new(Some(pre)),
             module: module.into_bound().unbind(),
         })
     }
@@ -231,7 +285,8 @@ impl Linker {
 /// any store of the linker's engine (see `Linker.instantiate_pre`).
 #[pyclass(module = "kiln", frozen, name = "InstancePre")]
 pub struct InstancePre {
-    pre: kiln::InstancePre<StoreData>,
+    /// `None` once closed.
+    pre: Mutex<Option<kiln::InstancePre<StoreData>>>,
     module: Py<Module>,
 }
 
@@ -247,7 +302,36 @@ impl InstancePre {
     fn instantiate(&self, store: StoreLike<'_>) -> PyResult<Instance> {
         let store = store.store()?;
         let module = self.module.bind(store.py());
-        let pre = &self.pre;
+        // A copy (it shares the definitions), so that no lock is held while
+        // the start function runs.
+        let pre = self
+            .pre
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or_else(|| closed_error("the InstancePre is closed"))?;
         instantiate(&store, module, move |cx| pre.instantiate(cx))
+    }
+
+    /// Drops what it holds now; any later `instantiate` raises
+    /// `ValueError`, as in wasmtime-py. Closing twice does nothing.
+    fn close(&self) {
+        let closed = self.pre.lock().unwrap_or_else(|e| e.into_inner()).take();
+        drop(closed);
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Closes it; exceptions propagate.
+    fn __exit__(
+        &self,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc_value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> bool {
+        self.close();
+        false
     }
 }

@@ -62,7 +62,7 @@ fn wasm_bytes(wasm: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
 }
 
 fn compile(py: Python<'_>, engine: &Bound<'_, Engine>, bytes: Vec<u8>) -> PyResult<Module> {
-    let e = engine.get().inner().clone();
+    let e = engine.get().inner()?.clone();
     let inner = py
         .detach(move || kiln::Module::new(&e, bytes))
         .map_err(|e| to_py_err(py, e))?;
@@ -75,7 +75,7 @@ fn deserialize(py: Python<'_>, engine: &Bound<'_, Engine>, bytes: &[u8]) -> PyRe
     // is passed on to the Python caller by the documentation of
     // `Module.deserialize` and `Module.deserialize_file`, the only callers;
     // format, version and settings mismatches are detected by the engine.
-    let inner = unsafe { kiln::Module::deserialize(engine.get().inner(), bytes) }
+    let inner = unsafe { kiln::Module::deserialize(engine.get().inner()?, bytes) }
         .map_err(|e| to_py_err(py, e))?;
     Ok(Module::wrap(inner, engine))
 }
@@ -96,7 +96,7 @@ impl Module {
         engine: Arg<'_, Engine>,
         path: std::path::PathBuf,
     ) -> PyResult<Self> {
-        let e = engine.get().inner().clone();
+        let e = engine.get().inner()?.clone();
         let inner = py
             .detach(move || kiln::Module::from_file(&e, path))
             .map_err(|e| to_py_err(py, e))?;
@@ -113,7 +113,7 @@ impl Module {
             Ok(text) => wat::parse_str(&*text.to_cow()?).map_err(|e| kiln_error(e.to_string()))?,
             Err(_) => wasm_bytes(wasm)?,
         };
-        kiln::Module::validate(engine.get().inner(), &bytes).map_err(|e| to_py_err(py, e))
+        kiln::Module::validate(engine.get().inner()?, &bytes).map_err(|e| to_py_err(py, e))
     }
 
     /// The compiled module as bytes, for `Module.deserialize`.

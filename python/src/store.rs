@@ -370,7 +370,7 @@ impl Store {
             .build()
             .map_err(|e| to_py_err(py, e))?;
         let store = kiln::Store::new(
-            engine.get().inner(),
+            engine.get().inner()?,
             StoreData {
                 shared: std::ptr::null(),
                 wasi,

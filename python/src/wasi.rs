@@ -1,6 +1,6 @@
 //! `WasiConfig`: what a WASI guest is granted.
 
-use crate::errors::{kiln_error, to_py_err};
+use crate::errors::{closed_error, kiln_error, to_py_err};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use std::path::PathBuf;
@@ -11,14 +11,23 @@ use std::sync::Mutex;
 /// asked for. Give it to a store with `Store.set_wasi`.
 #[pyclass(module = "kiln", frozen, name = "WasiConfig")]
 pub struct WasiConfig {
-    config: Mutex<kiln_wasi::WasiConfig>,
+    /// `None` once closed.
+    config: Mutex<Option<kiln_wasi::WasiConfig>>,
 }
 
 impl WasiConfig {
-    /// Replaces the configuration with what `f` makes of it.
-    fn update(&self, f: impl FnOnce(kiln_wasi::WasiConfig) -> kiln_wasi::WasiConfig) {
+    /// Replaces the configuration with what `f` makes of it; `ValueError`
+    /// once closed.
+    fn update(
+        &self,
+        f: impl FnOnce(kiln_wasi::WasiConfig) -> kiln_wasi::WasiConfig,
+    ) -> PyResult<()> {
         let mut config = self.config.lock().unwrap_or_else(|e| e.into_inner());
-        *config = f(std::mem::take(&mut *config));
+        let open = config
+            .take()
+            .ok_or_else(|| closed_error("the WASI configuration is closed"))?;
+        *config = Some(f(open));
+        Ok(())
     }
 
     /// Opens the files and directories and builds the context.
@@ -27,7 +36,8 @@ impl WasiConfig {
             .config
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone();
+            .clone()
+            .ok_or_else(|| closed_error("the WASI configuration is closed"))?;
         config.build().map_err(|e| to_py_err(py, e))
     }
 }
@@ -38,20 +48,20 @@ impl WasiConfig {
     #[new]
     fn new() -> Self {
         WasiConfig {
-            config: Mutex::default(),
+            config: Mutex::new(Some(kiln_wasi::WasiConfig::default())),
         }
     }
 
     /// The program's arguments; the first is its name.
     #[setter]
-    fn set_argv(&self, argv: Vec<String>) {
-        self.update(|c| c.clear_args().args(argv));
+    fn set_argv(&self, argv: Vec<String>) -> PyResult<()> {
+        self.update(|c| c.clear_args().args(argv))
     }
 
     /// Passes this process's arguments (`sys.argv`).
     fn inherit_argv(&self, py: Python<'_>) -> PyResult<()> {
         let argv: Vec<String> = py.import("sys")?.getattr("argv")?.extract()?;
-        self.update(|c| c.clear_args().args(argv));
+        self.update(|c| c.clear_args().args(argv))?;
         Ok(())
     }
 
@@ -77,13 +87,13 @@ impl WasiConfig {
             pairs
                 .into_iter()
                 .fold(c.clear_env(), |c, (k, v)| c.env(k, v))
-        });
+        })?;
         Ok(())
     }
 
     /// Passes this process's whole environment (as it is now).
-    fn inherit_env(&self) {
-        self.update(kiln_wasi::WasiConfig::inherit_env);
+    fn inherit_env(&self) -> PyResult<()> {
+        self.update(kiln_wasi::WasiConfig::inherit_env)
     }
 
     /// Reads stdin from the file at this path.
@@ -92,21 +102,21 @@ impl WasiConfig {
         // Checked now, as wasmtime-py does; each store's context opens it.
         std::fs::File::open(&path)
             .map_err(|e| kiln_error(format!("cannot open {}: {e}", path.display())))?;
-        self.update(|c| c.stdin_file(path));
+        self.update(|c| c.stdin_file(path))?;
         Ok(())
     }
 
     /// Gives these bytes to the program as its stdin.
     #[setter]
-    fn set_stdin_bytes(&self, bytes: Vec<u8>) {
-        self.update(|c| c.stdin_bytes(bytes));
+    fn set_stdin_bytes(&self, bytes: Vec<u8>) -> PyResult<()> {
+        self.update(|c| c.stdin_bytes(bytes))
     }
 
     /// Writes stdout to the file at this path (created or truncated).
     #[setter]
     fn set_stdout_file(&self, path: PathBuf) -> PyResult<()> {
         create_now(&path)?;
-        self.update(|c| c.stdout_file(path));
+        self.update(|c| c.stdout_file(path))?;
         Ok(())
     }
 
@@ -114,7 +124,7 @@ impl WasiConfig {
     #[setter]
     fn set_stderr_file(&self, path: PathBuf) -> PyResult<()> {
         create_now(&path)?;
-        self.update(|c| c.stderr_file(path));
+        self.update(|c| c.stderr_file(path))?;
         Ok(())
     }
 
@@ -122,38 +132,67 @@ impl WasiConfig {
     /// wasmtime-py's `stdout_custom`). If it raises, the program's write
     /// fails with an I/O error.
     #[setter]
-    fn set_stdout_custom(&self, write: Py<PyAny>) {
-        self.update(|c| c.stdout_custom(python_writer(write)));
+    fn set_stdout_custom(&self, write: Py<PyAny>) -> PyResult<()> {
+        self.update(|c| c.stdout_custom(python_writer(write)))
     }
 
     /// Calls this function with each write to stderr, as `bytes`.
     #[setter]
-    fn set_stderr_custom(&self, write: Py<PyAny>) {
-        self.update(|c| c.stderr_custom(python_writer(write)));
+    fn set_stderr_custom(&self, write: Py<PyAny>) -> PyResult<()> {
+        self.update(|c| c.stderr_custom(python_writer(write)))
+    }
+
+    /// Drops the configuration now; any later use of it raises
+    /// `ValueError`, as in wasmtime-py. Stores it was given to keep what
+    /// they were given. Closing twice does nothing.
+    fn close(&self) {
+        let closed = self.config.lock().unwrap_or_else(|e| e.into_inner()).take();
+        drop(closed);
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Closes the configuration; exceptions propagate.
+    fn __exit__(
+        &self,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc_value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> bool {
+        self.close();
+        false
     }
 
     /// Lets the program read this process's stdin.
-    fn inherit_stdin(&self) {
-        self.update(kiln_wasi::WasiConfig::inherit_stdin);
+    fn inherit_stdin(&self) -> PyResult<()> {
+        self.update(kiln_wasi::WasiConfig::inherit_stdin)
     }
 
     /// Lets the program write to this process's stdout.
-    fn inherit_stdout(&self) {
-        self.update(kiln_wasi::WasiConfig::inherit_stdout);
+    fn inherit_stdout(&self) -> PyResult<()> {
+        self.update(kiln_wasi::WasiConfig::inherit_stdout)
     }
 
     /// Lets the program write to this process's stderr.
-    fn inherit_stderr(&self) {
-        self.update(kiln_wasi::WasiConfig::inherit_stderr);
+    fn inherit_stderr(&self) -> PyResult<()> {
+        self.update(kiln_wasi::WasiConfig::inherit_stderr)
     }
 
     /// Grants the host directory `path` to the program as `guest_path`.
     /// With `fs_mutable=False` (wasmtime-py's third argument, so also by
     /// position) or `read_only=True`, nothing in it can change.
     #[pyo3(signature = (path, guest_path, fs_mutable=true, *, read_only=false))]
-    fn preopen_dir(&self, path: PathBuf, guest_path: String, fs_mutable: bool, read_only: bool) {
+    fn preopen_dir(
+        &self,
+        path: PathBuf,
+        guest_path: String,
+        fs_mutable: bool,
+        read_only: bool,
+    ) -> PyResult<()> {
         let read_only = read_only || !fs_mutable;
-        self.update(|c| c.preopened_dir(path, guest_path, read_only));
+        self.update(|c| c.preopened_dir(path, guest_path, read_only))
     }
 }
 
