@@ -27,17 +27,38 @@ const { asIntN } = BigInt;
 const { fround } = Math;
 const { iterator } = Symbol;
 const { defineProperty } = Object;
+const { apply } = Reflect;
 
 /**
  * The `count` results a host function returned, as the JS API takes them:
- * from any iterable, which must give exactly that many. Every host function
- * with several results goes through here, whatever its types.
+ * `ret` must have an @@iterator method, whose iterator gives exactly that
+ * many values. The iterator protocol runs as the spec's
+ * `IteratorToList(GetIteratorFromMethod(ret, method))` does: @@iterator read
+ * once and called, `next` read once, then called, with `done` and `value`
+ * read from each result in turn. Every host function with several results
+ * goes through here, whatever its types.
  */
 function hostResults(ret, count) {
-  if (ret === null || ret === undefined || typeof ret[iterator] !== 'function') {
+  // GetMethod(ret, @@iterator): a primitive is read through its wrapper
+  // (a string is iterable), undefined and null have no methods.
+  const method = ret === undefined || ret === null ? undefined : ret[iterator];
+  if (typeof method !== 'function') {
     throw new TypeError(`a host function with ${count} results must return an iterable`);
   }
-  const values = [...ret];
+  const iter = apply(method, ret, []);
+  if ((typeof iter !== 'object' || iter === null) && typeof iter !== 'function') {
+    throw new TypeError('the @@iterator method of a host function\'s results returned a non-object');
+  }
+  const next = iter.next;
+  const values = [];
+  for (;;) {
+    const step = apply(next, iter, []);
+    if ((typeof step !== 'object' || step === null) && typeof step !== 'function') {
+      throw new TypeError(`an iterator result must be an object, not ${typeof step}`);
+    }
+    if (step.done) break;
+    values[values.length] = step.value;
+  }
   if (values.length !== count) {
     throw new TypeError(`a host function with ${count} results returned ${values.length} values`);
   }

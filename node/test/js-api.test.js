@@ -962,3 +962,46 @@ test('an immutable global import accepts a plain Number', async () => {
     (func (export "get") (result i32) (global.get $base)))`, { env: { base: 41 } });
   assert.equal(x.get(), 41);
 });
+
+// ------------------------------------------------- the iterator protocol
+
+test('a host function\'s several results are read through the iterator protocol, each step once and in order', async () => {
+  const log = [];
+  const results = [2, 7.5];
+  let i = 0;
+  const x = await exportsOf(`(module
+    (import "env" "pair" (func $pair (result i32 f64)))
+    (func (export "run") (result i32 f64) (call $pair)))`, {
+    env: {
+      pair: () => ({
+        get [Symbol.iterator]() {
+          log.push('@@iterator get');
+          return () => {
+            log.push('@@iterator call');
+            return {
+              get next() {
+                log.push('next get');
+                return () => {
+                  const j = ++i;
+                  log.push(`next ${j}`);
+                  return {
+                    get done() { log.push(`done ${j}`); return j > results.length; },
+                    get value() {
+                      log.push(`value ${j}`);
+                      return { valueOf() { log.push(`valueOf ${j}`); return results[j - 1]; } };
+                    },
+                  };
+                };
+              },
+            };
+          };
+        },
+      }),
+    },
+  });
+  assert.deepEqual(x.run(), [2, 7.5]);
+  assert.deepEqual(log, [
+    '@@iterator get', '@@iterator call', 'next get', 'next 1', 'done 1', 'value 1', 'next 2', 'done 2', 'value 2',
+    'next 3', 'done 3', 'valueOf 1', 'valueOf 2',
+  ]);
+});
