@@ -253,6 +253,23 @@ impl Env {
         Ok(out)
     }
 
+    /// A JS string's UTF-16 code units, exactly (a lone surrogate stays one).
+    pub fn get_string_utf16(self, v: Value) -> JsResult<Vec<u16>> {
+        let mut len = 0usize;
+        // SAFETY: a null buffer asks for the length only.
+        let status =
+            unsafe { sys::napi_get_value_string_utf16(self.0, v, ptr::null_mut(), 0, &mut len) };
+        check(self.0, status)?;
+        let mut buf = vec![0u16; len + 1];
+        // SAFETY: `buf` has room for the string and its terminating NUL.
+        let status = unsafe {
+            sys::napi_get_value_string_utf16(self.0, v, buf.as_mut_ptr(), len + 1, &mut len)
+        };
+        check(self.0, status)?;
+        buf.truncate(len);
+        Ok(buf)
+    }
+
     pub fn get_string(self, v: Value) -> JsResult<String> {
         let mut len = 0usize;
         // SAFETY: a null buffer asks for the length only.
@@ -281,14 +298,21 @@ impl Env {
         self.get_f64(n)
     }
 
-    /// The bytes of a `BufferSource` (an ArrayBuffer or any ArrayBuffer view),
-    /// copied, or `None` when `v` is neither.
-    pub fn buffer_source_bytes(self, v: Value) -> JsResult<Option<Vec<u8>>> {
+    /// The bytes of a `BufferSource` (an ArrayBuffer or any ArrayBuffer view)
+    /// in place, or `None` when `v` is neither.
+    ///
+    /// # Safety
+    ///
+    /// No JavaScript may run while the slice lives: JS could detach, resize
+    /// or free the buffer under it.
+    pub unsafe fn buffer_source<'a>(self, v: Value) -> JsResult<Option<&'a [u8]>> {
         if call!(self, napi_is_arraybuffer(v))? {
             let mut data = ptr::null_mut();
             let mut len = 0usize;
             call0!(self, napi_get_arraybuffer_info(v, &mut data, &mut len))?;
-            return Ok(Some(copy_bytes(data, len)));
+            // SAFETY: Node reported `len` bytes at `data`; the caller keeps
+            // JS from running while the slice lives.
+            return Ok(Some(unsafe { bytes_at(data, len) }));
         }
         if call!(self, napi_is_typedarray(v))? {
             let mut ty = 0;
@@ -317,7 +341,8 @@ impl Env {
                 | sys::TypedarrayType::biguint64_array => 8,
                 _ => 1,
             };
-            return Ok(Some(copy_bytes(data, length * element)));
+            // SAFETY: as above, for the view's `length` elements at `data`.
+            return Ok(Some(unsafe { bytes_at(data, length * element) }));
         }
         if call!(self, napi_is_dataview(v))? {
             let mut len = 0usize;
@@ -328,7 +353,8 @@ impl Env {
                 self,
                 napi_get_dataview_info(v, &mut len, &mut data, &mut buffer, &mut offset)
             )?;
-            return Ok(Some(copy_bytes(data, len)));
+            // SAFETY: as above, for the view's `len` bytes at `data`.
+            return Ok(Some(unsafe { bytes_at(data, len) }));
         }
         Ok(None)
     }
@@ -532,12 +558,18 @@ impl Env {
     }
 }
 
-fn copy_bytes(data: *mut c_void, len: usize) -> Vec<u8> {
+/// The `len` bytes at `data` (which may be null when `len` is 0).
+///
+/// # Safety
+///
+/// `data` must point to `len` readable bytes that stay alive and unchanged
+/// for `'a`.
+unsafe fn bytes_at<'a>(data: *mut c_void, len: usize) -> &'a [u8] {
     if len == 0 {
-        return Vec::new();
+        return &[];
     }
-    // SAFETY: Node reported `len` readable bytes at `data`.
-    unsafe { std::slice::from_raw_parts(data as *const u8, len) }.to_vec()
+    // SAFETY: the caller's guarantee; `data` is not null since `len` > 0.
+    unsafe { std::slice::from_raw_parts(data as *const u8, len) }
 }
 
 /// Runs a callback body, turning `Err(Thrown)` into the null value Node

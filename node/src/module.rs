@@ -59,12 +59,37 @@ pub(crate) fn module_handle<'a>(env: Env, v: Value) -> JsResult<&'a ModuleHandle
     Ok(unsafe { &*(ptr as *const ModuleHandle) })
 }
 
-fn bytes_arg(env: Env, v: Value) -> JsResult<Vec<u8>> {
-    env.buffer_source_bytes(v)?.ok_or_else(|| {
+/// The JS API's limit on the size of a module ("Limits" in the JS API): a
+/// larger one is not valid, and compiling it is a `CompileError`.
+const MAX_MODULE_BYTES: usize = 1 << 30;
+
+/// The bytes of a `BufferSource` argument in place, or a TypeError.
+///
+/// # Safety
+///
+/// As for [`Env::buffer_source`]: no JS may run while the slice lives.
+unsafe fn bytes_in_place<'a>(env: Env, v: Value) -> JsResult<&'a [u8]> {
+    // SAFETY: the caller's guarantee.
+    unsafe { env.buffer_source(v) }?.ok_or_else(|| {
         env.throw_type_error(
             "expected a BufferSource (an ArrayBuffer or a typed array) of wasm bytes",
         )
     })
+}
+
+fn too_large(len: usize) -> String {
+    format!("the module is {len} bytes long; modules may be at most {MAX_MODULE_BYTES} bytes")
+}
+
+/// A copy of the bytes of a module to compile: a TypeError if `v` is not a
+/// `BufferSource`, a `CompileError` if the module is too large to compile.
+fn module_bytes(env: Env, v: Value) -> JsResult<Vec<u8>> {
+    // SAFETY: the bytes are checked and copied before any JS runs.
+    let bytes = unsafe { bytes_in_place(env, v) }?;
+    if bytes.len() > MAX_MODULE_BYTES {
+        return Err(throw(env, ErrorClass::Compile, &too_large(bytes.len())));
+    }
+    Ok(bytes.to_vec())
 }
 
 fn compile(bytes: Vec<u8>) -> kiln::Result<ModuleHandle> {
@@ -84,7 +109,7 @@ pub(crate) unsafe extern "C" fn module_new(
 ) -> Value {
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
-        let bytes = bytes_arg(env, ci.arg(0))?;
+        let bytes = module_bytes(env, ci.arg(0))?;
         let handle = compile(bytes).map_err(|e| throw_kiln_error(env, e))?;
         module_external(env, handle)
     })
@@ -97,9 +122,11 @@ pub(crate) unsafe extern "C" fn validate(
 ) -> Value {
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
-        let bytes = bytes_arg(env, ci.arg(0))?;
-        let ok =
-            bytes.starts_with(b"\0asm") && kiln::Module::validate(&engines().plain, &bytes).is_ok();
+        // SAFETY: validation runs no JS, and the slice is not used after it.
+        let bytes = unsafe { bytes_in_place(env, ci.arg(0)) }?;
+        let ok = bytes.len() <= MAX_MODULE_BYTES
+            && bytes.starts_with(b"\0asm")
+            && kiln::Module::validate(&engines().plain, bytes).is_ok();
         env.boolean(ok)
     })
 }
@@ -166,7 +193,7 @@ pub(crate) unsafe extern "C" fn module_compile(
 ) -> Value {
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
-        let bytes = bytes_arg(env, ci.arg(0))?;
+        let bytes = module_bytes(env, ci.arg(0))?;
         let mut deferred = std::ptr::null_mut();
         let promise = call!(env, napi_create_promise(&mut deferred))?;
         let work = Box::into_raw(Box::new(CompileWork {
@@ -267,6 +294,11 @@ pub(crate) unsafe extern "C" fn module_exports(
 }
 
 /// `moduleCustomSections(handle, name)`: a new ArrayBuffer per section.
+///
+/// The JS API compares each section's name, decoded from UTF-8, with `name`
+/// as JS strings, code unit by code unit. Names in a valid module are valid
+/// UTF-8, so a `name` holding a lone surrogate matches none (converting it
+/// to UTF-8 would make the surrogate U+FFFD and match a name holding that).
 pub(crate) unsafe extern "C" fn module_custom_sections(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -274,8 +306,10 @@ pub(crate) unsafe extern "C" fn module_custom_sections(
     callback(env, |env| {
         let ci = env.cb_info::<2>(info)?;
         let module = &module_handle(env, ci.arg(0))?.plain;
-        let name = env.get_string(ci.arg(1))?;
         let array = env.array(0)?;
+        let Ok(name) = String::from_utf16(&env.get_string_utf16(ci.arg(1))?) else {
+            return Ok(array);
+        };
         for (i, data) in module.custom_sections(&name).enumerate() {
             let view = env.uint8_array(data)?;
             let buffer = env.named(view, "buffer")?;
@@ -305,11 +339,12 @@ pub(crate) unsafe extern "C" fn module_deserialize(
 ) -> Value {
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
-        let bytes = bytes_arg(env, ci.arg(0))?;
+        // SAFETY: the bytes are read before any JS runs, and not after.
+        let bytes = unsafe { bytes_in_place(env, ci.arg(0)) }?;
         // SAFETY: `Module.deserialize` is documented to take only bytes from
         // `Module.prototype.serialize` of a trusted Kiln; format, version and
         // configuration mismatches are detected and refused.
-        let plain = unsafe { kiln::Module::deserialize(&engines().plain, &bytes) }
+        let plain = unsafe { kiln::Module::deserialize(&engines().plain, bytes) }
             .map_err(|e| throw(env, ErrorClass::Compile, &e.to_string()))?;
         module_external(
             env,

@@ -1005,3 +1005,13 @@ test('a host function\'s several results are read through the iterator protocol,
     'next 3', 'done 3', 'valueOf 1', 'valueOf 2',
   ]);
 });
+
+// ------------------------------------------------------------ custom sections
+
+test('Module.customSections compares names as JS strings: a lone surrogate matches no section, U+FFFD only itself', async () => {
+  const bytes = new Uint8Array([...(await wat2wasm('(module)')), ...customSection('na\uFFFDme', [1])]);
+  const module = new W.Module(bytes);
+  assert.deepEqual(W.Module.customSections(module, 'na\uFFFDme').map((s) => [...new Uint8Array(s)]), [[1]]);
+  assert.deepEqual(W.Module.customSections(module, 'na\uDC01me'), []);
+  assert.throws(() => W.Module.customSections(module), TypeError);
+});

@@ -589,5 +589,5 @@ class WasiConfig:
     ) -> None:
         """Grants `path` as `guest_path`; read-only if `fs_mutable` is false or `read_only`."""
 
-def wat2wasm(wat: str) -> bytes:
+def wat2wasm(wat: Union[str, _Buffer]) -> bytes:
     """Translates WebAssembly text to binary."""

@@ -191,11 +191,19 @@ impl Module {
     }
 }
 
-/// Translates WebAssembly text to binary, raising `KilnError` with the same
-/// message `Module` gives for bad text.
+/// Translates WebAssembly text (`str`, or UTF-8 `bytes` as wasmtime-py
+/// also takes) to binary, raising `KilnError` with the same message
+/// `Module` gives for bad text.
 #[pyfunction]
-pub(crate) fn wat2wasm<'py>(py: Python<'py>, wat: &str) -> PyResult<Bound<'py, PyBytes>> {
-    wat::parse_str(wat)
+pub(crate) fn wat2wasm<'py>(
+    py: Python<'py>,
+    wat: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let parsed = match wat.cast::<PyString>() {
+        Ok(text) => wat::parse_str(&*text.to_cow()?),
+        Err(_) => wat::parse_bytes(&wasm_bytes(wat)?).map(|b| b.into_owned()),
+    };
+    parsed
         .map(|bytes| PyBytes::new(py, &bytes))
         .map_err(|e| kiln_error(e.to_string()))
 }

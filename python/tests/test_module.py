@@ -13,6 +13,7 @@ from kiln import (
     Module,
     TableType,
     ValType,
+    wat2wasm,
 )
 
 WAT = """
@@ -221,3 +222,13 @@ def test_a_closed_module_raises_value_error_and_instances_keep_working(engine, s
         assert str(e.value) == "the module is closed"
     module.close()
     assert instance.exports(store)["f"](store) == 5
+
+
+def test_wat2wasm_takes_text_as_str_or_utf8_bytes():
+    assert wat2wasm("(module)") == b"\0asm\x01\0\0\0"
+    assert wat2wasm(b"(module)") == b"\0asm\x01\0\0\0"
+    assert wat2wasm(bytearray(b"(module)")) == b"\0asm\x01\0\0\0"
+    with pytest.raises(KilnError):
+        wat2wasm(b"(modul")
+    with pytest.raises(TypeError):
+        wat2wasm(3)
