@@ -307,7 +307,9 @@ impl Val {
                     _ => Ok(self.inner == o.inner),
                 }
             }
-            Err(_) => Ok(false),
+            // A plain value compares with the value held, as in wasmtime-py
+            // (`Val.i32(1) == 1`).
+            Err(_) => self.value(py)?.eq(other),
         }
     }
 }

@@ -438,3 +438,12 @@ def test_access_caller_may_come_by_position(engine, store):
     instance = linker.instantiate(store, Module(engine, '(module (import "" "f" (func $f)) (func (export "run") call $f))'))
     instance.exports(store)["run"](store)
     assert seen == ["Caller", "Caller"]
+
+
+def test_a_val_equals_the_plain_value_it_holds():
+    assert Val.i32(1) == 1
+    assert Val.f64(0.5) == 0.5
+    assert Val.i32(1) != 2
+    assert Val.i32(1) != "1"
+    obj = object()
+    assert Val.externref(obj) == obj
