@@ -8,6 +8,13 @@ export type BufferSource = ArrayBuffer | ArrayBufferView;
 export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'anyfunc' | 'funcref' | 'externref';
 export type ImportExportKind = 'function' | 'table' | 'memory' | 'global';
 export type TableKind = 'anyfunc' | 'funcref' | 'externref';
+/**
+ * The address type of a memory or table (memory64's `address` member). Kiln
+ * reads and checks an `'i64'` descriptor (its `initial` and `maximum` then
+ * BigInts, or strings or booleans converted with `ToBigInt`) and refuses it
+ * with a `TypeError`: its engine does not make 64-bit memories or tables yet.
+ */
+export type AddressType = 'i32' | 'i64';
 
 export interface ModuleExportDescriptor {
   name: string;
@@ -75,8 +82,11 @@ export class Instance {
 }
 
 export interface MemoryDescriptor {
-  initial: number;
-  maximum?: number;
+  /** Default `'i32'`; see `AddressType`. */
+  address?: AddressType;
+  /** Pages: a number for `'i32'`, a bigint for `'i64'`. */
+  initial: number | bigint;
+  maximum?: number | bigint;
   /** Not supported: a `TypeError`. */
   shared?: boolean;
 }
@@ -92,11 +102,19 @@ export class Memory {
 
 export interface TableDescriptor {
   element: TableKind;
-  initial: number;
-  maximum?: number;
+  /** Default `'i32'`; see `AddressType`. */
+  address?: AddressType;
+  /** Elements (at most 10,000,000): a number for `'i32'`, a bigint for `'i64'`. */
+  initial: number | bigint;
+  /** May exceed 10,000,000, but the table never grows past that many elements. */
+  maximum?: number | bigint;
 }
 
-/** A table of function references or JS values. */
+/**
+ * A table of function references or JS values. Where `value` is missing (or,
+ * except in `set`, undefined), elements get the type's default: `null` for
+ * funcref, `undefined` for externref.
+ */
 export class Table {
   constructor(descriptor: TableDescriptor, value?: any);
   readonly length: number;
@@ -110,7 +128,7 @@ export interface GlobalDescriptor {
   mutable?: boolean;
 }
 
-/** A global variable (i64 values are BigInts). */
+/** A global variable (i64 values are BigInts; an externref global made without a value holds `undefined`). */
 export class Global {
   constructor(descriptor: GlobalDescriptor, value?: any);
   value: any;

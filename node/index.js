@@ -13,6 +13,9 @@
 // The benchmark probes are not part of the package: see probes.js.
 
 const { native, numericCalls } = require('./lib/native.js');
+const {
+  isObject, toDOMString, toEnum, toBigInt64, addressValue, readAddress, exposeInterface, makeNamespace,
+} = require('./lib/webidl.js');
 
 /** Passed to a constructor, it makes an empty object the addon fills in. */
 const kInternal = Object.freeze({ kilnInternal: true });
@@ -41,10 +44,6 @@ class RuntimeError extends Error {
     super(message, options);
     this.name = 'RuntimeError';
   }
-}
-
-function isObject(v) {
-  return (typeof v === 'object' && v !== null) || typeof v === 'function';
 }
 
 /** A WASI program called `proc_exit`: `code` is its exit status. */
@@ -105,8 +104,10 @@ class Module {
 
   /** The contents of the custom sections called `sectionName`, as ArrayBuffers. */
   static customSections(module, sectionName) {
-    if (sectionName === undefined) throw new TypeError('customSections needs a section name');
-    return native.moduleCustomSections(moduleHandle(module), String(sectionName));
+    // Both arguments are required: WebIDL counts them, not their values.
+    if (arguments.length < 2) throw new TypeError('customSections needs a module and a section name');
+    const handle = moduleHandle(module);
+    return native.moduleCustomSections(handle, toDOMString(sectionName));
   }
 
   /**
@@ -125,8 +126,12 @@ class Module {
     return moduleFromHandle(native.moduleDeserialize(bytes));
   }
 
-  get [Symbol.toStringTag]() {
-    return 'WebAssembly.Module';
+}
+
+/** WebIDL's `optional object importObject`: undefined or an object, else a TypeError. */
+function checkImportObject(importObject) {
+  if (importObject !== undefined && !isObject(importObject)) {
+    throw new TypeError('the import object must be an object');
   }
 }
 
@@ -143,15 +148,13 @@ class Instance {
    * `instances`, `tables`, `memories`) bounds what the instance's store may
    * hold; past a bound, growing fails.
    */
-  constructor(module, importObject, options) {
+  constructor(module, importObject = undefined, options = undefined) {
     if (new.target === undefined) throw new TypeError("Class constructor Instance cannot be invoked without 'new'");
     const handle = moduleHandle(module);
+    checkImportObject(importObject);
     const { imports, exportNames } = moduleLinkage(module);
-    if (imports.length > 0 && !isObject(importObject)) {
+    if (imports.length > 0 && importObject === undefined) {
       throw new TypeError('the module has imports, so an import object is required');
-    }
-    if (importObject !== undefined && !isObject(importObject)) {
-      throw new TypeError('the import object must be an object');
     }
     const values = imports.map(({ module: namespace, name }) => {
       const ns = importObject[namespace];
@@ -190,9 +193,58 @@ class Instance {
     native.instanceSetFuel(this.#handle, value);
   }
 
-  get [Symbol.toStringTag]() {
-    return 'WebAssembly.Instance';
+}
+
+/**
+ * A descriptor's `initial` (required) and `maximum` members, read and
+ * converted in that order as addresses of type `address` (see
+ * `addressValue`): `{ initial, maximum }`, `maximum` undefined when absent.
+ */
+function readLimits(descriptor, address, what) {
+  const initial = descriptor.initial;
+  if (initial === undefined) throw new TypeError(`a ${what} descriptor needs "initial"`);
+  const min = addressValue(initial, address, `a ${what}'s "initial"`);
+  const maximum = descriptor.maximum;
+  const max = maximum === undefined ? undefined : addressValue(maximum, address, `a ${what}'s "maximum"`);
+  return { initial: min, maximum: max };
+}
+
+/**
+ * Where 64-bit memories and tables (memory64's `address: "i64"`) are to be
+ * made: the descriptor has been read and converted as the JS API says
+ * (`initial` and `maximum` are BigInts from 0 to 2^64 - 1), and what is
+ * left is the engine's part. Kiln's engine does not make 64-bit memories or
+ * tables yet, so these refuse them after the checks the JS API makes before
+ * creating one.
+ */
+function unsupported64(kind, { initial, maximum }) {
+  if (maximum !== undefined && maximum < initial) {
+    throw new RangeError(`the ${kind}'s maximum is below its initial size`);
   }
+  return new TypeError(`64-bit ${kind === 'memory' ? 'memories' : 'tables'} are not supported yet`);
+}
+
+/**
+ * Makes `memory` a 64-bit memory of `limits` (BigInts), `shared` or not.
+ * The hook for the engine's memory64: until it has them, a TypeError.
+ */
+function memoryNew64(memory, limits, shared) {
+  void memory;
+  void shared;
+  throw unsupported64('memory', limits);
+}
+
+/**
+ * Makes `table` a 64-bit table of `element` ("anyfunc", "funcref" or
+ * "externref") and `limits` (BigInts), each element `value` (undefined: the
+ * type's default). The hook for the engine's table64: until it has them, a
+ * TypeError.
+ */
+function tableNew64(table, element, limits, value) {
+  void table;
+  void element;
+  void value;
+  throw unsupported64('table', limits);
 }
 
 /** A linear memory, growable in 64 KiB pages. */
@@ -202,10 +254,17 @@ class Memory {
     if (descriptor === kInternal) return;
     if (new.target === undefined) throw new TypeError("Class constructor Memory cannot be invoked without 'new'");
     if (!isObject(descriptor)) throw new TypeError('a memory descriptor must be an object');
-    if (descriptor.shared) throw new TypeError('shared memories are not supported');
-    const initial = descriptor.initial !== undefined ? descriptor.initial : descriptor.minimum;
-    if (initial === undefined) throw new TypeError('a memory descriptor needs "initial"');
-    native.memoryNew(this, initial, descriptor.maximum);
+    // The members in the order WebIDL reads a dictionary's (by name), each
+    // converted as soon as it is read.
+    const address = readAddress(descriptor);
+    const limits = readLimits(descriptor, address, 'memory');
+    const shared = Boolean(descriptor.shared);
+    if (address === 'i64') {
+      memoryNew64(this, limits, shared);
+      return;
+    }
+    if (shared) throw new TypeError('shared memories are not supported');
+    native.memoryNew(this, limits.initial, limits.maximum);
   }
 
   /**
@@ -221,10 +280,12 @@ class Memory {
     return native.memoryGrow(this, delta);
   }
 
-  get [Symbol.toStringTag]() {
-    return 'WebAssembly.Memory';
-  }
 }
+
+/** The JS API's `TableKind`, with "funcref" as V8 also takes it for "anyfunc". */
+const TABLE_KINDS = ['anyfunc', 'externref', 'funcref'];
+/** The JS API's `ValueType`, with "funcref" as for tables. */
+const VALUE_TYPES = ['i32', 'i64', 'f32', 'f64', 'v128', 'externref', 'anyfunc', 'funcref'];
 
 /** A table of function references or host values. */
 class Table {
@@ -232,19 +293,23 @@ class Table {
    * A new table of `descriptor.element` (`"anyfunc"` or `"externref"`),
    * `descriptor.initial` elements long, each `value`.
    */
-  constructor(descriptor, value) {
+  constructor(descriptor, value = undefined) {
     if (descriptor === kInternal) return;
     if (new.target === undefined) throw new TypeError("Class constructor Table cannot be invoked without 'new'");
     if (!isObject(descriptor)) throw new TypeError('a table descriptor must be an object');
-    const initial = descriptor.initial !== undefined ? descriptor.initial : descriptor.minimum;
-    if (initial === undefined) throw new TypeError('a table descriptor needs "initial"');
-    if (descriptor.element === undefined) throw new TypeError('a table descriptor needs "element"');
-    const element = String(descriptor.element);
-    if (arguments.length < 2) {
-      native.tableNew(this, element, initial, descriptor.maximum);
-    } else {
-      native.tableNew(this, element, initial, descriptor.maximum, value);
+    // `element` first, then the rest by name, as the JS API reads them.
+    const elementName = descriptor.element;
+    if (elementName === undefined) throw new TypeError('a table descriptor needs "element"');
+    const element = toEnum(elementName, TABLE_KINDS, 'a table\'s "element"');
+    const address = readAddress(descriptor);
+    const limits = readLimits(descriptor, address, 'table');
+    if (address === 'i64') {
+      tableNew64(this, element, limits, value);
+      return;
     }
+    // An undefined value is a missing one (WebIDL's optional arguments):
+    // the addon puts the element type's default value.
+    native.tableNew(this, element, limits.initial, limits.maximum, value);
   }
 
   /** The number of elements. */
@@ -257,37 +322,45 @@ class Table {
     return native.tableGet(this, index);
   }
 
-  /** Sets the element at `index` (to the type's default when `value` is missing). */
-  set(index, value) {
-    if (arguments.length < 2) return native.tableSet(this, index);
-    return native.tableSet(this, index, value);
+  /**
+   * Sets the element at `index` to `value`, or to the type's default when
+   * `value` is not passed: null for funcref, undefined for externref. (An
+   * explicit undefined is a value: a TypeError for funcref, as in V8.)
+   */
+  set(index) {
+    if (arguments.length < 2) {
+      native.tableSet(this, index);
+    } else {
+      native.tableSet(this, index, arguments[1]);
+    }
   }
 
-  /** Adds `delta` elements, each `value`; returns the previous length. */
-  grow(delta, value) {
-    if (arguments.length < 2) return native.tableGrow(this, delta);
+  /**
+   * Adds `delta` elements, each `value`, or the type's default when `value`
+   * is missing or undefined (WebIDL's optional argument); returns the
+   * previous length.
+   */
+  grow(delta, value = undefined) {
     return native.tableGrow(this, delta, value);
   }
 
-  get [Symbol.toStringTag]() {
-    return 'WebAssembly.Table';
-  }
 }
 
 /** A global variable. */
 class Global {
   /** A new global of type `descriptor.value`, mutable if `descriptor.mutable`. */
-  constructor(descriptor, value) {
+  constructor(descriptor, value = undefined) {
     if (descriptor === kInternal) return;
     if (new.target === undefined) throw new TypeError("Class constructor Global cannot be invoked without 'new'");
     if (!isObject(descriptor)) throw new TypeError('a global descriptor must be an object');
-    if (descriptor.value === undefined) throw new TypeError('a global descriptor needs "value" (its type)');
-    const type = String(descriptor.value);
-    if (arguments.length < 2 || value === undefined) {
-      native.globalNew(this, type, Boolean(descriptor.mutable));
-    } else {
-      native.globalNew(this, type, Boolean(descriptor.mutable), value);
-    }
+    // The members by name, as WebIDL reads a dictionary: `mutable`, `value`.
+    const mutable = Boolean(descriptor.mutable);
+    const typeName = descriptor.value;
+    if (typeName === undefined) throw new TypeError('a global descriptor needs "value" (its type)');
+    const type = toEnum(typeName, VALUE_TYPES, 'a global\'s "value"');
+    // An undefined value is a missing one (WebIDL's optional arguments): the
+    // addon puts the type's default value (undefined for externref).
+    native.globalNew(this, type, mutable, value);
   }
 
   /** The current value (i64 as BigInt). Setting it fails if the global is immutable. */
@@ -303,9 +376,6 @@ class Global {
     return native.globalGet(this);
   }
 
-  get [Symbol.toStringTag]() {
-    return 'WebAssembly.Global';
-  }
 }
 
 native.init({
@@ -321,6 +391,7 @@ native.init({
   makeNumericExport: numericCalls.makeNumericExport,
   makeNumericImport: numericCalls.makeNumericImport,
   hostResults: numericCalls.hostResults,
+  toBigInt64,
   numericBuffer: numericCalls.buffer,
 });
 
@@ -342,7 +413,13 @@ function compile(bytes) {
  * `instantiate(bytes, importObject, options)`: a Promise of `{ module, instance }`.
  * `instantiate(module, importObject, options)`: a Promise of the `Instance`.
  */
-function instantiate(source, importObject, options) {
+function instantiate(source, importObject = undefined, options = undefined) {
+  try {
+    // The arguments are converted before anything is compiled, as WebIDL does.
+    checkImportObject(importObject);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   if (source instanceof Module) {
     return new Promise((resolve) => resolve(new Instance(source, importObject, options)));
   }
@@ -356,23 +433,24 @@ function wat2wasm(text) {
 
 const { WASI } = require('./lib/wasi.js')({ native, Instance, Memory, WASIExit });
 
-const kiln = {
-  Module,
-  Instance,
-  Memory,
-  Table,
-  Global,
-  validate,
-  compile,
-  instantiate,
-  CompileError,
-  LinkError,
-  RuntimeError,
-  WASI,
-  WASIExit,
-  wat2wasm,
-};
-/** The namespace itself, so that `const { WebAssembly } = require('kiln-wasm')` works. */
-kiln.WebAssembly = kiln;
+exposeInterface(Module, 'Module', 1);
+exposeInterface(Instance, 'Instance', 1);
+exposeInterface(Memory, 'Memory', 1);
+exposeInterface(Table, 'Table', 1);
+exposeInterface(Global, 'Global', 1);
+
+// The `WebAssembly` namespace: the JS API's interfaces and operations, then
+// what Kiln adds (WASI, `wat2wasm`), shaped the same way.
+const kiln = makeNamespace('WebAssembly', {
+  interfaces: {
+    Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError, WASI, WASIExit,
+  },
+  operations: {
+    validate, compile, instantiate, wat2wasm,
+  },
+});
+// The namespace itself, so that `const { WebAssembly } = require('kiln-wasm')`
+// works; not enumerable, like the interfaces.
+Object.defineProperty(kiln, 'WebAssembly', { value: kiln, writable: true, configurable: true });
 
 module.exports = kiln;

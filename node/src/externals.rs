@@ -1,9 +1,9 @@
 //! `Memory`, `Table` and `Global`: native halves of the JS classes, attached
 //! to the JS object with `napi_wrap`.
 
-use crate::js::{call, callback, Env, JsResult, Value};
+use crate::js::{call, callback, CallInfo, Env, JsResult, Value};
 use crate::store::{attach_keepalive, enforce_u32, EntityKey, StoreCell, StoreRef};
-use crate::values::{parse_val_type, to_js, to_wasm, val_type_name};
+use crate::values::{default_value, parse_val_type, to_js, to_wasm, val_type_name};
 use kiln::Val;
 use napi::sys;
 use std::ffi::c_void;
@@ -114,13 +114,22 @@ fn entity_of<T>(
     Ok((handle.store.clone(), entity))
 }
 
+/// The JS API's limit on a table's elements ("Limits" in the JS API):
+/// tables may declare a larger maximum, but never hold more.
+const MAX_TABLE_ELEMENTS: u32 = 10_000_000;
+
+/// The most pages a 32-bit memory has (4 GiB).
+const MAX_MEMORY_PAGES: u32 = 65536;
+
 /// A descriptor's `initial` and optional `maximum`, checked against each
-/// other and against `most`.
+/// other, `initial` against `most`, and `maximum` against `most` too when
+/// `bound_maximum` (a memory's maximum is bounded, a table's is not).
 fn limits(
     env: Env,
     initial: Value,
     maximum: Value,
     most: u32,
+    bound_maximum: bool,
     unit: &str,
 ) -> JsResult<(u32, Option<u32>)> {
     let initial = enforce_u32(env, initial, "initial")?;
@@ -128,7 +137,7 @@ fn limits(
         Some(v) => Some(enforce_u32(env, v, "maximum")?),
         None => None,
     };
-    if initial > most || maximum.is_some_and(|m| m > most) {
+    if initial > most || (bound_maximum && maximum.is_some_and(|m| m > most)) {
         return Err(env.throw_range_error(&format!("at most {most} {unit} are allowed")));
     }
     if maximum.is_some_and(|m| m < initial) {
@@ -144,6 +153,34 @@ fn optional(env: Env, v: Value) -> JsResult<Option<Value>> {
     })
 }
 
+/// `v` converted to `ty`, or the JS API's `DefaultValue(ty)` when `v` is
+/// undefined: WebIDL makes an optional argument passed as undefined a
+/// missing one.
+fn value_or_default(env: Env, store: &StoreRef, v: Value, ty: kiln::ValType) -> JsResult<Val> {
+    match optional(env, v)? {
+        Some(v) => to_wasm(env, store, v, ty),
+        None => default_value(env, store, ty),
+    }
+}
+
+/// Argument `i` converted to `ty`, or `DefaultValue(ty)` when it was not
+/// passed. An explicit undefined is converted: `Table.prototype.set` tells
+/// the two apart, as V8 does and the JS API tests require (`set(0,
+/// undefined)` on a funcref table is a TypeError, `set(0)` puts null).
+fn given_or_default<const N: usize>(
+    env: Env,
+    store: &StoreRef,
+    ci: &CallInfo<N>,
+    i: usize,
+    ty: kiln::ValType,
+) -> JsResult<Val> {
+    if ci.argc > i {
+        to_wasm(env, store, ci.arg(i), ty)
+    } else {
+        default_value(env, store, ty)
+    }
+}
+
 fn range_error(env: Env, e: kiln::Error) -> crate::js::Thrown {
     env.throw_range_error(&e.to_string())
 }
@@ -155,7 +192,8 @@ pub(crate) unsafe extern "C" fn memory_new(
 ) -> Value {
     callback(env, |env| {
         let ci = env.cb_info::<3>(info)?;
-        let (initial, maximum) = limits(env, ci.arg(1), ci.arg(2), 65536, "pages")?;
+        let (initial, maximum) =
+            limits(env, ci.arg(1), ci.arg(2), MAX_MEMORY_PAGES, true, "pages")?;
         let store = StoreCell::loose(env)?;
         let ty = kiln::MemoryType::new(initial, maximum);
         let memory = store
@@ -265,7 +303,8 @@ fn table_of(env: Env, object: Value) -> JsResult<(StoreRef, kiln::Table)> {
     })
 }
 
-/// `tableNew(this, element, initial, maximum, value)`.
+/// `tableNew(this, element, initial, maximum, value)`; an undefined value
+/// is the element type's default.
 pub(crate) unsafe extern "C" fn table_new(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -281,12 +320,16 @@ pub(crate) unsafe extern "C" fn table_new(
                 )))
             }
         };
-        let (initial, maximum) = limits(env, ci.arg(2), ci.arg(3), 10_000_000, "elements")?;
+        let (initial, maximum) = limits(
+            env,
+            ci.arg(2),
+            ci.arg(3),
+            MAX_TABLE_ELEMENTS,
+            false,
+            "elements",
+        )?;
         let store = StoreCell::loose(env)?;
-        let init = match optional(env, ci.arg(4))? {
-            Some(v) => to_wasm(env, &store, v, element)?,
-            None => Val::default_for(element),
-        };
+        let init = value_or_default(env, &store, ci.arg(4), element)?;
         let ty = kiln::TableType::new(element, initial, maximum);
         let table = store
             .with(|cx| kiln::Table::new(cx, ty, init))?
@@ -335,11 +378,7 @@ pub(crate) unsafe extern "C" fn table_set(
         let (store, table) = table_of(env, ci.arg(0))?;
         let index = enforce_u32(env, ci.arg(1), "index")?;
         let element = store.with(|cx| table.ty(&cx).element())?;
-        let value = if ci.argc < 3 {
-            Val::default_for(element)
-        } else {
-            to_wasm(env, &store, ci.arg(2), element)?
-        };
+        let value = given_or_default(env, &store, &ci, 2, element)?;
         store
             .with(|cx| table.set(cx, index, value))?
             .map_err(|_| env.throw_range_error(&format!("table index {index} is out of bounds")))?;
@@ -347,7 +386,8 @@ pub(crate) unsafe extern "C" fn table_set(
     })
 }
 
-/// `tableGrow(table, delta, value)`: the old length.
+/// `tableGrow(table, delta, value)`: the old length. An undefined value is
+/// the type's default; past `MAX_TABLE_ELEMENTS`, a RangeError.
 pub(crate) unsafe extern "C" fn table_grow(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -356,12 +396,13 @@ pub(crate) unsafe extern "C" fn table_grow(
         let ci = env.cb_info::<3>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
         let delta = enforce_u32(env, ci.arg(1), "delta")?;
-        let element = store.with(|cx| table.ty(&cx).element())?;
-        let init = if ci.argc < 3 {
-            Val::default_for(element)
-        } else {
-            to_wasm(env, &store, ci.arg(2), element)?
-        };
+        let (element, size) = store.with(|cx| (table.ty(&cx).element(), table.size(&cx)))?;
+        if u64::from(size) + u64::from(delta) > u64::from(MAX_TABLE_ELEMENTS) {
+            return Err(env.throw_range_error(&format!(
+                "a table holds at most {MAX_TABLE_ELEMENTS} elements: it cannot grow from {size} by {delta}"
+            )));
+        }
+        let init = value_or_default(env, &store, ci.arg(2), element)?;
         let old = store
             .with(|cx| table.grow(cx, delta, init))?
             .map_err(|e| range_error(env, e))?;
@@ -376,7 +417,7 @@ fn global_of(env: Env, object: Value) -> JsResult<(StoreRef, kiln::Global)> {
     })
 }
 
-/// `globalNew(this, valueType, mutable, value)`; a missing value is the
+/// `globalNew(this, valueType, mutable, value)`; an undefined value is the
 /// type's default.
 pub(crate) unsafe extern "C" fn global_new(
     env: sys::napi_env,
@@ -390,10 +431,7 @@ pub(crate) unsafe extern "C" fn global_new(
         };
         let mutable = env.get_bool(ci.arg(2))?;
         let store = StoreCell::loose(env)?;
-        let value = match optional(env, ci.arg(3))? {
-            Some(v) => to_wasm(env, &store, v, ty)?,
-            None => Val::default_for(ty),
-        };
+        let value = value_or_default(env, &store, ci.arg(3), ty)?;
         let mutability = if mutable {
             kiln::Mutability::Var
         } else {

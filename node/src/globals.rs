@@ -25,6 +25,8 @@ pub(crate) struct Globals {
     pub make_numeric_import: sys::napi_ref,
     /// `lib/calls.js`'s reader of a host function's several results.
     pub host_results: sys::napi_ref,
+    /// `lib/webidl.js`'s `ToBigInt64` (`BigInt.asIntN(64, v)`).
+    pub to_big_int64: sys::napi_ref,
 }
 
 thread_local! {
@@ -50,6 +52,7 @@ pub(crate) fn init(env: Env, from: Value) -> JsResult<()> {
         make_numeric_export: get("makeNumericExport")?,
         make_numeric_import: get("makeNumericImport")?,
         host_results: get("hostResults")?,
+        to_big_int64: get("toBigInt64")?,
     };
     let buffer = env.named(from, "numericBuffer")?;
     // Held for good, like the other globals: the addon writes to it.

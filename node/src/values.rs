@@ -47,6 +47,15 @@ pub(crate) fn to_wasm(env: Env, store: &StoreRef, v: Value, ty: ValType) -> JsRe
     })
 }
 
+/// The JS API's `DefaultValue(ty)`: for externref `ToWebAssemblyValue(undefined)`
+/// (a reference to undefined, not null), otherwise the type's zero or null.
+pub(crate) fn default_value(env: Env, store: &StoreRef, ty: ValType) -> JsResult<Val> {
+    match ty {
+        ValType::ExternRef => to_wasm(env, store, env.undefined()?, ty),
+        _ => Ok(Val::default_for(ty)),
+    }
+}
+
 /// `ToInt32(ToNumber(v))`. Numbers (the common case) skip the coercion;
 /// Node-API's int32 read wraps as ToInt32 does.
 #[inline]
@@ -75,22 +84,19 @@ fn to_int32(n: f64) -> i32 {
     wrapped as u32 as i32
 }
 
-/// `ToBigInt64`: a BigInt modulo 2^64; booleans are 0n and 1n; strings parse
-/// as BigInt literals; anything else (a Number in particular) is a TypeError.
+/// `ToBigInt64`: a BigInt modulo 2^64. BigInts are read directly; anything
+/// else goes through the package's `toBigInt64` (`BigInt.asIntN(64, v)`,
+/// taken when it loaded), which runs `ToBigInt` itself: objects through
+/// `ToPrimitive` (their `valueOf` or `toString`), booleans as 0n and 1n,
+/// strings parsed as BigInt literals, and a TypeError for Numbers, Symbols,
+/// undefined and null.
 fn to_bigint64(env: Env, v: Value) -> JsResult<i64> {
-    match env.type_of(v)? {
-        sys::ValueType::napi_bigint => env.get_bigint_i64(v),
-        sys::ValueType::napi_boolean => Ok(env.get_bool(v)? as i64),
-        sys::ValueType::napi_string => {
-            let global = env.global()?;
-            let bigint = env.named(global, "BigInt")?;
-            let parsed = env.call_function(global, bigint, &[v])?;
-            env.get_bigint_i64(parsed)
-        }
-        _ => Err(env.throw_type_error(
-            "an i64 value must be a BigInt (a Number cannot be converted to i64)",
-        )),
+    if env.type_of(v)? == sys::ValueType::napi_bigint {
+        return env.get_bigint_i64(v);
     }
+    let convert = crate::globals::get(env, |g| g.to_big_int64)?;
+    let converted = env.call_function(env.undefined()?, convert, &[v])?;
+    env.get_bigint_i64(converted)
 }
 
 fn to_funcref(env: Env, store: &StoreRef, v: Value) -> JsResult<Option<kiln::Func>> {

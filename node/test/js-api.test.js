@@ -963,7 +963,126 @@ test('an immutable global import accepts a plain Number', async () => {
   assert.equal(x.get(), 41);
 });
 
-// ------------------------------------------------- the iterator protocol
+// ------------------------------------------------------- the shape of WebIDL
+
+const INTERFACES = ['Module', 'Instance', 'Memory', 'Table', 'Global', 'CompileError', 'LinkError', 'RuntimeError'];
+
+test('the namespace carries Symbol.toStringTag "WebAssembly", configurable and neither writable nor enumerable', () => {
+  assert.deepEqual(Object.getOwnPropertyDescriptor(W, Symbol.toStringTag), {
+    value: 'WebAssembly', writable: false, enumerable: false, configurable: true,
+  });
+  assert.equal(Object.prototype.toString.call(W), '[object WebAssembly]');
+});
+
+test('each interface prototype carries Symbol.toStringTag "WebAssembly.<name>" as a data property', () => {
+  for (const name of ['Module', 'Instance', 'Memory', 'Table', 'Global']) {
+    assert.deepEqual(Object.getOwnPropertyDescriptor(W[name].prototype, Symbol.toStringTag), {
+      value: `WebAssembly.${name}`, writable: false, enumerable: false, configurable: true,
+    }, name);
+  }
+  assert.equal(String(new W.Memory({ initial: 0 })), '[object WebAssembly.Memory]');
+});
+
+test('the interfaces on the namespace are writable and configurable but not enumerable; its operations are enumerable', () => {
+  for (const name of INTERFACES) {
+    const d = Object.getOwnPropertyDescriptor(W, name);
+    assert.deepEqual([d.writable, d.enumerable, d.configurable, d.value], [true, false, true, W[name]], name);
+  }
+  for (const name of ['validate', 'compile', 'instantiate']) {
+    const d = Object.getOwnPropertyDescriptor(W, name);
+    assert.deepEqual([d.writable, d.enumerable, d.configurable, typeof d.value], [true, true, true, 'function'], name);
+  }
+});
+
+test('the operations and attributes of the interfaces are enumerable, writable (operations) and configurable', () => {
+  const operations = [
+    [W.Module, 'exports'], [W.Module, 'imports'], [W.Module, 'customSections'],
+    [W.Memory.prototype, 'grow'], [W.Table.prototype, 'grow'], [W.Table.prototype, 'get'],
+    [W.Table.prototype, 'set'], [W.Global.prototype, 'valueOf'],
+  ];
+  for (const [object, name] of operations) {
+    const d = Object.getOwnPropertyDescriptor(object, name);
+    assert.deepEqual([d.writable, d.enumerable, d.configurable], [true, true, true], name);
+  }
+  const attributes = [
+    [W.Instance.prototype, 'exports', false], [W.Memory.prototype, 'buffer', false],
+    [W.Table.prototype, 'length', false], [W.Global.prototype, 'value', true],
+  ];
+  for (const [object, name, settable] of attributes) {
+    const d = Object.getOwnPropertyDescriptor(object, name);
+    assert.deepEqual([d.enumerable, d.configurable, d.get.name, typeof d.set], [true, true, `get ${name}`, settable ? 'function' : 'undefined'], name);
+  }
+});
+
+test('constructors and operations have the lengths WebIDL gives them (their required arguments)', () => {
+  const lengths = {
+    'Module': [W.Module, 1], 'Instance': [W.Instance, 1], 'Memory': [W.Memory, 1], 'Table': [W.Table, 1],
+    'Global': [W.Global, 1], 'validate': [W.validate, 1], 'compile': [W.compile, 1],
+    'instantiate': [W.instantiate, 1], 'Module.exports': [W.Module.exports, 1],
+    'Module.imports': [W.Module.imports, 1], 'Module.customSections': [W.Module.customSections, 2],
+    'Memory.grow': [W.Memory.prototype.grow, 1], 'Table.grow': [W.Table.prototype.grow, 1],
+    'Table.get': [W.Table.prototype.get, 1], 'Table.set': [W.Table.prototype.set, 1],
+    'Global.valueOf': [W.Global.prototype.valueOf, 0],
+  };
+  const actual = Object.fromEntries(Object.entries(lengths).map(([name, [f]]) => [name, f.length]));
+  assert.deepEqual(actual, Object.fromEntries(Object.entries(lengths).map(([name, [, n]]) => [name, n])));
+});
+
+// ------------------------------------------------- conversions, in JS API order
+
+test('the Global constructor reads mutable, then value and its ToString, then converts the initial value', () => {
+  const order = [];
+  const global = new W.Global({
+    get value() {
+      order.push('value');
+      return { toString() { order.push('value toString'); return 'f64'; } };
+    },
+    get mutable() {
+      order.push('mutable');
+      return true;
+    },
+  }, { valueOf() { order.push('valueOf'); return 1.5; } });
+  assert.deepEqual(order, ['mutable', 'value', 'value toString', 'valueOf']);
+  assert.equal(global.value, 1.5);
+});
+
+test('an i64 value converts with ToBigInt64: objects through valueOf or toString, strings parsed, Numbers refused', () => {
+  const i64 = (v) => new W.Global({ value: 'i64' }, v).value;
+  assert.equal(i64({ toString() { return '5'; } }), 5n);
+  assert.equal(i64({ valueOf() { return '8'; } }), 8n);
+  assert.equal(i64({ toString() { return 6n; } }), 6n);
+  assert.equal(i64({ valueOf() { return 9n; } }), 9n);
+  assert.equal(i64({ [Symbol.toPrimitive](hint) { return hint === 'number' ? 2n ** 64n + 3n : 0n; } }), 3n);
+  assert.equal(i64('-1'), -1n);
+  assert.equal(i64(2n ** 63n), -(2n ** 63n));
+  for (const bad of [null, 666, { valueOf() { return 8; } }, { toString() { return 5; } }, Symbol('s')]) {
+    assert.throws(() => i64(bad), TypeError, String(bad));
+  }
+  assert.throws(() => i64('1.5'), SyntaxError);
+  const global = new W.Global({ value: 'i64', mutable: true });
+  global.value = { valueOf() { return '12'; } };
+  assert.equal(global.value, 12n);
+});
+
+test('Table.set without a value puts the default: null for funcref, undefined for externref; an explicit undefined is a TypeError for funcref', async () => {
+  const { f } = await exportsOf('(module (func (export "f")))');
+  const funcs = new W.Table({ element: 'anyfunc', initial: 1 }, f);
+  funcs.set(0);
+  assert.equal(funcs.get(0), null);
+  assert.throws(() => funcs.set(0, undefined), TypeError);
+  const object = {};
+  const refs = new W.Table({ element: 'externref', initial: 2 }, object);
+  refs.set(0);
+  assert.equal(refs.get(0), undefined);
+  refs.set(1, null);
+  assert.equal(refs.get(1), null);
+  refs.set(1, undefined);
+  assert.equal(refs.get(1), undefined);
+  // Made or grown without a value, an externref table holds undefined too.
+  assert.equal(new W.Table({ element: 'externref', initial: 1 }).get(0), undefined);
+  refs.grow(1);
+  assert.equal(refs.get(2), undefined);
+});
 
 test('a host function\'s several results are read through the iterator protocol, each step once and in order', async () => {
   const log = [];
@@ -1006,12 +1125,18 @@ test('a host function\'s several results are read through the iterator protocol,
   ]);
 });
 
-// ------------------------------------------------------------ custom sections
-
 test('Module.customSections compares names as JS strings: a lone surrogate matches no section, U+FFFD only itself', async () => {
   const bytes = new Uint8Array([...(await wat2wasm('(module)')), ...customSection('na\uFFFDme', [1])]);
   const module = new W.Module(bytes);
   assert.deepEqual(W.Module.customSections(module, 'na\uFFFDme').map((s) => [...new Uint8Array(s)]), [[1]]);
   assert.deepEqual(W.Module.customSections(module, 'na\uDC01me'), []);
   assert.throws(() => W.Module.customSections(module), TypeError);
+  assert.throws(() => W.Module.customSections(module, Symbol('name')), TypeError);
+});
+
+test('a Table may declare a maximum over 10,000,000 elements but never grows past that many', () => {
+  assert.throws(() => new W.Table({ element: 'anyfunc', initial: 10_000_001 }), RangeError);
+  const table = new W.Table({ element: 'anyfunc', initial: 1, maximum: 10_000_001 });
+  assert.throws(() => table.grow(10_000_000), RangeError);
+  assert.equal(table.length, 1);
 });

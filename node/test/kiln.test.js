@@ -269,6 +269,20 @@ test('the namespace is also exported as WebAssembly, so code swaps one import', 
   assert.equal(typeof WebAssembly.instantiate, 'function');
 });
 
+test('what Kiln adds to the namespace is shaped as WebIDL shapes its members: classes hidden from enumeration, wat2wasm not', () => {
+  const shape = (name) => {
+    const d = Object.getOwnPropertyDescriptor(kiln, name);
+    return [d.writable, d.enumerable, d.configurable];
+  };
+  assert.deepEqual(
+    ['WASI', 'WASIExit', 'WebAssembly', 'wat2wasm'].map(shape),
+    [[true, false, true], [true, false, true], [true, false, true], [true, true, true]],
+  );
+  assert.deepEqual(Object.keys(kiln), [
+    'validate', 'compile', 'instantiate', 'wat2wasm',
+  ]);
+});
+
 test('the README example runs and prints 42', () => {
   const readme = require('node:fs').readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
   const example = readme.match(/```js\n([\s\S]*?)```/)[1]
