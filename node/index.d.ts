@@ -153,6 +153,18 @@ export function instantiate(
   options?: InstanceOptions,
 ): Promise<WebAssemblyInstantiatedSource>;
 export function instantiate(module: Module, importObject?: Imports, options?: InstanceOptions): Promise<Instance>;
+/**
+ * Compiles the body of a `Response` (or of the response a promise gives),
+ * as Node's own: it must have `Content-Type: application/wasm` and an ok
+ * status, or the promise rejects with a `TypeError`.
+ */
+export function compileStreaming(source: Response | PromiseLike<Response>): Promise<Module>;
+/** `compileStreaming`, then instantiates the module with `importObject`. */
+export function instantiateStreaming(
+  source: Response | PromiseLike<Response>,
+  importObject?: Imports,
+  options?: InstanceOptions,
+): Promise<WebAssemblyInstantiatedSource>;
 
 /** The binary of a module in the WebAssembly text format; throws `SyntaxError`. */
 export function wat2wasm(text: string): Uint8Array;
@@ -193,6 +205,8 @@ declare const kiln: {
   validate: typeof validate;
   compile: typeof compile;
   instantiate: typeof instantiate;
+  compileStreaming: typeof compileStreaming;
+  instantiateStreaming: typeof instantiateStreaming;
   wat2wasm: typeof wat2wasm;
   WASI: typeof WASI;
   WASIExit: typeof WASIExit;

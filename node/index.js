@@ -426,6 +426,12 @@ function instantiate(source, importObject = undefined, options = undefined) {
   return compile(source).then((module) => ({ module, instance: new Instance(module, importObject, options) }));
 }
 
+const { compileStreaming, instantiateStreaming } = require('./lib/streaming.js')({
+  compile,
+  instantiate,
+  checkImportObject,
+});
+
 /** The binary of a module written in the WebAssembly text format. */
 function wat2wasm(text) {
   return native.wat2wasm(text);
@@ -446,7 +452,7 @@ const kiln = makeNamespace('WebAssembly', {
     Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError, WASI, WASIExit,
   },
   operations: {
-    validate, compile, instantiate, wat2wasm,
+    validate, compile, instantiate, compileStreaming, instantiateStreaming, wat2wasm,
   },
 });
 // The namespace itself, so that `const { WebAssembly } = require('kiln-wasm')`

@@ -12,6 +12,8 @@ export const {
   validate,
   compile,
   instantiate,
+  compileStreaming,
+  instantiateStreaming,
   CompileError,
   LinkError,
   RuntimeError,

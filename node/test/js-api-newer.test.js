@@ -2,8 +2,8 @@
 // The JS API as the specification says it now, where Node 20's V8 does not
 // follow yet: externref defaults, the memory64 `address` member of
 // descriptors (read and converted, then refused: Kiln's engine has no 64-bit
-// memories or tables yet), and the 1 GiB module limit as a CompileError.
-// These run on Kiln only.
+// memories or tables yet), the 1 GiB module limit as a CompileError, and the
+// Web API's MIME type check. These run on Kiln only.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -103,4 +103,10 @@ test('a module over 1 GiB is not valid, and compiling it is a CompileError, sync
   const smaller = bytes.subarray(0, size - 1);
   smaller.set([0x80 | ((sectionLength - 1) & 0x7f)], 9);
   assert.equal(W.validate(smaller), true);
+});
+
+test('compileStreaming takes application/wasm in any ASCII case, as the Web API says (Node takes only lower case)', async () => {
+  const bytes = W.wat2wasm('(module)');
+  const module = await W.compileStreaming(new Response(bytes, { headers: { 'Content-Type': 'Application/WASM' } }));
+  assert.ok(module instanceof W.Module);
 });

@@ -988,7 +988,7 @@ test('the interfaces on the namespace are writable and configurable but not enum
     const d = Object.getOwnPropertyDescriptor(W, name);
     assert.deepEqual([d.writable, d.enumerable, d.configurable, d.value], [true, false, true, W[name]], name);
   }
-  for (const name of ['validate', 'compile', 'instantiate']) {
+  for (const name of ['validate', 'compile', 'instantiate', 'compileStreaming', 'instantiateStreaming']) {
     const d = Object.getOwnPropertyDescriptor(W, name);
     assert.deepEqual([d.writable, d.enumerable, d.configurable, typeof d.value], [true, true, true, 'function'], name);
   }
@@ -1018,7 +1018,8 @@ test('constructors and operations have the lengths WebIDL gives them (their requ
   const lengths = {
     'Module': [W.Module, 1], 'Instance': [W.Instance, 1], 'Memory': [W.Memory, 1], 'Table': [W.Table, 1],
     'Global': [W.Global, 1], 'validate': [W.validate, 1], 'compile': [W.compile, 1],
-    'instantiate': [W.instantiate, 1], 'Module.exports': [W.Module.exports, 1],
+    'instantiate': [W.instantiate, 1], 'compileStreaming': [W.compileStreaming, 1],
+    'instantiateStreaming': [W.instantiateStreaming, 1], 'Module.exports': [W.Module.exports, 1],
     'Module.imports': [W.Module.imports, 1], 'Module.customSections': [W.Module.customSections, 2],
     'Memory.grow': [W.Memory.prototype.grow, 1], 'Table.grow': [W.Table.prototype.grow, 1],
     'Table.get': [W.Table.prototype.get, 1], 'Table.set': [W.Table.prototype.set, 1],
@@ -1139,4 +1140,52 @@ test('a Table may declare a maximum over 10,000,000 elements but never grows pas
   const table = new W.Table({ element: 'anyfunc', initial: 1, maximum: 10_000_001 });
   assert.throws(() => table.grow(10_000_000), RangeError);
   assert.equal(table.length, 1);
+});
+
+// ------------------------------------------------------ streaming compilation
+
+const WASM_TYPE = { 'Content-Type': 'application/wasm' };
+
+test('compileStreaming compiles a Response, or a promise of one, of type application/wasm', async () => {
+  const bytes = await wat2wasm('(module (func (export "f") (result i32) (i32.const 5)))');
+  const module = await W.compileStreaming(new Response(bytes, { headers: WASM_TYPE }));
+  assert.ok(module instanceof W.Module);
+  assert.deepEqual(W.Module.exports(module), [{ name: 'f', kind: 'function' }]);
+  const later = await W.compileStreaming(Promise.resolve(new Response(bytes, { headers: WASM_TYPE })));
+  assert.ok(later instanceof W.Module);
+});
+
+test('instantiateStreaming resolves to { module, instance } linked with the import object', async () => {
+  const bytes = await wat2wasm(ADD_WITH_IMPORT);
+  const result = await W.instantiateStreaming(new Response(bytes, { headers: WASM_TYPE }), { env: { offset: () => 10 } });
+  assert.deepEqual(Object.keys(result).sort(), ['instance', 'module']);
+  assert.ok(result.module instanceof W.Module);
+  assert.equal(result.instance.exports.add(1, 2), 13);
+  await assert.rejects(W.instantiateStreaming(new Response(bytes, { headers: WASM_TYPE }), 5), TypeError);
+  await assert.rejects(W.instantiateStreaming(new Response(bytes, { headers: WASM_TYPE }), {}), TypeError);
+});
+
+test('compileStreaming rejects with a TypeError a response of another type, a failed status, a used body, or no Response', async () => {
+  const bytes = await wat2wasm('(module)');
+  const responseError = (message) => (e) => e instanceof TypeError && e.code === 'ERR_WEBASSEMBLY_RESPONSE' && e.message === message;
+  await assert.rejects(W.compileStreaming(new Response(bytes)), responseError("WebAssembly response has unsupported MIME type 'null'"));
+  await assert.rejects(W.compileStreaming(new Response(bytes, { headers: { 'Content-Type': 'text/plain' } })),
+    responseError("WebAssembly response has unsupported MIME type 'text/plain'"));
+  await assert.rejects(W.compileStreaming(new Response(bytes, { headers: { 'Content-Type': 'application/wasm; x=1' } })),
+    responseError("WebAssembly response has unsupported MIME type 'application/wasm; x=1'"));
+  await assert.rejects(W.compileStreaming(new Response(bytes, { status: 404, headers: WASM_TYPE })),
+    responseError('WebAssembly response has status code 404'));
+  const used = new Response(bytes, { headers: WASM_TYPE });
+  await used.arrayBuffer();
+  await assert.rejects(W.compileStreaming(used), responseError('WebAssembly response body has already been used'));
+  for (const notResponse of [bytes, undefined, Promise.resolve({ headers: new Headers(WASM_TYPE) })]) {
+    await assert.rejects(W.compileStreaming(notResponse), (e) => e instanceof TypeError && e.code === 'ERR_INVALID_ARG_TYPE');
+  }
+  const reason = new RangeError('the fetch failed');
+  await assert.rejects(W.compileStreaming(Promise.reject(reason)), (e) => e === reason);
+});
+
+test('compileStreaming of a body that is not a module rejects with a CompileError', async () => {
+  await assert.rejects(W.compileStreaming(new Response(GARBAGE, { headers: WASM_TYPE })), W.CompileError);
+  await assert.rejects(W.compileStreaming(new Response(null, { headers: WASM_TYPE })), W.CompileError);
 });

@@ -257,10 +257,12 @@ test('the ES module entry exports the same objects as the CommonJS one', () => {
   const script = `import kiln, { Module, WebAssembly, WASI } from ${JSON.stringify(path.join(__dirname, '..', 'index.mjs'))};
     import { createRequire } from 'node:module';
     const cjs = createRequire(import.meta.url)(${JSON.stringify(path.join(__dirname, '..'))});
-    console.log(JSON.stringify([kiln === cjs, Module === cjs.Module, WebAssembly === cjs, WASI === cjs.WASI]));`;
+    import { compileStreaming } from ${JSON.stringify(path.join(__dirname, '..', 'index.mjs'))};
+    console.log(JSON.stringify([kiln === cjs, Module === cjs.Module, WebAssembly === cjs, WASI === cjs.WASI,
+      compileStreaming === cjs.compileStreaming]));`;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(child.status, 0, child.stderr);
-  assert.equal(child.stdout.trim(), '[true,true,true,true]');
+  assert.equal(child.stdout.trim(), '[true,true,true,true,true]');
 });
 
 test('the namespace is also exported as WebAssembly, so code swaps one import', () => {
@@ -279,7 +281,7 @@ test('what Kiln adds to the namespace is shaped as WebIDL shapes its members: cl
     [[true, false, true], [true, false, true], [true, false, true], [true, true, true]],
   );
   assert.deepEqual(Object.keys(kiln), [
-    'validate', 'compile', 'instantiate', 'wat2wasm',
+    'validate', 'compile', 'instantiate', 'compileStreaming', 'instantiateStreaming', 'wat2wasm',
   ]);
 });
 

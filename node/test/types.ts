@@ -24,8 +24,10 @@ async function main(): Promise<void> {
   const global = new Global({ value: 'i64', mutable: true }, 1n);
   global.value = 2n;
   const copy: Module = Module.deserialize(module.serialize());
+  const streamed: Module = await kiln.compileStreaming(fetch('file.wasm'));
+  const { instance: fetched } = await WebAssembly.instantiateStreaming(new Response(new Uint8Array(bytes), { headers: { 'Content-Type': 'application/wasm' } }), {});
   const memory64 = { address: 'i64', initial: 1n, maximum: 2n } as const;
-  void [new Memory({ address: 'i32', initial: 1 }), memory64, new Table({ element: 'externref', initial: 1, maximum: 20_000_000 })];
+  void [streamed, fetched, new Memory({ address: 'i32', initial: 1 }), memory64, new Table({ element: 'externref', initial: 1, maximum: 20_000_000 })];
   const wasi = new WASI({ version: 'preview1', args: ['x'], env: { A: 'b' }, preopens: { '/': '.' }, returnOnExit: true });
   const code: number = wasi.start(new Instance(copy, wasi.getImportObject()));
   const error: Error = new RuntimeError('x');
