@@ -138,13 +138,7 @@ impl Memory {
     /// A negative `delta` is a `KilnError`, as in wasmtime-py.
     fn grow(&self, store: StoreLike<'_>, delta: i64) -> PyResult<u32> {
         let store = enter(store, self.store_id, "memory")?;
-        let delta = u32::try_from(delta).map_err(|_| {
-            kiln_error(if delta < 0 {
-                format!("cannot grow a memory by a negative number of pages ({delta})")
-            } else {
-                format!("cannot grow a memory by {delta} pages: more than a 32-bit memory has")
-            })
-        })?;
+        let delta = grow_delta(delta, "memory", "pages")?;
         let mut guard = store.get().shared().enter(&store)?;
         self.memory
             .grow(guard.cx(), delta)
@@ -294,6 +288,18 @@ fn bytes_in_place<'py>(
     Ok(array)
 }
 
+/// A `grow` delta for a 32-bit memory or table, or the `KilnError`
+/// wasmtime-py raises for a negative one (and, here, for one past 32 bits).
+fn grow_delta(delta: i64, what: &str, units: &str) -> PyResult<u32> {
+    u32::try_from(delta).map_err(|_| {
+        kiln_error(if delta < 0 {
+            format!("cannot grow a {what} by a negative number of {units} ({delta})")
+        } else {
+            format!("cannot grow a {what} by {delta} {units}: more than a 32-bit {what} has")
+        })
+    })
+}
+
 /// A slice bound as Python reads it for a sequence of `len` items: `None`
 /// is `default`, a negative position counts from the end, and the result
 /// is clamped to `0..=len`.
@@ -390,9 +396,11 @@ impl Table {
     }
 
     /// Grows the table by `delta` elements set to `init`; returns the
-    /// previous size.
-    fn grow(&self, store: StoreLike<'_>, delta: u32, init: &Bound<'_, PyAny>) -> PyResult<u32> {
+    /// previous size. A negative `delta` is a `KilnError`, as in
+    /// wasmtime-py.
+    fn grow(&self, store: StoreLike<'_>, delta: i64, init: &Bound<'_, PyAny>) -> PyResult<u32> {
         let store = enter(store, self.store_id, "table")?;
+        let delta = grow_delta(delta, "table", "elements")?;
         let mut guard = store.get().shared().enter(&store)?;
         let element = self.table.ty(guard.cx()).element();
         let init = to_val(init, element)?;

@@ -4,7 +4,7 @@ use crate::args::Arg;
 use crate::engine::Engine;
 use crate::errors::{closed_error, kiln_error, to_py_err};
 use crate::types::{export_types, import_types};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyMemoryView, PyString};
 use std::sync::RwLock;
@@ -69,6 +69,20 @@ fn compile(py: Python<'_>, engine: &Bound<'_, Engine>, bytes: Vec<u8>) -> PyResu
     Ok(Module::wrap(inner, engine))
 }
 
+/// The `OSError` Python raises for `err` on `path`: `OSError(errno,
+/// strerror, filename)` picks the subclass (`FileNotFoundError`, ...).
+fn os_error(err: &std::io::Error, path: &std::path::Path) -> PyErr {
+    let errno = err.raw_os_error().unwrap_or(0);
+    // The message without Rust's " (os error N)" suffix, as Python words it.
+    let message = err.to_string();
+    let message = message
+        .split(" (os error")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    PyOSError::new_err((errno, message, path.as_os_str().to_os_string()))
+}
+
 /// Loads the artifact `bytes` on `engine`.
 fn deserialize(py: Python<'_>, engine: &Bound<'_, Engine>, bytes: &[u8]) -> PyResult<Module> {
     // SAFETY: the engine's obligation (bytes from a trusted `serialize`)
@@ -89,18 +103,17 @@ impl Module {
         compile(py, &engine, wasm_bytes(wasm)?)
     }
 
-    /// Compiles the module in the file at `path` (binary or text).
+    /// Compiles the module in the file at `path` (binary or text). A file
+    /// that cannot be read raises the `OSError` Python's `open` would
+    /// (`FileNotFoundError`, ...), as in wasmtime-py.
     #[staticmethod]
     fn from_file(
         py: Python<'_>,
         engine: Arg<'_, Engine>,
         path: std::path::PathBuf,
     ) -> PyResult<Self> {
-        let e = engine.get().inner()?.clone();
-        let inner = py
-            .detach(move || kiln::Module::from_file(&e, path))
-            .map_err(|e| to_py_err(py, e))?;
-        Ok(Module::wrap(inner, &engine))
+        let bytes = std::fs::read(&path).map_err(|e| os_error(&e, &path))?;
+        compile(py, &engine, bytes)
     }
 
     /// Checks that `wasm` (binary, or text as `str`) is a valid module for
@@ -132,6 +145,12 @@ impl Module {
         engine: Arg<'_, Engine>,
         data: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
+        // Text is never an artifact: a `TypeError`, as in wasmtime-py.
+        if data.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(
+                "expected a serialized module as bytes, got str",
+            ));
+        }
         deserialize(py, &engine, &wasm_bytes(data)?)
     }
 

@@ -266,3 +266,12 @@ def test_get_buffer_ptr_outlives_closing_its_store(engine):
     array = mem.get_buffer_ptr(store, 1)
     store.close()
     assert array[0] == 42
+
+
+def test_table_grow_by_a_negative_delta_raises(store):
+    table = Table(store, TableType(ValType.funcref(), Limits(1)), None)
+    with pytest.raises(KilnError) as e:
+        table.grow(store, -1, None)
+    assert str(e.value) == "cannot grow a table by a negative number of elements (-1)"
+    assert table.grow(store, 2, None) == 1
+    assert table.size(store) == 3

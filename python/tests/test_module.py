@@ -117,9 +117,15 @@ def test_from_file(engine, tmp_path):
     path = tmp_path / "m.wat"
     path.write_text('(module (func (export "f")))')
     assert [e.name for e in Module.from_file(engine, path).exports] == ["f"]
-    with pytest.raises(KilnError) as e:
+    # The OSError open() raises, as in wasmtime-py.
+    with pytest.raises(FileNotFoundError) as e:
         Module.from_file(engine, tmp_path / "missing.wasm")
-    assert str(e.value).startswith(f"failed to read {tmp_path / 'missing.wasm'}: ")
+    assert str(e.value) == f"[Errno 2] No such file or directory: '{tmp_path / 'missing.wasm'}'"
+    with pytest.raises(IsADirectoryError):
+        Module.from_file(engine, tmp_path)
+    binary = tmp_path / "m.wasm"
+    binary.write_bytes(wat2wasm('(module (func (export "g")))'))
+    assert [e.name for e in Module.from_file(engine, str(binary)).exports] == ["g"]
 
 
 def test_config_options(engine):
@@ -232,3 +238,9 @@ def test_wat2wasm_takes_text_as_str_or_utf8_bytes():
         wat2wasm(b"(modul")
     with pytest.raises(TypeError):
         wat2wasm(3)
+
+
+def test_deserialize_refuses_text():
+    with pytest.raises(TypeError) as e:
+        Module.deserialize(Engine(), "(module)")
+    assert str(e.value) == "expected a serialized module as bytes, got str"
