@@ -125,7 +125,6 @@ class Module {
   static deserialize(bytes) {
     return moduleFromHandle(native.moduleDeserialize(bytes));
   }
-
 }
 
 /** WebIDL's `optional object importObject`: undefined or an object, else a TypeError. */
@@ -192,7 +191,6 @@ class Instance {
   set fuel(value) {
     native.instanceSetFuel(this.#handle, value);
   }
-
 }
 
 /**
@@ -279,7 +277,6 @@ class Memory {
   grow(delta) {
     return native.memoryGrow(this, delta);
   }
-
 }
 
 /** The JS API's `TableKind`, with "funcref" as V8 also takes it for "anyfunc". */
@@ -343,7 +340,6 @@ class Table {
   grow(delta, value = undefined) {
     return native.tableGrow(this, delta, value);
   }
-
 }
 
 /** A global variable. */
@@ -375,7 +371,6 @@ class Global {
   valueOf() {
     return native.globalGet(this);
   }
-
 }
 
 native.init({
