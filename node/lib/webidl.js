@@ -32,10 +32,12 @@ function toDOMString(v) {
  */
 function toEnum(v, values, what) {
   const s = toDOMString(v);
-  if (!values.includes(s)) {
-    throw new TypeError(`${what} must be one of ${values.map((x) => `"${x}"`).join(', ')}, not "${s}"`);
+  // Indexed loops, here and below: array methods and iterators can be
+  // replaced by user code.
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === s) return s;
   }
-  return s;
+  throw new TypeError(`${what} must be one of "${values.join('", "')}", not "${s}"`);
 }
 
 /** `[EnforceRange] unsigned long`: an integer from 0 to 2^32 - 1, or a TypeError naming `what`. */
@@ -60,8 +62,9 @@ function toPrimitiveNumber(v) {
     if (isObject(result)) throw new TypeError('Symbol.toPrimitive returned an object');
     return result;
   }
-  for (const name of ['valueOf', 'toString']) {
-    const method = v[name];
+  const names = ['valueOf', 'toString'];
+  for (let i = 0; i < names.length; i++) {
+    const method = v[names[i]];
     if (typeof method === 'function') {
       const result = apply(method, v, []);
       if (!isObject(result)) return result;
