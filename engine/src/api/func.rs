@@ -581,6 +581,36 @@ pub(crate) unsafe fn call_raw(
     unsafe { enter_prepared(store, &entry, slots) }
 }
 
+/// Calls `func`, the start function of the instance whose context is
+/// `vmctx`. An imported host function started this way sees that instance
+/// as its caller, as it would had the instance's code called it.
+///
+/// # Safety
+/// `store` must be valid for the call and not otherwise borrowed during it;
+/// `vmctx` must be the context of a live instance of that store.
+pub(crate) unsafe fn call_start(store: *mut StoreOpaque, func: Func, vmctx: *mut u8) -> Result<()> {
+    // SAFETY: the store is valid (caller's guarantee); this borrow ends
+    // before host code runs.
+    let host = unsafe {
+        let s = &mut *store;
+        s.check(func.0, "function")?;
+        s.funcs[func.0.index as usize]
+            .host
+            .as_ref()
+            .map(|ctx| &*ctx.func as *const HostFunc)
+    };
+    match host {
+        // SAFETY: the context is boxed and lives until the store is dropped,
+        // which cannot happen during the call; a start function takes and
+        // returns nothing, so one slot is room enough.
+        Some(func) => with_slots(1, |slots| unsafe {
+            invoke_host(store, &*func, vmctx, slots.as_mut_ptr())
+        }),
+        // SAFETY: the caller's guarantees.
+        None => unsafe { call_func(store, func, &[], &mut []) },
+    }
+}
+
 /// Runs `f` with `n` raw slots (at least one): on the stack for up to
 /// [`RawFunc::MAX_VALUES`](super::raw::RawFunc::MAX_VALUES).
 #[inline(always)]

@@ -3,7 +3,7 @@
 
 use super::engine::Engine;
 use super::externals::{Extern, Global, Memory, Table};
-use super::func::{call_func, Func};
+use super::func::{call_start, Func};
 use super::module::Module;
 use super::store::{AsContextMut, StoreOpaque, Stored};
 use super::typed::{TypedFunc, WasmParams, WasmResults};
@@ -447,8 +447,9 @@ unsafe fn instantiate(
     let start = info.start.map(|s| store.instance_func(instance_index, s));
     if let Some(start) = start {
         // SAFETY: the store pointer is valid (caller's guarantee) and `store`
-        // is not used again after this point.
-        unsafe { call_func(store_ptr, start, &[], &mut [])? };
+        // is not used again after this point; `vmctx_ptr` is the context of
+        // the instance just pushed, which the store keeps alive.
+        unsafe { call_start(store_ptr, start, vmctx_ptr)? };
     }
     Ok(instance)
 }

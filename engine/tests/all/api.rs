@@ -149,6 +149,28 @@ mod traps {
         assert_eq!(run.call(&mut store, ()).unwrap(), 10);
         assert_eq!(*store.data(), 1);
     }
+
+    #[test]
+    fn host_start_function_sees_the_instance_it_starts() {
+        let engine = Engine::default();
+        let module = Module::new(
+            &engine,
+            r#"(module (import "host" "init" (func $init))
+                 (global (export "answer") i32 (i32.const 42))
+                 (start $init))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, 0u32);
+        let init = Func::wrap(&mut store, |mut caller: kiln::Caller<'_, u32>| {
+            let answer = caller.get_export("answer").unwrap().into_global().unwrap();
+            let kiln::Val::I32(value) = answer.get(&mut caller) else {
+                panic!("`answer` is an i32 global");
+            };
+            *caller.data_mut() = value as u32;
+        });
+        Instance::new(&mut store, &module, &[init.into()]).unwrap();
+        assert_eq!(*store.data(), 42);
+    }
 }
 
 mod numeric_host_functions {
