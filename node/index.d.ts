@@ -168,6 +168,13 @@ export function instantiateStreaming(
 
 /** The binary of a module in the WebAssembly text format; throws `SyntaxError`. */
 export function wat2wasm(text: string): Uint8Array;
+/**
+ * Keeps compiled modules in `directory` (default: $KILN_CACHE_DIR, else
+ * $XDG_CACHE_HOME/kiln, else ~/.cache/kiln) so later processes load them
+ * instead of compiling; returns the directory. Call before the first module
+ * is compiled (else `TypeError`). `KILN_COMPILE_CACHE=<dir>` does the same.
+ */
+export function enableCompileCache(directory?: string): string;
 
 export interface WASIOptions {
   version?: 'preview1';
@@ -208,6 +215,7 @@ declare const kiln: {
   compileStreaming: typeof compileStreaming;
   instantiateStreaming: typeof instantiateStreaming;
   wat2wasm: typeof wat2wasm;
+  enableCompileCache: typeof enableCompileCache;
   WASI: typeof WASI;
   WASIExit: typeof WASIExit;
   WebAssembly: typeof kiln;

@@ -432,6 +432,22 @@ function wat2wasm(text) {
   return native.wat2wasm(text);
 }
 
+/**
+ * Keeps compiled modules in `directory` (default: $KILN_CACHE_DIR, else
+ * $XDG_CACHE_HOME/kiln, else ~/.cache/kiln), so that the next process
+ * loads them instead of compiling, as Node's `module.enableCompileCache`
+ * does for JavaScript. Call it before the first module is compiled;
+ * returns the directory. `KILN_COMPILE_CACHE=<dir>` in the environment
+ * does the same when the package loads.
+ */
+function enableCompileCache(directory) {
+  return native.enableCompileCache(directory);
+}
+
+if (process.env.KILN_COMPILE_CACHE) {
+  enableCompileCache(process.env.KILN_COMPILE_CACHE);
+}
+
 const { WASI } = require('./lib/wasi.js')({ native, Instance, Memory, WASIExit });
 
 exposeInterface(Module, 'Module', 1);
@@ -448,6 +464,7 @@ const kiln = makeNamespace('WebAssembly', {
   },
   operations: {
     validate, compile, instantiate, compileStreaming, instantiateStreaming, wat2wasm,
+    enableCompileCache,
   },
 });
 // The namespace itself, so that `const { WebAssembly } = require('kiln-wasm')`

@@ -20,6 +20,7 @@ export const {
   WASI,
   WASIExit,
   wat2wasm,
+  enableCompileCache,
   WebAssembly,
 } = kiln;
 export default kiln;

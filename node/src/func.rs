@@ -12,7 +12,7 @@ use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::ffi::c_void;
 use std::rc::{Rc, Weak};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::thread::Thread;
 use std::time::Duration;
@@ -541,13 +541,9 @@ pub(crate) const NO_DEADLINE: u64 = u64::MAX / 2;
 /// Calls in flight with a timeout; the ticker advances epochs only then.
 static TIMED_CALLS: AtomicUsize = AtomicUsize::new(0);
 
-/// How many times the ticker advanced the metered engine's epoch: the
-/// engine's epoch, as nothing else advances it.
-static EPOCH: AtomicU64 = AtomicU64::new(0);
-
-/// The metered engine's epoch (see [`EPOCH`]).
+/// The metered engine's epoch, which the ticker advances.
 fn epoch() -> u64 {
-    EPOCH.load(Ordering::SeqCst)
+    crate::store::engines().metered.current_epoch()
 }
 
 /// Runs `f` while the epoch ticker runs: once a millisecond it advances the
@@ -564,7 +560,6 @@ fn with_ticker<R>(f: impl FnOnce() -> R) -> R {
                 }
                 std::thread::sleep(Duration::from_millis(1));
                 crate::store::engines().metered.increment_epoch();
-                EPOCH.fetch_add(1, Ordering::SeqCst);
             })
             .expect("the epoch thread starts")
             .thread()

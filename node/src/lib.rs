@@ -41,6 +41,7 @@ const FUNCTIONS: &[(&str, Callback)] = &[
     ("moduleSerialize", module::module_serialize),
     ("moduleDeserialize", module::module_deserialize),
     ("wat2wasm", module::wat2wasm),
+    ("enableCompileCache", store::enable_compile_cache),
     ("instantiate", instance::instantiate),
     ("instanceFuel", instance::instance_fuel),
     ("instanceSetFuel", instance::instance_set_fuel),

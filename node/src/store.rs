@@ -13,13 +13,13 @@
 //! function that closes over the instance it serves makes a cycle the
 //! JavaScript collector sees and can free.
 
-use crate::js::{call0, Env, JsResult, Value};
+use crate::js::{call0, callback, Env, JsResult, Value};
 use kiln::AsContextMut;
 use napi::sys;
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::rc::{Rc, Weak};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// What a Kiln store made by this addon holds besides wasm state.
 pub(crate) struct HostState {
@@ -38,14 +38,53 @@ pub(crate) struct Engines {
     pub metered: kiln::Engine,
 }
 
+/// The engines, made at their first use.
+static ENGINES: OnceLock<Engines> = OnceLock::new();
+
+/// The compiled-module cache the engines are made with, which
+/// `enableCompileCache` sets before they exist.
+static CACHE: Mutex<Option<kiln::CacheConfig>> = Mutex::new(None);
+
 pub(crate) fn engines() -> &'static Engines {
-    static ENGINES: OnceLock<Engines> = OnceLock::new();
     ENGINES.get_or_init(|| {
-        let plain = kiln::Engine::default();
+        let cache = CACHE.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let mut config = kiln::Config::new();
+        config.cache(cache);
+        let plain = kiln::Engine::new(&config).expect("the default configuration is valid");
         config.consume_fuel(true).epoch_interruption(true);
         let metered = kiln::Engine::new(&config).expect("the metered configuration is valid");
         Engines { plain, metered }
+    })
+}
+
+/// `enableCompileCache(directory?)`: keeps compiled modules in `directory`
+/// (default: the per-user cache, see `kiln::CacheConfig`) so that later
+/// processes load them instead of compiling; returns the directory. The
+/// engines bake the cache in, so it must come before the first module.
+pub(crate) unsafe extern "C" fn enable_compile_cache(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<1>(info)?;
+        let cache = match env.type_of(ci.arg(0))? {
+            sys::ValueType::napi_undefined => kiln::CacheConfig::from_default_location()
+                .map_err(|e| env.throw_type_error(e.message()))?,
+            sys::ValueType::napi_string => kiln::CacheConfig::new(env.get_string(ci.arg(0))?),
+            _ => {
+                return Err(env.throw_type_error(
+                    "enableCompileCache takes a directory path (a string) or nothing",
+                ))
+            }
+        };
+        if ENGINES.get().is_some() {
+            return Err(env.throw_type_error(
+                "enableCompileCache must be called before the first module is compiled",
+            ));
+        }
+        let directory = cache.directory().to_string_lossy().into_owned();
+        *CACHE.lock().unwrap_or_else(|e| e.into_inner()) = Some(cache);
+        env.string(&directory)
     })
 }
 

@@ -282,6 +282,7 @@ test('what Kiln adds to the namespace is shaped as WebIDL shapes its members: cl
   );
   assert.deepEqual(Object.keys(kiln), [
     'validate', 'compile', 'instantiate', 'compileStreaming', 'instantiateStreaming', 'wat2wasm',
+    'enableCompileCache',
   ]);
 });
 
@@ -320,4 +321,58 @@ test('bad limits are TypeErrors or RangeErrors', () => {
   const module = new Module(wat2wasm('(module)'));
   assert.throws(() => new Instance(module, {}, { limits: 5 }), TypeError);
   assert.throws(() => new Instance(module, {}, { limits: { memorySize: -1 } }), RangeError);
+});
+
+test('enableCompileCache keeps a compiled module for the next process, which loads it', () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-node-cache-'));
+  const script = `const kiln = require(${JSON.stringify(path.join(__dirname, '..'))});
+    const dir = kiln.enableCompileCache(process.argv[1]);
+    const m = new kiln.Module(kiln.wat2wasm('(module (func (export "f") (result i32) i32.const 7))'));
+    let late = 'no error';
+    try { kiln.enableCompileCache(process.argv[1]); } catch (e) { late = e.constructor.name + ': ' + e.message; }
+    console.log(JSON.stringify([dir, new kiln.Instance(m).exports.f(), late]));`;
+  const run = () => {
+    const child = spawnSync(process.execPath, ['-e', script, dir], { encoding: 'utf8' });
+    assert.equal(child.stderr, '');
+    return JSON.parse(child.stdout);
+  };
+  try {
+    const expected = [dir, 7, 'TypeError: enableCompileCache must be called before the first module is compiled'];
+    assert.deepEqual(run(), expected);
+    const entries = fs.readdirSync(dir);
+    assert.equal(entries.length, 1);
+    assert.match(entries[0], /^[0-9a-f]{64}\.kiln$/);
+    const written = fs.statSync(path.join(dir, entries[0])).mtimeMs;
+    assert.deepEqual(run(), expected);
+    assert.deepEqual(fs.readdirSync(dir), entries);
+    assert.equal(fs.statSync(path.join(dir, entries[0])).mtimeMs, written);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('KILN_COMPILE_CACHE in the environment turns the cache on as the package loads', () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-node-cache-env-'));
+  const script = `const kiln = require(${JSON.stringify(path.join(__dirname, '..'))});
+    new kiln.Module(kiln.wat2wasm('(module)'));`;
+  try {
+    const child = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8', env: { ...process.env, KILN_COMPILE_CACHE: dir },
+    });
+    assert.equal(child.stderr, '');
+    assert.equal(fs.readdirSync(dir).length, 1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('enableCompileCache refuses a directory that is not a string', () => {
+  assert.throws(() => kiln.enableCompileCache(42), {
+    name: 'TypeError',
+    message: 'enableCompileCache takes a directory path (a string) or nothing',
+  });
 });

@@ -6,6 +6,7 @@ import * as probes from '../probes';
 async function main(): Promise<void> {
   const bytes: Uint8Array = kiln.wat2wasm('(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))');
   const valid: boolean = kiln.validate(bytes);
+  const enableCache: (directory?: string) => string = kiln.enableCompileCache;
   const module: Module = await kiln.compile(bytes);
   const exports = Module.exports(module).map((e) => `${e.name}:${e.kind}`);
   const imports = Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);

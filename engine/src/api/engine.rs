@@ -302,7 +302,18 @@ impl Engine {
         self.0.epoch.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(crate) fn current_epoch(&self) -> u64 {
+    /// The engine's epoch: how many times [`Engine::increment_epoch`] has
+    /// advanced it. A host that times calls sets a store's deadline
+    /// relative to it.
+    ///
+    /// ```
+    /// use kiln::Engine;
+    /// let engine = Engine::default();
+    /// engine.increment_epoch();
+    /// engine.increment_epoch();
+    /// assert_eq!(engine.current_epoch(), 2);
+    /// ```
+    pub fn current_epoch(&self) -> u64 {
         self.0.epoch.load(Ordering::Relaxed)
     }
 
