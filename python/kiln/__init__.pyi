@@ -148,7 +148,7 @@ class Config:
     cranelift_debug_verifier: bool
     cranelift_nan_canonicalization: bool
     strategy: str
-    cache: Union[bool, str]
+    cache: Union[bool, str, PathLike[str]]
     profiler: str
     target: str
     signals_based_traps: bool

@@ -1,6 +1,6 @@
 //! `Config` and `Engine`.
 
-use crate::errors::{closed_error, kiln_error, to_py_err};
+use crate::errors::{argument_type_error, closed_error, kiln_error, to_py_err};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use std::collections::BTreeSet;
@@ -147,19 +147,31 @@ macro_rules! config_setters {
                 }
             }
 
-            /// Whether to keep compiled code in a cache: `False`, or `True`
-            /// (recorded as unsupported: Kiln has no code cache yet). A cache
-            /// configuration file is refused now.
+            /// Whether to keep compiled modules between processes: `True`
+            /// for the per-user cache (`$KILN_CACHE_DIR`, else
+            /// `$XDG_CACHE_HOME/kiln`, else `~/.cache/kiln`), `False` for
+            /// none, or the path of a cache configuration file in
+            /// Wasmtime's format (a `[cache]` table with `directory`), read
+            /// now: a missing or malformed file raises `KilnError`.
             #[setter]
             fn set_cache(&self, cache: &Bound<'_, PyAny>) -> PyResult<()> {
                 self.check_open()?;
-                if let Ok(enable) = cache.extract::<bool>() {
-                    return self.ask("cache", enable);
-                }
-                Err(kiln_error(format!(
-                    "cannot use the cache configuration {}: Kiln has no code cache",
-                    cache.repr()?
-                )))
+                let cache = if let Ok(enable) = cache.extract::<bool>() {
+                    match enable {
+                        true => Some(kiln::CacheConfig::from_default_location()),
+                        false => None,
+                    }
+                } else if let Ok(path) = cache.extract::<std::path::PathBuf>() {
+                    Some(kiln::CacheConfig::from_file(path))
+                } else {
+                    return Err(argument_type_error("a bool or a path", cache));
+                };
+                let cache = cache
+                    .transpose()
+                    .map_err(|e| kiln_error(e.message().to_string()))?;
+                self.with(|config| {
+                    config.cache(cache);
+                })
             }
 
             /// A profiler to report compiled code to: `"none"`; `"jitdump"`,
