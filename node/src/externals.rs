@@ -250,11 +250,11 @@ pub(crate) unsafe extern "C" fn memory_grow(
         let (store, memory) = memory_of(env, ci.arg(0))?;
         let delta = enforce_u32(env, ci.arg(1), "delta")?;
         let old = store
-            .with(|cx| memory.grow(cx, delta))?
+            .with(|cx| memory.grow(cx, delta.into()))?
             .map_err(|e| range_error(env, e))?;
         // The JS API detaches the buffer on every grow, even by 0 pages.
         store.set_buffer_stale(env, memory)?;
-        env.uint32(old)
+        env.uint32(saturate_u32(old))
     })
 }
 
@@ -304,7 +304,7 @@ pub(crate) unsafe extern "C" fn table_length(
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
-        env.uint32(store.with(|cx| table.size(&cx))?)
+        env.uint32(saturate_u32(store.with(|cx| table.size(&cx))?))
     })
 }
 
@@ -317,7 +317,7 @@ pub(crate) unsafe extern "C" fn table_get(
         let ci = env.cb_info::<2>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
         let index = enforce_u32(env, ci.arg(1), "index")?;
-        let value = store.with(|cx| table.get(cx, index))?;
+        let value = store.with(|cx| table.get(cx, index.into()))?;
         match value {
             Some(v) => to_js(env, &store, &v),
             None => Err(env.throw_range_error(&format!("table index {index} is out of bounds"))),
@@ -341,7 +341,7 @@ pub(crate) unsafe extern "C" fn table_set(
             to_wasm(env, &store, ci.arg(2), element)?
         };
         store
-            .with(|cx| table.set(cx, index, value))?
+            .with(|cx| table.set(cx, index.into(), value))?
             .map_err(|_| env.throw_range_error(&format!("table index {index} is out of bounds")))?;
         env.undefined()
     })
@@ -363,9 +363,9 @@ pub(crate) unsafe extern "C" fn table_grow(
             to_wasm(env, &store, ci.arg(2), element)?
         };
         let old = store
-            .with(|cx| table.grow(cx, delta, init))?
+            .with(|cx| table.grow(cx, delta.into(), init))?
             .map_err(|e| range_error(env, e))?;
-        env.uint32(old)
+        env.uint32(saturate_u32(old))
     })
 }
 
@@ -464,4 +464,10 @@ pub(crate) unsafe extern "C" fn global_type(
         )?;
         Ok(o)
     })
+}
+
+/// A size for the JS API, whose memories and tables are 32-bit: the
+/// engine's 64-bit sizes of those always fit, and anything larger saturates.
+fn saturate_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

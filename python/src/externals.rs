@@ -90,8 +90,8 @@ impl Memory {
         Ok(MemoryType(self.memory.ty(guard.cx())))
     }
 
-    /// The size in 64 KiB pages.
-    fn size(&self, store: StoreLike<'_>) -> PyResult<u32> {
+    /// The size in pages.
+    fn size(&self, store: StoreLike<'_>) -> PyResult<u64> {
         let store = enter(store, self.store_id, "memory")?;
         let mut guard = store.get().shared().enter(&store)?;
         Ok(self.memory.size(guard.cx()))
@@ -137,11 +137,11 @@ impl Memory {
     }
 
     /// Grows the memory by `delta` pages; returns the previous size in pages.
-    fn grow(&self, store: StoreLike<'_>, delta: u32) -> PyResult<u32> {
+    fn grow(&self, store: StoreLike<'_>, delta: u32) -> PyResult<u64> {
         let store = enter(store, self.store_id, "memory")?;
         let mut guard = store.get().shared().enter(&store)?;
         self.memory
-            .grow(guard.cx(), delta)
+            .grow(guard.cx(), delta.into())
             .map_err(|e| to_py_err(store.py(), e))
     }
 
@@ -282,7 +282,7 @@ impl Table {
     }
 
     /// The number of elements.
-    fn size(&self, store: StoreLike<'_>) -> PyResult<u32> {
+    fn size(&self, store: StoreLike<'_>) -> PyResult<u64> {
         let store = enter(store, self.store_id, "table")?;
         let mut guard = store.get().shared().enter(&store)?;
         Ok(self.table.size(guard.cx()))
@@ -295,7 +295,7 @@ impl Table {
         let py = store.py();
         let value = {
             let mut guard = store.get().shared().enter(&store)?;
-            self.table.get(guard.cx(), index)
+            self.table.get(guard.cx(), index.into())
         };
         let Some(value) = value else {
             return Ok(py.None());
@@ -314,19 +314,19 @@ impl Table {
         let element = self.table.ty(guard.cx()).element();
         let value = to_val(value, element)?;
         self.table
-            .set(guard.cx(), index, value)
+            .set(guard.cx(), index.into(), value)
             .map_err(|e| to_py_err(store.py(), e))
     }
 
     /// Grows the table by `delta` elements set to `init`; returns the
     /// previous size.
-    fn grow(&self, store: StoreLike<'_>, delta: u32, init: &Bound<'_, PyAny>) -> PyResult<u32> {
+    fn grow(&self, store: StoreLike<'_>, delta: u32, init: &Bound<'_, PyAny>) -> PyResult<u64> {
         let store = enter(store, self.store_id, "table")?;
         let mut guard = store.get().shared().enter(&store)?;
         let element = self.table.ty(guard.cx()).element();
         let init = to_val(init, element)?;
         self.table
-            .grow(guard.cx(), delta, init)
+            .grow(guard.cx(), delta.into(), init)
             .map_err(|e| to_py_err(store.py(), e))
     }
 }

@@ -107,19 +107,19 @@ impl Limits {
     /// Limits with an initial size `min` and an optional maximum `max`.
     #[new]
     #[pyo3(signature = (min, max=None))]
-    fn new(min: u32, max: Option<u32>) -> Self {
+    fn new(min: u64, max: Option<u64>) -> Self {
         Limits(kiln::Limits { min, max })
     }
 
     /// The initial size.
     #[getter]
-    fn min(&self) -> u32 {
+    fn min(&self) -> u64 {
         self.0.min
     }
 
     /// The maximum size, or `None`.
     #[getter]
-    fn max(&self) -> Option<u32> {
+    fn max(&self) -> Option<u64> {
         self.0.max
     }
 
@@ -131,17 +131,30 @@ impl Limits {
     }
 }
 
-/// The type of a linear memory: its limits in 64 KiB pages.
+/// `limits` as those of a 32-bit memory or table, which must fit in 32 bits.
+fn limits32(limits: Limits, what: &str) -> PyResult<(u32, Option<u32>)> {
+    let fit = |n: u64| {
+        u32::try_from(n).map_err(|_| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "{what} limits must be below 2**32 for a 32-bit {what}"
+            ))
+        })
+    };
+    Ok((fit(limits.0.min)?, limits.0.max.map(fit).transpose()?))
+}
+
+/// The type of a linear memory: its limits in pages.
 #[pyclass(module = "kiln", frozen, eq, hash, from_py_object, name = "MemoryType")]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct MemoryType(pub(crate) kiln::MemoryType);
 
 #[pymethods]
 impl MemoryType {
-    /// A memory type with `limits`.
+    /// A 32-bit memory type with `limits`.
     #[new]
-    fn new(limits: Limits) -> Self {
-        MemoryType(kiln::MemoryType::new(limits.0.min, limits.0.max))
+    fn new(limits: Limits) -> PyResult<Self> {
+        let (min, max) = limits32(limits, "memory")?;
+        Ok(MemoryType(kiln::MemoryType::new(min, max)))
     }
 
     /// The limits, in pages.
@@ -150,24 +163,22 @@ impl MemoryType {
         Limits(self.0.limits())
     }
 
-    /// Whether the memory is indexed by 64-bit addresses: Kiln's memories
-    /// are 32-bit.
+    /// Whether the memory is indexed by 64-bit addresses.
     #[getter]
     fn is_64(&self) -> bool {
-        false
+        self.0.is_64()
     }
 
-    /// Whether the memory may be shared between threads: never in Kiln.
+    /// Whether the memory may be shared between threads.
     #[getter]
     fn is_shared(&self) -> bool {
-        false
+        self.0.is_shared()
     }
 
-    /// The size of a page in bytes: 64 KiB (custom page sizes are not
-    /// supported).
+    /// The size of a page in bytes.
     #[getter]
     fn page_size(&self) -> u64 {
-        1 << self.0.page_size_log2()
+        self.0.page_size()
     }
 
     /// The base-2 logarithm of `page_size`.
@@ -190,8 +201,9 @@ pub struct TableType(pub(crate) kiln::TableType);
 impl TableType {
     /// A table of `element` references with `limits`.
     #[new]
-    fn new(element: ValType, limits: Limits) -> Self {
-        TableType(kiln::TableType::new(element.0, limits.0.min, limits.0.max))
+    fn new(element: ValType, limits: Limits) -> PyResult<Self> {
+        let (min, max) = limits32(limits, "table")?;
+        Ok(TableType(kiln::TableType::new(element.0, min, max)))
     }
 
     /// The element type.

@@ -108,6 +108,24 @@ impl Config {
         wasm_multi_memory => MULTI_MEMORY,
         /// Constant expressions with `add`, `sub` and `mul` (WebAssembly 3.0; off by default).
         wasm_extended_const => EXTENDED_CONST,
+        /// 64-bit memories and tables, addressed with `i64` (memory64,
+        /// WebAssembly 3.0; off by default). A 64-bit memory is checked
+        /// explicitly on every access and, like every memory, holds at most
+        /// 4 GiB.
+        ///
+        /// ```
+        /// use kiln::{Config, Engine, Instance, Module, Store};
+        /// let mut config = Config::new();
+        /// config.wasm_memory64(true);
+        /// let engine = Engine::new(&config).unwrap();
+        /// let wat = r#"(module (memory i64 1) (func (export "size") (result i64) (memory.size)))"#;
+        /// let module = Module::new(&engine, wat).unwrap();
+        /// let mut store = Store::new(&engine, ());
+        /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        /// let size = instance.get_typed_func::<(), i64>(&mut store, "size").unwrap();
+        /// assert_eq!(size.call(&mut store, ()).unwrap(), 1);
+        /// ```
+        wasm_memory64 => MEMORY64,
     }
 
     /// The most stack, in bytes, that wasm may use before it traps with
@@ -297,6 +315,34 @@ impl Engine {
     /// Whether two handles refer to the same engine.
     pub fn same(a: &Engine, b: &Engine) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// Fails, naming the feature, unless the configuration enables `feature`.
+    pub(crate) fn check_feature(&self, feature: WasmFeatures, what: &str) -> Result<()> {
+        if self.0.config.features.contains(feature) {
+            Ok(())
+        } else {
+            Err(Error::usage(format!(
+                "{what}, which the engine's configuration does not enable"
+            )))
+        }
+    }
+
+    /// Fails unless the configuration enables what a memory of type `ty` needs.
+    pub(crate) fn check_memory_features(&self, ty: &crate::MemoryType) -> Result<()> {
+        if ty.is_64() {
+            self.check_feature(WasmFeatures::MEMORY64, "64-bit memories need memory64")?;
+        }
+        if ty.is_shared() {
+            self.check_feature(WasmFeatures::THREADS, "shared memories need threads")?;
+        }
+        if ty.page_size_log2() != crate::environ::types::DEFAULT_PAGE_SIZE_LOG2 {
+            self.check_feature(
+                WasmFeatures::CUSTOM_PAGE_SIZES,
+                "custom page sizes need custom-page-sizes",
+            )?;
+        }
+        Ok(())
     }
 
     /// The engine-wide id of a signature: structurally equal types get the

@@ -30,16 +30,16 @@ pub(crate) struct InstanceRuntime {
 /// The builtins, in the order compiled code finds them.
 #[repr(C)]
 pub(crate) struct VMBuiltins {
-    memory_grow: unsafe extern "C" fn(*mut u8, u32, u32) -> u32,
-    memory_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
-    memory_fill: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32) -> u32,
-    memory_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    memory_grow: unsafe extern "C" fn(*mut u8, u64, u32) -> u64,
+    memory_copy: unsafe extern "C" fn(*mut u8, u32, u64, u32, u64, u64) -> u32,
+    memory_fill: unsafe extern "C" fn(*mut u8, u32, u64, u32, u64) -> u32,
+    memory_init: unsafe extern "C" fn(*mut u8, u32, u32, u64, u32, u32) -> u32,
     data_drop: unsafe extern "C" fn(*mut u8, u32),
-    table_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
-    table_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    table_copy: unsafe extern "C" fn(*mut u8, u32, u64, u32, u64, u64) -> u32,
+    table_init: unsafe extern "C" fn(*mut u8, u32, u32, u64, u32, u32) -> u32,
     elem_drop: unsafe extern "C" fn(*mut u8, u32),
-    table_grow: unsafe extern "C" fn(*mut u8, u32, u64, u32) -> u32,
-    table_fill: unsafe extern "C" fn(*mut u8, u32, u32, u64, u32) -> u32,
+    table_grow: unsafe extern "C" fn(*mut u8, u32, u64, u64) -> u64,
+    table_fill: unsafe extern "C" fn(*mut u8, u32, u64, u64, u64) -> u32,
 }
 
 // The compiler calls builtins at the offsets `environ` declares.
@@ -108,9 +108,11 @@ fn table<'a>(instance: &InstanceRuntime, index: u32) -> &'a mut TableData {
     unsafe { &mut *ptr }
 }
 
-/// `start..start+len` if it lies within `0..size`.
-fn range(start: u32, len: u32, size: usize) -> Option<std::ops::Range<usize>> {
-    let end = start as u64 + len as u64;
+/// `start..start+len` if it lies within `0..size`. Addresses and lengths
+/// arrive as `u64` whatever the index type: compiled code zero-extends
+/// 32-bit ones.
+fn range(start: u64, len: u64, size: usize) -> Option<std::ops::Range<usize>> {
+    let end = start.checked_add(len)?;
     (end <= size as u64).then_some(start as usize..end as usize)
 }
 
@@ -129,7 +131,9 @@ unsafe fn store_bounds(vmctx: *mut u8) -> StoreLimits {
     unsafe { (**(vmctx.add(VMCTX_LIMITS as usize) as *const *const VMRuntimeLimits)).resources }
 }
 
-unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32, index: u32) -> u32 {
+/// Returns the old size in pages, or `u64::MAX` (which compiled code
+/// truncates to -1 for 32-bit memories) when the memory cannot grow.
+unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u64, index: u32) -> u64 {
     // SAFETY: compiled code passes its own live vmctx, whose header points
     // to its store's runtime limits, which live as long as the store; wasm
     // holds the store exclusively while it runs, so nothing else references
@@ -142,16 +146,16 @@ unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32, index: u32) -> u32 
     };
     memory(instance, index)
         .grow_in_store(delta, limits)
-        .unwrap_or(u32::MAX)
+        .unwrap_or(u64::MAX)
 }
 
 unsafe extern "C" fn memory_copy(
     vmctx: *mut u8,
     dst_mem: u32,
-    dst: u32,
+    dst: u64,
     src_mem: u32,
-    src: u32,
-    len: u32,
+    src: u64,
+    len: u64,
 ) -> u32 {
     // SAFETY: compiled code passes its own live vmctx.
     let instance = unsafe { instance(vmctx) };
@@ -167,7 +171,7 @@ unsafe extern "C" fn memory_copy(
     0
 }
 
-unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u32, val: u32, len: u32) -> u32 {
+unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u64, val: u32, len: u64) -> u32 {
     // SAFETY: compiled code passes its own live vmctx.
     let instance = unsafe { instance(vmctx) };
     let m = memory(instance, mem);
@@ -182,7 +186,7 @@ unsafe extern "C" fn memory_init(
     vmctx: *mut u8,
     mem: u32,
     seg: u32,
-    dst: u32,
+    dst: u64,
     src: u32,
     len: u32,
 ) -> u32 {
@@ -190,7 +194,10 @@ unsafe extern "C" fn memory_init(
     let instance = unsafe { instance(vmctx) };
     let (ptr, seg_len) = instance.data[seg as usize];
     let m = memory(instance, mem);
-    let (Some(d), Some(s)) = (range(dst, len, m.len()), range(src, len, seg_len)) else {
+    let (Some(d), Some(s)) = (
+        range(dst, len.into(), m.len()),
+        range(src.into(), len.into(), seg_len),
+    ) else {
         return trap(TrapCode::MemoryOutOfBounds);
     };
     // SAFETY: `ptr..ptr+seg_len` is the segment's bytes, owned by the module the
@@ -209,10 +216,10 @@ unsafe extern "C" fn data_drop(vmctx: *mut u8, seg: u32) {
 unsafe extern "C" fn table_copy(
     vmctx: *mut u8,
     dst_table: u32,
-    dst: u32,
+    dst: u64,
     src_table: u32,
-    src: u32,
-    len: u32,
+    src: u64,
+    len: u64,
 ) -> u32 {
     // SAFETY: compiled code passes its own live vmctx.
     let instance = unsafe { instance(vmctx) };
@@ -236,7 +243,7 @@ unsafe extern "C" fn table_init(
     vmctx: *mut u8,
     table_index: u32,
     seg: u32,
-    dst: u32,
+    dst: u64,
     src: u32,
     len: u32,
 ) -> u32 {
@@ -245,8 +252,8 @@ unsafe extern "C" fn table_init(
     let t = table(instance, table_index);
     let segment = &instance.elements[seg as usize];
     let (Some(d), Some(s)) = (
-        range(dst, len, t.size() as usize),
-        range(src, len, segment.len()),
+        range(dst, len.into(), t.size() as usize),
+        range(src.into(), len.into(), segment.len()),
     ) else {
         return trap(TrapCode::TableOutOfBounds);
     };
@@ -260,22 +267,24 @@ unsafe extern "C" fn elem_drop(vmctx: *mut u8, seg: u32) {
     instance.elements[seg as usize] = Vec::new();
 }
 
-unsafe extern "C" fn table_grow(vmctx: *mut u8, table_index: u32, init: u64, delta: u32) -> u32 {
+/// Returns the old size, or `u64::MAX` (-1 once truncated for 32-bit
+/// tables) when the table cannot grow.
+unsafe extern "C" fn table_grow(vmctx: *mut u8, table_index: u32, init: u64, delta: u64) -> u64 {
     // SAFETY: compiled code passes its own live vmctx.
     let (instance, bounds) = unsafe { (instance(vmctx), store_bounds(vmctx)) };
     let table = table(instance, table_index);
-    if !bounds.table_elements_allowed(u64::from(table.size()) + u64::from(delta)) {
-        return u32::MAX;
+    if !bounds.table_elements_allowed(table.size().saturating_add(delta)) {
+        return u64::MAX;
     }
-    table.grow(delta, init as usize).unwrap_or(u32::MAX)
+    table.grow(delta, init as usize).unwrap_or(u64::MAX)
 }
 
 unsafe extern "C" fn table_fill(
     vmctx: *mut u8,
     table_index: u32,
-    dst: u32,
+    dst: u64,
     val: u64,
-    len: u32,
+    len: u64,
 ) -> u32 {
     // SAFETY: compiled code passes its own live vmctx.
     let instance = unsafe { instance(vmctx) };

@@ -6,5 +6,6 @@ mod context;
 mod fuzz_regressions;
 mod hostile;
 mod limits;
+mod memory64;
 mod metering;
 mod simd;
