@@ -126,6 +126,29 @@ impl Config {
         /// assert_eq!(size.call(&mut store, ()).unwrap(), 1);
         /// ```
         wasm_memory64 => MEMORY64,
+        /// Shared memories and atomic instructions (threads; off by
+        /// default). A shared memory never moves; `memory.atomic.wait32`
+        /// and `wait64` block the calling thread (an infinite wait is not
+        /// interrupted by fuel or epochs) and trap on a memory that is not
+        /// shared. See [`MemoryType::shared`](crate::MemoryType::shared)
+        /// to create a shared memory from the host.
+        ///
+        /// ```
+        /// use kiln::{Config, Engine, Instance, Module, Store};
+        /// let mut config = Config::new();
+        /// config.wasm_threads(true);
+        /// let engine = Engine::new(&config).unwrap();
+        /// let wat = r#"(module (memory 1 1 shared)
+        ///     (func (export "add") (param i32) (result i32)
+        ///         (i32.atomic.rmw.add (i32.const 0) (local.get 0))))"#;
+        /// let module = Module::new(&engine, wat).unwrap();
+        /// let mut store = Store::new(&engine, ());
+        /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        /// let add = instance.get_typed_func::<i32, i32>(&mut store, "add").unwrap();
+        /// assert_eq!(add.call(&mut store, 5).unwrap(), 0);
+        /// assert_eq!(add.call(&mut store, 1).unwrap(), 5);
+        /// ```
+        wasm_threads => THREADS,
     }
 
     /// The most stack, in bytes, that wasm may use before it traps with

@@ -18,6 +18,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use std::collections::HashMap;
+mod atomics;
 mod metering;
 mod simd;
 
@@ -879,7 +880,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             }
 
             ref other => {
-                if !self.translate_simd(other, validator)? {
+                if !self.translate_atomic(other)? && !self.translate_simd(other, validator)? {
                     return Err(Error::new(
                         crate::environ::error::ErrorKind::Compile,
                         format!("unsupported instruction {other:?}"),

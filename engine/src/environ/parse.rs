@@ -126,7 +126,7 @@ const BRIEF_MAX_OPERATORS: usize = 1000;
 /// Whether a call to this body runs briefly whatever its arguments: it has
 /// no loops and makes no calls (so every branch goes forward and each
 /// operator runs at most once), no operator whose cost grows with its
-/// operands (bulk memory and table operations, growing), and at most
+/// operands (bulk memory and table operations, growing) and no wait, and at most
 /// `BRIEF_MAX_OPERATORS` operators. A body that does not read is not brief.
 fn is_brief(body: &FunctionBody<'_>) -> bool {
     let Ok(reader) = body.get_operators_reader() else {
@@ -149,6 +149,8 @@ fn is_brief(body: &FunctionBody<'_>) -> bool {
                 | Operator::CallRef { .. }
                 | Operator::ReturnCallRef { .. }
                 | Operator::MemoryGrow { .. }
+                | Operator::MemoryAtomicWait32 { .. }
+                | Operator::MemoryAtomicWait64 { .. }
                 | Operator::MemoryFill { .. }
                 | Operator::MemoryCopy { .. }
                 | Operator::MemoryInit { .. }

@@ -226,8 +226,31 @@ impl MemoryType {
     }
 
     /// A 32-bit memory type shared between threads (threads) of `min`
-    /// pages, growable up to `max` pages. A shared memory never moves: its
-    /// maximum is reserved when it is created.
+    /// pages, growable up to `max` pages. A shared memory never moves, so a
+    /// pointer to its bytes stays valid across `grow`.
+    ///
+    /// Create one with [`Memory::new`](crate::Memory::new) (the engine needs
+    /// [`Config::wasm_threads`](crate::Config::wasm_threads)) and pass it as
+    /// the import of every instance of the store that should share it.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Instance, Memory, MemoryType, Module, Store};
+    /// let mut config = Config::new();
+    /// config.wasm_threads(true);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let memory = Memory::new(&mut store, MemoryType::shared(1, 2)).unwrap();
+    /// let wat = r#"(module (import "env" "mem" (memory 1 2 shared))
+    ///     (func (export "set") (i32.atomic.store (i32.const 0) (i32.const 42))))"#;
+    /// let module = Module::new(&engine, wat).unwrap();
+    /// let a = Instance::new(&mut store, &module, &[memory.into()]).unwrap();
+    /// let _b = Instance::new(&mut store, &module, &[memory.into()]).unwrap();
+    /// a.get_typed_func::<(), ()>(&mut store, "set").unwrap().call(&mut store, ()).unwrap();
+    /// let base = memory.data(&store).as_ptr();
+    /// assert_eq!(memory.grow(&mut store, 1).unwrap(), 1);
+    /// assert_eq!(memory.data(&store).as_ptr(), base);
+    /// assert_eq!(memory.data(&store)[0], 42);
+    /// ```
     pub fn shared(min: u32, max: u32) -> MemoryType {
         MemoryType {
             shared: true,

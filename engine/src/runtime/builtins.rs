@@ -6,6 +6,7 @@
 //! non-zero; compiled code then traps with the pending-trap code.
 
 use super::memory::LinearMemory;
+use super::parking;
 use super::table::TableData;
 use super::traphandler::set_pending_trap;
 use super::vmcontext::VMRuntimeLimits;
@@ -40,6 +41,8 @@ pub(crate) struct VMBuiltins {
     elem_drop: unsafe extern "C" fn(*mut u8, u32),
     table_grow: unsafe extern "C" fn(*mut u8, u32, u64, u64) -> u64,
     table_fill: unsafe extern "C" fn(*mut u8, u32, u64, u64, u64) -> u32,
+    memory_atomic_wait: unsafe extern "C" fn(*mut u8, u32, u64, u64, i64, u32) -> i64,
+    memory_atomic_notify: unsafe extern "C" fn(*mut u8, u32, u64, u32) -> i64,
 }
 
 // The compiler calls builtins at the offsets `environ` declares.
@@ -63,6 +66,14 @@ const _: () =
     assert!(BuiltinOffsets::TABLE_GROW == std::mem::offset_of!(VMBuiltins, table_grow) as i32);
 const _: () =
     assert!(BuiltinOffsets::TABLE_FILL == std::mem::offset_of!(VMBuiltins, table_fill) as i32);
+const _: () = assert!(
+    BuiltinOffsets::MEMORY_ATOMIC_WAIT
+        == std::mem::offset_of!(VMBuiltins, memory_atomic_wait) as i32
+);
+const _: () = assert!(
+    BuiltinOffsets::MEMORY_ATOMIC_NOTIFY
+        == std::mem::offset_of!(VMBuiltins, memory_atomic_notify) as i32
+);
 
 pub(crate) static BUILTINS: VMBuiltins = VMBuiltins {
     memory_grow,
@@ -75,6 +86,8 @@ pub(crate) static BUILTINS: VMBuiltins = VMBuiltins {
     elem_drop,
     table_grow,
     table_fill,
+    memory_atomic_wait,
+    memory_atomic_notify,
 };
 
 /// # Safety
@@ -294,4 +307,81 @@ unsafe extern "C" fn table_fill(
     };
     t.elements_mut()[d].fill(val as usize);
     0
+}
+
+/// Checks that the `size` bytes at host address `address` lie in memory `m`
+/// and returns the memory, or records the trap and returns `None`. Compiled
+/// code has checked alignment, but not always bounds: a 32-bit access that
+/// the guard region would catch has no check of its own, and the host must
+/// not touch the guard.
+fn atomic_target(
+    instance: &InstanceRuntime,
+    m: u32,
+    address: u64,
+    size: u64,
+) -> Option<&mut LinearMemory> {
+    let memory = memory(instance, m);
+    let offset = (address as usize).wrapping_sub(memory.base() as usize) as u64;
+    if range(offset, size, memory.len()).is_none() {
+        trap(TrapCode::MemoryOutOfBounds);
+        return None;
+    }
+    Some(memory)
+}
+
+/// `memory.atomic.wait32` (`size` 4) and `wait64` (`size` 8) at host address
+/// `address`: 0 when woken, 1 when the value differs from `expected`, 2 on
+/// timeout (`timeout` in nanoseconds; negative waits forever), or -1 after
+/// recording a trap.
+unsafe extern "C" fn memory_atomic_wait(
+    vmctx: *mut u8,
+    mem: u32,
+    address: u64,
+    expected: u64,
+    timeout: i64,
+    size: u32,
+) -> i64 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    let Some(memory) = atomic_target(instance, mem, address, u64::from(size)) else {
+        return -1;
+    };
+    if !memory.ty().is_shared() {
+        trap(TrapCode::AtomicWaitNonSharedMemory);
+        return -1;
+    }
+    let timeout = u64::try_from(timeout)
+        .ok()
+        .map(std::time::Duration::from_nanos);
+    let still_expected = || {
+        let ptr = address as usize as *mut u8;
+        if size == 4 {
+            // SAFETY: the 4 bytes at `ptr` lie in the memory (checked above)
+            // and are 4-aligned (checked by compiled code); other threads
+            // only touch them atomically or through wasm's plain accesses.
+            let value = unsafe { std::sync::atomic::AtomicU32::from_ptr(ptr.cast()) };
+            u64::from(value.load(std::sync::atomic::Ordering::SeqCst)) == expected
+        } else {
+            // SAFETY: as above, for 8 bytes, 8-aligned.
+            let value = unsafe { std::sync::atomic::AtomicU64::from_ptr(ptr.cast()) };
+            value.load(std::sync::atomic::Ordering::SeqCst) == expected
+        }
+    };
+    i64::from(parking::wait(address as usize, still_expected, timeout))
+}
+
+/// `memory.atomic.notify` at host address `address`: how many waiters it
+/// woke, or -1 after recording a trap.
+unsafe extern "C" fn memory_atomic_notify(
+    vmctx: *mut u8,
+    mem: u32,
+    address: u64,
+    count: u32,
+) -> i64 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    if atomic_target(instance, mem, address, 4).is_none() {
+        return -1;
+    }
+    i64::from(parking::notify(address as usize, count))
 }

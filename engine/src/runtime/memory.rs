@@ -109,6 +109,11 @@ impl LinearMemory {
         self.definition.current_length
     }
 
+    /// The address of the first byte; it never changes.
+    pub fn base(&self) -> *mut u8 {
+        self.definition.base
+    }
+
     /// Grows by `delta` pages and returns the old size in pages, or `None` if
     /// the maximum (or what the reservation holds) would be exceeded.
     pub fn grow(&mut self, delta: u64) -> Option<u64> {

@@ -9,3 +9,4 @@ mod limits;
 mod memory64;
 mod metering;
 mod simd;
+mod threads;

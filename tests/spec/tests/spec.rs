@@ -1,7 +1,8 @@
 //! The spec testsuite: one test per `.wast` file of WebAssembly 1.0 (with
 //! 1.0 features only), 2.0 and the SIMD proposal (with the default
-//! configuration), and of the memory64 proposal together with the 3.0
-//! files that exercise 64-bit memories and tables (with memory64 on).
+//! configuration), of the memory64 proposal together with the 3.0 files
+//! that exercise 64-bit memories and tables (with memory64 on), and of the
+//! threads proposal (with threads on).
 //!
 //! Every file must pass, unless `known-failures.txt` lists it with a reason;
 //! then it must fail, so that the list can only shrink. The run ends with the
@@ -66,6 +67,9 @@ fn required_suites() -> Vec<Suite> {
     // construct, so the whole v2 suite runs again with both.
     let mut memory64 = kiln::Config::new();
     memory64.wasm_memory64(true);
+    let mut threads = kiln::Config::new();
+    // The proposal predates reference types and tests single tables.
+    threads.wasm_threads(true).wasm_reference_types(false);
     let mut metered = kiln::Config::new();
     metered.consume_fuel(true).epoch_interruption(true);
     vec![
@@ -94,6 +98,11 @@ fn required_suites() -> Vec<Suite> {
             files: sorted(proposal(Proposal::Memory64)),
             // The proposal predates multi-memory and tests its absence.
             config: memory64,
+        },
+        Suite {
+            prefix: "threads",
+            files: sorted(proposal(Proposal::Threads)),
+            config: threads,
         },
         Suite {
             prefix: "v3",
@@ -315,9 +324,17 @@ fn parse_known_failures(text: &str) -> Result<BTreeMap<String, String>, String> 
             continue;
         }
         let line_no = i + 1;
-        if !["v1/", "v2/", "v2-metered/", "simd/", "memory64/", "v3/"]
-            .iter()
-            .any(|p| entry.starts_with(p))
+        if ![
+            "v1/",
+            "v2/",
+            "v2-metered/",
+            "simd/",
+            "memory64/",
+            "threads/",
+            "v3/",
+        ]
+        .iter()
+        .any(|p| entry.starts_with(p))
             || !entry.ends_with(".wast")
             || entry.contains(char::is_whitespace)
         {
