@@ -149,6 +149,29 @@ impl Config {
         /// assert_eq!(add.call(&mut store, 1).unwrap(), 5);
         /// ```
         wasm_threads => THREADS,
+        /// Memories whose pages are single bytes, declared with
+        /// `(pagesize 1)` or made with
+        /// [`MemoryType::with_page_size_log2`](crate::MemoryType::with_page_size_log2)
+        /// (custom page sizes; off by default). `memory.size` and
+        /// `memory.grow` count in the memory's own pages; every access to
+        /// such a memory is checked explicitly, since its end need not fall
+        /// on a host page.
+        ///
+        /// ```
+        /// use kiln::{Config, Engine, Instance, Module, Store};
+        /// let mut config = Config::new();
+        /// config.wasm_custom_page_sizes(true);
+        /// let engine = Engine::new(&config).unwrap();
+        /// let wat = r#"(module (memory 10 (pagesize 1))
+        ///     (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+        /// let module = Module::new(&engine, wat).unwrap();
+        /// let mut store = Store::new(&engine, ());
+        /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        /// let grow = instance.get_typed_func::<i32, i32>(&mut store, "grow").unwrap();
+        /// assert_eq!(grow.call(&mut store, 6).unwrap(), 10);
+        /// assert_eq!(grow.call(&mut store, 0).unwrap(), 16);
+        /// ```
+        wasm_custom_page_sizes => CUSTOM_PAGE_SIZES,
     }
 
     /// The most stack, in bytes, that wasm may use before it traps with

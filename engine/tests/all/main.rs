@@ -3,6 +3,7 @@
 mod api;
 mod conformance;
 mod context;
+mod custom_page_sizes;
 mod fuzz_regressions;
 mod hostile;
 mod limits;

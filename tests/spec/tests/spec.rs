@@ -2,7 +2,7 @@
 //! 1.0 features only), 2.0 and the SIMD proposal (with the default
 //! configuration), of the memory64 proposal together with the 3.0 files
 //! that exercise 64-bit memories and tables (with memory64 on), and of the
-//! threads proposal (with threads on).
+//! custom-page-sizes and threads proposals (with their features on).
 //!
 //! Every file must pass, unless `known-failures.txt` lists it with a reason;
 //! then it must fail, so that the list can only shrink. The run ends with the
@@ -67,6 +67,13 @@ fn required_suites() -> Vec<Suite> {
     // construct, so the whole v2 suite runs again with both.
     let mut memory64 = kiln::Config::new();
     memory64.wasm_memory64(true);
+    let mut custom_page_sizes = kiln::Config::new();
+    // `memory_max_i64.wast` declares 64-bit memories of byte pages, and
+    // other files mix page sizes in one module.
+    custom_page_sizes
+        .wasm_custom_page_sizes(true)
+        .wasm_memory64(true)
+        .wasm_multi_memory(true);
     let mut threads = kiln::Config::new();
     // The proposal predates reference types and tests single tables.
     threads.wasm_threads(true).wasm_reference_types(false);
@@ -98,6 +105,11 @@ fn required_suites() -> Vec<Suite> {
             files: sorted(proposal(Proposal::Memory64)),
             // The proposal predates multi-memory and tests its absence.
             config: memory64,
+        },
+        Suite {
+            prefix: "custom-page-sizes",
+            files: sorted(proposal(Proposal::CustomPageSizes)),
+            config: custom_page_sizes,
         },
         Suite {
             prefix: "threads",
@@ -330,6 +342,7 @@ fn parse_known_failures(text: &str) -> Result<BTreeMap<String, String>, String> 
             "v2-metered/",
             "simd/",
             "memory64/",
+            "custom-page-sizes/",
             "threads/",
             "v3/",
         ]
