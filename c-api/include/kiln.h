@@ -132,6 +132,16 @@ typedef uint8_t kiln_trap_code_t;
  */
 #define KILN_TRAP_CODE_INTERRUPT 13
 
+/**
+ * An atomic access at an address that is not a multiple of its size.
+ */
+#define KILN_TRAP_CODE_HEAP_MISALIGNED 14
+
+/**
+ * `memory.atomic.wait32` or `wait64` on a memory that is not shared.
+ */
+#define KILN_TRAP_CODE_ATOMIC_WAIT_NON_SHARED_MEMORY 15
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

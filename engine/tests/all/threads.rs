@@ -149,3 +149,35 @@ fn a_shared_memory_needs_a_maximum_and_threads_in_the_config() {
     let err = Memory::new(&mut store, MemoryType::shared(1, 1)).unwrap_err();
     assert!(err.to_string().contains("threads"), "{err}");
 }
+
+#[test]
+fn out_of_bounds_atomics_trap_as_out_of_bounds_memory_accesses() {
+    let engine = engine();
+    let mut store = Store::new(&engine, ());
+    let wat = r#"(module (memory 1 1 shared)
+        (func (export "rmw") (param i32) (result i32)
+            (i32.atomic.rmw.add (local.get 0) (i32.const 1)))
+        (func (export "cmpxchg") (param i32) (result i64)
+            (i64.atomic.rmw.cmpxchg (local.get 0) (i64.const 0) (i64.const 1)))
+        (func (export "store") (param i32) (i32.atomic.store16 (local.get 0) (i32.const 1))))"#;
+    let module = Module::new(&engine, wat).unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let rmw = instance
+        .get_typed_func::<i32, i32>(&mut store, "rmw")
+        .unwrap();
+    let cmpxchg = instance
+        .get_typed_func::<i32, i64>(&mut store, "cmpxchg")
+        .unwrap();
+    let store16 = instance
+        .get_typed_func::<i32, ()>(&mut store, "store")
+        .unwrap();
+    for address in [65536, 1 << 30, -4] {
+        let err = rmw.call(&mut store, address).unwrap_err();
+        assert_eq!(err.trap().unwrap().code(), TrapCode::MemoryOutOfBounds);
+        let err = cmpxchg.call(&mut store, address & !7).unwrap_err();
+        assert_eq!(err.trap().unwrap().code(), TrapCode::MemoryOutOfBounds);
+        let err = store16.call(&mut store, address).unwrap_err();
+        assert_eq!(err.trap().unwrap().code(), TrapCode::MemoryOutOfBounds);
+    }
+    assert_eq!(rmw.call(&mut store, 65532).unwrap(), 0);
+}
