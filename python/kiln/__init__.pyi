@@ -289,7 +289,9 @@ class Limits:
 class MemoryType:
     """The type of a linear memory."""
 
-    def __new__(cls, limits: Limits) -> MemoryType: ...
+    def __new__(
+        cls, limits: Limits, *, is_64: bool = False, shared: bool = False
+    ) -> MemoryType: ...
     @property
     def is_64(self) -> bool: ...
     @property

@@ -131,7 +131,7 @@ impl Limits {
     }
 }
 
-/// `limits` as those of a 32-bit memory or table, which must fit in 32 bits.
+/// `limits` as those of a 32-bit table, which must fit in 32 bits.
 fn limits32(limits: Limits, what: &str) -> PyResult<(u32, Option<u32>)> {
     let fit = |n: u64| {
         u32::try_from(n).map_err(|_| {
@@ -150,11 +150,15 @@ pub struct MemoryType(pub(crate) kiln::MemoryType);
 
 #[pymethods]
 impl MemoryType {
-    /// A 32-bit memory type with `limits`.
+    /// A memory type with `limits` in pages: 64-bit with `is_64`, shared
+    /// between threads with `shared`. Raises `KilnError` for limits its
+    /// index type cannot address, or a shared memory without a maximum.
     #[new]
-    fn new(limits: Limits) -> PyResult<Self> {
-        let (min, max) = limits32(limits, "memory")?;
-        Ok(MemoryType(kiln::MemoryType::new(min, max)))
+    #[pyo3(signature = (limits, *, is_64=false, shared=false))]
+    fn new(limits: Limits, is_64: bool, shared: bool) -> PyResult<Self> {
+        kiln::MemoryType::try_new(limits.0, is_64, shared)
+            .map(MemoryType)
+            .map_err(|e| crate::errors::kiln_error(e.to_string()))
     }
 
     /// The limits, in pages.

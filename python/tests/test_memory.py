@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from conftest import exports
-from kiln import Global, GlobalType, KilnError, Limits, Memory, MemoryType, Store, Table, TableType, Trap, TrapCode, ValType
+from kiln import Config, Engine, Global, GlobalType, KilnError, Limits, Memory, MemoryType, Store, Table, TableType, Trap, TrapCode, ValType
 
 WAT = """
 (module
@@ -171,3 +171,25 @@ def test_memory_types_are_32_bit_unshared_with_64_kib_pages():
     memory = Memory(store, ty)
     assert (memory.page_size(store), memory.page_size_log2(store)) == (65536, 16)
     assert Engine().is_pulley() is False
+
+
+def test_a_64_bit_memory_type_may_exceed_4_gib_but_a_32_bit_one_may_not():
+    ty = MemoryType(Limits(0x100000000, None), is_64=True)
+    assert ty.is_64 and not ty.is_shared
+    assert ty.limits == Limits(0x100000000, None)
+    with pytest.raises(KilnError):
+        MemoryType(Limits(0x100000000, None))
+    with pytest.raises(KilnError):
+        MemoryType(Limits(1, 0x100000000))
+    with pytest.raises(KilnError):
+        MemoryType(Limits(1, None), shared=True)
+
+
+def test_a_64_bit_memory_grows_from_python_with_memory64_on():
+    config = Config()
+    config.wasm_memory64 = True
+    store = Store(Engine(config))
+    mem = Memory(store, MemoryType(Limits(1, 3), is_64=True))
+    assert mem.type(store).is_64
+    assert mem.grow(store, 2) == 1
+    assert mem.size(store) == 3

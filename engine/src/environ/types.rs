@@ -258,6 +258,36 @@ impl MemoryType {
         }
     }
 
+    /// A memory type from limits in pages that may be either width, checked
+    /// as a memory's type must be: 32-bit limits fit in 65,536 pages, 64-bit
+    /// ones in 2^48, the maximum is not below the minimum, and a shared
+    /// memory has a maximum. What the host can give is not checked: a
+    /// 64-bit type may ask for more. This is the constructor for bindings
+    /// whose limits arrive as plain numbers.
+    ///
+    /// ```
+    /// use kiln::{Limits, MemoryType};
+    /// let big = Limits { min: 0x1_0000_0000, max: None };
+    /// assert!(MemoryType::try_new(big, true, false).is_ok());
+    /// assert!(MemoryType::try_new(big, false, false).is_err());
+    /// let unbounded = Limits { min: 1, max: None };
+    /// assert!(MemoryType::try_new(unbounded, false, true).is_err());
+    /// ```
+    pub fn try_new(
+        limits: Limits,
+        is_64: bool,
+        shared: bool,
+    ) -> Result<MemoryType, crate::environ::error::Error> {
+        let ty = MemoryType {
+            limits,
+            memory64: is_64,
+            shared,
+            page_size_log2: DEFAULT_PAGE_SIZE_LOG2,
+        };
+        ty.check().map_err(crate::environ::error::Error::usage)?;
+        Ok(ty)
+    }
+
     /// This type with pages of `2^log2` bytes (custom page sizes): 0 for
     /// byte-sized pages or 16 for the default 64 KiB ones. Creating a memory
     /// of any other page size fails.
