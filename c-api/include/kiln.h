@@ -192,6 +192,21 @@ void kiln_config_wasm_multi_memory_set(wasm_config_t *config, bool enable);
 void kiln_config_wasm_extended_const_set(wasm_config_t *config, bool enable);
 
 /**
+ * 64-bit memories and tables, memory64 (off by default).
+ */
+void kiln_config_wasm_memory64_set(wasm_config_t *config, bool enable);
+
+/**
+ * Threads: shared memories and atomic instructions (off by default).
+ */
+void kiln_config_wasm_threads_set(wasm_config_t *config, bool enable);
+
+/**
+ * Memories of byte-sized pages, custom page sizes (off by default).
+ */
+void kiln_config_wasm_custom_page_sizes_set(wasm_config_t *config, bool enable);
+
+/**
  * Fuel metering (off by default): compiled code consumes fuel as it
  * runs and traps once the store's fuel is gone. A store starts with no
  * fuel; give it some with `kiln_store_set_fuel`.
