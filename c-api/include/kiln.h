@@ -132,6 +132,16 @@ typedef uint8_t kiln_trap_code_t;
  */
 #define KILN_TRAP_CODE_INTERRUPT 13
 
+/**
+ * An atomic access at an address that is not a multiple of its size.
+ */
+#define KILN_TRAP_CODE_HEAP_MISALIGNED 14
+
+/**
+ * `memory.atomic.wait32` or `wait64` on a memory that is not shared.
+ */
+#define KILN_TRAP_CODE_ATOMIC_WAIT_NON_SHARED_MEMORY 15
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -180,6 +190,21 @@ void kiln_config_wasm_multi_memory_set(wasm_config_t *config, bool enable);
  * Extended constant expressions (off by default).
  */
 void kiln_config_wasm_extended_const_set(wasm_config_t *config, bool enable);
+
+/**
+ * 64-bit memories and tables, memory64 (off by default).
+ */
+void kiln_config_wasm_memory64_set(wasm_config_t *config, bool enable);
+
+/**
+ * Threads: shared memories and atomic instructions (off by default).
+ */
+void kiln_config_wasm_threads_set(wasm_config_t *config, bool enable);
+
+/**
+ * Memories of byte-sized pages, custom page sizes (off by default).
+ */
+void kiln_config_wasm_custom_page_sizes_set(wasm_config_t *config, bool enable);
 
 /**
  * Fuel metering (off by default): compiled code consumes fuel as it

@@ -63,7 +63,8 @@ pub unsafe extern "C" fn wasm_memory_size(m: Option<&wasm_memory_t>) -> u32 {
         // SAFETY: the memory is live, so its store is; the context
         // is dropped before this call returns (`store_mut`'s rule).
         let store = unsafe { m.store() };
-        m.handle().size(store)
+        // The C API counts pages in 32 bits; a larger size saturates.
+        u32::try_from(m.handle().size(store)).unwrap_or(u32::MAX)
     })
 }
 
@@ -72,7 +73,7 @@ pub unsafe extern "C" fn wasm_memory_grow(m: Option<&mut wasm_memory_t>, delta: 
     guard(false, || match m {
         // SAFETY: the memory is live, so its store is; the context
         // is dropped before this call returns (`store_mut`'s rule).
-        Some(m) => m.handle().grow(unsafe { m.store() }, delta).is_ok(),
+        Some(m) => m.handle().grow(unsafe { m.store() }, delta.into()).is_ok(),
         None => false,
     })
 }

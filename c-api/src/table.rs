@@ -56,7 +56,7 @@ pub unsafe extern "C" fn wasm_table_get(
         let t = t?;
         // SAFETY: the table is live, so its store is; the context
         // is dropped before this call returns (`store_mut`'s rule).
-        let val = t.handle().get(unsafe { t.store() }, index)?;
+        let val = t.handle().get(unsafe { t.store() }, index.into())?;
         wasm_ref_t::from_val(t.ext.store(), &val)
     })
 }
@@ -74,7 +74,7 @@ pub unsafe extern "C" fn wasm_table_set(
         let store = unsafe { t.store() };
         let element = t.handle().ty(&store).element();
         match ref_val(r, element) {
-            Some(v) => t.handle().set(store, index, v).is_ok(),
+            Some(v) => t.handle().set(store, index.into(), v).is_ok(),
             None => false,
         }
     })
@@ -87,7 +87,8 @@ pub unsafe extern "C" fn wasm_table_size(t: Option<&wasm_table_t>) -> u32 {
         // SAFETY: the table is live, so its store is; the context
         // is dropped before this call returns (`store_mut`'s rule).
         let store = unsafe { t.store() };
-        t.handle().size(store)
+        // The C API counts elements in 32 bits; a larger size saturates.
+        u32::try_from(t.handle().size(store)).unwrap_or(u32::MAX)
     })
 }
 
@@ -104,7 +105,7 @@ pub unsafe extern "C" fn wasm_table_grow(
         let store = unsafe { t.store() };
         let element = t.handle().ty(&store).element();
         match ref_val(init, element) {
-            Some(v) => t.handle().grow(store, delta, v).is_ok(),
+            Some(v) => t.handle().grow(store, delta.into(), v).is_ok(),
             None => false,
         }
     })

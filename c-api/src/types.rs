@@ -139,10 +139,13 @@ pub struct wasm_limits_t {
 }
 
 impl wasm_limits_t {
-    fn new(min: u32, max: Option<u32>) -> wasm_limits_t {
+    /// The C API's limits are 32-bit: those of 64-bit memories and tables
+    /// saturate at `u32::MAX`, as does "no maximum".
+    fn new(min: u64, max: Option<u64>) -> wasm_limits_t {
+        let saturate = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         wasm_limits_t {
-            min,
-            max: max.unwrap_or(u32::MAX),
+            min: saturate(min),
+            max: max.map_or(u32::MAX, saturate),
         }
     }
 

@@ -352,16 +352,10 @@ fn compare_state(
             kiln::Extern::Table(kt) => {
                 let wt = wi.get_table(&*ws, &name).expect("wasmi has the table");
                 let size = kt.size(&*ks);
-                assert_eq!(
-                    u64::from(size),
-                    wt.size(&*ws),
-                    "size of table {name:?} {when}"
-                );
+                assert_eq!(size, wt.size(&*ws), "size of table {name:?} {when}");
                 for i in 0..size {
                     let k = kt.get(&mut *ks, i).map(|v| kiln_value(&v));
-                    let w = wt
-                        .get(&*ws, u64::from(i))
-                        .map(|v| wasmi_value(&wasmi::Val::from(v)));
+                    let w = wt.get(&*ws, i).map(|v| wasmi_value(&wasmi::Val::from(v)));
                     assert_eq!(k, w, "element {i} of table {name:?} {when}");
                 }
             }

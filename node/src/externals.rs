@@ -288,11 +288,11 @@ pub(crate) unsafe extern "C" fn memory_grow(
         let (store, memory) = memory_of(env, ci.arg(0))?;
         let delta = enforce_u32(env, ci.arg(1), "delta")?;
         let old = store
-            .with(|cx| memory.grow(cx, delta))?
+            .with(|cx| memory.grow(cx, delta.into()))?
             .map_err(|e| range_error(env, e))?;
         // The JS API detaches the buffer on every grow, even by 0 pages.
         store.set_buffer_stale(env, memory)?;
-        env.uint32(old)
+        env.uint32(saturate_u32(old))
     })
 }
 
@@ -347,7 +347,7 @@ pub(crate) unsafe extern "C" fn table_length(
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
-        env.uint32(store.with(|cx| table.size(&cx))?)
+        env.uint32(saturate_u32(store.with(|cx| table.size(&cx))?))
     })
 }
 
@@ -360,7 +360,7 @@ pub(crate) unsafe extern "C" fn table_get(
         let ci = env.cb_info::<2>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
         let index = enforce_u32(env, ci.arg(1), "index")?;
-        let value = store.with(|cx| table.get(cx, index))?;
+        let value = store.with(|cx| table.get(cx, index.into()))?;
         match value {
             Some(v) => to_js(env, &store, &v),
             None => Err(env.throw_range_error(&format!("table index {index} is out of bounds"))),
@@ -380,7 +380,7 @@ pub(crate) unsafe extern "C" fn table_set(
         let element = store.with(|cx| table.ty(&cx).element())?;
         let value = given_or_default(env, &store, &ci, 2, element)?;
         store
-            .with(|cx| table.set(cx, index, value))?
+            .with(|cx| table.set(cx, index.into(), value))?
             .map_err(|_| env.throw_range_error(&format!("table index {index} is out of bounds")))?;
         env.undefined()
     })
@@ -397,16 +397,16 @@ pub(crate) unsafe extern "C" fn table_grow(
         let (store, table) = table_of(env, ci.arg(0))?;
         let delta = enforce_u32(env, ci.arg(1), "delta")?;
         let (element, size) = store.with(|cx| (table.ty(&cx).element(), table.size(&cx)))?;
-        if u64::from(size) + u64::from(delta) > u64::from(MAX_TABLE_ELEMENTS) {
+        if size + u64::from(delta) > u64::from(MAX_TABLE_ELEMENTS) {
             return Err(env.throw_range_error(&format!(
                 "a table holds at most {MAX_TABLE_ELEMENTS} elements: it cannot grow from {size} by {delta}"
             )));
         }
         let init = value_or_default(env, &store, ci.arg(2), element)?;
         let old = store
-            .with(|cx| table.grow(cx, delta, init))?
+            .with(|cx| table.grow(cx, delta.into(), init))?
             .map_err(|e| range_error(env, e))?;
-        env.uint32(old)
+        env.uint32(saturate_u32(old))
     })
 }
 
@@ -502,4 +502,10 @@ pub(crate) unsafe extern "C" fn global_type(
         )?;
         Ok(o)
     })
+}
+
+/// A size for the JS API, whose memories and tables are 32-bit: the
+/// engine's 64-bit sizes of those always fit, and anything larger saturates.
+fn saturate_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

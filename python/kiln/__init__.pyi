@@ -66,6 +66,8 @@ class TrapCode(enum.IntEnum):
     HOST_ERROR = 11
     OUT_OF_FUEL = 12
     INTERRUPT = 13
+    HEAP_MISALIGNED = 14
+    ATOMIC_WAIT_NON_SHARED_MEMORY = 15
     BAD_SIGNATURE = 5
     INDIRECT_CALL_TO_NULL = 4
 
@@ -301,7 +303,7 @@ class MemoryType:
     def __new__(
         cls, limits: Limits, is_64: bool = False, shared: bool = False, page_size_log2: int = 16
     ) -> MemoryType:
-        """A memory type; Kiln's memories are 32-bit, unshared, with 64 KiB pages."""
+        """A memory type: 64-bit with `is_64`, shared with `shared`, pages of 2**page_size_log2 bytes (16 or 0)."""
     @property
     def is_64(self) -> bool: ...
     @property

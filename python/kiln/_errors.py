@@ -55,6 +55,10 @@ class TrapCode(enum.IntEnum):
     """The store ran out of fuel."""
     INTERRUPT = 13
     """The engine's epoch reached the store's deadline."""
+    HEAP_MISALIGNED = 14
+    """An atomic access at an address that is not a multiple of its size."""
+    ATOMIC_WAIT_NON_SHARED_MEMORY = 15
+    """``memory.atomic.wait32`` or ``wait64`` on a memory that is not shared."""
 
     # wasmtime-py's names, so that code ports unchanged.
     BAD_SIGNATURE = 5

@@ -329,6 +329,12 @@ config_setters! {
         set_wasm_multi_memory => wasm_multi_memory,
         /// Extended constant expressions.
         set_wasm_extended_const => wasm_extended_const,
+        /// 64-bit memories and tables.
+        set_wasm_memory64 => wasm_memory64,
+        /// Threads: shared memories and atomic instructions.
+        set_wasm_threads => wasm_threads,
+        /// Memories of byte-sized pages.
+        set_wasm_custom_page_sizes => wasm_custom_page_sizes,
         /// Count fuel as wasm runs; a store out of fuel traps with `TrapCode.OUT_OF_FUEL`.
         set_consume_fuel => consume_fuel,
         /// Let `Engine.increment_epoch` interrupt wasm (`TrapCode.INTERRUPT`).
@@ -337,12 +343,8 @@ config_setters! {
         set_explicit_bounds_checks => explicit_bounds_checks,
     }
     unsupported_when_true {
-        /// Threads and shared memories (not in Kiln).
-        set_wasm_threads => "wasm_threads",
         /// Tail calls (not in Kiln).
         set_wasm_tail_call => "wasm_tail_call",
-        /// 64-bit memories (not in Kiln).
-        set_wasm_memory64 => "wasm_memory64",
         /// Exception handling (not in Kiln).
         set_wasm_exceptions => "wasm_exceptions",
         /// The component model (not in Kiln yet).
@@ -357,8 +359,6 @@ config_setters! {
         set_wasm_function_references => "wasm_function_references",
         /// Wide arithmetic (not in Kiln).
         set_wasm_wide_arithmetic => "wasm_wide_arithmetic",
-        /// Custom page sizes (not in Kiln).
-        set_wasm_custom_page_sizes => "wasm_custom_page_sizes",
         /// Garbage-collected types (not in Kiln).
         set_wasm_gc => "wasm_gc",
         /// Stack switching (not in Kiln).

@@ -88,8 +88,8 @@ impl Memory {
         Ok(MemoryType(self.memory.ty(guard.cx())))
     }
 
-    /// The size in 64 KiB pages.
-    fn size(&self, store: StoreLike<'_>) -> PyResult<u32> {
+    /// The size in pages.
+    fn size(&self, store: StoreLike<'_>) -> PyResult<u64> {
         let store = enter(store, self.store_id, "memory")?;
         let mut guard = store.get().shared().enter(&store)?;
         Ok(self.memory.size(guard.cx()))
@@ -136,7 +136,7 @@ impl Memory {
 
     /// Grows the memory by `delta` pages; returns the previous size in pages.
     /// A negative `delta` is a `KilnError`, as in wasmtime-py.
-    fn grow(&self, store: StoreLike<'_>, delta: i64) -> PyResult<u32> {
+    fn grow(&self, store: StoreLike<'_>, delta: i64) -> PyResult<u64> {
         let store = enter(store, self.store_id, "memory")?;
         let delta = grow_delta(delta, "memory", "pages")?;
         let mut guard = store.get().shared().enter(&store)?;
@@ -290,13 +290,11 @@ fn bytes_in_place<'py>(
 
 /// A `grow` delta for a 32-bit memory or table, or the `KilnError`
 /// wasmtime-py raises for a negative one (and, here, for one past 32 bits).
-fn grow_delta(delta: i64, what: &str, units: &str) -> PyResult<u32> {
-    u32::try_from(delta).map_err(|_| {
-        kiln_error(if delta < 0 {
-            format!("cannot grow a {what} by a negative number of {units} ({delta})")
-        } else {
-            format!("cannot grow a {what} by {delta} {units}: more than a 32-bit {what} has")
-        })
+fn grow_delta(delta: i64, what: &str, units: &str) -> PyResult<u64> {
+    u64::try_from(delta).map_err(|_| {
+        kiln_error(format!(
+            "cannot grow a {what} by a negative number of {units} ({delta})"
+        ))
     })
 }
 
@@ -359,7 +357,7 @@ impl Table {
     }
 
     /// The number of elements.
-    fn size(&self, store: StoreLike<'_>) -> PyResult<u32> {
+    fn size(&self, store: StoreLike<'_>) -> PyResult<u64> {
         let store = enter(store, self.store_id, "table")?;
         let mut guard = store.get().shared().enter(&store)?;
         Ok(self.table.size(guard.cx()))
@@ -372,7 +370,7 @@ impl Table {
         let py = store.py();
         let value = {
             let mut guard = store.get().shared().enter(&store)?;
-            self.table.get(guard.cx(), index)
+            self.table.get(guard.cx(), index.into())
         };
         let Some(value) = value else {
             return Ok(py.None());
@@ -391,14 +389,14 @@ impl Table {
         let element = self.table.ty(guard.cx()).element();
         let value = to_val(value, element)?;
         self.table
-            .set(guard.cx(), index, value)
+            .set(guard.cx(), index.into(), value)
             .map_err(|e| to_py_err(store.py(), e))
     }
 
     /// Grows the table by `delta` elements set to `init`; returns the
     /// previous size. A negative `delta` is a `KilnError`, as in
     /// wasmtime-py.
-    fn grow(&self, store: StoreLike<'_>, delta: i64, init: &Bound<'_, PyAny>) -> PyResult<u32> {
+    fn grow(&self, store: StoreLike<'_>, delta: i64, init: &Bound<'_, PyAny>) -> PyResult<u64> {
         let store = enter(store, self.store_id, "table")?;
         let delta = grow_delta(delta, "table", "elements")?;
         let mut guard = store.get().shared().enter(&store)?;

@@ -111,10 +111,17 @@ pub struct Limits {
 }
 
 impl Limits {
-    fn of32(limits: kiln::Limits) -> Limits {
+    fn of(limits: kiln::Limits) -> Limits {
         Limits {
-            min: limits.min.into(),
-            max: limits.max.map(Into::into),
+            min: limits.min,
+            max: limits.max,
+        }
+    }
+
+    fn to_kiln(self) -> kiln::Limits {
+        kiln::Limits {
+            min: self.min,
+            max: self.max,
         }
     }
 
@@ -171,10 +178,12 @@ pub struct MemoryType(pub(crate) kiln::MemoryType);
 
 #[pymethods]
 impl MemoryType {
-    /// A memory type with `limits` in pages. Kiln's memories are 32-bit,
-    /// unshared, with 64 KiB pages: asking for a 64-bit memory (`is_64`), a
-    /// shared one or 1-byte pages (`page_size_log2=0`) raises `KilnError`
-    /// naming the proposal Kiln lacks, as does a size past 32 bits.
+    /// A memory type with `limits` in pages of `2**page_size_log2` bytes
+    /// (16, or 0 for the custom-page-sizes proposal's byte pages): 64-bit
+    /// with `is_64`, shared between threads with `shared`. Raises
+    /// `KilnError` for limits its index type cannot address, a maximum
+    /// below the minimum, a shared memory without a maximum, or another
+    /// page size.
     #[new]
     #[pyo3(signature = (limits, is_64=false, shared=false, page_size_log2=16))]
     fn new(
@@ -183,51 +192,33 @@ impl MemoryType {
         shared: bool,
         page_size_log2: u32,
     ) -> PyResult<Self> {
-        let limits = *limits.get();
-        if page_size_log2 != 16 && page_size_log2 != 0 {
-            return Err(kiln_error(format!(
-                "a page is 2**16 or 2**0 bytes, not 2**{page_size_log2}"
-            )));
-        }
-        let unsupported = [
-            (is_64, "64-bit memories (the memory64 proposal)"),
-            (shared, "shared memories (the threads proposal)"),
-            (
-                page_size_log2 == 0,
-                "1-byte pages (the custom-page-sizes proposal)",
-            ),
-        ];
-        if let Some((_, what)) = unsupported.iter().find(|(asked, _)| *asked) {
-            return Err(kiln_error(format!("Kiln does not support {what}")));
-        }
-        let (min, max) = limits.to32("32-bit memory")?;
-        Ok(MemoryType(kiln::MemoryType::new(min, max)))
+        kiln::MemoryType::try_new(limits.get().to_kiln(), is_64, shared, page_size_log2)
+            .map(MemoryType)
+            .map_err(|e| kiln_error(e.to_string()))
     }
 
     /// The limits, in pages.
     #[getter]
     fn limits(&self) -> Limits {
-        Limits::of32(self.0.limits())
+        Limits::of(self.0.limits())
     }
 
-    /// Whether the memory is indexed by 64-bit addresses: Kiln's memories
-    /// are 32-bit.
+    /// Whether the memory is indexed by 64-bit addresses.
     #[getter]
     fn is_64(&self) -> bool {
-        false
+        self.0.is_64()
     }
 
-    /// Whether the memory may be shared between threads: never in Kiln.
+    /// Whether the memory may be shared between threads.
     #[getter]
     fn is_shared(&self) -> bool {
-        false
+        self.0.is_shared()
     }
 
-    /// The size of a page in bytes: 64 KiB (custom page sizes are not
-    /// supported).
+    /// The size of a page in bytes.
     #[getter]
     fn page_size(&self) -> u64 {
-        1 << self.0.page_size_log2()
+        self.0.page_size()
     }
 
     /// The base-2 logarithm of `page_size`.
@@ -265,7 +256,7 @@ impl TableType {
     /// The limits, in elements.
     #[getter]
     fn limits(&self) -> Limits {
-        Limits::of32(kiln::Limits {
+        Limits::of(kiln::Limits {
             min: self.0.minimum(),
             max: self.0.maximum(),
         })

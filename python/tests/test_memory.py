@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from conftest import exports
-from kiln import Global, GlobalType, KilnError, Limits, Memory, MemoryType, Store, Table, TableType, Trap, TrapCode, ValType
+from kiln import Config, Engine, Global, GlobalType, KilnError, Limits, Memory, MemoryType, Store, Table, TableType, Trap, TrapCode, ValType
 
 WAT = """
 (module
@@ -77,7 +77,8 @@ def test_grow_by_a_negative_or_non_int_delta_raises(store):
     assert str(e.value) == "cannot grow a memory by a negative number of pages (-1)"
     with pytest.raises(KilnError) as e:
         mem.grow(store, 2**32)
-    assert str(e.value) == "cannot grow a memory by 4294967296 pages: more than a 32-bit memory has"
+    assert str(e.value) == "failed to grow memory of 1 pages by 4294967296 pages"
+    assert mem.size(store) == 1
     with pytest.raises(TypeError):
         mem.grow(store, "")
     assert mem.size(store) == 1
@@ -219,28 +220,27 @@ def test_limits_hold_64_bit_sizes_and_types_take_what_fits():
     assert Limits(1, 2**40).max == 2**40
     with pytest.raises(KilnError) as e:
         MemoryType(Limits(2**32))
-    assert str(e.value) == "the minimum size of a 32-bit memory must be less than 2**32, got 4294967296"
-    with pytest.raises(KilnError) as e:
-        MemoryType(Limits(1, 2**32))
-    assert str(e.value) == "the maximum size of a 32-bit memory must be less than 2**32, got 4294967296"
+    assert str(e.value) == "memory size must be at most 65536 pages for a 32-bit memory"
     with pytest.raises(KilnError) as e:
         TableType(ValType.funcref(), Limits(2**32))
     assert str(e.value) == "the minimum size of a table must be less than 2**32, got 4294967296"
-    assert MemoryType(Limits(2**32 - 1)).limits == Limits(2**32 - 1)
+    assert MemoryType(Limits(2**16)).limits == Limits(2**16)
+    assert MemoryType(Limits(2**32 - 1), page_size_log2=0).limits == Limits(2**32 - 1)
 
 
-def test_memory_types_kiln_lacks_are_refused_by_name():
+def test_memory_type_options_are_checked_by_the_engine():
     cases = [
-        (dict(is_64=True), "Kiln does not support 64-bit memories (the memory64 proposal)"),
-        (dict(shared=True), "Kiln does not support shared memories (the threads proposal)"),
-        (dict(page_size_log2=0), "Kiln does not support 1-byte pages (the custom-page-sizes proposal)"),
-        (dict(page_size_log2=5), "a page is 2**16 or 2**0 bytes, not 2**5"),
+        (dict(shared=True), Limits(1), "shared memory must have a maximum size"),
+        (dict(page_size_log2=5), Limits(1, 2), "invalid custom page size: 2^5 bytes (only 1 and 65536 are allowed)"),
+        (dict(), Limits(2, 1), "memory maximum is below its minimum"),
     ]
-    for options, message in cases:
+    for options, limits, message in cases:
         with pytest.raises(KilnError) as e:
-            MemoryType(Limits(1, 2), **options)
+            MemoryType(limits, **options)
         assert str(e.value) == message
     assert MemoryType(Limits(1), False, False, 16) == MemoryType(Limits(1))
+    shared = MemoryType(Limits(1, 2), True, True, 0)
+    assert (shared.is_64, shared.is_shared, shared.page_size, shared.page_size_log2) == (True, True, 1, 0)
 
 
 def test_get_buffer_ptr_gives_checked_bytes_in_place(store):
@@ -275,3 +275,25 @@ def test_table_grow_by_a_negative_delta_raises(store):
     assert str(e.value) == "cannot grow a table by a negative number of elements (-1)"
     assert table.grow(store, 2, None) == 1
     assert table.size(store) == 3
+
+
+def test_a_64_bit_memory_type_may_exceed_4_gib_but_a_32_bit_one_may_not():
+    ty = MemoryType(Limits(0x100000000, None), is_64=True)
+    assert ty.is_64 and not ty.is_shared
+    assert ty.limits == Limits(0x100000000, None)
+    with pytest.raises(KilnError):
+        MemoryType(Limits(0x100000000, None))
+    with pytest.raises(KilnError):
+        MemoryType(Limits(1, 0x100000000))
+    with pytest.raises(KilnError):
+        MemoryType(Limits(1, None), shared=True)
+
+
+def test_a_64_bit_memory_grows_from_python_with_memory64_on():
+    config = Config()
+    config.wasm_memory64 = True
+    store = Store(Engine(config))
+    mem = Memory(store, MemoryType(Limits(1, 3), is_64=True))
+    assert mem.type(store).is_64
+    assert mem.grow(store, 2) == 1
+    assert mem.size(store) == 3

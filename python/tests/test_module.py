@@ -164,7 +164,7 @@ def test_wat2wasm(engine):
 
 def test_every_wasmtime_py_setting_exists_and_what_kiln_lacks_is_refused_at_engine_creation():
     config = Config()
-    config.wasm_memory64 = True
+    config.wasm_tail_call = True
     config.wasm_gc = True
     config.wasm_gc = False
     config.strategy = "cranelift"
@@ -181,7 +181,7 @@ def test_every_wasmtime_py_setting_exists_and_what_kiln_lacks_is_refused_at_engi
     assert str(e.value).startswith("cache configuration ./cache.toml: ")
     with pytest.raises(KilnError) as e:
         Engine(config)
-    assert str(e.value) == "Kiln does not support these settings: wasm_memory64"
+    assert str(e.value) == "Kiln does not support these settings: wasm_tail_call"
     # Settings wasmtime-py 50 has for what Kiln lacks are recorded too.
     for name in ("shared_memory", "wasm_component_model_implements"):
         lacking = Config()

@@ -121,6 +121,39 @@ pub unsafe extern "C" fn kiln_config_wasm_extended_const_set(
     })
 }
 
+/// 64-bit memories and tables, memory64 (off by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_memory64_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_memory64(enable);
+    })
+}
+
+/// Threads: shared memories and atomic instructions (off by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_threads_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_threads(enable);
+    })
+}
+
+/// Memories of byte-sized pages, custom page sizes (off by default).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_wasm_custom_page_sizes_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.wasm_custom_page_sizes(enable);
+    })
+}
+
 /// Fuel metering (off by default): compiled code consumes fuel as it
 /// runs and traps once the store's fuel is gone. A store starts with no
 /// fuel; give it some with `kiln_store_set_fuel`.

@@ -33,6 +33,10 @@ pub const KILN_TRAP_CODE_HOST_ERROR: kiln_trap_code_t = 11;
 pub const KILN_TRAP_CODE_OUT_OF_FUEL: kiln_trap_code_t = 12;
 /// The store's epoch deadline passed.
 pub const KILN_TRAP_CODE_INTERRUPT: kiln_trap_code_t = 13;
+/// An atomic access at an address that is not a multiple of its size.
+pub const KILN_TRAP_CODE_HEAP_MISALIGNED: kiln_trap_code_t = 14;
+/// `memory.atomic.wait32` or `wait64` on a memory that is not shared.
+pub const KILN_TRAP_CODE_ATOMIC_WAIT_NON_SHARED_MEMORY: kiln_trap_code_t = 15;
 
 /// Whether the trap was raised by wasm code (not made by `wasm_trap_new`
 /// or by a failed call or link); if so, writes its code to `code`.
@@ -111,6 +115,11 @@ mod tests {
             (TrapCode::HostError, KILN_TRAP_CODE_HOST_ERROR),
             (TrapCode::OutOfFuel, KILN_TRAP_CODE_OUT_OF_FUEL),
             (TrapCode::Interrupt, KILN_TRAP_CODE_INTERRUPT),
+            (TrapCode::HeapMisaligned, KILN_TRAP_CODE_HEAP_MISALIGNED),
+            (
+                TrapCode::AtomicWaitNonSharedMemory,
+                KILN_TRAP_CODE_ATOMIC_WAIT_NON_SHARED_MEMORY,
+            ),
         ];
         for (code, c) in pairs {
             assert_eq!(code.number(), c, "{code:?}");

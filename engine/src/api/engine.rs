@@ -111,6 +111,70 @@ impl Config {
         wasm_multi_memory => MULTI_MEMORY,
         /// Constant expressions with `add`, `sub` and `mul` (WebAssembly 3.0; off by default).
         wasm_extended_const => EXTENDED_CONST,
+        /// 64-bit memories and tables, addressed with `i64` (memory64,
+        /// WebAssembly 3.0; off by default). A 64-bit memory is checked
+        /// explicitly on every access and, like every memory, holds at most
+        /// 4 GiB.
+        ///
+        /// ```
+        /// use kiln::{Config, Engine, Instance, Module, Store};
+        /// let mut config = Config::new();
+        /// config.wasm_memory64(true);
+        /// let engine = Engine::new(&config).unwrap();
+        /// let wat = r#"(module (memory i64 1) (func (export "size") (result i64) (memory.size)))"#;
+        /// let module = Module::new(&engine, wat).unwrap();
+        /// let mut store = Store::new(&engine, ());
+        /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        /// let size = instance.get_typed_func::<(), i64>(&mut store, "size").unwrap();
+        /// assert_eq!(size.call(&mut store, ()).unwrap(), 1);
+        /// ```
+        wasm_memory64 => MEMORY64,
+        /// Shared memories and atomic instructions (threads; off by
+        /// default). A shared memory never moves; `memory.atomic.wait32`
+        /// and `wait64` block the calling thread (an infinite wait is not
+        /// interrupted by fuel or epochs) and trap on a memory that is not
+        /// shared. See [`MemoryType::shared`](crate::MemoryType::shared)
+        /// to create a shared memory from the host.
+        ///
+        /// ```
+        /// use kiln::{Config, Engine, Instance, Module, Store};
+        /// let mut config = Config::new();
+        /// config.wasm_threads(true);
+        /// let engine = Engine::new(&config).unwrap();
+        /// let wat = r#"(module (memory 1 1 shared)
+        ///     (func (export "add") (param i32) (result i32)
+        ///         (i32.atomic.rmw.add (i32.const 0) (local.get 0))))"#;
+        /// let module = Module::new(&engine, wat).unwrap();
+        /// let mut store = Store::new(&engine, ());
+        /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        /// let add = instance.get_typed_func::<i32, i32>(&mut store, "add").unwrap();
+        /// assert_eq!(add.call(&mut store, 5).unwrap(), 0);
+        /// assert_eq!(add.call(&mut store, 1).unwrap(), 5);
+        /// ```
+        wasm_threads => THREADS,
+        /// Memories whose pages are single bytes, declared with
+        /// `(pagesize 1)` or made with
+        /// [`MemoryType::with_page_size_log2`](crate::MemoryType::with_page_size_log2)
+        /// (custom page sizes; off by default). `memory.size` and
+        /// `memory.grow` count in the memory's own pages; every access to
+        /// such a memory is checked explicitly, since its end need not fall
+        /// on a host page.
+        ///
+        /// ```
+        /// use kiln::{Config, Engine, Instance, Module, Store};
+        /// let mut config = Config::new();
+        /// config.wasm_custom_page_sizes(true);
+        /// let engine = Engine::new(&config).unwrap();
+        /// let wat = r#"(module (memory 10 (pagesize 1))
+        ///     (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+        /// let module = Module::new(&engine, wat).unwrap();
+        /// let mut store = Store::new(&engine, ());
+        /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        /// let grow = instance.get_typed_func::<i32, i32>(&mut store, "grow").unwrap();
+        /// assert_eq!(grow.call(&mut store, 6).unwrap(), 10);
+        /// assert_eq!(grow.call(&mut store, 0).unwrap(), 16);
+        /// ```
+        wasm_custom_page_sizes => CUSTOM_PAGE_SIZES,
     }
 
     /// The most stack, in bytes, that wasm may use before it traps with
@@ -320,6 +384,34 @@ impl Engine {
     /// Whether two handles refer to the same engine.
     pub fn same(a: &Engine, b: &Engine) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// Fails, naming the feature, unless the configuration enables `feature`.
+    pub(crate) fn check_feature(&self, feature: WasmFeatures, what: &str) -> Result<()> {
+        if self.0.config.features.contains(feature) {
+            Ok(())
+        } else {
+            Err(Error::usage(format!(
+                "{what}, which the engine's configuration does not enable"
+            )))
+        }
+    }
+
+    /// Fails unless the configuration enables what a memory of type `ty` needs.
+    pub(crate) fn check_memory_features(&self, ty: &crate::MemoryType) -> Result<()> {
+        if ty.is_64() {
+            self.check_feature(WasmFeatures::MEMORY64, "64-bit memories need memory64")?;
+        }
+        if ty.is_shared() {
+            self.check_feature(WasmFeatures::THREADS, "shared memories need threads")?;
+        }
+        if ty.page_size_log2() != crate::environ::types::DEFAULT_PAGE_SIZE_LOG2 {
+            self.check_feature(
+                WasmFeatures::CUSTOM_PAGE_SIZES,
+                "custom page sizes need custom-page-sizes",
+            )?;
+        }
+        Ok(())
     }
 
     /// The engine-wide id of a signature: structurally equal types get the

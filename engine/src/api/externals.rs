@@ -94,9 +94,12 @@ impl From<Global> for Extern {
 
 /// A linear memory: a byte array that wasm loads from and stores to.
 ///
-/// The whole 32-bit range is reserved when the memory is created, so growing
-/// never moves it; still, a slice from [`Memory::data`] borrows the store and
-/// cannot outlive a `grow`.
+/// 4 GiB of address space is reserved when the memory is created, so growing
+/// never moves it (and no memory, of any type, grows past 4 GiB); still, a
+/// slice from [`Memory::data`] borrows the store and cannot outlive a `grow`.
+///
+/// Sizes are counted in pages of the memory type's page size, as `u64` so
+/// that 64-bit memories (see [`MemoryType::new64`]) fit.
 ///
 /// ```
 /// use kiln::{Engine, Store, Memory, MemoryType};
@@ -113,14 +116,18 @@ impl From<Global> for Extern {
 pub struct Memory(pub(crate) Stored);
 
 impl Memory {
-    /// Creates a memory of type `ty`.
+    /// Creates a memory of type `ty`. Fails if the type is invalid (a
+    /// maximum below the minimum, limits past what its index type can
+    /// address, a shared memory without a maximum, a page size other than
+    /// 1 or 64 KiB), if it needs a feature the engine's configuration lacks
+    /// ([`Config::wasm_memory64`](crate::Config::wasm_memory64),
+    /// [`Config::wasm_threads`](crate::Config::wasm_threads),
+    /// [`Config::wasm_custom_page_sizes`](crate::Config::wasm_custom_page_sizes)),
+    /// or if its minimum is more than the host can give.
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = &mut store.as_inner_mut().opaque;
-        if let Some(max) = ty.maximum() {
-            if max < ty.minimum() {
-                return Err(Error::usage("memory maximum is below its minimum"));
-            }
-        }
+        ty.check().map_err(Error::usage)?;
+        store.engine.check_memory_features(&ty)?;
         store.add_memory(ty)
     }
 
@@ -139,8 +146,8 @@ impl Memory {
         self.get(&store.as_inner().opaque).ty()
     }
 
-    /// The size in 64 KiB pages.
-    pub fn size(&self, store: impl AsContext) -> u32 {
+    /// The size in pages.
+    pub fn size(&self, store: impl AsContext) -> u64 {
         self.get(&store.as_inner().opaque).pages()
     }
 
@@ -174,7 +181,7 @@ impl Memory {
     }
 
     /// Grows by `delta` pages and returns the previous size in pages.
-    pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
         let opaque = &mut store.as_inner_mut().opaque;
         opaque.assert_owns(self.0, "memory");
         let memory = &mut opaque.memories[self.0.index as usize];
@@ -234,10 +241,27 @@ pub struct Table(pub(crate) Stored);
 
 impl Table {
     /// Creates a table of type `ty` with every element set to `init`.
+    /// A 64-bit table needs
+    /// [`Config::wasm_memory64`](crate::Config::wasm_memory64).
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let store = &mut store.as_inner_mut().opaque;
         if !ty.element().is_ref() {
             return Err(Error::usage("table elements must be a reference type"));
+        }
+        if ty.maximum().is_some_and(|max| max < ty.minimum()) {
+            return Err(Error::usage("table maximum is below its minimum"));
+        }
+        if ty.is_64() {
+            store.engine.check_feature(
+                wasmparser::WasmFeatures::MEMORY64,
+                "64-bit tables need memory64",
+            )?;
+        } else if ty.minimum() > u64::from(u32::MAX)
+            || ty.maximum().is_some_and(|max| max > u64::from(u32::MAX))
+        {
+            return Err(Error::usage(
+                "table size must be at most 2^32-1 elements for a 32-bit table",
+            ));
         }
         init.check_type(store, ty.element(), "table initial value")?;
         let raw = init.to_raw(store)? as usize;
@@ -255,12 +279,12 @@ impl Table {
     }
 
     /// The number of elements.
-    pub fn size(&self, store: impl AsContext) -> u32 {
+    pub fn size(&self, store: impl AsContext) -> u64 {
         self.get_data(&store.as_inner().opaque).size()
     }
 
     /// The element at `index`, or `None` if out of bounds.
-    pub fn get(&self, mut store: impl AsContextMut, index: u32) -> Option<Val> {
+    pub fn get(&self, mut store: impl AsContextMut, index: u64) -> Option<Val> {
         let store = &mut store.as_inner_mut().opaque;
         let data = self.get_data(store);
         let raw = data.get(index)?;
@@ -269,7 +293,7 @@ impl Table {
     }
 
     /// Sets the element at `index`.
-    pub fn set(&self, mut store: impl AsContextMut, index: u32, value: Val) -> Result<()> {
+    pub fn set(&self, mut store: impl AsContextMut, index: u64, value: Val) -> Result<()> {
         let store = &mut store.as_inner_mut().opaque;
         let ty = self.get_data(store).ty();
         value.check_type(store, ty.element(), "table element")?;
@@ -280,14 +304,14 @@ impl Table {
     }
 
     /// Grows by `delta` elements set to `init`; returns the previous size.
-    pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let store = &mut store.as_inner_mut().opaque;
         let ty = self.get_data(store).ty();
         init.check_type(store, ty.element(), "table initial value")?;
         let raw = init.to_raw(store)? as usize;
         let bounds = store.limits.resources;
         let table = &mut store.tables[self.0.index as usize];
-        let wanted = u64::from(table.size()) + u64::from(delta);
+        let wanted = table.size().saturating_add(delta);
         let grown = if bounds.table_elements_allowed(wanted) {
             table.grow(delta, raw)
         } else {
@@ -368,7 +392,8 @@ impl StoreOpaque {
     pub(crate) fn add_memory(&mut self, ty: MemoryType) -> Result<Memory> {
         let bounds = self.limits.resources;
         bounds.check_counts([0, self.memories.len(), 0], [0, 1, 0])?;
-        if !bounds.memory_pages_allowed(u64::from(ty.minimum())) {
+        let bytes = ty.minimum().saturating_mul(ty.page_size());
+        if !bounds.memory_bytes_allowed(bytes) {
             return Err(Error::new(
                 ErrorKind::ResourceLimit,
                 format!(
@@ -386,7 +411,7 @@ impl StoreOpaque {
     pub(crate) fn add_table(&mut self, ty: TableType, init: usize) -> Result<Table> {
         let bounds = self.limits.resources;
         bounds.check_counts([0, 0, self.tables.len()], [0, 0, 1])?;
-        if !bounds.table_elements_allowed(u64::from(ty.minimum())) {
+        if !bounds.table_elements_allowed(ty.minimum()) {
             return Err(Error::new(
                 ErrorKind::ResourceLimit,
                 format!(

@@ -208,9 +208,14 @@ fn extern_type(store: &StoreOpaque, ext: &Extern) -> ExternType {
 fn import_matches(actual: &ExternType, expected: &ExternType) -> bool {
     match (actual, expected) {
         (ExternType::Func(a), ExternType::Func(e)) => a == e,
-        (ExternType::Memory(a), ExternType::Memory(e)) => a.limits.matches(&e.limits),
+        (ExternType::Memory(a), ExternType::Memory(e)) => {
+            a.is_64() == e.is_64()
+                && a.is_shared() == e.is_shared()
+                && a.page_size_log2() == e.page_size_log2()
+                && a.limits.matches(&e.limits)
+        }
         (ExternType::Table(a), ExternType::Table(e)) => {
-            a.element == e.element && a.limits.matches(&e.limits)
+            a.element == e.element && a.is_64() == e.is_64() && a.limits.matches(&e.limits)
         }
         (ExternType::Global(a), ExternType::Global(e)) => a == e,
         _ => false,
@@ -472,8 +477,14 @@ fn initialize_segments(
     data_in_image: bool,
 ) -> Result<()> {
     let info = &module.0.info;
-    let offset_of = |store: &StoreOpaque, expr: &ConstExpr| -> u64 {
-        eval_const(store, expr, globals, funcs) as u32 as u64
+    // A segment's offset has its memory's or table's index type.
+    let offset_of = |store: &StoreOpaque, expr: &ConstExpr, is_64: bool| -> u64 {
+        let raw = eval_const(store, expr, globals, funcs);
+        if is_64 {
+            raw as u64
+        } else {
+            u64::from(raw as u32)
+        }
     };
     let mut elements = Vec::with_capacity(info.elements.len());
     for seg in &info.elements {
@@ -486,16 +497,17 @@ fn initialize_segments(
     for (i, seg) in info.elements.iter().enumerate() {
         match &seg.mode {
             SegmentMode::Active { index, offset } => {
-                let start = offset_of(store, offset);
+                let start = offset_of(store, offset, info.tables[*index as usize].is_64());
                 let raws = std::mem::take(&mut elements[i]);
                 let table = &mut store.tables[tables[*index as usize].0.index as usize];
                 let table_elements = table.elements_mut();
-                let end = start + raws.len() as u64;
-                if end > table_elements.len() as u64 {
+                let end = start.checked_add(raws.len() as u64);
+                if end.is_none_or(|end| end > table_elements.len() as u64) {
                     store.instances[instance_index as usize].runtime.elements = elements;
                     return Err(trap(TrapCode::TableOutOfBounds));
                 }
-                table_elements[start as usize..end as usize].copy_from_slice(&raws);
+                let start = start as usize;
+                table_elements[start..start + raws.len()].copy_from_slice(&raws);
             }
             SegmentMode::Declared => elements[i] = Vec::new(),
             SegmentMode::Passive => {}
@@ -508,14 +520,15 @@ fn initialize_segments(
                 store.instances[instance_index as usize].runtime.data[i].1 = 0;
                 continue;
             }
-            let start = offset_of(store, offset);
+            let start = offset_of(store, offset, info.memories[*index as usize].is_64());
             let memory = &mut store.memories[memories[*index as usize].0.index as usize];
             let data = memory.data_mut();
-            let end = start + seg.bytes.len() as u64;
-            if end > data.len() as u64 {
+            let end = start.checked_add(seg.bytes.len() as u64);
+            if end.is_none_or(|end| end > data.len() as u64) {
                 return Err(trap(TrapCode::MemoryOutOfBounds));
             }
-            data[start as usize..end as usize].copy_from_slice(&seg.bytes);
+            let start = start as usize;
+            data[start..start + seg.bytes.len()].copy_from_slice(&seg.bytes);
             store.instances[instance_index as usize].runtime.data[i].1 = 0;
         }
     }

@@ -45,17 +45,24 @@ fn initial_memory(info: &ModuleInfo) -> Option<Vec<u8>> {
     if info.num_imported_memories != 0 {
         return None;
     }
-    let size = u64::from(info.memories.first()?.minimum()) * 65536;
+    let memory = info.memories.first()?;
+    // Byte-sized pages may end inside a host page, which an image (whole
+    // host pages) would overrun.
+    if memory.page_size_log2() != crate::environ::types::DEFAULT_PAGE_SIZE_LOG2 {
+        return None;
+    }
+    let size = memory.minimum().checked_mul(memory.page_size())?;
     let mut placed = Vec::with_capacity(info.data.len());
     for seg in &info.data {
         let environ::SegmentMode::Active { index, offset } = &seg.mode else {
             continue;
         };
-        let [environ::ConstOp::I32(start)] = offset.0[..] else {
-            return None;
+        let start = match offset.0[..] {
+            [environ::ConstOp::I32(start)] if !memory.is_64() => u64::from(start as u32),
+            [environ::ConstOp::I64(start)] if memory.is_64() => start as u64,
+            _ => return None,
         };
-        let start = u64::from(start as u32);
-        let end = start + seg.bytes.len() as u64;
+        let end = start.checked_add(seg.bytes.len() as u64)?;
         if *index != 0 || end > size {
             return None;
         }

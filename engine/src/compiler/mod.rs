@@ -34,6 +34,7 @@ impl TrapCodes {
     pub const NULL_REFERENCE: ir::TrapCode = ir::TrapCode::unwrap_user(7);
     pub const OUT_OF_FUEL: ir::TrapCode = ir::TrapCode::unwrap_user(8);
     pub const INTERRUPT: ir::TrapCode = ir::TrapCode::unwrap_user(9);
+    pub const HEAP_MISALIGNED: ir::TrapCode = ir::TrapCode::unwrap_user(10);
 
     /// The trap sites of `sites` (offset, Cranelift code) that have a public
     /// code, with it: what the code registry keeps.
@@ -60,6 +61,7 @@ impl TrapCodes {
             Self::NULL_REFERENCE => TrapCode::NullReference,
             Self::OUT_OF_FUEL => TrapCode::OutOfFuel,
             Self::INTERRUPT => TrapCode::Interrupt,
+            Self::HEAP_MISALIGNED => TrapCode::HeapMisaligned,
             _ => return None,
         })
     }

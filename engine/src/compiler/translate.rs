@@ -3,7 +3,7 @@
 
 use super::{ir_type, wasm_signature, TrapCodes};
 use crate::environ::error::{Error, Result};
-use crate::environ::types::{FuncType, ValType};
+use crate::environ::types::{FuncType, ValType, DEFAULT_PAGE_SIZE_LOG2};
 use crate::environ::vmoffsets::*;
 use crate::environ::vmoffsets::{BuiltinOffsets, GUARD_SIZE};
 use crate::environ::{ModuleInfo, VMOffsets};
@@ -18,6 +18,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use std::collections::HashMap;
+mod atomics;
 mod metering;
 mod simd;
 
@@ -576,23 +577,31 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 self.builder.ins().istore32(heap_flags(), v, addr, off);
             }
             O::MemorySize { mem } => {
+                let ty = self.info.memories[mem as usize];
                 let def = self.memory_def(mem);
                 let len = self.builder.ins().load(I64, vm_flags(), def, MEMORY_LENGTH);
-                let pages = self.builder.ins().ushr_imm_u(len, 16);
-                let v = self.builder.ins().ireduce(I32, pages);
+                let pages = self
+                    .builder
+                    .ins()
+                    .ushr_imm_u(len, i64::from(ty.page_size_log2()));
+                let v = self.narrow_from_i64(pages, ty.is_64());
                 self.push(v);
             }
             O::MemoryGrow { mem } => {
+                let is_64 = self.info.memories[mem as usize].is_64();
                 let delta = self.pop();
+                let delta = self.widen_to_i64(delta);
                 let index = self.builder.ins().iconst(I32, mem as i64);
                 let r = self.call_builtin(
                     "memory_grow",
                     BuiltinOffsets::MEMORY_GROW,
-                    &[I32, I32],
-                    Some(I32),
+                    &[I64, I32],
+                    Some(I64),
                     &[delta, index],
                 );
-                self.push(r.unwrap());
+                let old = r.expect("memory.grow returns a value");
+                let v = self.narrow_from_i64(old, is_64);
+                self.push(v);
             }
 
             // Constants.
@@ -720,33 +729,40 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             // Bulk memory.
             O::MemoryCopy { dst_mem, src_mem } => {
                 let (len, src, dst) = (self.pop(), self.pop(), self.pop());
+                let (len, src, dst) = (
+                    self.widen_to_i64(len),
+                    self.widen_to_i64(src),
+                    self.widen_to_i64(dst),
+                );
                 let dm = self.builder.ins().iconst(I32, dst_mem as i64);
                 let sm = self.builder.ins().iconst(I32, src_mem as i64);
                 self.call_trapping_builtin(
                     "memory_copy",
                     BuiltinOffsets::MEMORY_COPY,
-                    &[I32; 5],
+                    &[I32, I64, I32, I64, I64],
                     &[dm, dst, sm, src, len],
                 );
             }
             O::MemoryFill { mem } => {
                 let (len, val, dst) = (self.pop(), self.pop(), self.pop());
+                let (len, dst) = (self.widen_to_i64(len), self.widen_to_i64(dst));
                 let m = self.builder.ins().iconst(I32, mem as i64);
                 self.call_trapping_builtin(
                     "memory_fill",
                     BuiltinOffsets::MEMORY_FILL,
-                    &[I32; 4],
+                    &[I32, I64, I32, I64],
                     &[m, dst, val, len],
                 );
             }
             O::MemoryInit { data_index, mem } => {
                 let (len, src, dst) = (self.pop(), self.pop(), self.pop());
+                let dst = self.widen_to_i64(dst);
                 let m = self.builder.ins().iconst(I32, mem as i64);
                 let seg = self.builder.ins().iconst(I32, data_index as i64);
                 self.call_trapping_builtin(
                     "memory_init",
                     BuiltinOffsets::MEMORY_INIT,
-                    &[I32; 5],
+                    &[I32, I32, I64, I32, I32],
                     &[m, seg, dst, src, len],
                 );
             }
@@ -759,23 +775,29 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 src_table,
             } => {
                 let (len, src, dst) = (self.pop(), self.pop(), self.pop());
+                let (len, src, dst) = (
+                    self.widen_to_i64(len),
+                    self.widen_to_i64(src),
+                    self.widen_to_i64(dst),
+                );
                 let dt = self.builder.ins().iconst(I32, dst_table as i64);
                 let st = self.builder.ins().iconst(I32, src_table as i64);
                 self.call_trapping_builtin(
                     "table_copy",
                     BuiltinOffsets::TABLE_COPY,
-                    &[I32; 5],
+                    &[I32, I64, I32, I64, I64],
                     &[dt, dst, st, src, len],
                 );
             }
             O::TableInit { elem_index, table } => {
                 let (len, src, dst) = (self.pop(), self.pop(), self.pop());
+                let dst = self.widen_to_i64(dst);
                 let t = self.builder.ins().iconst(I32, table as i64);
                 let seg = self.builder.ins().iconst(I32, elem_index as i64);
                 self.call_trapping_builtin(
                     "table_init",
                     BuiltinOffsets::TABLE_INIT,
-                    &[I32; 5],
+                    &[I32, I32, I64, I32, I32],
                     &[t, seg, dst, src, len],
                 );
             }
@@ -806,8 +828,14 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 self.push(v);
             }
             O::TableSize { table } => {
+                let is_64 = self.info.tables[table as usize].is_64();
                 let def = self.vmctx_load(self.offsets.table(table));
-                let v = self.builder.ins().load(I32, vm_flags(), def, TABLE_LENGTH);
+                let len = self.builder.ins().load(I32, vm_flags(), def, TABLE_LENGTH);
+                let v = if is_64 {
+                    self.builder.ins().uextend(I64, len)
+                } else {
+                    len
+                };
                 self.push(v);
             }
             O::TableGet { table } => {
@@ -823,31 +851,36 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 self.builder.ins().store(vm_flags(), value, slot, 0);
             }
             O::TableGrow { table } => {
+                let is_64 = self.info.tables[table as usize].is_64();
                 let delta = self.pop();
+                let delta = self.widen_to_i64(delta);
                 let init = self.pop();
                 let t = self.builder.ins().iconst(I32, table as i64);
                 let r = self.call_builtin(
                     "table_grow",
                     BuiltinOffsets::TABLE_GROW,
-                    &[I32, I64, I32],
-                    Some(I32),
+                    &[I32, I64, I64],
+                    Some(I64),
                     &[t, init, delta],
                 );
-                self.push(r.expect("table.grow returns a value"));
+                let old = r.expect("table.grow returns a value");
+                let v = self.narrow_from_i64(old, is_64);
+                self.push(v);
             }
             O::TableFill { table } => {
                 let (len, val, dst) = (self.pop(), self.pop(), self.pop());
+                let (len, dst) = (self.widen_to_i64(len), self.widen_to_i64(dst));
                 let t = self.builder.ins().iconst(I32, table as i64);
                 self.call_trapping_builtin(
                     "table_fill",
                     BuiltinOffsets::TABLE_FILL,
-                    &[I32, I32, I64, I32],
+                    &[I32, I64, I64, I64],
                     &[t, dst, val, len],
                 );
             }
 
             ref other => {
-                if !self.translate_simd(other, validator)? {
+                if !self.translate_atomic(other)? && !self.translate_simd(other, validator)? {
                     return Err(Error::new(
                         crate::environ::error::ErrorKind::Compile,
                         format!("unsupported instruction {other:?}"),
@@ -897,6 +930,25 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         self.push(v);
     }
 
+    /// `v` as an `i64`: 32-bit addresses, sizes and indices are unsigned.
+    fn widen_to_i64(&mut self, v: Value) -> Value {
+        if self.builder.func.dfg.value_type(v) == I64 {
+            v
+        } else {
+            self.builder.ins().uextend(I64, v)
+        }
+    }
+
+    /// An `i64` size or index as the index type wants it: 64-bit ones as
+    /// they are, 32-bit ones truncated (so `u64::MAX` becomes -1).
+    fn narrow_from_i64(&mut self, v: Value, is_64: bool) -> Value {
+        if is_64 {
+            v
+        } else {
+            self.builder.ins().ireduce(I32, v)
+        }
+    }
+
     fn vmctx_load(&mut self, offset: u32) -> Value {
         self.builder
             .ins()
@@ -914,22 +966,47 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
     /// The address and static offset of a `size`-byte access at the popped index.
     fn heap_addr(&mut self, memarg: &MemArg, size: u32) -> (Value, i32) {
         let index = self.pop();
-        let index = self.builder.ins().uextend(I64, index);
+        let index = self.widen_to_i64(index);
         let memory = match memarg.target {
             MemArgTarget::Memory(i) => i,
             MemArgTarget::Array(_) => 0,
         };
+        let ty = self.info.memories[memory as usize];
         let def = self.memory_def(memory);
         let base = self
             .builder
             .ins()
             .load(I64, vm_readonly(), def, MEMORY_BASE);
-        let end = memarg.offset + size as u64;
-        if self.explicit_bounds_checks || end > GUARD_SIZE {
-            // Asked for, or past the guard region (which the reservation does
-            // not catch): check the access against the current length.
+        let end = memarg.offset.checked_add(u64::from(size));
+        // The reservation and its guard catch a 32-bit index plus a small
+        // offset only when the accessible part ends exactly at the memory's
+        // end, which byte-sized pages (not a multiple of the host page) break.
+        let guarded = !ty.is_64() && ty.page_size_log2() == DEFAULT_PAGE_SIZE_LOG2;
+        if self.explicit_bounds_checks || !guarded || end.is_none_or(|e| e > GUARD_SIZE) {
+            // Asked for, or not caught by the reservation: check the access
+            // against the current length.
             let len = self.builder.ins().load(I64, vm_flags(), def, MEMORY_LENGTH);
-            let end_v = self.builder.ins().iadd_imm_u(index, end as i64);
+            let end_v = match end {
+                // A 32-bit index plus a 64-bit offset cannot wrap.
+                Some(end) if !ty.is_64() => self.builder.ins().iadd_imm_u(index, end as i64),
+                Some(end) => {
+                    let end = self.builder.ins().iconst(I64, end as i64);
+                    self.builder.ins().uadd_overflow_trap(
+                        index,
+                        end,
+                        ir::TrapCode::HEAP_OUT_OF_BOUNDS,
+                    )
+                }
+                // Offset plus size wrap (only 64-bit offsets can): add them
+                // one at a time, either addition trapping when it wraps.
+                None => {
+                    let trap = ir::TrapCode::HEAP_OUT_OF_BOUNDS;
+                    let offset = self.builder.ins().iconst(I64, memarg.offset as i64);
+                    let start = self.builder.ins().uadd_overflow_trap(index, offset, trap);
+                    let size = self.builder.ins().iconst(I64, i64::from(size));
+                    self.builder.ins().uadd_overflow_trap(start, size, trap)
+                }
+            };
             let oob = self
                 .builder
                 .ins()
@@ -1040,18 +1117,19 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
 
     fn translate_call_indirect(&mut self, type_index: u32, table_index: u32) {
         let index = self.pop();
+        let index = self.widen_to_i64(index);
         let table = self.vmctx_load(self.offsets.table(table_index));
         let len = self
             .builder
             .ins()
             .load(I32, vm_flags(), table, TABLE_LENGTH);
+        let len = self.builder.ins().uextend(I64, len);
         let oob = self
             .builder
             .ins()
             .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.builder.ins().trapnz(oob, TrapCodes::UNDEFINED_ELEMENT);
         let base = self.builder.ins().load(I64, vm_flags(), table, TABLE_BASE);
-        let index = self.builder.ins().uextend(I64, index);
         let byte_offset = self.builder.ins().ishl_imm_u(index, 3);
         let slot = self.builder.ins().iadd(base, byte_offset);
         let funcref = self.builder.ins().load(I64, vm_flags(), slot, 0);
@@ -1092,8 +1170,10 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
 
     /// The address of element `index` of `table`, trapping when out of bounds.
     fn table_slot(&mut self, table: u32, index: Value) -> Value {
+        let index = self.widen_to_i64(index);
         let def = self.vmctx_load(self.offsets.table(table));
         let len = self.builder.ins().load(I32, vm_flags(), def, TABLE_LENGTH);
+        let len = self.builder.ins().uextend(I64, len);
         let oob = self
             .builder
             .ins()
@@ -1102,7 +1182,6 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             .ins()
             .trapnz(oob, TrapCodes::TABLE_OUT_OF_BOUNDS);
         let base = self.builder.ins().load(I64, vm_flags(), def, TABLE_BASE);
-        let index = self.builder.ins().uextend(I64, index);
         let byte_offset = self.builder.ins().ishl_imm_u(index, 3);
         self.builder.ins().iadd(base, byte_offset)
     }

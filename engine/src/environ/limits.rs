@@ -2,9 +2,9 @@
 
 use super::error::{Error, ErrorKind, Result};
 
-/// The largest linear memory, in bytes, the engine can give (65,536 pages).
+/// The largest linear memory, in bytes, the engine can give (65,536 pages
+/// of 64 KiB).
 const MAX_MEMORY_BYTES: u64 = 1 << 32;
-const PAGE_SIZE: u64 = 65536;
 
 /// Bounds on what one store may hold: the size of each linear memory, the
 /// elements of each table, and how many instances, memories and tables it
@@ -121,9 +121,9 @@ impl StoreLimits {
         limits
     }
 
-    /// Whether a memory of `pages` pages is within bounds.
-    pub(crate) fn memory_pages_allowed(&self, pages: u64) -> bool {
-        pages * PAGE_SIZE <= self.memory_size
+    /// Whether a memory of `bytes` bytes is within bounds.
+    pub(crate) fn memory_bytes_allowed(&self, bytes: u64) -> bool {
+        bytes <= self.memory_size
     }
 
     /// Whether a table of `elements` elements is within bounds.

@@ -34,38 +34,39 @@ fn ref_type(ty: wasmparser::RefType, offset: u64) -> Result<ValType> {
     val_type(wasmparser::ValType::Ref(ty), offset)
 }
 
-fn limits32(initial: u64, maximum: Option<u64>, what: &str, offset: u64) -> Result<Limits> {
-    let conv = |v: u64| {
-        u32::try_from(v).map_err(|_| {
-            Error::validation(format!("{what} size too large (at offset {offset:#x})"))
-        })
-    };
-    Ok(Limits {
-        min: conv(initial)?,
-        max: maximum.map(conv).transpose()?,
-    })
-}
-
 fn memory_type(ty: &wasmparser::MemoryType, offset: u64) -> Result<MemoryType> {
-    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
-        return Err(Error::validation(format!(
-            "unsupported memory type (64-bit, shared or custom page size) (at offset {offset:#x})"
-        )));
-    }
-    Ok(MemoryType {
-        limits: limits32(ty.initial, ty.maximum, "memory", offset)?,
-    })
+    let memory = MemoryType {
+        limits: Limits {
+            min: ty.initial,
+            max: ty.maximum,
+        },
+        memory64: ty.memory64,
+        shared: ty.shared,
+        page_size_log2: ty
+            .page_size_log2
+            .unwrap_or(crate::environ::types::DEFAULT_PAGE_SIZE_LOG2),
+    };
+    // The validator has checked the limits against the spec's bounds; a
+    // page size it allows that Kiln cannot give is refused here.
+    memory
+        .check()
+        .map_err(|e| Error::validation(format!("{e} (at offset {offset:#x})")))?;
+    Ok(memory)
 }
 
 fn table_type(ty: &wasmparser::TableType, offset: u64) -> Result<TableType> {
-    if ty.table64 || ty.shared {
+    if ty.shared {
         return Err(Error::validation(format!(
-            "unsupported table type (64-bit or shared) (at offset {offset:#x})"
+            "unsupported table type (shared) (at offset {offset:#x})"
         )));
     }
     Ok(TableType {
         element: ref_type(ty.element_type, offset)?,
-        limits: limits32(ty.initial, ty.maximum, "table", offset)?,
+        limits: Limits {
+            min: ty.initial,
+            max: ty.maximum,
+        },
+        table64: ty.table64,
     })
 }
 
@@ -125,7 +126,7 @@ const BRIEF_MAX_OPERATORS: usize = 1000;
 /// Whether a call to this body runs briefly whatever its arguments: it has
 /// no loops and makes no calls (so every branch goes forward and each
 /// operator runs at most once), no operator whose cost grows with its
-/// operands (bulk memory and table operations, growing), and at most
+/// operands (bulk memory and table operations, growing) and no wait, and at most
 /// `BRIEF_MAX_OPERATORS` operators. A body that does not read is not brief.
 fn is_brief(body: &FunctionBody<'_>) -> bool {
     let Ok(reader) = body.get_operators_reader() else {
@@ -148,6 +149,8 @@ fn is_brief(body: &FunctionBody<'_>) -> bool {
                 | Operator::CallRef { .. }
                 | Operator::ReturnCallRef { .. }
                 | Operator::MemoryGrow { .. }
+                | Operator::MemoryAtomicWait32 { .. }
+                | Operator::MemoryAtomicWait64 { .. }
                 | Operator::MemoryFill { .. }
                 | Operator::MemoryCopy { .. }
                 | Operator::MemoryInit { .. }

@@ -36,6 +36,10 @@ pub enum TrapCode {
     /// The engine's epoch reached the store's deadline (see
     /// [`Config::epoch_interruption`](crate::Config::epoch_interruption)).
     Interrupt,
+    /// An atomic access at an address that is not a multiple of its size.
+    HeapMisaligned,
+    /// `memory.atomic.wait32` or `wait64` on a memory that is not shared.
+    AtomicWaitNonSharedMemory,
 }
 
 impl TrapCode {
@@ -64,6 +68,8 @@ impl TrapCode {
             TrapCode::HostError => 11,
             TrapCode::OutOfFuel => 12,
             TrapCode::Interrupt => 13,
+            TrapCode::HeapMisaligned => 14,
+            TrapCode::AtomicWaitNonSharedMemory => 15,
         }
     }
 
@@ -84,6 +90,8 @@ impl TrapCode {
             TrapCode::HostError => "host function error",
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::Interrupt => "interrupted",
+            TrapCode::HeapMisaligned => "unaligned atomic",
+            TrapCode::AtomicWaitNonSharedMemory => "atomic wait on non-shared memory",
         }
     }
 }

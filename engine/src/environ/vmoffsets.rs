@@ -63,6 +63,8 @@ impl BuiltinOffsets {
     pub const ELEM_DROP: i32 = 56;
     pub const TABLE_GROW: i32 = 64;
     pub const TABLE_FILL: i32 = 72;
+    pub const MEMORY_ATOMIC_WAIT: i32 = 80;
+    pub const MEMORY_ATOMIC_NOTIFY: i32 = 88;
 }
 
 pub(crate) const VMCTX_MAGIC: u64 = 0x6b69_6c6e_766d_6378; // "kilnvmcx"

@@ -6,6 +6,7 @@
 //! non-zero; compiled code then traps with the pending-trap code.
 
 use super::memory::LinearMemory;
+use super::parking;
 use super::table::TableData;
 use super::traphandler::set_pending_trap;
 use super::vmcontext::VMRuntimeLimits;
@@ -30,16 +31,18 @@ pub(crate) struct InstanceRuntime {
 /// The builtins, in the order compiled code finds them.
 #[repr(C)]
 pub(crate) struct VMBuiltins {
-    memory_grow: unsafe extern "C" fn(*mut u8, u32, u32) -> u32,
-    memory_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
-    memory_fill: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32) -> u32,
-    memory_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    memory_grow: unsafe extern "C" fn(*mut u8, u64, u32) -> u64,
+    memory_copy: unsafe extern "C" fn(*mut u8, u32, u64, u32, u64, u64) -> u32,
+    memory_fill: unsafe extern "C" fn(*mut u8, u32, u64, u32, u64) -> u32,
+    memory_init: unsafe extern "C" fn(*mut u8, u32, u32, u64, u32, u32) -> u32,
     data_drop: unsafe extern "C" fn(*mut u8, u32),
-    table_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
-    table_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    table_copy: unsafe extern "C" fn(*mut u8, u32, u64, u32, u64, u64) -> u32,
+    table_init: unsafe extern "C" fn(*mut u8, u32, u32, u64, u32, u32) -> u32,
     elem_drop: unsafe extern "C" fn(*mut u8, u32),
-    table_grow: unsafe extern "C" fn(*mut u8, u32, u64, u32) -> u32,
-    table_fill: unsafe extern "C" fn(*mut u8, u32, u32, u64, u32) -> u32,
+    table_grow: unsafe extern "C" fn(*mut u8, u32, u64, u64) -> u64,
+    table_fill: unsafe extern "C" fn(*mut u8, u32, u64, u64, u64) -> u32,
+    memory_atomic_wait: unsafe extern "C" fn(*mut u8, u32, u64, u64, i64, u32) -> i64,
+    memory_atomic_notify: unsafe extern "C" fn(*mut u8, u32, u64, u32) -> i64,
 }
 
 // The compiler calls builtins at the offsets `environ` declares.
@@ -63,6 +66,14 @@ const _: () =
     assert!(BuiltinOffsets::TABLE_GROW == std::mem::offset_of!(VMBuiltins, table_grow) as i32);
 const _: () =
     assert!(BuiltinOffsets::TABLE_FILL == std::mem::offset_of!(VMBuiltins, table_fill) as i32);
+const _: () = assert!(
+    BuiltinOffsets::MEMORY_ATOMIC_WAIT
+        == std::mem::offset_of!(VMBuiltins, memory_atomic_wait) as i32
+);
+const _: () = assert!(
+    BuiltinOffsets::MEMORY_ATOMIC_NOTIFY
+        == std::mem::offset_of!(VMBuiltins, memory_atomic_notify) as i32
+);
 
 pub(crate) static BUILTINS: VMBuiltins = VMBuiltins {
     memory_grow,
@@ -75,6 +86,8 @@ pub(crate) static BUILTINS: VMBuiltins = VMBuiltins {
     elem_drop,
     table_grow,
     table_fill,
+    memory_atomic_wait,
+    memory_atomic_notify,
 };
 
 /// # Safety
@@ -108,9 +121,11 @@ fn table<'a>(instance: &InstanceRuntime, index: u32) -> &'a mut TableData {
     unsafe { &mut *ptr }
 }
 
-/// `start..start+len` if it lies within `0..size`.
-fn range(start: u32, len: u32, size: usize) -> Option<std::ops::Range<usize>> {
-    let end = start as u64 + len as u64;
+/// `start..start+len` if it lies within `0..size`. Addresses and lengths
+/// arrive as `u64` whatever the index type: compiled code zero-extends
+/// 32-bit ones.
+fn range(start: u64, len: u64, size: usize) -> Option<std::ops::Range<usize>> {
+    let end = start.checked_add(len)?;
     (end <= size as u64).then_some(start as usize..end as usize)
 }
 
@@ -129,7 +144,9 @@ unsafe fn store_bounds(vmctx: *mut u8) -> StoreLimits {
     unsafe { (**(vmctx.add(VMCTX_LIMITS as usize) as *const *const VMRuntimeLimits)).resources }
 }
 
-unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32, index: u32) -> u32 {
+/// Returns the old size in pages, or `u64::MAX` (which compiled code
+/// truncates to -1 for 32-bit memories) when the memory cannot grow.
+unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u64, index: u32) -> u64 {
     // SAFETY: compiled code passes its own live vmctx, whose header points
     // to its store's runtime limits, which live as long as the store; wasm
     // holds the store exclusively while it runs, so nothing else references
@@ -142,16 +159,16 @@ unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32, index: u32) -> u32 
     };
     memory(instance, index)
         .grow_in_store(delta, limits)
-        .unwrap_or(u32::MAX)
+        .unwrap_or(u64::MAX)
 }
 
 unsafe extern "C" fn memory_copy(
     vmctx: *mut u8,
     dst_mem: u32,
-    dst: u32,
+    dst: u64,
     src_mem: u32,
-    src: u32,
-    len: u32,
+    src: u64,
+    len: u64,
 ) -> u32 {
     // SAFETY: compiled code passes its own live vmctx.
     let instance = unsafe { instance(vmctx) };
@@ -167,7 +184,7 @@ unsafe extern "C" fn memory_copy(
     0
 }
 
-unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u32, val: u32, len: u32) -> u32 {
+unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u64, val: u32, len: u64) -> u32 {
     // SAFETY: compiled code passes its own live vmctx.
     let instance = unsafe { instance(vmctx) };
     let m = memory(instance, mem);
@@ -182,7 +199,7 @@ unsafe extern "C" fn memory_init(
     vmctx: *mut u8,
     mem: u32,
     seg: u32,
-    dst: u32,
+    dst: u64,
     src: u32,
     len: u32,
 ) -> u32 {
@@ -190,7 +207,10 @@ unsafe extern "C" fn memory_init(
     let instance = unsafe { instance(vmctx) };
     let (ptr, seg_len) = instance.data[seg as usize];
     let m = memory(instance, mem);
-    let (Some(d), Some(s)) = (range(dst, len, m.len()), range(src, len, seg_len)) else {
+    let (Some(d), Some(s)) = (
+        range(dst, len.into(), m.len()),
+        range(src.into(), len.into(), seg_len),
+    ) else {
         return trap(TrapCode::MemoryOutOfBounds);
     };
     // SAFETY: `ptr..ptr+seg_len` is the segment's bytes, owned by the module the
@@ -209,10 +229,10 @@ unsafe extern "C" fn data_drop(vmctx: *mut u8, seg: u32) {
 unsafe extern "C" fn table_copy(
     vmctx: *mut u8,
     dst_table: u32,
-    dst: u32,
+    dst: u64,
     src_table: u32,
-    src: u32,
-    len: u32,
+    src: u64,
+    len: u64,
 ) -> u32 {
     // SAFETY: compiled code passes its own live vmctx.
     let instance = unsafe { instance(vmctx) };
@@ -236,7 +256,7 @@ unsafe extern "C" fn table_init(
     vmctx: *mut u8,
     table_index: u32,
     seg: u32,
-    dst: u32,
+    dst: u64,
     src: u32,
     len: u32,
 ) -> u32 {
@@ -245,8 +265,8 @@ unsafe extern "C" fn table_init(
     let t = table(instance, table_index);
     let segment = &instance.elements[seg as usize];
     let (Some(d), Some(s)) = (
-        range(dst, len, t.size() as usize),
-        range(src, len, segment.len()),
+        range(dst, len.into(), t.size() as usize),
+        range(src.into(), len.into(), segment.len()),
     ) else {
         return trap(TrapCode::TableOutOfBounds);
     };
@@ -260,22 +280,24 @@ unsafe extern "C" fn elem_drop(vmctx: *mut u8, seg: u32) {
     instance.elements[seg as usize] = Vec::new();
 }
 
-unsafe extern "C" fn table_grow(vmctx: *mut u8, table_index: u32, init: u64, delta: u32) -> u32 {
+/// Returns the old size, or `u64::MAX` (-1 once truncated for 32-bit
+/// tables) when the table cannot grow.
+unsafe extern "C" fn table_grow(vmctx: *mut u8, table_index: u32, init: u64, delta: u64) -> u64 {
     // SAFETY: compiled code passes its own live vmctx.
     let (instance, bounds) = unsafe { (instance(vmctx), store_bounds(vmctx)) };
     let table = table(instance, table_index);
-    if !bounds.table_elements_allowed(u64::from(table.size()) + u64::from(delta)) {
-        return u32::MAX;
+    if !bounds.table_elements_allowed(table.size().saturating_add(delta)) {
+        return u64::MAX;
     }
-    table.grow(delta, init as usize).unwrap_or(u32::MAX)
+    table.grow(delta, init as usize).unwrap_or(u64::MAX)
 }
 
 unsafe extern "C" fn table_fill(
     vmctx: *mut u8,
     table_index: u32,
-    dst: u32,
+    dst: u64,
     val: u64,
-    len: u32,
+    len: u64,
 ) -> u32 {
     // SAFETY: compiled code passes its own live vmctx.
     let instance = unsafe { instance(vmctx) };
@@ -285,4 +307,81 @@ unsafe extern "C" fn table_fill(
     };
     t.elements_mut()[d].fill(val as usize);
     0
+}
+
+/// Checks that the `size` bytes at host address `address` lie in memory `m`
+/// and returns the memory, or records the trap and returns `None`. Compiled
+/// code has checked alignment, but not always bounds: a 32-bit access that
+/// the guard region would catch has no check of its own, and the host must
+/// not touch the guard.
+fn atomic_target(
+    instance: &InstanceRuntime,
+    m: u32,
+    address: u64,
+    size: u64,
+) -> Option<&mut LinearMemory> {
+    let memory = memory(instance, m);
+    let offset = (address as usize).wrapping_sub(memory.base() as usize) as u64;
+    if range(offset, size, memory.len()).is_none() {
+        trap(TrapCode::MemoryOutOfBounds);
+        return None;
+    }
+    Some(memory)
+}
+
+/// `memory.atomic.wait32` (`size` 4) and `wait64` (`size` 8) at host address
+/// `address`: 0 when woken, 1 when the value differs from `expected`, 2 on
+/// timeout (`timeout` in nanoseconds; negative waits forever), or -1 after
+/// recording a trap.
+unsafe extern "C" fn memory_atomic_wait(
+    vmctx: *mut u8,
+    mem: u32,
+    address: u64,
+    expected: u64,
+    timeout: i64,
+    size: u32,
+) -> i64 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    let Some(memory) = atomic_target(instance, mem, address, u64::from(size)) else {
+        return -1;
+    };
+    if !memory.ty().is_shared() {
+        trap(TrapCode::AtomicWaitNonSharedMemory);
+        return -1;
+    }
+    let timeout = u64::try_from(timeout)
+        .ok()
+        .map(std::time::Duration::from_nanos);
+    let still_expected = || {
+        let ptr = address as usize as *mut u8;
+        if size == 4 {
+            // SAFETY: the 4 bytes at `ptr` lie in the memory (checked above)
+            // and are 4-aligned (checked by compiled code); other threads
+            // only touch them atomically or through wasm's plain accesses.
+            let value = unsafe { std::sync::atomic::AtomicU32::from_ptr(ptr.cast()) };
+            u64::from(value.load(std::sync::atomic::Ordering::SeqCst)) == expected
+        } else {
+            // SAFETY: as above, for 8 bytes, 8-aligned.
+            let value = unsafe { std::sync::atomic::AtomicU64::from_ptr(ptr.cast()) };
+            value.load(std::sync::atomic::Ordering::SeqCst) == expected
+        }
+    };
+    i64::from(parking::wait(address as usize, still_expected, timeout))
+}
+
+/// `memory.atomic.notify` at host address `address`: how many waiters it
+/// woke, or -1 after recording a trap.
+unsafe extern "C" fn memory_atomic_notify(
+    vmctx: *mut u8,
+    mem: u32,
+    address: u64,
+    count: u32,
+) -> i64 {
+    // SAFETY: compiled code passes its own live vmctx.
+    let instance = unsafe { instance(vmctx) };
+    if atomic_target(instance, mem, address, 4).is_none() {
+        return -1;
+    }
+    i64::from(parking::notify(address as usize, count))
 }

@@ -1,18 +1,23 @@
-//! Linear memory: the whole 32-bit range plus guard pages is reserved up front,
-//! so in-bounds checks are free and growing never moves the memory.
+//! Linear memory: 4 GiB plus guard pages is reserved up front for every
+//! memory, whatever its type, so growing never moves it (which shared
+//! memories require, and which lets compiled code keep the base in a
+//! register), and 32-bit accesses with 64 KiB pages need no bounds checks.
 
 use super::vmcontext::{VMMemoryDefinition, VMRuntimeLimits};
 use crate::environ::types::MemoryType;
 use crate::environ::vmoffsets::GUARD_SIZE;
 
-pub(crate) const WASM_PAGE_SIZE: usize = 65536;
-const MAX_PAGES: u32 = 65536;
-const RESERVATION: usize = (4u64 << 30) as usize + GUARD_SIZE as usize;
+/// The most bytes any memory can hold: its reservation without the guard.
+pub(crate) const MAX_MEMORY_BYTES: u64 = 4 << 30;
+const RESERVATION: usize = (MAX_MEMORY_BYTES + GUARD_SIZE) as usize;
 
 /// One linear memory, owning its address-space reservation.
 pub(crate) struct LinearMemory {
     definition: Box<VMMemoryDefinition>,
     ty: MemoryType,
+    /// Bytes from `base` mapped read-write: the current length rounded up
+    /// to whole host pages (they differ only for byte-sized wasm pages).
+    accessible: usize,
 }
 
 // SAFETY: the memory is only accessed through the store that owns it, which is `Send`.
@@ -21,7 +26,8 @@ unsafe impl Send for LinearMemory {}
 impl LinearMemory {
     /// Reserves the address space and makes the initial pages accessible.
     pub fn new(ty: MemoryType) -> Result<LinearMemory, String> {
-        if ty.minimum() > MAX_PAGES {
+        let bytes = ty.minimum().checked_mul(ty.page_size());
+        if bytes.is_none_or(|b| b > MAX_MEMORY_BYTES) {
             return Err(format!(
                 "memory minimum size of {} pages exceeds memory limits",
                 ty.minimum()
@@ -50,20 +56,24 @@ impl LinearMemory {
                 current_length: 0,
             }),
             ty,
+            accessible: 0,
         };
-        memory.set_accessible(ty.minimum() as usize * WASM_PAGE_SIZE)?;
+        memory.set_len(bytes.unwrap_or(0) as usize)?;
         Ok(memory)
     }
 
-    fn set_accessible(&mut self, len: usize) -> Result<(), String> {
-        let old = self.definition.current_length;
-        if len > old {
-            // SAFETY: `[base + old, base + len)` lies inside the reservation made in
-            // `new`, because `len` is at most 4 GiB.
+    /// Makes the first `len` bytes (at most `MAX_MEMORY_BYTES`) accessible.
+    fn set_len(&mut self, len: usize) -> Result<(), String> {
+        let page = super::memory_image::host_page_size();
+        let accessible = len.div_ceil(page) * page;
+        if accessible > self.accessible {
+            // SAFETY: `[base + self.accessible, base + accessible)` lies inside
+            // the reservation made in `new`, because `len` is at most
+            // `MAX_MEMORY_BYTES`, a multiple of the host page size.
             let rc = unsafe {
                 libc::mprotect(
-                    self.definition.base.add(old) as *mut libc::c_void,
-                    len - old,
+                    self.definition.base.add(self.accessible) as *mut libc::c_void,
+                    accessible - self.accessible,
                     libc::PROT_READ | libc::PROT_WRITE,
                 )
             };
@@ -73,17 +83,22 @@ impl LinearMemory {
                     std::io::Error::last_os_error()
                 ));
             }
+            self.accessible = accessible;
         }
         self.definition.current_length = len;
         Ok(())
     }
 
+    /// The memory's type, with its current size as the minimum.
     pub fn ty(&self) -> MemoryType {
-        MemoryType::new(self.pages(), self.ty.maximum())
+        let mut ty = self.ty;
+        ty.limits.min = self.pages();
+        ty
     }
 
-    pub fn pages(&self) -> u32 {
-        (self.definition.current_length / WASM_PAGE_SIZE) as u32
+    /// The current size in pages of the memory's page size.
+    pub fn pages(&self) -> u64 {
+        (self.definition.current_length as u64) >> self.ty.page_size_log2()
     }
 
     pub fn definition_ptr(&mut self) -> *mut VMMemoryDefinition {
@@ -94,16 +109,26 @@ impl LinearMemory {
         self.definition.current_length
     }
 
+    /// The address of the first byte; it never changes.
+    pub fn base(&self) -> *mut u8 {
+        self.definition.base
+    }
+
     /// Grows by `delta` pages and returns the old size in pages, or `None` if
-    /// the maximum would be exceeded.
-    pub fn grow(&mut self, delta: u32) -> Option<u32> {
+    /// the maximum (or what the reservation holds) would be exceeded.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
-        let max = self.ty.maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
-        if new > max {
+        let max = self
+            .ty
+            .maximum()
+            .unwrap_or(u64::MAX)
+            .min(self.ty.max_pages_for_index_type());
+        let bytes = new.checked_mul(self.ty.page_size())?;
+        if new > max || bytes > MAX_MEMORY_BYTES {
             return None;
         }
-        self.set_accessible(new as usize * WASM_PAGE_SIZE).ok()?;
+        self.set_len(bytes as usize).ok()?;
         Some(old)
     }
 
@@ -111,9 +136,12 @@ impl LinearMemory {
     /// counting the growth there (see `Store::memory_growths`); returns the
     /// old size in pages. Every growth, by wasm or the host, goes through
     /// here.
-    pub fn grow_in_store(&mut self, delta: u32, limits: &mut VMRuntimeLimits) -> Option<u32> {
-        let wanted = u64::from(self.pages()) + u64::from(delta);
-        if !limits.resources.memory_pages_allowed(wanted) {
+    pub fn grow_in_store(&mut self, delta: u64, limits: &mut VMRuntimeLimits) -> Option<u64> {
+        let wanted = self
+            .pages()
+            .checked_add(delta)?
+            .checked_mul(self.ty.page_size())?;
+        if !limits.resources.memory_bytes_allowed(wanted) {
             return None;
         }
         let old = self.grow(delta)?;

@@ -3,8 +3,9 @@
 use super::vmcontext::VMTableDefinition;
 use crate::environ::types::TableType;
 
-/// Tables may not grow past this many elements, whatever their maximum says.
-const MAX_TABLE_ELEMENTS: u32 = 10_000_000;
+/// Tables may not grow past this many elements, whatever their maximum says;
+/// it fits the `u32` length compiled code reads.
+const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
 
 pub(crate) struct TableData {
     definition: Box<VMTableDefinition>,
@@ -41,24 +42,28 @@ impl TableData {
         self.definition.current_elements = self.elements.len() as u32;
     }
 
+    /// The table's type, with its current size as the minimum.
     pub fn ty(&self) -> TableType {
-        TableType::new(self.ty.element(), self.size(), self.ty.maximum())
+        let mut ty = self.ty;
+        ty.limits.min = self.size();
+        ty
     }
 
     pub fn definition_ptr(&mut self) -> *mut VMTableDefinition {
         &mut *self.definition
     }
 
-    pub fn size(&self) -> u32 {
-        self.elements.len() as u32
+    pub fn size(&self) -> u64 {
+        self.elements.len() as u64
     }
 
-    pub fn get(&self, index: u32) -> Option<usize> {
-        self.elements.get(index as usize).copied()
+    pub fn get(&self, index: u64) -> Option<usize> {
+        self.elements.get(usize::try_from(index).ok()?).copied()
     }
 
-    pub fn set(&mut self, index: u32, value: usize) -> Result<(), ()> {
-        let slot = self.elements.get_mut(index as usize).ok_or(())?;
+    pub fn set(&mut self, index: u64, value: usize) -> Result<(), ()> {
+        let index = usize::try_from(index).map_err(|_| ())?;
+        let slot = self.elements.get_mut(index).ok_or(())?;
         *slot = value;
         Ok(())
     }
@@ -73,14 +78,14 @@ impl TableData {
 
     /// Grows by `delta` elements set to `init`; returns the old size, or `None`
     /// when the maximum would be exceeded.
-    pub fn grow(&mut self, delta: u32, init: usize) -> Option<u32> {
+    pub fn grow(&mut self, delta: u64, init: usize) -> Option<u64> {
         let old = self.size();
         let new = old.checked_add(delta)?;
         if new
             > self
                 .ty
                 .maximum()
-                .unwrap_or(u32::MAX)
+                .unwrap_or(u64::MAX)
                 .min(MAX_TABLE_ELEMENTS)
         {
             return None;

@@ -3,8 +3,11 @@
 mod api;
 mod conformance;
 mod context;
+mod custom_page_sizes;
 mod fuzz_regressions;
 mod hostile;
 mod limits;
+mod memory64;
 mod metering;
 mod simd;
+mod threads;

@@ -36,5 +36,11 @@ pub(crate) fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(
 
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define(&*store, M, "memory", memory)?;
+
+    // Only an engine with threads on can make a shared memory; scripts for
+    // other engines never import it.
+    if let Ok(shared) = Memory::new(&mut *store, MemoryType::shared(1, 2)) {
+        linker.define(&*store, M, "shared_memory", shared)?;
+    }
     Ok(())
 }
