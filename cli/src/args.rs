@@ -141,7 +141,8 @@ i64 as decimal (`-5`) or hexadecimal (`0xff`); f32 and f64 as decimal
 
 Exit status: the program's exit code (`proc_exit(n)` exits n; `_start`
 returning exits 0), 1 on an error, 134 when WebAssembly traps (the trap's
-message and wasm backtrace are printed to stderr).
+message and wasm backtrace are printed to stderr). WASI reserves statuses
+from 126 up: `proc_exit` with one of them traps, as `unreachable` would.
 
 Examples:
   kiln run --invoke fib examples/fib.wat 20

@@ -320,3 +320,23 @@ fn cache_keeps_the_compiled_module_for_the_next_run() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn an_exit_status_from_126_up_fails_instead_of_exiting_with_it() {
+    let dir = TempDir::new("cli-exit-256");
+    let program = dir.path().join("exit.wat");
+    std::fs::write(
+        &program,
+        r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (memory (export "memory") 1)
+             (func (export "_start") i32.const 256 call $exit))"#,
+    )
+    .unwrap();
+    let out = kiln(&["run", path(&program)]);
+    assert_eq!(out.status.code(), Some(134), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("exit with invalid exit status 256 outside of [0..126)"),
+        "{}",
+        text(&out.stderr)
+    );
+}

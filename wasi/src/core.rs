@@ -250,6 +250,14 @@ pub(crate) fn define<T: 'static>(
         Err(Errno::NoSys)
     });
     linker.func_wrap(MODULE, "proc_exit", |code: u32| -> Result<()> {
+        // WASI reserves statuses from 126 up (a shell's "cannot run" and
+        // "killed by a signal"): such a status is a failure, not an exit
+        // the host could report as the program's, as Wasmtime also rules.
+        if code >= 126 {
+            return Err(Error::msg(format!(
+                "exit with invalid exit status {code} outside of [0..126)"
+            )));
+        }
         Err(Error::exit(code as i32))
     })?;
     wasi_fn!(

@@ -1044,6 +1044,29 @@ mod process {
     }
 
     #[test]
+    fn proc_exit_with_a_status_from_126_up_is_an_error_not_an_exit() {
+        let mut g = Guest::new(WasiConfig::new());
+        let func = g.instance.get_func(&mut g.store, "proc_exit").unwrap();
+        let last = func
+            .call(&mut g.store, &[Val::I32(125)], &mut [])
+            .unwrap_err();
+        assert_eq!(last.i32_exit(), Some(125));
+        for status in [126, 256, -1] {
+            let err = func
+                .call(&mut g.store, &[Val::I32(status)], &mut [])
+                .unwrap_err();
+            assert_eq!(err.i32_exit(), None);
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "exit with invalid exit status {} outside of [0..126)",
+                    status as u32
+                )
+            );
+        }
+    }
+
+    #[test]
     fn sockets_calls_on_other_descriptors() {
         let mut g = Guest::new(WasiConfig::new());
         assert_eq!(
