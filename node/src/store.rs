@@ -49,7 +49,10 @@ pub(crate) fn engines() -> &'static Engines {
     ENGINES.get_or_init(|| {
         let cache = CACHE.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let mut config = kiln::Config::new();
-        config.cache(cache);
+        // The JS API is WebAssembly 3.0's, which has memory64 (64-bit
+        // memories and tables, `address: "i64"`), and its tests build modules
+        // whose memories are marked shared, which validate only with threads.
+        config.cache(cache).wasm_memory64(true).wasm_threads(true);
         let plain = kiln::Engine::new(&config).expect("the default configuration is valid");
         config.consume_fuel(true).epoch_interruption(true);
         let metered = kiln::Engine::new(&config).expect("the metered configuration is valid");
