@@ -94,6 +94,17 @@ impl From<&str> for Failure {
 }
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so a write to a closed pipe fails and
+    // `println!` panics. Like `cat`, kiln (and the program it runs, whose
+    // output is kiln's) ends quietly, killed by the signal, when whatever
+    // reads its output goes away.
+    // SAFETY: restoring a signal's default action runs before any thread
+    // starts and installs no handler code.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+
     // A panic is a bug in kiln; say so on one line rather than with Rust's
     // panic report.
     std::panic::set_hook(Box::new(|info| {

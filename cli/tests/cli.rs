@@ -340,3 +340,26 @@ fn an_exit_status_from_126_up_fails_instead_of_exiting_with_it() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_closed_stdout_ends_kiln_by_sigpipe_without_a_message() {
+    use std::os::unix::process::ExitStatusExt;
+    let fib = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fib.wat");
+    for args in [
+        vec!["run", "--invoke", "fib", fib, "20"],
+        vec!["run", "--help"],
+    ] {
+        // A pipe whose only reader is gone before kiln starts: kiln's first
+        // write to it fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_kiln"))
+            .args(&args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{args:?}");
+        assert_eq!(text(&out.stderr), "", "{args:?}");
+    }
+}
