@@ -42,6 +42,8 @@ pub(crate) struct RunOptions {
     pub(crate) inherit_env: bool,
     /// Whether compiled modules are kept between runs, and where.
     pub(crate) cache: Cache,
+    /// Whether FILE may be a compiled artifact (native code).
+    pub(crate) allow_precompiled: bool,
 }
 
 /// `--cache` / `--cache-config FILE`: where `kiln run` keeps compiled
@@ -111,8 +113,9 @@ Usage: kiln run [OPTIONS] FILE [ARGS...]
 Options come before FILE: everything after it goes to the program as its
 arguments, as it is (also arguments that start with `-`).
 
-FILE is a binary module (.wasm), a text module (.wat) or a module compiled
-by `kiln compile` (loaded without compiling again). The module may
+FILE is a binary module (.wasm) or a text module (.wat); with
+--allow-precompiled, also a module compiled by `kiln compile`, which is
+loaded without compiling again. The module may
 import WASI (wasi_snapshot_preview1). Without --invoke, kiln runs it as a
 WASI program: it calls the `_start` export with the arguments FILE ARGS...,
 kiln's stdin, stdout and stderr, and only the directories given by --dir.
@@ -127,6 +130,8 @@ Options:
                        overrides single variables)
   --invoke NAME        Call the exported function NAME with ARGS and print
                        each result on its own line
+  --allow-precompiled  Let FILE be a module `kiln compile` made: its native
+                       code runs as it is, so only give files you trust
   --cache              Keep the compiled module in the per-user cache
                        ($KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else
                        ~/.cache/kiln), so the next run skips compiling it
@@ -180,9 +185,10 @@ Compile a module ahead of time
 Usage: kiln compile FILE -o OUTPUT
 
 FILE is a binary module (.wasm) or a text module (.wat). OUTPUT receives
-its machine code, which `kiln run OUTPUT` loads without compiling again.
-An artifact only loads on the same Kiln version, CPU features and
-configuration; it holds native code, so run only artifacts you made.
+its machine code, which `kiln run --allow-precompiled OUTPUT` loads without
+compiling again. An artifact only loads on the same Kiln version, CPU
+features and configuration; it holds native code, so run only artifacts you
+made.
 
 Options:
   -o, --output OUTPUT  Where to write the compiled module (required)
@@ -329,6 +335,7 @@ fn parse_run(args: &[String]) -> Result<Command, String> {
                     options.cache = Cache::DefaultLocation;
                 }
             }
+            "--allow-precompiled" if inline.is_none() => options.allow_precompiled = true,
             "--cache-config" => {
                 options.cache = Cache::ConfigFile(PathBuf::from(value("a file")?));
             }
@@ -502,6 +509,16 @@ mod tests {
         let options = run_options("run --env A=1 --dir . a.wasm --env B=2");
         assert_eq!(options.env, [("A".to_string(), "1".to_string())]);
         assert_eq!(options.args, ["--env", "B=2"]);
+    }
+
+    #[test]
+    fn run_allow_precompiled() {
+        assert!(!run_options("run a.cwasm").allow_precompiled);
+        assert!(run_options("run --allow-precompiled a.cwasm").allow_precompiled);
+        assert_eq!(
+            run_options("run a.cwasm --allow-precompiled").args,
+            ["--allow-precompiled"]
+        );
     }
 
     #[test]

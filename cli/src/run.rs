@@ -25,8 +25,15 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
         Engine::new(&config).map_err(|e| format!("cannot create the engine: {}", e.message()))?;
     #[allow(unsafe_code)]
     let module = match input::read_artifact(&options.file)? {
-        // SAFETY: `kiln run` documents that artifacts are run as the trusted
-        // native code `kiln compile` made; format and version are checked.
+        Some(_) if !options.allow_precompiled => {
+            return Err(format!(
+                "{file} is a module compiled by `kiln compile`, whose native code would run as it is; pass --allow-precompiled to run it"
+            )
+            .into());
+        }
+        // SAFETY: the user asked with --allow-precompiled to run the
+        // artifact as trusted native code; format, version and bounds are
+        // checked.
         Some(artifact) => unsafe { Module::deserialize(&engine, &artifact) },
         None => Module::from_binary(&engine, &input::read_module(&options.file)?),
     }

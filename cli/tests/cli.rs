@@ -252,14 +252,37 @@ fn a_compiled_module_runs_without_the_source() {
         "{}",
         text(&compiled.stderr)
     );
-    let run = kiln(&["run", "--invoke", "fib", path(&out), "20"]);
+    let refused = kiln(&["run", "--invoke", "fib", path(&out), "20"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        text(&refused.stderr),
+        format!(
+            "error: {} is a module compiled by `kiln compile`, whose native code would run as it is; pass --allow-precompiled to run it\n",
+            path(&out)
+        )
+    );
+    let run = kiln(&[
+        "run",
+        "--allow-precompiled",
+        "--invoke",
+        "fib",
+        path(&out),
+        "20",
+    ]);
     assert_eq!(text(&run.stdout), "6765\n");
     assert_eq!(run.status.code(), Some(0));
     // A damaged artifact is an error, not a crash.
     let mut bytes = std::fs::read(&out).unwrap();
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&out, &bytes).unwrap();
-    let run = kiln(&["run", "--invoke", "fib", path(&out), "20"]);
+    let run = kiln(&[
+        "run",
+        "--allow-precompiled",
+        "--invoke",
+        "fib",
+        path(&out),
+        "20",
+    ]);
     assert_eq!(run.status.code(), Some(1));
     assert!(
         text(&run.stderr).contains("truncated or corrupt"),

@@ -108,7 +108,7 @@ def test_deserialize_refuses_another_configuration(engine):
     config.consume_fuel = True
     with pytest.raises(KilnError) as e:
         Module.deserialize(Engine(config), data)
-    assert str(e.value).startswith("the compiled module was made by a different engine or configuration")
+    assert str(e.value) == "the compiled module was made by an engine with other fuel: `false` where this engine has `true`"
     with pytest.raises(KilnError):
         Module.deserialize(engine, b"not a module")
 

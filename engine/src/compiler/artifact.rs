@@ -29,21 +29,68 @@ const RELOC_KINDS: &[RelocKind] = &[
 ];
 
 /// What must match for an artifact to be loaded: Kiln's version, the
-/// target, every Cranelift setting, the enabled wasm features and the
-/// settings that add checks to compiled code (fuel, epochs, bounds).
+/// target, every Cranelift setting, the CPU features code may use, the
+/// enabled wasm features and the settings that add checks to compiled code
+/// (fuel, epochs, bounds). One `name: value` line per part, each value on
+/// one line, so a mismatch can be named part by part (see [`mismatch`]).
 pub(crate) fn fingerprint(isa: &dyn TargetIsa, tunables: &Tunables) -> String {
+    let one_line = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
     let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
-    format!(
-        "kiln {} cranelift 0.135 {} [{}] [{}] features {:#x} fuel {} epoch {} explicit bounds {}",
-        env!("CARGO_PKG_VERSION"),
-        isa.triple(),
-        isa.flags(),
-        isa_flags.join(" "),
-        tunables.features.bits(),
-        tunables.consume_fuel,
-        tunables.epoch_interruption,
-        tunables.explicit_bounds_checks,
-    )
+    let parts = [
+        ("kiln version", env!("CARGO_PKG_VERSION").to_string()),
+        ("cranelift version", "0.135".to_string()),
+        ("target", isa.triple().to_string()),
+        ("cranelift settings", one_line(isa.flags().to_string())),
+        ("CPU features", isa_flags.join(" ")),
+        ("wasm features", format!("{:#x}", tunables.features.bits())),
+        ("fuel", tunables.consume_fuel.to_string()),
+        (
+            "epoch interruption",
+            tunables.epoch_interruption.to_string(),
+        ),
+        (
+            "explicit bounds checks",
+            tunables.explicit_bounds_checks.to_string(),
+        ),
+    ];
+    parts
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One line naming the first part in which an artifact's fingerprint
+/// differs from this engine's, and how.
+fn mismatch(made_by: &str, this: &str) -> String {
+    let parse = |text: &str| -> Vec<(String, String)> {
+        text.lines()
+            .filter_map(|line| line.split_once(": "))
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect()
+    };
+    let (theirs, ours) = (parse(made_by), parse(this));
+    for (name, value) in &ours {
+        let Some((_, their_value)) = theirs.iter().find(|(n, _)| n == name) else {
+            continue;
+        };
+        if their_value == value {
+            continue;
+        }
+        let only_in = |a: &str, b: &str| {
+            let b: Vec<&str> = b.split_whitespace().collect();
+            a.split_whitespace()
+                .filter(|token| !b.contains(token))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        return format!(
+            "the compiled module was made by an engine with other {name}: `{}` where this engine has `{}`",
+            only_in(their_value, value),
+            only_in(value, their_value)
+        );
+    }
+    "the compiled module was made by another version of Kiln".to_string()
 }
 
 struct Writer(Vec<u8>);
@@ -109,6 +156,39 @@ impl<'a> Reader<'a> {
         }
         Ok(n)
     }
+}
+
+/// How many bytes of code a relocation of `kind` patches.
+fn reloc_width(kind: RelocKind) -> usize {
+    match kind {
+        RelocKind::Abs8 => 8,
+        _ => 4,
+    }
+}
+
+/// Refuses a function whose relocations, trap sites or source locations
+/// reach outside its own code, or whose alignment is not a power of two up
+/// to a page: such an artifact would make the loader write or look outside
+/// the function.
+fn check_bounds(
+    code: &[u8],
+    alignment: u64,
+    relocs: &[Reloc],
+    traps: &[(u32, TrapCode)],
+    srclocs: &[(u32, u32)],
+) -> Result<()> {
+    let within = |offset: u32, width: usize| {
+        (offset as usize)
+            .checked_add(width)
+            .is_some_and(|end| end <= code.len())
+    };
+    let relocs_fit = relocs.iter().all(|r| within(r.offset, reloc_width(r.kind)));
+    let sites_fit = traps.iter().all(|(offset, _)| within(*offset, 0))
+        && srclocs.iter().all(|(offset, _)| within(*offset, 0));
+    if !alignment.is_power_of_two() || alignment > 4096 || !relocs_fit || !sites_fit {
+        return Err(corrupt());
+    }
+    Ok(())
 }
 
 pub(crate) fn serialize(
@@ -187,10 +267,7 @@ pub(crate) fn deserialize<'a>(
     if made_by != fingerprint.as_bytes() {
         return Err(Error::new(
             ErrorKind::Validation,
-            format!(
-                "the compiled module was made by a different engine or configuration: `{}`, but this engine is `{fingerprint}`",
-                String::from_utf8_lossy(made_by)
-            ),
+            mismatch(&String::from_utf8_lossy(made_by), fingerprint),
         ));
     }
     let wasm = r.bytes()?;
@@ -230,6 +307,7 @@ pub(crate) fn deserialize<'a>(
         for _ in 0..r.count(8)? {
             srclocs.push((r.u32()?, r.u32()?));
         }
+        check_bounds(&code, alignment, &relocs, &traps, &srclocs)?;
         functions.push(CompiledFunction {
             bytes: code,
             alignment,
@@ -242,4 +320,87 @@ pub(crate) fn deserialize<'a>(
         return Err(corrupt());
     }
     Ok((wasm, functions))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn function(
+        relocs: Vec<Reloc>,
+        traps: Vec<(u32, TrapCode)>,
+        alignment: u64,
+    ) -> CompiledFunction {
+        CompiledFunction {
+            bytes: vec![0x90; 16],
+            alignment,
+            relocs,
+            traps,
+            srclocs: vec![(0, 0)],
+        }
+    }
+
+    fn reloc_at(offset: u32, kind: RelocKind) -> Reloc {
+        Reloc {
+            offset,
+            kind,
+            target: RelocTarget::Func(0),
+            addend: 0,
+        }
+    }
+
+    fn load(f: CompiledFunction) -> Result<usize> {
+        let bytes = serialize("fp", b"wasm", &[f])?;
+        deserialize("fp", &bytes).map(|(_, functions)| functions.len())
+    }
+
+    #[test]
+    fn relocations_and_trap_sites_inside_the_code_load() {
+        let trap = (16, TrapCode::STACK_OVERFLOW);
+        let f = function(
+            vec![
+                reloc_at(12, RelocKind::X86CallPCRel4),
+                reloc_at(8, RelocKind::Abs8),
+            ],
+            vec![trap],
+            16,
+        );
+        assert_eq!(load(f).unwrap(), 1);
+    }
+
+    #[test]
+    fn anything_reaching_past_a_functions_code_is_refused_as_corrupt() {
+        let corrupt = "the compiled module is truncated or corrupt";
+        let cases = [
+            function(vec![reloc_at(13, RelocKind::X86CallPCRel4)], vec![], 16),
+            function(vec![reloc_at(9, RelocKind::Abs8)], vec![], 16),
+            function(vec![reloc_at(u32::MAX, RelocKind::Abs4)], vec![], 16),
+            function(vec![], vec![(17, TrapCode::STACK_OVERFLOW)], 16),
+            function(vec![], vec![], 3),
+            function(vec![], vec![], 1 << 20),
+        ];
+        for f in cases {
+            assert_eq!(load(f).unwrap_err().message(), corrupt);
+        }
+    }
+
+    #[test]
+    fn a_fingerprint_mismatch_is_one_line_naming_what_differs() {
+        let ours = "kiln version: 0.1.0\nCPU features: has_sse41=true has_avx2=true\nfuel: false";
+        let theirs =
+            "kiln version: 0.1.0\nCPU features: has_sse41=true has_avx2=false\nfuel: false";
+        assert_eq!(
+            mismatch(theirs, ours),
+            "the compiled module was made by an engine with other CPU features: `has_avx2=false` where this engine has `has_avx2=true`"
+        );
+        let older = "kiln version: 0.0.9\nfuel: true";
+        assert_eq!(
+            mismatch(older, ours),
+            "the compiled module was made by an engine with other kiln version: `0.0.9` where this engine has `0.1.0`"
+        );
+        assert_eq!(
+            mismatch("kiln 0.0.1 cranelift 0.100", ours),
+            "the compiled module was made by another version of Kiln"
+        );
+    }
 }
