@@ -44,6 +44,22 @@ pub(crate) struct RunOptions {
     pub(crate) cache: Cache,
     /// Whether FILE may be a compiled artifact (native code).
     pub(crate) allow_precompiled: bool,
+    /// What the program may spend.
+    pub(crate) budget: Budget,
+}
+
+/// `--fuel`, `--timeout`, `--max-memory`, `--max-wasm-stack`: bounds on
+/// what the program may spend; none by default.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Budget {
+    /// Fuel units (about one per wasm instruction).
+    pub(crate) fuel: Option<u64>,
+    /// Wall-clock time for the whole run.
+    pub(crate) timeout: Option<std::time::Duration>,
+    /// Bytes per linear memory.
+    pub(crate) max_memory: Option<usize>,
+    /// Bytes of native stack wasm may use.
+    pub(crate) max_wasm_stack: Option<usize>,
 }
 
 /// `--cache` / `--cache-config FILE`: where `kiln run` keeps compiled
@@ -132,6 +148,15 @@ Options:
                        each result on its own line
   --allow-precompiled  Let FILE be a module `kiln compile` made: its native
                        code runs as it is, so only give files you trust
+  --fuel N             Stop the program with a trap once it has run about N
+                       wasm instructions
+  --timeout DURATION   Stop the program with a trap after DURATION (500ms,
+                       10s, 1.5m, 2h) of wall-clock time
+  --max-memory BYTES   Let no linear memory grow past BYTES (64K, 16M, 1G):
+                       memory.grow fails past it, as if memory ran out
+  --max-wasm-stack BYTES
+                       Trap with \"call stack exhausted\" once wasm uses
+                       BYTES of native stack (default 512K)
   --cache              Keep the compiled module in the per-user cache
                        ($KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else
                        ~/.cache/kiln), so the next run skips compiling it
@@ -336,6 +361,14 @@ fn parse_run(args: &[String]) -> Result<Command, String> {
                 }
             }
             "--allow-precompiled" if inline.is_none() => options.allow_precompiled = true,
+            "--fuel" => options.budget.fuel = Some(parse_count(name, value("a number")?)?),
+            "--timeout" => options.budget.timeout = Some(parse_duration(value("a duration")?)?),
+            "--max-memory" => {
+                options.budget.max_memory = Some(parse_bytes(name, value("a size in bytes")?)?);
+            }
+            "--max-wasm-stack" => {
+                options.budget.max_wasm_stack = Some(parse_bytes(name, value("a size in bytes")?)?);
+            }
             "--cache-config" => {
                 options.cache = Cache::ConfigFile(PathBuf::from(value("a file")?));
             }
@@ -364,6 +397,61 @@ fn parse_dir(text: &str) -> Result<Preopen, String> {
         host: PathBuf::from(host),
         guest: guest.to_string(),
     })
+}
+
+/// A whole number for `option`: decimal, `_` allowed between digits.
+fn parse_count(option: &str, text: &str) -> Result<u64, String> {
+    let digits = text.replace('_', "");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || text.starts_with('_') {
+        return Err(format!("`{option} {text}`: expected a whole number"));
+    }
+    digits
+        .parse()
+        .map_err(|_| format!("`{option} {text}`: the number is too large"))
+}
+
+/// A size in bytes for `option`: a number with an optional `K`, `M` or `G`
+/// suffix (powers of 1024).
+fn parse_bytes(option: &str, text: &str) -> Result<usize, String> {
+    let (number, scale) = match text.strip_suffix(['K', 'k']) {
+        Some(n) => (n, 1u64 << 10),
+        None => match text.strip_suffix(['M', 'm']) {
+            Some(n) => (n, 1 << 20),
+            None => match text.strip_suffix(['G', 'g']) {
+                Some(n) => (n, 1 << 30),
+                None => (text, 1),
+            },
+        },
+    };
+    let bytes = parse_count(option, number)
+        .map_err(|_| {
+            format!("`{option} {text}`: expected a size in bytes, such as 65536, 64K, 16M or 1G")
+        })?
+        .checked_mul(scale)
+        .and_then(|b| usize::try_from(b).ok())
+        .ok_or_else(|| format!("`{option} {text}`: the size is too large"))?;
+    Ok(bytes)
+}
+
+/// A duration: a number with a unit, `ms`, `s`, `m` or `h` (`1.5s`, `500ms`).
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("`--timeout {text}`: expected a duration such as 500ms, 10s, 1.5m or 2h");
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .ok_or_else(bad)?;
+    let (number, unit) = text.split_at(split);
+    let seconds_per_unit = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(bad()),
+    };
+    if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
+        return Err(bad());
+    }
+    let number: f64 = number.parse().map_err(|_| bad())?;
+    std::time::Duration::try_from_secs_f64(number * seconds_per_unit).map_err(|_| bad())
 }
 
 /// `KEY=VALUE`
@@ -519,6 +607,55 @@ mod tests {
             run_options("run a.cwasm --allow-precompiled").args,
             ["--allow-precompiled"]
         );
+    }
+
+    #[test]
+    fn run_budget() {
+        let options = run_options(
+            "run --fuel 1_000_000 --timeout 1.5s --max-memory 16M --max-wasm-stack=256K a.wasm",
+        );
+        assert_eq!(
+            options.budget,
+            Budget {
+                fuel: Some(1_000_000),
+                timeout: Some(std::time::Duration::from_millis(1500)),
+                max_memory: Some(16 << 20),
+                max_wasm_stack: Some(256 << 10),
+            }
+        );
+        assert_eq!(run_options("run a.wasm").budget, Budget::default());
+        assert_eq!(
+            run_options("run --timeout 250ms --max-memory 65536 a.wasm").budget,
+            Budget {
+                timeout: Some(std::time::Duration::from_millis(250)),
+                max_memory: Some(65536),
+                ..Budget::default()
+            }
+        );
+        assert_eq!(
+            run_options("run --timeout 2m a.wasm").budget.timeout,
+            Some(std::time::Duration::from_secs(120))
+        );
+        let error = |args: &str| parse_str(args).unwrap_err();
+        assert_eq!(
+            error("run --fuel -1 a.wasm"),
+            "`--fuel -1`: expected a whole number"
+        );
+        assert_eq!(
+            error("run --fuel 99999999999999999999 a.wasm"),
+            "`--fuel 99999999999999999999`: the number is too large"
+        );
+        for bad in ["10", "s", "1.s", "1x", "-1s", ".5s"] {
+            assert_eq!(
+                error(&format!("run --timeout {bad} a.wasm")),
+                format!("`--timeout {bad}`: expected a duration such as 500ms, 10s, 1.5m or 2h")
+            );
+        }
+        assert_eq!(
+            error("run --max-memory 1T a.wasm"),
+            "`--max-memory 1T`: expected a size in bytes, such as 65536, 64K, 16M or 1G"
+        );
+        assert!(error("run --max-wasm-stack").contains("`--max-wasm-stack` needs a size in bytes"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::args::{Cache, RunOptions};
 use crate::{input, value, Failure};
-use kiln::{CacheConfig, Config, Engine, ExternType, Linker, Module, Store, Val};
+use kiln::{CacheConfig, Config, Engine, ExternType, Linker, Module, Store, StoreLimits, Val};
 use kiln_wasi::{WasiConfig, WasiCtx};
 
 /// Runs `_start` as a WASI program (its exit code becomes kiln's), or the
@@ -11,7 +11,14 @@ use kiln_wasi::{WasiConfig, WasiCtx};
 /// results one a line.
 pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
     let file = options.file.display();
+    let budget = &options.budget;
     let mut config = Config::default();
+    config
+        .consume_fuel(budget.fuel.is_some())
+        .epoch_interruption(budget.timeout.is_some());
+    if let Some(bytes) = budget.max_wasm_stack {
+        config.max_wasm_stack(bytes);
+    }
     config.cache(match &options.cache {
         Cache::Off => None,
         Cache::DefaultLocation => {
@@ -90,6 +97,24 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
 
     let wasi = wasi_context(options)?;
     let mut store = Store::new(&engine, wasi);
+    if let Some(fuel) = budget.fuel {
+        store
+            .set_fuel(fuel)
+            .map_err(|e| format!("cannot set the fuel: {}", e.message()))?;
+    }
+    if let Some(bytes) = budget.max_memory {
+        store.set_limits(StoreLimits::new().memory_size(bytes));
+    }
+    if let Some(timeout) = budget.timeout {
+        // One epoch tick ends the run: the ticker sleeps out the timeout
+        // and exits with the process if the program finishes first.
+        store.set_epoch_deadline(1);
+        let ticker = engine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(timeout);
+            ticker.increment_epoch();
+        });
+    }
     let mut linker = Linker::<WasiCtx>::new(&engine);
     kiln_wasi::add_to_linker(&mut linker, |ctx| ctx)
         .map_err(|e| format!("cannot define WASI: {}", e.message()))?;

@@ -386,3 +386,96 @@ fn a_closed_stdout_ends_kiln_by_sigpipe_without_a_message() {
         assert_eq!(text(&out.stderr), "", "{args:?}");
     }
 }
+
+/// A module of the functions the budget tests call, written to `dir`.
+fn budget_module(dir: &TempDir) -> std::path::PathBuf {
+    let file = dir.path().join("budget.wat");
+    std::fs::write(
+        &file,
+        r#"(module
+             (memory 1)
+             (func (export "spin") (loop (br 0)))
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+             (func $deep (export "deep") (param i32) (result i32)
+               (if (result i32) (i32.eqz (local.get 0))
+                 (then (i32.const 0))
+                 (else (i32.add (i32.const 1)
+                         (call $deep (i32.sub (local.get 0) (i32.const 1))))))))"#,
+    )
+    .unwrap();
+    file
+}
+
+#[test]
+fn fuel_and_timeout_stop_an_endless_loop_with_a_trap() {
+    let dir = TempDir::new("cli-budget-loop");
+    let module = budget_module(&dir);
+    let fuel = kiln(&["run", "--fuel", "100000", "--invoke", "spin", path(&module)]);
+    assert_eq!(fuel.status.code(), Some(134));
+    assert!(
+        text(&fuel.stderr).starts_with("error: wasm trap: all fuel consumed\n"),
+        "{}",
+        text(&fuel.stderr)
+    );
+    let timeout = kiln(&[
+        "run",
+        "--timeout",
+        "200ms",
+        "--invoke",
+        "spin",
+        path(&module),
+    ]);
+    assert_eq!(timeout.status.code(), Some(134));
+    assert!(
+        text(&timeout.stderr).starts_with("error: wasm trap: interrupted\n"),
+        "{}",
+        text(&timeout.stderr)
+    );
+    // A program that finishes in time is not interrupted.
+    let done = kiln(&[
+        "run",
+        "--timeout",
+        "1h",
+        "--fuel",
+        "1000",
+        "--invoke",
+        "grow",
+        path(&module),
+        "0",
+    ]);
+    assert_eq!(text(&done.stdout), "1\n", "{}", text(&done.stderr));
+}
+
+#[test]
+fn max_memory_makes_growth_past_it_fail_and_max_wasm_stack_bounds_recursion() {
+    let dir = TempDir::new("cli-budget-memory");
+    let module = budget_module(&dir);
+    let run = |args: &[&str]| {
+        let mut all = vec!["run"];
+        all.extend_from_slice(args);
+        let out = kiln(&all);
+        (
+            out.status.code(),
+            text(&out.stdout).to_string(),
+            text(&out.stderr).to_string(),
+        )
+    };
+    let file = path(&module);
+    assert_eq!(run(&["--invoke", "grow", file, "3"]).1, "1\n");
+    assert_eq!(
+        run(&["--max-memory", "256K", "--invoke", "grow", file, "3"]).1,
+        "1\n"
+    );
+    assert_eq!(
+        run(&["--max-memory", "256K", "--invoke", "grow", file, "4"]).1,
+        "-1\n"
+    );
+    assert_eq!(run(&["--invoke", "deep", file, "5000"]).1, "5000\n");
+    let (code, stdout, stderr) =
+        run(&["--max-wasm-stack", "16K", "--invoke", "deep", file, "5000"]);
+    assert_eq!((code, stdout.as_str()), (Some(134), ""));
+    assert!(
+        stderr.starts_with("error: wasm trap: call stack exhausted\n"),
+        "{stderr}"
+    );
+}
