@@ -9,12 +9,15 @@ export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'anyfunc' | 'funcref' | 
 export type ImportExportKind = 'function' | 'table' | 'memory' | 'global';
 export type TableKind = 'anyfunc' | 'funcref' | 'externref';
 /**
- * The address type of a memory or table (memory64's `address` member). Kiln
- * reads and checks an `'i64'` descriptor (its `initial` and `maximum` then
- * BigInts, or strings or booleans converted with `ToBigInt`) and refuses it
- * with a `TypeError`: its engine does not make 64-bit memories or tables yet.
+ * The address type of a memory or table (memory64's `address` member). A
+ * 64-bit (`'i64'`) memory or table takes and gives its sizes, indices and
+ * deltas as bigints (strings and booleans convert with `ToBigInt`; numbers
+ * are a `TypeError`); like every Kiln memory, a 64-bit one holds at most
+ * 4 GiB.
  */
 export type AddressType = 'i32' | 'i64';
+/** A size, index or delta of a memory or table: a number for `'i32'`, a bigint for `'i64'`. */
+export type AddressValue = number | bigint;
 
 export interface ModuleExportDescriptor {
   name: string;
@@ -85,19 +88,29 @@ export interface MemoryDescriptor {
   /** Default `'i32'`; see `AddressType`. */
   address?: AddressType;
   /** Pages: a number for `'i32'`, a bigint for `'i64'`. */
-  initial: number | bigint;
-  maximum?: number | bigint;
-  /** Not supported: a `TypeError`. */
+  initial: AddressValue;
+  maximum?: AddressValue;
+  /**
+   * `true` is a `TypeError`: Node-API cannot make the SharedArrayBuffer a
+   * shared memory's `buffer` is (wasm may still define and share them).
+   */
   shared?: boolean;
 }
 
 /** A linear memory. */
 export class Memory {
   constructor(descriptor: MemoryDescriptor);
-  /** The memory's bytes in place; detached and replaced when the memory grows. */
+  /**
+   * The memory's bytes in place; detached and replaced when the memory
+   * grows. A `TypeError` for a shared memory (which only wasm makes).
+   */
   readonly buffer: ArrayBuffer;
-  /** Adds `delta` pages of 64 KiB; returns the previous number of pages. */
+  /**
+   * Adds `delta` pages of 64 KiB; returns the previous number of pages
+   * (bigints for a 64-bit memory).
+   */
   grow(delta: number): number;
+  grow(delta: bigint): bigint;
 }
 
 export interface TableDescriptor {
@@ -105,22 +118,24 @@ export interface TableDescriptor {
   /** Default `'i32'`; see `AddressType`. */
   address?: AddressType;
   /** Elements (at most 10,000,000): a number for `'i32'`, a bigint for `'i64'`. */
-  initial: number | bigint;
+  initial: AddressValue;
   /** May exceed 10,000,000, but the table never grows past that many elements. */
-  maximum?: number | bigint;
+  maximum?: AddressValue;
 }
 
 /**
  * A table of function references or JS values. Where `value` is missing (or,
  * except in `set`, undefined), elements get the type's default: `null` for
- * funcref, `undefined` for externref.
+ * funcref, `undefined` for externref. A 64-bit table's length, indices and
+ * deltas are bigints.
  */
 export class Table {
   constructor(descriptor: TableDescriptor, value?: any);
-  readonly length: number;
-  get(index: number): any;
-  set(index: number, value?: any): void;
+  readonly length: AddressValue;
+  get(index: AddressValue): any;
+  set(index: AddressValue, value?: any): void;
   grow(delta: number, value?: any): number;
+  grow(delta: bigint, value?: any): bigint;
 }
 
 export interface GlobalDescriptor {

@@ -208,44 +208,16 @@ function readLimits(descriptor, address, what) {
 }
 
 /**
- * Where 64-bit memories and tables (memory64's `address: "i64"`) are to be
- * made: the descriptor has been read and converted as the JS API says
- * (`initial` and `maximum` are BigInts from 0 to 2^64 - 1), and what is
- * left is the engine's part. Kiln's engine does not make 64-bit memories or
- * tables yet, so these refuse them after the checks the JS API makes before
- * creating one.
+ * Why `new Memory({ shared: true })` is refused: a shared memory's `buffer`
+ * is a SharedArrayBuffer, and Node-API cannot make one over a Kiln memory.
  */
-function unsupported64(kind, { initial, maximum }) {
-  if (maximum !== undefined && maximum < initial) {
-    throw new RangeError(`the ${kind}'s maximum is below its initial size`);
-  }
-  return new TypeError(`64-bit ${kind === 'memory' ? 'memories' : 'tables'} are not supported yet`);
-}
+const SHARED_REFUSAL = 'shared memories cannot be made from JavaScript: their buffer is a SharedArrayBuffer, '
+  + 'and Node-API cannot make one over a Kiln memory';
 
 /**
- * Makes `memory` a 64-bit memory of `limits` (BigInts), `shared` or not.
- * The hook for the engine's memory64: until it has them, a TypeError.
+ * A linear memory, growable in 64 KiB pages. A 64-bit one (memory64,
+ * `address: "i64"`) counts its pages in BigInts.
  */
-function memoryNew64(memory, limits, shared) {
-  void memory;
-  void shared;
-  throw unsupported64('memory', limits);
-}
-
-/**
- * Makes `table` a 64-bit table of `element` ("anyfunc", "funcref" or
- * "externref") and `limits` (BigInts), each element `value` (undefined: the
- * type's default). The hook for the engine's table64: until it has them, a
- * TypeError.
- */
-function tableNew64(table, element, limits, value) {
-  void table;
-  void element;
-  void value;
-  throw unsupported64('table', limits);
-}
-
-/** A linear memory, growable in 64 KiB pages. */
 class Memory {
   /** A new memory of `descriptor.initial` pages, at most `descriptor.maximum`. */
   constructor(descriptor) {
@@ -256,13 +228,8 @@ class Memory {
     // converted as soon as it is read.
     const address = readAddress(descriptor);
     const limits = readLimits(descriptor, address, 'memory');
-    const shared = Boolean(descriptor.shared);
-    if (address === 'i64') {
-      memoryNew64(this, limits, shared);
-      return;
-    }
-    if (shared) throw new TypeError('shared memories are not supported');
-    native.memoryNew(this, limits.initial, limits.maximum);
+    if (descriptor.shared) throw new TypeError(SHARED_REFUSAL);
+    native.memoryNew(this, limits.initial, limits.maximum, address === 'i64');
   }
 
   /**
@@ -273,7 +240,10 @@ class Memory {
     return native.memoryBuffer(this);
   }
 
-  /** Adds `delta` pages; returns the previous size in pages. */
+  /**
+   * Adds `delta` pages; returns the previous size in pages (BigInts for a
+   * 64-bit memory).
+   */
   grow(delta) {
     return native.memoryGrow(this, delta);
   }
@@ -284,7 +254,10 @@ const TABLE_KINDS = ['anyfunc', 'externref', 'funcref'];
 /** The JS API's `ValueType`, with "funcref" as for tables. */
 const VALUE_TYPES = ['i32', 'i64', 'f32', 'f64', 'v128', 'externref', 'anyfunc', 'funcref'];
 
-/** A table of function references or host values. */
+/**
+ * A table of function references or host values. A 64-bit one (table64,
+ * `address: "i64"`) takes and gives its indices and lengths as BigInts.
+ */
 class Table {
   /**
    * A new table of `descriptor.element` (`"anyfunc"` or `"externref"`),
@@ -300,16 +273,12 @@ class Table {
     const element = toEnum(elementName, TABLE_KINDS, 'a table\'s "element"');
     const address = readAddress(descriptor);
     const limits = readLimits(descriptor, address, 'table');
-    if (address === 'i64') {
-      tableNew64(this, element, limits, value);
-      return;
-    }
     // An undefined value is a missing one (WebIDL's optional arguments):
     // the addon puts the element type's default value.
-    native.tableNew(this, element, limits.initial, limits.maximum, value);
+    native.tableNew(this, element, limits.initial, limits.maximum, value, address === 'i64');
   }
 
-  /** The number of elements. */
+  /** The number of elements (a BigInt for a 64-bit table). */
   get length() {
     return native.tableLength(this);
   }
@@ -387,6 +356,7 @@ native.init({
   makeNumericImport: numericCalls.makeNumericImport,
   hostResults: numericCalls.hostResults,
   toBigInt64,
+  toAddress64: (v, what) => addressValue(v, 'i64', what),
   numericBuffer: numericCalls.buffer,
 });
 

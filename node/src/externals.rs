@@ -185,17 +185,72 @@ fn range_error(env: Env, e: kiln::Error) -> crate::js::Thrown {
     env.throw_range_error(&e.to_string())
 }
 
-/// `memoryNew(this, initial, maximum)`.
+/// A BigInt from 0 to 2^64 - 1 that `lib/webidl.js`'s `addressValue` made
+/// (so that anything else is the addon's own mistake).
+fn converted_u64(env: Env, v: Value) -> JsResult<u64> {
+    env.get_bigint_u64(v)?.ok_or_else(|| {
+        env.throw_type_error("internal error: expected a BigInt address from 0 to 2^64 - 1")
+    })
+}
+
+/// An address argument of a memory or table (an index, a size or a
+/// delta), as the JS API's `AddressValueToU64(v, addressType)` converts it:
+/// for a 32-bit memory or table an `[EnforceRange] unsigned long`, for a
+/// 64-bit one (memory64) `ToBigInt(v)` from 0 to 2^64 - 1, which
+/// `lib/webidl.js` does, since it runs user code (`valueOf`, `toString`).
+/// Out of range is a TypeError naming `what`.
+fn address_arg(env: Env, is_64: bool, v: Value, what: &str) -> JsResult<u64> {
+    if !is_64 {
+        return enforce_u32(env, v, what).map(u64::from);
+    }
+    let convert = crate::globals::get(env, |g| g.to_address64)?;
+    let what = env.string(what)?;
+    let converted = env.call_function(env.undefined()?, convert, &[v, what])?;
+    converted_u64(env, converted)
+}
+
+/// The JS API's `U64ToAddressValue(n, addressType)`: a Number for a 32-bit
+/// memory or table (whose sizes always fit), a BigInt for a 64-bit one.
+fn address_value(env: Env, is_64: bool, n: u64) -> JsResult<Value> {
+    if is_64 {
+        env.bigint_u64(n)
+    } else {
+        env.uint32(saturate_u32(n))
+    }
+}
+
+/// A descriptor's `initial` and optional `maximum` of a 64-bit memory or
+/// table, BigInts `lib/webidl.js` converted.
+fn limits64(env: Env, initial: Value, maximum: Value) -> JsResult<kiln::Limits> {
+    let min = converted_u64(env, initial)?;
+    let max = match optional(env, maximum)? {
+        Some(v) => Some(converted_u64(env, v)?),
+        None => None,
+    };
+    Ok(kiln::Limits { min, max })
+}
+
+/// `memoryNew(this, initial, maximum, is64)`: a 32-bit memory of Numbers
+/// `initial` and `maximum` (converted here), or a 64-bit one (memory64) of
+/// BigInts `lib/webidl.js` converted. Limits past what the memory's address
+/// type allows, or a memory the host cannot give (every memory holds at
+/// most 4 GiB), are a RangeError, as the JS API says of an invalid memory
+/// type and of a failed allocation.
 pub(crate) unsafe extern "C" fn memory_new(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> Value {
     callback(env, |env| {
-        let ci = env.cb_info::<3>(info)?;
-        let (initial, maximum) =
-            limits(env, ci.arg(1), ci.arg(2), MAX_MEMORY_PAGES, true, "pages")?;
+        let ci = env.cb_info::<4>(info)?;
+        let ty = if env.get_bool(ci.arg(3))? {
+            let limits = limits64(env, ci.arg(1), ci.arg(2))?;
+            kiln::MemoryType::try_new(limits, true, false, 16).map_err(|e| range_error(env, e))?
+        } else {
+            let (initial, maximum) =
+                limits(env, ci.arg(1), ci.arg(2), MAX_MEMORY_PAGES, true, "pages")?;
+            kiln::MemoryType::new(initial, maximum)
+        };
         let store = StoreCell::loose(env)?;
-        let ty = kiln::MemoryType::new(initial, maximum);
         let memory = store
             .with(|cx| kiln::Memory::new(cx, ty))?
             .map_err(|e| range_error(env, e))?;
@@ -236,6 +291,17 @@ pub(crate) unsafe extern "C" fn memory_buffer(
         let len = store.with(|cx| memory.data_size(&cx))?;
         if let Some(buffer) = store.cached_buffer(env, memory, len)? {
             return Ok(buffer);
+        }
+        // (Past the cache: a shared memory never has a buffer there.)
+        if store.with(|cx| memory.ty(&cx).is_shared())? {
+            // A shared memory's buffer is a SharedArrayBuffer, which must not
+            // detach when the memory grows; an ArrayBuffer would. Node-API
+            // makes no SharedArrayBuffer in Node 20, and in later versions
+            // only over memory V8 allocates, never over the engine's.
+            return Err(env.throw_type_error(
+                "the buffer of a shared memory cannot be shown to JavaScript: \
+                 Node-API cannot make a SharedArrayBuffer over a Kiln memory",
+            ));
         }
         let (ptr, len) = store.with(|mut cx| {
             let bytes = memory.data_mut(&mut cx);
@@ -278,7 +344,8 @@ pub(crate) unsafe extern "C" fn memory_byte_length(
     })
 }
 
-/// `memoryGrow(memory, delta)`: the old size in pages.
+/// `memoryGrow(memory, delta)`: the old size in pages (a BigInt for a
+/// 64-bit memory, whose `delta` is one too).
 pub(crate) unsafe extern "C" fn memory_grow(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -286,13 +353,14 @@ pub(crate) unsafe extern "C" fn memory_grow(
     callback(env, |env| {
         let ci = env.cb_info::<2>(info)?;
         let (store, memory) = memory_of(env, ci.arg(0))?;
-        let delta = enforce_u32(env, ci.arg(1), "delta")?;
+        let is_64 = store.with(|cx| memory.ty(&cx).is_64())?;
+        let delta = address_arg(env, is_64, ci.arg(1), "delta")?;
         let old = store
-            .with(|cx| memory.grow(cx, delta.into()))?
+            .with(|cx| memory.grow(cx, delta))?
             .map_err(|e| range_error(env, e))?;
         // The JS API detaches the buffer on every grow, even by 0 pages.
         store.set_buffer_stale(env, memory)?;
-        env.uint32(saturate_u32(old))
+        address_value(env, is_64, old)
     })
 }
 
@@ -303,14 +371,16 @@ fn table_of(env: Env, object: Value) -> JsResult<(StoreRef, kiln::Table)> {
     })
 }
 
-/// `tableNew(this, element, initial, maximum, value)`; an undefined value
+/// `tableNew(this, element, initial, maximum, value, is64)`: a 32-bit
+/// table of Numbers `initial` and `maximum` (converted here), or a 64-bit
+/// one (table64) of BigInts `lib/webidl.js` converted. An undefined value
 /// is the element type's default.
 pub(crate) unsafe extern "C" fn table_new(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> Value {
     callback(env, |env| {
-        let ci = env.cb_info::<5>(info)?;
+        let ci = env.cb_info::<6>(info)?;
         let element = env.get_string(ci.arg(1))?;
         let element = match parse_val_type(&element) {
             Some(t) if t.is_ref() => t,
@@ -320,17 +390,31 @@ pub(crate) unsafe extern "C" fn table_new(
                 )))
             }
         };
-        let (initial, maximum) = limits(
-            env,
-            ci.arg(2),
-            ci.arg(3),
-            MAX_TABLE_ELEMENTS,
-            false,
-            "elements",
-        )?;
+        let ty = if env.get_bool(ci.arg(5))? {
+            let limits = limits64(env, ci.arg(2), ci.arg(3))?;
+            // The JS API's limit on elements holds whatever the address type.
+            if limits.min > u64::from(MAX_TABLE_ELEMENTS) {
+                return Err(env.throw_range_error(&format!(
+                    "at most {MAX_TABLE_ELEMENTS} elements are allowed"
+                )));
+            }
+            if limits.max.is_some_and(|m| m < limits.min) {
+                return Err(env.throw_range_error("the maximum is below the initial size"));
+            }
+            kiln::TableType::new64(element, limits.min, limits.max)
+        } else {
+            let (initial, maximum) = limits(
+                env,
+                ci.arg(2),
+                ci.arg(3),
+                MAX_TABLE_ELEMENTS,
+                false,
+                "elements",
+            )?;
+            kiln::TableType::new(element, initial, maximum)
+        };
         let store = StoreCell::loose(env)?;
         let init = value_or_default(env, &store, ci.arg(4), element)?;
-        let ty = kiln::TableType::new(element, initial, maximum);
         let table = store
             .with(|cx| kiln::Table::new(cx, ty, init))?
             .map_err(|e| range_error(env, e))?;
@@ -339,7 +423,7 @@ pub(crate) unsafe extern "C" fn table_new(
     })
 }
 
-/// `tableLength(table)`.
+/// `tableLength(table)`: a BigInt for a 64-bit table.
 pub(crate) unsafe extern "C" fn table_length(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -347,7 +431,8 @@ pub(crate) unsafe extern "C" fn table_length(
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
-        env.uint32(saturate_u32(store.with(|cx| table.size(&cx))?))
+        let (is_64, size) = store.with(|cx| (table.ty(&cx).is_64(), table.size(&cx)))?;
+        address_value(env, is_64, size)
     })
 }
 
@@ -359,8 +444,9 @@ pub(crate) unsafe extern "C" fn table_get(
     callback(env, |env| {
         let ci = env.cb_info::<2>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
-        let index = enforce_u32(env, ci.arg(1), "index")?;
-        let value = store.with(|cx| table.get(cx, index.into()))?;
+        let is_64 = store.with(|cx| table.ty(&cx).is_64())?;
+        let index = address_arg(env, is_64, ci.arg(1), "index")?;
+        let value = store.with(|cx| table.get(cx, index))?;
         match value {
             Some(v) => to_js(env, &store, &v),
             None => Err(env.throw_range_error(&format!("table index {index} is out of bounds"))),
@@ -376,18 +462,19 @@ pub(crate) unsafe extern "C" fn table_set(
     callback(env, |env| {
         let ci = env.cb_info::<3>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
-        let index = enforce_u32(env, ci.arg(1), "index")?;
-        let element = store.with(|cx| table.ty(&cx).element())?;
-        let value = given_or_default(env, &store, &ci, 2, element)?;
+        let ty = store.with(|cx| table.ty(&cx))?;
+        let index = address_arg(env, ty.is_64(), ci.arg(1), "index")?;
+        let value = given_or_default(env, &store, &ci, 2, ty.element())?;
         store
-            .with(|cx| table.set(cx, index.into(), value))?
+            .with(|cx| table.set(cx, index, value))?
             .map_err(|_| env.throw_range_error(&format!("table index {index} is out of bounds")))?;
         env.undefined()
     })
 }
 
-/// `tableGrow(table, delta, value)`: the old length. An undefined value is
-/// the type's default; past `MAX_TABLE_ELEMENTS`, a RangeError.
+/// `tableGrow(table, delta, value)`: the old length (a BigInt for a 64-bit
+/// table, whose `delta` is one too). An undefined value is the type's
+/// default; past `MAX_TABLE_ELEMENTS`, a RangeError.
 pub(crate) unsafe extern "C" fn table_grow(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -395,18 +482,19 @@ pub(crate) unsafe extern "C" fn table_grow(
     callback(env, |env| {
         let ci = env.cb_info::<3>(info)?;
         let (store, table) = table_of(env, ci.arg(0))?;
-        let delta = enforce_u32(env, ci.arg(1), "delta")?;
+        let is_64 = store.with(|cx| table.ty(&cx).is_64())?;
+        let delta = address_arg(env, is_64, ci.arg(1), "delta")?;
         let (element, size) = store.with(|cx| (table.ty(&cx).element(), table.size(&cx)))?;
-        if size + u64::from(delta) > u64::from(MAX_TABLE_ELEMENTS) {
+        if size.saturating_add(delta) > u64::from(MAX_TABLE_ELEMENTS) {
             return Err(env.throw_range_error(&format!(
                 "a table holds at most {MAX_TABLE_ELEMENTS} elements: it cannot grow from {size} by {delta}"
             )));
         }
         let init = value_or_default(env, &store, ci.arg(2), element)?;
         let old = store
-            .with(|cx| table.grow(cx, delta.into(), init))?
+            .with(|cx| table.grow(cx, delta, init))?
             .map_err(|e| range_error(env, e))?;
-        env.uint32(saturate_u32(old))
+        address_value(env, is_64, old)
     })
 }
 
@@ -504,8 +592,8 @@ pub(crate) unsafe extern "C" fn global_type(
     })
 }
 
-/// A size for the JS API, whose memories and tables are 32-bit: the
-/// engine's 64-bit sizes of those always fit, and anything larger saturates.
+/// A size of a 32-bit memory or table for the JS API: the engine's 64-bit
+/// sizes of those always fit, and anything larger saturates.
 fn saturate_u32(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -27,6 +27,9 @@ pub(crate) struct Globals {
     pub host_results: sys::napi_ref,
     /// `lib/webidl.js`'s `ToBigInt64` (`BigInt.asIntN(64, v)`).
     pub to_big_int64: sys::napi_ref,
+    /// `lib/webidl.js`'s `AddressValueToU64(v, "i64")`, as `(v, what)`: the
+    /// indices, sizes and deltas of 64-bit memories and tables.
+    pub to_address64: sys::napi_ref,
 }
 
 thread_local! {
@@ -53,6 +56,7 @@ pub(crate) fn init(env: Env, from: Value) -> JsResult<()> {
         make_numeric_import: get("makeNumericImport")?,
         host_results: get("hostResults")?,
         to_big_int64: get("toBigInt64")?,
+        to_address64: get("toAddress64")?,
     };
     let buffer = env.named(from, "numericBuffer")?;
     // Held for good, like the other globals: the addon writes to it.

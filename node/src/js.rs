@@ -170,6 +170,10 @@ impl Env {
         call!(self, napi_create_bigint_int64(v))
     }
 
+    pub fn bigint_u64(self, v: u64) -> JsResult<Value> {
+        call!(self, napi_create_bigint_uint64(v))
+    }
+
     pub fn string(self, s: &str) -> JsResult<Value> {
         call!(
             self,
@@ -251,6 +255,17 @@ impl Env {
             unsafe { sys::napi_get_value_bigint_int64(self.0, v, &mut out, &mut lossless) };
         check(self.0, status)?;
         Ok(out)
+    }
+
+    /// A BigInt's value, if it is from 0 to 2^64 - 1 (`None` otherwise).
+    pub fn get_bigint_u64(self, v: Value) -> JsResult<Option<u64>> {
+        let mut lossless = false;
+        let mut out = 0u64;
+        // SAFETY: `v` is a handle of the current call; both outputs are valid.
+        let status =
+            unsafe { sys::napi_get_value_bigint_uint64(self.0, v, &mut out, &mut lossless) };
+        check(self.0, status)?;
+        Ok(lossless.then_some(out))
     }
 
     /// A JS string's UTF-16 code units, exactly (a lone surrogate stays one).

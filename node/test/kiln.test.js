@@ -1,7 +1,8 @@
 'use strict';
 // What kiln-wasm adds to the WebAssembly JS API: fuel, timeouts, serialized
 // modules, the text format, the ES module entry, and behaviour V8 does not
-// share (trap messages, functions shared between independent instances).
+// share (trap messages, functions shared between independent instances,
+// shared memories that JavaScript cannot see).
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -162,6 +163,42 @@ test('an exported function alone keeps the JS functions its instance imports ali
   }
   assert.equal(numbers(21), 42);
   assert.equal(withRef(null), 10);
+});
+
+test('new Memory({ shared: true }) is a TypeError saying Node-API cannot make its SharedArrayBuffer', () => {
+  for (const descriptor of [{ initial: 1, maximum: 2, shared: true }, { address: 'i64', initial: 1n, maximum: 2n, shared: 1 }]) {
+    assert.throws(() => new Memory(descriptor), {
+      name: 'TypeError',
+      message: 'shared memories cannot be made from JavaScript: their buffer is a SharedArrayBuffer, '
+        + 'and Node-API cannot make one over a Kiln memory',
+    });
+  }
+});
+
+test('wasm shares a memory between instances; exported, its buffer getter is a TypeError while grow works', () => {
+  const owner = instantiate(`(module
+    (memory (export "memory") 1 2 shared)
+    (func (export "add") (param i32) (result i32) (i32.atomic.rmw.add (i32.const 0) (local.get 0))))`);
+  const { memory } = owner.exports;
+  assert.ok(memory instanceof Memory);
+  const sharer = instantiate(`(module
+    (import "env" "memory" (memory 1 2 shared))
+    (func (export "load") (result i32) (i32.atomic.load (i32.const 0)))
+    (func (export "size") (result i32) (memory.size)))`, { env: { memory } });
+  assert.equal(owner.exports.add(5), 0);
+  assert.equal(owner.exports.add(2), 5);
+  assert.equal(sharer.exports.load(), 7);
+  assert.throws(() => memory.buffer, {
+    name: 'TypeError',
+    message: 'the buffer of a shared memory cannot be shown to JavaScript: '
+      + 'Node-API cannot make a SharedArrayBuffer over a Kiln memory',
+  });
+  assert.equal(memory.grow(1), 1);
+  assert.equal(sharer.exports.size(), 2);
+  assert.throws(() => memory.grow(1), RangeError);
+  // An unshared memory does not match a shared import.
+  assert.throws(() => instantiate('(module (import "env" "memory" (memory 1 2 shared)))',
+    { env: { memory: new Memory({ initial: 1, maximum: 2 }) } }), LinkError);
 });
 
 test('a Memory made right after the previous loose objects were collected works', () => {

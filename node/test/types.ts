@@ -27,8 +27,13 @@ async function main(): Promise<void> {
   const copy: Module = Module.deserialize(module.serialize());
   const streamed: Module = await kiln.compileStreaming(fetch('file.wasm'));
   const { instance: fetched } = await WebAssembly.instantiateStreaming(new Response(new Uint8Array(bytes), { headers: { 'Content-Type': 'application/wasm' } }), {});
-  const memory64 = { address: 'i64', initial: 1n, maximum: 2n } as const;
-  void [streamed, fetched, new Memory({ address: 'i32', initial: 1 }), memory64, new Table({ element: 'externref', initial: 1, maximum: 20_000_000 })];
+  const memory64 = new Memory({ address: 'i64', initial: 1n, maximum: 2n });
+  const pages64: bigint = memory64.grow(1n);
+  const table64 = new Table({ element: 'externref', address: 'i64', initial: 1n });
+  const length64: bigint = table64.grow(1n, 'x');
+  table64.set(0n, table64.get(1n));
+  const size: number | bigint = table64.length;
+  void [streamed, fetched, new Memory({ address: 'i32', initial: 1 }), pages64, length64, size, new Table({ element: 'externref', initial: 1, maximum: 20_000_000 })];
   const wasi = new WASI({ version: 'preview1', args: ['x'], env: { A: 'b' }, preopens: { '/': '.' }, returnOnExit: true });
   const code: number = wasi.start(new Instance(copy, wasi.getImportObject()));
   const error: Error = new RuntimeError('x');
