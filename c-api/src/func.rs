@@ -221,7 +221,10 @@ pub unsafe extern "C" fn wasm_func_call(
         }
         // SAFETY: `results` is null or a valid vector.
         let out = unsafe { results.as_mut() };
-        let room = out.as_ref().map_or(0, |o| o.size);
+        // A vector whose data is NULL has room for nothing, whatever its size.
+        let room = out
+            .as_ref()
+            .map_or(0, |o| if o.data.is_null() { 0 } else { o.size });
         if room < ty.results().len() {
             return fail(&format!(
                 "function returns {} results, but the results vector has room for {room}",

@@ -134,8 +134,8 @@ pub(crate) enum RefKind {
     Trap(Arc<TrapObject>),
 }
 
-/// A reference to a runtime object.
-#[derive(Clone)]
+/// A reference to a runtime object. Each one is a handle on its store (see
+/// `store.rs`).
 pub struct wasm_ref_t {
     /// The store the object belongs to; null for traps made outside a store.
     pub(crate) store: *mut wasm_store_t,
@@ -145,8 +145,34 @@ pub struct wasm_ref_t {
     pub(crate) origin: Option<Instance>,
 }
 
+impl Clone for wasm_ref_t {
+    fn clone(&self) -> wasm_ref_t {
+        // SAFETY: this reference is a handle, so its store is live.
+        unsafe { wasm_store_t::retain(self.store) };
+        wasm_ref_t {
+            store: self.store,
+            which: self.which.clone(),
+            origin: self.origin,
+        }
+    }
+}
+
+impl Drop for wasm_ref_t {
+    fn drop(&mut self) {
+        // SAFETY: this reference owns the handle `new` or `clone` counted.
+        unsafe { wasm_store_t::release(self.store) };
+    }
+}
+
 impl wasm_ref_t {
+    /// A reference to `which` of `store` (null for none), counted as a
+    /// handle on the store.
+    ///
+    /// `store` must be null or a live store; every caller passes the store
+    /// of an operation in progress.
     pub(crate) fn new(store: *mut wasm_store_t, which: RefKind) -> wasm_ref_t {
+        // SAFETY: `store` is null or live (this function's rule).
+        unsafe { wasm_store_t::retain(store) };
         wasm_ref_t {
             store,
             which,

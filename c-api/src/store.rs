@@ -1,8 +1,10 @@
 //! `wasm_store_t`: owns every runtime object created in it.
 //!
 //! Runtime objects (`wasm_func_t`, `wasm_memory_t`, ...) hold a raw pointer to
-//! their store plus Kiln's handle. The header requires that no object outlive
-//! its store, which is what makes dereferencing that pointer sound.
+//! their store plus Kiln's handle. Each object counts as a handle on its
+//! store: `wasm_store_delete` drops the program's own handle, and the store
+//! is freed with the last one, so a program that deletes its store before
+//! its objects (as Wasmtime's C API allows) never reaches freed memory.
 
 use crate::engine::wasm_engine_t;
 use crate::guard;
@@ -43,6 +45,12 @@ pub struct wasm_store_t {
     lent: Cell<Option<RawStoreContext<StoreData>>>,
     /// Declared after `store`, so finalizers run once the entities are gone.
     host_info: RefCell<HostInfos>,
+    /// The program's handle (until `wasm_store_delete`) plus one per live
+    /// object of the store (see [`wasm_store_t::retain`]).
+    handles: Cell<usize>,
+    /// Set while the store is being freed: objects dropped then (by
+    /// finalizers) no longer count.
+    freeing: Cell<bool>,
 }
 
 /// The host info of a store's entities. Finalizers run in the order the
@@ -85,6 +93,8 @@ impl wasm_store_t {
             store: Store::new(engine, data),
             lent: Cell::new(None),
             host_info: RefCell::new(HostInfos::default()),
+            handles: Cell::new(1),
+            freeing: Cell::new(false),
         });
         // The box never moves, so the pointer stays valid for its life.
         store.store.data_mut().this = StorePtr(&mut *store);
@@ -93,6 +103,50 @@ impl wasm_store_t {
 
     pub(crate) fn engine(&self) -> &Engine {
         self.store.engine()
+    }
+
+    /// Counts one more object of `store` (null: none).
+    ///
+    /// # Safety
+    /// `store` must be null or a live store, one not yet freed.
+    pub(crate) unsafe fn retain(store: *mut wasm_store_t) {
+        if store.is_null() {
+            return;
+        }
+        // SAFETY: the caller's guarantee; `addr_of!` borrows just the field.
+        let handles = unsafe { &*std::ptr::addr_of!((*store).handles) };
+        handles.set(handles.get() + 1);
+    }
+
+    /// Drops one handle on `store` (null: none), freeing the store with
+    /// its last one.
+    ///
+    /// # Safety
+    /// `store` must be null or a live store, and the caller must own the
+    /// handle it gives up (the program's own, or one counted by `retain`).
+    pub(crate) unsafe fn release(store: *mut wasm_store_t) {
+        if store.is_null() {
+            return;
+        }
+        // SAFETY: the caller's guarantee; `addr_of!` borrows just the
+        // fields, which stay valid until the box is freed below.
+        let (handles, freeing) = unsafe {
+            (
+                &*std::ptr::addr_of!((*store).handles),
+                &*std::ptr::addr_of!((*store).freeing),
+            )
+        };
+        if freeing.get() {
+            return;
+        }
+        let left = handles.get() - 1;
+        handles.set(left);
+        if left == 0 {
+            freeing.set(true);
+            // SAFETY: the store was allocated as a box by `wasm_store_new`
+            // and this was its last handle: nothing refers to it any more.
+            drop(unsafe { Box::from_raw(store) });
+        }
     }
 }
 
@@ -187,5 +241,10 @@ pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> Option<Bo
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_store_delete(store: Option<Box<wasm_store_t>>) {
-    guard((), || drop(store))
+    guard((), || {
+        if let Some(store) = store {
+            // SAFETY: the program gives up its own handle on a live store.
+            unsafe { wasm_store_t::release(Box::into_raw(store)) };
+        }
+    })
 }

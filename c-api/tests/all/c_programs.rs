@@ -177,6 +177,22 @@ Done.
 }
 
 #[test]
+fn lifetime() {
+    check(
+        "lifetime",
+        "\
+trap: function returns 1 results, but the results vector has room for 0
+Deleting the store first...
+answer() = 42
+memory[16] = 42, 65536 bytes
+grown to 2 pages
+the copy still answers 42
+Done.
+",
+    );
+}
+
+#[test]
 fn callback() {
     check(
         "callback",
