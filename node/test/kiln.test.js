@@ -413,3 +413,28 @@ test('enableCompileCache refuses a directory that is not a string', () => {
     message: 'enableCompileCache takes a directory path (a string) or nothing',
   });
 });
+
+// A worker needs about half a MiB of stack for Node itself (V8 keeps 192 KiB
+// in reserve), so 512 KiB, the engine's wasm stack limit, is the smallest.
+test('deep recursion traps with a RuntimeError on workers with 512 KiB, 1 MiB and 8 MiB stacks', async () => {
+  const { Worker } = require('node:worker_threads');
+  const script = `
+    const { parentPort } = require('node:worker_threads');
+    const kiln = require(${JSON.stringify(path.join(__dirname, '..'))});
+    const down = new kiln.Instance(new kiln.Module(kiln.wat2wasm(\`(module
+      (func $down (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))\`))).exports.down;
+    let error;
+    try { down(1000000); } catch (e) { error = e.constructor.name + ': ' + e.message; }
+    parentPort.postMessage([error, down(100)]);`;
+  for (const stackSizeMb of [0.5, 1, 8]) {
+    const worker = new Worker(script, { eval: true, resourceLimits: { stackSizeMb } });
+    const [message] = await Promise.all([
+      new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); }),
+      new Promise((resolve) => worker.once('exit', resolve)),
+    ]);
+    assert.deepEqual(message, ['RuntimeError: call stack exhausted', 100], `stackSizeMb ${stackSizeMb}`);
+  }
+});

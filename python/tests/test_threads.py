@@ -65,3 +65,35 @@ def test_a_store_running_wasm_refuses_other_threads(engine, store):
     count(store, 2_000_000_000)
     thread.join()
     assert errors == ["the store is in use by another thread"]
+
+
+DOWN = """(module (func $down (export "down") (param i32) (result i32)
+  (if (result i32) (i32.eqz (local.get 0))
+    (then (i32.const 0))
+    (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))"""
+
+
+@pytest.mark.parametrize("stack_size", [128 << 10, 512 << 10, 8 << 20])
+def test_deep_recursion_traps_on_a_thread_with_a_small_stack(engine, stack_size):
+    from kiln import Trap, TrapCode
+
+    module = Module(engine, DOWN)
+    outcome = []
+
+    def recurse():
+        store = Store(engine)
+        down = Instance(store, module, []).exports(store)["down"]
+        try:
+            down(store, 1_000_000)
+        except Trap as trap:
+            outcome.append((trap.code, trap.message))
+        outcome.append(down(store, 100))
+
+    previous = threading.stack_size(stack_size)
+    try:
+        thread = threading.Thread(target=recurse)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    assert outcome == [(TrapCode.STACK_OVERFLOW, "call stack exhausted"), 100]

@@ -193,6 +193,19 @@ Done.
 }
 
 #[test]
+fn stack() {
+    check(
+        "stack",
+        "\
+128 KiB stack: call stack exhausted, then down(100) = 100
+512 KiB stack: call stack exhausted, then down(100) = 100
+8192 KiB stack: call stack exhausted, then down(100) = 100
+Done.
+",
+    );
+}
+
+#[test]
 fn callback() {
     check(
         "callback",

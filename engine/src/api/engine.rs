@@ -178,7 +178,11 @@ impl Config {
     }
 
     /// The most stack, in bytes, that wasm may use before it traps with
-    /// "call stack exhausted". The default is 512 KiB.
+    /// "call stack exhausted". The default is 512 KiB. On a thread whose
+    /// stack is smaller, wasm gets what the thread has left below the call
+    /// less a reserve (a quarter of the stack, at most 128 KiB) for the host
+    /// functions it calls and for the trap itself, so deep recursion traps
+    /// on any thread instead of overflowing it.
     pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Self {
         self.max_wasm_stack = bytes;
         self

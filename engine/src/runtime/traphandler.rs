@@ -189,7 +189,9 @@ pub(crate) unsafe fn enter_wasm(
     let limits = unsafe { &mut *limits };
     let outermost = limits.stack_limit == 0;
     if outermost {
-        limits.stack_limit = entry_sp.saturating_sub(max_wasm_stack);
+        limits.stack_limit = entry_sp
+            .saturating_sub(max_wasm_stack)
+            .max(thread_stack_floor());
     }
     let trapped = CURRENT.with(|current| {
         let prev = current.replace(&activation);
@@ -217,6 +219,49 @@ pub(crate) unsafe fn enter_wasm(
         return Ok(());
     }
     finish_unwind(trapped, unwind)
+}
+
+/// The lowest address wasm may use on this thread's stack: the stack's
+/// end, above its guard page, plus a reserve for what runs on top of wasm at
+/// its limit (host functions it calls, the signal handler, the unwinding of
+/// a trap). A thread whose stack is smaller than the configured wasm stack
+/// then still traps cleanly instead of overflowing into its guard page. The
+/// reserve is a quarter of the stack, at most 128 KiB.
+fn thread_stack_floor() -> usize {
+    thread_local! {
+        static FLOOR: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+    FLOOR.with(|floor| {
+        if let Some(known) = floor.get() {
+            return known;
+        }
+        let computed = stack_bounds().map_or(0, |(low, size, guard)| {
+            let reserve = (size / 4).min(128 * 1024);
+            low.saturating_add(guard).saturating_add(reserve)
+        });
+        floor.set(Some(computed));
+        computed
+    })
+}
+
+/// This thread's stack: its lowest address, size and guard size, as the
+/// C library knows them.
+fn stack_bounds() -> Option<(usize, usize, usize)> {
+    // SAFETY: `attr` is initialised by `pthread_getattr_np` before it is
+    // read and destroyed once; the out-pointers are valid locals.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return None;
+        }
+        let mut low: *mut libc::c_void = std::ptr::null_mut();
+        let mut size = 0usize;
+        let mut guard = 0usize;
+        let ok = libc::pthread_attr_getstack(&attr, &mut low, &mut size) == 0
+            && libc::pthread_attr_getguardsize(&attr, &mut guard) == 0;
+        libc::pthread_attr_destroy(&mut attr);
+        ok.then_some((low as usize, size, guard))
+    }
 }
 
 #[cold]

@@ -44,6 +44,65 @@ fn a_million_deep_recursion_overflows_the_stack_and_the_store_survives() {
     assert_eq!(down.call(&mut store, 1000).unwrap(), 1000);
 }
 
+/// Runs `f` on a thread made by the C library (no alternate signal stack,
+/// unlike Rust's own threads) whose stack is `bytes` long.
+fn on_pthread_with_stack(bytes: usize, f: fn()) {
+    extern "C" fn start(arg: *mut libc::c_void) -> *mut libc::c_void {
+        // SAFETY: `arg` is the `fn()` the spawner passed, unchanged.
+        let f: fn() = unsafe { std::mem::transmute::<*mut libc::c_void, fn()>(arg) };
+        let outcome = std::panic::catch_unwind(f);
+        outcome.is_err() as usize as *mut libc::c_void
+    }
+    // SAFETY: the attribute is initialised before use and destroyed once;
+    // the thread is joined before this function returns, and `start`
+    // catches panics so none unwinds into C.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        assert_eq!(libc::pthread_attr_init(&mut attr), 0);
+        assert_eq!(libc::pthread_attr_setstacksize(&mut attr, bytes), 0);
+        let mut thread: libc::pthread_t = 0;
+        let arg = f as *mut libc::c_void;
+        assert_eq!(libc::pthread_create(&mut thread, &attr, start, arg), 0);
+        libc::pthread_attr_destroy(&mut attr);
+        let mut panicked: *mut libc::c_void = std::ptr::null_mut();
+        assert_eq!(libc::pthread_join(thread, &mut panicked), 0);
+        assert!(
+            panicked.is_null(),
+            "the thread with a {bytes}-byte stack panicked"
+        );
+    }
+}
+
+fn deep_recursion_traps_and_the_store_survives() {
+    let engine = Engine::default();
+    let wat = r#"(module
+        (func $down (export "down") (param i32) (result i32)
+            (if (result i32) (i32.eqz (local.get 0))
+                (then (i32.const 0))
+                (else (i32.add (i32.const 1)
+                    (call $down (i32.sub (local.get 0) (i32.const 1))))))))"#;
+    let (mut store, instance) = instantiate(&engine, wat);
+    let down = instance
+        .get_typed_func::<i32, i32>(&mut store, "down")
+        .unwrap();
+    let err = down.call(&mut store, 1_000_000).unwrap_err();
+    assert_eq!(trap_code(&err), TrapCode::StackOverflow);
+    assert_eq!(down.call(&mut store, 100).unwrap(), 100);
+}
+
+#[test]
+fn deep_recursion_traps_on_threads_of_128_kib_512_kib_and_8_mib_stacks() {
+    for bytes in [128 << 10, 512 << 10, 8 << 20] {
+        on_pthread_with_stack(bytes, deep_recursion_traps_and_the_store_survives);
+        std::thread::Builder::new()
+            .stack_size(bytes)
+            .spawn(deep_recursion_traps_and_the_store_survives)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+}
+
 #[test]
 fn memory_grows_to_4_gib_and_no_further() {
     let engine = Engine::default();

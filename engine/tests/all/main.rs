@@ -5,6 +5,7 @@ mod conformance;
 mod context;
 mod custom_page_sizes;
 mod fuzz_regressions;
+mod host_faults;
 mod hostile;
 mod limits;
 mod memory64;
