@@ -39,8 +39,31 @@ def test_env(engine, tmp_path):
     assert (tmp_path / "out").read_bytes() == b"C=3\0"
 
 
-def test_nothing_is_granted_by_default(engine, tmp_path):
-    run(engine, ARGS, WasiConfig())
+HELLO = """(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "leaked")
+  (func (export "_start")
+    (i32.store (i32.const 16) (i32.const 100))
+    (i32.store (i32.const 20) (i32.const 6))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (drop (call $write (i32.const 2) (i32.const 16) (i32.const 1) (i32.const 24)))))"""
+
+
+def test_nothing_is_granted_by_default(engine, tmp_path, capfd):
+    # No arguments and no environment: the programs write nothing.
+    for program in (ARGS, ENV):
+        config = WasiConfig()
+        config.stdout_file = tmp_path / "out"
+        run(engine, program, config)
+        assert (tmp_path / "out").read_bytes() == b""
+    # No directory: path_open on descriptor 3 fails with EBADF (8).
+    with pytest.raises(ExitTrap) as e:
+        run(engine, FILES, WasiConfig())
+    assert e.value.code == 8
+    # No stdio: what the program writes reaches neither of this process's.
+    run(engine, HELLO, WasiConfig())
+    assert capfd.readouterr() == ("", "")
 
 
 def test_exit_code(engine):

@@ -337,7 +337,16 @@ Done.
 
 #[test]
 fn reentrant() {
-    check("reentrant", "run(20) = 41\n");
+    check(
+        "reentrant",
+        "\
+run(20) = 41
+down(1000) = 1000
+the deepest host call was at level 0
+down_trap(1000) trapped: unreachable
+down(10) = 10
+",
+    );
 }
 
 #[test]

@@ -182,7 +182,9 @@ impl Config {
     /// stack is smaller, wasm gets what the thread has left below the call
     /// less a reserve (a quarter of the stack, at most 128 KiB) for the host
     /// functions it calls and for the trap itself, so deep recursion traps
-    /// on any thread instead of overflowing it.
+    /// on any thread instead of overflowing it. The limit is set when the
+    /// host first calls into wasm: host functions that wasm calls, and the
+    /// wasm they call back into, use the same budget.
     pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Self {
         self.max_wasm_stack = bytes;
         self
