@@ -36,7 +36,10 @@ def test_instantiate_call_drop_does_not_leak(engine):
     cycles(engine, module, 10_000)
     gc.collect()
     before = rss_bytes()
-    cycles(engine, module, 100_000)
+    count = 100_000
+    cycles(engine, module, count)
     gc.collect()
     growth = rss_bytes() - before
-    assert growth < 20 * 1024 * 1024, f"RSS grew by {growth} bytes"
+    # 16 bytes a cycle: a leak of any object (a store, a closure, a buffer
+    # view) is larger; the allocator's own drift is a few bytes.
+    assert growth < 16 * count, f"RSS grew by {growth} bytes, {growth / count:.1f} a cycle"
