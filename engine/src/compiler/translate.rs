@@ -1117,19 +1117,19 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
 
     fn translate_call_indirect(&mut self, type_index: u32, table_index: u32) {
         let index = self.pop();
-        let index = self.widen_to_i64(index);
         let table = self.vmctx_load(self.offsets.table(table_index));
         let len = self
             .builder
             .ins()
             .load(I32, vm_flags(), table, TABLE_LENGTH);
-        let len = self.builder.ins().uextend(I64, len);
+        let (index, len) = self.same_width_index(index, len);
         let oob = self
             .builder
             .ins()
             .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.builder.ins().trapnz(oob, TrapCodes::UNDEFINED_ELEMENT);
         let base = self.builder.ins().load(I64, vm_flags(), table, TABLE_BASE);
+        let index = self.widen_to_i64(index);
         let byte_offset = self.builder.ins().ishl_imm_u(index, 3);
         let slot = self.builder.ins().iadd(base, byte_offset);
         let funcref = self.builder.ins().load(I64, vm_flags(), slot, 0);
@@ -1170,10 +1170,9 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
 
     /// The address of element `index` of `table`, trapping when out of bounds.
     fn table_slot(&mut self, table: u32, index: Value) -> Value {
-        let index = self.widen_to_i64(index);
         let def = self.vmctx_load(self.offsets.table(table));
         let len = self.builder.ins().load(I32, vm_flags(), def, TABLE_LENGTH);
-        let len = self.builder.ins().uextend(I64, len);
+        let (index, len) = self.same_width_index(index, len);
         let oob = self
             .builder
             .ins()
@@ -1182,8 +1181,20 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             .ins()
             .trapnz(oob, TrapCodes::TABLE_OUT_OF_BOUNDS);
         let base = self.builder.ins().load(I64, vm_flags(), def, TABLE_BASE);
+        let index = self.widen_to_i64(index);
         let byte_offset = self.builder.ins().ishl_imm_u(index, 3);
         self.builder.ins().iadd(base, byte_offset)
+    }
+
+    /// A table index and the table's 32-bit length, at one width for their
+    /// bounds check: a 32-bit index compares with the length as it is (as
+    /// cheap as before 64-bit tables), a 64-bit one with the length widened.
+    fn same_width_index(&mut self, index: Value, len: Value) -> (Value, Value) {
+        if self.builder.func.dfg.value_type(index) == I64 {
+            (index, self.builder.ins().uextend(I64, len))
+        } else {
+            (index, len)
+        }
     }
 
     /// Calls a builtin through the table the `VMContext` points at; builtins
