@@ -7,7 +7,8 @@
 //! kiln validate module.wasm
 //! ```
 //!
-//! Every error is one line on stderr starting with `error: `. The exit status
+//! Every error is one line on stderr starting with `error: ` (a mistake in
+//! the command line is followed by clap's usage hint). The exit status
 //! is 0 on success, 1 on an error and 134 when WebAssembly traps; a WASI
 //! program's exit code (`proc_exit`) becomes kiln's.
 
@@ -133,12 +134,8 @@ fn main() -> ExitCode {
         Err(message) => return Failure::Error(message).report(),
     };
     let result = match command {
-        Command::Help(topic) => {
-            println!("{}", topic.text());
-            Ok(())
-        }
-        Command::Version => {
-            println!("kiln {}", env!("CARGO_PKG_VERSION"));
+        Command::Print(text) => {
+            println!("{text}");
             Ok(())
         }
         Command::Run(options) => run::command(&options),

@@ -479,3 +479,50 @@ fn max_memory_makes_growth_past_it_fail_and_max_wasm_stack_bounds_recursion() {
         "{stderr}"
     );
 }
+
+#[test]
+fn help_and_version_go_to_stdout_and_command_line_errors_exit_1() {
+    let help = kiln(&["run", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert_eq!(text(&help.stderr), "");
+    assert!(
+        text(&help.stdout).starts_with(
+            "Run a WebAssembly module\n\nUsage: kiln run [OPTIONS] FILE [ARGS...]\n\n\
+             Options come before FILE"
+        ),
+        "{}",
+        text(&help.stdout)
+    );
+    let version = kiln(&["--version"]);
+    assert_eq!(
+        (version.status.code(), text(&version.stdout)),
+        (
+            Some(0),
+            format!("kiln {}\n", env!("CARGO_PKG_VERSION")).as_str()
+        )
+    );
+
+    let unknown = kiln(&["run", "--frob", "a.wasm"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(text(&unknown.stdout), "");
+    assert_eq!(
+        text(&unknown.stderr),
+        "error: unexpected argument '--frob' found\n\n  \
+         tip: to pass '--frob' as a value, use '-- --frob'\n\n\
+         Usage: kiln run [OPTIONS] FILE [ARGS...]\n\n\
+         For more information, try '--help'.\n"
+    );
+    let bad_value = kiln(&["run", "--fuel", "lots", "a.wasm"]);
+    assert_eq!(bad_value.status.code(), Some(1));
+    assert_eq!(
+        text(&bad_value.stderr),
+        "error: `--fuel lots`: expected a whole number\n"
+    );
+    let nothing = kiln(&[]);
+    assert_eq!(nothing.status.code(), Some(1));
+    assert!(
+        text(&nothing.stderr).starts_with("error: 'kiln' requires a subcommand"),
+        "{}",
+        text(&nothing.stderr)
+    );
+}
