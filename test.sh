@@ -66,3 +66,7 @@ node/run-tests.sh
 # addon just built, each checked against its known-failures list.
 echo "== peer suites"
 tests/peer-suites/run
+# Both fuzz targets for a minute each, after replaying every input that
+# found something before (tests/fuzz-regressions/); see fuzz/README.md.
+echo "== fuzz"
+fuzz/ci 60

@@ -1,10 +1,11 @@
 //! Compiling never panics, validation and compilation agree, and every module
-//! wasm-smith generates within Kiln's default features compiles.
+//! wasm-smith generates within the features Kiln has (all of them on: see
+//! `kiln_full_smith_config`) compiles.
 #![no_main]
 
 use arbitrary::Unstructured;
 use kiln::Module;
-use kiln_fuzz::{default_engine, generate, kiln_smith_config};
+use kiln_fuzz::{default_engine, full_engine, generate, kiln_full_smith_config};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -44,10 +45,10 @@ fn raw_bytes(bytes: &[u8]) {
 
 fn generated(rest: &[u8]) {
     let mut u = Unstructured::new(rest);
-    let Some(wasm) = generate(kiln_smith_config(), &mut u) else {
+    let Some(wasm) = generate(kiln_full_smith_config(), &mut u) else {
         return;
     };
-    let engine = default_engine();
+    let engine = full_engine();
     if let Err(e) = Module::validate(engine, &wasm) {
         panic!("a valid generated module failed validation: {e}");
     }

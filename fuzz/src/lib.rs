@@ -34,6 +34,36 @@ pub fn kiln_smith_config() -> wasm_smith::Config {
     }
 }
 
+/// A wasm-smith configuration for everything Kiln can enable: the default
+/// set plus memory64 (and 64-bit tables), threads (shared memories and
+/// atomics), custom page sizes, multi-memory and extended constant
+/// expressions; see [`full_engine`].
+pub fn kiln_full_smith_config() -> wasm_smith::Config {
+    wasm_smith::Config {
+        memory64_enabled: true,
+        threads_enabled: true,
+        custom_page_sizes_enabled: true,
+        extended_const_enabled: true,
+        max_memories: 4,
+        ..kiln_smith_config()
+    }
+}
+
+/// An engine with every feature [`kiln_full_smith_config`] generates.
+pub fn full_engine() -> &'static kiln::Engine {
+    static ENGINE: OnceLock<kiln::Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let mut config = kiln::Config::new();
+        config
+            .wasm_memory64(true)
+            .wasm_threads(true)
+            .wasm_custom_page_sizes(true)
+            .wasm_multi_memory(true)
+            .wasm_extended_const(true);
+        kiln::Engine::new(&config).expect("every feature Kiln has can be on at once")
+    })
+}
+
 /// Generates a module with `config` from the fuzzer's bytes, or `None` when
 /// the bytes run out before a module is complete.
 ///
