@@ -75,7 +75,37 @@ pub fn generate(config: wasm_smith::Config, u: &mut Unstructured<'_>) -> Option<
     if let Some(path) = std::env::var_os("KILN_FUZZ_SAVE_WASM") {
         std::fs::write(path, &wasm).expect("KILN_FUZZ_SAVE_WASM names a writable file");
     }
+    record_stats(&wasm);
     Some(wasm)
+}
+
+/// With `KILN_FUZZ_STATS=PATH` set, appends a line `FUNCTIONS OPERATORS
+/// BYTES` for each generated module to `PATH`, so a run can say what it
+/// generated (see `fuzz/stats`).
+fn record_stats(wasm: &[u8]) {
+    use std::io::Write;
+    static FILE: OnceLock<Option<std::sync::Mutex<std::fs::File>>> = OnceLock::new();
+    let file = FILE.get_or_init(|| {
+        let path = std::env::var_os("KILN_FUZZ_STATS")?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .expect("KILN_FUZZ_STATS names a writable file");
+        Some(std::sync::Mutex::new(file))
+    });
+    let Some(file) = file else { return };
+    let (mut functions, mut operators) = (0usize, 0usize);
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
+            functions += 1;
+            if let Ok(reader) = body.get_operators_reader() {
+                operators += reader.into_iter().take_while(Result::is_ok).count();
+            }
+        }
+    }
+    let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
+    let _ = writeln!(file, "{functions} {operators} {}", wasm.len());
 }
 
 /// The default-configured engine, built once: creating an engine detects the
