@@ -91,6 +91,29 @@ impl HostFunc {
 
     /// A host function that works on the store and raw slots directly: the
     /// form every typed host function takes (see [`Func::wrap`]).
+    /// A host function of numbers and vectors over raw slots, with a
+    /// [`Caller`] (see [`Func::new_numeric`]); a type with references is an
+    /// error of kind [`ErrorKind::Usage`](crate::ErrorKind::Usage).
+    pub(crate) fn numeric<T: 'static>(
+        ty: FuncType,
+        func: impl Fn(Caller<'_, T>, &mut [u128]) -> Result<()> + Send + Sync + 'static,
+    ) -> Result<HostFunc> {
+        if ty.params().iter().chain(ty.results()).any(ValType::is_ref) {
+            return Err(Error::usage(format!(
+                "a numeric host function cannot have type {ty}, which has references"
+            )));
+        }
+        Ok(HostFunc::new_raw(ty, move |store, caller_vmctx, slots| {
+            func(
+                Caller {
+                    store,
+                    caller_vmctx,
+                },
+                slots,
+            )
+        }))
+    }
+
     pub(crate) fn new_raw<T: 'static, F>(ty: FuncType, func: F) -> HostFunc
     where
         F: Fn(&mut StoreInner<T>, *mut u8, &mut [u128]) -> Result<()> + Send + Sync + 'static,
@@ -239,20 +262,7 @@ impl Func {
         ty: FuncType,
         func: impl Fn(Caller<'_, T>, &mut [u128]) -> Result<()> + Send + Sync + 'static,
     ) -> Result<Func> {
-        if ty.params().iter().chain(ty.results()).any(ValType::is_ref) {
-            return Err(Error::usage(format!(
-                "a numeric host function cannot have type {ty}, which has references"
-            )));
-        }
-        let host = Arc::new(HostFunc::new_raw(ty, move |store, caller_vmctx, slots| {
-            func(
-                Caller {
-                    store,
-                    caller_vmctx,
-                },
-                slots,
-            )
-        }));
+        let host = Arc::new(HostFunc::numeric(ty, func)?);
         Ok(store.as_inner_mut().opaque.add_host_func(host))
     }
 

@@ -128,6 +128,41 @@ impl<T: 'static> Linker<T> {
         self.insert(module, name, Definition::HostFunc(host))
     }
 
+    /// Defines `module::name` as a host function of numbers and vectors
+    /// that works on raw slots, as [`Func::new_numeric`] does; a type with
+    /// references is an error of kind [`ErrorKind::Usage`](crate::ErrorKind::Usage).
+    ///
+    /// ```
+    /// use kiln::{Engine, FuncType, Linker, Module, Store, ValType};
+    /// let engine = Engine::default();
+    /// let mut linker = Linker::<()>::new(&engine);
+    /// let ty = FuncType::new([ValType::I64], [ValType::I64]);
+    /// linker
+    ///     .func_new_numeric("host", "double", ty, |_caller, slots| {
+    ///         slots[0] = (slots[0] as u64).wrapping_mul(2) as u128;
+    ///         Ok(())
+    ///     })
+    ///     .unwrap();
+    /// let module = Module::new(&engine, r#"(module
+    ///     (import "host" "double" (func $double (param i64) (result i64)))
+    ///     (func (export "quad") (param i64) (result i64)
+    ///         (call $double (call $double (local.get 0)))))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = linker.instantiate(&mut store, &module).unwrap();
+    /// let quad = instance.get_typed_func::<i64, i64>(&mut store, "quad").unwrap();
+    /// assert_eq!(quad.call(&mut store, 5).unwrap(), 20);
+    /// ```
+    pub fn func_new_numeric(
+        &mut self,
+        module: &str,
+        name: &str,
+        ty: FuncType,
+        func: impl Fn(Caller<'_, T>, &mut [u128]) -> Result<()> + Send + Sync + 'static,
+    ) -> Result<&mut Self> {
+        let host = Arc::new(HostFunc::numeric(ty, func)?);
+        self.insert(module, name, Definition::HostFunc(host))
+    }
+
     /// Defines every export of `instance` under the module name `module`.
     pub fn instance(
         &mut self,

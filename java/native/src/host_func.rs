@@ -1,0 +1,156 @@
+//! `dev.kiln.HostFunc`: wasm calling Java.
+//!
+//! A host function is a Java `HostFunc` object. Wasm's arguments go into
+//! the store's slots (and, for references, a `refs` array), Java's
+//! `HostFunc.invoke(store, refs)` reads them, runs the function and writes
+//! its results back in the same form. A Java exception travels up through
+//! wasm as the error's payload and is thrown again by the native method
+//! that entered wasm ([`crate::errors::JavaThrowable`]).
+
+use crate::classes;
+use crate::errors::{take_exception, Failure};
+use crate::store::{StoreBox, StoreData};
+use crate::values;
+use jni::objects::{GlobalRef, JObject, JObjectArray, JValue};
+use jni::signature::{Primitive, ReturnType};
+use jni::JNIEnv;
+use kiln::{Caller, Val};
+
+/// A Java host function, shared by every store its linker instantiates in.
+pub(crate) struct JavaHost(pub GlobalRef);
+
+fn to_kiln(env: &mut JNIEnv<'_>, failure: Failure) -> kiln::Error {
+    match failure {
+        Failure::Kiln(e) => e,
+        Failure::Jni(jni::errors::Error::JavaException) => take_exception(env)
+            .unwrap_or_else(|| kiln::Error::msg("a JNI call failed in a host function")),
+        Failure::Jni(e) => kiln::Error::msg(format!("JNI: {e}")),
+        Failure::State(m) | Failure::Argument(m) | Failure::Bounds(m) => kiln::Error::msg(m),
+    }
+}
+
+/// The store box and the `JNIEnv` of the native method that entered wasm.
+fn context<'a>(caller: &Caller<'_, StoreData>) -> kiln::Result<(&'a StoreBox, JNIEnv<'a>)> {
+    let sb: *const StoreBox = caller.data().store_box();
+    // SAFETY: the box outlives every call into its store's wasm.
+    let sb = unsafe { &*sb };
+    let (env, _) = sb.java();
+    // SAFETY: `env` is the `JNIEnv` of the native method that entered wasm,
+    // on this thread, which is still running below this host call.
+    let env = unsafe { JNIEnv::from_raw(env) }
+        .map_err(|_| kiln::Error::msg("a host function ran outside a Java call"))?;
+    Ok((sb, env))
+}
+
+impl JavaHost {
+    fn invoke(
+        &self,
+        env: &mut JNIEnv<'_>,
+        sb: &StoreBox,
+        caller: &mut Caller<'_, StoreData>,
+        refs: &JObjectArray<'_>,
+    ) -> kiln::Result<()> {
+        let (_, java_store) = sb.java();
+        // SAFETY: the Java `Store` of the native method that entered wasm,
+        // a local reference live while that method runs; not deleted here.
+        let store = unsafe { JObject::from_raw(java_store) };
+        let called = sb.lend(caller, || {
+            // SAFETY: `host_func_invoke` is `HostFunc.invoke(Store,
+            // Object[])`, which returns nothing; the arguments match.
+            unsafe {
+                env.call_method_unchecked(
+                    self.0.as_obj(),
+                    classes::get().host_func_invoke,
+                    ReturnType::Primitive(Primitive::Void),
+                    &[
+                        JValue::Object(&store).as_jni(),
+                        JValue::Object(refs).as_jni(),
+                    ],
+                )
+            }
+        });
+        match called {
+            Ok(_) => Ok(()),
+            Err(e) => Err(to_kiln(env, Failure::Jni(e))),
+        }
+    }
+
+    /// Calls a host function of numbers and vectors with wasm's slots.
+    pub(crate) fn call_numeric(
+        &self,
+        mut caller: Caller<'_, StoreData>,
+        slots: &mut [u128],
+    ) -> kiln::Result<()> {
+        let (sb, mut env) = context(&caller)?;
+        let n = slots.len();
+        let java_slots = sb.slots(&mut env, n).map_err(|f| to_kiln(&mut env, f))?;
+        // SAFETY: `java_slots` holds at least `n` slots, apart from wasm's.
+        unsafe { std::ptr::copy_nonoverlapping(slots.as_ptr(), java_slots, n) };
+        self.invoke(
+            &mut env,
+            sb,
+            &mut caller,
+            &JObjectArray::from(JObject::null()),
+        )?;
+        // The Java code may have grown the slots by calling wasm again.
+        let java_slots = sb.slots(&mut env, n).map_err(|f| to_kiln(&mut env, f))?;
+        // SAFETY: as above.
+        unsafe { std::ptr::copy_nonoverlapping(java_slots, slots.as_mut_ptr(), n) };
+        Ok(())
+    }
+
+    /// Calls a host function with references, value by value.
+    pub(crate) fn call_dynamic(
+        &self,
+        mut caller: Caller<'_, StoreData>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> kiln::Result<()> {
+        let (sb, mut env) = context(&caller)?;
+        let frame = env.with_local_frame(8, |env| -> Result<kiln::Result<()>, Failure> {
+            let n = params.len().max(results.len());
+            let refs = env.new_object_array(n as i32, "java/lang/Object", JObject::null())?;
+            let slots = sb.slots(env, n)?;
+            for (i, p) in params.iter().enumerate() {
+                // SAFETY: `slots` holds at least `n` slots.
+                unsafe { values::write(env, sb, slots.add(i), p, &refs, i) }?;
+            }
+            if let Err(e) = self.invoke(env, sb, &mut caller, &refs) {
+                return Ok(Err(e));
+            }
+            let slots = sb.slots(env, n)?;
+            for (i, r) in results.iter_mut().enumerate() {
+                // SAFETY: as above.
+                *r = unsafe { values::read(env, sb, slots.add(i), r.ty(), &refs, i) }?;
+            }
+            Ok(Ok(()))
+        });
+        match frame {
+            Ok(result) => result,
+            Err(f) => Err(to_kiln(&mut env, f)),
+        }
+    }
+}
+
+/// How the engine calls a Java host function: through wasm's slots when its
+/// type has only numbers and vectors ([`JavaHost::call_numeric`]), value by
+/// value otherwise ([`JavaHost::call_dynamic`]).
+pub(crate) enum HostBody {
+    Numeric(JavaHost),
+    Dynamic(JavaHost),
+}
+
+impl HostBody {
+    pub(crate) fn new(ty: &kiln::FuncType, host: JavaHost) -> HostBody {
+        if ty
+            .params()
+            .iter()
+            .chain(ty.results())
+            .any(kiln::ValType::is_ref)
+        {
+            HostBody::Dynamic(host)
+        } else {
+            HostBody::Numeric(host)
+        }
+    }
+}
