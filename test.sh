@@ -62,6 +62,8 @@ echo "== python"
 python/run-tests.sh
 echo "== node"
 node/run-tests.sh
+echo "== java"
+java/run-tests.sh
 # wasmtime-py's and the WebAssembly JS API's own tests, on the wheel and the
 # addon just built, each checked against its known-failures list.
 echo "== peer suites"

@@ -18,7 +18,7 @@ pub extern "system" fn Java_dev_kiln_Module_compile(
         let bytes = env.convert_byte_array(&bytes)?;
         // SAFETY: the Java `Engine` is acquired for this call.
         let engine: &kiln::Engine = unsafe { borrow(engine) };
-        Ok(into_handle(kiln::Module::from_binary(engine, &bytes)?))
+        Ok(into_handle(kiln::Module::new(engine, &bytes)?))
     })
 }
 

@@ -37,7 +37,7 @@ public final class Module implements AutoCloseable {
     }
 
     /**
-     * Validates and compiles a module in the binary format.
+     * Validates and compiles a module in the binary format (or the text format, as UTF-8 bytes).
      *
      * @throws CompileException if the bytes are not a valid module
      */
@@ -74,7 +74,7 @@ public final class Module implements AutoCloseable {
         }
     }
 
-    /** Compiles the module in the file at {@code path}. */
+    /** Compiles the module in the file at {@code path}, binary or text. */
     public static Module fromFile(Engine engine, Path path) {
         try {
             return new Module(engine, Files.readAllBytes(path));

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the Java package the way a user does (`mvn install`: cargo builds
+# the JNI library in the optimised `dist` profile, the jar bundles it), runs
+# its JUnit suite on that build, puts dev.kiln:kiln in the local Maven
+# repository, and runs java/examples, a separate project that depends on it
+# by coordinates. Installs a JDK and Maven from Debian when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo="sudo"
+    fi
+    echo "== installing a JDK and Maven"
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq openjdk-17-jdk-headless maven
+fi
+
+maven=(mvn -B --no-transfer-progress)
+"${maven[@]}" -f pom.xml install
+
+expected=$'fib(20) = 6765\n3² + 4² = 25\nWASI program wrote: args hello from Java'
+actual="$("${maven[@]}" -q -f examples/pom.xml compile exec:java)"
+if [ "$actual" != "$expected" ]; then
+    echo "java/examples printed:" >&2
+    echo "$actual" >&2
+    echo "expected:" >&2
+    echo "$expected" >&2
+    echo "1 passed, 1 failed (java/examples)"
+    exit 1
+fi
+echo "1 passed, 0 failed (java/examples)"
