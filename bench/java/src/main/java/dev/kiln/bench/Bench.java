@@ -485,6 +485,8 @@ public final class Bench {
                 String reason = ChicorySubject.oneLine(e);
                 log(s.label() + ": " + w + ": " + reason);
                 if (variant.equals("simd") && o.child.startsWith("chicory")) {
+                    // "Machine doesn't recognize Instruction AnnotatedInstruction{instruction=0x…: I32x4_SPLAT, depth=…}"
+                    reason = reason.replaceAll("AnnotatedInstruction\\{instruction=0x[0-9A-Fa-f]+: (\\S+?),.*", "$1");
                     na("exec." + id, s.label() + " runs no SIMD128 instruction: " + reason);
                 } else {
                     fail("exec." + id, reason);
@@ -680,6 +682,7 @@ public final class Bench {
                             o.interpRuns, o.interpRuns == 1 ? "" : "s")
                     : String.format(Locale.ROOT, "median of %d runs at quick scale after %d warm-up run%s",
                             o.interpRuns, o.warmup(), o.warmup() == 1 ? "" : "s");
+            sb.append(kilnBuild(o));
             sb.append(String.format(Locale.ROOT,
                     "`bench/java/run%s`: Java %s (%s), Chicory %s (runtime and compiler), %s, %d cores; %s scale. "
                             + "Execution: run() in a fresh instance, median of %d runs after %d warm-up run%s "
@@ -936,6 +939,34 @@ public final class Bench {
 
         /** The native checksums, exactly (nativeRuns' doubles would round them). */
         static final Map<String, Long> NATIVE_SUMS = new LinkedHashMap<>();
+
+        /** Which Kiln was measured: the repository's commit and the jar's date. */
+        static String kilnBuild(Options o) {
+            String commit = "unknown";
+            try {
+                Process p = new ProcessBuilder("git", "-C", o.benchDir.toString(), "rev-parse", "--short", "HEAD")
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (p.waitFor() == 0) {
+                    commit = out;
+                }
+            } catch (IOException | InterruptedException e) {
+                // no git: leave it unknown
+            }
+            String jar = "";
+            for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                if (entry.endsWith("kiln-0.1.0.jar") || entry.matches(".*/kiln-[^/]*\\.jar")) {
+                    try {
+                        jar = ", `" + Paths.get(entry).getFileName() + "` of "
+                                + Files.getLastModifiedTime(Paths.get(entry)).toInstant().toString().replaceAll("\\.\\d+Z$", "Z")
+                                + " from the local Maven repository";
+                    } catch (IOException e) {
+                        jar = ", " + entry;
+                    }
+                }
+            }
+            return "Kiln at commit " + commit + jar + ". ";
+        }
 
         static String cpuModel() {
             try {
