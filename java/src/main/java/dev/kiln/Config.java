@@ -10,9 +10,10 @@ import java.nio.file.Path;
  * try (Engine engine = new Engine(config)) { ... }
  * }</pre>
  *
- * <p>Proposals the engine supports by default (multi-value, bulk memory, reference types, SIMD,
- * sign extension, saturating conversions, mutable globals, multi-memory, extended constants) are
- * on; memory64, threads and custom page sizes are off until enabled.
+ * <p>The proposals of WebAssembly 2.0 (multi-value, bulk memory, reference types, SIMD, sign
+ * extension, saturating conversions, mutable globals) are on by default; those of WebAssembly 3.0
+ * (multi-memory, extended constants, memory64), threads and custom page sizes are off until
+ * enabled, as in the engine's own {@code Config}.
  */
 public final class Config {
     static final int MULTI_VALUE = 0;
@@ -84,12 +85,12 @@ public final class Config {
         return feature(MUTABLE_GLOBAL, enable);
     }
 
-    /** More than one memory per module. */
+    /** More than one memory per module (off by default). */
     public Config wasmMultiMemory(boolean enable) {
         return feature(MULTI_MEMORY, enable);
     }
 
-    /** Extended constant expressions. */
+    /** Extended constant expressions (off by default). */
     public Config wasmExtendedConst(boolean enable) {
         return feature(EXTENDED_CONST, enable);
     }
