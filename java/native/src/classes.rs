@@ -17,8 +17,10 @@ pub(crate) struct Classes {
     pub errors_trap: JStaticMethodID,
     /// `Errors.exit(int, String)`.
     pub errors_exit: JStaticMethodID,
-    /// `HostFunc.invoke(Store, Object[])`.
-    pub host_func_invoke: JMethodID,
+    /// `HostFunc.callNumeric(Store)`, returning 1 when the function ran.
+    pub host_func_call_numeric: JMethodID,
+    /// `HostFunc.call(Store, Object[])`, returning 1 when the function ran.
+    pub host_func_call: JMethodID,
     /// `Store.setSlots(ByteBuffer)`: gives the store a buffer over new slots.
     pub store_set_slots: JMethodID,
 }
@@ -48,10 +50,15 @@ pub(crate) fn init(env: &mut JNIEnv<'_>) -> Result<()> {
         "exit",
         "(ILjava/lang/String;)Ljava/lang/Throwable;",
     )?;
-    let host_func_invoke = env.get_method_id(
+    let host_func_call_numeric = env.get_method_id(
         <&JClass>::from(host_func.as_obj()),
-        "invoke",
-        "(Ldev/kiln/Store;[Ljava/lang/Object;)V",
+        "callNumeric",
+        "(Ldev/kiln/Store;)I",
+    )?;
+    let host_func_call = env.get_method_id(
+        <&JClass>::from(host_func.as_obj()),
+        "call",
+        "(Ldev/kiln/Store;[Ljava/lang/Object;)I",
     )?;
     let store_set_slots = env.get_method_id(
         <&JClass>::from(store.as_obj()),
@@ -68,7 +75,8 @@ pub(crate) fn init(env: &mut JNIEnv<'_>) -> Result<()> {
         errors,
         errors_trap,
         errors_exit,
-        host_func_invoke,
+        host_func_call_numeric,
+        host_func_call,
         store_set_slots,
     };
     let _ = CLASSES.set(classes);

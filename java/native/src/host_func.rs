@@ -11,8 +11,8 @@ use crate::classes;
 use crate::errors::{take_exception, Failure};
 use crate::store::{StoreBox, StoreData};
 use crate::values;
-use jni::objects::{GlobalRef, JObject, JObjectArray, JValue};
-use jni::signature::{Primitive, ReturnType};
+use jni::objects::{GlobalRef, JObject, JObjectArray};
+use jni::sys::jvalue;
 use jni::JNIEnv;
 use kiln::{Caller, Val};
 
@@ -43,36 +43,60 @@ fn context<'a>(caller: &Caller<'_, StoreData>) -> kiln::Result<(&'a StoreBox, JN
 }
 
 impl JavaHost {
+    /// Calls the Java function: `HostFunc.callNumeric(store)` when `refs`
+    /// is `None`, `HostFunc.call(store, refs)` otherwise. Both return 1
+    /// once the function has run, so 0 means a Java exception is pending;
+    /// the common case needs no `ExceptionCheck`.
     fn invoke(
         &self,
         env: &mut JNIEnv<'_>,
         sb: &StoreBox,
         caller: &mut Caller<'_, StoreData>,
-        refs: &JObjectArray<'_>,
+        refs: Option<&JObjectArray<'_>>,
     ) -> kiln::Result<()> {
         let (_, java_store) = sb.java();
-        // SAFETY: the Java `Store` of the native method that entered wasm,
-        // a local reference live while that method runs; not deleted here.
-        let store = unsafe { JObject::from_raw(java_store) };
-        let called = sb.lend(caller, || {
-            // SAFETY: `host_func_invoke` is `HostFunc.invoke(Store,
-            // Object[])`, which returns nothing; the arguments match.
+        let classes = classes::get();
+        let raw_env = env.get_raw();
+        // SAFETY: `raw_env` is this thread's live `JNIEnv`, whose function
+        // table is fully populated by the JVM.
+        let call_int = unsafe { (**raw_env).CallIntMethodA }
+            .ok_or_else(|| kiln::Error::msg("the JVM has no CallIntMethodA"))?;
+        let (method, args) = match refs {
+            None => (
+                classes.host_func_call_numeric,
+                [
+                    jvalue { l: java_store },
+                    jvalue {
+                        l: std::ptr::null_mut(),
+                    },
+                ],
+            ),
+            Some(refs) => (
+                classes.host_func_call,
+                [jvalue { l: java_store }, jvalue { l: refs.as_raw() }],
+            ),
+        };
+        let ran = sb.lend(caller, || {
+            // SAFETY: `method` is `HostFunc.callNumeric(Store)` or
+            // `HostFunc.call(Store, Object[])`, both returning `int`, called
+            // on a `HostFunc` with arguments of those types (the Java
+            // `Store` of the native method that entered wasm, a live local
+            // reference, and the `refs` array); `raw_env` belongs to this
+            // thread, which is inside that native method.
             unsafe {
-                env.call_method_unchecked(
-                    self.0.as_obj(),
-                    classes::get().host_func_invoke,
-                    ReturnType::Primitive(Primitive::Void),
-                    &[
-                        JValue::Object(&store).as_jni(),
-                        JValue::Object(refs).as_jni(),
-                    ],
+                call_int(
+                    raw_env,
+                    self.0.as_obj().as_raw(),
+                    method.into_raw(),
+                    args.as_ptr(),
                 )
             }
         });
-        match called {
-            Ok(_) => Ok(()),
-            Err(e) => Err(to_kiln(env, Failure::Jni(e))),
+        if ran == 1 {
+            return Ok(());
         }
+        Err(take_exception(env)
+            .unwrap_or_else(|| kiln::Error::msg("a Java host function failed to run")))
     }
 
     /// Calls a host function of numbers and vectors with wasm's slots.
@@ -86,12 +110,7 @@ impl JavaHost {
         let java_slots = sb.slots(&mut env, n).map_err(|f| to_kiln(&mut env, f))?;
         // SAFETY: `java_slots` holds at least `n` slots, apart from wasm's.
         unsafe { std::ptr::copy_nonoverlapping(slots.as_ptr(), java_slots, n) };
-        self.invoke(
-            &mut env,
-            sb,
-            &mut caller,
-            &JObjectArray::from(JObject::null()),
-        )?;
+        self.invoke(&mut env, sb, &mut caller, None)?;
         // The Java code may have grown the slots by calling wasm again.
         let java_slots = sb.slots(&mut env, n).map_err(|f| to_kiln(&mut env, f))?;
         // SAFETY: as above.
@@ -115,7 +134,7 @@ impl JavaHost {
                 // SAFETY: `slots` holds at least `n` slots.
                 unsafe { values::write(env, sb, slots.add(i), p, &refs, i) }?;
             }
-            if let Err(e) = self.invoke(env, sb, &mut caller, &refs) {
+            if let Err(e) = self.invoke(env, sb, &mut caller, Some(&refs)) {
                 return Ok(Err(e));
             }
             let slots = sb.slots(env, n)?;

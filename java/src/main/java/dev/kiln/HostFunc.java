@@ -50,9 +50,24 @@ public abstract class HostFunc<T> {
 
     /**
      * Runs the function for wasm: its arguments are in the store's slots (and {@code refs}), and
-     * its results go back there. Called by the native library.
+     * its results go back there.
      */
     abstract void invoke(Store<T> store, Object[] refs) throws Throwable;
+
+    /**
+     * Called by the native library for a function of numbers. Returns 1 once the function has run:
+     * JNI returns 0 when it throws, so the native side checks for an exception only then.
+     */
+    final int callNumeric(Store<T> store) throws Throwable {
+        invoke(store, null);
+        return 1;
+    }
+
+    /** Called by the native library for a function with references; returns 1 as {@link #callNumeric}. */
+    final int call(Store<T> store, Object[] refs) throws Throwable {
+        invoke(store, refs);
+        return 1;
+    }
 
     /** A host function of any type, with values boxed as {@link Val}s. */
     @FunctionalInterface
