@@ -1,24 +1,13 @@
 //! `dev.kiln.Global`: globals; the value passes through slot 0 of the
 //! store (and `refs[0]`).
 
-use crate::errors::{run, JResult};
+use crate::errors::run;
 use crate::store::{enter, Item};
 use crate::types;
 use crate::values;
 use jni::objects::{JClass, JLongArray, JObject, JObjectArray};
 use jni::sys::{jint, jlong};
 use jni::JNIEnv;
-
-fn read_slot0(
-    env: &mut JNIEnv<'_>,
-    sb: &crate::store::StoreBox,
-    ty: kiln::ValType,
-    refs: &JObjectArray<'_>,
-) -> JResult<kiln::Val> {
-    let slots = sb.slots(env, 1)?;
-    // SAFETY: the store's slots hold at least one slot.
-    unsafe { values::read(env, sb, slots, ty, refs, 0) }
-}
 
 #[no_mangle]
 pub extern "system" fn Java_dev_kiln_Global_newGlobal(
@@ -32,7 +21,7 @@ pub extern "system" fn Java_dev_kiln_Global_newGlobal(
     run(&mut env, |env| {
         let ty = types::decode_global(&types::from_java(env, &ty)?)?;
         let mut entered = enter(env, &store, handle)?;
-        let value = read_slot0(env, entered.sb, ty.content(), &refs)?;
+        let value = values::read_first(env, entered.sb, ty.content(), &refs)?;
         let global = kiln::Global::new(entered.cx(), ty, value)?;
         Ok(entered.sb.number(Item::Global(global)))
     })
@@ -70,9 +59,7 @@ pub extern "system" fn Java_dev_kiln_Global_get(
         let mut entered = enter(env, &store, handle)?;
         let global = entered.sb.global(global)?;
         let value = global.get(entered.cx());
-        let slots = entered.sb.slots(env, 1)?;
-        // SAFETY: the store's slots hold at least one slot.
-        unsafe { values::write(env, entered.sb, slots, &value, &refs, 0) }
+        values::write_first(env, entered.sb, &value, &refs)
     })
 }
 
@@ -90,7 +77,7 @@ pub extern "system" fn Java_dev_kiln_Global_set(
         let mut entered = enter(env, &store, handle)?;
         let global = entered.sb.global(global)?;
         let ty = global.ty(entered.cx()).content();
-        let value = read_slot0(env, entered.sb, ty, &refs)?;
+        let value = values::read_first(env, entered.sb, ty, &refs)?;
         Ok(global.set(entered.cx(), value)?)
     })
 }

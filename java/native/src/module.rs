@@ -111,23 +111,14 @@ pub extern "system" fn Java_dev_kiln_Module_imports<'l>(
     run(&mut env, |env| {
         // SAFETY: the Java `Module` is acquired for this call.
         let module: &kiln::Module = unsafe { borrow(handle) };
-        let imports: Vec<_> = module.imports().collect();
-        let out = env.new_object_array(
-            3 * imports.len() as i32,
-            "java/lang/Object",
-            JObject::null(),
-        )?;
-        for (i, import) in imports.iter().enumerate() {
-            put(
-                env,
-                &out,
-                3 * i,
-                Some(import.module()),
-                import.name(),
-                import.ty(),
-            )?;
-        }
-        Ok(out)
+        let imports = module.imports().map(|i| {
+            (
+                Some(i.module().to_string()),
+                i.name().to_string(),
+                i.ty().clone(),
+            )
+        });
+        entries(env, imports.collect())
     })
 }
 
@@ -141,17 +132,27 @@ pub extern "system" fn Java_dev_kiln_Module_exports<'l>(
     run(&mut env, |env| {
         // SAFETY: the Java `Module` is acquired for this call.
         let module: &kiln::Module = unsafe { borrow(handle) };
-        let exports: Vec<_> = module.exports().collect();
-        let out = env.new_object_array(
-            3 * exports.len() as i32,
-            "java/lang/Object",
-            JObject::null(),
-        )?;
-        for (i, export) in exports.iter().enumerate() {
-            put(env, &out, 3 * i, None, export.name(), export.ty())?;
-        }
-        Ok(out)
+        let exports = module
+            .exports()
+            .map(|e| (None, e.name().to_string(), e.ty().clone()));
+        entries(env, exports.collect())
     })
+}
+
+/// `[module, name, type, ...]` for Java, three elements an entry.
+fn entries<'l>(
+    env: &mut JNIEnv<'l>,
+    entries: Vec<(Option<String>, String, kiln::ExternType)>,
+) -> JResult<JObjectArray<'l>> {
+    let out = env.new_object_array(
+        3 * entries.len() as i32,
+        "java/lang/Object",
+        JObject::null(),
+    )?;
+    for (i, (module, name, ty)) in entries.iter().enumerate() {
+        put(env, &out, 3 * i, module.as_deref(), name, ty)?;
+    }
+    Ok(out)
 }
 
 fn put(

@@ -2,34 +2,12 @@
 //! through slot 0 of the store (and `refs[0]`).
 
 use crate::errors::{run, Failure, JResult};
-use crate::store::{enter, Entered, Item};
+use crate::store::{enter, Item};
 use crate::types;
 use crate::values;
 use jni::objects::{JClass, JLongArray, JObject, JObjectArray};
 use jni::sys::{jint, jlong};
 use jni::JNIEnv;
-
-fn read_slot0(
-    env: &mut JNIEnv<'_>,
-    entered: &Entered<'_>,
-    ty: kiln::ValType,
-    refs: &JObjectArray<'_>,
-) -> JResult<kiln::Val> {
-    let slots = entered.sb.slots(env, 1)?;
-    // SAFETY: the store's slots hold at least one slot.
-    unsafe { values::read(env, entered.sb, slots, ty, refs, 0) }
-}
-
-fn write_slot0(
-    env: &mut JNIEnv<'_>,
-    entered: &Entered<'_>,
-    value: &kiln::Val,
-    refs: &JObjectArray<'_>,
-) -> JResult<()> {
-    let slots = entered.sb.slots(env, 1)?;
-    // SAFETY: the store's slots hold at least one slot.
-    unsafe { values::write(env, entered.sb, slots, value, refs, 0) }
-}
 
 fn index(index: jlong) -> JResult<u64> {
     u64::try_from(index).map_err(|_| Failure::Bounds(format!("table index {index} is negative")))
@@ -47,7 +25,7 @@ pub extern "system" fn Java_dev_kiln_Table_newTable(
     run(&mut env, |env| {
         let ty = types::decode_table(&types::from_java(env, &ty)?)?;
         let mut entered = enter(env, &store, handle)?;
-        let init = read_slot0(env, &entered, ty.element(), &refs)?;
+        let init = values::read_first(env, entered.sb, ty.element(), &refs)?;
         let table = kiln::Table::new(entered.cx(), ty, init)?;
         Ok(entered.sb.number(Item::Table(table)))
     })
@@ -103,7 +81,7 @@ pub extern "system" fn Java_dev_kiln_Table_get(
         let value = table
             .get(entered.cx(), index(at)?)
             .ok_or_else(|| Failure::Bounds(format!("table index {at} is out of bounds")))?;
-        write_slot0(env, &entered, &value, &refs)
+        values::write_first(env, entered.sb, &value, &refs)
     })
 }
 
@@ -123,7 +101,7 @@ pub extern "system" fn Java_dev_kiln_Table_set(
         let mut entered = enter(env, &store, handle)?;
         let table = entered.sb.table(table)?;
         let element = table.ty(entered.cx()).element();
-        let value = read_slot0(env, &entered, element, &refs)?;
+        let value = values::read_first(env, entered.sb, element, &refs)?;
         let size = table.size(entered.cx());
         if index(at)? >= size {
             return Err(Failure::Bounds(format!(
@@ -153,7 +131,7 @@ pub extern "system" fn Java_dev_kiln_Table_grow(
         let mut entered = enter(env, &store, handle)?;
         let table = entered.sb.table(table)?;
         let element = table.ty(entered.cx()).element();
-        let init = read_slot0(env, &entered, element, &refs)?;
+        let init = values::read_first(env, entered.sb, element, &refs)?;
         Ok(table.grow(entered.cx(), delta, init)? as jlong)
     })
 }

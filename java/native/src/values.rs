@@ -107,3 +107,28 @@ pub(crate) unsafe fn write(
     }
     Ok(())
 }
+
+/// Reads one value of type `ty` from slot 0 (and `refs[0]`), where
+/// `Table` and `Global` pass their single value.
+pub(crate) fn read_first(
+    env: &mut JNIEnv<'_>,
+    sb: &StoreBox,
+    ty: ValType,
+    refs: &JObjectArray<'_>,
+) -> JResult<Val> {
+    let slots = sb.slots(env, 1)?;
+    // SAFETY: the store's slots hold at least one slot.
+    unsafe { read(env, sb, slots, ty, refs, 0) }
+}
+
+/// Writes one value to slot 0 (and `refs[0]`).
+pub(crate) fn write_first(
+    env: &mut JNIEnv<'_>,
+    sb: &StoreBox,
+    value: &Val,
+    refs: &JObjectArray<'_>,
+) -> JResult<()> {
+    let slots = sb.slots(env, 1)?;
+    // SAFETY: the store's slots hold at least one slot.
+    unsafe { write(env, sb, slots, value, refs, 0) }
+}
