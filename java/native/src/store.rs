@@ -70,6 +70,23 @@ impl Item {
     }
 }
 
+/// `StoreBox` methods that look an item up by number and check its kind.
+macro_rules! item_getters {
+    ($($name:ident: $variant:ident => $ty:ty, $what:literal;)*) => {
+        $(
+            pub(crate) fn $name(&self, number: jint) -> JResult<$ty> {
+                match self.item(number)? {
+                    Item::$variant(x) => Ok(x),
+                    _ => Err(Failure::Argument(format!(
+                        concat!("item {} is not ", $what),
+                        number
+                    ))),
+                }
+            }
+        )*
+    };
+}
+
 /// A store and what Java needs to use it.
 pub(crate) struct StoreBox {
     store: UnsafeCell<kiln::Store<StoreData>>,
@@ -128,43 +145,12 @@ impl StoreBox {
             .ok_or_else(|| Failure::Argument(format!("no item {number} in this store")))
     }
 
-    pub(crate) fn func(&self, number: jint) -> JResult<kiln::Func> {
-        match self.item(number)? {
-            Item::Func(f) => Ok(f),
-            _ => Err(Failure::Argument(format!(
-                "item {number} is not a function"
-            ))),
-        }
-    }
-
-    pub(crate) fn memory(&self, number: jint) -> JResult<kiln::Memory> {
-        match self.item(number)? {
-            Item::Memory(m) => Ok(m),
-            _ => Err(Failure::Argument(format!("item {number} is not a memory"))),
-        }
-    }
-
-    pub(crate) fn table(&self, number: jint) -> JResult<kiln::Table> {
-        match self.item(number)? {
-            Item::Table(t) => Ok(t),
-            _ => Err(Failure::Argument(format!("item {number} is not a table"))),
-        }
-    }
-
-    pub(crate) fn global(&self, number: jint) -> JResult<kiln::Global> {
-        match self.item(number)? {
-            Item::Global(g) => Ok(g),
-            _ => Err(Failure::Argument(format!("item {number} is not a global"))),
-        }
-    }
-
-    pub(crate) fn instance(&self, number: jint) -> JResult<kiln::Instance> {
-        match self.item(number)? {
-            Item::Instance(i) => Ok(i),
-            _ => Err(Failure::Argument(format!(
-                "item {number} is not an instance"
-            ))),
-        }
+    item_getters! {
+        func: Func => kiln::Func, "a function";
+        memory: Memory => kiln::Memory, "a memory";
+        table: Table => kiln::Table, "a table";
+        global: Global => kiln::Global, "a global";
+        instance: Instance => kiln::Instance, "an instance";
     }
 
     /// The raw-call form of `func`, prepared once; `None` for functions
