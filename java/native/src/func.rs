@@ -51,7 +51,16 @@ pub extern "system" fn Java_dev_kiln_Func_call(
             // SAFETY: `raw` is owned by the store box and lives as long as
             // it; the slots hold the parameters Java wrote, one per
             // parameter and result, checked against the type by `Func.call`.
-            return Ok(unsafe { (*raw).call(&mut cx, slots) }?);
+            unsafe { (*raw).call(&mut cx, slots) }?;
+            // A host function run by the call may have grown the slots, and
+            // Java reads the results from the new ones.
+            let now = sb.slots(env, n)?;
+            if now != slots {
+                // SAFETY: both hold at least `n` slots: the old ones are kept
+                // in `retired` until the store is freed, and are not the new.
+                unsafe { std::ptr::copy_nonoverlapping(slots, now, ty.results().len()) };
+            }
+            return Ok(());
         }
         let params = ty
             .params()

@@ -167,6 +167,79 @@ class FuncTest {
         assertSame(store, instance.getFunc("add").store());
     }
 
+    /** {@code (func (param i32 x 20) (result i32 x 20))} with the arguments reversed. */
+    static final String MANY =
+            "(func (export \"many\") (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32"
+                    + " i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)"
+                    + " (result i32 i32 i32 i32 i32 i32 i32 i32 i32 i32"
+                    + " i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)"
+                    + " (local.get 19) (local.get 18) (local.get 17) (local.get 16) (local.get 15)"
+                    + " (local.get 14) (local.get 13) (local.get 12) (local.get 11) (local.get 10)"
+                    + " (local.get 9) (local.get 8) (local.get 7) (local.get 6) (local.get 5)"
+                    + " (local.get 4) (local.get 3) (local.get 2) (local.get 1) (local.get 0))";
+
+    static Object[] oneToTwenty() {
+        Object[] args = new Object[20];
+        for (int i = 0; i < 20; i++) {
+            args[i] = i + 1;
+        }
+        return args;
+    }
+
+    @Test
+    void manyParametersAndResultsPassThroughGrownSlots() {
+        try (Module many = Module.fromText(engine, "(module " + MANY + ")")) {
+            Val[] out = new Instance(store, many).getFunc("many").call(oneToTwenty());
+            assertEquals(20, out.length);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(20 - i, out[i].i32());
+            }
+            assertEquals(5, instance.getFunc("add").call(2, 3)[0].i32());
+        }
+    }
+
+    @Test
+    void resultsSurviveSlotsGrownByAHostFunctionDuringTheCall() {
+        try (Linker<Void> linker = new Linker<>(engine);
+                Module module =
+                        Module.fromText(
+                                engine,
+                                "(module (import \"env\" \"grow\" (func $grow)) " + MANY
+                                        + " (func (export \"run\") (param i32) (result i32) (call $grow) (local.get 0)))")) {
+            int[] seen = new int[1];
+            linker.func("env", "grow", FuncType.of(List.of(), List.of()), (caller, args) -> {
+                // The first call with more than 16 values grows the store's slots.
+                seen[0] = caller.getFunc("many").call(oneToTwenty())[0].i32();
+                return new Val[0];
+            });
+            Instance grower = linker.instantiate(store, module);
+            assertEquals(7, grower.getFunc("run").call(7)[0].i32());
+            assertEquals(20, seen[0]);
+            assertEquals(8, grower.getFunc("run").call(8)[0].i32());
+            assertEquals(9, grower.getTypedFunc("run").callI32ToI32(9));
+        }
+    }
+
+    @Test
+    void argumentsAndResultsSurviveNestedCallsThroughTheSameSlots() {
+        try (Linker<Void> linker = new Linker<>(engine);
+                Module module =
+                        Module.fromText(
+                                engine,
+                                "(module (import \"env\" \"clobber\" (func $clobber (param i32) (result i32)))"
+                                        + " (func (export \"add\") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))"
+                                        + " (func (export \"run\") (param i32 i32) (result i32)"
+                                        + "   (i32.add (call $clobber (local.get 0)) (local.get 1))))")) {
+            linker.func("env", "clobber", FuncType.of(List.of(ValType.I32), List.of(ValType.I32)), (caller, args) -> {
+                int nested = caller.getFunc("add").call(100, 200)[0].i32();
+                return new Val[] {Val.i32(args[0].i32() + nested)};
+            });
+            Instance nester = linker.instantiate(store, module);
+            assertEquals(1 + 300 + 20, nester.getFunc("run").call(1, 20)[0].i32());
+            assertEquals(2 + 300 + 30, nester.getTypedFunc("run").callI32I32ToI32(2, 30));
+        }
+    }
+
     @Test
     void valAccessorsCheckTheType() {
         assertEquals(ValType.F32, Val.f32(1f).type());
