@@ -317,6 +317,125 @@ class HostFuncTest {
     }
 
     @Test
+    void hostFunctionsOfManyValuesGrowTheSlots() {
+        List<ValType> twenty = java.util.Collections.nCopies(20, ValType.I64);
+        linker.define("env", "f", HostFunc.raw(FuncType.of(twenty, twenty), (caller, slots) -> {
+            long[] args = new long[20];
+            for (int i = 0; i < 20; i++) {
+                args[i] = slots.getI64(i);
+            }
+            for (int i = 0; i < 20; i++) {
+                slots.setI64(i, args[19 - i] * 10);
+            }
+        }));
+        StringBuilder params = new StringBuilder();
+        StringBuilder gets = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            params.append(" i64");
+            gets.append(" (local.get ").append(i).append(')');
+        }
+        Instance instance =
+                callerOf("(param" + params + ")", "(result" + params + ")", "(call $f" + gets + ")");
+        Object[] args = new Object[20];
+        for (int i = 0; i < 20; i++) {
+            args[i] = (long) i;
+        }
+        Val[] out = instance.getFunc("run").call(args);
+        for (int i = 0; i < 20; i++) {
+            assertEquals((19L - i) * 10, out[i].i64());
+        }
+    }
+
+    @Test
+    void v128PassesThroughAGenericHostFunction() {
+        linker.func("env", "f", FuncType.of(List.of(ValType.V128), List.of(ValType.V128)), (caller, args) ->
+                new Val[] {Val.v128(args[0].v128High(), args[0].v128Low())});
+        Instance instance = callerOf("(param v128)", "(result v128)", "(call $f (local.get 0))");
+        assertEquals(Val.v128(2, 1), instance.getFunc("run").call(Val.v128(1, 2))[0]);
+    }
+
+    @Test
+    void hostFunctionsOfReferencesAreCalledFromJavaToo() {
+        Object token = new Object();
+        Func identity = Func.of(store, HostFunc.<Void>of(
+                FuncType.of(List.of(ValType.EXTERNREF, ValType.I32), List.of(ValType.I32, ValType.EXTERNREF)),
+                (caller, args) -> new Val[] {Val.i32(args[1].i32() + 1), args[0]}));
+        Val[] out = identity.call(token, 41);
+        assertEquals(42, out[0].i32());
+        assertSame(token, out[1].externref());
+    }
+
+    @Test
+    void callerSeesTheInstanceDuringItsStartFunction() {
+        List<String> seen = new ArrayList<>();
+        linker.func("env", "f", FuncType.of(List.of(), List.of()), (caller, args) -> {
+            seen.add(caller.getMemory("memory").readString(0, 5));
+            return new Val[0];
+        });
+        instantiate(
+                "(module (import \"env\" \"f\" (func $f)) (memory (export \"memory\") 1)"
+                        + " (data (i32.const 0) \"start\") (start $f))");
+        assertEquals(List.of("start"), seen);
+    }
+
+    @Test
+    void aTrapInNestedWasmComesBackAsTheSameTrapException() {
+        TrapException[] inner = new TrapException[1];
+        linker.func("env", "f", FuncType.of(List.of(), List.of()), (caller, args) -> {
+            try {
+                caller.getFunc("boom").call();
+            } catch (TrapException e) {
+                inner[0] = e;
+                throw e;
+            }
+            return new Val[0];
+        });
+        Instance instance =
+                instantiate(
+                        "(module (import \"env\" \"f\" (func $f)) (func (export \"boom\") unreachable)"
+                                + " (func (export \"run\") (call $f)))");
+        TrapException outer = assertThrows(TrapException.class, () -> instance.getFunc("run").call());
+        assertSame(inner[0], outer);
+        assertEquals(TrapCode.UNREACHABLE, outer.code());
+    }
+
+    @Test
+    void deeplyNestedWasmAndJavaCallsUnwindCleanly() {
+        linker.func("env", "f", FuncType.of(List.of(ValType.I32), List.of(ValType.I32)), (caller, args) -> {
+            int n = args[0].i32();
+            if (n == 0) {
+                throw new ArithmeticException("bottom");
+            }
+            return new Val[] {Val.i32(1 + caller.getFunc("run").typed().callI32ToI32(n - 1))};
+        });
+        Instance instance = callerOf("(param i32)", "(result i32)", "(call $f (local.get 0))");
+        ArithmeticException e =
+                assertThrows(ArithmeticException.class, () -> instance.getTypedFunc("run").callI32ToI32(50));
+        assertEquals("bottom", e.getMessage());
+        // The wasm stack limit counts the Java frames between nested calls too (about 150 levels
+        // fit in the default 512 KiB): deeper nesting is a stack-overflow trap, not a crash.
+        TrapException deep =
+                assertThrows(TrapException.class, () -> instance.getTypedFunc("run").callI32ToI32(1000));
+        assertEquals(TrapCode.STACK_OVERFLOW, deep.code());
+        assertThrows(ArithmeticException.class, () -> instance.getTypedFunc("run").callI32ToI32(5));
+    }
+
+    @Test
+    void hostFunctionsOutliveTheirLinker() {
+        Linker<Void> own = new Linker<>(engine);
+        own.define("env", "f", HostFunc.i32ToI32(x -> x * 3));
+        Instance instance;
+        try (Module module =
+                Module.fromText(engine, "(module (import \"env\" \"f\" (func $f (param i32) (result i32)))"
+                        + " (func (export \"run\") (param i32) (result i32) (call $f (local.get 0))))")) {
+            instance = own.instantiate(store, module);
+        }
+        own.close();
+        System.gc();
+        assertEquals(21, instance.getTypedFunc("run").callI32ToI32(7));
+    }
+
+    @Test
     void nullTypeIsRefused() {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> HostFunc.of(null, (c, a) -> a));
