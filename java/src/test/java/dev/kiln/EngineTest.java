@@ -135,6 +135,48 @@ class EngineTest {
     }
 
     @Test
+    void theDeadlineIsCountedInTicksFromTheCurrentEpoch() {
+        try (Engine engine = new Engine(new Config().epochInterruption(true));
+                Store<Void> store = new Store<>(engine);
+                Module module = Module.fromText(engine, DEPTH)) {
+            Instance instance = new Instance(store, module);
+            store.setEpochDeadline(3);
+            engine.incrementEpoch();
+            engine.incrementEpoch();
+            assertEquals(10, instance.getTypedFunc("depth").callI32ToI32(10));
+            engine.incrementEpoch();
+            TrapException e = assertThrows(TrapException.class, () -> instance.getTypedFunc("depth").callI32ToI32(10));
+            assertEquals(TrapCode.INTERRUPT, e.code());
+            store.setEpochDeadline(1);
+            assertEquals(10, instance.getTypedFunc("depth").callI32ToI32(10));
+        }
+    }
+
+    @Test
+    void hostFunctionsReadAndSetFuelDuringACall() {
+        try (Engine engine = new Engine(new Config().consumeFuel(true));
+                Store<Void> store = new Store<>(engine);
+                Linker<Void> linker = new Linker<>(engine);
+                Module module =
+                        Module.fromText(
+                                engine,
+                                "(module (import \"env\" \"refuel\" (func $refuel))"
+                                        + " (func (export \"run\") (call $refuel) (loop $l (br $l))))")) {
+            long[] seen = new long[1];
+            linker.define("env", "refuel", HostFunc.toVoid(() -> {
+                seen[0] = store.getFuel();
+                store.setFuel(500);
+            }));
+            store.setFuel(1_000);
+            TrapException e =
+                    assertThrows(TrapException.class, () -> linker.instantiate(store, module).getTypedFunc("run").call());
+            assertEquals(TrapCode.OUT_OF_FUEL, e.code());
+            assertTrue(seen[0] > 0 && seen[0] < 1_000, "fuel in the host function: " + seen[0]);
+            assertEquals(0L, store.getFuel());
+        }
+    }
+
+    @Test
     void maxWasmStackBoundsRecursion() {
         try (Engine big = new Engine();
                 Engine small = new Engine(new Config().maxWasmStack(16 * 1024));

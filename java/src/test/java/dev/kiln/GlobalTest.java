@@ -66,6 +66,25 @@ class GlobalTest {
     }
 
     @Test
+    void referenceAndVectorGlobals() {
+        Func f = Func.of(store, HostFunc.<Void>toI32(() -> 3));
+        Global funcs = new Global(store, new GlobalType(ValType.FUNCREF, true), null);
+        assertEquals(Val.funcref(null), funcs.get());
+        funcs.set(f);
+        assertEquals(3, funcs.get().funcref().typed().callToI32());
+        Object token = new Object();
+        Global objects = new Global(store, new GlobalType(ValType.EXTERNREF, false), token);
+        assertEquals(token, objects.get().externref());
+        Global vector = new Global(store, new GlobalType(ValType.V128, true), Val.v128(-1, 7));
+        assertEquals(Val.v128(-1, 7), vector.get());
+        vector.set(Val.v128(0, 0));
+        assertEquals(Val.v128(0, 0), vector.get());
+        assertEquals(
+                "expected a value of type v128, got Long 1",
+                assertThrows(IllegalArgumentException.class, () -> vector.set(1L)).getMessage());
+    }
+
+    @Test
     void globalTypeRefusesNull() {
         assertEquals(
                 "a global's content type must not be null",

@@ -101,6 +101,17 @@ class InstanceTest {
     }
 
     @Test
+    void importsOfAnotherStoreAreRefused() {
+        try (Store<Void> other = new Store<>(engine);
+                Module importer = Module.fromText(engine, "(module (import \"env\" \"f\" (func)))")) {
+            Func foreign = Func.of(other, HostFunc.<Void>toVoid(() -> {}));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> new Instance(store, importer, foreign));
+            assertEquals("import 0 belongs to a different store", e.getMessage());
+        }
+    }
+
+    @Test
     void aTrappingStartFunctionIsATrapException() {
         try (Module trapping = Module.fromText(engine, "(module (func $s unreachable) (start $s))")) {
             TrapException e = assertThrows(TrapException.class, () -> new Instance(store, trapping));

@@ -168,6 +168,32 @@ class MemoryTest {
     }
 
     @Test
+    void sharedMemoryReadsWritesAndViews() {
+        try (Engine threads = new Engine(new Config().wasmThreads(true));
+                Store<Void> own = new Store<>(threads);
+                Module shared =
+                        Module.fromText(
+                                threads,
+                                "(module (memory (export \"memory\") 1 2 shared)"
+                                        + " (func (export \"add\") (param i32 i32) (result i32)"
+                                        + "   (i32.atomic.rmw.add (local.get 0) (local.get 1))))")) {
+            Instance instance = new Instance(own, shared);
+            Memory m = instance.getMemory("memory");
+            assertEquals(new MemoryType(1, OptionalLong.of(2), false, true, 16), m.type());
+            m.write(0, new byte[] {5, 0, 0, 0});
+            assertEquals(5, instance.getTypedFunc("add").callI32I32ToI32(0, 3));
+            assertArrayEquals(new byte[] {8, 0, 0, 0}, m.read(0, 4));
+            ByteBuffer view = m.buffer();
+            assertEquals(8, view.getInt(0));
+            view.putInt(4, 100);
+            assertEquals(100, instance.getTypedFunc("add").callI32I32ToI32(4, 1));
+            assertEquals(1L, m.grow(1));
+            assertEquals(2 * 65536, m.buffer().capacity());
+            assertEquals(101, view.getInt(4));
+        }
+    }
+
+    @Test
     void memoryTypeRefusesANullMaximum() {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> new MemoryType(1, null, false, false, 16));

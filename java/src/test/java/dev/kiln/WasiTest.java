@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +130,47 @@ class WasiTest {
         run(program("args.wat"), new WasiConfig().args("to", "file").stdoutFile(out));
         assertEquals("to\0file\0", Files.readString(out));
         assertArrayEquals(new byte[0], store.capturedStdout());
+    }
+
+    /** Copies standard input to standard output, up to 1000 bytes. */
+    static final String CAT =
+            "(module (import \"wasi_snapshot_preview1\" \"fd_read\" (func $read (param i32 i32 i32 i32) (result i32)))"
+                    + " (import \"wasi_snapshot_preview1\" \"fd_write\" (func $write (param i32 i32 i32 i32) (result i32)))"
+                    + " (memory (export \"memory\") 1)"
+                    + " (func (export \"_start\")"
+                    + "   (i32.store (i32.const 16) (i32.const 1000)) (i32.store (i32.const 20) (i32.const 1000))"
+                    + "   (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))"
+                    + "   (i32.store (i32.const 20) (i32.load (i32.const 24)))"
+                    + "   (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 28)))))";
+
+    @Test
+    void stdinReadsTheGivenBytes() {
+        byte[] input = "from java\n".getBytes(StandardCharsets.UTF_8);
+        WasiConfig config = new WasiConfig().stdin(input).captureStdout();
+        input[0] = 'X'; // the config keeps its own copy
+        run(CAT, config);
+        assertEquals("from java\n", text(store.capturedStdout()));
+    }
+
+    @Test
+    void stdinReadsAFile(@TempDir Path dir) throws IOException {
+        Path in = dir.resolve("in.txt");
+        Files.writeString(in, "file input");
+        run(CAT, new WasiConfig().stdinFile(in).captureStdout());
+        assertEquals("file input", text(store.capturedStdout()));
+    }
+
+    @Test
+    void inheritEnvPassesThisProcesssEnvironment() throws IOException {
+        String environ =
+                program("args.wat")
+                        .replace("\"args_sizes_get\"", "\"environ_sizes_get\"")
+                        .replace("\"args_get\"", "\"environ_get\"");
+        run(environ, new WasiConfig().inheritEnv().captureStdout());
+        String path = System.getenv("PATH");
+        assertTrue(
+                List.of(text(store.capturedStdout()).split("\0")).contains("PATH=" + path),
+                "PATH is passed on");
     }
 
     @Test
