@@ -31,6 +31,10 @@ public final class Caller<T> {
 
     /** The calling instance's export {@code name}, if it has one. */
     public Optional<Extern> getExport(String name) {
+        if (name == null) {
+            // JNI would report null only as a failed native call.
+            throw new IllegalArgumentException("the export name must not be null");
+        }
         long h = store.enter();
         try {
             long code = getExport(store, h, name);

@@ -70,6 +70,10 @@ public final class Instance {
 
     /** The export {@code name}, if there is one. */
     public Optional<Extern> getExport(String name) {
+        if (name == null) {
+            // JNI would report null only as a failed native call.
+            throw new IllegalArgumentException("the export name must not be null");
+        }
         long h = store.enter();
         try {
             long code = getExport(store, h, number, name);

@@ -45,10 +45,15 @@ public final class Module implements AutoCloseable {
         this(engine, compile(engine, bytes));
     }
 
-    private static long compile(Engine engine, byte[] bytes) {
+    /** Refuses null here, which JNI would report only as a failed native call. */
+    private static void checkBytes(byte[] bytes) {
         if (bytes == null) {
             throw new IllegalArgumentException("the module's bytes must not be null");
         }
+    }
+
+    private static long compile(Engine engine, byte[] bytes) {
+        checkBytes(bytes);
         long e = engine.resource.acquire();
         try {
             return compile(e, bytes);
@@ -89,6 +94,7 @@ public final class Module implements AutoCloseable {
      * @throws CompileException naming what is wrong
      */
     public static void validate(Engine engine, byte[] bytes) {
+        checkBytes(bytes);
         long e = engine.resource.acquire();
         try {
             validate(e, bytes);
@@ -103,6 +109,7 @@ public final class Module implements AutoCloseable {
      * another Kiln version or another configuration is refused with {@link KilnException}.
      */
     public static Module deserialize(Engine engine, byte[] bytes) {
+        checkBytes(bytes);
         long e = engine.resource.acquire();
         try {
             return new Module(engine, deserialize(e, bytes));

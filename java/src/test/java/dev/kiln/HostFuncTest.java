@@ -101,6 +101,9 @@ class HostFuncTest {
                     Memory memory = caller.getMemory("memory");
                     logged.add(memory.readString(args[0].i32(), args[1].i32()));
                     assertEquals(Optional.empty(), caller.getExport("nothing"));
+                    assertEquals(
+                            "the export name must not be null",
+                            assertThrows(IllegalArgumentException.class, () -> caller.getExport(null)).getMessage());
                     return new Val[] {Val.i64(args[1].i32() * 10L), Val.f32(0.5f)};
                 });
         Instance instance =

@@ -65,6 +65,15 @@ class InstanceTest {
     }
 
     @Test
+    void nullNameIsAnIllegalArgument() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> instance.getFunc(null));
+        assertEquals("the export name must not be null", e.getMessage());
+        assertEquals(
+                "the export name must not be null",
+                assertThrows(IllegalArgumentException.class, () -> instance.getExport(null)).getMessage());
+    }
+
+    @Test
     void wrongKindIsAClearError() {
         assertEquals(
                 "export `alpha` is a memory, not a function",

@@ -98,6 +98,12 @@ class ModuleTest {
                 "the module's bytes must not be null",
                 assertThrows(IllegalArgumentException.class, () -> new Module(engine, (byte[]) null)).getMessage());
         assertEquals(
+                "the module's bytes must not be null",
+                assertThrows(IllegalArgumentException.class, () -> Module.validate(engine, null)).getMessage());
+        assertEquals(
+                "the module's bytes must not be null",
+                assertThrows(IllegalArgumentException.class, () -> Module.deserialize(engine, null)).getMessage());
+        assertEquals(
                 "the module's text must not be null",
                 assertThrows(IllegalArgumentException.class, () -> Module.fromText(engine, null)).getMessage());
     }
