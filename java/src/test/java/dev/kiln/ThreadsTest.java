@@ -176,6 +176,51 @@ class ThreadsTest {
     }
 
     @Test
+    void closeRacingCallsOnAnotherThreadEitherWaitsItsTurnOrIsRefused() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Store<Void> store = new Store<>(engine);
+            TypedFunc fib = new Instance(store, module).getTypedFunc("fib");
+            CountDownLatch started = new CountDownLatch(1);
+            Future<Integer> calls = pool.submit(() -> {
+                int done = 0;
+                try {
+                    for (;;) {
+                        assertEquals(610, fib.callI32ToI32(15));
+                        done++;
+                        started.countDown();
+                    }
+                } catch (IllegalStateException e) {
+                    // Either the close won, or a call raced the close's hold on the store.
+                    assertTrue(
+                            e.getMessage().equals("the store is closed")
+                                    || e.getMessage().startsWith("the store is in use by thread "),
+                            e.getMessage());
+                    if (e.getMessage().equals("the store is closed")) {
+                        return done;
+                    }
+                    throw e;
+                }
+            });
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            for (;;) {
+                try {
+                    store.close();
+                    break;
+                } catch (IllegalStateException e) {
+                    assertEquals("cannot close a store that another thread is using", e.getMessage());
+                }
+            }
+            try {
+                assertTrue(calls.get(30, TimeUnit.SECONDS) > 0);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // The caller lost a race against the close taking the store: also an orderly refusal.
+                assertEquals(IllegalStateException.class, e.getCause().getClass());
+            }
+            store.close();
+        }
+    }
+
+    @Test
     void closingAnEngineOrModuleWhileOtherThreadsUseThemIsSafe() throws Exception {
         Engine own = new Engine();
         Module shared = Module.fromText(own, FIB);
