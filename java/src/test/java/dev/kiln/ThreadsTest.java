@@ -188,6 +188,8 @@ class ThreadsTest {
                         assertEquals(610, fib.callI32ToI32(15));
                         done++;
                         started.countDown();
+                        // A pause between calls, so the close finds the store free soon.
+                        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
                     }
                 } catch (IllegalStateException e) {
                     // Either the close won, or a call raced the close's hold on the store.
