@@ -67,6 +67,27 @@ class EngineTest {
     }
 
     @Test
+    void turningOffADefaultProposalRejectsModulesThatUseIt() {
+        String refs = "(module (func (param externref)))";
+        String bulk = "(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))";
+        String multiValue = "(module (func (result i32 i32) (i32.const 1) (i32.const 2)))";
+        String signExt = "(module (func (param i32) (result i32) (i32.extend8_s (local.get 0))))";
+        try (Engine on = new Engine();
+                Engine off =
+                        new Engine(
+                                new Config()
+                                        .wasmReferenceTypes(false)
+                                        .wasmBulkMemory(false)
+                                        .wasmMultiValue(false)
+                                        .wasmSignExtension(false))) {
+            for (String wat : List.of(refs, bulk, multiValue, signExt)) {
+                Module.fromText(on, wat).close();
+                assertThrows(CompileException.class, () -> Module.fromText(off, wat), wat);
+            }
+        }
+    }
+
+    @Test
     void fuelRunsOutWithOutOfFuelTrap() {
         try (Engine engine = new Engine(new Config().consumeFuel(true));
                 Store<Void> store = new Store<>(engine);

@@ -141,6 +141,8 @@ class LinkerTest {
                                 + " (func (export \"argc\") (result i32) (drop (call $sizes (i32.const 0) (i32.const 4)))"
                                 + "   (i32.load (i32.const 0))))");
         assertEquals(0, instance.getTypedFunc("argc").callToI32());
+        LinkException twice = assertThrows(LinkException.class, linker::defineWasi);
+        assertEquals("import `wasi_snapshot_preview1::args_get` is defined twice", twice.getMessage());
         store.setWasi(new WasiConfig().args("a", "b"));
         assertEquals(2, instance.getTypedFunc("argc").callToI32());
     }

@@ -69,6 +69,7 @@ class MemoryTest {
                 assertThrows(IndexOutOfBoundsException.class, () -> memory.read(0, new byte[4], 2, 3));
         assertEquals("range 2..5 is outside an array of 4", array.getMessage());
         assertArrayEquals(new byte[2], memory.read(65534, 2));
+        assertArrayEquals(new byte[0], memory.read(65536, 0));
         assertEquals("kiln", memory.readString(16, 4));
         instance.getTypedFunc("store").callI32I32(0, 7);
         assertEquals(7, instance.getTypedFunc("load").callI32ToI32(0));
