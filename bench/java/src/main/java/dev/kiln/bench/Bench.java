@@ -55,6 +55,8 @@ public final class Bench {
     static final int BIG_FUNCTIONS = 2000;
     static final int INSTANTIATIONS = 20;
     static final int MEMORY_COPIES = 64;
+    /** The least time spent warming up on each workload before its timed runs. */
+    static final long WARMUP_NS = 2_000_000_000L;
 
     // ---------------------------------------------------------------------
     // Options, shared by the parent and its children.
@@ -457,7 +459,11 @@ public final class Bench {
                     s.dropInstance(instance);
                     s.dropCompiled(warm);
                 } else {
-                    for (int i = 0; i < o.warmup(); i++) {
+                    // At least o.warmup() runs and WARMUP_NS of them: a JIT (Chicory's,
+                    // and HotSpot's of the interpreter) settles only after a while, and
+                    // a quick-scale run takes milliseconds.
+                    long start = System.nanoTime();
+                    for (int i = 0; i < o.warmup() || System.nanoTime() - start < WARMUP_NS; i++) {
                         Object instance = s.instantiate(compiled);
                         s.run(instance);
                         s.dropInstance(instance);
@@ -508,13 +514,20 @@ public final class Bench {
         static int run(Options o) throws Exception {
             Map<String, Result> results = new LinkedHashMap<>();
             List<String> failures = new ArrayList<>();
+            // Before anything runs: the jar and commit may change while it does.
+            String build = kilnBuild(o);
+            List<String> load = new ArrayList<>();
+            String before = loadAverage();
             Map<String, Double> nativeTimes = nativeRuns(o, failures);
+            load.add("native builds " + before + " → " + loadAverage());
 
             for (String engine : o.engines) {
                 System.err.println("bench/java: " + engine);
+                before = loadAverage();
                 results.put(engine, child(o, engine));
+                load.add(engine + " " + before + " → " + loadAverage());
             }
-            String report = report(o, results, nativeTimes, failures);
+            String report = report(o, build, load, results, nativeTimes, failures);
             System.out.print(report);
             if (o.write) {
                 Path out = o.out != null ? o.out : o.benchDir.resolve("results").resolve(
@@ -668,8 +681,8 @@ public final class Bench {
             return time(num(r, key), scale, unit);
         }
 
-        static String report(Options o, Map<String, Result> results, Map<String, Double> nativeTimes,
-                List<String> failures) throws IOException {
+        static String report(Options o, String build, List<String> load, Map<String, Result> results,
+                Map<String, Double> nativeTimes, List<String> failures) throws IOException {
             Result kiln = results.get("kiln");
             Result interp = results.get("chicory-interp");
             Result comp = results.get("chicory-compiler");
@@ -680,12 +693,11 @@ public final class Bench {
             String interpHow = o.interpScale.equals("full")
                     ? String.format(Locale.ROOT, "%d run%s at full scale after a warm-up run of the quick build",
                             o.interpRuns, o.interpRuns == 1 ? "" : "s")
-                    : String.format(Locale.ROOT, "median of %d runs at quick scale after %d warm-up run%s",
-                            o.interpRuns, o.warmup(), o.warmup() == 1 ? "" : "s");
-            sb.append(kilnBuild(o));
+                    : String.format(Locale.ROOT, "median of %d runs at quick scale, warmed up the same way", o.interpRuns);
+            sb.append(build);
             sb.append(String.format(Locale.ROOT,
                     "`bench/java/run%s`: Java %s (%s), Chicory %s (runtime and compiler), %s, %d cores; %s scale. "
-                            + "Execution: run() in a fresh instance, median of %d runs after %d warm-up run%s "
+                            + "Execution: run() in a fresh instance, median of %d runs after %d or more warm-up runs lasting 2 s or more "
                             + "(Chicory's interpreter: %s); native: median of %d runs of the native build. "
                             + "Calls: median of 5 runs of %,d calls after 3 warm-up runs; memory: median of 5 runs of %d copies; "
                             + "compile: median of 5 compilations of a module of %,d functions (different bytes each time); "
@@ -693,7 +705,7 @@ public final class Bench {
                     shownArgs(o),
                     System.getProperty("java.version"), System.getProperty("java.vm.name"),
                     chicoryVersion(), cpuModel(), Runtime.getRuntime().availableProcessors(), o.scale(),
-                    o.runs, o.warmup(), o.warmup() == 1 ? "" : "s", interpHow, o.runs,
+                    o.runs, o.warmup(), interpHow, o.runs,
                     o.calls, MEMORY_COPIES, BIG_FUNCTIONS, INSTANTIATIONS));
 
             // Checksums: every engine and build of a workload at a scale agrees with the
@@ -842,6 +854,8 @@ public final class Bench {
             notes.add(0, "Ratios are Kiln's time over the other's: below 1, Kiln is faster. \"Kiln/floor\" divides by the floor named in that column on the same machine (for calls, an empty JNI call measured in Kiln's JVM; for memory, a bulk copy out of or into a direct ByteBuffer of 1 MiB).");
             notes.add("Chicory's interpreter \"compiles\" by parsing and validating; its compiler parses and generates JVM bytecode (loaded as classes), which HotSpot then compiles as it runs. Instantiation in Kiln includes creating the `Store`.");
             notes.add("Chicory has no read of memory into a caller's array: `Memory.readBytes` allocates the 1 MiB array it returns.");
+            notes.add("1-minute load average (of " + Runtime.getRuntime().availableProcessors()
+                    + " cores) before and after each part, one being this benchmark: " + String.join("; ", load) + ".");
             for (Map.Entry<String, Result> e : results.entrySet()) {
                 if (e.getValue().unavailable != null) {
                     notes.add(e.getKey() + " not measured: " + e.getValue().unavailable);
@@ -851,7 +865,7 @@ public final class Bench {
                 }
                 for (Map.Entry<String, String> v : e.getValue().values.entrySet()) {
                     if (v.getValue().startsWith("na\t") && !v.getKey().startsWith("exec.")
-                            && !(v.getKey().startsWith("mem.view") && !e.getKey().equals("kiln"))) {
+                            && !((v.getKey().startsWith("mem.view") || v.getKey().equals("floor.jni")) && !e.getKey().equals("kiln"))) {
                         notes.add(v.getKey() + " on " + e.getKey() + ": n/a — " + v.getValue().substring(3));
                     }
                     if (v.getValue().startsWith("fail\t") && !v.getKey().startsWith("exec.")) {
@@ -966,6 +980,14 @@ public final class Bench {
                 }
             }
             return "Kiln at commit " + commit + jar + ". ";
+        }
+
+        static String loadAverage() {
+            try {
+                return Files.readString(Paths.get("/proc/loadavg")).split(" ")[0];
+            } catch (IOException e) {
+                return "?";
+            }
         }
 
         static String cpuModel() {
