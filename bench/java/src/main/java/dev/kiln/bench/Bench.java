@@ -305,6 +305,31 @@ public final class Bench {
                 });
                 emit("floor.jni", ns);
             }
+            if (Probe.MISSING != null) {
+                na("floor.probe.empty", Probe.MISSING);
+                na("floor.probe.upcall", Probe.MISSING);
+            } else {
+                emit("floor.probe.empty", medianOf(3, Math.max(o.runs, 5), () -> {
+                    long t0 = System.nanoTime();
+                    int r = Probe.emptyLoop(n);
+                    long t1 = System.nanoTime();
+                    if (r != n) {
+                        throw new AssertionError();
+                    }
+                    return (double) (t1 - t0) / n;
+                }));
+                Probe.Target target = new Probe.Target();
+                Object arg = new Object();
+                emit("floor.probe.upcall", medianOf(3, Math.max(o.runs, 5), () -> {
+                    long t0 = System.nanoTime();
+                    int r = Probe.upcalls(target, arg, n);
+                    long t1 = System.nanoTime();
+                    if (r != n) {
+                        throw new AssertionError("upcalls returned " + r);
+                    }
+                    return (double) (t1 - t0) / n;
+                }));
+            }
             ByteBuffer direct = ByteBuffer.allocateDirect(MIB);
             byte[] src = pattern(MIB, 7);
             byte[] dst = new byte[MIB];
@@ -592,9 +617,11 @@ public final class Bench {
             cmd.add("-Xmx4g");
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
-            String libPath = System.getProperty("java.library.path");
-            if (libPath != null) {
-                cmd.add("-Djava.library.path=" + libPath);
+            for (String property : List.of("java.library.path", "kiln.bench.probe", "kiln.library.path")) {
+                String value = System.getProperty(property);
+                if (value != null) {
+                    cmd.add("-D" + property + "=" + value);
+                }
             }
             cmd.add(Bench.class.getName());
             cmd.add("--child");
@@ -808,7 +835,15 @@ public final class Bench {
             Double bbGet = num(firstAvailable(results), "floor.bb.get");
             Double bbPut = num(firstAvailable(results), "floor.bb.put");
             row(sb, "Java->wasm call add(i32,i32)", "call.add", 1, "ns", kiln, interp, comp, jni, "empty JNI call");
+            Double upcall = num(kiln, "floor.probe.upcall");
+            int before = sb.length();
             row(sb, "wasm->Java call of an import host_add(i32,i32)->i32", "call.host", 1, "ns", kiln, interp, comp, jni, "empty JNI call");
+            Double host = num(kiln, "call.host");
+            if (upcall != null && host != null && sb.length() > before) {
+                // Also against the JNI upcall floor, in the same cell.
+                sb.setLength(sb.length() - " |\n".length());
+                sb.append("; ").append(ratio(host, upcall)).append(" (JNI upcall) |\n");
+            }
             row(sb, "read 1 MiB of memory into a byte[]", "mem.read", 1e3, "µs", kiln, interp, comp, bbGet, "ByteBuffer get");
             row(sb, "write 1 MiB of memory from a byte[]", "mem.write", 1e3, "µs", kiln, interp, comp, bbPut, "ByteBuffer put");
             String viewLabel = kiln == null ? null : kiln.values.get("mem.view.label");
@@ -828,6 +863,10 @@ public final class Bench {
             Result floors = kiln != null && kiln.unavailable == null ? kiln : firstAvailable(results);
             sb.append("| floor: empty JNI call (`dev.kiln.Native.emptyCall()`) | ").append(cell(kiln, "floor.jni", 1, "ns"))
                     .append(" | n/a | n/a |  |  |  |\n");
+            sb.append("| floor: empty JNI call of the harness's own (`Probe.empty()`) | ")
+                    .append(cell(floors, "floor.probe.empty", 1, "ns")).append(" |  |  |  |  |  |\n");
+            sb.append("| floor: native->Java JNI call of an empty method, as Kiln calls a host function (`CallIntMethodA`), no wasm | ")
+                    .append(cell(floors, "floor.probe.upcall", 1, "ns")).append(" |  |  |  |  |  |\n");
             sb.append("| floor: 1 MiB bulk get from a direct ByteBuffer, no wasm | ")
                     .append(cell(floors, "floor.bb.get", 1e3, "µs")).append(" |  |  |  |  |  |\n");
             sb.append("| floor: 1 MiB bulk put into a direct ByteBuffer, no wasm | ")
@@ -979,7 +1018,7 @@ public final class Bench {
                     }
                 }
             }
-            return "Kiln at commit " + commit + jar + ". ";
+            return "Repository at " + commit + jar + ". ";
         }
 
         static String loadAverage() {
