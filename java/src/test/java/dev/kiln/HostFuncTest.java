@@ -439,6 +439,25 @@ class HostFuncTest {
     }
 
     @Test
+    void aHostFunctionOfOneStoreCallsIntoAnother() {
+        try (Store<Void> other = new Store<>(engine);
+                Linker<Void> otherLinker = new Linker<>(engine);
+                Module inner =
+                        Module.fromText(
+                                engine,
+                                "(module (import \"env\" \"f\" (func $f (param i32) (result i32)))"
+                                        + " (func (export \"run\") (param i32) (result i32)"
+                                        + "   (i32.mul (call $f (local.get 0)) (i32.const 10))))")) {
+            otherLinker.define("env", "f", HostFunc.i32ToI32(x -> x + 1));
+            TypedFunc innerRun = otherLinker.instantiate(other, inner).getTypedFunc("run");
+            linker.define("env", "f", HostFunc.i32ToI32(innerRun::callI32ToI32));
+            Instance outer = callerOf("(param i32)", "(result i32)", "(call $f (local.get 0))");
+            assertEquals(50, outer.getTypedFunc("run").callI32ToI32(4));
+            assertEquals(60, innerRun.callI32ToI32(5));
+        }
+    }
+
+    @Test
     void nullTypeIsRefused() {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> HostFunc.of(null, (c, a) -> a));
