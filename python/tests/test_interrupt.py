@@ -42,7 +42,7 @@ def test_out_of_fuel_traps_and_refuel_resumes():
 def test_fuel_needs_the_config(store):
     with pytest.raises(KilnError) as e:
         store.set_fuel(1)
-    assert str(e.value) == "fuel is not enabled: configure the engine with Config::consume_fuel(true)"
+    assert str(e.value) == "fuel is not enabled: the engine was configured without fuel consumption"
 
 
 def test_epoch_interrupts_a_running_loop():

@@ -597,7 +597,7 @@ fn fuel() {
     check(
         "fuel",
         "\
-set fuel without fuel enabled: fuel is not enabled: configure the engine with Config::consume_fuel(true)
+set fuel without fuel enabled: fuel is not enabled: the engine was configured without fuel consumption
 a new store's fuel: 0
 count(10) with no fuel: trap code 12, all fuel consumed
 count(10) = 10

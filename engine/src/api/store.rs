@@ -266,7 +266,7 @@ impl StoreOpaque {
             Ok(())
         } else {
             Err(Error::usage(
-                "fuel is not enabled: configure the engine with Config::consume_fuel(true)",
+                "fuel is not enabled: the engine was configured without fuel consumption",
             ))
         }
     }

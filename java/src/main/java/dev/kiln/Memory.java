@@ -133,6 +133,13 @@ public final class Memory extends Extern {
 
     /** The {@code len} bytes at {@code offset}. */
     public byte[] read(long offset, int len) {
+        // Checked before allocating, so a wrong length fails as out of bounds, not out of memory.
+        long size = dataSize();
+        if (len < 0 || offset < 0 || offset > size - len) {
+            throw new IndexOutOfBoundsException(
+                    "memory access of " + len + " bytes at offset " + offset
+                            + " is out of bounds (the memory holds " + size + " bytes)");
+        }
         byte[] out = new byte[len];
         read(offset, out, 0, len);
         return out;

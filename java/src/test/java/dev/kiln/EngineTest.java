@@ -125,7 +125,7 @@ class EngineTest {
             IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class, () -> store.setFuel(10));
             assertEquals(
-                    "fuel is not enabled: configure the engine with Config::consume_fuel(true)",
+                    "fuel is not enabled: the engine was configured without fuel consumption",
                     e.getMessage());
         }
     }

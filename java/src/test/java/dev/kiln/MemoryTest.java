@@ -68,6 +68,11 @@ class MemoryTest {
         IndexOutOfBoundsException array =
                 assertThrows(IndexOutOfBoundsException.class, () -> memory.read(0, new byte[4], 2, 3));
         assertEquals("range 2..5 is outside an array of 4", array.getMessage());
+        IndexOutOfBoundsException huge =
+                assertThrows(IndexOutOfBoundsException.class, () -> memory.read(0, Integer.MAX_VALUE));
+        assertEquals(
+                "memory access of 2147483647 bytes at offset 0 is out of bounds (the memory holds 65536 bytes)",
+                huge.getMessage());
         assertArrayEquals(new byte[2], memory.read(65534, 2));
         assertArrayEquals(new byte[0], memory.read(65536, 0));
         assertEquals("kiln", memory.readString(16, 4));
