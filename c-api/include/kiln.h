@@ -19,6 +19,13 @@
 #include "wasm.h"
 
 /**
+ * What a host function sees of the wasm that called it (see
+ * `kiln_caller_export_get`). Borrowed by the callback for the length of
+ * the call only.
+ */
+typedef struct kiln_caller_t kiln_caller_t;
+
+/**
  * An error with a message, owned by the caller and released with
  * `kiln_error_delete`.
  */
@@ -30,12 +37,47 @@ typedef struct kiln_error_t kiln_error_t;
 typedef struct kiln_linker_t kiln_linker_t;
 
 /**
+ * A wasm function prepared for calls through raw slots
+ * (`kiln_func_to_raw`). It holds its store, like every object of it.
+ */
+typedef struct kiln_raw_func_t kiln_raw_func_t;
+
+/**
  * What a WASI program is granted: arguments, environment, stdio and
  * pre-opened directories. Nothing is granted unless asked for: no
  * arguments, no environment, null stdio, no files. Owned by the caller
  * until `kiln_store_set_wasi` takes it.
  */
 typedef struct kiln_wasi_config_t kiln_wasi_config_t;
+
+/**
+ * One raw slot: a value of a function's parameter or result in the form
+ * compiled code reads, an `i32` or `f32` in the low 4 bytes, an `i64` or
+ * `f64` in the low 8, a `v128` in all 16. Arrays of slots passed to
+ * `kiln_raw_func_call` must be 16-byte aligned.
+ */
+typedef union {
+  /**
+   * An `i32`.
+   */
+  int32_t i32;
+  /**
+   * An `i64`.
+   */
+  int64_t i64;
+  /**
+   * An `f32`.
+   */
+  float f32;
+  /**
+   * An `f64`.
+   */
+  double f64;
+  /**
+   * A `v128`, little-endian.
+   */
+  uint8_t v128[16];
+} kiln_val_raw_t;
 
 /**
  * How hard the code generator optimises (`kiln_config_opt_level_set`).
@@ -147,6 +189,57 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * A host function of type `functype` in `store` whose callback also sees
+ * its caller: `callback` is called with `env`, the caller (borrowed, valid
+ * for the call only: see `kiln_caller_export_get`, `kiln_caller_store`),
+ * its arguments and room for its results, as a
+ * `wasm_func_callback_with_env_t` is, and returns NULL or an owned trap
+ * that unwinds the wasm that called it. `finalizer` (if not NULL) runs
+ * with `env` when the store drops the function, or at once if the
+ * function cannot be made (NULL store, type or callback).
+ */
+wasm_func_t *kiln_func_new_with_caller(wasm_store_t *store,
+                                       const wasm_functype_t *functype,
+                                       wasm_trap_t *(*callback)(void*,
+                                                                kiln_caller_t*,
+                                                                const wasm_val_vec_t*,
+                                                                wasm_val_vec_t*),
+                                       void *env,
+                                       void (*finalizer)(void*));
+
+/**
+ * A host function of numbers of type `functype` in `store` over raw
+ * slots, the cheapest way for wasm to call the host: `callback` is called
+ * with `env`, the caller (as for `kiln_func_new_with_caller`) and
+ * `nslots` slots holding the arguments from the first slot on; it writes
+ * its results from the first slot on, and returns NULL or an owned trap.
+ * Nothing is converted or allocated on the way in or out. NULL if the
+ * type has references (or `store`, `functype` or `callback` is NULL);
+ * `finalizer` then runs with `env` at once.
+ */
+wasm_func_t *kiln_func_new_raw(wasm_store_t *store,
+                               const wasm_functype_t *functype,
+                               wasm_trap_t *(*callback)(void*,
+                                                        kiln_caller_t*,
+                                                        kiln_val_raw_t*,
+                                                        size_t),
+                               void *env,
+                               void (*finalizer)(void*));
+
+/**
+ * The export `name` (`len` bytes, UTF-8) of the instance whose wasm
+ * called the host function, owned by the caller; NULL if there is none or
+ * the host itself called the function.
+ */
+wasm_extern_t *kiln_caller_export_get(const kiln_caller_t *caller, const uint8_t *name, size_t len);
+
+/**
+ * The store whose wasm called the host function (borrowed): the one a
+ * host function defined in a linker runs in this time.
+ */
+wasm_store_t *kiln_caller_store(const kiln_caller_t *caller);
+
+/**
  * Multiple results and block parameters (on by default).
  */
 void kiln_config_wasm_multi_value_set(wasm_config_t *config, bool enable);
@@ -250,6 +343,38 @@ void kiln_error_message(const kiln_error_t *error, wasm_byte_vec_t *out);
 bool kiln_error_exit_status(const kiln_error_t *error, int32_t *status);
 
 /**
+ * Prepares `func` for calls through raw slots. On success writes the
+ * owned prepared function to `out` and returns NULL; an error if `func`
+ * is a host function, or has references or more than 16 parameters or
+ * results (those take `wasm_func_call`).
+ */
+kiln_error_t *kiln_func_to_raw(const wasm_func_t *func, kiln_raw_func_t **out);
+
+/**
+ * Releases a prepared function.
+ */
+void kiln_raw_func_delete(kiln_raw_func_t *raw);
+
+/**
+ * Calls the prepared function with its arguments in the first slots at
+ * `slots` (16-byte aligned, one slot for each parameter and for each
+ * result, whichever are more), leaving its results in the first slots.
+ * Returns NULL, or the owned trap that stopped it. Like every store
+ * function, it may be called from inside a host function of the same
+ * store.
+ */
+wasm_trap_t *kiln_raw_func_call(const kiln_raw_func_t *raw, kiln_val_raw_t *slots);
+
+/**
+ * The export `name` (`len` bytes, UTF-8) of `instance`, owned by the
+ * caller; NULL if there is none. (`wasm_instance_exports` lists every
+ * export, in the module's order, without names.)
+ */
+wasm_extern_t *kiln_instance_export_get(const wasm_instance_t *instance,
+                                        const uint8_t *name,
+                                        size_t len);
+
+/**
  * A linker with no definitions, for `engine`'s stores.
  */
 kiln_linker_t *kiln_linker_new(const wasm_engine_t *engine);
@@ -328,6 +453,63 @@ bool kiln_linker_get(const kiln_linker_t *linker,
                      const char *module,
                      const char *name,
                      wasm_extern_t **out);
+
+/**
+ * Defines `module`.`name` as a host function of type `functype` whose
+ * callback also sees its caller (`callback` as for
+ * `kiln_func_new_with_caller`), usable
+ * in every store; `finalizer` as for `kiln_linker_define_func`.
+ */
+kiln_error_t *kiln_linker_define_func_with_caller(kiln_linker_t *linker,
+                                                  const char *module,
+                                                  const char *name,
+                                                  const wasm_functype_t *functype,
+                                                  wasm_trap_t *(*callback)(void*,
+                                                                           kiln_caller_t*,
+                                                                           const wasm_val_vec_t*,
+                                                                           wasm_val_vec_t*),
+                                                  void *env,
+                                                  void (*finalizer)(void*));
+
+/**
+ * Defines `module`.`name` as a host function of numbers over raw slots
+ * (`callback` as for `kiln_func_new_raw`), usable in every store; an error if the type
+ * has references. `finalizer` as for `kiln_linker_define_func`.
+ */
+kiln_error_t *kiln_linker_define_func_raw(kiln_linker_t *linker,
+                                          const char *module,
+                                          const char *name,
+                                          const wasm_functype_t *functype,
+                                          wasm_trap_t *(*callback)(void*,
+                                                                   kiln_caller_t*,
+                                                                   kiln_val_raw_t*,
+                                                                   size_t),
+                                          void *env,
+                                          void (*finalizer)(void*));
+
+/**
+ * Defines every function import of `module` that the linker lacks as a
+ * function that traps when called, naming the import.
+ */
+kiln_error_t *kiln_linker_define_unknown_imports_as_traps(kiln_linker_t *linker,
+                                                          const wasm_module_t *module);
+
+/**
+ * Defines every function import of `module` that the linker lacks as a
+ * function that returns zeros (null references) and does nothing else.
+ */
+kiln_error_t *kiln_linker_define_unknown_imports_as_default_values(kiln_linker_t *linker,
+                                                                   const wasm_module_t *module);
+
+/**
+ * The default function of the module named `name` (null-terminated): its
+ * export "" or "_start", or a function doing nothing if the linker has no
+ * such module. On success writes the owned function to `out`.
+ */
+kiln_error_t *kiln_linker_get_default(const kiln_linker_t *linker,
+                                      wasm_store_t *store,
+                                      const char *name,
+                                      wasm_func_t **out);
 
 /**
  * Compiles a module from `len` bytes at `wasm`, binary or text format
@@ -411,6 +593,15 @@ void kiln_store_limiter(wasm_store_t *store,
                         int64_t memories);
 
 /**
+ * Whether the calling thread is inside a host function that wasm called
+ * in `store`. Safe to call from any thread, also while another thread
+ * uses the store: a binding that lets one thread at a time use a store
+ * asks this when the store is busy, to let a host function call back into
+ * its own store and to refuse every other thread with an error.
+ */
+bool kiln_store_in_host_call(const wasm_store_t *store);
+
+/**
  * Whether the trap was raised by wasm code (not made by `wasm_trap_new`
  * or by a failed call or link); if so, writes its code to `code`.
  */
@@ -422,6 +613,29 @@ bool kiln_trap_code(const wasm_trap_t *trap, kiln_trap_code_t *code);
  * `status`.
  */
 bool kiln_trap_exit_status(const wasm_trap_t *trap, int32_t *status);
+
+/**
+ * Writes the trap's text as Wasmtime gives it, null-terminated, to `out`
+ * (owned by the caller): for a trap that unwound wasm, its backtrace
+ * ("error while executing at wasm backtrace:" and a line per frame), then
+ * "Caused by:" and the cause, which is "wasm trap: " and Wasmtime's
+ * wording of the code for wasm's own traps, the message for a host
+ * function's. A trap without frames is its cause alone. Bindings shaped
+ * like Wasmtime's show this where Wasmtime's users expect it.
+ */
+void kiln_trap_report(const wasm_trap_t *trap, wasm_message_t *out);
+
+/**
+ * Whether the frame's function has a name in its module's name section;
+ * if so, writes it (not null-terminated) to `out`, owned by the caller.
+ */
+bool kiln_frame_func_name(const wasm_frame_t *frame, wasm_byte_vec_t *out);
+
+/**
+ * Whether the frame's module has a name in its name section; if so,
+ * writes it (not null-terminated) to `out`, owned by the caller.
+ */
+bool kiln_frame_module_name(const wasm_frame_t *frame, wasm_byte_vec_t *out);
 
 /**
  * A configuration that grants nothing.

@@ -29,6 +29,8 @@ pub(crate) enum Callback {
     Plain(wasm_func_callback_t),
     /// The environment is finalized when the store drops the function.
     WithEnv(wasm_func_callback_with_env_t, HostInfo),
+    /// As `WithEnv`, and the callback also sees its caller.
+    WithCaller(crate::kiln::caller::kiln_func_callback_t, HostInfo),
 }
 
 /// Runs a C callback as the body of a Kiln host function, lending the
@@ -56,12 +58,14 @@ pub(crate) fn call_host(
         size: outs.len(),
         data: outs.as_mut_ptr(),
     };
+    let mut c_caller = crate::kiln::caller::kiln_caller_t::new(store.0, caller.instance());
     // SAFETY: `store` is the live store the caller belongs to; both vectors
-    // describe live elements for the length of the call.
+    // and the caller describe live objects for the length of the call.
     let trap = unsafe {
         lend_while(store.0, caller.as_context_mut(), || match callback {
             Callback::Plain(f) => f(&args_vec, &mut out_vec),
             Callback::WithEnv(f, env) => f(env.info, &args_vec, &mut out_vec),
+            Callback::WithCaller(f, env) => f(env.info, &mut c_caller, &args_vec, &mut out_vec),
         })
     };
     let mut collected = Ok(());
@@ -96,7 +100,7 @@ pub(crate) fn call_host(
 ///
 /// # Safety
 /// `store` must be null or a live store.
-unsafe fn new_func(
+pub(crate) unsafe fn new_func(
     store: *mut wasm_store_t,
     ty: Option<&wasm_functype_t>,
     callback: Callback,

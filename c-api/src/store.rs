@@ -14,6 +14,7 @@ use kiln_wasi::{WasiConfig, WasiCtx};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::c_void;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a C API store keeps in its Kiln `Store`.
 pub(crate) struct StoreData {
@@ -43,6 +44,11 @@ pub struct wasm_store_t {
     /// while C code runs in a callback, every operation on the store goes
     /// through it (see [`store_mut`]).
     lent: Cell<Option<RawStoreContext<StoreData>>>,
+    /// The thread (see [`thread_token`]) running the innermost host function
+    /// in this store, 0 when none runs: read from any thread by
+    /// `kiln_store_in_host_call`, so bindings can tell a host function
+    /// re-entering its store from another thread using the store at once.
+    lent_thread: AtomicUsize,
     /// Declared after `store`, so finalizers run once the entities are gone.
     host_info: RefCell<HostInfos>,
     /// The program's handle (until `wasm_store_delete`) plus one per live
@@ -92,6 +98,7 @@ impl wasm_store_t {
         let mut store = Box::new(wasm_store_t {
             store: Store::new(engine, data),
             lent: Cell::new(None),
+            lent_thread: AtomicUsize::new(0),
             host_info: RefCell::new(HostInfos::default()),
             handles: Cell::new(1),
             freeing: Cell::new(false),
@@ -211,23 +218,53 @@ pub(crate) unsafe fn lend_while<R>(
     mut cx: StoreContextMut<'_, StoreData>,
     callback: impl FnOnce() -> R,
 ) -> R {
-    // SAFETY: guaranteed by the caller; `addr_of!` borrows just the field.
-    let lent = unsafe { &*std::ptr::addr_of!((*store).lent) };
+    // SAFETY: guaranteed by the caller; `addr_of!` borrows just the fields.
+    let (lent, lent_thread) = unsafe {
+        (
+            &*std::ptr::addr_of!((*store).lent),
+            &*std::ptr::addr_of!((*store).lent_thread),
+        )
+    };
     // Restored on unwinding too, so the store never keeps a dead context.
     struct Restore<'c> {
         lent: &'c Cell<Option<RawStoreContext<StoreData>>>,
         previous: Option<RawStoreContext<StoreData>>,
+        lent_thread: &'c AtomicUsize,
+        previous_thread: usize,
     }
     impl Drop for Restore<'_> {
         fn drop(&mut self) {
             self.lent.set(self.previous);
+            self.lent_thread
+                .store(self.previous_thread, Ordering::Release);
         }
     }
     let _restore = Restore {
         lent,
         previous: lent.replace(Some(cx.as_raw())),
+        lent_thread,
+        previous_thread: lent_thread.swap(thread_token(), Ordering::AcqRel),
     };
     callback()
+}
+
+/// A number naming the calling thread, never 0: the address of a
+/// thread-local, unique among live threads.
+pub(crate) fn thread_token() -> usize {
+    thread_local!(static TOKEN: u8 = const { 0 });
+    TOKEN.with(|t| t as *const u8 as usize)
+}
+
+/// Whether a host function runs in `store` on the calling thread (see
+/// `kiln_store_in_host_call`). Safe to call from any thread.
+///
+/// # Safety
+/// `store` must be a live store.
+pub(crate) unsafe fn in_host_call(store: *const wasm_store_t) -> bool {
+    // SAFETY: guaranteed by the caller; the field is atomic, so reading it
+    // while another thread uses the store is no race.
+    let lent_thread = unsafe { &*std::ptr::addr_of!((*store).lent_thread) };
+    lent_thread.load(Ordering::Acquire) == thread_token()
 }
 
 #[no_mangle]

@@ -100,6 +100,8 @@ impl wasm_trap_t {
     fn frame(&self, info: &FrameInfo) -> Box<wasm_frame_t> {
         Box::new(wasm_frame_t {
             func_index: info.func_index,
+            func_name: info.func_name.clone(),
+            module_name: info.module_name.clone(),
             func_offset: info.func_offset.unwrap_or(0),
             module_offset: info.module_offset.unwrap_or(0),
             instance: self
@@ -114,6 +116,8 @@ impl wasm_trap_t {
 #[derive(Clone)]
 pub struct wasm_frame_t {
     func_index: u32,
+    pub(crate) func_name: Option<String>,
+    pub(crate) module_name: Option<String>,
     func_offset: usize,
     module_offset: usize,
     instance: Option<Box<wasm_instance_t>>,

@@ -1,9 +1,11 @@
 //! A linker: definitions by module and name, from which modules are
 //! instantiated without ordering imports by hand.
 
+use super::caller::{caller_body, kiln_caller_t, raw_body};
 use super::error::kiln_error_t;
+use super::func::kiln_val_raw_t;
 use crate::engine::wasm_engine_t;
-use crate::externs::wasm_extern_t;
+use crate::externs::{wasm_extern_t, wasm_func_t};
 use crate::func::{call_host, Callback};
 use crate::guard;
 use crate::instance::wasm_instance_t;
@@ -253,5 +255,147 @@ pub unsafe extern "C" fn kiln_linker_get(
             }
             None => false,
         }
+    })
+}
+
+/// Defines `module`.`name` as a host function of type `functype` whose
+/// callback also sees its caller (`callback` as for
+/// `kiln_func_new_with_caller`), usable
+/// in every store; `finalizer` as for `kiln_linker_define_func`.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_define_func_with_caller(
+    linker: Option<&mut kiln_linker_t>,
+    module: *const c_char,
+    name: *const c_char,
+    functype: Option<&wasm_functype_t>,
+    callback: Option<
+        unsafe extern "C" fn(
+            *mut c_void,
+            *mut kiln_caller_t,
+            *const wasm_val_vec_t,
+            *mut wasm_val_vec_t,
+        ) -> *mut wasm_trap_t,
+    >,
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) -> Option<Box<kiln_error_t>> {
+    // The environment is finalized even when the function is not defined.
+    let env = HostInfo {
+        info: env,
+        finalizer,
+    };
+    run(|| {
+        let (Some(linker), Some(functype), Some(callback)) = (linker, functype, callback) else {
+            return Err(kiln_error_t::msg("NULL linker, type or callback"));
+        };
+        // SAFETY: both are null or null-terminated strings.
+        let (module, name) = unsafe { (str_arg(module, "module name")?, str_arg(name, "name")?) };
+        let ty = functype.inner().ty.clone();
+        let body = caller_body(ty.clone(), callback, env);
+        check(linker.linker.func_new(module, name, ty, body))
+    })
+}
+
+/// Defines `module`.`name` as a host function of numbers over raw slots
+/// (`callback` as for `kiln_func_new_raw`), usable in every store; an error if the type
+/// has references. `finalizer` as for `kiln_linker_define_func`.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_define_func_raw(
+    linker: Option<&mut kiln_linker_t>,
+    module: *const c_char,
+    name: *const c_char,
+    functype: Option<&wasm_functype_t>,
+    callback: Option<
+        unsafe extern "C" fn(
+            *mut c_void,
+            *mut kiln_caller_t,
+            *mut kiln_val_raw_t,
+            usize,
+        ) -> *mut wasm_trap_t,
+    >,
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) -> Option<Box<kiln_error_t>> {
+    let env = HostInfo {
+        info: env,
+        finalizer,
+    };
+    run(|| {
+        let (Some(linker), Some(functype), Some(callback)) = (linker, functype, callback) else {
+            return Err(kiln_error_t::msg("NULL linker, type or callback"));
+        };
+        // SAFETY: both are null or null-terminated strings.
+        let (module, name) = unsafe { (str_arg(module, "module name")?, str_arg(name, "name")?) };
+        let ty = functype.inner().ty.clone();
+        let defined = linker
+            .linker
+            .func_new_numeric(module, name, ty, raw_body(callback, env));
+        check(defined)
+    })
+}
+
+/// Defines every function import of `module` that the linker lacks as a
+/// function that traps when called, naming the import.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_define_unknown_imports_as_traps(
+    linker: Option<&mut kiln_linker_t>,
+    module: Option<&wasm_module_t>,
+) -> Option<Box<kiln_error_t>> {
+    run(|| {
+        let (Some(linker), Some(module)) = (linker, module) else {
+            return Err(kiln_error_t::msg("NULL linker or module"));
+        };
+        check(
+            linker
+                .linker
+                .define_unknown_imports_as_traps(module.module()),
+        )
+    })
+}
+
+/// Defines every function import of `module` that the linker lacks as a
+/// function that returns zeros (null references) and does nothing else.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_define_unknown_imports_as_default_values(
+    linker: Option<&mut kiln_linker_t>,
+    module: Option<&wasm_module_t>,
+) -> Option<Box<kiln_error_t>> {
+    run(|| {
+        let (Some(linker), Some(module)) = (linker, module) else {
+            return Err(kiln_error_t::msg("NULL linker or module"));
+        };
+        check(
+            linker
+                .linker
+                .define_unknown_imports_as_default_values(module.module()),
+        )
+    })
+}
+
+/// The default function of the module named `name` (null-terminated): its
+/// export "" or "_start", or a function doing nothing if the linker has no
+/// such module. On success writes the owned function to `out`.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_linker_get_default(
+    linker: Option<&kiln_linker_t>,
+    store: *mut wasm_store_t,
+    name: *const c_char,
+    out: Option<&mut *mut wasm_func_t>,
+) -> Option<Box<kiln_error_t>> {
+    run(|| {
+        let (Some(linker), Some(out)) = (linker, out) else {
+            return Err(kiln_error_t::msg("NULL linker or out"));
+        };
+        *out = std::ptr::null_mut();
+        if store.is_null() {
+            return Err(kiln_error_t::msg("NULL store"));
+        }
+        // SAFETY: `name` is null or a null-terminated string.
+        let name = unsafe { str_arg(name, "module name")? };
+        // SAFETY: `store` is a live store.
+        let func = linker.linker.get_default(unsafe { store_mut(store) }, name);
+        let func = func.map_err(|e| kiln_error_t::new(&e))?;
+        *out = Box::into_raw(wasm_func_t::new(store, func));
+        Ok(())
     })
 }

@@ -7,8 +7,11 @@
 //! NULL is tolerated, `own` results belong to the caller, and a function
 //! that can fail returns an owned `kiln_error_t*` (NULL on success).
 
+pub mod caller;
 pub mod config;
 pub mod error;
+pub mod func;
+pub mod instance;
 pub mod linker;
 pub mod module;
 pub mod store;

@@ -147,3 +147,19 @@ pub unsafe extern "C" fn kiln_store_limiter(
         unsafe { store_mut(store) }.set_limits(limits);
     })
 }
+
+/// Whether the calling thread is inside a host function that wasm called
+/// in `store`. Safe to call from any thread, also while another thread
+/// uses the store: a binding that lets one thread at a time use a store
+/// asks this when the store is busy, to let a host function call back into
+/// its own store and to refuse every other thread with an error.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_store_in_host_call(store: *const wasm_store_t) -> bool {
+    guard(false, || {
+        if store.is_null() {
+            return false;
+        }
+        // SAFETY: `store` is live (the caller's guarantee; NULL checked).
+        unsafe { crate::store::in_host_call(store) }
+    })
+}

@@ -1,7 +1,8 @@
 //! What kind of trap a `wasm_trap_t` is, and WASI exit statuses.
 
+use crate::byte_vec::{wasm_byte_vec_t, wasm_message_t};
 use crate::guard;
-use crate::trap::wasm_trap_t;
+use crate::trap::{wasm_frame_t, wasm_trap_t};
 
 /// Why wasm trapped (`kiln_trap_code`): the engine's stable trap numbers.
 pub type kiln_trap_code_t = u8;
@@ -72,6 +73,71 @@ pub unsafe extern "C" fn kiln_trap_exit_status(
             true
         }
         None => false,
+    })
+}
+
+/// Writes the trap's text as Wasmtime gives it, null-terminated, to `out`
+/// (owned by the caller): for a trap that unwound wasm, its backtrace
+/// ("error while executing at wasm backtrace:" and a line per frame), then
+/// "Caused by:" and the cause, which is "wasm trap: " and Wasmtime's
+/// wording of the code for wasm's own traps, the message for a host
+/// function's. A trap without frames is its cause alone. Bindings shaped
+/// like Wasmtime's show this where Wasmtime's users expect it.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_trap_report(trap: Option<&wasm_trap_t>, out: *mut wasm_message_t) {
+    guard((), || {
+        if out.is_null() {
+            return;
+        }
+        let text = trap.map_or_else(String::new, |t| {
+            let object = t.object();
+            let cause = match object.code {
+                Some(kiln::TrapCode::HostError) | None => object.message.clone(),
+                Some(code) => format!("wasm trap: {}", code.wasmtime_message()),
+            };
+            kiln::wasmtime_report(object.frames(), &cause)
+        });
+        let mut bytes = text.into_bytes();
+        bytes.push(0);
+        // SAFETY: `out` is writable storage for a vector.
+        unsafe { out.write(wasm_byte_vec_t::from_vec(bytes)) }
+    })
+}
+
+/// Writes `name` to `out` (owned by the caller, not null-terminated) if
+/// there is one.
+fn write_name(name: Option<&String>, out: *mut wasm_byte_vec_t) -> bool {
+    match name {
+        Some(name) if !out.is_null() => {
+            // SAFETY: `out` is writable storage for a vector.
+            unsafe { out.write(wasm_byte_vec_t::from_vec(name.as_bytes().to_vec())) };
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Whether the frame's function has a name in its module's name section;
+/// if so, writes it (not null-terminated) to `out`, owned by the caller.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_frame_func_name(
+    frame: Option<&wasm_frame_t>,
+    out: *mut wasm_byte_vec_t,
+) -> bool {
+    guard(false, || {
+        write_name(frame.and_then(|f| f.func_name.as_ref()), out)
+    })
+}
+
+/// Whether the frame's module has a name in its name section; if so,
+/// writes it (not null-terminated) to `out`, owned by the caller.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_frame_module_name(
+    frame: Option<&wasm_frame_t>,
+    out: *mut wasm_byte_vec_t,
+) -> bool {
+    guard(false, || {
+        write_name(frame.and_then(|f| f.module_name.as_ref()), out)
     })
 }
 

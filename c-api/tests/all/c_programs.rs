@@ -661,6 +661,39 @@ Done.
 }
 
 #[test]
+fn caller() {
+    check(
+        "caller",
+        "\
+raw function of references: a numeric host function cannot have type (func (param externref)), which has references
+env.missing undefined: unknown import: `env::missing` has not been defined
+run(16) = 42
+add(40, 2) = 42
+double(21) = 42
+trap: negative
+  frame 0: func 4, func offset 3, module offset 154, instance known
+NULL function: NULL function or out
+a host function: a raw call needs a wasm function, not a host function
+trap: unknown import `env::missing` was called
+  frame 0: func 6, func offset 1, module offset 167, instance known
+report:
+error while executing at wasm backtrace:
+    0:     0xac - callee!inner
+    1:     0xb0 - callee!<wasm function 8>
+
+Caused by:
+    wasm trap: wasm `unreachable` instruction executed
+frame 0: inner in callee
+frame 1: (no name) in callee
+report of a made trap: plain
+raw host twice(5) = 10
+> twice's environment finalized after 3 calls
+Done.
+",
+    );
+}
+
+#[test]
 fn wasi() {
     check(
         "wasi",

@@ -117,6 +117,69 @@ pub struct FrameInfo {
     pub func_offset: Option<usize>,
 }
 
+impl TrapCode {
+    /// How Wasmtime words this code after "wasm trap: " (its `Display`),
+    /// for bindings shaped like Wasmtime's (wasmtime-py, wasmtime-go), whose
+    /// users' code and tests match that text. Kiln's own [`message`]
+    /// (Self::message) keeps the spec testsuite's wording; Wasmtime has
+    /// one code for both of Kiln's table-bounds traps.
+    ///
+    /// ```
+    /// use kiln::TrapCode;
+    /// assert_eq!(TrapCode::Interrupt.wasmtime_message(), "interrupt");
+    /// ```
+    pub fn wasmtime_message(&self) -> &'static str {
+        match self {
+            TrapCode::TableOutOfBounds | TrapCode::UndefinedElement => {
+                "undefined element: out of bounds table access"
+            }
+            TrapCode::Unreachable => "wasm `unreachable` instruction executed",
+            TrapCode::OutOfFuel => "all fuel consumed by WebAssembly",
+            TrapCode::Interrupt => "interrupt",
+            other => other.message(),
+        }
+    }
+}
+
+/// The text Wasmtime gives an error that unwound wasm: a line per frame
+/// (index, module offset, `module!function`), a blank line, then `cause`
+/// under "Caused by:". With no frames it is `cause` alone. Bindings shaped
+/// like Wasmtime's show this as a trap's text, so that ported code which
+/// prints or matches it sees the same report.
+///
+/// ```
+/// use kiln::{wasmtime_report, FrameInfo};
+/// let frame = FrameInfo { func_index: 0, func_name: Some("f".into()), module_name: None,
+///     module_offset: Some(0x1c), func_offset: None };
+/// assert_eq!(wasmtime_report(&[frame], "wasm trap: interrupt"),
+///     "error while executing at wasm backtrace:\n    0:     0x1c - <unknown>!f\n\n\
+///      Caused by:\n    wasm trap: interrupt\n");
+/// ```
+pub fn wasmtime_report(frames: &[FrameInfo], cause: &str) -> String {
+    use fmt::Write;
+    if frames.is_empty() {
+        return cause.to_string();
+    }
+    let mut text = String::from("error while executing at wasm backtrace:\n");
+    for (i, frame) in frames.iter().enumerate() {
+        let _ = write!(text, "  {i:>3}: ");
+        if let Some(offset) = frame.module_offset {
+            let _ = write!(text, "{offset:#8x} - ");
+        }
+        text.push_str(frame.module_name.as_deref().unwrap_or("<unknown>"));
+        text.push('!');
+        match &frame.func_name {
+            Some(name) => text.push_str(name),
+            None => {
+                let _ = write!(text, "<wasm function {}>", frame.func_index);
+            }
+        }
+        text.push('\n');
+    }
+    let _ = write!(text, "\nCaused by:\n    {cause}\n");
+    text
+}
+
 impl fmt::Display for FrameInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(m) = &self.module_name {
