@@ -1,0 +1,258 @@
+package kiln
+
+// #include <kiln.h>
+import "C"
+
+import (
+	"errors"
+	"runtime"
+	"strings"
+)
+
+// Config holds an engine's settings: WebAssembly features, fuel, epoch
+// interruption, stack size and optimisation level. NewEngineWithConfig
+// takes it: a Config makes one engine.
+type Config struct {
+	ptr *C.wasm_config_t
+	// missing names the features enabled that Kiln lacks.
+	missing []string
+}
+
+// OptLevel is how hard Cranelift optimises.
+type OptLevel uint8
+
+const (
+	// OptLevelNone does not optimise: the fastest compilation.
+	OptLevelNone OptLevel = C.KILN_OPT_LEVEL_NONE
+	// OptLevelSpeed optimises for speed (the default).
+	OptLevelSpeed OptLevel = C.KILN_OPT_LEVEL_SPEED
+	// OptLevelSpeedAndSize optimises for speed and size.
+	OptLevelSpeedAndSize OptLevel = C.KILN_OPT_LEVEL_SPEED_AND_SIZE
+)
+
+// Strategy is the compiler; Kiln always compiles with Cranelift.
+type Strategy uint8
+
+const (
+	// StrategyAuto picks the compiler: Cranelift.
+	StrategyAuto Strategy = iota
+	// StrategyCranelift compiles with Cranelift.
+	StrategyCranelift
+)
+
+// ProfilingStrategy is accepted for wasmtime-go compatibility; Kiln has no
+// profiler integration.
+type ProfilingStrategy uint8
+
+const (
+	// ProfilingStrategyNone: no profiling.
+	ProfilingStrategyNone ProfilingStrategy = iota
+)
+
+// NewConfig returns the default settings.
+func NewConfig() *Config {
+	cfg := &Config{ptr: C.wasm_config_new()}
+	runtime.SetFinalizer(cfg, (*Config).Close)
+	return cfg
+}
+
+// Close releases a config no engine took. Safe to call twice.
+func (cfg *Config) Close() {
+	if cfg.ptr == nil {
+		return
+	}
+	runtime.SetFinalizer(cfg, nil)
+	C.wasm_config_delete(cfg.ptr)
+	cfg.ptr = nil
+}
+
+func (cfg *Config) live() *C.wasm_config_t {
+	if cfg.ptr == nil {
+		panic("config already used by an engine or closed")
+	}
+	return cfg.ptr
+}
+
+func (cfg *Config) set(f func(*C.wasm_config_t)) {
+	f(cfg.live())
+	runtime.KeepAlive(cfg)
+}
+
+// SetWasmThreads enables shared memories and atomics.
+func (cfg *Config) SetWasmThreads(enabled bool) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_wasm_threads_set(c, C.bool(enabled)) })
+}
+
+// SetWasmReferenceTypes enables funcref and externref values.
+func (cfg *Config) SetWasmReferenceTypes(enabled bool) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_wasm_reference_types_set(c, C.bool(enabled)) })
+}
+
+// SetWasmSIMD enables 128-bit SIMD.
+func (cfg *Config) SetWasmSIMD(enabled bool) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_wasm_simd_set(c, C.bool(enabled)) })
+}
+
+// SetWasmBulkMemory enables bulk memory and table operations.
+func (cfg *Config) SetWasmBulkMemory(enabled bool) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_wasm_bulk_memory_set(c, C.bool(enabled)) })
+}
+
+// SetWasmMultiValue enables multiple results.
+func (cfg *Config) SetWasmMultiValue(enabled bool) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_wasm_multi_value_set(c, C.bool(enabled)) })
+}
+
+// SetWasmMultiMemory enables more than one memory per module.
+func (cfg *Config) SetWasmMultiMemory(enabled bool) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_wasm_multi_memory_set(c, C.bool(enabled)) })
+}
+
+// SetWasmMemory64 enables 64-bit memories and tables.
+func (cfg *Config) SetWasmMemory64(enabled bool) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_wasm_memory64_set(c, C.bool(enabled)) })
+}
+
+// SetConsumeFuel makes compiled code consume fuel (Store.SetFuel).
+func (cfg *Config) SetConsumeFuel(enabled bool) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_consume_fuel_set(c, C.bool(enabled)) })
+}
+
+// SetEpochInterruption makes compiled code trap once the engine's epoch
+// (Engine.IncrementEpoch) reaches the store's deadline
+// (Store.SetEpochDeadline).
+func (cfg *Config) SetEpochInterruption(enable bool) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_epoch_interruption_set(c, C.bool(enable)) })
+}
+
+// SetMaxWasmStack sets the most stack, in bytes, wasm may use.
+func (cfg *Config) SetMaxWasmStack(size int) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_max_wasm_stack_set(c, C.size_t(size)) })
+}
+
+// SetCraneliftOptLevel sets how hard Cranelift optimises.
+func (cfg *Config) SetCraneliftOptLevel(level OptLevel) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_opt_level_set(c, C.kiln_opt_level_t(level)) })
+}
+
+// SetStrategy accepts either strategy: Kiln always compiles with Cranelift.
+func (cfg *Config) SetStrategy(strat Strategy) {
+	cfg.live()
+}
+
+// The settings below are Wasmtime's own knobs. Kiln has no equivalent;
+// they are accepted and have no effect where that is harmless, so ported
+// code runs (see README.md, "Compatibility with wasmtime-go").
+
+// SetDebugInfo is accepted and ignored: Kiln emits no DWARF for JIT code.
+func (cfg *Config) SetDebugInfo(enabled bool) { cfg.live() }
+
+// SetCraneliftDebugVerifier is accepted and ignored.
+func (cfg *Config) SetCraneliftDebugVerifier(enabled bool) { cfg.live() }
+
+// SetParallelCompilation is accepted and ignored: Kiln decides.
+func (cfg *Config) SetParallelCompilation(enabled bool) { cfg.live() }
+
+// SetProfiler accepts ProfilingStrategyNone only.
+func (cfg *Config) SetProfiler(profiler ProfilingStrategy) { cfg.live() }
+
+// CacheConfigLoadDefault fails: Kiln has no compilation cache config file.
+func (cfg *Config) CacheConfigLoadDefault() error {
+	return errors.New("kiln has no compilation cache configuration")
+}
+
+// CacheConfigLoad fails: Kiln has no compilation cache config file.
+func (cfg *Config) CacheConfigLoad(path string) error {
+	return errors.New("kiln has no compilation cache configuration")
+}
+
+// Features Kiln does not implement. Enabling one makes NewEngineWithConfig
+// panic, naming it, rather than running modules with the feature refused
+// at compile time; disabling one is a no-op.
+
+func (cfg *Config) unsupported(name string, enabled bool) {
+	cfg.live()
+	if enabled {
+		cfg.missing = append(cfg.missing, name)
+	}
+}
+
+// SetWasmRelaxedSIMD: Kiln does not implement relaxed SIMD.
+func (cfg *Config) SetWasmRelaxedSIMD(enabled bool) { cfg.unsupported("relaxed SIMD", enabled) }
+
+// SetWasmRelaxedSIMDDeterministic: Kiln does not implement relaxed SIMD.
+func (cfg *Config) SetWasmRelaxedSIMDDeterministic(enabled bool) {
+	cfg.unsupported("relaxed SIMD", enabled)
+}
+
+// SetWasmTailCall: Kiln does not implement tail calls.
+func (cfg *Config) SetWasmTailCall(enabled bool) { cfg.unsupported("tail calls", enabled) }
+
+// SetWasmFunctionReferences: Kiln does not implement typed function
+// references.
+func (cfg *Config) SetWasmFunctionReferences(enabled bool) {
+	cfg.unsupported("function references", enabled)
+}
+
+// SetWasmGC: Kiln does not implement wasm GC.
+func (cfg *Config) SetWasmGC(enabled bool) { cfg.unsupported("GC", enabled) }
+
+// SetGCSupport: Kiln does not implement wasm GC.
+func (cfg *Config) SetGCSupport(enabled bool) { cfg.unsupported("GC", enabled) }
+
+// SetWasmComponentModel: the Go package runs core modules only.
+func (cfg *Config) SetWasmComponentModel(enabled bool) {
+	cfg.unsupported("the component model", enabled)
+}
+
+// SetWasmWideArithmetic: Kiln does not implement wide arithmetic.
+func (cfg *Config) SetWasmWideArithmetic(enabled bool) {
+	cfg.unsupported("wide arithmetic", enabled)
+}
+
+// SetCraneliftNanCanonicalization: Kiln does not canonicalise NaNs.
+func (cfg *Config) SetCraneliftNanCanonicalization(enabled bool) {
+	cfg.unsupported("NaN canonicalization", enabled)
+}
+
+// SetNativeUnwindInfo is accepted and ignored: Kiln unwinds wasm itself.
+func (cfg *Config) SetNativeUnwindInfo(enabled bool) { cfg.live() }
+
+// SetMacOSUseMachPorts is accepted and ignored (macOS only in Wasmtime).
+func (cfg *Config) SetMacOSUseMachPorts(enabled bool) { cfg.live() }
+
+// SetMemoryInitCOWSet is accepted and ignored: Kiln decides how memories
+// are initialised.
+func (cfg *Config) SetMemoryInitCOWSet(enabled bool) { cfg.live() }
+
+// SetTarget accepts only the host's own target: Kiln compiles for the
+// machine it runs on.
+func (cfg *Config) SetTarget(target string) error {
+	cfg.live()
+	host := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH]
+	if host == "" || !strings.HasPrefix(target, host+"-") || !strings.Contains(target, runtime.GOOS) {
+		return errors.New("kiln compiles for the host only, not " + target)
+	}
+	return nil
+}
+
+// SetCraneliftFlag sets a Cranelift setting; Kiln takes "opt_level"
+// ("none", "speed", "speed_and_size") and ignores the others.
+func (cfg *Config) SetCraneliftFlag(name string, value string) {
+	if name == "opt_level" {
+		switch value {
+		case "none":
+			cfg.SetCraneliftOptLevel(OptLevelNone)
+		case "speed":
+			cfg.SetCraneliftOptLevel(OptLevelSpeed)
+		case "speed_and_size":
+			cfg.SetCraneliftOptLevel(OptLevelSpeedAndSize)
+		}
+		return
+	}
+	cfg.live()
+}
+
+// EnableCraneliftFlag is accepted and ignored: Kiln sets Cranelift's
+// boolean flags itself.
+func (cfg *Config) EnableCraneliftFlag(flag string) { cfg.live() }

@@ -1,0 +1,69 @@
+package kiln
+
+// #include <kiln.h>
+import "C"
+
+import (
+	"runtime"
+	"strings"
+)
+
+// Engine compiles modules and holds the settings they are compiled with; a
+// program usually needs one. It is safe to use from many goroutines.
+type Engine struct {
+	ptr *C.wasm_engine_t
+}
+
+// NewEngine returns an engine with the default settings.
+func NewEngine() *Engine {
+	return NewEngineWithConfig(NewConfig())
+}
+
+// NewEngineWithConfig returns an engine with config's settings. The engine
+// takes config: using it again panics, as in wasmtime-go. It panics if this
+// machine cannot run the settings.
+func NewEngineWithConfig(config *Config) *Engine {
+	cfg := config.live()
+	if len(config.missing) > 0 {
+		panic("kiln does not implement " + strings.Join(config.missing, ", "))
+	}
+	runtime.SetFinalizer(config, nil)
+	config.ptr = nil
+	var ptr *C.wasm_engine_t
+	if err := takeError(C.kiln_engine_new(cfg, &ptr)); err != nil {
+		panic(err)
+	}
+	engine := &Engine{ptr: ptr}
+	runtime.SetFinalizer(engine, (*Engine).Close)
+	return engine
+}
+
+// Close releases the engine's handle; modules and stores made with it keep
+// it alive. Safe to call twice.
+func (engine *Engine) Close() {
+	if engine.ptr == nil {
+		return
+	}
+	runtime.SetFinalizer(engine, nil)
+	C.wasm_engine_delete(engine.ptr)
+	engine.ptr = nil
+}
+
+func (engine *Engine) live() *C.wasm_engine_t {
+	if engine.ptr == nil {
+		panic(errClosed)
+	}
+	return engine.ptr
+}
+
+// IncrementEpoch advances the engine's epoch. Safe from any goroutine,
+// also while wasm runs: stores whose deadline it reaches trap.
+func (engine *Engine) IncrementEpoch() {
+	C.kiln_engine_increment_epoch(engine.live())
+	runtime.KeepAlive(engine)
+}
+
+// IsPulley reports false: Kiln always compiles to native code.
+func (engine *Engine) IsPulley() bool {
+	return false
+}

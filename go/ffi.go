@@ -1,0 +1,86 @@
+package kiln
+
+// #cgo LDFLAGS: -lwasm
+// #include <stdlib.h>
+// #include "kiln_go.h"
+import "C"
+
+import (
+	"errors"
+	"runtime"
+	"unsafe"
+)
+
+// errClosed is what methods of a closed object report.
+var errClosed = errors.New("object has been closed already")
+
+// cBytes points C at b's bytes for the length of a cgo call, without a copy;
+// nil for an empty slice (every C function reading it takes a length).
+func cBytes(b []byte) *C.uint8_t {
+	if len(b) == 0 {
+		return nil
+	}
+	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
+}
+
+// goBytes takes the contents of an owned C byte vector, releasing it.
+func goBytes(vec *C.wasm_byte_vec_t) []byte {
+	out := C.GoBytes(unsafe.Pointer(vec.data), C.int(vec.size))
+	C.wasm_byte_vec_delete(vec)
+	return out
+}
+
+// goMessage takes a null-terminated owned C message, releasing it.
+func goMessage(vec *C.wasm_byte_vec_t) string {
+	n := int(vec.size)
+	if n > 0 && *(*byte)(unsafe.Add(unsafe.Pointer(vec.data), n-1)) == 0 {
+		n--
+	}
+	out := C.GoStringN(vec.data, C.int(n))
+	C.wasm_byte_vec_delete(vec)
+	return out
+}
+
+// cName is a C byte vector (a wasm name) copying s, to release with
+// C.wasm_byte_vec_delete.
+func cName(s string) C.wasm_byte_vec_t {
+	var vec C.wasm_byte_vec_t
+	C.wasm_byte_vec_new(&vec, C.size_t(len(s)), (*C.wasm_byte_t)(unsafe.Pointer(unsafe.StringData(s))))
+	runtime.KeepAlive(s)
+	return vec
+}
+
+// takeError turns an owned kiln_error_t into an *Error (nil for none).
+func takeError(err *C.kiln_error_t) error {
+	if err == nil {
+		return nil
+	}
+	var msg C.wasm_byte_vec_t
+	C.kiln_error_message(err, &msg)
+	out := &Error{message: goMessage(&msg)}
+	var status C.int32_t
+	if C.kiln_error_exit_status(err, &status) {
+		out.exitStatus, out.exited = int32(status), true
+	}
+	C.kiln_error_delete(err)
+	return out
+}
+
+// unsafeSlice views n elements of a C array as a Go slice, for the length
+// of the C object's life.
+func unsafeSlice[T any](data *T, n int) []T {
+	if n == 0 || data == nil {
+		return nil
+	}
+	return unsafe.Slice(data, n)
+}
+
+func cBytesChar(b []byte) *C.char {
+	return (*C.char)(unsafe.Pointer(cBytes(b)))
+}
+
+// envOf passes an integer (a cgo.Handle, an index) through C as a host
+// function's environment pointer, which C never dereferences.
+func envOf(v uintptr) unsafe.Pointer {
+	return C.kiln_go_env(C.uintptr_t(v))
+}

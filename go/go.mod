@@ -1,0 +1,3 @@
+module github.com/kiln-wasm/kiln/go
+
+go 1.24

@@ -1,0 +1,127 @@
+package kiln
+
+// #include <kiln.h>
+import "C"
+
+import (
+	"runtime"
+	"unsafe"
+)
+
+// Memory is a WebAssembly linear memory.
+type Memory struct {
+	ptr   *C.wasm_memory_t
+	store *Store
+}
+
+func newMemory(store *Store, ptr *C.wasm_memory_t) *Memory {
+	m := &Memory{ptr: ptr, store: store}
+	runtime.SetFinalizer(m, (*Memory).Close)
+	return m
+}
+
+// NewMemory makes a memory of type ty in store.
+func NewMemory(store Storelike, ty *MemoryType) (*Memory, error) {
+	s := store.store()
+	var m *Memory
+	err := s.useErr(func(ptr *C.wasm_store_t) error {
+		cty, err := ty.cMemoryType()
+		if err != nil {
+			return err
+		}
+		mptr := C.wasm_memory_new(ptr, cty)
+		C.wasm_memorytype_delete(cty)
+		if mptr == nil {
+			return errorf("cannot make a memory of %d pages", ty.min)
+		}
+		m = newMemory(s, mptr)
+		return nil
+	})
+	return m, err
+}
+
+// Close releases the handle. Safe to call twice.
+func (m *Memory) Close() {
+	if m.ptr == nil {
+		return
+	}
+	runtime.SetFinalizer(m, nil)
+	C.wasm_memory_delete(m.ptr)
+	m.ptr = nil
+}
+
+// AsExtern returns the memory as an extern.
+func (m *Memory) AsExtern() *Extern {
+	return &Extern{ptr: C.wasm_memory_as_extern(m.ptr), store: m.store, owner: m}
+}
+
+// Type returns the memory's type.
+func (m *Memory) Type(store Storelike) *MemoryType {
+	var ty *MemoryType
+	store.store().use(func(*C.wasm_store_t) {
+		cty := C.wasm_memory_type(m.ptr)
+		ty = goMemoryType(cty)
+		C.wasm_memorytype_delete(cty)
+	})
+	runtime.KeepAlive(m)
+	return ty
+}
+
+// Size returns the memory's size in 64 KiB pages.
+func (m *Memory) Size(store Storelike) uint64 {
+	var n uint64
+	store.store().use(func(*C.wasm_store_t) { n = uint64(C.wasm_memory_size(m.ptr)) })
+	runtime.KeepAlive(m)
+	return n
+}
+
+// DataSize returns the memory's size in bytes.
+func (m *Memory) DataSize(store Storelike) uintptr {
+	var n uintptr
+	store.store().use(func(*C.wasm_store_t) { n = uintptr(C.wasm_memory_data_size(m.ptr)) })
+	runtime.KeepAlive(m)
+	return n
+}
+
+// Data returns a pointer to the memory's first byte. Like UnsafeData, it
+// is valid only until the memory grows (by Grow or by wasm's memory.grow,
+// which any call into wasm may run) and while the memory is reachable.
+func (m *Memory) Data(store Storelike) unsafe.Pointer {
+	var p unsafe.Pointer
+	store.store().use(func(*C.wasm_store_t) { p = unsafe.Pointer(C.wasm_memory_data(m.ptr)) })
+	runtime.KeepAlive(m)
+	return p
+}
+
+// UnsafeData returns the memory's bytes as a slice that aliases linear
+// memory: writes are seen by wasm, and wasm's writes by the slice. The
+// slice is invalid once the memory grows (Grow, or memory.grow in any
+// call into wasm) — re-fetch it after — and the program must keep the
+// Memory reachable (runtime.KeepAlive) while it uses the slice.
+func (m *Memory) UnsafeData(store Storelike) []byte {
+	var out []byte
+	store.store().use(func(*C.wasm_store_t) {
+		p := C.wasm_memory_data(m.ptr)
+		n := int(C.wasm_memory_data_size(m.ptr))
+		if p != nil && n > 0 {
+			out = unsafe.Slice((*byte)(unsafe.Pointer(p)), n)
+		}
+	})
+	runtime.KeepAlive(m)
+	return out
+}
+
+// Grow adds delta pages, returning the previous size in pages; an error if
+// the memory cannot grow that much.
+func (m *Memory) Grow(store Storelike, delta uint64) (uint64, error) {
+	var prev uint64
+	err := store.store().useErr(func(*C.wasm_store_t) error {
+		prev = uint64(C.wasm_memory_size(m.ptr))
+		if delta > 0xffffffff || !C.wasm_memory_grow(m.ptr, C.wasm_memory_pages_t(delta)) {
+			return errorf("failed to grow memory by `%d`", delta)
+		}
+		return nil
+	})
+	runtime.KeepAlive(m)
+	return prev, err
+}

@@ -1,0 +1,194 @@
+package kiln
+
+// #include <kiln.h>
+import "C"
+
+import (
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+	"weak"
+)
+
+// Store holds the runtime state of instances: their functions, memories,
+// tables and globals, host data, fuel and epoch deadline. A store and what
+// it holds are used by one goroutine at a time (see the package docs).
+type Store struct {
+	ptr *C.wasm_store_t
+	// Engine is the engine the store was made with.
+	Engine *Engine
+	data   any
+
+	// busy is 1 while a goroutine uses the store (see enter).
+	busy atomic.Int32
+	// depth counts the calls into wasm in progress, outermost first.
+	depth int
+	// slots holds the raw-call buffers, one per call depth, so a host
+	// function calling back into its store does not overwrite the slots of
+	// the call it runs under.
+	slots []*rawSlots
+	// funcs are the host functions made in this store; C knows them by
+	// index, so a callback that captures the store forms no cycle through
+	// a cgo.Handle and the store can still be collected.
+	funcs []*hostFunc
+	// panicked is a Go panic of a host function, waiting to be raised
+	// again once wasm has unwound to the call that entered it.
+	panicked   any
+	hasPanic   bool
+	closeFuncs []func()
+}
+
+// Storelike is what the methods of store objects take: a *Store, or a
+// *Caller inside a host function.
+type Storelike interface {
+	// Data returns the store's host data.
+	Data() any
+	store() *Store
+}
+
+// stores finds the Go store of a C store, for host functions (defined in a
+// linker, they learn their store from their caller). Weak, so a store the
+// program drops is still collected.
+var stores sync.Map // uintptr -> weak.Pointer[Store]
+
+func storeOf(ptr *C.wasm_store_t) *Store {
+	w, ok := stores.Load(uintptr(unsafe.Pointer(ptr)))
+	if !ok {
+		return nil
+	}
+	return w.(weak.Pointer[Store]).Value()
+}
+
+// NewStore returns a store of engine with no host data.
+func NewStore(engine *Engine) *Store {
+	return NewStoreWithData(engine, nil)
+}
+
+// NewStoreWithData returns a store of engine whose host data, which host
+// functions reach through Caller.Data, is data.
+func NewStoreWithData(engine *Engine, data any) *Store {
+	ptr := C.wasm_store_new(engine.live())
+	runtime.KeepAlive(engine)
+	store := &Store{ptr: ptr, Engine: engine, data: data}
+	stores.Store(uintptr(unsafe.Pointer(ptr)), weak.Make(store))
+	runtime.SetFinalizer(store, (*Store).Close)
+	return store
+}
+
+// Close releases the program's handle on the store; objects of the store
+// still reachable keep the native store alive. Safe to call twice.
+func (s *Store) Close() {
+	if s.ptr == nil {
+		return
+	}
+	runtime.SetFinalizer(s, nil)
+	stores.Delete(uintptr(unsafe.Pointer(s.ptr)))
+	C.wasm_store_delete(s.ptr)
+	s.ptr = nil
+}
+
+func (s *Store) store() *Store { return s }
+
+// Data returns the store's host data.
+func (s *Store) Data() any { return s.data }
+
+// errBusy is what a goroutine gets when another is using the store.
+var errBusy = errors.New("store is in use by another goroutine: a store is used by one goroutine at a time")
+
+// enter claims the store for the calling goroutine. It returns whether this
+// call claimed it (and so must release it with leave), or an error if
+// another goroutine holds it. A host function running in the store may
+// re-enter it: C tells whether the calling thread is inside one of the
+// store's host functions, and a goroutine in a cgo callback stays on its
+// thread.
+func (s *Store) enter() (bool, error) {
+	if s.ptr == nil {
+		return false, errClosed
+	}
+	if s.busy.CompareAndSwap(0, 1) {
+		return true, nil
+	}
+	if C.kiln_store_in_host_call(s.ptr) {
+		return false, nil
+	}
+	return false, errBusy
+}
+
+func (s *Store) leave(claimed bool) {
+	if claimed {
+		s.busy.Store(0)
+	}
+}
+
+// use runs f with the store claimed, panicking if another goroutine holds
+// it (for methods that return no error).
+func (s *Store) use(f func(ptr *C.wasm_store_t)) {
+	claimed, err := s.enter()
+	if err != nil {
+		panic(err)
+	}
+	defer s.leave(claimed)
+	f(s.ptr)
+	runtime.KeepAlive(s)
+}
+
+// useErr runs f with the store claimed, or returns why it cannot.
+func (s *Store) useErr(f func(ptr *C.wasm_store_t) error) error {
+	claimed, err := s.enter()
+	if err != nil {
+		return err
+	}
+	defer s.leave(claimed)
+	err = f(s.ptr)
+	runtime.KeepAlive(s)
+	return err
+}
+
+// repanic raises a host function's panic again, once wasm has unwound.
+func (s *Store) repanic() {
+	if s.hasPanic {
+		p := s.panicked
+		s.panicked, s.hasPanic = nil, false
+		panic(p)
+	}
+}
+
+// GC releases the externref values that nothing holds any more.
+func (s *Store) GC() {
+	s.use(func(ptr *C.wasm_store_t) { C.kiln_store_gc(ptr) })
+}
+
+// SetEpochDeadline sets the store's deadline to deadline epochs after the
+// engine's current epoch.
+func (s *Store) SetEpochDeadline(deadline uint64) {
+	s.use(func(ptr *C.wasm_store_t) { C.kiln_store_set_epoch_deadline(ptr, C.uint64_t(deadline)) })
+}
+
+// GetFuel returns the fuel left; an error unless the engine consumes fuel.
+func (s *Store) GetFuel() (uint64, error) {
+	var fuel C.uint64_t
+	err := s.useErr(func(ptr *C.wasm_store_t) error {
+		return takeError(C.kiln_store_get_fuel(ptr, &fuel))
+	})
+	return uint64(fuel), err
+}
+
+// SetFuel sets the fuel left; an error unless the engine consumes fuel.
+func (s *Store) SetFuel(fuel uint64) error {
+	return s.useErr(func(ptr *C.wasm_store_t) error {
+		return takeError(C.kiln_store_set_fuel(ptr, C.uint64_t(fuel)))
+	})
+}
+
+// Limiter bounds what the store may hold from now on; a negative value
+// leaves that resource unbounded: memorySize bounds each memory in bytes,
+// tableElements each table, and instances, tables and memories how many
+// the store may create.
+func (s *Store) Limiter(memorySize int64, tableElements int64, instances int64, tables int64, memories int64) {
+	s.use(func(ptr *C.wasm_store_t) {
+		C.kiln_store_limiter(ptr, C.int64_t(memorySize), C.int64_t(tableElements),
+			C.int64_t(instances), C.int64_t(tables), C.int64_t(memories))
+	})
+}
