@@ -11,14 +11,19 @@ import dev.kiln.WasiConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** The quick start of java/README.md: load a module, call an export, define a host function, run WASI. */
+/**
+ * The quick start of java/README.md: load a module, call an export, define a host function, run
+ * WASI. The argument is the Kiln repository's root, where the example programs are (default: the
+ * current directory).
+ */
 public final class QuickStart {
     private QuickStart() {}
 
     public static void main(String[] args) {
+        Path root = Path.of(args.length > 0 ? args[0] : ".");
         try (Engine engine = new Engine()) {
             // Load a module and call an export, with no boxing on the way.
-            try (Module fib = Module.fromFile(engine, Path.of("examples/fib.wat"));
+            try (Module fib = Module.fromFile(engine, root.resolve("examples/fib.wat"));
                     Store<Void> store = new Store<>(engine)) {
                 Instance instance = new Instance(store, fib);
                 TypedFunc f = instance.getFunc("fib").typed();
@@ -36,11 +41,11 @@ public final class QuickStart {
                 linker.define("host", "square", HostFunc.i32ToI32(x -> x * x));
                 Instance instance = linker.instantiate(store, module);
                 int sum = instance.getFunc("sum_of_squares").typed().callI32I32ToI32(3, 4);
-                System.out.println("3² + 4² = " + sum);
+                System.out.println("square(3) + square(4) = " + sum);
             }
 
             // Run a WASI program with arguments, its output captured.
-            try (Module program = Module.fromFile(engine, Path.of("tests/conformance/wasi/args.wat"));
+            try (Module program = Module.fromFile(engine, root.resolve("tests/conformance/wasi/args.wat"));
                     Store<Void> store = new Store<>(engine);
                     Linker<Void> linker = new Linker<>(engine)) {
                 linker.defineWasi();
