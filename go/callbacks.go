@@ -2,7 +2,7 @@ package kiln
 
 // The C side of host functions: the entry points C calls. A file with
 // //export may only declare in its preamble, so the calls that pass these
-// entry points to C are in func.go and linker.go.
+// entry points to C are in hostfunc.go and linker.go.
 
 // #include <kiln.h>
 import "C"
@@ -10,23 +10,53 @@ import "C"
 import "unsafe"
 
 // kilnGoStoreFunc is the callback of host functions made in a store
-// (NewFunc, WrapFunc); env is the function's index in Store.funcs.
+// (NewFunc, WrapFunc) with references; env is the function's index in
+// Store.funcs.
 //
 //export kilnGoStoreFunc
 func kilnGoStoreFunc(env unsafe.Pointer, caller *C.kiln_caller_t, args *C.wasm_val_vec_t, results *C.wasm_val_vec_t) *C.wasm_trap_t {
-	s := storeOf(C.kiln_caller_store(caller))
+	s := storeOfCaller(caller)
 	if s == nil {
-		return cTrap(nil, "kiln: host function called in a store the Go program dropped")
+		return cTrap(nil, droppedStore)
 	}
-	hf := s.funcs[uintptr(env)]
-	return runHost(hf, caller, unsafeSlice(args.data, int(args.size)), unsafeSlice(results.data, int(results.size)))
+	return runHost(s, s.funcs[uintptr(env)], caller, unsafeSlice(args.data, int(args.size)), unsafeSlice(results.data, int(results.size)))
 }
 
-// kilnGoLinkerFunc is the callback of host functions defined in a linker;
-// env is a cgo.Handle of the *hostFunc, deleted by the C finalizer.
+// kilnGoStoreRawFunc is the callback of host functions of numbers made in
+// a store, over raw slots.
+//
+//export kilnGoStoreRawFunc
+func kilnGoStoreRawFunc(env unsafe.Pointer, caller *C.kiln_caller_t, slots *C.kiln_val_raw_t, nslots C.size_t) *C.wasm_trap_t {
+	s := storeOfCaller(caller)
+	if s == nil {
+		return cTrap(nil, droppedStore)
+	}
+	return runRawHost(s, s.funcs[uintptr(env)], caller, unsafe.Pointer(slots))
+}
+
+// kilnGoLinkerFunc is the callback of host functions with references
+// defined in a linker; env is a cgo.Handle of the *hostFunc, deleted by
+// the C finalizer.
 //
 //export kilnGoLinkerFunc
 func kilnGoLinkerFunc(env unsafe.Pointer, caller *C.kiln_caller_t, args *C.wasm_val_vec_t, results *C.wasm_val_vec_t) *C.wasm_trap_t {
+	s := storeOfCaller(caller)
+	if s == nil {
+		return cTrap(nil, droppedStore)
+	}
 	hf := ptrToHandle(env).Value().(*hostFunc)
-	return runHost(hf, caller, unsafeSlice(args.data, int(args.size)), unsafeSlice(results.data, int(results.size)))
+	return runHost(s, hf, caller, unsafeSlice(args.data, int(args.size)), unsafeSlice(results.data, int(results.size)))
+}
+
+// kilnGoLinkerRawFunc is the callback of host functions of numbers defined
+// in a linker, over raw slots.
+//
+//export kilnGoLinkerRawFunc
+func kilnGoLinkerRawFunc(env unsafe.Pointer, caller *C.kiln_caller_t, slots *C.kiln_val_raw_t, nslots C.size_t) *C.wasm_trap_t {
+	s := storeOfCaller(caller)
+	if s == nil {
+		return cTrap(nil, droppedStore)
+	}
+	hf := ptrToHandle(env).Value().(*hostFunc)
+	return runRawHost(s, hf, caller, unsafe.Pointer(slots))
 }

@@ -1,9 +1,6 @@
 package kiln
 
-/*
-#include <kiln.h>
-extern wasm_trap_t *kilnGoStoreFunc(void *, kiln_caller_t *, wasm_val_vec_t *, wasm_val_vec_t *);
-*/
+// #include <kiln.h>
 import "C"
 
 import (
@@ -36,19 +33,4 @@ func (c *Caller) GetExport(name string) *Extern {
 		return nil
 	}
 	return newExtern(c.s, ptr)
-}
-
-// newHostFunc makes a host function in s whose body is hf.
-func newHostFunc(s *Store, hf *hostFunc) *Func {
-	var f *Func
-	s.use(func(ptr *C.wasm_store_t) {
-		index := len(s.funcs)
-		s.funcs = append(s.funcs, hf)
-		cty := hf.ty.cFuncType()
-		fptr := C.kiln_func_new_with_caller(ptr, cty, (*[0]byte)(C.kilnGoStoreFunc),
-			envOf(uintptr(index)), nil)
-		C.wasm_functype_delete(cty)
-		f = newFunc(s, fptr)
-	})
-	return f
 }

@@ -13,10 +13,7 @@ static wasm_trap_t *kiln_go_func_call(wasm_func_t *f, wasm_val_t *args, size_t n
 import "C"
 
 import (
-	"errors"
-	"fmt"
 	"math"
-	"reflect"
 	"runtime"
 	"unsafe"
 )
@@ -28,10 +25,10 @@ type Func struct {
 	store *Store
 	// Filled on first call: the kinds of the parameters and results, and
 	// the function prepared for raw calls when its type allows.
-	typed         bool
-	params        []ValKind
-	results       []ValKind
-	raw           *C.kiln_raw_func_t
+	typed   bool
+	params  []ValKind
+	results []ValKind
+	raw     *C.kiln_raw_func_t
 }
 
 // maxRawValues is the most parameters (and results) a raw call passes:
@@ -294,197 +291,4 @@ func (f *Func) callVals(s *Store, args []any) (any, error) {
 		out[i] = goVal(s, &cresults[i])
 	}
 	return out, nil
-}
-
-// hostFunc is a host function's Go side: its type and body.
-type hostFunc struct {
-	ty      *FuncType
-	results []ValKind
-	// call runs the body with the arguments, returning its results or the
-	// trap it returned.
-	call func(c *Caller, args []Val) ([]Val, *Trap)
-}
-
-// NewFunc defines a host function of type ty in store; callback receives
-// its caller and arguments, and returns its results or a trap.
-func NewFunc(store Storelike, ty *FuncType, callback func(*Caller, []Val) ([]Val, *Trap)) *Func {
-	_, results := ty.kinds()
-	return newHostFunc(store.store(), &hostFunc{ty: ty, results: results, call: callback})
-}
-
-// WrapFunc defines a host function in store from a Go function, inferring
-// its wasm type: int32, int64, float32 and float64 parameters and results
-// are those wasm types, *Func is funcref, and every other type is
-// externref. A first *Caller parameter receives the caller, and a last
-// *Trap result a trap to return. It panics if f is not a function.
-func WrapFunc(store Storelike, f any) *Func {
-	hf := wrapHostFunc(f)
-	return newHostFunc(store.store(), hf)
-}
-
-var (
-	callerType = reflect.TypeOf((*Caller)(nil))
-	trapType   = reflect.TypeOf((*Trap)(nil))
-	funcType   = reflect.TypeOf((*Func)(nil))
-)
-
-func goTypeKind(t reflect.Type) ValKind {
-	switch t {
-	case reflect.TypeOf(int32(0)):
-		return KindI32
-	case reflect.TypeOf(int64(0)):
-		return KindI64
-	case reflect.TypeOf(float32(0)):
-		return KindF32
-	case reflect.TypeOf(float64(0)):
-		return KindF64
-	case funcType:
-		return KindFuncref
-	}
-	return KindExternref
-}
-
-// wrapHostFunc makes the Go side of a host function from a Go function,
-// called through reflection.
-func wrapHostFunc(f any) *hostFunc {
-	fn := reflect.ValueOf(f)
-	if fn.Kind() != reflect.Func {
-		panic("callback provided must be a `func`")
-	}
-	ft := fn.Type()
-	var params, results []*ValType
-	for i := 0; i < ft.NumIn(); i++ {
-		if ft.In(i) != callerType {
-			params = append(params, NewValType(goTypeKind(ft.In(i))))
-		}
-	}
-	hasTrap := ft.NumOut() > 0 && ft.Out(ft.NumOut()-1) == trapType
-	nout := ft.NumOut()
-	if hasTrap {
-		nout--
-	}
-	for i := 0; i < nout; i++ {
-		results = append(results, NewValType(goTypeKind(ft.Out(i))))
-	}
-	ty := NewFuncType(params, results)
-	_, kinds := ty.kinds()
-	call := func(c *Caller, args []Val) ([]Val, *Trap) {
-		in := make([]reflect.Value, ft.NumIn())
-		next := 0
-		for i := range in {
-			pt := ft.In(i)
-			if pt == callerType {
-				in[i] = reflect.ValueOf(c)
-				continue
-			}
-			v := args[next].Get()
-			next++
-			if v == nil {
-				in[i] = reflect.Zero(pt)
-			} else {
-				in[i] = reflect.ValueOf(v)
-			}
-		}
-		out := fn.Call(in)
-		if hasTrap {
-			if t := out[len(out)-1].Interface().(*Trap); t != nil {
-				return nil, t
-			}
-			out = out[:len(out)-1]
-		}
-		vals := make([]Val, len(out))
-		for i, o := range out {
-			switch kinds[i] {
-			case KindI32:
-				vals[i] = ValI32(int32(o.Int()))
-			case KindI64:
-				vals[i] = ValI64(o.Int())
-			case KindF32:
-				vals[i] = ValF32(float32(o.Float()))
-			case KindF64:
-				vals[i] = ValF64(o.Float())
-			case KindFuncref:
-				vals[i] = ValFuncref(o.Interface().(*Func))
-			default:
-				vals[i] = ValExternref(o.Interface())
-			}
-		}
-		return vals, nil
-	}
-	return &hostFunc{ty: ty, results: kinds, call: call}
-}
-
-// errWrongResults is the panic of a host function that returned results
-// its type does not have.
-var errWrongResults = errors.New("host function results do not match its type")
-
-// runHost runs a host function's body for wasm (or the host) calling it:
-// converts the arguments, catches a Go panic (kept in the store, to be
-// raised again once wasm unwound), and writes the results or returns an
-// owned C trap.
-func runHost(hf *hostFunc, ccaller *C.kiln_caller_t, args, results []C.wasm_val_t) *C.wasm_trap_t {
-	s := storeOf(C.kiln_caller_store(ccaller))
-	if s == nil {
-		return cTrap(nil, "kiln: host function called in a store the Go program dropped")
-	}
-	c := &Caller{s: s, ptr: ccaller}
-	defer func() { c.ptr = nil }()
-	vals := make([]Val, len(args))
-	for i := range args {
-		vals[i] = borrowVal(s, &args[i])
-	}
-	var out []Val
-	var trap *Trap
-	panicked := true
-	func() {
-		defer func() {
-			if panicked {
-				s.panicked, s.hasPanic = recover(), true
-			}
-		}()
-		out, trap = hf.call(c, vals)
-		if trap == nil {
-			checkResults(out, hf.results)
-		}
-		panicked = false
-	}()
-	if panicked {
-		return cTrap(s.ptr, "go panicked")
-	}
-	if trap != nil {
-		return cTrap(s.ptr, trap.message)
-	}
-	for i, v := range out {
-		results[i] = v.cVal(s.ptr)
-	}
-	return nil
-}
-
-// checkResults panics, as wasmtime-go does, if a host function's results
-// do not match its type.
-func checkResults(out []Val, kinds []ValKind) {
-	if len(out) != len(kinds) {
-		panic(fmt.Sprintf("callback didn't produce the correct number of results: %d, not %d", len(out), len(kinds)))
-	}
-	for i, v := range out {
-		if v.kind != kinds[i] {
-			panic(fmt.Sprintf("callback produced wrong type of result: %s, not %s", v.kind, kinds[i]))
-		}
-	}
-}
-
-// borrowVal reads a C value that stays owned by C.
-func borrowVal(s *Store, v *C.wasm_val_t) Val {
-	kind := ValKind(v.kind)
-	if kind.isNum() {
-		return goVal(s, v)
-	}
-	ref := *(**C.wasm_ref_t)(unsafe.Pointer(&v.of))
-	if ref == nil {
-		return Val{kind: kind}
-	}
-	if kind == KindFuncref {
-		return Val{kind: kind, ref: newFunc(s, C.wasm_func_copy(C.wasm_ref_as_func(ref)))}
-	}
-	return Val{kind: kind, ref: externrefValue(ref)}
 }

@@ -4,6 +4,7 @@ package kiln
 #include <stdlib.h>
 #include <kiln.h>
 extern wasm_trap_t *kilnGoLinkerFunc(void *, kiln_caller_t *, wasm_val_vec_t *, wasm_val_vec_t *);
+extern wasm_trap_t *kilnGoLinkerRawFunc(void *, kiln_caller_t *, kiln_val_raw_t *, size_t);
 extern void kilnGoDeleteHandle(void *);
 */
 import "C"
@@ -121,8 +122,7 @@ func (l *Linker) DefineWasi() error {
 // FuncNew defines module.name as a host function of type ty, for every
 // store.
 func (l *Linker) FuncNew(module, name string, ty *FuncType, f func(*Caller, []Val) ([]Val, *Trap)) error {
-	_, results := ty.kinds()
-	return l.defineHost(module, name, &hostFunc{ty: ty, results: results, call: f})
+	return l.defineHost(module, name, newHostFuncOf(ty, f))
 }
 
 // FuncWrap defines module.name as a host function made from a Go function
@@ -138,8 +138,15 @@ func (l *Linker) defineHost(module, name string, hf *hostFunc) error {
 	defer C.wasm_functype_delete(cty)
 	h := cgo.NewHandle(hf)
 	// The C finalizer deletes the handle, also when the definition fails.
-	err := takeError(C.kiln_linker_define_func_with_caller(l.live(), s.of(module), s.of(name), cty,
-		(*[0]byte)(C.kilnGoLinkerFunc), envOf(uintptr(h)), (*[0]byte)(C.kilnGoDeleteHandle)))
+	var cerr *C.kiln_error_t
+	if hf.numeric {
+		cerr = C.kiln_linker_define_func_raw(l.live(), s.of(module), s.of(name), cty,
+			(*[0]byte)(C.kilnGoLinkerRawFunc), envOf(uintptr(h)), (*[0]byte)(C.kilnGoDeleteHandle))
+	} else {
+		cerr = C.kiln_linker_define_func_with_caller(l.live(), s.of(module), s.of(name), cty,
+			(*[0]byte)(C.kilnGoLinkerFunc), envOf(uintptr(h)), (*[0]byte)(C.kilnGoDeleteHandle))
+	}
+	err := takeError(cerr)
 	runtime.KeepAlive(l)
 	return err
 }

@@ -5,10 +5,10 @@ import "C"
 
 // TableType is a table's type: its element type and limits.
 type TableType struct {
-	element  *ValType
-	min      uint32
-	hasMax   bool
-	max      uint32
+	element *ValType
+	min     uint32
+	hasMax  bool
+	max     uint32
 }
 
 // NewTableType returns the type of a table of element with at least min

@@ -13,14 +13,14 @@ import (
 // stdio and pre-opened directories. Nothing is granted unless asked for.
 // Store.SetWasi gives it to a store.
 type WasiConfig struct {
-	args        []string
-	env         [][2]string
-	inheritEnv  bool
-	stdin       stdio
-	stdout      stdio
-	stderr      stdio
-	preopens    []preopen
-	closed      bool
+	args       []string
+	env        [][2]string
+	inheritEnv bool
+	stdin      stdio
+	stdout     stdio
+	stderr     stdio
+	preopens   []preopen
+	closed     bool
 }
 
 type stdio struct {
