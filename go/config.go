@@ -16,6 +16,8 @@ type Config struct {
 	ptr *C.wasm_config_t
 	// missing names the features enabled that Kiln lacks.
 	missing []string
+	// epochs: epoch interruption is on, which CallContext needs.
+	epochs bool
 }
 
 // OptLevel is how hard Cranelift optimises.
@@ -122,6 +124,7 @@ func (cfg *Config) SetConsumeFuel(enabled bool) {
 // (Engine.IncrementEpoch) reaches the store's deadline
 // (Store.SetEpochDeadline).
 func (cfg *Config) SetEpochInterruption(enable bool) {
+	cfg.epochs = enable
 	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_epoch_interruption_set(c, C.bool(enable)) })
 }
 

@@ -12,6 +12,8 @@ import (
 // program usually needs one. It is safe to use from many goroutines.
 type Engine struct {
 	ptr *C.wasm_engine_t
+	// epochs: the engine's code checks the epoch (CallContext needs it).
+	epochs bool
 }
 
 // NewEngine returns an engine with the default settings.
@@ -33,7 +35,7 @@ func NewEngineWithConfig(config *Config) *Engine {
 	if err := takeError(C.kiln_engine_new(cfg, &ptr)); err != nil {
 		panic(err)
 	}
-	engine := &Engine{ptr: ptr}
+	engine := &Engine{ptr: ptr, epochs: config.epochs}
 	runtime.SetFinalizer(engine, (*Engine).Close)
 	return engine
 }

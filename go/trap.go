@@ -18,6 +18,9 @@ type Trap struct {
 	message string
 	code    *TrapCode
 	frames  []*Frame
+	// cause is why the trap happened when Go knows more than wasm: the
+	// context that CallContext was cancelled with.
+	cause error
 }
 
 // Frame is one wasm frame of a trap's backtrace, innermost first.
@@ -99,6 +102,13 @@ func (t *Trap) Message() string {
 // Error returns Message, so a *Trap is an error.
 func (t *Trap) Error() string {
 	return t.message
+}
+
+// Unwrap returns the trap's cause when Go knows one: for an interrupt
+// that CallContext caused, the context's error, so errors.Is(err,
+// context.Canceled) holds.
+func (t *Trap) Unwrap() error {
+	return t.cause
 }
 
 // Code returns why wasm trapped; nil for a trap made by NewTrap.
