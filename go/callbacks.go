@@ -10,16 +10,16 @@ import "C"
 import "unsafe"
 
 // kilnGoStoreFunc is the callback of host functions made in a store
-// (NewFunc, WrapFunc) with references; env is the function's index in
-// Store.funcs.
+// (NewFunc, WrapFunc) with references; env names the store and the
+// function (storeFuncEnv).
 //
 //export kilnGoStoreFunc
 func kilnGoStoreFunc(env unsafe.Pointer, caller *C.kiln_caller_t, args *C.wasm_val_vec_t, results *C.wasm_val_vec_t) *C.wasm_trap_t {
-	s := storeOfCaller(caller)
+	s, index := storeOfEnv(uintptr(env))
 	if s == nil {
 		return cTrap(nil, droppedStore)
 	}
-	return runHost(s, s.funcs[uintptr(env)], caller, unsafeSlice(args.data, int(args.size)), unsafeSlice(results.data, int(results.size)))
+	return runHost(s, s.funcs[index], caller, unsafeSlice(args.data, int(args.size)), unsafeSlice(results.data, int(results.size)))
 }
 
 // kilnGoStoreRawFunc is the callback of host functions of numbers made in
@@ -27,11 +27,11 @@ func kilnGoStoreFunc(env unsafe.Pointer, caller *C.kiln_caller_t, args *C.wasm_v
 //
 //export kilnGoStoreRawFunc
 func kilnGoStoreRawFunc(env unsafe.Pointer, caller *C.kiln_caller_t, slots *C.kiln_val_raw_t, nslots C.size_t) *C.wasm_trap_t {
-	s := storeOfCaller(caller)
+	s, index := storeOfEnv(uintptr(env))
 	if s == nil {
 		return cTrap(nil, droppedStore)
 	}
-	return runRawHost(s, s.funcs[uintptr(env)], caller, unsafe.Pointer(slots))
+	return runRawHost(s, s.funcs[index], caller, unsafe.Pointer(slots))
 }
 
 // kilnGoLinkerFunc is the callback of host functions with references

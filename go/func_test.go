@@ -186,3 +186,32 @@ func BenchmarkHostCall(b *testing.B) {
 		b.Fatal(got, err)
 	}
 }
+
+func TestCallWithStack(t *testing.T) {
+	store := NewStore(NewEngine())
+	instance := instantiate(t, store, addWat)
+	stack := []uint64{40, 2}
+	if err := instance.GetFunc(store, "add").CallWithStack(store, stack); err != nil || stack[0] != 42 {
+		t.Fatal(stack, err)
+	}
+	if err := instance.GetFunc(store, "add").CallWithStack(store, stack[:1]); err == nil {
+		t.Fatal("short stack accepted")
+	}
+	if err := instance.GetFunc(store, "id").CallWithStack(store, stack); err == nil {
+		t.Fatal("a function of references through the stack")
+	}
+}
+
+// BenchmarkCallWithStack is the fast path's cost for add(i32, i32).
+func BenchmarkCallWithStack(b *testing.B) {
+	store := NewStore(NewEngine())
+	add := instantiate(b, store, addWat).GetFunc(store, "add")
+	stack := make([]uint64, 2)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		stack[0], stack[1] = 1, 2
+		if err := add.CallWithStack(store, stack); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

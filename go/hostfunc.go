@@ -58,14 +58,14 @@ func WrapFunc(store Storelike, f any) *Func {
 func newHostFunc(s *Store, hf *hostFunc) *Func {
 	var f *Func
 	s.use(func(ptr *C.wasm_store_t) {
-		index := len(s.funcs)
+		env := envOf(storeFuncEnv(s, len(s.funcs)))
 		s.funcs = append(s.funcs, hf)
 		cty := hf.ty.cFuncType()
 		var fptr *C.wasm_func_t
 		if hf.numeric {
-			fptr = C.kiln_func_new_raw(ptr, cty, (*[0]byte)(C.kilnGoStoreRawFunc), envOf(uintptr(index)), nil)
+			fptr = C.kiln_func_new_raw(ptr, cty, (*[0]byte)(C.kilnGoStoreRawFunc), env, nil)
 		} else {
-			fptr = C.kiln_func_new_with_caller(ptr, cty, (*[0]byte)(C.kilnGoStoreFunc), envOf(uintptr(index)), nil)
+			fptr = C.kiln_func_new_with_caller(ptr, cty, (*[0]byte)(C.kilnGoStoreFunc), env, nil)
 		}
 		C.wasm_functype_delete(cty)
 		f = newFunc(s, fptr)

@@ -35,9 +35,11 @@ type Store struct {
 	funcs []*hostFunc
 	// panicked is a Go panic of a host function, waiting to be raised
 	// again once wasm has unwound to the call that entered it.
-	panicked   any
-	hasPanic   bool
-	closeFuncs []func()
+	panicked any
+	hasPanic bool
+	// id and gen name the store in the store table (storetable.go).
+	id  uint32
+	gen uint16
 }
 
 // Storelike is what the methods of store objects take: a *Store, or a
@@ -73,6 +75,7 @@ func NewStoreWithData(engine *Engine, data any) *Store {
 	runtime.KeepAlive(engine)
 	store := &Store{ptr: ptr, Engine: engine, data: data}
 	stores.Store(uintptr(unsafe.Pointer(ptr)), weak.Make(store))
+	registerStore(store)
 	runtime.SetFinalizer(store, (*Store).Close)
 	return store
 }
@@ -85,6 +88,7 @@ func (s *Store) Close() {
 	}
 	runtime.SetFinalizer(s, nil)
 	stores.Delete(uintptr(unsafe.Pointer(s.ptr)))
+	unregisterStore(s)
 	C.wasm_store_delete(s.ptr)
 	s.ptr = nil
 }
