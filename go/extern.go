@@ -24,20 +24,28 @@ type AsExtern interface {
 // newExtern wraps an owned C extern of store.
 func newExtern(store *Store, ptr *C.wasm_extern_t) *Extern {
 	e := &Extern{ptr: ptr, store: store}
-	runtime.SetFinalizer(e, (*Extern).Close)
+	runtime.SetFinalizer(e, (*Extern).finalize)
 	return e
 }
 
 // Close releases the handle. Safe to call twice.
-func (e *Extern) Close() {
+func (e *Extern) Close() { e.release(false) }
+
+// finalize is the backstop for an Extern the program did not close: its handle
+// is released by the goroutine using the store.
+func (e *Extern) finalize() { e.release(true) }
+
+func (e *Extern) release(finalizing bool) {
 	if e.ptr == nil {
 		return
 	}
 	runtime.SetFinalizer(e, nil)
-	if e.owner == nil {
-		C.wasm_extern_delete(e.ptr)
-	}
+	ptr := e.ptr
 	e.ptr = nil
+	if e.owner == nil {
+		release := func() { C.wasm_extern_delete(ptr) }
+		e.store.drop(release, finalizing)
+	}
 }
 
 // AsExtern returns e.
@@ -66,7 +74,10 @@ func (e *Extern) Func() *Func {
 	if e.kind() != C.WASM_EXTERN_FUNC {
 		return nil
 	}
-	f := newFunc(e.store, C.wasm_func_copy(C.wasm_extern_as_func(e.ptr)))
+	var f *Func
+	e.store.use(func(*C.wasm_store_t) {
+		f = newFunc(e.store, C.wasm_func_copy(C.wasm_extern_as_func(e.ptr)))
+	})
 	runtime.KeepAlive(e)
 	return f
 }
@@ -76,7 +87,10 @@ func (e *Extern) Global() *Global {
 	if e.kind() != C.WASM_EXTERN_GLOBAL {
 		return nil
 	}
-	g := newGlobal(e.store, C.wasm_global_copy(C.wasm_extern_as_global(e.ptr)))
+	var g *Global
+	e.store.use(func(*C.wasm_store_t) {
+		g = newGlobal(e.store, C.wasm_global_copy(C.wasm_extern_as_global(e.ptr)))
+	})
 	runtime.KeepAlive(e)
 	return g
 }
@@ -86,7 +100,10 @@ func (e *Extern) Table() *Table {
 	if e.kind() != C.WASM_EXTERN_TABLE {
 		return nil
 	}
-	t := newTable(e.store, C.wasm_table_copy(C.wasm_extern_as_table(e.ptr)))
+	var t *Table
+	e.store.use(func(*C.wasm_store_t) {
+		t = newTable(e.store, C.wasm_table_copy(C.wasm_extern_as_table(e.ptr)))
+	})
 	runtime.KeepAlive(e)
 	return t
 }
@@ -96,7 +113,10 @@ func (e *Extern) Memory() *Memory {
 	if e.kind() != C.WASM_EXTERN_MEMORY {
 		return nil
 	}
-	m := newMemory(e.store, C.wasm_memory_copy(C.wasm_extern_as_memory(e.ptr)))
+	var m *Memory
+	e.store.use(func(*C.wasm_store_t) {
+		m = newMemory(e.store, C.wasm_memory_copy(C.wasm_extern_as_memory(e.ptr)))
+	})
 	runtime.KeepAlive(e)
 	return m
 }

@@ -61,22 +61,31 @@ func (s *Store) slotsAt(depth int) *rawSlots {
 // newFunc wraps an owned C function of store.
 func newFunc(store *Store, ptr *C.wasm_func_t) *Func {
 	f := &Func{ptr: ptr, store: store}
-	runtime.SetFinalizer(f, (*Func).Close)
+	runtime.SetFinalizer(f, (*Func).finalize)
 	return f
 }
 
 // Close releases the handle on the function. Safe to call twice.
-func (f *Func) Close() {
+func (f *Func) Close() { f.release(false) }
+
+// finalize is the backstop for a Func the program did not close: its handle
+// is released by the goroutine using the store.
+func (f *Func) finalize() { f.release(true) }
+
+func (f *Func) release(finalizing bool) {
 	if f.ptr == nil {
 		return
 	}
 	runtime.SetFinalizer(f, nil)
-	if f.raw != nil {
-		C.kiln_raw_func_delete(f.raw)
-		f.raw = nil
+	ptr, raw := f.ptr, f.raw
+	f.ptr, f.raw = nil, nil
+	release := func() {
+		if raw != nil {
+			C.kiln_raw_func_delete(raw)
+		}
+		C.wasm_func_delete(ptr)
 	}
-	C.wasm_func_delete(f.ptr)
-	f.ptr = nil
+	f.store.drop(release, finalizing)
 }
 
 // AsExtern returns the function as an extern.

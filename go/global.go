@@ -13,7 +13,7 @@ type Global struct {
 
 func newGlobal(store *Store, ptr *C.wasm_global_t) *Global {
 	g := &Global{ptr: ptr, store: store}
-	runtime.SetFinalizer(g, (*Global).Close)
+	runtime.SetFinalizer(g, (*Global).finalize)
 	return g
 }
 
@@ -40,13 +40,21 @@ func NewGlobal(store Storelike, ty *GlobalType, val Val) (*Global, error) {
 }
 
 // Close releases the handle. Safe to call twice.
-func (g *Global) Close() {
+func (g *Global) Close() { g.release(false) }
+
+// finalize is the backstop for a Global the program did not close: its handle
+// is released by the goroutine using the store.
+func (g *Global) finalize() { g.release(true) }
+
+func (g *Global) release(finalizing bool) {
 	if g.ptr == nil {
 		return
 	}
 	runtime.SetFinalizer(g, nil)
-	C.wasm_global_delete(g.ptr)
+	ptr := g.ptr
 	g.ptr = nil
+	release := func() { C.wasm_global_delete(ptr) }
+	g.store.drop(release, finalizing)
 }
 
 // AsExtern returns the global as an extern.

@@ -24,7 +24,7 @@ type Instance struct {
 
 func newInstance(store *Store, ptr *C.wasm_instance_t) *Instance {
 	i := &Instance{ptr: ptr, store: store}
-	runtime.SetFinalizer(i, (*Instance).Close)
+	runtime.SetFinalizer(i, (*Instance).finalize)
 	return i
 }
 
@@ -67,13 +67,21 @@ func NewInstance(store Storelike, module *Module, imports []AsExtern) (*Instance
 }
 
 // Close releases the handle. Safe to call twice.
-func (i *Instance) Close() {
+func (i *Instance) Close() { i.release(false) }
+
+// finalize is the backstop for an Instance the program did not close: its handle
+// is released by the goroutine using the store.
+func (i *Instance) finalize() { i.release(true) }
+
+func (i *Instance) release(finalizing bool) {
 	if i.ptr == nil {
 		return
 	}
 	runtime.SetFinalizer(i, nil)
-	C.wasm_instance_delete(i.ptr)
+	ptr := i.ptr
 	i.ptr = nil
+	release := func() { C.wasm_instance_delete(ptr) }
+	i.store.drop(release, finalizing)
 }
 
 // Exports returns the instance's exports, in the module's order.

@@ -16,7 +16,7 @@ type Memory struct {
 
 func newMemory(store *Store, ptr *C.wasm_memory_t) *Memory {
 	m := &Memory{ptr: ptr, store: store}
-	runtime.SetFinalizer(m, (*Memory).Close)
+	runtime.SetFinalizer(m, (*Memory).finalize)
 	return m
 }
 
@@ -41,13 +41,21 @@ func NewMemory(store Storelike, ty *MemoryType) (*Memory, error) {
 }
 
 // Close releases the handle. Safe to call twice.
-func (m *Memory) Close() {
+func (m *Memory) Close() { m.release(false) }
+
+// finalize is the backstop for a Memory the program did not close: its handle
+// is released by the goroutine using the store.
+func (m *Memory) finalize() { m.release(true) }
+
+func (m *Memory) release(finalizing bool) {
 	if m.ptr == nil {
 		return
 	}
 	runtime.SetFinalizer(m, nil)
-	C.wasm_memory_delete(m.ptr)
+	ptr := m.ptr
 	m.ptr = nil
+	release := func() { C.wasm_memory_delete(ptr) }
+	m.store.drop(release, finalizing)
 }
 
 // AsExtern returns the memory as an extern.

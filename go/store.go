@@ -40,6 +40,15 @@ type Store struct {
 	// id and gen name the store in the store table (storetable.go).
 	id  uint32
 	gen uint16
+
+	// Handles of the store's objects that finalizers (which run on their
+	// own goroutine) or other goroutines released while the store was in
+	// use: C counts a store's handles without atomics, so they are
+	// released by the goroutine that uses the store, when it next enters.
+	pendingMu  sync.Mutex
+	pending    []func()
+	hasPending atomic.Bool
+	closed     bool
 }
 
 // Storelike is what the methods of store objects take: a *Store, or a
@@ -81,11 +90,19 @@ func NewStoreWithData(engine *Engine, data any) *Store {
 }
 
 // Close releases the program's handle on the store; objects of the store
-// still reachable keep the native store alive. Safe to call twice.
+// still reachable keep the native store alive, and their methods that take
+// the store fail. Safe to call twice; it panics if another goroutine is
+// using the store.
 func (s *Store) Close() {
 	if s.ptr == nil {
 		return
 	}
+	claimed, err := s.enter()
+	if err != nil {
+		panic(err)
+	}
+	s.releasePending(true)
+	defer s.leave(claimed)
 	runtime.SetFinalizer(s, nil)
 	stores.Delete(uintptr(unsafe.Pointer(s.ptr)))
 	unregisterStore(s)
@@ -112,12 +129,62 @@ func (s *Store) enter() (bool, error) {
 		return false, errClosed
 	}
 	if s.busy.CompareAndSwap(0, 1) {
+		if s.hasPending.Load() {
+			s.releasePending(false)
+		}
 		return true, nil
 	}
 	if C.kiln_store_in_host_call(s.ptr) {
 		return false, nil
 	}
 	return false, errBusy
+}
+
+// free releases a store object's C handle with release (its Close): now
+// if the calling goroutine may use the store, otherwise (see queue) by the
+// goroutine using it.
+func (s *Store) free(release func()) {
+	claimed, err := s.enter()
+	if err != nil {
+		s.queue(release)
+		return
+	}
+	release()
+	s.leave(claimed)
+}
+
+// queue has the goroutine using the store run release when it next enters
+// it: what finalizers do, which run on a goroutine of their own and must
+// neither touch the store nor claim it (its user would find it busy). A
+// closed store has no user left: its objects release their handles at
+// once.
+func (s *Store) queue(release func()) {
+	s.pendingMu.Lock()
+	if s.closed {
+		s.pendingMu.Unlock()
+		release()
+		return
+	}
+	s.pending = append(s.pending, release)
+	s.hasPending.Store(true)
+	s.pendingMu.Unlock()
+}
+
+// releasePending runs the releases other goroutines left; the store is
+// claimed. Closing marks the store closed under the same lock, so no
+// release is left behind.
+func (s *Store) releasePending(closing bool) {
+	s.pendingMu.Lock()
+	pending := s.pending
+	s.pending = nil
+	s.hasPending.Store(false)
+	if closing {
+		s.closed = true
+	}
+	s.pendingMu.Unlock()
+	for _, release := range pending {
+		release()
+	}
 }
 
 func (s *Store) leave(claimed bool) {
@@ -195,4 +262,14 @@ func (s *Store) Limiter(memorySize int64, tableElements int64, instances int64, 
 		C.kiln_store_limiter(ptr, C.int64_t(memorySize), C.int64_t(tableElements),
 			C.int64_t(instances), C.int64_t(tables), C.int64_t(memories))
 	})
+}
+
+// drop releases a store object's handle: queued when a finalizer does it,
+// at once (or queued, see free) when the program closes the object.
+func (s *Store) drop(release func(), finalizing bool) {
+	if finalizing {
+		s.queue(release)
+	} else {
+		s.free(release)
+	}
 }

@@ -2,6 +2,7 @@ package kiln
 
 import (
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -128,4 +129,24 @@ func TestEpochInterruptsFromAnotherGoroutine(t *testing.T) {
 	if !errors.As(err, &trap) || *trap.Code() != Interrupt {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// Objects the program drops are released by finalizers, which run on a
+// goroutine of their own: they must neither touch the store under its
+// user (C counts a store's handles without atomics) nor make it look busy.
+func TestFinalizersLeaveABusyStoreAlone(t *testing.T) {
+	store := NewStore(NewEngine())
+	instance := instantiate(t, store, addWat)
+	for i := 0; i < 20000; i++ {
+		add := instance.GetFunc(store, "add") // never closed
+		if got, err := add.Call(store, i, 1); err != nil || got != int32(i+1) {
+			t.Fatal(i, got, err)
+		}
+		if i%1000 == 0 {
+			runtime.GC()
+		}
+	}
+	runtime.GC()
+	runtime.GC()
+	store.Close()
 }

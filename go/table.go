@@ -16,7 +16,7 @@ type Table struct {
 
 func newTable(store *Store, ptr *C.wasm_table_t) *Table {
 	t := &Table{ptr: ptr, store: store}
-	runtime.SetFinalizer(t, (*Table).Close)
+	runtime.SetFinalizer(t, (*Table).finalize)
 	return t
 }
 
@@ -48,13 +48,21 @@ func cRef(v *C.wasm_val_t) *C.wasm_ref_t {
 }
 
 // Close releases the handle. Safe to call twice.
-func (t *Table) Close() {
+func (t *Table) Close() { t.release(false) }
+
+// finalize is the backstop for a Table the program did not close: its handle
+// is released by the goroutine using the store.
+func (t *Table) finalize() { t.release(true) }
+
+func (t *Table) release(finalizing bool) {
 	if t.ptr == nil {
 		return
 	}
 	runtime.SetFinalizer(t, nil)
-	C.wasm_table_delete(t.ptr)
+	ptr := t.ptr
 	t.ptr = nil
+	release := func() { C.wasm_table_delete(ptr) }
+	t.store.drop(release, finalizing)
 }
 
 // AsExtern returns the table as an extern.
