@@ -620,8 +620,9 @@ bool kiln_trap_exit_status(const wasm_trap_t *trap, int32_t *status);
  * ("error while executing at wasm backtrace:" and a line per frame), then
  * "Caused by:" and the cause, which is "wasm trap: " and Wasmtime's
  * wording of the code for wasm's own traps, the message for a host
- * function's. A trap without frames is its cause alone. Bindings shaped
- * like Wasmtime's show this where Wasmtime's users expect it.
+ * function's. A trap without frames is its cause alone; a WASI program's
+ * exit is "Exited with i32 exit status N". Bindings shaped like Wasmtime's
+ * show this where Wasmtime's users expect it.
  */
 void kiln_trap_report(const wasm_trap_t *trap, wasm_message_t *out);
 

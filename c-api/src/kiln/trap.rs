@@ -81,8 +81,9 @@ pub unsafe extern "C" fn kiln_trap_exit_status(
 /// ("error while executing at wasm backtrace:" and a line per frame), then
 /// "Caused by:" and the cause, which is "wasm trap: " and Wasmtime's
 /// wording of the code for wasm's own traps, the message for a host
-/// function's. A trap without frames is its cause alone. Bindings shaped
-/// like Wasmtime's show this where Wasmtime's users expect it.
+/// function's. A trap without frames is its cause alone; a WASI program's
+/// exit is "Exited with i32 exit status N". Bindings shaped like Wasmtime's
+/// show this where Wasmtime's users expect it.
 #[no_mangle]
 pub unsafe extern "C" fn kiln_trap_report(trap: Option<&wasm_trap_t>, out: *mut wasm_message_t) {
     guard((), || {
@@ -91,6 +92,9 @@ pub unsafe extern "C" fn kiln_trap_report(trap: Option<&wasm_trap_t>, out: *mut 
         }
         let text = trap.map_or_else(String::new, |t| {
             let object = t.object();
+            if let Some(status) = object.exit_status {
+                return kiln::wasmtime_exit_message(status);
+            }
             let cause = match object.code {
                 Some(kiln::TrapCode::HostError) | None => object.message.clone(),
                 Some(code) => format!("wasm trap: {}", code.wasmtime_message()),

@@ -62,6 +62,13 @@ static void run_program(wasm_engine_t* engine, wasm_module_t* module, kiln_wasi_
   CHECK(kiln_trap_exit_status(trap, &status));
   CHECK(!kiln_trap_code(trap, NULL));
   printf("  exit status %d\n", status);
+  /* Wasmtime's text for an exit, which bindings shaped like it show. */
+  wasm_message_t report;
+  kiln_trap_report(trap, &report);
+  char expected[64];
+  snprintf(expected, sizeof expected, "Exited with i32 exit status %d", status);
+  CHECK(strcmp(report.data, expected) == 0);
+  wasm_byte_vec_delete(&report);
   wasm_trap_delete(trap);
   wasm_extern_vec_delete(&exports);
   wasm_instance_delete(instance);

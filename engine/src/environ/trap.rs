@@ -180,6 +180,17 @@ pub fn wasmtime_report(frames: &[FrameInfo], cause: &str) -> String {
     text
 }
 
+/// The text Wasmtime gives a WASI program's exit with `status`
+/// (`proc_exit`), which bindings shaped like Wasmtime's show as the exit
+/// error's text.
+///
+/// ```
+/// assert_eq!(kiln::wasmtime_exit_message(3), "Exited with i32 exit status 3");
+/// ```
+pub fn wasmtime_exit_message(status: i32) -> String {
+    format!("Exited with i32 exit status {status}")
+}
+
 impl fmt::Display for FrameInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(m) = &self.module_name {
