@@ -147,8 +147,9 @@ func takeTrap(trap *C.wasm_trap_t) error {
 	defer C.wasm_trap_delete(trap)
 	var status C.int32_t
 	if C.kiln_trap_exit_status(trap, &status) {
+		// Wasmtime's text: "Exited with i32 exit status N".
 		var msg C.wasm_byte_vec_t
-		C.wasm_trap_message(trap, &msg)
+		C.kiln_trap_report(trap, &msg)
 		return &Error{message: goMessage(&msg), exitStatus: int32(status), exited: true}
 	}
 	var code C.kiln_trap_code_t
