@@ -23,18 +23,22 @@ import java.util.Map;
  * WebAssembly runtime, in its interpreter and its bytecode compiler, in one
  * run.
  *
- * <p>Measures: execution of {@code run()} in each workload of
- * bench/build/{full,quick}/ (checksums checked against the native build and
- * between engines); a Java-&gt;wasm call of {@code add(i32, i32)}; a
+ * <p>Measures: execution of {@code run()} in each workload, built without
+ * SIMD128 by bench/java/build-scalar into bench/java/build/{full,quick}/ since
+ * Chicory runs no SIMD instruction (and, for Kiln, the SIMD128 builds of
+ * bench/build/ too), with checksums checked against the native build and
+ * between engines; a Java-&gt;wasm call of {@code add(i32, i32)}; a
  * wasm-&gt;Java call of an imported {@code host_add(i32, i32) -> i32};
  * reading and writing 1 MiB of linear memory; compiling a generated module of
  * 2,000 small functions and instantiating it; and the floors under these on
- * this machine: an empty JNI call, and a bulk copy of 1 MiB out of and into a
- * direct ByteBuffer. Every figure is the median of several runs after warm-up.
+ * this machine: an empty JNI call, a JNI call from native code into Java
+ * (Probe), and a bulk copy of 1 MiB out of and into a direct ByteBuffer.
+ * Every figure is the median of several runs after warm-up.
  *
  * <pre>
- *     bench/java/run [--quick] [--runs N] [--interp-runs N] [--calls N]
- *                    [--engines kiln,chicory-interp,chicory-compiler] [--workloads fib,sieve] [--no-write]
+ *     bench/java/run [--quick] [--runs N] [--warmup N] [--interp-scale quick|full] [--interp-runs N]
+ *                    [--calls N] [--engines kiln,chicory-interp,chicory-compiler] [--workloads fib,sieve]
+ *                    [--out FILE] [--no-write]
  * </pre>
  *
  * <p>Each engine runs in its own JVM (this class with {@code --child ENGINE}),
@@ -122,8 +126,8 @@ public final class Bench {
                     }
                     default:
                         throw new IllegalArgumentException("unknown argument " + a
-                                + "; usage: [--quick] [--runs N] [--interp-runs N] [--calls N] [--engines a,b]"
-                                + " [--workloads a,b] [--bench-dir DIR] [--out FILE] [--no-write]");
+                                + "; usage: [--quick] [--runs N] [--warmup N] [--interp-scale quick|full] [--interp-runs N]"
+                                + " [--calls N] [--engines a,b] [--workloads a,b] [--bench-dir DIR] [--out FILE] [--no-write]");
                 }
             }
             if (o.runs < 0) {
