@@ -54,7 +54,7 @@ func (e *Extern) AsExtern() *Extern { return e }
 // Type returns the extern's type.
 func (e *Extern) Type(store Storelike) *ExternType {
 	var ty *ExternType
-	store.store().use(func(*C.wasm_store_t) {
+	on(store, e.store).use(func(*C.wasm_store_t) {
 		cty := C.wasm_extern_type(e.ptr)
 		ty = goExternType(cty)
 		C.wasm_externtype_delete(cty)

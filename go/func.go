@@ -96,7 +96,7 @@ func (f *Func) AsExtern() *Extern {
 // Type returns the function's type.
 func (f *Func) Type(store Storelike) *FuncType {
 	var ty *FuncType
-	store.store().use(func(*C.wasm_store_t) {
+	on(store, f.store).use(func(*C.wasm_store_t) {
 		cty := C.wasm_func_type(f.ptr)
 		ty = goFuncType(cty)
 		C.wasm_functype_delete(cty)
@@ -133,6 +133,9 @@ func (f *Func) prepare() {
 // unwound.
 func (f *Func) Call(store Storelike, args ...any) (any, error) {
 	s := store.store()
+	if s != f.store {
+		return nil, errForeign
+	}
 	claimed, err := s.enter()
 	if err != nil {
 		return nil, err
@@ -310,6 +313,9 @@ func (f *Func) callVals(s *Store, args []any) (any, error) {
 // function with references or a host function is an error.
 func (f *Func) CallWithStack(store Storelike, stack []uint64) error {
 	s := store.store()
+	if s != f.store {
+		return errForeign
+	}
 	claimed, err := s.enter()
 	if err != nil {
 		return err

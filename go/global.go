@@ -65,7 +65,7 @@ func (g *Global) AsExtern() *Extern {
 // Type returns the global's type.
 func (g *Global) Type(store Storelike) *GlobalType {
 	var ty *GlobalType
-	store.store().use(func(*C.wasm_store_t) {
+	on(store, g.store).use(func(*C.wasm_store_t) {
 		cty := C.wasm_global_type(g.ptr)
 		ty = goGlobalType(cty)
 		C.wasm_globaltype_delete(cty)
@@ -76,7 +76,7 @@ func (g *Global) Type(store Storelike) *GlobalType {
 
 // Get returns the global's value.
 func (g *Global) Get(store Storelike) Val {
-	s := store.store()
+	s := on(store, g.store)
 	var v Val
 	s.use(func(*C.wasm_store_t) {
 		var out C.wasm_val_t
@@ -97,7 +97,7 @@ func (g *Global) Set(store Storelike, val Val) error {
 	if val.kind != ty.content.kind {
 		return errorf("global of type %s cannot hold a value of type %s", ty.content.kind, val.kind)
 	}
-	err := store.store().useErr(func(ptr *C.wasm_store_t) error {
+	err := on(store, g.store).useErr(func(ptr *C.wasm_store_t) error {
 		cval := val.cVal(ptr)
 		C.wasm_global_set(g.ptr, &cval)
 		releaseCVal(&cval)

@@ -86,7 +86,7 @@ func (i *Instance) release(finalizing bool) {
 
 // Exports returns the instance's exports, in the module's order.
 func (i *Instance) Exports(store Storelike) []*Extern {
-	s := store.store()
+	s := on(store, i.store)
 	var out []*Extern
 	s.use(func(*C.wasm_store_t) {
 		var vec C.wasm_extern_vec_t
@@ -102,7 +102,7 @@ func (i *Instance) Exports(store Storelike) []*Extern {
 
 // GetExport returns the export name, or nil if there is none.
 func (i *Instance) GetExport(store Storelike, name string) *Extern {
-	s := store.store()
+	s := on(store, i.store)
 	var found *Extern
 	s.use(func(*C.wasm_store_t) {
 		ptr := C.kiln_instance_export_get(i.ptr, (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(name))), C.size_t(len(name)))

@@ -66,7 +66,7 @@ func (m *Memory) AsExtern() *Extern {
 // Type returns the memory's type.
 func (m *Memory) Type(store Storelike) *MemoryType {
 	var ty *MemoryType
-	store.store().use(func(*C.wasm_store_t) {
+	on(store, m.store).use(func(*C.wasm_store_t) {
 		cty := C.wasm_memory_type(m.ptr)
 		ty = goMemoryType(cty)
 		C.wasm_memorytype_delete(cty)
@@ -78,7 +78,7 @@ func (m *Memory) Type(store Storelike) *MemoryType {
 // Size returns the memory's size in 64 KiB pages.
 func (m *Memory) Size(store Storelike) uint64 {
 	var n uint64
-	store.store().use(func(*C.wasm_store_t) { n = uint64(C.wasm_memory_size(m.ptr)) })
+	on(store, m.store).use(func(*C.wasm_store_t) { n = uint64(C.wasm_memory_size(m.ptr)) })
 	runtime.KeepAlive(m)
 	return n
 }
@@ -86,7 +86,7 @@ func (m *Memory) Size(store Storelike) uint64 {
 // DataSize returns the memory's size in bytes.
 func (m *Memory) DataSize(store Storelike) uintptr {
 	var n uintptr
-	store.store().use(func(*C.wasm_store_t) { n = uintptr(C.wasm_memory_data_size(m.ptr)) })
+	on(store, m.store).use(func(*C.wasm_store_t) { n = uintptr(C.wasm_memory_data_size(m.ptr)) })
 	runtime.KeepAlive(m)
 	return n
 }
@@ -96,7 +96,7 @@ func (m *Memory) DataSize(store Storelike) uintptr {
 // which any call into wasm may run) and while the memory is reachable.
 func (m *Memory) Data(store Storelike) unsafe.Pointer {
 	var p unsafe.Pointer
-	store.store().use(func(*C.wasm_store_t) { p = unsafe.Pointer(C.wasm_memory_data(m.ptr)) })
+	on(store, m.store).use(func(*C.wasm_store_t) { p = unsafe.Pointer(C.wasm_memory_data(m.ptr)) })
 	runtime.KeepAlive(m)
 	return p
 }
@@ -108,7 +108,7 @@ func (m *Memory) Data(store Storelike) unsafe.Pointer {
 // Memory reachable (runtime.KeepAlive) while it uses the slice.
 func (m *Memory) UnsafeData(store Storelike) []byte {
 	var out []byte
-	store.store().use(func(*C.wasm_store_t) {
+	on(store, m.store).use(func(*C.wasm_store_t) {
 		p := C.wasm_memory_data(m.ptr)
 		n := int(C.wasm_memory_data_size(m.ptr))
 		if p != nil && n > 0 {
@@ -123,7 +123,7 @@ func (m *Memory) UnsafeData(store Storelike) []byte {
 // the memory cannot grow that much.
 func (m *Memory) Grow(store Storelike, delta uint64) (uint64, error) {
 	var prev uint64
-	err := store.store().useErr(func(*C.wasm_store_t) error {
+	err := on(store, m.store).useErr(func(*C.wasm_store_t) error {
 		prev = uint64(C.wasm_memory_size(m.ptr))
 		if delta > 0xffffffff || !C.wasm_memory_grow(m.ptr, C.wasm_memory_pages_t(delta)) {
 			return errorf("failed to grow memory by `%d`", delta)

@@ -273,3 +273,16 @@ func (s *Store) drop(release func(), finalizing bool) {
 		s.free(release)
 	}
 }
+
+// errForeign is the error of an object used with a store not its own.
+var errForeign = errors.New("object used with a store it does not belong to")
+
+// on returns own, the store of the object a method runs on, after checking
+// that store (the method's argument) is that store; it panics otherwise,
+// as Wasmtime does.
+func on(store Storelike, own *Store) *Store {
+	if store.store() != own {
+		panic(errForeign)
+	}
+	return own
+}

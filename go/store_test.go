@@ -150,3 +150,18 @@ func TestFinalizersLeaveABusyStoreAlone(t *testing.T) {
 	runtime.GC()
 	store.Close()
 }
+
+func TestObjectsOfAnotherStore(t *testing.T) {
+	engine := NewEngine()
+	a, b := NewStore(engine), NewStore(engine)
+	add := instantiate(t, a, addWat).GetFunc(a, "add")
+	if _, err := add.Call(b, 1, 2); !errors.Is(err, errForeign) {
+		t.Fatalf("got %v", err)
+	}
+	defer func() {
+		if recover() != errForeign {
+			t.Fatal("Type with another store did not panic")
+		}
+	}()
+	add.Type(b)
+}

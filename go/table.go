@@ -73,7 +73,7 @@ func (t *Table) AsExtern() *Extern {
 // Type returns the table's type.
 func (t *Table) Type(store Storelike) *TableType {
 	var ty *TableType
-	store.store().use(func(*C.wasm_store_t) {
+	on(store, t.store).use(func(*C.wasm_store_t) {
 		cty := C.wasm_table_type(t.ptr)
 		ty = goTableType(cty)
 		C.wasm_tabletype_delete(cty)
@@ -85,14 +85,14 @@ func (t *Table) Type(store Storelike) *TableType {
 // Size returns the number of elements.
 func (t *Table) Size(store Storelike) uint64 {
 	var n uint64
-	store.store().use(func(*C.wasm_store_t) { n = uint64(C.wasm_table_size(t.ptr)) })
+	on(store, t.store).use(func(*C.wasm_store_t) { n = uint64(C.wasm_table_size(t.ptr)) })
 	runtime.KeepAlive(t)
 	return n
 }
 
 // Get returns element idx; an error if it is out of bounds.
 func (t *Table) Get(store Storelike, idx uint64) (Val, error) {
-	s := store.store()
+	s := on(store, t.store)
 	kind := t.Type(store).element.kind
 	var v Val
 	err := s.useErr(func(*C.wasm_store_t) error {
@@ -115,7 +115,7 @@ func (t *Table) Set(store Storelike, idx uint64, val Val) error {
 	if val.kind != kind {
 		return errorf("table of %s cannot hold a value of type %s", kind, val.kind)
 	}
-	err := store.store().useErr(func(ptr *C.wasm_store_t) error {
+	err := on(store, t.store).useErr(func(ptr *C.wasm_store_t) error {
 		if idx > 0xffffffff {
 			return errorf("table index %d out of bounds", idx)
 		}
@@ -138,7 +138,7 @@ func (t *Table) Grow(store Storelike, delta uint64, init Val) (uint64, error) {
 		return 0, errorf("table of %s cannot hold a value of type %s", kind, init.kind)
 	}
 	var prev uint64
-	err := store.store().useErr(func(ptr *C.wasm_store_t) error {
+	err := on(store, t.store).useErr(func(ptr *C.wasm_store_t) error {
 		prev = uint64(C.wasm_table_size(t.ptr))
 		if delta > 0xffffffff {
 			return errorf("cannot grow the table by %d", delta)
