@@ -31,6 +31,7 @@ func kilnGoStoreRawFunc(env unsafe.Pointer, caller *C.kiln_caller_t, slots *C.ki
 	if s == nil {
 		return cTrap(nil, droppedStore)
 	}
+	// SAFETY: C passes the call's slots, alive until the callback returns.
 	return runRawHost(s, s.funcs[index], caller, unsafe.Pointer(slots))
 }
 
@@ -58,5 +59,6 @@ func kilnGoLinkerRawFunc(env unsafe.Pointer, caller *C.kiln_caller_t, slots *C.k
 		return cTrap(nil, droppedStore)
 	}
 	hf := ptrToHandle(env).Value().(*hostFunc)
+	// SAFETY: C passes the call's slots, alive until the callback returns.
 	return runRawHost(s, hf, caller, unsafe.Pointer(slots))
 }

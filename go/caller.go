@@ -3,10 +3,7 @@ package kiln
 // #include <kiln.h>
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "runtime"
 
 // Caller is what a host function sees of the wasm that called it: the
 // store (Caller is Storelike) and the calling instance's exports. It is
@@ -27,7 +24,7 @@ func (c *Caller) GetExport(name string) *Extern {
 	if c.ptr == nil {
 		panic("a Caller is valid only while its host function runs")
 	}
-	ptr := C.kiln_caller_export_get(c.ptr, (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(name))), C.size_t(len(name)))
+	ptr := C.kiln_caller_export_get(c.ptr, cStr(name), C.size_t(len(name)))
 	runtime.KeepAlive(name)
 	if ptr == nil {
 		return nil

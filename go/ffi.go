@@ -20,11 +20,22 @@ func cBytes(b []byte) *C.uint8_t {
 	if len(b) == 0 {
 		return nil
 	}
+	// SAFETY: b's bytes are Go memory without Go pointers, which cgo lets C
+	// read for the length of the call; callers keep b alive (KeepAlive).
 	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
+}
+
+// cStr points C at s's bytes for the length of a cgo call, without a copy
+// (C takes a length; the bytes need no terminator).
+func cStr(s string) *C.uint8_t {
+	// SAFETY: a string's bytes are immutable Go memory without pointers;
+	// C only reads them during the call, and callers keep s alive.
+	return (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(s)))
 }
 
 // goBytes takes the contents of an owned C byte vector, releasing it.
 func goBytes(vec *C.wasm_byte_vec_t) []byte {
+	// SAFETY: an owned C vector holds size readable bytes at data.
 	out := C.GoBytes(unsafe.Pointer(vec.data), C.int(vec.size))
 	C.wasm_byte_vec_delete(vec)
 	return out
@@ -33,6 +44,7 @@ func goBytes(vec *C.wasm_byte_vec_t) []byte {
 // goMessage takes a null-terminated owned C message, releasing it.
 func goMessage(vec *C.wasm_byte_vec_t) string {
 	n := int(vec.size)
+	// SAFETY: byte n-1 is the vector's last, within its size.
 	if n > 0 && *(*byte)(unsafe.Add(unsafe.Pointer(vec.data), n-1)) == 0 {
 		n--
 	}
@@ -45,7 +57,7 @@ func goMessage(vec *C.wasm_byte_vec_t) string {
 // C.wasm_byte_vec_delete.
 func cName(s string) C.wasm_byte_vec_t {
 	var vec C.wasm_byte_vec_t
-	C.wasm_byte_vec_new(&vec, C.size_t(len(s)), (*C.wasm_byte_t)(unsafe.Pointer(unsafe.StringData(s))))
+	C.wasm_byte_vec_new(&vec, C.size_t(len(s)), (*C.wasm_byte_t)(unsafe.Pointer(cStr(s))))
 	runtime.KeepAlive(s)
 	return vec
 }
@@ -72,6 +84,8 @@ func unsafeSlice[T any](data *T, n int) []T {
 	if n == 0 || data == nil {
 		return nil
 	}
+	// SAFETY: C vectors hold n elements at data, alive while the vector
+	// is, which callers do not outlive.
 	return unsafe.Slice(data, n)
 }
 

@@ -45,9 +45,20 @@ type rawSlots struct {
 func (r *rawSlots) base() unsafe.Pointer {
 	p := unsafe.Pointer(&r.buf[0])
 	if uintptr(p)%16 != 0 {
+		// SAFETY: the buffer has a spare slot, so 8 bytes further on
+		// there are still maxRawValues whole slots; Go does not move heap
+		// objects, so the alignment holds for the call.
 		p = unsafe.Add(p, 8)
 	}
 	return p
+}
+
+// slot is the i-th raw slot from base.
+func slot(base unsafe.Pointer, i int) unsafe.Pointer {
+	// SAFETY: callers index below the function's parameter and result
+	// counts, which raw calls cap at maxRawValues (kiln_func_to_raw
+	// refuses more), and base has that many slots.
+	return unsafe.Add(base, 16*i)
 }
 
 // slotsAt returns the raw slots for calls at depth.
@@ -164,7 +175,7 @@ func (f *Func) callRaw(s *Store, args []any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		*(*uint64)(unsafe.Add(base, 16*i)) = bits
+		*(*uint64)(slot(base, i)) = bits
 	}
 	s.depth++
 	trap := C.kiln_raw_func_call(f.raw, (*C.kiln_val_raw_t)(base))
@@ -183,7 +194,7 @@ func (f *Func) callRaw(s *Store, args []any) (any, error) {
 	}
 	out := make([]Val, len(f.results))
 	for i, k := range f.results {
-		out[i] = rawVal(unsafe.Add(base, 16*i), k)
+		out[i] = rawVal(slot(base, i), k)
 	}
 	return out, nil
 }
@@ -334,7 +345,7 @@ func (f *Func) CallWithStack(store Storelike, stack []uint64) error {
 	slots := s.slotsAt(s.depth)
 	base := slots.base()
 	for i := range f.params {
-		*(*uint64)(unsafe.Add(base, 16*i)) = stack[i]
+		*(*uint64)(slot(base, i)) = stack[i]
 	}
 	s.depth++
 	trap := C.kiln_raw_func_call(f.raw, (*C.kiln_val_raw_t)(base))
@@ -347,9 +358,9 @@ func (f *Func) CallWithStack(store Storelike, stack []uint64) error {
 	}
 	for i, k := range f.results {
 		if k == KindI32 || k == KindF32 {
-			stack[i] = uint64(*(*uint32)(unsafe.Add(base, 16*i)))
+			stack[i] = uint64(*(*uint32)(slot(base, i)))
 		} else {
-			stack[i] = *(*uint64)(unsafe.Add(base, 16*i))
+			stack[i] = *(*uint64)(slot(base, i))
 		}
 	}
 	return nil

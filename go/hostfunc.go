@@ -170,15 +170,14 @@ func wrapHostFunc(f any) *hostFunc {
 	return hf
 }
 
-// Raw slots are 16 bytes apart; a value sits in a slot's low bytes.
-func slotI32(slots unsafe.Pointer, i uintptr) *int32 { return (*int32)(unsafe.Add(slots, 16*i)) }
-func slotI64(slots unsafe.Pointer, i uintptr) *int64 { return (*int64)(unsafe.Add(slots, 16*i)) }
-func slotF32(slots unsafe.Pointer, i uintptr) *float32 {
-	return (*float32)(unsafe.Add(slots, 16*i))
-}
-func slotF64(slots unsafe.Pointer, i uintptr) *float64 {
-	return (*float64)(unsafe.Add(slots, 16*i))
-}
+// Raw slots are 16 bytes apart, 16-byte aligned; a value sits in a slot's
+// low bytes. C hands a host function of numbers a slot for each of its
+// parameters and results, whichever are more: fastBody's bodies index
+// only those of their own type, which WrapFunc inferred from them.
+func slotI32(slots unsafe.Pointer, i int) *int32   { return (*int32)(slot(slots, i)) }
+func slotI64(slots unsafe.Pointer, i int) *int64   { return (*int64)(slot(slots, i)) }
+func slotF32(slots unsafe.Pointer, i int) *float32 { return (*float32)(slot(slots, i)) }
+func slotF64(slots unsafe.Pointer, i int) *float64 { return (*float64)(slot(slots, i)) }
 
 // fastBody runs the most common host function shapes straight on raw
 // slots, without reflection or allocation; nil for the others.
@@ -273,7 +272,7 @@ func runRawHost(s *Store, hf *hostFunc, ccaller *C.kiln_caller_t, slots unsafe.P
 	defer func() { c.ptr = nil }()
 	vals := make([]Val, len(hf.params))
 	for i, k := range hf.params {
-		vals[i] = rawVal(unsafe.Add(slots, 16*i), k)
+		vals[i] = rawVal(slot(slots, i), k)
 	}
 	out, t := hf.call(c, vals)
 	if t != nil {
@@ -281,7 +280,7 @@ func runRawHost(s *Store, hf *hostFunc, ccaller *C.kiln_caller_t, slots unsafe.P
 	}
 	checkResults(out, hf.results)
 	for i, v := range out {
-		*(*uint64)(unsafe.Add(slots, 16*i)) = v.bits
+		*(*uint64)(slot(slots, i)) = v.bits
 	}
 	return nil
 }
@@ -305,7 +304,7 @@ func borrowVal(s *Store, v *C.wasm_val_t) Val {
 	if kind.isNum() {
 		return goVal(s, v)
 	}
-	ref := *(**C.wasm_ref_t)(unsafe.Pointer(&v.of))
+	ref := cRef(v)
 	if ref == nil {
 		return Val{kind: kind}
 	}

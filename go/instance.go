@@ -11,10 +11,7 @@ static wasm_instance_t *kiln_go_instance_new(wasm_store_t *store, const wasm_mod
 */
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "runtime"
 
 // Instance is an instantiated module: its exports live in a store.
 type Instance struct {
@@ -105,7 +102,7 @@ func (i *Instance) GetExport(store Storelike, name string) *Extern {
 	s := on(store, i.store)
 	var found *Extern
 	s.use(func(*C.wasm_store_t) {
-		ptr := C.kiln_instance_export_get(i.ptr, (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(name))), C.size_t(len(name)))
+		ptr := C.kiln_instance_export_get(i.ptr, cStr(name), C.size_t(len(name)))
 		if ptr != nil {
 			found = newExtern(s, ptr)
 		}

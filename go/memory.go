@@ -112,6 +112,9 @@ func (m *Memory) UnsafeData(store Storelike) []byte {
 		p := C.wasm_memory_data(m.ptr)
 		n := int(C.wasm_memory_data_size(m.ptr))
 		if p != nil && n > 0 {
+			// SAFETY: linear memory is n bytes at p, mapped until the
+			// memory grows or its store is freed: the documented life of
+			// the slice.
 			out = unsafe.Slice((*byte)(unsafe.Pointer(p)), n)
 		}
 	})

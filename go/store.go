@@ -65,6 +65,8 @@ type Storelike interface {
 var stores sync.Map // uintptr -> weak.Pointer[Store]
 
 func storeOf(ptr *C.wasm_store_t) *Store {
+	// SAFETY: the C pointer's address is only a key; it is never turned
+	// back into a pointer.
 	w, ok := stores.Load(uintptr(unsafe.Pointer(ptr)))
 	if !ok {
 		return nil

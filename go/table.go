@@ -44,7 +44,14 @@ func NewTable(store Storelike, ty *TableType, init Val) (*Table, error) {
 
 // cRef is the reference a C value of a reference type holds.
 func cRef(v *C.wasm_val_t) *C.wasm_ref_t {
-	return *(**C.wasm_ref_t)(unsafe.Pointer(&v.of))
+	return *refSlot(v)
+}
+
+// refSlot is the reference member of a C value's payload union.
+func refSlot(v *C.wasm_val_t) **C.wasm_ref_t {
+	// SAFETY: wasm_val_t's payload is a union whose ref member is a
+	// pointer at offset 0; cgo shows the union as bytes.
+	return (**C.wasm_ref_t)(unsafe.Pointer(&v.of))
 }
 
 // Close releases the handle. Safe to call twice.
@@ -100,7 +107,7 @@ func (t *Table) Get(store Storelike, idx uint64) (Val, error) {
 			return errorf("table index %d out of bounds", idx)
 		}
 		cv := C.wasm_val_t{kind: C.wasm_valkind_t(kind)}
-		*(**C.wasm_ref_t)(unsafe.Pointer(&cv.of)) = C.wasm_table_get(t.ptr, C.wasm_table_size_t(idx))
+		*refSlot(&cv) = C.wasm_table_get(t.ptr, C.wasm_table_size_t(idx))
 		v = goVal(s, &cv)
 		return nil
 	})

@@ -3,10 +3,7 @@ package kiln
 // #include <kiln.h>
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "runtime"
 
 // Trap is a WebAssembly trap: wasm stopped at runtime (unreachable code, an
 // out-of-bounds access, an interrupt, running out of fuel, ...). Traps that
@@ -166,7 +163,7 @@ func takeTrap(trap *C.wasm_trap_t) error {
 	}
 	var vec C.wasm_frame_vec_t
 	C.wasm_trap_trace(trap, &vec)
-	frames := unsafe.Slice(vec.data, int(vec.size))
+	frames := unsafeSlice(vec.data, int(vec.size))
 	for _, f := range frames {
 		frame := &Frame{
 			funcIndex:    uint32(C.wasm_frame_func_index(f)),

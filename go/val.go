@@ -119,6 +119,7 @@ func (v Val) must(kind ValKind) {
 func (v Val) cVal(store *C.wasm_store_t) C.wasm_val_t {
 	var out C.wasm_val_t
 	out.kind = C.wasm_valkind_t(v.kind)
+	// SAFETY: the payload union is 8 bytes, every member at offset 0.
 	payload := unsafe.Pointer(&out.of)
 	switch v.kind {
 	case KindI32, KindF32:
@@ -142,13 +143,14 @@ func releaseCVal(v *C.wasm_val_t) {
 	if ValKind(v.kind).isNum() {
 		return
 	}
-	if ref := *(**C.wasm_ref_t)(unsafe.Pointer(&v.of)); ref != nil {
+	if ref := cRef(v); ref != nil {
 		C.wasm_ref_delete(ref)
 	}
 }
 
 // goVal reads a C value of store, taking (and releasing) its reference.
 func goVal(store *Store, v *C.wasm_val_t) Val {
+	// SAFETY: the payload union is 8 bytes, every member at offset 0.
 	payload := unsafe.Pointer(&v.of)
 	kind := ValKind(v.kind)
 	switch kind {
