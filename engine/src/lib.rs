@@ -42,7 +42,9 @@ pub use api::typed::{IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, Wasm
 pub use api::values::Val;
 pub use environ::error::{Error, ErrorKind, Result};
 pub use environ::limits::StoreLimits;
-pub use environ::trap::{wasmtime_exit_message, wasmtime_report, FrameInfo, Trap, TrapCode};
+pub use environ::trap::{
+    wasmtime_exit_message, wasmtime_report, wasmtime_trap_text, FrameInfo, Trap, TrapCode,
+};
 pub use environ::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, MemoryType, Mutability,
     TableType, ValType,

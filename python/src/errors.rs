@@ -112,3 +112,42 @@ fn exception_for(py: Python<'_>, err: &kiln::Error) -> PyErr {
     };
     made.unwrap_or_else(|e| e)
 }
+
+/// A frame as Python's `Frame` carries it: function index, function name,
+/// module name, function offset, module offset.
+type FrameFields = (
+    u32,
+    Option<String>,
+    Option<String>,
+    Option<usize>,
+    Option<usize>,
+);
+
+/// The text Wasmtime gives a trap (see [`kiln::wasmtime_trap_text`]): what
+/// `str(trap)` shows, so that code ported from wasmtime-py sees its report.
+#[pyfunction]
+pub(crate) fn wasmtime_trap_text(
+    code: Option<u8>,
+    message: &str,
+    frames: Vec<FrameFields>,
+) -> String {
+    let frames: Vec<kiln::FrameInfo> = frames
+        .into_iter()
+        .map(
+            |(func_index, func_name, module_name, func_offset, module_offset)| kiln::FrameInfo {
+                func_index,
+                func_name,
+                module_name,
+                func_offset,
+                module_offset,
+            },
+        )
+        .collect();
+    kiln::wasmtime_trap_text(code.and_then(kiln::TrapCode::from_number), message, &frames)
+}
+
+/// The text Wasmtime gives a WASI exit with `status` (`str(exit_trap)`).
+#[pyfunction]
+pub(crate) fn wasmtime_exit_message(status: i32) -> String {
+    kiln::wasmtime_exit_message(status)
+}

@@ -43,5 +43,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<values::Val>()?;
     m.add_class::<wasi::WasiConfig>()?;
     m.add_function(wrap_pyfunction!(module::wat2wasm, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::wasmtime_trap_text, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::wasmtime_exit_message, m)?)?;
     Ok(())
 }

@@ -95,11 +95,7 @@ pub unsafe extern "C" fn kiln_trap_report(trap: Option<&wasm_trap_t>, out: *mut 
             if let Some(status) = object.exit_status {
                 return kiln::wasmtime_exit_message(status);
             }
-            let cause = match object.code {
-                Some(kiln::TrapCode::HostError) | None => object.message.clone(),
-                Some(code) => format!("wasm trap: {}", code.wasmtime_message()),
-            };
-            kiln::wasmtime_report(object.frames(), &cause)
+            kiln::wasmtime_trap_text(object.code, &object.message, object.frames())
         });
         let mut bytes = text.into_bytes();
         bytes.push(0);

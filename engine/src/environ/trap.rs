@@ -73,6 +73,36 @@ impl TrapCode {
         }
     }
 
+    /// The code whose [`number`](Self::number) is `number`, if any: for
+    /// bindings that carry a code across as its number.
+    ///
+    /// ```
+    /// use kiln::TrapCode;
+    /// assert_eq!(TrapCode::from_number(13), Some(TrapCode::Interrupt));
+    /// assert_eq!(TrapCode::from_number(200), None);
+    /// ```
+    pub fn from_number(number: u8) -> Option<TrapCode> {
+        const ALL: [TrapCode; 16] = [
+            TrapCode::StackOverflow,
+            TrapCode::MemoryOutOfBounds,
+            TrapCode::TableOutOfBounds,
+            TrapCode::UndefinedElement,
+            TrapCode::UninitializedElement,
+            TrapCode::IndirectCallTypeMismatch,
+            TrapCode::IntegerOverflow,
+            TrapCode::IntegerDivisionByZero,
+            TrapCode::BadConversionToInteger,
+            TrapCode::Unreachable,
+            TrapCode::NullReference,
+            TrapCode::HostError,
+            TrapCode::OutOfFuel,
+            TrapCode::Interrupt,
+            TrapCode::HeapMisaligned,
+            TrapCode::AtomicWaitNonSharedMemory,
+        ];
+        ALL.get(usize::from(number)).copied()
+    }
+
     /// The spec testsuite's wording for this trap.
     pub fn message(&self) -> &'static str {
         match self {
@@ -180,6 +210,24 @@ pub fn wasmtime_report(frames: &[FrameInfo], cause: &str) -> String {
     text
 }
 
+/// The text Wasmtime gives a trap of `code` (none for a trap made from a
+/// message alone) with Kiln's `message`, at `frames`: its report
+/// ([`wasmtime_report`]) whose cause is "wasm trap: " and Wasmtime's
+/// wording of the code, or the message itself for a host error.
+///
+/// ```
+/// use kiln::{wasmtime_trap_text, TrapCode};
+/// assert_eq!(wasmtime_trap_text(Some(TrapCode::Interrupt), "interrupt", &[]),
+///     "wasm trap: interrupt");
+/// assert_eq!(wasmtime_trap_text(Some(TrapCode::HostError), "boom", &[]), "boom");
+/// ```
+pub fn wasmtime_trap_text(code: Option<TrapCode>, message: &str, frames: &[FrameInfo]) -> String {
+    match code {
+        Some(TrapCode::HostError) | None => wasmtime_report(frames, message),
+        Some(code) => wasmtime_report(frames, &format!("wasm trap: {}", code.wasmtime_message())),
+    }
+}
+
 /// The text Wasmtime gives a WASI program's exit with `status`
 /// (`proc_exit`), which bindings shaped like Wasmtime's show as the exit
 /// error's text.
@@ -271,3 +319,17 @@ impl fmt::Debug for Trap {
 }
 
 impl std::error::Error for Trap {}
+
+#[cfg(test)]
+mod tests {
+    use super::TrapCode;
+
+    #[test]
+    fn from_number_inverts_number_for_every_code() {
+        let codes: Vec<TrapCode> = (0..=u8::MAX).filter_map(TrapCode::from_number).collect();
+        assert_eq!(codes.len(), 16);
+        for code in codes {
+            assert_eq!(TrapCode::from_number(code.number()), Some(code));
+        }
+    }
+}
