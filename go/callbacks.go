@@ -10,12 +10,12 @@ import "C"
 import "unsafe"
 
 // kilnGoStoreFunc is the callback of host functions made in a store
-// (NewFunc, WrapFunc) with references; env names the store and the
-// function (storeFuncEnv).
+// (NewFunc, WrapFunc) with references; env is the function's index in
+// Store.funcs, and storeData names the store (storeData).
 //
 //export kilnGoStoreFunc
-func kilnGoStoreFunc(env unsafe.Pointer, caller *C.kiln_caller_t, args *C.wasm_val_vec_t, results *C.wasm_val_vec_t) *C.wasm_trap_t {
-	s, index := storeOfEnv(uintptr(env))
+func kilnGoStoreFunc(env unsafe.Pointer, caller *C.kiln_caller_t, storeData unsafe.Pointer, args *C.wasm_val_vec_t, results *C.wasm_val_vec_t) *C.wasm_trap_t {
+	s, index := storeOfData(storeData), int(uintptr(env))
 	if s == nil {
 		return cTrap(nil, droppedStore)
 	}
@@ -26,8 +26,8 @@ func kilnGoStoreFunc(env unsafe.Pointer, caller *C.kiln_caller_t, args *C.wasm_v
 // a store, over raw slots.
 //
 //export kilnGoStoreRawFunc
-func kilnGoStoreRawFunc(env unsafe.Pointer, caller *C.kiln_caller_t, slots *C.kiln_val_raw_t, nslots C.size_t) *C.wasm_trap_t {
-	s, index := storeOfEnv(uintptr(env))
+func kilnGoStoreRawFunc(env unsafe.Pointer, caller *C.kiln_caller_t, storeData unsafe.Pointer, slots *C.kiln_val_raw_t, nslots C.size_t) *C.wasm_trap_t {
+	s, index := storeOfData(storeData), int(uintptr(env))
 	if s == nil {
 		return cTrap(nil, droppedStore)
 	}
@@ -40,8 +40,8 @@ func kilnGoStoreRawFunc(env unsafe.Pointer, caller *C.kiln_caller_t, slots *C.ki
 // the C finalizer.
 //
 //export kilnGoLinkerFunc
-func kilnGoLinkerFunc(env unsafe.Pointer, caller *C.kiln_caller_t, args *C.wasm_val_vec_t, results *C.wasm_val_vec_t) *C.wasm_trap_t {
-	s := storeOfCaller(caller)
+func kilnGoLinkerFunc(env unsafe.Pointer, caller *C.kiln_caller_t, storeData unsafe.Pointer, args *C.wasm_val_vec_t, results *C.wasm_val_vec_t) *C.wasm_trap_t {
+	s := storeOfData(storeData)
 	if s == nil {
 		return cTrap(nil, droppedStore)
 	}
@@ -53,8 +53,8 @@ func kilnGoLinkerFunc(env unsafe.Pointer, caller *C.kiln_caller_t, args *C.wasm_
 // in a linker, over raw slots.
 //
 //export kilnGoLinkerRawFunc
-func kilnGoLinkerRawFunc(env unsafe.Pointer, caller *C.kiln_caller_t, slots *C.kiln_val_raw_t, nslots C.size_t) *C.wasm_trap_t {
-	s := storeOfCaller(caller)
+func kilnGoLinkerRawFunc(env unsafe.Pointer, caller *C.kiln_caller_t, storeData unsafe.Pointer, slots *C.kiln_val_raw_t, nslots C.size_t) *C.wasm_trap_t {
+	s := storeOfData(storeData)
 	if s == nil {
 		return cTrap(nil, droppedStore)
 	}

@@ -2,7 +2,7 @@ package kiln
 
 // #cgo LDFLAGS: -lwasm
 // #include <stdlib.h>
-// #include "kiln_go.h"
+// #include <kiln.h>
 import "C"
 
 import (
@@ -91,10 +91,4 @@ func unsafeSlice[T any](data *T, n int) []T {
 
 func cBytesChar(b []byte) *C.char {
 	return (*C.char)(unsafe.Pointer(cBytes(b)))
-}
-
-// envOf passes an integer (a cgo.Handle, an index) through C as a host
-// function's environment pointer, which C never dereferences.
-func envOf(v uintptr) unsafe.Pointer {
-	return C.kiln_go_env(C.uintptr_t(v))
 }

@@ -215,3 +215,37 @@ func BenchmarkCallWithStack(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLinkerHostCall is BenchmarkHostCall with the host function
+// defined in a linker, which finds its store through its caller.
+func BenchmarkLinkerHostCall(b *testing.B) {
+	engine := NewEngine()
+	linker := NewLinker(engine)
+	if err := linker.FuncWrap("", "inc", func(x int32) int32 { return x + 1 }); err != nil {
+		b.Fatal(err)
+	}
+	module, err := NewModule(engine, []byte(`(module
+	  (import "" "inc" (func $inc (param i32) (result i32)))
+	  (func (export "loop") (param i32) (result i32) (local i32)
+	    (block (loop
+	      (br_if 1 (i32.eqz (local.get 0)))
+	      (local.set 1 (call $inc (local.get 1)))
+	      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+	      (br 0)))
+	    (local.get 1)))`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	store := NewStore(engine)
+	instance, err := linker.Instantiate(store, module)
+	if err != nil {
+		b.Fatal(err)
+	}
+	loop := instance.GetFunc(store, "loop")
+	b.ReportAllocs()
+	b.ResetTimer()
+	got, err := loop.Call(store, b.N)
+	if err != nil || got != int32(b.N) {
+		b.Fatal(got, err)
+	}
+}

@@ -11,7 +11,7 @@ import (
 	"unsafe"
 )
 
-// ptrToHandle reads back a cgo.Handle that envOf passed through C.
+// ptrToHandle reads back a cgo.Handle passed through C (kiln_go.h).
 func ptrToHandle(p unsafe.Pointer) cgo.Handle {
 	// SAFETY: p is an integer C carried, not a pointer; nothing reads
 	// through it.

@@ -1,10 +1,6 @@
 package kiln
 
-/*
-#include <kiln.h>
-extern wasm_trap_t *kilnGoStoreFunc(void *, kiln_caller_t *, wasm_val_vec_t *, wasm_val_vec_t *);
-extern wasm_trap_t *kilnGoStoreRawFunc(void *, kiln_caller_t *, kiln_val_raw_t *, size_t);
-*/
+// #include "kiln_go.h"
 import "C"
 
 import (
@@ -58,15 +54,10 @@ func WrapFunc(store Storelike, f any) *Func {
 func newHostFunc(s *Store, hf *hostFunc) *Func {
 	var f *Func
 	s.use(func(ptr *C.wasm_store_t) {
-		env := envOf(storeFuncEnv(s, len(s.funcs)))
+		index := len(s.funcs)
 		s.funcs = append(s.funcs, hf)
 		cty := hf.ty.cFuncType()
-		var fptr *C.wasm_func_t
-		if hf.numeric {
-			fptr = C.kiln_func_new_raw(ptr, cty, (*[0]byte)(C.kilnGoStoreRawFunc), env, nil)
-		} else {
-			fptr = C.kiln_func_new_with_caller(ptr, cty, (*[0]byte)(C.kilnGoStoreFunc), env, nil)
-		}
+		fptr := C.kiln_go_func_new(ptr, cty, C.bool(hf.numeric), C.uintptr_t(index))
 		C.wasm_functype_delete(cty)
 		f = newFunc(s, fptr)
 	})
@@ -219,11 +210,6 @@ func fastBody(f any) func(unsafe.Pointer) {
 		return func(s unsafe.Pointer) { *slotF64(s, 0) = f(*slotF64(s, 0), *slotF64(s, 1)) }
 	}
 	return nil
-}
-
-// storeOfCaller is the Go store a host function runs in.
-func storeOfCaller(ccaller *C.kiln_caller_t) *Store {
-	return storeOf(C.kiln_caller_store(ccaller))
 }
 
 const droppedStore = "kiln: host function called in a store the Go program dropped"

@@ -1,12 +1,7 @@
 package kiln
 
-/*
-#include <stdlib.h>
-#include <kiln.h>
-extern wasm_trap_t *kilnGoLinkerFunc(void *, kiln_caller_t *, wasm_val_vec_t *, wasm_val_vec_t *);
-extern wasm_trap_t *kilnGoLinkerRawFunc(void *, kiln_caller_t *, kiln_val_raw_t *, size_t);
-extern void kilnGoDeleteHandle(void *);
-*/
+// #include <stdlib.h>
+// #include "kiln_go.h"
 import "C"
 
 import (
@@ -138,15 +133,8 @@ func (l *Linker) defineHost(module, name string, hf *hostFunc) error {
 	defer C.wasm_functype_delete(cty)
 	h := cgo.NewHandle(hf)
 	// The C finalizer deletes the handle, also when the definition fails.
-	var cerr *C.kiln_error_t
-	if hf.numeric {
-		cerr = C.kiln_linker_define_func_raw(l.live(), s.of(module), s.of(name), cty,
-			(*[0]byte)(C.kilnGoLinkerRawFunc), envOf(uintptr(h)), (*[0]byte)(C.kilnGoDeleteHandle))
-	} else {
-		cerr = C.kiln_linker_define_func_with_caller(l.live(), s.of(module), s.of(name), cty,
-			(*[0]byte)(C.kilnGoLinkerFunc), envOf(uintptr(h)), (*[0]byte)(C.kilnGoDeleteHandle))
-	}
-	err := takeError(cerr)
+	err := takeError(C.kiln_go_linker_define(l.live(), s.of(module), s.of(name), cty,
+		C.bool(hf.numeric), C.uintptr_t(h)))
 	runtime.KeepAlive(l)
 	return err
 }

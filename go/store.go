@@ -1,6 +1,6 @@
 package kiln
 
-// #include <kiln.h>
+// #include "kiln_go.h"
 import "C"
 
 import (
@@ -8,8 +8,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"unsafe"
-	"weak"
 )
 
 // Store holds the runtime state of instances: their functions, memories,
@@ -59,21 +57,6 @@ type Storelike interface {
 	store() *Store
 }
 
-// stores finds the Go store of a C store, for host functions (defined in a
-// linker, they learn their store from their caller). Weak, so a store the
-// program drops is still collected.
-var stores sync.Map // uintptr -> weak.Pointer[Store]
-
-func storeOf(ptr *C.wasm_store_t) *Store {
-	// SAFETY: the C pointer's address is only a key; it is never turned
-	// back into a pointer.
-	w, ok := stores.Load(uintptr(unsafe.Pointer(ptr)))
-	if !ok {
-		return nil
-	}
-	return w.(weak.Pointer[Store]).Value()
-}
-
 // NewStore returns a store of engine with no host data.
 func NewStore(engine *Engine) *Store {
 	return NewStoreWithData(engine, nil)
@@ -85,8 +68,8 @@ func NewStoreWithData(engine *Engine, data any) *Store {
 	ptr := C.wasm_store_new(engine.live())
 	runtime.KeepAlive(engine)
 	store := &Store{ptr: ptr, Engine: engine, data: data}
-	stores.Store(uintptr(unsafe.Pointer(ptr)), weak.Make(store))
 	registerStore(store)
+	C.kiln_go_store_set_data(ptr, C.uintptr_t(storeData(store)))
 	runtime.SetFinalizer(store, (*Store).Close)
 	return store
 }
@@ -106,7 +89,6 @@ func (s *Store) Close() {
 	s.releasePending(true)
 	defer s.leave(claimed)
 	runtime.SetFinalizer(s, nil)
-	stores.Delete(uintptr(unsafe.Pointer(s.ptr)))
 	unregisterStore(s)
 	C.wasm_store_delete(s.ptr)
 	s.ptr = nil

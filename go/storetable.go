@@ -3,14 +3,15 @@ package kiln
 import (
 	"sync"
 	"sync/atomic"
+	"unsafe"
 	"weak"
 )
 
-// The store table lets a host function made in a store find its Go store
-// from the environment C hands back, without a cgo call or a map lookup on
+// The store table lets a host function find its Go store from the data C
+// hands it (kiln_store_set_data), without a cgo call or a map lookup on
 // the host-call path. Entries are weak, so the table keeps no store alive;
 // ids are reused, and each use of an id has a new generation, which the
-// environment carries, so a stale environment never reaches another store.
+// data carries, so stale data never reaches another store.
 
 const (
 	tableChunkBits = 10
@@ -67,26 +68,25 @@ func unregisterStore(s *Store) {
 	}
 }
 
-// The environment of a host function made in a store: the store's id and
-// generation, and the function's index in Store.funcs.
-func storeFuncEnv(s *Store, index int) uintptr {
-	if index >= 1<<24 {
-		panic("kiln: more than 16M host functions in one store")
-	}
-	return uintptr(s.gen)<<48 | uintptr(s.id)<<24 | uintptr(index)
+// storeData is what C hands host functions as their store_data: the
+// store's id and generation, set by NewStore (kiln_store_set_data).
+func storeData(s *Store) uintptr {
+	return uintptr(s.gen)<<32 | uintptr(s.id)
 }
 
-// storeOfEnv returns the store and function index an environment names;
-// nil if that store is gone.
-func storeOfEnv(env uintptr) (*Store, int) {
-	id, gen, index := uint32(env>>24)&(1<<24-1), uint16(env>>48), int(env&(1<<24-1))
+// storeOfData returns the store a host function's store_data names; nil
+// if that store is gone.
+func storeOfData(data unsafe.Pointer) *Store {
+	// SAFETY: data is an integer C carried (storeData), not a pointer.
+	key := uintptr(data)
+	id, gen := uint32(key), uint16(key>>32)
 	chunk := storeTable.chunks[id>>tableChunkBits].Load()
 	if chunk == nil {
-		return nil, 0
+		return nil
 	}
 	e := chunk[id&(tableChunk-1)].Load()
 	if e == nil || e.gen != gen {
-		return nil, 0
+		return nil
 	}
-	return e.store.Value(), index
+	return e.store.Value()
 }

@@ -1,9 +1,6 @@
 package kiln
 
-/*
-#include <kiln.h>
-extern void kilnGoDeleteHandle(void*);
-*/
+// #include "kiln_go.h"
 import "C"
 
 import (
@@ -184,7 +181,7 @@ func newExternref(store *C.wasm_store_t, val any) *C.wasm_ref_t {
 	}
 	foreign := C.wasm_foreign_new(store)
 	h := cgo.NewHandle(val)
-	C.wasm_foreign_set_host_info_with_finalizer(foreign, envOf(uintptr(h)), (*[0]byte)(C.kilnGoDeleteHandle))
+	C.kiln_go_foreign_set_handle(foreign, C.uintptr_t(h))
 	return C.wasm_foreign_as_ref(foreign)
 }
 

@@ -192,7 +192,8 @@ extern "C" {
  * A host function of type `functype` in `store` whose callback also sees
  * its caller: `callback` is called with `env`, the caller (borrowed, valid
  * for the call only: see `kiln_caller_export_get`, `kiln_caller_store`),
- * its arguments and room for its results, as a
+ * the store's data (`kiln_store_set_data`), its arguments and room for
+ * its results, as a
  * `wasm_func_callback_with_env_t` is, and returns NULL or an owned trap
  * that unwinds the wasm that called it. `finalizer` (if not NULL) runs
  * with `env` when the store drops the function, or at once if the
@@ -202,6 +203,7 @@ wasm_func_t *kiln_func_new_with_caller(wasm_store_t *store,
                                        const wasm_functype_t *functype,
                                        wasm_trap_t *(*callback)(void*,
                                                                 kiln_caller_t*,
+                                                                void*,
                                                                 const wasm_val_vec_t*,
                                                                 wasm_val_vec_t*),
                                        void *env,
@@ -210,8 +212,8 @@ wasm_func_t *kiln_func_new_with_caller(wasm_store_t *store,
 /**
  * A host function of numbers of type `functype` in `store` over raw
  * slots, the cheapest way for wasm to call the host: `callback` is called
- * with `env`, the caller (as for `kiln_func_new_with_caller`) and
- * `nslots` slots holding the arguments from the first slot on; it writes
+ * with `env`, the caller and the store's data (as for
+ * `kiln_func_new_with_caller`) and `nslots` slots holding the arguments from the first slot on; it writes
  * its results from the first slot on, and returns NULL or an owned trap.
  * Nothing is converted or allocated on the way in or out. NULL if the
  * type has references (or `store`, `functype` or `callback` is NULL);
@@ -221,6 +223,7 @@ wasm_func_t *kiln_func_new_raw(wasm_store_t *store,
                                const wasm_functype_t *functype,
                                wasm_trap_t *(*callback)(void*,
                                                         kiln_caller_t*,
+                                                        void*,
                                                         kiln_val_raw_t*,
                                                         size_t),
                                void *env,
@@ -466,6 +469,7 @@ kiln_error_t *kiln_linker_define_func_with_caller(kiln_linker_t *linker,
                                                   const wasm_functype_t *functype,
                                                   wasm_trap_t *(*callback)(void*,
                                                                            kiln_caller_t*,
+                                                                           void*,
                                                                            const wasm_val_vec_t*,
                                                                            wasm_val_vec_t*),
                                                   void *env,
@@ -482,6 +486,7 @@ kiln_error_t *kiln_linker_define_func_raw(kiln_linker_t *linker,
                                           const wasm_functype_t *functype,
                                           wasm_trap_t *(*callback)(void*,
                                                                    kiln_caller_t*,
+                                                                   void*,
                                                                    kiln_val_raw_t*,
                                                                    size_t),
                                           void *env,
@@ -600,6 +605,19 @@ void kiln_store_limiter(wasm_store_t *store,
  * its own store and to refuse every other thread with an error.
  */
 bool kiln_store_in_host_call(const wasm_store_t *store);
+
+/**
+ * Attaches `data` to the store (not owned; NULL at first): host functions
+ * defined with a caller or over raw slots receive it as their
+ * `store_data` argument, so a binding finds its own view of the store
+ * without a call back into the library.
+ */
+void kiln_store_set_data(wasm_store_t *store, void *data);
+
+/**
+ * The pointer `kiln_store_set_data` attached to the store (NULL if none).
+ */
+void *kiln_store_get_data(wasm_store_t *store);
 
 /**
  * Whether the trap was raised by wasm code (not made by `wasm_trap_new`

@@ -43,6 +43,7 @@ pub(crate) fn call_host(
     results: &mut [Val],
 ) -> kiln::Result<()> {
     let store = caller.data().this;
+    let user_data = caller.data().user_data.0;
     // The callback borrows both vectors (it may write `out`'s elements but
     // not resize it), so up to 16 values each way stay on the stack.
     // Filled in place, not collected and moved: see `wasm_func_call`.
@@ -65,7 +66,9 @@ pub(crate) fn call_host(
         lend_while(store.0, caller.as_context_mut(), || match callback {
             Callback::Plain(f) => f(&args_vec, &mut out_vec),
             Callback::WithEnv(f, env) => f(env.info, &args_vec, &mut out_vec),
-            Callback::WithCaller(f, env) => f(env.info, &mut c_caller, &args_vec, &mut out_vec),
+            Callback::WithCaller(f, env) => {
+                f(env.info, &mut c_caller, user_data, &args_vec, &mut out_vec)
+            }
         })
     };
     let mut collected = Ok(());

@@ -23,7 +23,19 @@ pub(crate) struct StoreData {
     /// The `wasm_store_t` holding this store, which host functions (defined
     /// in a store or in a linker) need to hand values to C.
     pub(crate) this: StorePtr,
+    /// What the program attached with `kiln_store_set_data`, handed to its
+    /// host functions as their `store_data`.
+    pub(crate) user_data: UserData,
 }
+
+/// The program's pointer attached to a store; Kiln never dereferences it.
+#[derive(Clone, Copy)]
+pub(crate) struct UserData(pub(crate) *mut c_void);
+// SAFETY: Kiln only hands the pointer back to the program, on the thread
+// using the store (one thread at a time, the header's rule).
+unsafe impl Send for UserData {}
+// SAFETY: as above.
+unsafe impl Sync for UserData {}
 
 /// The Kiln store behind a `wasm_store_t`.
 pub(crate) type CStore = Store<StoreData>;
@@ -94,6 +106,7 @@ impl wasm_store_t {
         let data = StoreData {
             wasi,
             this: StorePtr(std::ptr::null_mut()),
+            user_data: UserData(std::ptr::null_mut()),
         };
         let mut store = Box::new(wasm_store_t {
             store: Store::new(engine, data),

@@ -35,6 +35,7 @@ impl kiln_caller_t {
 pub(crate) type kiln_func_callback_t = unsafe extern "C" fn(
     env: *mut c_void,
     caller: *mut kiln_caller_t,
+    store_data: *mut c_void,
     args: *const wasm_val_vec_t,
     results: *mut wasm_val_vec_t,
 ) -> *mut wasm_trap_t;
@@ -46,6 +47,7 @@ pub(crate) type kiln_func_callback_t = unsafe extern "C" fn(
 pub(crate) type kiln_func_raw_callback_t = unsafe extern "C" fn(
     env: *mut c_void,
     caller: *mut kiln_caller_t,
+    store_data: *mut c_void,
     slots: *mut kiln_val_raw_t,
     nslots: usize,
 ) -> *mut wasm_trap_t;
@@ -59,6 +61,7 @@ pub(crate) fn call_raw_host(
     slots: &mut [u128],
 ) -> kiln::Result<()> {
     let store = caller.data().this;
+    let user_data = caller.data().user_data.0;
     let mut c_caller = kiln_caller_t::new(store.0, caller.instance());
     // SAFETY: `store` is the live store the caller belongs to; the slots
     // and the caller are live for the length of the call, and a
@@ -68,6 +71,7 @@ pub(crate) fn call_raw_host(
             callback(
                 env.info,
                 &mut c_caller,
+                user_data,
                 slots.as_mut_ptr().cast::<kiln_val_raw_t>(),
                 slots.len(),
             )
@@ -105,7 +109,8 @@ pub(crate) fn caller_body(
 /// A host function of type `functype` in `store` whose callback also sees
 /// its caller: `callback` is called with `env`, the caller (borrowed, valid
 /// for the call only: see `kiln_caller_export_get`, `kiln_caller_store`),
-/// its arguments and room for its results, as a
+/// the store's data (`kiln_store_set_data`), its arguments and room for
+/// its results, as a
 /// `wasm_func_callback_with_env_t` is, and returns NULL or an owned trap
 /// that unwinds the wasm that called it. `finalizer` (if not NULL) runs
 /// with `env` when the store drops the function, or at once if the
@@ -118,6 +123,7 @@ pub unsafe extern "C" fn kiln_func_new_with_caller(
         unsafe extern "C" fn(
             *mut c_void,
             *mut kiln_caller_t,
+            *mut c_void,
             *const wasm_val_vec_t,
             *mut wasm_val_vec_t,
         ) -> *mut wasm_trap_t,
@@ -138,8 +144,8 @@ pub unsafe extern "C" fn kiln_func_new_with_caller(
 
 /// A host function of numbers of type `functype` in `store` over raw
 /// slots, the cheapest way for wasm to call the host: `callback` is called
-/// with `env`, the caller (as for `kiln_func_new_with_caller`) and
-/// `nslots` slots holding the arguments from the first slot on; it writes
+/// with `env`, the caller and the store's data (as for
+/// `kiln_func_new_with_caller`) and `nslots` slots holding the arguments from the first slot on; it writes
 /// its results from the first slot on, and returns NULL or an owned trap.
 /// Nothing is converted or allocated on the way in or out. NULL if the
 /// type has references (or `store`, `functype` or `callback` is NULL);
@@ -152,6 +158,7 @@ pub unsafe extern "C" fn kiln_func_new_raw(
         unsafe extern "C" fn(
             *mut c_void,
             *mut kiln_caller_t,
+            *mut c_void,
             *mut kiln_val_raw_t,
             usize,
         ) -> *mut wasm_trap_t,

@@ -272,6 +272,7 @@ pub unsafe extern "C" fn kiln_linker_define_func_with_caller(
         unsafe extern "C" fn(
             *mut c_void,
             *mut kiln_caller_t,
+            *mut c_void,
             *const wasm_val_vec_t,
             *mut wasm_val_vec_t,
         ) -> *mut wasm_trap_t,
@@ -309,6 +310,7 @@ pub unsafe extern "C" fn kiln_linker_define_func_raw(
         unsafe extern "C" fn(
             *mut c_void,
             *mut kiln_caller_t,
+            *mut c_void,
             *mut kiln_val_raw_t,
             usize,
         ) -> *mut wasm_trap_t,

@@ -4,6 +4,7 @@ use super::error::{kiln_error_t, result};
 use crate::engine::{wasm_config_t, wasm_engine_t};
 use crate::guard;
 use crate::store::{store_mut, wasm_store_t};
+use std::ffi::c_void;
 
 /// Makes an engine with `config` (owned; NULL for the defaults). On success
 /// writes the owned engine to `out` and returns NULL; otherwise returns why
@@ -161,5 +162,33 @@ pub unsafe extern "C" fn kiln_store_in_host_call(store: *const wasm_store_t) -> 
         }
         // SAFETY: `store` is live (the caller's guarantee; NULL checked).
         unsafe { crate::store::in_host_call(store) }
+    })
+}
+
+/// Attaches `data` to the store (not owned; NULL at first): host functions
+/// defined with a caller or over raw slots receive it as their
+/// `store_data` argument, so a binding finds its own view of the store
+/// without a call back into the library.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_store_set_data(store: *mut wasm_store_t, data: *mut c_void) {
+    guard((), || {
+        if !store.is_null() {
+            // SAFETY: `store` is live (NULL checked); the context is dropped
+            // before this call returns (`store_mut`'s rule).
+            unsafe { store_mut(store) }.data_mut().user_data = crate::store::UserData(data);
+        }
+    })
+}
+
+/// The pointer `kiln_store_set_data` attached to the store (NULL if none).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_store_get_data(store: *mut wasm_store_t) -> *mut c_void {
+    guard(std::ptr::null_mut(), || {
+        if store.is_null() {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: `store` is live (NULL checked); the context is dropped
+        // before this call returns (`store_mut`'s rule).
+        unsafe { store_mut(store) }.data().user_data.0
     })
 }

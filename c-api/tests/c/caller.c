@@ -9,9 +9,12 @@ static wasm_store_t* the_store = NULL;
 
 /* Reads a byte of the caller's exported memory, and checks that the store
  * knows its host function runs on this thread. */
-static own wasm_trap_t* peek(void* env, kiln_caller_t* caller, const wasm_val_vec_t* args,
-                             wasm_val_vec_t* results) {
+static int store_marker = 0;
+
+static own wasm_trap_t* peek(void* env, kiln_caller_t* caller, void* store_data,
+                             const wasm_val_vec_t* args, wasm_val_vec_t* results) {
   (void)env;
+  CHECK(store_data == &store_marker);
   CHECK(kiln_caller_store(caller) == the_store);
   CHECK(kiln_store_in_host_call(the_store));
   wasm_extern_t* memory = kiln_caller_export_get(caller, (const uint8_t*)"memory", 6);
@@ -25,9 +28,10 @@ static own wasm_trap_t* peek(void* env, kiln_caller_t* caller, const wasm_val_ve
 }
 
 /* Doubles an i64 in place, over raw slots. */
-static own wasm_trap_t* twice(void* env, kiln_caller_t* caller, kiln_val_raw_t* slots,
-                              size_t nslots) {
+static own wasm_trap_t* twice(void* env, kiln_caller_t* caller, void* store_data,
+                              kiln_val_raw_t* slots, size_t nslots) {
   (*(int*)env)++;
+  CHECK(store_data == &store_marker);
   CHECK(caller != NULL && nslots == 1);
   if (slots[0].i64 < 0) {
     wasm_message_t message;
@@ -56,6 +60,9 @@ int main(void) {
   wasm_engine_t* engine = wasm_engine_new();
   wasm_store_t* store = wasm_store_new(engine);
   the_store = store;
+  CHECK(kiln_store_get_data(store) == NULL);
+  kiln_store_set_data(store, &store_marker);
+  CHECK(kiln_store_get_data(store) == &store_marker);
   wasm_module_t* module = load_module(store);
   CHECK(!kiln_store_in_host_call(store));
 
