@@ -213,8 +213,8 @@ wasm_func_t *kiln_func_new_with_caller(wasm_store_t *store,
  * A host function of numbers of type `functype` in `store` over raw
  * slots, the cheapest way for wasm to call the host: `callback` is called
  * with `env`, the caller and the store's data (as for
- * `kiln_func_new_with_caller`) and `nslots` slots holding the arguments from the first slot on; it writes
- * its results from the first slot on, and returns NULL or an owned trap.
+ * `kiln_func_new_with_caller`) and `nslots` slots holding the arguments
+ * from the first slot on; it writes its results from the first slot on, and returns NULL or an owned trap.
  * Nothing is converted or allocated on the way in or out. NULL if the
  * type has references (or `store`, `functype` or `callback` is NULL);
  * `finalizer` then runs with `env` at once.
