@@ -1,5 +1,6 @@
 package kiln
 
+// #include <stdlib.h>
 // #include <kiln.h>
 import "C"
 
@@ -7,6 +8,7 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"unsafe"
 )
 
 // Config holds an engine's settings: WebAssembly features, fuel, epoch
@@ -159,14 +161,25 @@ func (cfg *Config) SetParallelCompilation(enabled bool) { cfg.live() }
 // SetProfiler accepts ProfilingStrategyNone only.
 func (cfg *Config) SetProfiler(profiler ProfilingStrategy) { cfg.live() }
 
-// CacheConfigLoadDefault fails: Kiln has no compilation cache config file.
+// CacheConfigLoadDefault keeps compiled modules in the per-user cache
+// ($KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else $HOME/.cache/kiln),
+// which later engines load them from.
 func (cfg *Config) CacheConfigLoadDefault() error {
-	return errors.New("kiln has no compilation cache configuration")
+	err := takeError(C.kiln_config_cache_config_load(cfg.live(), nil))
+	runtime.KeepAlive(cfg)
+	return err
 }
 
-// CacheConfigLoad fails: Kiln has no compilation cache config file.
+// CacheConfigLoad keeps compiled modules in the cache that the file at
+// path configures, in Wasmtime's format: a [cache] table whose directory
+// names the cache (relative to the file). Wasmtime's cleanup and
+// compression settings are accepted and have no effect.
 func (cfg *Config) CacheConfigLoad(path string) error {
-	return errors.New("kiln has no compilation cache configuration")
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	err := takeError(C.kiln_config_cache_config_load(cfg.live(), cpath))
+	runtime.KeepAlive(cfg)
+	return err
 }
 
 // Features Kiln does not implement. Enabling one makes NewEngineWithConfig

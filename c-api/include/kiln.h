@@ -329,6 +329,17 @@ void kiln_config_max_wasm_stack_set(wasm_config_t *config, size_t bytes);
 void kiln_config_opt_level_set(wasm_config_t *config, kiln_opt_level_t level);
 
 /**
+ * Keeps compiled modules in a cache directory that later engines load
+ * from, as `wasmtime_config_cache_config_load` does: `path` names a cache
+ * configuration file in Wasmtime's format (a `[cache]` table whose
+ * `directory` names the cache, relative to the file), or is NULL for the
+ * per-user cache (`$KILN_CACHE_DIR`, else `$XDG_CACHE_HOME/kiln`, else
+ * `$HOME/.cache/kiln`). Returns NULL, or an owned error saying why the
+ * file cannot be used (the config is then unchanged).
+ */
+kiln_error_t *kiln_config_cache_config_load(wasm_config_t *config, const char *path);
+
+/**
  * Releases an error.
  */
 void kiln_error_delete(kiln_error_t *error);

@@ -1,8 +1,11 @@
 //! Engine settings beyond `wasm_config_new`'s defaults: WebAssembly
-//! features, resource control, stack size and optimisation.
+//! features, resource control, stack size, optimisation and the
+//! compiled-module cache.
 
+use super::error::kiln_error_t;
 use crate::engine::wasm_config_t;
 use crate::guard;
+use std::ffi::{c_char, CStr};
 
 /// How hard the code generator optimises (`kiln_config_opt_level_set`).
 pub type kiln_opt_level_t = u8;
@@ -212,4 +215,52 @@ pub unsafe extern "C" fn kiln_config_opt_level_set(
             config.config.cranelift_opt_level(level);
         }
     })
+}
+
+/// Keeps compiled modules in a cache directory that later engines load
+/// from, as `wasmtime_config_cache_config_load` does: `path` names a cache
+/// configuration file in Wasmtime's format (a `[cache]` table whose
+/// `directory` names the cache, relative to the file), or is NULL for the
+/// per-user cache (`$KILN_CACHE_DIR`, else `$XDG_CACHE_HOME/kiln`, else
+/// `$HOME/.cache/kiln`). Returns NULL, or an owned error saying why the
+/// file cannot be used (the config is then unchanged).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_cache_config_load(
+    config: Option<&mut wasm_config_t>,
+    path: *const c_char,
+) -> Option<Box<kiln_error_t>> {
+    guard(
+        Some(kiln_error_t::msg(
+            "kiln_config_cache_config_load: internal error",
+        )),
+        || {
+            let Some(config) = config else {
+                return Some(kiln_error_t::msg(
+                    "kiln_config_cache_config_load: config is NULL",
+                ));
+            };
+            let cache = if path.is_null() {
+                kiln::CacheConfig::from_default_location()
+            } else {
+                // SAFETY: a non-NULL `path` is a NUL-terminated string, the
+                // header's rule, live for the call.
+                let path = unsafe { CStr::from_ptr(path) };
+                match path.to_str() {
+                    Ok(path) => kiln::CacheConfig::from_file(path),
+                    Err(_) => {
+                        return Some(kiln_error_t::msg(
+                            "kiln_config_cache_config_load: path is not UTF-8",
+                        ))
+                    }
+                }
+            };
+            match cache {
+                Ok(cache) => {
+                    config.config.cache(Some(cache));
+                    None
+                }
+                Err(err) => Some(kiln_error_t::new(&err)),
+            }
+        },
+    )
 }

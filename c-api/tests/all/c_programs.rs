@@ -809,3 +809,20 @@ Done.
 ",
     );
 }
+
+#[test]
+fn cache() {
+    check(
+        "cache",
+        "\
+square(6) from a cached module = 36
+entries in the configured directory: 1
+square(6) from the per-user cache = 36
+entries in the per-user directory: 1
+missing file: cache configuration /nonexistent/kiln.toml: No such file or directory (os error 2)
+disabled cache: cache configuration ROOT/bad.toml: `enabled = false` turns the cache off; leave the cache unset instead
+no config: kiln_config_cache_config_load: config is NULL
+Done.
+",
+    );
+}
