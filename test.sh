@@ -64,6 +64,8 @@ echo "== node"
 node/run-tests.sh
 echo "== java"
 java/run-tests.sh
+echo "== go"
+go/run-tests.sh
 # wasmtime-py's and the WebAssembly JS API's own tests, on the wheel and the
 # addon just built, each checked against its known-failures list.
 echo "== peer suites"

@@ -12,7 +12,7 @@ lock=()
 if [ -n "${KILN_BUILD_LOCK:-}" ]; then
 	lock=(flock "$KILN_BUILD_LOCK")
 fi
-(cd "$root" && "${lock[@]}" cargo build --release -p kiln-c-api)
+(cd "$root" && "${lock[@]}" cargo build --release --locked -p kiln-c-api)
 
 export CGO_CFLAGS="-I$root/c-api/include"
 export CGO_LDFLAGS="-L$root/target/release -Wl,-rpath,$root/target/release"
