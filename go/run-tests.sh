@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The Go package's tests: builds libwasm.so with cargo, then runs go vet, go
-# test (once plainly, once with -race) and wasmtime-go's own tests
-# (compat/run) against it. Run from anywhere; KILN_BUILD_LOCK names a lock
+# The Go package's tests: builds libwasm.so with cargo (dev profile), then
+# runs go vet, go test (once plainly, once with -race) and wasmtime-go's own
+# tests (compat/run) against it. Run from anywhere; KILN_BUILD_LOCK names a lock
 # file that serialises the cargo build with other builds in the checkout.
 set -euo pipefail
 
@@ -12,10 +12,12 @@ lock=()
 if [ -n "${KILN_BUILD_LOCK:-}" ]; then
 	lock=(flock "$KILN_BUILD_LOCK")
 fi
-(cd "$root" && "${lock[@]}" cargo build --release --locked -p kiln-c-api)
+# The dev profile shares the engine `cargo test` compiled (as the Python,
+# Node and Java tests do) instead of compiling it again for release.
+(cd "$root" && "${lock[@]}" cargo build --locked -p kiln-c-api)
 
 export CGO_CFLAGS="-I$root/c-api/include"
-export CGO_LDFLAGS="-L$root/target/release -Wl,-rpath,$root/target/release"
+export CGO_LDFLAGS="-L$root/target/debug -Wl,-rpath,$root/target/debug"
 cd "$here"
 go vet ./...
 go test -count=1 ./...

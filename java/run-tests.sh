@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Builds the Java package the way a user does (`mvn install`: cargo builds
-# the JNI library in the optimised `dist` profile, the jar bundles it), runs
-# its JUnit suite on that build, puts dev.kiln:kiln in the local Maven
-# repository, and runs java/examples, a separate project that depends on it
-# by coordinates. Installs a JDK and Maven from Debian when missing.
+# the JNI library, the jar bundles it), runs its JUnit suite on that build,
+# puts dev.kiln:kiln in the local Maven repository, and runs java/examples,
+# a separate project that depends on it by coordinates. Installs a JDK and
+# Maven from Debian when missing.
+#
+# The library is built in the dev profile, as the Python and Node tests
+# build theirs: it shares the engine that `cargo test` compiled, where the
+# users' `dist` profile would compile the whole engine again with fat LTO.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,7 +22,7 @@ if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
 fi
 
 maven=(mvn -B --no-transfer-progress -Dstyle.color=never)
-"${maven[@]}" -f pom.xml install
+"${maven[@]}" -Dkiln.cargo.profile=dev -Dkiln.native.dir="$PWD/../target/debug" -f pom.xml install
 
 expected=$'fib(20) = 6765\nsquare(3) + square(4) = 25\nWASI program wrote: args hello from Java'
 # Maven 3.8 writes colour resets even when told not to colour: strip them.
