@@ -92,6 +92,9 @@ pub struct Guest {
     pub component: PathBuf,
     /// The core module clang produced, before it became a component.
     pub module: PathBuf,
+    /// The world's case file: `<corpus>/cases/<world>.json` (see the
+    /// corpus's README for its format).
+    pub cases: PathBuf,
     /// Whether this call rebuilt it (false when it was up to date).
     pub rebuilt: bool,
 }
@@ -132,15 +135,33 @@ pub fn load_wit(corpus: &Path) -> Result<(Resolve, PackageId, Vec<PathBuf>)> {
 
 /// Builds every guest of the corpus (see [`worlds`]).
 pub fn build_all(options: &Options) -> Result<Vec<Guest>> {
+    let _lock = lock(options)?;
     worlds(&options.corpus)?
         .iter()
-        .map(|world| build(options, world))
+        .map(|world| build_locked(options, world))
         .collect()
 }
 
 /// Builds the guest of one world into `<out_dir>/<world>.wasm`, unless it is
 /// already up to date.
 pub fn build(options: &Options, world: &str) -> Result<Guest> {
+    let _lock = lock(options)?;
+    build_locked(options, world)
+}
+
+/// Takes `<out_dir>/build.lock`, so that test binaries building the guests
+/// at the same time take turns instead of writing the same files.
+fn lock(options: &Options) -> Result<fs::File> {
+    fs::create_dir_all(&options.out_dir)
+        .with_context(|| format!("creating {}", options.out_dir.display()))?;
+    let path = options.out_dir.join("build.lock");
+    let file = fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+    file.lock()
+        .with_context(|| format!("locking {}", path.display()))?;
+    Ok(file)
+}
+
+fn build_locked(options: &Options, world: &str) -> Result<Guest> {
     build_inner(options, world).with_context(|| format!("building the `{world}` guest"))
 }
 
@@ -151,6 +172,10 @@ fn build_inner(options: &Options, world_name: &str) -> Result<Guest> {
     let module = work.join(format!("{world_name}.core.wasm"));
     let component = options.out_dir.join(format!("{world_name}.wasm"));
     let stamp_file = work.join("inputs.stamp");
+    let cases = options
+        .corpus
+        .join("cases")
+        .join(format!("{world_name}.json"));
 
     let (mut resolve, package, wit_files) = load_wit(&options.corpus)?;
     let world = resolve.select_world(&[package], Some(world_name))?;
@@ -227,6 +252,7 @@ fn build_inner(options: &Options, world_name: &str) -> Result<Guest> {
             world: world_name.to_string(),
             component,
             module,
+            cases,
             rebuilt: false,
         });
     }
@@ -254,12 +280,16 @@ fn build_inner(options: &Options, world_name: &str) -> Result<Guest> {
         .context("reading the core module's component type")?
         .encode()
         .context("encoding the component")?;
-    fs::write(&component, component_bytes)?;
+    // Written aside and renamed, so that a reader never sees half a file.
+    let partial = component.with_extension("wasm.partial");
+    fs::write(&partial, component_bytes)?;
+    fs::rename(&partial, &component)?;
     fs::write(&stamp_file, &stamp)?;
     Ok(Guest {
         world: world_name.to_string(),
         component,
         module,
+        cases,
         rebuilt: true,
     })
 }

@@ -20,6 +20,15 @@ fn every_world_with_a_guest_is_built() {
     assert!(!names.is_empty());
     for guest in guests() {
         assert!(guest.component.is_file(), "{}", guest.component.display());
+        assert!(guest.cases.is_file(), "{}", guest.cases.display());
+    }
+}
+
+#[test]
+fn a_second_build_reuses_the_first() {
+    guests();
+    for guest in build_all(&Options::default()).unwrap() {
+        assert!(!guest.rebuilt, "{} was rebuilt with no change", guest.world);
     }
 }
 
