@@ -23,6 +23,7 @@
 
 mod api;
 mod compiler;
+pub mod component;
 mod environ;
 mod runtime;
 
