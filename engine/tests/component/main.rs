@@ -1,7 +1,9 @@
 //! Components: decoding, instantiation, the canonical ABI and resources,
 //! one module per area.
 
+mod abi;
 mod basics;
+mod traps;
 
 use kiln::component::{Component, Instance, Linker, Val};
 use kiln::{Engine, Store};
