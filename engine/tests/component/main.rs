@@ -3,6 +3,7 @@
 
 mod abi;
 mod basics;
+mod linker;
 mod traps;
 
 use kiln::component::{Component, Instance, Linker, Val};
