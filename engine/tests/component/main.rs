@@ -4,6 +4,7 @@
 mod abi;
 mod basics;
 mod linker;
+mod nested;
 mod traps;
 
 use kiln::component::{Component, Instance, Linker, Val};
