@@ -5,6 +5,7 @@ mod abi;
 mod basics;
 mod linker;
 mod nested;
+mod resources;
 mod traps;
 
 use kiln::component::{Component, Instance, Linker, Val};
