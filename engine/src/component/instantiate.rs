@@ -162,9 +162,12 @@ fn bind_import(env: &mut Env, name: &str, shape: &ImportShape, item: Item) -> Re
             Some(Item::Type(Some(rt))) => {
                 env.resources.insert(id, rt.clone());
             }
+            // An export of a type equal to one bound already.
+            _ if env.resources.contains_key(&id) => {}
             _ => {
                 return Err(Error::link(format!(
-                    "import `{name}` does not provide the resource type `{}`",
+                    "component imports {} `{name}`, which needs a resource type `{}`, but it was not given one",
+                    shape.kind(),
                     path.join("/")
                 )))
             }

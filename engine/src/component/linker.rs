@@ -236,9 +236,14 @@ fn item_of<T: 'static>(def: &Definition<T>, path: &str, shape: &ImportShape) -> 
             let mut items = Vec::with_capacity(shapes.len());
             for (name, shape) in shapes {
                 let inner = format!("{path}/{name}");
-                if let ImportShape::Type = shape {
-                    items.push((name.clone(), Item::Type(None)));
-                    continue;
+                // Types other than resources need no definition, and a
+                // resource type equal to one bound elsewhere neither: what
+                // instantiation finds missing is an error there.
+                if let ImportShape::Type | ImportShape::Resource(_) = shape {
+                    if !defs.items.contains_key(name) {
+                        items.push((name.clone(), Item::Type(None)));
+                        continue;
+                    }
                 }
                 let def = defs.items.get(name).ok_or_else(|| {
                     Error::link(format!(

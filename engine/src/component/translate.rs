@@ -18,7 +18,7 @@ use wasmparser::{
     CanonicalFunction, CanonicalOption, ComponentAlias, ComponentDefinedType,
     ComponentExternalKind, ComponentInstance, ComponentOuterAliasKind, ComponentType,
     ComponentTypeRef, Encoding, ExternalKind, Instance, Parser, Payload, PrimitiveValType,
-    ValidPayload, Validator, WasmFeatures,
+    TypeBounds, ValidPayload, Validator, WasmFeatures,
 };
 
 /// The features a component is validated with: the engine's core features,
@@ -254,9 +254,12 @@ pub(crate) fn translate(engine: &Engine, bytes: &[u8]) -> Result<ComponentDef> {
                         ComponentTypeRef::Value(_) => {
                             return Err(unsupported("importing a component value"))
                         }
-                        ComponentTypeRef::Type(_) => {
-                            let shape = match types.component_any_type_at(frame.counts.types) {
-                                ComponentAnyTypeId::Resource(r) => {
+                        ComponentTypeRef::Type(bounds) => {
+                            let created = types.component_any_type_at(frame.counts.types);
+                            let shape = match (bounds, created) {
+                                // A type equal to another is bound already.
+                                (TypeBounds::Eq(_), _) => ImportShape::Type,
+                                (_, ComponentAnyTypeId::Resource(r)) => {
                                     frame.names.entry(r.resource()).or_insert(name.clone());
                                     ImportShape::Resource(r.resource())
                                 }

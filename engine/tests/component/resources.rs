@@ -433,3 +433,58 @@ fn resources_of_a_child_flow_through_its_parent() {
         Some(Val::U32(42))
     );
 }
+
+#[test]
+fn resource_types_imported_in_instances_and_as_aliases() {
+    let wat = r#"(component
+        (import "demo:fs/types" (instance $types
+          (export "file" (type $file (sub resource)))
+          (export "same-file" (type (eq $file)))
+          (export "size" (func (param "f" (borrow $file)) (result u64)))))
+        (alias export $types "file" (type $file))
+        (import "also-file" (type (eq $file)))
+        (alias export $types "size" (func $size))
+        (core func $size (canon lower (func $size)))
+        (core func $drop (canon resource.drop $file))
+        (core module $m
+          (import "" "size" (func $size (param i32) (result i64)))
+          (import "" "drop" (func $drop (param i32)))
+          (func (export "size") (param i32) (result i64)
+            (call $size (local.get 0))
+            (call $drop (local.get 0))))
+        (core instance $i (instantiate $m (with "" (instance
+          (export "size" (func $size)) (export "drop" (func $drop))))))
+        (func (export "size") (param "f" (borrow $file)) (result u64) (canon lift (core func $i "size"))))"#;
+    let engine = Engine::default();
+    let component = Component::new(&engine, wat).unwrap();
+    let mut linker = Linker::<()>::new(&engine);
+    let mut types = linker.instance("demo:fs/types").unwrap();
+    types
+        .func_new("size", |_, params, results| {
+            let Val::Resource(f) = &params[0] else {
+                panic!()
+            };
+            results[0] = Val::U64(u64::from(f.rep().unwrap()) * 10);
+            Ok(())
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, ());
+    let err = linker.instantiate(&mut store, &component).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Link);
+    assert_eq!(
+        err.to_string(),
+        "component imports instance `demo:fs/types`, which needs a resource type `file`, but it was not given one"
+    );
+    linker
+        .instance("demo:fs/types")
+        .unwrap()
+        .resource("file", ResourceType::host::<File>(), |_, _| Ok(()))
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &component).unwrap();
+    let f = ResourceAny::new_own(ResourceType::host::<File>(), 4).unwrap();
+    let size = instance.get_func(&mut store, "size").unwrap();
+    let mut out = [Val::U64(0)];
+    size.call(&mut store, &[Val::Resource(f)], &mut out)
+        .unwrap();
+    assert_eq!(out[0], Val::U64(40));
+}
