@@ -2,6 +2,7 @@
 //! the generated code compiled, and WIT errors reported at their place.
 
 mod errors;
+mod generated;
 mod golden;
 
 use std::path::{Path, PathBuf};

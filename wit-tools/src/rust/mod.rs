@@ -8,6 +8,7 @@
 //! types, a `<World>Imports` trait for its top-level imports, and the world
 //! struct whose methods call the exports.
 
+mod glue;
 mod names;
 mod types;
 
@@ -42,6 +43,8 @@ impl Backend for Rust {
             }
             scope_body(&names, scope, &path, &mut module.body);
         }
+        world_struct(&names, &mut root.body);
+        glue::rt_module(&names, &mut root.body);
 
         let world = analysis.name();
         let mut src = Source::default();
@@ -53,10 +56,35 @@ impl Backend for Rust {
         let mut files = Files::default();
         files.push(
             format!("{}.rs", snake(world).trim_start_matches("r#")),
-            src.finish(),
+            allow_lints(&src.finish()),
         );
         Ok(files)
     }
+}
+
+/// Marks each top-level item of the file `#[allow(clippy::all)]`: WIT
+/// decides the shape of the code (long tuples, many parameters), not the
+/// crate that includes it.
+fn allow_lints(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1024);
+    for line in text.lines() {
+        let item = [
+            "pub mod ",
+            "pub struct ",
+            "pub enum ",
+            "pub trait ",
+            "pub type ",
+            "impl",
+        ]
+        .iter()
+        .any(|p| line.starts_with(p));
+        if item {
+            out.push_str("#[allow(clippy::all)]\n");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// A module of the generated file: its own items, then its submodules.
@@ -113,13 +141,172 @@ impl Module {
 }
 
 fn scope_body(names: &Names<'_>, scope: &Scope, path: &[String], src: &mut Source) {
+    if !scope.is_root() {
+        glue::use_rt(path, src);
+    }
     // World-level types are imports' (the root of exports defines none).
     for &id in &scope.types {
         types::define(names, id, path, src);
+        glue::conversions(names, id, src);
     }
-    if scope.direction == Direction::Import {
-        host_traits(names, scope, path, src);
+    match scope.direction {
+        Direction::Import => {
+            host_traits(names, scope, path, src);
+            if !scope.is_root() && (!scope.funcs.is_empty() || !scope.resources.is_empty()) {
+                glue::add_to_linker(names, scope, path, src);
+            }
+        }
+        Direction::Export => {
+            if !scope.is_root() {
+                glue::guest_struct(names, scope, path, src);
+            }
+        }
     }
+}
+
+/// The world struct: the exports found in an instance, typed calls of the
+/// world's top-level exports, and `add_to_linker` for all its imports.
+fn world_struct(names: &Names<'_>, src: &mut Source) {
+    let analysis = names.analysis;
+    let world = analysis.name();
+    let name = camel(world);
+    let scopes = analysis.scopes();
+    glue::use_rt(&[], src);
+
+    // The exports.
+    let exported: Vec<(usize, &Scope)> = scopes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.direction == Direction::Export && !s.is_root())
+        .collect();
+    let root_exports = &scopes[1].funcs;
+    let accessor = |scope: &Scope| {
+        snake(
+            &scope
+                .name
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .replace([':', '/'], "-"),
+        )
+    };
+    src.blank();
+    src.docs(
+        "///",
+        analysis.resolve().worlds[analysis.world()]
+            .docs
+            .contents
+            .as_deref(),
+    );
+    if analysis.resolve().worlds[analysis.world()]
+        .docs
+        .contents
+        .is_some()
+    {
+        src.line("///");
+    }
+    src.line(&format!(
+        "/// An instance of the world `{world}`: its exported interfaces and functions, called with a store."
+    ));
+    src.line("#[derive(Clone, Debug)]");
+    src.line(&format!("pub struct {name} {{"));
+    for (index, scope) in &exported {
+        let path = names.scope_path(*index).join("::");
+        src.line(&format!("{}: {path}::Guest,", accessor(scope)));
+    }
+    for func in root_exports {
+        src.line(&format!(
+            "{}: ::kiln::component::Func,",
+            snake(&func.func.name)
+        ));
+    }
+    src.line("}");
+    src.blank();
+    src.line(&format!("impl {name} {{"));
+    src.line(&format!(
+        "/// Instantiates `component` with `linker`'s definitions and finds the world's exports in it.
+pub fn instantiate<T: 'static>(mut store: impl ::kiln::AsContextMut<Data = T>, component: &::kiln::component::Component, linker: &::kiln::component::Linker<T>) -> ::kiln::Result<{name}> {{
+let instance = linker.instantiate(&mut store, component)?;
+{name}::new(store, &instance)
+}}
+
+/// Finds the world's exports in `instance`.
+pub fn new(mut store: impl ::kiln::AsContextMut, instance: &::kiln::component::Instance) -> ::kiln::Result<{name}> {{"
+    ));
+    if exported.is_empty() && root_exports.is_empty() {
+        src.line("let _ = (&mut store, instance);");
+    }
+    src.line(&format!("Ok({name} {{"));
+    for (index, scope) in &exported {
+        let path = names.scope_path(*index).join("::");
+        src.line(&format!(
+            "{}: {path}::Guest::new(&mut store, instance)?,",
+            accessor(scope)
+        ));
+    }
+    for func in root_exports {
+        src.line(&format!(
+            "{}: instance.get_func(&mut store, {:?}).ok_or_else(|| rt::missing(\"`{}`\"))?,",
+            snake(&func.func.name),
+            func.func.name,
+            func.func.name
+        ));
+    }
+    src.line("})");
+    src.line("}");
+    for (index, scope) in &exported {
+        let path = names.scope_path(*index).join("::");
+        src.blank();
+        src.line(&format!("/// The exported interface `{}`.", scope.name));
+        src.line(&format!(
+            "pub fn {}(&self) -> &{path}::Guest {{",
+            accessor(scope)
+        ));
+        src.line(&format!("&self.{}", accessor(scope)));
+        src.line("}");
+    }
+    for func in root_exports {
+        glue::world_call(names, func, &snake(&func.func.name), src);
+    }
+
+    // The imports.
+    let imported: Vec<(usize, &Scope)> = scopes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            s.direction == Direction::Import
+                && !s.is_root()
+                && (!s.funcs.is_empty() || !s.resources.is_empty())
+        })
+        .collect();
+    let mut bounds: Vec<String> = Vec::new();
+    if !scopes[0].funcs.is_empty() {
+        bounds.push(host_trait_name(names, &scopes[0]));
+    }
+    for (index, _) in &imported {
+        bounds.push(format!("{}::Host", names.scope_path(*index).join("::")));
+    }
+    src.blank();
+    src.line("/// Defines every import of the world in `linker`, implemented by what `get` finds in the store's data.");
+    if bounds.is_empty() {
+        src.line("pub fn add_to_linker<T: 'static, U>(linker: &mut ::kiln::component::Linker<T>, get: fn(&mut T) -> &mut U) -> ::kiln::Result<()> {");
+        src.line("let _ = (linker, get);");
+    } else {
+        src.line(&format!("pub fn add_to_linker<T: 'static, U: {} + 'static>(linker: &mut ::kiln::component::Linker<T>, get: fn(&mut T) -> &mut U) -> ::kiln::Result<()> {{", bounds.join(" + ")));
+        if !scopes[0].funcs.is_empty() {
+            src.line("let mut inst = linker.root();");
+            glue::define_funcs(names, &scopes[0], &[], src);
+        }
+        for (index, _) in &imported {
+            src.line(&format!(
+                "{}::add_to_linker(linker, get)?;",
+                names.scope_path(*index).join("::")
+            ));
+        }
+    }
+    src.line("Ok(())");
+    src.line("}");
+    src.line("}");
 }
 
 /// The name of the trait the host implements for an import scope.

@@ -50,8 +50,15 @@ pub enum Mode {
     /// `borrow<R>` as the handle type itself.
     Owned,
     /// A parameter of a function the host implements: owned, but a
-    /// `borrow<R>` is `&R`, lent for the call.
+    /// `borrow<R>` at its top level is `&R`, lent for the call.
     ImportParam,
+    /// A parameter of an export the host calls, at its top level: `&str`
+    /// for a string and `&[T]` for a list, with `borrow<R>` as `&R` at any
+    /// depth.
+    ExportParam,
+    /// Inside an export's parameter (an element of a list, ...): owned,
+    /// but `borrow<R>` as `&R`.
+    ExportParamInner,
 }
 
 /// Module paths and type spellings for one world.
@@ -133,7 +140,10 @@ impl<'a> Names<'a> {
             Type::F32 => "f32".into(),
             Type::F64 => "f64".into(),
             Type::Char => "char".into(),
-            Type::String => "String".into(),
+            Type::String => match mode {
+                Mode::ExportParam => "&str".into(),
+                _ => "String".into(),
+            },
             Type::ErrorContext => unreachable!("refused by the analysis"),
             Type::Id(id) => self.type_id(*id, from, mode),
         }
@@ -151,9 +161,15 @@ impl<'a> Names<'a> {
     /// How a type of kind `kind` is spelled by its structure (for a type
     /// without a name, or the right side of a named alias).
     pub fn structure(&self, kind: &TypeDefKind, from: &[String], mode: Mode) -> String {
-        let inner = mode;
+        let inner = match mode {
+            Mode::ExportParam | Mode::ExportParamInner => Mode::ExportParamInner,
+            Mode::ImportParam | Mode::Owned => Mode::Owned,
+        };
         match kind {
-            TypeDefKind::List(t) => format!("Vec<{}>", self.ty(t, from, inner)),
+            TypeDefKind::List(t) => match mode {
+                Mode::ExportParam => format!("&[{}]", self.ty(t, from, inner)),
+                _ => format!("Vec<{}>", self.ty(t, from, inner)),
+            },
             TypeDefKind::Option(t) => format!("Option<{}>", self.ty(t, from, inner)),
             TypeDefKind::Result(r) => {
                 let side = |t: &Option<Type>| match t {

@@ -331,7 +331,7 @@ pub fn from_resource(handle: ::kiln::component::ResourceAny) -> {name} {{
 }}
 
 /// Drops the resource: the guest's destructor runs now.
-pub fn resource_drop<S: ::kiln::AsContextMut>(self, store: S) -> ::kiln::Result<()> {{
+pub fn resource_drop<T: 'static>(self, store: impl ::kiln::AsContextMut<Data = T>) -> ::kiln::Result<()> {{
 self.handle.resource_drop(store)
 }}
 }}"
