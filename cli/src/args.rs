@@ -13,6 +13,7 @@ pub(crate) enum Command {
     Wast(WastOptions),
     Validate(ValidateOptions),
     Compile(CompileOptions),
+    Bindgen(BindgenOptions),
 }
 
 /// `kiln run [--dir HOST[::GUEST]] [--env KEY=VALUE] [--inherit-env]
@@ -133,6 +134,33 @@ pub(crate) struct ValidateOptions {
     pub(crate) file: PathBuf,
 }
 
+/// `kiln bindgen --lang LANG WIT_PATH [--world NAME] --out DIR`
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub(crate) struct BindgenOptions {
+    #[arg(
+        long,
+        value_name = "LANG",
+        value_parser = clap::builder::PossibleValuesParser::new(kiln_wit::LANGS),
+        help = "The language to generate host glue for (required)"
+    )]
+    pub(crate) lang: String,
+    #[arg(value_name = "WIT_PATH", hide = true)]
+    pub(crate) wit: PathBuf,
+    #[arg(
+        long,
+        value_name = "NAME",
+        value_parser = clap::builder::NonEmptyStringValueParser::new(),
+        help = "The world to generate glue for (default: the package's\nonly world)"
+    )]
+    pub(crate) world: Option<String>,
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "The directory to write the files to, created if needed\n(required)"
+    )]
+    pub(crate) out: PathBuf,
+}
+
 /// The layout of a command's help: what it does, how to call it, how its
 /// arguments are read, its options, then its exit status and examples.
 const COMMAND_HELP: &str =
@@ -170,6 +198,12 @@ Examples:
 const WAST_DESCRIPTION: &str = "\
 Runs each script with the default configuration and prints, for each file,
 how many directives passed and failed, the failures, and a total.";
+
+const BINDGEN_DESCRIPTION: &str = "\
+WIT_PATH is a WIT package: a directory of .wit files (with its dependencies
+under deps/), or one .wit file. kiln writes typed host glue for the world
+into DIR: for rust, WORLD.rs over kiln::component; for c, WORLD.h and
+WORLD.c over wasm.h and kiln.h. Each written file's path is printed.";
 
 const VALIDATE_DESCRIPTION: &str = "\
 FILE is a binary module (.wasm) or a text module (.wat). Prints
@@ -236,6 +270,15 @@ enum Subcommands {
         after_help = "Exit status: 0 when the module compiled, 1 otherwise."
     )]
     Compile(CompileOptions),
+    /// Generate typed host glue for a WIT world
+    #[command(
+        display_name = "kiln",
+        override_usage = "kiln bindgen --lang rust|c WIT_PATH [--world NAME] --out DIR",
+        help_template = COMMAND_HELP,
+        before_help = BINDGEN_DESCRIPTION,
+        after_help = "Exit status: 0 when the files were written, 1 otherwise (an error\nin the WIT is reported at its FILE:LINE:COLUMN)."
+    )]
+    Bindgen(BindgenOptions),
 }
 
 /// `kiln run`'s command line, which [`RunOptions`] gets from it.
@@ -346,6 +389,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
         Subcommands::Wast(options) => Command::Wast(options),
         Subcommands::Validate(options) => Command::Validate(options),
         Subcommands::Compile(options) => Command::Compile(options),
+        Subcommands::Bindgen(options) => Command::Bindgen(options),
     })
 }
 
@@ -506,7 +550,7 @@ mod tests {
         assert_eq!(
             error(""),
             "'kiln' requires a subcommand but one was not provided\n  \
-             [subcommands: run, wast, validate, compile, help]"
+             [subcommands: run, wast, validate, compile, bindgen, help]"
         );
         assert_eq!(error("frob"), "unrecognized subcommand 'frob'");
         assert_eq!(error("--frob"), "unexpected argument '--frob' found");

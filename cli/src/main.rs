@@ -5,6 +5,7 @@
 //! kiln run --dir .::/ examples/ls.wasm /        # a WASI program
 //! kiln wast tests.wast
 //! kiln validate module.wasm
+//! kiln bindgen --lang rust wit/ --world my-world --out src/bindings
 //! ```
 //!
 //! Every error is one line on stderr starting with `error: ` (a mistake in
@@ -16,6 +17,7 @@
 #![deny(unsafe_code)]
 
 mod args;
+mod bindgen;
 mod compile;
 mod input;
 mod run;
@@ -142,6 +144,7 @@ fn main() -> ExitCode {
         Command::Wast(options) => wast::command(&options),
         Command::Validate(options) => validate::command(&options),
         Command::Compile(options) => compile::command(&options),
+        Command::Bindgen(options) => bindgen::command(&options),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
