@@ -4,6 +4,7 @@
 
 use super::abi::lift::{lift_values, ImportCall, LiftCx};
 use super::abi::{from_core, to_core, Options, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+use super::flat::{call_flat_host, FlatHostFn};
 use super::func::call_func_item;
 use super::handles::HandleElem;
 use super::items::FuncItem;
@@ -43,6 +44,28 @@ pub(crate) fn lower<T: 'static>(
     inst: Arc<InstanceState>,
 ) -> crate::Func {
     let core_ty = lowered_type(&ty);
+    if let FuncItem::Host(h) = &target {
+        if h.flat {
+            if let Ok(f) = h.func.clone().downcast::<FlatHostFn<T>>() {
+                let (opts, inst) = (opts.clone(), inst.clone());
+                let numeric = crate::Func::new_numeric(
+                    &mut *store,
+                    core_ty.clone(),
+                    move |mut caller: Caller<'_, T>, slots: &mut [u128]| {
+                        if !inst.may_leave() {
+                            return Err(cannot_leave());
+                        }
+                        let mut store = caller.as_context_mut();
+                        call_flat_host(&mut store, &f, &opts, &inst, slots)
+                    },
+                );
+                // A lowered signature has numbers only.
+                if let Ok(func) = numeric {
+                    return func;
+                }
+            }
+        }
+    }
     crate::Func::new(
         &mut *store,
         core_ty,

@@ -3,15 +3,15 @@
 use super::abi::lift::{lift_values, LiftCx};
 use super::abi::lower::LowerCx;
 use super::abi::{from_core, to_core, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+use super::flat::FlatFunc;
 use super::handles::ExportCall;
 use super::items::{FuncItem, HostFuncItem, LiftedFunc};
 use super::linker::HostFn;
-use super::trap::{cannot_enter, trap};
+use super::trap::cannot_enter;
 use super::types::{ComponentFunc, Type};
 use super::values::Val;
 use crate::environ::error::{Error, Result};
 use crate::{AsContext, AsContextMut, StoreContextMut};
-use std::sync::atomic::Ordering;
 
 /// A function exported by a component instance.
 ///
@@ -82,6 +82,24 @@ impl Func {
         self.item.ty().0.results.clone()
     }
 
+    /// This function for the typed fast path of generated glue: called with
+    /// core parameters `P` and core result `R`, which must be those of the
+    /// core function the component lifted (see [`FlatFunc`]). A host
+    /// function re-exported by a component has no such core function.
+    pub fn typed_flat<P, R>(&self, store: impl AsContext) -> Result<FlatFunc<P, R>>
+    where
+        P: crate::WasmParams,
+        R: crate::WasmResults + crate::WasmParams + Clone,
+    {
+        self.check_store(&store)?;
+        match &self.item {
+            FuncItem::Lifted(f) => FlatFunc::new(f.clone(), &store),
+            FuncItem::Host(_) => Err(Error::usage(
+                "a host function re-exported by a component has no flat form",
+            )),
+        }
+    }
+
     /// Calls the function with `params`, writing its results to `results`
     /// (which must have room for exactly as many as the function returns).
     /// The values are lowered into the component and its results lifted
@@ -143,6 +161,12 @@ fn call_host<T: 'static>(
     params: &[Val],
     results: &mut [Val],
 ) -> Result<()> {
+    if h.flat {
+        return Err(Error::usage(format!(
+            "host function `{}` takes flat values, so only a component can call it",
+            h.name
+        )));
+    }
     let func = h.func.downcast_ref::<HostFn<T>>().ok_or_else(|| {
         Error::usage("the host function was defined for a store of another data type")
     })?;
@@ -165,11 +189,6 @@ fn call_lifted<T: 'static>(
     inst.check_store(&*store)?;
     if !inst.may_enter() {
         return Err(cannot_enter());
-    }
-    if inst.needs_post_return.load(Ordering::Relaxed) {
-        return Err(trap(
-            "cannot enter component instance: `post_return` was not called after the previous call",
-        ));
     }
     let call = ExportCall::default();
     inst.set_may_leave(false);

@@ -181,6 +181,7 @@ fn typed(env: &Env, shape: &ImportShape, item: Item) -> Result<Item> {
         (ImportShape::Func(ty), Item::Func(FuncItem::Host(h))) => {
             Item::Func(FuncItem::Host(Arc::new(HostFuncItem {
                 func: h.func.clone(),
+                flat: h.flat,
                 ty: env.func_type(ty)?,
                 name: h.name.clone(),
             })))

@@ -96,8 +96,10 @@ pub(crate) struct LiftedFunc {
 
 /// A host function, its body type-erased over the store's data type.
 pub(crate) struct HostFuncItem {
-    /// A `linker::HostFn<T>`.
+    /// A `linker::HostFn<T>`, or a `flat::FlatHostFn<T>` if `flat`.
     pub func: Arc<dyn Any + Send + Sync>,
+    /// Whether the body takes flat core values rather than `Val`s.
+    pub flat: bool,
     /// The type the component imported it with.
     pub ty: ComponentFunc,
     pub name: String,

@@ -2,6 +2,7 @@
 //! interface and function name.
 
 use super::component::Component;
+use super::flat::{FlatContext, FlatHostFn};
 use super::instance::Instance;
 use super::instantiate::{instantiate, Imports};
 use super::items::{Exports, FuncItem, HostFuncItem, Item};
@@ -21,6 +22,7 @@ pub(crate) struct HostFn<T>(
 
 enum Definition<T> {
     Func(Arc<HostFn<T>>),
+    FlatFunc(Arc<FlatHostFn<T>>),
     Instance(Definitions<T>),
     Resource(ResourceType),
     Module(crate::Module),
@@ -30,6 +32,7 @@ impl<T> Clone for Definition<T> {
     fn clone(&self) -> Self {
         match self {
             Definition::Func(f) => Definition::Func(f.clone()),
+            Definition::FlatFunc(f) => Definition::FlatFunc(f.clone()),
             Definition::Instance(d) => Definition::Instance(d.clone()),
             Definition::Resource(r) => Definition::Resource(r.clone()),
             Definition::Module(m) => Definition::Module(m.clone()),
@@ -40,7 +43,7 @@ impl<T> Clone for Definition<T> {
 impl<T> Definition<T> {
     fn kind(&self) -> &'static str {
         match self {
-            Definition::Func(_) => "function",
+            Definition::Func(_) | Definition::FlatFunc(_) => "function",
             Definition::Instance(_) => "instance",
             Definition::Resource(_) => "resource type",
             Definition::Module(_) => "module",
@@ -228,6 +231,15 @@ fn item_of<T: 'static>(def: &Definition<T>, path: &str, shape: &ImportShape) -> 
         (ImportShape::Func(ty), Definition::Func(f)) => {
             Item::Func(FuncItem::Host(Arc::new(HostFuncItem {
                 func: f.clone(),
+                flat: false,
+                ty: ty.clone(),
+                name: path.to_string(),
+            })))
+        }
+        (ImportShape::Func(ty), Definition::FlatFunc(f)) => {
+            Item::Func(FuncItem::Host(Arc::new(HostFuncItem {
+                func: f.clone(),
+                flat: true,
                 ty: ty.clone(),
                 name: path.to_string(),
             })))
@@ -295,6 +307,54 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
         func: impl Fn(StoreContextMut<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Result<&mut Self> {
         self.insert(name, Definition::Func(Arc::new(HostFn(Box::new(func)))))?;
+        Ok(self)
+    }
+
+    /// Defines the function `name` for the typed fast path of generated
+    /// glue: `func` receives the flat core arguments of the lowered import
+    /// in `slots` (one per slot, in the raw form of
+    /// [`Val::to_slot`](crate::Val::to_slot)) and leaves its flat results
+    /// there, lifting and lowering through the calling component's memory
+    /// with the [`FlatContext`]. Such a function can only be called by
+    /// components, not with [`Func::call`](super::Func::call).
+    ///
+    /// ```
+    /// use kiln::component::{Component, Linker, Val};
+    /// use kiln::{Engine, Store};
+    ///
+    /// let engine = Engine::default();
+    /// let component = Component::new(&engine, r#"
+    ///     (component
+    ///       (import "shout" (func $shout (param "s" string)))
+    ///       (core module $libc (memory (export "memory") 1) (data (i32.const 8) "hey"))
+    ///       (core instance $libc (instantiate $libc))
+    ///       (core func $shout (canon lower (func $shout) (memory (core memory $libc "memory"))))
+    ///       (core module $m
+    ///         (import "" "shout" (func $shout (param i32 i32)))
+    ///         (func (export "run") (call $shout (i32.const 8) (i32.const 3))))
+    ///       (core instance $i (instantiate $m (with "" (instance (export "shout" (func $shout))))))
+    ///       (func (export "run") (canon lift (core func $i "run"))))
+    /// "#).unwrap();
+    /// let mut linker = Linker::<Vec<String>>::new(&engine);
+    /// linker.root().func_new_flat("shout", |cx, slots| {
+    ///     let s = cx.load_string(slots[0] as u32, slots[1] as u32)?;
+    ///     cx.data_mut().push(s.to_uppercase());
+    ///     Ok(())
+    /// }).unwrap();
+    /// let mut store = Store::new(&engine, Vec::new());
+    /// let instance = linker.instantiate(&mut store, &component).unwrap();
+    /// instance.get_func(&mut store, "run").unwrap().call(&mut store, &[], &mut []).unwrap();
+    /// assert_eq!(store.data(), &["HEY"]);
+    /// ```
+    pub fn func_new_flat(
+        &mut self,
+        name: &str,
+        func: impl Fn(&mut FlatContext<'_, '_, T>, &mut [u128]) -> Result<()> + Send + Sync + 'static,
+    ) -> Result<&mut Self> {
+        self.insert(
+            name,
+            Definition::FlatFunc(Arc::new(FlatHostFn(Box::new(func)))),
+        )?;
         Ok(self)
     }
 

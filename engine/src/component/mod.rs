@@ -42,6 +42,7 @@ mod canon;
 #[allow(clippy::module_inception)]
 mod component;
 mod convert;
+mod flat;
 mod func;
 mod handles;
 mod instance;
@@ -57,6 +58,7 @@ pub mod types;
 mod values;
 
 pub use component::Component;
+pub use flat::{abi_trap, FlatContext, FlatFunc};
 pub use func::Func;
 pub use instance::{ComponentExportIndex, Instance, InstanceExportLookup};
 pub use linker::{Linker, LinkerInstance};

@@ -23,8 +23,6 @@ pub(crate) struct InstanceState {
     /// Set once a call into the instance trapped: it may never be entered
     /// again.
     poisoned: AtomicBool,
-    /// Set between a typed call and its `post_return`.
-    pub needs_post_return: AtomicBool,
     handles: Mutex<HandleTable>,
     /// Destructors of the host's resource types, from the linker.
     pub host_dtors: Arc<HostDtors>,
@@ -38,7 +36,6 @@ impl InstanceState {
             may_enter: AtomicBool::new(true),
             may_leave: AtomicBool::new(true),
             poisoned: AtomicBool::new(false),
-            needs_post_return: AtomicBool::new(false),
             handles: Mutex::new(HandleTable::default()),
             host_dtors,
             id: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),

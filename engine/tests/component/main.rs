@@ -3,6 +3,7 @@
 
 mod abi;
 mod basics;
+mod flat;
 mod linker;
 mod nested;
 mod resources;
