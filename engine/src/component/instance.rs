@@ -128,6 +128,11 @@ impl Instance {
         Instance { exports, store_id }
     }
 
+    /// The instance as an item of another component's index space.
+    pub(crate) fn as_item(&self) -> Item {
+        Item::Instance(self.exports.clone())
+    }
+
     fn assert_store(&self, store: &mut impl AsContextMut) {
         assert!(
             store.as_inner_mut().opaque.id == self.store_id,

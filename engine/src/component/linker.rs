@@ -26,6 +26,8 @@ enum Definition<T> {
     Instance(Definitions<T>),
     Resource(ResourceType),
     Module(crate::Module),
+    /// An item of a component instance, bound to its store.
+    Item(Item),
 }
 
 impl<T> Clone for Definition<T> {
@@ -36,6 +38,7 @@ impl<T> Clone for Definition<T> {
             Definition::Instance(d) => Definition::Instance(d.clone()),
             Definition::Resource(r) => Definition::Resource(r.clone()),
             Definition::Module(m) => Definition::Module(m.clone()),
+            Definition::Item(i) => Definition::Item(i.clone()),
         }
     }
 }
@@ -47,6 +50,7 @@ impl<T> Definition<T> {
             Definition::Instance(_) => "instance",
             Definition::Resource(_) => "resource type",
             Definition::Module(_) => "module",
+            Definition::Item(i) => i.kind(),
         }
     }
 }
@@ -269,6 +273,10 @@ fn item_of<T: 'static>(def: &Definition<T>, path: &str, shape: &ImportShape) -> 
         }
         (ImportShape::Resource(_), Definition::Resource(rt)) => Item::Type(Some(rt.clone())),
         (ImportShape::Module, Definition::Module(m)) => Item::Module(m.clone()),
+        (shape, Definition::Item(item)) => {
+            check_item(shape, item, path)?;
+            item.clone()
+        }
         (ImportShape::Component, _) => {
             return Err(Error::link(format!(
                 "component imports component `{path}`, but linkers cannot define components"
@@ -276,6 +284,38 @@ fn item_of<T: 'static>(def: &Definition<T>, path: &str, shape: &ImportShape) -> 
         }
         _ => return Err(wrong()),
     })
+}
+
+/// Checks that a component instance's `item` has what an import of `shape`
+/// needs.
+fn check_item(shape: &ImportShape, item: &Item, path: &str) -> Result<()> {
+    match (shape, item) {
+        (ImportShape::Func(_), Item::Func(_))
+        | (ImportShape::Resource(_), Item::Type(Some(_)))
+        | (ImportShape::Type, Item::Type(_))
+        | (ImportShape::Module, Item::Module(_))
+        | (ImportShape::Component, Item::Component(_)) => Ok(()),
+        (ImportShape::Instance(shapes), Item::Instance(exports)) => {
+            for (name, shape) in shapes {
+                match exports.get(name) {
+                    Some(item) => check_item(shape, item, &format!("{path}/{name}"))?,
+                    None if matches!(shape, ImportShape::Type) => {}
+                    None => {
+                        return Err(Error::link(format!(
+                            "component imports instance `{path}`, which needs a {} `{name}`, but the instance given has none",
+                            shape.kind()
+                        )))
+                    }
+                }
+            }
+            Ok(())
+        }
+        _ => Err(Error::link(format!(
+            "component imports {} `{path}`, but a {} was given",
+            shape.kind(),
+            item.kind()
+        ))),
+    }
 }
 
 impl<'a, T: 'static> LinkerInstance<'a, T> {
@@ -387,6 +427,37 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
         }
         self.insert(name, Definition::Resource(ty.clone()))?;
         Arc::make_mut(self.dtors).insert(ty, Arc::new(HostDtor(Box::new(dtor))));
+        Ok(self)
+    }
+
+    /// Defines `name` as an instance with the exports of the component
+    /// instance `instance`, so that components instantiated later can
+    /// import them (as `kiln wast`'s `register` does). The definition is
+    /// only usable in the store `instance` belongs to.
+    ///
+    /// ```
+    /// use kiln::component::{Component, Linker, Val};
+    /// use kiln::{Engine, Store};
+    ///
+    /// let engine = Engine::default();
+    /// let provider = Component::new(&engine, r#"(component
+    ///     (core module $m (func (export "f") (result i32) i32.const 3))
+    ///     (core instance $i (instantiate $m))
+    ///     (func (export "three") (result u32) (canon lift (core func $i "f"))))"#).unwrap();
+    /// let user = Component::new(&engine, r#"(component
+    ///     (import "provider" (instance $p (export "three" (func (result u32)))))
+    ///     (export "three-again" (func $p "three")))"#).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let mut linker = Linker::new(&engine);
+    /// let p = linker.instantiate(&mut store, &provider).unwrap();
+    /// linker.root().define_instance("provider", &p).unwrap();
+    /// let u = linker.instantiate(&mut store, &user).unwrap();
+    /// let mut out = [Val::U32(0)];
+    /// u.get_func(&mut store, "three-again").unwrap().call(&mut store, &[], &mut out).unwrap();
+    /// assert_eq!(out[0], Val::U32(3));
+    /// ```
+    pub fn define_instance(&mut self, name: &str, instance: &Instance) -> Result<&mut Self> {
+        self.insert(name, Definition::Item(instance.as_item()))?;
         Ok(self)
     }
 

@@ -29,6 +29,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod component;
 mod nan;
 mod report;
 mod runner;

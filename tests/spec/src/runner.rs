@@ -3,18 +3,22 @@
 use crate::report::FileReport;
 use crate::spectest;
 use crate::values::{self, list, val_text};
+use kiln::component::{self, Component};
 use kiln::{Config, Engine, Error, ErrorKind, Instance, Linker, Module, Store, Val};
 use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::Id;
-use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
+use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
 /// Runs `.wast` scripts with one engine configuration.
 ///
 /// Each script gets a fresh [`Store`] and a [`Linker`] that holds the
-/// `spectest` module and whatever the script registers.
+/// `spectest` module and whatever the script registers. Scripts may define
+/// components as well as modules (`(component ...)`), invoke their exports
+/// with component values, and `register` component instances for later
+/// components to import.
 pub struct WastRunner {
     engine: Result<Engine, String>,
 }
@@ -114,18 +118,49 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-/// The state of one script: its store, its linker, and the modules and
-/// instances it has named.
+/// An instance a script made: of a module or of a component.
+#[derive(Clone)]
+enum Current {
+    Core(Instance),
+    Component(component::Instance),
+}
+
+/// A module or component defined with `(module definition ...)` or
+/// `(component definition ...)`.
+#[derive(Clone)]
+enum Definition {
+    Module(Module),
+    Component(Component),
+}
+
+/// What an invoke returned.
+enum Returned {
+    Core(Vec<Val>),
+    Component(Vec<component::Val>),
+}
+
+impl Returned {
+    fn text(&self) -> String {
+        match self {
+            Returned::Core(vals) => list(vals.iter().map(val_text)),
+            Returned::Component(vals) => list(vals.iter().map(|v| format!("{v:?}"))),
+        }
+    }
+}
+
+/// The state of one script: its store, its linkers, and the modules,
+/// components and instances it has named.
 struct Script {
     engine: Engine,
     store: Store<()>,
     linker: Linker<()>,
-    /// The most recently instantiated module, which unnamed invokes use.
-    current: Option<Instance>,
-    instances: HashMap<String, Instance>,
-    /// Modules defined with `(module definition ...)`.
-    definitions: HashMap<String, Module>,
-    last_definition: Option<Module>,
+    components: component::Linker<()>,
+    /// The most recently instantiated module or component, which unnamed
+    /// invokes use.
+    current: Option<Current>,
+    instances: HashMap<String, Current>,
+    definitions: HashMap<String, Definition>,
+    last_definition: Option<Definition>,
 }
 
 /// What a directive's failure says; the caller adds the location.
@@ -141,10 +176,13 @@ impl Script {
         let mut linker = Linker::new(engine);
         linker.allow_shadowing(true);
         spectest::define(&mut linker, &mut store)?;
+        let mut components = component::Linker::new(engine);
+        components.allow_shadowing(true);
         Ok(Script {
             engine: engine.clone(),
             store,
             linker,
+            components,
             current: None,
             instances: HashMap::new(),
             definitions: HashMap::new(),
@@ -159,41 +197,49 @@ impl Script {
                 // the previous one.
                 self.current = None;
                 let name = wat.name();
-                let module = self.compile_quote(&mut wat)?;
-                let instance = self.instantiate(&module)?;
+                let definition = self.compile_quote(&mut wat)?;
+                let instance = self.instantiate(&definition)?;
                 self.set_current(name, instance);
                 Ok(())
             }
             WastDirective::ModuleDefinition(mut wat) => {
                 let name = wat.name();
-                let module = self.compile_quote(&mut wat)?;
+                let definition = self.compile_quote(&mut wat)?;
                 if let Some(name) = name {
                     self.definitions
-                        .insert(name.name().to_string(), module.clone());
+                        .insert(name.name().to_string(), definition.clone());
                 }
-                self.last_definition = Some(module);
+                self.last_definition = Some(definition);
                 Ok(())
             }
             WastDirective::ModuleInstance {
                 instance, module, ..
             } => {
                 self.current = None;
-                let module = match module {
+                let definition = match module {
                     Some(id) => self.definitions.get(id.name()),
                     None => self.last_definition.as_ref(),
                 };
-                let module = module
+                let definition = definition
                     .cloned()
                     .ok_or_else(|| "no such module definition".to_string())?;
-                let new = self.instantiate(&module)?;
+                let new = self.instantiate(&definition)?;
                 self.set_current(instance, new);
                 Ok(())
             }
             WastDirective::Register { name, module, .. } => {
-                let instance = self.instance(module)?;
-                self.linker
-                    .instance(&mut self.store, name, instance)
-                    .map_err(|e| format!("register \"{name}\" failed: {}", describe(&e)))?;
+                match self.instance(module)? {
+                    Current::Core(instance) => self
+                        .linker
+                        .instance(&mut self.store, name, instance)
+                        .map(|_| ()),
+                    Current::Component(instance) => self
+                        .components
+                        .root()
+                        .define_instance(name, &instance)
+                        .map(|_| ()),
+                }
+                .map_err(|e| format!("register \"{name}\" failed: {}", describe(&e)))?;
                 Ok(())
             }
             WastDirective::Invoke(invoke) => match self.invoke(&invoke)? {
@@ -213,27 +259,32 @@ impl Script {
                             describe(&e)
                         )
                     })?,
-                    WastExecute::Get { module, global, .. } => vec![self.get(module, global)?],
+                    WastExecute::Get { module, global, .. } => {
+                        Returned::Core(vec![self.get(module, global)?])
+                    }
                     WastExecute::Wat(mut wat) => {
-                        let module = self.compile_wat(&mut wat)?;
-                        self.instantiate(&module)?;
-                        Vec::new()
+                        let definition = self.compile_wat(&mut wat)?;
+                        self.instantiate(&definition)?;
+                        Returned::Core(Vec::new())
                     }
                 };
-                values::check_results(&actual, &results)
+                match actual {
+                    Returned::Core(actual) => values::check_results(&actual, &results),
+                    Returned::Component(actual) => check_component_results(&actual, &results),
+                }
             }
             WastDirective::AssertTrap { exec, message, .. } => match exec {
                 WastExecute::Invoke(invoke) => match self.invoke(&invoke)? {
                     Ok(results) => Err(format!(
                         "invoke \"{}\": expected trap \"{message}\", got results {}",
                         invoke.name,
-                        list(results.iter().map(val_text))
+                        results.text()
                     )),
                     Err(e) => expect_trap(&e, message, false),
                 },
                 WastExecute::Wat(mut wat) => {
-                    let module = self.compile_wat(&mut wat)?;
-                    match self.linker.instantiate(&mut self.store, &module) {
+                    let definition = self.compile_wat(&mut wat)?;
+                    match self.try_instantiate(&definition) {
                         Ok(_) => Err(format!(
                             "expected instantiation to trap with \"{message}\", but it succeeded"
                         )),
@@ -248,7 +299,7 @@ impl Script {
                 Ok(results) => Err(format!(
                     "invoke \"{}\": expected \"{message}\", got results {}",
                     call.name,
-                    list(results.iter().map(val_text))
+                    results.text()
                 )),
                 Err(e) => expect_trap(&e, message, false),
             },
@@ -257,25 +308,25 @@ impl Script {
                 message,
                 ..
             } => {
-                reject_component(&module)?;
+                let component = is_component(&module);
                 let bytes = module.encode().map_err(|e| {
                     format!(
                         "assert_invalid (\"{message}\"): the module text does not encode: {}",
                         e.message()
                     )
                 })?;
-                self.expect_rejected(&bytes, "invalid", message)
+                self.expect_rejected(&bytes, component, "invalid", message)
             }
             WastDirective::AssertMalformed {
                 mut module,
                 message,
                 ..
             } => {
-                reject_component(&module)?;
+                let component = is_component(&module);
                 match module.encode() {
                     // Text the wat parser rejects is malformed: that passes.
                     Err(_) => Ok(()),
-                    Ok(bytes) => self.expect_rejected(&bytes, "malformed", message),
+                    Ok(bytes) => self.expect_rejected(&bytes, component, "malformed", message),
                 }
             }
             WastDirective::AssertUnlinkable {
@@ -283,8 +334,8 @@ impl Script {
                 message,
                 ..
             } => {
-                let module = self.compile_wat(&mut module)?;
-                match self.linker.instantiate(&mut self.store, &module) {
+                let definition = self.compile_wat(&mut module)?;
+                match self.try_instantiate(&definition) {
                     Ok(_) => Err(format!(
                         "expected a link error (\"{message}\"), but instantiation succeeded"
                     )),
@@ -308,61 +359,88 @@ impl Script {
         }
     }
 
-    fn set_current(&mut self, name: Option<Id<'_>>, instance: Instance) {
+    fn set_current(&mut self, name: Option<Id<'_>>, instance: Current) {
         if let Some(name) = name {
-            self.instances.insert(name.name().to_string(), instance);
+            self.instances
+                .insert(name.name().to_string(), instance.clone());
         }
         self.current = Some(instance);
     }
 
     /// The instance a directive names, or the current one.
-    fn instance(&self, id: Option<Id<'_>>) -> Result<Instance, String> {
+    fn instance(&self, id: Option<Id<'_>>) -> Result<Current, String> {
         match id {
             Some(id) => self
                 .instances
                 .get(id.name())
-                .copied()
+                .cloned()
                 .ok_or_else(|| format!("no instance named ${}", id.name())),
             None => self
                 .current
+                .clone()
                 .ok_or_else(|| "no module is instantiated (did the last one fail?)".to_string()),
         }
     }
 
-    /// Encodes and compiles a script module.
-    fn compile_quote(&self, wat: &mut QuoteWat<'_>) -> Result<Module, String> {
-        reject_component(wat)?;
+    /// Encodes and compiles a script module or component.
+    fn compile_quote(&self, wat: &mut QuoteWat<'_>) -> Result<Definition, String> {
+        let component = is_component(wat);
         let bytes = wat
             .encode()
             .map_err(|e| format!("the module text does not encode: {}", e.message()))?;
-        self.compile(&bytes)
+        self.compile(&bytes, component)
     }
 
-    fn compile_wat(&self, wat: &mut Wat<'_>) -> Result<Module, String> {
-        if let Wat::Component(_) = wat {
-            return Err(unsupported("component"));
+    fn compile_wat(&self, wat: &mut Wat<'_>) -> Result<Definition, String> {
+        let component = matches!(wat, Wat::Component(_));
+        let bytes = wat
+            .encode()
+            .map_err(|e| format!("the module text does not encode: {}", e.message()))?;
+        self.compile(&bytes, component)
+    }
+
+    fn compile(&self, bytes: &[u8], component: bool) -> Result<Definition, String> {
+        if component {
+            Component::from_binary(&self.engine, bytes)
+                .map(Definition::Component)
+                .map_err(|e| format!("component failed to compile: {}", describe(&e)))
+        } else {
+            Module::from_binary(&self.engine, bytes)
+                .map(Definition::Module)
+                .map_err(|e| format!("module failed to compile: {}", describe(&e)))
         }
-        let bytes = wat
-            .encode()
-            .map_err(|e| format!("the module text does not encode: {}", e.message()))?;
-        self.compile(&bytes)
     }
 
-    fn compile(&self, bytes: &[u8]) -> Result<Module, String> {
-        Module::from_binary(&self.engine, bytes)
-            .map_err(|e| format!("module failed to compile: {}", describe(&e)))
+    fn try_instantiate(&mut self, definition: &Definition) -> kiln::Result<Current> {
+        match definition {
+            Definition::Module(module) => self
+                .linker
+                .instantiate(&mut self.store, module)
+                .map(Current::Core),
+            Definition::Component(component) => self
+                .components
+                .instantiate(&mut self.store, component)
+                .map(Current::Component),
+        }
     }
 
-    fn instantiate(&mut self, module: &Module) -> Result<Instance, String> {
-        self.linker
-            .instantiate(&mut self.store, module)
-            .map_err(|e| format!("module failed to instantiate: {}", describe(&e)))
+    fn instantiate(&mut self, definition: &Definition) -> Result<Current, String> {
+        self.try_instantiate(definition).map_err(|e| {
+            let what = match definition {
+                Definition::Module(_) => "module",
+                Definition::Component(_) => "component",
+            };
+            format!("{what} failed to instantiate: {}", describe(&e))
+        })
     }
 
     /// Calls an export. The outer error is a setup problem (no such export,
     /// an argument this runner cannot pass); the inner result is the call's.
-    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<kiln::Result<Vec<Val>>, String> {
-        let instance = self.instance(invoke.module)?;
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<kiln::Result<Returned>, String> {
+        let instance = match self.instance(invoke.module)? {
+            Current::Core(instance) => instance,
+            Current::Component(instance) => return self.invoke_component(&instance, invoke),
+        };
         let name = invoke.name;
         let func = instance
             .get_func(&mut self.store, name)
@@ -376,11 +454,48 @@ impl Script {
         let mut results = vec![Val::I32(0); ty.results().len()];
         Ok(func
             .call(&mut self.store, &args, &mut results)
-            .map(|()| results))
+            .map(|()| Returned::Core(results)))
+    }
+
+    /// Calls a component instance's export with component values.
+    fn invoke_component(
+        &mut self,
+        instance: &component::Instance,
+        invoke: &WastInvoke<'_>,
+    ) -> Result<kiln::Result<Returned>, String> {
+        let name = invoke.name;
+        let func = instance
+            .get_func(&mut self.store, name)
+            .ok_or_else(|| format!("no exported function \"{name}\""))?;
+        let args = invoke
+            .args
+            .iter()
+            .map(|arg| match arg {
+                wast::WastArg::Component(v) => crate::component::arg(v),
+                // `f32.const` and `f64.const` parse as core values.
+                wast::WastArg::Core(wast::core::WastArgCore::F32(f)) => {
+                    Ok(component::Val::Float32(f32::from_bits(f.bits)))
+                }
+                wast::WastArg::Core(wast::core::WastArgCore::F64(f)) => {
+                    Ok(component::Val::Float64(f64::from_bits(f.bits)))
+                }
+                other => Err(format!(
+                    "a component function takes component values, not {other:?}"
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut results = vec![component::Val::Bool(false); func.results(&self.store).len()];
+        Ok(func
+            .call(&mut self.store, &args, &mut results)
+            .map(|()| Returned::Component(results)))
     }
 
     fn get(&mut self, module: Option<Id<'_>>, name: &str) -> Result<Val, String> {
-        let instance = self.instance(module)?;
+        let Current::Core(instance) = self.instance(module)? else {
+            return Err(format!(
+                "cannot read \"{name}\": the instance is a component's"
+            ));
+        };
         let global = instance
             .get_global(&mut self.store, name)
             .ok_or_else(|| format!("no exported global \"{name}\""))?;
@@ -388,10 +503,15 @@ impl Script {
     }
 
     /// `assert_invalid` and `assert_malformed`: the engine must reject the
-    /// bytes as not a valid module. The spec's wording is not compared: the
-    /// engine reports wasmparser's.
-    fn expect_rejected(&self, bytes: &[u8], what: &str, message: &str) -> Outcome {
-        match Module::from_binary(&self.engine, bytes) {
+    /// bytes as not a valid module (or component). The spec's wording is not
+    /// compared: the engine reports wasmparser's.
+    fn expect_rejected(&self, bytes: &[u8], component: bool, what: &str, message: &str) -> Outcome {
+        let compiled = if component {
+            Component::from_binary(&self.engine, bytes).map(|_| ())
+        } else {
+            Module::from_binary(&self.engine, bytes).map(|_| ())
+        };
+        match compiled {
             Ok(_) => Err(format!(
                 "expected a {what} module (\"{message}\"), but it compiled"
             )),
@@ -439,13 +559,40 @@ fn trap_message_matches(actual: &str, expected: &str) -> bool {
     !actual.is_empty() && index.is_some_and(|i| i.parse::<u32>().is_ok())
 }
 
-fn reject_component(wat: &QuoteWat<'_>) -> Outcome {
-    match wat {
-        QuoteWat::QuoteComponent(..) | QuoteWat::Wat(Wat::Component(_)) => {
-            Err(unsupported("component"))
-        }
-        QuoteWat::QuoteModule(..) | QuoteWat::Wat(Wat::Module(_)) => Ok(()),
+fn is_component(wat: &QuoteWat<'_>) -> bool {
+    matches!(
+        wat,
+        QuoteWat::QuoteComponent(..) | QuoteWat::Wat(Wat::Component(_))
+    )
+}
+
+/// Checks a component function's results against the expected values.
+fn check_component_results(actual: &[component::Val], expected: &[WastRet<'_>]) -> Outcome {
+    if actual.len() != expected.len() {
+        return Err(format!(
+            "expected {} result(s), got {} result(s) {}",
+            expected.len(),
+            actual.len(),
+            list(actual.iter().map(|v| format!("{v:?}")))
+        ));
     }
+    for (i, (val, ret)) in actual.iter().zip(expected).enumerate() {
+        let matched = match (ret, val) {
+            (WastRet::Component(pattern), val) => crate::component::matches(val, pattern),
+            // `f32.const` and `f64.const` parse as core patterns.
+            (WastRet::Core(wast::core::WastRetCore::F32(p)), component::Val::Float32(v)) => {
+                crate::nan::f32_matches(p, v.to_bits())
+            }
+            (WastRet::Core(wast::core::WastRetCore::F64(p)), component::Val::Float64(v)) => {
+                crate::nan::f64_matches(p, v.to_bits())
+            }
+            _ => false,
+        };
+        if !matched {
+            return Err(format!("result {i}: expected {ret:?}, got {val:?}"));
+        }
+    }
+    Ok(())
 }
 
 fn unsupported(what: &str) -> String {
