@@ -335,12 +335,24 @@ impl Script {
                 ..
             } => {
                 let definition = self.compile_wat(&mut module)?;
+                let component = matches!(definition, Definition::Component(_));
                 match self.try_instantiate(&definition) {
                     Ok(_) => Err(format!(
                         "expected a link error (\"{message}\"), but instantiation succeeded"
                     )),
                     // The engine's wording differs from the spec's, so only
-                    // the kind of error is checked.
+                    // the kind of error is checked; component scripts are
+                    // Kiln's own, and their message is checked too.
+                    Err(e) if e.kind() == ErrorKind::Link && component => {
+                        if e.message().contains(message) {
+                            Ok(())
+                        } else {
+                            Err(format!(
+                                "expected a link error (\"{message}\"), got {}",
+                                describe(&e)
+                            ))
+                        }
+                    }
                     Err(e) if e.kind() == ErrorKind::Link => Ok(()),
                     Err(e) => Err(format!(
                         "expected a link error (\"{message}\"), got {}",
@@ -515,6 +527,18 @@ impl Script {
             Ok(_) => Err(format!(
                 "expected a {what} module (\"{message}\"), but it compiled"
             )),
+            // Component scripts are Kiln's own: their messages are Kiln's
+            // too, and must be part of the error.
+            Err(e) if component && e.kind() == ErrorKind::Validation => {
+                if e.message().contains(message) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "expected a {what} component (\"{message}\"), got {}",
+                        describe(&e)
+                    ))
+                }
+            }
             Err(e) if e.kind() == ErrorKind::Validation => Ok(()),
             Err(e) => Err(format!(
                 "expected a {what} module (\"{message}\"), got {}",

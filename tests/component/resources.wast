@@ -1,0 +1,122 @@
+;; Resource handles: their table, and the checks on own and borrow handles.
+
+(component definition $counter
+  (core module $d
+    (global $dropped (mut i32) (i32.const 0))
+    (func (export "dtor") (param i32)
+      (global.set $dropped (i32.add (global.get $dropped) (local.get 0))))
+    (func (export "dropped") (result i32) (global.get $dropped)))
+  (core instance $d (instantiate $d))
+  (alias core export $d "dtor" (core func $dtor))
+  (type $r (resource (rep i32) (dtor (core func $dtor))))
+  (type $s (resource (rep i32)))
+  (core func $new (canon resource.new $r))
+  (core func $rep (canon resource.rep $r))
+  (core func $drop (canon resource.drop $r))
+  (core func $s-new (canon resource.new $s))
+  (core func $s-rep (canon resource.rep $s))
+  (core module $m
+    (import "" "new" (func $new (param i32) (result i32)))
+    (import "" "rep" (func $rep (param i32) (result i32)))
+    (import "" "drop" (func $drop (param i32)))
+    (import "" "s-new" (func $s-new (param i32) (result i32)))
+    (import "" "s-rep" (func $s-rep (param i32) (result i32)))
+    (func (export "new") (param i32) (result i32) (call $new (local.get 0)))
+    (func (export "rep") (param i32) (result i32) (call $rep (local.get 0)))
+    (func (export "drop") (param i32) (call $drop (local.get 0)))
+    (func (export "s-new") (param i32) (result i32) (call $s-new (local.get 0)))
+    (func (export "s-rep") (param i32) (result i32) (call $s-rep (local.get 0))))
+  (core instance $i (instantiate $m (with "" (instance
+    (export "new" (func $new)) (export "rep" (func $rep)) (export "drop" (func $drop))
+    (export "s-new" (func $s-new)) (export "s-rep" (func $s-rep))))))
+  (func (export "new") (param "rep" u32) (result u32) (canon lift (core func $i "new")))
+  (func (export "rep") (param "h" u32) (result u32) (canon lift (core func $i "rep")))
+  (func (export "drop") (param "h" u32) (canon lift (core func $i "drop")))
+  (func (export "s-new") (param "rep" u32) (result u32) (canon lift (core func $i "s-new")))
+  (func (export "s-rep") (param "h" u32) (result u32) (canon lift (core func $i "s-rep")))
+  (func (export "dropped") (result u32) (canon lift (core func $d "dropped"))))
+
+(component instance $c1 $counter)
+;; Handle 0 is never valid; the first handle is 1.
+(assert_return (invoke "new" (u32.const 10)) (u32.const 1))
+(assert_return (invoke "new" (u32.const 20)) (u32.const 2))
+;; The types share one table.
+(assert_return (invoke "s-new" (u32.const 30)) (u32.const 3))
+(assert_return (invoke "rep" (u32.const 2)) (u32.const 20))
+(assert_return (invoke "s-rep" (u32.const 3)) (u32.const 30))
+;; Dropping an own handle runs the destructor, once.
+(assert_return (invoke "drop" (u32.const 1)))
+(assert_return (invoke "dropped") (u32.const 10))
+;; A freed index is reused.
+(assert_return (invoke "new" (u32.const 40)) (u32.const 1))
+(assert_return (invoke "rep" (u32.const 1)) (u32.const 40))
+(assert_trap (invoke "rep" (u32.const 9)) "unknown handle index 9")
+
+(component instance $c2 $counter)
+(assert_trap (invoke "rep" (u32.const 0)) "unknown handle index 0")
+(component instance $c3 $counter)
+(assert_return (invoke "new" (u32.const 1)) (u32.const 1))
+(assert_return (invoke "drop" (u32.const 1)))
+(assert_trap (invoke "drop" (u32.const 1)) "unknown handle index 1")
+(component instance $c4 $counter)
+(assert_return (invoke "s-new" (u32.const 1)) (u32.const 1))
+(assert_trap (invoke "rep" (u32.const 1)) "handle index 1 is not a handle to a `resource` resource")
+
+;; A parent lends its own handle to a child, which must drop the borrow
+;; before it returns; dropping the lent handle meanwhile traps.
+(component definition $lender
+  (type $r (resource (rep i32)))
+  (core func $new (canon resource.new $r))
+  (core func $drop (canon resource.drop $r))
+  (core module $p
+    (import "" "drop" (func $drop (param i32)))
+    (func (export "drop-it") (param i32) (call $drop (local.get 0))))
+  (core instance $p (instantiate $p (with "" (instance (export "drop" (func $drop))))))
+  (func $drop-it (param "h" u32) (canon lift (core func $p "drop-it")))
+  (export $r-ex "r" (type $r))
+  (component $child
+    (import "r" (type $r (sub resource)))
+    (import "drop-it" (func $drop-it (param "h" u32)))
+    (core func $drop-it (canon lower (func $drop-it)))
+    (core func $drop-borrow (canon resource.drop $r))
+    (core module $m
+      (import "" "drop-it" (func $drop-it (param i32)))
+      (import "" "drop-borrow" (func $drop-borrow (param i32)))
+      (func (export "polite") (param i32) (call $drop-borrow (local.get 0)))
+      (func (export "keeps") (param i32))
+      (func (export "meddles") (param i32) (call $drop-it (i32.const 1))))
+    (core instance $m (instantiate $m (with "" (instance
+      (export "drop-it" (func $drop-it)) (export "drop-borrow" (func $drop-borrow))))))
+    (func (export "polite") (param "x" (borrow $r)) (canon lift (core func $m "polite")))
+    (func (export "keeps") (param "x" (borrow $r)) (canon lift (core func $m "keeps")))
+    (func (export "meddles") (param "x" (borrow $r)) (canon lift (core func $m "meddles"))))
+  (instance $c (instantiate $child (with "r" (type $r-ex)) (with "drop-it" (func $drop-it))))
+  (core func $polite (canon lower (func $c "polite")))
+  (core func $keeps (canon lower (func $c "keeps")))
+  (core func $meddles (canon lower (func $c "meddles")))
+  (core module $run
+    (import "" "new" (func $new (param i32) (result i32)))
+    (import "" "drop" (func $drop (param i32)))
+    (import "" "polite" (func $polite (param i32)))
+    (import "" "keeps" (func $keeps (param i32)))
+    (import "" "meddles" (func $meddles (param i32)))
+    (func (export "polite") (local $h i32)
+      (local.set $h (call $new (i32.const 3)))
+      (call $polite (local.get $h))
+      (call $polite (local.get $h))
+      (call $drop (local.get $h)))
+    (func (export "keeps") (call $keeps (call $new (i32.const 3))))
+    (func (export "meddles") (call $meddles (call $new (i32.const 3)))))
+  (core instance $run (instantiate $run (with "" (instance
+    (export "new" (func $new)) (export "drop" (func $drop)) (export "polite" (func $polite))
+    (export "keeps" (func $keeps)) (export "meddles" (func $meddles))))))
+  (func (export "polite") (canon lift (core func $run "polite")))
+  (func (export "keeps") (canon lift (core func $run "keeps")))
+  (func (export "meddles") (canon lift (core func $run "meddles"))))
+
+(component instance $l1 $lender)
+(assert_return (invoke "polite"))
+(component instance $l2 $lender)
+(assert_trap (invoke "keeps") "borrow handles still remain at the end of the call")
+(component instance $l3 $lender)
+(assert_trap (invoke "meddles") "cannot remove owned resource handle 1 while it is borrowed")
