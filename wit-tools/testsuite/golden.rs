@@ -63,3 +63,8 @@ fn check(lang: &str) {
 fn rust_golden_files_match() {
     check("rust");
 }
+
+#[test]
+fn c_golden_files_match() {
+    check("c");
+}

@@ -1,6 +1,7 @@
 //! kiln-wit's tests: golden files of every back end over the WIT corpus,
 //! the generated code compiled, and WIT errors reported at their place.
 
+mod compile_c;
 mod errors;
 mod generated;
 mod golden;

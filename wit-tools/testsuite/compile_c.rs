@@ -1,0 +1,230 @@
+//! The checked-in C golden files compile with `cc -std=c11 -Wall -Wextra
+//! -Werror` against `c-api/include` (wasm.h and kiln.h) plus
+//! `testsuite/c/kiln_component.h`, the component functions the glue calls
+//! (proposed for kiln.h), which this test holds to exactly what the glue
+//! uses.
+
+use crate::{corpus_worlds, crate_dir};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn include_dir() -> PathBuf {
+    crate_dir().join("..").join("c-api").join("include")
+}
+
+fn proposal() -> PathBuf {
+    crate_dir()
+        .join("testsuite")
+        .join("c")
+        .join("kiln_component.h")
+}
+
+/// Compiles `file` (C source, or a header as its own translation unit).
+fn syntax_check(file: &Path, lang: &str) {
+    let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+    let out = Command::new(&cc)
+        .args([
+            "-std=c11",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-fsyntax-only",
+            "-x",
+            lang,
+        ])
+        .arg("-I")
+        .arg(include_dir())
+        .arg("-I")
+        .arg(file.parent().unwrap())
+        .arg("-include")
+        .arg(proposal())
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("running {cc:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{} does not compile:\n{}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn generated_c_compiles() {
+    for world in corpus_worlds() {
+        let dir = crate_dir().join("golden").join("c").join(&world);
+        syntax_check(&dir.join(format!("{world}.h")), "c");
+        syntax_check(&dir.join(format!("{world}.c")), "c");
+    }
+}
+
+#[test]
+fn generated_c_header_is_valid_cxx() {
+    let cxx = std::env::var_os("CXX").unwrap_or_else(|| "c++".into());
+    for world in corpus_worlds() {
+        let header = crate_dir()
+            .join("golden")
+            .join("c")
+            .join(&world)
+            .join(format!("{world}.h"));
+        let out = Command::new(&cxx)
+            .args([
+                "-std=c++17",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-fsyntax-only",
+                "-x",
+                "c++",
+            ])
+            .arg("-I")
+            .arg(include_dir())
+            .arg("-include")
+            .arg(proposal())
+            .arg(&header)
+            .output()
+            .unwrap_or_else(|e| panic!("running {cxx:?}: {e}"));
+        assert!(
+            out.status.success(),
+            "{} is not valid C++:\n{}",
+            header.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Every `kiln_component_*` function the generated glue calls is declared
+/// in the proposal, and the proposal declares nothing the glue does not
+/// call: the list handed to the C API is exactly what the glue needs.
+#[test]
+fn the_proposal_is_what_the_glue_calls() {
+    let proposal = std::fs::read_to_string(proposal()).unwrap();
+    let declared = identifiers(&proposal, "kiln_component_");
+    let mut used = std::collections::BTreeSet::new();
+    for world in corpus_worlds() {
+        let dir = crate_dir().join("golden").join("c").join(&world);
+        for ext in ["h", "c"] {
+            let text = std::fs::read_to_string(dir.join(format!("{world}.{ext}"))).unwrap();
+            used.extend(identifiers(&text, "kiln_component_"));
+        }
+    }
+    let (h, c) = guest_resource_to_host();
+    used.extend(identifiers(&h, "kiln_component_"));
+    used.extend(identifiers(&c, "kiln_component_"));
+    // What the host program calls itself, around the glue.
+    for f in [
+        "kiln_component_new",
+        "kiln_component_delete",
+        "kiln_component_linker_new",
+        "kiln_component_linker_delete",
+    ] {
+        used.insert(f.to_string());
+    }
+    let unused: Vec<_> = declared.difference(&used).collect();
+    let undeclared: Vec<_> = used.difference(&declared).collect();
+    assert!(
+        unused.is_empty(),
+        "declared but not used by the glue: {unused:?}"
+    );
+    assert!(
+        undeclared.is_empty(),
+        "used but not declared: {undeclared:?}"
+    );
+}
+
+/// The C glue of a world that imports and exports the same resource, and
+/// whose host functions take it (owned and borrowed): an import refers to
+/// the imported resource, which the host implements.
+fn guest_resource_to_host() -> (String, String) {
+    let dir = std::env::temp_dir().join(format!("kiln-wit-res-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wit = dir.join("w.wit");
+    std::fs::write(
+        &wit,
+        "package t:res;\n\ninterface things {\n    resource thing {\n        name: func() -> string;\n    }\n}\n\n\
+         interface inspect {\n    use things.{thing};\n    look: func(t: borrow<thing>) -> string;\n    keep: func(t: thing);\n}\n\n\
+         world w {\n    import inspect;\n    export things;\n}\n",
+    )
+    .unwrap();
+    let files = kiln_wit::generate("c", &wit, None).unwrap();
+    files.write_to(&dir).unwrap();
+    syntax_check(&dir.join("w.c"), "c");
+    std::fs::remove_dir_all(&dir).ok();
+    (
+        files.get("w.h").unwrap().to_string(),
+        files.get("w.c").unwrap().to_string(),
+    )
+}
+
+fn identifiers(text: &str, prefix: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(prefix) {
+        let before = rest[..i].chars().last();
+        let tail = &rest[i..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(tail.len());
+        if !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            out.insert(tail[..end].to_string());
+        }
+        rest = &tail[end..];
+    }
+    out
+}
+
+#[test]
+fn a_host_program_uses_the_types_and_free_functions() {
+    // A host program's view of the generated header: build values of the
+    // world's types, free them, and name the functions it implements.
+    let dir = std::env::temp_dir().join(format!("kiln-wit-c-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let program = dir.join("host.c");
+    std::fs::write(
+        &program,
+        r#"#include "variants.h"
+#include <stdlib.h>
+#include <string.h>
+
+wasm_trap_t *variants_imports_variant_host_turn_right(void *data, variants_variant_types_direction_t d,
+                                                       variants_variant_types_direction_t *ret) {
+    (void)data;
+    *ret = (variants_variant_types_direction_t)((d + 1) % 4);
+    return NULL;
+}
+
+int use_types(void) {
+    variants_variant_types_shape_t shape;
+    shape.tag = VARIANTS_VARIANT_TYPES_SHAPE_LABELLED;
+    variants_string_dup(&shape.val.labelled, "héllo");
+    variants_variant_types_shape_free(&shape);
+    variants_variant_types_full_t all = VARIANTS_VARIANT_TYPES_FULL_F0 | VARIANTS_VARIANT_TYPES_FULL_F31;
+    variants_variant_types_direction_t d = VARIANTS_VARIANT_TYPES_DIRECTION_WEST;
+    variants_option_option_u8_t nested = {.is_some = true, .val = {.is_some = false, .val = 0}};
+    variants_result_s32_variant_types_math_error_t r = {.is_err = true};
+    r.val.err = VARIANTS_VARIANT_TYPES_MATH_ERROR_OVERFLOW;
+    return (int)(all & 1) + (int)d + (int)nested.is_some + (int)r.is_err;
+}
+"#,
+    )
+    .unwrap();
+    let golden = crate_dir().join("golden").join("c").join("variants");
+    let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+    let out = Command::new(&cc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"])
+        .arg("-I")
+        .arg(include_dir())
+        .arg("-I")
+        .arg(&golden)
+        .arg("-include")
+        .arg(proposal())
+        .arg(&program)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        out.status.success(),
+        "the host program does not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
