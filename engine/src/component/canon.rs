@@ -110,7 +110,7 @@ fn call_lowered<T: 'static>(
     if calls_host {
         inst.set_may_enter(false);
     }
-    let mut vals = vec![Val::Bool(false); ty.0.results.len()];
+    let mut vals: Vec<Val> = ty.results().map(Val::default_for).collect();
     call_func_item(store, target, &params, &mut vals)?;
     if calls_host {
         inst.set_may_enter(true);

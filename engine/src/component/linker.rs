@@ -179,6 +179,35 @@ impl<T: 'static> Linker<T> {
         self.root().into_instance(name)
     }
 
+    /// Defines every function `component` imports that this linker does
+    /// not define as one that fails when called, with the error `unknown
+    /// import: `NAME` has not been defined`, and every resource type it
+    /// imports that the linker lacks as a resource type of its own: so that
+    /// a component can be instantiated to call what does not need them.
+    ///
+    /// ```
+    /// use kiln::component::{Component, Linker};
+    /// use kiln::{Engine, Store};
+    ///
+    /// let engine = Engine::default();
+    /// let component = Component::new(&engine, r#"(component
+    ///     (import "demo:io/log" (instance $log (export "write" (func (param "s" string)))))
+    ///     (export "write" (func $log "write")))"#).unwrap();
+    /// let mut linker = Linker::<()>::new(&engine);
+    /// linker.define_unknown_imports_as_traps(&component).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = linker.instantiate(&mut store, &component).unwrap();
+    /// let write = instance.get_func(&mut store, "write").unwrap();
+    /// let err = write.call(&mut store, &[kiln::component::Val::String("x".into())], &mut []).unwrap_err();
+    /// assert_eq!(err.to_string(), "unknown import: `demo:io/log/write` has not been defined");
+    /// ```
+    pub fn define_unknown_imports_as_traps(&mut self, component: &Component) -> Result<()> {
+        for (name, shape) in &component.def().imports {
+            define_unknown(&mut self.root(), name, shape)?;
+        }
+        Ok(())
+    }
+
     /// Instantiates `component` in `store`, satisfying its imports with
     /// this linker's definitions.
     pub fn instantiate(
@@ -286,6 +315,40 @@ fn item_of<T: 'static>(def: &Definition<T>, path: &str, shape: &ImportShape) -> 
     })
 }
 
+/// Defines `name` in `defs` for an import of `shape` if it is missing, as
+/// [`Linker::define_unknown_imports_as_traps`] says.
+fn define_unknown<T: 'static>(
+    defs: &mut LinkerInstance<'_, T>,
+    name: &str,
+    shape: &ImportShape,
+) -> Result<()> {
+    let defined = defs.defs.items.get(name);
+    match shape {
+        ImportShape::Func(_) if defined.is_none() => {
+            let path = defs.qualified(name);
+            defs.func_new(name, move |_, _, _| {
+                Err(Error::msg(format!(
+                    "unknown import: `{path}` has not been defined"
+                )))
+            })?;
+        }
+        ImportShape::Resource(_) if defined.is_none() => {
+            let ty = ResourceType::host_unique(name);
+            defs.resource(name, ty, |_, _| Ok(()))?;
+        }
+        ImportShape::Instance(shapes)
+            if defined.is_none() || matches!(defined, Some(Definition::Instance(_))) =>
+        {
+            let mut inner = defs.instance(name)?;
+            for (name, shape) in shapes {
+                define_unknown(&mut inner, name, shape)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Checks that a component instance's `item` has what an import of `shape`
 /// needs.
 fn check_item(shape: &ImportShape, item: &Item, path: &str) -> Result<()> {
@@ -340,7 +403,8 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
 
     /// Defines the function `name`, whose parameters and results are
     /// [`Val`]s of the types the importing component declares: `results`
-    /// comes with room for them, and each must be set.
+    /// comes with room for them, each holding the zero value of its type
+    /// (`0`, `""`, `none`, the first case, ...) until the function sets it.
     pub fn func_new(
         &mut self,
         name: &str,

@@ -72,6 +72,15 @@ impl ResourceType {
             .clone()
     }
 
+    /// A host resource type of its own, not tied to a Rust type.
+    pub(crate) fn host_unique(name: &str) -> ResourceType {
+        ResourceType(Arc::new(ResourceTypeInner {
+            key: next_key(),
+            name: name.to_string(),
+            kind: ResourceKind::Host,
+        }))
+    }
+
     pub(crate) fn guest(
         instance: Arc<InstanceState>,
         dtor: Option<crate::Func>,

@@ -66,6 +66,44 @@ pub enum Val {
 }
 
 impl Val {
+    /// The zero value of `ty` (`false`, 0, `""`, an empty list, the first
+    /// case, `none`, ...): what a host function's results hold before it
+    /// sets them. Resources have none, and get `Bool(false)`.
+    pub(crate) fn default_for(ty: &Type) -> Val {
+        let or_bool = |ty: Option<&Type>| ty.map(|t| Box::new(Val::default_for(t)));
+        match ty {
+            Type::Bool => Val::Bool(false),
+            Type::S8 => Val::S8(0),
+            Type::U8 => Val::U8(0),
+            Type::S16 => Val::S16(0),
+            Type::U16 => Val::U16(0),
+            Type::S32 => Val::S32(0),
+            Type::U32 => Val::U32(0),
+            Type::S64 => Val::S64(0),
+            Type::U64 => Val::U64(0),
+            Type::Float32 => Val::Float32(0.0),
+            Type::Float64 => Val::Float64(0.0),
+            Type::Char => Val::Char('\0'),
+            Type::String => Val::String(String::new()),
+            Type::List(_) => Val::List(Vec::new()),
+            Type::Record(r) => Val::Record(
+                r.fields()
+                    .map(|f| (f.name.to_string(), Val::default_for(f.ty)))
+                    .collect(),
+            ),
+            Type::Tuple(t) => Val::Tuple(t.types().map(Val::default_for).collect()),
+            Type::Variant(v) => match v.cases().next() {
+                Some(case) => Val::Variant(case.name.to_string(), or_bool(case.ty)),
+                None => Val::Bool(false),
+            },
+            Type::Enum(e) => Val::Enum(e.names().next().unwrap_or_default().to_string()),
+            Type::Option(_) => Val::Option(None),
+            Type::Result(r) => Val::Result(Ok(or_bool(r.ok()))),
+            Type::Flags(_) => Val::Flags(Vec::new()),
+            Type::Own(_) | Type::Borrow(_) => Val::Bool(false),
+        }
+    }
+
     /// What kind of value this is, for error messages.
     pub(crate) fn desc(&self) -> &'static str {
         match self {

@@ -273,3 +273,61 @@ fn instantiation_traps_fail_instantiation() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Trap);
 }
+
+#[test]
+fn unknown_imports_can_be_defined_as_traps() {
+    let engine = Engine::default();
+    let component = Component::new(&engine, GREETER).unwrap();
+    let mut linker = Linker::<u32>::new(&engine);
+    linker.define_unknown_imports_as_traps(&component).unwrap();
+    let mut store = Store::new(&engine, 0);
+    let instance = linker.instantiate(&mut store, &component).unwrap();
+    let greet = instance
+        .get_func(&mut store, ("demo:app/api", "greet"))
+        .unwrap();
+    let mut result = [Val::Bool(false)];
+    let err = greet
+        .call(&mut store, &[Val::String("x".into())], &mut result)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Trap);
+    assert_eq!(
+        err.to_string(),
+        "unknown import: `demo:app/greeter/greeting` has not been defined"
+    );
+    // Definitions the linker has are kept.
+    let mut linker = greeter_linker(&engine);
+    linker.define_unknown_imports_as_traps(&component).unwrap();
+    let instance = linker.instantiate(&mut store, &component).unwrap();
+    let greet = instance
+        .get_func(&mut store, ("demo:app/api", "greet"))
+        .unwrap();
+    greet
+        .call(&mut store, &[Val::String("x".into())], &mut result)
+        .unwrap();
+    assert_eq!(result[0], Val::String("Hello, x!".into()));
+}
+
+#[test]
+fn host_results_start_as_the_zero_value_of_their_type() {
+    let engine = Engine::default();
+    let component = Component::new(&engine, GREETER).unwrap();
+    let mut linker = Linker::<u32>::new(&engine);
+    linker
+        .instance("demo:app/greeter")
+        .unwrap()
+        .func_new("greeting", |_, _, results| {
+            assert_eq!(results, [Val::String(String::new())]);
+            Ok(())
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, 0);
+    let instance = linker.instantiate(&mut store, &component).unwrap();
+    let greet = instance
+        .get_func(&mut store, ("demo:app/api", "greet"))
+        .unwrap();
+    let mut result = [Val::Bool(false)];
+    greet
+        .call(&mut store, &[Val::String("x".into())], &mut result)
+        .unwrap();
+    assert_eq!(result[0], Val::String(String::new()));
+}
