@@ -21,7 +21,40 @@ use std::sync::Arc;
 /// instance whose values are being lowered or lifted.
 ///
 /// Every accessor checks what the component gave it and fails with the trap
-/// the canonical ABI prescribes, as the dynamic path does.
+/// the canonical ABI prescribes, as the dynamic path does. See
+/// [`FlatFunc`] for an export called this way, and
+/// [`LinkerInstance::func_new_flat`](super::LinkerInstance::func_new_flat)
+/// for an import.
+///
+/// ```
+/// use kiln::component::{Component, Linker};
+/// use kiln::{Engine, Store};
+///
+/// let engine = Engine::default();
+/// let component = Component::new(&engine, r#"
+///     (component
+///       (core module $m
+///         (memory (export "memory") 1)
+///         (data (i32.const 32) "\ff\fe")
+///         (func (export "bad") (result i32)
+///           (i32.store (i32.const 8) (i32.const 32))
+///           (i32.store (i32.const 12) (i32.const 2))
+///           (i32.const 8)))
+///       (core instance $i (instantiate $m))
+///       (func (export "bad") (result string)
+///         (canon lift (core func $i "bad") (memory (core memory $i "memory")))))
+/// "#).unwrap();
+/// let mut store = Store::new(&engine, ());
+/// let instance = Linker::new(&engine).instantiate(&mut store, &component).unwrap();
+/// let bad = instance.get_func(&mut store, "bad").unwrap().typed_flat::<(), u32>(&store).unwrap();
+/// let err = bad.call(&mut store, |_| Ok(()), |cx, ret| {
+///     let bytes = cx.bytes(ret, 8)?;
+///     let ptr = u32::from_le_bytes(bytes[..4].try_into().unwrap());
+///     let len = u32::from_le_bytes(bytes[4..].try_into().unwrap());
+///     cx.load_string(ptr, len)
+/// }).unwrap_err();
+/// assert_eq!(err.to_string(), "invalid utf-8 string");
+/// ```
 pub struct FlatContext<'a, 's, T> {
     store: &'a mut StoreContextMut<'s, T>,
     opts: &'a Options,

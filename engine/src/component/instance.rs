@@ -52,7 +52,9 @@ impl std::fmt::Debug for Instance {
 }
 
 /// An export of a component instance, found once with
-/// [`Instance::get_export_index`] and then used to get the item.
+/// [`Instance::get_export_index`] and then used to get the item, as many
+/// times as needed, without looking its name up again (see the example of
+/// [`Instance`]).
 #[derive(Clone)]
 pub struct ComponentExportIndex {
     item: Item,

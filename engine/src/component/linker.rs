@@ -132,6 +132,21 @@ impl<T> Clone for Linker<T> {
 
 /// The definitions at the root of a [`Linker`], or inside one of its
 /// instances: where host functions and resources are defined.
+///
+/// ```
+/// use kiln::component::{Linker, ResourceType, Val};
+/// use kiln::Engine;
+///
+/// struct Handle;
+/// let mut linker = Linker::<()>::new(&Engine::default());
+/// let mut root = linker.root();
+/// root.func_new("now", |_, _, results| {
+///     results[0] = Val::U64(1_700_000_000);
+///     Ok(())
+/// }).unwrap();
+/// let mut fs = root.instance("wasi:filesystem/types").unwrap();
+/// fs.resource("descriptor", ResourceType::host::<Handle>(), |_, _| Ok(())).unwrap();
+/// ```
 pub struct LinkerInstance<'a, T> {
     defs: &'a mut Definitions<T>,
     dtors: &'a mut Arc<HostDtors>,

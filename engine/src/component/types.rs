@@ -37,6 +37,43 @@ use std::fmt;
 use std::sync::Arc;
 
 /// The type of a component value.
+///
+/// ```
+/// use kiln::component::{types::Type, Component, Linker};
+/// use kiln::{Engine, Store};
+///
+/// let engine = Engine::default();
+/// let component = Component::new(&engine, r#"
+///     (component
+///       (core module $m
+///         (memory (export "memory") 1)
+///         (func (export "realloc") (param i32 i32 i32 i32) (result i32) i32.const 64)
+///         (func (export "f") (param i32 i32 i32 i32 i32) (result i32) i32.const 0))
+///       (core instance $i (instantiate $m))
+///       (type $point' (record (field "x" s32) (field "y" s32)))
+///       (export $point "point" (type $point'))
+///       (type $shape' (variant (case "dot" $point) (case "none")))
+///       (export $shape "shape" (type $shape'))
+///       (func (export "f") (param "s" $shape) (param "tags" (list string)) (result (option u8))
+///         (canon lift (core func $i "f")
+///           (memory (core memory $i "memory")) (realloc (core func $i "realloc")))))
+/// "#).unwrap();
+/// let mut store = Store::new(&engine, ());
+/// let instance = Linker::new(&engine).instantiate(&mut store, &component).unwrap();
+/// let f = instance.get_func(&mut store, "f").unwrap();
+/// let params = f.params(&store);
+/// let Type::Variant(shape) = &params[0].1 else { panic!() };
+/// let dot = shape.cases().next().unwrap();
+/// assert_eq!(dot.name, "dot");
+/// let Some(Type::Record(point)) = dot.ty else { panic!() };
+/// assert_eq!(point.fields().map(|f| f.name).collect::<Vec<_>>(), ["x", "y"]);
+/// assert_eq!(params[1].1.to_string(), "list<string>");
+/// assert_eq!(f.results(&store)[0].to_string(), "option<u8>");
+/// assert_eq!(
+///     f.ty(&store).to_string(),
+///     "func(s: variant { dot(record { x: s32, y: s32 }), none }, tags: list<string>) -> option<u8>"
+/// );
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
     /// `bool`
@@ -499,6 +536,22 @@ impl fmt::Display for Type {
 
 /// The type of a component function: named parameters and at most one
 /// result.
+///
+/// ```
+/// use kiln::component::{types::Type, Component, Linker};
+/// use kiln::{Engine, Store};
+///
+/// let engine = Engine::default();
+/// let component = Component::new(&engine, r#"(component
+///     (core module $m (func (export "f") (param i32 i64) (result f32) f32.const 0))
+///     (core instance $i (instantiate $m))
+///     (func (export "f") (param "a" u16) (param "b" s64) (result f32) (canon lift (core func $i "f"))))"#).unwrap();
+/// let mut store = Store::new(&engine, ());
+/// let instance = Linker::new(&engine).instantiate(&mut store, &component).unwrap();
+/// let ty = instance.get_func(&mut store, "f").unwrap().ty(&store);
+/// assert_eq!(ty.params().collect::<Vec<_>>(), [("a", &Type::U16), ("b", &Type::S64)]);
+/// assert_eq!(ty.results().collect::<Vec<_>>(), [&Type::Float32]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ComponentFunc(pub(crate) Arc<FuncTypeInner>);
 
