@@ -96,19 +96,30 @@ impl HandleTable {
 }
 
 /// The borrows lent to one call of an export: each must be dropped before
-/// the call returns.
+/// the call returns. The count is made on the first borrow, so calls that
+/// lend none allocate nothing.
 #[derive(Default)]
 pub(crate) struct ExportCall {
-    pub borrows: Arc<AtomicU32>,
+    borrows: std::sync::OnceLock<Arc<AtomicU32>>,
 }
 
 impl ExportCall {
+    /// Counts one more borrow lent to the call; returns the count, which the
+    /// borrow's handle keeps to count its drop.
+    pub fn lend(&self) -> Arc<AtomicU32> {
+        let count = self.borrows.get_or_init(Default::default);
+        count.fetch_add(1, Ordering::Relaxed);
+        count.clone()
+    }
+
     /// Checks, as the call returns, that every borrow lent to it is gone.
     pub fn exit(&self) -> Result<()> {
-        if self.borrows.load(Ordering::Relaxed) != 0 {
-            return Err(trap("borrow handles still remain at the end of the call"));
+        match self.borrows.get() {
+            Some(count) if count.load(Ordering::Relaxed) != 0 => {
+                Err(trap("borrow handles still remain at the end of the call"))
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 }
 

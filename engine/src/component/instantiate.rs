@@ -116,9 +116,12 @@ impl Env {
             i.map(|i| get(&self.core_funcs, i, "core function").copied())
                 .transpose()
         };
+        let realloc = func(def.realloc)?
+            .map(|f| f.typed::<(u32, u32, u32, u32), u32>(store))
+            .transpose()?;
         Ok(Options {
             memory,
-            realloc: func(def.realloc)?,
+            realloc,
             post_return: func(def.post_return)?,
             encoding: def.encoding,
         })

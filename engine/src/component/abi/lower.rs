@@ -11,7 +11,6 @@ use crate::component::types::{Tuple, Type};
 use crate::component::values::Val;
 use crate::environ::error::{Error, Result};
 use crate::StoreContextMut;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 /// Where values are lowered to.
@@ -46,15 +45,7 @@ impl<T> LowerCx<'_, '_, T> {
             trap("the canonical option `realloc` is required to lower this value")
         })?;
         let memory = self.memory()?;
-        let args = [
-            crate::Val::I32(0),
-            crate::Val::I32(0),
-            crate::Val::I32(align as i32),
-            crate::Val::I32(size as i32),
-        ];
-        let mut result = [crate::Val::I32(0)];
-        realloc.call(&mut *self.store, &args, &mut result)?;
-        let ptr = result[0].i32().unwrap_or(0) as u32;
+        let ptr = realloc.call(&mut *self.store, (0, 0, align, size))?;
         if !ptr.is_multiple_of(align) {
             return Err(misaligned("realloc return", ptr, align));
         }
@@ -127,12 +118,12 @@ impl<T> LowerCx<'_, '_, T> {
         let scope = self
             .scope
             .ok_or_else(|| trap("internal error: a borrow lowered outside of a call"))?;
-        scope.borrows.fetch_add(1, Ordering::Relaxed);
+        let count = scope.lend();
         self.inst.handles().add(HandleElem {
             ty: rt.key(),
             rep: r.raw_rep(),
             own: false,
-            scope: Some(scope.borrows.clone()),
+            scope: Some(count),
             lend_count: 0,
         })
     }

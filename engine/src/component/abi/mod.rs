@@ -29,7 +29,8 @@ pub(crate) enum StringEncoding {
 #[derive(Clone, Debug)]
 pub(crate) struct Options {
     pub memory: Option<crate::Memory>,
-    pub realloc: Option<crate::Func>,
+    /// `realloc`, typed once so that each allocation is a direct call.
+    pub realloc: Option<crate::TypedFunc<(u32, u32, u32, u32), u32>>,
     pub post_return: Option<crate::Func>,
     pub encoding: StringEncoding,
 }
