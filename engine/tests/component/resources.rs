@@ -488,3 +488,67 @@ fn resource_types_imported_in_instances_and_as_aliases() {
         .unwrap();
     assert_eq!(out[0], Val::U64(40));
 }
+
+#[test]
+fn a_borrow_lent_to_the_host_ends_with_the_call() {
+    let engine = Engine::default();
+    let component = Component::new(&engine, USES_FILES).unwrap();
+    let mut linker = Linker::<Vec<ResourceAny>>::new(&engine);
+    let mut root = linker.root();
+    root.resource("file", ResourceType::host::<File>(), |_, _| Ok(()))
+        .unwrap();
+    root.func_new("open", |_, params, results| {
+        let Val::U32(n) = params[0] else { panic!() };
+        results[0] = Val::Resource(ResourceAny::new_own(ResourceType::host::<File>(), n)?);
+        Ok(())
+    })
+    .unwrap();
+    root.func_new("read", |mut store, params, results| {
+        let Val::Resource(f) = &params[0] else {
+            panic!()
+        };
+        store.data_mut().push(f.clone());
+        results[0] = Val::U32(0);
+        Ok(())
+    })
+    .unwrap();
+    let mut store = Store::new(&engine, Vec::new());
+    let instance = linker.instantiate(&mut store, &component).unwrap();
+    let f = instance.get_func(&mut store, "open-read-close").unwrap();
+    let mut out = [Val::U32(0)];
+    f.call(&mut store, &[Val::U32(3)], &mut out).unwrap();
+    let kept = store.data_mut().pop().unwrap();
+    assert!(!kept.owned());
+    let release = instance.get_func(&mut store, "release").unwrap();
+    let err = release
+        .call(&mut store, &[Val::Resource(kept)], &mut [])
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Usage);
+    assert_eq!(
+        err.to_string(),
+        "this borrowed resource is no longer valid: the call it was lent for has returned"
+    );
+}
+
+#[test]
+fn a_resource_given_back_is_a_new_handle() {
+    let (mut store, instance) = instantiate(COUNTER);
+    let r = resource(call(&mut store, &instance, "make", &[Val::U32(9)]).unwrap());
+    // `consume` takes the own; the old handle is moved for good.
+    call(
+        &mut store,
+        &instance,
+        "consume",
+        &[Val::Resource(r.clone())],
+    )
+    .unwrap();
+    let again = resource(call(&mut store, &instance, "make", &[Val::U32(9)]).unwrap());
+    assert_ne!(r, again);
+    assert_eq!(r.ty(), again.ty());
+    assert!(r.clone().resource_drop(&mut store).is_err());
+    again.resource_drop(&mut store).unwrap();
+    assert_eq!(
+        call(&mut store, &instance, "dropped", &[]).unwrap(),
+        Some(Val::U32(18))
+    );
+}
