@@ -402,12 +402,17 @@ impl WorldAnalysis {
         info.has_list || info.has_own_handle
     }
 
-    /// Follows type aliases (`type a = b`, and `use`) to the type defined.
+    /// Follows type aliases (`type a = b`, and `use`) to the type defined,
+    /// a primitive type for `type id = u64`.
     pub fn dealias(&self, ty: &Type) -> Type {
-        match ty {
-            Type::Id(id) => Type::Id(wit_bindgen_core::dealias(&self.resolve, *id)),
-            other => *other,
+        let mut ty = *ty;
+        while let Type::Id(id) = ty {
+            match &self.resolve.types[id].kind {
+                TypeDefKind::Type(t) => ty = *t,
+                _ => break,
+            }
         }
+        ty
     }
 
     /// The resource type a handle type refers to, with whether it is owned.

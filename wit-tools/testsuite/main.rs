@@ -5,6 +5,7 @@ mod compile_c;
 mod errors;
 mod generated;
 mod golden;
+mod runtime;
 
 use std::path::{Path, PathBuf};
 

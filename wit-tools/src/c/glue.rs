@@ -635,6 +635,13 @@ pub fn definitions(names: &CNames<'_>, c: &mut Source) {
             continue;
         }
         let iface = (!scope.is_root()).then_some(scope.name.as_str());
+        if !scope.is_root() && scope.funcs.is_empty() && scope.resources.is_empty() {
+            // An interface of types only: an instance the component imports.
+            defines.push(format!(
+                "error = kiln_component_linker_define_instance(linker, {:?});",
+                scope.name
+            ));
+        }
         for &resource in &scope.resources {
             let stem = names.resource_stem(resource);
             let wit = analysis.resolve().types[resource]

@@ -626,13 +626,18 @@ fn field(names: &Names<'_>, func: &Func) -> String {
     }
 }
 
+/// The name of the method calling the export `func`.
+pub fn method_name(func: &Func) -> String {
+    match func.func.kind {
+        FunctionKind::Constructor(_) => "call_constructor".to_string(),
+        _ => format!("call_{}", snake(func.item_name()).trim_start_matches("r#")),
+    }
+}
+
 /// The method calling `func` on a struct whose field `field` holds it.
 fn call_method(names: &Names<'_>, func: &Func, path: &[String], field: &str, src: &mut Source) {
     let (params, result) = export_signature(names, func, path);
-    let method = match func.func.kind {
-        FunctionKind::Constructor(_) => "call_constructor".to_string(),
-        _ => format!("call_{}", snake(func.item_name()).trim_start_matches("r#")),
-    };
+    let method = method_name(func);
     src.blank();
     src.docs("///", func.func.docs.contents.as_deref());
     let mut all = vec![

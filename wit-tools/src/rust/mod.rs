@@ -180,16 +180,7 @@ fn world_struct(names: &Names<'_>, src: &mut Source) {
         .filter(|(_, s)| s.direction == Direction::Export && !s.is_root())
         .collect();
     let root_exports = &scopes[1].funcs;
-    let accessor = |scope: &Scope| {
-        snake(
-            &scope
-                .name
-                .split('@')
-                .next()
-                .unwrap_or_default()
-                .replace([':', '/'], "-"),
-        )
-    };
+    let accessor = accessor_name;
     src.blank();
     src.docs(
         "///",
@@ -290,7 +281,7 @@ pub fn new(mut store: impl ::kiln::AsContextMut, instance: &::kiln::component::I
     src.line("/// Defines every import of the world in `linker`, implemented by what `get` finds in the store's data.");
     if bounds.is_empty() {
         src.line("pub fn add_to_linker<T: 'static, U>(linker: &mut ::kiln::component::Linker<T>, get: fn(&mut T) -> &mut U) -> ::kiln::Result<()> {");
-        src.line("let _ = (linker, get);");
+        src.line("let _ = (&linker, get);");
     } else {
         src.line(&format!("pub fn add_to_linker<T: 'static, U: {} + 'static>(linker: &mut ::kiln::component::Linker<T>, get: fn(&mut T) -> &mut U) -> ::kiln::Result<()> {{", bounds.join(" + ")));
         if !scopes[0].funcs.is_empty() {
@@ -304,9 +295,59 @@ pub fn new(mut store: impl ::kiln::AsContextMut, instance: &::kiln::component::I
             ));
         }
     }
+    // Interfaces of types only are instances the component imports too.
+    for scope in scopes.iter().filter(|s| {
+        s.direction == Direction::Import
+            && !s.is_root()
+            && s.funcs.is_empty()
+            && s.resources.is_empty()
+    }) {
+        src.line(&format!("linker.instance({:?})?;", scope.name));
+    }
     src.line("Ok(())");
     src.line("}");
     src.line("}");
+}
+
+/// The name of the world struct's method returning an exported interface:
+/// its full name without the version, in snake case
+/// (`kiln_corpus_list_api`).
+fn accessor_name(scope: &Scope) -> String {
+    snake(
+        &scope
+            .name
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .replace([':', '/'], "-"),
+    )
+}
+
+/// How code in the module `from` of the generated file (`&[]` for its
+/// root) spells `ty` as a value the host owns (the type an export returns,
+/// or a host function receives).
+pub fn type_spelling(analysis: &WorldAnalysis, ty: &wit_parser::Type, from: &[&str]) -> String {
+    let from: Vec<String> = from.iter().map(|s| s.to_string()).collect();
+    Names::new(analysis).ty(ty, &from, Mode::Owned)
+}
+
+/// The path, from a value of the world struct, of the method calling the
+/// export `func` of scope `scope` (an index of
+/// [`WorldAnalysis::scopes`]): `call_f` for a function of the world,
+/// `kiln_corpus_api().call_f` for one of an interface,
+/// `kiln_corpus_api().counter().call_get` for a resource's.
+pub fn export_call_path(analysis: &WorldAnalysis, scope: usize, func: &Func) -> String {
+    let method = glue::method_name(func);
+    let scope = &analysis.scopes()[scope];
+    if scope.is_root() {
+        return method;
+    }
+    let mut path = format!("{}()", accessor_name(scope));
+    if let Some(r) = func.resource {
+        let wit = analysis.resolve().types[r].name.clone().unwrap_or_default();
+        path.push_str(&format!(".{}()", snake(&wit).trim_start_matches("r#")));
+    }
+    format!("{path}.{method}")
 }
 
 /// The name of the trait the host implements for an import scope.

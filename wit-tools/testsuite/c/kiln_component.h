@@ -44,6 +44,12 @@ void kiln_component_delete(kiln_component_t *component);
 kiln_component_linker_t *kiln_component_linker_new(const wasm_engine_t *engine);
 void kiln_component_linker_delete(kiln_component_linker_t *linker);
 
+/* Defines the instance `interface` if the linker has no definition of it
+ * yet: an instance of types only, as a component imports one for the types
+ * of an interface that has no functions. */
+kiln_error_t *kiln_component_linker_define_instance(kiln_component_linker_t *linker,
+                                                   const char *interface);
+
 /*
  * Defines the function `name` of the instance `interface` (NULL: the root)
  * for flat calls: `callback` receives `env`, the call, and the flat

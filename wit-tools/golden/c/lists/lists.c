@@ -3398,6 +3398,14 @@ size_t nslots) {
 
 kiln_error_t *lists_add_to_linker(kiln_component_linker_t *linker, void *data) {
     kiln_error_t *error = NULL;
+    error = kiln_component_linker_define_instance(linker, "kiln:shared/geometry@0.1.0");
+    if (error) {
+        return error;
+    }
+    error = kiln_component_linker_define_instance(linker, "kiln:corpus/list-types");
+    if (error) {
+        return error;
+    }
     error = kiln_component_linker_define_func(linker, "kiln:corpus/list-host", "reverse-string", lists_imports_list_host_reverse_string_callback, data, NULL);
     if (error) {
         return error;

@@ -742,5 +742,17 @@ kiln_error_t *traps_add_to_linker(kiln_component_linker_t *linker, void *data) {
         return error;
     }
     error = kiln_component_linker_define_func(linker, "kiln:corpus/trap-host", "fail", traps_imports_trap_host_fail_callback, data, NULL);
+    if (error) {
+        return error;
+    }
+    error = kiln_component_linker_define_instance(linker, "kiln:shared/geometry@0.1.0");
+    if (error) {
+        return error;
+    }
+    error = kiln_component_linker_define_instance(linker, "kiln:shared/palette@0.1.0");
+    if (error) {
+        return error;
+    }
+    error = kiln_component_linker_define_instance(linker, "kiln:corpus/variant-types");
     return error;
 }

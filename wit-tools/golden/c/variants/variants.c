@@ -5399,6 +5399,18 @@ size_t nslots) {
 
 kiln_error_t *variants_add_to_linker(kiln_component_linker_t *linker, void *data) {
     kiln_error_t *error = NULL;
+    error = kiln_component_linker_define_instance(linker, "kiln:shared/geometry@0.1.0");
+    if (error) {
+        return error;
+    }
+    error = kiln_component_linker_define_instance(linker, "kiln:shared/palette@0.1.0");
+    if (error) {
+        return error;
+    }
+    error = kiln_component_linker_define_instance(linker, "kiln:corpus/variant-types");
+    if (error) {
+        return error;
+    }
     error = kiln_component_linker_define_func(linker, "kiln:corpus/variant-host", "echo-shape", variants_imports_variant_host_echo_shape_callback, data, NULL);
     if (error) {
         return error;

@@ -111,6 +111,8 @@ impl Lists {
     /// Defines every import of the world in `linker`, implemented by what `get` finds in the store's data.
     pub fn add_to_linker<T: 'static, U: kiln::corpus::list_host::Host + 'static>(linker: &mut ::kiln::component::Linker<T>, get: fn(&mut T) -> &mut U) -> ::kiln::Result<()> {
         kiln::corpus::list_host::add_to_linker(linker, get)?;
+        linker.instance("kiln:shared/geometry@0.1.0")?;
+        linker.instance("kiln:corpus/list-types")?;
         Ok(())
     }
 }

@@ -1,0 +1,6 @@
+//! Runtime tests of the generated Rust glue over real guest components.
+
+mod dispatch_gen;
+mod hosts;
+mod replay;
+mod values;
