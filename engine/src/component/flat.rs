@@ -318,13 +318,24 @@ impl<P: WasmParams, R: WasmResults + WasmParams + Clone> FlatFunc<P, R> {
         let f = &*self.lifted;
         let inst = &f.inst;
         inst.check_store(&store)?;
-        if !inst.may_enter() {
+        if !inst.host_may_enter() {
             return Err(cannot_enter());
         }
+        inst.enter(|| self.call_entered(&mut store, lower, lift))
+    }
+
+    fn call_entered<T: 'static, O>(
+        &self,
+        store: &mut StoreContextMut<'_, T>,
+        lower: impl FnOnce(&mut FlatContext<'_, '_, T>) -> Result<P>,
+        lift: impl FnOnce(&mut FlatContext<'_, '_, T>, R) -> Result<O>,
+    ) -> Result<O> {
+        let f = &*self.lifted;
+        let inst = &f.inst;
         let call = ExportCall::default();
         inst.set_may_leave(false);
         let params = lower(&mut FlatContext {
-            store: &mut store,
+            store: &mut *store,
             opts: &f.opts,
             inst,
             scope: Some(&call),
@@ -332,10 +343,10 @@ impl<P: WasmParams, R: WasmResults + WasmParams + Clone> FlatFunc<P, R> {
         });
         inst.set_may_leave(true);
         let params = inst.poison_on_error(params)?;
-        let results = inst.poison_on_error(self.core.call(&mut store, params))?;
+        let results = inst.poison_on_error(self.core.call(&mut *store, params))?;
         let out = inst.poison_on_error(lift(
             &mut FlatContext {
-                store: &mut store,
+                store: &mut *store,
                 opts: &f.opts,
                 inst,
                 scope: None,
@@ -345,7 +356,7 @@ impl<P: WasmParams, R: WasmResults + WasmParams + Clone> FlatFunc<P, R> {
         ))?;
         if let Some(post_return) = &self.post_return {
             inst.set_may_leave(false);
-            let done = post_return.call(&mut store, results);
+            let done = post_return.call(&mut *store, results);
             inst.set_may_leave(true);
             inst.poison_on_error(done)?;
         }

@@ -129,6 +129,11 @@ impl Func {
         for (p, (name, t)) in params.iter().zip(ty.0.params.iter()) {
             p.typecheck(t, &format_args!("parameter `{name}`"))?;
         }
+        if let FuncItem::Lifted(f) = &self.item {
+            if !f.inst.host_may_enter() {
+                return Err(cannot_enter());
+            }
+        }
         call_func_item(&mut store, &self.item, params, results)
     }
 }
@@ -190,6 +195,16 @@ fn call_lifted<T: 'static>(
     if !inst.may_enter() {
         return Err(cannot_enter());
     }
+    inst.enter(|| call_lifted_entered(store, f, params, results))
+}
+
+fn call_lifted_entered<T: 'static>(
+    store: &mut StoreContextMut<'_, T>,
+    f: &LiftedFunc,
+    params: &[Val],
+    results: &mut [Val],
+) -> Result<()> {
+    let inst = &f.inst;
     let call = ExportCall::default();
     inst.set_may_leave(false);
     let flat = LowerCx {

@@ -319,7 +319,7 @@ impl ResourceAny {
         match &self.0.ty.0.kind {
             ResourceKind::Guest { instance, dtor } => {
                 instance.check_store(&store)?;
-                if !instance.may_enter() {
+                if !instance.host_may_enter() {
                     return Err(trap::cannot_enter());
                 }
                 if let Some(dtor) = dtor {

@@ -23,6 +23,9 @@ pub(crate) struct InstanceState {
     /// Set once a call into the instance trapped: it may never be entered
     /// again.
     poisoned: AtomicBool,
+    /// How many calls into the instance are running: the host may not call
+    /// into it while one is, even through another component.
+    active: std::sync::atomic::AtomicU32,
     handles: Mutex<HandleTable>,
     /// Destructors of the host's resource types, from the linker.
     pub host_dtors: Arc<HostDtors>,
@@ -36,6 +39,7 @@ impl InstanceState {
             may_enter: AtomicBool::new(true),
             may_leave: AtomicBool::new(true),
             poisoned: AtomicBool::new(false),
+            active: std::sync::atomic::AtomicU32::new(0),
             handles: Mutex::new(HandleTable::default()),
             host_dtors,
             id: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
@@ -64,6 +68,22 @@ impl InstanceState {
 
     pub fn set_may_leave(&self, value: bool) {
         self.may_leave.store(value, Ordering::Relaxed);
+    }
+
+    /// Whether the host may call into the instance now: it may be entered,
+    /// and no call into it is running (a component calling its child,
+    /// which calls it back through a function it gave the child, is fine;
+    /// the host calling into an instance below it on the stack is not).
+    pub fn host_may_enter(&self) -> bool {
+        self.may_enter() && self.active.load(Ordering::Relaxed) == 0
+    }
+
+    /// Runs `f` as a call into the instance.
+    pub fn enter<R>(&self, f: impl FnOnce() -> Result<R>) -> Result<R> {
+        self.active.fetch_add(1, Ordering::Relaxed);
+        let result = f();
+        self.active.fetch_sub(1, Ordering::Relaxed);
+        result
     }
 
     /// Marks the instance as having trapped: it may not be entered again.

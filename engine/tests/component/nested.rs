@@ -272,3 +272,48 @@ fn the_shim_and_fixup_pattern_of_wit_component() {
     assert_eq!(out[0], Val::U32(9));
     assert_eq!(store.data(), &["from main".to_string()]);
 }
+
+/// The host may not call into an instance below it on the stack, even when
+/// the instance called it through a child component.
+#[test]
+fn the_host_cannot_reenter_a_parent_through_its_child() {
+    let engine = Engine::default();
+    let component = Component::new(
+        &engine,
+        r#"(component
+            (import "host" (func $host))
+            (component $child
+              (import "host" (func $host))
+              (core func $host (canon lower (func $host)))
+              (core module $m
+                (import "" "host" (func $host))
+                (func (export "run") (call $host)))
+              (core instance $m (instantiate $m (with "" (instance (export "host" (func $host))))))
+              (func (export "run") (canon lift (core func $m "run"))))
+            (instance $c (instantiate $child (with "host" (func $host))))
+            (core func $child-run (canon lower (func $c "run")))
+            (core module $m
+              (import "" "child-run" (func $child-run))
+              (func (export "run") (call $child-run))
+              (func (export "seven") (result i32) (i32.const 7)))
+            (core instance $m (instantiate $m (with "" (instance (export "child-run" (func $child-run))))))
+            (func (export "run") (canon lift (core func $m "run")))
+            (func (export "seven") (result u32) (canon lift (core func $m "seven"))))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::<Option<kiln::component::Func>>::new(&engine);
+    linker
+        .root()
+        .func_new("host", |mut store, _, _| {
+            let seven = store.data().clone().unwrap();
+            seven.call(&mut store, &[], &mut [Val::U32(0)])
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, None);
+    let instance = linker.instantiate(&mut store, &component).unwrap();
+    let seven = instance.get_func(&mut store, "seven").unwrap();
+    *store.data_mut() = Some(seven);
+    let run = instance.get_func(&mut store, "run").unwrap();
+    let err = run.call(&mut store, &[], &mut []).unwrap_err();
+    assert_eq!(err.to_string(), "cannot enter component instance");
+}
