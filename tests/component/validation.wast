@@ -33,3 +33,6 @@
 
 ;; A component is not a module.
 (assert_invalid (component (core module (func (result i32)))) "type mismatch")
+
+;; The binary format: an empty component of version 0xd, layer 1.
+(component binary "\00asm\0d\00\01\00")
