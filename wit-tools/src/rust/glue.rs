@@ -1,11 +1,11 @@
-//! The glue between the generated Rust types and `kiln::component`: value
-//! conversions, `add_to_linker` for imports, and typed calls of exports.
+//! The glue between the generated Rust types and `kiln::component`:
+//! `add_to_linker` for imports and typed calls of exports, over the typed
+//! path (`FlatFunc`, `LinkerInstance::func_new_flat`): the bodies, from
+//! [`super::flat`], lower and lift every value through a `FlatContext`
+//! with the canonical ABI's instructions ([`crate::abi::host_call`]).
 //!
-//! The glue goes through the dynamic path (`Func::call` and
-//! `LinkerInstance::func_new` with `Val`s). The generated signatures do not
-//! depend on that: moving to the typed path (flat values and guest memory,
-//! lowered and lifted by [`crate::abi::host_call`]'s instructions) changes
-//! only the bodies written here.
+//! Each named type also converts to and from `kiln::component::Val`
+//! (`rt::Lower`, `rt::Lift`), for tools that hold dynamic values.
 
 use super::names::{relative, snake, Mode, Names};
 use crate::analysis::{Func, Scope};
@@ -586,6 +586,113 @@ core::array::from_fn(|_| Val::Bool(false))
 /// A missing export.
 pub fn missing(what: &str) -> Error {
 Error::new(ErrorKind::Link, format!("the component does not export {what}"))
+}
+
+// --- The typed path: flat values and the component's memory. ---
+
+pub use ::kiln::component::FlatContext;
+
+macro_rules! access {
+($($load:ident, $store:ident, $t:ty;)*) => {$(
+/// Reads a value at `addr + offset` of the component's memory.
+pub fn $load<T>(cx: &FlatContext<'_, '_, T>, addr: i32, offset: u32) -> Result<$t> {
+let at = (addr as u32).checked_add(offset).ok_or_else(|| ::kiln::component::abi_trap("pointer overflow"))?;
+let bytes = cx.bytes(at, core::mem::size_of::<$t>() as u32)?;
+Ok(<$t>::from_le_bytes(bytes.try_into().expect("the size asked for")))
+}
+/// Writes a value at `addr + offset` of the component's memory.
+pub fn $store<T>(cx: &mut FlatContext<'_, '_, T>, addr: i32, offset: u32, value: $t) -> Result<()> {
+let at = (addr as u32).checked_add(offset).ok_or_else(|| ::kiln::component::abi_trap("pointer overflow"))?;
+cx.bytes_mut(at, core::mem::size_of::<$t>() as u32)?.copy_from_slice(&value.to_le_bytes());
+Ok(())
+}
+)*};
+}
+
+access! {
+load_u8, store_u8, u8;
+load_i8, store_i8, i8;
+load_u16, store_u16, u16;
+load_i16, store_i16, i16;
+load_i32, store_i32, i32;
+load_i64, store_i64, i64;
+load_f32, store_f32, f32;
+load_f64, store_f64, f64;
+}
+
+/// A number whose list elements are copied as they are (little-endian).
+pub trait Canon: Copy {
+/// Its size in bytes, which is also its alignment.
+const SIZE: usize;
+fn from_le(bytes: &[u8]) -> Self;
+fn to_le(self, out: &mut [u8]);
+}
+
+macro_rules! canon {
+($($t:ty),*) => {$(
+impl Canon for $t {
+const SIZE: usize = core::mem::size_of::<$t>();
+fn from_le(bytes: &[u8]) -> $t {
+<$t>::from_le_bytes(bytes.try_into().expect("an element"))
+}
+fn to_le(self, out: &mut [u8]) {
+out.copy_from_slice(&self.to_le_bytes());
+}
+}
+)*};
+}
+
+canon!(u8, i8, u16, i16, u32, i32, u64, i64, f32, f64);
+
+/// The bytes of `n` elements of `size` bytes, if the component can hold them.
+pub fn list_bytes(n: usize, size: u32) -> Result<u32> {
+u32::try_from(n)
+.ok()
+.and_then(|n| n.checked_mul(size))
+.ok_or_else(|| ::kiln::component::abi_trap("list too long for the component"))
+}
+
+/// A list of numbers from the component's memory.
+pub fn lift_canon<T, E: Canon>(cx: &FlatContext<'_, '_, T>, ptr: i32, len: i32) -> Result<Vec<E>> {
+let bytes = cx.list(ptr as u32, len as u32, E::SIZE as u32, E::SIZE as u32)?;
+Ok(bytes.chunks_exact(E::SIZE).map(E::from_le).collect())
+}
+
+/// A list of numbers copied into memory the component allocates.
+pub fn lower_canon<T, E: Canon>(cx: &mut FlatContext<'_, '_, T>, items: &[E]) -> Result<(i32, i32)> {
+let size = list_bytes(items.len(), E::SIZE as u32)?;
+let ptr = cx.realloc(E::SIZE as u32, size)?;
+let out = cx.bytes_mut(ptr, size)?;
+for (item, chunk) in items.iter().zip(out.chunks_exact_mut(E::SIZE)) {
+item.to_le(chunk);
+}
+Ok((ptr as i32, items.len() as i32))
+}
+
+/// A `char` from its code point; a surrogate or a value past U+10FFFF traps.
+pub fn lift_char(v: i32) -> Result<char> {
+char::from_u32(v as u32).ok_or_else(|| {
+::kiln::component::abi_trap(format!("invalid char value {:#x}", v as u32))
+})
+}
+
+/// The trap for a discriminant out of range.
+pub fn invalid_discriminant(what: &str, d: u32) -> Error {
+::kiln::component::abi_trap(format!("invalid {what} discriminant {d}"))
+}
+
+/// The representation of a host resource.
+pub fn rep(r: &::kiln::component::ResourceAny) -> Result<u32> {
+r.rep().ok_or_else(|| ::kiln::component::abi_trap("a guest resource where a host resource was expected"))
+}
+
+/// A handle to the host resource `rep`.
+pub fn host_handle(ty: &::kiln::component::ResourceType, rep: u32, own: bool) -> Result<::kiln::component::ResourceAny> {
+if own {
+::kiln::component::ResourceAny::new_own(ty.clone(), rep)
+} else {
+::kiln::component::ResourceAny::new_borrow(ty.clone(), rep)
+}
 }"#;
 
 /// A Rust function's parameter list and result type for calling `func`.
@@ -649,34 +756,66 @@ fn call_method(names: &Names<'_>, func: &Func, path: &[String], field: &str, src
         "pub fn {method}<T: 'static>({}) -> ::kiln::Result<{result}> {{",
         all.join(", ")
     ));
-    call_body(func, field, src);
+    call_body(names, func, path, field, src);
     src.line("}");
 }
 
-/// The body of a call of an export through the dynamic path.
-fn call_body(func: &Func, field: &str, src: &mut Source) {
-    let args: Vec<String> = func
+/// Renames a closure parameter that its body does not use.
+fn param(body: &str, name: &str) -> String {
+    let used = body.match_indices(name).any(|(i, _)| {
+        let before = body[..i].chars().last();
+        let after = body[i + name.len()..].chars().next();
+        let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        !ident(before) && !ident(after)
+    });
+    if used {
+        name.to_string()
+    } else {
+        format!("_{name}")
+    }
+}
+
+/// The body of a call of an export over the typed path: a closure lowering
+/// the arguments, the core call, a closure lifting the results.
+fn call_body(names: &Names<'_>, func: &Func, path: &[String], field: &str, src: &mut Source) {
+    let params: Vec<String> = func
         .func
         .params
         .iter()
-        .map(|p| format!("rt::Lower::lower(&{})", snake(&p.name)))
+        .map(|p| format!("&{}", snake(&p.name)))
         .collect();
-    src.line(&format!("let params = [{}];", args.join(", ")));
-    match &func.func.result {
-        Some(_) => {
-            src.line("let mut results = rt::results::<1>();");
-            src.line(&format!(
-                "self.{field}.call(&mut store, &params, &mut results)?;"
-            ));
-            src.line("rt::Lift::lift(&results[0])");
-        }
-        None => {
-            src.line(&format!(
-                "self.{field}.call(&mut store, &params, &mut [])?;"
-            ));
-            src.line("Ok(())");
-        }
+    let owner = match field.split_once('.') {
+        Some((outer, _)) => format!("self.{outer}."),
+        None => "self.".to_string(),
+    };
+    let resolve = names.analysis.resolve();
+    let guest_types = move |r: wit_parser::TypeId| {
+        format!(
+            "{owner}{}_ty",
+            snake(resolve.types[r].name.as_deref().unwrap_or("resource")).trim_start_matches("r#")
+        )
+    };
+    let mut gen = super::flat::FlatGen::new(names, func, path, params, &guest_types, String::new());
+    crate::abi::host_call(names.analysis, func, &mut gen);
+    let lower = gen.lower.take().expect("a call of an export calls wasm");
+    let lift = gen.finish();
+    src.line(&format!("self.{field}.call("));
+    src.line("&mut store,");
+    src.line(&format!("|{}| {{", param(&lower, "cx")));
+    for l in lower.lines() {
+        src.verbatim(l);
     }
+    src.line("},");
+    src.line(&format!(
+        "|{}, {}| {{",
+        param(&lift, "cx"),
+        param(&lift, "ret")
+    ));
+    for l in lift.lines() {
+        src.verbatim(l);
+    }
+    src.line("},");
+    src.line(")");
 }
 
 /// A method of the world struct calling its top-level export `func`.
@@ -684,15 +823,42 @@ pub fn world_call(names: &Names<'_>, func: &Func, field: &str, src: &mut Source)
     call_method(names, func, &[], field, src);
 }
 
-/// The lookup of `func` in `instance`, under `iface` (or the root).
-fn lookup(func: &Func, iface: Option<&str>) -> String {
+/// The type of the field holding an export for flat calls.
+pub fn flat_func_type(func: &Func) -> String {
+    format!(
+        "::kiln::component::FlatFunc<{}, {}>",
+        super::flat::core_types(&func.sig.params, true),
+        super::flat::core_types(&func.sig.results, false)
+    )
+}
+
+/// The snake-case name of a resource, for the fields holding its type.
+fn resource_field(names: &Names<'_>, resource: wit_parser::TypeId) -> String {
+    snake(
+        names.analysis.resolve().types[resource]
+            .name
+            .as_deref()
+            .unwrap_or("resource"),
+    )
+    .trim_start_matches("r#")
+    .to_string()
+}
+
+/// The lookup of `func` in `instance`, under `iface` (or the root), as a
+/// function for flat calls.
+pub fn lookup(func: &Func, iface: Option<&str>) -> String {
+    let flat = format!(
+        ".typed_flat::<{}, {}>(&store)?",
+        super::flat::core_types(&func.sig.params, true),
+        super::flat::core_types(&func.sig.results, false)
+    );
     match iface {
         Some(iface) => format!(
-            "instance.get_func(&mut store, ({iface:?}, {:?})).ok_or_else(|| rt::missing(\"`{iface}#{}`\"))?",
+            "instance.get_func(&mut store, ({iface:?}, {:?})).ok_or_else(|| rt::missing(\"`{iface}#{}`\"))?{flat}",
             func.func.name, func.func.name
         ),
         None => format!(
-            "instance.get_func(&mut store, {:?}).ok_or_else(|| rt::missing(\"`{}`\"))?",
+            "instance.get_func(&mut store, {:?}).ok_or_else(|| rt::missing(\"`{}`\"))?{flat}",
             func.func.name, func.func.name
         ),
     }
@@ -710,7 +876,17 @@ pub fn guest_struct(names: &Names<'_>, scope: &Scope, path: &[String], src: &mut
     src.line("#[derive(Clone, Debug)]");
     src.line("pub struct Guest {");
     for func in &scope.funcs {
-        src.line(&format!("{}: ::kiln::component::Func,", field(names, func)));
+        src.line(&format!(
+            "{}: {},",
+            field(names, func),
+            flat_func_type(func)
+        ));
+    }
+    for &resource in &scope.resources {
+        src.line(&format!(
+            "{}_ty: ::kiln::component::ResourceType,",
+            resource_field(names, resource)
+        ));
     }
     src.line("}");
     src.blank();
@@ -726,6 +902,18 @@ pub fn guest_struct(names: &Names<'_>, scope: &Scope, path: &[String], src: &mut
             "{}: {},",
             field(names, func),
             lookup(func, Some(&scope.name))
+        ));
+    }
+    for &resource in &scope.resources {
+        let wit = names.analysis.resolve().types[resource]
+            .name
+            .clone()
+            .unwrap_or_default();
+        src.line(&format!(
+            "{}_ty: instance.get_resource(&mut store, ({:?}, {wit:?})).ok_or_else(|| rt::missing(\"the resource `{}#{wit}`\"))?,",
+            resource_field(names, resource),
+            scope.name,
+            scope.name
         ));
     }
     src.line("})");
@@ -818,47 +1006,28 @@ pub fn define_funcs(names: &Names<'_>, scope: &Scope, path: &[String], src: &mut
             Some(r) => format!("Host{}", names.type_name(r)),
             None => super::host_trait_name(names, scope),
         };
+        let params: Vec<String> = func
+            .sig
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| super::flat::from_slot(*t, i))
+            .collect();
+        let no_guest_types = |_: wit_parser::TypeId| -> String {
+            unreachable!("an imported function refers to imported resources only")
+        };
+        let host_call = format!("{trait_name}::{}", snake(func.item_name()));
+        let mut gen =
+            super::flat::FlatGen::new(names, func, path, params, &no_guest_types, host_call);
+        crate::abi::host_call(analysis, func, &mut gen);
+        let body = gen.finish();
         src.line(&format!(
-            "inst.func_new({:?}, move |mut store, params, results| {{",
-            func.func.name
+            "inst.func_new_flat({:?}, move |cx, {}| {{",
+            func.func.name,
+            param(&body, "slots")
         ));
-        if func.func.params.is_empty() {
-            src.line("let _ = params;");
-        }
-        if func.func.result.is_none() {
-            src.line("let _ = results;");
-        }
-        src.line("let host = get(store.data_mut());");
-        let mut args = vec!["host".to_string()];
-        for (i, p) in func.func.params.iter().enumerate() {
-            let ty = names.ty(&p.ty, path, Mode::ImportParam);
-            let var = format!("p{i}");
-            match ty.strip_prefix('&') {
-                Some(owned) => {
-                    src.line(&format!(
-                        "let {var}: {owned} = rt::Lift::lift(rt::arg(params, {i})?)?;"
-                    ));
-                    args.push(format!("&{var}"));
-                }
-                None => {
-                    src.line(&format!(
-                        "let {var}: {ty} = rt::Lift::lift(rt::arg(params, {i})?)?;"
-                    ));
-                    args.push(var);
-                }
-            }
-        }
-        let call = format!(
-            "{trait_name}::{}({})",
-            snake(func.item_name()),
-            args.join(", ")
-        );
-        match &func.func.result {
-            Some(_) => {
-                src.line(&format!("let r = {call}?;"));
-                src.line("rt::set_result(results, rt::Lower::lower(&r))");
-            }
-            None => src.line(&call),
+        for l in body.lines() {
+            src.verbatim(l);
         }
         src.line("})?;");
     }

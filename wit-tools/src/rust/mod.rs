@@ -6,8 +6,11 @@
 //! `Host` trait per imported interface (and `Host<Resource>` per resource
 //! it defines) for the host to implement; and, at its root, the world's own
 //! types, a `<World>Imports` trait for its top-level imports, and the world
-//! struct whose methods call the exports.
+//! struct whose methods call the exports. Calls go through the engine's
+//! typed path: the glue lowers and lifts values itself, over flat core
+//! values and the guest's memory.
 
+mod flat;
 mod glue;
 mod names;
 mod types;
@@ -79,7 +82,7 @@ fn allow_lints(text: &str) -> String {
         .iter()
         .any(|p| line.starts_with(p));
         if item {
-            out.push_str("#[allow(clippy::all)]\n");
+            out.push_str("#[allow(clippy::all, unused_parens)]\n");
         }
         out.push_str(line);
         out.push('\n');
@@ -207,8 +210,9 @@ fn world_struct(names: &Names<'_>, src: &mut Source) {
     }
     for func in root_exports {
         src.line(&format!(
-            "{}: ::kiln::component::Func,",
-            snake(&func.func.name)
+            "{}: {},",
+            snake(&func.func.name),
+            glue::flat_func_type(func)
         ));
     }
     src.line("}");
@@ -237,10 +241,9 @@ pub fn new(mut store: impl ::kiln::AsContextMut, instance: &::kiln::component::I
     }
     for func in root_exports {
         src.line(&format!(
-            "{}: instance.get_func(&mut store, {:?}).ok_or_else(|| rt::missing(\"`{}`\"))?,",
+            "{}: {},",
             snake(&func.func.name),
-            func.func.name,
-            func.func.name
+            glue::lookup(func, None)
         ));
     }
     src.line("})");

@@ -29,6 +29,19 @@ pub fn define(names: &Names<'_>, id: TypeId, from: &[String], src: &mut Source) 
                 src.line(&format!("{},", camel(&case.name)));
             }
             src.line("}");
+            src.blank();
+            src.line(&format!("impl {name} {{"));
+            src.line("/// The cases, by discriminant.");
+            src.line(&format!(
+                "pub const CASES: [{name}; {}] = [{}];",
+                e.cases.len(),
+                e.cases
+                    .iter()
+                    .map(|c| format!("{name}::{}", camel(&c.name)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            src.line("}");
         }
         TypeDefKind::Flags(f) => flags(&name, f, src),
         TypeDefKind::Resource => resource(names, id, &name, src),
