@@ -176,7 +176,7 @@ impl<'a> FnGen<'a> {
                 self.line(&format!("{cty} {name} = {expr};"));
             }
             for l in block.code.lines() {
-                self.src.verbatim(l.trim_start());
+                self.src.verbatim(l);
             }
             for (r, v) in results.iter().zip(&block.results) {
                 self.line(&format!("{r} = {v};"));
@@ -207,7 +207,7 @@ impl<'a> FnGen<'a> {
         for (i, block) in blocks.iter().enumerate() {
             self.line(&format!("case {i}: {{"));
             for l in block.code.lines() {
-                self.src.verbatim(l.trim_start());
+                self.src.verbatim(l);
             }
             for stmt in assign(i, block.results.first()) {
                 self.line(&format!("{target}{stmt};"));
@@ -438,7 +438,7 @@ impl Bindgen for FnGen<'_> {
                     ));
                 }
                 for l in block.code.lines() {
-                    self.src.verbatim(l.trim_start());
+                    self.src.verbatim(l);
                 }
                 self.line("}");
                 results.push(ptr);
@@ -487,7 +487,7 @@ impl Bindgen for FnGen<'_> {
                     ));
                 }
                 for l in block.code.lines() {
-                    self.src.verbatim(l.trim_start());
+                    self.src.verbatim(l);
                 }
                 self.line(&format!("{t}.ptr[{i}] = {};", block.results[0]));
                 self.line("}");

@@ -157,7 +157,7 @@ impl<'a> FlatGen<'a> {
 
     fn push_code(&mut self, code: &str) {
         for l in code.lines() {
-            self.src.verbatim(l.trim_start());
+            self.src.verbatim(l);
         }
     }
 

@@ -66,13 +66,16 @@ pub struct Names<'a> {
     pub analysis: &'a WorldAnalysis,
     /// The module path of each scope, by scope index.
     paths: Vec<Vec<String>>,
+    /// The names under which a module sees a type of another module (an
+    /// alias `use` made there): `(module, type) -> name`.
+    local: std::collections::HashMap<(Vec<String>, TypeId), String>,
 }
 
 impl<'a> Names<'a> {
     pub fn new(analysis: &'a WorldAnalysis) -> Names<'a> {
         let resolve = analysis.resolve();
         let world = &resolve.worlds[analysis.world()];
-        let paths = analysis
+        let paths: Vec<Vec<String>> = analysis
             .scopes()
             .iter()
             .map(|scope| {
@@ -101,7 +104,26 @@ impl<'a> Names<'a> {
                 path
             })
             .collect();
-        Names { analysis, paths }
+        let mut local = std::collections::HashMap::new();
+        for (index, scope) in analysis.scopes().iter().enumerate() {
+            for &id in &scope.types {
+                let def = &resolve.types[id];
+                if let TypeDefKind::Type(Type::Id(target)) = def.kind {
+                    let target = wit_bindgen_core::dealias(resolve, target);
+                    let same = resolve.types[target].name == def.name;
+                    let key = (paths[index].clone(), target);
+                    let name = camel(def.name.as_deref().unwrap_or_default());
+                    if same || !local.contains_key(&key) {
+                        local.insert(key, name);
+                    }
+                }
+            }
+        }
+        Names {
+            analysis,
+            paths,
+            local,
+        }
     }
 
     /// The module path of scope `index` (empty for the roots).
@@ -115,8 +137,19 @@ impl<'a> Names<'a> {
         camel(ty.name.as_deref().expect("a named type"))
     }
 
-    /// The path to the named type `id` from module `from`.
+    /// The path to the named type `id` from module `from`: its name if
+    /// `from` defines it or an alias of it.
     pub fn type_path(&self, id: TypeId, from: &[String]) -> String {
+        let target = wit_bindgen_core::dealias(self.analysis.resolve(), id);
+        if let Some(name) = self.local.get(&(from.to_vec(), target)) {
+            return name.clone();
+        }
+        self.defining_path(id, from)
+    }
+
+    /// The path to the named type `id` from module `from`, through the
+    /// module that defines it.
+    pub fn defining_path(&self, id: TypeId, from: &[String]) -> String {
         let name = self.type_name(id);
         let scope = self
             .analysis

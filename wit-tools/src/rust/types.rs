@@ -46,10 +46,13 @@ pub fn define(names: &Names<'_>, id: TypeId, from: &[String], src: &mut Source) 
         TypeDefKind::Flags(f) => flags(&name, f, src),
         TypeDefKind::Resource => resource(names, id, &name, src),
         TypeDefKind::Type(t) => {
-            src.line(&format!(
-                "pub type {name} = {};",
-                names.ty(t, from, Mode::Owned)
-            ));
+            let target = match t {
+                Type::Id(id) if analysis.resolve().types[*id].name.is_some() => {
+                    names.defining_path(*id, from)
+                }
+                _ => names.ty(t, from, Mode::Owned),
+            };
+            src.line(&format!("pub type {name} = {target};"));
         }
         TypeDefKind::Tuple(_)
         | TypeDefKind::Option(_)

@@ -2259,22 +2259,22 @@ wasm_trap_t *lists_list_api_echo_deep(lists_t *world, wasm_store_t *store, const
         trap = lists_alloc(cx, &mem, e1.len, 8, 4, &ptr10);
         if (trap) goto fail;
         for (size_t i11 = 0; i11 < e1.len; i11++) {
-        lists_list_string_t e3 = e1.ptr[i11];
-        uint32_t base4 = ptr10 + (uint32_t)i11 * 8;
-        uint32_t ptr8 = 0;
-        trap = lists_alloc(cx, &mem, e3.len, 8, 4, &ptr8);
-        if (trap) goto fail;
-        for (size_t i9 = 0; i9 < e3.len; i9++) {
-        lists_string_t e5 = e3.ptr[i9];
-        uint32_t base6 = ptr8 + (uint32_t)i9 * 8;
-        uint32_t ptr7 = 0;
-        trap = lists_lower_bytes(cx, &mem, e5.ptr, e5.len, 1, 1, &ptr7);
-        if (trap) goto fail;
-        lists_store_i32(&mem, base6 + 4, (int32_t)((uint32_t)e5.len), &err);
-        lists_store_i32(&mem, base6 + 0, (int32_t)(ptr7), &err);
-        }
-        lists_store_i32(&mem, base4 + 4, (int32_t)((uint32_t)e3.len), &err);
-        lists_store_i32(&mem, base4 + 0, (int32_t)(ptr8), &err);
+            lists_list_string_t e3 = e1.ptr[i11];
+            uint32_t base4 = ptr10 + (uint32_t)i11 * 8;
+            uint32_t ptr8 = 0;
+            trap = lists_alloc(cx, &mem, e3.len, 8, 4, &ptr8);
+            if (trap) goto fail;
+            for (size_t i9 = 0; i9 < e3.len; i9++) {
+                lists_string_t e5 = e3.ptr[i9];
+                uint32_t base6 = ptr8 + (uint32_t)i9 * 8;
+                uint32_t ptr7 = 0;
+                trap = lists_lower_bytes(cx, &mem, e5.ptr, e5.len, 1, 1, &ptr7);
+                if (trap) goto fail;
+                lists_store_i32(&mem, base6 + 4, (int32_t)((uint32_t)e5.len), &err);
+                lists_store_i32(&mem, base6 + 0, (int32_t)(ptr7), &err);
+            }
+            lists_store_i32(&mem, base4 + 4, (int32_t)((uint32_t)e3.len), &err);
+            lists_store_i32(&mem, base4 + 0, (int32_t)(ptr8), &err);
         }
         lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.len), &err);
         lists_store_i32(&mem, base2 + 0, (int32_t)(ptr10), &err);
@@ -2301,22 +2301,22 @@ wasm_trap_t *lists_list_api_echo_deep(lists_t *world, wasm_store_t *store, const
         t29.ptr = (lists_list_string_t *)lists_lift_array(&mem, (uint32_t)t18, (uint32_t)t19, 8, 4, sizeof(lists_list_string_t), &err);
         t29.len = t29.ptr ? (uint32_t)t19 : 0;
         for (size_t i30 = 0; i30 < t29.len; i30++) {
-        uint32_t base20 = (uint32_t)t18 + (uint32_t)i30 * 8;
-        int32_t t21 = lists_load_i32(&mem, base20 + 0, &err);
-        int32_t t22 = lists_load_i32(&mem, base20 + 4, &err);
-        lists_list_string_t t27;
-        t27.ptr = (lists_string_t *)lists_lift_array(&mem, (uint32_t)t21, (uint32_t)t22, 8, 4, sizeof(lists_string_t), &err);
-        t27.len = t27.ptr ? (uint32_t)t22 : 0;
-        for (size_t i28 = 0; i28 < t27.len; i28++) {
-        uint32_t base23 = (uint32_t)t21 + (uint32_t)i28 * 8;
-        int32_t t24 = lists_load_i32(&mem, base23 + 0, &err);
-        int32_t t25 = lists_load_i32(&mem, base23 + 4, &err);
-        lists_string_t t26;
-        t26.ptr = lists_lift_string(&mem, (uint32_t)t24, (uint32_t)t25, &err);
-        t26.len = t26.ptr ? (uint32_t)t25 : 0;
-        t27.ptr[i28] = t26;
-        }
-        t29.ptr[i30] = t27;
+            uint32_t base20 = (uint32_t)t18 + (uint32_t)i30 * 8;
+            int32_t t21 = lists_load_i32(&mem, base20 + 0, &err);
+            int32_t t22 = lists_load_i32(&mem, base20 + 4, &err);
+            lists_list_string_t t27;
+            t27.ptr = (lists_string_t *)lists_lift_array(&mem, (uint32_t)t21, (uint32_t)t22, 8, 4, sizeof(lists_string_t), &err);
+            t27.len = t27.ptr ? (uint32_t)t22 : 0;
+            for (size_t i28 = 0; i28 < t27.len; i28++) {
+                uint32_t base23 = (uint32_t)t21 + (uint32_t)i28 * 8;
+                int32_t t24 = lists_load_i32(&mem, base23 + 0, &err);
+                int32_t t25 = lists_load_i32(&mem, base23 + 4, &err);
+                lists_string_t t26;
+                t26.ptr = lists_lift_string(&mem, (uint32_t)t24, (uint32_t)t25, &err);
+                t26.len = t26.ptr ? (uint32_t)t25 : 0;
+                t27.ptr[i28] = t26;
+            }
+            t29.ptr[i30] = t27;
         }
         t31.ptr[i32] = t29;
     }

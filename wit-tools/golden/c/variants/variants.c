@@ -682,10 +682,10 @@ wasm_trap_t *variants_host_echo_shape(variants_t *world, wasm_store_t *store, co
             trap = variants_alloc(cx, &mem, payload7.len, 8, 4, &ptr10);
             if (trap) goto fail;
             for (size_t i11 = 0; i11 < payload7.len; i11++) {
-            variants_variant_types_point_t e8 = payload7.ptr[i11];
-            uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
-            variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
-            variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
+                variants_variant_types_point_t e8 = payload7.ptr[i11];
+                uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
+                variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
+                variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
             }
             int64_t t12 = (int64_t)(uint32_t)(ptr10);
             v22 = 3;
@@ -770,11 +770,11 @@ wasm_trap_t *variants_host_echo_shape(variants_t *world, wasm_store_t *store, co
             t37.ptr = (variants_variant_types_point_t *)variants_lift_array(&mem, (uint32_t)t31, (uint32_t)t32, 8, 4, sizeof(variants_variant_types_point_t), &err);
             t37.len = t37.ptr ? (uint32_t)t32 : 0;
             for (size_t i38 = 0; i38 < t37.len; i38++) {
-            uint32_t base33 = (uint32_t)t31 + (uint32_t)i38 * 8;
-            int32_t t34 = variants_load_i32(&mem, base33 + 0, &err);
-            int32_t t35 = variants_load_i32(&mem, base33 + 4, &err);
-            variants_geometry_point_t t36 = { .x = t34, .y = t35 };
-            t37.ptr[i38] = t36;
+                uint32_t base33 = (uint32_t)t31 + (uint32_t)i38 * 8;
+                int32_t t34 = variants_load_i32(&mem, base33 + 0, &err);
+                int32_t t35 = variants_load_i32(&mem, base33 + 4, &err);
+                variants_geometry_point_t t36 = { .x = t34, .y = t35 };
+                t37.ptr[i38] = t36;
             }
             t46.tag = 3;
             t46.val.polygon = t37;
@@ -1094,19 +1094,19 @@ wasm_trap_t *variants_host_echo_nested_option(variants_t *world, wasm_store_t *s
             int32_t v5 = 0;
             int32_t v6 = 0;
             switch ((int)(payload2.is_some)) {
-            case 0: {
-            v5 = 0;
-            v6 = (int32_t)0;
-            break;
-            }
-            case 1: {
-            uint8_t payload4 = payload2.val;
-            v5 = 1;
-            v6 = (int32_t)(payload4);
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    v5 = 0;
+                    v6 = (int32_t)0;
+                    break;
+                }
+                case 1: {
+                    uint8_t payload4 = payload2.val;
+                    v5 = 1;
+                    v6 = (int32_t)(payload4);
+                    break;
+                }
+                default:
+                break;
             }
             v7 = 1;
             v8 = v5;
@@ -1139,19 +1139,19 @@ wasm_trap_t *variants_host_echo_nested_option(variants_t *world, wasm_store_t *s
             variants_option_u8_t t14;
             memset(&t14, 0, sizeof t14);
             switch ((int32_t)t12) {
-            case 0: {
-            t14.is_some = false;
-            break;
-            }
-            case 1: {
-            uint8_t t13 = variants_load_u8(&mem, t10 + 2, &err);
-            t14.is_some = true;
-            t14.val = (uint8_t)((int32_t)t13);
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    t14.is_some = false;
+                    break;
+                }
+                case 1: {
+                    uint8_t t13 = variants_load_u8(&mem, t10 + 2, &err);
+                    t14.is_some = true;
+                    t14.val = (uint8_t)((int32_t)t13);
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t15.is_some = true;
             t15.val = t14;
@@ -1261,24 +1261,24 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
             uint32_t v6 = 0;
             uint32_t v7 = 0;
             switch ((int)(payload1.is_some)) {
-            case 0: {
-            v5 = 0;
-            v6 = (uint32_t)0;
-            v7 = (uint32_t)0;
-            break;
-            }
-            case 1: {
-            variants_string_t payload3 = payload1.val;
-            uint32_t ptr4 = 0;
-            trap = variants_lower_bytes(cx, &mem, payload3.ptr, payload3.len, 1, 1, &ptr4);
-            if (trap) goto fail;
-            v5 = 1;
-            v6 = ptr4;
-            v7 = (uint32_t)payload3.len;
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    v5 = 0;
+                    v6 = (uint32_t)0;
+                    v7 = (uint32_t)0;
+                    break;
+                }
+                case 1: {
+                    variants_string_t payload3 = payload1.val;
+                    uint32_t ptr4 = 0;
+                    trap = variants_lower_bytes(cx, &mem, payload3.ptr, payload3.len, 1, 1, &ptr4);
+                    if (trap) goto fail;
+                    v5 = 1;
+                    v6 = ptr4;
+                    v7 = (uint32_t)payload3.len;
+                    break;
+                }
+                default:
+                break;
             }
             v16 = 0;
             v17 = v5;
@@ -1292,26 +1292,26 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
             uint32_t v14 = 0;
             uint32_t v15 = 0;
             switch ((int)(payload8.is_err)) {
-            case 0: {
-            uint8_t payload9 = payload8.val.ok;
-            uint32_t t10 = (uint32_t)((int32_t)(payload9));
-            v13 = 0;
-            v14 = t10;
-            v15 = (uint32_t)0;
-            break;
-            }
-            case 1: {
-            variants_string_t payload11 = payload8.val.err;
-            uint32_t ptr12 = 0;
-            trap = variants_lower_bytes(cx, &mem, payload11.ptr, payload11.len, 1, 1, &ptr12);
-            if (trap) goto fail;
-            v13 = 1;
-            v14 = ptr12;
-            v15 = (uint32_t)payload11.len;
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    uint8_t payload9 = payload8.val.ok;
+                    uint32_t t10 = (uint32_t)((int32_t)(payload9));
+                    v13 = 0;
+                    v14 = t10;
+                    v15 = (uint32_t)0;
+                    break;
+                }
+                case 1: {
+                    variants_string_t payload11 = payload8.val.err;
+                    uint32_t ptr12 = 0;
+                    trap = variants_lower_bytes(cx, &mem, payload11.ptr, payload11.len, 1, 1, &ptr12);
+                    if (trap) goto fail;
+                    v13 = 1;
+                    v14 = ptr12;
+                    v15 = (uint32_t)payload11.len;
+                    break;
+                }
+                default:
+                break;
             }
             v16 = 1;
             v17 = v13;
@@ -1342,23 +1342,23 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
             variants_option_string_t t26;
             memset(&t26, 0, sizeof t26);
             switch ((int32_t)t22) {
-            case 0: {
-            t26.is_some = false;
-            break;
-            }
-            case 1: {
-            int32_t t23 = variants_load_i32(&mem, t20 + 8, &err);
-            int32_t t24 = variants_load_i32(&mem, t20 + 12, &err);
-            variants_string_t t25;
-            t25.ptr = variants_lift_string(&mem, (uint32_t)t23, (uint32_t)t24, &err);
-            t25.len = t25.ptr ? (uint32_t)t24 : 0;
-            t26.is_some = true;
-            t26.val = t25;
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    t26.is_some = false;
+                    break;
+                }
+                case 1: {
+                    int32_t t23 = variants_load_i32(&mem, t20 + 8, &err);
+                    int32_t t24 = variants_load_i32(&mem, t20 + 12, &err);
+                    variants_string_t t25;
+                    t25.ptr = variants_lift_string(&mem, (uint32_t)t23, (uint32_t)t24, &err);
+                    t25.len = t25.ptr ? (uint32_t)t24 : 0;
+                    t26.is_some = true;
+                    t26.val = t25;
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t33.is_err = false;
             t33.val.ok = t26;
@@ -1369,25 +1369,25 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
             variants_result_u8_string_t t32;
             memset(&t32, 0, sizeof t32);
             switch ((int32_t)t27) {
-            case 0: {
-            uint8_t t28 = variants_load_u8(&mem, t20 + 8, &err);
-            t32.is_err = false;
-            t32.val.ok = (uint8_t)((int32_t)t28);
-            break;
-            }
-            case 1: {
-            int32_t t29 = variants_load_i32(&mem, t20 + 8, &err);
-            int32_t t30 = variants_load_i32(&mem, t20 + 12, &err);
-            variants_string_t t31;
-            t31.ptr = variants_lift_string(&mem, (uint32_t)t29, (uint32_t)t30, &err);
-            t31.len = t31.ptr ? (uint32_t)t30 : 0;
-            t32.is_err = true;
-            t32.val.err = t31;
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    uint8_t t28 = variants_load_u8(&mem, t20 + 8, &err);
+                    t32.is_err = false;
+                    t32.val.ok = (uint8_t)((int32_t)t28);
+                    break;
+                }
+                case 1: {
+                    int32_t t29 = variants_load_i32(&mem, t20 + 8, &err);
+                    int32_t t30 = variants_load_i32(&mem, t20 + 12, &err);
+                    variants_string_t t31;
+                    t31.ptr = variants_lift_string(&mem, (uint32_t)t29, (uint32_t)t30, &err);
+                    t31.len = t31.ptr ? (uint32_t)t30 : 0;
+                    t32.is_err = true;
+                    t32.val.err = t31;
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t33.is_err = true;
             t33.val.err = t32;
@@ -1515,10 +1515,10 @@ wasm_trap_t *variants_variant_api_echo_shape(variants_t *world, wasm_store_t *st
             trap = variants_alloc(cx, &mem, payload7.len, 8, 4, &ptr10);
             if (trap) goto fail;
             for (size_t i11 = 0; i11 < payload7.len; i11++) {
-            variants_variant_types_point_t e8 = payload7.ptr[i11];
-            uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
-            variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
-            variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
+                variants_variant_types_point_t e8 = payload7.ptr[i11];
+                uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
+                variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
+                variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
             }
             int64_t t12 = (int64_t)(uint32_t)(ptr10);
             v22 = 3;
@@ -1603,11 +1603,11 @@ wasm_trap_t *variants_variant_api_echo_shape(variants_t *world, wasm_store_t *st
             t37.ptr = (variants_variant_types_point_t *)variants_lift_array(&mem, (uint32_t)t31, (uint32_t)t32, 8, 4, sizeof(variants_variant_types_point_t), &err);
             t37.len = t37.ptr ? (uint32_t)t32 : 0;
             for (size_t i38 = 0; i38 < t37.len; i38++) {
-            uint32_t base33 = (uint32_t)t31 + (uint32_t)i38 * 8;
-            int32_t t34 = variants_load_i32(&mem, base33 + 0, &err);
-            int32_t t35 = variants_load_i32(&mem, base33 + 4, &err);
-            variants_geometry_point_t t36 = { .x = t34, .y = t35 };
-            t37.ptr[i38] = t36;
+                uint32_t base33 = (uint32_t)t31 + (uint32_t)i38 * 8;
+                int32_t t34 = variants_load_i32(&mem, base33 + 0, &err);
+                int32_t t35 = variants_load_i32(&mem, base33 + 4, &err);
+                variants_geometry_point_t t36 = { .x = t34, .y = t35 };
+                t37.ptr[i38] = t36;
             }
             t46.tag = 3;
             t46.val.polygon = t37;
@@ -1687,69 +1687,69 @@ wasm_trap_t *variants_variant_api_echo_shapes(variants_t *world, wasm_store_t *s
         variants_variant_api_shape_t e1 = (*s).ptr[i17];
         uint32_t base2 = ptr16 + (uint32_t)i17 * 16;
         switch ((int)(e1.tag)) {
-        case 0: {
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
-        break;
-        }
-        case 1: {
-        double payload4 = e1.val.circle;
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
-        variants_store_f64(&mem, base2 + 8, payload4, &err);
-        break;
-        }
-        case 2: {
-        variants_tuple2_f32_f32_t payload5 = e1.val.rect;
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(2), &err);
-        variants_store_f32(&mem, base2 + 8, payload5.f0, &err);
-        variants_store_f32(&mem, base2 + 12, payload5.f1, &err);
-        break;
-        }
-        case 3: {
-        variants_list_geometry_point_t payload6 = e1.val.polygon;
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(3), &err);
-        uint32_t ptr9 = 0;
-        trap = variants_alloc(cx, &mem, payload6.len, 8, 4, &ptr9);
-        if (trap) goto fail;
-        for (size_t i10 = 0; i10 < payload6.len; i10++) {
-        variants_variant_types_point_t e7 = payload6.ptr[i10];
-        uint32_t base8 = ptr9 + (uint32_t)i10 * 8;
-        variants_store_i32(&mem, base8 + 0, (int32_t)(e7.x), &err);
-        variants_store_i32(&mem, base8 + 4, (int32_t)(e7.y), &err);
-        }
-        variants_store_i32(&mem, base2 + 12, (int32_t)((uint32_t)payload6.len), &err);
-        variants_store_i32(&mem, base2 + 8, (int32_t)(ptr9), &err);
-        break;
-        }
-        case 4: {
-        variants_string_t payload11 = e1.val.labelled;
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(4), &err);
-        uint32_t ptr12 = 0;
-        trap = variants_lower_bytes(cx, &mem, payload11.ptr, payload11.len, 1, 1, &ptr12);
-        if (trap) goto fail;
-        variants_store_i32(&mem, base2 + 12, (int32_t)((uint32_t)payload11.len), &err);
-        variants_store_i32(&mem, base2 + 8, (int32_t)(ptr12), &err);
-        break;
-        }
-        case 5: {
-        uint64_t payload13 = e1.val.tagged;
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(5), &err);
-        variants_store_i64(&mem, base2 + 8, (int64_t)(payload13), &err);
-        break;
-        }
-        case 6: {
-        int8_t payload14 = e1.val.signed_;
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(6), &err);
-        variants_store_u8(&mem, base2 + 8, (uint8_t)((int32_t)(payload14)), &err);
-        break;
-        }
-        case 7: {
-        variants_variant_types_color_t payload15 = e1.val.colored;
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(7), &err);
-        variants_store_u8(&mem, base2 + 8, (uint8_t)((int32_t)(payload15)), &err);
-        break;
-        }
-        default:
-        break;
+            case 0: {
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
+                break;
+            }
+            case 1: {
+                double payload4 = e1.val.circle;
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
+                variants_store_f64(&mem, base2 + 8, payload4, &err);
+                break;
+            }
+            case 2: {
+                variants_tuple2_f32_f32_t payload5 = e1.val.rect;
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(2), &err);
+                variants_store_f32(&mem, base2 + 8, payload5.f0, &err);
+                variants_store_f32(&mem, base2 + 12, payload5.f1, &err);
+                break;
+            }
+            case 3: {
+                variants_list_geometry_point_t payload6 = e1.val.polygon;
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(3), &err);
+                uint32_t ptr9 = 0;
+                trap = variants_alloc(cx, &mem, payload6.len, 8, 4, &ptr9);
+                if (trap) goto fail;
+                for (size_t i10 = 0; i10 < payload6.len; i10++) {
+                    variants_variant_types_point_t e7 = payload6.ptr[i10];
+                    uint32_t base8 = ptr9 + (uint32_t)i10 * 8;
+                    variants_store_i32(&mem, base8 + 0, (int32_t)(e7.x), &err);
+                    variants_store_i32(&mem, base8 + 4, (int32_t)(e7.y), &err);
+                }
+                variants_store_i32(&mem, base2 + 12, (int32_t)((uint32_t)payload6.len), &err);
+                variants_store_i32(&mem, base2 + 8, (int32_t)(ptr9), &err);
+                break;
+            }
+            case 4: {
+                variants_string_t payload11 = e1.val.labelled;
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(4), &err);
+                uint32_t ptr12 = 0;
+                trap = variants_lower_bytes(cx, &mem, payload11.ptr, payload11.len, 1, 1, &ptr12);
+                if (trap) goto fail;
+                variants_store_i32(&mem, base2 + 12, (int32_t)((uint32_t)payload11.len), &err);
+                variants_store_i32(&mem, base2 + 8, (int32_t)(ptr12), &err);
+                break;
+            }
+            case 5: {
+                uint64_t payload13 = e1.val.tagged;
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(5), &err);
+                variants_store_i64(&mem, base2 + 8, (int64_t)(payload13), &err);
+                break;
+            }
+            case 6: {
+                int8_t payload14 = e1.val.signed_;
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(6), &err);
+                variants_store_u8(&mem, base2 + 8, (uint8_t)((int32_t)(payload14)), &err);
+                break;
+            }
+            case 7: {
+                variants_variant_types_color_t payload15 = e1.val.colored;
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(7), &err);
+                variants_store_u8(&mem, base2 + 8, (uint8_t)((int32_t)(payload15)), &err);
+                break;
+            }
+            default:
+            break;
         }
     }
     if (err) goto fail;
@@ -1772,74 +1772,74 @@ wasm_trap_t *variants_variant_api_echo_shapes(variants_t *world, wasm_store_t *s
         variants_variant_types_shape_t t42;
         memset(&t42, 0, sizeof t42);
         switch ((int32_t)t22) {
-        case 0: {
-        t42.tag = 0;
-        break;
-        }
-        case 1: {
-        double t23 = variants_load_f64(&mem, base21 + 8, &err);
-        t42.tag = 1;
-        t42.val.circle = t23;
-        break;
-        }
-        case 2: {
-        float t24 = variants_load_f32(&mem, base21 + 8, &err);
-        float t25 = variants_load_f32(&mem, base21 + 12, &err);
-        variants_tuple2_f32_f32_t t26 = { .f0 = t24, .f1 = t25 };
-        t42.tag = 2;
-        t42.val.rect = t26;
-        break;
-        }
-        case 3: {
-        int32_t t27 = variants_load_i32(&mem, base21 + 8, &err);
-        int32_t t28 = variants_load_i32(&mem, base21 + 12, &err);
-        variants_list_geometry_point_t t33;
-        t33.ptr = (variants_variant_types_point_t *)variants_lift_array(&mem, (uint32_t)t27, (uint32_t)t28, 8, 4, sizeof(variants_variant_types_point_t), &err);
-        t33.len = t33.ptr ? (uint32_t)t28 : 0;
-        for (size_t i34 = 0; i34 < t33.len; i34++) {
-        uint32_t base29 = (uint32_t)t27 + (uint32_t)i34 * 8;
-        int32_t t30 = variants_load_i32(&mem, base29 + 0, &err);
-        int32_t t31 = variants_load_i32(&mem, base29 + 4, &err);
-        variants_geometry_point_t t32 = { .x = t30, .y = t31 };
-        t33.ptr[i34] = t32;
-        }
-        t42.tag = 3;
-        t42.val.polygon = t33;
-        break;
-        }
-        case 4: {
-        int32_t t35 = variants_load_i32(&mem, base21 + 8, &err);
-        int32_t t36 = variants_load_i32(&mem, base21 + 12, &err);
-        variants_string_t t37;
-        t37.ptr = variants_lift_string(&mem, (uint32_t)t35, (uint32_t)t36, &err);
-        t37.len = t37.ptr ? (uint32_t)t36 : 0;
-        t42.tag = 4;
-        t42.val.labelled = t37;
-        break;
-        }
-        case 5: {
-        int64_t t38 = variants_load_i64(&mem, base21 + 8, &err);
-        t42.tag = 5;
-        t42.val.tagged = (uint64_t)(t38);
-        break;
-        }
-        case 6: {
-        int8_t t39 = variants_load_s8(&mem, base21 + 8, &err);
-        t42.tag = 6;
-        t42.val.signed_ = (int8_t)((int32_t)t39);
-        break;
-        }
-        case 7: {
-        uint8_t t40 = variants_load_u8(&mem, base21 + 8, &err);
-        if ((uint32_t)((int32_t)t40) >= 8u) variants_error(&err, "invalid enum discriminant");
-        variants_palette_color_t t41 = (variants_palette_color_t)((int32_t)t40);
-        t42.tag = 7;
-        t42.val.colored = t41;
-        break;
-        }
-        default:
-        variants_error(&err, "invalid variant discriminant");
-        break;
+            case 0: {
+                t42.tag = 0;
+                break;
+            }
+            case 1: {
+                double t23 = variants_load_f64(&mem, base21 + 8, &err);
+                t42.tag = 1;
+                t42.val.circle = t23;
+                break;
+            }
+            case 2: {
+                float t24 = variants_load_f32(&mem, base21 + 8, &err);
+                float t25 = variants_load_f32(&mem, base21 + 12, &err);
+                variants_tuple2_f32_f32_t t26 = { .f0 = t24, .f1 = t25 };
+                t42.tag = 2;
+                t42.val.rect = t26;
+                break;
+            }
+            case 3: {
+                int32_t t27 = variants_load_i32(&mem, base21 + 8, &err);
+                int32_t t28 = variants_load_i32(&mem, base21 + 12, &err);
+                variants_list_geometry_point_t t33;
+                t33.ptr = (variants_variant_types_point_t *)variants_lift_array(&mem, (uint32_t)t27, (uint32_t)t28, 8, 4, sizeof(variants_variant_types_point_t), &err);
+                t33.len = t33.ptr ? (uint32_t)t28 : 0;
+                for (size_t i34 = 0; i34 < t33.len; i34++) {
+                    uint32_t base29 = (uint32_t)t27 + (uint32_t)i34 * 8;
+                    int32_t t30 = variants_load_i32(&mem, base29 + 0, &err);
+                    int32_t t31 = variants_load_i32(&mem, base29 + 4, &err);
+                    variants_geometry_point_t t32 = { .x = t30, .y = t31 };
+                    t33.ptr[i34] = t32;
+                }
+                t42.tag = 3;
+                t42.val.polygon = t33;
+                break;
+            }
+            case 4: {
+                int32_t t35 = variants_load_i32(&mem, base21 + 8, &err);
+                int32_t t36 = variants_load_i32(&mem, base21 + 12, &err);
+                variants_string_t t37;
+                t37.ptr = variants_lift_string(&mem, (uint32_t)t35, (uint32_t)t36, &err);
+                t37.len = t37.ptr ? (uint32_t)t36 : 0;
+                t42.tag = 4;
+                t42.val.labelled = t37;
+                break;
+            }
+            case 5: {
+                int64_t t38 = variants_load_i64(&mem, base21 + 8, &err);
+                t42.tag = 5;
+                t42.val.tagged = (uint64_t)(t38);
+                break;
+            }
+            case 6: {
+                int8_t t39 = variants_load_s8(&mem, base21 + 8, &err);
+                t42.tag = 6;
+                t42.val.signed_ = (int8_t)((int32_t)t39);
+                break;
+            }
+            case 7: {
+                uint8_t t40 = variants_load_u8(&mem, base21 + 8, &err);
+                if ((uint32_t)((int32_t)t40) >= 8u) variants_error(&err, "invalid enum discriminant");
+                variants_palette_color_t t41 = (variants_palette_color_t)((int32_t)t40);
+                t42.tag = 7;
+                t42.val.colored = t41;
+                break;
+            }
+            default:
+            variants_error(&err, "invalid variant discriminant");
+            break;
         }
         t43.ptr[i44] = t42;
     }
@@ -1909,10 +1909,10 @@ wasm_trap_t *variants_variant_api_shape_size(variants_t *world, wasm_store_t *st
             trap = variants_alloc(cx, &mem, payload7.len, 8, 4, &ptr10);
             if (trap) goto fail;
             for (size_t i11 = 0; i11 < payload7.len; i11++) {
-            variants_variant_types_point_t e8 = payload7.ptr[i11];
-            uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
-            variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
-            variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
+                variants_variant_types_point_t e8 = payload7.ptr[i11];
+                uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
+                variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
+                variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
             }
             int64_t t12 = (int64_t)(uint32_t)(ptr10);
             v22 = 3;
@@ -2077,20 +2077,20 @@ wasm_trap_t *variants_variant_api_echo_signals(variants_t *world, wasm_store_t *
         variants_variant_api_signal_t e1 = (*s).ptr[i7];
         uint32_t base2 = ptr6 + (uint32_t)i7 * 1;
         switch ((int)(e1.tag)) {
-        case 0: {
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
-        break;
-        }
-        case 1: {
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
-        break;
-        }
-        case 2: {
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(2), &err);
-        break;
-        }
-        default:
-        break;
+            case 0: {
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
+                break;
+            }
+            case 1: {
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
+                break;
+            }
+            case 2: {
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(2), &err);
+                break;
+            }
+            default:
+            break;
         }
     }
     if (err) goto fail;
@@ -2113,21 +2113,21 @@ wasm_trap_t *variants_variant_api_echo_signals(variants_t *world, wasm_store_t *
         variants_variant_types_signal_t t13;
         memset(&t13, 0, sizeof t13);
         switch ((int32_t)t12) {
-        case 0: {
-        t13.tag = 0;
-        break;
-        }
-        case 1: {
-        t13.tag = 1;
-        break;
-        }
-        case 2: {
-        t13.tag = 2;
-        break;
-        }
-        default:
-        variants_error(&err, "invalid variant discriminant");
-        break;
+            case 0: {
+                t13.tag = 0;
+                break;
+            }
+            case 1: {
+                t13.tag = 1;
+                break;
+            }
+            case 2: {
+                t13.tag = 2;
+                break;
+            }
+            default:
+            variants_error(&err, "invalid variant discriminant");
+            break;
         }
         t14.ptr[i15] = t13;
     }
@@ -2994,19 +2994,19 @@ wasm_trap_t *variants_variant_api_echo_nested_option(variants_t *world, wasm_sto
             int32_t v5 = 0;
             int32_t v6 = 0;
             switch ((int)(payload2.is_some)) {
-            case 0: {
-            v5 = 0;
-            v6 = (int32_t)0;
-            break;
-            }
-            case 1: {
-            uint8_t payload4 = payload2.val;
-            v5 = 1;
-            v6 = (int32_t)(payload4);
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    v5 = 0;
+                    v6 = (int32_t)0;
+                    break;
+                }
+                case 1: {
+                    uint8_t payload4 = payload2.val;
+                    v5 = 1;
+                    v6 = (int32_t)(payload4);
+                    break;
+                }
+                default:
+                break;
             }
             v7 = 1;
             v8 = v5;
@@ -3039,19 +3039,19 @@ wasm_trap_t *variants_variant_api_echo_nested_option(variants_t *world, wasm_sto
             variants_option_u8_t t14;
             memset(&t14, 0, sizeof t14);
             switch ((int32_t)t12) {
-            case 0: {
-            t14.is_some = false;
-            break;
-            }
-            case 1: {
-            uint8_t t13 = variants_load_u8(&mem, t10 + 2, &err);
-            t14.is_some = true;
-            t14.val = (uint8_t)((int32_t)t13);
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    t14.is_some = false;
+                    break;
+                }
+                case 1: {
+                    uint8_t t13 = variants_load_u8(&mem, t10 + 2, &err);
+                    t14.is_some = true;
+                    t14.val = (uint8_t)((int32_t)t13);
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t15.is_some = true;
             t15.val = t14;
@@ -3111,46 +3111,46 @@ wasm_trap_t *variants_variant_api_echo_triple_option(variants_t *world, wasm_sto
             uint32_t v13 = 0;
             uint32_t v14 = 0;
             switch ((int)(payload2.is_some)) {
-            case 0: {
-            v11 = 0;
-            v12 = (int32_t)0;
-            v13 = (uint32_t)0;
-            v14 = (uint32_t)0;
-            break;
-            }
-            case 1: {
-            variants_option_string_t payload4 = payload2.val;
-            int32_t v8 = 0;
-            uint32_t v9 = 0;
-            uint32_t v10 = 0;
-            switch ((int)(payload4.is_some)) {
-            case 0: {
-            v8 = 0;
-            v9 = (uint32_t)0;
-            v10 = (uint32_t)0;
-            break;
-            }
-            case 1: {
-            variants_string_t payload6 = payload4.val;
-            uint32_t ptr7 = 0;
-            trap = variants_lower_bytes(cx, &mem, payload6.ptr, payload6.len, 1, 1, &ptr7);
-            if (trap) goto fail;
-            v8 = 1;
-            v9 = ptr7;
-            v10 = (uint32_t)payload6.len;
-            break;
-            }
-            default:
-            break;
-            }
-            v11 = 1;
-            v12 = v8;
-            v13 = v9;
-            v14 = v10;
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    v11 = 0;
+                    v12 = (int32_t)0;
+                    v13 = (uint32_t)0;
+                    v14 = (uint32_t)0;
+                    break;
+                }
+                case 1: {
+                    variants_option_string_t payload4 = payload2.val;
+                    int32_t v8 = 0;
+                    uint32_t v9 = 0;
+                    uint32_t v10 = 0;
+                    switch ((int)(payload4.is_some)) {
+                        case 0: {
+                            v8 = 0;
+                            v9 = (uint32_t)0;
+                            v10 = (uint32_t)0;
+                            break;
+                        }
+                        case 1: {
+                            variants_string_t payload6 = payload4.val;
+                            uint32_t ptr7 = 0;
+                            trap = variants_lower_bytes(cx, &mem, payload6.ptr, payload6.len, 1, 1, &ptr7);
+                            if (trap) goto fail;
+                            v8 = 1;
+                            v9 = ptr7;
+                            v10 = (uint32_t)payload6.len;
+                            break;
+                        }
+                        default:
+                        break;
+                    }
+                    v11 = 1;
+                    v12 = v8;
+                    v13 = v9;
+                    v14 = v10;
+                    break;
+                }
+                default:
+                break;
             }
             v15 = 1;
             v16 = v11;
@@ -3187,40 +3187,40 @@ wasm_trap_t *variants_variant_api_echo_triple_option(variants_t *world, wasm_sto
             variants_option_option_string_t t28;
             memset(&t28, 0, sizeof t28);
             switch ((int32_t)t22) {
-            case 0: {
-            t28.is_some = false;
-            break;
-            }
-            case 1: {
-            uint8_t t23 = variants_load_u8(&mem, t20 + 8, &err);
-            variants_option_string_t t27;
-            memset(&t27, 0, sizeof t27);
-            switch ((int32_t)t23) {
-            case 0: {
-            t27.is_some = false;
-            break;
-            }
-            case 1: {
-            int32_t t24 = variants_load_i32(&mem, t20 + 12, &err);
-            int32_t t25 = variants_load_i32(&mem, t20 + 16, &err);
-            variants_string_t t26;
-            t26.ptr = variants_lift_string(&mem, (uint32_t)t24, (uint32_t)t25, &err);
-            t26.len = t26.ptr ? (uint32_t)t25 : 0;
-            t27.is_some = true;
-            t27.val = t26;
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
-            }
-            t28.is_some = true;
-            t28.val = t27;
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    t28.is_some = false;
+                    break;
+                }
+                case 1: {
+                    uint8_t t23 = variants_load_u8(&mem, t20 + 8, &err);
+                    variants_option_string_t t27;
+                    memset(&t27, 0, sizeof t27);
+                    switch ((int32_t)t23) {
+                        case 0: {
+                            t27.is_some = false;
+                            break;
+                        }
+                        case 1: {
+                            int32_t t24 = variants_load_i32(&mem, t20 + 12, &err);
+                            int32_t t25 = variants_load_i32(&mem, t20 + 16, &err);
+                            variants_string_t t26;
+                            t26.ptr = variants_lift_string(&mem, (uint32_t)t24, (uint32_t)t25, &err);
+                            t26.len = t26.ptr ? (uint32_t)t25 : 0;
+                            t27.is_some = true;
+                            t27.val = t26;
+                            break;
+                        }
+                        default:
+                        variants_error(&err, "invalid variant discriminant");
+                        break;
+                    }
+                    t28.is_some = true;
+                    t28.val = t27;
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t29.is_some = true;
             t29.val = t28;
@@ -3358,22 +3358,22 @@ wasm_trap_t *variants_variant_api_echo_option_list(variants_t *world, wasm_store
             trap = variants_alloc(cx, &mem, payload2.len, 8, 4, &ptr7);
             if (trap) goto fail;
             for (size_t i8 = 0; i8 < payload2.len; i8++) {
-            variants_option_s32_t e3 = payload2.ptr[i8];
-            uint32_t base4 = ptr7 + (uint32_t)i8 * 8;
-            switch ((int)(e3.is_some)) {
-            case 0: {
-            variants_store_u8(&mem, base4 + 0, (uint8_t)(0), &err);
-            break;
-            }
-            case 1: {
-            int32_t payload6 = e3.val;
-            variants_store_u8(&mem, base4 + 0, (uint8_t)(1), &err);
-            variants_store_i32(&mem, base4 + 4, (int32_t)(payload6), &err);
-            break;
-            }
-            default:
-            break;
-            }
+                variants_option_s32_t e3 = payload2.ptr[i8];
+                uint32_t base4 = ptr7 + (uint32_t)i8 * 8;
+                switch ((int)(e3.is_some)) {
+                    case 0: {
+                        variants_store_u8(&mem, base4 + 0, (uint8_t)(0), &err);
+                        break;
+                    }
+                    case 1: {
+                        int32_t payload6 = e3.val;
+                        variants_store_u8(&mem, base4 + 0, (uint8_t)(1), &err);
+                        variants_store_i32(&mem, base4 + 4, (int32_t)(payload6), &err);
+                        break;
+                    }
+                    default:
+                    break;
+                }
             }
             v9 = 1;
             v10 = ptr7;
@@ -3408,26 +3408,26 @@ wasm_trap_t *variants_variant_api_echo_option_list(variants_t *world, wasm_store
             t20.ptr = (variants_option_s32_t *)variants_lift_array(&mem, (uint32_t)t14, (uint32_t)t15, 8, 4, sizeof(variants_option_s32_t), &err);
             t20.len = t20.ptr ? (uint32_t)t15 : 0;
             for (size_t i21 = 0; i21 < t20.len; i21++) {
-            uint32_t base16 = (uint32_t)t14 + (uint32_t)i21 * 8;
-            uint8_t t17 = variants_load_u8(&mem, base16 + 0, &err);
-            variants_option_s32_t t19;
-            memset(&t19, 0, sizeof t19);
-            switch ((int32_t)t17) {
-            case 0: {
-            t19.is_some = false;
-            break;
-            }
-            case 1: {
-            int32_t t18 = variants_load_i32(&mem, base16 + 4, &err);
-            t19.is_some = true;
-            t19.val = t18;
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
-            }
-            t20.ptr[i21] = t19;
+                uint32_t base16 = (uint32_t)t14 + (uint32_t)i21 * 8;
+                uint8_t t17 = variants_load_u8(&mem, base16 + 0, &err);
+                variants_option_s32_t t19;
+                memset(&t19, 0, sizeof t19);
+                switch ((int32_t)t17) {
+                    case 0: {
+                        t19.is_some = false;
+                        break;
+                    }
+                    case 1: {
+                        int32_t t18 = variants_load_i32(&mem, base16 + 4, &err);
+                        t19.is_some = true;
+                        t19.val = t18;
+                        break;
+                    }
+                    default:
+                    variants_error(&err, "invalid variant discriminant");
+                    break;
+                }
+                t20.ptr[i21] = t19;
             }
             t22.is_some = true;
             t22.val = t20;
@@ -3867,24 +3867,24 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
             uint32_t v6 = 0;
             uint32_t v7 = 0;
             switch ((int)(payload1.is_some)) {
-            case 0: {
-            v5 = 0;
-            v6 = (uint32_t)0;
-            v7 = (uint32_t)0;
-            break;
-            }
-            case 1: {
-            variants_string_t payload3 = payload1.val;
-            uint32_t ptr4 = 0;
-            trap = variants_lower_bytes(cx, &mem, payload3.ptr, payload3.len, 1, 1, &ptr4);
-            if (trap) goto fail;
-            v5 = 1;
-            v6 = ptr4;
-            v7 = (uint32_t)payload3.len;
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    v5 = 0;
+                    v6 = (uint32_t)0;
+                    v7 = (uint32_t)0;
+                    break;
+                }
+                case 1: {
+                    variants_string_t payload3 = payload1.val;
+                    uint32_t ptr4 = 0;
+                    trap = variants_lower_bytes(cx, &mem, payload3.ptr, payload3.len, 1, 1, &ptr4);
+                    if (trap) goto fail;
+                    v5 = 1;
+                    v6 = ptr4;
+                    v7 = (uint32_t)payload3.len;
+                    break;
+                }
+                default:
+                break;
             }
             v16 = 0;
             v17 = v5;
@@ -3898,26 +3898,26 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
             uint32_t v14 = 0;
             uint32_t v15 = 0;
             switch ((int)(payload8.is_err)) {
-            case 0: {
-            uint8_t payload9 = payload8.val.ok;
-            uint32_t t10 = (uint32_t)((int32_t)(payload9));
-            v13 = 0;
-            v14 = t10;
-            v15 = (uint32_t)0;
-            break;
-            }
-            case 1: {
-            variants_string_t payload11 = payload8.val.err;
-            uint32_t ptr12 = 0;
-            trap = variants_lower_bytes(cx, &mem, payload11.ptr, payload11.len, 1, 1, &ptr12);
-            if (trap) goto fail;
-            v13 = 1;
-            v14 = ptr12;
-            v15 = (uint32_t)payload11.len;
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    uint8_t payload9 = payload8.val.ok;
+                    uint32_t t10 = (uint32_t)((int32_t)(payload9));
+                    v13 = 0;
+                    v14 = t10;
+                    v15 = (uint32_t)0;
+                    break;
+                }
+                case 1: {
+                    variants_string_t payload11 = payload8.val.err;
+                    uint32_t ptr12 = 0;
+                    trap = variants_lower_bytes(cx, &mem, payload11.ptr, payload11.len, 1, 1, &ptr12);
+                    if (trap) goto fail;
+                    v13 = 1;
+                    v14 = ptr12;
+                    v15 = (uint32_t)payload11.len;
+                    break;
+                }
+                default:
+                break;
             }
             v16 = 1;
             v17 = v13;
@@ -3948,23 +3948,23 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
             variants_option_string_t t26;
             memset(&t26, 0, sizeof t26);
             switch ((int32_t)t22) {
-            case 0: {
-            t26.is_some = false;
-            break;
-            }
-            case 1: {
-            int32_t t23 = variants_load_i32(&mem, t20 + 8, &err);
-            int32_t t24 = variants_load_i32(&mem, t20 + 12, &err);
-            variants_string_t t25;
-            t25.ptr = variants_lift_string(&mem, (uint32_t)t23, (uint32_t)t24, &err);
-            t25.len = t25.ptr ? (uint32_t)t24 : 0;
-            t26.is_some = true;
-            t26.val = t25;
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    t26.is_some = false;
+                    break;
+                }
+                case 1: {
+                    int32_t t23 = variants_load_i32(&mem, t20 + 8, &err);
+                    int32_t t24 = variants_load_i32(&mem, t20 + 12, &err);
+                    variants_string_t t25;
+                    t25.ptr = variants_lift_string(&mem, (uint32_t)t23, (uint32_t)t24, &err);
+                    t25.len = t25.ptr ? (uint32_t)t24 : 0;
+                    t26.is_some = true;
+                    t26.val = t25;
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t33.is_err = false;
             t33.val.ok = t26;
@@ -3975,25 +3975,25 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
             variants_result_u8_string_t t32;
             memset(&t32, 0, sizeof t32);
             switch ((int32_t)t27) {
-            case 0: {
-            uint8_t t28 = variants_load_u8(&mem, t20 + 8, &err);
-            t32.is_err = false;
-            t32.val.ok = (uint8_t)((int32_t)t28);
-            break;
-            }
-            case 1: {
-            int32_t t29 = variants_load_i32(&mem, t20 + 8, &err);
-            int32_t t30 = variants_load_i32(&mem, t20 + 12, &err);
-            variants_string_t t31;
-            t31.ptr = variants_lift_string(&mem, (uint32_t)t29, (uint32_t)t30, &err);
-            t31.len = t31.ptr ? (uint32_t)t30 : 0;
-            t32.is_err = true;
-            t32.val.err = t31;
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    uint8_t t28 = variants_load_u8(&mem, t20 + 8, &err);
+                    t32.is_err = false;
+                    t32.val.ok = (uint8_t)((int32_t)t28);
+                    break;
+                }
+                case 1: {
+                    int32_t t29 = variants_load_i32(&mem, t20 + 8, &err);
+                    int32_t t30 = variants_load_i32(&mem, t20 + 12, &err);
+                    variants_string_t t31;
+                    t31.ptr = variants_lift_string(&mem, (uint32_t)t29, (uint32_t)t30, &err);
+                    t31.len = t31.ptr ? (uint32_t)t30 : 0;
+                    t32.is_err = true;
+                    t32.val.err = t31;
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t33.is_err = true;
             t33.val.err = t32;
@@ -4054,26 +4054,26 @@ wasm_trap_t *variants_variant_api_echo_option_result(variants_t *world, wasm_sto
             uint32_t v8 = 0;
             uint32_t v9 = 0;
             switch ((int)(payload2.is_err)) {
-            case 0: {
-            uint32_t payload3 = payload2.val.ok;
-            uint32_t t4 = (uint32_t)((int32_t)(payload3));
-            v7 = 0;
-            v8 = t4;
-            v9 = (uint32_t)0;
-            break;
-            }
-            case 1: {
-            variants_string_t payload5 = payload2.val.err;
-            uint32_t ptr6 = 0;
-            trap = variants_lower_bytes(cx, &mem, payload5.ptr, payload5.len, 1, 1, &ptr6);
-            if (trap) goto fail;
-            v7 = 1;
-            v8 = ptr6;
-            v9 = (uint32_t)payload5.len;
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    uint32_t payload3 = payload2.val.ok;
+                    uint32_t t4 = (uint32_t)((int32_t)(payload3));
+                    v7 = 0;
+                    v8 = t4;
+                    v9 = (uint32_t)0;
+                    break;
+                }
+                case 1: {
+                    variants_string_t payload5 = payload2.val.err;
+                    uint32_t ptr6 = 0;
+                    trap = variants_lower_bytes(cx, &mem, payload5.ptr, payload5.len, 1, 1, &ptr6);
+                    if (trap) goto fail;
+                    v7 = 1;
+                    v8 = ptr6;
+                    v9 = (uint32_t)payload5.len;
+                    break;
+                }
+                default:
+                break;
             }
             v10 = 1;
             v11 = v7;
@@ -4108,25 +4108,25 @@ wasm_trap_t *variants_variant_api_echo_option_result(variants_t *world, wasm_sto
             variants_result_u32_string_t t21;
             memset(&t21, 0, sizeof t21);
             switch ((int32_t)t16) {
-            case 0: {
-            int32_t t17 = variants_load_i32(&mem, t14 + 8, &err);
-            t21.is_err = false;
-            t21.val.ok = (uint32_t)(t17);
-            break;
-            }
-            case 1: {
-            int32_t t18 = variants_load_i32(&mem, t14 + 8, &err);
-            int32_t t19 = variants_load_i32(&mem, t14 + 12, &err);
-            variants_string_t t20;
-            t20.ptr = variants_lift_string(&mem, (uint32_t)t18, (uint32_t)t19, &err);
-            t20.len = t20.ptr ? (uint32_t)t19 : 0;
-            t21.is_err = true;
-            t21.val.err = t20;
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    int32_t t17 = variants_load_i32(&mem, t14 + 8, &err);
+                    t21.is_err = false;
+                    t21.val.ok = (uint32_t)(t17);
+                    break;
+                }
+                case 1: {
+                    int32_t t18 = variants_load_i32(&mem, t14 + 8, &err);
+                    int32_t t19 = variants_load_i32(&mem, t14 + 12, &err);
+                    variants_string_t t20;
+                    t20.ptr = variants_lift_string(&mem, (uint32_t)t18, (uint32_t)t19, &err);
+                    t20.len = t20.ptr ? (uint32_t)t19 : 0;
+                    t21.is_err = true;
+                    t21.val.err = t20;
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t22.is_some = true;
             t22.val = t21;
@@ -4176,20 +4176,20 @@ wasm_trap_t *variants_variant_api_echo_results(variants_t *world, wasm_store_t *
         variants_result_s16_f32_t e1 = (*r).ptr[i6];
         uint32_t base2 = ptr5 + (uint32_t)i6 * 8;
         switch ((int)(e1.is_err)) {
-        case 0: {
-        int16_t payload3 = e1.val.ok;
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
-        variants_store_u16(&mem, base2 + 4, (uint16_t)((int32_t)(payload3)), &err);
-        break;
-        }
-        case 1: {
-        float payload4 = e1.val.err;
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
-        variants_store_f32(&mem, base2 + 4, payload4, &err);
-        break;
-        }
-        default:
-        break;
+            case 0: {
+                int16_t payload3 = e1.val.ok;
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
+                variants_store_u16(&mem, base2 + 4, (uint16_t)((int32_t)(payload3)), &err);
+                break;
+            }
+            case 1: {
+                float payload4 = e1.val.err;
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
+                variants_store_f32(&mem, base2 + 4, payload4, &err);
+                break;
+            }
+            default:
+            break;
         }
     }
     if (err) goto fail;
@@ -4212,21 +4212,21 @@ wasm_trap_t *variants_variant_api_echo_results(variants_t *world, wasm_store_t *
         variants_result_s16_f32_t t14;
         memset(&t14, 0, sizeof t14);
         switch ((int32_t)t11) {
-        case 0: {
-        int16_t t12 = variants_load_s16(&mem, base10 + 4, &err);
-        t14.is_err = false;
-        t14.val.ok = (int16_t)((int32_t)t12);
-        break;
-        }
-        case 1: {
-        float t13 = variants_load_f32(&mem, base10 + 4, &err);
-        t14.is_err = true;
-        t14.val.err = t13;
-        break;
-        }
-        default:
-        variants_error(&err, "invalid variant discriminant");
-        break;
+            case 0: {
+                int16_t t12 = variants_load_s16(&mem, base10 + 4, &err);
+                t14.is_err = false;
+                t14.val.ok = (int16_t)((int32_t)t12);
+                break;
+            }
+            case 1: {
+                float t13 = variants_load_f32(&mem, base10 + 4, &err);
+                t14.is_err = true;
+                t14.val.err = t13;
+                break;
+            }
+            default:
+            variants_error(&err, "invalid variant discriminant");
+            break;
         }
         t15.ptr[i16] = t14;
     }
@@ -4270,16 +4270,16 @@ wasm_trap_t *variants_variant_api_echo_empty_results(variants_t *world, wasm_sto
         variants_result_void_void_t e1 = (*r).ptr[i6];
         uint32_t base2 = ptr5 + (uint32_t)i6 * 1;
         switch ((int)(e1.is_err)) {
-        case 0: {
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
-        break;
-        }
-        case 1: {
-        variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
-        break;
-        }
-        default:
-        break;
+            case 0: {
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
+                break;
+            }
+            case 1: {
+                variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
+                break;
+            }
+            default:
+            break;
         }
     }
     if (err) goto fail;
@@ -4302,17 +4302,17 @@ wasm_trap_t *variants_variant_api_echo_empty_results(variants_t *world, wasm_sto
         variants_result_void_void_t t12;
         memset(&t12, 0, sizeof t12);
         switch ((int32_t)t11) {
-        case 0: {
-        t12.is_err = false;
-        break;
-        }
-        case 1: {
-        t12.is_err = true;
-        break;
-        }
-        default:
-        variants_error(&err, "invalid variant discriminant");
-        break;
+            case 0: {
+                t12.is_err = false;
+                break;
+            }
+            case 1: {
+                t12.is_err = true;
+                break;
+            }
+            default:
+            variants_error(&err, "invalid variant discriminant");
+            break;
         }
         t13.ptr[i14] = t12;
     }
@@ -4560,10 +4560,10 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
             trap = variants_alloc(cx, &mem, payload7.len, 8, 4, &ptr10);
             if (trap) goto fail;
             for (size_t i11 = 0; i11 < payload7.len; i11++) {
-            variants_variant_types_point_t e8 = payload7.ptr[i11];
-            uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
-            variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
-            variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
+                variants_variant_types_point_t e8 = payload7.ptr[i11];
+                uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
+                variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
+                variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
             }
             int64_t t12 = (int64_t)(uint32_t)(ptr10);
             v22 = 3;
@@ -4680,11 +4680,11 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
             t46.ptr = (variants_variant_types_point_t *)variants_lift_array(&mem, (uint32_t)t40, (uint32_t)t41, 8, 4, sizeof(variants_variant_types_point_t), &err);
             t46.len = t46.ptr ? (uint32_t)t41 : 0;
             for (size_t i47 = 0; i47 < t46.len; i47++) {
-            uint32_t base42 = (uint32_t)t40 + (uint32_t)i47 * 8;
-            int32_t t43 = variants_load_i32(&mem, base42 + 0, &err);
-            int32_t t44 = variants_load_i32(&mem, base42 + 4, &err);
-            variants_geometry_point_t t45 = { .x = t43, .y = t44 };
-            t46.ptr[i47] = t45;
+                uint32_t base42 = (uint32_t)t40 + (uint32_t)i47 * 8;
+                int32_t t43 = variants_load_i32(&mem, base42 + 0, &err);
+                int32_t t44 = variants_load_i32(&mem, base42 + 4, &err);
+                variants_geometry_point_t t45 = { .x = t43, .y = t44 };
+                t46.ptr[i47] = t45;
             }
             t55.tag = 3;
             t55.val.polygon = t46;
@@ -4811,11 +4811,11 @@ size_t nslots) {
             t10.ptr = (variants_variant_types_point_t *)variants_lift_array(&mem, t5, (uint32_t)slots[2].i32, 8, 4, sizeof(variants_variant_types_point_t), &err);
             t10.len = t10.ptr ? (uint32_t)slots[2].i32 : 0;
             for (size_t i11 = 0; i11 < t10.len; i11++) {
-            uint32_t base6 = t5 + (uint32_t)i11 * 8;
-            int32_t t7 = variants_load_i32(&mem, base6 + 0, &err);
-            int32_t t8 = variants_load_i32(&mem, base6 + 4, &err);
-            variants_geometry_point_t t9 = { .x = t7, .y = t8 };
-            t10.ptr[i11] = t9;
+                uint32_t base6 = t5 + (uint32_t)i11 * 8;
+                int32_t t7 = variants_load_i32(&mem, base6 + 0, &err);
+                int32_t t8 = variants_load_i32(&mem, base6 + 4, &err);
+                variants_geometry_point_t t9 = { .x = t7, .y = t8 };
+                t10.ptr[i11] = t9;
             }
             t18.tag = 3;
             t18.val.polygon = t10;
@@ -4883,10 +4883,10 @@ size_t nslots) {
             trap = variants_alloc(cx, &mem, payload23.len, 8, 4, &ptr26);
             if (trap) goto fail;
             for (size_t i27 = 0; i27 < payload23.len; i27++) {
-            variants_variant_types_point_t e24 = payload23.ptr[i27];
-            uint32_t base25 = ptr26 + (uint32_t)i27 * 8;
-            variants_store_i32(&mem, base25 + 0, (int32_t)(e24.x), &err);
-            variants_store_i32(&mem, base25 + 4, (int32_t)(e24.y), &err);
+                variants_variant_types_point_t e24 = payload23.ptr[i27];
+                uint32_t base25 = ptr26 + (uint32_t)i27 * 8;
+                variants_store_i32(&mem, base25 + 0, (int32_t)(e24.x), &err);
+                variants_store_i32(&mem, base25 + 4, (int32_t)(e24.y), &err);
             }
             variants_store_i32(&mem, (uint32_t)slots[3].i32 + 12, (int32_t)((uint32_t)payload23.len), &err);
             variants_store_i32(&mem, (uint32_t)slots[3].i32 + 8, (int32_t)(ptr26), &err);
@@ -5126,18 +5126,18 @@ size_t nslots) {
             variants_option_u8_t t1;
             memset(&t1, 0, sizeof t1);
             switch (slots[1].i32) {
-            case 0: {
-            t1.is_some = false;
-            break;
-            }
-            case 1: {
-            t1.is_some = true;
-            t1.val = (uint8_t)(slots[2].i32);
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    t1.is_some = false;
+                    break;
+                }
+                case 1: {
+                    t1.is_some = true;
+                    t1.val = (uint8_t)(slots[2].i32);
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t2.is_some = true;
             t2.val = t1;
@@ -5160,18 +5160,18 @@ size_t nslots) {
             variants_option_u8_t payload5 = ret.val;
             variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(1), &err);
             switch ((int)(payload5.is_some)) {
-            case 0: {
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 1, (uint8_t)(0), &err);
-            break;
-            }
-            case 1: {
-            uint8_t payload7 = payload5.val;
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 1, (uint8_t)(1), &err);
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 2, (uint8_t)((int32_t)(payload7)), &err);
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    variants_store_u8(&mem, (uint32_t)slots[3].i32 + 1, (uint8_t)(0), &err);
+                    break;
+                }
+                case 1: {
+                    uint8_t payload7 = payload5.val;
+                    variants_store_u8(&mem, (uint32_t)slots[3].i32 + 1, (uint8_t)(1), &err);
+                    variants_store_u8(&mem, (uint32_t)slots[3].i32 + 2, (uint8_t)((int32_t)(payload7)), &err);
+                    break;
+                }
+                default:
+                break;
             }
             break;
         }
@@ -5244,21 +5244,21 @@ size_t nslots) {
             variants_option_string_t t2;
             memset(&t2, 0, sizeof t2);
             switch (slots[1].i32) {
-            case 0: {
-            t2.is_some = false;
-            break;
-            }
-            case 1: {
-            variants_string_t t1;
-            t1.ptr = variants_lift_string(&mem, (uint32_t)slots[2].i32, (uint32_t)slots[3].i32, &err);
-            t1.len = t1.ptr ? (uint32_t)slots[3].i32 : 0;
-            t2.is_some = true;
-            t2.val = t1;
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    t2.is_some = false;
+                    break;
+                }
+                case 1: {
+                    variants_string_t t1;
+                    t1.ptr = variants_lift_string(&mem, (uint32_t)slots[2].i32, (uint32_t)slots[3].i32, &err);
+                    t1.len = t1.ptr ? (uint32_t)slots[3].i32 : 0;
+                    t2.is_some = true;
+                    t2.val = t1;
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t6.is_err = false;
             t6.val.ok = t2;
@@ -5268,23 +5268,23 @@ size_t nslots) {
             variants_result_u8_string_t t5;
             memset(&t5, 0, sizeof t5);
             switch (slots[1].i32) {
-            case 0: {
-            int32_t t3 = (int32_t)((uint32_t)slots[2].i32);
-            t5.is_err = false;
-            t5.val.ok = (uint8_t)(t3);
-            break;
-            }
-            case 1: {
-            variants_string_t t4;
-            t4.ptr = variants_lift_string(&mem, (uint32_t)slots[2].i32, (uint32_t)slots[3].i32, &err);
-            t4.len = t4.ptr ? (uint32_t)slots[3].i32 : 0;
-            t5.is_err = true;
-            t5.val.err = t4;
-            break;
-            }
-            default:
-            variants_error(&err, "invalid variant discriminant");
-            break;
+                case 0: {
+                    int32_t t3 = (int32_t)((uint32_t)slots[2].i32);
+                    t5.is_err = false;
+                    t5.val.ok = (uint8_t)(t3);
+                    break;
+                }
+                case 1: {
+                    variants_string_t t4;
+                    t4.ptr = variants_lift_string(&mem, (uint32_t)slots[2].i32, (uint32_t)slots[3].i32, &err);
+                    t4.len = t4.ptr ? (uint32_t)slots[3].i32 : 0;
+                    t5.is_err = true;
+                    t5.val.err = t4;
+                    break;
+                }
+                default:
+                variants_error(&err, "invalid variant discriminant");
+                break;
             }
             t6.is_err = true;
             t6.val.err = t5;
@@ -5303,22 +5303,22 @@ size_t nslots) {
             variants_option_string_t payload8 = ret.val.ok;
             variants_store_u8(&mem, (uint32_t)slots[4].i32 + 0, (uint8_t)(0), &err);
             switch ((int)(payload8.is_some)) {
-            case 0: {
-            variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(0), &err);
-            break;
-            }
-            case 1: {
-            variants_string_t payload10 = payload8.val;
-            variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(1), &err);
-            uint32_t ptr11 = 0;
-            trap = variants_lower_bytes(cx, &mem, payload10.ptr, payload10.len, 1, 1, &ptr11);
-            if (trap) goto fail;
-            variants_store_i32(&mem, (uint32_t)slots[4].i32 + 12, (int32_t)((uint32_t)payload10.len), &err);
-            variants_store_i32(&mem, (uint32_t)slots[4].i32 + 8, (int32_t)(ptr11), &err);
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(0), &err);
+                    break;
+                }
+                case 1: {
+                    variants_string_t payload10 = payload8.val;
+                    variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(1), &err);
+                    uint32_t ptr11 = 0;
+                    trap = variants_lower_bytes(cx, &mem, payload10.ptr, payload10.len, 1, 1, &ptr11);
+                    if (trap) goto fail;
+                    variants_store_i32(&mem, (uint32_t)slots[4].i32 + 12, (int32_t)((uint32_t)payload10.len), &err);
+                    variants_store_i32(&mem, (uint32_t)slots[4].i32 + 8, (int32_t)(ptr11), &err);
+                    break;
+                }
+                default:
+                break;
             }
             break;
         }
@@ -5326,24 +5326,24 @@ size_t nslots) {
             variants_result_u8_string_t payload12 = ret.val.err;
             variants_store_u8(&mem, (uint32_t)slots[4].i32 + 0, (uint8_t)(1), &err);
             switch ((int)(payload12.is_err)) {
-            case 0: {
-            uint8_t payload13 = payload12.val.ok;
-            variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(0), &err);
-            variants_store_u8(&mem, (uint32_t)slots[4].i32 + 8, (uint8_t)((int32_t)(payload13)), &err);
-            break;
-            }
-            case 1: {
-            variants_string_t payload14 = payload12.val.err;
-            variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(1), &err);
-            uint32_t ptr15 = 0;
-            trap = variants_lower_bytes(cx, &mem, payload14.ptr, payload14.len, 1, 1, &ptr15);
-            if (trap) goto fail;
-            variants_store_i32(&mem, (uint32_t)slots[4].i32 + 12, (int32_t)((uint32_t)payload14.len), &err);
-            variants_store_i32(&mem, (uint32_t)slots[4].i32 + 8, (int32_t)(ptr15), &err);
-            break;
-            }
-            default:
-            break;
+                case 0: {
+                    uint8_t payload13 = payload12.val.ok;
+                    variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(0), &err);
+                    variants_store_u8(&mem, (uint32_t)slots[4].i32 + 8, (uint8_t)((int32_t)(payload13)), &err);
+                    break;
+                }
+                case 1: {
+                    variants_string_t payload14 = payload12.val.err;
+                    variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(1), &err);
+                    uint32_t ptr15 = 0;
+                    trap = variants_lower_bytes(cx, &mem, payload14.ptr, payload14.len, 1, 1, &ptr15);
+                    if (trap) goto fail;
+                    variants_store_i32(&mem, (uint32_t)slots[4].i32 + 12, (int32_t)((uint32_t)payload14.len), &err);
+                    variants_store_i32(&mem, (uint32_t)slots[4].i32 + 8, (int32_t)(ptr15), &err);
+                    break;
+                }
+                default:
+                break;
             }
             break;
         }

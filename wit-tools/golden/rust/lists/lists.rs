@@ -140,7 +140,7 @@ impl Lists {
                     let t11 = rt::load_i32(cx, base9, 4)?;
                     let t12 = cx.load_string(t10 as u32, t11 as u32)?;
                     let t13 = rt::load_f64(cx, base9, 8)?;
-                    let t14 = kiln::corpus::list_types::Score { name: t12, value: t13 };
+                    let t14 = Score { name: t12, value: t13 };
                     t15.push(t14);
                 }
                 Ok(t15)
@@ -188,14 +188,14 @@ impl Lists {
             |cx, ret| {
                 let t3 = rt::load_i32(cx, ret, 0)?;
                 let t4 = rt::load_i32(cx, ret, 4)?;
-                let t5 = kiln::shared::geometry::Point { x: t3, y: t4 };
+                let t5 = Point { x: t3, y: t4 };
                 let t6 = rt::load_i32(cx, ret, 8)?;
                 let t7 = rt::load_i32(cx, ret, 12)?;
-                let t8 = kiln::shared::geometry::Point { x: t6, y: t7 };
+                let t8 = Point { x: t6, y: t7 };
                 let t9 = rt::load_i32(cx, ret, 16)?;
                 let t10 = rt::load_i32(cx, ret, 20)?;
                 let t11 = cx.load_string(t9 as u32, t10 as u32)?;
-                let t12 = kiln::corpus::list_types::Line { start: t5, end: t8, label: t11 };
+                let t12 = Line { start: t5, end: t8, label: t11 };
                 Ok(t12)
             },
         )
@@ -927,7 +927,7 @@ pub mod kiln {
                         let t3 = rt::load_i32(cx, base1, 4)?;
                         let t4 = cx.load_string(t2 as u32, t3 as u32)?;
                         let t5 = rt::load_f64(cx, base1, 8)?;
-                        let t6 = super::list_types::Score { name: t4, value: t5 };
+                        let t6 = Score { name: t4, value: t5 };
                         t7.push(t6);
                     }
                     let host = get(cx.data_mut());
@@ -968,8 +968,8 @@ pub mod kiln {
                     Ok(())
                 })?;
                 inst.func_new_flat("make-line", move |cx, slots| {
-                    let t1 = super::super::shared::geometry::Point { x: slots[0] as u32 as i32, y: slots[1] as u32 as i32 };
-                    let t2 = super::super::shared::geometry::Point { x: slots[2] as u32 as i32, y: slots[3] as u32 as i32 };
+                    let t1 = Point { x: slots[0] as u32 as i32, y: slots[1] as u32 as i32 };
+                    let t2 = Point { x: slots[2] as u32 as i32, y: slots[3] as u32 as i32 };
                     let t3 = cx.load_string(slots[4] as u32 as i32 as u32, slots[5] as u32 as i32 as u32)?;
                     let host = get(cx.data_mut());
                     let r = Host::make_line(host, t1, t2, t3)?;
@@ -1543,16 +1543,16 @@ pub mod exports {
                                     let base2 = (ptr13 + i14 as u32 * 8) as i32;
                                     let ptr11 = cx.realloc(4, rt::list_bytes((e1).len(), 8)?)?;
                                     for (i12, e3) in (e1).iter().enumerate() {
-                                    let base4 = (ptr11 + i12 as u32 * 8) as i32;
-                                    let ptr9 = cx.realloc(4, rt::list_bytes((e3).len(), 8)?)?;
-                                    for (i10, e5) in (e3).iter().enumerate() {
-                                    let base6 = (ptr9 + i10 as u32 * 8) as i32;
-                                    let (ptr7, len8) = cx.store_string(e5)?;
-                                    rt::store_i32(cx, base6, 4, (len8 as i32))?;
-                                    rt::store_i32(cx, base6, 0, (ptr7 as i32))?;
-                                    }
-                                    rt::store_i32(cx, base4, 4, ((e3).len() as i32))?;
-                                    rt::store_i32(cx, base4, 0, (ptr9 as i32))?;
+                                        let base4 = (ptr11 + i12 as u32 * 8) as i32;
+                                        let ptr9 = cx.realloc(4, rt::list_bytes((e3).len(), 8)?)?;
+                                        for (i10, e5) in (e3).iter().enumerate() {
+                                            let base6 = (ptr9 + i10 as u32 * 8) as i32;
+                                            let (ptr7, len8) = cx.store_string(e5)?;
+                                            rt::store_i32(cx, base6, 4, (len8 as i32))?;
+                                            rt::store_i32(cx, base6, 0, (ptr7 as i32))?;
+                                        }
+                                        rt::store_i32(cx, base4, 4, ((e3).len() as i32))?;
+                                        rt::store_i32(cx, base4, 0, (ptr9 as i32))?;
                                     }
                                     rt::store_i32(cx, base2, 4, ((e1).len() as i32))?;
                                     rt::store_i32(cx, base2, 0, (ptr11 as i32))?;
@@ -1571,19 +1571,19 @@ pub mod exports {
                                     cx.list(t18 as u32, t19 as u32, 8, 4)?;
                                     let mut t29 = Vec::with_capacity(t19 as u32 as usize);
                                     for i30 in 0..t19 as u32 {
-                                    let base20 = (t18 as u32 + i30 * 8) as i32;
-                                    let t21 = rt::load_i32(cx, base20, 0)?;
-                                    let t22 = rt::load_i32(cx, base20, 4)?;
-                                    cx.list(t21 as u32, t22 as u32, 8, 4)?;
-                                    let mut t27 = Vec::with_capacity(t22 as u32 as usize);
-                                    for i28 in 0..t22 as u32 {
-                                    let base23 = (t21 as u32 + i28 * 8) as i32;
-                                    let t24 = rt::load_i32(cx, base23, 0)?;
-                                    let t25 = rt::load_i32(cx, base23, 4)?;
-                                    let t26 = cx.load_string(t24 as u32, t25 as u32)?;
-                                    t27.push(t26);
-                                    }
-                                    t29.push(t27);
+                                        let base20 = (t18 as u32 + i30 * 8) as i32;
+                                        let t21 = rt::load_i32(cx, base20, 0)?;
+                                        let t22 = rt::load_i32(cx, base20, 4)?;
+                                        cx.list(t21 as u32, t22 as u32, 8, 4)?;
+                                        let mut t27 = Vec::with_capacity(t22 as u32 as usize);
+                                        for i28 in 0..t22 as u32 {
+                                            let base23 = (t21 as u32 + i28 * 8) as i32;
+                                            let t24 = rt::load_i32(cx, base23, 0)?;
+                                            let t25 = rt::load_i32(cx, base23, 4)?;
+                                            let t26 = cx.load_string(t24 as u32, t25 as u32)?;
+                                            t27.push(t26);
+                                        }
+                                        t29.push(t27);
                                     }
                                     t31.push(t29);
                                 }
@@ -1601,7 +1601,7 @@ pub mod exports {
                             |cx, ret| {
                                 let t1 = rt::load_i32(cx, ret, 0)?;
                                 let t2 = rt::load_i32(cx, ret, 4)?;
-                                let t3 = super::super::super::super::kiln::shared::geometry::Point { x: t1, y: t2 };
+                                let t3 = Point { x: t1, y: t2 };
                                 Ok(t3)
                             },
                         )
@@ -1617,7 +1617,7 @@ pub mod exports {
                             |cx, ret| {
                                 let t1 = rt::load_i32(cx, ret, 0)?;
                                 let t2 = rt::load_i32(cx, ret, 4)?;
-                                let t3 = super::super::super::super::kiln::shared::geometry::Point { x: t1, y: t2 };
+                                let t3 = Point { x: t1, y: t2 };
                                 Ok(t3)
                             },
                         )
@@ -1639,7 +1639,7 @@ pub mod exports {
                                 let t7 = rt::load_i32(cx, ret, 40)?;
                                 let t8 = rt::lift_char(t7)?;
                                 let t9 = rt::load_i8(cx, ret, 44)? as i32;
-                                let t10 = super::super::super::super::kiln::corpus::list_types::Mixed { a: ((t1) as u8), b: ((t2) as u64), c: ((t3) as u16), d: t4, e: ((t5) != 0), f: t6, g: t8, h: ((t9) as i8) };
+                                let t10 = Mixed { a: ((t1) as u8), b: ((t2) as u64), c: ((t3) as u16), d: t4, e: ((t5) != 0), f: t6, g: t8, h: ((t9) as i8) };
                                 Ok(t10)
                             },
                         )
@@ -1679,7 +1679,7 @@ pub mod exports {
                                     let t14 = rt::load_i32(cx, base7, 40)?;
                                     let t15 = rt::lift_char(t14)?;
                                     let t16 = rt::load_i8(cx, base7, 44)? as i32;
-                                    let t17 = super::super::super::super::kiln::corpus::list_types::Mixed { a: ((t8) as u8), b: ((t9) as u64), c: ((t10) as u16), d: t11, e: ((t12) != 0), f: t13, g: t15, h: ((t16) as i8) };
+                                    let t17 = Mixed { a: ((t8) as u8), b: ((t9) as u64), c: ((t10) as u16), d: t11, e: ((t12) != 0), f: t13, g: t15, h: ((t16) as i8) };
                                     t18.push(t17);
                                 }
                                 Ok(t18)
@@ -1697,14 +1697,14 @@ pub mod exports {
                             |cx, ret| {
                                 let t3 = rt::load_i32(cx, ret, 0)?;
                                 let t4 = rt::load_i32(cx, ret, 4)?;
-                                let t5 = super::super::super::super::kiln::shared::geometry::Point { x: t3, y: t4 };
+                                let t5 = Point { x: t3, y: t4 };
                                 let t6 = rt::load_i32(cx, ret, 8)?;
                                 let t7 = rt::load_i32(cx, ret, 12)?;
-                                let t8 = super::super::super::super::kiln::shared::geometry::Point { x: t6, y: t7 };
+                                let t8 = Point { x: t6, y: t7 };
                                 let t9 = rt::load_i32(cx, ret, 16)?;
                                 let t10 = rt::load_i32(cx, ret, 20)?;
                                 let t11 = cx.load_string(t9 as u32, t10 as u32)?;
-                                let t12 = super::super::super::super::kiln::corpus::list_types::Line { start: t5, end: t8, label: t11 };
+                                let t12 = Line { start: t5, end: t8, label: t11 };
                                 Ok(t12)
                             },
                         )
@@ -1757,13 +1757,13 @@ pub mod exports {
                                     let t30 = rt::load_i32(cx, base28, 4)?;
                                     let t31 = cx.load_string(t29 as u32, t30 as u32)?;
                                     let t32 = rt::load_f64(cx, base28, 8)?;
-                                    let t33 = super::super::super::super::kiln::corpus::list_types::Score { name: t31, value: t32 };
+                                    let t33 = Score { name: t31, value: t32 };
                                     t34.push(t33);
                                 }
                                 let t36 = rt::load_i32(cx, ret, 24)?;
                                 let t37 = rt::load_i32(cx, ret, 28)?;
-                                let t38 = super::super::super::super::kiln::shared::geometry::Point { x: t36, y: t37 };
-                                let t39 = super::super::super::super::kiln::corpus::list_types::Team { name: t17, members: t24, scores: t34, origin: t38 };
+                                let t38 = Point { x: t36, y: t37 };
+                                let t39 = Team { name: t17, members: t24, scores: t34, origin: t38 };
                                 Ok(t39)
                             },
                         )
@@ -1794,7 +1794,7 @@ pub mod exports {
                                     let t11 = rt::load_i32(cx, base9, 4)?;
                                     let t12 = cx.load_string(t10 as u32, t11 as u32)?;
                                     let t13 = rt::load_f64(cx, base9, 8)?;
-                                    let t14 = super::super::super::super::kiln::corpus::list_types::Score { name: t12, value: t13 };
+                                    let t14 = Score { name: t12, value: t13 };
                                     t15.push(t14);
                                 }
                                 Ok(t15)

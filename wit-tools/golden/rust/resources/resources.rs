@@ -74,7 +74,7 @@ impl Resources {
 
     /// A new blob of `init` (made by the host's constructor), handed to the
     /// caller.
-    pub fn call_blob_make<T: 'static>(&self, mut store: impl ::kiln::AsContextMut<Data = T>, init: &[u8]) -> ::kiln::Result<kiln::corpus::blobs::Blob> {
+    pub fn call_blob_make<T: 'static>(&self, mut store: impl ::kiln::AsContextMut<Data = T>, init: &[u8]) -> ::kiln::Result<Blob> {
         self.blob_make.call(
             &mut store,
             |cx| {
@@ -82,18 +82,18 @@ impl Resources {
                 Ok((ptr1, len2))
             },
             |cx, ret| {
-                let t3 = kiln::corpus::blobs::Blob::new(rt::rep(&cx.lift_own(ret as u32, &::kiln::component::ResourceType::host::<kiln::corpus::blobs::Blob>())?)?);
+                let t3 = Blob::new(rt::rep(&cx.lift_own(ret as u32, &::kiln::component::ResourceType::host::<Blob>())?)?);
                 Ok(t3)
             },
         )
     }
 
     /// The bytes of `b`, borrowed.
-    pub fn call_blob_peek<T: 'static>(&self, mut store: impl ::kiln::AsContextMut<Data = T>, b: &kiln::corpus::blobs::Blob) -> ::kiln::Result<Vec<u8>> {
+    pub fn call_blob_peek<T: 'static>(&self, mut store: impl ::kiln::AsContextMut<Data = T>, b: &Blob) -> ::kiln::Result<Vec<u8>> {
         self.blob_peek.call(
             &mut store,
             |cx| {
-                let t1 = ::kiln::component::ResourceType::host::<kiln::corpus::blobs::Blob>();
+                let t1 = ::kiln::component::ResourceType::host::<Blob>();
                 let t2 = cx.lower_borrow(&rt::host_handle(&t1, (&b).rep(), false)?, &t1)? as i32;
                 Ok((t2,))
             },
@@ -107,28 +107,28 @@ impl Resources {
     }
 
     /// Takes `b`, appends `more`, and hands it back.
-    pub fn call_blob_extend<T: 'static>(&self, mut store: impl ::kiln::AsContextMut<Data = T>, b: kiln::corpus::blobs::Blob, more: &[u8]) -> ::kiln::Result<kiln::corpus::blobs::Blob> {
+    pub fn call_blob_extend<T: 'static>(&self, mut store: impl ::kiln::AsContextMut<Data = T>, b: Blob, more: &[u8]) -> ::kiln::Result<Blob> {
         self.blob_extend.call(
             &mut store,
             |cx| {
-                let t1 = ::kiln::component::ResourceType::host::<kiln::corpus::blobs::Blob>();
+                let t1 = ::kiln::component::ResourceType::host::<Blob>();
                 let t2 = cx.lower_own(&rt::host_handle(&t1, (&b).rep(), true)?, &t1)? as i32;
                 let (ptr3, len4) = rt::lower_canon(cx, &more)?;
                 Ok((t2, ptr3, len4))
             },
             |cx, ret| {
-                let t5 = kiln::corpus::blobs::Blob::new(rt::rep(&cx.lift_own(ret as u32, &::kiln::component::ResourceType::host::<kiln::corpus::blobs::Blob>())?)?);
+                let t5 = Blob::new(rt::rep(&cx.lift_own(ret as u32, &::kiln::component::ResourceType::host::<Blob>())?)?);
                 Ok(t5)
             },
         )
     }
 
     /// Takes `b`, reads its size, drops it and returns the size.
-    pub fn call_blob_consume<T: 'static>(&self, mut store: impl ::kiln::AsContextMut<Data = T>, b: kiln::corpus::blobs::Blob) -> ::kiln::Result<u32> {
+    pub fn call_blob_consume<T: 'static>(&self, mut store: impl ::kiln::AsContextMut<Data = T>, b: Blob) -> ::kiln::Result<u32> {
         self.blob_consume.call(
             &mut store,
             |cx| {
-                let t1 = ::kiln::component::ResourceType::host::<kiln::corpus::blobs::Blob>();
+                let t1 = ::kiln::component::ResourceType::host::<Blob>();
                 let t2 = cx.lower_own(&rt::host_handle(&t1, (&b).rep(), true)?, &t1)? as i32;
                 Ok((t2,))
             },
@@ -139,18 +139,18 @@ impl Resources {
     }
 
     /// A new blob of `a`'s bytes then `b`'s, by the static `blob.concat`.
-    pub fn call_blob_concat<T: 'static>(&self, mut store: impl ::kiln::AsContextMut<Data = T>, a: &kiln::corpus::blobs::Blob, b: &kiln::corpus::blobs::Blob) -> ::kiln::Result<kiln::corpus::blobs::Blob> {
+    pub fn call_blob_concat<T: 'static>(&self, mut store: impl ::kiln::AsContextMut<Data = T>, a: &Blob, b: &Blob) -> ::kiln::Result<Blob> {
         self.blob_concat.call(
             &mut store,
             |cx| {
-                let t1 = ::kiln::component::ResourceType::host::<kiln::corpus::blobs::Blob>();
+                let t1 = ::kiln::component::ResourceType::host::<Blob>();
                 let t2 = cx.lower_borrow(&rt::host_handle(&t1, (&a).rep(), false)?, &t1)? as i32;
-                let t3 = ::kiln::component::ResourceType::host::<kiln::corpus::blobs::Blob>();
+                let t3 = ::kiln::component::ResourceType::host::<Blob>();
                 let t4 = cx.lower_borrow(&rt::host_handle(&t3, (&b).rep(), false)?, &t3)? as i32;
                 Ok((t2, t4))
             },
             |cx, ret| {
-                let t5 = kiln::corpus::blobs::Blob::new(rt::rep(&cx.lift_own(ret as u32, &::kiln::component::ResourceType::host::<kiln::corpus::blobs::Blob>())?)?);
+                let t5 = Blob::new(rt::rep(&cx.lift_own(ret as u32, &::kiln::component::ResourceType::host::<Blob>())?)?);
                 Ok(t5)
             },
         )

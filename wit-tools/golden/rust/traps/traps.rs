@@ -122,7 +122,7 @@ impl Traps {
                 Ok(())
             },
             |_cx, ret| {
-                let t1 = *kiln::corpus::variant_types::Direction::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
+                let t1 = *Direction::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
                 Ok(t1)
             },
         )

@@ -74,35 +74,35 @@ impl Variants {
             &mut store,
             |cx| {
                 let (v15, v16, v17) = match &s {
-                    kiln::corpus::variant_types::Shape::Empty => {
+                    Shape::Empty => {
                         (0i32, 0i64, 0i32)
                     }
-                    kiln::corpus::variant_types::Shape::Circle(payload2) => {
+                    Shape::Circle(payload2) => {
                         (1i32, ((((*payload2)).to_bits() as i64) as i64), 0i32)
                     }
-                    kiln::corpus::variant_types::Shape::Rect(payload3) => {
+                    Shape::Rect(payload3) => {
                         (2i32, (((((*(&(payload3).0))).to_bits() as i64)) as i64), ((((*(&(payload3).1))).to_bits() as i32) as i32))
                     }
-                    kiln::corpus::variant_types::Shape::Polygon(payload4) => {
+                    Shape::Polygon(payload4) => {
                         let ptr7 = cx.realloc(4, rt::list_bytes((payload4).len(), 8)?)?;
                         for (i8, e5) in (payload4).iter().enumerate() {
-                        let base6 = (ptr7 + i8 as u32 * 8) as i32;
-                        rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
-                        rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
+                            let base6 = (ptr7 + i8 as u32 * 8) as i32;
+                            rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
+                            rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
                         }
                         (3i32, (((ptr7 as i32)) as u32 as i64), ((payload4).len() as i32))
                     }
-                    kiln::corpus::variant_types::Shape::Labelled(payload9) => {
+                    Shape::Labelled(payload9) => {
                         let (ptr10, len11) = cx.store_string(payload9)?;
                         (4i32, (((ptr10 as i32)) as u32 as i64), (len11 as i32))
                     }
-                    kiln::corpus::variant_types::Shape::Tagged(payload12) => {
+                    Shape::Tagged(payload12) => {
                         (5i32, (((*payload12 as i64)) as i64), 0i32)
                     }
-                    kiln::corpus::variant_types::Shape::Signed(payload13) => {
+                    Shape::Signed(payload13) => {
                         (6i32, (((((*payload13 as i32)) as u32 as i64)) as i64), 0i32)
                     }
-                    kiln::corpus::variant_types::Shape::Colored(payload14) => {
+                    Shape::Colored(payload14) => {
                         (7i32, (((((*payload14 as i32)) as u32 as i64)) as i64), 0i32)
                     }
                 };
@@ -112,17 +112,17 @@ impl Variants {
                 let t18 = rt::load_u8(cx, ret, 0)? as i32;
                 let t38 = match t18 {
                     0 => {
-                        kiln::corpus::variant_types::Shape::Empty
+                        Shape::Empty
                     }
                     1 => {
                         let t19 = rt::load_f64(cx, ret, 8)?;
-                        kiln::corpus::variant_types::Shape::Circle(t19)
+                        Shape::Circle(t19)
                     }
                     2 => {
                         let t20 = rt::load_f32(cx, ret, 8)?;
                         let t21 = rt::load_f32(cx, ret, 12)?;
                         let t22 = (t20, t21,);
-                        kiln::corpus::variant_types::Shape::Rect(t22)
+                        Shape::Rect(t22)
                     }
                     3 => {
                         let t23 = rt::load_i32(cx, ret, 8)?;
@@ -130,32 +130,32 @@ impl Variants {
                         cx.list(t23 as u32, t24 as u32, 8, 4)?;
                         let mut t29 = Vec::with_capacity(t24 as u32 as usize);
                         for i30 in 0..t24 as u32 {
-                        let base25 = (t23 as u32 + i30 * 8) as i32;
-                        let t26 = rt::load_i32(cx, base25, 0)?;
-                        let t27 = rt::load_i32(cx, base25, 4)?;
-                        let t28 = kiln::shared::geometry::Point { x: t26, y: t27 };
-                        t29.push(t28);
+                            let base25 = (t23 as u32 + i30 * 8) as i32;
+                            let t26 = rt::load_i32(cx, base25, 0)?;
+                            let t27 = rt::load_i32(cx, base25, 4)?;
+                            let t28 = kiln::shared::geometry::Point { x: t26, y: t27 };
+                            t29.push(t28);
                         }
-                        kiln::corpus::variant_types::Shape::Polygon(t29)
+                        Shape::Polygon(t29)
                     }
                     4 => {
                         let t31 = rt::load_i32(cx, ret, 8)?;
                         let t32 = rt::load_i32(cx, ret, 12)?;
                         let t33 = cx.load_string(t31 as u32, t32 as u32)?;
-                        kiln::corpus::variant_types::Shape::Labelled(t33)
+                        Shape::Labelled(t33)
                     }
                     5 => {
                         let t34 = rt::load_i64(cx, ret, 8)?;
-                        kiln::corpus::variant_types::Shape::Tagged(((t34) as u64))
+                        Shape::Tagged(((t34) as u64))
                     }
                     6 => {
                         let t35 = rt::load_i8(cx, ret, 8)? as i32;
-                        kiln::corpus::variant_types::Shape::Signed(((t35) as i8))
+                        Shape::Signed(((t35) as i8))
                     }
                     7 => {
                         let t36 = rt::load_u8(cx, ret, 8)? as i32;
                         let t37 = *kiln::shared::palette::Color::CASES.get(t36 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t36 as u32))?;
-                        kiln::corpus::variant_types::Shape::Colored(t37)
+                        Shape::Colored(t37)
                     }
                     d => return Err(rt::invalid_discriminant("variant", d as u32)),
                 };
@@ -169,19 +169,19 @@ impl Variants {
             &mut store,
             |_cx| {
                 let (v6, v7) = match &n {
-                    kiln::corpus::variant_types::Number::I(payload1) => {
+                    Number::I(payload1) => {
                         (0i32, (((*payload1 as i32)) as u32 as i64))
                     }
-                    kiln::corpus::variant_types::Number::L(payload2) => {
+                    Number::L(payload2) => {
                         (1i32, (*payload2 as i64))
                     }
-                    kiln::corpus::variant_types::Number::F(payload3) => {
+                    Number::F(payload3) => {
                         (2i32, (((*payload3)).to_bits() as i64))
                     }
-                    kiln::corpus::variant_types::Number::D(payload4) => {
+                    Number::D(payload4) => {
                         (3i32, ((*payload4)).to_bits() as i64)
                     }
-                    kiln::corpus::variant_types::Number::U(payload5) => {
+                    Number::U(payload5) => {
                         (4i32, (((*payload5 as i32)) as u32 as i64))
                     }
                 };
@@ -192,23 +192,23 @@ impl Variants {
                 let t14 = match t8 {
                     0 => {
                         let t9 = rt::load_i32(cx, ret, 8)?;
-                        kiln::corpus::variant_types::Number::I(t9)
+                        Number::I(t9)
                     }
                     1 => {
                         let t10 = rt::load_i64(cx, ret, 8)?;
-                        kiln::corpus::variant_types::Number::L(t10)
+                        Number::L(t10)
                     }
                     2 => {
                         let t11 = rt::load_f32(cx, ret, 8)?;
-                        kiln::corpus::variant_types::Number::F(t11)
+                        Number::F(t11)
                     }
                     3 => {
                         let t12 = rt::load_f64(cx, ret, 8)?;
-                        kiln::corpus::variant_types::Number::D(t12)
+                        Number::D(t12)
                     }
                     4 => {
                         let t13 = rt::load_u8(cx, ret, 8)? as i32;
-                        kiln::corpus::variant_types::Number::U(((t13) as u8))
+                        Number::U(((t13) as u8))
                     }
                     d => return Err(rt::invalid_discriminant("variant", d as u32)),
                 };
@@ -224,7 +224,7 @@ impl Variants {
                 Ok(((*&d as i32),))
             },
             |_cx, ret| {
-                let t1 = *kiln::corpus::variant_types::Direction::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
+                let t1 = *Direction::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
                 Ok(t1)
             },
         )
@@ -237,7 +237,7 @@ impl Variants {
                 Ok(((*&w as i32),))
             },
             |_cx, ret| {
-                let t1 = *kiln::corpus::variant_types::Wide::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
+                let t1 = *Wide::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
                 Ok(t1)
             },
         )
@@ -250,7 +250,7 @@ impl Variants {
                 Ok((((&f).bits() as i32),))
             },
             |_cx, ret| {
-                Ok(kiln::corpus::variant_types::Full::from_bits_truncate((ret) as u32))
+                Ok(Full::from_bits_truncate((ret) as u32))
             },
         )
     }
@@ -265,12 +265,12 @@ impl Variants {
                     }
                     Some(payload2) => {
                         let (v5, v6) = match payload2 {
-                        None => {
-                        (0i32, 0i32)
-                        }
-                        Some(payload4) => {
-                        (1i32, (*payload4 as i32))
-                        }
+                            None => {
+                                (0i32, 0i32)
+                            }
+                            Some(payload4) => {
+                                (1i32, (*payload4 as i32))
+                            }
                         };
                         (1i32, v5, v6)
                     }
@@ -286,14 +286,14 @@ impl Variants {
                     1 => {
                         let t11 = rt::load_u8(cx, ret, 1)? as i32;
                         let t13 = match t11 {
-                        0 => {
-                        None
-                        }
-                        1 => {
-                        let t12 = rt::load_u8(cx, ret, 2)? as i32;
-                        Some(((t12) as u8))
-                        }
-                        d => return Err(rt::invalid_discriminant("option", d as u32)),
+                            0 => {
+                                None
+                            }
+                            1 => {
+                                let t12 = rt::load_u8(cx, ret, 2)? as i32;
+                                Some(((t12) as u8))
+                            }
+                            d => return Err(rt::invalid_discriminant("option", d as u32)),
                         };
                         Some(t13)
                     }
@@ -319,7 +319,7 @@ impl Variants {
                     }
                     1 => {
                         let t3 = rt::load_u8(cx, ret, 4)? as i32;
-                        let t4 = *kiln::corpus::variant_types::MathError::CASES.get(t3 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t3 as u32))?;
+                        let t4 = *MathError::CASES.get(t3 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t3 as u32))?;
                         Err(t4)
                     }
                     d => return Err(rt::invalid_discriminant("result", d as u32)),
@@ -336,25 +336,25 @@ impl Variants {
                 let (v17, v18, v19, v20) = match &r {
                     Ok(payload1) => {
                         let (v6, v7, v8) = match payload1 {
-                        None => {
-                        (0i32, 0i32, 0i32)
-                        }
-                        Some(payload3) => {
-                        let (ptr4, len5) = cx.store_string(payload3)?;
-                        (1i32, (ptr4 as i32), (len5 as i32))
-                        }
+                            None => {
+                                (0i32, 0i32, 0i32)
+                            }
+                            Some(payload3) => {
+                                let (ptr4, len5) = cx.store_string(payload3)?;
+                                (1i32, (ptr4 as i32), (len5 as i32))
+                            }
                         };
                         (0i32, v6, v7, v8)
                     }
                     Err(payload9) => {
                         let (v14, v15, v16) = match payload9 {
-                        Ok(payload10) => {
-                        (0i32, (((*payload10 as i32)) as i32), 0i32)
-                        }
-                        Err(payload11) => {
-                        let (ptr12, len13) = cx.store_string(payload11)?;
-                        (1i32, (ptr12 as i32), (len13 as i32))
-                        }
+                            Ok(payload10) => {
+                                (0i32, (((*payload10 as i32)) as i32), 0i32)
+                            }
+                            Err(payload11) => {
+                                let (ptr12, len13) = cx.store_string(payload11)?;
+                                (1i32, (ptr12 as i32), (len13 as i32))
+                            }
                         };
                         (1i32, v14, v15, v16)
                     }
@@ -367,33 +367,33 @@ impl Variants {
                     0 => {
                         let t22 = rt::load_u8(cx, ret, 4)? as i32;
                         let t26 = match t22 {
-                        0 => {
-                        None
-                        }
-                        1 => {
-                        let t23 = rt::load_i32(cx, ret, 8)?;
-                        let t24 = rt::load_i32(cx, ret, 12)?;
-                        let t25 = cx.load_string(t23 as u32, t24 as u32)?;
-                        Some(t25)
-                        }
-                        d => return Err(rt::invalid_discriminant("option", d as u32)),
+                            0 => {
+                                None
+                            }
+                            1 => {
+                                let t23 = rt::load_i32(cx, ret, 8)?;
+                                let t24 = rt::load_i32(cx, ret, 12)?;
+                                let t25 = cx.load_string(t23 as u32, t24 as u32)?;
+                                Some(t25)
+                            }
+                            d => return Err(rt::invalid_discriminant("option", d as u32)),
                         };
                         Ok(t26)
                     }
                     1 => {
                         let t27 = rt::load_u8(cx, ret, 4)? as i32;
                         let t32 = match t27 {
-                        0 => {
-                        let t28 = rt::load_u8(cx, ret, 8)? as i32;
-                        Ok(((t28) as u8))
-                        }
-                        1 => {
-                        let t29 = rt::load_i32(cx, ret, 8)?;
-                        let t30 = rt::load_i32(cx, ret, 12)?;
-                        let t31 = cx.load_string(t29 as u32, t30 as u32)?;
-                        Err(t31)
-                        }
-                        d => return Err(rt::invalid_discriminant("result", d as u32)),
+                            0 => {
+                                let t28 = rt::load_u8(cx, ret, 8)? as i32;
+                                Ok(((t28) as u8))
+                            }
+                            1 => {
+                                let t29 = rt::load_i32(cx, ret, 8)?;
+                                let t30 = rt::load_i32(cx, ret, 12)?;
+                                let t31 = cx.load_string(t29 as u32, t30 as u32)?;
+                                Err(t31)
+                            }
+                            d => return Err(rt::invalid_discriminant("result", d as u32)),
                         };
                         Err(t32)
                     }
@@ -2548,84 +2548,84 @@ pub mod kiln {
                 inst.func_new_flat("echo-shape", move |cx, slots| {
                     let t10 = match slots[0] as u32 as i32 {
                         0 => {
-                            super::variant_types::Shape::Empty
+                            Shape::Empty
                         }
                         1 => {
-                            super::variant_types::Shape::Circle(f64::from_bits((((slots[1] as u64 as i64) as i64)) as u64))
+                            Shape::Circle(f64::from_bits((((slots[1] as u64 as i64) as i64)) as u64))
                         }
                         2 => {
                             let t1 = (f32::from_bits((((slots[1] as u64 as i64) as i64)) as u32), f32::from_bits((((slots[2] as u32 as i32) as i32)) as u32),);
-                            super::variant_types::Shape::Rect(t1)
+                            Shape::Rect(t1)
                         }
                         3 => {
                             cx.list(((slots[1] as u64 as i64) as i32) as u32, slots[2] as u32 as i32 as u32, 8, 4)?;
                             let mut t6 = Vec::with_capacity(slots[2] as u32 as i32 as u32 as usize);
                             for i7 in 0..slots[2] as u32 as i32 as u32 {
-                            let base2 = (((slots[1] as u64 as i64) as i32) as u32 + i7 * 8) as i32;
-                            let t3 = rt::load_i32(cx, base2, 0)?;
-                            let t4 = rt::load_i32(cx, base2, 4)?;
-                            let t5 = super::super::shared::geometry::Point { x: t3, y: t4 };
-                            t6.push(t5);
+                                let base2 = (((slots[1] as u64 as i64) as i32) as u32 + i7 * 8) as i32;
+                                let t3 = rt::load_i32(cx, base2, 0)?;
+                                let t4 = rt::load_i32(cx, base2, 4)?;
+                                let t5 = super::super::shared::geometry::Point { x: t3, y: t4 };
+                                t6.push(t5);
                             }
-                            super::variant_types::Shape::Polygon(t6)
+                            Shape::Polygon(t6)
                         }
                         4 => {
                             let t8 = cx.load_string(((slots[1] as u64 as i64) as i32) as u32, slots[2] as u32 as i32 as u32)?;
-                            super::variant_types::Shape::Labelled(t8)
+                            Shape::Labelled(t8)
                         }
                         5 => {
-                            super::variant_types::Shape::Tagged(((((slots[1] as u64 as i64) as i64)) as u64))
+                            Shape::Tagged(((((slots[1] as u64 as i64) as i64)) as u64))
                         }
                         6 => {
-                            super::variant_types::Shape::Signed(((((((slots[1] as u64 as i64) as i64)) as i32)) as i8))
+                            Shape::Signed(((((((slots[1] as u64 as i64) as i64)) as i32)) as i8))
                         }
                         7 => {
                             let t9 = *super::super::shared::palette::Color::CASES.get(((((slots[1] as u64 as i64) as i64)) as i32) as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ((((slots[1] as u64 as i64) as i64)) as i32) as u32))?;
-                            super::variant_types::Shape::Colored(t9)
+                            Shape::Colored(t9)
                         }
                         d => return Err(rt::invalid_discriminant("variant", d as u32)),
                     };
                     let host = get(cx.data_mut());
                     let r = Host::echo_shape(host, t10)?;
                     match (&r) {
-                        super::variant_types::Shape::Empty => {
+                        Shape::Empty => {
                             rt::store_u8(cx, slots[3] as u32 as i32, 0, (0i32) as u8)?;
                         }
-                        super::variant_types::Shape::Circle(payload12) => {
+                        Shape::Circle(payload12) => {
                             rt::store_u8(cx, slots[3] as u32 as i32, 0, (1i32) as u8)?;
                             rt::store_f64(cx, slots[3] as u32 as i32, 8, (*payload12))?;
                         }
-                        super::variant_types::Shape::Rect(payload13) => {
+                        Shape::Rect(payload13) => {
                             rt::store_u8(cx, slots[3] as u32 as i32, 0, (2i32) as u8)?;
                             rt::store_f32(cx, slots[3] as u32 as i32, 8, (*(&(payload13).0)))?;
                             rt::store_f32(cx, slots[3] as u32 as i32, 12, (*(&(payload13).1)))?;
                         }
-                        super::variant_types::Shape::Polygon(payload14) => {
+                        Shape::Polygon(payload14) => {
                             rt::store_u8(cx, slots[3] as u32 as i32, 0, (3i32) as u8)?;
                             let ptr17 = cx.realloc(4, rt::list_bytes((payload14).len(), 8)?)?;
                             for (i18, e15) in (payload14).iter().enumerate() {
-                            let base16 = (ptr17 + i18 as u32 * 8) as i32;
-                            rt::store_i32(cx, base16, 0, (*(&(e15).x) as i32))?;
-                            rt::store_i32(cx, base16, 4, (*(&(e15).y) as i32))?;
+                                let base16 = (ptr17 + i18 as u32 * 8) as i32;
+                                rt::store_i32(cx, base16, 0, (*(&(e15).x) as i32))?;
+                                rt::store_i32(cx, base16, 4, (*(&(e15).y) as i32))?;
                             }
                             rt::store_i32(cx, slots[3] as u32 as i32, 12, ((payload14).len() as i32))?;
                             rt::store_i32(cx, slots[3] as u32 as i32, 8, (ptr17 as i32))?;
                         }
-                        super::variant_types::Shape::Labelled(payload19) => {
+                        Shape::Labelled(payload19) => {
                             rt::store_u8(cx, slots[3] as u32 as i32, 0, (4i32) as u8)?;
                             let (ptr20, len21) = cx.store_string(payload19)?;
                             rt::store_i32(cx, slots[3] as u32 as i32, 12, (len21 as i32))?;
                             rt::store_i32(cx, slots[3] as u32 as i32, 8, (ptr20 as i32))?;
                         }
-                        super::variant_types::Shape::Tagged(payload22) => {
+                        Shape::Tagged(payload22) => {
                             rt::store_u8(cx, slots[3] as u32 as i32, 0, (5i32) as u8)?;
                             rt::store_i64(cx, slots[3] as u32 as i32, 8, (*payload22 as i64))?;
                         }
-                        super::variant_types::Shape::Signed(payload23) => {
+                        Shape::Signed(payload23) => {
                             rt::store_u8(cx, slots[3] as u32 as i32, 0, (6i32) as u8)?;
                             rt::store_u8(cx, slots[3] as u32 as i32, 8, ((*payload23 as i32)) as u8)?;
                         }
-                        super::variant_types::Shape::Colored(payload24) => {
+                        Shape::Colored(payload24) => {
                             rt::store_u8(cx, slots[3] as u32 as i32, 0, (7i32) as u8)?;
                             rt::store_u8(cx, slots[3] as u32 as i32, 8, ((*payload24 as i32)) as u8)?;
                         }
@@ -2635,42 +2635,42 @@ pub mod kiln {
                 inst.func_new_flat("echo-number", move |cx, slots| {
                     let t1 = match slots[0] as u32 as i32 {
                         0 => {
-                            super::variant_types::Number::I(((slots[1] as u64 as i64) as i32))
+                            Number::I(((slots[1] as u64 as i64) as i32))
                         }
                         1 => {
-                            super::variant_types::Number::L(slots[1] as u64 as i64)
+                            Number::L(slots[1] as u64 as i64)
                         }
                         2 => {
-                            super::variant_types::Number::F(f32::from_bits((slots[1] as u64 as i64) as u32))
+                            Number::F(f32::from_bits((slots[1] as u64 as i64) as u32))
                         }
                         3 => {
-                            super::variant_types::Number::D(f64::from_bits((slots[1] as u64 as i64) as u64))
+                            Number::D(f64::from_bits((slots[1] as u64 as i64) as u64))
                         }
                         4 => {
-                            super::variant_types::Number::U(((((slots[1] as u64 as i64) as i32)) as u8))
+                            Number::U(((((slots[1] as u64 as i64) as i32)) as u8))
                         }
                         d => return Err(rt::invalid_discriminant("variant", d as u32)),
                     };
                     let host = get(cx.data_mut());
                     let r = Host::echo_number(host, t1)?;
                     match (&r) {
-                        super::variant_types::Number::I(payload2) => {
+                        Number::I(payload2) => {
                             rt::store_u8(cx, slots[2] as u32 as i32, 0, (0i32) as u8)?;
                             rt::store_i32(cx, slots[2] as u32 as i32, 8, (*payload2 as i32))?;
                         }
-                        super::variant_types::Number::L(payload3) => {
+                        Number::L(payload3) => {
                             rt::store_u8(cx, slots[2] as u32 as i32, 0, (1i32) as u8)?;
                             rt::store_i64(cx, slots[2] as u32 as i32, 8, (*payload3 as i64))?;
                         }
-                        super::variant_types::Number::F(payload4) => {
+                        Number::F(payload4) => {
                             rt::store_u8(cx, slots[2] as u32 as i32, 0, (2i32) as u8)?;
                             rt::store_f32(cx, slots[2] as u32 as i32, 8, (*payload4))?;
                         }
-                        super::variant_types::Number::D(payload5) => {
+                        Number::D(payload5) => {
                             rt::store_u8(cx, slots[2] as u32 as i32, 0, (3i32) as u8)?;
                             rt::store_f64(cx, slots[2] as u32 as i32, 8, (*payload5))?;
                         }
-                        super::variant_types::Number::U(payload6) => {
+                        Number::U(payload6) => {
                             rt::store_u8(cx, slots[2] as u32 as i32, 0, (4i32) as u8)?;
                             rt::store_u8(cx, slots[2] as u32 as i32, 8, ((*payload6 as i32)) as u8)?;
                         }
@@ -2678,14 +2678,14 @@ pub mod kiln {
                     Ok(())
                 })?;
                 inst.func_new_flat("turn-right", move |cx, slots| {
-                    let t1 = *super::variant_types::Direction::CASES.get(slots[0] as u32 as i32 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", slots[0] as u32 as i32 as u32))?;
+                    let t1 = *Direction::CASES.get(slots[0] as u32 as i32 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", slots[0] as u32 as i32 as u32))?;
                     let host = get(cx.data_mut());
                     let r = Host::turn_right(host, t1)?;
                     slots[0] = ((*(&r) as i32)) as u32 as u128;
                     Ok(())
                 })?;
                 inst.func_new_flat("echo-wide", move |cx, slots| {
-                    let t1 = *super::variant_types::Wide::CASES.get(slots[0] as u32 as i32 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", slots[0] as u32 as i32 as u32))?;
+                    let t1 = *Wide::CASES.get(slots[0] as u32 as i32 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", slots[0] as u32 as i32 as u32))?;
                     let host = get(cx.data_mut());
                     let r = Host::echo_wide(host, t1)?;
                     slots[0] = ((*(&r) as i32)) as u32 as u128;
@@ -2693,7 +2693,7 @@ pub mod kiln {
                 })?;
                 inst.func_new_flat("invert-full", move |cx, slots| {
                     let host = get(cx.data_mut());
-                    let r = Host::invert_full(host, super::variant_types::Full::from_bits_truncate((slots[0] as u32 as i32) as u32))?;
+                    let r = Host::invert_full(host, Full::from_bits_truncate((slots[0] as u32 as i32) as u32))?;
                     slots[0] = ((((&r)).bits() as i32)) as u32 as u128;
                     Ok(())
                 })?;
@@ -2704,13 +2704,13 @@ pub mod kiln {
                         }
                         1 => {
                             let t1 = match slots[1] as u32 as i32 {
-                            0 => {
-                            None
-                            }
-                            1 => {
-                            Some(((slots[2] as u32 as i32) as u8))
-                            }
-                            d => return Err(rt::invalid_discriminant("option", d as u32)),
+                                0 => {
+                                    None
+                                }
+                                1 => {
+                                    Some(((slots[2] as u32 as i32) as u8))
+                                }
+                                d => return Err(rt::invalid_discriminant("option", d as u32)),
                             };
                             Some(t1)
                         }
@@ -2725,13 +2725,13 @@ pub mod kiln {
                         Some(payload4) => {
                             rt::store_u8(cx, slots[3] as u32 as i32, 0, (1i32) as u8)?;
                             match payload4 {
-                            None => {
-                            rt::store_u8(cx, slots[3] as u32 as i32, 1, (0i32) as u8)?;
-                            }
-                            Some(payload6) => {
-                            rt::store_u8(cx, slots[3] as u32 as i32, 1, (1i32) as u8)?;
-                            rt::store_u8(cx, slots[3] as u32 as i32, 2, ((*payload6 as i32)) as u8)?;
-                            }
+                                None => {
+                                    rt::store_u8(cx, slots[3] as u32 as i32, 1, (0i32) as u8)?;
+                                }
+                                Some(payload6) => {
+                                    rt::store_u8(cx, slots[3] as u32 as i32, 1, (1i32) as u8)?;
+                                    rt::store_u8(cx, slots[3] as u32 as i32, 2, ((*payload6 as i32)) as u8)?;
+                                }
                             }
                         }
                     }
@@ -2756,27 +2756,27 @@ pub mod kiln {
                     let t5 = match slots[0] as u32 as i32 {
                         0 => {
                             let t2 = match slots[1] as u32 as i32 {
-                            0 => {
-                            None
-                            }
-                            1 => {
-                            let t1 = cx.load_string(slots[2] as u32 as i32 as u32, slots[3] as u32 as i32 as u32)?;
-                            Some(t1)
-                            }
-                            d => return Err(rt::invalid_discriminant("option", d as u32)),
+                                0 => {
+                                    None
+                                }
+                                1 => {
+                                    let t1 = cx.load_string(slots[2] as u32 as i32 as u32, slots[3] as u32 as i32 as u32)?;
+                                    Some(t1)
+                                }
+                                d => return Err(rt::invalid_discriminant("option", d as u32)),
                             };
                             Ok(t2)
                         }
                         1 => {
                             let t4 = match slots[1] as u32 as i32 {
-                            0 => {
-                            Ok(((((slots[2] as u32 as i32) as i32)) as u8))
-                            }
-                            1 => {
-                            let t3 = cx.load_string(slots[2] as u32 as i32 as u32, slots[3] as u32 as i32 as u32)?;
-                            Err(t3)
-                            }
-                            d => return Err(rt::invalid_discriminant("result", d as u32)),
+                                0 => {
+                                    Ok(((((slots[2] as u32 as i32) as i32)) as u8))
+                                }
+                                1 => {
+                                    let t3 = cx.load_string(slots[2] as u32 as i32 as u32, slots[3] as u32 as i32 as u32)?;
+                                    Err(t3)
+                                }
+                                d => return Err(rt::invalid_discriminant("result", d as u32)),
                             };
                             Err(t4)
                         }
@@ -2788,30 +2788,30 @@ pub mod kiln {
                         Ok(payload6) => {
                             rt::store_u8(cx, slots[4] as u32 as i32, 0, (0i32) as u8)?;
                             match payload6 {
-                            None => {
-                            rt::store_u8(cx, slots[4] as u32 as i32, 4, (0i32) as u8)?;
-                            }
-                            Some(payload8) => {
-                            rt::store_u8(cx, slots[4] as u32 as i32, 4, (1i32) as u8)?;
-                            let (ptr9, len10) = cx.store_string(payload8)?;
-                            rt::store_i32(cx, slots[4] as u32 as i32, 12, (len10 as i32))?;
-                            rt::store_i32(cx, slots[4] as u32 as i32, 8, (ptr9 as i32))?;
-                            }
+                                None => {
+                                    rt::store_u8(cx, slots[4] as u32 as i32, 4, (0i32) as u8)?;
+                                }
+                                Some(payload8) => {
+                                    rt::store_u8(cx, slots[4] as u32 as i32, 4, (1i32) as u8)?;
+                                    let (ptr9, len10) = cx.store_string(payload8)?;
+                                    rt::store_i32(cx, slots[4] as u32 as i32, 12, (len10 as i32))?;
+                                    rt::store_i32(cx, slots[4] as u32 as i32, 8, (ptr9 as i32))?;
+                                }
                             }
                         }
                         Err(payload11) => {
                             rt::store_u8(cx, slots[4] as u32 as i32, 0, (1i32) as u8)?;
                             match payload11 {
-                            Ok(payload12) => {
-                            rt::store_u8(cx, slots[4] as u32 as i32, 4, (0i32) as u8)?;
-                            rt::store_u8(cx, slots[4] as u32 as i32, 8, ((*payload12 as i32)) as u8)?;
-                            }
-                            Err(payload13) => {
-                            rt::store_u8(cx, slots[4] as u32 as i32, 4, (1i32) as u8)?;
-                            let (ptr14, len15) = cx.store_string(payload13)?;
-                            rt::store_i32(cx, slots[4] as u32 as i32, 12, (len15 as i32))?;
-                            rt::store_i32(cx, slots[4] as u32 as i32, 8, (ptr14 as i32))?;
-                            }
+                                Ok(payload12) => {
+                                    rt::store_u8(cx, slots[4] as u32 as i32, 4, (0i32) as u8)?;
+                                    rt::store_u8(cx, slots[4] as u32 as i32, 8, ((*payload12 as i32)) as u8)?;
+                                }
+                                Err(payload13) => {
+                                    rt::store_u8(cx, slots[4] as u32 as i32, 4, (1i32) as u8)?;
+                                    let (ptr14, len15) = cx.store_string(payload13)?;
+                                    rt::store_i32(cx, slots[4] as u32 as i32, 12, (len15 as i32))?;
+                                    rt::store_i32(cx, slots[4] as u32 as i32, 8, (ptr14 as i32))?;
+                                }
                             }
                         }
                     }
@@ -2974,35 +2974,35 @@ pub mod exports {
                             &mut store,
                             |cx| {
                                 let (v15, v16, v17) = match &s {
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Empty => {
+                                    Shape::Empty => {
                                         (0i32, 0i64, 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Circle(payload2) => {
+                                    Shape::Circle(payload2) => {
                                         (1i32, ((((*payload2)).to_bits() as i64) as i64), 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Rect(payload3) => {
+                                    Shape::Rect(payload3) => {
                                         (2i32, (((((*(&(payload3).0))).to_bits() as i64)) as i64), ((((*(&(payload3).1))).to_bits() as i32) as i32))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Polygon(payload4) => {
+                                    Shape::Polygon(payload4) => {
                                         let ptr7 = cx.realloc(4, rt::list_bytes((payload4).len(), 8)?)?;
                                         for (i8, e5) in (payload4).iter().enumerate() {
-                                        let base6 = (ptr7 + i8 as u32 * 8) as i32;
-                                        rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
-                                        rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
+                                            let base6 = (ptr7 + i8 as u32 * 8) as i32;
+                                            rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
+                                            rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
                                         }
                                         (3i32, (((ptr7 as i32)) as u32 as i64), ((payload4).len() as i32))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Labelled(payload9) => {
+                                    Shape::Labelled(payload9) => {
                                         let (ptr10, len11) = cx.store_string(payload9)?;
                                         (4i32, (((ptr10 as i32)) as u32 as i64), (len11 as i32))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Tagged(payload12) => {
+                                    Shape::Tagged(payload12) => {
                                         (5i32, (((*payload12 as i64)) as i64), 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Signed(payload13) => {
+                                    Shape::Signed(payload13) => {
                                         (6i32, (((((*payload13 as i32)) as u32 as i64)) as i64), 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Colored(payload14) => {
+                                    Shape::Colored(payload14) => {
                                         (7i32, (((((*payload14 as i32)) as u32 as i64)) as i64), 0i32)
                                     }
                                 };
@@ -3012,17 +3012,17 @@ pub mod exports {
                                 let t18 = rt::load_u8(cx, ret, 0)? as i32;
                                 let t38 = match t18 {
                                     0 => {
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Empty
+                                        Shape::Empty
                                     }
                                     1 => {
                                         let t19 = rt::load_f64(cx, ret, 8)?;
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Circle(t19)
+                                        Shape::Circle(t19)
                                     }
                                     2 => {
                                         let t20 = rt::load_f32(cx, ret, 8)?;
                                         let t21 = rt::load_f32(cx, ret, 12)?;
                                         let t22 = (t20, t21,);
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Rect(t22)
+                                        Shape::Rect(t22)
                                     }
                                     3 => {
                                         let t23 = rt::load_i32(cx, ret, 8)?;
@@ -3030,32 +3030,32 @@ pub mod exports {
                                         cx.list(t23 as u32, t24 as u32, 8, 4)?;
                                         let mut t29 = Vec::with_capacity(t24 as u32 as usize);
                                         for i30 in 0..t24 as u32 {
-                                        let base25 = (t23 as u32 + i30 * 8) as i32;
-                                        let t26 = rt::load_i32(cx, base25, 0)?;
-                                        let t27 = rt::load_i32(cx, base25, 4)?;
-                                        let t28 = super::super::super::super::kiln::shared::geometry::Point { x: t26, y: t27 };
-                                        t29.push(t28);
+                                            let base25 = (t23 as u32 + i30 * 8) as i32;
+                                            let t26 = rt::load_i32(cx, base25, 0)?;
+                                            let t27 = rt::load_i32(cx, base25, 4)?;
+                                            let t28 = Point { x: t26, y: t27 };
+                                            t29.push(t28);
                                         }
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Polygon(t29)
+                                        Shape::Polygon(t29)
                                     }
                                     4 => {
                                         let t31 = rt::load_i32(cx, ret, 8)?;
                                         let t32 = rt::load_i32(cx, ret, 12)?;
                                         let t33 = cx.load_string(t31 as u32, t32 as u32)?;
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Labelled(t33)
+                                        Shape::Labelled(t33)
                                     }
                                     5 => {
                                         let t34 = rt::load_i64(cx, ret, 8)?;
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Tagged(((t34) as u64))
+                                        Shape::Tagged(((t34) as u64))
                                     }
                                     6 => {
                                         let t35 = rt::load_i8(cx, ret, 8)? as i32;
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Signed(((t35) as i8))
+                                        Shape::Signed(((t35) as i8))
                                     }
                                     7 => {
                                         let t36 = rt::load_u8(cx, ret, 8)? as i32;
-                                        let t37 = *super::super::super::super::kiln::shared::palette::Color::CASES.get(t36 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t36 as u32))?;
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Colored(t37)
+                                        let t37 = *ColorAlias::CASES.get(t36 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t36 as u32))?;
+                                        Shape::Colored(t37)
                                     }
                                     d => return Err(rt::invalid_discriminant("variant", d as u32)),
                                 };
@@ -3072,47 +3072,47 @@ pub mod exports {
                                 for (i18, e1) in (&s).iter().enumerate() {
                                     let base2 = (ptr17 + i18 as u32 * 16) as i32;
                                     match e1 {
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Empty => {
-                                    rt::store_u8(cx, base2, 0, (0i32) as u8)?;
-                                    }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Circle(payload4) => {
-                                    rt::store_u8(cx, base2, 0, (1i32) as u8)?;
-                                    rt::store_f64(cx, base2, 8, (*payload4))?;
-                                    }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Rect(payload5) => {
-                                    rt::store_u8(cx, base2, 0, (2i32) as u8)?;
-                                    rt::store_f32(cx, base2, 8, (*(&(payload5).0)))?;
-                                    rt::store_f32(cx, base2, 12, (*(&(payload5).1)))?;
-                                    }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Polygon(payload6) => {
-                                    rt::store_u8(cx, base2, 0, (3i32) as u8)?;
-                                    let ptr9 = cx.realloc(4, rt::list_bytes((payload6).len(), 8)?)?;
-                                    for (i10, e7) in (payload6).iter().enumerate() {
-                                    let base8 = (ptr9 + i10 as u32 * 8) as i32;
-                                    rt::store_i32(cx, base8, 0, (*(&(e7).x) as i32))?;
-                                    rt::store_i32(cx, base8, 4, (*(&(e7).y) as i32))?;
-                                    }
-                                    rt::store_i32(cx, base2, 12, ((payload6).len() as i32))?;
-                                    rt::store_i32(cx, base2, 8, (ptr9 as i32))?;
-                                    }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Labelled(payload11) => {
-                                    rt::store_u8(cx, base2, 0, (4i32) as u8)?;
-                                    let (ptr12, len13) = cx.store_string(payload11)?;
-                                    rt::store_i32(cx, base2, 12, (len13 as i32))?;
-                                    rt::store_i32(cx, base2, 8, (ptr12 as i32))?;
-                                    }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Tagged(payload14) => {
-                                    rt::store_u8(cx, base2, 0, (5i32) as u8)?;
-                                    rt::store_i64(cx, base2, 8, (*payload14 as i64))?;
-                                    }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Signed(payload15) => {
-                                    rt::store_u8(cx, base2, 0, (6i32) as u8)?;
-                                    rt::store_u8(cx, base2, 8, ((*payload15 as i32)) as u8)?;
-                                    }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Colored(payload16) => {
-                                    rt::store_u8(cx, base2, 0, (7i32) as u8)?;
-                                    rt::store_u8(cx, base2, 8, ((*payload16 as i32)) as u8)?;
-                                    }
+                                        Shape::Empty => {
+                                            rt::store_u8(cx, base2, 0, (0i32) as u8)?;
+                                        }
+                                        Shape::Circle(payload4) => {
+                                            rt::store_u8(cx, base2, 0, (1i32) as u8)?;
+                                            rt::store_f64(cx, base2, 8, (*payload4))?;
+                                        }
+                                        Shape::Rect(payload5) => {
+                                            rt::store_u8(cx, base2, 0, (2i32) as u8)?;
+                                            rt::store_f32(cx, base2, 8, (*(&(payload5).0)))?;
+                                            rt::store_f32(cx, base2, 12, (*(&(payload5).1)))?;
+                                        }
+                                        Shape::Polygon(payload6) => {
+                                            rt::store_u8(cx, base2, 0, (3i32) as u8)?;
+                                            let ptr9 = cx.realloc(4, rt::list_bytes((payload6).len(), 8)?)?;
+                                            for (i10, e7) in (payload6).iter().enumerate() {
+                                                let base8 = (ptr9 + i10 as u32 * 8) as i32;
+                                                rt::store_i32(cx, base8, 0, (*(&(e7).x) as i32))?;
+                                                rt::store_i32(cx, base8, 4, (*(&(e7).y) as i32))?;
+                                            }
+                                            rt::store_i32(cx, base2, 12, ((payload6).len() as i32))?;
+                                            rt::store_i32(cx, base2, 8, (ptr9 as i32))?;
+                                        }
+                                        Shape::Labelled(payload11) => {
+                                            rt::store_u8(cx, base2, 0, (4i32) as u8)?;
+                                            let (ptr12, len13) = cx.store_string(payload11)?;
+                                            rt::store_i32(cx, base2, 12, (len13 as i32))?;
+                                            rt::store_i32(cx, base2, 8, (ptr12 as i32))?;
+                                        }
+                                        Shape::Tagged(payload14) => {
+                                            rt::store_u8(cx, base2, 0, (5i32) as u8)?;
+                                            rt::store_i64(cx, base2, 8, (*payload14 as i64))?;
+                                        }
+                                        Shape::Signed(payload15) => {
+                                            rt::store_u8(cx, base2, 0, (6i32) as u8)?;
+                                            rt::store_u8(cx, base2, 8, ((*payload15 as i32)) as u8)?;
+                                        }
+                                        Shape::Colored(payload16) => {
+                                            rt::store_u8(cx, base2, 0, (7i32) as u8)?;
+                                            rt::store_u8(cx, base2, 8, ((*payload16 as i32)) as u8)?;
+                                        }
                                     }
                                 }
                                 Ok(((ptr17 as i32), ((&s).len() as i32)))
@@ -3126,53 +3126,53 @@ pub mod exports {
                                     let base21 = (t19 as u32 + i44 * 16) as i32;
                                     let t22 = rt::load_u8(cx, base21, 0)? as i32;
                                     let t42 = match t22 {
-                                    0 => {
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Empty
-                                    }
-                                    1 => {
-                                    let t23 = rt::load_f64(cx, base21, 8)?;
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Circle(t23)
-                                    }
-                                    2 => {
-                                    let t24 = rt::load_f32(cx, base21, 8)?;
-                                    let t25 = rt::load_f32(cx, base21, 12)?;
-                                    let t26 = (t24, t25,);
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Rect(t26)
-                                    }
-                                    3 => {
-                                    let t27 = rt::load_i32(cx, base21, 8)?;
-                                    let t28 = rt::load_i32(cx, base21, 12)?;
-                                    cx.list(t27 as u32, t28 as u32, 8, 4)?;
-                                    let mut t33 = Vec::with_capacity(t28 as u32 as usize);
-                                    for i34 in 0..t28 as u32 {
-                                    let base29 = (t27 as u32 + i34 * 8) as i32;
-                                    let t30 = rt::load_i32(cx, base29, 0)?;
-                                    let t31 = rt::load_i32(cx, base29, 4)?;
-                                    let t32 = super::super::super::super::kiln::shared::geometry::Point { x: t30, y: t31 };
-                                    t33.push(t32);
-                                    }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Polygon(t33)
-                                    }
-                                    4 => {
-                                    let t35 = rt::load_i32(cx, base21, 8)?;
-                                    let t36 = rt::load_i32(cx, base21, 12)?;
-                                    let t37 = cx.load_string(t35 as u32, t36 as u32)?;
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Labelled(t37)
-                                    }
-                                    5 => {
-                                    let t38 = rt::load_i64(cx, base21, 8)?;
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Tagged(((t38) as u64))
-                                    }
-                                    6 => {
-                                    let t39 = rt::load_i8(cx, base21, 8)? as i32;
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Signed(((t39) as i8))
-                                    }
-                                    7 => {
-                                    let t40 = rt::load_u8(cx, base21, 8)? as i32;
-                                    let t41 = *super::super::super::super::kiln::shared::palette::Color::CASES.get(t40 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t40 as u32))?;
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Colored(t41)
-                                    }
-                                    d => return Err(rt::invalid_discriminant("variant", d as u32)),
+                                        0 => {
+                                            Shape::Empty
+                                        }
+                                        1 => {
+                                            let t23 = rt::load_f64(cx, base21, 8)?;
+                                            Shape::Circle(t23)
+                                        }
+                                        2 => {
+                                            let t24 = rt::load_f32(cx, base21, 8)?;
+                                            let t25 = rt::load_f32(cx, base21, 12)?;
+                                            let t26 = (t24, t25,);
+                                            Shape::Rect(t26)
+                                        }
+                                        3 => {
+                                            let t27 = rt::load_i32(cx, base21, 8)?;
+                                            let t28 = rt::load_i32(cx, base21, 12)?;
+                                            cx.list(t27 as u32, t28 as u32, 8, 4)?;
+                                            let mut t33 = Vec::with_capacity(t28 as u32 as usize);
+                                            for i34 in 0..t28 as u32 {
+                                                let base29 = (t27 as u32 + i34 * 8) as i32;
+                                                let t30 = rt::load_i32(cx, base29, 0)?;
+                                                let t31 = rt::load_i32(cx, base29, 4)?;
+                                                let t32 = Point { x: t30, y: t31 };
+                                                t33.push(t32);
+                                            }
+                                            Shape::Polygon(t33)
+                                        }
+                                        4 => {
+                                            let t35 = rt::load_i32(cx, base21, 8)?;
+                                            let t36 = rt::load_i32(cx, base21, 12)?;
+                                            let t37 = cx.load_string(t35 as u32, t36 as u32)?;
+                                            Shape::Labelled(t37)
+                                        }
+                                        5 => {
+                                            let t38 = rt::load_i64(cx, base21, 8)?;
+                                            Shape::Tagged(((t38) as u64))
+                                        }
+                                        6 => {
+                                            let t39 = rt::load_i8(cx, base21, 8)? as i32;
+                                            Shape::Signed(((t39) as i8))
+                                        }
+                                        7 => {
+                                            let t40 = rt::load_u8(cx, base21, 8)? as i32;
+                                            let t41 = *ColorAlias::CASES.get(t40 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t40 as u32))?;
+                                            Shape::Colored(t41)
+                                        }
+                                        d => return Err(rt::invalid_discriminant("variant", d as u32)),
                                     };
                                     t43.push(t42);
                                 }
@@ -3188,35 +3188,35 @@ pub mod exports {
                             &mut store,
                             |cx| {
                                 let (v15, v16, v17) = match &s {
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Empty => {
+                                    Shape::Empty => {
                                         (0i32, 0i64, 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Circle(payload2) => {
+                                    Shape::Circle(payload2) => {
                                         (1i32, ((((*payload2)).to_bits() as i64) as i64), 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Rect(payload3) => {
+                                    Shape::Rect(payload3) => {
                                         (2i32, (((((*(&(payload3).0))).to_bits() as i64)) as i64), ((((*(&(payload3).1))).to_bits() as i32) as i32))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Polygon(payload4) => {
+                                    Shape::Polygon(payload4) => {
                                         let ptr7 = cx.realloc(4, rt::list_bytes((payload4).len(), 8)?)?;
                                         for (i8, e5) in (payload4).iter().enumerate() {
-                                        let base6 = (ptr7 + i8 as u32 * 8) as i32;
-                                        rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
-                                        rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
+                                            let base6 = (ptr7 + i8 as u32 * 8) as i32;
+                                            rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
+                                            rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
                                         }
                                         (3i32, (((ptr7 as i32)) as u32 as i64), ((payload4).len() as i32))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Labelled(payload9) => {
+                                    Shape::Labelled(payload9) => {
                                         let (ptr10, len11) = cx.store_string(payload9)?;
                                         (4i32, (((ptr10 as i32)) as u32 as i64), (len11 as i32))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Tagged(payload12) => {
+                                    Shape::Tagged(payload12) => {
                                         (5i32, (((*payload12 as i64)) as i64), 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Signed(payload13) => {
+                                    Shape::Signed(payload13) => {
                                         (6i32, (((((*payload13 as i32)) as u32 as i64)) as i64), 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Colored(payload14) => {
+                                    Shape::Colored(payload14) => {
                                         (7i32, (((((*payload14 as i32)) as u32 as i64)) as i64), 0i32)
                                     }
                                 };
@@ -3233,13 +3233,13 @@ pub mod exports {
                             &mut store,
                             |_cx| {
                                 let v4 = match &s {
-                                    super::super::super::super::kiln::corpus::variant_types::Signal::Start => {
+                                    Signal::Start => {
                                         0i32
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Signal::Stop => {
+                                    Signal::Stop => {
                                         1i32
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Signal::Pause => {
+                                    Signal::Pause => {
                                         2i32
                                     }
                                 };
@@ -3248,13 +3248,13 @@ pub mod exports {
                             |_cx, ret| {
                                 let t5 = match ret {
                                     0 => {
-                                        super::super::super::super::kiln::corpus::variant_types::Signal::Start
+                                        Signal::Start
                                     }
                                     1 => {
-                                        super::super::super::super::kiln::corpus::variant_types::Signal::Stop
+                                        Signal::Stop
                                     }
                                     2 => {
-                                        super::super::super::super::kiln::corpus::variant_types::Signal::Pause
+                                        Signal::Pause
                                     }
                                     d => return Err(rt::invalid_discriminant("variant", d as u32)),
                                 };
@@ -3271,15 +3271,15 @@ pub mod exports {
                                 for (i7, e1) in (&s).iter().enumerate() {
                                     let base2 = (ptr6 + i7 as u32 * 1) as i32;
                                     match e1 {
-                                    super::super::super::super::kiln::corpus::variant_types::Signal::Start => {
-                                    rt::store_u8(cx, base2, 0, (0i32) as u8)?;
-                                    }
-                                    super::super::super::super::kiln::corpus::variant_types::Signal::Stop => {
-                                    rt::store_u8(cx, base2, 0, (1i32) as u8)?;
-                                    }
-                                    super::super::super::super::kiln::corpus::variant_types::Signal::Pause => {
-                                    rt::store_u8(cx, base2, 0, (2i32) as u8)?;
-                                    }
+                                        Signal::Start => {
+                                            rt::store_u8(cx, base2, 0, (0i32) as u8)?;
+                                        }
+                                        Signal::Stop => {
+                                            rt::store_u8(cx, base2, 0, (1i32) as u8)?;
+                                        }
+                                        Signal::Pause => {
+                                            rt::store_u8(cx, base2, 0, (2i32) as u8)?;
+                                        }
                                     }
                                 }
                                 Ok(((ptr6 as i32), ((&s).len() as i32)))
@@ -3293,16 +3293,16 @@ pub mod exports {
                                     let base10 = (t8 as u32 + i14 * 1) as i32;
                                     let t11 = rt::load_u8(cx, base10, 0)? as i32;
                                     let t12 = match t11 {
-                                    0 => {
-                                    super::super::super::super::kiln::corpus::variant_types::Signal::Start
-                                    }
-                                    1 => {
-                                    super::super::super::super::kiln::corpus::variant_types::Signal::Stop
-                                    }
-                                    2 => {
-                                    super::super::super::super::kiln::corpus::variant_types::Signal::Pause
-                                    }
-                                    d => return Err(rt::invalid_discriminant("variant", d as u32)),
+                                        0 => {
+                                            Signal::Start
+                                        }
+                                        1 => {
+                                            Signal::Stop
+                                        }
+                                        2 => {
+                                            Signal::Pause
+                                        }
+                                        d => return Err(rt::invalid_discriminant("variant", d as u32)),
                                     };
                                     t13.push(t12);
                                 }
@@ -3316,19 +3316,19 @@ pub mod exports {
                             &mut store,
                             |_cx| {
                                 let (v6, v7) = match &n {
-                                    super::super::super::super::kiln::corpus::variant_types::Number::I(payload1) => {
+                                    Number::I(payload1) => {
                                         (0i32, (((*payload1 as i32)) as u32 as i64))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Number::L(payload2) => {
+                                    Number::L(payload2) => {
                                         (1i32, (*payload2 as i64))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Number::F(payload3) => {
+                                    Number::F(payload3) => {
                                         (2i32, (((*payload3)).to_bits() as i64))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Number::D(payload4) => {
+                                    Number::D(payload4) => {
                                         (3i32, ((*payload4)).to_bits() as i64)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Number::U(payload5) => {
+                                    Number::U(payload5) => {
                                         (4i32, (((*payload5 as i32)) as u32 as i64))
                                     }
                                 };
@@ -3339,23 +3339,23 @@ pub mod exports {
                                 let t14 = match t8 {
                                     0 => {
                                         let t9 = rt::load_i32(cx, ret, 8)?;
-                                        super::super::super::super::kiln::corpus::variant_types::Number::I(t9)
+                                        Number::I(t9)
                                     }
                                     1 => {
                                         let t10 = rt::load_i64(cx, ret, 8)?;
-                                        super::super::super::super::kiln::corpus::variant_types::Number::L(t10)
+                                        Number::L(t10)
                                     }
                                     2 => {
                                         let t11 = rt::load_f32(cx, ret, 8)?;
-                                        super::super::super::super::kiln::corpus::variant_types::Number::F(t11)
+                                        Number::F(t11)
                                     }
                                     3 => {
                                         let t12 = rt::load_f64(cx, ret, 8)?;
-                                        super::super::super::super::kiln::corpus::variant_types::Number::D(t12)
+                                        Number::D(t12)
                                     }
                                     4 => {
                                         let t13 = rt::load_u8(cx, ret, 8)? as i32;
-                                        super::super::super::super::kiln::corpus::variant_types::Number::U(((t13) as u8))
+                                        Number::U(((t13) as u8))
                                     }
                                     d => return Err(rt::invalid_discriminant("variant", d as u32)),
                                 };
@@ -3370,19 +3370,19 @@ pub mod exports {
                             &mut store,
                             |_cx| {
                                 let (v6, v7) = match &n {
-                                    super::super::super::super::kiln::corpus::variant_types::Number::I(payload1) => {
+                                    Number::I(payload1) => {
                                         (0i32, (((*payload1 as i32)) as u32 as i64))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Number::L(payload2) => {
+                                    Number::L(payload2) => {
                                         (1i32, (*payload2 as i64))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Number::F(payload3) => {
+                                    Number::F(payload3) => {
                                         (2i32, (((*payload3)).to_bits() as i64))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Number::D(payload4) => {
+                                    Number::D(payload4) => {
                                         (3i32, ((*payload4)).to_bits() as i64)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Number::U(payload5) => {
+                                    Number::U(payload5) => {
                                         (4i32, (((*payload5 as i32)) as u32 as i64))
                                     }
                                 };
@@ -3401,7 +3401,7 @@ pub mod exports {
                                 Ok(((*&d as i32),))
                             },
                             |_cx, ret| {
-                                let t1 = *super::super::super::super::kiln::corpus::variant_types::Direction::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
+                                let t1 = *Direction::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
                                 Ok(t1)
                             },
                         )
@@ -3415,7 +3415,7 @@ pub mod exports {
                                 Ok(((*&d as i32),))
                             },
                             |_cx, ret| {
-                                let t1 = *super::super::super::super::kiln::corpus::variant_types::Direction::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
+                                let t1 = *Direction::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
                                 Ok(t1)
                             },
                         )
@@ -3428,7 +3428,7 @@ pub mod exports {
                                 Ok(((*&w as i32),))
                             },
                             |_cx, ret| {
-                                let t1 = *super::super::super::super::kiln::corpus::variant_types::Wide::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
+                                let t1 = *Wide::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
                                 Ok(t1)
                             },
                         )
@@ -3442,7 +3442,7 @@ pub mod exports {
                                 Ok(((*&w as i32),))
                             },
                             |_cx, ret| {
-                                let t1 = *super::super::super::super::kiln::corpus::variant_types::Wide::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
+                                let t1 = *Wide::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
                                 Ok(t1)
                             },
                         )
@@ -3468,7 +3468,7 @@ pub mod exports {
                                 Ok(((*&c as i32),))
                             },
                             |_cx, ret| {
-                                let t1 = *super::super::super::super::kiln::shared::palette::Color::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
+                                let t1 = *ColorAlias::CASES.get(ret as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", ret as u32))?;
                                 Ok(t1)
                             },
                         )
@@ -3481,7 +3481,7 @@ pub mod exports {
                                 Ok((((&f).bits() as i32),))
                             },
                             |_cx, ret| {
-                                Ok(super::super::super::super::kiln::corpus::variant_types::Small::from_bits_truncate((ret) as u8))
+                                Ok(Small::from_bits_truncate((ret) as u8))
                             },
                         )
                     }
@@ -3493,7 +3493,7 @@ pub mod exports {
                                 Ok((((&f).bits() as i32),))
                             },
                             |_cx, ret| {
-                                Ok(super::super::super::super::kiln::corpus::variant_types::Medium::from_bits_truncate((ret) as u16))
+                                Ok(Medium::from_bits_truncate((ret) as u16))
                             },
                         )
                     }
@@ -3505,7 +3505,7 @@ pub mod exports {
                                 Ok((((&f).bits() as i32),))
                             },
                             |_cx, ret| {
-                                Ok(super::super::super::super::kiln::corpus::variant_types::Full::from_bits_truncate((ret) as u32))
+                                Ok(Full::from_bits_truncate((ret) as u32))
                             },
                         )
                     }
@@ -3518,7 +3518,7 @@ pub mod exports {
                                 Ok((((&f).bits() as i32),))
                             },
                             |_cx, ret| {
-                                Ok(super::super::super::super::kiln::corpus::variant_types::Full::from_bits_truncate((ret) as u32))
+                                Ok(Full::from_bits_truncate((ret) as u32))
                             },
                         )
                     }
@@ -3531,7 +3531,7 @@ pub mod exports {
                                 Ok((((&a).bits() as i32), ((&b).bits() as i32)))
                             },
                             |_cx, ret| {
-                                Ok(super::super::super::super::kiln::corpus::variant_types::Small::from_bits_truncate((ret) as u8))
+                                Ok(Small::from_bits_truncate((ret) as u8))
                             },
                         )
                     }
@@ -3624,12 +3624,12 @@ pub mod exports {
                                     }
                                     Some(payload2) => {
                                         let (v5, v6) = match payload2 {
-                                        None => {
-                                        (0i32, 0i32)
-                                        }
-                                        Some(payload4) => {
-                                        (1i32, (*payload4 as i32))
-                                        }
+                                            None => {
+                                                (0i32, 0i32)
+                                            }
+                                            Some(payload4) => {
+                                                (1i32, (*payload4 as i32))
+                                            }
                                         };
                                         (1i32, v5, v6)
                                     }
@@ -3645,14 +3645,14 @@ pub mod exports {
                                     1 => {
                                         let t11 = rt::load_u8(cx, ret, 1)? as i32;
                                         let t13 = match t11 {
-                                        0 => {
-                                        None
-                                        }
-                                        1 => {
-                                        let t12 = rt::load_u8(cx, ret, 2)? as i32;
-                                        Some(((t12) as u8))
-                                        }
-                                        d => return Err(rt::invalid_discriminant("option", d as u32)),
+                                            0 => {
+                                                None
+                                            }
+                                            1 => {
+                                                let t12 = rt::load_u8(cx, ret, 2)? as i32;
+                                                Some(((t12) as u8))
+                                            }
+                                            d => return Err(rt::invalid_discriminant("option", d as u32)),
                                         };
                                         Some(t13)
                                     }
@@ -3673,21 +3673,21 @@ pub mod exports {
                                     }
                                     Some(payload2) => {
                                         let (v12, v13, v14, v15) = match payload2 {
-                                        None => {
-                                        (0i32, 0i32, 0i32, 0i32)
-                                        }
-                                        Some(payload4) => {
-                                        let (v9, v10, v11) = match payload4 {
-                                        None => {
-                                        (0i32, 0i32, 0i32)
-                                        }
-                                        Some(payload6) => {
-                                        let (ptr7, len8) = cx.store_string(payload6)?;
-                                        (1i32, (ptr7 as i32), (len8 as i32))
-                                        }
-                                        };
-                                        (1i32, v9, v10, v11)
-                                        }
+                                            None => {
+                                                (0i32, 0i32, 0i32, 0i32)
+                                            }
+                                            Some(payload4) => {
+                                                let (v9, v10, v11) = match payload4 {
+                                                    None => {
+                                                        (0i32, 0i32, 0i32)
+                                                    }
+                                                    Some(payload6) => {
+                                                        let (ptr7, len8) = cx.store_string(payload6)?;
+                                                        (1i32, (ptr7 as i32), (len8 as i32))
+                                                    }
+                                                };
+                                                (1i32, v9, v10, v11)
+                                            }
                                         };
                                         (1i32, v12, v13, v14, v15)
                                     }
@@ -3703,26 +3703,26 @@ pub mod exports {
                                     1 => {
                                         let t22 = rt::load_u8(cx, ret, 4)? as i32;
                                         let t28 = match t22 {
-                                        0 => {
-                                        None
-                                        }
-                                        1 => {
-                                        let t23 = rt::load_u8(cx, ret, 8)? as i32;
-                                        let t27 = match t23 {
-                                        0 => {
-                                        None
-                                        }
-                                        1 => {
-                                        let t24 = rt::load_i32(cx, ret, 12)?;
-                                        let t25 = rt::load_i32(cx, ret, 16)?;
-                                        let t26 = cx.load_string(t24 as u32, t25 as u32)?;
-                                        Some(t26)
-                                        }
-                                        d => return Err(rt::invalid_discriminant("option", d as u32)),
-                                        };
-                                        Some(t27)
-                                        }
-                                        d => return Err(rt::invalid_discriminant("option", d as u32)),
+                                            0 => {
+                                                None
+                                            }
+                                            1 => {
+                                                let t23 = rt::load_u8(cx, ret, 8)? as i32;
+                                                let t27 = match t23 {
+                                                    0 => {
+                                                        None
+                                                    }
+                                                    1 => {
+                                                        let t24 = rt::load_i32(cx, ret, 12)?;
+                                                        let t25 = rt::load_i32(cx, ret, 16)?;
+                                                        let t26 = cx.load_string(t24 as u32, t25 as u32)?;
+                                                        Some(t26)
+                                                    }
+                                                    d => return Err(rt::invalid_discriminant("option", d as u32)),
+                                                };
+                                                Some(t27)
+                                            }
+                                            d => return Err(rt::invalid_discriminant("option", d as u32)),
                                         };
                                         Some(t28)
                                     }
@@ -3756,7 +3756,7 @@ pub mod exports {
                                     1 => {
                                         let t7 = rt::load_i32(cx, ret, 4)?;
                                         let t8 = rt::load_i32(cx, ret, 8)?;
-                                        let t9 = super::super::super::super::kiln::shared::geometry::Point { x: t7, y: t8 };
+                                        let t9 = Point { x: t7, y: t8 };
                                         Some(t9)
                                     }
                                     d => return Err(rt::invalid_discriminant("option", d as u32)),
@@ -3777,16 +3777,16 @@ pub mod exports {
                                     Some(payload2) => {
                                         let ptr7 = cx.realloc(4, rt::list_bytes((payload2).len(), 8)?)?;
                                         for (i8, e3) in (payload2).iter().enumerate() {
-                                        let base4 = (ptr7 + i8 as u32 * 8) as i32;
-                                        match e3 {
-                                        None => {
-                                        rt::store_u8(cx, base4, 0, (0i32) as u8)?;
-                                        }
-                                        Some(payload6) => {
-                                        rt::store_u8(cx, base4, 0, (1i32) as u8)?;
-                                        rt::store_i32(cx, base4, 4, (*payload6 as i32))?;
-                                        }
-                                        }
+                                            let base4 = (ptr7 + i8 as u32 * 8) as i32;
+                                            match e3 {
+                                                None => {
+                                                    rt::store_u8(cx, base4, 0, (0i32) as u8)?;
+                                                }
+                                                Some(payload6) => {
+                                                    rt::store_u8(cx, base4, 0, (1i32) as u8)?;
+                                                    rt::store_i32(cx, base4, 4, (*payload6 as i32))?;
+                                                }
+                                            }
                                         }
                                         (1i32, (ptr7 as i32), ((payload2).len() as i32))
                                     }
@@ -3805,19 +3805,19 @@ pub mod exports {
                                         cx.list(t13 as u32, t14 as u32, 8, 4)?;
                                         let mut t19 = Vec::with_capacity(t14 as u32 as usize);
                                         for i20 in 0..t14 as u32 {
-                                        let base15 = (t13 as u32 + i20 * 8) as i32;
-                                        let t16 = rt::load_u8(cx, base15, 0)? as i32;
-                                        let t18 = match t16 {
-                                        0 => {
-                                        None
-                                        }
-                                        1 => {
-                                        let t17 = rt::load_i32(cx, base15, 4)?;
-                                        Some(t17)
-                                        }
-                                        d => return Err(rt::invalid_discriminant("option", d as u32)),
-                                        };
-                                        t19.push(t18);
+                                            let base15 = (t13 as u32 + i20 * 8) as i32;
+                                            let t16 = rt::load_u8(cx, base15, 0)? as i32;
+                                            let t18 = match t16 {
+                                                0 => {
+                                                    None
+                                                }
+                                                1 => {
+                                                    let t17 = rt::load_i32(cx, base15, 4)?;
+                                                    Some(t17)
+                                                }
+                                                d => return Err(rt::invalid_discriminant("option", d as u32)),
+                                            };
+                                            t19.push(t18);
                                         }
                                         Some(t19)
                                     }
@@ -3943,7 +3943,7 @@ pub mod exports {
                                     }
                                     1 => {
                                         let t3 = rt::load_u8(cx, ret, 4)? as i32;
-                                        let t4 = *super::super::super::super::kiln::corpus::variant_types::MathError::CASES.get(t3 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t3 as u32))?;
+                                        let t4 = *MathError::CASES.get(t3 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t3 as u32))?;
                                         Err(t4)
                                     }
                                     d => return Err(rt::invalid_discriminant("result", d as u32)),
@@ -3995,25 +3995,25 @@ pub mod exports {
                                 let (v17, v18, v19, v20) = match &r {
                                     Ok(payload1) => {
                                         let (v6, v7, v8) = match payload1 {
-                                        None => {
-                                        (0i32, 0i32, 0i32)
-                                        }
-                                        Some(payload3) => {
-                                        let (ptr4, len5) = cx.store_string(payload3)?;
-                                        (1i32, (ptr4 as i32), (len5 as i32))
-                                        }
+                                            None => {
+                                                (0i32, 0i32, 0i32)
+                                            }
+                                            Some(payload3) => {
+                                                let (ptr4, len5) = cx.store_string(payload3)?;
+                                                (1i32, (ptr4 as i32), (len5 as i32))
+                                            }
                                         };
                                         (0i32, v6, v7, v8)
                                     }
                                     Err(payload9) => {
                                         let (v14, v15, v16) = match payload9 {
-                                        Ok(payload10) => {
-                                        (0i32, (((*payload10 as i32)) as i32), 0i32)
-                                        }
-                                        Err(payload11) => {
-                                        let (ptr12, len13) = cx.store_string(payload11)?;
-                                        (1i32, (ptr12 as i32), (len13 as i32))
-                                        }
+                                            Ok(payload10) => {
+                                                (0i32, (((*payload10 as i32)) as i32), 0i32)
+                                            }
+                                            Err(payload11) => {
+                                                let (ptr12, len13) = cx.store_string(payload11)?;
+                                                (1i32, (ptr12 as i32), (len13 as i32))
+                                            }
                                         };
                                         (1i32, v14, v15, v16)
                                     }
@@ -4026,33 +4026,33 @@ pub mod exports {
                                     0 => {
                                         let t22 = rt::load_u8(cx, ret, 4)? as i32;
                                         let t26 = match t22 {
-                                        0 => {
-                                        None
-                                        }
-                                        1 => {
-                                        let t23 = rt::load_i32(cx, ret, 8)?;
-                                        let t24 = rt::load_i32(cx, ret, 12)?;
-                                        let t25 = cx.load_string(t23 as u32, t24 as u32)?;
-                                        Some(t25)
-                                        }
-                                        d => return Err(rt::invalid_discriminant("option", d as u32)),
+                                            0 => {
+                                                None
+                                            }
+                                            1 => {
+                                                let t23 = rt::load_i32(cx, ret, 8)?;
+                                                let t24 = rt::load_i32(cx, ret, 12)?;
+                                                let t25 = cx.load_string(t23 as u32, t24 as u32)?;
+                                                Some(t25)
+                                            }
+                                            d => return Err(rt::invalid_discriminant("option", d as u32)),
                                         };
                                         Ok(t26)
                                     }
                                     1 => {
                                         let t27 = rt::load_u8(cx, ret, 4)? as i32;
                                         let t32 = match t27 {
-                                        0 => {
-                                        let t28 = rt::load_u8(cx, ret, 8)? as i32;
-                                        Ok(((t28) as u8))
-                                        }
-                                        1 => {
-                                        let t29 = rt::load_i32(cx, ret, 8)?;
-                                        let t30 = rt::load_i32(cx, ret, 12)?;
-                                        let t31 = cx.load_string(t29 as u32, t30 as u32)?;
-                                        Err(t31)
-                                        }
-                                        d => return Err(rt::invalid_discriminant("result", d as u32)),
+                                            0 => {
+                                                let t28 = rt::load_u8(cx, ret, 8)? as i32;
+                                                Ok(((t28) as u8))
+                                            }
+                                            1 => {
+                                                let t29 = rt::load_i32(cx, ret, 8)?;
+                                                let t30 = rt::load_i32(cx, ret, 12)?;
+                                                let t31 = cx.load_string(t29 as u32, t30 as u32)?;
+                                                Err(t31)
+                                            }
+                                            d => return Err(rt::invalid_discriminant("result", d as u32)),
                                         };
                                         Err(t32)
                                     }
@@ -4073,13 +4073,13 @@ pub mod exports {
                                     }
                                     Some(payload2) => {
                                         let (v7, v8, v9) = match payload2 {
-                                        Ok(payload3) => {
-                                        (0i32, (((*payload3 as i32)) as i32), 0i32)
-                                        }
-                                        Err(payload4) => {
-                                        let (ptr5, len6) = cx.store_string(payload4)?;
-                                        (1i32, (ptr5 as i32), (len6 as i32))
-                                        }
+                                            Ok(payload3) => {
+                                                (0i32, (((*payload3 as i32)) as i32), 0i32)
+                                            }
+                                            Err(payload4) => {
+                                                let (ptr5, len6) = cx.store_string(payload4)?;
+                                                (1i32, (ptr5 as i32), (len6 as i32))
+                                            }
                                         };
                                         (1i32, v7, v8, v9)
                                     }
@@ -4095,17 +4095,17 @@ pub mod exports {
                                     1 => {
                                         let t15 = rt::load_u8(cx, ret, 4)? as i32;
                                         let t20 = match t15 {
-                                        0 => {
-                                        let t16 = rt::load_i32(cx, ret, 8)?;
-                                        Ok(((t16) as u32))
-                                        }
-                                        1 => {
-                                        let t17 = rt::load_i32(cx, ret, 8)?;
-                                        let t18 = rt::load_i32(cx, ret, 12)?;
-                                        let t19 = cx.load_string(t17 as u32, t18 as u32)?;
-                                        Err(t19)
-                                        }
-                                        d => return Err(rt::invalid_discriminant("result", d as u32)),
+                                            0 => {
+                                                let t16 = rt::load_i32(cx, ret, 8)?;
+                                                Ok(((t16) as u32))
+                                            }
+                                            1 => {
+                                                let t17 = rt::load_i32(cx, ret, 8)?;
+                                                let t18 = rt::load_i32(cx, ret, 12)?;
+                                                let t19 = cx.load_string(t17 as u32, t18 as u32)?;
+                                                Err(t19)
+                                            }
+                                            d => return Err(rt::invalid_discriminant("result", d as u32)),
                                         };
                                         Some(t20)
                                     }
@@ -4124,14 +4124,14 @@ pub mod exports {
                                 for (i6, e1) in (&r).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 8) as i32;
                                     match e1 {
-                                    Ok(payload3) => {
-                                    rt::store_u8(cx, base2, 0, (0i32) as u8)?;
-                                    rt::store_u16(cx, base2, 4, ((*payload3 as i32)) as u16)?;
-                                    }
-                                    Err(payload4) => {
-                                    rt::store_u8(cx, base2, 0, (1i32) as u8)?;
-                                    rt::store_f32(cx, base2, 4, (*payload4))?;
-                                    }
+                                        Ok(payload3) => {
+                                            rt::store_u8(cx, base2, 0, (0i32) as u8)?;
+                                            rt::store_u16(cx, base2, 4, ((*payload3 as i32)) as u16)?;
+                                        }
+                                        Err(payload4) => {
+                                            rt::store_u8(cx, base2, 0, (1i32) as u8)?;
+                                            rt::store_f32(cx, base2, 4, (*payload4))?;
+                                        }
                                     }
                                 }
                                 Ok(((ptr5 as i32), ((&r).len() as i32)))
@@ -4145,15 +4145,15 @@ pub mod exports {
                                     let base9 = (t7 as u32 + i15 * 8) as i32;
                                     let t10 = rt::load_u8(cx, base9, 0)? as i32;
                                     let t13 = match t10 {
-                                    0 => {
-                                    let t11 = rt::load_i16(cx, base9, 4)? as i32;
-                                    Ok(((t11) as i16))
-                                    }
-                                    1 => {
-                                    let t12 = rt::load_f32(cx, base9, 4)?;
-                                    Err(t12)
-                                    }
-                                    d => return Err(rt::invalid_discriminant("result", d as u32)),
+                                        0 => {
+                                            let t11 = rt::load_i16(cx, base9, 4)? as i32;
+                                            Ok(((t11) as i16))
+                                        }
+                                        1 => {
+                                            let t12 = rt::load_f32(cx, base9, 4)?;
+                                            Err(t12)
+                                        }
+                                        d => return Err(rt::invalid_discriminant("result", d as u32)),
                                     };
                                     t14.push(t13);
                                 }
@@ -4170,12 +4170,12 @@ pub mod exports {
                                 for (i6, e1) in (&r).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 1) as i32;
                                     match e1 {
-                                    Ok(_) => {
-                                    rt::store_u8(cx, base2, 0, (0i32) as u8)?;
-                                    }
-                                    Err(_) => {
-                                    rt::store_u8(cx, base2, 0, (1i32) as u8)?;
-                                    }
+                                        Ok(_) => {
+                                            rt::store_u8(cx, base2, 0, (0i32) as u8)?;
+                                        }
+                                        Err(_) => {
+                                            rt::store_u8(cx, base2, 0, (1i32) as u8)?;
+                                        }
                                     }
                                 }
                                 Ok(((ptr5 as i32), ((&r).len() as i32)))
@@ -4189,13 +4189,13 @@ pub mod exports {
                                     let base9 = (t7 as u32 + i13 * 1) as i32;
                                     let t10 = rt::load_u8(cx, base9, 0)? as i32;
                                     let t11 = match t10 {
-                                    0 => {
-                                    Ok(())
-                                    }
-                                    1 => {
-                                    Err(())
-                                    }
-                                    d => return Err(rt::invalid_discriminant("result", d as u32)),
+                                        0 => {
+                                            Ok(())
+                                        }
+                                        1 => {
+                                            Err(())
+                                        }
+                                        d => return Err(rt::invalid_discriminant("result", d as u32)),
                                     };
                                     t12.push(t11);
                                 }
@@ -4282,35 +4282,35 @@ pub mod exports {
                             &mut store,
                             |cx| {
                                 let (v15, v16, v17) = match (&(&t).shape) {
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Empty => {
+                                    Shape::Empty => {
                                         (0i32, 0i64, 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Circle(payload2) => {
+                                    Shape::Circle(payload2) => {
                                         (1i32, ((((*payload2)).to_bits() as i64) as i64), 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Rect(payload3) => {
+                                    Shape::Rect(payload3) => {
                                         (2i32, (((((*(&(payload3).0))).to_bits() as i64)) as i64), ((((*(&(payload3).1))).to_bits() as i32) as i32))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Polygon(payload4) => {
+                                    Shape::Polygon(payload4) => {
                                         let ptr7 = cx.realloc(4, rt::list_bytes((payload4).len(), 8)?)?;
                                         for (i8, e5) in (payload4).iter().enumerate() {
-                                        let base6 = (ptr7 + i8 as u32 * 8) as i32;
-                                        rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
-                                        rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
+                                            let base6 = (ptr7 + i8 as u32 * 8) as i32;
+                                            rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
+                                            rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
                                         }
                                         (3i32, (((ptr7 as i32)) as u32 as i64), ((payload4).len() as i32))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Labelled(payload9) => {
+                                    Shape::Labelled(payload9) => {
                                         let (ptr10, len11) = cx.store_string(payload9)?;
                                         (4i32, (((ptr10 as i32)) as u32 as i64), (len11 as i32))
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Tagged(payload12) => {
+                                    Shape::Tagged(payload12) => {
                                         (5i32, (((*payload12 as i64)) as i64), 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Signed(payload13) => {
+                                    Shape::Signed(payload13) => {
                                         (6i32, (((((*payload13 as i32)) as u32 as i64)) as i64), 0i32)
                                     }
-                                    super::super::super::super::kiln::corpus::variant_types::Shape::Colored(payload14) => {
+                                    Shape::Colored(payload14) => {
                                         (7i32, (((((*payload14 as i32)) as u32 as i64)) as i64), 0i32)
                                     }
                                 };
@@ -4331,17 +4331,17 @@ pub mod exports {
                                 let t27 = rt::load_u8(cx, ret, 16)? as i32;
                                 let t47 = match t27 {
                                     0 => {
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Empty
+                                        Shape::Empty
                                     }
                                     1 => {
                                         let t28 = rt::load_f64(cx, ret, 24)?;
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Circle(t28)
+                                        Shape::Circle(t28)
                                     }
                                     2 => {
                                         let t29 = rt::load_f32(cx, ret, 24)?;
                                         let t30 = rt::load_f32(cx, ret, 28)?;
                                         let t31 = (t29, t30,);
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Rect(t31)
+                                        Shape::Rect(t31)
                                     }
                                     3 => {
                                         let t32 = rt::load_i32(cx, ret, 24)?;
@@ -4349,32 +4349,32 @@ pub mod exports {
                                         cx.list(t32 as u32, t33 as u32, 8, 4)?;
                                         let mut t38 = Vec::with_capacity(t33 as u32 as usize);
                                         for i39 in 0..t33 as u32 {
-                                        let base34 = (t32 as u32 + i39 * 8) as i32;
-                                        let t35 = rt::load_i32(cx, base34, 0)?;
-                                        let t36 = rt::load_i32(cx, base34, 4)?;
-                                        let t37 = super::super::super::super::kiln::shared::geometry::Point { x: t35, y: t36 };
-                                        t38.push(t37);
+                                            let base34 = (t32 as u32 + i39 * 8) as i32;
+                                            let t35 = rt::load_i32(cx, base34, 0)?;
+                                            let t36 = rt::load_i32(cx, base34, 4)?;
+                                            let t37 = Point { x: t35, y: t36 };
+                                            t38.push(t37);
                                         }
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Polygon(t38)
+                                        Shape::Polygon(t38)
                                     }
                                     4 => {
                                         let t40 = rt::load_i32(cx, ret, 24)?;
                                         let t41 = rt::load_i32(cx, ret, 28)?;
                                         let t42 = cx.load_string(t40 as u32, t41 as u32)?;
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Labelled(t42)
+                                        Shape::Labelled(t42)
                                     }
                                     5 => {
                                         let t43 = rt::load_i64(cx, ret, 24)?;
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Tagged(((t43) as u64))
+                                        Shape::Tagged(((t43) as u64))
                                     }
                                     6 => {
                                         let t44 = rt::load_i8(cx, ret, 24)? as i32;
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Signed(((t44) as i8))
+                                        Shape::Signed(((t44) as i8))
                                     }
                                     7 => {
                                         let t45 = rt::load_u8(cx, ret, 24)? as i32;
-                                        let t46 = *super::super::super::super::kiln::shared::palette::Color::CASES.get(t45 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t45 as u32))?;
-                                        super::super::super::super::kiln::corpus::variant_types::Shape::Colored(t46)
+                                        let t46 = *ColorAlias::CASES.get(t45 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t45 as u32))?;
+                                        Shape::Colored(t46)
                                     }
                                     d => return Err(rt::invalid_discriminant("variant", d as u32)),
                                 };
@@ -4392,8 +4392,8 @@ pub mod exports {
                                     d => return Err(rt::invalid_discriminant("option", d as u32)),
                                 };
                                 let t53 = rt::load_u8(cx, ret, 44)? as i32;
-                                let t54 = *super::super::super::super::kiln::corpus::variant_types::Direction::CASES.get(t53 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t53 as u32))?;
-                                let t55 = super::super::super::super::kiln::corpus::variant_types::TaggedValue { id: ((t25) as u64), tags: super::super::super::super::kiln::corpus::variant_types::Small::from_bits_truncate((t26) as u8), shape: t47, note: t52, direction: t54 };
+                                let t54 = *Direction::CASES.get(t53 as u32 as usize).ok_or_else(|| rt::invalid_discriminant("enum", t53 as u32))?;
+                                let t55 = TaggedValue { id: ((t25) as u64), tags: Small::from_bits_truncate((t26) as u8), shape: t47, note: t52, direction: t54 };
                                 Ok(t55)
                             },
                         )
