@@ -227,6 +227,24 @@ impl WorldAnalysis {
             };
             return unsupported(ty.span, what);
         }
+        // One interface both imported and exported would need two sets of
+        // types (and of resources, the host's and the guest's).
+        let world = &resolve.worlds[self.world];
+        for (key, item) in world.exports.iter() {
+            if let WorldItem::Interface { id, span, .. } = item {
+                let imported = world
+                    .imports
+                    .values()
+                    .any(|i| matches!(i, WorldItem::Interface { id: other, .. } if other == id));
+                if imported {
+                    let name = resolve.name_world_key(key);
+                    return unsupported(
+                        *span,
+                        &format!("a world that imports and exports the same interface (`{name}`)"),
+                    );
+                }
+            }
+        }
         for func in self.world_functions() {
             if func.kind.is_async() {
                 return unsupported(func.span, "async functions");

@@ -132,9 +132,8 @@ fn the_proposal_is_what_the_glue_calls() {
     );
 }
 
-/// The C glue of a world that imports and exports the same resource, and
-/// whose host functions take it (owned and borrowed): an import refers to
-/// the imported resource, which the host implements.
+/// The C glue of a world whose host functions take a resource of another
+/// imported interface (owned and borrowed), which an export borrows too.
 fn guest_resource_to_host() -> (String, String) {
     let dir = std::env::temp_dir().join(format!("kiln-wit-res-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -143,7 +142,7 @@ fn guest_resource_to_host() -> (String, String) {
         &wit,
         "package t:res;\n\ninterface things {\n    resource thing {\n        name: func() -> string;\n    }\n}\n\n\
          interface inspect {\n    use things.{thing};\n    look: func(t: borrow<thing>) -> string;\n    keep: func(t: thing);\n}\n\n\
-         world w {\n    import inspect;\n    export things;\n}\n",
+         world w {\n    import inspect;\n    export run: func(t: borrow<thing>) -> string;\n    use things.{thing};\n}\n",
     )
     .unwrap();
     let files = kiln_wit::generate("c", &wit, None).unwrap();

@@ -120,3 +120,15 @@ fn several_worlds_need_a_choice() {
         "package `kiln:corpus` has several worlds (lists, resources, scalars, traps, variants): choose one with --world"
     );
 }
+
+#[test]
+fn an_interface_both_imported_and_exported_is_refused_at_its_export() {
+    let path = bad("both-ways.wit");
+    assert_eq!(
+        analyse_error("both-ways.wit", None),
+        format!(
+            "{path}:9:12: kiln bindgen does not support a world that imports and exports the \
+             same interface (`kiln:bad/i`) yet"
+        )
+    );
+}
