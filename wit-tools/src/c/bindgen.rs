@@ -130,7 +130,7 @@ impl<'a> FnGen<'a> {
     fn load(&mut self, ty: &str, helper: &str, addr: &str, offset: ArchitectureSize) -> String {
         let p = self.p().to_string();
         let expr = format!(
-            "{p}_load_{helper}(&mem, {addr} + {}, &err)",
+            "{p}_load_{helper}(&mem, {addr}, {}, &err)",
             offset.size_wasm32()
         );
         self.bind(ty, &expr)
@@ -139,7 +139,7 @@ impl<'a> FnGen<'a> {
     fn store(&mut self, helper: &str, ops: &[String], offset: ArchitectureSize) {
         let p = self.p().to_string();
         self.line(&format!(
-            "{p}_store_{helper}(&mem, {} + {}, {}, &err);",
+            "{p}_store_{helper}(&mem, {}, {}, {}, &err);",
             ops[1],
             offset.size_wasm32(),
             ops[0]

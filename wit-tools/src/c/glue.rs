@@ -59,23 +59,27 @@ P_HELPER bool P_range(const P_mem_t *mem, uint32_t addr, uint64_t size) {
 
 #define P_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
 
-#define P_ACCESS(name, type)                                                              \
-    P_HELPER type P_load_##name(const P_mem_t *mem, uint32_t addr, const char **err) { \
-        type value = 0;                                                                   \
-        if (!P_range(mem, addr, sizeof(type))) {                                          \
-            P_error(err, P_OUT_OF_BOUNDS);                                                \
-            return value;                                                                 \
-        }                                                                                 \
-        memcpy(&value, mem->base + addr, sizeof(type));                                   \
-        return value;                                                                     \
-    }                                                                                     \
-    P_HELPER void P_store_##name(P_mem_t *mem, uint32_t addr, type value,            \
-                                      const char **err) {                                 \
-        if (!P_range(mem, addr, sizeof(type))) {                                          \
-            P_error(err, P_OUT_OF_BOUNDS);                                                \
-            return;                                                                       \
-        }                                                                                 \
-        memcpy(mem->base + addr, &value, sizeof(type));                                   \
+// A value at `base + offset` (computed without wrapping around).
+#define P_ACCESS(name, type)                                                               \
+    P_HELPER type P_load_##name(const P_mem_t *mem, uint32_t base, uint32_t offset,        \
+                                const char **err) {                                        \
+        type value = 0;                                                                    \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            P_error(err, P_OUT_OF_BOUNDS);                                                 \
+            return value;                                                                  \
+        }                                                                                  \
+        memcpy(&value, mem->base + at, sizeof(type));                                      \
+        return value;                                                                      \
+    }                                                                                      \
+    P_HELPER void P_store_##name(P_mem_t *mem, uint32_t base, uint32_t offset, type value, \
+                                 const char **err) {                                       \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            P_error(err, P_OUT_OF_BOUNDS);                                                 \
+            return;                                                                        \
+        }                                                                                  \
+        memcpy(mem->base + at, &value, sizeof(type));                                      \
     }
 
 P_ACCESS(u8, uint8_t)

@@ -51,23 +51,27 @@ lists_HELPER bool lists_range(const lists_mem_t *mem, uint32_t addr, uint64_t si
 
 #define lists_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
 
-#define lists_ACCESS(name, type)                                                              \
-    lists_HELPER type lists_load_##name(const lists_mem_t *mem, uint32_t addr, const char **err) { \
-        type value = 0;                                                                   \
-        if (!lists_range(mem, addr, sizeof(type))) {                                          \
-            lists_error(err, lists_OUT_OF_BOUNDS);                                                \
-            return value;                                                                 \
-        }                                                                                 \
-        memcpy(&value, mem->base + addr, sizeof(type));                                   \
-        return value;                                                                     \
-    }                                                                                     \
-    lists_HELPER void lists_store_##name(lists_mem_t *mem, uint32_t addr, type value,            \
-                                      const char **err) {                                 \
-        if (!lists_range(mem, addr, sizeof(type))) {                                          \
-            lists_error(err, lists_OUT_OF_BOUNDS);                                                \
-            return;                                                                       \
-        }                                                                                 \
-        memcpy(mem->base + addr, &value, sizeof(type));                                   \
+// A value at `base + offset` (computed without wrapping around).
+#define lists_ACCESS(name, type)                                                               \
+    lists_HELPER type lists_load_##name(const lists_mem_t *mem, uint32_t base, uint32_t offset,        \
+                                const char **err) {                                        \
+        type value = 0;                                                                    \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            lists_error(err, lists_OUT_OF_BOUNDS);                                                 \
+            return value;                                                                  \
+        }                                                                                  \
+        memcpy(&value, mem->base + at, sizeof(type));                                      \
+        return value;                                                                      \
+    }                                                                                      \
+    lists_HELPER void lists_store_##name(lists_mem_t *mem, uint32_t base, uint32_t offset, type value, \
+                                 const char **err) {                                       \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            lists_error(err, lists_OUT_OF_BOUNDS);                                                 \
+            return;                                                                        \
+        }                                                                                  \
+        memcpy(mem->base + at, &value, sizeof(type));                                      \
     }
 
 lists_ACCESS(u8, uint8_t)
@@ -672,8 +676,8 @@ wasm_trap_t *lists_host_reverse_string(lists_t *world, wasm_store_t *store, cons
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_string_t t5;
     t5.ptr = lists_lift_string(&mem, (uint32_t)t3, (uint32_t)t4, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -722,8 +726,8 @@ wasm_trap_t *lists_host_echo_bytes(lists_t *world, wasm_store_t *store, const li
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_list_u8_t t5;
     t5.ptr = (uint8_t *)lists_lift_bytes(&mem, (uint32_t)t3, (uint32_t)t4, 1, 1, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -772,15 +776,15 @@ wasm_trap_t *lists_host_split_words(lists_t *world, wasm_store_t *store, const l
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_list_string_t t9;
     t9.ptr = (lists_string_t *)lists_lift_array(&mem, (uint32_t)t3, (uint32_t)t4, 8, 4, sizeof(lists_string_t), &err);
     t9.len = t9.ptr ? (uint32_t)t4 : 0;
     for (size_t i10 = 0; i10 < t9.len; i10++) {
         uint32_t base5 = (uint32_t)t3 + (uint32_t)i10 * 8;
-        int32_t t6 = lists_load_i32(&mem, base5 + 0, &err);
-        int32_t t7 = lists_load_i32(&mem, base5 + 4, &err);
+        int32_t t6 = lists_load_i32(&mem, base5, 0, &err);
+        int32_t t7 = lists_load_i32(&mem, base5, 4, &err);
         lists_string_t t8;
         t8.ptr = lists_lift_string(&mem, (uint32_t)t6, (uint32_t)t7, &err);
         t8.len = t8.ptr ? (uint32_t)t7 : 0;
@@ -828,9 +832,9 @@ wasm_trap_t *lists_host_sort_scores(lists_t *world, wasm_store_t *store, const l
         uint32_t ptr3 = 0;
         trap = lists_lower_bytes(cx, &mem, e1.name.ptr, e1.name.len, 1, 1, &ptr3);
         if (trap) goto fail;
-        lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.name.len), &err);
-        lists_store_i32(&mem, base2 + 0, (int32_t)(ptr3), &err);
-        lists_store_f64(&mem, base2 + 8, e1.value, &err);
+        lists_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.name.len), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)(ptr3), &err);
+        lists_store_f64(&mem, base2, 8, e1.value, &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -841,19 +845,19 @@ wasm_trap_t *lists_host_sort_scores(lists_t *world, wasm_store_t *store, const l
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t6 = (uint32_t)slots[0].i32;
-    int32_t t7 = lists_load_i32(&mem, t6 + 0, &err);
-    int32_t t8 = lists_load_i32(&mem, t6 + 4, &err);
+    int32_t t7 = lists_load_i32(&mem, t6, 0, &err);
+    int32_t t8 = lists_load_i32(&mem, t6, 4, &err);
     lists_list_list_types_score_t t15;
     t15.ptr = (lists_score_t *)lists_lift_array(&mem, (uint32_t)t7, (uint32_t)t8, 16, 8, sizeof(lists_score_t), &err);
     t15.len = t15.ptr ? (uint32_t)t8 : 0;
     for (size_t i16 = 0; i16 < t15.len; i16++) {
         uint32_t base9 = (uint32_t)t7 + (uint32_t)i16 * 16;
-        int32_t t10 = lists_load_i32(&mem, base9 + 0, &err);
-        int32_t t11 = lists_load_i32(&mem, base9 + 4, &err);
+        int32_t t10 = lists_load_i32(&mem, base9, 0, &err);
+        int32_t t11 = lists_load_i32(&mem, base9, 4, &err);
         lists_string_t t12;
         t12.ptr = lists_lift_string(&mem, (uint32_t)t10, (uint32_t)t11, &err);
         t12.len = t12.ptr ? (uint32_t)t11 : 0;
-        double t13 = lists_load_f64(&mem, base9 + 8, &err);
+        double t13 = lists_load_f64(&mem, base9, 8, &err);
         lists_list_types_score_t t14 = { .name = t12, .value = t13 };
         t15.ptr[i16] = t14;
     }
@@ -899,8 +903,8 @@ wasm_trap_t *lists_host_echo_nested(lists_t *world, wasm_store_t *store, const l
         uint32_t ptr3 = 0;
         trap = lists_lower_bytes(cx, &mem, e1.ptr, e1.len, 4, 4, &ptr3);
         if (trap) goto fail;
-        lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.len), &err);
-        lists_store_i32(&mem, base2 + 0, (int32_t)(ptr3), &err);
+        lists_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.len), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)(ptr3), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -911,15 +915,15 @@ wasm_trap_t *lists_host_echo_nested(lists_t *world, wasm_store_t *store, const l
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t6 = (uint32_t)slots[0].i32;
-    int32_t t7 = lists_load_i32(&mem, t6 + 0, &err);
-    int32_t t8 = lists_load_i32(&mem, t6 + 4, &err);
+    int32_t t7 = lists_load_i32(&mem, t6, 0, &err);
+    int32_t t8 = lists_load_i32(&mem, t6, 4, &err);
     lists_list_list_u32_t t13;
     t13.ptr = (lists_list_u32_t *)lists_lift_array(&mem, (uint32_t)t7, (uint32_t)t8, 8, 4, sizeof(lists_list_u32_t), &err);
     t13.len = t13.ptr ? (uint32_t)t8 : 0;
     for (size_t i14 = 0; i14 < t13.len; i14++) {
         uint32_t base9 = (uint32_t)t7 + (uint32_t)i14 * 8;
-        int32_t t10 = lists_load_i32(&mem, base9 + 0, &err);
-        int32_t t11 = lists_load_i32(&mem, base9 + 4, &err);
+        int32_t t10 = lists_load_i32(&mem, base9, 0, &err);
+        int32_t t11 = lists_load_i32(&mem, base9, 4, &err);
         lists_list_u32_t t12;
         t12.ptr = (uint32_t *)lists_lift_bytes(&mem, (uint32_t)t10, (uint32_t)t11, 4, 4, &err);
         t12.len = t12.ptr ? (uint32_t)t11 : 0;
@@ -974,14 +978,14 @@ wasm_trap_t *lists_host_make_line(lists_t *world, wasm_store_t *store, const lis
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_geometry_point_t t5 = { .x = t3, .y = t4 };
-    int32_t t6 = lists_load_i32(&mem, t2 + 8, &err);
-    int32_t t7 = lists_load_i32(&mem, t2 + 12, &err);
+    int32_t t6 = lists_load_i32(&mem, t2, 8, &err);
+    int32_t t7 = lists_load_i32(&mem, t2, 12, &err);
     lists_geometry_point_t t8 = { .x = t6, .y = t7 };
-    int32_t t9 = lists_load_i32(&mem, t2 + 16, &err);
-    int32_t t10 = lists_load_i32(&mem, t2 + 20, &err);
+    int32_t t9 = lists_load_i32(&mem, t2, 16, &err);
+    int32_t t10 = lists_load_i32(&mem, t2, 20, &err);
     lists_string_t t11;
     t11.ptr = lists_lift_string(&mem, (uint32_t)t9, (uint32_t)t10, &err);
     t11.len = t11.ptr ? (uint32_t)t10 : 0;
@@ -1033,10 +1037,10 @@ wasm_trap_t *lists_host_rotate_triple(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    double t3 = lists_load_f64(&mem, t2 + 0, &err);
-    uint8_t t4 = lists_load_u8(&mem, t2 + 8, &err);
-    int32_t t5 = lists_load_i32(&mem, t2 + 12, &err);
-    int32_t t6 = lists_load_i32(&mem, t2 + 16, &err);
+    double t3 = lists_load_f64(&mem, t2, 0, &err);
+    uint8_t t4 = lists_load_u8(&mem, t2, 8, &err);
+    int32_t t5 = lists_load_i32(&mem, t2, 12, &err);
+    int32_t t6 = lists_load_i32(&mem, t2, 16, &err);
     lists_string_t t7;
     t7.ptr = lists_lift_string(&mem, (uint32_t)t5, (uint32_t)t6, &err);
     t7.len = t7.ptr ? (uint32_t)t6 : 0;
@@ -1086,8 +1090,8 @@ wasm_trap_t *lists_list_api_echo_string(lists_t *world, wasm_store_t *store, con
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_string_t t5;
     t5.ptr = lists_lift_string(&mem, (uint32_t)t3, (uint32_t)t4, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1177,8 +1181,8 @@ wasm_trap_t *lists_list_api_reverse_string(lists_t *world, wasm_store_t *store, 
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_string_t t5;
     t5.ptr = lists_lift_string(&mem, (uint32_t)t3, (uint32_t)t4, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1227,8 +1231,8 @@ wasm_trap_t *lists_list_api_upper_ascii(lists_t *world, wasm_store_t *store, con
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_string_t t5;
     t5.ptr = lists_lift_string(&mem, (uint32_t)t3, (uint32_t)t4, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1282,8 +1286,8 @@ wasm_trap_t *lists_list_api_concat(lists_t *world, wasm_store_t *store, const li
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t3 = (uint32_t)slots[0].i32;
-    int32_t t4 = lists_load_i32(&mem, t3 + 0, &err);
-    int32_t t5 = lists_load_i32(&mem, t3 + 4, &err);
+    int32_t t4 = lists_load_i32(&mem, t3, 0, &err);
+    int32_t t5 = lists_load_i32(&mem, t3, 4, &err);
     lists_string_t t6;
     t6.ptr = lists_lift_string(&mem, (uint32_t)t4, (uint32_t)t5, &err);
     t6.len = t6.ptr ? (uint32_t)t5 : 0;
@@ -1333,8 +1337,8 @@ wasm_trap_t *lists_list_api_repeat_string(lists_t *world, wasm_store_t *store, c
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_string_t t5;
     t5.ptr = lists_lift_string(&mem, (uint32_t)t3, (uint32_t)t4, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1383,8 +1387,8 @@ wasm_trap_t *lists_list_api_echo_bytes(lists_t *world, wasm_store_t *store, cons
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_list_u8_t t5;
     t5.ptr = (uint8_t *)lists_lift_bytes(&mem, (uint32_t)t3, (uint32_t)t4, 1, 1, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1471,8 +1475,8 @@ wasm_trap_t *lists_list_api_make_bytes(lists_t *world, wasm_store_t *store, uint
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    int32_t t2 = lists_load_i32(&mem, t1 + 0, &err);
-    int32_t t3 = lists_load_i32(&mem, t1 + 4, &err);
+    int32_t t2 = lists_load_i32(&mem, t1, 0, &err);
+    int32_t t3 = lists_load_i32(&mem, t1, 4, &err);
     lists_list_u8_t t4;
     t4.ptr = (uint8_t *)lists_lift_bytes(&mem, (uint32_t)t2, (uint32_t)t3, 1, 1, &err);
     t4.len = t4.ptr ? (uint32_t)t3 : 0;
@@ -1521,8 +1525,8 @@ wasm_trap_t *lists_list_api_echo_u16s(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_list_u16_t t5;
     t5.ptr = (uint16_t *)lists_lift_bytes(&mem, (uint32_t)t3, (uint32_t)t4, 2, 2, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1571,8 +1575,8 @@ wasm_trap_t *lists_list_api_echo_s32s(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_list_s32_t t5;
     t5.ptr = (int32_t *)lists_lift_bytes(&mem, (uint32_t)t3, (uint32_t)t4, 4, 4, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1621,8 +1625,8 @@ wasm_trap_t *lists_list_api_echo_u64s(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_list_u64_t t5;
     t5.ptr = (uint64_t *)lists_lift_bytes(&mem, (uint32_t)t3, (uint32_t)t4, 8, 8, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1671,8 +1675,8 @@ wasm_trap_t *lists_list_api_echo_s64s(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_list_s64_t t5;
     t5.ptr = (int64_t *)lists_lift_bytes(&mem, (uint32_t)t3, (uint32_t)t4, 8, 8, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1721,8 +1725,8 @@ wasm_trap_t *lists_list_api_echo_f32s(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_list_f32_t t5;
     t5.ptr = (float *)lists_lift_bytes(&mem, (uint32_t)t3, (uint32_t)t4, 4, 4, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1771,8 +1775,8 @@ wasm_trap_t *lists_list_api_echo_f64s(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_list_f64_t t5;
     t5.ptr = (double *)lists_lift_bytes(&mem, (uint32_t)t3, (uint32_t)t4, 8, 8, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -1815,7 +1819,7 @@ wasm_trap_t *lists_list_api_echo_bools(lists_t *world, wasm_store_t *store, cons
     for (size_t i4 = 0; i4 < (*x).len; i4++) {
         bool e1 = (*x).ptr[i4];
         uint32_t base2 = ptr3 + (uint32_t)i4 * 1;
-        lists_store_u8(&mem, base2 + 0, (uint8_t)((int32_t)((e1) ? 1 : 0)), &err);
+        lists_store_u8(&mem, base2, 0, (uint8_t)((int32_t)((e1) ? 1 : 0)), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -1826,14 +1830,14 @@ wasm_trap_t *lists_list_api_echo_bools(lists_t *world, wasm_store_t *store, cons
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t5 = (uint32_t)slots[0].i32;
-    int32_t t6 = lists_load_i32(&mem, t5 + 0, &err);
-    int32_t t7 = lists_load_i32(&mem, t5 + 4, &err);
+    int32_t t6 = lists_load_i32(&mem, t5, 0, &err);
+    int32_t t7 = lists_load_i32(&mem, t5, 4, &err);
     lists_list_bool_t t10;
     t10.ptr = (bool *)lists_lift_array(&mem, (uint32_t)t6, (uint32_t)t7, 1, 1, sizeof(bool), &err);
     t10.len = t10.ptr ? (uint32_t)t7 : 0;
     for (size_t i11 = 0; i11 < t10.len; i11++) {
         uint32_t base8 = (uint32_t)t6 + (uint32_t)i11 * 1;
-        uint8_t t9 = lists_load_u8(&mem, base8 + 0, &err);
+        uint8_t t9 = lists_load_u8(&mem, base8, 0, &err);
         t10.ptr[i11] = (((int32_t)t9) != 0);
     }
     lists_list_bool_t t12 = t10;
@@ -1875,7 +1879,7 @@ wasm_trap_t *lists_list_api_echo_chars(lists_t *world, wasm_store_t *store, cons
     for (size_t i4 = 0; i4 < (*x).len; i4++) {
         uint32_t e1 = (*x).ptr[i4];
         uint32_t base2 = ptr3 + (uint32_t)i4 * 4;
-        lists_store_i32(&mem, base2 + 0, (int32_t)((int32_t)(e1)), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)((int32_t)(e1)), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -1886,14 +1890,14 @@ wasm_trap_t *lists_list_api_echo_chars(lists_t *world, wasm_store_t *store, cons
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t5 = (uint32_t)slots[0].i32;
-    int32_t t6 = lists_load_i32(&mem, t5 + 0, &err);
-    int32_t t7 = lists_load_i32(&mem, t5 + 4, &err);
+    int32_t t6 = lists_load_i32(&mem, t5, 0, &err);
+    int32_t t7 = lists_load_i32(&mem, t5, 4, &err);
     lists_list_char_t t11;
     t11.ptr = (uint32_t *)lists_lift_array(&mem, (uint32_t)t6, (uint32_t)t7, 4, 4, sizeof(uint32_t), &err);
     t11.len = t11.ptr ? (uint32_t)t7 : 0;
     for (size_t i12 = 0; i12 < t11.len; i12++) {
         uint32_t base8 = (uint32_t)t6 + (uint32_t)i12 * 4;
-        int32_t t9 = lists_load_i32(&mem, base8 + 0, &err);
+        int32_t t9 = lists_load_i32(&mem, base8, 0, &err);
         uint32_t t10 = lists_lift_char((uint32_t)(t9), &err);
         t11.ptr[i12] = t10;
     }
@@ -1939,8 +1943,8 @@ wasm_trap_t *lists_list_api_echo_strings(lists_t *world, wasm_store_t *store, co
         uint32_t ptr3 = 0;
         trap = lists_lower_bytes(cx, &mem, e1.ptr, e1.len, 1, 1, &ptr3);
         if (trap) goto fail;
-        lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.len), &err);
-        lists_store_i32(&mem, base2 + 0, (int32_t)(ptr3), &err);
+        lists_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.len), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)(ptr3), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -1951,15 +1955,15 @@ wasm_trap_t *lists_list_api_echo_strings(lists_t *world, wasm_store_t *store, co
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t6 = (uint32_t)slots[0].i32;
-    int32_t t7 = lists_load_i32(&mem, t6 + 0, &err);
-    int32_t t8 = lists_load_i32(&mem, t6 + 4, &err);
+    int32_t t7 = lists_load_i32(&mem, t6, 0, &err);
+    int32_t t8 = lists_load_i32(&mem, t6, 4, &err);
     lists_list_string_t t13;
     t13.ptr = (lists_string_t *)lists_lift_array(&mem, (uint32_t)t7, (uint32_t)t8, 8, 4, sizeof(lists_string_t), &err);
     t13.len = t13.ptr ? (uint32_t)t8 : 0;
     for (size_t i14 = 0; i14 < t13.len; i14++) {
         uint32_t base9 = (uint32_t)t7 + (uint32_t)i14 * 8;
-        int32_t t10 = lists_load_i32(&mem, base9 + 0, &err);
-        int32_t t11 = lists_load_i32(&mem, base9 + 4, &err);
+        int32_t t10 = lists_load_i32(&mem, base9, 0, &err);
+        int32_t t11 = lists_load_i32(&mem, base9, 4, &err);
         lists_string_t t12;
         t12.ptr = lists_lift_string(&mem, (uint32_t)t10, (uint32_t)t11, &err);
         t12.len = t12.ptr ? (uint32_t)t11 : 0;
@@ -2007,8 +2011,8 @@ wasm_trap_t *lists_list_api_join(lists_t *world, wasm_store_t *store, const list
         uint32_t ptr3 = 0;
         trap = lists_lower_bytes(cx, &mem, e1.ptr, e1.len, 1, 1, &ptr3);
         if (trap) goto fail;
-        lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.len), &err);
-        lists_store_i32(&mem, base2 + 0, (int32_t)(ptr3), &err);
+        lists_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.len), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)(ptr3), &err);
     }
     uint32_t ptr6 = 0;
     trap = lists_lower_bytes(cx, &mem, (*sep).ptr, (*sep).len, 1, 1, &ptr6);
@@ -2024,8 +2028,8 @@ wasm_trap_t *lists_list_api_join(lists_t *world, wasm_store_t *store, const list
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t7 = (uint32_t)slots[0].i32;
-    int32_t t8 = lists_load_i32(&mem, t7 + 0, &err);
-    int32_t t9 = lists_load_i32(&mem, t7 + 4, &err);
+    int32_t t8 = lists_load_i32(&mem, t7, 0, &err);
+    int32_t t9 = lists_load_i32(&mem, t7, 4, &err);
     lists_string_t t10;
     t10.ptr = lists_lift_string(&mem, (uint32_t)t8, (uint32_t)t9, &err);
     t10.len = t10.ptr ? (uint32_t)t9 : 0;
@@ -2075,15 +2079,15 @@ wasm_trap_t *lists_list_api_split(lists_t *world, wasm_store_t *store, const lis
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_list_string_t t9;
     t9.ptr = (lists_string_t *)lists_lift_array(&mem, (uint32_t)t3, (uint32_t)t4, 8, 4, sizeof(lists_string_t), &err);
     t9.len = t9.ptr ? (uint32_t)t4 : 0;
     for (size_t i10 = 0; i10 < t9.len; i10++) {
         uint32_t base5 = (uint32_t)t3 + (uint32_t)i10 * 8;
-        int32_t t6 = lists_load_i32(&mem, base5 + 0, &err);
-        int32_t t7 = lists_load_i32(&mem, base5 + 4, &err);
+        int32_t t6 = lists_load_i32(&mem, base5, 0, &err);
+        int32_t t7 = lists_load_i32(&mem, base5, 4, &err);
         lists_string_t t8;
         t8.ptr = lists_lift_string(&mem, (uint32_t)t6, (uint32_t)t7, &err);
         t8.len = t8.ptr ? (uint32_t)t7 : 0;
@@ -2131,8 +2135,8 @@ wasm_trap_t *lists_list_api_echo_nested(lists_t *world, wasm_store_t *store, con
         uint32_t ptr3 = 0;
         trap = lists_lower_bytes(cx, &mem, e1.ptr, e1.len, 4, 4, &ptr3);
         if (trap) goto fail;
-        lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.len), &err);
-        lists_store_i32(&mem, base2 + 0, (int32_t)(ptr3), &err);
+        lists_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.len), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)(ptr3), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -2143,15 +2147,15 @@ wasm_trap_t *lists_list_api_echo_nested(lists_t *world, wasm_store_t *store, con
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t6 = (uint32_t)slots[0].i32;
-    int32_t t7 = lists_load_i32(&mem, t6 + 0, &err);
-    int32_t t8 = lists_load_i32(&mem, t6 + 4, &err);
+    int32_t t7 = lists_load_i32(&mem, t6, 0, &err);
+    int32_t t8 = lists_load_i32(&mem, t6, 4, &err);
     lists_list_list_u32_t t13;
     t13.ptr = (lists_list_u32_t *)lists_lift_array(&mem, (uint32_t)t7, (uint32_t)t8, 8, 4, sizeof(lists_list_u32_t), &err);
     t13.len = t13.ptr ? (uint32_t)t8 : 0;
     for (size_t i14 = 0; i14 < t13.len; i14++) {
         uint32_t base9 = (uint32_t)t7 + (uint32_t)i14 * 8;
-        int32_t t10 = lists_load_i32(&mem, base9 + 0, &err);
-        int32_t t11 = lists_load_i32(&mem, base9 + 4, &err);
+        int32_t t10 = lists_load_i32(&mem, base9, 0, &err);
+        int32_t t11 = lists_load_i32(&mem, base9, 4, &err);
         lists_list_u32_t t12;
         t12.ptr = (uint32_t *)lists_lift_bytes(&mem, (uint32_t)t10, (uint32_t)t11, 4, 4, &err);
         t12.len = t12.ptr ? (uint32_t)t11 : 0;
@@ -2199,8 +2203,8 @@ wasm_trap_t *lists_list_api_flatten(lists_t *world, wasm_store_t *store, const l
         uint32_t ptr3 = 0;
         trap = lists_lower_bytes(cx, &mem, e1.ptr, e1.len, 4, 4, &ptr3);
         if (trap) goto fail;
-        lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.len), &err);
-        lists_store_i32(&mem, base2 + 0, (int32_t)(ptr3), &err);
+        lists_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.len), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)(ptr3), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -2211,8 +2215,8 @@ wasm_trap_t *lists_list_api_flatten(lists_t *world, wasm_store_t *store, const l
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t6 = (uint32_t)slots[0].i32;
-    int32_t t7 = lists_load_i32(&mem, t6 + 0, &err);
-    int32_t t8 = lists_load_i32(&mem, t6 + 4, &err);
+    int32_t t7 = lists_load_i32(&mem, t6, 0, &err);
+    int32_t t8 = lists_load_i32(&mem, t6, 4, &err);
     lists_list_u32_t t9;
     t9.ptr = (uint32_t *)lists_lift_bytes(&mem, (uint32_t)t7, (uint32_t)t8, 4, 4, &err);
     t9.len = t9.ptr ? (uint32_t)t8 : 0;
@@ -2270,14 +2274,14 @@ wasm_trap_t *lists_list_api_echo_deep(lists_t *world, wasm_store_t *store, const
                 uint32_t ptr7 = 0;
                 trap = lists_lower_bytes(cx, &mem, e5.ptr, e5.len, 1, 1, &ptr7);
                 if (trap) goto fail;
-                lists_store_i32(&mem, base6 + 4, (int32_t)((uint32_t)e5.len), &err);
-                lists_store_i32(&mem, base6 + 0, (int32_t)(ptr7), &err);
+                lists_store_i32(&mem, base6, 4, (int32_t)((uint32_t)e5.len), &err);
+                lists_store_i32(&mem, base6, 0, (int32_t)(ptr7), &err);
             }
-            lists_store_i32(&mem, base4 + 4, (int32_t)((uint32_t)e3.len), &err);
-            lists_store_i32(&mem, base4 + 0, (int32_t)(ptr8), &err);
+            lists_store_i32(&mem, base4, 4, (int32_t)((uint32_t)e3.len), &err);
+            lists_store_i32(&mem, base4, 0, (int32_t)(ptr8), &err);
         }
-        lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.len), &err);
-        lists_store_i32(&mem, base2 + 0, (int32_t)(ptr10), &err);
+        lists_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.len), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)(ptr10), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -2288,29 +2292,29 @@ wasm_trap_t *lists_list_api_echo_deep(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t14 = (uint32_t)slots[0].i32;
-    int32_t t15 = lists_load_i32(&mem, t14 + 0, &err);
-    int32_t t16 = lists_load_i32(&mem, t14 + 4, &err);
+    int32_t t15 = lists_load_i32(&mem, t14, 0, &err);
+    int32_t t16 = lists_load_i32(&mem, t14, 4, &err);
     lists_list_list_list_string_t t31;
     t31.ptr = (lists_list_list_string_t *)lists_lift_array(&mem, (uint32_t)t15, (uint32_t)t16, 8, 4, sizeof(lists_list_list_string_t), &err);
     t31.len = t31.ptr ? (uint32_t)t16 : 0;
     for (size_t i32 = 0; i32 < t31.len; i32++) {
         uint32_t base17 = (uint32_t)t15 + (uint32_t)i32 * 8;
-        int32_t t18 = lists_load_i32(&mem, base17 + 0, &err);
-        int32_t t19 = lists_load_i32(&mem, base17 + 4, &err);
+        int32_t t18 = lists_load_i32(&mem, base17, 0, &err);
+        int32_t t19 = lists_load_i32(&mem, base17, 4, &err);
         lists_list_list_string_t t29;
         t29.ptr = (lists_list_string_t *)lists_lift_array(&mem, (uint32_t)t18, (uint32_t)t19, 8, 4, sizeof(lists_list_string_t), &err);
         t29.len = t29.ptr ? (uint32_t)t19 : 0;
         for (size_t i30 = 0; i30 < t29.len; i30++) {
             uint32_t base20 = (uint32_t)t18 + (uint32_t)i30 * 8;
-            int32_t t21 = lists_load_i32(&mem, base20 + 0, &err);
-            int32_t t22 = lists_load_i32(&mem, base20 + 4, &err);
+            int32_t t21 = lists_load_i32(&mem, base20, 0, &err);
+            int32_t t22 = lists_load_i32(&mem, base20, 4, &err);
             lists_list_string_t t27;
             t27.ptr = (lists_string_t *)lists_lift_array(&mem, (uint32_t)t21, (uint32_t)t22, 8, 4, sizeof(lists_string_t), &err);
             t27.len = t27.ptr ? (uint32_t)t22 : 0;
             for (size_t i28 = 0; i28 < t27.len; i28++) {
                 uint32_t base23 = (uint32_t)t21 + (uint32_t)i28 * 8;
-                int32_t t24 = lists_load_i32(&mem, base23 + 0, &err);
-                int32_t t25 = lists_load_i32(&mem, base23 + 4, &err);
+                int32_t t24 = lists_load_i32(&mem, base23, 0, &err);
+                int32_t t25 = lists_load_i32(&mem, base23, 4, &err);
                 lists_string_t t26;
                 t26.ptr = lists_lift_string(&mem, (uint32_t)t24, (uint32_t)t25, &err);
                 t26.len = t26.ptr ? (uint32_t)t25 : 0;
@@ -2362,8 +2366,8 @@ wasm_trap_t *lists_list_api_echo_point(lists_t *world, wasm_store_t *store, cons
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    int32_t t2 = lists_load_i32(&mem, t1 + 0, &err);
-    int32_t t3 = lists_load_i32(&mem, t1 + 4, &err);
+    int32_t t2 = lists_load_i32(&mem, t1, 0, &err);
+    int32_t t3 = lists_load_i32(&mem, t1, 4, &err);
     lists_geometry_point_t t4 = { .x = t2, .y = t3 };
     lists_list_api_point_t t5 = t4;
     if (err) {
@@ -2405,8 +2409,8 @@ wasm_trap_t *lists_list_api_translate(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    int32_t t2 = lists_load_i32(&mem, t1 + 0, &err);
-    int32_t t3 = lists_load_i32(&mem, t1 + 4, &err);
+    int32_t t2 = lists_load_i32(&mem, t1, 0, &err);
+    int32_t t3 = lists_load_i32(&mem, t1, 4, &err);
     lists_geometry_point_t t4 = { .x = t2, .y = t3 };
     lists_list_api_point_t t5 = t4;
     if (err) {
@@ -2452,15 +2456,15 @@ wasm_trap_t *lists_list_api_echo_mixed(lists_t *world, wasm_store_t *store, cons
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    uint8_t t2 = lists_load_u8(&mem, t1 + 0, &err);
-    int64_t t3 = lists_load_i64(&mem, t1 + 8, &err);
-    uint16_t t4 = lists_load_u16(&mem, t1 + 16, &err);
-    float t5 = lists_load_f32(&mem, t1 + 20, &err);
-    uint8_t t6 = lists_load_u8(&mem, t1 + 24, &err);
-    double t7 = lists_load_f64(&mem, t1 + 32, &err);
-    int32_t t8 = lists_load_i32(&mem, t1 + 40, &err);
+    uint8_t t2 = lists_load_u8(&mem, t1, 0, &err);
+    int64_t t3 = lists_load_i64(&mem, t1, 8, &err);
+    uint16_t t4 = lists_load_u16(&mem, t1, 16, &err);
+    float t5 = lists_load_f32(&mem, t1, 20, &err);
+    uint8_t t6 = lists_load_u8(&mem, t1, 24, &err);
+    double t7 = lists_load_f64(&mem, t1, 32, &err);
+    int32_t t8 = lists_load_i32(&mem, t1, 40, &err);
     uint32_t t9 = lists_lift_char((uint32_t)(t8), &err);
-    int8_t t10 = lists_load_s8(&mem, t1 + 44, &err);
+    int8_t t10 = lists_load_s8(&mem, t1, 44, &err);
     lists_list_types_mixed_t t11 = { .a = (uint8_t)((int32_t)t2), .b = (uint64_t)(t3), .c = (uint16_t)((int32_t)t4), .d = t5, .e = (((int32_t)t6) != 0), .f = t7, .g = t9, .h = (int8_t)((int32_t)t10) };
     lists_list_api_mixed_t t12 = t11;
     if (err) {
@@ -2497,14 +2501,14 @@ wasm_trap_t *lists_list_api_echo_mixeds(lists_t *world, wasm_store_t *store, con
     for (size_t i4 = 0; i4 < (*m).len; i4++) {
         lists_list_api_mixed_t e1 = (*m).ptr[i4];
         uint32_t base2 = ptr3 + (uint32_t)i4 * 48;
-        lists_store_u8(&mem, base2 + 0, (uint8_t)((int32_t)(e1.a)), &err);
-        lists_store_i64(&mem, base2 + 8, (int64_t)(e1.b), &err);
-        lists_store_u16(&mem, base2 + 16, (uint16_t)((int32_t)(e1.c)), &err);
-        lists_store_f32(&mem, base2 + 20, e1.d, &err);
-        lists_store_u8(&mem, base2 + 24, (uint8_t)((int32_t)((e1.e) ? 1 : 0)), &err);
-        lists_store_f64(&mem, base2 + 32, e1.f, &err);
-        lists_store_i32(&mem, base2 + 40, (int32_t)((int32_t)(e1.g)), &err);
-        lists_store_u8(&mem, base2 + 44, (uint8_t)((int32_t)(e1.h)), &err);
+        lists_store_u8(&mem, base2, 0, (uint8_t)((int32_t)(e1.a)), &err);
+        lists_store_i64(&mem, base2, 8, (int64_t)(e1.b), &err);
+        lists_store_u16(&mem, base2, 16, (uint16_t)((int32_t)(e1.c)), &err);
+        lists_store_f32(&mem, base2, 20, e1.d, &err);
+        lists_store_u8(&mem, base2, 24, (uint8_t)((int32_t)((e1.e) ? 1 : 0)), &err);
+        lists_store_f64(&mem, base2, 32, e1.f, &err);
+        lists_store_i32(&mem, base2, 40, (int32_t)((int32_t)(e1.g)), &err);
+        lists_store_u8(&mem, base2, 44, (uint8_t)((int32_t)(e1.h)), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -2515,22 +2519,22 @@ wasm_trap_t *lists_list_api_echo_mixeds(lists_t *world, wasm_store_t *store, con
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t5 = (uint32_t)slots[0].i32;
-    int32_t t6 = lists_load_i32(&mem, t5 + 0, &err);
-    int32_t t7 = lists_load_i32(&mem, t5 + 4, &err);
+    int32_t t6 = lists_load_i32(&mem, t5, 0, &err);
+    int32_t t7 = lists_load_i32(&mem, t5, 4, &err);
     lists_list_list_types_mixed_t t19;
     t19.ptr = (lists_list_api_mixed_t *)lists_lift_array(&mem, (uint32_t)t6, (uint32_t)t7, 48, 8, sizeof(lists_list_api_mixed_t), &err);
     t19.len = t19.ptr ? (uint32_t)t7 : 0;
     for (size_t i20 = 0; i20 < t19.len; i20++) {
         uint32_t base8 = (uint32_t)t6 + (uint32_t)i20 * 48;
-        uint8_t t9 = lists_load_u8(&mem, base8 + 0, &err);
-        int64_t t10 = lists_load_i64(&mem, base8 + 8, &err);
-        uint16_t t11 = lists_load_u16(&mem, base8 + 16, &err);
-        float t12 = lists_load_f32(&mem, base8 + 20, &err);
-        uint8_t t13 = lists_load_u8(&mem, base8 + 24, &err);
-        double t14 = lists_load_f64(&mem, base8 + 32, &err);
-        int32_t t15 = lists_load_i32(&mem, base8 + 40, &err);
+        uint8_t t9 = lists_load_u8(&mem, base8, 0, &err);
+        int64_t t10 = lists_load_i64(&mem, base8, 8, &err);
+        uint16_t t11 = lists_load_u16(&mem, base8, 16, &err);
+        float t12 = lists_load_f32(&mem, base8, 20, &err);
+        uint8_t t13 = lists_load_u8(&mem, base8, 24, &err);
+        double t14 = lists_load_f64(&mem, base8, 32, &err);
+        int32_t t15 = lists_load_i32(&mem, base8, 40, &err);
         uint32_t t16 = lists_lift_char((uint32_t)(t15), &err);
-        int8_t t17 = lists_load_s8(&mem, base8 + 44, &err);
+        int8_t t17 = lists_load_s8(&mem, base8, 44, &err);
         lists_list_types_mixed_t t18 = { .a = (uint8_t)((int32_t)t9), .b = (uint64_t)(t10), .c = (uint16_t)((int32_t)t11), .d = t12, .e = (((int32_t)t13) != 0), .f = t14, .g = t16, .h = (int8_t)((int32_t)t17) };
         t19.ptr[i20] = t18;
     }
@@ -2583,14 +2587,14 @@ wasm_trap_t *lists_list_api_echo_line(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
     lists_geometry_point_t t5 = { .x = t3, .y = t4 };
-    int32_t t6 = lists_load_i32(&mem, t2 + 8, &err);
-    int32_t t7 = lists_load_i32(&mem, t2 + 12, &err);
+    int32_t t6 = lists_load_i32(&mem, t2, 8, &err);
+    int32_t t7 = lists_load_i32(&mem, t2, 12, &err);
     lists_geometry_point_t t8 = { .x = t6, .y = t7 };
-    int32_t t9 = lists_load_i32(&mem, t2 + 16, &err);
-    int32_t t10 = lists_load_i32(&mem, t2 + 20, &err);
+    int32_t t9 = lists_load_i32(&mem, t2, 16, &err);
+    int32_t t10 = lists_load_i32(&mem, t2, 20, &err);
     lists_string_t t11;
     t11.ptr = lists_lift_string(&mem, (uint32_t)t9, (uint32_t)t10, &err);
     t11.len = t11.ptr ? (uint32_t)t10 : 0;
@@ -2640,8 +2644,8 @@ wasm_trap_t *lists_list_api_echo_team(lists_t *world, wasm_store_t *store, const
         uint32_t ptr4 = 0;
         trap = lists_lower_bytes(cx, &mem, e2.ptr, e2.len, 1, 1, &ptr4);
         if (trap) goto fail;
-        lists_store_i32(&mem, base3 + 4, (int32_t)((uint32_t)e2.len), &err);
-        lists_store_i32(&mem, base3 + 0, (int32_t)(ptr4), &err);
+        lists_store_i32(&mem, base3, 4, (int32_t)((uint32_t)e2.len), &err);
+        lists_store_i32(&mem, base3, 0, (int32_t)(ptr4), &err);
     }
     uint32_t ptr10 = 0;
     trap = lists_alloc(cx, &mem, (*t).scores.len, 16, 8, &ptr10);
@@ -2652,9 +2656,9 @@ wasm_trap_t *lists_list_api_echo_team(lists_t *world, wasm_store_t *store, const
         uint32_t ptr9 = 0;
         trap = lists_lower_bytes(cx, &mem, e7.name.ptr, e7.name.len, 1, 1, &ptr9);
         if (trap) goto fail;
-        lists_store_i32(&mem, base8 + 4, (int32_t)((uint32_t)e7.name.len), &err);
-        lists_store_i32(&mem, base8 + 0, (int32_t)(ptr9), &err);
-        lists_store_f64(&mem, base8 + 8, e7.value, &err);
+        lists_store_i32(&mem, base8, 4, (int32_t)((uint32_t)e7.name.len), &err);
+        lists_store_i32(&mem, base8, 0, (int32_t)(ptr9), &err);
+        lists_store_f64(&mem, base8, 8, e7.value, &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[8];
@@ -2671,43 +2675,43 @@ wasm_trap_t *lists_list_api_echo_team(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t12 = (uint32_t)slots[0].i32;
-    int32_t t13 = lists_load_i32(&mem, t12 + 0, &err);
-    int32_t t14 = lists_load_i32(&mem, t12 + 4, &err);
+    int32_t t13 = lists_load_i32(&mem, t12, 0, &err);
+    int32_t t14 = lists_load_i32(&mem, t12, 4, &err);
     lists_string_t t15;
     t15.ptr = lists_lift_string(&mem, (uint32_t)t13, (uint32_t)t14, &err);
     t15.len = t15.ptr ? (uint32_t)t14 : 0;
-    int32_t t16 = lists_load_i32(&mem, t12 + 8, &err);
-    int32_t t17 = lists_load_i32(&mem, t12 + 12, &err);
+    int32_t t16 = lists_load_i32(&mem, t12, 8, &err);
+    int32_t t17 = lists_load_i32(&mem, t12, 12, &err);
     lists_list_string_t t22;
     t22.ptr = (lists_string_t *)lists_lift_array(&mem, (uint32_t)t16, (uint32_t)t17, 8, 4, sizeof(lists_string_t), &err);
     t22.len = t22.ptr ? (uint32_t)t17 : 0;
     for (size_t i23 = 0; i23 < t22.len; i23++) {
         uint32_t base18 = (uint32_t)t16 + (uint32_t)i23 * 8;
-        int32_t t19 = lists_load_i32(&mem, base18 + 0, &err);
-        int32_t t20 = lists_load_i32(&mem, base18 + 4, &err);
+        int32_t t19 = lists_load_i32(&mem, base18, 0, &err);
+        int32_t t20 = lists_load_i32(&mem, base18, 4, &err);
         lists_string_t t21;
         t21.ptr = lists_lift_string(&mem, (uint32_t)t19, (uint32_t)t20, &err);
         t21.len = t21.ptr ? (uint32_t)t20 : 0;
         t22.ptr[i23] = t21;
     }
-    int32_t t24 = lists_load_i32(&mem, t12 + 16, &err);
-    int32_t t25 = lists_load_i32(&mem, t12 + 20, &err);
+    int32_t t24 = lists_load_i32(&mem, t12, 16, &err);
+    int32_t t25 = lists_load_i32(&mem, t12, 20, &err);
     lists_list_list_types_score_t t32;
     t32.ptr = (lists_list_types_score_t *)lists_lift_array(&mem, (uint32_t)t24, (uint32_t)t25, 16, 8, sizeof(lists_list_types_score_t), &err);
     t32.len = t32.ptr ? (uint32_t)t25 : 0;
     for (size_t i33 = 0; i33 < t32.len; i33++) {
         uint32_t base26 = (uint32_t)t24 + (uint32_t)i33 * 16;
-        int32_t t27 = lists_load_i32(&mem, base26 + 0, &err);
-        int32_t t28 = lists_load_i32(&mem, base26 + 4, &err);
+        int32_t t27 = lists_load_i32(&mem, base26, 0, &err);
+        int32_t t28 = lists_load_i32(&mem, base26, 4, &err);
         lists_string_t t29;
         t29.ptr = lists_lift_string(&mem, (uint32_t)t27, (uint32_t)t28, &err);
         t29.len = t29.ptr ? (uint32_t)t28 : 0;
-        double t30 = lists_load_f64(&mem, base26 + 8, &err);
+        double t30 = lists_load_f64(&mem, base26, 8, &err);
         lists_list_types_score_t t31 = { .name = t29, .value = t30 };
         t32.ptr[i33] = t31;
     }
-    int32_t t34 = lists_load_i32(&mem, t12 + 24, &err);
-    int32_t t35 = lists_load_i32(&mem, t12 + 28, &err);
+    int32_t t34 = lists_load_i32(&mem, t12, 24, &err);
+    int32_t t35 = lists_load_i32(&mem, t12, 28, &err);
     lists_geometry_point_t t36 = { .x = t34, .y = t35 };
     lists_list_types_team_t t37 = { .name = t15, .members = t22, .scores = t32, .origin = t36 };
     lists_list_api_team_t t38 = t37;
@@ -2752,9 +2756,9 @@ wasm_trap_t *lists_list_api_echo_scores(lists_t *world, wasm_store_t *store, con
         uint32_t ptr3 = 0;
         trap = lists_lower_bytes(cx, &mem, e1.name.ptr, e1.name.len, 1, 1, &ptr3);
         if (trap) goto fail;
-        lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.name.len), &err);
-        lists_store_i32(&mem, base2 + 0, (int32_t)(ptr3), &err);
-        lists_store_f64(&mem, base2 + 8, e1.value, &err);
+        lists_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.name.len), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)(ptr3), &err);
+        lists_store_f64(&mem, base2, 8, e1.value, &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -2765,19 +2769,19 @@ wasm_trap_t *lists_list_api_echo_scores(lists_t *world, wasm_store_t *store, con
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t6 = (uint32_t)slots[0].i32;
-    int32_t t7 = lists_load_i32(&mem, t6 + 0, &err);
-    int32_t t8 = lists_load_i32(&mem, t6 + 4, &err);
+    int32_t t7 = lists_load_i32(&mem, t6, 0, &err);
+    int32_t t8 = lists_load_i32(&mem, t6, 4, &err);
     lists_list_list_types_score_t t15;
     t15.ptr = (lists_list_api_score_t *)lists_lift_array(&mem, (uint32_t)t7, (uint32_t)t8, 16, 8, sizeof(lists_list_api_score_t), &err);
     t15.len = t15.ptr ? (uint32_t)t8 : 0;
     for (size_t i16 = 0; i16 < t15.len; i16++) {
         uint32_t base9 = (uint32_t)t7 + (uint32_t)i16 * 16;
-        int32_t t10 = lists_load_i32(&mem, base9 + 0, &err);
-        int32_t t11 = lists_load_i32(&mem, base9 + 4, &err);
+        int32_t t10 = lists_load_i32(&mem, base9, 0, &err);
+        int32_t t11 = lists_load_i32(&mem, base9, 4, &err);
         lists_string_t t12;
         t12.ptr = lists_lift_string(&mem, (uint32_t)t10, (uint32_t)t11, &err);
         t12.len = t12.ptr ? (uint32_t)t11 : 0;
-        double t13 = lists_load_f64(&mem, base9 + 8, &err);
+        double t13 = lists_load_f64(&mem, base9, 8, &err);
         lists_list_types_score_t t14 = { .name = t12, .value = t13 };
         t15.ptr[i16] = t14;
     }
@@ -2823,9 +2827,9 @@ wasm_trap_t *lists_list_api_best_name(lists_t *world, wasm_store_t *store, const
         uint32_t ptr3 = 0;
         trap = lists_lower_bytes(cx, &mem, e1.name.ptr, e1.name.len, 1, 1, &ptr3);
         if (trap) goto fail;
-        lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.name.len), &err);
-        lists_store_i32(&mem, base2 + 0, (int32_t)(ptr3), &err);
-        lists_store_f64(&mem, base2 + 8, e1.value, &err);
+        lists_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.name.len), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)(ptr3), &err);
+        lists_store_f64(&mem, base2, 8, e1.value, &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -2836,8 +2840,8 @@ wasm_trap_t *lists_list_api_best_name(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t6 = (uint32_t)slots[0].i32;
-    int32_t t7 = lists_load_i32(&mem, t6 + 0, &err);
-    int32_t t8 = lists_load_i32(&mem, t6 + 4, &err);
+    int32_t t7 = lists_load_i32(&mem, t6, 0, &err);
+    int32_t t8 = lists_load_i32(&mem, t6, 4, &err);
     lists_string_t t9;
     t9.ptr = lists_lift_string(&mem, (uint32_t)t7, (uint32_t)t8, &err);
     t9.len = t9.ptr ? (uint32_t)t8 : 0;
@@ -2888,13 +2892,13 @@ wasm_trap_t *lists_list_api_echo_triple(lists_t *world, wasm_store_t *store, con
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    uint8_t t3 = lists_load_u8(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
-    int32_t t5 = lists_load_i32(&mem, t2 + 8, &err);
+    uint8_t t3 = lists_load_u8(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
+    int32_t t5 = lists_load_i32(&mem, t2, 8, &err);
     lists_string_t t6;
     t6.ptr = lists_lift_string(&mem, (uint32_t)t4, (uint32_t)t5, &err);
     t6.len = t6.ptr ? (uint32_t)t5 : 0;
-    double t7 = lists_load_f64(&mem, t2 + 16, &err);
+    double t7 = lists_load_f64(&mem, t2, 16, &err);
     lists_list_types_triple_t t8 = { .f0 = (uint8_t)((int32_t)t3), .f1 = t6, .f2 = t7 };
     lists_list_api_triple_t t9 = t8;
     if (err) {
@@ -2942,9 +2946,9 @@ wasm_trap_t *lists_list_api_swap_pair(lists_t *world, wasm_store_t *store, const
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = lists_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = lists_load_i32(&mem, t2 + 4, &err);
-    int32_t t5 = lists_load_i32(&mem, t2 + 8, &err);
+    int32_t t3 = lists_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = lists_load_i32(&mem, t2, 4, &err);
+    int32_t t5 = lists_load_i32(&mem, t2, 8, &err);
     lists_string_t t6;
     t6.ptr = lists_lift_string(&mem, (uint32_t)t4, (uint32_t)t5, &err);
     t6.len = t6.ptr ? (uint32_t)t5 : 0;
@@ -2991,9 +2995,9 @@ wasm_trap_t *lists_list_api_echo_pairs(lists_t *world, wasm_store_t *store, cons
         uint32_t ptr3 = 0;
         trap = lists_lower_bytes(cx, &mem, e1.f0.ptr, e1.f0.len, 1, 1, &ptr3);
         if (trap) goto fail;
-        lists_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.f0.len), &err);
-        lists_store_i32(&mem, base2 + 0, (int32_t)(ptr3), &err);
-        lists_store_i32(&mem, base2 + 8, (int32_t)((int32_t)(e1.f1)), &err);
+        lists_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.f0.len), &err);
+        lists_store_i32(&mem, base2, 0, (int32_t)(ptr3), &err);
+        lists_store_i32(&mem, base2, 8, (int32_t)((int32_t)(e1.f1)), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -3004,19 +3008,19 @@ wasm_trap_t *lists_list_api_echo_pairs(lists_t *world, wasm_store_t *store, cons
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t6 = (uint32_t)slots[0].i32;
-    int32_t t7 = lists_load_i32(&mem, t6 + 0, &err);
-    int32_t t8 = lists_load_i32(&mem, t6 + 4, &err);
+    int32_t t7 = lists_load_i32(&mem, t6, 0, &err);
+    int32_t t8 = lists_load_i32(&mem, t6, 4, &err);
     lists_list_tuple2_string_u32_t t15;
     t15.ptr = (lists_tuple2_string_u32_t *)lists_lift_array(&mem, (uint32_t)t7, (uint32_t)t8, 12, 4, sizeof(lists_tuple2_string_u32_t), &err);
     t15.len = t15.ptr ? (uint32_t)t8 : 0;
     for (size_t i16 = 0; i16 < t15.len; i16++) {
         uint32_t base9 = (uint32_t)t7 + (uint32_t)i16 * 12;
-        int32_t t10 = lists_load_i32(&mem, base9 + 0, &err);
-        int32_t t11 = lists_load_i32(&mem, base9 + 4, &err);
+        int32_t t10 = lists_load_i32(&mem, base9, 0, &err);
+        int32_t t11 = lists_load_i32(&mem, base9, 4, &err);
         lists_string_t t12;
         t12.ptr = lists_lift_string(&mem, (uint32_t)t10, (uint32_t)t11, &err);
         t12.len = t12.ptr ? (uint32_t)t11 : 0;
-        int32_t t13 = lists_load_i32(&mem, base9 + 8, &err);
+        int32_t t13 = lists_load_i32(&mem, base9, 8, &err);
         lists_tuple2_string_u32_t t14 = { .f0 = t12, .f1 = (uint32_t)(t13) };
         t15.ptr[i16] = t14;
     }
@@ -3069,16 +3073,16 @@ wasm_trap_t *lists_list_api_echo_nested_tuple(lists_t *world, wasm_store_t *stor
     if (trap) goto fail;
     lists_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    uint8_t t3 = lists_load_u8(&mem, t2 + 0, &err);
-    int64_t t4 = lists_load_i64(&mem, t2 + 8, &err);
+    uint8_t t3 = lists_load_u8(&mem, t2, 0, &err);
+    int64_t t4 = lists_load_i64(&mem, t2, 8, &err);
     lists_tuple2_u8_s64_t t5 = { .f0 = (uint8_t)((int32_t)t3), .f1 = t4 };
-    int32_t t6 = lists_load_i32(&mem, t2 + 16, &err);
-    int32_t t7 = lists_load_i32(&mem, t2 + 20, &err);
+    int32_t t6 = lists_load_i32(&mem, t2, 16, &err);
+    int32_t t7 = lists_load_i32(&mem, t2, 20, &err);
     lists_string_t t8;
     t8.ptr = lists_lift_string(&mem, (uint32_t)t6, (uint32_t)t7, &err);
     t8.len = t8.ptr ? (uint32_t)t7 : 0;
-    float t9 = lists_load_f32(&mem, t2 + 24, &err);
-    int32_t t10 = lists_load_i32(&mem, t2 + 28, &err);
+    float t9 = lists_load_f32(&mem, t2, 24, &err);
+    int32_t t10 = lists_load_i32(&mem, t2, 28, &err);
     uint32_t t11 = lists_lift_char((uint32_t)(t10), &err);
     lists_tuple2_f32_char_t t12 = { .f0 = t9, .f1 = t11 };
     lists_tuple2_string_tuple2_f32_char_t t13 = { .f0 = t8, .f1 = t12 };
@@ -3127,8 +3131,8 @@ size_t nslots) {
     uint32_t ptr3 = 0;
     trap = lists_lower_bytes(cx, &mem, ret.ptr, ret.len, 1, 1, &ptr3);
     if (trap) goto fail;
-    lists_store_i32(&mem, (uint32_t)slots[2].i32 + 4, (int32_t)((uint32_t)ret.len), &err);
-    lists_store_i32(&mem, (uint32_t)slots[2].i32 + 0, (int32_t)(ptr3), &err);
+    lists_store_i32(&mem, (uint32_t)slots[2].i32, 4, (int32_t)((uint32_t)ret.len), &err);
+    lists_store_i32(&mem, (uint32_t)slots[2].i32, 0, (int32_t)(ptr3), &err);
     if (err) goto fail;
     goto fail;
     fail:
@@ -3160,8 +3164,8 @@ size_t nslots) {
     uint32_t ptr3 = 0;
     trap = lists_lower_bytes(cx, &mem, ret.ptr, ret.len, 1, 1, &ptr3);
     if (trap) goto fail;
-    lists_store_i32(&mem, (uint32_t)slots[2].i32 + 4, (int32_t)((uint32_t)ret.len), &err);
-    lists_store_i32(&mem, (uint32_t)slots[2].i32 + 0, (int32_t)(ptr3), &err);
+    lists_store_i32(&mem, (uint32_t)slots[2].i32, 4, (int32_t)((uint32_t)ret.len), &err);
+    lists_store_i32(&mem, (uint32_t)slots[2].i32, 0, (int32_t)(ptr3), &err);
     if (err) goto fail;
     goto fail;
     fail:
@@ -3199,11 +3203,11 @@ size_t nslots) {
         uint32_t ptr5 = 0;
         trap = lists_lower_bytes(cx, &mem, e3.ptr, e3.len, 1, 1, &ptr5);
         if (trap) goto fail;
-        lists_store_i32(&mem, base4 + 4, (int32_t)((uint32_t)e3.len), &err);
-        lists_store_i32(&mem, base4 + 0, (int32_t)(ptr5), &err);
+        lists_store_i32(&mem, base4, 4, (int32_t)((uint32_t)e3.len), &err);
+        lists_store_i32(&mem, base4, 0, (int32_t)(ptr5), &err);
     }
-    lists_store_i32(&mem, (uint32_t)slots[2].i32 + 4, (int32_t)((uint32_t)ret.len), &err);
-    lists_store_i32(&mem, (uint32_t)slots[2].i32 + 0, (int32_t)(ptr6), &err);
+    lists_store_i32(&mem, (uint32_t)slots[2].i32, 4, (int32_t)((uint32_t)ret.len), &err);
+    lists_store_i32(&mem, (uint32_t)slots[2].i32, 0, (int32_t)(ptr6), &err);
     if (err) goto fail;
     goto fail;
     fail:
@@ -3230,12 +3234,12 @@ size_t nslots) {
     t7.len = t7.ptr ? (uint32_t)slots[1].i32 : 0;
     for (size_t i8 = 0; i8 < t7.len; i8++) {
         uint32_t base1 = (uint32_t)slots[0].i32 + (uint32_t)i8 * 16;
-        int32_t t2 = lists_load_i32(&mem, base1 + 0, &err);
-        int32_t t3 = lists_load_i32(&mem, base1 + 4, &err);
+        int32_t t2 = lists_load_i32(&mem, base1, 0, &err);
+        int32_t t3 = lists_load_i32(&mem, base1, 4, &err);
         lists_string_t t4;
         t4.ptr = lists_lift_string(&mem, (uint32_t)t2, (uint32_t)t3, &err);
         t4.len = t4.ptr ? (uint32_t)t3 : 0;
-        double t5 = lists_load_f64(&mem, base1 + 8, &err);
+        double t5 = lists_load_f64(&mem, base1, 8, &err);
         lists_list_types_score_t t6 = { .name = t4, .value = t5 };
         t7.ptr[i8] = t6;
     }
@@ -3252,12 +3256,12 @@ size_t nslots) {
         uint32_t ptr12 = 0;
         trap = lists_lower_bytes(cx, &mem, e10.name.ptr, e10.name.len, 1, 1, &ptr12);
         if (trap) goto fail;
-        lists_store_i32(&mem, base11 + 4, (int32_t)((uint32_t)e10.name.len), &err);
-        lists_store_i32(&mem, base11 + 0, (int32_t)(ptr12), &err);
-        lists_store_f64(&mem, base11 + 8, e10.value, &err);
+        lists_store_i32(&mem, base11, 4, (int32_t)((uint32_t)e10.name.len), &err);
+        lists_store_i32(&mem, base11, 0, (int32_t)(ptr12), &err);
+        lists_store_f64(&mem, base11, 8, e10.value, &err);
     }
-    lists_store_i32(&mem, (uint32_t)slots[2].i32 + 4, (int32_t)((uint32_t)ret.len), &err);
-    lists_store_i32(&mem, (uint32_t)slots[2].i32 + 0, (int32_t)(ptr13), &err);
+    lists_store_i32(&mem, (uint32_t)slots[2].i32, 4, (int32_t)((uint32_t)ret.len), &err);
+    lists_store_i32(&mem, (uint32_t)slots[2].i32, 0, (int32_t)(ptr13), &err);
     if (err) goto fail;
     goto fail;
     fail:
@@ -3284,8 +3288,8 @@ size_t nslots) {
     t5.len = t5.ptr ? (uint32_t)slots[1].i32 : 0;
     for (size_t i6 = 0; i6 < t5.len; i6++) {
         uint32_t base1 = (uint32_t)slots[0].i32 + (uint32_t)i6 * 8;
-        int32_t t2 = lists_load_i32(&mem, base1 + 0, &err);
-        int32_t t3 = lists_load_i32(&mem, base1 + 4, &err);
+        int32_t t2 = lists_load_i32(&mem, base1, 0, &err);
+        int32_t t3 = lists_load_i32(&mem, base1, 4, &err);
         lists_list_u32_t t4;
         t4.ptr = (uint32_t *)lists_lift_bytes(&mem, (uint32_t)t2, (uint32_t)t3, 4, 4, &err);
         t4.len = t4.ptr ? (uint32_t)t3 : 0;
@@ -3304,11 +3308,11 @@ size_t nslots) {
         uint32_t ptr10 = 0;
         trap = lists_lower_bytes(cx, &mem, e8.ptr, e8.len, 4, 4, &ptr10);
         if (trap) goto fail;
-        lists_store_i32(&mem, base9 + 4, (int32_t)((uint32_t)e8.len), &err);
-        lists_store_i32(&mem, base9 + 0, (int32_t)(ptr10), &err);
+        lists_store_i32(&mem, base9, 4, (int32_t)((uint32_t)e8.len), &err);
+        lists_store_i32(&mem, base9, 0, (int32_t)(ptr10), &err);
     }
-    lists_store_i32(&mem, (uint32_t)slots[2].i32 + 4, (int32_t)((uint32_t)ret.len), &err);
-    lists_store_i32(&mem, (uint32_t)slots[2].i32 + 0, (int32_t)(ptr11), &err);
+    lists_store_i32(&mem, (uint32_t)slots[2].i32, 4, (int32_t)((uint32_t)ret.len), &err);
+    lists_store_i32(&mem, (uint32_t)slots[2].i32, 0, (int32_t)(ptr11), &err);
     if (err) goto fail;
     goto fail;
     fail:
@@ -3341,15 +3345,15 @@ size_t nslots) {
     lists_string_t t6 = t3;
     trap = lists_imports_list_host_make_line(data, &t4, &t5, &t6, &ret);
     if (trap) goto fail;
-    lists_store_i32(&mem, (uint32_t)slots[6].i32 + 0, (int32_t)(ret.start.x), &err);
-    lists_store_i32(&mem, (uint32_t)slots[6].i32 + 4, (int32_t)(ret.start.y), &err);
-    lists_store_i32(&mem, (uint32_t)slots[6].i32 + 8, (int32_t)(ret.end.x), &err);
-    lists_store_i32(&mem, (uint32_t)slots[6].i32 + 12, (int32_t)(ret.end.y), &err);
+    lists_store_i32(&mem, (uint32_t)slots[6].i32, 0, (int32_t)(ret.start.x), &err);
+    lists_store_i32(&mem, (uint32_t)slots[6].i32, 4, (int32_t)(ret.start.y), &err);
+    lists_store_i32(&mem, (uint32_t)slots[6].i32, 8, (int32_t)(ret.end.x), &err);
+    lists_store_i32(&mem, (uint32_t)slots[6].i32, 12, (int32_t)(ret.end.y), &err);
     uint32_t ptr7 = 0;
     trap = lists_lower_bytes(cx, &mem, ret.label.ptr, ret.label.len, 1, 1, &ptr7);
     if (trap) goto fail;
-    lists_store_i32(&mem, (uint32_t)slots[6].i32 + 20, (int32_t)((uint32_t)ret.label.len), &err);
-    lists_store_i32(&mem, (uint32_t)slots[6].i32 + 16, (int32_t)(ptr7), &err);
+    lists_store_i32(&mem, (uint32_t)slots[6].i32, 20, (int32_t)((uint32_t)ret.label.len), &err);
+    lists_store_i32(&mem, (uint32_t)slots[6].i32, 16, (int32_t)(ptr7), &err);
     if (err) goto fail;
     goto fail;
     fail:
@@ -3379,13 +3383,13 @@ size_t nslots) {
     lists_list_host_triple_t t3 = t2;
     trap = lists_imports_list_host_rotate_triple(data, &t3, &ret);
     if (trap) goto fail;
-    lists_store_f64(&mem, (uint32_t)slots[4].i32 + 0, ret.f0, &err);
-    lists_store_u8(&mem, (uint32_t)slots[4].i32 + 8, (uint8_t)((int32_t)(ret.f1)), &err);
+    lists_store_f64(&mem, (uint32_t)slots[4].i32, 0, ret.f0, &err);
+    lists_store_u8(&mem, (uint32_t)slots[4].i32, 8, (uint8_t)((int32_t)(ret.f1)), &err);
     uint32_t ptr4 = 0;
     trap = lists_lower_bytes(cx, &mem, ret.f2.ptr, ret.f2.len, 1, 1, &ptr4);
     if (trap) goto fail;
-    lists_store_i32(&mem, (uint32_t)slots[4].i32 + 16, (int32_t)((uint32_t)ret.f2.len), &err);
-    lists_store_i32(&mem, (uint32_t)slots[4].i32 + 12, (int32_t)(ptr4), &err);
+    lists_store_i32(&mem, (uint32_t)slots[4].i32, 16, (int32_t)((uint32_t)ret.f2.len), &err);
+    lists_store_i32(&mem, (uint32_t)slots[4].i32, 12, (int32_t)(ptr4), &err);
     if (err) goto fail;
     goto fail;
     fail:

@@ -51,23 +51,27 @@ resources_HELPER bool resources_range(const resources_mem_t *mem, uint32_t addr,
 
 #define resources_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
 
-#define resources_ACCESS(name, type)                                                              \
-    resources_HELPER type resources_load_##name(const resources_mem_t *mem, uint32_t addr, const char **err) { \
-        type value = 0;                                                                   \
-        if (!resources_range(mem, addr, sizeof(type))) {                                          \
-            resources_error(err, resources_OUT_OF_BOUNDS);                                                \
-            return value;                                                                 \
-        }                                                                                 \
-        memcpy(&value, mem->base + addr, sizeof(type));                                   \
-        return value;                                                                     \
-    }                                                                                     \
-    resources_HELPER void resources_store_##name(resources_mem_t *mem, uint32_t addr, type value,            \
-                                      const char **err) {                                 \
-        if (!resources_range(mem, addr, sizeof(type))) {                                          \
-            resources_error(err, resources_OUT_OF_BOUNDS);                                                \
-            return;                                                                       \
-        }                                                                                 \
-        memcpy(mem->base + addr, &value, sizeof(type));                                   \
+// A value at `base + offset` (computed without wrapping around).
+#define resources_ACCESS(name, type)                                                               \
+    resources_HELPER type resources_load_##name(const resources_mem_t *mem, uint32_t base, uint32_t offset,        \
+                                const char **err) {                                        \
+        type value = 0;                                                                    \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            resources_error(err, resources_OUT_OF_BOUNDS);                                                 \
+            return value;                                                                  \
+        }                                                                                  \
+        memcpy(&value, mem->base + at, sizeof(type));                                      \
+        return value;                                                                      \
+    }                                                                                      \
+    resources_HELPER void resources_store_##name(resources_mem_t *mem, uint32_t base, uint32_t offset, type value, \
+                                 const char **err) {                                       \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            resources_error(err, resources_OUT_OF_BOUNDS);                                                 \
+            return;                                                                        \
+        }                                                                                  \
+        memcpy(mem->base + at, &value, sizeof(type));                                      \
     }
 
 resources_ACCESS(u8, uint8_t)
@@ -453,8 +457,8 @@ wasm_trap_t *resources_blob_roundtrip(resources_t *world, wasm_store_t *store, c
     if (trap) goto fail;
     resources_mem_refresh(cx, &mem);
     uint32_t t3 = (uint32_t)slots[0].i32;
-    int32_t t4 = resources_load_i32(&mem, t3 + 0, &err);
-    int32_t t5 = resources_load_i32(&mem, t3 + 4, &err);
+    int32_t t4 = resources_load_i32(&mem, t3, 0, &err);
+    int32_t t5 = resources_load_i32(&mem, t3, 4, &err);
     resources_list_u8_t t6;
     t6.ptr = (uint8_t *)resources_lift_bytes(&mem, (uint32_t)t4, (uint32_t)t5, 1, 1, &err);
     t6.len = t6.ptr ? (uint32_t)t5 : 0;
@@ -552,8 +556,8 @@ wasm_trap_t *resources_blob_peek(resources_t *world, wasm_store_t *store, resour
     if (trap) goto fail;
     resources_mem_refresh(cx, &mem);
     uint32_t t3 = (uint32_t)slots[0].i32;
-    int32_t t4 = resources_load_i32(&mem, t3 + 0, &err);
-    int32_t t5 = resources_load_i32(&mem, t3 + 4, &err);
+    int32_t t4 = resources_load_i32(&mem, t3, 0, &err);
+    int32_t t5 = resources_load_i32(&mem, t3, 4, &err);
     resources_list_u8_t t6;
     t6.ptr = (uint8_t *)resources_lift_bytes(&mem, (uint32_t)t4, (uint32_t)t5, 1, 1, &err);
     t6.len = t6.ptr ? (uint32_t)t5 : 0;
@@ -1154,7 +1158,7 @@ wasm_trap_t *resources_counters_total(resources_t *world, wasm_store_t *store, c
         uint32_t h3 = 0;
         trap = kiln_component_cx_resource_lower(cx, world->types[0], e1.handle, false, &h3);
         if (trap) goto fail;
-        resources_store_i32(&mem, base2 + 0, (int32_t)((int32_t)h3), &err);
+        resources_store_i32(&mem, base2, 0, (int32_t)((int32_t)h3), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -1202,14 +1206,14 @@ wasm_trap_t *resources_counters_make_counters(resources_t *world, wasm_store_t *
     if (trap) goto fail;
     resources_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    int32_t t2 = resources_load_i32(&mem, t1 + 0, &err);
-    int32_t t3 = resources_load_i32(&mem, t1 + 4, &err);
+    int32_t t2 = resources_load_i32(&mem, t1, 0, &err);
+    int32_t t3 = resources_load_i32(&mem, t1, 4, &err);
     resources_list_own_counters_counter_t t8;
     t8.ptr = (resources_counters_own_counter_t *)resources_lift_array(&mem, (uint32_t)t2, (uint32_t)t3, 4, 4, sizeof(resources_counters_own_counter_t), &err);
     t8.len = t8.ptr ? (uint32_t)t3 : 0;
     for (size_t i9 = 0; i9 < t8.len; i9++) {
         uint32_t base4 = (uint32_t)t2 + (uint32_t)i9 * 4;
-        int32_t t5 = resources_load_i32(&mem, base4 + 0, &err);
+        int32_t t5 = resources_load_i32(&mem, base4, 0, &err);
         kiln_component_resource_t *r6 = NULL;
         trap = kiln_component_cx_resource_lift(cx, world->types[0], (uint32_t)(t5), true, &r6);
         if (trap) goto fail;
@@ -1275,7 +1279,7 @@ wasm_trap_t *resources_counters_maybe_counter(resources_t *world, wasm_store_t *
     if (trap) goto fail;
     resources_mem_refresh(cx, &mem);
     uint32_t t5 = (uint32_t)slots[0].i32;
-    uint8_t t6 = resources_load_u8(&mem, t5 + 0, &err);
+    uint8_t t6 = resources_load_u8(&mem, t5, 0, &err);
     resources_option_own_counters_counter_t t10;
     memset(&t10, 0, sizeof t10);
     switch ((int32_t)t6) {
@@ -1284,7 +1288,7 @@ wasm_trap_t *resources_counters_maybe_counter(resources_t *world, wasm_store_t *
             break;
         }
         case 1: {
-            int32_t t7 = resources_load_i32(&mem, t5 + 4, &err);
+            int32_t t7 = resources_load_i32(&mem, t5, 4, &err);
             kiln_component_resource_t *r8 = NULL;
             trap = kiln_component_cx_resource_lift(cx, world->types[0], (uint32_t)(t7), true, &r8);
             if (trap) goto fail;
@@ -1343,12 +1347,12 @@ wasm_trap_t *resources_counters_name_counter(resources_t *world, wasm_store_t *s
     if (trap) goto fail;
     resources_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = resources_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = resources_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = resources_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = resources_load_i32(&mem, t2, 4, &err);
     resources_string_t t5;
     t5.ptr = resources_lift_string(&mem, (uint32_t)t3, (uint32_t)t4, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
-    int32_t t6 = resources_load_i32(&mem, t2 + 8, &err);
+    int32_t t6 = resources_load_i32(&mem, t2, 8, &err);
     kiln_component_resource_t *r7 = NULL;
     trap = kiln_component_cx_resource_lift(cx, world->types[0], (uint32_t)(t6), true, &r7);
     if (trap) goto fail;
@@ -1403,12 +1407,12 @@ wasm_trap_t *resources_counters_unname(resources_t *world, wasm_store_t *store, 
     if (trap) goto fail;
     resources_mem_refresh(cx, &mem);
     uint32_t t3 = (uint32_t)slots[0].i32;
-    int32_t t4 = resources_load_i32(&mem, t3 + 0, &err);
-    int32_t t5 = resources_load_i32(&mem, t3 + 4, &err);
+    int32_t t4 = resources_load_i32(&mem, t3, 0, &err);
+    int32_t t5 = resources_load_i32(&mem, t3, 4, &err);
     resources_string_t t6;
     t6.ptr = resources_lift_string(&mem, (uint32_t)t4, (uint32_t)t5, &err);
     t6.len = t6.ptr ? (uint32_t)t5 : 0;
-    int64_t t7 = resources_load_i64(&mem, t3 + 8, &err);
+    int64_t t7 = resources_load_i64(&mem, t3, 8, &err);
     resources_tuple2_string_s64_t t8 = { .f0 = t6, .f1 = t7 };
     resources_tuple2_string_s64_t t9 = t8;
     if (err) {
@@ -1490,8 +1494,8 @@ size_t nslots) {
     uint32_t ptr4 = 0;
     trap = resources_lower_bytes(cx, &mem, ret.ptr, ret.len, 1, 1, &ptr4);
     if (trap) goto fail;
-    resources_store_i32(&mem, (uint32_t)slots[1].i32 + 4, (int32_t)((uint32_t)ret.len), &err);
-    resources_store_i32(&mem, (uint32_t)slots[1].i32 + 0, (int32_t)(ptr4), &err);
+    resources_store_i32(&mem, (uint32_t)slots[1].i32, 4, (int32_t)((uint32_t)ret.len), &err);
+    resources_store_i32(&mem, (uint32_t)slots[1].i32, 0, (int32_t)(ptr4), &err);
     if (err) goto fail;
     goto fail;
     fail:

@@ -51,23 +51,27 @@ scalars_HELPER bool scalars_range(const scalars_mem_t *mem, uint32_t addr, uint6
 
 #define scalars_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
 
-#define scalars_ACCESS(name, type)                                                              \
-    scalars_HELPER type scalars_load_##name(const scalars_mem_t *mem, uint32_t addr, const char **err) { \
-        type value = 0;                                                                   \
-        if (!scalars_range(mem, addr, sizeof(type))) {                                          \
-            scalars_error(err, scalars_OUT_OF_BOUNDS);                                                \
-            return value;                                                                 \
-        }                                                                                 \
-        memcpy(&value, mem->base + addr, sizeof(type));                                   \
-        return value;                                                                     \
-    }                                                                                     \
-    scalars_HELPER void scalars_store_##name(scalars_mem_t *mem, uint32_t addr, type value,            \
-                                      const char **err) {                                 \
-        if (!scalars_range(mem, addr, sizeof(type))) {                                          \
-            scalars_error(err, scalars_OUT_OF_BOUNDS);                                                \
-            return;                                                                       \
-        }                                                                                 \
-        memcpy(mem->base + addr, &value, sizeof(type));                                   \
+// A value at `base + offset` (computed without wrapping around).
+#define scalars_ACCESS(name, type)                                                               \
+    scalars_HELPER type scalars_load_##name(const scalars_mem_t *mem, uint32_t base, uint32_t offset,        \
+                                const char **err) {                                        \
+        type value = 0;                                                                    \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            scalars_error(err, scalars_OUT_OF_BOUNDS);                                                 \
+            return value;                                                                  \
+        }                                                                                  \
+        memcpy(&value, mem->base + at, sizeof(type));                                      \
+        return value;                                                                      \
+    }                                                                                      \
+    scalars_HELPER void scalars_store_##name(scalars_mem_t *mem, uint32_t base, uint32_t offset, type value, \
+                                 const char **err) {                                       \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            scalars_error(err, scalars_OUT_OF_BOUNDS);                                                 \
+            return;                                                                        \
+        }                                                                                  \
+        memcpy(mem->base + at, &value, sizeof(type));                                      \
     }
 
 scalars_ACCESS(u8, uint8_t)
@@ -497,18 +501,18 @@ wasm_trap_t *scalars_host_echo_all(scalars_t *world, wasm_store_t *store, bool a
     if (trap) goto fail;
     scalars_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    uint8_t t2 = scalars_load_u8(&mem, t1 + 0, &err);
-    uint8_t t3 = scalars_load_u8(&mem, t1 + 1, &err);
-    uint16_t t4 = scalars_load_u16(&mem, t1 + 2, &err);
-    int32_t t5 = scalars_load_i32(&mem, t1 + 4, &err);
-    int64_t t6 = scalars_load_i64(&mem, t1 + 8, &err);
-    int8_t t7 = scalars_load_s8(&mem, t1 + 16, &err);
-    int16_t t8 = scalars_load_s16(&mem, t1 + 18, &err);
-    int32_t t9 = scalars_load_i32(&mem, t1 + 20, &err);
-    int64_t t10 = scalars_load_i64(&mem, t1 + 24, &err);
-    float t11 = scalars_load_f32(&mem, t1 + 32, &err);
-    double t12 = scalars_load_f64(&mem, t1 + 40, &err);
-    int32_t t13 = scalars_load_i32(&mem, t1 + 48, &err);
+    uint8_t t2 = scalars_load_u8(&mem, t1, 0, &err);
+    uint8_t t3 = scalars_load_u8(&mem, t1, 1, &err);
+    uint16_t t4 = scalars_load_u16(&mem, t1, 2, &err);
+    int32_t t5 = scalars_load_i32(&mem, t1, 4, &err);
+    int64_t t6 = scalars_load_i64(&mem, t1, 8, &err);
+    int8_t t7 = scalars_load_s8(&mem, t1, 16, &err);
+    int16_t t8 = scalars_load_s16(&mem, t1, 18, &err);
+    int32_t t9 = scalars_load_i32(&mem, t1, 20, &err);
+    int64_t t10 = scalars_load_i64(&mem, t1, 24, &err);
+    float t11 = scalars_load_f32(&mem, t1, 32, &err);
+    double t12 = scalars_load_f64(&mem, t1, 40, &err);
+    int32_t t13 = scalars_load_i32(&mem, t1, 48, &err);
     uint32_t t14 = scalars_lift_char((uint32_t)(t13), &err);
     scalars_tuple12_bool_u8_u16_u32_u64_s8_s16_s32_s64_f32_f64_char_t t15 = { .f0 = (((int32_t)t2) != 0), .f1 = (uint8_t)((int32_t)t3), .f2 = (uint16_t)((int32_t)t4), .f3 = (uint32_t)(t5), .f4 = (uint64_t)(t6), .f5 = (int8_t)((int32_t)t7), .f6 = (int16_t)((int32_t)t8), .f7 = t9, .f8 = t10, .f9 = t11, .f10 = t12, .f11 = t14 };
     scalars_tuple12_bool_u8_u16_u32_u64_s8_s16_s32_s64_f32_f64_char_t t16 = t15;
@@ -543,24 +547,24 @@ wasm_trap_t *scalars_host_many_params(scalars_t *world, wasm_store_t *store, uin
     uint32_t ptr1 = 0;
     trap = scalars_alloc(cx, &mem, 1, 88, 8, &ptr1);
     if (trap) goto fail;
-    scalars_store_u8(&mem, ptr1 + 0, (uint8_t)((int32_t)(a)), &err);
-    scalars_store_u8(&mem, ptr1 + 1, (uint8_t)((int32_t)(b)), &err);
-    scalars_store_u16(&mem, ptr1 + 2, (uint16_t)((int32_t)(c)), &err);
-    scalars_store_u16(&mem, ptr1 + 4, (uint16_t)((int32_t)(d)), &err);
-    scalars_store_i32(&mem, ptr1 + 8, (int32_t)((int32_t)(e)), &err);
-    scalars_store_i32(&mem, ptr1 + 12, (int32_t)(f), &err);
-    scalars_store_i64(&mem, ptr1 + 16, (int64_t)(g), &err);
-    scalars_store_i64(&mem, ptr1 + 24, h, &err);
-    scalars_store_f32(&mem, ptr1 + 32, i, &err);
-    scalars_store_f64(&mem, ptr1 + 40, j, &err);
-    scalars_store_i32(&mem, ptr1 + 48, (int32_t)((int32_t)(k)), &err);
-    scalars_store_u8(&mem, ptr1 + 52, (uint8_t)((int32_t)((l) ? 1 : 0)), &err);
-    scalars_store_u8(&mem, ptr1 + 53, (uint8_t)((int32_t)(m)), &err);
-    scalars_store_u16(&mem, ptr1 + 54, (uint16_t)((int32_t)(n)), &err);
-    scalars_store_i32(&mem, ptr1 + 56, (int32_t)((int32_t)(o)), &err);
-    scalars_store_i64(&mem, ptr1 + 64, (int64_t)(p), &err);
-    scalars_store_f32(&mem, ptr1 + 72, q, &err);
-    scalars_store_f64(&mem, ptr1 + 80, r, &err);
+    scalars_store_u8(&mem, ptr1, 0, (uint8_t)((int32_t)(a)), &err);
+    scalars_store_u8(&mem, ptr1, 1, (uint8_t)((int32_t)(b)), &err);
+    scalars_store_u16(&mem, ptr1, 2, (uint16_t)((int32_t)(c)), &err);
+    scalars_store_u16(&mem, ptr1, 4, (uint16_t)((int32_t)(d)), &err);
+    scalars_store_i32(&mem, ptr1, 8, (int32_t)((int32_t)(e)), &err);
+    scalars_store_i32(&mem, ptr1, 12, (int32_t)(f), &err);
+    scalars_store_i64(&mem, ptr1, 16, (int64_t)(g), &err);
+    scalars_store_i64(&mem, ptr1, 24, h, &err);
+    scalars_store_f32(&mem, ptr1, 32, i, &err);
+    scalars_store_f64(&mem, ptr1, 40, j, &err);
+    scalars_store_i32(&mem, ptr1, 48, (int32_t)((int32_t)(k)), &err);
+    scalars_store_u8(&mem, ptr1, 52, (uint8_t)((int32_t)((l) ? 1 : 0)), &err);
+    scalars_store_u8(&mem, ptr1, 53, (uint8_t)((int32_t)(m)), &err);
+    scalars_store_u16(&mem, ptr1, 54, (uint16_t)((int32_t)(n)), &err);
+    scalars_store_i32(&mem, ptr1, 56, (int32_t)((int32_t)(o)), &err);
+    scalars_store_i64(&mem, ptr1, 64, (int64_t)(p), &err);
+    scalars_store_f32(&mem, ptr1, 72, q, &err);
+    scalars_store_f64(&mem, ptr1, 80, r, &err);
     if (err) goto fail;
     kiln_val_raw_t slots[1];
     memset(slots, 0, sizeof slots);
@@ -569,25 +573,25 @@ wasm_trap_t *scalars_host_many_params(scalars_t *world, wasm_store_t *store, uin
     if (trap) goto fail;
     scalars_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    double t3 = scalars_load_f64(&mem, t2 + 0, &err);
-    float t4 = scalars_load_f32(&mem, t2 + 8, &err);
-    int64_t t5 = scalars_load_i64(&mem, t2 + 16, &err);
-    int32_t t6 = scalars_load_i32(&mem, t2 + 24, &err);
-    uint16_t t7 = scalars_load_u16(&mem, t2 + 28, &err);
-    uint8_t t8 = scalars_load_u8(&mem, t2 + 30, &err);
-    uint8_t t9 = scalars_load_u8(&mem, t2 + 31, &err);
-    int32_t t10 = scalars_load_i32(&mem, t2 + 32, &err);
+    double t3 = scalars_load_f64(&mem, t2, 0, &err);
+    float t4 = scalars_load_f32(&mem, t2, 8, &err);
+    int64_t t5 = scalars_load_i64(&mem, t2, 16, &err);
+    int32_t t6 = scalars_load_i32(&mem, t2, 24, &err);
+    uint16_t t7 = scalars_load_u16(&mem, t2, 28, &err);
+    uint8_t t8 = scalars_load_u8(&mem, t2, 30, &err);
+    uint8_t t9 = scalars_load_u8(&mem, t2, 31, &err);
+    int32_t t10 = scalars_load_i32(&mem, t2, 32, &err);
     uint32_t t11 = scalars_lift_char((uint32_t)(t10), &err);
-    double t12 = scalars_load_f64(&mem, t2 + 40, &err);
-    float t13 = scalars_load_f32(&mem, t2 + 48, &err);
-    int64_t t14 = scalars_load_i64(&mem, t2 + 56, &err);
-    int64_t t15 = scalars_load_i64(&mem, t2 + 64, &err);
-    int32_t t16 = scalars_load_i32(&mem, t2 + 72, &err);
-    int32_t t17 = scalars_load_i32(&mem, t2 + 76, &err);
-    int16_t t18 = scalars_load_s16(&mem, t2 + 80, &err);
-    uint16_t t19 = scalars_load_u16(&mem, t2 + 82, &err);
-    int8_t t20 = scalars_load_s8(&mem, t2 + 84, &err);
-    uint8_t t21 = scalars_load_u8(&mem, t2 + 85, &err);
+    double t12 = scalars_load_f64(&mem, t2, 40, &err);
+    float t13 = scalars_load_f32(&mem, t2, 48, &err);
+    int64_t t14 = scalars_load_i64(&mem, t2, 56, &err);
+    int64_t t15 = scalars_load_i64(&mem, t2, 64, &err);
+    int32_t t16 = scalars_load_i32(&mem, t2, 72, &err);
+    int32_t t17 = scalars_load_i32(&mem, t2, 76, &err);
+    int16_t t18 = scalars_load_s16(&mem, t2, 80, &err);
+    uint16_t t19 = scalars_load_u16(&mem, t2, 82, &err);
+    int8_t t20 = scalars_load_s8(&mem, t2, 84, &err);
+    uint8_t t21 = scalars_load_u8(&mem, t2, 85, &err);
     scalars_tuple18_f64_f32_u64_u32_u16_u8_bool_char_f64_f32_s64_u64_s32_u32_s16_u16_s8_u8_t t22 = { .f0 = t3, .f1 = t4, .f2 = (uint64_t)(t5), .f3 = (uint32_t)(t6), .f4 = (uint16_t)((int32_t)t7), .f5 = (uint8_t)((int32_t)t8), .f6 = (((int32_t)t9) != 0), .f7 = t11, .f8 = t12, .f9 = t13, .f10 = t14, .f11 = (uint64_t)(t15), .f12 = t16, .f13 = (uint32_t)(t17), .f14 = (int16_t)((int32_t)t18), .f15 = (uint16_t)((int32_t)t19), .f16 = (int8_t)((int32_t)t20), .f17 = (uint8_t)((int32_t)t21) };
     scalars_tuple18_f64_f32_u64_u32_u16_u8_bool_char_f64_f32_s64_u64_s32_u32_s16_u16_s8_u8_t t23 = t22;
     if (err) {
@@ -630,8 +634,8 @@ wasm_trap_t *scalars_host_greet(scalars_t *world, wasm_store_t *store, const sca
     if (trap) goto fail;
     scalars_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    int32_t t3 = scalars_load_i32(&mem, t2 + 0, &err);
-    int32_t t4 = scalars_load_i32(&mem, t2 + 4, &err);
+    int32_t t3 = scalars_load_i32(&mem, t2, 0, &err);
+    int32_t t4 = scalars_load_i32(&mem, t2, 4, &err);
     scalars_string_t t5;
     t5.ptr = scalars_lift_string(&mem, (uint32_t)t3, (uint32_t)t4, &err);
     t5.len = t5.ptr ? (uint32_t)t4 : 0;
@@ -2154,24 +2158,24 @@ wasm_trap_t *scalars_scalar_api_many_params(scalars_t *world, wasm_store_t *stor
     uint32_t ptr1 = 0;
     trap = scalars_alloc(cx, &mem, 1, 88, 8, &ptr1);
     if (trap) goto fail;
-    scalars_store_u8(&mem, ptr1 + 0, (uint8_t)((int32_t)(a)), &err);
-    scalars_store_u8(&mem, ptr1 + 1, (uint8_t)((int32_t)(b)), &err);
-    scalars_store_u16(&mem, ptr1 + 2, (uint16_t)((int32_t)(c)), &err);
-    scalars_store_u16(&mem, ptr1 + 4, (uint16_t)((int32_t)(d)), &err);
-    scalars_store_i32(&mem, ptr1 + 8, (int32_t)((int32_t)(e)), &err);
-    scalars_store_i32(&mem, ptr1 + 12, (int32_t)(f), &err);
-    scalars_store_i64(&mem, ptr1 + 16, (int64_t)(g), &err);
-    scalars_store_i64(&mem, ptr1 + 24, h, &err);
-    scalars_store_f32(&mem, ptr1 + 32, i, &err);
-    scalars_store_f64(&mem, ptr1 + 40, j, &err);
-    scalars_store_i32(&mem, ptr1 + 48, (int32_t)((int32_t)(k)), &err);
-    scalars_store_u8(&mem, ptr1 + 52, (uint8_t)((int32_t)((l) ? 1 : 0)), &err);
-    scalars_store_u8(&mem, ptr1 + 53, (uint8_t)((int32_t)(m)), &err);
-    scalars_store_u16(&mem, ptr1 + 54, (uint16_t)((int32_t)(n)), &err);
-    scalars_store_i32(&mem, ptr1 + 56, (int32_t)((int32_t)(o)), &err);
-    scalars_store_i64(&mem, ptr1 + 64, (int64_t)(p), &err);
-    scalars_store_f32(&mem, ptr1 + 72, q, &err);
-    scalars_store_f64(&mem, ptr1 + 80, r, &err);
+    scalars_store_u8(&mem, ptr1, 0, (uint8_t)((int32_t)(a)), &err);
+    scalars_store_u8(&mem, ptr1, 1, (uint8_t)((int32_t)(b)), &err);
+    scalars_store_u16(&mem, ptr1, 2, (uint16_t)((int32_t)(c)), &err);
+    scalars_store_u16(&mem, ptr1, 4, (uint16_t)((int32_t)(d)), &err);
+    scalars_store_i32(&mem, ptr1, 8, (int32_t)((int32_t)(e)), &err);
+    scalars_store_i32(&mem, ptr1, 12, (int32_t)(f), &err);
+    scalars_store_i64(&mem, ptr1, 16, (int64_t)(g), &err);
+    scalars_store_i64(&mem, ptr1, 24, h, &err);
+    scalars_store_f32(&mem, ptr1, 32, i, &err);
+    scalars_store_f64(&mem, ptr1, 40, j, &err);
+    scalars_store_i32(&mem, ptr1, 48, (int32_t)((int32_t)(k)), &err);
+    scalars_store_u8(&mem, ptr1, 52, (uint8_t)((int32_t)((l) ? 1 : 0)), &err);
+    scalars_store_u8(&mem, ptr1, 53, (uint8_t)((int32_t)(m)), &err);
+    scalars_store_u16(&mem, ptr1, 54, (uint16_t)((int32_t)(n)), &err);
+    scalars_store_i32(&mem, ptr1, 56, (int32_t)((int32_t)(o)), &err);
+    scalars_store_i64(&mem, ptr1, 64, (int64_t)(p), &err);
+    scalars_store_f32(&mem, ptr1, 72, q, &err);
+    scalars_store_f64(&mem, ptr1, 80, r, &err);
     if (err) goto fail;
     kiln_val_raw_t slots[1];
     memset(slots, 0, sizeof slots);
@@ -2180,25 +2184,25 @@ wasm_trap_t *scalars_scalar_api_many_params(scalars_t *world, wasm_store_t *stor
     if (trap) goto fail;
     scalars_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    double t3 = scalars_load_f64(&mem, t2 + 0, &err);
-    float t4 = scalars_load_f32(&mem, t2 + 8, &err);
-    int64_t t5 = scalars_load_i64(&mem, t2 + 16, &err);
-    int32_t t6 = scalars_load_i32(&mem, t2 + 24, &err);
-    uint16_t t7 = scalars_load_u16(&mem, t2 + 28, &err);
-    uint8_t t8 = scalars_load_u8(&mem, t2 + 30, &err);
-    uint8_t t9 = scalars_load_u8(&mem, t2 + 31, &err);
-    int32_t t10 = scalars_load_i32(&mem, t2 + 32, &err);
+    double t3 = scalars_load_f64(&mem, t2, 0, &err);
+    float t4 = scalars_load_f32(&mem, t2, 8, &err);
+    int64_t t5 = scalars_load_i64(&mem, t2, 16, &err);
+    int32_t t6 = scalars_load_i32(&mem, t2, 24, &err);
+    uint16_t t7 = scalars_load_u16(&mem, t2, 28, &err);
+    uint8_t t8 = scalars_load_u8(&mem, t2, 30, &err);
+    uint8_t t9 = scalars_load_u8(&mem, t2, 31, &err);
+    int32_t t10 = scalars_load_i32(&mem, t2, 32, &err);
     uint32_t t11 = scalars_lift_char((uint32_t)(t10), &err);
-    double t12 = scalars_load_f64(&mem, t2 + 40, &err);
-    float t13 = scalars_load_f32(&mem, t2 + 48, &err);
-    int64_t t14 = scalars_load_i64(&mem, t2 + 56, &err);
-    int64_t t15 = scalars_load_i64(&mem, t2 + 64, &err);
-    int32_t t16 = scalars_load_i32(&mem, t2 + 72, &err);
-    int32_t t17 = scalars_load_i32(&mem, t2 + 76, &err);
-    int16_t t18 = scalars_load_s16(&mem, t2 + 80, &err);
-    uint16_t t19 = scalars_load_u16(&mem, t2 + 82, &err);
-    int8_t t20 = scalars_load_s8(&mem, t2 + 84, &err);
-    uint8_t t21 = scalars_load_u8(&mem, t2 + 85, &err);
+    double t12 = scalars_load_f64(&mem, t2, 40, &err);
+    float t13 = scalars_load_f32(&mem, t2, 48, &err);
+    int64_t t14 = scalars_load_i64(&mem, t2, 56, &err);
+    int64_t t15 = scalars_load_i64(&mem, t2, 64, &err);
+    int32_t t16 = scalars_load_i32(&mem, t2, 72, &err);
+    int32_t t17 = scalars_load_i32(&mem, t2, 76, &err);
+    int16_t t18 = scalars_load_s16(&mem, t2, 80, &err);
+    uint16_t t19 = scalars_load_u16(&mem, t2, 82, &err);
+    int8_t t20 = scalars_load_s8(&mem, t2, 84, &err);
+    uint8_t t21 = scalars_load_u8(&mem, t2, 85, &err);
     scalars_tuple18_f64_f32_u64_u32_u16_u8_bool_char_f64_f32_s64_u64_s32_u32_s16_u16_s8_u8_t t22 = { .f0 = t3, .f1 = t4, .f2 = (uint64_t)(t5), .f3 = (uint32_t)(t6), .f4 = (uint16_t)((int32_t)t7), .f5 = (uint8_t)((int32_t)t8), .f6 = (((int32_t)t9) != 0), .f7 = t11, .f8 = t12, .f9 = t13, .f10 = t14, .f11 = (uint64_t)(t15), .f12 = t16, .f13 = (uint32_t)(t17), .f14 = (int16_t)((int32_t)t18), .f15 = (uint16_t)((int32_t)t19), .f16 = (int8_t)((int32_t)t20), .f17 = (uint8_t)((int32_t)t21) };
     scalars_tuple18_f64_f32_u64_u32_u16_u8_bool_char_f64_f32_s64_u64_s32_u32_s16_u16_s8_u8_t t23 = t22;
     if (err) {
@@ -2237,8 +2241,8 @@ wasm_trap_t *scalars_scalar_api_split_u64(scalars_t *world, wasm_store_t *store,
     if (trap) goto fail;
     scalars_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    int32_t t2 = scalars_load_i32(&mem, t1 + 0, &err);
-    int32_t t3 = scalars_load_i32(&mem, t1 + 4, &err);
+    int32_t t2 = scalars_load_i32(&mem, t1, 0, &err);
+    int32_t t3 = scalars_load_i32(&mem, t1, 4, &err);
     scalars_tuple2_u32_u32_t t4 = { .f0 = (uint32_t)(t2), .f1 = (uint32_t)(t3) };
     scalars_tuple2_u32_u32_t t5 = t4;
     if (err) {
@@ -2278,8 +2282,8 @@ wasm_trap_t *scalars_scalar_api_swap(scalars_t *world, wasm_store_t *store, floa
     if (trap) goto fail;
     scalars_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    double t2 = scalars_load_f64(&mem, t1 + 0, &err);
-    float t3 = scalars_load_f32(&mem, t1 + 8, &err);
+    double t2 = scalars_load_f64(&mem, t1, 0, &err);
+    float t3 = scalars_load_f32(&mem, t1, 8, &err);
     scalars_tuple2_f64_f32_t t4 = { .f0 = t2, .f1 = t3 };
     scalars_tuple2_f64_f32_t t5 = t4;
     if (err) {
@@ -2645,46 +2649,46 @@ size_t nslots) {
     scalars_mem_refresh(cx, &mem);
     scalars_tuple18_f64_f32_u64_u32_u16_u8_bool_char_f64_f32_s64_u64_s32_u32_s16_u16_s8_u8_t ret;
     memset(&ret, 0, sizeof ret);
-    uint8_t t1 = scalars_load_u8(&mem, (uint32_t)slots[0].i32 + 0, &err);
-    int8_t t2 = scalars_load_s8(&mem, (uint32_t)slots[0].i32 + 1, &err);
-    uint16_t t3 = scalars_load_u16(&mem, (uint32_t)slots[0].i32 + 2, &err);
-    int16_t t4 = scalars_load_s16(&mem, (uint32_t)slots[0].i32 + 4, &err);
-    int32_t t5 = scalars_load_i32(&mem, (uint32_t)slots[0].i32 + 8, &err);
-    int32_t t6 = scalars_load_i32(&mem, (uint32_t)slots[0].i32 + 12, &err);
-    int64_t t7 = scalars_load_i64(&mem, (uint32_t)slots[0].i32 + 16, &err);
-    int64_t t8 = scalars_load_i64(&mem, (uint32_t)slots[0].i32 + 24, &err);
-    float t9 = scalars_load_f32(&mem, (uint32_t)slots[0].i32 + 32, &err);
-    double t10 = scalars_load_f64(&mem, (uint32_t)slots[0].i32 + 40, &err);
-    int32_t t11 = scalars_load_i32(&mem, (uint32_t)slots[0].i32 + 48, &err);
+    uint8_t t1 = scalars_load_u8(&mem, (uint32_t)slots[0].i32, 0, &err);
+    int8_t t2 = scalars_load_s8(&mem, (uint32_t)slots[0].i32, 1, &err);
+    uint16_t t3 = scalars_load_u16(&mem, (uint32_t)slots[0].i32, 2, &err);
+    int16_t t4 = scalars_load_s16(&mem, (uint32_t)slots[0].i32, 4, &err);
+    int32_t t5 = scalars_load_i32(&mem, (uint32_t)slots[0].i32, 8, &err);
+    int32_t t6 = scalars_load_i32(&mem, (uint32_t)slots[0].i32, 12, &err);
+    int64_t t7 = scalars_load_i64(&mem, (uint32_t)slots[0].i32, 16, &err);
+    int64_t t8 = scalars_load_i64(&mem, (uint32_t)slots[0].i32, 24, &err);
+    float t9 = scalars_load_f32(&mem, (uint32_t)slots[0].i32, 32, &err);
+    double t10 = scalars_load_f64(&mem, (uint32_t)slots[0].i32, 40, &err);
+    int32_t t11 = scalars_load_i32(&mem, (uint32_t)slots[0].i32, 48, &err);
     uint32_t t12 = scalars_lift_char((uint32_t)(t11), &err);
-    uint8_t t13 = scalars_load_u8(&mem, (uint32_t)slots[0].i32 + 52, &err);
-    uint8_t t14 = scalars_load_u8(&mem, (uint32_t)slots[0].i32 + 53, &err);
-    uint16_t t15 = scalars_load_u16(&mem, (uint32_t)slots[0].i32 + 54, &err);
-    int32_t t16 = scalars_load_i32(&mem, (uint32_t)slots[0].i32 + 56, &err);
-    int64_t t17 = scalars_load_i64(&mem, (uint32_t)slots[0].i32 + 64, &err);
-    float t18 = scalars_load_f32(&mem, (uint32_t)slots[0].i32 + 72, &err);
-    double t19 = scalars_load_f64(&mem, (uint32_t)slots[0].i32 + 80, &err);
+    uint8_t t13 = scalars_load_u8(&mem, (uint32_t)slots[0].i32, 52, &err);
+    uint8_t t14 = scalars_load_u8(&mem, (uint32_t)slots[0].i32, 53, &err);
+    uint16_t t15 = scalars_load_u16(&mem, (uint32_t)slots[0].i32, 54, &err);
+    int32_t t16 = scalars_load_i32(&mem, (uint32_t)slots[0].i32, 56, &err);
+    int64_t t17 = scalars_load_i64(&mem, (uint32_t)slots[0].i32, 64, &err);
+    float t18 = scalars_load_f32(&mem, (uint32_t)slots[0].i32, 72, &err);
+    double t19 = scalars_load_f64(&mem, (uint32_t)slots[0].i32, 80, &err);
     if (err) goto fail;
     trap = scalars_imports_scalar_host_many_params(data, (uint8_t)((int32_t)t1), (int8_t)((int32_t)t2), (uint16_t)((int32_t)t3), (int16_t)((int32_t)t4), (uint32_t)(t5), t6, (uint64_t)(t7), t8, t9, t10, t12, (((int32_t)t13) != 0), (uint8_t)((int32_t)t14), (uint16_t)((int32_t)t15), (uint32_t)(t16), (uint64_t)(t17), t18, t19, &ret);
     if (trap) goto fail;
-    scalars_store_f64(&mem, (uint32_t)slots[1].i32 + 0, ret.f0, &err);
-    scalars_store_f32(&mem, (uint32_t)slots[1].i32 + 8, ret.f1, &err);
-    scalars_store_i64(&mem, (uint32_t)slots[1].i32 + 16, (int64_t)(ret.f2), &err);
-    scalars_store_i32(&mem, (uint32_t)slots[1].i32 + 24, (int32_t)((int32_t)(ret.f3)), &err);
-    scalars_store_u16(&mem, (uint32_t)slots[1].i32 + 28, (uint16_t)((int32_t)(ret.f4)), &err);
-    scalars_store_u8(&mem, (uint32_t)slots[1].i32 + 30, (uint8_t)((int32_t)(ret.f5)), &err);
-    scalars_store_u8(&mem, (uint32_t)slots[1].i32 + 31, (uint8_t)((int32_t)((ret.f6) ? 1 : 0)), &err);
-    scalars_store_i32(&mem, (uint32_t)slots[1].i32 + 32, (int32_t)((int32_t)(ret.f7)), &err);
-    scalars_store_f64(&mem, (uint32_t)slots[1].i32 + 40, ret.f8, &err);
-    scalars_store_f32(&mem, (uint32_t)slots[1].i32 + 48, ret.f9, &err);
-    scalars_store_i64(&mem, (uint32_t)slots[1].i32 + 56, ret.f10, &err);
-    scalars_store_i64(&mem, (uint32_t)slots[1].i32 + 64, (int64_t)(ret.f11), &err);
-    scalars_store_i32(&mem, (uint32_t)slots[1].i32 + 72, (int32_t)(ret.f12), &err);
-    scalars_store_i32(&mem, (uint32_t)slots[1].i32 + 76, (int32_t)((int32_t)(ret.f13)), &err);
-    scalars_store_u16(&mem, (uint32_t)slots[1].i32 + 80, (uint16_t)((int32_t)(ret.f14)), &err);
-    scalars_store_u16(&mem, (uint32_t)slots[1].i32 + 82, (uint16_t)((int32_t)(ret.f15)), &err);
-    scalars_store_u8(&mem, (uint32_t)slots[1].i32 + 84, (uint8_t)((int32_t)(ret.f16)), &err);
-    scalars_store_u8(&mem, (uint32_t)slots[1].i32 + 85, (uint8_t)((int32_t)(ret.f17)), &err);
+    scalars_store_f64(&mem, (uint32_t)slots[1].i32, 0, ret.f0, &err);
+    scalars_store_f32(&mem, (uint32_t)slots[1].i32, 8, ret.f1, &err);
+    scalars_store_i64(&mem, (uint32_t)slots[1].i32, 16, (int64_t)(ret.f2), &err);
+    scalars_store_i32(&mem, (uint32_t)slots[1].i32, 24, (int32_t)((int32_t)(ret.f3)), &err);
+    scalars_store_u16(&mem, (uint32_t)slots[1].i32, 28, (uint16_t)((int32_t)(ret.f4)), &err);
+    scalars_store_u8(&mem, (uint32_t)slots[1].i32, 30, (uint8_t)((int32_t)(ret.f5)), &err);
+    scalars_store_u8(&mem, (uint32_t)slots[1].i32, 31, (uint8_t)((int32_t)((ret.f6) ? 1 : 0)), &err);
+    scalars_store_i32(&mem, (uint32_t)slots[1].i32, 32, (int32_t)((int32_t)(ret.f7)), &err);
+    scalars_store_f64(&mem, (uint32_t)slots[1].i32, 40, ret.f8, &err);
+    scalars_store_f32(&mem, (uint32_t)slots[1].i32, 48, ret.f9, &err);
+    scalars_store_i64(&mem, (uint32_t)slots[1].i32, 56, ret.f10, &err);
+    scalars_store_i64(&mem, (uint32_t)slots[1].i32, 64, (int64_t)(ret.f11), &err);
+    scalars_store_i32(&mem, (uint32_t)slots[1].i32, 72, (int32_t)(ret.f12), &err);
+    scalars_store_i32(&mem, (uint32_t)slots[1].i32, 76, (int32_t)((int32_t)(ret.f13)), &err);
+    scalars_store_u16(&mem, (uint32_t)slots[1].i32, 80, (uint16_t)((int32_t)(ret.f14)), &err);
+    scalars_store_u16(&mem, (uint32_t)slots[1].i32, 82, (uint16_t)((int32_t)(ret.f15)), &err);
+    scalars_store_u8(&mem, (uint32_t)slots[1].i32, 84, (uint8_t)((int32_t)(ret.f16)), &err);
+    scalars_store_u8(&mem, (uint32_t)slots[1].i32, 85, (uint8_t)((int32_t)(ret.f17)), &err);
     if (err) goto fail;
     goto fail;
     fail:
@@ -2715,8 +2719,8 @@ size_t nslots) {
     uint32_t ptr3 = 0;
     trap = scalars_lower_bytes(cx, &mem, ret.ptr, ret.len, 1, 1, &ptr3);
     if (trap) goto fail;
-    scalars_store_i32(&mem, (uint32_t)slots[2].i32 + 4, (int32_t)((uint32_t)ret.len), &err);
-    scalars_store_i32(&mem, (uint32_t)slots[2].i32 + 0, (int32_t)(ptr3), &err);
+    scalars_store_i32(&mem, (uint32_t)slots[2].i32, 4, (int32_t)((uint32_t)ret.len), &err);
+    scalars_store_i32(&mem, (uint32_t)slots[2].i32, 0, (int32_t)(ptr3), &err);
     if (err) goto fail;
     goto fail;
     fail:

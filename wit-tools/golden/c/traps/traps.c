@@ -51,23 +51,27 @@ traps_HELPER bool traps_range(const traps_mem_t *mem, uint32_t addr, uint64_t si
 
 #define traps_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
 
-#define traps_ACCESS(name, type)                                                              \
-    traps_HELPER type traps_load_##name(const traps_mem_t *mem, uint32_t addr, const char **err) { \
-        type value = 0;                                                                   \
-        if (!traps_range(mem, addr, sizeof(type))) {                                          \
-            traps_error(err, traps_OUT_OF_BOUNDS);                                                \
-            return value;                                                                 \
-        }                                                                                 \
-        memcpy(&value, mem->base + addr, sizeof(type));                                   \
-        return value;                                                                     \
-    }                                                                                     \
-    traps_HELPER void traps_store_##name(traps_mem_t *mem, uint32_t addr, type value,            \
-                                      const char **err) {                                 \
-        if (!traps_range(mem, addr, sizeof(type))) {                                          \
-            traps_error(err, traps_OUT_OF_BOUNDS);                                                \
-            return;                                                                       \
-        }                                                                                 \
-        memcpy(mem->base + addr, &value, sizeof(type));                                   \
+// A value at `base + offset` (computed without wrapping around).
+#define traps_ACCESS(name, type)                                                               \
+    traps_HELPER type traps_load_##name(const traps_mem_t *mem, uint32_t base, uint32_t offset,        \
+                                const char **err) {                                        \
+        type value = 0;                                                                    \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            traps_error(err, traps_OUT_OF_BOUNDS);                                                 \
+            return value;                                                                  \
+        }                                                                                  \
+        memcpy(&value, mem->base + at, sizeof(type));                                      \
+        return value;                                                                      \
+    }                                                                                      \
+    traps_HELPER void traps_store_##name(traps_mem_t *mem, uint32_t base, uint32_t offset, type value, \
+                                 const char **err) {                                       \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            traps_error(err, traps_OUT_OF_BOUNDS);                                                 \
+            return;                                                                        \
+        }                                                                                  \
+        memcpy(mem->base + at, &value, sizeof(type));                                      \
     }
 
 traps_ACCESS(u8, uint8_t)
@@ -496,8 +500,8 @@ wasm_trap_t *traps_bad_utf8(traps_t *world, wasm_store_t *store, traps_string_t 
     if (trap) goto fail;
     traps_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    int32_t t2 = traps_load_i32(&mem, t1 + 0, &err);
-    int32_t t3 = traps_load_i32(&mem, t1 + 4, &err);
+    int32_t t2 = traps_load_i32(&mem, t1, 0, &err);
+    int32_t t3 = traps_load_i32(&mem, t1, 4, &err);
     traps_string_t t4;
     t4.ptr = traps_lift_string(&mem, (uint32_t)t2, (uint32_t)t3, &err);
     t4.len = t4.ptr ? (uint32_t)t3 : 0;
@@ -616,8 +620,8 @@ wasm_trap_t *traps_bad_list(traps_t *world, wasm_store_t *store, traps_list_u32_
     if (trap) goto fail;
     traps_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    int32_t t2 = traps_load_i32(&mem, t1 + 0, &err);
-    int32_t t3 = traps_load_i32(&mem, t1 + 4, &err);
+    int32_t t2 = traps_load_i32(&mem, t1, 0, &err);
+    int32_t t3 = traps_load_i32(&mem, t1, 4, &err);
     traps_list_u32_t t4;
     t4.ptr = (uint32_t *)traps_lift_bytes(&mem, (uint32_t)t2, (uint32_t)t3, 4, 4, &err);
     t4.len = t4.ptr ? (uint32_t)t3 : 0;
@@ -661,8 +665,8 @@ wasm_trap_t *traps_misaligned_list(traps_t *world, wasm_store_t *store, traps_li
     if (trap) goto fail;
     traps_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    int32_t t2 = traps_load_i32(&mem, t1 + 0, &err);
-    int32_t t3 = traps_load_i32(&mem, t1 + 4, &err);
+    int32_t t2 = traps_load_i32(&mem, t1, 0, &err);
+    int32_t t3 = traps_load_i32(&mem, t1, 4, &err);
     traps_list_u32_t t4;
     t4.ptr = (uint32_t *)traps_lift_bytes(&mem, (uint32_t)t2, (uint32_t)t3, 4, 4, &err);
     t4.len = t4.ptr ? (uint32_t)t3 : 0;

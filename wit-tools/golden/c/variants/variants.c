@@ -51,23 +51,27 @@ variants_HELPER bool variants_range(const variants_mem_t *mem, uint32_t addr, ui
 
 #define variants_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
 
-#define variants_ACCESS(name, type)                                                              \
-    variants_HELPER type variants_load_##name(const variants_mem_t *mem, uint32_t addr, const char **err) { \
-        type value = 0;                                                                   \
-        if (!variants_range(mem, addr, sizeof(type))) {                                          \
-            variants_error(err, variants_OUT_OF_BOUNDS);                                                \
-            return value;                                                                 \
-        }                                                                                 \
-        memcpy(&value, mem->base + addr, sizeof(type));                                   \
-        return value;                                                                     \
-    }                                                                                     \
-    variants_HELPER void variants_store_##name(variants_mem_t *mem, uint32_t addr, type value,            \
-                                      const char **err) {                                 \
-        if (!variants_range(mem, addr, sizeof(type))) {                                          \
-            variants_error(err, variants_OUT_OF_BOUNDS);                                                \
-            return;                                                                       \
-        }                                                                                 \
-        memcpy(mem->base + addr, &value, sizeof(type));                                   \
+// A value at `base + offset` (computed without wrapping around).
+#define variants_ACCESS(name, type)                                                               \
+    variants_HELPER type variants_load_##name(const variants_mem_t *mem, uint32_t base, uint32_t offset,        \
+                                const char **err) {                                        \
+        type value = 0;                                                                    \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            variants_error(err, variants_OUT_OF_BOUNDS);                                                 \
+            return value;                                                                  \
+        }                                                                                  \
+        memcpy(&value, mem->base + at, sizeof(type));                                      \
+        return value;                                                                      \
+    }                                                                                      \
+    variants_HELPER void variants_store_##name(variants_mem_t *mem, uint32_t base, uint32_t offset, type value, \
+                                 const char **err) {                                       \
+        uint64_t at = (uint64_t)base + offset;                                             \
+        if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
+            variants_error(err, variants_OUT_OF_BOUNDS);                                                 \
+            return;                                                                        \
+        }                                                                                  \
+        memcpy(mem->base + at, &value, sizeof(type));                                      \
     }
 
 variants_ACCESS(u8, uint8_t)
@@ -684,8 +688,8 @@ wasm_trap_t *variants_host_echo_shape(variants_t *world, wasm_store_t *store, co
             for (size_t i11 = 0; i11 < payload7.len; i11++) {
                 variants_variant_types_point_t e8 = payload7.ptr[i11];
                 uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
-                variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
-                variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
+                variants_store_i32(&mem, base9, 0, (int32_t)(e8.x), &err);
+                variants_store_i32(&mem, base9, 4, (int32_t)(e8.y), &err);
             }
             int64_t t12 = (int64_t)(uint32_t)(ptr10);
             v22 = 3;
@@ -741,7 +745,7 @@ wasm_trap_t *variants_host_echo_shape(variants_t *world, wasm_store_t *store, co
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t25 = (uint32_t)slots[0].i32;
-    uint8_t t26 = variants_load_u8(&mem, t25 + 0, &err);
+    uint8_t t26 = variants_load_u8(&mem, t25, 0, &err);
     variants_variant_types_shape_t t46;
     memset(&t46, 0, sizeof t46);
     switch ((int32_t)t26) {
@@ -750,29 +754,29 @@ wasm_trap_t *variants_host_echo_shape(variants_t *world, wasm_store_t *store, co
             break;
         }
         case 1: {
-            double t27 = variants_load_f64(&mem, t25 + 8, &err);
+            double t27 = variants_load_f64(&mem, t25, 8, &err);
             t46.tag = 1;
             t46.val.circle = t27;
             break;
         }
         case 2: {
-            float t28 = variants_load_f32(&mem, t25 + 8, &err);
-            float t29 = variants_load_f32(&mem, t25 + 12, &err);
+            float t28 = variants_load_f32(&mem, t25, 8, &err);
+            float t29 = variants_load_f32(&mem, t25, 12, &err);
             variants_tuple2_f32_f32_t t30 = { .f0 = t28, .f1 = t29 };
             t46.tag = 2;
             t46.val.rect = t30;
             break;
         }
         case 3: {
-            int32_t t31 = variants_load_i32(&mem, t25 + 8, &err);
-            int32_t t32 = variants_load_i32(&mem, t25 + 12, &err);
+            int32_t t31 = variants_load_i32(&mem, t25, 8, &err);
+            int32_t t32 = variants_load_i32(&mem, t25, 12, &err);
             variants_list_geometry_point_t t37;
             t37.ptr = (variants_variant_types_point_t *)variants_lift_array(&mem, (uint32_t)t31, (uint32_t)t32, 8, 4, sizeof(variants_variant_types_point_t), &err);
             t37.len = t37.ptr ? (uint32_t)t32 : 0;
             for (size_t i38 = 0; i38 < t37.len; i38++) {
                 uint32_t base33 = (uint32_t)t31 + (uint32_t)i38 * 8;
-                int32_t t34 = variants_load_i32(&mem, base33 + 0, &err);
-                int32_t t35 = variants_load_i32(&mem, base33 + 4, &err);
+                int32_t t34 = variants_load_i32(&mem, base33, 0, &err);
+                int32_t t35 = variants_load_i32(&mem, base33, 4, &err);
                 variants_geometry_point_t t36 = { .x = t34, .y = t35 };
                 t37.ptr[i38] = t36;
             }
@@ -781,8 +785,8 @@ wasm_trap_t *variants_host_echo_shape(variants_t *world, wasm_store_t *store, co
             break;
         }
         case 4: {
-            int32_t t39 = variants_load_i32(&mem, t25 + 8, &err);
-            int32_t t40 = variants_load_i32(&mem, t25 + 12, &err);
+            int32_t t39 = variants_load_i32(&mem, t25, 8, &err);
+            int32_t t40 = variants_load_i32(&mem, t25, 12, &err);
             variants_string_t t41;
             t41.ptr = variants_lift_string(&mem, (uint32_t)t39, (uint32_t)t40, &err);
             t41.len = t41.ptr ? (uint32_t)t40 : 0;
@@ -791,19 +795,19 @@ wasm_trap_t *variants_host_echo_shape(variants_t *world, wasm_store_t *store, co
             break;
         }
         case 5: {
-            int64_t t42 = variants_load_i64(&mem, t25 + 8, &err);
+            int64_t t42 = variants_load_i64(&mem, t25, 8, &err);
             t46.tag = 5;
             t46.val.tagged = (uint64_t)(t42);
             break;
         }
         case 6: {
-            int8_t t43 = variants_load_s8(&mem, t25 + 8, &err);
+            int8_t t43 = variants_load_s8(&mem, t25, 8, &err);
             t46.tag = 6;
             t46.val.signed_ = (int8_t)((int32_t)t43);
             break;
         }
         case 7: {
-            uint8_t t44 = variants_load_u8(&mem, t25 + 8, &err);
+            uint8_t t44 = variants_load_u8(&mem, t25, 8, &err);
             if ((uint32_t)((int32_t)t44) >= 8u) variants_error(&err, "invalid enum discriminant");
             variants_palette_color_t t45 = (variants_palette_color_t)((int32_t)t44);
             t46.tag = 7;
@@ -896,36 +900,36 @@ wasm_trap_t *variants_host_echo_number(variants_t *world, wasm_store_t *store, c
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t12 = (uint32_t)slots[0].i32;
-    uint8_t t13 = variants_load_u8(&mem, t12 + 0, &err);
+    uint8_t t13 = variants_load_u8(&mem, t12, 0, &err);
     variants_variant_types_number_t t19;
     memset(&t19, 0, sizeof t19);
     switch ((int32_t)t13) {
         case 0: {
-            int32_t t14 = variants_load_i32(&mem, t12 + 8, &err);
+            int32_t t14 = variants_load_i32(&mem, t12, 8, &err);
             t19.tag = 0;
             t19.val.i = t14;
             break;
         }
         case 1: {
-            int64_t t15 = variants_load_i64(&mem, t12 + 8, &err);
+            int64_t t15 = variants_load_i64(&mem, t12, 8, &err);
             t19.tag = 1;
             t19.val.l = t15;
             break;
         }
         case 2: {
-            float t16 = variants_load_f32(&mem, t12 + 8, &err);
+            float t16 = variants_load_f32(&mem, t12, 8, &err);
             t19.tag = 2;
             t19.val.f = t16;
             break;
         }
         case 3: {
-            double t17 = variants_load_f64(&mem, t12 + 8, &err);
+            double t17 = variants_load_f64(&mem, t12, 8, &err);
             t19.tag = 3;
             t19.val.d = t17;
             break;
         }
         case 4: {
-            uint8_t t18 = variants_load_u8(&mem, t12 + 8, &err);
+            uint8_t t18 = variants_load_u8(&mem, t12, 8, &err);
             t19.tag = 4;
             t19.val.u = (uint8_t)((int32_t)t18);
             break;
@@ -1126,7 +1130,7 @@ wasm_trap_t *variants_host_echo_nested_option(variants_t *world, wasm_store_t *s
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t10 = (uint32_t)slots[0].i32;
-    uint8_t t11 = variants_load_u8(&mem, t10 + 0, &err);
+    uint8_t t11 = variants_load_u8(&mem, t10, 0, &err);
     variants_option_option_u8_t t15;
     memset(&t15, 0, sizeof t15);
     switch ((int32_t)t11) {
@@ -1135,7 +1139,7 @@ wasm_trap_t *variants_host_echo_nested_option(variants_t *world, wasm_store_t *s
             break;
         }
         case 1: {
-            uint8_t t12 = variants_load_u8(&mem, t10 + 1, &err);
+            uint8_t t12 = variants_load_u8(&mem, t10, 1, &err);
             variants_option_u8_t t14;
             memset(&t14, 0, sizeof t14);
             switch ((int32_t)t12) {
@@ -1144,7 +1148,7 @@ wasm_trap_t *variants_host_echo_nested_option(variants_t *world, wasm_store_t *s
                     break;
                 }
                 case 1: {
-                    uint8_t t13 = variants_load_u8(&mem, t10 + 2, &err);
+                    uint8_t t13 = variants_load_u8(&mem, t10, 2, &err);
                     t14.is_some = true;
                     t14.val = (uint8_t)((int32_t)t13);
                     break;
@@ -1199,18 +1203,18 @@ wasm_trap_t *variants_host_safe_div(variants_t *world, wasm_store_t *store, int3
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    uint8_t t2 = variants_load_u8(&mem, t1 + 0, &err);
+    uint8_t t2 = variants_load_u8(&mem, t1, 0, &err);
     variants_result_s32_variant_types_math_error_t t6;
     memset(&t6, 0, sizeof t6);
     switch ((int32_t)t2) {
         case 0: {
-            int32_t t3 = variants_load_i32(&mem, t1 + 4, &err);
+            int32_t t3 = variants_load_i32(&mem, t1, 4, &err);
             t6.is_err = false;
             t6.val.ok = t3;
             break;
         }
         case 1: {
-            uint8_t t4 = variants_load_u8(&mem, t1 + 4, &err);
+            uint8_t t4 = variants_load_u8(&mem, t1, 4, &err);
             if ((uint32_t)((int32_t)t4) >= 2u) variants_error(&err, "invalid enum discriminant");
             variants_variant_types_math_error_t t5 = (variants_variant_types_math_error_t)((int32_t)t4);
             t6.is_err = true;
@@ -1333,12 +1337,12 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t20 = (uint32_t)slots[0].i32;
-    uint8_t t21 = variants_load_u8(&mem, t20 + 0, &err);
+    uint8_t t21 = variants_load_u8(&mem, t20, 0, &err);
     variants_result_option_string_result_u8_string_t t33;
     memset(&t33, 0, sizeof t33);
     switch ((int32_t)t21) {
         case 0: {
-            uint8_t t22 = variants_load_u8(&mem, t20 + 4, &err);
+            uint8_t t22 = variants_load_u8(&mem, t20, 4, &err);
             variants_option_string_t t26;
             memset(&t26, 0, sizeof t26);
             switch ((int32_t)t22) {
@@ -1347,8 +1351,8 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
                     break;
                 }
                 case 1: {
-                    int32_t t23 = variants_load_i32(&mem, t20 + 8, &err);
-                    int32_t t24 = variants_load_i32(&mem, t20 + 12, &err);
+                    int32_t t23 = variants_load_i32(&mem, t20, 8, &err);
+                    int32_t t24 = variants_load_i32(&mem, t20, 12, &err);
                     variants_string_t t25;
                     t25.ptr = variants_lift_string(&mem, (uint32_t)t23, (uint32_t)t24, &err);
                     t25.len = t25.ptr ? (uint32_t)t24 : 0;
@@ -1365,19 +1369,19 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
             break;
         }
         case 1: {
-            uint8_t t27 = variants_load_u8(&mem, t20 + 4, &err);
+            uint8_t t27 = variants_load_u8(&mem, t20, 4, &err);
             variants_result_u8_string_t t32;
             memset(&t32, 0, sizeof t32);
             switch ((int32_t)t27) {
                 case 0: {
-                    uint8_t t28 = variants_load_u8(&mem, t20 + 8, &err);
+                    uint8_t t28 = variants_load_u8(&mem, t20, 8, &err);
                     t32.is_err = false;
                     t32.val.ok = (uint8_t)((int32_t)t28);
                     break;
                 }
                 case 1: {
-                    int32_t t29 = variants_load_i32(&mem, t20 + 8, &err);
-                    int32_t t30 = variants_load_i32(&mem, t20 + 12, &err);
+                    int32_t t29 = variants_load_i32(&mem, t20, 8, &err);
+                    int32_t t30 = variants_load_i32(&mem, t20, 12, &err);
                     variants_string_t t31;
                     t31.ptr = variants_lift_string(&mem, (uint32_t)t29, (uint32_t)t30, &err);
                     t31.len = t31.ptr ? (uint32_t)t30 : 0;
@@ -1517,8 +1521,8 @@ wasm_trap_t *variants_variant_api_echo_shape(variants_t *world, wasm_store_t *st
             for (size_t i11 = 0; i11 < payload7.len; i11++) {
                 variants_variant_types_point_t e8 = payload7.ptr[i11];
                 uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
-                variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
-                variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
+                variants_store_i32(&mem, base9, 0, (int32_t)(e8.x), &err);
+                variants_store_i32(&mem, base9, 4, (int32_t)(e8.y), &err);
             }
             int64_t t12 = (int64_t)(uint32_t)(ptr10);
             v22 = 3;
@@ -1574,7 +1578,7 @@ wasm_trap_t *variants_variant_api_echo_shape(variants_t *world, wasm_store_t *st
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t25 = (uint32_t)slots[0].i32;
-    uint8_t t26 = variants_load_u8(&mem, t25 + 0, &err);
+    uint8_t t26 = variants_load_u8(&mem, t25, 0, &err);
     variants_variant_types_shape_t t46;
     memset(&t46, 0, sizeof t46);
     switch ((int32_t)t26) {
@@ -1583,29 +1587,29 @@ wasm_trap_t *variants_variant_api_echo_shape(variants_t *world, wasm_store_t *st
             break;
         }
         case 1: {
-            double t27 = variants_load_f64(&mem, t25 + 8, &err);
+            double t27 = variants_load_f64(&mem, t25, 8, &err);
             t46.tag = 1;
             t46.val.circle = t27;
             break;
         }
         case 2: {
-            float t28 = variants_load_f32(&mem, t25 + 8, &err);
-            float t29 = variants_load_f32(&mem, t25 + 12, &err);
+            float t28 = variants_load_f32(&mem, t25, 8, &err);
+            float t29 = variants_load_f32(&mem, t25, 12, &err);
             variants_tuple2_f32_f32_t t30 = { .f0 = t28, .f1 = t29 };
             t46.tag = 2;
             t46.val.rect = t30;
             break;
         }
         case 3: {
-            int32_t t31 = variants_load_i32(&mem, t25 + 8, &err);
-            int32_t t32 = variants_load_i32(&mem, t25 + 12, &err);
+            int32_t t31 = variants_load_i32(&mem, t25, 8, &err);
+            int32_t t32 = variants_load_i32(&mem, t25, 12, &err);
             variants_list_geometry_point_t t37;
             t37.ptr = (variants_variant_types_point_t *)variants_lift_array(&mem, (uint32_t)t31, (uint32_t)t32, 8, 4, sizeof(variants_variant_types_point_t), &err);
             t37.len = t37.ptr ? (uint32_t)t32 : 0;
             for (size_t i38 = 0; i38 < t37.len; i38++) {
                 uint32_t base33 = (uint32_t)t31 + (uint32_t)i38 * 8;
-                int32_t t34 = variants_load_i32(&mem, base33 + 0, &err);
-                int32_t t35 = variants_load_i32(&mem, base33 + 4, &err);
+                int32_t t34 = variants_load_i32(&mem, base33, 0, &err);
+                int32_t t35 = variants_load_i32(&mem, base33, 4, &err);
                 variants_geometry_point_t t36 = { .x = t34, .y = t35 };
                 t37.ptr[i38] = t36;
             }
@@ -1614,8 +1618,8 @@ wasm_trap_t *variants_variant_api_echo_shape(variants_t *world, wasm_store_t *st
             break;
         }
         case 4: {
-            int32_t t39 = variants_load_i32(&mem, t25 + 8, &err);
-            int32_t t40 = variants_load_i32(&mem, t25 + 12, &err);
+            int32_t t39 = variants_load_i32(&mem, t25, 8, &err);
+            int32_t t40 = variants_load_i32(&mem, t25, 12, &err);
             variants_string_t t41;
             t41.ptr = variants_lift_string(&mem, (uint32_t)t39, (uint32_t)t40, &err);
             t41.len = t41.ptr ? (uint32_t)t40 : 0;
@@ -1624,19 +1628,19 @@ wasm_trap_t *variants_variant_api_echo_shape(variants_t *world, wasm_store_t *st
             break;
         }
         case 5: {
-            int64_t t42 = variants_load_i64(&mem, t25 + 8, &err);
+            int64_t t42 = variants_load_i64(&mem, t25, 8, &err);
             t46.tag = 5;
             t46.val.tagged = (uint64_t)(t42);
             break;
         }
         case 6: {
-            int8_t t43 = variants_load_s8(&mem, t25 + 8, &err);
+            int8_t t43 = variants_load_s8(&mem, t25, 8, &err);
             t46.tag = 6;
             t46.val.signed_ = (int8_t)((int32_t)t43);
             break;
         }
         case 7: {
-            uint8_t t44 = variants_load_u8(&mem, t25 + 8, &err);
+            uint8_t t44 = variants_load_u8(&mem, t25, 8, &err);
             if ((uint32_t)((int32_t)t44) >= 8u) variants_error(&err, "invalid enum discriminant");
             variants_palette_color_t t45 = (variants_palette_color_t)((int32_t)t44);
             t46.tag = 7;
@@ -1688,64 +1692,64 @@ wasm_trap_t *variants_variant_api_echo_shapes(variants_t *world, wasm_store_t *s
         uint32_t base2 = ptr16 + (uint32_t)i17 * 16;
         switch ((int)(e1.tag)) {
             case 0: {
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(0), &err);
                 break;
             }
             case 1: {
                 double payload4 = e1.val.circle;
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
-                variants_store_f64(&mem, base2 + 8, payload4, &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(1), &err);
+                variants_store_f64(&mem, base2, 8, payload4, &err);
                 break;
             }
             case 2: {
                 variants_tuple2_f32_f32_t payload5 = e1.val.rect;
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(2), &err);
-                variants_store_f32(&mem, base2 + 8, payload5.f0, &err);
-                variants_store_f32(&mem, base2 + 12, payload5.f1, &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(2), &err);
+                variants_store_f32(&mem, base2, 8, payload5.f0, &err);
+                variants_store_f32(&mem, base2, 12, payload5.f1, &err);
                 break;
             }
             case 3: {
                 variants_list_geometry_point_t payload6 = e1.val.polygon;
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(3), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(3), &err);
                 uint32_t ptr9 = 0;
                 trap = variants_alloc(cx, &mem, payload6.len, 8, 4, &ptr9);
                 if (trap) goto fail;
                 for (size_t i10 = 0; i10 < payload6.len; i10++) {
                     variants_variant_types_point_t e7 = payload6.ptr[i10];
                     uint32_t base8 = ptr9 + (uint32_t)i10 * 8;
-                    variants_store_i32(&mem, base8 + 0, (int32_t)(e7.x), &err);
-                    variants_store_i32(&mem, base8 + 4, (int32_t)(e7.y), &err);
+                    variants_store_i32(&mem, base8, 0, (int32_t)(e7.x), &err);
+                    variants_store_i32(&mem, base8, 4, (int32_t)(e7.y), &err);
                 }
-                variants_store_i32(&mem, base2 + 12, (int32_t)((uint32_t)payload6.len), &err);
-                variants_store_i32(&mem, base2 + 8, (int32_t)(ptr9), &err);
+                variants_store_i32(&mem, base2, 12, (int32_t)((uint32_t)payload6.len), &err);
+                variants_store_i32(&mem, base2, 8, (int32_t)(ptr9), &err);
                 break;
             }
             case 4: {
                 variants_string_t payload11 = e1.val.labelled;
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(4), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(4), &err);
                 uint32_t ptr12 = 0;
                 trap = variants_lower_bytes(cx, &mem, payload11.ptr, payload11.len, 1, 1, &ptr12);
                 if (trap) goto fail;
-                variants_store_i32(&mem, base2 + 12, (int32_t)((uint32_t)payload11.len), &err);
-                variants_store_i32(&mem, base2 + 8, (int32_t)(ptr12), &err);
+                variants_store_i32(&mem, base2, 12, (int32_t)((uint32_t)payload11.len), &err);
+                variants_store_i32(&mem, base2, 8, (int32_t)(ptr12), &err);
                 break;
             }
             case 5: {
                 uint64_t payload13 = e1.val.tagged;
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(5), &err);
-                variants_store_i64(&mem, base2 + 8, (int64_t)(payload13), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(5), &err);
+                variants_store_i64(&mem, base2, 8, (int64_t)(payload13), &err);
                 break;
             }
             case 6: {
                 int8_t payload14 = e1.val.signed_;
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(6), &err);
-                variants_store_u8(&mem, base2 + 8, (uint8_t)((int32_t)(payload14)), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(6), &err);
+                variants_store_u8(&mem, base2, 8, (uint8_t)((int32_t)(payload14)), &err);
                 break;
             }
             case 7: {
                 variants_variant_types_color_t payload15 = e1.val.colored;
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(7), &err);
-                variants_store_u8(&mem, base2 + 8, (uint8_t)((int32_t)(payload15)), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(7), &err);
+                variants_store_u8(&mem, base2, 8, (uint8_t)((int32_t)(payload15)), &err);
                 break;
             }
             default:
@@ -1761,14 +1765,14 @@ wasm_trap_t *variants_variant_api_echo_shapes(variants_t *world, wasm_store_t *s
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t18 = (uint32_t)slots[0].i32;
-    int32_t t19 = variants_load_i32(&mem, t18 + 0, &err);
-    int32_t t20 = variants_load_i32(&mem, t18 + 4, &err);
+    int32_t t19 = variants_load_i32(&mem, t18, 0, &err);
+    int32_t t20 = variants_load_i32(&mem, t18, 4, &err);
     variants_list_variant_types_shape_t t43;
     t43.ptr = (variants_variant_api_shape_t *)variants_lift_array(&mem, (uint32_t)t19, (uint32_t)t20, 16, 8, sizeof(variants_variant_api_shape_t), &err);
     t43.len = t43.ptr ? (uint32_t)t20 : 0;
     for (size_t i44 = 0; i44 < t43.len; i44++) {
         uint32_t base21 = (uint32_t)t19 + (uint32_t)i44 * 16;
-        uint8_t t22 = variants_load_u8(&mem, base21 + 0, &err);
+        uint8_t t22 = variants_load_u8(&mem, base21, 0, &err);
         variants_variant_types_shape_t t42;
         memset(&t42, 0, sizeof t42);
         switch ((int32_t)t22) {
@@ -1777,29 +1781,29 @@ wasm_trap_t *variants_variant_api_echo_shapes(variants_t *world, wasm_store_t *s
                 break;
             }
             case 1: {
-                double t23 = variants_load_f64(&mem, base21 + 8, &err);
+                double t23 = variants_load_f64(&mem, base21, 8, &err);
                 t42.tag = 1;
                 t42.val.circle = t23;
                 break;
             }
             case 2: {
-                float t24 = variants_load_f32(&mem, base21 + 8, &err);
-                float t25 = variants_load_f32(&mem, base21 + 12, &err);
+                float t24 = variants_load_f32(&mem, base21, 8, &err);
+                float t25 = variants_load_f32(&mem, base21, 12, &err);
                 variants_tuple2_f32_f32_t t26 = { .f0 = t24, .f1 = t25 };
                 t42.tag = 2;
                 t42.val.rect = t26;
                 break;
             }
             case 3: {
-                int32_t t27 = variants_load_i32(&mem, base21 + 8, &err);
-                int32_t t28 = variants_load_i32(&mem, base21 + 12, &err);
+                int32_t t27 = variants_load_i32(&mem, base21, 8, &err);
+                int32_t t28 = variants_load_i32(&mem, base21, 12, &err);
                 variants_list_geometry_point_t t33;
                 t33.ptr = (variants_variant_types_point_t *)variants_lift_array(&mem, (uint32_t)t27, (uint32_t)t28, 8, 4, sizeof(variants_variant_types_point_t), &err);
                 t33.len = t33.ptr ? (uint32_t)t28 : 0;
                 for (size_t i34 = 0; i34 < t33.len; i34++) {
                     uint32_t base29 = (uint32_t)t27 + (uint32_t)i34 * 8;
-                    int32_t t30 = variants_load_i32(&mem, base29 + 0, &err);
-                    int32_t t31 = variants_load_i32(&mem, base29 + 4, &err);
+                    int32_t t30 = variants_load_i32(&mem, base29, 0, &err);
+                    int32_t t31 = variants_load_i32(&mem, base29, 4, &err);
                     variants_geometry_point_t t32 = { .x = t30, .y = t31 };
                     t33.ptr[i34] = t32;
                 }
@@ -1808,8 +1812,8 @@ wasm_trap_t *variants_variant_api_echo_shapes(variants_t *world, wasm_store_t *s
                 break;
             }
             case 4: {
-                int32_t t35 = variants_load_i32(&mem, base21 + 8, &err);
-                int32_t t36 = variants_load_i32(&mem, base21 + 12, &err);
+                int32_t t35 = variants_load_i32(&mem, base21, 8, &err);
+                int32_t t36 = variants_load_i32(&mem, base21, 12, &err);
                 variants_string_t t37;
                 t37.ptr = variants_lift_string(&mem, (uint32_t)t35, (uint32_t)t36, &err);
                 t37.len = t37.ptr ? (uint32_t)t36 : 0;
@@ -1818,19 +1822,19 @@ wasm_trap_t *variants_variant_api_echo_shapes(variants_t *world, wasm_store_t *s
                 break;
             }
             case 5: {
-                int64_t t38 = variants_load_i64(&mem, base21 + 8, &err);
+                int64_t t38 = variants_load_i64(&mem, base21, 8, &err);
                 t42.tag = 5;
                 t42.val.tagged = (uint64_t)(t38);
                 break;
             }
             case 6: {
-                int8_t t39 = variants_load_s8(&mem, base21 + 8, &err);
+                int8_t t39 = variants_load_s8(&mem, base21, 8, &err);
                 t42.tag = 6;
                 t42.val.signed_ = (int8_t)((int32_t)t39);
                 break;
             }
             case 7: {
-                uint8_t t40 = variants_load_u8(&mem, base21 + 8, &err);
+                uint8_t t40 = variants_load_u8(&mem, base21, 8, &err);
                 if ((uint32_t)((int32_t)t40) >= 8u) variants_error(&err, "invalid enum discriminant");
                 variants_palette_color_t t41 = (variants_palette_color_t)((int32_t)t40);
                 t42.tag = 7;
@@ -1911,8 +1915,8 @@ wasm_trap_t *variants_variant_api_shape_size(variants_t *world, wasm_store_t *st
             for (size_t i11 = 0; i11 < payload7.len; i11++) {
                 variants_variant_types_point_t e8 = payload7.ptr[i11];
                 uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
-                variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
-                variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
+                variants_store_i32(&mem, base9, 0, (int32_t)(e8.x), &err);
+                variants_store_i32(&mem, base9, 4, (int32_t)(e8.y), &err);
             }
             int64_t t12 = (int64_t)(uint32_t)(ptr10);
             v22 = 3;
@@ -2078,15 +2082,15 @@ wasm_trap_t *variants_variant_api_echo_signals(variants_t *world, wasm_store_t *
         uint32_t base2 = ptr6 + (uint32_t)i7 * 1;
         switch ((int)(e1.tag)) {
             case 0: {
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(0), &err);
                 break;
             }
             case 1: {
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(1), &err);
                 break;
             }
             case 2: {
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(2), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(2), &err);
                 break;
             }
             default:
@@ -2102,14 +2106,14 @@ wasm_trap_t *variants_variant_api_echo_signals(variants_t *world, wasm_store_t *
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t8 = (uint32_t)slots[0].i32;
-    int32_t t9 = variants_load_i32(&mem, t8 + 0, &err);
-    int32_t t10 = variants_load_i32(&mem, t8 + 4, &err);
+    int32_t t9 = variants_load_i32(&mem, t8, 0, &err);
+    int32_t t10 = variants_load_i32(&mem, t8, 4, &err);
     variants_list_variant_types_signal_t t14;
     t14.ptr = (variants_variant_api_signal_t *)variants_lift_array(&mem, (uint32_t)t9, (uint32_t)t10, 1, 1, sizeof(variants_variant_api_signal_t), &err);
     t14.len = t14.ptr ? (uint32_t)t10 : 0;
     for (size_t i15 = 0; i15 < t14.len; i15++) {
         uint32_t base11 = (uint32_t)t9 + (uint32_t)i15 * 1;
-        uint8_t t12 = variants_load_u8(&mem, base11 + 0, &err);
+        uint8_t t12 = variants_load_u8(&mem, base11, 0, &err);
         variants_variant_types_signal_t t13;
         memset(&t13, 0, sizeof t13);
         switch ((int32_t)t12) {
@@ -2213,36 +2217,36 @@ wasm_trap_t *variants_variant_api_echo_number(variants_t *world, wasm_store_t *s
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t12 = (uint32_t)slots[0].i32;
-    uint8_t t13 = variants_load_u8(&mem, t12 + 0, &err);
+    uint8_t t13 = variants_load_u8(&mem, t12, 0, &err);
     variants_variant_types_number_t t19;
     memset(&t19, 0, sizeof t19);
     switch ((int32_t)t13) {
         case 0: {
-            int32_t t14 = variants_load_i32(&mem, t12 + 8, &err);
+            int32_t t14 = variants_load_i32(&mem, t12, 8, &err);
             t19.tag = 0;
             t19.val.i = t14;
             break;
         }
         case 1: {
-            int64_t t15 = variants_load_i64(&mem, t12 + 8, &err);
+            int64_t t15 = variants_load_i64(&mem, t12, 8, &err);
             t19.tag = 1;
             t19.val.l = t15;
             break;
         }
         case 2: {
-            float t16 = variants_load_f32(&mem, t12 + 8, &err);
+            float t16 = variants_load_f32(&mem, t12, 8, &err);
             t19.tag = 2;
             t19.val.f = t16;
             break;
         }
         case 3: {
-            double t17 = variants_load_f64(&mem, t12 + 8, &err);
+            double t17 = variants_load_f64(&mem, t12, 8, &err);
             t19.tag = 3;
             t19.val.d = t17;
             break;
         }
         case 4: {
-            uint8_t t18 = variants_load_u8(&mem, t12 + 8, &err);
+            uint8_t t18 = variants_load_u8(&mem, t12, 8, &err);
             t19.tag = 4;
             t19.val.u = (uint8_t)((int32_t)t18);
             break;
@@ -2844,7 +2848,7 @@ wasm_trap_t *variants_variant_api_echo_option_u32(variants_t *world, wasm_store_
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t5 = (uint32_t)slots[0].i32;
-    uint8_t t6 = variants_load_u8(&mem, t5 + 0, &err);
+    uint8_t t6 = variants_load_u8(&mem, t5, 0, &err);
     variants_option_u32_t t8;
     memset(&t8, 0, sizeof t8);
     switch ((int32_t)t6) {
@@ -2853,7 +2857,7 @@ wasm_trap_t *variants_variant_api_echo_option_u32(variants_t *world, wasm_store_
             break;
         }
         case 1: {
-            int32_t t7 = variants_load_i32(&mem, t5 + 4, &err);
+            int32_t t7 = variants_load_i32(&mem, t5, 4, &err);
             t8.is_some = true;
             t8.val = (uint32_t)(t7);
             break;
@@ -2924,7 +2928,7 @@ wasm_trap_t *variants_variant_api_echo_option_string(variants_t *world, wasm_sto
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t7 = (uint32_t)slots[0].i32;
-    uint8_t t8 = variants_load_u8(&mem, t7 + 0, &err);
+    uint8_t t8 = variants_load_u8(&mem, t7, 0, &err);
     variants_option_string_t t12;
     memset(&t12, 0, sizeof t12);
     switch ((int32_t)t8) {
@@ -2933,8 +2937,8 @@ wasm_trap_t *variants_variant_api_echo_option_string(variants_t *world, wasm_sto
             break;
         }
         case 1: {
-            int32_t t9 = variants_load_i32(&mem, t7 + 4, &err);
-            int32_t t10 = variants_load_i32(&mem, t7 + 8, &err);
+            int32_t t9 = variants_load_i32(&mem, t7, 4, &err);
+            int32_t t10 = variants_load_i32(&mem, t7, 8, &err);
             variants_string_t t11;
             t11.ptr = variants_lift_string(&mem, (uint32_t)t9, (uint32_t)t10, &err);
             t11.len = t11.ptr ? (uint32_t)t10 : 0;
@@ -3026,7 +3030,7 @@ wasm_trap_t *variants_variant_api_echo_nested_option(variants_t *world, wasm_sto
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t10 = (uint32_t)slots[0].i32;
-    uint8_t t11 = variants_load_u8(&mem, t10 + 0, &err);
+    uint8_t t11 = variants_load_u8(&mem, t10, 0, &err);
     variants_option_option_u8_t t15;
     memset(&t15, 0, sizeof t15);
     switch ((int32_t)t11) {
@@ -3035,7 +3039,7 @@ wasm_trap_t *variants_variant_api_echo_nested_option(variants_t *world, wasm_sto
             break;
         }
         case 1: {
-            uint8_t t12 = variants_load_u8(&mem, t10 + 1, &err);
+            uint8_t t12 = variants_load_u8(&mem, t10, 1, &err);
             variants_option_u8_t t14;
             memset(&t14, 0, sizeof t14);
             switch ((int32_t)t12) {
@@ -3044,7 +3048,7 @@ wasm_trap_t *variants_variant_api_echo_nested_option(variants_t *world, wasm_sto
                     break;
                 }
                 case 1: {
-                    uint8_t t13 = variants_load_u8(&mem, t10 + 2, &err);
+                    uint8_t t13 = variants_load_u8(&mem, t10, 2, &err);
                     t14.is_some = true;
                     t14.val = (uint8_t)((int32_t)t13);
                     break;
@@ -3174,7 +3178,7 @@ wasm_trap_t *variants_variant_api_echo_triple_option(variants_t *world, wasm_sto
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t20 = (uint32_t)slots[0].i32;
-    uint8_t t21 = variants_load_u8(&mem, t20 + 0, &err);
+    uint8_t t21 = variants_load_u8(&mem, t20, 0, &err);
     variants_option_option_option_string_t t29;
     memset(&t29, 0, sizeof t29);
     switch ((int32_t)t21) {
@@ -3183,7 +3187,7 @@ wasm_trap_t *variants_variant_api_echo_triple_option(variants_t *world, wasm_sto
             break;
         }
         case 1: {
-            uint8_t t22 = variants_load_u8(&mem, t20 + 4, &err);
+            uint8_t t22 = variants_load_u8(&mem, t20, 4, &err);
             variants_option_option_string_t t28;
             memset(&t28, 0, sizeof t28);
             switch ((int32_t)t22) {
@@ -3192,7 +3196,7 @@ wasm_trap_t *variants_variant_api_echo_triple_option(variants_t *world, wasm_sto
                     break;
                 }
                 case 1: {
-                    uint8_t t23 = variants_load_u8(&mem, t20 + 8, &err);
+                    uint8_t t23 = variants_load_u8(&mem, t20, 8, &err);
                     variants_option_string_t t27;
                     memset(&t27, 0, sizeof t27);
                     switch ((int32_t)t23) {
@@ -3201,8 +3205,8 @@ wasm_trap_t *variants_variant_api_echo_triple_option(variants_t *world, wasm_sto
                             break;
                         }
                         case 1: {
-                            int32_t t24 = variants_load_i32(&mem, t20 + 12, &err);
-                            int32_t t25 = variants_load_i32(&mem, t20 + 16, &err);
+                            int32_t t24 = variants_load_i32(&mem, t20, 12, &err);
+                            int32_t t25 = variants_load_i32(&mem, t20, 16, &err);
                             variants_string_t t26;
                             t26.ptr = variants_lift_string(&mem, (uint32_t)t24, (uint32_t)t25, &err);
                             t26.len = t26.ptr ? (uint32_t)t25 : 0;
@@ -3293,7 +3297,7 @@ wasm_trap_t *variants_variant_api_echo_option_point(variants_t *world, wasm_stor
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t6 = (uint32_t)slots[0].i32;
-    uint8_t t7 = variants_load_u8(&mem, t6 + 0, &err);
+    uint8_t t7 = variants_load_u8(&mem, t6, 0, &err);
     variants_option_geometry_point_t t11;
     memset(&t11, 0, sizeof t11);
     switch ((int32_t)t7) {
@@ -3302,8 +3306,8 @@ wasm_trap_t *variants_variant_api_echo_option_point(variants_t *world, wasm_stor
             break;
         }
         case 1: {
-            int32_t t8 = variants_load_i32(&mem, t6 + 4, &err);
-            int32_t t9 = variants_load_i32(&mem, t6 + 8, &err);
+            int32_t t8 = variants_load_i32(&mem, t6, 4, &err);
+            int32_t t9 = variants_load_i32(&mem, t6, 8, &err);
             variants_geometry_point_t t10 = { .x = t8, .y = t9 };
             t11.is_some = true;
             t11.val = t10;
@@ -3362,13 +3366,13 @@ wasm_trap_t *variants_variant_api_echo_option_list(variants_t *world, wasm_store
                 uint32_t base4 = ptr7 + (uint32_t)i8 * 8;
                 switch ((int)(e3.is_some)) {
                     case 0: {
-                        variants_store_u8(&mem, base4 + 0, (uint8_t)(0), &err);
+                        variants_store_u8(&mem, base4, 0, (uint8_t)(0), &err);
                         break;
                     }
                     case 1: {
                         int32_t payload6 = e3.val;
-                        variants_store_u8(&mem, base4 + 0, (uint8_t)(1), &err);
-                        variants_store_i32(&mem, base4 + 4, (int32_t)(payload6), &err);
+                        variants_store_u8(&mem, base4, 0, (uint8_t)(1), &err);
+                        variants_store_i32(&mem, base4, 4, (int32_t)(payload6), &err);
                         break;
                     }
                     default:
@@ -3393,7 +3397,7 @@ wasm_trap_t *variants_variant_api_echo_option_list(variants_t *world, wasm_store
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t12 = (uint32_t)slots[0].i32;
-    uint8_t t13 = variants_load_u8(&mem, t12 + 0, &err);
+    uint8_t t13 = variants_load_u8(&mem, t12, 0, &err);
     variants_option_list_option_s32_t t22;
     memset(&t22, 0, sizeof t22);
     switch ((int32_t)t13) {
@@ -3402,14 +3406,14 @@ wasm_trap_t *variants_variant_api_echo_option_list(variants_t *world, wasm_store
             break;
         }
         case 1: {
-            int32_t t14 = variants_load_i32(&mem, t12 + 4, &err);
-            int32_t t15 = variants_load_i32(&mem, t12 + 8, &err);
+            int32_t t14 = variants_load_i32(&mem, t12, 4, &err);
+            int32_t t15 = variants_load_i32(&mem, t12, 8, &err);
             variants_list_option_s32_t t20;
             t20.ptr = (variants_option_s32_t *)variants_lift_array(&mem, (uint32_t)t14, (uint32_t)t15, 8, 4, sizeof(variants_option_s32_t), &err);
             t20.len = t20.ptr ? (uint32_t)t15 : 0;
             for (size_t i21 = 0; i21 < t20.len; i21++) {
                 uint32_t base16 = (uint32_t)t14 + (uint32_t)i21 * 8;
-                uint8_t t17 = variants_load_u8(&mem, base16 + 0, &err);
+                uint8_t t17 = variants_load_u8(&mem, base16, 0, &err);
                 variants_option_s32_t t19;
                 memset(&t19, 0, sizeof t19);
                 switch ((int32_t)t17) {
@@ -3418,7 +3422,7 @@ wasm_trap_t *variants_variant_api_echo_option_list(variants_t *world, wasm_store
                         break;
                     }
                     case 1: {
-                        int32_t t18 = variants_load_i32(&mem, base16 + 4, &err);
+                        int32_t t18 = variants_load_i32(&mem, base16, 4, &err);
                         t19.is_some = true;
                         t19.val = t18;
                         break;
@@ -3590,12 +3594,12 @@ wasm_trap_t *variants_variant_api_parse_u32(variants_t *world, wasm_store_t *sto
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    uint8_t t3 = variants_load_u8(&mem, t2 + 0, &err);
+    uint8_t t3 = variants_load_u8(&mem, t2, 0, &err);
     variants_result_u32_void_t t5;
     memset(&t5, 0, sizeof t5);
     switch ((int32_t)t3) {
         case 0: {
-            int32_t t4 = variants_load_i32(&mem, t2 + 4, &err);
+            int32_t t4 = variants_load_i32(&mem, t2, 4, &err);
             t5.is_err = false;
             t5.val.ok = (uint32_t)(t4);
             break;
@@ -3649,7 +3653,7 @@ wasm_trap_t *variants_variant_api_validate_name(variants_t *world, wasm_store_t 
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t2 = (uint32_t)slots[0].i32;
-    uint8_t t3 = variants_load_u8(&mem, t2 + 0, &err);
+    uint8_t t3 = variants_load_u8(&mem, t2, 0, &err);
     variants_result_void_string_t t7;
     memset(&t7, 0, sizeof t7);
     switch ((int32_t)t3) {
@@ -3658,8 +3662,8 @@ wasm_trap_t *variants_variant_api_validate_name(variants_t *world, wasm_store_t 
             break;
         }
         case 1: {
-            int32_t t4 = variants_load_i32(&mem, t2 + 4, &err);
-            int32_t t5 = variants_load_i32(&mem, t2 + 8, &err);
+            int32_t t4 = variants_load_i32(&mem, t2, 4, &err);
+            int32_t t5 = variants_load_i32(&mem, t2, 8, &err);
             variants_string_t t6;
             t6.ptr = variants_lift_string(&mem, (uint32_t)t4, (uint32_t)t5, &err);
             t6.len = t6.ptr ? (uint32_t)t5 : 0;
@@ -3713,18 +3717,18 @@ wasm_trap_t *variants_variant_api_safe_div(variants_t *world, wasm_store_t *stor
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t1 = (uint32_t)slots[0].i32;
-    uint8_t t2 = variants_load_u8(&mem, t1 + 0, &err);
+    uint8_t t2 = variants_load_u8(&mem, t1, 0, &err);
     variants_result_s32_variant_types_math_error_t t6;
     memset(&t6, 0, sizeof t6);
     switch ((int32_t)t2) {
         case 0: {
-            int32_t t3 = variants_load_i32(&mem, t1 + 4, &err);
+            int32_t t3 = variants_load_i32(&mem, t1, 4, &err);
             t6.is_err = false;
             t6.val.ok = t3;
             break;
         }
         case 1: {
-            uint8_t t4 = variants_load_u8(&mem, t1 + 4, &err);
+            uint8_t t4 = variants_load_u8(&mem, t1, 4, &err);
             if ((uint32_t)((int32_t)t4) >= 2u) variants_error(&err, "invalid enum discriminant");
             variants_variant_types_math_error_t t5 = (variants_variant_types_math_error_t)((int32_t)t4);
             t6.is_err = true;
@@ -3799,13 +3803,13 @@ wasm_trap_t *variants_variant_api_echo_result(variants_t *world, wasm_store_t *s
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t8 = (uint32_t)slots[0].i32;
-    uint8_t t9 = variants_load_u8(&mem, t8 + 0, &err);
+    uint8_t t9 = variants_load_u8(&mem, t8, 0, &err);
     variants_result_string_u32_t t14;
     memset(&t14, 0, sizeof t14);
     switch ((int32_t)t9) {
         case 0: {
-            int32_t t10 = variants_load_i32(&mem, t8 + 4, &err);
-            int32_t t11 = variants_load_i32(&mem, t8 + 8, &err);
+            int32_t t10 = variants_load_i32(&mem, t8, 4, &err);
+            int32_t t11 = variants_load_i32(&mem, t8, 8, &err);
             variants_string_t t12;
             t12.ptr = variants_lift_string(&mem, (uint32_t)t10, (uint32_t)t11, &err);
             t12.len = t12.ptr ? (uint32_t)t11 : 0;
@@ -3814,7 +3818,7 @@ wasm_trap_t *variants_variant_api_echo_result(variants_t *world, wasm_store_t *s
             break;
         }
         case 1: {
-            int32_t t13 = variants_load_i32(&mem, t8 + 4, &err);
+            int32_t t13 = variants_load_i32(&mem, t8, 4, &err);
             t14.is_err = true;
             t14.val.err = (uint32_t)(t13);
             break;
@@ -3939,12 +3943,12 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t20 = (uint32_t)slots[0].i32;
-    uint8_t t21 = variants_load_u8(&mem, t20 + 0, &err);
+    uint8_t t21 = variants_load_u8(&mem, t20, 0, &err);
     variants_result_option_string_result_u8_string_t t33;
     memset(&t33, 0, sizeof t33);
     switch ((int32_t)t21) {
         case 0: {
-            uint8_t t22 = variants_load_u8(&mem, t20 + 4, &err);
+            uint8_t t22 = variants_load_u8(&mem, t20, 4, &err);
             variants_option_string_t t26;
             memset(&t26, 0, sizeof t26);
             switch ((int32_t)t22) {
@@ -3953,8 +3957,8 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
                     break;
                 }
                 case 1: {
-                    int32_t t23 = variants_load_i32(&mem, t20 + 8, &err);
-                    int32_t t24 = variants_load_i32(&mem, t20 + 12, &err);
+                    int32_t t23 = variants_load_i32(&mem, t20, 8, &err);
+                    int32_t t24 = variants_load_i32(&mem, t20, 12, &err);
                     variants_string_t t25;
                     t25.ptr = variants_lift_string(&mem, (uint32_t)t23, (uint32_t)t24, &err);
                     t25.len = t25.ptr ? (uint32_t)t24 : 0;
@@ -3971,19 +3975,19 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
             break;
         }
         case 1: {
-            uint8_t t27 = variants_load_u8(&mem, t20 + 4, &err);
+            uint8_t t27 = variants_load_u8(&mem, t20, 4, &err);
             variants_result_u8_string_t t32;
             memset(&t32, 0, sizeof t32);
             switch ((int32_t)t27) {
                 case 0: {
-                    uint8_t t28 = variants_load_u8(&mem, t20 + 8, &err);
+                    uint8_t t28 = variants_load_u8(&mem, t20, 8, &err);
                     t32.is_err = false;
                     t32.val.ok = (uint8_t)((int32_t)t28);
                     break;
                 }
                 case 1: {
-                    int32_t t29 = variants_load_i32(&mem, t20 + 8, &err);
-                    int32_t t30 = variants_load_i32(&mem, t20 + 12, &err);
+                    int32_t t29 = variants_load_i32(&mem, t20, 8, &err);
+                    int32_t t30 = variants_load_i32(&mem, t20, 12, &err);
                     variants_string_t t31;
                     t31.ptr = variants_lift_string(&mem, (uint32_t)t29, (uint32_t)t30, &err);
                     t31.len = t31.ptr ? (uint32_t)t30 : 0;
@@ -4095,7 +4099,7 @@ wasm_trap_t *variants_variant_api_echo_option_result(variants_t *world, wasm_sto
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t14 = (uint32_t)slots[0].i32;
-    uint8_t t15 = variants_load_u8(&mem, t14 + 0, &err);
+    uint8_t t15 = variants_load_u8(&mem, t14, 0, &err);
     variants_option_result_u32_string_t t22;
     memset(&t22, 0, sizeof t22);
     switch ((int32_t)t15) {
@@ -4104,19 +4108,19 @@ wasm_trap_t *variants_variant_api_echo_option_result(variants_t *world, wasm_sto
             break;
         }
         case 1: {
-            uint8_t t16 = variants_load_u8(&mem, t14 + 4, &err);
+            uint8_t t16 = variants_load_u8(&mem, t14, 4, &err);
             variants_result_u32_string_t t21;
             memset(&t21, 0, sizeof t21);
             switch ((int32_t)t16) {
                 case 0: {
-                    int32_t t17 = variants_load_i32(&mem, t14 + 8, &err);
+                    int32_t t17 = variants_load_i32(&mem, t14, 8, &err);
                     t21.is_err = false;
                     t21.val.ok = (uint32_t)(t17);
                     break;
                 }
                 case 1: {
-                    int32_t t18 = variants_load_i32(&mem, t14 + 8, &err);
-                    int32_t t19 = variants_load_i32(&mem, t14 + 12, &err);
+                    int32_t t18 = variants_load_i32(&mem, t14, 8, &err);
+                    int32_t t19 = variants_load_i32(&mem, t14, 12, &err);
                     variants_string_t t20;
                     t20.ptr = variants_lift_string(&mem, (uint32_t)t18, (uint32_t)t19, &err);
                     t20.len = t20.ptr ? (uint32_t)t19 : 0;
@@ -4178,14 +4182,14 @@ wasm_trap_t *variants_variant_api_echo_results(variants_t *world, wasm_store_t *
         switch ((int)(e1.is_err)) {
             case 0: {
                 int16_t payload3 = e1.val.ok;
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
-                variants_store_u16(&mem, base2 + 4, (uint16_t)((int32_t)(payload3)), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(0), &err);
+                variants_store_u16(&mem, base2, 4, (uint16_t)((int32_t)(payload3)), &err);
                 break;
             }
             case 1: {
                 float payload4 = e1.val.err;
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
-                variants_store_f32(&mem, base2 + 4, payload4, &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(1), &err);
+                variants_store_f32(&mem, base2, 4, payload4, &err);
                 break;
             }
             default:
@@ -4201,25 +4205,25 @@ wasm_trap_t *variants_variant_api_echo_results(variants_t *world, wasm_store_t *
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t7 = (uint32_t)slots[0].i32;
-    int32_t t8 = variants_load_i32(&mem, t7 + 0, &err);
-    int32_t t9 = variants_load_i32(&mem, t7 + 4, &err);
+    int32_t t8 = variants_load_i32(&mem, t7, 0, &err);
+    int32_t t9 = variants_load_i32(&mem, t7, 4, &err);
     variants_list_result_s16_f32_t t15;
     t15.ptr = (variants_result_s16_f32_t *)variants_lift_array(&mem, (uint32_t)t8, (uint32_t)t9, 8, 4, sizeof(variants_result_s16_f32_t), &err);
     t15.len = t15.ptr ? (uint32_t)t9 : 0;
     for (size_t i16 = 0; i16 < t15.len; i16++) {
         uint32_t base10 = (uint32_t)t8 + (uint32_t)i16 * 8;
-        uint8_t t11 = variants_load_u8(&mem, base10 + 0, &err);
+        uint8_t t11 = variants_load_u8(&mem, base10, 0, &err);
         variants_result_s16_f32_t t14;
         memset(&t14, 0, sizeof t14);
         switch ((int32_t)t11) {
             case 0: {
-                int16_t t12 = variants_load_s16(&mem, base10 + 4, &err);
+                int16_t t12 = variants_load_s16(&mem, base10, 4, &err);
                 t14.is_err = false;
                 t14.val.ok = (int16_t)((int32_t)t12);
                 break;
             }
             case 1: {
-                float t13 = variants_load_f32(&mem, base10 + 4, &err);
+                float t13 = variants_load_f32(&mem, base10, 4, &err);
                 t14.is_err = true;
                 t14.val.err = t13;
                 break;
@@ -4271,11 +4275,11 @@ wasm_trap_t *variants_variant_api_echo_empty_results(variants_t *world, wasm_sto
         uint32_t base2 = ptr5 + (uint32_t)i6 * 1;
         switch ((int)(e1.is_err)) {
             case 0: {
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(0), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(0), &err);
                 break;
             }
             case 1: {
-                variants_store_u8(&mem, base2 + 0, (uint8_t)(1), &err);
+                variants_store_u8(&mem, base2, 0, (uint8_t)(1), &err);
                 break;
             }
             default:
@@ -4291,14 +4295,14 @@ wasm_trap_t *variants_variant_api_echo_empty_results(variants_t *world, wasm_sto
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t7 = (uint32_t)slots[0].i32;
-    int32_t t8 = variants_load_i32(&mem, t7 + 0, &err);
-    int32_t t9 = variants_load_i32(&mem, t7 + 4, &err);
+    int32_t t8 = variants_load_i32(&mem, t7, 0, &err);
+    int32_t t9 = variants_load_i32(&mem, t7, 4, &err);
     variants_list_result_void_void_t t13;
     t13.ptr = (variants_result_void_void_t *)variants_lift_array(&mem, (uint32_t)t8, (uint32_t)t9, 1, 1, sizeof(variants_result_void_void_t), &err);
     t13.len = t13.ptr ? (uint32_t)t9 : 0;
     for (size_t i14 = 0; i14 < t13.len; i14++) {
         uint32_t base10 = (uint32_t)t8 + (uint32_t)i14 * 1;
-        uint8_t t11 = variants_load_u8(&mem, base10 + 0, &err);
+        uint8_t t11 = variants_load_u8(&mem, base10, 0, &err);
         variants_result_void_void_t t12;
         memset(&t12, 0, sizeof t12);
         switch ((int32_t)t11) {
@@ -4412,7 +4416,7 @@ wasm_trap_t *variants_variant_api_echo_maybe_id(variants_t *world, wasm_store_t 
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t5 = (uint32_t)slots[0].i32;
-    uint8_t t6 = variants_load_u8(&mem, t5 + 0, &err);
+    uint8_t t6 = variants_load_u8(&mem, t5, 0, &err);
     variants_variant_types_maybe_id_t t8;
     memset(&t8, 0, sizeof t8);
     switch ((int32_t)t6) {
@@ -4421,7 +4425,7 @@ wasm_trap_t *variants_variant_api_echo_maybe_id(variants_t *world, wasm_store_t 
             break;
         }
         case 1: {
-            int64_t t7 = variants_load_i64(&mem, t5 + 8, &err);
+            int64_t t7 = variants_load_i64(&mem, t5, 8, &err);
             t8.is_some = true;
             t8.val = (uint64_t)(t7);
             break;
@@ -4468,8 +4472,8 @@ wasm_trap_t *variants_variant_api_echo_names(variants_t *world, wasm_store_t *st
         uint32_t ptr3 = 0;
         trap = variants_lower_bytes(cx, &mem, e1.ptr, e1.len, 1, 1, &ptr3);
         if (trap) goto fail;
-        variants_store_i32(&mem, base2 + 4, (int32_t)((uint32_t)e1.len), &err);
-        variants_store_i32(&mem, base2 + 0, (int32_t)(ptr3), &err);
+        variants_store_i32(&mem, base2, 4, (int32_t)((uint32_t)e1.len), &err);
+        variants_store_i32(&mem, base2, 0, (int32_t)(ptr3), &err);
     }
     if (err) goto fail;
     kiln_val_raw_t slots[2];
@@ -4480,15 +4484,15 @@ wasm_trap_t *variants_variant_api_echo_names(variants_t *world, wasm_store_t *st
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t6 = (uint32_t)slots[0].i32;
-    int32_t t7 = variants_load_i32(&mem, t6 + 0, &err);
-    int32_t t8 = variants_load_i32(&mem, t6 + 4, &err);
+    int32_t t7 = variants_load_i32(&mem, t6, 0, &err);
+    int32_t t8 = variants_load_i32(&mem, t6, 4, &err);
     variants_variant_types_names_t t13;
     t13.ptr = (variants_string_t *)variants_lift_array(&mem, (uint32_t)t7, (uint32_t)t8, 8, 4, sizeof(variants_string_t), &err);
     t13.len = t13.ptr ? (uint32_t)t8 : 0;
     for (size_t i14 = 0; i14 < t13.len; i14++) {
         uint32_t base9 = (uint32_t)t7 + (uint32_t)i14 * 8;
-        int32_t t10 = variants_load_i32(&mem, base9 + 0, &err);
-        int32_t t11 = variants_load_i32(&mem, base9 + 4, &err);
+        int32_t t10 = variants_load_i32(&mem, base9, 0, &err);
+        int32_t t11 = variants_load_i32(&mem, base9, 4, &err);
         variants_string_t t12;
         t12.ptr = variants_lift_string(&mem, (uint32_t)t10, (uint32_t)t11, &err);
         t12.len = t12.ptr ? (uint32_t)t11 : 0;
@@ -4562,8 +4566,8 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
             for (size_t i11 = 0; i11 < payload7.len; i11++) {
                 variants_variant_types_point_t e8 = payload7.ptr[i11];
                 uint32_t base9 = ptr10 + (uint32_t)i11 * 8;
-                variants_store_i32(&mem, base9 + 0, (int32_t)(e8.x), &err);
-                variants_store_i32(&mem, base9 + 4, (int32_t)(e8.y), &err);
+                variants_store_i32(&mem, base9, 0, (int32_t)(e8.x), &err);
+                variants_store_i32(&mem, base9, 4, (int32_t)(e8.y), &err);
             }
             int64_t t12 = (int64_t)(uint32_t)(ptr10);
             v22 = 3;
@@ -4648,10 +4652,10 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     uint32_t t31 = (uint32_t)slots[0].i32;
-    int64_t t32 = variants_load_i64(&mem, t31 + 0, &err);
-    uint8_t t33 = variants_load_u8(&mem, t31 + 8, &err);
+    int64_t t32 = variants_load_i64(&mem, t31, 0, &err);
+    uint8_t t33 = variants_load_u8(&mem, t31, 8, &err);
     variants_variant_types_small_t t34 = (variants_variant_types_small_t)((uint32_t)((int32_t)t33) & 0x7u);
-    uint8_t t35 = variants_load_u8(&mem, t31 + 16, &err);
+    uint8_t t35 = variants_load_u8(&mem, t31, 16, &err);
     variants_variant_types_shape_t t55;
     memset(&t55, 0, sizeof t55);
     switch ((int32_t)t35) {
@@ -4660,29 +4664,29 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
             break;
         }
         case 1: {
-            double t36 = variants_load_f64(&mem, t31 + 24, &err);
+            double t36 = variants_load_f64(&mem, t31, 24, &err);
             t55.tag = 1;
             t55.val.circle = t36;
             break;
         }
         case 2: {
-            float t37 = variants_load_f32(&mem, t31 + 24, &err);
-            float t38 = variants_load_f32(&mem, t31 + 28, &err);
+            float t37 = variants_load_f32(&mem, t31, 24, &err);
+            float t38 = variants_load_f32(&mem, t31, 28, &err);
             variants_tuple2_f32_f32_t t39 = { .f0 = t37, .f1 = t38 };
             t55.tag = 2;
             t55.val.rect = t39;
             break;
         }
         case 3: {
-            int32_t t40 = variants_load_i32(&mem, t31 + 24, &err);
-            int32_t t41 = variants_load_i32(&mem, t31 + 28, &err);
+            int32_t t40 = variants_load_i32(&mem, t31, 24, &err);
+            int32_t t41 = variants_load_i32(&mem, t31, 28, &err);
             variants_list_geometry_point_t t46;
             t46.ptr = (variants_variant_types_point_t *)variants_lift_array(&mem, (uint32_t)t40, (uint32_t)t41, 8, 4, sizeof(variants_variant_types_point_t), &err);
             t46.len = t46.ptr ? (uint32_t)t41 : 0;
             for (size_t i47 = 0; i47 < t46.len; i47++) {
                 uint32_t base42 = (uint32_t)t40 + (uint32_t)i47 * 8;
-                int32_t t43 = variants_load_i32(&mem, base42 + 0, &err);
-                int32_t t44 = variants_load_i32(&mem, base42 + 4, &err);
+                int32_t t43 = variants_load_i32(&mem, base42, 0, &err);
+                int32_t t44 = variants_load_i32(&mem, base42, 4, &err);
                 variants_geometry_point_t t45 = { .x = t43, .y = t44 };
                 t46.ptr[i47] = t45;
             }
@@ -4691,8 +4695,8 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
             break;
         }
         case 4: {
-            int32_t t48 = variants_load_i32(&mem, t31 + 24, &err);
-            int32_t t49 = variants_load_i32(&mem, t31 + 28, &err);
+            int32_t t48 = variants_load_i32(&mem, t31, 24, &err);
+            int32_t t49 = variants_load_i32(&mem, t31, 28, &err);
             variants_string_t t50;
             t50.ptr = variants_lift_string(&mem, (uint32_t)t48, (uint32_t)t49, &err);
             t50.len = t50.ptr ? (uint32_t)t49 : 0;
@@ -4701,19 +4705,19 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
             break;
         }
         case 5: {
-            int64_t t51 = variants_load_i64(&mem, t31 + 24, &err);
+            int64_t t51 = variants_load_i64(&mem, t31, 24, &err);
             t55.tag = 5;
             t55.val.tagged = (uint64_t)(t51);
             break;
         }
         case 6: {
-            int8_t t52 = variants_load_s8(&mem, t31 + 24, &err);
+            int8_t t52 = variants_load_s8(&mem, t31, 24, &err);
             t55.tag = 6;
             t55.val.signed_ = (int8_t)((int32_t)t52);
             break;
         }
         case 7: {
-            uint8_t t53 = variants_load_u8(&mem, t31 + 24, &err);
+            uint8_t t53 = variants_load_u8(&mem, t31, 24, &err);
             if ((uint32_t)((int32_t)t53) >= 8u) variants_error(&err, "invalid enum discriminant");
             variants_palette_color_t t54 = (variants_palette_color_t)((int32_t)t53);
             t55.tag = 7;
@@ -4724,7 +4728,7 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
         variants_error(&err, "invalid variant discriminant");
         break;
     }
-    uint8_t t56 = variants_load_u8(&mem, t31 + 32, &err);
+    uint8_t t56 = variants_load_u8(&mem, t31, 32, &err);
     variants_option_string_t t60;
     memset(&t60, 0, sizeof t60);
     switch ((int32_t)t56) {
@@ -4733,8 +4737,8 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
             break;
         }
         case 1: {
-            int32_t t57 = variants_load_i32(&mem, t31 + 36, &err);
-            int32_t t58 = variants_load_i32(&mem, t31 + 40, &err);
+            int32_t t57 = variants_load_i32(&mem, t31, 36, &err);
+            int32_t t58 = variants_load_i32(&mem, t31, 40, &err);
             variants_string_t t59;
             t59.ptr = variants_lift_string(&mem, (uint32_t)t57, (uint32_t)t58, &err);
             t59.len = t59.ptr ? (uint32_t)t58 : 0;
@@ -4746,7 +4750,7 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
         variants_error(&err, "invalid variant discriminant");
         break;
     }
-    uint8_t t61 = variants_load_u8(&mem, t31 + 44, &err);
+    uint8_t t61 = variants_load_u8(&mem, t31, 44, &err);
     if ((uint32_t)((int32_t)t61) >= 4u) variants_error(&err, "invalid enum discriminant");
     variants_variant_types_direction_t t62 = (variants_variant_types_direction_t)((int32_t)t61);
     variants_variant_types_tagged_value_t t63 = { .id = (uint64_t)(t32), .tags = t34, .shape = t55, .note = t60, .direction = t62 };
@@ -4812,8 +4816,8 @@ size_t nslots) {
             t10.len = t10.ptr ? (uint32_t)slots[2].i32 : 0;
             for (size_t i11 = 0; i11 < t10.len; i11++) {
                 uint32_t base6 = t5 + (uint32_t)i11 * 8;
-                int32_t t7 = variants_load_i32(&mem, base6 + 0, &err);
-                int32_t t8 = variants_load_i32(&mem, base6 + 4, &err);
+                int32_t t7 = variants_load_i32(&mem, base6, 0, &err);
+                int32_t t8 = variants_load_i32(&mem, base6, 4, &err);
                 variants_geometry_point_t t9 = { .x = t7, .y = t8 };
                 t10.ptr[i11] = t9;
             }
@@ -4860,64 +4864,64 @@ size_t nslots) {
     if (trap) goto fail;
     switch ((int)(ret.tag)) {
         case 0: {
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(0), &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 0, (uint8_t)(0), &err);
             break;
         }
         case 1: {
             double payload21 = ret.val.circle;
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(1), &err);
-            variants_store_f64(&mem, (uint32_t)slots[3].i32 + 8, payload21, &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 0, (uint8_t)(1), &err);
+            variants_store_f64(&mem, (uint32_t)slots[3].i32, 8, payload21, &err);
             break;
         }
         case 2: {
             variants_tuple2_f32_f32_t payload22 = ret.val.rect;
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(2), &err);
-            variants_store_f32(&mem, (uint32_t)slots[3].i32 + 8, payload22.f0, &err);
-            variants_store_f32(&mem, (uint32_t)slots[3].i32 + 12, payload22.f1, &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 0, (uint8_t)(2), &err);
+            variants_store_f32(&mem, (uint32_t)slots[3].i32, 8, payload22.f0, &err);
+            variants_store_f32(&mem, (uint32_t)slots[3].i32, 12, payload22.f1, &err);
             break;
         }
         case 3: {
             variants_list_geometry_point_t payload23 = ret.val.polygon;
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(3), &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 0, (uint8_t)(3), &err);
             uint32_t ptr26 = 0;
             trap = variants_alloc(cx, &mem, payload23.len, 8, 4, &ptr26);
             if (trap) goto fail;
             for (size_t i27 = 0; i27 < payload23.len; i27++) {
                 variants_variant_types_point_t e24 = payload23.ptr[i27];
                 uint32_t base25 = ptr26 + (uint32_t)i27 * 8;
-                variants_store_i32(&mem, base25 + 0, (int32_t)(e24.x), &err);
-                variants_store_i32(&mem, base25 + 4, (int32_t)(e24.y), &err);
+                variants_store_i32(&mem, base25, 0, (int32_t)(e24.x), &err);
+                variants_store_i32(&mem, base25, 4, (int32_t)(e24.y), &err);
             }
-            variants_store_i32(&mem, (uint32_t)slots[3].i32 + 12, (int32_t)((uint32_t)payload23.len), &err);
-            variants_store_i32(&mem, (uint32_t)slots[3].i32 + 8, (int32_t)(ptr26), &err);
+            variants_store_i32(&mem, (uint32_t)slots[3].i32, 12, (int32_t)((uint32_t)payload23.len), &err);
+            variants_store_i32(&mem, (uint32_t)slots[3].i32, 8, (int32_t)(ptr26), &err);
             break;
         }
         case 4: {
             variants_string_t payload28 = ret.val.labelled;
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(4), &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 0, (uint8_t)(4), &err);
             uint32_t ptr29 = 0;
             trap = variants_lower_bytes(cx, &mem, payload28.ptr, payload28.len, 1, 1, &ptr29);
             if (trap) goto fail;
-            variants_store_i32(&mem, (uint32_t)slots[3].i32 + 12, (int32_t)((uint32_t)payload28.len), &err);
-            variants_store_i32(&mem, (uint32_t)slots[3].i32 + 8, (int32_t)(ptr29), &err);
+            variants_store_i32(&mem, (uint32_t)slots[3].i32, 12, (int32_t)((uint32_t)payload28.len), &err);
+            variants_store_i32(&mem, (uint32_t)slots[3].i32, 8, (int32_t)(ptr29), &err);
             break;
         }
         case 5: {
             uint64_t payload30 = ret.val.tagged;
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(5), &err);
-            variants_store_i64(&mem, (uint32_t)slots[3].i32 + 8, (int64_t)(payload30), &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 0, (uint8_t)(5), &err);
+            variants_store_i64(&mem, (uint32_t)slots[3].i32, 8, (int64_t)(payload30), &err);
             break;
         }
         case 6: {
             int8_t payload31 = ret.val.signed_;
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(6), &err);
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 8, (uint8_t)((int32_t)(payload31)), &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 0, (uint8_t)(6), &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 8, (uint8_t)((int32_t)(payload31)), &err);
             break;
         }
         case 7: {
             variants_variant_types_color_t payload32 = ret.val.colored;
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(7), &err);
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 8, (uint8_t)((int32_t)(payload32)), &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 0, (uint8_t)(7), &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 8, (uint8_t)((int32_t)(payload32)), &err);
             break;
         }
         default:
@@ -4987,32 +4991,32 @@ size_t nslots) {
     switch ((int)(ret.tag)) {
         case 0: {
             int32_t payload7 = ret.val.i;
-            variants_store_u8(&mem, (uint32_t)slots[2].i32 + 0, (uint8_t)(0), &err);
-            variants_store_i32(&mem, (uint32_t)slots[2].i32 + 8, (int32_t)(payload7), &err);
+            variants_store_u8(&mem, (uint32_t)slots[2].i32, 0, (uint8_t)(0), &err);
+            variants_store_i32(&mem, (uint32_t)slots[2].i32, 8, (int32_t)(payload7), &err);
             break;
         }
         case 1: {
             int64_t payload8 = ret.val.l;
-            variants_store_u8(&mem, (uint32_t)slots[2].i32 + 0, (uint8_t)(1), &err);
-            variants_store_i64(&mem, (uint32_t)slots[2].i32 + 8, payload8, &err);
+            variants_store_u8(&mem, (uint32_t)slots[2].i32, 0, (uint8_t)(1), &err);
+            variants_store_i64(&mem, (uint32_t)slots[2].i32, 8, payload8, &err);
             break;
         }
         case 2: {
             float payload9 = ret.val.f;
-            variants_store_u8(&mem, (uint32_t)slots[2].i32 + 0, (uint8_t)(2), &err);
-            variants_store_f32(&mem, (uint32_t)slots[2].i32 + 8, payload9, &err);
+            variants_store_u8(&mem, (uint32_t)slots[2].i32, 0, (uint8_t)(2), &err);
+            variants_store_f32(&mem, (uint32_t)slots[2].i32, 8, payload9, &err);
             break;
         }
         case 3: {
             double payload10 = ret.val.d;
-            variants_store_u8(&mem, (uint32_t)slots[2].i32 + 0, (uint8_t)(3), &err);
-            variants_store_f64(&mem, (uint32_t)slots[2].i32 + 8, payload10, &err);
+            variants_store_u8(&mem, (uint32_t)slots[2].i32, 0, (uint8_t)(3), &err);
+            variants_store_f64(&mem, (uint32_t)slots[2].i32, 8, payload10, &err);
             break;
         }
         case 4: {
             uint8_t payload11 = ret.val.u;
-            variants_store_u8(&mem, (uint32_t)slots[2].i32 + 0, (uint8_t)(4), &err);
-            variants_store_u8(&mem, (uint32_t)slots[2].i32 + 8, (uint8_t)((int32_t)(payload11)), &err);
+            variants_store_u8(&mem, (uint32_t)slots[2].i32, 0, (uint8_t)(4), &err);
+            variants_store_u8(&mem, (uint32_t)slots[2].i32, 8, (uint8_t)((int32_t)(payload11)), &err);
             break;
         }
         default:
@@ -5153,21 +5157,21 @@ size_t nslots) {
     if (trap) goto fail;
     switch ((int)(ret.is_some)) {
         case 0: {
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(0), &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 0, (uint8_t)(0), &err);
             break;
         }
         case 1: {
             variants_option_u8_t payload5 = ret.val;
-            variants_store_u8(&mem, (uint32_t)slots[3].i32 + 0, (uint8_t)(1), &err);
+            variants_store_u8(&mem, (uint32_t)slots[3].i32, 0, (uint8_t)(1), &err);
             switch ((int)(payload5.is_some)) {
                 case 0: {
-                    variants_store_u8(&mem, (uint32_t)slots[3].i32 + 1, (uint8_t)(0), &err);
+                    variants_store_u8(&mem, (uint32_t)slots[3].i32, 1, (uint8_t)(0), &err);
                     break;
                 }
                 case 1: {
                     uint8_t payload7 = payload5.val;
-                    variants_store_u8(&mem, (uint32_t)slots[3].i32 + 1, (uint8_t)(1), &err);
-                    variants_store_u8(&mem, (uint32_t)slots[3].i32 + 2, (uint8_t)((int32_t)(payload7)), &err);
+                    variants_store_u8(&mem, (uint32_t)slots[3].i32, 1, (uint8_t)(1), &err);
+                    variants_store_u8(&mem, (uint32_t)slots[3].i32, 2, (uint8_t)((int32_t)(payload7)), &err);
                     break;
                 }
                 default:
@@ -5204,14 +5208,14 @@ size_t nslots) {
     switch ((int)(ret.is_err)) {
         case 0: {
             int32_t payload1 = ret.val.ok;
-            variants_store_u8(&mem, (uint32_t)slots[2].i32 + 0, (uint8_t)(0), &err);
-            variants_store_i32(&mem, (uint32_t)slots[2].i32 + 4, (int32_t)(payload1), &err);
+            variants_store_u8(&mem, (uint32_t)slots[2].i32, 0, (uint8_t)(0), &err);
+            variants_store_i32(&mem, (uint32_t)slots[2].i32, 4, (int32_t)(payload1), &err);
             break;
         }
         case 1: {
             variants_variant_host_math_error_t payload2 = ret.val.err;
-            variants_store_u8(&mem, (uint32_t)slots[2].i32 + 0, (uint8_t)(1), &err);
-            variants_store_u8(&mem, (uint32_t)slots[2].i32 + 4, (uint8_t)((int32_t)(payload2)), &err);
+            variants_store_u8(&mem, (uint32_t)slots[2].i32, 0, (uint8_t)(1), &err);
+            variants_store_u8(&mem, (uint32_t)slots[2].i32, 4, (uint8_t)((int32_t)(payload2)), &err);
             break;
         }
         default:
@@ -5301,20 +5305,20 @@ size_t nslots) {
     switch ((int)(ret.is_err)) {
         case 0: {
             variants_option_string_t payload8 = ret.val.ok;
-            variants_store_u8(&mem, (uint32_t)slots[4].i32 + 0, (uint8_t)(0), &err);
+            variants_store_u8(&mem, (uint32_t)slots[4].i32, 0, (uint8_t)(0), &err);
             switch ((int)(payload8.is_some)) {
                 case 0: {
-                    variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(0), &err);
+                    variants_store_u8(&mem, (uint32_t)slots[4].i32, 4, (uint8_t)(0), &err);
                     break;
                 }
                 case 1: {
                     variants_string_t payload10 = payload8.val;
-                    variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(1), &err);
+                    variants_store_u8(&mem, (uint32_t)slots[4].i32, 4, (uint8_t)(1), &err);
                     uint32_t ptr11 = 0;
                     trap = variants_lower_bytes(cx, &mem, payload10.ptr, payload10.len, 1, 1, &ptr11);
                     if (trap) goto fail;
-                    variants_store_i32(&mem, (uint32_t)slots[4].i32 + 12, (int32_t)((uint32_t)payload10.len), &err);
-                    variants_store_i32(&mem, (uint32_t)slots[4].i32 + 8, (int32_t)(ptr11), &err);
+                    variants_store_i32(&mem, (uint32_t)slots[4].i32, 12, (int32_t)((uint32_t)payload10.len), &err);
+                    variants_store_i32(&mem, (uint32_t)slots[4].i32, 8, (int32_t)(ptr11), &err);
                     break;
                 }
                 default:
@@ -5324,22 +5328,22 @@ size_t nslots) {
         }
         case 1: {
             variants_result_u8_string_t payload12 = ret.val.err;
-            variants_store_u8(&mem, (uint32_t)slots[4].i32 + 0, (uint8_t)(1), &err);
+            variants_store_u8(&mem, (uint32_t)slots[4].i32, 0, (uint8_t)(1), &err);
             switch ((int)(payload12.is_err)) {
                 case 0: {
                     uint8_t payload13 = payload12.val.ok;
-                    variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(0), &err);
-                    variants_store_u8(&mem, (uint32_t)slots[4].i32 + 8, (uint8_t)((int32_t)(payload13)), &err);
+                    variants_store_u8(&mem, (uint32_t)slots[4].i32, 4, (uint8_t)(0), &err);
+                    variants_store_u8(&mem, (uint32_t)slots[4].i32, 8, (uint8_t)((int32_t)(payload13)), &err);
                     break;
                 }
                 case 1: {
                     variants_string_t payload14 = payload12.val.err;
-                    variants_store_u8(&mem, (uint32_t)slots[4].i32 + 4, (uint8_t)(1), &err);
+                    variants_store_u8(&mem, (uint32_t)slots[4].i32, 4, (uint8_t)(1), &err);
                     uint32_t ptr15 = 0;
                     trap = variants_lower_bytes(cx, &mem, payload14.ptr, payload14.len, 1, 1, &ptr15);
                     if (trap) goto fail;
-                    variants_store_i32(&mem, (uint32_t)slots[4].i32 + 12, (int32_t)((uint32_t)payload14.len), &err);
-                    variants_store_i32(&mem, (uint32_t)slots[4].i32 + 8, (int32_t)(ptr15), &err);
+                    variants_store_i32(&mem, (uint32_t)slots[4].i32, 12, (int32_t)((uint32_t)payload14.len), &err);
+                    variants_store_i32(&mem, (uint32_t)slots[4].i32, 8, (int32_t)(ptr15), &err);
                     break;
                 }
                 default:
