@@ -4,7 +4,7 @@
 //! (proposed for kiln.h), which this test holds to exactly what the glue
 //! uses.
 
-use crate::{corpus_worlds, crate_dir};
+use crate::{crate_dir, golden_worlds};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -49,24 +49,34 @@ fn syntax_check(file: &Path, lang: &str) {
     );
 }
 
+/// The golden C files of each world: its directory, header and source.
+fn c_files() -> Vec<(PathBuf, PathBuf, PathBuf)> {
+    golden_worlds()
+        .into_iter()
+        .map(|(_, world, subdir)| {
+            let dir = crate_dir().join("golden").join("c").join(subdir);
+            let stem = world.replace('-', "_");
+            (
+                dir.clone(),
+                dir.join(format!("{stem}.h")),
+                dir.join(format!("{stem}.c")),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn generated_c_compiles() {
-    for world in corpus_worlds() {
-        let dir = crate_dir().join("golden").join("c").join(&world);
-        syntax_check(&dir.join(format!("{world}.h")), "c");
-        syntax_check(&dir.join(format!("{world}.c")), "c");
+    for (_, header, source) in c_files() {
+        syntax_check(&header, "c");
+        syntax_check(&source, "c");
     }
 }
 
 #[test]
 fn generated_c_header_is_valid_cxx() {
     let cxx = std::env::var_os("CXX").unwrap_or_else(|| "c++".into());
-    for world in corpus_worlds() {
-        let header = crate_dir()
-            .join("golden")
-            .join("c")
-            .join(&world)
-            .join(format!("{world}.h"));
+    for (_, header, _) in c_files() {
         let out = Command::new(&cxx)
             .args([
                 "-std=c++17",
@@ -101,10 +111,9 @@ fn the_proposal_is_what_the_glue_calls() {
     let proposal = std::fs::read_to_string(proposal()).unwrap();
     let declared = identifiers(&proposal, "kiln_component_");
     let mut used = std::collections::BTreeSet::new();
-    for world in corpus_worlds() {
-        let dir = crate_dir().join("golden").join("c").join(&world);
-        for ext in ["h", "c"] {
-            let text = std::fs::read_to_string(dir.join(format!("{world}.{ext}"))).unwrap();
+    for (_, header, source) in c_files() {
+        for file in [header, source] {
+            let text = std::fs::read_to_string(file).unwrap();
             used.extend(identifiers(&text, "kiln_component_"));
         }
     }

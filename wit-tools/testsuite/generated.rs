@@ -53,3 +53,21 @@ pub mod variants {
         include!("runtime/dispatch/variants.rs");
     }
 }
+
+/// The test suite's edge cases, compiled only.
+pub mod edge {
+    /// The `empty` world.
+    pub mod empty {
+        include!("../golden/rust/edge/empty/empty.rs");
+    }
+
+    /// The `only-imports` world.
+    pub mod only_imports {
+        include!("../golden/rust/edge/only-imports/only_imports.rs");
+    }
+
+    /// The `only-exports` world.
+    pub mod only_exports {
+        include!("../golden/rust/edge/only-exports/only_exports.rs");
+    }
+}

@@ -2,7 +2,7 @@
 //! checked in under `golden/<lang>/<world>/`; a fresh generation must match
 //! it byte for byte. `KILN_BLESS=1` rewrites the golden files instead.
 
-use crate::{corpus_worlds, crate_dir, generate};
+use crate::{crate_dir, generate, golden_worlds};
 use std::collections::BTreeSet;
 use std::fs;
 
@@ -10,12 +10,15 @@ fn check(lang: &str) {
     let bless = std::env::var_os("KILN_BLESS").is_some_and(|v| v == "1");
     let base = crate_dir().join("golden").join(lang);
     let mut mismatched = Vec::new();
-    let worlds = corpus_worlds();
-    assert!(worlds.len() >= 5, "the corpus has its worlds: {worlds:?}");
-    for world in &worlds {
-        let files = generate(lang, world);
+    let worlds = golden_worlds();
+    assert!(
+        worlds.len() >= 8,
+        "the corpus and the edge cases have their worlds: {worlds:?}"
+    );
+    for (wit, world, subdir) in &worlds {
+        let files = generate(lang, wit, world);
         assert!(!files.is_empty(), "{lang} generated no file for `{world}`");
-        let dir = base.join(world);
+        let dir = base.join(subdir);
         if bless {
             if dir.exists() {
                 fs::remove_dir_all(&dir).unwrap();

@@ -27,8 +27,28 @@ pub fn corpus_worlds() -> Vec<String> {
     worlds
 }
 
-/// Generates `lang`'s files for the corpus world `world`.
-pub fn generate(lang: &str, world: &str) -> kiln_wit::Files {
-    kiln_wit::generate(lang, &corpus_wit(), Some(world))
+/// The test suite's own WIT: worlds of edge cases (keywords as names,
+/// resources inside other types, empty worlds).
+pub fn edge_wit() -> PathBuf {
+    crate_dir().join("testsuite").join("wit")
+}
+
+/// Every world whose generated code is checked in: `(wit, world, the
+/// directory of its golden files under golden/<lang>/)`.
+pub fn golden_worlds() -> Vec<(PathBuf, String, String)> {
+    let mut all: Vec<(PathBuf, String, String)> = corpus_worlds()
+        .into_iter()
+        .map(|w| (corpus_wit(), w.clone(), w))
+        .collect();
+    let edge = kiln_wit::Wit::load(&edge_wit()).expect("the edge cases parse");
+    for w in edge.world_names() {
+        all.push((edge_wit(), w.clone(), format!("edge/{w}")));
+    }
+    all
+}
+
+/// Generates `lang`'s files for the world `world` of `wit`.
+pub fn generate(lang: &str, wit: &Path, world: &str) -> kiln_wit::Files {
+    kiln_wit::generate(lang, wit, Some(world))
         .unwrap_or_else(|e| panic!("generating {lang} for `{world}`: {e:#}"))
 }

@@ -82,7 +82,7 @@ fn allow_lints(text: &str) -> String {
         .iter()
         .any(|p| line.starts_with(p));
         if item {
-            out.push_str("#[allow(clippy::all, unused_parens)]\n");
+            out.push_str("#[allow(clippy::all, unused_parens, missing_docs)]\n");
         }
         out.push_str(line);
         out.push('\n');
