@@ -26,6 +26,7 @@
 pub mod abi;
 mod analysis;
 mod backend;
+mod blocks;
 pub mod c;
 mod error;
 pub mod rust;

@@ -13,7 +13,7 @@
 use super::names::{snake, CNames};
 use crate::abi::{HostSide, WasmType};
 use crate::analysis::Func;
-use crate::source::Source;
+use crate::blocks::{Block, Blocks};
 use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction};
 use wit_parser::{
     Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeDefKind, TypeId,
@@ -26,23 +26,6 @@ pub trait ResourceTypes {
     fn resource_type(&self, resource: TypeId) -> String;
 }
 
-/// One block of code (a variant arm, a list element) with its results.
-struct Block {
-    code: String,
-    results: Vec<String>,
-    payload: Option<String>,
-    elem: Option<String>,
-    base: Option<String>,
-}
-
-/// What a block records as it is generated.
-#[derive(Default)]
-struct BlockState {
-    payload: Option<String>,
-    elem: Option<String>,
-    base: Option<String>,
-}
-
 /// The generator of one function's glue.
 pub struct FnGen<'a> {
     pub names: &'a CNames<'a>,
@@ -50,13 +33,7 @@ pub struct FnGen<'a> {
     side: HostSide,
     /// The C expressions of the arguments `GetArg` reads.
     params: Vec<String>,
-    /// The code of the block being generated.
-    src: Source,
-    /// Outer blocks, their code so far and what they record.
-    stack: Vec<(Source, BlockState)>,
-    state: BlockState,
-    blocks: Vec<Block>,
-    tmp: usize,
+    b: Blocks,
     types: &'a dyn ResourceTypes,
     /// The function the host program implements (`ImplementImport`).
     pub host_fn: String,
@@ -75,11 +52,7 @@ impl<'a> FnGen<'a> {
             func,
             side: HostSide::of(func),
             params,
-            src: Source::default(),
-            stack: Vec::new(),
-            state: BlockState::default(),
-            blocks: Vec::new(),
-            tmp: 0,
+            b: Blocks::default(),
             types,
             host_fn,
         }
@@ -87,7 +60,7 @@ impl<'a> FnGen<'a> {
 
     /// The generated statements.
     pub fn finish(self) -> String {
-        self.src.finish()
+        self.b.src.finish()
     }
 
     fn p(&self) -> &str {
@@ -95,19 +68,18 @@ impl<'a> FnGen<'a> {
     }
 
     fn fresh(&mut self, base: &str) -> String {
-        self.tmp += 1;
-        format!("{base}{}", self.tmp)
+        self.b.fresh(base)
     }
 
     /// `T name = expr;`, returning `name`.
     fn bind(&mut self, ty: &str, expr: &str) -> String {
         let name = self.fresh("t");
-        self.src.line(&format!("{ty} {name} = {expr};"));
+        self.b.src.line(&format!("{ty} {name} = {expr};"));
         name
     }
 
     fn line(&mut self, s: &str) {
-        self.src.line(s);
+        self.b.src.line(s);
     }
 
     fn c_type(&self, ty: &Type) -> String {
@@ -147,8 +119,7 @@ impl<'a> FnGen<'a> {
     }
 
     fn take_blocks(&mut self, n: usize) -> Vec<Block> {
-        let at = self.blocks.len() - n;
-        self.blocks.split_off(at)
+        self.b.take(n)
     }
 
     /// The switch of a variant's lowering: one case per block, each
@@ -164,7 +135,7 @@ impl<'a> FnGen<'a> {
             .iter()
             .map(|t| {
                 let name = self.fresh("v");
-                self.src.line(&format!("{} {name} = 0;", wasm_c_type(*t)));
+                self.b.src.line(&format!("{} {name} = 0;", wasm_c_type(*t)));
                 name
             })
             .collect();
@@ -175,9 +146,7 @@ impl<'a> FnGen<'a> {
                 let cty = self.c_type(ty);
                 self.line(&format!("{cty} {name} = {expr};"));
             }
-            for l in block.code.lines() {
-                self.src.verbatim(l);
-            }
+            self.b.append(&block.code);
             for (r, v) in results.iter().zip(&block.results) {
                 self.line(&format!("{r} = {v};"));
             }
@@ -206,9 +175,7 @@ impl<'a> FnGen<'a> {
         self.line(&format!("switch ({disc}) {{"));
         for (i, block) in blocks.iter().enumerate() {
             self.line(&format!("case {i}: {{"));
-            for l in block.code.lines() {
-                self.src.verbatim(l);
-            }
+            self.b.append(&block.code);
             for stmt in assign(i, block.results.first()) {
                 self.line(&format!("{target}{stmt};"));
             }
@@ -437,9 +404,7 @@ impl Bindgen for FnGen<'_> {
                         "uint32_t {base} = {ptr} + (uint32_t){i} * {size};"
                     ));
                 }
-                for l in block.code.lines() {
-                    self.src.verbatim(l);
-                }
+                self.b.append(&block.code);
                 self.line("}");
                 results.push(ptr);
                 results.push(format!("(uint32_t){list}.len"));
@@ -486,22 +451,16 @@ impl Bindgen for FnGen<'_> {
                         "uint32_t {base} = {ptr} + (uint32_t){i} * {size};"
                     ));
                 }
-                for l in block.code.lines() {
-                    self.src.verbatim(l);
-                }
+                self.b.append(&block.code);
                 self.line(&format!("{t}.ptr[{i}] = {};", block.results[0]));
                 self.line("}");
                 results.push(t);
             }
             I::IterElem { .. } => {
-                let name = self.fresh("e");
-                self.state.elem = Some(name.clone());
-                results.push(name);
+                results.push(self.b.elem_name());
             }
             I::IterBasePointer => {
-                let name = self.fresh("base");
-                self.state.base = Some(name.clone());
-                results.push(name);
+                results.push(self.b.base_name());
             }
             I::RecordLower { record, .. } => {
                 for f in &record.fields {
@@ -607,9 +566,7 @@ impl Bindgen for FnGen<'_> {
                 results.push(self.bind(&cty, &format!("({cty})({})", operands[0])));
             }
             I::VariantPayloadName => {
-                let name = self.fresh("payload");
-                self.state.payload = Some(name.clone());
-                results.push(name);
+                results.push(self.b.payload_name());
             }
             I::VariantLower {
                 variant,
@@ -779,22 +736,11 @@ impl Bindgen for FnGen<'_> {
     }
 
     fn push_block(&mut self) {
-        let outer = std::mem::take(&mut self.src);
-        let state = std::mem::take(&mut self.state);
-        self.stack.push((outer, state));
+        self.b.push();
     }
 
     fn finish_block(&mut self, operands: &mut Vec<String>) {
-        let (outer, state) = self.stack.pop().expect("a block was pushed");
-        let code = std::mem::replace(&mut self.src, outer).finish();
-        let inner = std::mem::replace(&mut self.state, state);
-        self.blocks.push(Block {
-            code,
-            results: std::mem::take(operands),
-            payload: inner.payload,
-            elem: inner.elem,
-            base: inner.base,
-        });
+        self.b.finish(operands);
     }
 
     fn sizes(&self) -> &SizeAlign {

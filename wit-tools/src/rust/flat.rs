@@ -11,7 +11,7 @@
 use super::names::{camel, snake, Mode, Names};
 use crate::abi::{HostSide, WasmType};
 use crate::analysis::Func;
-use crate::source::Source;
+use crate::blocks::{Block, Blocks};
 use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction};
 use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeId};
 
@@ -39,21 +39,6 @@ pub fn core_types(tys: &[WasmType], tuple: bool) -> String {
 /// A lifted variant's case: its value from the block's result.
 type Arm = Box<dyn Fn(Option<&String>) -> String>;
 
-struct Block {
-    code: String,
-    results: Vec<String>,
-    payload: Option<String>,
-    elem: Option<String>,
-    base: Option<String>,
-}
-
-#[derive(Default)]
-struct BlockState {
-    payload: Option<String>,
-    elem: Option<String>,
-    base: Option<String>,
-}
-
 /// One function's glue.
 pub struct FlatGen<'a> {
     names: &'a Names<'a>,
@@ -67,11 +52,7 @@ pub struct FlatGen<'a> {
     guest_types: &'a dyn Fn(TypeId) -> String,
     /// The host trait call (`ImplementImport`): `Trait::method`.
     host_call: String,
-    src: Source,
-    stack: Vec<(Source, BlockState)>,
-    state: BlockState,
-    blocks: Vec<Block>,
-    tmp: usize,
+    b: Blocks,
     /// With `CallExport`: the lowering closure's body, once `CallWasm` ends it.
     pub lower: Option<String>,
 }
@@ -93,11 +74,7 @@ impl<'a> FlatGen<'a> {
             params,
             guest_types,
             host_call,
-            src: Source::default(),
-            stack: Vec::new(),
-            state: BlockState::default(),
-            blocks: Vec::new(),
-            tmp: 0,
+            b: Blocks::default(),
             lower: None,
         }
     }
@@ -105,22 +82,21 @@ impl<'a> FlatGen<'a> {
     /// The code after `CallWasm` (the lifting closure's body), or all of it
     /// for an import.
     pub fn finish(self) -> String {
-        self.src.finish()
+        self.b.src.finish()
     }
 
     fn fresh(&mut self, base: &str) -> String {
-        self.tmp += 1;
-        format!("{base}{}", self.tmp)
+        self.b.fresh(base)
     }
 
     fn bind(&mut self, expr: &str) -> String {
         let name = self.fresh("t");
-        self.src.line(&format!("let {name} = {expr};"));
+        self.b.src.line(&format!("let {name} = {expr};"));
         name
     }
 
     fn line(&mut self, s: &str) {
-        self.src.line(s);
+        self.b.src.line(s);
     }
 
     fn size(&self, ty: &Type) -> usize {
@@ -151,14 +127,11 @@ impl<'a> FlatGen<'a> {
     }
 
     fn take_blocks(&mut self, n: usize) -> Vec<Block> {
-        let at = self.blocks.len() - n;
-        self.blocks.split_off(at)
+        self.b.take(n)
     }
 
     fn push_code(&mut self, code: &str) {
-        for l in code.lines() {
-            self.src.verbatim(l);
-        }
+        self.b.append(code);
     }
 
     fn load(&mut self, helper: &str, cast: &str, addr: &str, offset: ArchitectureSize) -> String {
@@ -422,14 +395,10 @@ impl Bindgen for FlatGen<'_> {
                 results.push(t);
             }
             I::IterElem { .. } => {
-                let name = self.fresh("e");
-                self.state.elem = Some(name.clone());
-                results.push(name);
+                results.push(self.b.elem_name());
             }
             I::IterBasePointer => {
-                let name = self.fresh("base");
-                self.state.base = Some(name.clone());
-                results.push(name);
+                results.push(self.b.base_name());
             }
             I::RecordLower { record, .. } => {
                 for f in &record.fields {
@@ -504,9 +473,7 @@ impl Bindgen for FlatGen<'_> {
                 results.push(t);
             }
             I::VariantPayloadName => {
-                let name = self.fresh("payload");
-                self.state.payload = Some(name.clone());
-                results.push(name);
+                results.push(self.b.payload_name());
             }
             I::VariantLower {
                 variant,
@@ -599,7 +566,7 @@ impl Bindgen for FlatGen<'_> {
                     _ => format!("({})", params.join(", ")),
                 };
                 self.line(&format!("Ok({tuple})"));
-                let lower = std::mem::take(&mut self.src).finish();
+                let lower = std::mem::take(&mut self.b.src).finish();
                 self.lower = Some(lower);
                 if sig.results.len() == 1 {
                     results.push("ret".to_string());
@@ -663,22 +630,11 @@ impl Bindgen for FlatGen<'_> {
     }
 
     fn push_block(&mut self) {
-        let outer = std::mem::take(&mut self.src);
-        let state = std::mem::take(&mut self.state);
-        self.stack.push((outer, state));
+        self.b.push();
     }
 
     fn finish_block(&mut self, operands: &mut Vec<String>) {
-        let (outer, state) = self.stack.pop().expect("a block was pushed");
-        let code = std::mem::replace(&mut self.src, outer).finish();
-        let inner = std::mem::replace(&mut self.state, state);
-        self.blocks.push(Block {
-            code,
-            results: std::mem::take(operands),
-            payload: inner.payload,
-            elem: inner.elem,
-            base: inner.base,
-        });
+        self.b.finish(operands);
     }
 
     fn sizes(&self) -> &SizeAlign {
