@@ -13,6 +13,7 @@
 mod flat;
 mod glue;
 mod names;
+mod rt;
 mod types;
 
 use crate::analysis::{Direction, Func, Scope, WorldAnalysis};
@@ -47,7 +48,7 @@ impl Backend for Rust {
             scope_body(&names, scope, &path, &mut module.body);
         }
         world_struct(&names, &mut root.body);
-        glue::rt_module(&names, &mut root.body);
+        rt::rt_module(&names, &mut root.body);
 
         let world = analysis.name();
         let mut src = Source::default();
