@@ -446,6 +446,54 @@ impl WorldAnalysis {
         }
     }
 
+    /// The resources that values of `ty` hold handles to, each once, in
+    /// the order met.
+    pub fn resources_in(&self, ty: &Type, out: &mut Vec<TypeId>) {
+        let Type::Id(id) = ty else { return };
+        let recurse = |t: &Type, out: &mut Vec<TypeId>| self.resources_in(t, out);
+        match &self.resolve.types[*id].kind {
+            TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => {
+                let r = wit_bindgen_core::dealias(&self.resolve, *r);
+                if !out.contains(&r) {
+                    out.push(r);
+                }
+            }
+            TypeDefKind::Record(r) => r.fields.iter().for_each(|f| recurse(&f.ty, out)),
+            TypeDefKind::Tuple(t) => t.types.iter().for_each(|t| recurse(t, out)),
+            TypeDefKind::Variant(v) => v
+                .cases
+                .iter()
+                .filter_map(|c| c.ty.as_ref())
+                .for_each(|t| recurse(t, out)),
+            TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => recurse(t, out),
+            TypeDefKind::Result(r) => {
+                r.ok.iter()
+                    .chain(r.err.iter())
+                    .for_each(|t| recurse(t, out))
+            }
+            _ => {}
+        }
+    }
+
+    /// The resources the guest implements that a scope's functions take or
+    /// return: its own, and those of other exported interfaces.
+    pub fn guest_resources_of(&self, scope: &Scope) -> Vec<TypeId> {
+        let mut all = scope.resources.clone();
+        for f in &scope.funcs {
+            for t in f
+                .func
+                .params
+                .iter()
+                .map(|p| &p.ty)
+                .chain(f.func.result.iter())
+            {
+                self.resources_in(t, &mut all);
+            }
+        }
+        all.retain(|r| !self.is_host_resource(*r));
+        all
+    }
+
     /// Whether the resource `id` is implemented by the host (the world
     /// imports it) rather than by the guest.
     pub fn is_host_resource(&self, id: TypeId) -> bool {

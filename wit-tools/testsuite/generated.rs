@@ -70,4 +70,9 @@ pub mod edge {
     pub mod only_exports {
         include!("../golden/rust/edge/only-exports/only_exports.rs");
     }
+
+    /// The `shared-resources` world.
+    pub mod shared_resources {
+        include!("../golden/rust/edge/shared-resources/shared_resources.rs");
+    }
 }

@@ -403,7 +403,8 @@ pub fn guest_struct(names: &Names<'_>, scope: &Scope, path: &[String], src: &mut
             flat_func_type(func)
         ));
     }
-    for &resource in &scope.resources {
+    let guest_resources = names.analysis.guest_resources_of(scope);
+    for &resource in &guest_resources {
         src.line(&format!(
             "{}_ty: ::kiln::component::ResourceType,",
             resource_field(names, resource)
@@ -425,16 +426,18 @@ pub fn guest_struct(names: &Names<'_>, scope: &Scope, path: &[String], src: &mut
             lookup(func, Some(&scope.name))
         ));
     }
-    for &resource in &scope.resources {
+    for &resource in &guest_resources {
         let wit = names.analysis.resolve().types[resource]
             .name
             .clone()
             .unwrap_or_default();
+        let owner = names
+            .analysis
+            .scope_of(resource)
+            .map_or(scope.name.as_str(), |s| s.name.as_str());
         src.line(&format!(
-            "{}_ty: instance.get_resource(&mut store, ({:?}, {wit:?})).ok_or_else(|| rt::missing(\"the resource `{}#{wit}`\"))?,",
+            "{}_ty: instance.get_resource(&mut store, ({owner:?}, {wit:?})).ok_or_else(|| rt::missing(\"the resource `{owner}#{wit}`\"))?,",
             resource_field(names, resource),
-            scope.name,
-            scope.name
         ));
     }
     src.line("})");
