@@ -3,7 +3,7 @@
 use super::cache::CacheConfig;
 use crate::compiler::trampolines::TrampolineCache;
 use crate::environ::error::{Error, ErrorKind, Result};
-use crate::environ::tunables::Tunables;
+use crate::environ::tunables::{MemoryTunables, Tunables};
 use crate::environ::types::FuncType;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use std::collections::HashMap;
@@ -39,6 +39,10 @@ pub struct Config {
     pub(crate) consume_fuel: bool,
     pub(crate) epoch_interruption: bool,
     pub(crate) explicit_bounds_checks: bool,
+    pub(crate) memory_reservation: u64,
+    pub(crate) memory_guard_size: u64,
+    pub(crate) memory_reservation_for_growth: u64,
+    pub(crate) memory_may_move: bool,
     pub(crate) cache: Option<CacheConfig>,
 }
 
@@ -57,6 +61,10 @@ impl Default for Config {
             consume_fuel: false,
             epoch_interruption: false,
             explicit_bounds_checks: crate::runtime::valgrind::running_on_valgrind(),
+            memory_reservation: 4 << 30,
+            memory_guard_size: 32 << 20,
+            memory_reservation_for_growth: 2 << 30,
+            memory_may_move: true,
             cache: None,
         }
     }
@@ -70,9 +78,40 @@ impl Config {
             consume_fuel: self.consume_fuel,
             epoch_interruption: self.epoch_interruption,
             explicit_bounds_checks: self.explicit_bounds_checks,
+            memory: MemoryTunables {
+                reservation: self.memory_reservation,
+                guard_size: self.memory_guard_size,
+                reservation_for_growth: self.memory_reservation_for_growth,
+                may_move: self.memory_may_move,
+            },
         }
     }
+
+    /// Fails, naming the setting, if a memory setting is past what any
+    /// host's address space holds.
+    fn check_memory_settings(&self) -> Result<()> {
+        let settings = [
+            ("memory_reservation", self.memory_reservation),
+            ("memory_guard_size", self.memory_guard_size),
+            (
+                "memory_reservation_for_growth",
+                self.memory_reservation_for_growth,
+            ),
+        ];
+        for (name, bytes) in settings {
+            if bytes > MAX_MEMORY_SETTING {
+                return Err(Error::usage(format!(
+                    "{name} of {bytes} bytes is more than the {MAX_MEMORY_SETTING} bytes a host's address space can hold"
+                )));
+            }
+        }
+        Ok(())
+    }
 }
+
+/// The largest reservation, guard or growth reservation a configuration
+/// may ask for: 64 TiB, half of what x86-64 and AArch64 give a process.
+const MAX_MEMORY_SETTING: u64 = 1 << 46;
 
 macro_rules! feature_setters {
     ($($(#[$doc:meta])* $name:ident => $flag:ident,)*) => {
@@ -260,8 +299,9 @@ impl Config {
     }
 
     /// Whether compiled code checks every memory access against the
-    /// memory's current size. Off by default: each memory reserves 4 GiB of
-    /// address space plus a guard region, so an out-of-bounds access faults
+    /// memory's current size. Off by default: a memory without a small
+    /// maximum reserves 4 GiB of address space plus a guard region (see
+    /// [`Config::memory_reservation`]), so an out-of-bounds access faults
     /// on an inaccessible page and the fault becomes a trap, at no cost to
     /// accesses in bounds. With explicit checks no access ever touches an
     /// inaccessible page, at the price of a compare per access. Memory
@@ -288,6 +328,135 @@ impl Config {
         self
     }
 
+    /// How many bytes of address space a linear memory reserves when it
+    /// is created (4 GiB by default). Growing within the reservation only
+    /// makes pages accessible, and never moves the memory.
+    ///
+    /// A 32-bit memory whose reservation plus [guard](Config::memory_guard_size)
+    /// covers every address a 32-bit index plus a static offset can make
+    /// needs no bounds checks in compiled code: an access past its end
+    /// faults on an inaccessible page and becomes a trap. That is the case
+    /// by default, for accesses whose static offset plus size is at most
+    /// the guard size. Where the reservation does not cover an access
+    /// (a smaller reservation, a larger offset, 64-bit memories, byte-sized
+    /// pages) compiled code compares the access with the memory's length.
+    ///
+    /// Whatever this setting, a memory whose declared maximum is smaller
+    /// reserves only its maximum plus the guard, and its accesses are
+    /// checked explicitly. For the same reason accesses to an imported
+    /// memory are checked unless its declared minimum alone fills the
+    /// reservation: the memory a module is given may have a small maximum.
+    /// A memory that outgrows its reservation moves to a larger one if
+    /// [`Config::memory_may_move`] allows it, and otherwise cannot grow.
+    ///
+    /// Reserving less lets a process hold more memories at once (on x86-64
+    /// Linux a process has 128 TiB of address space, about 32,500 memories
+    /// of 4 GiB plus a 32 MiB guard). Modules compiled with other memory
+    /// settings are refused by [`Module::deserialize`](crate::Module::deserialize).
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Instance, Module, Store, TrapCode};
+    /// let mut config = Config::new();
+    /// config.memory_reservation(1 << 20).memory_guard_size(64 << 10);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let wat = r#"(module (memory (export "memory") 1)
+    ///     (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
+    ///     (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    /// let module = Module::new(&engine, wat).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    /// let peek = instance.get_typed_func::<i32, i32>(&mut store, "peek").unwrap();
+    /// let grow = instance.get_typed_func::<i32, i32>(&mut store, "grow").unwrap();
+    /// let err = peek.call(&mut store, 65536).unwrap_err();
+    /// assert_eq!(err.trap().unwrap().code(), TrapCode::MemoryOutOfBounds);
+    /// // Growing past the 1 MiB reservation moves the memory.
+    /// assert_eq!(grow.call(&mut store, 20).unwrap(), 1);
+    /// assert_eq!(peek.call(&mut store, 21 * 65536 - 4).unwrap(), 0);
+    /// ```
+    pub fn memory_reservation(&mut self, bytes: u64) -> &mut Self {
+        self.memory_reservation = bytes;
+        self
+    }
+
+    /// How many inaccessible bytes follow every memory's reservation
+    /// (32 MiB by default). With a 4 GiB [reservation](Config::memory_reservation),
+    /// an access whose static offset plus size is at most this many bytes
+    /// needs no bounds check; larger offsets are checked explicitly. Each
+    /// memory uses this much more address space.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Instance, Module, Store, TrapCode};
+    /// let mut config = Config::new();
+    /// config.memory_guard_size(0);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let wat = r#"(module (memory 1)
+    ///     (func (export "peek") (param i32) (result i32) (i32.load offset=8 (local.get 0))))"#;
+    /// let module = Module::new(&engine, wat).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    /// let peek = instance.get_typed_func::<i32, i32>(&mut store, "peek").unwrap();
+    /// let err = peek.call(&mut store, -1).unwrap_err();
+    /// assert_eq!(err.trap().unwrap().code(), TrapCode::MemoryOutOfBounds);
+    /// ```
+    pub fn memory_guard_size(&mut self, bytes: u64) -> &mut Self {
+        self.memory_guard_size = bytes;
+        self
+    }
+
+    /// How many bytes past its new size a memory reserves when it moves
+    /// to grow (2 GiB by default, never past its maximum), so that the
+    /// growths after it need not move it again. Only memories that outgrow
+    /// a [reservation](Config::memory_reservation) smaller than their
+    /// maximum move, and only when [`Config::memory_may_move`] allows it.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Memory, MemoryType, Store};
+    /// let mut config = Config::new();
+    /// config.memory_reservation(0).memory_reservation_for_growth(1 << 20);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// // One page plus 1 MiB to grow into is reserved.
+    /// let memory = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
+    /// memory.data_mut(&mut store)[7] = 7;
+    /// let base = memory.data(&store).as_ptr();
+    /// memory.grow(&mut store, 16).unwrap();
+    /// assert_eq!(memory.data(&store).as_ptr(), base);
+    /// // The next page is past the reservation: the memory moves, with its bytes.
+    /// memory.grow(&mut store, 1).unwrap();
+    /// assert_ne!(memory.data(&store).as_ptr(), base);
+    /// assert_eq!(memory.data(&store)[7], 7);
+    /// ```
+    pub fn memory_reservation_for_growth(&mut self, bytes: u64) -> &mut Self {
+        self.memory_reservation_for_growth = bytes;
+        self
+    }
+
+    /// Whether a memory that outgrows its [reservation](Config::memory_reservation)
+    /// may move to a larger one, copying its contents (on by default). Off,
+    /// such a memory cannot grow: `memory.grow` returns -1. Shared memories
+    /// never move. With the default 4 GiB reservation no memory ever needs
+    /// to.
+    ///
+    /// A moving memory's base changes: compiled code reloads it after
+    /// every call that may grow the memory, and views of the memory
+    /// ([`Memory::data`](crate::Memory::data)) already end at a growth,
+    /// since they borrow the store.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Memory, MemoryType, Store};
+    /// let mut config = Config::new();
+    /// config.memory_reservation(2 << 16).memory_may_move(false);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let memory = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
+    /// assert_eq!(memory.grow(&mut store, 1).unwrap(), 1);
+    /// assert!(memory.grow(&mut store, 1).is_err());
+    /// ```
+    pub fn memory_may_move(&mut self, enable: bool) -> &mut Self {
+        self.memory_may_move = enable;
+        self
+    }
+
     /// Where compiled modules are kept between processes (none by
     /// default). With a cache, [`Module::new`](crate::Module::new) and its
     /// siblings first look for the module compiled by an engine configured
@@ -300,6 +469,8 @@ impl Config {
 
 pub(crate) struct EngineInner {
     pub config: Config,
+    /// The settings compiled code and the runtime share, from `config`.
+    pub tunables: Tunables,
     pub isa: OwnedTargetIsa,
     pub trampolines: TrampolineCache,
     /// The epoch that compiled code compares with each store's deadline.
@@ -336,9 +507,11 @@ impl Engine {
             OptLevel::Speed => "speed",
             OptLevel::SpeedAndSize => "speed_and_size",
         };
+        config.check_memory_settings()?;
         let isa = crate::compiler::host_isa(level)?;
         Ok(Engine(Arc::new(EngineInner {
             config: config.clone(),
+            tunables: config.tunables(),
             trampolines: TrampolineCache::new(isa.clone()),
             isa,
             epoch: AtomicU64::new(0),

@@ -94,9 +94,13 @@ impl From<Global> for Extern {
 
 /// A linear memory: a byte array that wasm loads from and stores to.
 ///
-/// 4 GiB of address space is reserved when the memory is created, so growing
-/// never moves it (and no memory, of any type, grows past 4 GiB); still, a
-/// slice from [`Memory::data`] borrows the store and cannot outlive a `grow`.
+/// Address space is reserved when the memory is created: by default 4 GiB,
+/// or its maximum if that is smaller (see
+/// [`Config::memory_reservation`](crate::Config::memory_reservation)), so
+/// growing does not move it (and no memory, of any type, grows past 4 GiB).
+/// Only an engine configured with a smaller reservation moves a memory that
+/// outgrows it; either way a slice from [`Memory::data`] borrows the store
+/// and cannot outlive a `grow`.
 ///
 /// Sizes are counted in pages of the memory type's page size, as `u64` so
 /// that 64-bit memories (see [`MemoryType::new64`]) fit.
@@ -403,7 +407,8 @@ impl StoreOpaque {
                 ),
             ));
         }
-        let memory = LinearMemory::new(ty).map_err(|e| Error::new(ErrorKind::ResourceLimit, e))?;
+        let memory = LinearMemory::new(ty, &self.engine.0.tunables.memory)
+            .map_err(|e| Error::new(ErrorKind::ResourceLimit, e))?;
         self.memories.push(Box::new(memory));
         Ok(Memory(self.stored(self.memories.len() - 1)))
     }

@@ -100,7 +100,7 @@ pub struct Module(pub(crate) Arc<ModuleInner>);
 
 /// What an artifact must have been made by to load on `engine`.
 fn engine_fingerprint(engine: &Engine) -> String {
-    compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.config.tunables())
+    compiler::artifact::fingerprint(&*engine.0.isa, &engine.0.tunables)
 }
 
 /// Whether `bytes` look like the binary format rather than text.
@@ -143,12 +143,8 @@ impl Module {
 
     fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let (info, bodies) = environ::parse_module(bytes, engine.0.config.features)?;
-        let functions = compiler::compile_functions(
-            &*engine.0.isa,
-            &engine.0.config.tunables(),
-            &info,
-            bodies,
-        )?;
+        let functions =
+            compiler::compile_functions(&*engine.0.isa, &engine.0.tunables, &info, bodies)?;
         Module::from_parts(engine, bytes, info, functions)
     }
 

@@ -30,12 +30,14 @@ const RELOC_KINDS: &[RelocKind] = &[
 
 /// What must match for an artifact to be loaded: Kiln's version, the
 /// target, every Cranelift setting, the CPU features code may use, the
-/// enabled wasm features and the settings that add checks to compiled code
-/// (fuel, epochs, bounds). One `name: value` line per part, each value on
+/// enabled wasm features, the settings that add checks to compiled code
+/// (fuel, epochs, bounds) and the memory settings that decide which bounds
+/// checks compiled code leaves to guard pages. One `name: value` line per part, each value on
 /// one line, so a mismatch can be named part by part (see [`mismatch`]).
 pub(crate) fn fingerprint(isa: &dyn TargetIsa, tunables: &Tunables) -> String {
     let one_line = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
     let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
+    let memory = &tunables.memory;
     let parts = [
         ("kiln version", env!("CARGO_PKG_VERSION").to_string()),
         ("cranelift version", "0.135".to_string()),
@@ -52,6 +54,13 @@ pub(crate) fn fingerprint(isa: &dyn TargetIsa, tunables: &Tunables) -> String {
             "explicit bounds checks",
             tunables.explicit_bounds_checks.to_string(),
         ),
+        ("memory reservation", memory.reservation.to_string()),
+        ("memory guard size", memory.guard_size.to_string()),
+        (
+            "memory reservation for growth",
+            memory.reservation_for_growth.to_string(),
+        ),
+        ("memory may move", memory.may_move.to_string()),
     ];
     parts
         .iter()

@@ -3,9 +3,10 @@
 
 use super::{ir_type, wasm_signature, TrapCodes};
 use crate::environ::error::{Error, Result};
-use crate::environ::types::{FuncType, ValType, DEFAULT_PAGE_SIZE_LOG2};
+use crate::environ::tunables::MemoryTunables;
+use crate::environ::types::{FuncType, ValType};
+use crate::environ::vmoffsets::BuiltinOffsets;
 use crate::environ::vmoffsets::*;
-use crate::environ::vmoffsets::{BuiltinOffsets, GUARD_SIZE};
 use crate::environ::{ModuleInfo, VMOffsets};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
@@ -21,6 +22,8 @@ use std::collections::HashMap;
 mod atomics;
 mod metering;
 mod simd;
+#[cfg(test)]
+mod tests;
 
 use wasmparser::{BlockType, FuncValidator, MemArg, MemArgTarget, Operator, ValidatorResources};
 
@@ -65,6 +68,8 @@ pub(crate) struct FuncTranslator<'a, 'b> {
     /// Check every memory access against the current length, not just the
     /// ones past the guard region.
     explicit_bounds_checks: bool,
+    /// How memories are reserved: which accesses the guard region catches.
+    memory_tunables: MemoryTunables,
 }
 
 fn heap_flags() -> MemFlagsData {
@@ -104,6 +109,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             builtin_sigs: HashMap::new(),
             metering: metering::Metering::new(tunables.consume_fuel, tunables.epoch_interruption),
             explicit_bounds_checks: tunables.explicit_bounds_checks,
+            memory_tunables: tunables.memory,
         }
     }
 
@@ -972,17 +978,19 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             MemArgTarget::Array(_) => 0,
         };
         let ty = self.info.memories[memory as usize];
+        let imported = memory < self.info.num_imported_memories;
         let def = self.memory_def(memory);
-        let base = self
-            .builder
-            .ins()
-            .load(I64, vm_readonly(), def, MEMORY_BASE);
+        // The base of a memory that may move changes when it grows, which
+        // only a call can make happen: a plain load is not reused across one.
+        let base_flags = if self.memory_tunables.base_may_move(&ty) {
+            vm_flags()
+        } else {
+            vm_readonly()
+        };
+        let base = self.builder.ins().load(I64, base_flags, def, MEMORY_BASE);
         let end = memarg.offset.checked_add(u64::from(size));
-        // The reservation and its guard catch a 32-bit index plus a small
-        // offset only when the accessible part ends exactly at the memory's
-        // end, which byte-sized pages (not a multiple of the host page) break.
-        let guarded = !ty.is_64() && ty.page_size_log2() == DEFAULT_PAGE_SIZE_LOG2;
-        if self.explicit_bounds_checks || !guarded || end.is_none_or(|e| e > GUARD_SIZE) {
+        let caught = end.is_some_and(|end| self.memory_tunables.guard_catches(&ty, imported, end));
+        if self.explicit_bounds_checks || !caught {
             // Asked for, or not caught by the reservation: check the access
             // against the current length.
             let len = self.builder.ins().load(I64, vm_flags(), def, MEMORY_LENGTH);

@@ -44,10 +44,6 @@ pub(crate) const LIMITS_EPOCH: i32 = 24;
 /// `VMFuncRef` the context starts with.
 pub(crate) const HOST_CTX_ENTRY: i32 = FUNCREF_SIZE as i32;
 
-/// Any 32-bit index plus a static offset below this lands in a linear
-/// memory's reservation, so the compiler emits no bounds check for it.
-pub(crate) const GUARD_SIZE: u64 = 2 << 30;
-
 /// Offsets of the builtins in the runtime's `VMBuiltins` table of function
 /// pointers, which the runtime checks against its layout at compile time.
 pub(crate) struct BuiltinOffsets;

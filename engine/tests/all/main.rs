@@ -9,6 +9,7 @@ mod host_faults;
 mod hostile;
 mod limits;
 mod memory64;
+mod memory_settings;
 mod metering;
 mod simd;
 mod threads;
