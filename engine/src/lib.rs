@@ -35,6 +35,7 @@ pub use api::func::{Caller, Func};
 pub use api::instance::Instance;
 pub use api::linker::{InstancePre, Linker};
 pub use api::module::Module;
+pub use api::pooling::{InstanceAllocationStrategy, PoolingAllocationConfig};
 pub use api::raw::RawFunc;
 pub use api::store::{
     AsContext, AsContextMut, RawStoreContext, Store, StoreContext, StoreContextMut,

@@ -1,10 +1,12 @@
 //! `Engine` and `Config`: compilation settings shared by modules and stores.
 
 use super::cache::CacheConfig;
+use super::pooling::InstanceAllocationStrategy;
 use crate::compiler::trampolines::TrampolineCache;
 use crate::environ::error::{Error, ErrorKind, Result};
-use crate::environ::tunables::{MemoryTunables, Tunables};
+use crate::environ::tunables::{MemoryTunables, PoolSlots, Tunables};
 use crate::environ::types::FuncType;
+use crate::runtime::pooling::PoolingAllocator;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -43,6 +45,7 @@ pub struct Config {
     pub(crate) memory_guard_size: u64,
     pub(crate) memory_reservation_for_growth: u64,
     pub(crate) memory_may_move: bool,
+    pub(crate) allocation: InstanceAllocationStrategy,
     pub(crate) cache: Option<CacheConfig>,
 }
 
@@ -65,6 +68,7 @@ impl Default for Config {
             memory_guard_size: 32 << 20,
             memory_reservation_for_growth: 2 << 30,
             memory_may_move: true,
+            allocation: InstanceAllocationStrategy::OnDemand,
             cache: None,
         }
     }
@@ -83,6 +87,12 @@ impl Config {
                 guard_size: self.memory_guard_size,
                 reservation_for_growth: self.memory_reservation_for_growth,
                 may_move: self.memory_may_move,
+                pool: match &self.allocation {
+                    InstanceAllocationStrategy::OnDemand => None,
+                    InstanceAllocationStrategy::Pooling(pool) => Some(PoolSlots {
+                        slot_bytes: pool.limits.max_memory_size as u64,
+                    }),
+                },
             },
         }
     }
@@ -353,6 +363,10 @@ impl Config {
     /// Linux a process has 128 TiB of address space, about 32,500 memories
     /// of 4 GiB plus a 32 MiB guard). Modules compiled with other memory
     /// settings are refused by [`Module::deserialize`](crate::Module::deserialize).
+    /// Under the [pooling allocator](Config::allocation_strategy) every
+    /// memory lives in a slot of the pool's size instead, and this setting,
+    /// [`Config::memory_reservation_for_growth`] and
+    /// [`Config::memory_may_move`] apply only to memories made on demand.
     ///
     /// ```
     /// use kiln::{Config, Engine, Instance, Module, Store, TrapCode};
@@ -457,6 +471,40 @@ impl Config {
         self
     }
 
+    /// How the engine allocates instances, memories and tables: on demand
+    /// (the default) or from a pool reserved in advance, whose limits
+    /// [`PoolingAllocationConfig`](crate::PoolingAllocationConfig) sets.
+    /// The pooling allocator trades a fixed size per memory and table, and
+    /// a fixed number of each, for instantiation without system calls and
+    /// for density: its defaults hold 100,000 live instances. Modules
+    /// compiled for one strategy are refused by an engine using the other
+    /// (or another memory slot size).
+    ///
+    /// ```
+    /// use kiln::{Config, Engine, Instance, Module, PoolingAllocationConfig, Store};
+    /// let mut pool = PoolingAllocationConfig::new();
+    /// pool.max_memory_size(1 << 20).linear_memory_keep_resident(64 << 10);
+    /// let mut config = Config::new();
+    /// config.allocation_strategy(pool);
+    /// let engine = Engine::new(&config).unwrap();
+    /// let wat = r#"(module (memory (export "memory") 1)
+    ///     (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    /// let module = Module::new(&engine, wat).unwrap();
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    /// let grow = instance.get_typed_func::<i32, i32>(&mut store, "grow").unwrap();
+    /// // A 1 MiB slot holds 16 pages.
+    /// assert_eq!(grow.call(&mut store, 15).unwrap(), 1);
+    /// assert_eq!(grow.call(&mut store, 1).unwrap(), -1);
+    /// ```
+    pub fn allocation_strategy(
+        &mut self,
+        strategy: impl Into<InstanceAllocationStrategy>,
+    ) -> &mut Self {
+        self.allocation = strategy.into();
+        self
+    }
+
     /// Where compiled modules are kept between processes (none by
     /// default). With a cache, [`Module::new`](crate::Module::new) and its
     /// siblings first look for the module compiled by an engine configured
@@ -471,6 +519,8 @@ pub(crate) struct EngineInner {
     pub config: Config,
     /// The settings compiled code and the runtime share, from `config`.
     pub tunables: Tunables,
+    /// The pools, under the pooling allocator.
+    pub pool: Option<Arc<PoolingAllocator>>,
     pub isa: OwnedTargetIsa,
     pub trampolines: TrampolineCache,
     /// The epoch that compiled code compares with each store's deadline.
@@ -509,9 +559,17 @@ impl Engine {
         };
         config.check_memory_settings()?;
         let isa = crate::compiler::host_isa(level)?;
+        let tunables = config.tunables();
+        let pool = match &config.allocation {
+            InstanceAllocationStrategy::OnDemand => None,
+            InstanceAllocationStrategy::Pooling(pool) => Some(Arc::new(
+                PoolingAllocator::new(&pool.limits, &tunables.memory).map_err(Error::usage)?,
+            )),
+        };
         Ok(Engine(Arc::new(EngineInner {
             config: config.clone(),
-            tunables: config.tunables(),
+            tunables,
+            pool,
             trampolines: TrampolineCache::new(isa.clone()),
             isa,
             epoch: AtomicU64::new(0),

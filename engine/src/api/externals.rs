@@ -407,8 +407,11 @@ impl StoreOpaque {
                 ),
             ));
         }
-        let memory = LinearMemory::new(ty, &self.engine.0.tunables.memory)
-            .map_err(|e| Error::new(ErrorKind::ResourceLimit, e))?;
+        let memory = match &self.engine.0.pool {
+            Some(pool) => LinearMemory::new_pooled(ty, pool),
+            None => LinearMemory::new(ty, &self.engine.0.tunables.memory),
+        }
+        .map_err(|e| Error::new(ErrorKind::ResourceLimit, e))?;
         self.memories.push(Box::new(memory));
         Ok(Memory(self.stored(self.memories.len() - 1)))
     }
@@ -426,8 +429,11 @@ impl StoreOpaque {
                 ),
             ));
         }
-        let table =
-            TableData::new(ty, init).map_err(|e| Error::new(ErrorKind::ResourceLimit, e))?;
+        let table = match &self.engine.0.pool {
+            Some(pool) => TableData::new_pooled(ty, init, pool),
+            None => TableData::new(ty, init),
+        }
+        .map_err(|e| Error::new(ErrorKind::ResourceLimit, e))?;
         self.tables.push(Box::new(table));
         Ok(Table(self.stored(self.tables.len() - 1)))
     }

@@ -13,10 +13,13 @@ use crate::environ::types::ExternType;
 use crate::environ::vmoffsets::*;
 use crate::environ::{ConstExpr, ConstOp, EntityIndex, SegmentMode};
 use crate::runtime::builtins::{InstanceRuntime, BUILTINS};
+use crate::runtime::pooling::InstancePermit;
 use crate::runtime::vmcontext::{VMContextBox, VMFuncRef};
 
 pub(crate) struct InstanceData {
     pub module: Module,
+    /// The instance's place in the engine's pool, if it pools instances.
+    _permit: Option<InstancePermit>,
     /// Compiled code reads this; it must live as long as the instance.
     _vmctx: VMContextBox,
     runtime: Box<InstanceRuntime>,
@@ -303,6 +306,13 @@ unsafe fn instantiate(
             info.tables.len() - info.num_imported_tables as usize,
         ],
     )?;
+    let permit = match &store.engine.0.pool {
+        Some(pool) => Some(
+            pool.instance_permit()
+                .map_err(|e| Error::new(ErrorKind::ResourceLimit, e))?,
+        ),
+        None => None,
+    };
     let mut funcs = Vec::with_capacity(info.num_imported_funcs as usize);
     let mut memories = Vec::with_capacity(info.memories.len());
     let mut tables = Vec::with_capacity(info.tables.len());
@@ -388,7 +398,12 @@ unsafe fn instantiate(
     for ty in &info.memories[info.num_imported_memories as usize..] {
         memories.push(store.add_memory(*ty)?);
     }
-    let image = module.0.memory_image();
+    // A pooled memory's slot is reset by zeroing, not unmapping, so it
+    // keeps anonymous pages: its data segments are copied instead.
+    let image = match memories.first() {
+        Some(m) if store.memories[m.0.index as usize].owns_mapping() => module.0.memory_image(),
+        _ => None,
+    };
     if let Some(image) = image {
         // An image exists only for a module that defines memory 0.
         store.memories[memories[0].0.index as usize]
@@ -429,6 +444,7 @@ unsafe fn instantiate(
     let tables_for_elems = tables.clone();
     store.instances.push(InstanceData {
         module: module.clone(),
+        _permit: permit,
         _vmctx: vmctx,
         runtime,
         imported_funcs: funcs,

@@ -8,6 +8,7 @@ pub(crate) mod func;
 pub(crate) mod instance;
 pub(crate) mod linker;
 pub(crate) mod module;
+pub(crate) mod pooling;
 pub(crate) mod raw;
 pub(crate) mod store;
 pub(crate) mod typed;

@@ -61,6 +61,13 @@ pub(crate) fn fingerprint(isa: &dyn TargetIsa, tunables: &Tunables) -> String {
             memory.reservation_for_growth.to_string(),
         ),
         ("memory may move", memory.may_move.to_string()),
+        (
+            "instance allocation",
+            match memory.pool {
+                None => "on demand".to_string(),
+                Some(pool) => format!("pooling, memory slots of {} bytes", pool.slot_bytes),
+            },
+        ),
     ];
     parts
         .iter()

@@ -152,3 +152,34 @@ impl StoreLimits {
         Ok(())
     }
 }
+
+/// What the pooling allocator holds: how many instances, memories and
+/// tables may be live at once across all stores of an engine, how large
+/// each memory and table may grow, and how much of a freed slot stays
+/// resident. Plain data; the public face is `PoolingAllocationConfig`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PoolingLimits {
+    pub total_core_instances: u32,
+    pub total_memories: u32,
+    pub total_tables: u32,
+    /// Bytes per memory slot.
+    pub max_memory_size: usize,
+    /// Elements per table slot.
+    pub table_elements: usize,
+    pub linear_memory_keep_resident: usize,
+    pub table_keep_resident: usize,
+}
+
+impl Default for PoolingLimits {
+    fn default() -> PoolingLimits {
+        PoolingLimits {
+            total_core_instances: 100_000,
+            total_memories: 100_000,
+            total_tables: 100_000,
+            max_memory_size: 256 << 20,
+            table_elements: 20_000,
+            linear_memory_keep_resident: 0,
+            table_keep_resident: 0,
+        }
+    }
+}

@@ -47,6 +47,29 @@ pub(crate) struct MemoryTunables {
     /// A memory that outgrows its reservation moves to a larger one
     /// (otherwise it cannot grow past it).
     pub may_move: bool,
+    /// Under the pooling allocator, the slots every memory lives in.
+    pub pool: Option<PoolSlots>,
+}
+
+/// The memory slots of the pooling allocator: every memory of the engine,
+/// whatever its type, lives in one, from its base to `slot_bytes`, and
+/// never moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PoolSlots {
+    /// The most bytes a pooled memory holds.
+    pub slot_bytes: u64,
+}
+
+impl PoolSlots {
+    /// Whether slots followed by `guard_size` bytes reach past every 32-bit
+    /// index, so that compiled code may leave checks to the guard: then
+    /// every byte of a slot past its memory's length, and the guard after
+    /// it, must be inaccessible. A pool of smaller slots need not be
+    /// guarded (see `runtime::pooling`), and its memories are checked
+    /// explicitly.
+    pub fn guard_elides_checks(&self, guard_size: u64) -> bool {
+        self.slot_bytes.saturating_add(guard_size) > MAX_32BIT_INDEX
+    }
 }
 
 impl MemoryTunables {
@@ -79,12 +102,14 @@ impl MemoryTunables {
     /// type, which is at least the smaller of its maximum and the
     /// reservation, and moving only ever makes it larger. An imported one
     /// may have been made with any maximum down to its current size, so
-    /// only the declared minimum bounds it.
+    /// only the declared minimum bounds it. Every pooled memory fills a
+    /// slot, which is guarded if it is large enough to matter.
     pub fn covered(&self, ty: &MemoryType, imported: bool) -> u64 {
-        let reserved = if imported {
-            min_bytes(ty).min(self.reservation)
-        } else {
-            max_bytes(ty).min(self.reservation)
+        let reserved = match self.pool {
+            Some(pool) if pool.guard_elides_checks(self.guard_size) => pool.slot_bytes,
+            Some(_) => return 0,
+            None if imported => min_bytes(ty).min(self.reservation),
+            None => max_bytes(ty).min(self.reservation),
         };
         reserved.saturating_add(self.guard_size)
     }
@@ -104,10 +129,10 @@ impl MemoryTunables {
 
     /// Whether a memory of type `ty` (or any memory matching an import of
     /// that type) may change its base address when it grows: only when
-    /// memories may move, it is not shared, and its maximum is past the
-    /// reservation.
+    /// memories may move, it is not shared, it is not pooled, and its
+    /// maximum is past the reservation.
     pub fn base_may_move(&self, ty: &MemoryType) -> bool {
-        self.may_move && !ty.is_shared() && max_bytes(ty) > self.reservation
+        self.pool.is_none() && self.may_move && !ty.is_shared() && max_bytes(ty) > self.reservation
     }
 }
 
@@ -139,6 +164,7 @@ mod tests {
             guard_size,
             reservation_for_growth: 2 * GIB,
             may_move,
+            pool: None,
         }
     }
 
@@ -183,6 +209,25 @@ mod tests {
         let ty = MemoryType::new(1, None);
         assert!(t.guard_catches(&ty, false, 1));
         assert!(!t.guard_catches(&ty, false, 2));
+    }
+
+    #[test]
+    fn pooled_memories_are_covered_only_by_slots_that_reach_past_the_32_bit_range() {
+        let mut t = on_demand(4 * GIB, 32 * MIB, true);
+        t.pool = Some(PoolSlots {
+            slot_bytes: 256 * MIB,
+        });
+        assert_eq!(t.covered(&MemoryType::new(1, None), false), 0);
+        assert!(!t.base_may_move(&MemoryType::new(1, None)));
+        t.pool = Some(PoolSlots {
+            slot_bytes: 4 * GIB,
+        });
+        assert!(t.guard_catches(&MemoryType::new(1, Some(1)), true, 16));
+        assert!(PoolSlots {
+            slot_bytes: 4 * GIB
+        }
+        .guard_elides_checks(0));
+        assert!(!PoolSlots { slot_bytes: GIB }.guard_elides_checks(32 * MIB));
     }
 
     #[test]

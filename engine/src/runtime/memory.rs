@@ -3,12 +3,16 @@
 //! Within the reservation, growing only makes pages accessible, so the
 //! memory stays put; past it, a memory that may move is copied to a larger
 //! reservation, and one that may not cannot grow. Compiled code leaves out
-//! the bounds checks the reservation and guard make redundant.
+//! the bounds checks the reservation and guard make redundant. Under the
+//! pooling allocator a memory lives in a slot of the engine's pool instead
+//! (see [`super::pooling`]) and never moves.
 
 use super::memory_image::host_page_size;
+use super::pooling::PoolingAllocator;
 use super::vmcontext::{VMMemoryDefinition, VMRuntimeLimits};
 use crate::environ::tunables::{self, MemoryTunables, MAX_MEMORY_BYTES};
 use crate::environ::types::MemoryType;
+use std::sync::Arc;
 
 /// One linear memory, owning its address-space reservation.
 pub(crate) struct LinearMemory {
@@ -16,6 +20,8 @@ pub(crate) struct LinearMemory {
     ty: MemoryType,
     /// Bytes from `base` mapped read-write: the current length rounded up
     /// to whole host pages (they differ only for byte-sized wasm pages).
+    /// In an unguarded pool slot, where every byte is read-write, the bytes
+    /// the memory has had: what must be zeroed when it is freed.
     accessible: usize,
     /// Bytes from `base` reserved for the memory, a multiple of the host
     /// page size; the guard follows them.
@@ -29,6 +35,21 @@ pub(crate) struct LinearMemory {
     /// this one, and how much room past its new size it then reserves.
     may_move: bool,
     reservation_for_growth: u64,
+    /// Where the address space comes from.
+    backing: Backing,
+}
+
+enum Backing {
+    /// A mapping of its own, `reservation + guard` bytes from the base.
+    Mapped,
+    /// Slot `index` of the pool: the mapping belongs to the pool, which
+    /// zeroes the slot when the memory is dropped. `protects` when bytes
+    /// past the accessible part must be made inaccessible (a guarded pool).
+    Pooled {
+        pool: Arc<PoolingAllocator>,
+        index: u32,
+        protects: bool,
+    },
 }
 
 // SAFETY: the memory is only accessed through the store that owns it, which is `Send`.
@@ -119,9 +140,57 @@ impl LinearMemory {
             max_bytes: tunables::max_bytes(&ty),
             may_move: tunables.base_may_move(&ty),
             reservation_for_growth: tunables.reservation_for_growth,
+            backing: Backing::Mapped,
         };
         memory.set_len(bytes.unwrap_or(0) as usize)?;
         Ok(memory)
+    }
+
+    /// Takes a slot of `pool` for a memory of type `ty`, its initial pages
+    /// accessible and zero.
+    pub fn new_pooled(
+        ty: MemoryType,
+        pool: &Arc<PoolingAllocator>,
+    ) -> Result<LinearMemory, String> {
+        let memories = &pool.memories;
+        let max_bytes = tunables::max_bytes(&ty).min(memories.max_bytes());
+        let bytes = tunables::min_bytes(&ty);
+        if bytes > memories.max_bytes() {
+            return Err(format!(
+                "memory minimum size of {} pages exceeds the pooling allocator's limit of {} pages (max_memory_size of {} bytes)",
+                ty.minimum(),
+                memories.max_bytes() / ty.page_size(),
+                memories.max_bytes()
+            ));
+        }
+        let len = bytes as usize;
+        let page = host_page_size();
+        let accessible = len.div_ceil(page) * page;
+        let (index, base) = memories.take(accessible)?;
+        Ok(LinearMemory {
+            definition: Box::new(VMMemoryDefinition {
+                base,
+                current_length: len,
+            }),
+            ty,
+            accessible,
+            reservation: round_up_to_pages(memories.max_bytes()).unwrap_or(usize::MAX),
+            guard: 0,
+            max_bytes,
+            may_move: false,
+            reservation_for_growth: 0,
+            backing: Backing::Pooled {
+                pool: pool.clone(),
+                index,
+                protects: memories.guarded(),
+            },
+        })
+    }
+
+    /// Whether the memory's pages are its own to replace with a mapping
+    /// of a memory image (not a pool's, which are reset by zeroing).
+    pub fn owns_mapping(&self) -> bool {
+        matches!(self.backing, Backing::Mapped)
     }
 
     /// Makes the first `len` bytes accessible, where `len` fits in the
@@ -131,10 +200,16 @@ impl LinearMemory {
         let accessible = len.div_ceil(page) * page;
         debug_assert!(accessible <= self.reservation);
         if accessible > self.accessible {
-            // SAFETY: `[accessible, accessible)` lies inside the reservation
-            // this memory owns: `len` fits in it and it is a multiple of the
-            // host page size.
-            unsafe { make_accessible(self.definition.base, self.accessible, accessible)? };
+            let protects = match self.backing {
+                Backing::Mapped => true,
+                Backing::Pooled { protects, .. } => protects,
+            };
+            if protects {
+                // SAFETY: `[self.accessible, accessible)` lies inside the
+                // reservation (or slot) this memory owns: `len` fits in it
+                // and it is a multiple of the host page size.
+                unsafe { make_accessible(self.definition.base, self.accessible, accessible)? };
+            }
             self.accessible = accessible;
         }
         self.definition.current_length = len;
@@ -266,10 +341,19 @@ impl LinearMemory {
 
 impl Drop for LinearMemory {
     fn drop(&mut self) {
-        // SAFETY: the reservation was mapped with this size and nothing
-        // refers to it once the memory is dropped (its store is gone).
-        unsafe {
-            libc::munmap(self.definition.base.cast(), self.reservation + self.guard);
+        let base = self.definition.base;
+        match &self.backing {
+            // SAFETY: the reservation was mapped with this size and nothing
+            // refers to it once the memory is dropped (its store is gone).
+            Backing::Mapped => unsafe {
+                libc::munmap(base.cast(), self.reservation + self.guard);
+            },
+            // SAFETY: the slot was taken from this pool with this base, and
+            // nothing refers to it once the memory is dropped; the memory
+            // made at most `accessible` bytes of it read-write and touched.
+            Backing::Pooled { pool, index, .. } => unsafe {
+                pool.memories.give_back(*index, base, self.accessible);
+            },
         }
     }
 }
@@ -284,6 +368,7 @@ mod tests {
             guard_size,
             reservation_for_growth: 0,
             may_move,
+            pool: None,
         }
     }
 

@@ -5,6 +5,7 @@ pub(crate) mod builtins;
 pub(crate) mod memory;
 pub(crate) mod memory_image;
 pub(crate) mod parking;
+pub(crate) mod pooling;
 pub(crate) mod table;
 pub(crate) mod traphandler;
 pub(crate) mod valgrind;

@@ -11,5 +11,6 @@ mod limits;
 mod memory64;
 mod memory_settings;
 mod metering;
+mod pooling;
 mod simd;
 mod threads;

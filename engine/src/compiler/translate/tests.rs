@@ -20,6 +20,7 @@ fn tunables(reservation: u64, guard_size: u64) -> Tunables {
             guard_size,
             reservation_for_growth: 2 * GIB,
             may_move: true,
+            pool: None,
         },
     }
 }
