@@ -2,6 +2,7 @@
 //! Cranelift) and natively, and reports ratios. See README.md.
 
 mod calls;
+mod density;
 mod generate;
 mod overhead;
 mod report;
@@ -34,6 +35,11 @@ const USAGE: &str = "usage:
                                         results/<date>-overhead.md
   kiln-bench calls [--runs N] [--quick]  calls between Rust and wasm and WASI instantiation,
                                         Kiln beside Wasmtime; writes results/<date>-calls.md
+  kiln-bench density [--quick]          live instances with a one-page memory until failure,
+                                        instantiate + first call + drop, RSS per instance,
+                                        Kiln and Wasmtime, default and pooling; writes
+                                        results/<date>-density.md
+  kiln-bench density-count SUBJECT      (child) keep SUBJECT's instances alive until failure
   kiln-bench compile-peak ENGINE FILE   compile FILE once with ENGINE (kiln or wasmtime) and
                                         print \"<nanoseconds> <peak RSS growth KiB>\"";
 
@@ -297,6 +303,11 @@ fn main() -> ExitCode {
         Some("all") => parse_options(&args[1..]).and_then(|o| all(&o)),
         Some("overhead") => parse_options(&args[1..]).and_then(|o| overhead::overhead(&o)),
         Some("calls") => parse_options(&args[1..]).and_then(|o| calls::calls(o.runs, o.quick)),
+        Some("density") => parse_options(&args[1..]).and_then(|o| density::density(o.quick)),
+        Some("density-count") if args.len() == 2 => density::count(&args[1]).map(|line| {
+            println!("{line}");
+            true
+        }),
         Some("compile-peak") if args.len() == 3 => {
             runners::compile_peak(&args[1], Path::new(&args[2])).map(|line| {
                 println!("{line}");
