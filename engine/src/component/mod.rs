@@ -38,6 +38,7 @@
 //! ```
 
 mod abi;
+pub mod bindgen;
 mod canon;
 #[allow(clippy::module_inception)]
 mod component;

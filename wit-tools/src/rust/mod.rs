@@ -48,7 +48,7 @@ impl Backend for Rust {
             scope_body(&names, scope, &path, &mut module.body);
         }
         world_struct(&names, &mut root.body);
-        rt::rt_module(&names, &mut root.body);
+        rt::rt_module(&mut root.body);
 
         let world = analysis.name();
         let mut src = Source::default();
