@@ -26,6 +26,46 @@
 typedef struct kiln_caller_t kiln_caller_t;
 
 /**
+ * The host function call in progress, borrowed by the callback for the
+ * length of the call: the calling component's memory, `realloc` and
+ * handle table, and its store.
+ */
+typedef struct kiln_component_cx_t kiln_component_cx_t;
+
+/**
+ * An exported function of an instance, owned by the caller.
+ */
+typedef struct kiln_component_func_t kiln_component_func_t;
+
+/**
+ * An instance of a component in a store, owned by the caller.
+ */
+typedef struct kiln_component_instance_t kiln_component_instance_t;
+
+/**
+ * Host definitions by interface and name (`kiln::component::Linker`),
+ * usable with every store of its engine.
+ */
+typedef struct kiln_component_linker_t kiln_component_linker_t;
+
+/**
+ * The host's handle to a resource (`kiln::component::ResourceAny`),
+ * owned by the caller.
+ */
+typedef struct kiln_component_resource_t kiln_component_resource_t;
+
+/**
+ * A resource type, borrowed from the instance that exports it.
+ */
+typedef struct kiln_component_resource_type_t kiln_component_resource_type_t;
+
+/**
+ * A compiled component (`kiln::component::Component`), owned by the
+ * caller and released with `kiln_component_delete`.
+ */
+typedef struct kiln_component_t kiln_component_t;
+
+/**
  * An error with a message, owned by the caller and released with
  * `kiln_error_delete`.
  */
@@ -241,6 +281,173 @@ wasm_extern_t *kiln_caller_export_get(const kiln_caller_t *caller, const uint8_t
  * host function defined in a linker runs in this time.
  */
 wasm_store_t *kiln_caller_store(const kiln_caller_t *caller);
+
+/**
+ * Compiles the component binary of `len` bytes at `bytes` for `engine`;
+ * on success writes the owned component to `out`.
+ */
+kiln_error_t *kiln_component_new(const wasm_engine_t *engine,
+                                 const uint8_t *bytes,
+                                 size_t len,
+                                 kiln_component_t **out);
+
+/**
+ * Releases a component (NULL is allowed); its instances live on.
+ */
+void kiln_component_delete(kiln_component_t *component);
+
+/**
+ * A linker with no definitions, for `engine`'s stores, owned by the
+ * caller; NULL if `engine` is NULL.
+ */
+kiln_component_linker_t *kiln_component_linker_new(const wasm_engine_t *engine);
+
+/**
+ * Releases a linker (NULL is allowed), running the finalizers of the
+ * environments its definitions hold.
+ */
+void kiln_component_linker_delete(kiln_component_linker_t *linker);
+
+/**
+ * Defines the instance `interface` (null-terminated) if the linker has no
+ * definition of it yet: an instance of types only, as a component imports
+ * one for the types of an interface that has no functions.
+ */
+kiln_error_t *kiln_component_linker_define_instance(kiln_component_linker_t *linker,
+                                                    const char *interface);
+
+/**
+ * Defines the function `name` of the instance `interface` (NULL: the
+ * root) for flat calls: `callback` receives `env`, the call, and the flat
+ * parameters in `slots` (as a core function of the lowered signature
+ * would: a pointer to them when they are more than 16), and writes the
+ * flat results from the first slot on (none when they go through the
+ * return pointer, which is then the last parameter). `finalizer` (if not
+ * NULL) runs with `env` when the linker is deleted, or at once if the
+ * function cannot be defined.
+ */
+kiln_error_t *kiln_component_linker_define_func(kiln_component_linker_t *linker,
+                                                const char *interface,
+                                                const char *name,
+                                                wasm_trap_t *(*callback)(void*,
+                                                                         kiln_component_cx_t*,
+                                                                         kiln_val_raw_t*,
+                                                                         size_t),
+                                                void *env,
+                                                void (*finalizer)(void*));
+
+/**
+ * Instantiates `component` in `store` with the linker's definitions; on
+ * success writes the owned instance to `out`.
+ */
+kiln_error_t *kiln_component_linker_instantiate(const kiln_component_linker_t *linker,
+                                                wasm_store_t *store,
+                                                const kiln_component_t *component,
+                                                kiln_component_instance_t **out);
+
+/**
+ * Releases an instance (NULL is allowed) and the resource types borrowed
+ * from it; the store keeps what the instance made.
+ */
+void kiln_component_instance_delete(kiln_component_instance_t *instance);
+
+/**
+ * The exported function `name` of the exported instance `interface`
+ * (NULL: the root) of `instance`, an instance of `store`; on success
+ * writes the owned function to `out`.
+ */
+kiln_error_t *kiln_component_instance_get_func(const kiln_component_instance_t *instance,
+                                               wasm_store_t *store,
+                                               const char *interface,
+                                               const char *name,
+                                               kiln_component_func_t **out);
+
+/**
+ * Releases a function (NULL is allowed).
+ */
+void kiln_component_func_delete(kiln_component_func_t *func);
+
+/**
+ * The resource type `name` that `instance` exports from `interface`
+ * (NULL: the root); on success writes it to `out`, borrowed from the
+ * instance: valid until `kiln_component_instance_delete`.
+ */
+kiln_error_t *kiln_component_instance_get_resource_type(const kiln_component_instance_t *instance,
+                                                        wasm_store_t *store,
+                                                        const char *interface,
+                                                        const char *name,
+                                                        const kiln_component_resource_type_t **out);
+
+/**
+ * The store of the call (borrowed); NULL if `cx` is NULL.
+ */
+wasm_store_t *kiln_component_cx_store(const kiln_component_cx_t *cx);
+
+/**
+ * The memory of the call's canonical options, writing its length to
+ * `len` (NULL and 0 if it has none): valid until the next call into wasm
+ * (realloc may grow it).
+ */
+uint8_t *kiln_component_cx_memory(kiln_component_cx_t *cx, size_t *len);
+
+/**
+ * Allocates `new_size` bytes aligned to `align` with the `realloc` of the
+ * call's canonical options, writing the pointer to `out`; a result
+ * misaligned or out of bounds is a trap. Only fresh allocations are
+ * supported: `old_ptr` and `old_size` must be 0 (the glue never grows a
+ * block).
+ */
+wasm_trap_t *kiln_component_cx_realloc(kiln_component_cx_t *cx,
+                                       uint32_t old_ptr,
+                                       uint32_t old_size,
+                                       uint32_t align,
+                                       uint32_t new_size,
+                                       uint32_t *out);
+
+/**
+ * Lifts the handle `handle` of the call's instance, of type `type`: an
+ * own handle leaves the instance's table, a borrow is valid for the call.
+ * On success writes the owned resource to `out`; a handle of another
+ * type, or none, traps.
+ */
+wasm_trap_t *kiln_component_cx_resource_lift(kiln_component_cx_t *cx,
+                                             const kiln_component_resource_type_t *type,
+                                             uint32_t handle,
+                                             bool own,
+                                             kiln_component_resource_t **out);
+
+/**
+ * Lowers `resource` (borrowed) into the call's instance as a handle of
+ * type `type`, writing the handle to `handle`: an owned one moves in (the
+ * host's handle is then spent, though the object is still released with
+ * `kiln_component_resource_delete`), a borrow lasts for the call.
+ */
+wasm_trap_t *kiln_component_cx_resource_lower(kiln_component_cx_t *cx,
+                                              const kiln_component_resource_type_t *type,
+                                              const kiln_component_resource_t *resource,
+                                              bool own,
+                                              uint32_t *handle);
+
+/**
+ * Whether `resource` is a host resource, writing its representation to
+ * `rep` if so; false for a guest's resource (or NULL).
+ */
+bool kiln_component_resource_host_rep(const kiln_component_resource_t *resource, uint32_t *rep);
+
+/**
+ * Drops the resource in `store` (the guest's destructor, or the host's,
+ * runs for an owned handle; a borrow just ends) and releases the handle
+ * object, also on failure. A handle already dropped, or moved into a
+ * component, is an error.
+ */
+kiln_error_t *kiln_component_resource_drop(wasm_store_t *store,
+                                           kiln_component_resource_t *resource);
+
+/**
+ * Releases the handle object without dropping the resource (NULL is
+ * allowed).
+ */
+void kiln_component_resource_delete(kiln_component_resource_t *resource);
 
 /**
  * Multiple results and block parameters (on by default).

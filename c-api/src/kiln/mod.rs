@@ -8,6 +8,7 @@
 //! that can fail returns an owned `kiln_error_t*` (NULL on success).
 
 pub mod caller;
+pub mod component;
 pub mod config;
 pub mod error;
 pub mod func;
