@@ -437,6 +437,12 @@ fn trap_msg(store: *mut wasm_store_t, message: &str) -> *mut wasm_trap_t {
     trap_of(store, &kiln::Error::msg(message))
 }
 
+/// Runs `f`, returning an owned trap instead if it panics (made only then,
+/// so that nothing leaks on success).
+fn guard_trap(f: impl FnOnce() -> *mut wasm_trap_t) -> *mut wasm_trap_t {
+    guard(None, || Some(f())).unwrap_or_else(|| trap_msg(std::ptr::null_mut(), "internal error"))
+}
+
 /// Runs `f` on the engine's context of the call `cx`.
 ///
 /// # Safety
@@ -505,7 +511,7 @@ pub unsafe extern "C" fn kiln_component_cx_realloc(
     new_size: u32,
     out: Option<&mut u32>,
 ) -> *mut wasm_trap_t {
-    guard(trap_msg(std::ptr::null_mut(), "internal error"), || {
+    guard_trap(|| {
         let (Some(cx), Some(out)) = (cx, out) else {
             return trap_msg(std::ptr::null_mut(), "NULL call or out");
         };
@@ -536,7 +542,7 @@ pub unsafe extern "C" fn kiln_component_cx_resource_lift(
     own: bool,
     out: Option<&mut *mut kiln_component_resource_t>,
 ) -> *mut wasm_trap_t {
-    guard(trap_msg(std::ptr::null_mut(), "internal error"), || {
+    guard_trap(|| {
         let (Some(cx), Some(ty), Some(out)) = (cx, r#type, out) else {
             return trap_msg(std::ptr::null_mut(), "NULL call, type or out");
         };
@@ -574,7 +580,7 @@ pub unsafe extern "C" fn kiln_component_cx_resource_lower(
     own: bool,
     handle: Option<&mut u32>,
 ) -> *mut wasm_trap_t {
-    guard(trap_msg(std::ptr::null_mut(), "internal error"), || {
+    guard_trap(|| {
         let (Some(cx), Some(ty), Some(resource), Some(handle)) = (cx, r#type, resource, handle)
         else {
             return trap_msg(std::ptr::null_mut(), "NULL call, type, resource or handle");

@@ -826,3 +826,23 @@ Done.
 ",
     );
 }
+
+#[test]
+fn component() {
+    check(
+        "component",
+        "\
+bad component: unknown binary version:    0x2000d (at offset 0x4)
+nothing defined: component imports instance `host:demo/text`, but a matching implementation was not found in the linker
+defining shout twice: `host:demo/text/shout` is defined twice
+instantiating...
+> shout(\"hello\")
+> log(\"HELLO\")
+shout called 1 time(s)
+missing export: no exported function `run`
+linker deleted
+> shout's environment finalized after 1 calls
+Done.
+",
+    );
+}
