@@ -83,8 +83,13 @@ macro_rules! config_setters {
             /// The default configuration.
             #[new]
             fn new() -> Self {
+                // Memories never move under Python: `Memory.buffer` and
+                // `Memory.data_ptr` hand out raw addresses that must stay
+                // mapped for the memory's life.
+                let mut inner = kiln::Config::new();
+                inner.memory_may_move(false);
                 Config {
-                    inner: Mutex::new(kiln::Config::new()),
+                    inner: Mutex::new(inner),
                     unsupported: Mutex::default(),
                     closed: AtomicBool::new(false),
                 }
@@ -266,25 +271,30 @@ macro_rules! config_setters {
                 self.check_open()
             }
 
-            /// Bytes reserved per memory: Kiln reserves 4 GiB and its guard;
-            /// another size is recorded as unsupported.
+            /// Bytes reserved per memory. A memory never moves under
+            /// Python, so one cannot grow past its reservation.
             #[setter]
             fn set_memory_reservation(&self, bytes: u64) -> PyResult<()> {
-                self.ask("memory_reservation", bytes != 1 << 32)
+                self.with(|c| {
+                    c.memory_reservation(bytes);
+                })
             }
 
-            /// Guard bytes after each memory: Kiln's are fixed; a size other
-            /// than its 2 GiB is recorded as unsupported.
+            /// Guard bytes after each memory.
             #[setter]
             fn set_memory_guard_size(&self, bytes: u64) -> PyResult<()> {
-                self.ask("memory_guard_size", bytes != 2 << 30)
+                self.with(|c| {
+                    c.memory_guard_size(bytes);
+                })
             }
 
-            /// Extra bytes reserved for growth: Kiln reserves the whole range
-            /// up front, so any value is already met.
+            /// Extra bytes reserved beyond a memory's initial size for it
+            /// to grow into.
             #[setter]
-            fn set_memory_reservation_for_growth(&self, _bytes: u64) -> PyResult<()> {
-                self.check_open()
+            fn set_memory_reservation_for_growth(&self, bytes: u64) -> PyResult<()> {
+                self.with(|c| {
+                    c.memory_reservation_for_growth(bytes);
+                })
             }
 
             /// Makes the configuration unusable: `Engine(config)` and every

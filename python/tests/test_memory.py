@@ -297,3 +297,24 @@ def test_a_64_bit_memory_grows_from_python_with_memory64_on():
     assert mem.type(store).is_64
     assert mem.grow(store, 2) == 1
     assert mem.size(store) == 3
+
+
+def test_a_small_memory_reservation_keeps_memory_in_place():
+    config = Config()
+    config.memory_reservation = 4 * 65536
+    config.memory_guard_size = 65536
+    config.memory_reservation_for_growth = 0
+    engine = Engine(config)
+    store = Store(engine)
+    ex = exports(store, engine, '(module (memory (export "mem") 1) (func (export "load") (param i32) (result i32) local.get 0 i32.load))')
+    mem = ex["mem"]
+    address = mem.data_ptr(store)
+    mem.write(store, b"\x07", 0)
+    assert mem.grow(store, 3) == 1
+    assert ctypes.addressof(address.contents) == ctypes.addressof(mem.data_ptr(store).contents)
+    with pytest.raises(KilnError) as e:
+        mem.grow(store, 1)
+    assert str(e.value) == "failed to grow memory of 4 pages by 1 pages"
+    assert ex["load"](store, 0) == 7
+    with pytest.raises(Trap):
+        ex["load"](store, 4 * 65536 - 2)
