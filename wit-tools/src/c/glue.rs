@@ -614,11 +614,11 @@ pub fn definitions(names: &CNames<'_>, c: &mut Source) {
         c.line("if (!trap && err) {");
         c.line(&format!("trap = {p}_trap(store, err);"));
         c.line("}");
-        c.line("wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);");
-        c.line("if (exit_trap && !trap) {");
+        // A failed call poisons the instance and skips `post-return`;
+        // exiting it then yields no trap of its own.
+        c.line("wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);");
+        c.line("if (!trap) {");
         c.line("trap = exit_trap;");
-        c.line("} else if (exit_trap) {");
-        c.line("wasm_trap_delete(exit_trap);");
         c.line("}");
         if let Some(ty) = &func.func.result {
             if names.needs_free(ty) {

@@ -42,7 +42,7 @@ wasm_trap_t *kiln_component_func_enter(const kiln_component_func_t *func, wasm_s
                                        kiln_component_cx_t **cx);
 wasm_trap_t *kiln_component_cx_call(kiln_component_cx_t *cx, kiln_val_raw_t *slots,
                                     size_t nslots);
-wasm_trap_t *kiln_component_cx_exit(kiln_component_cx_t *cx);
+wasm_trap_t *kiln_component_cx_exit(kiln_component_cx_t *cx, bool failed);
 
 kiln_component_resource_t *kiln_component_resource_new_host(
     const kiln_component_resource_type_t *type, uint32_t rep, bool own);

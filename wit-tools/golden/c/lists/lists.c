@@ -692,11 +692,9 @@ wasm_trap_t *lists_host_reverse_string(lists_t *world, wasm_store_t *store, cons
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_string_free(ret);
@@ -742,11 +740,9 @@ wasm_trap_t *lists_host_echo_bytes(lists_t *world, wasm_store_t *store, const li
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_u8_free(ret);
@@ -801,11 +797,9 @@ wasm_trap_t *lists_host_split_words(lists_t *world, wasm_store_t *store, const l
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_string_free(ret);
@@ -872,11 +866,9 @@ wasm_trap_t *lists_host_sort_scores(lists_t *world, wasm_store_t *store, const l
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_list_types_score_free(ret);
@@ -940,11 +932,9 @@ wasm_trap_t *lists_host_echo_nested(lists_t *world, wasm_store_t *store, const l
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_list_u32_free(ret);
@@ -1001,11 +991,9 @@ wasm_trap_t *lists_host_make_line(lists_t *world, wasm_store_t *store, const lis
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_line_free(ret);
@@ -1056,11 +1044,9 @@ wasm_trap_t *lists_host_rotate_triple(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_tuple3_f64_u8_string_free(ret);
@@ -1106,11 +1092,9 @@ wasm_trap_t *lists_list_api_echo_string(lists_t *world, wasm_store_t *store, con
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_string_free(ret);
@@ -1150,11 +1134,9 @@ wasm_trap_t *lists_list_api_count_chars(lists_t *world, wasm_store_t *store, con
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1197,11 +1179,9 @@ wasm_trap_t *lists_list_api_reverse_string(lists_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_string_free(ret);
@@ -1247,11 +1227,9 @@ wasm_trap_t *lists_list_api_upper_ascii(lists_t *world, wasm_store_t *store, con
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_string_free(ret);
@@ -1302,11 +1280,9 @@ wasm_trap_t *lists_list_api_concat(lists_t *world, wasm_store_t *store, const li
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_string_free(ret);
@@ -1353,11 +1329,9 @@ wasm_trap_t *lists_list_api_repeat_string(lists_t *world, wasm_store_t *store, c
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_string_free(ret);
@@ -1403,11 +1377,9 @@ wasm_trap_t *lists_list_api_echo_bytes(lists_t *world, wasm_store_t *store, cons
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_u8_free(ret);
@@ -1447,11 +1419,9 @@ wasm_trap_t *lists_list_api_sum_bytes(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1491,11 +1461,9 @@ wasm_trap_t *lists_list_api_make_bytes(lists_t *world, wasm_store_t *store, uint
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_u8_free(ret);
@@ -1541,11 +1509,9 @@ wasm_trap_t *lists_list_api_echo_u16s(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_u16_free(ret);
@@ -1591,11 +1557,9 @@ wasm_trap_t *lists_list_api_echo_s32s(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_s32_free(ret);
@@ -1641,11 +1605,9 @@ wasm_trap_t *lists_list_api_echo_u64s(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_u64_free(ret);
@@ -1691,11 +1653,9 @@ wasm_trap_t *lists_list_api_echo_s64s(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_s64_free(ret);
@@ -1741,11 +1701,9 @@ wasm_trap_t *lists_list_api_echo_f32s(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_f32_free(ret);
@@ -1791,11 +1749,9 @@ wasm_trap_t *lists_list_api_echo_f64s(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_f64_free(ret);
@@ -1851,11 +1807,9 @@ wasm_trap_t *lists_list_api_echo_bools(lists_t *world, wasm_store_t *store, cons
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_bool_free(ret);
@@ -1912,11 +1866,9 @@ wasm_trap_t *lists_list_api_echo_chars(lists_t *world, wasm_store_t *store, cons
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_char_free(ret);
@@ -1980,11 +1932,9 @@ wasm_trap_t *lists_list_api_echo_strings(lists_t *world, wasm_store_t *store, co
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_string_free(ret);
@@ -2044,11 +1994,9 @@ wasm_trap_t *lists_list_api_join(lists_t *world, wasm_store_t *store, const list
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_string_free(ret);
@@ -2104,11 +2052,9 @@ wasm_trap_t *lists_list_api_split(lists_t *world, wasm_store_t *store, const lis
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_string_free(ret);
@@ -2172,11 +2118,9 @@ wasm_trap_t *lists_list_api_echo_nested(lists_t *world, wasm_store_t *store, con
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_list_u32_free(ret);
@@ -2231,11 +2175,9 @@ wasm_trap_t *lists_list_api_flatten(lists_t *world, wasm_store_t *store, const l
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_u32_free(ret);
@@ -2335,11 +2277,9 @@ wasm_trap_t *lists_list_api_echo_deep(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_list_list_string_free(ret);
@@ -2379,11 +2319,9 @@ wasm_trap_t *lists_list_api_echo_point(lists_t *world, wasm_store_t *store, cons
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2422,11 +2360,9 @@ wasm_trap_t *lists_list_api_translate(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2476,11 +2412,9 @@ wasm_trap_t *lists_list_api_echo_mixed(lists_t *world, wasm_store_t *store, cons
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2549,11 +2483,9 @@ wasm_trap_t *lists_list_api_echo_mixeds(lists_t *world, wasm_store_t *store, con
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_list_types_mixed_free(ret);
@@ -2610,11 +2542,9 @@ wasm_trap_t *lists_list_api_echo_line(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_api_line_free(ret);
@@ -2725,11 +2655,9 @@ wasm_trap_t *lists_list_api_echo_team(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_api_team_free(ret);
@@ -2796,11 +2724,9 @@ wasm_trap_t *lists_list_api_echo_scores(lists_t *world, wasm_store_t *store, con
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_list_types_score_free(ret);
@@ -2856,11 +2782,9 @@ wasm_trap_t *lists_list_api_best_name(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_string_free(ret);
@@ -2911,11 +2835,9 @@ wasm_trap_t *lists_list_api_echo_triple(lists_t *world, wasm_store_t *store, con
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_api_triple_free(ret);
@@ -2964,11 +2886,9 @@ wasm_trap_t *lists_list_api_swap_pair(lists_t *world, wasm_store_t *store, const
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_tuple2_u32_string_free(ret);
@@ -3035,11 +2955,9 @@ wasm_trap_t *lists_list_api_echo_pairs(lists_t *world, wasm_store_t *store, cons
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_list_tuple2_string_u32_free(ret);
@@ -3098,11 +3016,9 @@ wasm_trap_t *lists_list_api_echo_nested_tuple(lists_t *world, wasm_store_t *stor
     if (!trap && err) {
         trap = lists_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         lists_tuple2_tuple2_u8_s64_tuple2_string_tuple2_f32_char_free(ret);

@@ -473,11 +473,9 @@ wasm_trap_t *resources_blob_roundtrip(resources_t *world, wasm_store_t *store, c
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         resources_list_u8_free(ret);
@@ -524,11 +522,9 @@ wasm_trap_t *resources_blob_make(resources_t *world, wasm_store_t *store, const 
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -572,11 +568,9 @@ wasm_trap_t *resources_blob_peek(resources_t *world, wasm_store_t *store, resour
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         resources_list_u8_free(ret);
@@ -629,11 +623,9 @@ wasm_trap_t *resources_blob_extend(resources_t *world, wasm_store_t *store, reso
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -671,11 +663,9 @@ wasm_trap_t *resources_blob_consume(resources_t *world, wasm_store_t *store, res
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -726,11 +716,9 @@ wasm_trap_t *resources_blob_concat(resources_t *world, wasm_store_t *store, reso
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -762,11 +750,9 @@ wasm_trap_t *resources_host_live_blobs(resources_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -792,11 +778,9 @@ wasm_trap_t *resources_blob_double_drop(resources_t *world, wasm_store_t *store)
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -828,11 +812,9 @@ wasm_trap_t *resources_blob_use_after_drop(resources_t *world, wasm_store_t *sto
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -870,11 +852,9 @@ wasm_trap_t *resources_counters_constructor_counter(resources_t *world, wasm_sto
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         resources_counters_own_counter_free(ret);
@@ -913,11 +893,9 @@ wasm_trap_t *resources_counters_method_counter_get(resources_t *world, wasm_stor
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -954,11 +932,9 @@ wasm_trap_t *resources_counters_method_counter_add(resources_t *world, wasm_stor
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -999,11 +975,9 @@ wasm_trap_t *resources_counters_method_counter_duplicate(resources_t *world, was
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         resources_counters_own_counter_free(ret);
@@ -1051,11 +1025,9 @@ wasm_trap_t *resources_counters_static_counter_merge(resources_t *world, wasm_st
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         resources_counters_own_counter_free(ret);
@@ -1094,11 +1066,9 @@ wasm_trap_t *resources_counters_static_counter_consume(resources_t *world, wasm_
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1130,11 +1100,9 @@ wasm_trap_t *resources_counters_static_counter_live(resources_t *world, wasm_sto
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1179,11 +1147,9 @@ wasm_trap_t *resources_counters_total(resources_t *world, wasm_store_t *store, c
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1231,11 +1197,9 @@ wasm_trap_t *resources_counters_make_counters(resources_t *world, wasm_store_t *
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         resources_list_own_counters_counter_free(ret);
@@ -1312,11 +1276,9 @@ wasm_trap_t *resources_counters_maybe_counter(resources_t *world, wasm_store_t *
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         resources_option_own_counters_counter_free(ret);
@@ -1369,11 +1331,9 @@ wasm_trap_t *resources_counters_name_counter(resources_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         resources_counters_named_counter_free(ret);
@@ -1425,11 +1385,9 @@ wasm_trap_t *resources_counters_unname(resources_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         resources_tuple2_string_s64_free(ret);

@@ -525,11 +525,9 @@ wasm_trap_t *scalars_host_echo_all(scalars_t *world, wasm_store_t *store, bool a
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -603,11 +601,9 @@ wasm_trap_t *scalars_host_many_params(scalars_t *world, wasm_store_t *store, uin
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -650,11 +646,9 @@ wasm_trap_t *scalars_host_greet(scalars_t *world, wasm_store_t *store, const sca
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         scalars_string_free(ret);
@@ -684,11 +678,9 @@ wasm_trap_t *scalars_set_value(scalars_t *world, wasm_store_t *store, uint64_t x
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -720,11 +712,9 @@ wasm_trap_t *scalars_get_value(scalars_t *world, wasm_store_t *store, uint64_t *
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -757,11 +747,9 @@ wasm_trap_t *scalars_host_value_roundtrip(scalars_t *world, wasm_store_t *store,
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -794,11 +782,9 @@ wasm_trap_t *scalars_scalar_api_echo_bool(scalars_t *world, wasm_store_t *store,
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -831,11 +817,9 @@ wasm_trap_t *scalars_scalar_api_echo_u8(scalars_t *world, wasm_store_t *store, u
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -868,11 +852,9 @@ wasm_trap_t *scalars_scalar_api_echo_u16(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -905,11 +887,9 @@ wasm_trap_t *scalars_scalar_api_echo_u32(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -942,11 +922,9 @@ wasm_trap_t *scalars_scalar_api_echo_u64(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -979,11 +957,9 @@ wasm_trap_t *scalars_scalar_api_echo_s8(scalars_t *world, wasm_store_t *store, i
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1016,11 +992,9 @@ wasm_trap_t *scalars_scalar_api_echo_s16(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1053,11 +1027,9 @@ wasm_trap_t *scalars_scalar_api_echo_s32(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1090,11 +1062,9 @@ wasm_trap_t *scalars_scalar_api_echo_s64(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1127,11 +1097,9 @@ wasm_trap_t *scalars_scalar_api_echo_f32(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1164,11 +1132,9 @@ wasm_trap_t *scalars_scalar_api_echo_f64(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1202,11 +1168,9 @@ wasm_trap_t *scalars_scalar_api_echo_char(scalars_t *world, wasm_store_t *store,
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1239,11 +1203,9 @@ wasm_trap_t *scalars_scalar_api_negate(scalars_t *world, wasm_store_t *store, bo
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1277,11 +1239,9 @@ wasm_trap_t *scalars_scalar_api_add_u8(scalars_t *world, wasm_store_t *store, ui
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1315,11 +1275,9 @@ wasm_trap_t *scalars_scalar_api_add_s16(scalars_t *world, wasm_store_t *store, i
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1353,11 +1311,9 @@ wasm_trap_t *scalars_scalar_api_mul_u32(scalars_t *world, wasm_store_t *store, u
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1391,11 +1347,9 @@ wasm_trap_t *scalars_scalar_api_mul_s32(scalars_t *world, wasm_store_t *store, i
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1429,11 +1383,9 @@ wasm_trap_t *scalars_scalar_api_sub_u64(scalars_t *world, wasm_store_t *store, u
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1467,11 +1419,9 @@ wasm_trap_t *scalars_scalar_api_sub_s64(scalars_t *world, wasm_store_t *store, i
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1504,11 +1454,9 @@ wasm_trap_t *scalars_scalar_api_u8_as_s8(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1541,11 +1489,9 @@ wasm_trap_t *scalars_scalar_api_s8_as_u8(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1578,11 +1524,9 @@ wasm_trap_t *scalars_scalar_api_u16_as_s16(scalars_t *world, wasm_store_t *store
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1615,11 +1559,9 @@ wasm_trap_t *scalars_scalar_api_s16_as_u16(scalars_t *world, wasm_store_t *store
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1652,11 +1594,9 @@ wasm_trap_t *scalars_scalar_api_u32_as_s32(scalars_t *world, wasm_store_t *store
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1689,11 +1629,9 @@ wasm_trap_t *scalars_scalar_api_s32_as_u32(scalars_t *world, wasm_store_t *store
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1726,11 +1664,9 @@ wasm_trap_t *scalars_scalar_api_u64_as_s64(scalars_t *world, wasm_store_t *store
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1763,11 +1699,9 @@ wasm_trap_t *scalars_scalar_api_s64_as_u64(scalars_t *world, wasm_store_t *store
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1801,11 +1735,9 @@ wasm_trap_t *scalars_scalar_api_mul_f32(scalars_t *world, wasm_store_t *store, f
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1839,11 +1771,9 @@ wasm_trap_t *scalars_scalar_api_div_f64(scalars_t *world, wasm_store_t *store, d
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1876,11 +1806,9 @@ wasm_trap_t *scalars_scalar_api_f32_bits(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1913,11 +1841,9 @@ wasm_trap_t *scalars_scalar_api_f32_from_bits(scalars_t *world, wasm_store_t *st
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1950,11 +1876,9 @@ wasm_trap_t *scalars_scalar_api_f64_bits(scalars_t *world, wasm_store_t *store, 
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1987,11 +1911,9 @@ wasm_trap_t *scalars_scalar_api_f64_from_bits(scalars_t *world, wasm_store_t *st
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2024,11 +1946,9 @@ wasm_trap_t *scalars_scalar_api_f32_to_f64(scalars_t *world, wasm_store_t *store
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2061,11 +1981,9 @@ wasm_trap_t *scalars_scalar_api_f64_to_f32(scalars_t *world, wasm_store_t *store
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2099,11 +2017,9 @@ wasm_trap_t *scalars_scalar_api_next_char(scalars_t *world, wasm_store_t *store,
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2136,11 +2052,9 @@ wasm_trap_t *scalars_scalar_api_char_code(scalars_t *world, wasm_store_t *store,
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2214,11 +2128,9 @@ wasm_trap_t *scalars_scalar_api_many_params(scalars_t *world, wasm_store_t *stor
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2254,11 +2166,9 @@ wasm_trap_t *scalars_scalar_api_split_u64(scalars_t *world, wasm_store_t *store,
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2295,11 +2205,9 @@ wasm_trap_t *scalars_scalar_api_swap(scalars_t *world, wasm_store_t *store, floa
     if (!trap && err) {
         trap = scalars_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }

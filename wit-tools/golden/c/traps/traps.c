@@ -395,11 +395,9 @@ wasm_trap_t *traps_echo(traps_t *world, wasm_store_t *store, uint32_t x, uint32_
     if (!trap && err) {
         trap = traps_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -432,11 +430,9 @@ wasm_trap_t *traps_trap_after_import(traps_t *world, wasm_store_t *store, uint32
     if (!trap && err) {
         trap = traps_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -474,11 +470,9 @@ wasm_trap_t *traps_fail_via_host(traps_t *world, wasm_store_t *store, uint32_t x
     if (!trap && err) {
         trap = traps_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -516,11 +510,9 @@ wasm_trap_t *traps_bad_utf8(traps_t *world, wasm_store_t *store, traps_string_t 
     if (!trap && err) {
         trap = traps_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         traps_string_free(ret);
@@ -556,11 +548,9 @@ wasm_trap_t *traps_bad_char(traps_t *world, wasm_store_t *store, uint32_t *ret) 
     if (!trap && err) {
         trap = traps_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -594,11 +584,9 @@ wasm_trap_t *traps_bad_enum(traps_t *world, wasm_store_t *store, traps_direction
     if (!trap && err) {
         trap = traps_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -636,11 +624,9 @@ wasm_trap_t *traps_bad_list(traps_t *world, wasm_store_t *store, traps_list_u32_
     if (!trap && err) {
         trap = traps_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         traps_list_u32_free(ret);
@@ -681,11 +667,9 @@ wasm_trap_t *traps_misaligned_list(traps_t *world, wasm_store_t *store, traps_li
     if (!trap && err) {
         trap = traps_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         traps_list_u32_free(ret);

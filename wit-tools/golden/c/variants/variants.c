@@ -829,11 +829,9 @@ wasm_trap_t *variants_host_echo_shape(variants_t *world, wasm_store_t *store, co
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_shape_free(ret);
@@ -948,11 +946,9 @@ wasm_trap_t *variants_host_echo_number(variants_t *world, wasm_store_t *store, c
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -987,11 +983,9 @@ wasm_trap_t *variants_host_turn_right(variants_t *world, wasm_store_t *store, va
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1026,11 +1020,9 @@ wasm_trap_t *variants_host_echo_wide(variants_t *world, wasm_store_t *store, var
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1064,11 +1056,9 @@ wasm_trap_t *variants_host_invert_full(variants_t *world, wasm_store_t *store, v
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1175,11 +1165,9 @@ wasm_trap_t *variants_host_echo_nested_option(variants_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1235,11 +1223,9 @@ wasm_trap_t *variants_host_safe_div(variants_t *world, wasm_store_t *store, int3
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1412,11 +1398,9 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_result_option_string_result_u8_string_free(ret);
@@ -1467,11 +1451,9 @@ wasm_trap_t *variants_host_check_positive(variants_t *world, wasm_store_t *store
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1662,11 +1644,9 @@ wasm_trap_t *variants_variant_api_echo_shape(variants_t *world, wasm_store_t *st
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_variant_api_shape_free(ret);
@@ -1858,11 +1838,9 @@ wasm_trap_t *variants_variant_api_echo_shapes(variants_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_list_variant_types_shape_free(ret);
@@ -1982,11 +1960,9 @@ wasm_trap_t *variants_variant_api_shape_size(variants_t *world, wasm_store_t *st
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2055,11 +2031,9 @@ wasm_trap_t *variants_variant_api_echo_signal(variants_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2146,11 +2120,9 @@ wasm_trap_t *variants_variant_api_echo_signals(variants_t *world, wasm_store_t *
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_list_variant_types_signal_free(ret);
@@ -2265,11 +2237,9 @@ wasm_trap_t *variants_variant_api_echo_number(variants_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2343,11 +2313,9 @@ wasm_trap_t *variants_variant_api_number_to_f64(variants_t *world, wasm_store_t 
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2382,11 +2350,9 @@ wasm_trap_t *variants_variant_api_echo_direction(variants_t *world, wasm_store_t
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2421,11 +2387,9 @@ wasm_trap_t *variants_variant_api_turn_right(variants_t *world, wasm_store_t *st
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2460,11 +2424,9 @@ wasm_trap_t *variants_variant_api_echo_wide(variants_t *world, wasm_store_t *sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2499,11 +2461,9 @@ wasm_trap_t *variants_variant_api_wide_next(variants_t *world, wasm_store_t *sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2536,11 +2496,9 @@ wasm_trap_t *variants_variant_api_wide_ordinal(variants_t *world, wasm_store_t *
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2575,11 +2533,9 @@ wasm_trap_t *variants_variant_api_echo_color(variants_t *world, wasm_store_t *st
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2613,11 +2569,9 @@ wasm_trap_t *variants_variant_api_echo_small(variants_t *world, wasm_store_t *st
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2651,11 +2605,9 @@ wasm_trap_t *variants_variant_api_echo_medium(variants_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2689,11 +2641,9 @@ wasm_trap_t *variants_variant_api_echo_full(variants_t *world, wasm_store_t *sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2727,11 +2677,9 @@ wasm_trap_t *variants_variant_api_invert_full(variants_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2766,11 +2714,9 @@ wasm_trap_t *variants_variant_api_union_small(variants_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2803,11 +2749,9 @@ wasm_trap_t *variants_variant_api_count_full(variants_t *world, wasm_store_t *st
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2876,11 +2820,9 @@ wasm_trap_t *variants_variant_api_echo_option_u32(variants_t *world, wasm_store_
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -2961,11 +2903,9 @@ wasm_trap_t *variants_variant_api_echo_option_string(variants_t *world, wasm_sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_option_string_free(ret);
@@ -3075,11 +3015,9 @@ wasm_trap_t *variants_variant_api_echo_nested_option(variants_t *world, wasm_sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -3245,11 +3183,9 @@ wasm_trap_t *variants_variant_api_echo_triple_option(variants_t *world, wasm_sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_option_option_option_string_free(ret);
@@ -3327,11 +3263,9 @@ wasm_trap_t *variants_variant_api_echo_option_point(variants_t *world, wasm_stor
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -3452,11 +3386,9 @@ wasm_trap_t *variants_variant_api_echo_option_list(variants_t *world, wasm_store
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_option_list_option_s32_free(ret);
@@ -3511,11 +3443,9 @@ wasm_trap_t *variants_variant_api_unwrap_or(variants_t *world, wasm_store_t *sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -3563,11 +3493,9 @@ wasm_trap_t *variants_variant_api_check_positive(variants_t *world, wasm_store_t
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -3622,11 +3550,9 @@ wasm_trap_t *variants_variant_api_parse_u32(variants_t *world, wasm_store_t *sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -3686,11 +3612,9 @@ wasm_trap_t *variants_variant_api_validate_name(variants_t *world, wasm_store_t 
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_result_void_string_free(ret);
@@ -3749,11 +3673,9 @@ wasm_trap_t *variants_variant_api_safe_div(variants_t *world, wasm_store_t *stor
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -3838,11 +3760,9 @@ wasm_trap_t *variants_variant_api_echo_result(variants_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_result_string_u32_free(ret);
@@ -4018,11 +3938,9 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_result_option_string_result_u8_string_free(ret);
@@ -4151,11 +4069,9 @@ wasm_trap_t *variants_variant_api_echo_option_result(variants_t *world, wasm_sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_option_result_u32_string_free(ret);
@@ -4245,11 +4161,9 @@ wasm_trap_t *variants_variant_api_echo_results(variants_t *world, wasm_store_t *
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_list_result_s16_f32_free(ret);
@@ -4331,11 +4245,9 @@ wasm_trap_t *variants_variant_api_echo_empty_results(variants_t *world, wasm_sto
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_list_result_void_void_free(ret);
@@ -4371,11 +4283,9 @@ wasm_trap_t *variants_variant_api_echo_id(variants_t *world, wasm_store_t *store
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -4444,11 +4354,9 @@ wasm_trap_t *variants_variant_api_echo_maybe_id(variants_t *world, wasm_store_t 
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -4509,11 +4417,9 @@ wasm_trap_t *variants_variant_api_echo_names(variants_t *world, wasm_store_t *st
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_variant_api_names_free(ret);
@@ -4765,11 +4671,9 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
     if (!trap && err) {
         trap = variants_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         variants_variant_api_tagged_value_free(ret);

@@ -437,11 +437,9 @@ wasm_trap_t *only_exports_nothing(only_exports_t *world, wasm_store_t *store) {
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -473,11 +471,9 @@ wasm_trap_t *only_exports_answer(only_exports_t *world, wasm_store_t *store, uin
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -530,11 +526,9 @@ wasm_trap_t *only_exports_many(only_exports_t *world, wasm_store_t *store, uint6
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -630,11 +624,9 @@ wasm_trap_t *only_exports_keywords_move(only_exports_t *world, wasm_store_t *sto
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -671,11 +663,9 @@ wasm_trap_t *only_exports_handles_constructor_token(only_exports_t *world, wasm_
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         only_exports_handles_own_token_free(ret);
@@ -712,11 +702,9 @@ wasm_trap_t *only_exports_handles_method_bag_take(only_exports_t *world, wasm_st
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -767,11 +755,9 @@ wasm_trap_t *only_exports_handles_method_bag_tokens(only_exports_t *world, wasm_
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         only_exports_list_own_handles_token_free(ret);
@@ -833,11 +819,9 @@ wasm_trap_t *only_exports_handles_method_bag_first(only_exports_t *world, wasm_s
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         only_exports_option_own_handles_token_free(ret);
@@ -905,11 +889,9 @@ wasm_trap_t *only_exports_handles_method_bag_try_give(only_exports_t *world, was
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         only_exports_result_own_handles_token_string_free(ret);
@@ -967,11 +949,9 @@ wasm_trap_t *only_exports_handles_static_bag_peek(only_exports_t *world, wasm_st
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -1042,11 +1022,9 @@ wasm_trap_t *only_exports_handles_make(only_exports_t *world, wasm_store_t *stor
     if (!trap && err) {
         trap = only_exports_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         only_exports_tuple2_own_handles_bag_list_option_own_handles_token_free(ret);

@@ -433,11 +433,9 @@ wasm_trap_t *shared_resources_handles_constructor_token(shared_resources_t *worl
     if (!trap && err) {
         trap = shared_resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         shared_resources_handles_own_token_free(ret);
@@ -474,11 +472,9 @@ wasm_trap_t *shared_resources_handles_method_bag_take(shared_resources_t *world,
     if (!trap && err) {
         trap = shared_resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -529,11 +525,9 @@ wasm_trap_t *shared_resources_handles_method_bag_tokens(shared_resources_t *worl
     if (!trap && err) {
         trap = shared_resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         shared_resources_list_own_handles_token_free(ret);
@@ -595,11 +589,9 @@ wasm_trap_t *shared_resources_handles_method_bag_first(shared_resources_t *world
     if (!trap && err) {
         trap = shared_resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         shared_resources_option_own_handles_token_free(ret);
@@ -667,11 +659,9 @@ wasm_trap_t *shared_resources_handles_method_bag_try_give(shared_resources_t *wo
     if (!trap && err) {
         trap = shared_resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         shared_resources_result_own_handles_token_string_free(ret);
@@ -729,11 +719,9 @@ wasm_trap_t *shared_resources_handles_static_bag_peek(shared_resources_t *world,
     if (!trap && err) {
         trap = shared_resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -804,11 +792,9 @@ wasm_trap_t *shared_resources_handles_make(shared_resources_t *world, wasm_store
     if (!trap && err) {
         trap = shared_resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         shared_resources_tuple2_own_handles_bag_list_option_own_handles_token_free(ret);
@@ -845,11 +831,9 @@ wasm_trap_t *shared_resources_uses_handles_fill(shared_resources_t *world, wasm_
     if (!trap && err) {
         trap = shared_resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     return trap;
 }
@@ -904,11 +888,9 @@ wasm_trap_t *shared_resources_uses_handles_spare(shared_resources_t *world, wasm
     if (!trap && err) {
         trap = shared_resources_trap(store, err);
     }
-    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx);
-    if (exit_trap && !trap) {
+    wasm_trap_t *exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+    if (!trap) {
         trap = exit_trap;
-    } else if (exit_trap) {
-        wasm_trap_delete(exit_trap);
     }
     if (trap) {
         shared_resources_option_own_handles_token_free(ret);
