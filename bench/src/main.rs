@@ -2,6 +2,7 @@
 //! Cranelift) and natively, and reports ratios. See README.md.
 
 mod calls;
+mod components;
 mod density;
 mod generate;
 mod overhead;
@@ -35,6 +36,13 @@ const USAGE: &str = "usage:
                                         results/<date>-overhead.md
   kiln-bench calls [--runs N] [--quick]  calls between Rust and wasm and WASI instantiation,
                                         Kiln beside Wasmtime; writes results/<date>-calls.md
+  kiln-bench components [--runs N] [--quick]
+                                        a component call passing 1,000 records: Kiln's
+                                        generated glue and dynamic Val path beside Wasmtime's
+                                        bindgen! and Val; writes results/<date>-components.md
+  kiln-bench components-profile PATH CALLS
+                                        CALLS calls through one path alone (kiln-glue, kiln-val,
+                                        wasmtime-glue, wasmtime-val), to watch with perf
   kiln-bench density [--quick]          live instances with a one-page memory until failure,
                                         instantiate + first call + drop, RSS per instance,
                                         Kiln and Wasmtime, default and pooling; writes
@@ -303,6 +311,13 @@ fn main() -> ExitCode {
         Some("all") => parse_options(&args[1..]).and_then(|o| all(&o)),
         Some("overhead") => parse_options(&args[1..]).and_then(|o| overhead::overhead(&o)),
         Some("calls") => parse_options(&args[1..]).and_then(|o| calls::calls(o.runs, o.quick)),
+        Some("components") => {
+            parse_options(&args[1..]).and_then(|o| components::components(o.runs, o.quick))
+        }
+        Some("components-profile") if args.len() == 3 => match args[2].parse() {
+            Ok(calls) => components::profile(&args[1], calls),
+            Err(_) => Err(format!("not a number of calls: {}", args[2])),
+        },
         Some("density") => parse_options(&args[1..]).and_then(|o| density::density(o.quick)),
         Some("density-count") if args.len() == 2 => density::count(&args[1]).map(|line| {
             println!("{line}");
