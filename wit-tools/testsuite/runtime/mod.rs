@@ -1,5 +1,6 @@
 //! Runtime tests of the generated Rust glue over real guest components.
 
+mod cases;
 mod dispatch_gen;
 mod hosts;
 mod replay;

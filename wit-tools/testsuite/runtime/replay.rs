@@ -2,14 +2,13 @@
 //! guest (built from C by `kiln-wit-guests`) with the typed host of
 //! `hosts.rs`, and replays `wit-tools/tests/cases/<world>.json` exactly.
 
+use super::cases::{self, Failure, Session};
 use super::hosts::Host;
-use super::values::{check, to_val, Labels};
 use crate::generated;
-use kiln::component::{Component, Linker, Val};
+use kiln::component::{Component, Linker, ResourceAny, Val};
 use kiln::{Engine, Store};
-use kiln_wit::{Direction, Func, Wit, WorldAnalysis};
+use kiln_wit::Func;
 use serde_json::Value as Json;
-use std::collections::HashMap;
 
 /// A generated world struct, as the runner drives it.
 trait World: Sized {
@@ -43,85 +42,42 @@ world!(variants, Variants);
 world!(resources, Resources);
 world!(traps, Traps);
 
-/// The text a trap of `kind` has in Kiln (its kind is named by the case
-/// file; the words are the engine's).
-fn trap_matches(kind: &str, step: &Json, err: &kiln::Error) -> bool {
-    let text = format!("{} {err:?}", err.message()).to_lowercase();
-    let needle = match kind {
-        "unreachable" => "unreachable",
-        "host" => {
-            return step["message"]
-                .as_str()
-                .is_none_or(|m| err.message().contains(m))
-        }
-        "invalid-utf8" => "utf-8",
-        "invalid-char" => "invalid char",
-        "invalid-discriminant" => "discriminant",
-        "out-of-bounds" => "out of bounds",
-        "misaligned" => "not aligned",
-        "unknown-handle" => "handle",
-        "poisoned" => "cannot enter",
-        _ => return false,
-    };
-    text.contains(needle)
+/// A test's instance: the generated world struct in its own store.
+struct RustSession<W> {
+    store: Store<Host>,
+    world: W,
 }
 
-fn run_step<W: World>(
-    analysis: &WorldAnalysis,
-    funcs: &HashMap<String, &Func>,
-    world: &W,
-    store: &mut Store<Host>,
-    labels: &mut Labels,
-    step: &Json,
-) -> Result<(), String> {
-    if let Some(name) = step["drop"].as_str() {
-        let Some(Val::Resource(r)) = labels.remove(name) else {
-            return Err(format!("no resource named {name}"));
-        };
-        return match r.rep() {
+impl<W: World> Session for RustSession<W> {
+    fn call(
+        &mut self,
+        name: &str,
+        _: &Func,
+        args: &[Val],
+    ) -> Result<Result<Option<Val>, Failure>, String> {
+        Ok(self
+            .world
+            .call(&mut self.store, name, args)
+            .map_err(|e| Failure {
+                message: e.message().to_string(),
+                text: format!("{} {e:?}", e.message()),
+            }))
+    }
+
+    fn drop_resource(&mut self, r: ResourceAny) -> Result<(), String> {
+        match r.rep() {
             // The host's own resource: its destructor.
-            Some(rep) => store
-                .data_mut()
-                .drop_blob(rep)
-                .map_err(|e| e.message().to_string()),
-            None => r
-                .resource_drop(&mut *store)
-                .map_err(|e| e.message().to_string()),
-        };
-    }
-    if let Some(state) = step["host"].as_str() {
-        let got = match state {
-            "notes" => serde_json::to_value(&store.data().notes).unwrap(),
-            other => return Err(format!("unknown host state {other}")),
-        };
-        return (got == step["expect"])
-            .then_some(())
-            .ok_or_else(|| format!("host {state} is {got}, expected {}", step["expect"]));
-    }
-    let name = step["call"].as_str().ok_or("a step")?;
-    let func = funcs.get(name).ok_or_else(|| format!("no export {name}"))?;
-    let args = step["args"].as_array().ok_or("args")?;
-    let mut vals = Vec::new();
-    for (p, a) in func.func.params.iter().zip(args) {
-        vals.push(to_val(analysis, &p.ty, a, labels).map_err(|e| format!("{name} args: {e}"))?);
-    }
-    let result = world.call(store, name, &vals);
-    match (step.get("trap"), result) {
-        (Some(kind), Err(e)) => {
-            let kind = kind.as_str().unwrap_or_default();
-            trap_matches(kind, step, &e)
-                .then_some(())
-                .ok_or_else(|| format!("{name} failed with {e:?}, expected a {kind} trap"))
+            Some(rep) => self.store.data_mut().drop_blob(rep),
+            None => r.resource_drop(&mut self.store),
         }
-        (Some(kind), Ok(v)) => Err(format!("{name} returned {v:?}, expected a {kind} trap")),
-        (None, Err(e)) => Err(format!("{name} failed: {e:?}")),
-        (None, Ok(v)) => match (&func.func.result, v) {
-            (Some(ty), Some(v)) => {
-                check(analysis, ty, &v, &step["expect"], labels).map_err(|e| format!("{name}: {e}"))
-            }
-            (None, None) => Ok(()),
-            (_, v) => Err(format!("{name} returned {v:?}")),
-        },
+        .map_err(|e| e.message().to_string())
+    }
+
+    fn host_state(&mut self, state: &str) -> Result<Json, String> {
+        match state {
+            "notes" => Ok(serde_json::to_value(&self.store.data().notes).unwrap()),
+            other => Err(format!("unknown host state {other}")),
+        }
     }
 }
 
@@ -130,57 +86,24 @@ fn replay<W: World>(world_name: &str) {
         .unwrap_or_else(|e| panic!("building the {world_name} guest: {e:#}"));
     let engine = Engine::default();
     let component = Component::from_file(&engine, &guest.component).unwrap();
-    let wit = Wit::load(&crate::corpus_wit()).unwrap();
-    let analysis = wit.analyse(Some(world_name)).unwrap();
-    let mut funcs = HashMap::new();
-    for scope in analysis.scopes() {
-        if scope.direction != Direction::Export {
-            continue;
-        }
-        for f in &scope.funcs {
-            let name = if scope.is_root() {
-                f.func.name.clone()
-            } else {
-                format!("{}#{}", scope.name, f.func.name)
-            };
-            funcs.insert(name, f);
-        }
-    }
-    let path = crate::crate_dir()
-        .join("tests")
-        .join("cases")
-        .join(format!("{world_name}.json"));
-    let cases: Json = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let mut passed = 0;
-    let mut failed = Vec::new();
-    for test in cases["tests"].as_array().unwrap() {
-        let name = test["name"].as_str().unwrap_or_default();
+    let world = cases::World::load(world_name);
+    let outcomes = world.replay(|| {
         let mut store = Store::new(&engine, Host::default());
-        let outcome = W::instantiate(&mut store, &component)
-            .map_err(|e| format!("instantiating: {e:?}"))
-            .and_then(|world| {
-                let mut labels = Labels::new();
-                for (i, step) in test["steps"].as_array().unwrap().iter().enumerate() {
-                    run_step(&analysis, &funcs, &world, &mut store, &mut labels, step)
-                        .map_err(|e| format!("step {i}: {e}"))?;
-                }
-                if labels.is_empty() {
-                    Ok(())
-                } else {
-                    Err(format!("resources left behind: {:?}", labels.keys()))
-                }
-            });
-        match outcome {
-            Ok(()) => passed += 1,
-            Err(e) => failed.push(format!("{name}: {e}")),
-        }
-    }
+        let world =
+            W::instantiate(&mut store, &component).map_err(|e| format!("instantiating: {e:?}"))?;
+        Ok(RustSession { store, world })
+    });
+    let failed: Vec<String> = outcomes
+        .iter()
+        .filter_map(|(name, o)| o.as_ref().err().map(|e| format!("{name}: {e}")))
+        .collect();
+    let passed = outcomes.len() - failed.len();
     println!("{world_name}: {passed} passed, {} failed", failed.len());
     assert!(
         failed.is_empty(),
         "{world_name}: {} of {} tests failed:\n  {}",
         failed.len(),
-        passed + failed.len(),
+        outcomes.len(),
         failed.join("\n  ")
     );
 }
