@@ -26,9 +26,11 @@
 typedef struct kiln_caller_t kiln_caller_t;
 
 /**
- * The host function call in progress, borrowed by the callback for the
- * length of the call: the calling component's memory, `realloc` and
- * handle table, and its store.
+ * A call between the host and a component in progress: the component's
+ * memory, `realloc` and handle table, and its store. A host function's
+ * callback borrows one for the length of the call; the glue calling an
+ * export owns the one `kiln_component_func_enter` made until
+ * `kiln_component_cx_exit`.
  */
 typedef struct kiln_component_cx_t kiln_component_cx_t;
 
@@ -55,7 +57,9 @@ typedef struct kiln_component_linker_t kiln_component_linker_t;
 typedef struct kiln_component_resource_t kiln_component_resource_t;
 
 /**
- * A resource type, borrowed from the instance that exports it.
+ * A resource type, borrowed: from the instance that exports it, or for
+ * the process's lifetime (a host type from
+ * `kiln_component_resource_type_host`).
  */
 typedef struct kiln_component_resource_type_t kiln_component_resource_type_t;
 
@@ -337,6 +341,33 @@ kiln_error_t *kiln_component_linker_define_func(kiln_component_linker_t *linker,
                                                 void (*finalizer)(void*));
 
 /**
+ * Defines the resource type `name` of the instance `interface` (NULL: the
+ * root) as the host resource type `type`: `destructor` (if not NULL) runs
+ * with `env` and the representation when a component drops an owned
+ * handle to it, or the host drops one a component gave back, and returns
+ * NULL or an owned trap.
+ * `finalizer` (if not NULL) runs with `env` when the linker is deleted, or
+ * at once if the resource cannot be defined.
+ */
+kiln_error_t *kiln_component_linker_define_resource(kiln_component_linker_t *linker,
+                                                    const char *interface,
+                                                    const char *name,
+                                                    const kiln_component_resource_type_t *type,
+                                                    wasm_trap_t *(*destructor)(void*, uint32_t),
+                                                    void *env,
+                                                    void (*finalizer)(void*));
+
+/**
+ * The host resource type keyed by the address `key` (any address the
+ * program owns for as long as it uses the type, such as a static
+ * variable's): the same type for every call with the same key, named
+ * `name` after the first. Borrowed, valid for the process's lifetime; NULL
+ * if `key` or `name` is NULL or `name` is not UTF-8.
+ */
+const kiln_component_resource_type_t *kiln_component_resource_type_host(const void *key,
+                                                                        const char *name);
+
+/**
  * Instantiates `component` in `store` with the linker's definitions; on
  * success writes the owned instance to `out`.
  */
@@ -366,6 +397,35 @@ kiln_error_t *kiln_component_instance_get_func(const kiln_component_instance_t *
  * Releases a function (NULL is allowed).
  */
 void kiln_component_func_delete(kiln_component_func_t *func);
+
+/**
+ * Begins a call of `func`, an export of an instance in `store`, writing
+ * the call to `cx`: the glue lowers the arguments through it, calls
+ * `kiln_component_cx_call`, lifts the results and ends with
+ * `kiln_component_cx_exit`. Returns NULL or an owned trap (the instance
+ * cannot be entered now, say), and then writes NULL to `cx`.
+ */
+wasm_trap_t *kiln_component_func_enter(const kiln_component_func_t *func,
+                                       wasm_store_t *store,
+                                       kiln_component_cx_t **cx);
+
+/**
+ * Runs the core function of the call `cx` made with
+ * `kiln_component_func_enter`: `slots` holds its `nslots` flat parameters
+ * and receives its result in the first slot, and must have room for both.
+ * Returns NULL or an owned trap, after which the glue exits the call as
+ * failed.
+ */
+wasm_trap_t *kiln_component_cx_call(kiln_component_cx_t *cx, kiln_val_raw_t *slots, size_t nslots);
+
+/**
+ * Ends and frees the call `cx` made with `kiln_component_func_enter`. If
+ * the glue's call `failed` (a trap, or a value it could not lift), the
+ * component instance is left unable to be entered again and NULL is
+ * returned; otherwise the component's `post-return` runs and the call's
+ * borrows are checked, and a trap in either is returned (owned).
+ */
+wasm_trap_t *kiln_component_cx_exit(kiln_component_cx_t *cx, bool failed);
 
 /**
  * The resource type `name` that `instance` exports from `interface`
@@ -427,6 +487,15 @@ wasm_trap_t *kiln_component_cx_resource_lower(kiln_component_cx_t *cx,
                                               const kiln_component_resource_t *resource,
                                               bool own,
                                               uint32_t *handle);
+
+/**
+ * A new handle to the host resource `rep` of the host resource type
+ * `type`: an owned one if `own`, else a borrow. Owned by the caller; NULL
+ * if `type` is NULL or not a host resource type.
+ */
+kiln_component_resource_t *kiln_component_resource_new_host(const kiln_component_resource_type_t *type,
+                                                            uint32_t rep,
+                                                            bool own);
 
 /**
  * Whether `resource` is a host resource, writing its representation to

@@ -11,9 +11,12 @@ use crate::guard;
 use crate::reference::HostInfo;
 use crate::store::{lend_while, store_mut, wasm_store_t, StoreData};
 use crate::trap::wasm_trap_t;
-use kiln::component::{Component, FlatContext, Func, Instance, Linker, ResourceAny, ResourceType};
+use kiln::component::{
+    Component, FlatCall, FlatContext, Func, Instance, Linker, ResourceAny, ResourceType,
+};
+use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CStr};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// A compiled component (`kiln::component::Component`), owned by the
 /// caller and released with `kiln_component_delete`.
@@ -40,11 +43,12 @@ pub struct kiln_component_instance_t {
 
 /// An exported function of an instance, owned by the caller.
 pub struct kiln_component_func_t {
-    #[allow(dead_code)]
     func: Func,
 }
 
-/// A resource type, borrowed from the instance that exports it.
+/// A resource type, borrowed: from the instance that exports it, or for
+/// the process's lifetime (a host type from
+/// `kiln_component_resource_type_host`).
 pub struct kiln_component_resource_type_t {
     ty: ResourceType,
 }
@@ -55,13 +59,22 @@ pub struct kiln_component_resource_t {
     resource: ResourceAny,
 }
 
-/// The host function call in progress, borrowed by the callback for the
-/// length of the call: the calling component's memory, `realloc` and
-/// handle table, and its store.
+/// A call between the host and a component in progress: the component's
+/// memory, `realloc` and handle table, and its store. A host function's
+/// callback borrows one for the length of the call; the glue calling an
+/// export owns the one `kiln_component_func_enter` made until
+/// `kiln_component_cx_exit`.
 pub struct kiln_component_cx_t {
-    /// The engine's context of the call, valid while the callback runs.
-    cx: *mut FlatContext<'static, 'static, StoreData>,
+    call: CxCall,
     store: *mut wasm_store_t,
+}
+
+enum CxCall {
+    /// A host function's call: the engine's context, valid while the
+    /// callback runs.
+    Import(*mut FlatContext<'static, 'static, StoreData>),
+    /// A call of an export, made in steps by the glue.
+    Export(FlatCall),
 }
 
 /// A C string as a name; an error naming `what` if it is NULL or not UTF-8.
@@ -202,7 +215,7 @@ fn call_flat_host(
     let store = cx.data().this.0;
     let raw: *mut FlatContext<'_, '_, StoreData> = cx;
     let mut c_cx = kiln_component_cx_t {
-        cx: raw.cast(),
+        call: CxCall::Import(raw.cast()),
         store,
     };
     // SAFETY: `raw` is the call's context, live until this function
@@ -279,6 +292,102 @@ pub unsafe extern "C" fn kiln_component_linker_define_func(
                 .and_then(|mut i| i.func_new_flat(name, body).map(|_| ())),
         }
         .map_err(err)
+    })
+}
+
+/// Defines the resource type `name` of the instance `interface` (NULL: the
+/// root) as the host resource type `type`: `destructor` (if not NULL) runs
+/// with `env` and the representation when a component drops an owned
+/// handle to it, or the host drops one a component gave back, and returns
+/// NULL or an owned trap.
+/// `finalizer` (if not NULL) runs with `env` when the linker is deleted, or
+/// at once if the resource cannot be defined.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_component_linker_define_resource(
+    linker: Option<&mut kiln_component_linker_t>,
+    interface: *const c_char,
+    name: *const c_char,
+    r#type: Option<&kiln_component_resource_type_t>,
+    destructor: Option<unsafe extern "C" fn(*mut c_void, u32) -> *mut wasm_trap_t>,
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) -> Option<Box<kiln_error_t>> {
+    let env = HostInfo {
+        info: env,
+        finalizer,
+    };
+    run(|| {
+        let (Some(linker), Some(ty)) = (linker, r#type) else {
+            return Err(kiln_error_t::msg("NULL linker or type"));
+        };
+        // SAFETY: both are null or null-terminated strings.
+        let (interface, name) = unsafe {
+            (
+                opt_str_arg(interface, "interface name")?,
+                str_arg(name, "name")?,
+            )
+        };
+        let dtor = move |store: kiln::StoreContextMut<'_, StoreData>, rep: u32| {
+            // Captures the whole `HostInfo`, which may cross threads.
+            let env = &env;
+            let Some(destructor) = destructor else {
+                return Ok(());
+            };
+            let this = store.data().this.0;
+            // SAFETY: `this` is the store `store` belongs to; the destructor
+            // reaches it only through the context lent meanwhile.
+            let trap = unsafe { lend_while(this, store, || destructor(env.info, rep)) };
+            if trap.is_null() {
+                return Ok(());
+            }
+            // SAFETY: the destructor returned an owned trap.
+            Err(unsafe { Box::from_raw(trap) }.to_error())
+        };
+        let ty = ty.ty.clone();
+        match interface {
+            None => linker.linker.root().resource(name, ty, dtor).map(|_| ()),
+            Some(i) => linker
+                .linker
+                .instance(i)
+                .and_then(|mut i| i.resource(name, ty, dtor).map(|_| ())),
+        }
+        .map_err(err)
+    })
+}
+
+/// The host resource type keyed by the address `key` (any address the
+/// program owns for as long as it uses the type, such as a static
+/// variable's): the same type for every call with the same key, named
+/// `name` after the first. Borrowed, valid for the process's lifetime; NULL
+/// if `key` or `name` is NULL or `name` is not UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_component_resource_type_host(
+    key: *const c_void,
+    name: *const c_char,
+) -> *const kiln_component_resource_type_t {
+    static TYPES: OnceLock<Mutex<HashMap<usize, &'static kiln_component_resource_type_t>>> =
+        OnceLock::new();
+    guard(std::ptr::null(), || {
+        if key.is_null() {
+            return std::ptr::null();
+        }
+        // SAFETY: `name` is null or a null-terminated string.
+        let Ok(name) = (unsafe { str_arg(name, "name") }) else {
+            return std::ptr::null();
+        };
+        let mut types = TYPES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let ty: &'static kiln_component_resource_type_t =
+            types.entry(key as usize).or_insert_with(|| {
+                // Leaked on purpose: one per key the program uses, handed
+                // out for the process's lifetime.
+                Box::leak(Box::new(kiln_component_resource_type_t {
+                    ty: ResourceType::host_dynamic(key as usize as u64, name),
+                }))
+            });
+        ty
     })
 }
 
@@ -380,6 +489,109 @@ pub unsafe extern "C" fn kiln_component_func_delete(func: Option<Box<kiln_compon
     guard((), || drop(func))
 }
 
+/// Begins a call of `func`, an export of an instance in `store`, writing
+/// the call to `cx`: the glue lowers the arguments through it, calls
+/// `kiln_component_cx_call`, lifts the results and ends with
+/// `kiln_component_cx_exit`. Returns NULL or an owned trap (the instance
+/// cannot be entered now, say), and then writes NULL to `cx`.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_component_func_enter(
+    func: Option<&kiln_component_func_t>,
+    store: *mut wasm_store_t,
+    cx: Option<&mut *mut kiln_component_cx_t>,
+) -> *mut wasm_trap_t {
+    guard_trap(|| {
+        let (Some(func), Some(cx)) = (func, cx) else {
+            return trap_msg(store, "NULL function or call");
+        };
+        *cx = std::ptr::null_mut();
+        if store.is_null() {
+            return trap_msg(store, "NULL store");
+        }
+        // SAFETY: `store` is a live store (checked non-null).
+        match func.func.flat_call(unsafe { store_mut(store) }) {
+            Ok(call) => {
+                *cx = Box::into_raw(Box::new(kiln_component_cx_t {
+                    call: CxCall::Export(call),
+                    store,
+                }));
+                std::ptr::null_mut()
+            }
+            Err(e) => trap_of(store, &e),
+        }
+    })
+}
+
+/// Runs the core function of the call `cx` made with
+/// `kiln_component_func_enter`: `slots` holds its `nslots` flat parameters
+/// and receives its result in the first slot, and must have room for both.
+/// Returns NULL or an owned trap, after which the glue exits the call as
+/// failed.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_component_cx_call(
+    cx: Option<&mut kiln_component_cx_t>,
+    slots: *mut kiln_val_raw_t,
+    nslots: usize,
+) -> *mut wasm_trap_t {
+    guard_trap(|| {
+        let Some(cx) = cx else {
+            return trap_msg(std::ptr::null_mut(), "NULL call");
+        };
+        let store = cx.store;
+        let CxCall::Export(call) = &mut cx.call else {
+            return trap_msg(store, "a host function's call has no core function to call");
+        };
+        if slots.is_null() && nslots != 0 {
+            return trap_msg(store, "NULL slots");
+        }
+        let slots: &mut [u128] = if nslots == 0 {
+            &mut []
+        } else {
+            // SAFETY: `slots` points to `nslots` values (the caller's
+            // guarantee), and a `kiln_val_raw_t` has the layout of a `u128`.
+            unsafe { std::slice::from_raw_parts_mut(slots.cast::<u128>(), nslots) }
+        };
+        // SAFETY: `store` is the live store the call began in.
+        match call.call(unsafe { store_mut(store) }, slots) {
+            Ok(()) => std::ptr::null_mut(),
+            Err(e) => trap_of(store, &e),
+        }
+    })
+}
+
+/// Ends and frees the call `cx` made with `kiln_component_func_enter`. If
+/// the glue's call `failed` (a trap, or a value it could not lift), the
+/// component instance is left unable to be entered again and NULL is
+/// returned; otherwise the component's `post-return` runs and the call's
+/// borrows are checked, and a trap in either is returned (owned).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_component_cx_exit(
+    cx: Option<Box<kiln_component_cx_t>>,
+    failed: bool,
+) -> *mut wasm_trap_t {
+    guard_trap(|| {
+        let Some(cx) = cx else {
+            return std::ptr::null_mut();
+        };
+        let store = cx.store;
+        let CxCall::Export(call) = cx.call else {
+            // A host function's call lives on the engine's stack: it is not
+            // the glue's to end. Leak the box rather than free it twice.
+            Box::leak(cx);
+            return trap_msg(store, "a host function's call cannot be exited");
+        };
+        if failed {
+            drop(call);
+            return std::ptr::null_mut();
+        }
+        // SAFETY: `store` is the live store the call began in.
+        match call.finish(unsafe { store_mut(store) }) {
+            Ok(()) => std::ptr::null_mut(),
+            Err(e) => trap_of(store, &e),
+        }
+    })
+}
+
 /// The resource type `name` that `instance` exports from `interface`
 /// (NULL: the root); on success writes it to `out`, borrowed from the
 /// instance: valid until `kiln_component_instance_delete`.
@@ -446,14 +658,23 @@ fn guard_trap(f: impl FnOnce() -> *mut wasm_trap_t) -> *mut wasm_trap_t {
 /// Runs `f` on the engine's context of the call `cx`.
 ///
 /// # Safety
-/// `cx` is a call passed to a host function that is still running.
+/// `cx` is a call passed to a host function that is still running, or one
+/// `kiln_component_func_enter` made that has not exited.
 unsafe fn with_cx<R>(
     cx: &mut kiln_component_cx_t,
-    f: impl FnOnce(&mut FlatContext<'_, '_, StoreData>) -> R,
-) -> R {
-    // SAFETY: the call's context lives while its host function runs (the
-    // caller's guarantee), and no other use of it is live during `f`.
-    f(unsafe { &mut *cx.cx })
+    f: impl FnOnce(&mut FlatContext<'_, '_, StoreData>) -> kiln::Result<R>,
+) -> kiln::Result<R> {
+    match &mut cx.call {
+        // SAFETY: the call's context lives while its host function runs (the
+        // caller's guarantee), and no other use of it is live during `f`.
+        CxCall::Import(flat) => f(unsafe { &mut **flat }),
+        CxCall::Export(call) => {
+            // SAFETY: the call's store is live while the call is (the
+            // header's rule), and no other use of it is live during `f`.
+            let mut store = unsafe { store_mut(cx.store) };
+            f(&mut call.context(&mut store)?)
+        }
+    }
 }
 
 /// The store of the call (borrowed); NULL if `cx` is NULL.
@@ -476,18 +697,19 @@ pub unsafe extern "C" fn kiln_component_cx_memory(
 ) -> *mut u8 {
     guard(std::ptr::null_mut(), || {
         let (ptr, n) = match cx {
-            // SAFETY: `cx` is the call of a running host function (the
-            // header's rule: it is borrowed for the call only).
+            // SAFETY: `cx` is a live call (the header's rule: a host
+            // function's is borrowed for the call only).
             Some(cx) => unsafe {
                 with_cx(cx, |f| {
                     let mem = f.memory_mut();
-                    if mem.is_empty() {
+                    Ok(if mem.is_empty() {
                         (std::ptr::null_mut(), 0)
                     } else {
                         (mem.as_mut_ptr(), mem.len())
-                    }
+                    })
                 })
-            },
+            }
+            .unwrap_or((std::ptr::null_mut(), 0)),
             None => (std::ptr::null_mut(), 0),
         };
         if let Some(len) = len {
@@ -519,7 +741,7 @@ pub unsafe extern "C" fn kiln_component_cx_realloc(
         if old_ptr != 0 || old_size != 0 {
             return trap_msg(store, "kiln_component_cx_realloc only allocates anew");
         }
-        // SAFETY: `cx` is the call of a running host function.
+        // SAFETY: `cx` is a live call (the header's rule).
         match unsafe { with_cx(cx, |f| f.realloc(align, new_size)) } {
             Ok(ptr) => {
                 *out = ptr;
@@ -548,7 +770,7 @@ pub unsafe extern "C" fn kiln_component_cx_resource_lift(
         };
         *out = std::ptr::null_mut();
         let store = cx.store;
-        // SAFETY: `cx` is the call of a running host function.
+        // SAFETY: `cx` is a live call (the header's rule).
         let lifted = unsafe {
             with_cx(cx, |f| {
                 if own {
@@ -586,7 +808,7 @@ pub unsafe extern "C" fn kiln_component_cx_resource_lower(
             return trap_msg(std::ptr::null_mut(), "NULL call, type, resource or handle");
         };
         let store = cx.store;
-        // SAFETY: `cx` is the call of a running host function.
+        // SAFETY: `cx` is a live call (the header's rule).
         let lowered = unsafe {
             with_cx(cx, |f| {
                 if own {
@@ -602,6 +824,31 @@ pub unsafe extern "C" fn kiln_component_cx_resource_lower(
                 std::ptr::null_mut()
             }
             Err(e) => trap_of(store, &e),
+        }
+    })
+}
+
+/// A new handle to the host resource `rep` of the host resource type
+/// `type`: an owned one if `own`, else a borrow. Owned by the caller; NULL
+/// if `type` is NULL or not a host resource type.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_component_resource_new_host(
+    r#type: Option<&kiln_component_resource_type_t>,
+    rep: u32,
+    own: bool,
+) -> *mut kiln_component_resource_t {
+    guard(std::ptr::null_mut(), || {
+        let Some(ty) = r#type else {
+            return std::ptr::null_mut();
+        };
+        let made = if own {
+            ResourceAny::new_own(ty.ty.clone(), rep)
+        } else {
+            ResourceAny::new_borrow(ty.ty.clone(), rep)
+        };
+        match made {
+            Ok(resource) => Box::into_raw(Box::new(kiln_component_resource_t { resource })),
+            Err(_) => std::ptr::null_mut(),
         }
     })
 }

@@ -840,8 +840,25 @@ instantiating...
 > log(\"HELLO\")
 shout called 1 time(s)
 missing export: no exported function `run`
+measure(\"héllo\"): no trap
+measure(\"héllo\") = 6
+measure(\"\"): no trap
+measure(\"\") = 0
+done(): no trap
+post-return ran 2 time(s)
+peek(borrow tag 5): no trap
+peek = 7
+> tag 9 dropped
+keep(own tag 9): no trap
+entering during a call: cannot enter component instance
+too few slots: the core function takes 0 parameters and returns 1 results: 1 slots are needed, 0 were given
+after a failed call: cannot enter component instance
+> shout(\"hello\")
+> log(\"HELLO\")
+boom(): unreachable
+done() after the trap: cannot enter component instance
 linker deleted
-> shout's environment finalized after 1 calls
+> shout's environment finalized after 2 calls
 Done.
 ",
     );

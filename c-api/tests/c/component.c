@@ -1,7 +1,90 @@
 /* kiln.h's components: a component from bytes, a linker of flat host
  * functions that lift and lower strings through the call's memory and
- * realloc, instantiation, and errors. */
+ * realloc, a host resource type, instantiation, exports called in steps
+ * (enter, lower, call, lift, exit), and errors. */
 #include "kiln_common.h"
+
+/* The address that keys the host resource type `tag`. */
+static const char tag_key = 0;
+
+/* Prints `what` and a trap's message (if any), and deletes the trap. */
+static void print_trap_message(const char* what, wasm_trap_t* trap) {
+  if (trap == NULL) {
+    printf("%s: no trap\n", what);
+    return;
+  }
+  wasm_message_t message;
+  wasm_trap_message(trap, &message);
+  printf("%s: %s\n", what, message.data);
+  wasm_byte_vec_delete(&message);
+  wasm_trap_delete(trap);
+}
+
+static wasm_trap_t* drop_tag(void* env, uint32_t rep) {
+  (void)env;
+  printf("> tag %u dropped\n", rep);
+  return NULL;
+}
+
+/* measure(s) in steps: the string is lowered with the call's realloc. */
+static wasm_trap_t* measure(kiln_component_func_t* func, wasm_store_t* store, const char* s,
+                            uint32_t* out) {
+  kiln_component_cx_t* cx = NULL;
+  wasm_trap_t* trap = kiln_component_func_enter(func, store, &cx);
+  if (trap != NULL) {
+    CHECK(cx == NULL);
+    return trap;
+  }
+  uint32_t len = (uint32_t)strlen(s), ptr = 0;
+  trap = kiln_component_cx_realloc(cx, 0, 0, 1, len, &ptr);
+  if (trap == NULL) {
+    size_t mem_len = 0;
+    uint8_t* mem = kiln_component_cx_memory(cx, &mem_len);
+    CHECK(mem != NULL && (size_t)ptr + len <= mem_len);
+    memcpy(mem + ptr, s, len);
+    kiln_val_raw_t slots[2];
+    slots[0].i32 = (int32_t)ptr;
+    slots[1].i32 = (int32_t)len;
+    trap = kiln_component_cx_call(cx, slots, 2);
+    if (trap == NULL) *out = (uint32_t)slots[0].i32;
+  }
+  wasm_trap_t* exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+  return trap != NULL ? trap : exit_trap;
+}
+
+/* A call of a function of no parameters and one u32 result, in steps. */
+static wasm_trap_t* call_u32(kiln_component_func_t* func, wasm_store_t* store, uint32_t* out) {
+  kiln_component_cx_t* cx = NULL;
+  wasm_trap_t* trap = kiln_component_func_enter(func, store, &cx);
+  if (trap != NULL) return trap;
+  kiln_val_raw_t slot;
+  trap = kiln_component_cx_call(cx, &slot, 1);
+  if (trap == NULL) *out = (uint32_t)slot.i32;
+  wasm_trap_t* exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+  return trap != NULL ? trap : exit_trap;
+}
+
+/* Passes the host's tag `rep` to `func` as an own or a borrow. */
+static wasm_trap_t* pass_tag(kiln_component_func_t* func, wasm_store_t* store, uint32_t rep,
+                             bool owned, uint32_t* out) {
+  const kiln_component_resource_type_t* tag = kiln_component_resource_type_host(&tag_key, "tag");
+  kiln_component_cx_t* cx = NULL;
+  wasm_trap_t* trap = kiln_component_func_enter(func, store, &cx);
+  if (trap != NULL) return trap;
+  kiln_component_resource_t* r = kiln_component_resource_new_host(tag, rep, owned);
+  CHECK(r != NULL);
+  uint32_t handle = 0;
+  trap = kiln_component_cx_resource_lower(cx, tag, r, owned, &handle);
+  kiln_component_resource_delete(r);
+  if (trap == NULL) {
+    kiln_val_raw_t slot;
+    slot.i32 = (int32_t)handle;
+    trap = kiln_component_cx_call(cx, &slot, 1);
+    if (trap == NULL && out != NULL) *out = (uint32_t)slot.i32;
+  }
+  wasm_trap_t* exit_trap = kiln_component_cx_exit(cx, trap != NULL);
+  return trap != NULL ? trap : exit_trap;
+}
 
 /* shout(s: string) -> string: the lowered signature is (ptr, len, retptr). */
 static wasm_trap_t* shout(void* env, kiln_component_cx_t* cx, kiln_val_raw_t* slots,
@@ -76,6 +159,11 @@ int main(void) {
   print_error("defining shout twice",
               kiln_component_linker_define_func(linker, "host:demo/text", "shout", shout, NULL,
                                                 NULL));
+  const kiln_component_resource_type_t* tag = kiln_component_resource_type_host(&tag_key, "tag");
+  CHECK(tag != NULL && tag == kiln_component_resource_type_host(&tag_key, "tag"));
+  CHECK(kiln_component_resource_type_host(NULL, "tag") == NULL);
+  check_ok(kiln_component_linker_define_resource(linker, "host:demo/tags", "tag", tag, drop_tag,
+                                                 NULL, NULL));
   printf("instantiating...\n");
   check_ok(kiln_component_linker_instantiate(linker, store, component, &instance));
   printf("shout called %d time(s)\n", calls);
@@ -84,6 +172,50 @@ int main(void) {
   print_error("missing export",
               kiln_component_instance_get_func(instance, store, NULL, "run", &func));
   CHECK(func == NULL);
+
+  kiln_component_func_t *measure_fn, *done_fn, *keep_fn, *peek_fn;
+  check_ok(kiln_component_instance_get_func(instance, store, NULL, "measure", &measure_fn));
+  check_ok(kiln_component_instance_get_func(instance, store, NULL, "done", &done_fn));
+  check_ok(kiln_component_instance_get_func(instance, store, NULL, "keep", &keep_fn));
+  check_ok(kiln_component_instance_get_func(instance, store, NULL, "peek", &peek_fn));
+  uint32_t n = 0;
+  print_trap_message("measure(\"héllo\")", measure(measure_fn, store, "h\xc3\xa9llo", &n));
+  printf("measure(\"héllo\") = %u\n", n);
+  print_trap_message("measure(\"\")", measure(measure_fn, store, "", &n));
+  printf("measure(\"\") = %u\n", n);
+  print_trap_message("done()", call_u32(done_fn, store, &n));
+  printf("post-return ran %u time(s)\n", n);
+
+  print_trap_message("peek(borrow tag 5)", pass_tag(peek_fn, store, 5, false, &n));
+  printf("peek = %u\n", n);
+  print_trap_message("keep(own tag 9)", pass_tag(keep_fn, store, 9, true, NULL));
+
+  /* A call abandoned as failed, and then everything after it. */
+  kiln_component_cx_t* cx = NULL;
+  CHECK(kiln_component_func_enter(done_fn, store, &cx) == NULL);
+  print_trap_message("entering during a call", kiln_component_func_enter(done_fn, store,
+                                                                          &(kiln_component_cx_t*){NULL}));
+  kiln_val_raw_t none[1];
+  print_trap_message("too few slots", kiln_component_cx_call(cx, none, 0));
+  CHECK(kiln_component_cx_exit(cx, true) == NULL);
+  print_trap_message("after a failed call", call_u32(done_fn, store, &n));
+
+  /* A trap in a second instance leaves it unable to be entered too. */
+  kiln_component_instance_t* second = NULL;
+  check_ok(kiln_component_linker_instantiate(linker, store, component, &second));
+  kiln_component_func_t *boom_fn, *done_again;
+  check_ok(kiln_component_instance_get_func(second, store, NULL, "boom", &boom_fn));
+  check_ok(kiln_component_instance_get_func(second, store, NULL, "done", &done_again));
+  print_trap_message("boom()", call_u32(boom_fn, store, &n));
+  print_trap_message("done() after the trap", call_u32(done_again, store, &n));
+  kiln_component_func_delete(boom_fn);
+  kiln_component_func_delete(done_again);
+  kiln_component_instance_delete(second);
+
+  kiln_component_func_delete(measure_fn);
+  kiln_component_func_delete(done_fn);
+  kiln_component_func_delete(keep_fn);
+  kiln_component_func_delete(peek_fn);
 
   kiln_component_instance_delete(instance);
   kiln_component_linker_delete(linker);

@@ -56,14 +56,14 @@ use std::sync::Arc;
 /// assert_eq!(err.to_string(), "invalid utf-8 string");
 /// ```
 pub struct FlatContext<'a, 's, T> {
-    store: &'a mut StoreContextMut<'s, T>,
-    opts: &'a Options,
-    inst: &'a Arc<InstanceState>,
+    pub(super) store: &'a mut StoreContextMut<'s, T>,
+    pub(super) opts: &'a Options,
+    pub(super) inst: &'a Arc<InstanceState>,
     /// The export call the values are arguments of, which borrows lowered
     /// into the instance are lent to.
-    scope: Option<&'a ExportCall>,
+    pub(super) scope: Option<&'a ExportCall>,
     /// The import call whose arguments are being lifted from the instance.
-    call: Option<&'a mut ImportCall>,
+    pub(super) call: Option<&'a mut ImportCall>,
 }
 
 impl<'s, T> FlatContext<'_, 's, T> {

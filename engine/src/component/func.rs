@@ -4,6 +4,7 @@ use super::abi::lift::{lift_values, LiftCx};
 use super::abi::lower::LowerCx;
 use super::abi::{from_core, to_core, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use super::flat::FlatFunc;
+use super::flat_call::FlatCall;
 use super::handles::ExportCall;
 use super::items::{FuncItem, HostFuncItem, LiftedFunc};
 use super::linker::HostFn;
@@ -94,6 +95,20 @@ impl Func {
         self.check_store(&store)?;
         match &self.item {
             FuncItem::Lifted(f) => FlatFunc::new(f.clone(), &store),
+            FuncItem::Host(_) => Err(Error::usage(
+                "a host function re-exported by a component has no flat form",
+            )),
+        }
+    }
+
+    /// Begins a call of this function with flat core values, made in steps
+    /// (see [`FlatCall`]): for glue that learns the core signature only at
+    /// run time, such as C glue over the C API. A host function
+    /// re-exported by a component has no flat form.
+    pub fn flat_call(&self, mut store: impl AsContextMut) -> Result<FlatCall> {
+        self.check_store(&store)?;
+        match &self.item {
+            FuncItem::Lifted(f) => FlatCall::begin(f.clone(), &mut store.as_context_mut()),
             FuncItem::Host(_) => Err(Error::usage(
                 "a host function re-exported by a component has no flat form",
             )),

@@ -44,6 +44,7 @@ mod canon;
 mod component;
 mod convert;
 mod flat;
+mod flat_call;
 mod func;
 mod handles;
 mod instance;
@@ -60,6 +61,7 @@ mod values;
 
 pub use component::Component;
 pub use flat::{abi_trap, FlatContext, FlatFunc};
+pub use flat_call::FlatCall;
 pub use func::Func;
 pub use instance::{ComponentExportIndex, Instance, InstanceExportLookup};
 pub use linker::{Linker, LinkerInstance};

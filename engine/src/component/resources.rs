@@ -62,13 +62,30 @@ impl ResourceType {
             .unwrap_or_else(|e| e.into_inner());
         types
             .entry(TypeId::of::<T>())
-            .or_insert_with(|| {
-                ResourceType(Arc::new(ResourceTypeInner {
-                    key: next_key(),
-                    name: std::any::type_name::<T>().to_string(),
-                    kind: ResourceKind::Host,
-                }))
-            })
+            .or_insert_with(|| ResourceType::host_unique(std::any::type_name::<T>()))
+            .clone()
+    }
+
+    /// The host resource type identified by `key`, for hosts whose resource
+    /// types are not Rust types (C glue keys them by an address): the same
+    /// type for every call with the same key, named `name` after the first.
+    ///
+    /// ```
+    /// use kiln::component::ResourceType;
+    /// let file = ResourceType::host_dynamic(1, "file");
+    /// assert_eq!(file, ResourceType::host_dynamic(1, "file"));
+    /// assert_ne!(file, ResourceType::host_dynamic(2, "file"));
+    /// assert_eq!(file.to_string(), "file");
+    /// ```
+    pub fn host_dynamic(key: u64, name: &str) -> ResourceType {
+        static HOST_TYPES: OnceLock<Mutex<HashMap<u64, ResourceType>>> = OnceLock::new();
+        let mut types = HOST_TYPES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        types
+            .entry(key)
+            .or_insert_with(|| ResourceType::host_unique(name))
             .clone()
     }
 

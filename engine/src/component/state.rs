@@ -80,10 +80,19 @@ impl InstanceState {
 
     /// Runs `f` as a call into the instance.
     pub fn enter<R>(&self, f: impl FnOnce() -> Result<R>) -> Result<R> {
-        self.active.fetch_add(1, Ordering::Relaxed);
+        self.begin_call();
         let result = f();
-        self.active.fetch_sub(1, Ordering::Relaxed);
+        self.end_call();
         result
+    }
+
+    /// Counts a call into the instance as running, until [`Self::end_call`].
+    pub fn begin_call(&self) {
+        self.active.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn end_call(&self) {
+        self.active.fetch_sub(1, Ordering::Relaxed);
     }
 
     /// Marks the instance as having trapped: it may not be entered again.

@@ -7,7 +7,7 @@ use kiln::{Engine, ErrorKind, Store};
 /// Exports `greet: func(name: string) -> string` that calls the host's
 /// `decorate: func(s: string) -> string`, `sum: func(xs: list<u32>) -> u32`,
 /// and `boom`, which traps; `frees` counts post-return calls.
-const GLUE: &str = r#"
+pub const GLUE: &str = r#"
 (component
   (import "decorate" (func $decorate (param "s" string) (result string)))
   (core module $libc
@@ -55,7 +55,7 @@ const GLUE: &str = r#"
 "#;
 
 /// A linker whose `decorate` brackets its string, on the flat path.
-fn flat_linker(engine: &Engine) -> Linker<u32> {
+pub fn flat_linker(engine: &Engine) -> Linker<u32> {
     let mut linker = Linker::<u32>::new(engine);
     linker
         .root()
@@ -73,7 +73,7 @@ fn flat_linker(engine: &Engine) -> Linker<u32> {
     linker
 }
 
-fn read_pair(bytes: &[u8]) -> (u32, u32) {
+pub fn read_pair(bytes: &[u8]) -> (u32, u32) {
     (
         u32::from_le_bytes(bytes[..4].try_into().unwrap()),
         u32::from_le_bytes(bytes[4..8].try_into().unwrap()),

@@ -4,6 +4,7 @@
 mod abi;
 mod basics;
 mod flat;
+mod flat_call;
 mod linker;
 mod nested;
 mod resources;
