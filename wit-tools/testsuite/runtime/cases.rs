@@ -79,6 +79,14 @@ impl World {
         World { analysis, cases }
     }
 
+    /// The names of the tests, in file order.
+    pub fn test_names(&self) -> Vec<String> {
+        self.tests()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
     fn tests(&self) -> &[Json] {
         self.cases["tests"].as_array().expect("a list of tests")
     }

@@ -1,8 +1,11 @@
-//! Runtime tests of the generated Rust glue over real guest components.
+//! Runtime tests of the generated Rust and C glue over real guest
+//! components.
 
 mod cases;
 mod dispatch_c;
 mod dispatch_gen;
 mod hosts;
 mod replay;
+mod replay_c;
 mod values;
+mod wire;
