@@ -66,11 +66,6 @@ fn build(world: &str) -> PathBuf {
         .arg(&glue)
         .arg("-I")
         .arg(c_dir().join("replay"));
-    // The component functions kiln.h does not declare yet.
-    let proposal = c_dir().join("kiln_component.h");
-    if proposal.exists() {
-        command.arg("-include").arg(proposal);
-    }
     let lib_dir = lib_dir();
     let output = command
         .arg(glue.join(format!("{stem}.c")))
