@@ -34,6 +34,7 @@ __all__ = [
     "Memory",
     "MemoryType",
     "Module",
+    "PoolingAllocationConfig",
     "Store",
     "Table",
     "TableType",
@@ -163,11 +164,38 @@ class Config:
     memory_reservation: int
     memory_guard_size: int
     memory_reservation_for_growth: int
+    allocation_strategy: Union[str, PoolingAllocationConfig]
+    """`"on_demand"` (the default), `"pooling"` (the pooling allocator with
+    its default limits) or a `PoolingAllocationConfig`."""
     def cranelift_flag_enable(self, flag: str) -> None: ...
     def cranelift_flag_set(self, flag: str, value: str) -> None: ...
     def close(self) -> None: ...
     def __enter__(self) -> Config: ...
     def __exit__(self, ty: Any, value: Any, traceback: Any) -> None: ...
+
+@final
+class PoolingAllocationConfig:
+    """The limits of the pooling allocator, for `Config.allocation_strategy`;
+    limits not given keep the engine's defaults."""
+
+    def __new__(
+        cls,
+        *,
+        total_core_instances: Optional[int] = None,
+        total_memories: Optional[int] = None,
+        total_tables: Optional[int] = None,
+        max_memory_size: Optional[int] = None,
+        table_elements: Optional[int] = None,
+        linear_memory_keep_resident: Optional[int] = None,
+        table_keep_resident: Optional[int] = None,
+    ) -> PoolingAllocationConfig: ...
+    total_core_instances: int
+    total_memories: int
+    total_tables: int
+    max_memory_size: int
+    table_elements: int
+    linear_memory_keep_resident: int
+    table_keep_resident: int
 
 @final
 class Engine:

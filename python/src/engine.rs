@@ -1,6 +1,7 @@
 //! `Config` and `Engine`.
 
 use crate::errors::{argument_type_error, closed_error, kiln_error, to_py_err};
+use crate::pooling::PoolingAllocationConfig;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use std::collections::BTreeSet;
@@ -243,11 +244,45 @@ macro_rules! config_setters {
                 self.check_open()
             }
 
-            /// Whether a memory may move when it grows: Kiln's never move,
-            /// which either answer allows.
+            /// Whether a memory may move when it outgrows its reservation.
+            /// Under Python memories never move, since `Memory.buffer` and
+            /// `Memory.data_ptr` hand out raw addresses that must stay
+            /// valid: `False` is what Kiln does, and `True` is recorded as
+            /// unsupported.
             #[setter]
-            fn set_memory_may_move(&self, _enable: bool) -> PyResult<()> {
-                self.check_open()
+            fn set_memory_may_move(&self, enable: bool) -> PyResult<()> {
+                self.ask("memory_may_move=True", enable)
+            }
+
+            /// How the engine allocates instances, memories and tables:
+            /// `"on_demand"` (the default), `"pooling"` for the pooling
+            /// allocator with its default limits, or a
+            /// `PoolingAllocationConfig` for the pooling allocator with
+            /// those limits (copied now).
+            #[setter]
+            fn set_allocation_strategy(&self, strategy: &Bound<'_, PyAny>) -> PyResult<()> {
+                self.check_open()?;
+                let strategy = if let Ok(pool) = strategy.cast::<PoolingAllocationConfig>() {
+                    kiln::InstanceAllocationStrategy::Pooling(pool.get().snapshot())
+                } else if let Ok(name) = strategy.extract::<String>() {
+                    match name.as_str() {
+                        "on_demand" => kiln::InstanceAllocationStrategy::OnDemand,
+                        "pooling" => kiln::InstanceAllocationStrategy::pooling(),
+                        other => {
+                            return Err(kiln_error(format!(
+                                "unknown allocation strategy `{other}`: expected \"on_demand\", \"pooling\" or a PoolingAllocationConfig"
+                            )))
+                        }
+                    }
+                } else {
+                    return Err(argument_type_error(
+                        "\"on_demand\", \"pooling\" or a PoolingAllocationConfig",
+                        strategy,
+                    ));
+                };
+                self.with(|c| {
+                    c.allocation_strategy(strategy);
+                })
             }
 
             /// Garbage-collection support for the GC proposal's types: Kiln
@@ -271,8 +306,8 @@ macro_rules! config_setters {
                 self.check_open()
             }
 
-            /// Bytes reserved per memory. A memory never moves under
-            /// Python, so one cannot grow past its reservation.
+            /// Bytes reserved per memory made on demand. A memory never
+            /// moves under Python, so one cannot grow past its reservation.
             #[setter]
             fn set_memory_reservation(&self, bytes: u64) -> PyResult<()> {
                 self.with(|c| {

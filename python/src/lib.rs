@@ -9,6 +9,7 @@ mod func;
 mod instance;
 mod linker;
 mod module;
+mod pooling;
 mod store;
 mod types;
 mod values;
@@ -21,6 +22,7 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::Config>()?;
     m.add_class::<engine::Engine>()?;
+    m.add_class::<pooling::PoolingAllocationConfig>()?;
     m.add_class::<store::Store>()?;
     m.add_class::<store::Caller>()?;
     m.add_class::<module::Module>()?;
