@@ -163,6 +163,7 @@ impl<'a> FnGen<'a> {
     /// here), one case per block: `assign(i, result)` writes the case.
     fn lift_cases(
         &mut self,
+        what: &str,
         disc: &str,
         ty: &str,
         n: usize,
@@ -185,7 +186,7 @@ impl<'a> FnGen<'a> {
         self.line("default:");
         let p = self.p().to_string();
         self.line(&format!(
-            "{p}_error(&err, \"invalid variant discriminant\");"
+            "{p}_error_fmt(&err, \"invalid {what} discriminant %u\", (unsigned)({disc}));"
         ));
         self.line("break;");
         self.line("}");
@@ -560,7 +561,7 @@ impl Bindgen for FnGen<'_> {
                 let cty = self.names.type_name(*ty);
                 let n = enum_.cases.len();
                 self.line(&format!(
-                    "if ((uint32_t)({}) >= {n}u) {p}_error(&err, \"invalid enum discriminant\");",
+                    "if ((uint32_t)({0}) >= {n}u) {p}_error_fmt(&err, \"invalid enum discriminant %u\", (unsigned)({0}));",
                     operands[0]
                 ));
                 results.push(self.bind(&cty, &format!("({cty})({})", operands[0])));
@@ -616,7 +617,8 @@ impl Bindgen for FnGen<'_> {
                     }
                     v
                 };
-                let t = self.lift_cases(&operands[0], &cty, variant.cases.len(), &assign);
+                let t =
+                    self.lift_cases("variant", &operands[0], &cty, variant.cases.len(), &assign);
                 results.push(t);
             }
             I::OptionLift { ty, .. } => {
@@ -625,7 +627,7 @@ impl Bindgen for FnGen<'_> {
                     (1, Some(r)) => vec![".is_some = true".to_string(), format!(".val = {r}")],
                     _ => vec![".is_some = false".to_string()],
                 };
-                let t = self.lift_cases(&operands[0], &cty, 2, &assign);
+                let t = self.lift_cases("option", &operands[0], &cty, 2, &assign);
                 results.push(t);
             }
             I::ResultLift { result, ty } => {
@@ -640,7 +642,7 @@ impl Bindgen for FnGen<'_> {
                     }
                     v
                 };
-                let t = self.lift_cases(&operands[0], &cty, 2, &assign);
+                let t = self.lift_cases("result", &operands[0], &cty, 2, &assign);
                 results.push(t);
             }
             I::CallWasm { sig, .. } => {

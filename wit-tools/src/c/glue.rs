@@ -45,6 +45,34 @@ P_HELPER void P_error(const char **err, const char *message) {
     }
 }
 
+// The text of the thread's latest formatted error: read (by P_trap) before
+// the glue on this thread lifts anything again.
+static _Thread_local char P_error_text[96];
+
+// Records the first error of a call, formatted. The glue words each rule as
+// the engine does, so that a trap reads the same in every language.
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+P_HELPER void P_error_fmt(const char **err, const char *format, ...) {
+    if (!*err) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(P_error_text, sizeof P_error_text, format, args);
+        va_end(args);
+        *err = P_error_text;
+    }
+}
+
+P_HELPER void P_error_out_of_bounds(const char **err, const char *what) {
+    P_error_fmt(err, "%s pointer/length out of bounds of memory", what);
+}
+
+P_HELPER void P_error_misaligned(const char **err, const char *what, uint32_t ptr,
+                                 uint32_t align) {
+    P_error_fmt(err, "%s pointer 0x%x is not aligned to %u bytes", what, ptr, align);
+}
+
 P_HELPER wasm_trap_t *P_trap(wasm_store_t *store, const char *message) {
     wasm_message_t text;
     wasm_name_new_from_string_nt(&text, message);
@@ -57,8 +85,6 @@ P_HELPER bool P_range(const P_mem_t *mem, uint32_t addr, uint64_t size) {
     return (uint64_t)addr + size <= (uint64_t)mem->len;
 }
 
-#define P_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
-
 // A value at `base + offset` (computed without wrapping around).
 #define P_ACCESS(name, type)                                                               \
     P_HELPER type P_load_##name(const P_mem_t *mem, uint32_t base, uint32_t offset,        \
@@ -66,7 +92,7 @@ P_HELPER bool P_range(const P_mem_t *mem, uint32_t addr, uint64_t size) {
         type value = 0;                                                                    \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            P_error(err, P_OUT_OF_BOUNDS);                                                 \
+            P_error_out_of_bounds(err, "value");                                           \
             return value;                                                                  \
         }                                                                                  \
         memcpy(&value, mem->base + at, sizeof(type));                                      \
@@ -76,7 +102,7 @@ P_HELPER bool P_range(const P_mem_t *mem, uint32_t addr, uint64_t size) {
                                  const char **err) {                                       \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            P_error(err, P_OUT_OF_BOUNDS);                                                 \
+            P_error_out_of_bounds(err, "value");                                           \
             return;                                                                        \
         }                                                                                  \
         memcpy(mem->base + at, &value, sizeof(type));                                      \
@@ -117,7 +143,7 @@ P_HELPER double P_f64_from_bits(int64_t i) {
 
 P_HELPER uint32_t P_lift_char(uint32_t c, const char **err) {
     if (c >= 0x110000 || (c >= 0xD800 && c < 0xE000)) {
-        P_error(err, "canonical ABI: invalid char (not a Unicode scalar value)");
+        P_error_fmt(err, "invalid char value 0x%x", c);
         return 0;
     }
     return c;
@@ -162,17 +188,18 @@ P_HELPER bool P_utf8_valid(const uint8_t *s, size_t n) {
     return true;
 }
 
-// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`),
-// or NULL with `err` set. Never NULL for an empty list.
-P_HELPER void *P_lift_bytes(const P_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
-                                 size_t align, const char **err) {
+// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`)
+// of a list (or string: `what`), or NULL with `err` set. Never NULL for an
+// empty list.
+P_HELPER void *P_lift_block(const P_mem_t *mem, const char *what, uint32_t ptr, uint32_t count,
+                            size_t size, size_t align, const char **err) {
     uint64_t total = (uint64_t)count * size;
     if (ptr % align != 0) {
-        P_error(err, "canonical ABI: misaligned list pointer");
+        P_error_misaligned(err, what, ptr, (uint32_t)align);
         return NULL;
     }
     if (!P_range(mem, ptr, total)) {
-        P_error(err, P_OUT_OF_BOUNDS);
+        P_error_out_of_bounds(err, what);
         return NULL;
     }
     void *out = malloc(total ? (size_t)total : 1);
@@ -185,16 +212,22 @@ P_HELPER void *P_lift_bytes(const P_mem_t *mem, uint32_t ptr, uint32_t count, si
     return out;
 }
 
+// A copy of the list of `count` elements of `size` bytes at `ptr`.
+P_HELPER void *P_lift_bytes(const P_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
+                            size_t align, const char **err) {
+    return P_lift_block(mem, "list", ptr, count, size, align, err);
+}
+
 // Room for `count` host elements of `elem_size` bytes, after checking the
 // guest's list of `count` elements of `size` bytes at `ptr`.
 P_HELPER void *P_lift_array(const P_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
                                  size_t align, size_t elem_size, const char **err) {
     if (ptr % align != 0) {
-        P_error(err, "canonical ABI: misaligned list pointer");
+        P_error_misaligned(err, "list", ptr, (uint32_t)align);
         return NULL;
     }
     if (!P_range(mem, ptr, (uint64_t)count * size)) {
-        P_error(err, P_OUT_OF_BOUNDS);
+        P_error_out_of_bounds(err, "list");
         return NULL;
     }
     void *out = calloc(count ? count : 1, elem_size);
@@ -206,10 +239,10 @@ P_HELPER void *P_lift_array(const P_mem_t *mem, uint32_t ptr, uint32_t count, si
 
 P_HELPER uint8_t *P_lift_string(const P_mem_t *mem, uint32_t ptr, uint32_t len,
                                      const char **err) {
-    uint8_t *out = (uint8_t *)P_lift_bytes(mem, ptr, len, 1, 1, err);
+    uint8_t *out = (uint8_t *)P_lift_block(mem, "string", ptr, len, 1, 1, err);
     if (out && !P_utf8_valid(out, len)) {
         free(out);
-        P_error(err, "canonical ABI: invalid UTF-8 in a string");
+        P_error(err, "invalid utf-8 string");
         return NULL;
     }
     return out;
@@ -220,7 +253,9 @@ P_HELPER wasm_trap_t *P_alloc(kiln_component_cx_t *cx, P_mem_t *mem, size_t coun
                                    size_t size, size_t align, uint32_t *out) {
     uint64_t total = (uint64_t)count * size;
     if (total > UINT32_MAX || (size != 0 && count > UINT32_MAX / size)) {
-        return P_trap(kiln_component_cx_store(cx), "canonical ABI: list too long for the guest");
+        const char *err = NULL;
+        P_error_fmt(&err, "list of %zu elements is too large for a 32-bit memory", count);
+        return P_trap(kiln_component_cx_store(cx), err);
     }
     wasm_trap_t *trap =
         kiln_component_cx_realloc(cx, 0, 0, (uint32_t)align, (uint32_t)total, out);
@@ -228,9 +263,16 @@ P_HELPER wasm_trap_t *P_alloc(kiln_component_cx_t *cx, P_mem_t *mem, size_t coun
         return trap;
     }
     P_mem_refresh(cx, mem);
-    if (*out % align != 0 || !P_range(mem, *out, total)) {
-        return P_trap(kiln_component_cx_store(cx),
-                      "canonical ABI: realloc returned a misaligned or out-of-bounds pointer");
+    // kiln_component_cx_realloc checked the pointer against the memory of
+    // the moment; this checks it against the glue's view of it.
+    const char *err = NULL;
+    if (*out % align != 0) {
+        P_error_misaligned(&err, "realloc return", *out, (uint32_t)align);
+    } else if (!P_range(mem, *out, total)) {
+        P_error_out_of_bounds(&err, "realloc return");
+    }
+    if (err) {
+        return P_trap(kiln_component_cx_store(cx), err);
     }
     return NULL;
 }

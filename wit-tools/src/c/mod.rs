@@ -78,6 +78,8 @@ impl Backend for C {
         c.blank();
         c.line(&format!("#include \"{p}.h\""));
         c.blank();
+        c.line("#include <stdarg.h>");
+        c.line("#include <stdio.h>");
         c.line("#include <stdlib.h>");
         c.line("#include <string.h>");
         c.blank();

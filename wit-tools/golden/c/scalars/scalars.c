@@ -3,6 +3,8 @@
 
 #include "scalars.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,34 @@ scalars_HELPER void scalars_error(const char **err, const char *message) {
     }
 }
 
+// The text of the thread's latest formatted error: read (by scalars_trap) before
+// the glue on this thread lifts anything again.
+static _Thread_local char scalars_error_text[96];
+
+// Records the first error of a call, formatted. The glue words each rule as
+// the engine does, so that a trap reads the same in every language.
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+scalars_HELPER void scalars_error_fmt(const char **err, const char *format, ...) {
+    if (!*err) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(scalars_error_text, sizeof scalars_error_text, format, args);
+        va_end(args);
+        *err = scalars_error_text;
+    }
+}
+
+scalars_HELPER void scalars_error_out_of_bounds(const char **err, const char *what) {
+    scalars_error_fmt(err, "%s pointer/length out of bounds of memory", what);
+}
+
+scalars_HELPER void scalars_error_misaligned(const char **err, const char *what, uint32_t ptr,
+                                 uint32_t align) {
+    scalars_error_fmt(err, "%s pointer 0x%x is not aligned to %u bytes", what, ptr, align);
+}
+
 scalars_HELPER wasm_trap_t *scalars_trap(wasm_store_t *store, const char *message) {
     wasm_message_t text;
     wasm_name_new_from_string_nt(&text, message);
@@ -49,8 +79,6 @@ scalars_HELPER bool scalars_range(const scalars_mem_t *mem, uint32_t addr, uint6
     return (uint64_t)addr + size <= (uint64_t)mem->len;
 }
 
-#define scalars_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
-
 // A value at `base + offset` (computed without wrapping around).
 #define scalars_ACCESS(name, type)                                                               \
     scalars_HELPER type scalars_load_##name(const scalars_mem_t *mem, uint32_t base, uint32_t offset,        \
@@ -58,7 +86,7 @@ scalars_HELPER bool scalars_range(const scalars_mem_t *mem, uint32_t addr, uint6
         type value = 0;                                                                    \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            scalars_error(err, scalars_OUT_OF_BOUNDS);                                                 \
+            scalars_error_out_of_bounds(err, "value");                                           \
             return value;                                                                  \
         }                                                                                  \
         memcpy(&value, mem->base + at, sizeof(type));                                      \
@@ -68,7 +96,7 @@ scalars_HELPER bool scalars_range(const scalars_mem_t *mem, uint32_t addr, uint6
                                  const char **err) {                                       \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            scalars_error(err, scalars_OUT_OF_BOUNDS);                                                 \
+            scalars_error_out_of_bounds(err, "value");                                           \
             return;                                                                        \
         }                                                                                  \
         memcpy(mem->base + at, &value, sizeof(type));                                      \
@@ -109,7 +137,7 @@ scalars_HELPER double scalars_f64_from_bits(int64_t i) {
 
 scalars_HELPER uint32_t scalars_lift_char(uint32_t c, const char **err) {
     if (c >= 0x110000 || (c >= 0xD800 && c < 0xE000)) {
-        scalars_error(err, "canonical ABI: invalid char (not a Unicode scalar value)");
+        scalars_error_fmt(err, "invalid char value 0x%x", c);
         return 0;
     }
     return c;
@@ -154,17 +182,18 @@ scalars_HELPER bool scalars_utf8_valid(const uint8_t *s, size_t n) {
     return true;
 }
 
-// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`),
-// or NULL with `err` set. Never NULL for an empty list.
-scalars_HELPER void *scalars_lift_bytes(const scalars_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
-                                 size_t align, const char **err) {
+// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`)
+// of a list (or string: `what`), or NULL with `err` set. Never NULL for an
+// empty list.
+scalars_HELPER void *scalars_lift_block(const scalars_mem_t *mem, const char *what, uint32_t ptr, uint32_t count,
+                            size_t size, size_t align, const char **err) {
     uint64_t total = (uint64_t)count * size;
     if (ptr % align != 0) {
-        scalars_error(err, "canonical ABI: misaligned list pointer");
+        scalars_error_misaligned(err, what, ptr, (uint32_t)align);
         return NULL;
     }
     if (!scalars_range(mem, ptr, total)) {
-        scalars_error(err, scalars_OUT_OF_BOUNDS);
+        scalars_error_out_of_bounds(err, what);
         return NULL;
     }
     void *out = malloc(total ? (size_t)total : 1);
@@ -177,16 +206,22 @@ scalars_HELPER void *scalars_lift_bytes(const scalars_mem_t *mem, uint32_t ptr, 
     return out;
 }
 
+// A copy of the list of `count` elements of `size` bytes at `ptr`.
+scalars_HELPER void *scalars_lift_bytes(const scalars_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
+                            size_t align, const char **err) {
+    return scalars_lift_block(mem, "list", ptr, count, size, align, err);
+}
+
 // Room for `count` host elements of `elem_size` bytes, after checking the
 // guest's list of `count` elements of `size` bytes at `ptr`.
 scalars_HELPER void *scalars_lift_array(const scalars_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
                                  size_t align, size_t elem_size, const char **err) {
     if (ptr % align != 0) {
-        scalars_error(err, "canonical ABI: misaligned list pointer");
+        scalars_error_misaligned(err, "list", ptr, (uint32_t)align);
         return NULL;
     }
     if (!scalars_range(mem, ptr, (uint64_t)count * size)) {
-        scalars_error(err, scalars_OUT_OF_BOUNDS);
+        scalars_error_out_of_bounds(err, "list");
         return NULL;
     }
     void *out = calloc(count ? count : 1, elem_size);
@@ -198,10 +233,10 @@ scalars_HELPER void *scalars_lift_array(const scalars_mem_t *mem, uint32_t ptr, 
 
 scalars_HELPER uint8_t *scalars_lift_string(const scalars_mem_t *mem, uint32_t ptr, uint32_t len,
                                      const char **err) {
-    uint8_t *out = (uint8_t *)scalars_lift_bytes(mem, ptr, len, 1, 1, err);
+    uint8_t *out = (uint8_t *)scalars_lift_block(mem, "string", ptr, len, 1, 1, err);
     if (out && !scalars_utf8_valid(out, len)) {
         free(out);
-        scalars_error(err, "canonical ABI: invalid UTF-8 in a string");
+        scalars_error(err, "invalid utf-8 string");
         return NULL;
     }
     return out;
@@ -212,7 +247,9 @@ scalars_HELPER wasm_trap_t *scalars_alloc(kiln_component_cx_t *cx, scalars_mem_t
                                    size_t size, size_t align, uint32_t *out) {
     uint64_t total = (uint64_t)count * size;
     if (total > UINT32_MAX || (size != 0 && count > UINT32_MAX / size)) {
-        return scalars_trap(kiln_component_cx_store(cx), "canonical ABI: list too long for the guest");
+        const char *err = NULL;
+        scalars_error_fmt(&err, "list of %zu elements is too large for a 32-bit memory", count);
+        return scalars_trap(kiln_component_cx_store(cx), err);
     }
     wasm_trap_t *trap =
         kiln_component_cx_realloc(cx, 0, 0, (uint32_t)align, (uint32_t)total, out);
@@ -220,9 +257,16 @@ scalars_HELPER wasm_trap_t *scalars_alloc(kiln_component_cx_t *cx, scalars_mem_t
         return trap;
     }
     scalars_mem_refresh(cx, mem);
-    if (*out % align != 0 || !scalars_range(mem, *out, total)) {
-        return scalars_trap(kiln_component_cx_store(cx),
-                      "canonical ABI: realloc returned a misaligned or out-of-bounds pointer");
+    // kiln_component_cx_realloc checked the pointer against the memory of
+    // the moment; this checks it against the glue's view of it.
+    const char *err = NULL;
+    if (*out % align != 0) {
+        scalars_error_misaligned(&err, "realloc return", *out, (uint32_t)align);
+    } else if (!scalars_range(mem, *out, total)) {
+        scalars_error_out_of_bounds(&err, "realloc return");
+    }
+    if (err) {
+        return scalars_trap(kiln_component_cx_store(cx), err);
     }
     return NULL;
 }

@@ -3,6 +3,8 @@
 
 #include "traps.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,34 @@ traps_HELPER void traps_error(const char **err, const char *message) {
     }
 }
 
+// The text of the thread's latest formatted error: read (by traps_trap) before
+// the glue on this thread lifts anything again.
+static _Thread_local char traps_error_text[96];
+
+// Records the first error of a call, formatted. The glue words each rule as
+// the engine does, so that a trap reads the same in every language.
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+traps_HELPER void traps_error_fmt(const char **err, const char *format, ...) {
+    if (!*err) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(traps_error_text, sizeof traps_error_text, format, args);
+        va_end(args);
+        *err = traps_error_text;
+    }
+}
+
+traps_HELPER void traps_error_out_of_bounds(const char **err, const char *what) {
+    traps_error_fmt(err, "%s pointer/length out of bounds of memory", what);
+}
+
+traps_HELPER void traps_error_misaligned(const char **err, const char *what, uint32_t ptr,
+                                 uint32_t align) {
+    traps_error_fmt(err, "%s pointer 0x%x is not aligned to %u bytes", what, ptr, align);
+}
+
 traps_HELPER wasm_trap_t *traps_trap(wasm_store_t *store, const char *message) {
     wasm_message_t text;
     wasm_name_new_from_string_nt(&text, message);
@@ -49,8 +79,6 @@ traps_HELPER bool traps_range(const traps_mem_t *mem, uint32_t addr, uint64_t si
     return (uint64_t)addr + size <= (uint64_t)mem->len;
 }
 
-#define traps_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
-
 // A value at `base + offset` (computed without wrapping around).
 #define traps_ACCESS(name, type)                                                               \
     traps_HELPER type traps_load_##name(const traps_mem_t *mem, uint32_t base, uint32_t offset,        \
@@ -58,7 +86,7 @@ traps_HELPER bool traps_range(const traps_mem_t *mem, uint32_t addr, uint64_t si
         type value = 0;                                                                    \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            traps_error(err, traps_OUT_OF_BOUNDS);                                                 \
+            traps_error_out_of_bounds(err, "value");                                           \
             return value;                                                                  \
         }                                                                                  \
         memcpy(&value, mem->base + at, sizeof(type));                                      \
@@ -68,7 +96,7 @@ traps_HELPER bool traps_range(const traps_mem_t *mem, uint32_t addr, uint64_t si
                                  const char **err) {                                       \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            traps_error(err, traps_OUT_OF_BOUNDS);                                                 \
+            traps_error_out_of_bounds(err, "value");                                           \
             return;                                                                        \
         }                                                                                  \
         memcpy(mem->base + at, &value, sizeof(type));                                      \
@@ -109,7 +137,7 @@ traps_HELPER double traps_f64_from_bits(int64_t i) {
 
 traps_HELPER uint32_t traps_lift_char(uint32_t c, const char **err) {
     if (c >= 0x110000 || (c >= 0xD800 && c < 0xE000)) {
-        traps_error(err, "canonical ABI: invalid char (not a Unicode scalar value)");
+        traps_error_fmt(err, "invalid char value 0x%x", c);
         return 0;
     }
     return c;
@@ -154,17 +182,18 @@ traps_HELPER bool traps_utf8_valid(const uint8_t *s, size_t n) {
     return true;
 }
 
-// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`),
-// or NULL with `err` set. Never NULL for an empty list.
-traps_HELPER void *traps_lift_bytes(const traps_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
-                                 size_t align, const char **err) {
+// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`)
+// of a list (or string: `what`), or NULL with `err` set. Never NULL for an
+// empty list.
+traps_HELPER void *traps_lift_block(const traps_mem_t *mem, const char *what, uint32_t ptr, uint32_t count,
+                            size_t size, size_t align, const char **err) {
     uint64_t total = (uint64_t)count * size;
     if (ptr % align != 0) {
-        traps_error(err, "canonical ABI: misaligned list pointer");
+        traps_error_misaligned(err, what, ptr, (uint32_t)align);
         return NULL;
     }
     if (!traps_range(mem, ptr, total)) {
-        traps_error(err, traps_OUT_OF_BOUNDS);
+        traps_error_out_of_bounds(err, what);
         return NULL;
     }
     void *out = malloc(total ? (size_t)total : 1);
@@ -177,16 +206,22 @@ traps_HELPER void *traps_lift_bytes(const traps_mem_t *mem, uint32_t ptr, uint32
     return out;
 }
 
+// A copy of the list of `count` elements of `size` bytes at `ptr`.
+traps_HELPER void *traps_lift_bytes(const traps_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
+                            size_t align, const char **err) {
+    return traps_lift_block(mem, "list", ptr, count, size, align, err);
+}
+
 // Room for `count` host elements of `elem_size` bytes, after checking the
 // guest's list of `count` elements of `size` bytes at `ptr`.
 traps_HELPER void *traps_lift_array(const traps_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
                                  size_t align, size_t elem_size, const char **err) {
     if (ptr % align != 0) {
-        traps_error(err, "canonical ABI: misaligned list pointer");
+        traps_error_misaligned(err, "list", ptr, (uint32_t)align);
         return NULL;
     }
     if (!traps_range(mem, ptr, (uint64_t)count * size)) {
-        traps_error(err, traps_OUT_OF_BOUNDS);
+        traps_error_out_of_bounds(err, "list");
         return NULL;
     }
     void *out = calloc(count ? count : 1, elem_size);
@@ -198,10 +233,10 @@ traps_HELPER void *traps_lift_array(const traps_mem_t *mem, uint32_t ptr, uint32
 
 traps_HELPER uint8_t *traps_lift_string(const traps_mem_t *mem, uint32_t ptr, uint32_t len,
                                      const char **err) {
-    uint8_t *out = (uint8_t *)traps_lift_bytes(mem, ptr, len, 1, 1, err);
+    uint8_t *out = (uint8_t *)traps_lift_block(mem, "string", ptr, len, 1, 1, err);
     if (out && !traps_utf8_valid(out, len)) {
         free(out);
-        traps_error(err, "canonical ABI: invalid UTF-8 in a string");
+        traps_error(err, "invalid utf-8 string");
         return NULL;
     }
     return out;
@@ -212,7 +247,9 @@ traps_HELPER wasm_trap_t *traps_alloc(kiln_component_cx_t *cx, traps_mem_t *mem,
                                    size_t size, size_t align, uint32_t *out) {
     uint64_t total = (uint64_t)count * size;
     if (total > UINT32_MAX || (size != 0 && count > UINT32_MAX / size)) {
-        return traps_trap(kiln_component_cx_store(cx), "canonical ABI: list too long for the guest");
+        const char *err = NULL;
+        traps_error_fmt(&err, "list of %zu elements is too large for a 32-bit memory", count);
+        return traps_trap(kiln_component_cx_store(cx), err);
     }
     wasm_trap_t *trap =
         kiln_component_cx_realloc(cx, 0, 0, (uint32_t)align, (uint32_t)total, out);
@@ -220,9 +257,16 @@ traps_HELPER wasm_trap_t *traps_alloc(kiln_component_cx_t *cx, traps_mem_t *mem,
         return trap;
     }
     traps_mem_refresh(cx, mem);
-    if (*out % align != 0 || !traps_range(mem, *out, total)) {
-        return traps_trap(kiln_component_cx_store(cx),
-                      "canonical ABI: realloc returned a misaligned or out-of-bounds pointer");
+    // kiln_component_cx_realloc checked the pointer against the memory of
+    // the moment; this checks it against the glue's view of it.
+    const char *err = NULL;
+    if (*out % align != 0) {
+        traps_error_misaligned(&err, "realloc return", *out, (uint32_t)align);
+    } else if (!traps_range(mem, *out, total)) {
+        traps_error_out_of_bounds(&err, "realloc return");
+    }
+    if (err) {
+        return traps_trap(kiln_component_cx_store(cx), err);
     }
     return NULL;
 }
@@ -572,7 +616,7 @@ wasm_trap_t *traps_bad_enum(traps_t *world, wasm_store_t *store, traps_direction
     if (trap) goto fail;
     traps_mem_refresh(cx, &mem);
     int32_t t1 = slots[0].i32;
-    if ((uint32_t)(t1) >= 4u) traps_error(&err, "invalid enum discriminant");
+    if ((uint32_t)(t1) >= 4u) traps_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(t1));
     traps_variant_types_direction_t t2 = (traps_variant_types_direction_t)(t1);
     traps_direction_t t3 = t2;
     if (err) {

@@ -3,6 +3,8 @@
 
 #include "variants.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,34 @@ variants_HELPER void variants_error(const char **err, const char *message) {
     }
 }
 
+// The text of the thread's latest formatted error: read (by variants_trap) before
+// the glue on this thread lifts anything again.
+static _Thread_local char variants_error_text[96];
+
+// Records the first error of a call, formatted. The glue words each rule as
+// the engine does, so that a trap reads the same in every language.
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+variants_HELPER void variants_error_fmt(const char **err, const char *format, ...) {
+    if (!*err) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(variants_error_text, sizeof variants_error_text, format, args);
+        va_end(args);
+        *err = variants_error_text;
+    }
+}
+
+variants_HELPER void variants_error_out_of_bounds(const char **err, const char *what) {
+    variants_error_fmt(err, "%s pointer/length out of bounds of memory", what);
+}
+
+variants_HELPER void variants_error_misaligned(const char **err, const char *what, uint32_t ptr,
+                                 uint32_t align) {
+    variants_error_fmt(err, "%s pointer 0x%x is not aligned to %u bytes", what, ptr, align);
+}
+
 variants_HELPER wasm_trap_t *variants_trap(wasm_store_t *store, const char *message) {
     wasm_message_t text;
     wasm_name_new_from_string_nt(&text, message);
@@ -49,8 +79,6 @@ variants_HELPER bool variants_range(const variants_mem_t *mem, uint32_t addr, ui
     return (uint64_t)addr + size <= (uint64_t)mem->len;
 }
 
-#define variants_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
-
 // A value at `base + offset` (computed without wrapping around).
 #define variants_ACCESS(name, type)                                                               \
     variants_HELPER type variants_load_##name(const variants_mem_t *mem, uint32_t base, uint32_t offset,        \
@@ -58,7 +86,7 @@ variants_HELPER bool variants_range(const variants_mem_t *mem, uint32_t addr, ui
         type value = 0;                                                                    \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            variants_error(err, variants_OUT_OF_BOUNDS);                                                 \
+            variants_error_out_of_bounds(err, "value");                                           \
             return value;                                                                  \
         }                                                                                  \
         memcpy(&value, mem->base + at, sizeof(type));                                      \
@@ -68,7 +96,7 @@ variants_HELPER bool variants_range(const variants_mem_t *mem, uint32_t addr, ui
                                  const char **err) {                                       \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            variants_error(err, variants_OUT_OF_BOUNDS);                                                 \
+            variants_error_out_of_bounds(err, "value");                                           \
             return;                                                                        \
         }                                                                                  \
         memcpy(mem->base + at, &value, sizeof(type));                                      \
@@ -109,7 +137,7 @@ variants_HELPER double variants_f64_from_bits(int64_t i) {
 
 variants_HELPER uint32_t variants_lift_char(uint32_t c, const char **err) {
     if (c >= 0x110000 || (c >= 0xD800 && c < 0xE000)) {
-        variants_error(err, "canonical ABI: invalid char (not a Unicode scalar value)");
+        variants_error_fmt(err, "invalid char value 0x%x", c);
         return 0;
     }
     return c;
@@ -154,17 +182,18 @@ variants_HELPER bool variants_utf8_valid(const uint8_t *s, size_t n) {
     return true;
 }
 
-// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`),
-// or NULL with `err` set. Never NULL for an empty list.
-variants_HELPER void *variants_lift_bytes(const variants_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
-                                 size_t align, const char **err) {
+// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`)
+// of a list (or string: `what`), or NULL with `err` set. Never NULL for an
+// empty list.
+variants_HELPER void *variants_lift_block(const variants_mem_t *mem, const char *what, uint32_t ptr, uint32_t count,
+                            size_t size, size_t align, const char **err) {
     uint64_t total = (uint64_t)count * size;
     if (ptr % align != 0) {
-        variants_error(err, "canonical ABI: misaligned list pointer");
+        variants_error_misaligned(err, what, ptr, (uint32_t)align);
         return NULL;
     }
     if (!variants_range(mem, ptr, total)) {
-        variants_error(err, variants_OUT_OF_BOUNDS);
+        variants_error_out_of_bounds(err, what);
         return NULL;
     }
     void *out = malloc(total ? (size_t)total : 1);
@@ -177,16 +206,22 @@ variants_HELPER void *variants_lift_bytes(const variants_mem_t *mem, uint32_t pt
     return out;
 }
 
+// A copy of the list of `count` elements of `size` bytes at `ptr`.
+variants_HELPER void *variants_lift_bytes(const variants_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
+                            size_t align, const char **err) {
+    return variants_lift_block(mem, "list", ptr, count, size, align, err);
+}
+
 // Room for `count` host elements of `elem_size` bytes, after checking the
 // guest's list of `count` elements of `size` bytes at `ptr`.
 variants_HELPER void *variants_lift_array(const variants_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
                                  size_t align, size_t elem_size, const char **err) {
     if (ptr % align != 0) {
-        variants_error(err, "canonical ABI: misaligned list pointer");
+        variants_error_misaligned(err, "list", ptr, (uint32_t)align);
         return NULL;
     }
     if (!variants_range(mem, ptr, (uint64_t)count * size)) {
-        variants_error(err, variants_OUT_OF_BOUNDS);
+        variants_error_out_of_bounds(err, "list");
         return NULL;
     }
     void *out = calloc(count ? count : 1, elem_size);
@@ -198,10 +233,10 @@ variants_HELPER void *variants_lift_array(const variants_mem_t *mem, uint32_t pt
 
 variants_HELPER uint8_t *variants_lift_string(const variants_mem_t *mem, uint32_t ptr, uint32_t len,
                                      const char **err) {
-    uint8_t *out = (uint8_t *)variants_lift_bytes(mem, ptr, len, 1, 1, err);
+    uint8_t *out = (uint8_t *)variants_lift_block(mem, "string", ptr, len, 1, 1, err);
     if (out && !variants_utf8_valid(out, len)) {
         free(out);
-        variants_error(err, "canonical ABI: invalid UTF-8 in a string");
+        variants_error(err, "invalid utf-8 string");
         return NULL;
     }
     return out;
@@ -212,7 +247,9 @@ variants_HELPER wasm_trap_t *variants_alloc(kiln_component_cx_t *cx, variants_me
                                    size_t size, size_t align, uint32_t *out) {
     uint64_t total = (uint64_t)count * size;
     if (total > UINT32_MAX || (size != 0 && count > UINT32_MAX / size)) {
-        return variants_trap(kiln_component_cx_store(cx), "canonical ABI: list too long for the guest");
+        const char *err = NULL;
+        variants_error_fmt(&err, "list of %zu elements is too large for a 32-bit memory", count);
+        return variants_trap(kiln_component_cx_store(cx), err);
     }
     wasm_trap_t *trap =
         kiln_component_cx_realloc(cx, 0, 0, (uint32_t)align, (uint32_t)total, out);
@@ -220,9 +257,16 @@ variants_HELPER wasm_trap_t *variants_alloc(kiln_component_cx_t *cx, variants_me
         return trap;
     }
     variants_mem_refresh(cx, mem);
-    if (*out % align != 0 || !variants_range(mem, *out, total)) {
-        return variants_trap(kiln_component_cx_store(cx),
-                      "canonical ABI: realloc returned a misaligned or out-of-bounds pointer");
+    // kiln_component_cx_realloc checked the pointer against the memory of
+    // the moment; this checks it against the glue's view of it.
+    const char *err = NULL;
+    if (*out % align != 0) {
+        variants_error_misaligned(&err, "realloc return", *out, (uint32_t)align);
+    } else if (!variants_range(mem, *out, total)) {
+        variants_error_out_of_bounds(&err, "realloc return");
+    }
+    if (err) {
+        return variants_trap(kiln_component_cx_store(cx), err);
     }
     return NULL;
 }
@@ -808,14 +852,14 @@ wasm_trap_t *variants_host_echo_shape(variants_t *world, wasm_store_t *store, co
         }
         case 7: {
             uint8_t t44 = variants_load_u8(&mem, t25, 8, &err);
-            if ((uint32_t)((int32_t)t44) >= 8u) variants_error(&err, "invalid enum discriminant");
+            if ((uint32_t)((int32_t)t44) >= 8u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)((int32_t)t44));
             variants_palette_color_t t45 = (variants_palette_color_t)((int32_t)t44);
             t46.tag = 7;
             t46.val.colored = t45;
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid variant discriminant %u", (unsigned)((int32_t)t26));
         break;
     }
     variants_shape_t t47 = t46;
@@ -933,7 +977,7 @@ wasm_trap_t *variants_host_echo_number(variants_t *world, wasm_store_t *store, c
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid variant discriminant %u", (unsigned)((int32_t)t13));
         break;
     }
     variants_number_t t20 = t19;
@@ -971,7 +1015,7 @@ wasm_trap_t *variants_host_turn_right(variants_t *world, wasm_store_t *store, va
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     int32_t t1 = slots[0].i32;
-    if ((uint32_t)(t1) >= 4u) variants_error(&err, "invalid enum discriminant");
+    if ((uint32_t)(t1) >= 4u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(t1));
     variants_variant_types_direction_t t2 = (variants_variant_types_direction_t)(t1);
     variants_direction_t t3 = t2;
     if (err) {
@@ -1008,7 +1052,7 @@ wasm_trap_t *variants_host_echo_wide(variants_t *world, wasm_store_t *store, var
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     int32_t t1 = slots[0].i32;
-    if ((uint32_t)(t1) >= 257u) variants_error(&err, "invalid enum discriminant");
+    if ((uint32_t)(t1) >= 257u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(t1));
     variants_variant_types_wide_t t2 = (variants_variant_types_wide_t)(t1);
     variants_wide_t t3 = t2;
     if (err) {
@@ -1144,7 +1188,7 @@ wasm_trap_t *variants_host_echo_nested_option(variants_t *world, wasm_store_t *s
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t12));
                 break;
             }
             t15.is_some = true;
@@ -1152,7 +1196,7 @@ wasm_trap_t *variants_host_echo_nested_option(variants_t *world, wasm_store_t *s
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t11));
         break;
     }
     variants_option_option_u8_t t16 = t15;
@@ -1203,14 +1247,14 @@ wasm_trap_t *variants_host_safe_div(variants_t *world, wasm_store_t *store, int3
         }
         case 1: {
             uint8_t t4 = variants_load_u8(&mem, t1, 4, &err);
-            if ((uint32_t)((int32_t)t4) >= 2u) variants_error(&err, "invalid enum discriminant");
+            if ((uint32_t)((int32_t)t4) >= 2u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)((int32_t)t4));
             variants_variant_types_math_error_t t5 = (variants_variant_types_math_error_t)((int32_t)t4);
             t6.is_err = true;
             t6.val.err = t5;
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t2));
         break;
     }
     variants_result_s32_variant_types_math_error_t t7 = t6;
@@ -1347,7 +1391,7 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t22));
                 break;
             }
             t33.is_err = false;
@@ -1376,7 +1420,7 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t27));
                 break;
             }
             t33.is_err = true;
@@ -1384,7 +1428,7 @@ wasm_trap_t *variants_host_echo_nested_result(variants_t *world, wasm_store_t *s
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t21));
         break;
     }
     variants_result_option_string_result_u8_string_t t34 = t33;
@@ -1438,7 +1482,7 @@ wasm_trap_t *variants_host_check_positive(variants_t *world, wasm_store_t *store
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)(t1));
         break;
     }
     variants_result_void_void_t t3 = t2;
@@ -1623,14 +1667,14 @@ wasm_trap_t *variants_variant_api_echo_shape(variants_t *world, wasm_store_t *st
         }
         case 7: {
             uint8_t t44 = variants_load_u8(&mem, t25, 8, &err);
-            if ((uint32_t)((int32_t)t44) >= 8u) variants_error(&err, "invalid enum discriminant");
+            if ((uint32_t)((int32_t)t44) >= 8u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)((int32_t)t44));
             variants_palette_color_t t45 = (variants_palette_color_t)((int32_t)t44);
             t46.tag = 7;
             t46.val.colored = t45;
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid variant discriminant %u", (unsigned)((int32_t)t26));
         break;
     }
     variants_variant_api_shape_t t47 = t46;
@@ -1815,14 +1859,14 @@ wasm_trap_t *variants_variant_api_echo_shapes(variants_t *world, wasm_store_t *s
             }
             case 7: {
                 uint8_t t40 = variants_load_u8(&mem, base21, 8, &err);
-                if ((uint32_t)((int32_t)t40) >= 8u) variants_error(&err, "invalid enum discriminant");
+                if ((uint32_t)((int32_t)t40) >= 8u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)((int32_t)t40));
                 variants_palette_color_t t41 = (variants_palette_color_t)((int32_t)t40);
                 t42.tag = 7;
                 t42.val.colored = t41;
                 break;
             }
             default:
-            variants_error(&err, "invalid variant discriminant");
+            variants_error_fmt(&err, "invalid variant discriminant %u", (unsigned)((int32_t)t22));
             break;
         }
         t43.ptr[i44] = t42;
@@ -2018,7 +2062,7 @@ wasm_trap_t *variants_variant_api_echo_signal(variants_t *world, wasm_store_t *s
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid variant discriminant %u", (unsigned)(t5));
         break;
     }
     variants_variant_api_signal_t t7 = t6;
@@ -2104,7 +2148,7 @@ wasm_trap_t *variants_variant_api_echo_signals(variants_t *world, wasm_store_t *
                 break;
             }
             default:
-            variants_error(&err, "invalid variant discriminant");
+            variants_error_fmt(&err, "invalid variant discriminant %u", (unsigned)((int32_t)t12));
             break;
         }
         t14.ptr[i15] = t13;
@@ -2224,7 +2268,7 @@ wasm_trap_t *variants_variant_api_echo_number(variants_t *world, wasm_store_t *s
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid variant discriminant %u", (unsigned)((int32_t)t13));
         break;
     }
     variants_variant_api_number_t t20 = t19;
@@ -2338,7 +2382,7 @@ wasm_trap_t *variants_variant_api_echo_direction(variants_t *world, wasm_store_t
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     int32_t t1 = slots[0].i32;
-    if ((uint32_t)(t1) >= 4u) variants_error(&err, "invalid enum discriminant");
+    if ((uint32_t)(t1) >= 4u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(t1));
     variants_variant_types_direction_t t2 = (variants_variant_types_direction_t)(t1);
     variants_variant_api_direction_t t3 = t2;
     if (err) {
@@ -2375,7 +2419,7 @@ wasm_trap_t *variants_variant_api_turn_right(variants_t *world, wasm_store_t *st
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     int32_t t1 = slots[0].i32;
-    if ((uint32_t)(t1) >= 4u) variants_error(&err, "invalid enum discriminant");
+    if ((uint32_t)(t1) >= 4u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(t1));
     variants_variant_types_direction_t t2 = (variants_variant_types_direction_t)(t1);
     variants_variant_api_direction_t t3 = t2;
     if (err) {
@@ -2412,7 +2456,7 @@ wasm_trap_t *variants_variant_api_echo_wide(variants_t *world, wasm_store_t *sto
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     int32_t t1 = slots[0].i32;
-    if ((uint32_t)(t1) >= 257u) variants_error(&err, "invalid enum discriminant");
+    if ((uint32_t)(t1) >= 257u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(t1));
     variants_variant_types_wide_t t2 = (variants_variant_types_wide_t)(t1);
     variants_variant_api_wide_t t3 = t2;
     if (err) {
@@ -2449,7 +2493,7 @@ wasm_trap_t *variants_variant_api_wide_next(variants_t *world, wasm_store_t *sto
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     int32_t t1 = slots[0].i32;
-    if ((uint32_t)(t1) >= 257u) variants_error(&err, "invalid enum discriminant");
+    if ((uint32_t)(t1) >= 257u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(t1));
     variants_variant_types_wide_t t2 = (variants_variant_types_wide_t)(t1);
     variants_variant_api_wide_t t3 = t2;
     if (err) {
@@ -2521,7 +2565,7 @@ wasm_trap_t *variants_variant_api_echo_color(variants_t *world, wasm_store_t *st
     if (trap) goto fail;
     variants_mem_refresh(cx, &mem);
     int32_t t1 = slots[0].i32;
-    if ((uint32_t)(t1) >= 8u) variants_error(&err, "invalid enum discriminant");
+    if ((uint32_t)(t1) >= 8u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(t1));
     variants_palette_color_t t2 = (variants_palette_color_t)(t1);
     variants_variant_api_color_alias_t t3 = t2;
     if (err) {
@@ -2807,7 +2851,7 @@ wasm_trap_t *variants_variant_api_echo_option_u32(variants_t *world, wasm_store_
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t6));
         break;
     }
     variants_option_u32_t t9 = t8;
@@ -2889,7 +2933,7 @@ wasm_trap_t *variants_variant_api_echo_option_string(variants_t *world, wasm_sto
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t8));
         break;
     }
     variants_option_string_t t13 = t12;
@@ -2994,7 +3038,7 @@ wasm_trap_t *variants_variant_api_echo_nested_option(variants_t *world, wasm_sto
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t12));
                 break;
             }
             t15.is_some = true;
@@ -3002,7 +3046,7 @@ wasm_trap_t *variants_variant_api_echo_nested_option(variants_t *world, wasm_sto
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t11));
         break;
     }
     variants_option_option_u8_t t16 = t15;
@@ -3153,7 +3197,7 @@ wasm_trap_t *variants_variant_api_echo_triple_option(variants_t *world, wasm_sto
                             break;
                         }
                         default:
-                        variants_error(&err, "invalid variant discriminant");
+                        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t23));
                         break;
                     }
                     t28.is_some = true;
@@ -3161,7 +3205,7 @@ wasm_trap_t *variants_variant_api_echo_triple_option(variants_t *world, wasm_sto
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t22));
                 break;
             }
             t29.is_some = true;
@@ -3169,7 +3213,7 @@ wasm_trap_t *variants_variant_api_echo_triple_option(variants_t *world, wasm_sto
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t21));
         break;
     }
     variants_option_option_option_string_t t30 = t29;
@@ -3250,7 +3294,7 @@ wasm_trap_t *variants_variant_api_echo_option_point(variants_t *world, wasm_stor
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t7));
         break;
     }
     variants_option_geometry_point_t t12 = t11;
@@ -3362,7 +3406,7 @@ wasm_trap_t *variants_variant_api_echo_option_list(variants_t *world, wasm_store
                         break;
                     }
                     default:
-                    variants_error(&err, "invalid variant discriminant");
+                    variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t17));
                     break;
                 }
                 t20.ptr[i21] = t19;
@@ -3372,7 +3416,7 @@ wasm_trap_t *variants_variant_api_echo_option_list(variants_t *world, wasm_store
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t13));
         break;
     }
     variants_option_list_option_s32_t t23 = t22;
@@ -3480,7 +3524,7 @@ wasm_trap_t *variants_variant_api_check_positive(variants_t *world, wasm_store_t
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)(t1));
         break;
     }
     variants_result_void_void_t t3 = t2;
@@ -3537,7 +3581,7 @@ wasm_trap_t *variants_variant_api_parse_u32(variants_t *world, wasm_store_t *sto
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t3));
         break;
     }
     variants_result_u32_void_t t6 = t5;
@@ -3598,7 +3642,7 @@ wasm_trap_t *variants_variant_api_validate_name(variants_t *world, wasm_store_t 
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t3));
         break;
     }
     variants_result_void_string_t t8 = t7;
@@ -3653,14 +3697,14 @@ wasm_trap_t *variants_variant_api_safe_div(variants_t *world, wasm_store_t *stor
         }
         case 1: {
             uint8_t t4 = variants_load_u8(&mem, t1, 4, &err);
-            if ((uint32_t)((int32_t)t4) >= 2u) variants_error(&err, "invalid enum discriminant");
+            if ((uint32_t)((int32_t)t4) >= 2u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)((int32_t)t4));
             variants_variant_types_math_error_t t5 = (variants_variant_types_math_error_t)((int32_t)t4);
             t6.is_err = true;
             t6.val.err = t5;
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t2));
         break;
     }
     variants_result_s32_variant_types_math_error_t t7 = t6;
@@ -3746,7 +3790,7 @@ wasm_trap_t *variants_variant_api_echo_result(variants_t *world, wasm_store_t *s
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t9));
         break;
     }
     variants_result_string_u32_t t15 = t14;
@@ -3887,7 +3931,7 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t22));
                 break;
             }
             t33.is_err = false;
@@ -3916,7 +3960,7 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t27));
                 break;
             }
             t33.is_err = true;
@@ -3924,7 +3968,7 @@ wasm_trap_t *variants_variant_api_echo_nested_result(variants_t *world, wasm_sto
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t21));
         break;
     }
     variants_result_option_string_result_u8_string_t t34 = t33;
@@ -4047,7 +4091,7 @@ wasm_trap_t *variants_variant_api_echo_option_result(variants_t *world, wasm_sto
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t16));
                 break;
             }
             t22.is_some = true;
@@ -4055,7 +4099,7 @@ wasm_trap_t *variants_variant_api_echo_option_result(variants_t *world, wasm_sto
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t15));
         break;
     }
     variants_option_result_u32_string_t t23 = t22;
@@ -4145,7 +4189,7 @@ wasm_trap_t *variants_variant_api_echo_results(variants_t *world, wasm_store_t *
                 break;
             }
             default:
-            variants_error(&err, "invalid variant discriminant");
+            variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t11));
             break;
         }
         t15.ptr[i16] = t14;
@@ -4229,7 +4273,7 @@ wasm_trap_t *variants_variant_api_echo_empty_results(variants_t *world, wasm_sto
                 break;
             }
             default:
-            variants_error(&err, "invalid variant discriminant");
+            variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t11));
             break;
         }
         t13.ptr[i14] = t12;
@@ -4341,7 +4385,7 @@ wasm_trap_t *variants_variant_api_echo_maybe_id(variants_t *world, wasm_store_t 
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t6));
         break;
     }
     variants_variant_api_maybe_id_t t9 = t8;
@@ -4624,14 +4668,14 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
         }
         case 7: {
             uint8_t t53 = variants_load_u8(&mem, t31, 24, &err);
-            if ((uint32_t)((int32_t)t53) >= 8u) variants_error(&err, "invalid enum discriminant");
+            if ((uint32_t)((int32_t)t53) >= 8u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)((int32_t)t53));
             variants_palette_color_t t54 = (variants_palette_color_t)((int32_t)t53);
             t55.tag = 7;
             t55.val.colored = t54;
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid variant discriminant %u", (unsigned)((int32_t)t35));
         break;
     }
     uint8_t t56 = variants_load_u8(&mem, t31, 32, &err);
@@ -4653,11 +4697,11 @@ wasm_trap_t *variants_variant_api_echo_tagged(variants_t *world, wasm_store_t *s
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t56));
         break;
     }
     uint8_t t61 = variants_load_u8(&mem, t31, 44, &err);
-    if ((uint32_t)((int32_t)t61) >= 4u) variants_error(&err, "invalid enum discriminant");
+    if ((uint32_t)((int32_t)t61) >= 4u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)((int32_t)t61));
     variants_variant_types_direction_t t62 = (variants_variant_types_direction_t)((int32_t)t61);
     variants_variant_types_tagged_value_t t63 = { .id = (uint64_t)(t32), .tags = t34, .shape = t55, .note = t60, .direction = t62 };
     variants_variant_api_tagged_value_t t64 = t63;
@@ -4752,14 +4796,14 @@ size_t nslots) {
         }
         case 7: {
             int32_t t16 = (int32_t)((int64_t)(slots[1].i64));
-            if ((uint32_t)(t16) >= 8u) variants_error(&err, "invalid enum discriminant");
+            if ((uint32_t)(t16) >= 8u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(t16));
             variants_palette_color_t t17 = (variants_palette_color_t)(t16);
             t18.tag = 7;
             t18.val.colored = t17;
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid variant discriminant %u", (unsigned)(slots[0].i32));
         break;
     }
     if (err) goto fail;
@@ -4885,7 +4929,7 @@ size_t nslots) {
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid variant discriminant %u", (unsigned)(slots[0].i32));
         break;
     }
     if (err) goto fail;
@@ -4946,7 +4990,7 @@ size_t nslots) {
     variants_mem_refresh(cx, &mem);
     variants_variant_host_direction_t ret;
     memset(&ret, 0, sizeof ret);
-    if ((uint32_t)(slots[0].i32) >= 4u) variants_error(&err, "invalid enum discriminant");
+    if ((uint32_t)(slots[0].i32) >= 4u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(slots[0].i32));
     variants_variant_types_direction_t t1 = (variants_variant_types_direction_t)(slots[0].i32);
     if (err) goto fail;
     trap = variants_imports_variant_host_turn_right(data, t1, &ret);
@@ -4972,7 +5016,7 @@ size_t nslots) {
     variants_mem_refresh(cx, &mem);
     variants_variant_host_wide_t ret;
     memset(&ret, 0, sizeof ret);
-    if ((uint32_t)(slots[0].i32) >= 257u) variants_error(&err, "invalid enum discriminant");
+    if ((uint32_t)(slots[0].i32) >= 257u) variants_error_fmt(&err, "invalid enum discriminant %u", (unsigned)(slots[0].i32));
     variants_variant_types_wide_t t1 = (variants_variant_types_wide_t)(slots[0].i32);
     if (err) goto fail;
     trap = variants_imports_variant_host_echo_wide(data, t1, &ret);
@@ -5044,7 +5088,7 @@ size_t nslots) {
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)(slots[1].i32));
                 break;
             }
             t2.is_some = true;
@@ -5052,7 +5096,7 @@ size_t nslots) {
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)(slots[0].i32));
         break;
     }
     if (err) goto fail;
@@ -5165,7 +5209,7 @@ size_t nslots) {
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid option discriminant %u", (unsigned)(slots[1].i32));
                 break;
             }
             t6.is_err = false;
@@ -5191,7 +5235,7 @@ size_t nslots) {
                     break;
                 }
                 default:
-                variants_error(&err, "invalid variant discriminant");
+                variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)(slots[1].i32));
                 break;
             }
             t6.is_err = true;
@@ -5199,7 +5243,7 @@ size_t nslots) {
             break;
         }
         default:
-        variants_error(&err, "invalid variant discriminant");
+        variants_error_fmt(&err, "invalid result discriminant %u", (unsigned)(slots[0].i32));
         break;
     }
     if (err) goto fail;

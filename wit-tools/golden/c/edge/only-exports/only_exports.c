@@ -3,6 +3,8 @@
 
 #include "only_exports.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,34 @@ only_exports_HELPER void only_exports_error(const char **err, const char *messag
     }
 }
 
+// The text of the thread's latest formatted error: read (by only_exports_trap) before
+// the glue on this thread lifts anything again.
+static _Thread_local char only_exports_error_text[96];
+
+// Records the first error of a call, formatted. The glue words each rule as
+// the engine does, so that a trap reads the same in every language.
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+only_exports_HELPER void only_exports_error_fmt(const char **err, const char *format, ...) {
+    if (!*err) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(only_exports_error_text, sizeof only_exports_error_text, format, args);
+        va_end(args);
+        *err = only_exports_error_text;
+    }
+}
+
+only_exports_HELPER void only_exports_error_out_of_bounds(const char **err, const char *what) {
+    only_exports_error_fmt(err, "%s pointer/length out of bounds of memory", what);
+}
+
+only_exports_HELPER void only_exports_error_misaligned(const char **err, const char *what, uint32_t ptr,
+                                 uint32_t align) {
+    only_exports_error_fmt(err, "%s pointer 0x%x is not aligned to %u bytes", what, ptr, align);
+}
+
 only_exports_HELPER wasm_trap_t *only_exports_trap(wasm_store_t *store, const char *message) {
     wasm_message_t text;
     wasm_name_new_from_string_nt(&text, message);
@@ -49,8 +79,6 @@ only_exports_HELPER bool only_exports_range(const only_exports_mem_t *mem, uint3
     return (uint64_t)addr + size <= (uint64_t)mem->len;
 }
 
-#define only_exports_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
-
 // A value at `base + offset` (computed without wrapping around).
 #define only_exports_ACCESS(name, type)                                                               \
     only_exports_HELPER type only_exports_load_##name(const only_exports_mem_t *mem, uint32_t base, uint32_t offset,        \
@@ -58,7 +86,7 @@ only_exports_HELPER bool only_exports_range(const only_exports_mem_t *mem, uint3
         type value = 0;                                                                    \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            only_exports_error(err, only_exports_OUT_OF_BOUNDS);                                                 \
+            only_exports_error_out_of_bounds(err, "value");                                           \
             return value;                                                                  \
         }                                                                                  \
         memcpy(&value, mem->base + at, sizeof(type));                                      \
@@ -68,7 +96,7 @@ only_exports_HELPER bool only_exports_range(const only_exports_mem_t *mem, uint3
                                  const char **err) {                                       \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            only_exports_error(err, only_exports_OUT_OF_BOUNDS);                                                 \
+            only_exports_error_out_of_bounds(err, "value");                                           \
             return;                                                                        \
         }                                                                                  \
         memcpy(mem->base + at, &value, sizeof(type));                                      \
@@ -109,7 +137,7 @@ only_exports_HELPER double only_exports_f64_from_bits(int64_t i) {
 
 only_exports_HELPER uint32_t only_exports_lift_char(uint32_t c, const char **err) {
     if (c >= 0x110000 || (c >= 0xD800 && c < 0xE000)) {
-        only_exports_error(err, "canonical ABI: invalid char (not a Unicode scalar value)");
+        only_exports_error_fmt(err, "invalid char value 0x%x", c);
         return 0;
     }
     return c;
@@ -154,17 +182,18 @@ only_exports_HELPER bool only_exports_utf8_valid(const uint8_t *s, size_t n) {
     return true;
 }
 
-// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`),
-// or NULL with `err` set. Never NULL for an empty list.
-only_exports_HELPER void *only_exports_lift_bytes(const only_exports_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
-                                 size_t align, const char **err) {
+// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`)
+// of a list (or string: `what`), or NULL with `err` set. Never NULL for an
+// empty list.
+only_exports_HELPER void *only_exports_lift_block(const only_exports_mem_t *mem, const char *what, uint32_t ptr, uint32_t count,
+                            size_t size, size_t align, const char **err) {
     uint64_t total = (uint64_t)count * size;
     if (ptr % align != 0) {
-        only_exports_error(err, "canonical ABI: misaligned list pointer");
+        only_exports_error_misaligned(err, what, ptr, (uint32_t)align);
         return NULL;
     }
     if (!only_exports_range(mem, ptr, total)) {
-        only_exports_error(err, only_exports_OUT_OF_BOUNDS);
+        only_exports_error_out_of_bounds(err, what);
         return NULL;
     }
     void *out = malloc(total ? (size_t)total : 1);
@@ -177,16 +206,22 @@ only_exports_HELPER void *only_exports_lift_bytes(const only_exports_mem_t *mem,
     return out;
 }
 
+// A copy of the list of `count` elements of `size` bytes at `ptr`.
+only_exports_HELPER void *only_exports_lift_bytes(const only_exports_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
+                            size_t align, const char **err) {
+    return only_exports_lift_block(mem, "list", ptr, count, size, align, err);
+}
+
 // Room for `count` host elements of `elem_size` bytes, after checking the
 // guest's list of `count` elements of `size` bytes at `ptr`.
 only_exports_HELPER void *only_exports_lift_array(const only_exports_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
                                  size_t align, size_t elem_size, const char **err) {
     if (ptr % align != 0) {
-        only_exports_error(err, "canonical ABI: misaligned list pointer");
+        only_exports_error_misaligned(err, "list", ptr, (uint32_t)align);
         return NULL;
     }
     if (!only_exports_range(mem, ptr, (uint64_t)count * size)) {
-        only_exports_error(err, only_exports_OUT_OF_BOUNDS);
+        only_exports_error_out_of_bounds(err, "list");
         return NULL;
     }
     void *out = calloc(count ? count : 1, elem_size);
@@ -198,10 +233,10 @@ only_exports_HELPER void *only_exports_lift_array(const only_exports_mem_t *mem,
 
 only_exports_HELPER uint8_t *only_exports_lift_string(const only_exports_mem_t *mem, uint32_t ptr, uint32_t len,
                                      const char **err) {
-    uint8_t *out = (uint8_t *)only_exports_lift_bytes(mem, ptr, len, 1, 1, err);
+    uint8_t *out = (uint8_t *)only_exports_lift_block(mem, "string", ptr, len, 1, 1, err);
     if (out && !only_exports_utf8_valid(out, len)) {
         free(out);
-        only_exports_error(err, "canonical ABI: invalid UTF-8 in a string");
+        only_exports_error(err, "invalid utf-8 string");
         return NULL;
     }
     return out;
@@ -212,7 +247,9 @@ only_exports_HELPER wasm_trap_t *only_exports_alloc(kiln_component_cx_t *cx, onl
                                    size_t size, size_t align, uint32_t *out) {
     uint64_t total = (uint64_t)count * size;
     if (total > UINT32_MAX || (size != 0 && count > UINT32_MAX / size)) {
-        return only_exports_trap(kiln_component_cx_store(cx), "canonical ABI: list too long for the guest");
+        const char *err = NULL;
+        only_exports_error_fmt(&err, "list of %zu elements is too large for a 32-bit memory", count);
+        return only_exports_trap(kiln_component_cx_store(cx), err);
     }
     wasm_trap_t *trap =
         kiln_component_cx_realloc(cx, 0, 0, (uint32_t)align, (uint32_t)total, out);
@@ -220,9 +257,16 @@ only_exports_HELPER wasm_trap_t *only_exports_alloc(kiln_component_cx_t *cx, onl
         return trap;
     }
     only_exports_mem_refresh(cx, mem);
-    if (*out % align != 0 || !only_exports_range(mem, *out, total)) {
-        return only_exports_trap(kiln_component_cx_store(cx),
-                      "canonical ABI: realloc returned a misaligned or out-of-bounds pointer");
+    // kiln_component_cx_realloc checked the pointer against the memory of
+    // the moment; this checks it against the glue's view of it.
+    const char *err = NULL;
+    if (*out % align != 0) {
+        only_exports_error_misaligned(&err, "realloc return", *out, (uint32_t)align);
+    } else if (!only_exports_range(mem, *out, total)) {
+        only_exports_error_out_of_bounds(&err, "realloc return");
+    }
+    if (err) {
+        return only_exports_trap(kiln_component_cx_store(cx), err);
     }
     return NULL;
 }
@@ -609,7 +653,7 @@ wasm_trap_t *only_exports_keywords_move(only_exports_t *world, wasm_store_t *sto
     only_exports_mem_refresh(cx, &mem);
     uint32_t t14 = (uint32_t)slots[0].i32;
     uint8_t t15 = only_exports_load_u8(&mem, t14, 0, &err);
-    if ((uint32_t)((int32_t)t15) >= 3u) only_exports_error(&err, "invalid enum discriminant");
+    if ((uint32_t)((int32_t)t15) >= 3u) only_exports_error_fmt(&err, "invalid enum discriminant %u", (unsigned)((int32_t)t15));
     only_exports_keywords_unsafe_t t16 = (only_exports_keywords_unsafe_t)((int32_t)t15);
     uint8_t t17 = only_exports_load_u8(&mem, t14, 1, &err);
     only_exports_keywords_struct__t t18 = (only_exports_keywords_struct__t)((uint32_t)((int32_t)t17) & 0x7u);
@@ -805,7 +849,7 @@ wasm_trap_t *only_exports_handles_method_bag_first(only_exports_t *world, wasm_s
             break;
         }
         default:
-        only_exports_error(&err, "invalid variant discriminant");
+        only_exports_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t3));
         break;
     }
     only_exports_option_own_handles_token_t t8 = t7;
@@ -875,7 +919,7 @@ wasm_trap_t *only_exports_handles_method_bag_try_give(only_exports_t *world, was
             break;
         }
         default:
-        only_exports_error(&err, "invalid variant discriminant");
+        only_exports_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t3));
         break;
     }
     only_exports_result_own_handles_token_string_t t11 = t10;
@@ -936,7 +980,7 @@ wasm_trap_t *only_exports_handles_static_bag_peek(only_exports_t *world, wasm_st
             break;
         }
         default:
-        only_exports_error(&err, "invalid variant discriminant");
+        only_exports_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t3));
         break;
     }
     only_exports_option_handles_borrow_free_t t7 = t6;
@@ -1005,7 +1049,7 @@ wasm_trap_t *only_exports_handles_make(only_exports_t *world, wasm_store_t *stor
                 break;
             }
             default:
-            only_exports_error(&err, "invalid variant discriminant");
+            only_exports_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t8));
             break;
         }
         t13.ptr[i14] = t12;

@@ -3,6 +3,8 @@
 
 #include "only_imports.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,34 @@ only_imports_HELPER void only_imports_error(const char **err, const char *messag
     }
 }
 
+// The text of the thread's latest formatted error: read (by only_imports_trap) before
+// the glue on this thread lifts anything again.
+static _Thread_local char only_imports_error_text[96];
+
+// Records the first error of a call, formatted. The glue words each rule as
+// the engine does, so that a trap reads the same in every language.
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+only_imports_HELPER void only_imports_error_fmt(const char **err, const char *format, ...) {
+    if (!*err) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(only_imports_error_text, sizeof only_imports_error_text, format, args);
+        va_end(args);
+        *err = only_imports_error_text;
+    }
+}
+
+only_imports_HELPER void only_imports_error_out_of_bounds(const char **err, const char *what) {
+    only_imports_error_fmt(err, "%s pointer/length out of bounds of memory", what);
+}
+
+only_imports_HELPER void only_imports_error_misaligned(const char **err, const char *what, uint32_t ptr,
+                                 uint32_t align) {
+    only_imports_error_fmt(err, "%s pointer 0x%x is not aligned to %u bytes", what, ptr, align);
+}
+
 only_imports_HELPER wasm_trap_t *only_imports_trap(wasm_store_t *store, const char *message) {
     wasm_message_t text;
     wasm_name_new_from_string_nt(&text, message);
@@ -49,8 +79,6 @@ only_imports_HELPER bool only_imports_range(const only_imports_mem_t *mem, uint3
     return (uint64_t)addr + size <= (uint64_t)mem->len;
 }
 
-#define only_imports_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
-
 // A value at `base + offset` (computed without wrapping around).
 #define only_imports_ACCESS(name, type)                                                               \
     only_imports_HELPER type only_imports_load_##name(const only_imports_mem_t *mem, uint32_t base, uint32_t offset,        \
@@ -58,7 +86,7 @@ only_imports_HELPER bool only_imports_range(const only_imports_mem_t *mem, uint3
         type value = 0;                                                                    \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            only_imports_error(err, only_imports_OUT_OF_BOUNDS);                                                 \
+            only_imports_error_out_of_bounds(err, "value");                                           \
             return value;                                                                  \
         }                                                                                  \
         memcpy(&value, mem->base + at, sizeof(type));                                      \
@@ -68,7 +96,7 @@ only_imports_HELPER bool only_imports_range(const only_imports_mem_t *mem, uint3
                                  const char **err) {                                       \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            only_imports_error(err, only_imports_OUT_OF_BOUNDS);                                                 \
+            only_imports_error_out_of_bounds(err, "value");                                           \
             return;                                                                        \
         }                                                                                  \
         memcpy(mem->base + at, &value, sizeof(type));                                      \
@@ -109,7 +137,7 @@ only_imports_HELPER double only_imports_f64_from_bits(int64_t i) {
 
 only_imports_HELPER uint32_t only_imports_lift_char(uint32_t c, const char **err) {
     if (c >= 0x110000 || (c >= 0xD800 && c < 0xE000)) {
-        only_imports_error(err, "canonical ABI: invalid char (not a Unicode scalar value)");
+        only_imports_error_fmt(err, "invalid char value 0x%x", c);
         return 0;
     }
     return c;
@@ -154,17 +182,18 @@ only_imports_HELPER bool only_imports_utf8_valid(const uint8_t *s, size_t n) {
     return true;
 }
 
-// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`),
-// or NULL with `err` set. Never NULL for an empty list.
-only_imports_HELPER void *only_imports_lift_bytes(const only_imports_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
-                                 size_t align, const char **err) {
+// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`)
+// of a list (or string: `what`), or NULL with `err` set. Never NULL for an
+// empty list.
+only_imports_HELPER void *only_imports_lift_block(const only_imports_mem_t *mem, const char *what, uint32_t ptr, uint32_t count,
+                            size_t size, size_t align, const char **err) {
     uint64_t total = (uint64_t)count * size;
     if (ptr % align != 0) {
-        only_imports_error(err, "canonical ABI: misaligned list pointer");
+        only_imports_error_misaligned(err, what, ptr, (uint32_t)align);
         return NULL;
     }
     if (!only_imports_range(mem, ptr, total)) {
-        only_imports_error(err, only_imports_OUT_OF_BOUNDS);
+        only_imports_error_out_of_bounds(err, what);
         return NULL;
     }
     void *out = malloc(total ? (size_t)total : 1);
@@ -177,16 +206,22 @@ only_imports_HELPER void *only_imports_lift_bytes(const only_imports_mem_t *mem,
     return out;
 }
 
+// A copy of the list of `count` elements of `size` bytes at `ptr`.
+only_imports_HELPER void *only_imports_lift_bytes(const only_imports_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
+                            size_t align, const char **err) {
+    return only_imports_lift_block(mem, "list", ptr, count, size, align, err);
+}
+
 // Room for `count` host elements of `elem_size` bytes, after checking the
 // guest's list of `count` elements of `size` bytes at `ptr`.
 only_imports_HELPER void *only_imports_lift_array(const only_imports_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
                                  size_t align, size_t elem_size, const char **err) {
     if (ptr % align != 0) {
-        only_imports_error(err, "canonical ABI: misaligned list pointer");
+        only_imports_error_misaligned(err, "list", ptr, (uint32_t)align);
         return NULL;
     }
     if (!only_imports_range(mem, ptr, (uint64_t)count * size)) {
-        only_imports_error(err, only_imports_OUT_OF_BOUNDS);
+        only_imports_error_out_of_bounds(err, "list");
         return NULL;
     }
     void *out = calloc(count ? count : 1, elem_size);
@@ -198,10 +233,10 @@ only_imports_HELPER void *only_imports_lift_array(const only_imports_mem_t *mem,
 
 only_imports_HELPER uint8_t *only_imports_lift_string(const only_imports_mem_t *mem, uint32_t ptr, uint32_t len,
                                      const char **err) {
-    uint8_t *out = (uint8_t *)only_imports_lift_bytes(mem, ptr, len, 1, 1, err);
+    uint8_t *out = (uint8_t *)only_imports_lift_block(mem, "string", ptr, len, 1, 1, err);
     if (out && !only_imports_utf8_valid(out, len)) {
         free(out);
-        only_imports_error(err, "canonical ABI: invalid UTF-8 in a string");
+        only_imports_error(err, "invalid utf-8 string");
         return NULL;
     }
     return out;
@@ -212,7 +247,9 @@ only_imports_HELPER wasm_trap_t *only_imports_alloc(kiln_component_cx_t *cx, onl
                                    size_t size, size_t align, uint32_t *out) {
     uint64_t total = (uint64_t)count * size;
     if (total > UINT32_MAX || (size != 0 && count > UINT32_MAX / size)) {
-        return only_imports_trap(kiln_component_cx_store(cx), "canonical ABI: list too long for the guest");
+        const char *err = NULL;
+        only_imports_error_fmt(&err, "list of %zu elements is too large for a 32-bit memory", count);
+        return only_imports_trap(kiln_component_cx_store(cx), err);
     }
     wasm_trap_t *trap =
         kiln_component_cx_realloc(cx, 0, 0, (uint32_t)align, (uint32_t)total, out);
@@ -220,9 +257,16 @@ only_imports_HELPER wasm_trap_t *only_imports_alloc(kiln_component_cx_t *cx, onl
         return trap;
     }
     only_imports_mem_refresh(cx, mem);
-    if (*out % align != 0 || !only_imports_range(mem, *out, total)) {
-        return only_imports_trap(kiln_component_cx_store(cx),
-                      "canonical ABI: realloc returned a misaligned or out-of-bounds pointer");
+    // kiln_component_cx_realloc checked the pointer against the memory of
+    // the moment; this checks it against the glue's view of it.
+    const char *err = NULL;
+    if (*out % align != 0) {
+        only_imports_error_misaligned(&err, "realloc return", *out, (uint32_t)align);
+    } else if (!only_imports_range(mem, *out, total)) {
+        only_imports_error_out_of_bounds(&err, "realloc return");
+    }
+    if (err) {
+        return only_imports_trap(kiln_component_cx_store(cx), err);
     }
     return NULL;
 }
@@ -423,7 +467,7 @@ size_t nslots) {
             break;
         }
         default:
-        only_imports_error(&err, "invalid variant discriminant");
+        only_imports_error_fmt(&err, "invalid variant discriminant %u", (unsigned)(slots[5].i32));
         break;
     }
     if (err) goto fail;

@@ -3,6 +3,8 @@
 
 #include "shared_resources.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,34 @@ shared_resources_HELPER void shared_resources_error(const char **err, const char
     }
 }
 
+// The text of the thread's latest formatted error: read (by shared_resources_trap) before
+// the glue on this thread lifts anything again.
+static _Thread_local char shared_resources_error_text[96];
+
+// Records the first error of a call, formatted. The glue words each rule as
+// the engine does, so that a trap reads the same in every language.
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+shared_resources_HELPER void shared_resources_error_fmt(const char **err, const char *format, ...) {
+    if (!*err) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(shared_resources_error_text, sizeof shared_resources_error_text, format, args);
+        va_end(args);
+        *err = shared_resources_error_text;
+    }
+}
+
+shared_resources_HELPER void shared_resources_error_out_of_bounds(const char **err, const char *what) {
+    shared_resources_error_fmt(err, "%s pointer/length out of bounds of memory", what);
+}
+
+shared_resources_HELPER void shared_resources_error_misaligned(const char **err, const char *what, uint32_t ptr,
+                                 uint32_t align) {
+    shared_resources_error_fmt(err, "%s pointer 0x%x is not aligned to %u bytes", what, ptr, align);
+}
+
 shared_resources_HELPER wasm_trap_t *shared_resources_trap(wasm_store_t *store, const char *message) {
     wasm_message_t text;
     wasm_name_new_from_string_nt(&text, message);
@@ -49,8 +79,6 @@ shared_resources_HELPER bool shared_resources_range(const shared_resources_mem_t
     return (uint64_t)addr + size <= (uint64_t)mem->len;
 }
 
-#define shared_resources_OUT_OF_BOUNDS "canonical ABI: out-of-bounds memory access"
-
 // A value at `base + offset` (computed without wrapping around).
 #define shared_resources_ACCESS(name, type)                                                               \
     shared_resources_HELPER type shared_resources_load_##name(const shared_resources_mem_t *mem, uint32_t base, uint32_t offset,        \
@@ -58,7 +86,7 @@ shared_resources_HELPER bool shared_resources_range(const shared_resources_mem_t
         type value = 0;                                                                    \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            shared_resources_error(err, shared_resources_OUT_OF_BOUNDS);                                                 \
+            shared_resources_error_out_of_bounds(err, "value");                                           \
             return value;                                                                  \
         }                                                                                  \
         memcpy(&value, mem->base + at, sizeof(type));                                      \
@@ -68,7 +96,7 @@ shared_resources_HELPER bool shared_resources_range(const shared_resources_mem_t
                                  const char **err) {                                       \
         uint64_t at = (uint64_t)base + offset;                                             \
         if (at + sizeof(type) > (uint64_t)mem->len) {                                      \
-            shared_resources_error(err, shared_resources_OUT_OF_BOUNDS);                                                 \
+            shared_resources_error_out_of_bounds(err, "value");                                           \
             return;                                                                        \
         }                                                                                  \
         memcpy(mem->base + at, &value, sizeof(type));                                      \
@@ -109,7 +137,7 @@ shared_resources_HELPER double shared_resources_f64_from_bits(int64_t i) {
 
 shared_resources_HELPER uint32_t shared_resources_lift_char(uint32_t c, const char **err) {
     if (c >= 0x110000 || (c >= 0xD800 && c < 0xE000)) {
-        shared_resources_error(err, "canonical ABI: invalid char (not a Unicode scalar value)");
+        shared_resources_error_fmt(err, "invalid char value 0x%x", c);
         return 0;
     }
     return c;
@@ -154,17 +182,18 @@ shared_resources_HELPER bool shared_resources_utf8_valid(const uint8_t *s, size_
     return true;
 }
 
-// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`),
-// or NULL with `err` set. Never NULL for an empty list.
-shared_resources_HELPER void *shared_resources_lift_bytes(const shared_resources_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
-                                 size_t align, const char **err) {
+// A copy of `count` elements of `size` bytes at `ptr` (aligned to `align`)
+// of a list (or string: `what`), or NULL with `err` set. Never NULL for an
+// empty list.
+shared_resources_HELPER void *shared_resources_lift_block(const shared_resources_mem_t *mem, const char *what, uint32_t ptr, uint32_t count,
+                            size_t size, size_t align, const char **err) {
     uint64_t total = (uint64_t)count * size;
     if (ptr % align != 0) {
-        shared_resources_error(err, "canonical ABI: misaligned list pointer");
+        shared_resources_error_misaligned(err, what, ptr, (uint32_t)align);
         return NULL;
     }
     if (!shared_resources_range(mem, ptr, total)) {
-        shared_resources_error(err, shared_resources_OUT_OF_BOUNDS);
+        shared_resources_error_out_of_bounds(err, what);
         return NULL;
     }
     void *out = malloc(total ? (size_t)total : 1);
@@ -177,16 +206,22 @@ shared_resources_HELPER void *shared_resources_lift_bytes(const shared_resources
     return out;
 }
 
+// A copy of the list of `count` elements of `size` bytes at `ptr`.
+shared_resources_HELPER void *shared_resources_lift_bytes(const shared_resources_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
+                            size_t align, const char **err) {
+    return shared_resources_lift_block(mem, "list", ptr, count, size, align, err);
+}
+
 // Room for `count` host elements of `elem_size` bytes, after checking the
 // guest's list of `count` elements of `size` bytes at `ptr`.
 shared_resources_HELPER void *shared_resources_lift_array(const shared_resources_mem_t *mem, uint32_t ptr, uint32_t count, size_t size,
                                  size_t align, size_t elem_size, const char **err) {
     if (ptr % align != 0) {
-        shared_resources_error(err, "canonical ABI: misaligned list pointer");
+        shared_resources_error_misaligned(err, "list", ptr, (uint32_t)align);
         return NULL;
     }
     if (!shared_resources_range(mem, ptr, (uint64_t)count * size)) {
-        shared_resources_error(err, shared_resources_OUT_OF_BOUNDS);
+        shared_resources_error_out_of_bounds(err, "list");
         return NULL;
     }
     void *out = calloc(count ? count : 1, elem_size);
@@ -198,10 +233,10 @@ shared_resources_HELPER void *shared_resources_lift_array(const shared_resources
 
 shared_resources_HELPER uint8_t *shared_resources_lift_string(const shared_resources_mem_t *mem, uint32_t ptr, uint32_t len,
                                      const char **err) {
-    uint8_t *out = (uint8_t *)shared_resources_lift_bytes(mem, ptr, len, 1, 1, err);
+    uint8_t *out = (uint8_t *)shared_resources_lift_block(mem, "string", ptr, len, 1, 1, err);
     if (out && !shared_resources_utf8_valid(out, len)) {
         free(out);
-        shared_resources_error(err, "canonical ABI: invalid UTF-8 in a string");
+        shared_resources_error(err, "invalid utf-8 string");
         return NULL;
     }
     return out;
@@ -212,7 +247,9 @@ shared_resources_HELPER wasm_trap_t *shared_resources_alloc(kiln_component_cx_t 
                                    size_t size, size_t align, uint32_t *out) {
     uint64_t total = (uint64_t)count * size;
     if (total > UINT32_MAX || (size != 0 && count > UINT32_MAX / size)) {
-        return shared_resources_trap(kiln_component_cx_store(cx), "canonical ABI: list too long for the guest");
+        const char *err = NULL;
+        shared_resources_error_fmt(&err, "list of %zu elements is too large for a 32-bit memory", count);
+        return shared_resources_trap(kiln_component_cx_store(cx), err);
     }
     wasm_trap_t *trap =
         kiln_component_cx_realloc(cx, 0, 0, (uint32_t)align, (uint32_t)total, out);
@@ -220,9 +257,16 @@ shared_resources_HELPER wasm_trap_t *shared_resources_alloc(kiln_component_cx_t 
         return trap;
     }
     shared_resources_mem_refresh(cx, mem);
-    if (*out % align != 0 || !shared_resources_range(mem, *out, total)) {
-        return shared_resources_trap(kiln_component_cx_store(cx),
-                      "canonical ABI: realloc returned a misaligned or out-of-bounds pointer");
+    // kiln_component_cx_realloc checked the pointer against the memory of
+    // the moment; this checks it against the glue's view of it.
+    const char *err = NULL;
+    if (*out % align != 0) {
+        shared_resources_error_misaligned(&err, "realloc return", *out, (uint32_t)align);
+    } else if (!shared_resources_range(mem, *out, total)) {
+        shared_resources_error_out_of_bounds(&err, "realloc return");
+    }
+    if (err) {
+        return shared_resources_trap(kiln_component_cx_store(cx), err);
     }
     return NULL;
 }
@@ -575,7 +619,7 @@ wasm_trap_t *shared_resources_handles_method_bag_first(shared_resources_t *world
             break;
         }
         default:
-        shared_resources_error(&err, "invalid variant discriminant");
+        shared_resources_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t3));
         break;
     }
     shared_resources_option_own_handles_token_t t8 = t7;
@@ -645,7 +689,7 @@ wasm_trap_t *shared_resources_handles_method_bag_try_give(shared_resources_t *wo
             break;
         }
         default:
-        shared_resources_error(&err, "invalid variant discriminant");
+        shared_resources_error_fmt(&err, "invalid result discriminant %u", (unsigned)((int32_t)t3));
         break;
     }
     shared_resources_result_own_handles_token_string_t t11 = t10;
@@ -706,7 +750,7 @@ wasm_trap_t *shared_resources_handles_static_bag_peek(shared_resources_t *world,
             break;
         }
         default:
-        shared_resources_error(&err, "invalid variant discriminant");
+        shared_resources_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t3));
         break;
     }
     shared_resources_option_handles_borrow_free_t t7 = t6;
@@ -775,7 +819,7 @@ wasm_trap_t *shared_resources_handles_make(shared_resources_t *world, wasm_store
                 break;
             }
             default:
-            shared_resources_error(&err, "invalid variant discriminant");
+            shared_resources_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t8));
             break;
         }
         t13.ptr[i14] = t12;
@@ -874,7 +918,7 @@ wasm_trap_t *shared_resources_uses_handles_spare(shared_resources_t *world, wasm
             break;
         }
         default:
-        shared_resources_error(&err, "invalid variant discriminant");
+        shared_resources_error_fmt(&err, "invalid option discriminant %u", (unsigned)((int32_t)t2));
         break;
     }
     shared_resources_option_own_handles_token_t t7 = t6;
