@@ -81,6 +81,25 @@ typedef struct kiln_error_t kiln_error_t;
 typedef struct kiln_linker_t kiln_linker_t;
 
 /**
+ * The limits of the pooling allocator: how many instances, memories and
+ * tables may be live at once across every store of an engine, how large
+ * each memory and table may grow, and how much of a freed slot stays
+ * resident. Owned by the caller; `kiln_pooling_allocation_strategy_set`
+ * copies it.
+ *
+ * Going past a limit fails instantiation (or `wasm_memory_new`,
+ * `wasm_table_new`) with Wasmtime's words, "maximum concurrent limit of N
+ * for core instances reached" (or "for memories", "for tables"), never a
+ * crash. A slot comes back when the store that held it is freed: when
+ * `wasm_store_delete` has been called and every object of the store is
+ * deleted. A reused memory slot is zeroed: the next tenant never sees the
+ * last one's bytes. Limits a slot cannot hold (`max_memory_size` past
+ * 4 GiB, more slots than the address space holds) make `kiln_engine_new`
+ * fail, naming the setting.
+ */
+typedef struct kiln_pooling_allocation_config_t kiln_pooling_allocation_config_t;
+
+/**
  * A wasm function prepared for calls through raw slots
  * (`kiln_func_to_raw`). It holds its store, like every object of it.
  */
@@ -616,6 +635,46 @@ void kiln_config_opt_level_set(wasm_config_t *config, kiln_opt_level_t level);
 kiln_error_t *kiln_config_cache_config_load(wasm_config_t *config, const char *path);
 
 /**
+ * How many bytes of address space each linear memory reserves when it
+ * is made (4 GiB by default), as `wasmtime_config_memory_reservation_set`
+ * does. Growing within the reservation never moves a memory; with 4 GiB
+ * plus the guard, 32-bit memories need no bounds checks. Reserving less
+ * lets a process hold more memories at once. A value past what a host's
+ * address space holds (64 TiB) makes `kiln_engine_new` fail, naming the
+ * setting. Under the pooling allocator
+ * (`kiln_pooling_allocation_strategy_set`) every memory lives in a slot
+ * of the pool's size instead, and this setting, the growth reservation
+ * and `kiln_config_memory_may_move_set` do not apply.
+ */
+void kiln_config_memory_reservation_set(wasm_config_t *config, uint64_t bytes);
+
+/**
+ * How many inaccessible bytes follow each memory's reservation (32 MiB by
+ * default), as `wasmtime_config_memory_guard_size_set` does: accesses
+ * whose static offset fits in the guard need no bounds check. Past 64 TiB
+ * `kiln_engine_new` fails, naming the setting.
+ */
+void kiln_config_memory_guard_size_set(wasm_config_t *config, uint64_t bytes);
+
+/**
+ * How many bytes past its new size a memory reserves when it moves to
+ * grow (2 GiB by default, never past its maximum), as
+ * `wasmtime_config_memory_reservation_for_growth_set` does, so the
+ * growths after it need not move it again. Past 64 TiB `kiln_engine_new`
+ * fails, naming the setting.
+ */
+void kiln_config_memory_reservation_for_growth_set(wasm_config_t *config, uint64_t bytes);
+
+/**
+ * Whether a memory that outgrows its reservation may move to a larger
+ * one, copying its bytes (on by default), as
+ * `wasmtime_config_memory_may_move_set` does. Off, such a memory cannot
+ * grow: `memory.grow` returns -1 and `wasm_memory_grow` false. A moved
+ * memory's `wasm_memory_data` changes: fetch it again after any growth.
+ */
+void kiln_config_memory_may_move_set(wasm_config_t *config, bool enable);
+
+/**
  * Releases an error.
  */
 void kiln_error_delete(kiln_error_t *error);
@@ -827,6 +886,83 @@ kiln_error_t *kiln_module_validate(const wasm_engine_t *engine, const uint8_t *w
  * otherwise `out` is empty and the error gives the line and column.
  */
 kiln_error_t *kiln_wat2wasm(const uint8_t *wat, size_t len, wasm_byte_vec_t *out);
+
+/**
+ * The default limits: 100,000 live instances, memories and tables,
+ * memories of up to 256 MiB and tables of up to 20,000 elements, nothing
+ * kept resident.
+ */
+kiln_pooling_allocation_config_t *kiln_pooling_allocation_config_new(void);
+
+/**
+ * Releases a pooling configuration (configs that took a copy keep it).
+ */
+void kiln_pooling_allocation_config_delete(kiln_pooling_allocation_config_t *pool);
+
+/**
+ * How many core instances may be live at once across every store of the
+ * engine (100,000 by default). An instance holds its place until its
+ * store is freed.
+ */
+void kiln_pooling_allocation_config_total_core_instances_set(kiln_pooling_allocation_config_t *pool,
+                                                             uint32_t count);
+
+/**
+ * How many linear memories may be live at once across every store of the
+ * engine, whether modules or the host (`wasm_memory_new`) made them
+ * (100,000 by default).
+ */
+void kiln_pooling_allocation_config_total_memories_set(kiln_pooling_allocation_config_t *pool,
+                                                       uint32_t count);
+
+/**
+ * How many tables may be live at once across every store of the engine,
+ * whether modules or the host (`wasm_table_new`) made them (100,000 by
+ * default).
+ */
+void kiln_pooling_allocation_config_total_tables_set(kiln_pooling_allocation_config_t *pool,
+                                                     uint32_t count);
+
+/**
+ * The most bytes any memory may hold, the size of a memory slot (256 MiB
+ * by default, at most 4 GiB). A module whose memory starts larger fails
+ * to instantiate; `memory.grow` past it returns -1.
+ */
+void kiln_pooling_allocation_config_max_memory_size_set(kiln_pooling_allocation_config_t *pool,
+                                                        size_t bytes);
+
+/**
+ * The most elements any table may hold, the size of a table slot (20,000
+ * by default). A module whose table starts larger fails to instantiate;
+ * `table.grow` past it returns -1.
+ */
+void kiln_pooling_allocation_config_table_elements_set(kiln_pooling_allocation_config_t *pool,
+                                                       size_t elements);
+
+/**
+ * How many bytes at the start of a freed memory slot are zeroed by
+ * writing and stay resident for the next tenant (0 by default); the rest
+ * is given back to the kernel, which zeroes it too.
+ */
+void kiln_pooling_allocation_config_linear_memory_keep_resident_set(kiln_pooling_allocation_config_t *pool,
+                                                                    size_t bytes);
+
+/**
+ * As `kiln_pooling_allocation_config_linear_memory_keep_resident_set`,
+ * for table slots (0 by default).
+ */
+void kiln_pooling_allocation_config_table_keep_resident_set(kiln_pooling_allocation_config_t *pool,
+                                                            size_t bytes);
+
+/**
+ * Makes engines of `config` allocate instances, memories and tables from
+ * pools with `pool`'s limits (borrowed: the config takes a copy), as
+ * `wasmtime_pooling_allocation_strategy_set` does. Without it engines
+ * allocate on demand. Modules compiled by an engine of one strategy are
+ * refused by `wasm_module_deserialize` on an engine of the other.
+ */
+void kiln_pooling_allocation_strategy_set(wasm_config_t *config,
+                                          const kiln_pooling_allocation_config_t *pool);
 
 /**
  * Makes an engine with `config` (owned; NULL for the defaults). On success

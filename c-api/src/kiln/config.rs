@@ -1,6 +1,6 @@
 //! Engine settings beyond `wasm_config_new`'s defaults: WebAssembly
-//! features, resource control, stack size, optimisation and the
-//! compiled-module cache.
+//! features, resource control, stack size, optimisation, the
+//! compiled-module cache and how linear memories reserve address space.
 
 use super::error::kiln_error_t;
 use crate::engine::wasm_config_t;
@@ -263,4 +263,68 @@ pub unsafe extern "C" fn kiln_config_cache_config_load(
             }
         },
     )
+}
+
+/// How many bytes of address space each linear memory reserves when it
+/// is made (4 GiB by default), as `wasmtime_config_memory_reservation_set`
+/// does. Growing within the reservation never moves a memory; with 4 GiB
+/// plus the guard, 32-bit memories need no bounds checks. Reserving less
+/// lets a process hold more memories at once. A value past what a host's
+/// address space holds (64 TiB) makes `kiln_engine_new` fail, naming the
+/// setting. Under the pooling allocator
+/// (`kiln_pooling_allocation_strategy_set`) every memory lives in a slot
+/// of the pool's size instead, and this setting, the growth reservation
+/// and `kiln_config_memory_may_move_set` do not apply.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_memory_reservation_set(
+    config: Option<&mut wasm_config_t>,
+    bytes: u64,
+) {
+    update(config, |c| {
+        c.memory_reservation(bytes);
+    })
+}
+
+/// How many inaccessible bytes follow each memory's reservation (32 MiB by
+/// default), as `wasmtime_config_memory_guard_size_set` does: accesses
+/// whose static offset fits in the guard need no bounds check. Past 64 TiB
+/// `kiln_engine_new` fails, naming the setting.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_memory_guard_size_set(
+    config: Option<&mut wasm_config_t>,
+    bytes: u64,
+) {
+    update(config, |c| {
+        c.memory_guard_size(bytes);
+    })
+}
+
+/// How many bytes past its new size a memory reserves when it moves to
+/// grow (2 GiB by default, never past its maximum), as
+/// `wasmtime_config_memory_reservation_for_growth_set` does, so the
+/// growths after it need not move it again. Past 64 TiB `kiln_engine_new`
+/// fails, naming the setting.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_memory_reservation_for_growth_set(
+    config: Option<&mut wasm_config_t>,
+    bytes: u64,
+) {
+    update(config, |c| {
+        c.memory_reservation_for_growth(bytes);
+    })
+}
+
+/// Whether a memory that outgrows its reservation may move to a larger
+/// one, copying its bytes (on by default), as
+/// `wasmtime_config_memory_may_move_set` does. Off, such a memory cannot
+/// grow: `memory.grow` returns -1 and `wasm_memory_grow` false. A moved
+/// memory's `wasm_memory_data` changes: fetch it again after any growth.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_config_memory_may_move_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    update(config, |c| {
+        c.memory_may_move(enable);
+    })
 }

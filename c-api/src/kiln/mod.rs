@@ -15,6 +15,7 @@ pub mod func;
 pub mod instance;
 pub mod linker;
 pub mod module;
+pub mod pooling;
 pub mod store;
 pub mod trap;
 pub mod wasi;

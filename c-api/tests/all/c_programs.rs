@@ -863,3 +863,33 @@ Done.
 ",
     );
 }
+
+#[test]
+fn pooling() {
+    check(
+        "pooling",
+        "\
+may move 0: grow(15) = 1
+may move 0: grow(1) past the reservation = -1
+may move 0: pages 16, load(8) = 0x5ec2e7e7
+may move 1: grow(15) = 1
+may move 1: grow(1) past the reservation = 16
+may move 1: pages 17, load(8) = 0x5ec2e7e7
+reservation of 1 PiB: memory_reservation of 1125899906842624 bytes is more than the 70368744177664 bytes a host's address space can hold
+wasm_engine_new_with_config with a 128 TiB guard: NULL
+pool slots past 4 GiB: the pooling allocator's max_memory_size of 4295032832 bytes is more than the 4294967296 bytes a memory can hold
+a third live instance: trap: maximum concurrent limit of 2 for core instances reached
+grow(16) past the slot = -1
+grow(3) = 1
+first tenant: load(196708) = 0x5ec2e7e7
+next tenant in the same slot: yes
+next tenant: pages 1, all zero: yes
+grow(3) = 1
+after growing: all zero: yes
+next tenant: loads where the secret was = 0
+a second memory: trap: maximum concurrent limit of 1 for memories reached
+wasm_memory_new past the pool: NULL
+Done.
+",
+    );
+}
