@@ -18,6 +18,9 @@ mod types;
 use crate::analysis::WorldAnalysis;
 use crate::backend::{Backend, Files, GENERATED_BANNER};
 use crate::source::Source;
+/// How the C glue spells a WIT name as a field, case or parameter: for
+/// tools that drive generated C.
+pub use names::snake;
 use names::CNames;
 
 /// The C back end (`--lang c`).

@@ -9,27 +9,11 @@
 
 use super::cases::exports;
 use crate::{corpus_wit, crate_dir};
-use heck::ToSnakeCase;
+use kiln_wit::c::snake;
 use kiln_wit::wit_parser::{Type, TypeDefKind, TypeId};
 use kiln_wit::{Wit, WorldAnalysis};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
-
-/// A C field or case name for a WIT name, as the C back end spells it.
-fn snake(name: &str) -> String {
-    const RESERVED: &[&str] = &[
-        "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-        "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-        "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-        "union", "unsigned", "void", "volatile", "while", "bool", "true", "false",
-    ];
-    let s = name.to_snake_case();
-    if RESERVED.contains(&s.as_str()) {
-        format!("{s}_")
-    } else {
-        s
-    }
-}
 
 /// An export's wrapper as the glue's header declares it.
 struct Wrapper {
