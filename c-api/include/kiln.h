@@ -863,6 +863,17 @@ kiln_error_t *kiln_linker_get_default(const kiln_linker_t *linker,
                                       wasm_func_t **out);
 
 /**
+ * Makes a memory of type `ty` (borrowed) in `store`, as `wasm_memory_new`
+ * does, but says why it cannot: on success writes the owned memory to
+ * `out` and returns NULL; otherwise returns an error, such as "maximum
+ * concurrent limit of 2 for memories reached" from an engine whose pool
+ * (`kiln_pooling_allocation_strategy_set`) is full.
+ */
+kiln_error_t *kiln_memory_new(wasm_store_t *store,
+                              const wasm_memorytype_t *ty,
+                              wasm_memory_t **out);
+
+/**
  * Compiles a module from `len` bytes at `wasm`, binary or text format
  * (`wasm_module_new` takes only the binary format and gives no reason for
  * a failure). On success writes the owned module to `out` and returns
@@ -1041,6 +1052,19 @@ void kiln_store_set_data(wasm_store_t *store, void *data);
  * The pointer `kiln_store_set_data` attached to the store (NULL if none).
  */
 void *kiln_store_get_data(wasm_store_t *store);
+
+/**
+ * Makes a table of type `ty` (borrowed) in `store` with every element
+ * `init` (borrowed; NULL for null references), as `wasm_table_new` does,
+ * but says why it cannot: on success writes the owned table to `out` and
+ * returns NULL; otherwise returns an error, such as "maximum concurrent
+ * limit of 2 for tables reached" from an engine whose pool
+ * (`kiln_pooling_allocation_strategy_set`) is full.
+ */
+kiln_error_t *kiln_table_new(wasm_store_t *store,
+                             const wasm_tabletype_t *ty,
+                             const wasm_ref_t *init,
+                             wasm_table_t **out);
 
 /**
  * Whether the trap was raised by wasm code (not made by `wasm_trap_new`

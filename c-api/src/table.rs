@@ -8,7 +8,7 @@ use crate::types::wasm_tabletype_t;
 use kiln::{Table, Val, ValType};
 
 /// The value of a borrowed, nullable reference for a table of `element`s.
-fn ref_val(r: Option<&wasm_ref_t>, element: ValType) -> Option<Val> {
+pub(crate) fn ref_val(r: Option<&wasm_ref_t>, element: ValType) -> Option<Val> {
     match r {
         Some(r) => r.to_val(),
         None if element == ValType::FuncRef => Some(Val::FuncRef(None)),

@@ -889,6 +889,8 @@ after growing: all zero: yes
 next tenant: loads where the secret was = 0
 a second memory: trap: maximum concurrent limit of 1 for memories reached
 wasm_memory_new past the pool: NULL
+kiln_memory_new past the pool: maximum concurrent limit of 1 for memories reached
+a second table: maximum concurrent limit of 1 for tables reached
 Done.
 ",
     );

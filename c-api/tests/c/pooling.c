@@ -185,9 +185,11 @@ int main(void) {
   wasm_module_delete(module);
   wasm_engine_delete(engine);
 
-  /* The memory pool runs out on its own, as does a host memory. */
+  /* The memory and table pools run out on their own, for modules and
+   * for the host alike. */
   pool = kiln_pooling_allocation_config_new();
   kiln_pooling_allocation_config_total_memories_set(pool, 1);
+  kiln_pooling_allocation_config_total_tables_set(pool, 1);
   kiln_pooling_allocation_config_max_memory_size_set(pool, 16 * PAGE);
   config = wasm_config_new();
   kiln_pooling_allocation_strategy_set(config, pool);
@@ -201,7 +203,18 @@ int main(void) {
   wasm_memorytype_t* type = wasm_memorytype_new(&limits);
   wasm_memory_t* host = wasm_memory_new(first.store, type);
   printf("wasm_memory_new past the pool: %s\n", host == NULL ? "NULL" : "made");
+  print_error("kiln_memory_new past the pool", kiln_memory_new(first.store, type, &host));
+  CHECK(host == NULL);
   wasm_memorytype_delete(type);
+  wasm_tabletype_t* table_type =
+      wasm_tabletype_new(wasm_valtype_new(WASM_FUNCREF), &limits);
+  wasm_table_t* table = NULL;
+  check_ok(kiln_table_new(first.store, table_type, NULL, &table));
+  wasm_table_t* second_table = NULL;
+  print_error("a second table", kiln_table_new(first.store, table_type, NULL, &second_table));
+  CHECK(second_table == NULL);
+  wasm_table_delete(table);
+  wasm_tabletype_delete(table_type);
   tenant_delete(&first);
   wasm_module_delete(module);
   wasm_engine_delete(engine);
