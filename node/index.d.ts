@@ -191,6 +191,45 @@ export function wat2wasm(text: string): Uint8Array;
  */
 export function enableCompileCache(directory?: string): string;
 
+/** The pooling allocator's limits, shared by every instance of the process; missing ones keep Kiln's defaults. */
+export interface PoolingOptions {
+  /** Core instances live at once (default 100,000); past it, instantiation throws `RangeError`. */
+  totalCoreInstances?: number | bigint;
+  /** Linear memories live at once, made by wasm or by `new Memory` (default 100,000). */
+  totalMemories?: number | bigint;
+  /** Tables live at once, made by wasm or by `new Table` (default 100,000). */
+  totalTables?: number | bigint;
+  /** Bytes a memory may hold: the size of a memory's slot (default 256 MiB, at most 4 GiB). */
+  maxMemorySize?: number | bigint;
+  /** Elements a table may hold (default 20,000). */
+  tableElements?: number | bigint;
+  /** Bytes of a freed memory's slot zeroed by writing and kept resident (default 0). */
+  linearMemoryKeepResident?: number | bigint;
+  /** As `linearMemoryKeepResident`, for tables' slots (default 0). */
+  tableKeepResident?: number | bigint;
+}
+
+/** The engine's memory settings and allocation strategy; missing ones keep Kiln's defaults. */
+export interface EngineOptions {
+  /** Bytes of address space reserved per memory (default 4 GiB). */
+  memoryReservation?: number | bigint;
+  /** Inaccessible bytes after each memory's reservation (default 32 MiB). */
+  memoryGuardSize?: number | bigint;
+  /** Bytes reserved past a memory's new size when it moves to grow (default 2 GiB). */
+  memoryReservationForGrowth?: number | bigint;
+  /** Whether a memory that outgrows its reservation may move (default true); its `buffer` is detached on any grow either way. */
+  memoryMayMove?: boolean;
+  /** The pooling allocator: `true` for its default limits, or the limits. */
+  pooling?: boolean | PoolingOptions;
+}
+
+/**
+ * Sets the engine's memory settings and allocation strategy. Call before
+ * the first module, memory, table or global is made (else `TypeError`);
+ * settings the engine refuses throw `RangeError`.
+ */
+export function configureEngine(options: EngineOptions): void;
+
 export interface WASIOptions {
   version?: 'preview1';
   args?: string[];
@@ -231,6 +270,7 @@ declare const kiln: {
   instantiateStreaming: typeof instantiateStreaming;
   wat2wasm: typeof wat2wasm;
   enableCompileCache: typeof enableCompileCache;
+  configureEngine: typeof configureEngine;
   WASI: typeof WASI;
   WASIExit: typeof WASIExit;
   WebAssembly: typeof kiln;

@@ -414,6 +414,21 @@ function enableCompileCache(directory) {
   return native.enableCompileCache(directory);
 }
 
+/**
+ * Sets how the engines every module is compiled with lay out memories and
+ * allocate instances: `memoryReservation`, `memoryGuardSize` and
+ * `memoryReservationForGrowth` (bytes, as Numbers or BigInts),
+ * `memoryMayMove` (a boolean) and `pooling` (`true`, or an object of the
+ * pooling allocator's limits: `totalCoreInstances`, `totalMemories`,
+ * `totalTables`, `maxMemorySize`, `tableElements`,
+ * `linearMemoryKeepResident`, `tableKeepResident`). Call it before the
+ * first module, memory, table or global is made (else `TypeError`);
+ * settings the engine refuses throw `RangeError` at once.
+ */
+function configureEngine(options) {
+  native.configureEngine(options);
+}
+
 if (process.env.KILN_COMPILE_CACHE) {
   enableCompileCache(process.env.KILN_COMPILE_CACHE);
 }
@@ -434,7 +449,7 @@ const kiln = makeNamespace('WebAssembly', {
   },
   operations: {
     validate, compile, instantiate, compileStreaming, instantiateStreaming, wat2wasm,
-    enableCompileCache,
+    enableCompileCache, configureEngine,
   },
 });
 // The namespace itself, so that `const { WebAssembly } = require('kiln-wasm')`

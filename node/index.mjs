@@ -21,6 +21,7 @@ export const {
   WASIExit,
   wat2wasm,
   enableCompileCache,
+  configureEngine,
   WebAssembly,
 } = kiln;
 export default kiln;

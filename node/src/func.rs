@@ -375,9 +375,19 @@ fn in_host_call(
     let Some(store) = store.upgrade() else {
         return Err(kiln::Error::msg("the calling store is gone"));
     };
-    env.in_handle_scope(|| match store.lend(cx, || body(&store)) {
-        Ok(r) => r,
-        Err(Thrown) => Err(crate::exception::take_as_error(env)),
+    env.in_handle_scope(|| {
+        let run = || {
+            // A memory that grew may have moved: a buffer JS holds over it
+            // must be detached before JS runs.
+            if crate::config::memories_may_move() {
+                store.refresh_buffers(env)?;
+            }
+            body(&store)
+        };
+        match store.lend(cx, run) {
+            Ok(r) => r,
+            Err(Thrown) => Err(crate::exception::take_as_error(env)),
+        }
     })
 }
 

@@ -4,6 +4,7 @@
 //! functions made here, called by JS directly, except those of numbers only,
 //! which `lib/calls.js` makes (see `numeric`).
 
+mod config;
 mod exception;
 mod externals;
 mod func;
@@ -42,6 +43,7 @@ const FUNCTIONS: &[(&str, Callback)] = &[
     ("moduleDeserialize", module::module_deserialize),
     ("wat2wasm", module::wat2wasm),
     ("enableCompileCache", store::enable_compile_cache),
+    ("configureEngine", config::configure_engine),
     ("instantiate", instance::instantiate),
     ("instanceFuel", instance::instance_fuel),
     ("instanceSetFuel", instance::instance_set_fuel),

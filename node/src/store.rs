@@ -53,11 +53,18 @@ pub(crate) fn engines() -> &'static Engines {
         // memories and tables, `address: "i64"`), and its tests build modules
         // whose memories are marked shared, which validate only with threads.
         config.cache(cache).wasm_memory64(true).wasm_threads(true);
-        let plain = kiln::Engine::new(&config).expect("the default configuration is valid");
+        crate::config::apply(&mut config);
+        // `configureEngine` checked its settings by making an engine.
+        let plain = kiln::Engine::new(&config).expect("the configuration was checked");
         config.consume_fuel(true).epoch_interruption(true);
         let metered = kiln::Engine::new(&config).expect("the metered configuration is valid");
         Engines { plain, metered }
     })
+}
+
+/// Whether the engines have been made, after which their settings are fixed.
+pub(crate) fn engines_made() -> bool {
+    ENGINES.get().is_some()
 }
 
 /// `enableCompileCache(directory?)`: keeps compiled modules in `directory`

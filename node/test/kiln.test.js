@@ -319,7 +319,7 @@ test('what Kiln adds to the namespace is shaped as WebIDL shapes its members: cl
   );
   assert.deepEqual(Object.keys(kiln), [
     'validate', 'compile', 'instantiate', 'compileStreaming', 'instantiateStreaming', 'wat2wasm',
-    'enableCompileCache',
+    'enableCompileCache', 'configureEngine',
   ]);
 });
 

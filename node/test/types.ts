@@ -1,12 +1,18 @@
 // Type-checked (never run) by types.test.js: uses every declaration of
 // index.d.ts and probes.d.ts the way a TypeScript program would.
-import kiln, { Module, Instance, Memory, Table, Global, WASI, RuntimeError, WebAssembly } from '..';
+import kiln, { Module, Instance, Memory, Table, Global, WASI, RuntimeError, WebAssembly, EngineOptions } from '..';
 import * as probes from '../probes';
 
 async function main(): Promise<void> {
   const bytes: Uint8Array = kiln.wat2wasm('(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))');
   const valid: boolean = kiln.validate(bytes);
   const enableCache: (directory?: string) => string = kiln.enableCompileCache;
+  const configure: (options: EngineOptions) => void = kiln.configureEngine;
+  const engineOptions: EngineOptions = {
+    memoryReservation: 1 << 20, memoryGuardSize: 65536n, memoryReservationForGrowth: 0, memoryMayMove: true,
+    pooling: { totalCoreInstances: 10, totalMemories: 10n, totalTables: 10, maxMemorySize: 1 << 20, tableElements: 100, linearMemoryKeepResident: 0, tableKeepResident: 0 },
+  };
+  void [configure, engineOptions, { pooling: true } as EngineOptions];
   const module: Module = await kiln.compile(bytes);
   const exports = Module.exports(module).map((e) => `${e.name}:${e.kind}`);
   const imports = Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);
