@@ -35,6 +35,8 @@ pub(crate) struct RunOptions {
     pub(crate) cache: Cache,
     /// Whether FILE may be a compiled artifact (native code).
     pub(crate) allow_precompiled: bool,
+    /// Whether imports nothing defines are defined as functions that trap.
+    pub(crate) trap_unknown_imports: bool,
     /// What the program may spend.
     pub(crate) budget: Budget,
 }
@@ -322,6 +324,14 @@ struct RunArgs {
                 code runs as it is, so only give files you trust"
     )]
     allow_precompiled: bool,
+    #[arg(
+        long,
+        overrides_with = "trap_unknown_imports",
+        help = "Define every function FILE imports that kiln does not\n\
+                provide as one that traps when called, so that what\n\
+                does not call it can run"
+    )]
+    trap_unknown_imports: bool,
     #[command(flatten)]
     budget: Budget,
     #[arg(
@@ -371,6 +381,7 @@ impl From<RunArgs> for RunOptions {
             inherit_env: run.inherit_env,
             cache,
             allow_precompiled: run.allow_precompiled,
+            trap_unknown_imports: run.trap_unknown_imports,
             budget: run.budget,
         }
     }

@@ -1,10 +1,10 @@
-//! Reading a module file: binary as it is, text through the wat parser, with
-//! errors on one line that name the file, line and column.
+//! Reading a module or component file: binary as it is, text through the
+//! wat parser, with errors on one line that name the file, line and column.
 
 use std::path::Path;
 
-/// The binary module in `path`, which holds either the binary or the text
-/// format.
+/// The binary module or component in `path`, which holds either the binary
+/// or the text format (`(module ...)` or `(component ...)`).
 pub(crate) fn read_module(path: &Path) -> Result<Vec<u8>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     match wat::Detect::from_bytes(&bytes) {
@@ -19,6 +19,13 @@ pub(crate) fn read_module(path: &Path) -> Result<Vec<u8>, String> {
             path.display()
         )),
     }
+}
+
+/// Whether `bytes`, in the binary format, are a component rather than a
+/// core module: the header's layer field (the two bytes after the version)
+/// is 1 for components and 0 for modules.
+pub(crate) fn is_component(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\0asm") && bytes.get(6..8) == Some(&[1, 0][..])
 }
 
 /// The contents of `path` if it is a module compiled by `kiln compile`.
@@ -60,6 +67,16 @@ mod tests {
         let path = temp_file("ok.wat", b"(module (func (export \"f\")))");
         let bytes = read_module(&path).unwrap();
         assert!(bytes.starts_with(b"\0asm"));
+    }
+
+    #[test]
+    fn components_are_told_from_modules() {
+        let path = temp_file("c.wat", b"(component)");
+        let bytes = read_module(&path).unwrap();
+        assert!(is_component(&bytes));
+        let path = temp_file("m.wat", b"(module)");
+        assert!(!is_component(&read_module(&path).unwrap()));
+        assert!(!is_component(b"\0asm"));
     }
 
     #[test]

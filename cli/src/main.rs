@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! kiln run --invoke fib examples/fib.wat 20     # prints 6765
+//! kiln run --invoke 'greet("Ada")' greeter.wasm # a component's function
 //! kiln run --dir .::/ examples/ls.wasm /        # a WASI program
 //! kiln wast tests.wast
 //! kiln validate module.wasm
@@ -19,8 +20,10 @@
 mod args;
 mod bindgen;
 mod compile;
+mod component_value;
 mod input;
 mod run;
+mod run_component;
 mod validate;
 mod value;
 mod wast;
@@ -53,6 +56,15 @@ impl Failure {
         match err.trap() {
             Some(trap) => Failure::Trap(trap.clone()),
             None => Failure::Error(format!("{context}: {}", err.message())),
+        }
+    }
+
+    /// Adds `hint` to the end of an error's message; a trap or an exit
+    /// stays as it is.
+    pub(crate) fn with_hint(self, hint: &str) -> Failure {
+        match self {
+            Failure::Error(message) => Failure::Error(message + hint),
+            other => other,
         }
     }
 

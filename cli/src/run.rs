@@ -1,8 +1,10 @@
 //! `kiln run`: instantiate a module with WASI and run it as a program, or
-//! call one of its functions.
+//! call one of its functions; or call a component's function (see
+//! `run_component`).
 
-use crate::args::{Cache, RunOptions};
-use crate::{input, value, Failure};
+use crate::args::{Budget, Cache, RunOptions};
+use crate::{input, run_component, value, Failure};
+use kiln::component::Component;
 use kiln::{CacheConfig, Config, Engine, ExternType, Linker, Module, Store, StoreLimits, Val};
 use kiln_wasi::{WasiConfig, WasiCtx};
 
@@ -11,25 +13,7 @@ use kiln_wasi::{WasiConfig, WasiCtx};
 /// results one a line.
 pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
     let file = options.file.display();
-    let budget = &options.budget;
-    let mut config = Config::default();
-    config
-        .consume_fuel(budget.fuel.is_some())
-        .epoch_interruption(budget.timeout.is_some());
-    if let Some(bytes) = budget.max_wasm_stack {
-        config.max_wasm_stack(bytes);
-    }
-    config.cache(match &options.cache {
-        Cache::Off => None,
-        Cache::DefaultLocation => {
-            Some(CacheConfig::from_default_location().map_err(|e| e.message().to_string())?)
-        }
-        Cache::ConfigFile(path) => {
-            Some(CacheConfig::from_file(path).map_err(|e| e.message().to_string())?)
-        }
-    });
-    let engine =
-        Engine::new(&config).map_err(|e| format!("cannot create the engine: {}", e.message()))?;
+    let engine = engine(options)?;
     #[allow(unsafe_code)]
     let module = match input::read_artifact(&options.file)? {
         Some(_) if !options.allow_precompiled => {
@@ -42,7 +26,15 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
         // artifact as trusted native code; format, version and bounds are
         // checked.
         Some(artifact) => unsafe { Module::deserialize(&engine, &artifact) },
-        None => Module::from_binary(&engine, &input::read_module(&options.file)?),
+        None => {
+            let bytes = input::read_module(&options.file)?;
+            if input::is_component(&bytes) {
+                let component = Component::from_binary(&engine, &bytes)
+                    .map_err(|e| format!("{file}: {}", e.message()))?;
+                return run_component::command(options, &engine, &component);
+            }
+            Module::from_binary(&engine, &bytes)
+        }
     }
     .map_err(|e| format!("{file}: {}", e.message()))?;
 
@@ -97,6 +89,64 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
 
     let wasi = wasi_context(options)?;
     let mut store = Store::new(&engine, wasi);
+    apply_budget(&mut store, &engine, &options.budget)?;
+    let mut linker = Linker::<WasiCtx>::new(&engine);
+    kiln_wasi::add_to_linker(&mut linker, |ctx| ctx)
+        .map_err(|e| format!("cannot define WASI: {}", e.message()))?;
+    if options.trap_unknown_imports {
+        linker
+            .define_unknown_imports_as_traps(&module)
+            .map_err(|e| format!("cannot define the unknown imports: {}", e.message()))?;
+    }
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .map_err(|e| Failure::from_kiln(e, &format!("cannot instantiate {file}")))?;
+    let func = instance
+        .get_func(&mut store, name)
+        .ok_or_else(|| format!("module has no exported function `{name}`"))?;
+    let mut results = vec![Val::I32(0); ty.results().len()];
+    if let Err(err) = func.call(&mut store, &args, &mut results) {
+        return Err(match err.i32_exit() {
+            Some(code) => Failure::Exit(code),
+            None => Failure::from_kiln(err, &format!("calling `{name}` failed")),
+        });
+    }
+    for result in &results {
+        println!("{}", value::format(result));
+    }
+    Ok(())
+}
+
+/// The engine the options ask for: fuel and epochs when the budget needs
+/// them, the stack limit, the cache.
+fn engine(options: &RunOptions) -> Result<Engine, Failure> {
+    let budget = &options.budget;
+    let mut config = Config::default();
+    config
+        .consume_fuel(budget.fuel.is_some())
+        .epoch_interruption(budget.timeout.is_some());
+    if let Some(bytes) = budget.max_wasm_stack {
+        config.max_wasm_stack(bytes);
+    }
+    config.cache(match &options.cache {
+        Cache::Off => None,
+        Cache::DefaultLocation => {
+            Some(CacheConfig::from_default_location().map_err(|e| e.message().to_string())?)
+        }
+        Cache::ConfigFile(path) => {
+            Some(CacheConfig::from_file(path).map_err(|e| e.message().to_string())?)
+        }
+    });
+    Engine::new(&config).map_err(|e| format!("cannot create the engine: {}", e.message()).into())
+}
+
+/// Gives `store` the run's budget: its fuel, memory limit and timeout (a
+/// thread that ends the store's epoch once the time is out).
+pub(crate) fn apply_budget<T>(
+    store: &mut Store<T>,
+    engine: &Engine,
+    budget: &Budget,
+) -> Result<(), Failure> {
     if let Some(fuel) = budget.fuel {
         store
             .set_fuel(fuel)
@@ -114,25 +164,6 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
             std::thread::sleep(timeout);
             ticker.increment_epoch();
         });
-    }
-    let mut linker = Linker::<WasiCtx>::new(&engine);
-    kiln_wasi::add_to_linker(&mut linker, |ctx| ctx)
-        .map_err(|e| format!("cannot define WASI: {}", e.message()))?;
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .map_err(|e| Failure::from_kiln(e, &format!("cannot instantiate {file}")))?;
-    let func = instance
-        .get_func(&mut store, name)
-        .ok_or_else(|| format!("module has no exported function `{name}`"))?;
-    let mut results = vec![Val::I32(0); ty.results().len()];
-    if let Err(err) = func.call(&mut store, &args, &mut results) {
-        return Err(match err.i32_exit() {
-            Some(code) => Failure::Exit(code),
-            None => Failure::from_kiln(err, &format!("calling `{name}` failed")),
-        });
-    }
-    for result in &results {
-        println!("{}", value::format(result));
     }
     Ok(())
 }
