@@ -119,5 +119,9 @@ func (i *Instance) GetFunc(store Storelike, name string) *Func {
 	if e == nil {
 		return nil
 	}
+	// The Func holds a handle of its own: release the Extern's now rather
+	// than leave it to a finalizer (it keeps the store, and a pooled
+	// instance's slots, alive).
+	defer e.Close()
 	return e.Func()
 }

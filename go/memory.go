@@ -29,10 +29,11 @@ func NewMemory(store Storelike, ty *MemoryType) (*Memory, error) {
 		if err != nil {
 			return err
 		}
-		mptr := C.wasm_memory_new(ptr, cty)
+		var mptr *C.wasm_memory_t
+		err = takeError(C.kiln_memory_new(ptr, cty, &mptr))
 		C.wasm_memorytype_delete(cty)
-		if mptr == nil {
-			return errorf("cannot make a memory of %d pages", ty.min)
+		if err != nil {
+			return err
 		}
 		m = newMemory(s, mptr)
 		return nil

@@ -30,11 +30,12 @@ func NewTable(store Storelike, ty *TableType, init Val) (*Table, error) {
 	err := s.useErr(func(ptr *C.wasm_store_t) error {
 		cty := ty.cTableType()
 		cval := init.cVal(ptr)
-		tptr := C.wasm_table_new(ptr, cty, cRef(&cval))
+		var tptr *C.wasm_table_t
+		err := takeError(C.kiln_table_new(ptr, cty, cRef(&cval), &tptr))
 		releaseCVal(&cval)
 		C.wasm_tabletype_delete(cty)
-		if tptr == nil {
-			return errorf("cannot make a table of type %s", ty.element.kind)
+		if err != nil {
+			return err
 		}
 		t = newTable(s, tptr)
 		return nil
