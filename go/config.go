@@ -12,7 +12,8 @@ import (
 )
 
 // Config holds an engine's settings: WebAssembly features, fuel, epoch
-// interruption, stack size and optimisation level. NewEngineWithConfig
+// interruption, stack size, optimisation level, how memories reserve
+// address space and the pooling allocator. NewEngineWithConfig
 // takes it: a Config makes one engine.
 type Config struct {
 	ptr *C.wasm_config_t
@@ -138,6 +139,56 @@ func (cfg *Config) SetMaxWasmStack(size int) {
 // SetCraneliftOptLevel sets how hard Cranelift optimises.
 func (cfg *Config) SetCraneliftOptLevel(level OptLevel) {
 	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_opt_level_set(c, C.kiln_opt_level_t(level)) })
+}
+
+// SetMemoryReservation sets how many bytes of address space each linear
+// memory reserves when it is made (4 GiB by default). Growing within the
+// reservation never moves a memory; with 4 GiB plus the guard, 32-bit
+// memories need no bounds checks. Reserving less lets a process hold more
+// memories at once. A value past the 64 TiB a host's address space holds
+// makes NewEngineWithConfig panic, naming the setting.
+func (cfg *Config) SetMemoryReservation(bytes uint64) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_memory_reservation_set(c, C.uint64_t(bytes)) })
+}
+
+// SetMemoryGuardSize sets how many inaccessible bytes follow each
+// memory's reservation (32 MiB by default): accesses whose static offset
+// fits in the guard need no bounds check.
+func (cfg *Config) SetMemoryGuardSize(bytes uint64) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_memory_guard_size_set(c, C.uint64_t(bytes)) })
+}
+
+// SetMemoryReservationForGrowth sets how many bytes past its new size a
+// memory reserves when it moves to grow (2 GiB by default, never past its
+// maximum), so the growths after it need not move it again.
+func (cfg *Config) SetMemoryReservationForGrowth(bytes uint64) {
+	cfg.set(func(c *C.wasm_config_t) {
+		C.kiln_config_memory_reservation_for_growth_set(c, C.uint64_t(bytes))
+	})
+}
+
+// SetMemoryMayMove sets whether a memory that outgrows its reservation
+// may move to a larger one, copying its bytes (true by default). When it
+// may not, such a memory cannot grow: memory.grow returns -1 and
+// Memory.Grow an error. A moved memory's UnsafeData changes: fetch it
+// again after any growth.
+func (cfg *Config) SetMemoryMayMove(enable bool) {
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_config_memory_may_move_set(c, C.bool(enable)) })
+}
+
+// SetPoolingAllocationStrategy makes the engine allocate instances,
+// memories and tables from pools with pool's limits (the config takes a
+// copy; nil is ignored). Without it the engine allocates on demand. Under
+// the pooling allocator every memory lives in a slot of the pool's
+// MaxMemorySize, and the memory reservation, growth reservation and
+// SetMemoryMayMove do not apply.
+func (cfg *Config) SetPoolingAllocationStrategy(pool *PoolingAllocationConfig) {
+	if pool == nil {
+		cfg.live()
+		return
+	}
+	cfg.set(func(c *C.wasm_config_t) { C.kiln_pooling_allocation_strategy_set(c, pool.live()) })
+	runtime.KeepAlive(pool)
 }
 
 // SetStrategy accepts either strategy: Kiln always compiles with Cranelift.
