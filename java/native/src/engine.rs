@@ -1,8 +1,8 @@
 //! `dev.kiln.Engine`: compilation settings and the engine they make.
 
-use crate::errors::{run, Failure};
+use crate::errors::{run, Failure, JResult};
 use crate::handles::{borrow, free, into_handle};
-use jni::objects::{JClass, JString};
+use jni::objects::{JClass, JLongArray, JString};
 use jni::sys::{jboolean, jint, jlong};
 use jni::JNIEnv;
 
@@ -34,6 +34,11 @@ pub extern "system" fn Java_dev_kiln_Engine_newEngine(
     max_wasm_stack: jlong,
     opt_level: jint,
     cache_dir: JString<'_>,
+    memory_reservation: jlong,
+    memory_guard_size: jlong,
+    memory_reservation_for_growth: jlong,
+    memory_may_move: jboolean,
+    pooling: JLongArray<'_>,
 ) -> jlong {
     run(&mut env, |env| {
         let mut config = kiln::Config::new();
@@ -61,8 +66,59 @@ pub extern "system" fn Java_dev_kiln_Engine_newEngine(
             let dir: String = env.get_string(&cache_dir)?.into();
             config.cache(Some(kiln::CacheConfig::new(dir)));
         }
+        // Settings below zero are unset (`Config` refuses negative ones).
+        if let Ok(bytes) = u64::try_from(memory_reservation) {
+            config.memory_reservation(bytes);
+        }
+        if let Ok(bytes) = u64::try_from(memory_guard_size) {
+            config.memory_guard_size(bytes);
+        }
+        if let Ok(bytes) = u64::try_from(memory_reservation_for_growth) {
+            config.memory_reservation_for_growth(bytes);
+        }
+        config.memory_may_move(memory_may_move != 0);
+        if !pooling.is_null() {
+            config.allocation_strategy(pool(env, &pooling)?);
+        }
         Ok(into_handle(kiln::Engine::new(&config)?))
     })
+}
+
+/// The pooling allocator's limits from `PoolingAllocationConfig.limits`, in
+/// its index order; an entry below zero keeps the default.
+fn pool(env: &mut JNIEnv<'_>, limits: &JLongArray<'_>) -> JResult<kiln::PoolingAllocationConfig> {
+    let mut values = [-1i64; 7];
+    if env.get_array_length(limits)? as usize != values.len() {
+        return Err(Failure::Argument(
+            "the pooling allocator takes 7 limits".to_string(),
+        ));
+    }
+    env.get_long_array_region(limits, 0, &mut values)?;
+    let mut pool = kiln::PoolingAllocationConfig::new();
+    let count = |v: i64| u32::try_from(v).ok();
+    let size = |v: i64| usize::try_from(v).ok();
+    if let Some(n) = count(values[0]) {
+        pool.total_core_instances(n);
+    }
+    if let Some(n) = count(values[1]) {
+        pool.total_memories(n);
+    }
+    if let Some(n) = count(values[2]) {
+        pool.total_tables(n);
+    }
+    if let Some(n) = size(values[3]) {
+        pool.max_memory_size(n);
+    }
+    if let Some(n) = size(values[4]) {
+        pool.table_elements(n);
+    }
+    if let Some(n) = size(values[5]) {
+        pool.linear_memory_keep_resident(n);
+    }
+    if let Some(n) = size(values[6]) {
+        pool.table_keep_resident(n);
+    }
+    Ok(pool)
 }
 
 #[no_mangle]

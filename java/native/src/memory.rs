@@ -134,7 +134,9 @@ pub extern "system" fn Java_dev_kiln_Memory_buffer<'l>(
         };
         // SAFETY: the bytes stay mapped while the store lives, and the Java
         // `Store` keeps its native store alive while any buffer from
-        // `Memory.buffer` is reachable; growing never moves a memory's base.
+        // `Memory.buffer` is reachable; growing never moves a memory's base,
+        // since `Memory.buffer` refuses engines whose memories may move and
+        // Java's engines keep `memory_may_move` off unless asked.
         Ok(unsafe { env.new_direct_byte_buffer(ptr, len) }?.into())
     })
 }

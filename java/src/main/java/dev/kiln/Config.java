@@ -13,7 +13,9 @@ import java.nio.file.Path;
  * <p>The proposals of WebAssembly 2.0 (multi-value, bulk memory, reference types, SIMD, sign
  * extension, saturating conversions, mutable globals) are on by default; those of WebAssembly 3.0
  * (multi-memory, extended constants, memory64), threads and custom page sizes are off until
- * enabled, as in the engine's own {@code Config}.
+ * enabled, as in the engine's own {@code Config}. Memory settings ({@link #memoryReservation},
+ * {@link #memoryGuardSize}, {@link #memoryReservationForGrowth}, {@link #memoryMayMove}) and the
+ * pooling allocator ({@link #allocationStrategy}) are the engine's, as Wasmtime names them.
  */
 public final class Config {
     static final int MULTI_VALUE = 0;
@@ -36,6 +38,12 @@ public final class Config {
     long maxWasmStack;
     OptLevel optLevel = OptLevel.SPEED;
     Path cacheDirectory;
+    long memoryReservation = -1;
+    long memoryGuardSize = -1;
+    long memoryReservationForGrowth = -1;
+    boolean memoryMayMove;
+    /** The pool's limits, copied when set; {@code null} for allocation on demand. */
+    long[] pooling;
 
     /** The default settings. */
     public Config() {}
@@ -141,6 +149,66 @@ public final class Config {
         }
         optLevel = level;
         return this;
+    }
+
+    private static long bytes(long bytes, String what) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException(what + " must not be negative, not " + bytes);
+        }
+        return bytes;
+    }
+
+    /**
+     * Bytes of address space reserved per memory made on demand (4 GiB by default). Reserving less
+     * lets a process hold more memories at once; a memory that outgrows its reservation moves if
+     * {@link #memoryMayMove} allows it, and otherwise cannot grow past it.
+     */
+    public Config memoryReservation(long bytes) {
+        memoryReservation = bytes(bytes, "the memory reservation");
+        return this;
+    }
+
+    /** Inaccessible bytes after each memory's reservation (32 MiB by default). */
+    public Config memoryGuardSize(long bytes) {
+        memoryGuardSize = bytes(bytes, "the memory guard size");
+        return this;
+    }
+
+    /** Bytes reserved past a memory's new size when it moves to grow (2 GiB by default). */
+    public Config memoryReservationForGrowth(long bytes) {
+        memoryReservationForGrowth = bytes(bytes, "the memory reservation for growth");
+        return this;
+    }
+
+    /**
+     * Whether a memory that outgrows its {@link #memoryReservation} may move to a larger one,
+     * copying its bytes (off by default in Java, unlike the engine, because a {@link
+     * java.nio.ByteBuffer} from {@link Memory#buffer} points at a memory's bytes and cannot be
+     * detached: a memory that moved would leave it pointing at unmapped memory). Turned on with a
+     * reservation under 4 GiB, memories may move, and {@link Memory#buffer} then throws {@link
+     * IllegalStateException}: use {@link Memory#read} and {@link Memory#write}. With the default
+     * reservation, or the pooling allocator, memories never move and this changes nothing.
+     */
+    public Config memoryMayMove(boolean enable) {
+        memoryMayMove = enable;
+        return this;
+    }
+
+    /**
+     * Allocates instances, memories and tables from pools with {@code pool}'s limits, copied now
+     * (see {@link PoolingAllocationConfig}); {@code null} for allocation on demand, the default.
+     * Under the pooling allocator every memory lives in a slot of {@link
+     * PoolingAllocationConfig#maxMemorySize} bytes and never moves, and the memory reservation
+     * settings apply only to memories made on demand.
+     */
+    public Config allocationStrategy(PoolingAllocationConfig pool) {
+        pooling = pool == null ? null : pool.limits.clone();
+        return this;
+    }
+
+    /** Whether memories of an engine with these settings may move when they grow. */
+    boolean memoriesMayMove() {
+        return memoryMayMove && pooling == null && memoryReservation >= 0 && memoryReservation < 1L << 32;
     }
 
     /** Keeps compiled modules in {@code directory}, which later engines load them from. */

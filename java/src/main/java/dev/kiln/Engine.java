@@ -18,6 +18,8 @@ public final class Engine implements AutoCloseable {
     }
 
     final NativeResource resource;
+    /** Whether a memory may move when it grows, which {@link Memory#buffer} cannot allow. */
+    final boolean memoriesMayMove;
     private final Cleaner.Cleanable cleanable;
 
     /** An engine with the default settings. */
@@ -39,7 +41,13 @@ public final class Engine implements AutoCloseable {
                         config.epochInterruption,
                         config.maxWasmStack,
                         config.optLevel.ordinal(),
-                        cache);
+                        cache,
+                        config.memoryReservation,
+                        config.memoryGuardSize,
+                        config.memoryReservationForGrowth,
+                        config.memoryMayMove,
+                        config.pooling);
+        memoriesMayMove = config.memoriesMayMove();
         resource = new NativeResource(handle, Engine::free, "engine");
         cleanable = resource.register(this);
     }
@@ -80,7 +88,12 @@ public final class Engine implements AutoCloseable {
             boolean epochInterruption,
             long maxWasmStack,
             int optLevel,
-            String cacheDirectory);
+            String cacheDirectory,
+            long memoryReservation,
+            long memoryGuardSize,
+            long memoryReservationForGrowth,
+            boolean memoryMayMove,
+            long[] pooling);
 
     private static native void free(long handle);
 

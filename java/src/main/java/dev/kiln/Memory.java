@@ -94,8 +94,18 @@ public final class Memory extends Extern {
      * wasm's {@code memory.grow}) it still covers only the old bytes, so fetch a new one. It stays
      * safe to use after the store is closed (the memory stays mapped while any buffer is
      * reachable), but is then detached from any store.
+     *
+     * <p>A memory never moves unless its engine lets it ({@link Config#memoryMayMove}, with a
+     * reservation under 4 GiB), so an old buffer's bytes stay mapped. On an engine whose memories
+     * may move, an old buffer would point at unmapped bytes, so this throws {@link
+     * IllegalStateException}: use {@link #read} and {@link #write}.
      */
     public ByteBuffer buffer() {
+        if (store.engine().memoriesMayMove) {
+            throw new IllegalStateException(
+                    "Memory.buffer() is not available on an engine whose memories may move"
+                            + " (Config.memoryMayMove(true) with a memoryReservation under 4 GiB): use read and write");
+        }
         long h = store.enter();
         try {
             ByteBuffer view = buffer(store, h, number).order(ByteOrder.LITTLE_ENDIAN);
