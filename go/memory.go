@@ -106,7 +106,10 @@ func (m *Memory) Data(store Storelike) unsafe.Pointer {
 // memory: writes are seen by wasm, and wasm's writes by the slice. The
 // slice is invalid once the memory grows (Grow, or memory.grow in any
 // call into wasm) — re-fetch it after — and the program must keep the
-// Memory reachable (runtime.KeepAlive) while it uses the slice.
+// Memory reachable (runtime.KeepAlive) while it uses the slice. A growth
+// past the memory's reservation moves it (Config.SetMemoryMayMove, on by
+// default, matters only with a reservation under 4 GiB): a slice fetched
+// before then points at unmapped bytes, and using it crashes the process.
 func (m *Memory) UnsafeData(store Storelike) []byte {
 	var out []byte
 	on(store, m.store).use(func(*C.wasm_store_t) {
