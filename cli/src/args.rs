@@ -642,6 +642,16 @@ mod tests {
     }
 
     #[test]
+    fn run_trap_unknown_imports() {
+        assert!(!run_options("run a.wasm").trap_unknown_imports);
+        assert!(run_options("run --trap-unknown-imports a.wasm").trap_unknown_imports);
+        assert_eq!(
+            run_options("run a.wasm --trap-unknown-imports").args,
+            ["--trap-unknown-imports"]
+        );
+    }
+
+    #[test]
     fn run_budget() {
         let options = run_options(
             "run --fuel 1_000_000 --timeout 1.5s --max-memory 16M --max-wasm-stack=256K a.wasm",

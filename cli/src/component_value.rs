@@ -72,10 +72,9 @@ fn write_value(out: &mut String, val: &Val) {
         }
         out.push_str(close);
     };
+    // `some`, `ok` and `err` are written as they are; a variant case of a
+    // keyword's name with `%`.
     let case = |out: &mut String, name: &str, payload: Option<&Val>| {
-        if wasm_wave::lex::Keyword::decode(name).is_some() {
-            out.push('%');
-        }
         out.push_str(name);
         if let Some(payload) = payload {
             out.push('(');
@@ -106,7 +105,12 @@ fn write_value(out: &mut String, val: &Val) {
             }
             out.push('}');
         }
-        Val::Variant(name, payload) => case(out, name, payload.as_deref()),
+        Val::Variant(name, payload) => {
+            if wasm_wave::lex::Keyword::decode(name).is_some() {
+                out.push('%');
+            }
+            case(out, name, payload.as_deref())
+        }
         Val::Option(payload) => case(out, "some", payload.as_deref()),
         Val::Result(Ok(payload)) => case(out, "ok", payload.as_deref()),
         Val::Result(Err(payload)) => case(out, "err", payload.as_deref()),
@@ -603,5 +607,114 @@ fn wrong_kind(ty: &WaveType, kind: WasmTypeKind) -> WasmValueError {
     WasmValueError::WrongTypeKind {
         kind,
         ty: ty.0.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kiln::component::{ResourceAny, ResourceType};
+    use wasm_wave::untyped::UntypedValue;
+
+    /// The type `ty` as a component declares it, the way to get a `Type`,
+    /// which has no public constructors: exported (as types in an exported
+    /// function's signature must be) and the first of the types of a
+    /// function's result `tuple<ty, u64>` (whose core function returns a
+    /// pointer, whatever `ty` is).
+    fn type_of(ty: &str) -> Type {
+        let engine = kiln::Engine::default();
+        let text = format!(
+            r#"(component
+                 (core module $m
+                   (memory (export "memory") 1)
+                   (func (export "f") (result i32) i32.const 0))
+                 (core instance $i (instantiate $m))
+                 (type $t' {ty})
+                 (export $t "t" (type $t'))
+                 (func (export "f") (result (tuple $t u64))
+                   (canon lift (core func $i "f") (memory (core memory $i "memory")))))"#
+        );
+        let component = kiln::component::Component::new(&engine, text).unwrap();
+        let mut store = kiln::Store::new(&engine, ());
+        let instance = kiln::component::Linker::new(&engine)
+            .instantiate(&mut store, &component)
+            .unwrap();
+        let f = instance.get_func(&mut store, "f").unwrap();
+        match &f.results(&store)[0] {
+            Type::Tuple(t) => t.types().next().unwrap().clone(),
+            other => panic!("{other}"),
+        }
+    }
+
+    fn read(text: &str, ty: &Type) -> Val {
+        let value = UntypedValue::parse(text).unwrap();
+        parse(value.node(), ty, value.source()).unwrap()
+    }
+
+    #[test]
+    fn values_round_trip() {
+        for (ty, text) in [
+            ("(list (tuple u8 string))", r#"[(1, "a"), (2, "b\n")]"#),
+            (
+                "(record (field \"b\" bool) (field \"c\" char))",
+                "{b: true, c: '☃'}",
+            ),
+            ("(variant (case \"a\" s16) (case \"b\"))", "a(-3)"),
+            ("(option (option f32))", "some(none)"),
+            ("(result (error (list u64)))", "err([18446744073709551615])"),
+            ("(flags \"x\" \"y\")", "{x, y}"),
+            ("(enum \"ok\" \"no\")", "%ok"),
+        ] {
+            let ty = type_of(ty);
+            assert_eq!(format(&read(text, &ty)), text, "{ty}");
+        }
+    }
+
+    #[test]
+    fn values_take_their_types_order() {
+        let ty = type_of("(record (field \"a\" u8) (field \"b\" (option u8)))");
+        assert_eq!(
+            read("{b: some(2), a: 1}", &ty),
+            Val::Record(vec![
+                ("a".into(), Val::U8(1)),
+                ("b".into(), Val::Option(Some(Box::new(Val::U8(2)))))
+            ])
+        );
+        // A `none` field may be left out, and is not written.
+        let val = read("{a: 1}", &ty);
+        assert_eq!(format(&val), "{a: 1}");
+        let ty = type_of("(flags \"x\" \"y\" \"z\")");
+        assert_eq!(
+            read("{z, x}", &ty),
+            Val::Flags(vec!["x".into(), "z".into()])
+        );
+    }
+
+    #[test]
+    fn resources_are_written_by_their_type() {
+        let file = ResourceType::host_dynamic(u64::MAX, "file");
+        let own = Val::Resource(ResourceAny::new_own(file.clone(), 1).unwrap());
+        let borrow = Val::Resource(ResourceAny::new_borrow(file, 2).unwrap());
+        assert!(has_resources(&own));
+        assert!(!has_resources(&Val::List(vec![Val::U8(1)])));
+        assert_eq!(format(&own), "resource<own file>");
+        let nested = Val::Record(vec![
+            ("files".into(), Val::List(vec![own.clone(), borrow])),
+            ("none".into(), Val::Option(None)),
+            ("some".into(), Val::Option(Some(Box::new(own.clone())))),
+            ("name".into(), Val::String("a\"b".into())),
+            ("r".into(), Val::Result(Err(Some(Box::new(own))))),
+        ]);
+        assert_eq!(
+            format(&nested),
+            "{files: [resource<own file>, resource<borrow file>], \
+             some: some(resource<own file>), name: \"a\\\"b\", r: err(resource<own file>)}"
+        );
+    }
+
+    #[test]
+    fn resource_types_are_found() {
+        assert!(!type_has_resources(&type_of("(list (option string))")));
+        assert!(!type_has_resources(&Type::U8));
     }
 }

@@ -43,10 +43,12 @@ pub(crate) fn command(
     // Everything about the call's text is checked before instantiation
     // runs any code.
     let call = UntypedFuncCall::parse(invoke).map_err(|e| {
-        format!(
-            "--invoke `{invoke}`: {} (expected NAME(ARGS), with the arguments in WAVE)",
-            describe(&e, invoke)
-        )
+        let hint = if invoke.contains('(') {
+            ""
+        } else {
+            " (a component's function is called as NAME(ARGS), with the arguments in WAVE)"
+        };
+        format!("--invoke `{invoke}`: {}{hint}", describe(&e, invoke))
     })?;
     let target = Target::parse(call.name());
 
@@ -298,13 +300,12 @@ fn arguments(
 
 /// A WAVE error on one line: what is wrong, and where in `source`.
 fn describe(err: &wasm_wave::parser::ParserError, source: &str) -> String {
-    let mut message = err.kind().to_string();
-    if let Some(detail) = err.detail() {
-        message = format!("{message}: {detail}");
-    }
-    if let Some(cause) = std::error::Error::source(err) {
-        message = format!("{message}: {cause}");
-    }
+    // The cause, if there is one, says more than the kind of error.
+    let message = match (std::error::Error::source(err), err.detail()) {
+        (Some(cause), _) => cause.to_string(),
+        (None, Some(detail)) => format!("{}: {detail}", err.kind()),
+        (None, None) => err.kind().to_string(),
+    };
     let span = err.span();
     match source.get(span.clone()) {
         Some(text) if !text.is_empty() => {

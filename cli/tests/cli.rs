@@ -1,5 +1,8 @@
 //! Runs the `kiln` binary on WASI programs (compiled from C, see
-//! `tests/wasi`) and checks what the process prints and how it exits.
+//! `tests/wasi`) and on components, and checks what the process prints and
+//! how it exits.
+
+mod component;
 
 use kiln_wasi_tests::{guest, program, TempDir};
 use std::io::Write;
@@ -239,6 +242,46 @@ fn invoke_links_wasi() {
     let out = kiln(&["run", "--invoke", "quit", path(&file), "42"]);
     assert_eq!(text(&out.stdout), "");
     assert_eq!(out.status.code(), Some(42));
+}
+
+#[test]
+fn trap_unknown_imports_lets_a_module_run_what_does_not_call_them() {
+    let dir = TempDir::new("cli-unknown-imports");
+    let file = dir.path().join("imports.wat");
+    std::fs::write(
+        &file,
+        r#"(module
+             (import "env" "log" (func $log (param i32)))
+             (func (export "double") (param i32) (result i32)
+               (i32.mul (local.get 0) (i32.const 2)))
+             (func (export "log") (call $log (i32.const 1))))"#,
+    )
+    .unwrap();
+    let out = kiln(&["run", "--invoke", "double", path(&file), "4"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("error: cannot instantiate "),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("env"), "{}", text(&out.stderr));
+    let out = kiln(&[
+        "run",
+        "--trap-unknown-imports",
+        "--invoke",
+        "double",
+        path(&file),
+        "4",
+    ]);
+    assert_eq!(text(&out.stdout), "8\n", "{}", text(&out.stderr));
+    let out = kiln(&[
+        "run",
+        "--trap-unknown-imports",
+        "--invoke",
+        "log",
+        path(&file),
+    ]);
+    assert_eq!(out.status.code(), Some(134), "{}", text(&out.stderr));
 }
 
 #[test]

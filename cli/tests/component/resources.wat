@@ -1,0 +1,37 @@
+;; A component that returns resource handles it defines, to the CLI, which
+;; drops them: the `counter` destructor is harmless, the `bomb` one traps.
+(component
+  (core module $d
+    (func (export "drop-counter") (param i32))
+    (func (export "drop-bomb") (param i32) unreachable))
+  (core instance $d (instantiate $d))
+  (alias core export $d "drop-counter" (core func $drop-counter))
+  (alias core export $d "drop-bomb" (core func $drop-bomb))
+  (type $counter' (resource (rep i32) (dtor (core func $drop-counter))))
+  (type $bomb' (resource (rep i32) (dtor (core func $drop-bomb))))
+  (export $counter "counter" (type $counter'))
+  (export $bomb "bomb" (type $bomb'))
+  (core func $counter-new (canon resource.new $counter'))
+  (core func $bomb-new (canon resource.new $bomb'))
+  (core module $m
+    (import "" "counter-new" (func $counter-new (param i32) (result i32)))
+    (import "" "bomb-new" (func $bomb-new (param i32) (result i32)))
+    (memory (export "memory") 1)
+    (func (export "counter") (result i32) (call $counter-new (i32.const 7)))
+    (func (export "bomb") (result i32) (call $bomb-new (i32.const 1)))
+    (func (export "named") (result i32)
+      (i32.store (i32.const 0) (call $counter-new (i32.const 8)))
+      (i32.store (i32.const 4) (i32.const 3))
+      (i32.const 0))
+    (func (export "take") (param i32)))
+  (core instance $i (instantiate $m (with "" (instance
+    (export "counter-new" (func $counter-new))
+    (export "bomb-new" (func $bomb-new))))))
+  (func (export "make-counter") (result (own $counter))
+    (canon lift (core func $i "counter")))
+  (func (export "make-bomb") (result (own $bomb))
+    (canon lift (core func $i "bomb")))
+  (func (export "make-named") (result (tuple (own $counter) u32))
+    (canon lift (core func $i "named") (memory (core memory $i "memory"))))
+  (func (export "take") (param "c" (own $counter))
+    (canon lift (core func $i "take"))))
