@@ -24,6 +24,16 @@ pub(crate) struct LowerCx<'a, 's, T> {
     pub scope: Option<&'a ExportCall>,
 }
 
+/// Whether `ptr` is a multiple of `align`: a mask for a power of two (all
+/// the canonical ABI aligns to), rather than a division per allocation.
+fn is_aligned(ptr: u32, align: u32) -> bool {
+    if align.is_power_of_two() {
+        ptr & (align - 1) == 0
+    } else {
+        ptr.is_multiple_of(align)
+    }
+}
+
 fn mismatch(val: &Val, ty: &Type) -> Error {
     Error::usage(format!(
         "type mismatch: expected `{ty}`, found a value of kind `{}`",
@@ -41,19 +51,42 @@ impl<T> LowerCx<'_, '_, T> {
     /// Allocates `size` bytes aligned to `align` with the component's
     /// `realloc`, checking what it returns.
     pub fn realloc(&mut self, align: u32, size: u32) -> Result<u32> {
-        let realloc = self.opts.realloc.ok_or_else(|| {
-            trap("the canonical option `realloc` is required to lower this value")
-        })?;
-        let memory = self.memory()?;
-        let ptr = realloc.call(&mut *self.store, (0, 0, align, size))?;
-        if !ptr.is_multiple_of(align) {
-            return Err(misaligned("realloc return", ptr, align));
-        }
+        let (memory, ptr) = self.call_realloc(align, size)?;
         let end = u64::from(ptr) + u64::from(size);
         if end > memory.data_size(&*self.store) as u64 {
             return Err(out_of_bounds("realloc return"));
         }
         Ok(ptr)
+    }
+
+    /// Allocates room for `bytes` aligned to `align` with the component's
+    /// `realloc` and copies them there; returns the pointer. One look-up of
+    /// the memory serves the bounds check of what `realloc` returned and
+    /// the copy.
+    pub fn realloc_copy(&mut self, align: u32, bytes: &[u8]) -> Result<u32> {
+        let size = u32::try_from(bytes.len()).map_err(|_| out_of_bounds("value"))?;
+        let (memory, ptr) = self.call_realloc(align, size)?;
+        let start = ptr as usize;
+        memory
+            .data_mut(&mut *self.store)
+            .get_mut(start..start + bytes.len())
+            .ok_or_else(|| out_of_bounds("realloc return"))?
+            .copy_from_slice(bytes);
+        Ok(ptr)
+    }
+
+    /// Calls `realloc` for `size` bytes aligned to `align` and checks the
+    /// alignment of what it returns; the caller checks the bounds.
+    fn call_realloc(&mut self, align: u32, size: u32) -> Result<(crate::Memory, u32)> {
+        let realloc = self.opts.realloc.ok_or_else(|| {
+            trap("the canonical option `realloc` is required to lower this value")
+        })?;
+        let memory = self.memory()?;
+        let ptr = realloc.call(&mut *self.store, (0, 0, align, size))?;
+        if !is_aligned(ptr, align) {
+            return Err(misaligned("realloc return", ptr, align));
+        }
+        Ok((memory, ptr))
     }
 
     /// Writes `bytes` at `ptr`.

@@ -56,8 +56,8 @@ pub(crate) fn load(cx: &LiftCx<'_>, ptr: u32, tagged_len: u32) -> Result<String>
 pub(crate) fn store<T>(cx: &mut LowerCx<'_, '_, T>, s: &str) -> Result<(u32, u32)> {
     match cx.opts.encoding {
         StringEncoding::Utf8 => {
-            let ptr = alloc(cx, 1, s.len() as u64)?;
-            cx.write(ptr, s.as_bytes())?;
+            check_len(s.len() as u64)?;
+            let ptr = cx.realloc_copy(1, s.as_bytes())?;
             Ok((ptr, s.len() as u32))
         }
         StringEncoding::Utf16 => store_utf16(cx, s, 0),
@@ -82,10 +82,15 @@ fn store_utf16<T>(cx: &mut LowerCx<'_, '_, T>, s: &str, tag: u32) -> Result<(u32
 }
 
 fn alloc<T>(cx: &mut LowerCx<'_, '_, T>, align: u32, byte_len: u64) -> Result<u32> {
+    check_len(byte_len)?;
+    cx.realloc(align, byte_len as u32)
+}
+
+fn check_len(byte_len: u64) -> Result<()> {
     if byte_len > MAX_STRING_BYTE_LENGTH {
         return Err(trap(format!(
             "string of {byte_len} bytes is longer than the canonical ABI allows"
         )));
     }
-    cx.realloc(align, byte_len as u32)
+    Ok(())
 }
