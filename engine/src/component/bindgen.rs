@@ -305,7 +305,7 @@ pub fn missing(what: &str) -> Error {
 // The typed path: flat values and the component's memory.
 
 macro_rules! access {
-($($load:ident, $store:ident, $t:ty;)*) => {$(
+($($load:ident, $store:ident, $put:ident, $t:ty;)*) => {$(
 /// Reads a value at `addr + offset` of the component's memory.
 pub fn $load<T>(cx: &FlatContext<'_, '_, T>, addr: i32, offset: u32) -> Result<$t> {
 let at = (addr as u32).checked_add(offset).ok_or_else(|| abi_trap("pointer overflow"))?;
@@ -318,18 +318,31 @@ let at = (addr as u32).checked_add(offset).ok_or_else(|| abi_trap("pointer overf
 cx.bytes_mut(at, core::mem::size_of::<$t>() as u32)?.copy_from_slice(&value.to_le_bytes());
 Ok(())
 }
+/// Writes a value at `offset` of a list element being assembled, which
+/// [`store_bytes`] then copies into the component's memory.
+#[inline]
+pub fn $put(buf: &mut [u8], offset: usize, value: $t) {
+buf[offset..offset + core::mem::size_of::<$t>()].copy_from_slice(&value.to_le_bytes());
+}
 )*};
 }
 
 access! {
-load_u8, store_u8, u8;
-load_i8, store_i8, i8;
-load_u16, store_u16, u16;
-load_i16, store_i16, i16;
-load_i32, store_i32, i32;
-load_i64, store_i64, i64;
-load_f32, store_f32, f32;
-load_f64, store_f64, f64;
+load_u8, store_u8, put_u8, u8;
+load_i8, store_i8, put_i8, i8;
+load_u16, store_u16, put_u16, u16;
+load_i16, store_i16, put_i16, i16;
+load_i32, store_i32, put_i32, i32;
+load_i64, store_i64, put_i64, i64;
+load_f32, store_f32, put_f32, f32;
+load_f64, store_f64, put_f64, f64;
+}
+
+/// Copies an assembled list element into the component's memory at `addr`.
+pub fn store_bytes<T>(cx: &mut FlatContext<'_, '_, T>, addr: i32, bytes: &[u8]) -> Result<()> {
+    let len = u32::try_from(bytes.len()).map_err(|_| abi_trap("list element too large"))?;
+    cx.bytes_mut(addr as u32, len)?.copy_from_slice(bytes);
+    Ok(())
 }
 
 /// A number whose list elements are copied as they are (little-endian).

@@ -4,6 +4,13 @@
 //! ([`crate::abi::host_call`]) spell, through a `FlatContext`; no `Val` in
 //! between.
 //!
+//! A lowered list element is assembled in a local buffer (`baseN_buf`, as
+//! big as the element) and copied into the guest's memory once complete:
+//! one bounds check per element instead of one per field. Only a guest
+//! whose `realloc`, called for an element's string, looks at the list
+//! being filled (or hands out memory overlapping it) could tell; see
+//! RATIONALE.md.
+//!
 //! Lowering works on references (an argument `a` is `&a`, a field
 //! `&x.f`, a list element `e` of `x.iter()`), lifting on owned values; flat
 //! core values are `i32`, `i64`, `f32` and `f64`.
@@ -12,6 +19,7 @@ use super::names::{camel, snake, Mode, Names};
 use crate::abi::{HostSide, WasmType};
 use crate::analysis::Func;
 use crate::blocks::{Block, Blocks};
+use std::collections::HashSet;
 use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction};
 use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeId};
 
@@ -53,6 +61,12 @@ pub struct FlatGen<'a> {
     /// The host trait call (`ImplementImport`): `Trait::method`.
     host_call: String,
     b: Blocks,
+    /// The names of list elements' addresses (`IterBasePointer`): stores
+    /// to them go to the element's buffer.
+    elem_bases: HashSet<String>,
+    /// The element addresses that some store wrote to, whose buffers the
+    /// lists' loops declare and copy into memory.
+    buffered: HashSet<String>,
     /// With `CallExport`: the lowering closure's body, once `CallWasm` ends it.
     pub lower: Option<String>,
 }
@@ -75,6 +89,8 @@ impl<'a> FlatGen<'a> {
             guest_types,
             host_call,
             b: Blocks::default(),
+            elem_bases: HashSet::new(),
+            buffered: HashSet::new(),
             lower: None,
         }
     }
@@ -143,10 +159,17 @@ impl<'a> FlatGen<'a> {
     }
 
     fn store(&mut self, helper: &str, value: &str, addr: &str, offset: ArchitectureSize) {
-        self.line(&format!(
-            "rt::store_{helper}(cx, {addr}, {}, {value})?;",
-            offset.size_wasm32()
-        ));
+        let offset = offset.size_wasm32();
+        if self.elem_bases.contains(addr) {
+            self.buffered.insert(addr.to_string());
+            self.line(&format!(
+                "rt::put_{helper}(&mut {addr}_buf, {offset}, {value});"
+            ));
+        } else {
+            self.line(&format!(
+                "rt::store_{helper}(cx, {addr}, {offset}, {value})?;"
+            ));
+        }
     }
 
     /// `match x { arms }` lowering a variant: each arm binds its payload and
@@ -349,10 +372,17 @@ impl Bindgen for FlatGen<'_> {
                 self.line(&format!(
                     "for ({i}, {elem}) in ({op}).iter().enumerate() {{"
                 ));
+                let buffered = block.base.as_ref().filter(|b| self.buffered.contains(*b));
                 if let Some(base) = &block.base {
                     self.line(&format!("let {base} = ({p} + {i} as u32 * {size}) as i32;"));
                 }
+                if let Some(base) = buffered {
+                    self.line(&format!("let mut {base}_buf = [0u8; {size}];"));
+                }
                 self.push_code(&block.code);
+                if let Some(base) = buffered {
+                    self.line(&format!("rt::store_bytes(cx, {base}, &{base}_buf)?;"));
+                }
                 self.line("}");
                 results.push(format!("({p} as i32)"));
                 results.push(format!("(({op}).len() as i32)"));
@@ -398,7 +428,9 @@ impl Bindgen for FlatGen<'_> {
                 results.push(self.b.elem_name());
             }
             I::IterBasePointer => {
-                results.push(self.b.base_name());
+                let base = self.b.base_name();
+                self.elem_bases.insert(base.clone());
+                results.push(base);
             }
             I::RecordLower { record, .. } => {
                 for f in &record.fields {

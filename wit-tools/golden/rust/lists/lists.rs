@@ -122,10 +122,12 @@ impl Lists {
                 let ptr5 = cx.realloc(8, rt::list_bytes((&s).len(), 16)?)?;
                 for (i6, e1) in (&s).iter().enumerate() {
                     let base2 = (ptr5 + i6 as u32 * 16) as i32;
+                    let mut base2_buf = [0u8; 16];
                     let (ptr3, len4) = cx.store_string((&(e1).name))?;
-                    rt::store_i32(cx, base2, 4, (len4 as i32))?;
-                    rt::store_i32(cx, base2, 0, (ptr3 as i32))?;
-                    rt::store_f64(cx, base2, 8, (*(&(e1).value)))?;
+                    rt::put_i32(&mut base2_buf, 4, (len4 as i32));
+                    rt::put_i32(&mut base2_buf, 0, (ptr3 as i32));
+                    rt::put_f64(&mut base2_buf, 8, (*(&(e1).value)));
+                    rt::store_bytes(cx, base2, &base2_buf)?;
                 }
                 Ok(((ptr5 as i32), ((&s).len() as i32)))
             },
@@ -155,9 +157,11 @@ impl Lists {
                 let ptr5 = cx.realloc(4, rt::list_bytes((&x).len(), 8)?)?;
                 for (i6, e1) in (&x).iter().enumerate() {
                     let base2 = (ptr5 + i6 as u32 * 8) as i32;
+                    let mut base2_buf = [0u8; 8];
                     let (ptr3, len4) = rt::lower_canon(cx, e1)?;
-                    rt::store_i32(cx, base2, 4, len4)?;
-                    rt::store_i32(cx, base2, 0, ptr3)?;
+                    rt::put_i32(&mut base2_buf, 4, len4);
+                    rt::put_i32(&mut base2_buf, 0, ptr3);
+                    rt::store_bytes(cx, base2, &base2_buf)?;
                 }
                 Ok(((ptr5 as i32), ((&x).len() as i32)))
             },
@@ -478,9 +482,11 @@ pub mod kiln {
                     let ptr6 = cx.realloc(4, rt::list_bytes(((&r)).len(), 8)?)?;
                     for (i7, e2) in ((&r)).iter().enumerate() {
                         let base3 = (ptr6 + i7 as u32 * 8) as i32;
+                        let mut base3_buf = [0u8; 8];
                         let (ptr4, len5) = cx.store_string(e2)?;
-                        rt::store_i32(cx, base3, 4, (len5 as i32))?;
-                        rt::store_i32(cx, base3, 0, (ptr4 as i32))?;
+                        rt::put_i32(&mut base3_buf, 4, (len5 as i32));
+                        rt::put_i32(&mut base3_buf, 0, (ptr4 as i32));
+                        rt::store_bytes(cx, base3, &base3_buf)?;
                     }
                     rt::store_i32(cx, slots[2] as u32 as i32, 4, (((&r)).len() as i32))?;
                     rt::store_i32(cx, slots[2] as u32 as i32, 0, (ptr6 as i32))?;
@@ -503,10 +509,12 @@ pub mod kiln {
                     let ptr13 = cx.realloc(8, rt::list_bytes(((&r)).len(), 16)?)?;
                     for (i14, e9) in ((&r)).iter().enumerate() {
                         let base10 = (ptr13 + i14 as u32 * 16) as i32;
+                        let mut base10_buf = [0u8; 16];
                         let (ptr11, len12) = cx.store_string((&(e9).name))?;
-                        rt::store_i32(cx, base10, 4, (len12 as i32))?;
-                        rt::store_i32(cx, base10, 0, (ptr11 as i32))?;
-                        rt::store_f64(cx, base10, 8, (*(&(e9).value)))?;
+                        rt::put_i32(&mut base10_buf, 4, (len12 as i32));
+                        rt::put_i32(&mut base10_buf, 0, (ptr11 as i32));
+                        rt::put_f64(&mut base10_buf, 8, (*(&(e9).value)));
+                        rt::store_bytes(cx, base10, &base10_buf)?;
                     }
                     rt::store_i32(cx, slots[2] as u32 as i32, 4, (((&r)).len() as i32))?;
                     rt::store_i32(cx, slots[2] as u32 as i32, 0, (ptr13 as i32))?;
@@ -527,9 +535,11 @@ pub mod kiln {
                     let ptr11 = cx.realloc(4, rt::list_bytes(((&r)).len(), 8)?)?;
                     for (i12, e7) in ((&r)).iter().enumerate() {
                         let base8 = (ptr11 + i12 as u32 * 8) as i32;
+                        let mut base8_buf = [0u8; 8];
                         let (ptr9, len10) = rt::lower_canon(cx, e7)?;
-                        rt::store_i32(cx, base8, 4, len10)?;
-                        rt::store_i32(cx, base8, 0, ptr9)?;
+                        rt::put_i32(&mut base8_buf, 4, len10);
+                        rt::put_i32(&mut base8_buf, 0, ptr9);
+                        rt::store_bytes(cx, base8, &base8_buf)?;
                     }
                     rt::store_i32(cx, slots[2] as u32 as i32, 4, (((&r)).len() as i32))?;
                     rt::store_i32(cx, slots[2] as u32 as i32, 0, (ptr11 as i32))?;
@@ -924,7 +934,9 @@ pub mod exports {
                                 let ptr3 = cx.realloc(1, rt::list_bytes((&x).len(), 1)?)?;
                                 for (i4, e1) in (&x).iter().enumerate() {
                                     let base2 = (ptr3 + i4 as u32 * 1) as i32;
-                                    rt::store_u8(cx, base2, 0, ((*e1 as i32)) as u8)?;
+                                    let mut base2_buf = [0u8; 1];
+                                    rt::put_u8(&mut base2_buf, 0, ((*e1 as i32)) as u8);
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr3 as i32), ((&x).len() as i32)))
                             },
@@ -950,7 +962,9 @@ pub mod exports {
                                 let ptr3 = cx.realloc(4, rt::list_bytes((&x).len(), 4)?)?;
                                 for (i4, e1) in (&x).iter().enumerate() {
                                     let base2 = (ptr3 + i4 as u32 * 4) as i32;
-                                    rt::store_i32(cx, base2, 0, (*e1 as i32))?;
+                                    let mut base2_buf = [0u8; 4];
+                                    rt::put_i32(&mut base2_buf, 0, (*e1 as i32));
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr3 as i32), ((&x).len() as i32)))
                             },
@@ -977,9 +991,11 @@ pub mod exports {
                                 let ptr5 = cx.realloc(4, rt::list_bytes((&x).len(), 8)?)?;
                                 for (i6, e1) in (&x).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 8) as i32;
+                                    let mut base2_buf = [0u8; 8];
                                     let (ptr3, len4) = cx.store_string(e1)?;
-                                    rt::store_i32(cx, base2, 4, (len4 as i32))?;
-                                    rt::store_i32(cx, base2, 0, (ptr3 as i32))?;
+                                    rt::put_i32(&mut base2_buf, 4, (len4 as i32));
+                                    rt::put_i32(&mut base2_buf, 0, (ptr3 as i32));
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr5 as i32), ((&x).len() as i32)))
                             },
@@ -1008,9 +1024,11 @@ pub mod exports {
                                 let ptr5 = cx.realloc(4, rt::list_bytes((&parts).len(), 8)?)?;
                                 for (i6, e1) in (&parts).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 8) as i32;
+                                    let mut base2_buf = [0u8; 8];
                                     let (ptr3, len4) = cx.store_string(e1)?;
-                                    rt::store_i32(cx, base2, 4, (len4 as i32))?;
-                                    rt::store_i32(cx, base2, 0, (ptr3 as i32))?;
+                                    rt::put_i32(&mut base2_buf, 4, (len4 as i32));
+                                    rt::put_i32(&mut base2_buf, 0, (ptr3 as i32));
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 let (ptr7, len8) = cx.store_string(&sep)?;
                                 Ok(((ptr5 as i32), ((&parts).len() as i32), (ptr7 as i32), (len8 as i32)))
@@ -1056,9 +1074,11 @@ pub mod exports {
                                 let ptr5 = cx.realloc(4, rt::list_bytes((&x).len(), 8)?)?;
                                 for (i6, e1) in (&x).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 8) as i32;
+                                    let mut base2_buf = [0u8; 8];
                                     let (ptr3, len4) = rt::lower_canon(cx, e1)?;
-                                    rt::store_i32(cx, base2, 4, len4)?;
-                                    rt::store_i32(cx, base2, 0, ptr3)?;
+                                    rt::put_i32(&mut base2_buf, 4, len4);
+                                    rt::put_i32(&mut base2_buf, 0, ptr3);
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr5 as i32), ((&x).len() as i32)))
                             },
@@ -1087,9 +1107,11 @@ pub mod exports {
                                 let ptr5 = cx.realloc(4, rt::list_bytes((&x).len(), 8)?)?;
                                 for (i6, e1) in (&x).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 8) as i32;
+                                    let mut base2_buf = [0u8; 8];
                                     let (ptr3, len4) = rt::lower_canon(cx, e1)?;
-                                    rt::store_i32(cx, base2, 4, len4)?;
-                                    rt::store_i32(cx, base2, 0, ptr3)?;
+                                    rt::put_i32(&mut base2_buf, 4, len4);
+                                    rt::put_i32(&mut base2_buf, 0, ptr3);
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr5 as i32), ((&x).len() as i32)))
                             },
@@ -1109,21 +1131,27 @@ pub mod exports {
                                 let ptr13 = cx.realloc(4, rt::list_bytes((&x).len(), 8)?)?;
                                 for (i14, e1) in (&x).iter().enumerate() {
                                     let base2 = (ptr13 + i14 as u32 * 8) as i32;
+                                    let mut base2_buf = [0u8; 8];
                                     let ptr11 = cx.realloc(4, rt::list_bytes((e1).len(), 8)?)?;
                                     for (i12, e3) in (e1).iter().enumerate() {
                                         let base4 = (ptr11 + i12 as u32 * 8) as i32;
+                                        let mut base4_buf = [0u8; 8];
                                         let ptr9 = cx.realloc(4, rt::list_bytes((e3).len(), 8)?)?;
                                         for (i10, e5) in (e3).iter().enumerate() {
                                             let base6 = (ptr9 + i10 as u32 * 8) as i32;
+                                            let mut base6_buf = [0u8; 8];
                                             let (ptr7, len8) = cx.store_string(e5)?;
-                                            rt::store_i32(cx, base6, 4, (len8 as i32))?;
-                                            rt::store_i32(cx, base6, 0, (ptr7 as i32))?;
+                                            rt::put_i32(&mut base6_buf, 4, (len8 as i32));
+                                            rt::put_i32(&mut base6_buf, 0, (ptr7 as i32));
+                                            rt::store_bytes(cx, base6, &base6_buf)?;
                                         }
-                                        rt::store_i32(cx, base4, 4, ((e3).len() as i32))?;
-                                        rt::store_i32(cx, base4, 0, (ptr9 as i32))?;
+                                        rt::put_i32(&mut base4_buf, 4, ((e3).len() as i32));
+                                        rt::put_i32(&mut base4_buf, 0, (ptr9 as i32));
+                                        rt::store_bytes(cx, base4, &base4_buf)?;
                                     }
-                                    rt::store_i32(cx, base2, 4, ((e1).len() as i32))?;
-                                    rt::store_i32(cx, base2, 0, (ptr11 as i32))?;
+                                    rt::put_i32(&mut base2_buf, 4, ((e1).len() as i32));
+                                    rt::put_i32(&mut base2_buf, 0, (ptr11 as i32));
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr13 as i32), ((&x).len() as i32)))
                             },
@@ -1220,14 +1248,16 @@ pub mod exports {
                                 let ptr3 = cx.realloc(8, rt::list_bytes((&m).len(), 48)?)?;
                                 for (i4, e1) in (&m).iter().enumerate() {
                                     let base2 = (ptr3 + i4 as u32 * 48) as i32;
-                                    rt::store_u8(cx, base2, 0, ((*(&(e1).a) as i32)) as u8)?;
-                                    rt::store_i64(cx, base2, 8, (*(&(e1).b) as i64))?;
-                                    rt::store_u16(cx, base2, 16, ((*(&(e1).c) as i32)) as u16)?;
-                                    rt::store_f32(cx, base2, 20, (*(&(e1).d)))?;
-                                    rt::store_u8(cx, base2, 24, ((*(&(e1).e) as i32)) as u8)?;
-                                    rt::store_f64(cx, base2, 32, (*(&(e1).f)))?;
-                                    rt::store_i32(cx, base2, 40, (*(&(e1).g) as i32))?;
-                                    rt::store_u8(cx, base2, 44, ((*(&(e1).h) as i32)) as u8)?;
+                                    let mut base2_buf = [0u8; 48];
+                                    rt::put_u8(&mut base2_buf, 0, ((*(&(e1).a) as i32)) as u8);
+                                    rt::put_i64(&mut base2_buf, 8, (*(&(e1).b) as i64));
+                                    rt::put_u16(&mut base2_buf, 16, ((*(&(e1).c) as i32)) as u16);
+                                    rt::put_f32(&mut base2_buf, 20, (*(&(e1).d)));
+                                    rt::put_u8(&mut base2_buf, 24, ((*(&(e1).e) as i32)) as u8);
+                                    rt::put_f64(&mut base2_buf, 32, (*(&(e1).f)));
+                                    rt::put_i32(&mut base2_buf, 40, (*(&(e1).g) as i32));
+                                    rt::put_u8(&mut base2_buf, 44, ((*(&(e1).h) as i32)) as u8);
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr3 as i32), ((&m).len() as i32)))
                             },
@@ -1286,17 +1316,21 @@ pub mod exports {
                                 let ptr7 = cx.realloc(4, rt::list_bytes(((&(&t).members)).len(), 8)?)?;
                                 for (i8, e3) in ((&(&t).members)).iter().enumerate() {
                                     let base4 = (ptr7 + i8 as u32 * 8) as i32;
+                                    let mut base4_buf = [0u8; 8];
                                     let (ptr5, len6) = cx.store_string(e3)?;
-                                    rt::store_i32(cx, base4, 4, (len6 as i32))?;
-                                    rt::store_i32(cx, base4, 0, (ptr5 as i32))?;
+                                    rt::put_i32(&mut base4_buf, 4, (len6 as i32));
+                                    rt::put_i32(&mut base4_buf, 0, (ptr5 as i32));
+                                    rt::store_bytes(cx, base4, &base4_buf)?;
                                 }
                                 let ptr13 = cx.realloc(8, rt::list_bytes(((&(&t).scores)).len(), 16)?)?;
                                 for (i14, e9) in ((&(&t).scores)).iter().enumerate() {
                                     let base10 = (ptr13 + i14 as u32 * 16) as i32;
+                                    let mut base10_buf = [0u8; 16];
                                     let (ptr11, len12) = cx.store_string((&(e9).name))?;
-                                    rt::store_i32(cx, base10, 4, (len12 as i32))?;
-                                    rt::store_i32(cx, base10, 0, (ptr11 as i32))?;
-                                    rt::store_f64(cx, base10, 8, (*(&(e9).value)))?;
+                                    rt::put_i32(&mut base10_buf, 4, (len12 as i32));
+                                    rt::put_i32(&mut base10_buf, 0, (ptr11 as i32));
+                                    rt::put_f64(&mut base10_buf, 8, (*(&(e9).value)));
+                                    rt::store_bytes(cx, base10, &base10_buf)?;
                                 }
                                 Ok(((ptr1 as i32), (len2 as i32), (ptr7 as i32), (((&(&t).members)).len() as i32), (ptr13 as i32), (((&(&t).scores)).len() as i32), (*(&((&(&t).origin)).x) as i32), (*(&((&(&t).origin)).y) as i32)))
                             },
@@ -1344,10 +1378,12 @@ pub mod exports {
                                 let ptr5 = cx.realloc(8, rt::list_bytes((&s).len(), 16)?)?;
                                 for (i6, e1) in (&s).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 16) as i32;
+                                    let mut base2_buf = [0u8; 16];
                                     let (ptr3, len4) = cx.store_string((&(e1).name))?;
-                                    rt::store_i32(cx, base2, 4, (len4 as i32))?;
-                                    rt::store_i32(cx, base2, 0, (ptr3 as i32))?;
-                                    rt::store_f64(cx, base2, 8, (*(&(e1).value)))?;
+                                    rt::put_i32(&mut base2_buf, 4, (len4 as i32));
+                                    rt::put_i32(&mut base2_buf, 0, (ptr3 as i32));
+                                    rt::put_f64(&mut base2_buf, 8, (*(&(e1).value)));
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr5 as i32), ((&s).len() as i32)))
                             },
@@ -1378,10 +1414,12 @@ pub mod exports {
                                 let ptr5 = cx.realloc(8, rt::list_bytes((&s).len(), 16)?)?;
                                 for (i6, e1) in (&s).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 16) as i32;
+                                    let mut base2_buf = [0u8; 16];
                                     let (ptr3, len4) = cx.store_string((&(e1).name))?;
-                                    rt::store_i32(cx, base2, 4, (len4 as i32))?;
-                                    rt::store_i32(cx, base2, 0, (ptr3 as i32))?;
-                                    rt::store_f64(cx, base2, 8, (*(&(e1).value)))?;
+                                    rt::put_i32(&mut base2_buf, 4, (len4 as i32));
+                                    rt::put_i32(&mut base2_buf, 0, (ptr3 as i32));
+                                    rt::put_f64(&mut base2_buf, 8, (*(&(e1).value)));
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr5 as i32), ((&s).len() as i32)))
                             },
@@ -1439,10 +1477,12 @@ pub mod exports {
                                 let ptr5 = cx.realloc(4, rt::list_bytes((&p).len(), 12)?)?;
                                 for (i6, e1) in (&p).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 12) as i32;
+                                    let mut base2_buf = [0u8; 12];
                                     let (ptr3, len4) = cx.store_string((&(e1).0))?;
-                                    rt::store_i32(cx, base2, 4, (len4 as i32))?;
-                                    rt::store_i32(cx, base2, 0, (ptr3 as i32))?;
-                                    rt::store_i32(cx, base2, 8, (*(&(e1).1) as i32))?;
+                                    rt::put_i32(&mut base2_buf, 4, (len4 as i32));
+                                    rt::put_i32(&mut base2_buf, 0, (ptr3 as i32));
+                                    rt::put_i32(&mut base2_buf, 8, (*(&(e1).1) as i32));
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr5 as i32), ((&p).len() as i32)))
                             },

@@ -471,8 +471,10 @@ pub mod exports {
                                 let ptr4 = cx.realloc(4, rt::list_bytes((&cs).len(), 4)?)?;
                                 for (i5, e1) in (&cs).iter().enumerate() {
                                     let base2 = (ptr4 + i5 as u32 * 4) as i32;
+                                    let mut base2_buf = [0u8; 4];
                                     let t3 = cx.lower_borrow((e1).as_resource(), &self.counter_ty)? as i32;
-                                    rt::store_i32(cx, base2, 0, t3)?;
+                                    rt::put_i32(&mut base2_buf, 0, t3);
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr4 as i32), ((&cs).len() as i32)))
                             },

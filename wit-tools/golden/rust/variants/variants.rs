@@ -87,8 +87,10 @@ impl Variants {
                         let ptr7 = cx.realloc(4, rt::list_bytes((payload4).len(), 8)?)?;
                         for (i8, e5) in (payload4).iter().enumerate() {
                             let base6 = (ptr7 + i8 as u32 * 8) as i32;
-                            rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
-                            rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
+                            let mut base6_buf = [0u8; 8];
+                            rt::put_i32(&mut base6_buf, 0, (*(&(e5).x) as i32));
+                            rt::put_i32(&mut base6_buf, 4, (*(&(e5).y) as i32));
+                            rt::store_bytes(cx, base6, &base6_buf)?;
                         }
                         (3i32, (((ptr7 as i32)) as u32 as i64), ((payload4).len() as i32))
                     }
@@ -2186,8 +2188,10 @@ pub mod kiln {
                             let ptr17 = cx.realloc(4, rt::list_bytes((payload14).len(), 8)?)?;
                             for (i18, e15) in (payload14).iter().enumerate() {
                                 let base16 = (ptr17 + i18 as u32 * 8) as i32;
-                                rt::store_i32(cx, base16, 0, (*(&(e15).x) as i32))?;
-                                rt::store_i32(cx, base16, 4, (*(&(e15).y) as i32))?;
+                                let mut base16_buf = [0u8; 8];
+                                rt::put_i32(&mut base16_buf, 0, (*(&(e15).x) as i32));
+                                rt::put_i32(&mut base16_buf, 4, (*(&(e15).y) as i32));
+                                rt::store_bytes(cx, base16, &base16_buf)?;
                             }
                             rt::store_i32(cx, slots[3] as u32 as i32, 12, ((payload14).len() as i32))?;
                             rt::store_i32(cx, slots[3] as u32 as i32, 8, (ptr17 as i32))?;
@@ -2568,8 +2572,10 @@ pub mod exports {
                                         let ptr7 = cx.realloc(4, rt::list_bytes((payload4).len(), 8)?)?;
                                         for (i8, e5) in (payload4).iter().enumerate() {
                                             let base6 = (ptr7 + i8 as u32 * 8) as i32;
-                                            rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
-                                            rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
+                                            let mut base6_buf = [0u8; 8];
+                                            rt::put_i32(&mut base6_buf, 0, (*(&(e5).x) as i32));
+                                            rt::put_i32(&mut base6_buf, 4, (*(&(e5).y) as i32));
+                                            rt::store_bytes(cx, base6, &base6_buf)?;
                                         }
                                         (3i32, (((ptr7 as i32)) as u32 as i64), ((payload4).len() as i32))
                                     }
@@ -2652,49 +2658,53 @@ pub mod exports {
                                 let ptr17 = cx.realloc(8, rt::list_bytes((&s).len(), 16)?)?;
                                 for (i18, e1) in (&s).iter().enumerate() {
                                     let base2 = (ptr17 + i18 as u32 * 16) as i32;
+                                    let mut base2_buf = [0u8; 16];
                                     match e1 {
                                         Shape::Empty => {
-                                            rt::store_u8(cx, base2, 0, (0i32) as u8)?;
+                                            rt::put_u8(&mut base2_buf, 0, (0i32) as u8);
                                         }
                                         Shape::Circle(payload4) => {
-                                            rt::store_u8(cx, base2, 0, (1i32) as u8)?;
-                                            rt::store_f64(cx, base2, 8, (*payload4))?;
+                                            rt::put_u8(&mut base2_buf, 0, (1i32) as u8);
+                                            rt::put_f64(&mut base2_buf, 8, (*payload4));
                                         }
                                         Shape::Rect(payload5) => {
-                                            rt::store_u8(cx, base2, 0, (2i32) as u8)?;
-                                            rt::store_f32(cx, base2, 8, (*(&(payload5).0)))?;
-                                            rt::store_f32(cx, base2, 12, (*(&(payload5).1)))?;
+                                            rt::put_u8(&mut base2_buf, 0, (2i32) as u8);
+                                            rt::put_f32(&mut base2_buf, 8, (*(&(payload5).0)));
+                                            rt::put_f32(&mut base2_buf, 12, (*(&(payload5).1)));
                                         }
                                         Shape::Polygon(payload6) => {
-                                            rt::store_u8(cx, base2, 0, (3i32) as u8)?;
+                                            rt::put_u8(&mut base2_buf, 0, (3i32) as u8);
                                             let ptr9 = cx.realloc(4, rt::list_bytes((payload6).len(), 8)?)?;
                                             for (i10, e7) in (payload6).iter().enumerate() {
                                                 let base8 = (ptr9 + i10 as u32 * 8) as i32;
-                                                rt::store_i32(cx, base8, 0, (*(&(e7).x) as i32))?;
-                                                rt::store_i32(cx, base8, 4, (*(&(e7).y) as i32))?;
+                                                let mut base8_buf = [0u8; 8];
+                                                rt::put_i32(&mut base8_buf, 0, (*(&(e7).x) as i32));
+                                                rt::put_i32(&mut base8_buf, 4, (*(&(e7).y) as i32));
+                                                rt::store_bytes(cx, base8, &base8_buf)?;
                                             }
-                                            rt::store_i32(cx, base2, 12, ((payload6).len() as i32))?;
-                                            rt::store_i32(cx, base2, 8, (ptr9 as i32))?;
+                                            rt::put_i32(&mut base2_buf, 12, ((payload6).len() as i32));
+                                            rt::put_i32(&mut base2_buf, 8, (ptr9 as i32));
                                         }
                                         Shape::Labelled(payload11) => {
-                                            rt::store_u8(cx, base2, 0, (4i32) as u8)?;
+                                            rt::put_u8(&mut base2_buf, 0, (4i32) as u8);
                                             let (ptr12, len13) = cx.store_string(payload11)?;
-                                            rt::store_i32(cx, base2, 12, (len13 as i32))?;
-                                            rt::store_i32(cx, base2, 8, (ptr12 as i32))?;
+                                            rt::put_i32(&mut base2_buf, 12, (len13 as i32));
+                                            rt::put_i32(&mut base2_buf, 8, (ptr12 as i32));
                                         }
                                         Shape::Tagged(payload14) => {
-                                            rt::store_u8(cx, base2, 0, (5i32) as u8)?;
-                                            rt::store_i64(cx, base2, 8, (*payload14 as i64))?;
+                                            rt::put_u8(&mut base2_buf, 0, (5i32) as u8);
+                                            rt::put_i64(&mut base2_buf, 8, (*payload14 as i64));
                                         }
                                         Shape::Signed(payload15) => {
-                                            rt::store_u8(cx, base2, 0, (6i32) as u8)?;
-                                            rt::store_u8(cx, base2, 8, ((*payload15 as i32)) as u8)?;
+                                            rt::put_u8(&mut base2_buf, 0, (6i32) as u8);
+                                            rt::put_u8(&mut base2_buf, 8, ((*payload15 as i32)) as u8);
                                         }
                                         Shape::Colored(payload16) => {
-                                            rt::store_u8(cx, base2, 0, (7i32) as u8)?;
-                                            rt::store_u8(cx, base2, 8, ((*payload16 as i32)) as u8)?;
+                                            rt::put_u8(&mut base2_buf, 0, (7i32) as u8);
+                                            rt::put_u8(&mut base2_buf, 8, ((*payload16 as i32)) as u8);
                                         }
                                     }
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr17 as i32), ((&s).len() as i32)))
                             },
@@ -2782,8 +2792,10 @@ pub mod exports {
                                         let ptr7 = cx.realloc(4, rt::list_bytes((payload4).len(), 8)?)?;
                                         for (i8, e5) in (payload4).iter().enumerate() {
                                             let base6 = (ptr7 + i8 as u32 * 8) as i32;
-                                            rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
-                                            rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
+                                            let mut base6_buf = [0u8; 8];
+                                            rt::put_i32(&mut base6_buf, 0, (*(&(e5).x) as i32));
+                                            rt::put_i32(&mut base6_buf, 4, (*(&(e5).y) as i32));
+                                            rt::store_bytes(cx, base6, &base6_buf)?;
                                         }
                                         (3i32, (((ptr7 as i32)) as u32 as i64), ((payload4).len() as i32))
                                     }
@@ -2851,17 +2863,19 @@ pub mod exports {
                                 let ptr6 = cx.realloc(1, rt::list_bytes((&s).len(), 1)?)?;
                                 for (i7, e1) in (&s).iter().enumerate() {
                                     let base2 = (ptr6 + i7 as u32 * 1) as i32;
+                                    let mut base2_buf = [0u8; 1];
                                     match e1 {
                                         Signal::Start => {
-                                            rt::store_u8(cx, base2, 0, (0i32) as u8)?;
+                                            rt::put_u8(&mut base2_buf, 0, (0i32) as u8);
                                         }
                                         Signal::Stop => {
-                                            rt::store_u8(cx, base2, 0, (1i32) as u8)?;
+                                            rt::put_u8(&mut base2_buf, 0, (1i32) as u8);
                                         }
                                         Signal::Pause => {
-                                            rt::store_u8(cx, base2, 0, (2i32) as u8)?;
+                                            rt::put_u8(&mut base2_buf, 0, (2i32) as u8);
                                         }
                                     }
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr6 as i32), ((&s).len() as i32)))
                             },
@@ -3359,15 +3373,17 @@ pub mod exports {
                                         let ptr7 = cx.realloc(4, rt::list_bytes((payload2).len(), 8)?)?;
                                         for (i8, e3) in (payload2).iter().enumerate() {
                                             let base4 = (ptr7 + i8 as u32 * 8) as i32;
+                                            let mut base4_buf = [0u8; 8];
                                             match e3 {
                                                 None => {
-                                                    rt::store_u8(cx, base4, 0, (0i32) as u8)?;
+                                                    rt::put_u8(&mut base4_buf, 0, (0i32) as u8);
                                                 }
                                                 Some(payload6) => {
-                                                    rt::store_u8(cx, base4, 0, (1i32) as u8)?;
-                                                    rt::store_i32(cx, base4, 4, (*payload6 as i32))?;
+                                                    rt::put_u8(&mut base4_buf, 0, (1i32) as u8);
+                                                    rt::put_i32(&mut base4_buf, 4, (*payload6 as i32));
                                                 }
                                             }
+                                            rt::store_bytes(cx, base4, &base4_buf)?;
                                         }
                                         (1i32, (ptr7 as i32), ((payload2).len() as i32))
                                     }
@@ -3704,16 +3720,18 @@ pub mod exports {
                                 let ptr5 = cx.realloc(4, rt::list_bytes((&r).len(), 8)?)?;
                                 for (i6, e1) in (&r).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 8) as i32;
+                                    let mut base2_buf = [0u8; 8];
                                     match e1 {
                                         Ok(payload3) => {
-                                            rt::store_u8(cx, base2, 0, (0i32) as u8)?;
-                                            rt::store_u16(cx, base2, 4, ((*payload3 as i32)) as u16)?;
+                                            rt::put_u8(&mut base2_buf, 0, (0i32) as u8);
+                                            rt::put_u16(&mut base2_buf, 4, ((*payload3 as i32)) as u16);
                                         }
                                         Err(payload4) => {
-                                            rt::store_u8(cx, base2, 0, (1i32) as u8)?;
-                                            rt::store_f32(cx, base2, 4, (*payload4))?;
+                                            rt::put_u8(&mut base2_buf, 0, (1i32) as u8);
+                                            rt::put_f32(&mut base2_buf, 4, (*payload4));
                                         }
                                     }
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr5 as i32), ((&r).len() as i32)))
                             },
@@ -3750,14 +3768,16 @@ pub mod exports {
                                 let ptr5 = cx.realloc(1, rt::list_bytes((&r).len(), 1)?)?;
                                 for (i6, e1) in (&r).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 1) as i32;
+                                    let mut base2_buf = [0u8; 1];
                                     match e1 {
                                         Ok(_) => {
-                                            rt::store_u8(cx, base2, 0, (0i32) as u8)?;
+                                            rt::put_u8(&mut base2_buf, 0, (0i32) as u8);
                                         }
                                         Err(_) => {
-                                            rt::store_u8(cx, base2, 0, (1i32) as u8)?;
+                                            rt::put_u8(&mut base2_buf, 0, (1i32) as u8);
                                         }
                                     }
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr5 as i32), ((&r).len() as i32)))
                             },
@@ -3835,9 +3855,11 @@ pub mod exports {
                                 let ptr5 = cx.realloc(4, rt::list_bytes((&x).len(), 8)?)?;
                                 for (i6, e1) in (&x).iter().enumerate() {
                                     let base2 = (ptr5 + i6 as u32 * 8) as i32;
+                                    let mut base2_buf = [0u8; 8];
                                     let (ptr3, len4) = cx.store_string(e1)?;
-                                    rt::store_i32(cx, base2, 4, (len4 as i32))?;
-                                    rt::store_i32(cx, base2, 0, (ptr3 as i32))?;
+                                    rt::put_i32(&mut base2_buf, 4, (len4 as i32));
+                                    rt::put_i32(&mut base2_buf, 0, (ptr3 as i32));
+                                    rt::store_bytes(cx, base2, &base2_buf)?;
                                 }
                                 Ok(((ptr5 as i32), ((&x).len() as i32)))
                             },
@@ -3876,8 +3898,10 @@ pub mod exports {
                                         let ptr7 = cx.realloc(4, rt::list_bytes((payload4).len(), 8)?)?;
                                         for (i8, e5) in (payload4).iter().enumerate() {
                                             let base6 = (ptr7 + i8 as u32 * 8) as i32;
-                                            rt::store_i32(cx, base6, 0, (*(&(e5).x) as i32))?;
-                                            rt::store_i32(cx, base6, 4, (*(&(e5).y) as i32))?;
+                                            let mut base6_buf = [0u8; 8];
+                                            rt::put_i32(&mut base6_buf, 0, (*(&(e5).x) as i32));
+                                            rt::put_i32(&mut base6_buf, 4, (*(&(e5).y) as i32));
+                                            rt::store_bytes(cx, base6, &base6_buf)?;
                                         }
                                         (3i32, (((ptr7 as i32)) as u32 as i64), ((payload4).len() as i32))
                                     }

@@ -510,9 +510,11 @@ pub mod kiln {
                     let ptr6 = cx.realloc(4, rt::list_bytes(((&r)).len(), 4)?)?;
                     for (i7, e2) in ((&r)).iter().enumerate() {
                         let base3 = (ptr6 + i7 as u32 * 4) as i32;
+                        let mut base3_buf = [0u8; 4];
                         let t4 = ::kiln::component::ResourceType::host::<Token>();
                         let t5 = cx.lower_own(&rt::host_handle(&t4, (e2).rep(), true)?, &t4)? as i32;
-                        rt::store_i32(cx, base3, 0, t5)?;
+                        rt::put_i32(&mut base3_buf, 0, t5);
+                        rt::store_bytes(cx, base3, &base3_buf)?;
                     }
                     rt::store_i32(cx, slots[1] as u32 as i32, 4, (((&r)).len() as i32))?;
                     rt::store_i32(cx, slots[1] as u32 as i32, 0, (ptr6 as i32))?;
@@ -579,17 +581,19 @@ pub mod kiln {
                     let ptr9 = cx.realloc(4, rt::list_bytes(((&((&r)).1)).len(), 8)?)?;
                     for (i10, e3) in ((&((&r)).1)).iter().enumerate() {
                         let base4 = (ptr9 + i10 as u32 * 8) as i32;
+                        let mut base4_buf = [0u8; 8];
                         match e3 {
                             None => {
-                                rt::store_u8(cx, base4, 0, (0i32) as u8)?;
+                                rt::put_u8(&mut base4_buf, 0, (0i32) as u8);
                             }
                             Some(payload6) => {
-                                rt::store_u8(cx, base4, 0, (1i32) as u8)?;
+                                rt::put_u8(&mut base4_buf, 0, (1i32) as u8);
                                 let t7 = ::kiln::component::ResourceType::host::<Token>();
                                 let t8 = cx.lower_own(&rt::host_handle(&t7, (payload6).rep(), true)?, &t7)? as i32;
-                                rt::store_i32(cx, base4, 4, t8)?;
+                                rt::put_i32(&mut base4_buf, 4, t8);
                             }
                         }
+                        rt::store_bytes(cx, base4, &base4_buf)?;
                     }
                     rt::store_i32(cx, slots[1] as u32 as i32, 8, (((&((&r)).1)).len() as i32))?;
                     rt::store_i32(cx, slots[1] as u32 as i32, 4, (ptr9 as i32))?;
