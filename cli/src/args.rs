@@ -181,12 +181,27 @@ FILE is a binary module (.wasm) or a text module (.wat); with
 loaded without compiling again. The module may
 import WASI (wasi_snapshot_preview1). Without --invoke, kiln runs it as a
 WASI program: it calls the `_start` export with the arguments FILE ARGS...,
-kiln's stdin, stdout and stderr, and only the directories given by --dir.";
+kiln's stdin, stdout and stderr, and only the directories given by --dir.
+
+FILE may also be a component (binary or text): kiln calls the function
+that --invoke 'NAME(ARGS)' names, with its arguments in WAVE (see below).
+Components get no imports (WASI preview 2, and so `wasi:cli/run`, is not
+supported yet), so one without --invoke is an error.";
 
 const RUN_AFTER_HELP: &str = "\
 With --invoke, ARGS are parsed by the function's parameter types: i32 and
 i64 as decimal (`-5`) or hexadecimal (`0xff`); f32 and f64 as decimal
 (`1.5`, `-2e3`), `nan` or `inf` (with an optional sign).
+
+For a component, --invoke takes a call with its arguments in WAVE, the
+WebAssembly Value Encoding, as `wasmtime run --invoke` does:
+--invoke 'greet(\"Ada\", 36)'. Trailing option arguments may be left out.
+NAME is a function the component exports, or one of an instance it
+exports: `iface.f` for the function f of the instance `iface`, and
+`ns:pkg/iface.f@1.0.0` for that of `ns:pkg/iface@1.0.0`. A NAME the
+component does not export itself is looked for in its instances. Each
+result is printed in WAVE on its own line (`resource<own R>` for a
+resource handle, which kiln then drops).
 
 Exit status: the program's exit code (`proc_exit(n)` exits n; `_start`
 returning exits 0), 1 on an error, 134 when WebAssembly traps (the trap's
@@ -195,6 +210,7 @@ from 126 up: `proc_exit` with one of them traps, as `unreachable` would.
 
 Examples:
   kiln run --invoke fib examples/fib.wat 20
+  kiln run --invoke 'greet(\"Ada\", 36)' examples/greet.wat
   kiln run --dir .::/ examples/ls.wasm /";
 
 const WAST_DESCRIPTION: &str = "\
@@ -236,7 +252,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Subcommands {
-    /// Run a WebAssembly module
+    /// Run a WebAssembly module or component
     #[command(
         display_name = "kiln",
         override_usage = "kiln run [OPTIONS] FILE [ARGS...]",
@@ -314,7 +330,9 @@ struct RunArgs {
         value_name = "NAME",
         allow_hyphen_values = true,
         value_parser = clap::builder::NonEmptyStringValueParser::new(),
-        help = "Call the exported function NAME with ARGS and print\neach result on its own line"
+        help = "Call the exported function NAME with ARGS and print\n\
+                each result on its own line; for a component,\n\
+                NAME(ARGS) in WAVE"
     )]
     invoke: Option<String>,
     #[arg(
@@ -854,7 +872,7 @@ mod tests {
     #[test]
     fn command_help() {
         let run_help = printed("run --help");
-        assert!(run_help.starts_with("Run a WebAssembly module\n\n"));
+        assert!(run_help.starts_with("Run a WebAssembly module or component\n\n"));
         assert_eq!(printed("run -h f.wat"), run_help);
         assert_eq!(printed("run --env A=1 --help"), run_help);
         assert!(printed("wast --help").starts_with("Run WebAssembly script tests"));
@@ -922,5 +940,7 @@ mod tests {
         assert!(run_help.contains("\n      --env <KEY=VALUE>         Set an environment"));
         assert!(run_help.contains("\n      --inherit-env             Pass kiln's whole"));
         assert!(run_help.contains("\n  kiln run --dir .::/ examples/ls.wasm /"));
+        assert!(run_help.contains("\n  kiln run --invoke 'greet(\"Ada\", 36)' examples/greet.wat"));
+        assert!(run_help.contains("\n      --trap-unknown-imports    Define every function"));
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! kiln run --invoke fib examples/fib.wat 20     # prints 6765
-//! kiln run --invoke 'greet("Ada")' greeter.wasm # a component's function
+//! kiln run --invoke 'greet("Ada", 36)' examples/greet.wat  # a component
 //! kiln run --dir .::/ examples/ls.wasm /        # a WASI program
 //! kiln wast tests.wast
 //! kiln validate module.wasm

@@ -530,7 +530,7 @@ fn help_and_version_go_to_stdout_and_command_line_errors_exit_1() {
     assert_eq!(text(&help.stderr), "");
     assert!(
         text(&help.stdout).starts_with(
-            "Run a WebAssembly module\n\nUsage: kiln run [OPTIONS] FILE [ARGS...]\n\n\
+            "Run a WebAssembly module or component\n\nUsage: kiln run [OPTIONS] FILE [ARGS...]\n\n\
              Options come before FILE"
         ),
         "{}",

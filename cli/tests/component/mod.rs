@@ -252,6 +252,20 @@ fn a_component_needs_invoke() {
 }
 
 #[test]
+fn the_readme_example() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/greet.wat");
+    let out = kiln(&["run", "--invoke", r#"greet("Ada", 36)"#, example]);
+    assert_eq!(
+        text(&out.stdout),
+        "\"Hello, Ada (36)\"\n",
+        "{}",
+        text(&out.stderr)
+    );
+    let out = kiln(&["run", "--invoke", r#"greet("Zoë", 4294967295)"#, example]);
+    assert_eq!(text(&out.stdout), "\"Hello, Zoë (4294967295)\"\n");
+}
+
+#[test]
 fn the_binary_format_runs_too() {
     let dir = TempDir::new("cli-component-binary");
     let file = dir.path().join("values.wasm");
