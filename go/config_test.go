@@ -3,7 +3,6 @@ package kiln
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -12,11 +11,20 @@ func TestConfigRefusesFeaturesKilnLacks(t *testing.T) {
 	config.SetWasmGC(true)
 	defer func() {
 		r := recover()
-		if s, ok := r.(string); !ok || !strings.Contains(s, "GC") {
+		if err, ok := r.(error); !ok || err.Error() != "kiln does not implement GC" {
 			t.Fatalf("recovered %v", r)
 		}
 	}()
 	NewEngineWithConfig(config)
+}
+
+func TestTryNewEngineWithConfigReturnsMissingFeatures(t *testing.T) {
+	config := NewConfig()
+	config.SetWasmGC(true)
+	engine, err := TryNewEngineWithConfig(config)
+	if engine != nil || err == nil || err.Error() != "kiln does not implement GC" {
+		t.Fatalf("TryNewEngineWithConfig = %v, %v", engine, err)
+	}
 }
 
 func TestConfigIsTakenByItsEngine(t *testing.T) {

@@ -4,6 +4,7 @@ package kiln
 import "C"
 
 import (
+	"errors"
 	"runtime"
 	"strings"
 )
@@ -22,22 +23,35 @@ func NewEngine() *Engine {
 }
 
 // NewEngineWithConfig returns an engine with config's settings. The engine
-// takes config: using it again panics, as in wasmtime-go. It panics if this
-// machine cannot run the settings.
+// takes config: using it again panics, as in wasmtime-go. It panics if the
+// settings are refused (see TryNewEngineWithConfig for the error as a value).
 func NewEngineWithConfig(config *Config) *Engine {
-	cfg := config.live()
-	if len(config.missing) > 0 {
-		panic("kiln does not implement " + strings.Join(config.missing, ", "))
+	engine, err := TryNewEngineWithConfig(config)
+	if err != nil {
+		panic(err)
 	}
+	return engine
+}
+
+// TryNewEngineWithConfig is NewEngineWithConfig returning the engine's
+// refusal of config's settings (a guard size past the reservation, a
+// setting Kiln does not implement, a pool this machine cannot reserve) as an
+// error instead of panicking. The engine takes config either way.
+func TryNewEngineWithConfig(config *Config) (*Engine, error) {
+	cfg := config.live()
 	runtime.SetFinalizer(config, nil)
 	config.ptr = nil
+	if len(config.missing) > 0 {
+		C.wasm_config_delete(cfg)
+		return nil, errors.New("kiln does not implement " + strings.Join(config.missing, ", "))
+	}
 	var ptr *C.wasm_engine_t
 	if err := takeError(C.kiln_engine_new(cfg, &ptr)); err != nil {
-		panic(err)
+		return nil, err
 	}
 	engine := &Engine{ptr: ptr, epochs: config.epochs}
 	runtime.SetFinalizer(engine, (*Engine).Close)
-	return engine
+	return engine, nil
 }
 
 // Close releases the engine's handle; modules and stores made with it keep

@@ -142,8 +142,17 @@ func TestMemoryReservationAndMayMove(t *testing.T) {
 	}
 }
 
-// newEngineError returns what NewEngineWithConfig panicked with.
-func newEngineError(config *Config) (err error) {
+// newEngineError returns the engine's refusal of config, as an error value.
+func newEngineError(config *Config) error {
+	engine, err := TryNewEngineWithConfig(config)
+	if engine != nil {
+		engine.Close()
+	}
+	return err
+}
+
+// newEnginePanic returns what NewEngineWithConfig panicked with.
+func newEnginePanic(config *Config) (err error) {
 	defer func() {
 		r := recover()
 		if e, ok := r.(error); ok {
@@ -154,6 +163,23 @@ func newEngineError(config *Config) (err error) {
 	}()
 	NewEngineWithConfig(config)
 	return nil
+}
+
+func TestNewEngineWithConfigPanicsWithTheRefusal(t *testing.T) {
+	config := NewConfig()
+	config.SetMemoryReservation(1 << 50)
+	limitError(t, newEnginePanic(config),
+		"memory_reservation of 1125899906842624 bytes is more than the 70368744177664 bytes a host's address space can hold")
+}
+
+func TestTryNewEngineWithConfigAcceptsGoodSettings(t *testing.T) {
+	config := NewConfig()
+	config.SetMemoryReservation(1 << 20)
+	engine, err := TryNewEngineWithConfig(config)
+	if err != nil || engine == nil {
+		t.Fatalf("TryNewEngineWithConfig = %v, %v", engine, err)
+	}
+	engine.Close()
 }
 
 func TestSettingsTheEngineRefusesAreNamed(t *testing.T) {
