@@ -61,7 +61,18 @@ pub(crate) fn command(options: &RunOptions) -> Result<(), Failure> {
             };
             return Err(format!("module has no `_start` export{hint}").into());
         }
-        None => return Err(format!("module has no export named `{name}`").into()),
+        None => {
+            // `--invoke 'f(1)'` is how a component's function is called.
+            let hint = match name.split_once('(') {
+                Some((func, _)) => format!(
+                    "; a module's function takes its arguments after FILE: \
+                     kiln run --invoke {} FILE [ARGS...]",
+                    func.trim()
+                ),
+                None => String::new(),
+            };
+            return Err(format!("module has no export named `{name}`{hint}").into());
+        }
     };
     let params = ty.params();
     if options.invoke.is_some() && params.len() != options.args.len() {

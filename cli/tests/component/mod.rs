@@ -205,6 +205,18 @@ fn bad_arguments_are_errors_that_say_which() {
 }
 
 #[test]
+fn a_module_says_how_its_functions_take_arguments() {
+    let fib = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fib.wat");
+    let out = kiln(&["run", "--invoke", "fib(20)", fib]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: module has no export named `fib(20)`; a module's function takes its \
+         arguments after FILE: kiln run --invoke fib FILE [ARGS...]\n"
+    );
+}
+
+#[test]
 fn a_trap_exits_134() {
     let out = invoke("values.wat", &[], "boom()");
     assert_eq!(out.status.code(), Some(134));
