@@ -29,6 +29,8 @@
 (assert_invalid (component (type (stream u8))) "the `stream` type is not supported yet")
 (assert_invalid (component (type (future))) "the `future` type is not supported yet")
 (assert_invalid (component (core func (canon task.cancel))) "`canon task.cancel` is not supported yet")
+(assert_invalid (component (core func (canon waitable-set.new))) "`canon waitable-set.new` is not supported yet")
+(assert_invalid (component (core func (canon error-context.drop))) "`canon error-context.drop` is not supported yet")
 (assert_invalid (component (import "f" (func async))) "an `async` function type is not supported yet")
 
 ;; A component is not a module.

@@ -545,21 +545,28 @@ fn canon_name(func: &CanonicalFunction) -> String {
         .split(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or("");
-    // `TaskReturn` -> `task.return`, `ThreadSpawnRef` -> `thread.spawn-ref`.
-    let mut out = String::new();
-    let mut words = 0;
+    // Split `WaitableSetWait` into its words: `waitable`, `set`, `wait`.
+    let mut words: Vec<String> = Vec::new();
     for c in name.chars() {
-        if c.is_uppercase() {
-            if words == 1 {
-                out.push('.');
-            } else if words > 1 {
-                out.push('-');
-            }
-            words += 1;
+        if c.is_uppercase() || words.is_empty() {
+            words.push(String::new());
         }
-        out.push(c.to_ascii_lowercase());
+        words.last_mut().unwrap().push(c.to_ascii_lowercase());
     }
-    out
+    // The part before the `.` names the kind of thing the built-in acts on:
+    // one word (`task.return`, `thread.spawn-ref`) except for the kinds that
+    // are two (`waitable-set.wait`, `error-context.new`).
+    let kind_words = match words.as_slice() {
+        [a, b, _, ..] if (a == "waitable" && b == "set") || (a == "error" && b == "context") => 2,
+        _ => 1,
+    };
+    let kind = words[..kind_words.min(words.len())].join("-");
+    let rest = words[kind_words.min(words.len())..].join("-");
+    if rest.is_empty() {
+        kind
+    } else {
+        format!("{kind}.{rest}")
+    }
 }
 
 /// Rejects type definitions of the parts of the component model Kiln does
@@ -598,6 +605,18 @@ mod tests {
         assert_eq!(
             canon_name(&CanonicalFunction::ThreadAvailableParallelism),
             "thread.available-parallelism"
+        );
+        assert_eq!(
+            canon_name(&CanonicalFunction::WaitableSetNew),
+            "waitable-set.new"
+        );
+        assert_eq!(
+            canon_name(&CanonicalFunction::WaitableJoin),
+            "waitable.join"
+        );
+        assert_eq!(
+            canon_name(&CanonicalFunction::ErrorContextDrop),
+            "error-context.drop"
         );
     }
 }
