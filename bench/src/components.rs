@@ -3,7 +3,9 @@
 //! corpus's `lists` guest, called with 1,000 `score { name: string, value:
 //! f64 }` records, through Kiln's generated Rust glue, Kiln's dynamic
 //! `component::Val` path, Wasmtime 48's `bindgen!` glue and Wasmtime's
-//! dynamic `component::Val` path.
+//! dynamic `component::Val` path; and, as the floor under them on each
+//! engine, the same calls into the guest's core module through the core
+//! API, with the records written by hand.
 //!
 //! Each path has its own store and instance of the same component, and its
 //! input built once, before timing, in its own representation: a
@@ -59,10 +61,10 @@ fn expected() -> String {
 /// A way of calling `best-name`, prepared: each call makes one.
 type Caller = Box<dyn FnMut() -> Result<String, String>>;
 
+/// One path measured: how it calls, and each round's median call.
 struct Subject {
     name: &'static str,
     call: Caller,
-    /// The median of each round's median call.
     rounds: Vec<Duration>,
 }
 
@@ -315,9 +317,156 @@ mod wasmtime_host {
     impl geometry::Host for Host {}
 }
 
+/// The guest's core module (`lists.core.wasm`, before it became a
+/// component), for the floor: the work every path makes the guest do.
+const REALLOC: &str = "cabi_realloc";
+const BEST_NAME: &str = "kiln:corpus/list-api#best-name";
+const POST_RETURN: &str = "cabi_post_kiln:corpus/list-api#best-name";
+
+/// The floor under every path on Kiln: the guest's core module called
+/// through Kiln's core API, lowering the records by hand as the canonical
+/// ABI lays them out (one `realloc` for the list, one per name), with no
+/// component machinery; then lifting the string and calling the
+/// post-return function.
+fn kiln_floor(core: &[u8]) -> Result<Subject, String> {
+    let e = |what: &str| format!("kiln floor: {what}");
+    let engine = kiln::Engine::default();
+    let module = kiln::Module::new(&engine, core).map_err(|x| err(&e("module"), x))?;
+    let mut linker = kiln::Linker::<()>::new(&engine);
+    linker
+        .define_unknown_imports_as_traps(&module)
+        .map_err(|x| err(&e("imports"), x))?;
+    let mut store = kiln::Store::new(&engine, ());
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .map_err(|x| err(&e("instantiate"), x))?;
+    instance
+        .get_typed_func::<(), ()>(&mut store, "_initialize")
+        .and_then(|f| f.call(&mut store, ()))
+        .map_err(|x| err(&e("_initialize"), x))?;
+    let memory = instance
+        .get_memory(&mut store, "memory")
+        .ok_or(e("no memory"))?;
+    let realloc = instance
+        .get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, REALLOC)
+        .map_err(|x| err(&e(REALLOC), x))?;
+    let best = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, BEST_NAME)
+        .map_err(|x| err(&e(BEST_NAME), x))?;
+    let post = instance
+        .get_typed_func::<i32, ()>(&mut store, POST_RETURN)
+        .map_err(|x| err(&e(POST_RETURN), x))?;
+    let input: Vec<(String, f64)> = (0..RECORDS).map(record).collect();
+    let call: Caller = Box::new(move || {
+        let trap = |x: kiln::Error| err("kiln floor", x);
+        let list = realloc
+            .call(&mut store, (0, 0, 8, 16 * RECORDS as i32))
+            .map_err(trap)?;
+        for (i, (name, value)) in input.iter().enumerate() {
+            let ptr = realloc
+                .call(&mut store, (0, 0, 1, name.len() as i32))
+                .map_err(trap)?;
+            let data = memory.data_mut(&mut store);
+            put(data, ptr as usize, name.as_bytes())?;
+            let mut element = [0u8; 16];
+            element[..4].copy_from_slice(&ptr.to_le_bytes());
+            element[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
+            element[8..].copy_from_slice(&value.to_le_bytes());
+            put(data, list as usize + 16 * i, &element)?;
+        }
+        let ret = best
+            .call(&mut store, (list, RECORDS as i32))
+            .map_err(trap)?;
+        let name = lift_string(memory.data(&store), ret)?;
+        post.call(&mut store, ret).map_err(trap)?;
+        Ok(name)
+    });
+    Ok(Subject::new("Kiln core API, by hand (floor)", call))
+}
+
+/// The same floor on Wasmtime's core API.
+fn wasmtime_floor(core: &[u8]) -> Result<Subject, String> {
+    let e = |what: &str| format!("wasmtime floor: {what}");
+    let engine = wasmtime::Engine::default();
+    let module = wasmtime::Module::new(&engine, core).map_err(|x| err(&e("module"), x))?;
+    let mut linker = wasmtime::Linker::<()>::new(&engine);
+    linker
+        .define_unknown_imports_as_traps(&module)
+        .map_err(|x| err(&e("imports"), x))?;
+    let mut store = wasmtime::Store::new(&engine, ());
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .map_err(|x| err(&e("instantiate"), x))?;
+    instance
+        .get_typed_func::<(), ()>(&mut store, "_initialize")
+        .and_then(|f| f.call(&mut store, ()))
+        .map_err(|x| err(&e("_initialize"), x))?;
+    let memory = instance
+        .get_memory(&mut store, "memory")
+        .ok_or(e("no memory"))?;
+    let realloc = instance
+        .get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, REALLOC)
+        .map_err(|x| err(&e(REALLOC), x))?;
+    let best = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, BEST_NAME)
+        .map_err(|x| err(&e(BEST_NAME), x))?;
+    let post = instance
+        .get_typed_func::<i32, ()>(&mut store, POST_RETURN)
+        .map_err(|x| err(&e(POST_RETURN), x))?;
+    let input: Vec<(String, f64)> = (0..RECORDS).map(record).collect();
+    let call: Caller = Box::new(move || {
+        let trap = |x: wasmtime::Error| err("wasmtime floor", x);
+        let list = realloc
+            .call(&mut store, (0, 0, 8, 16 * RECORDS as i32))
+            .map_err(trap)?;
+        for (i, (name, value)) in input.iter().enumerate() {
+            let ptr = realloc
+                .call(&mut store, (0, 0, 1, name.len() as i32))
+                .map_err(trap)?;
+            let data = memory.data_mut(&mut store);
+            put(data, ptr as usize, name.as_bytes())?;
+            let mut element = [0u8; 16];
+            element[..4].copy_from_slice(&ptr.to_le_bytes());
+            element[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
+            element[8..].copy_from_slice(&value.to_le_bytes());
+            put(data, list as usize + 16 * i, &element)?;
+        }
+        let ret = best
+            .call(&mut store, (list, RECORDS as i32))
+            .map_err(trap)?;
+        let name = lift_string(memory.data(&store), ret)?;
+        post.call(&mut store, ret).map_err(trap)?;
+        Ok(name)
+    });
+    Ok(Subject::new("Wasmtime 48 core API, by hand (floor)", call))
+}
+
+/// Copies `bytes` into `memory` at `at`.
+fn put(memory: &mut [u8], at: usize, bytes: &[u8]) -> Result<(), String> {
+    memory
+        .get_mut(at..at + bytes.len())
+        .ok_or("floor: out of bounds")?
+        .copy_from_slice(bytes);
+    Ok(())
+}
+
+/// The string whose pointer and length are at `ret`.
+fn lift_string(memory: &[u8], ret: i32) -> Result<String, String> {
+    let word = |at: usize| -> Result<usize, String> {
+        let bytes = memory.get(at..at + 4).ok_or("floor: out of bounds")?;
+        Ok(u32::from_le_bytes(bytes.try_into().expect("4 bytes")) as usize)
+    };
+    let (ptr, len) = (word(ret as usize)?, word(ret as usize + 4)?);
+    let bytes = memory.get(ptr..ptr + len).ok_or("floor: out of bounds")?;
+    std::str::from_utf8(bytes)
+        .map(str::to_string)
+        .map_err(|_| "floor: invalid utf-8".to_string())
+}
+
 /// Builds the `lists` guest with the corpus's builder (wit-bindgen-c,
 /// clang, wit-component) into `build/wit-guests/`.
-fn lists_component(bench: &Path) -> Result<Vec<u8>, String> {
+/// Returns the component and its core module.
+fn lists_component(bench: &Path) -> Result<(Vec<u8>, Vec<u8>), String> {
     let options = kiln_wit_guests::Options {
         out_dir: bench.join("build").join("wit-guests"),
         ..kiln_wit_guests::Options::default()
@@ -328,11 +477,19 @@ fn lists_component(bench: &Path) -> Result<Vec<u8>, String> {
              libclang-rt-14-dev-wasm32)"
         )
     })?;
-    std::fs::read(&guest.component).map_err(|e| err(&guest.component.display().to_string(), e))
+    let read = |path: &Path| std::fs::read(path).map_err(|e| err(&path.display().to_string(), e));
+    Ok((read(&guest.component)?, read(&guest.module)?))
 }
 
 /// The paths' short names, for `components-profile`.
-const SHORT_NAMES: [&str; 4] = ["kiln-glue", "kiln-val", "wasmtime-glue", "wasmtime-val"];
+const SHORT_NAMES: [&str; 6] = [
+    "kiln-glue",
+    "kiln-val",
+    "wasmtime-glue",
+    "wasmtime-val",
+    "kiln-floor",
+    "wasmtime-floor",
+];
 
 /// `kiln-bench components-profile PATH CALLS`: makes `CALLS` calls through
 /// one path alone, to be watched with `perf record`.
@@ -341,13 +498,19 @@ pub fn profile(path: &str, calls: u32) -> Result<bool, String> {
         .iter()
         .position(|n| *n == path)
         .ok_or_else(|| format!("unknown path {path} (one of {})", SHORT_NAMES.join(", ")))?;
-    let wasm = lists_component(&crate::bench_dir())?;
-    let [a, b] = if index < 2 {
-        kiln_paths(&wasm)?
-    } else {
-        wasmtime_paths(&wasm)?
+    let (wasm, core) = lists_component(&crate::bench_dir())?;
+    let mut subject = match index {
+        0 | 1 => kiln_paths(&wasm)?
+            .into_iter()
+            .nth(index)
+            .expect("two paths"),
+        2 | 3 => wasmtime_paths(&wasm)?
+            .into_iter()
+            .nth(index - 2)
+            .expect("two paths"),
+        4 => kiln_floor(&core)?,
+        _ => wasmtime_floor(&core)?,
     };
-    let mut subject = if index % 2 == 0 { a } else { b };
     subject.check(&expected(), 0)?;
     let start = Instant::now();
     for _ in 0..calls {
@@ -364,21 +527,32 @@ pub fn profile(path: &str, calls: u32) -> Result<bool, String> {
 
 pub fn components(runs: usize, quick: bool) -> Result<bool, String> {
     let bench = crate::bench_dir();
-    let (warm_up, calls) = if quick { (20, 100) } else { (500, 2_000) };
-    let rounds = if quick { 1 } else { runs.max(1) };
-    let wasm = lists_component(&bench)?;
+    // Many short rounds, the paths' in turn: the machine's load changes
+    // over seconds, and each round's ratios compare calls made under the
+    // same load.
+    let (warm_up, calls, rounds) = if quick {
+        (20, 50, 2)
+    } else {
+        (500, 200, 10 * runs.max(1))
+    };
+    let (wasm, core) = lists_component(&bench)?;
     let expected = expected();
     let [kiln_typed, kiln_dyn] = kiln_paths(&wasm)?;
     let [wasmtime_typed, wasmtime_dyn] = wasmtime_paths(&wasm)?;
-    let mut paths = [kiln_typed, kiln_dyn, wasmtime_typed, wasmtime_dyn];
+    let mut paths = [
+        kiln_typed,
+        kiln_dyn,
+        wasmtime_typed,
+        wasmtime_dyn,
+        kiln_floor(&core)?,
+        wasmtime_floor(&core)?,
+    ];
     for path in &mut paths {
         path.check(&expected, warm_up)?;
     }
     eprintln!(
         "components: {rounds} round(s) of {calls} calls per path, {RECORDS} records per call"
     );
-    // Interleave the paths, a round of each in turn, so that a change in
-    // the machine's load falls on all of them.
     for _ in 0..rounds {
         for path in &mut paths {
             path.round(calls)?;
@@ -386,40 +560,50 @@ pub fn components(runs: usize, quick: bool) -> Result<bool, String> {
     }
 
     let us = |d: Duration| d.as_secs_f64() * 1e6;
-    let m: Vec<Duration> = paths.iter().map(Subject::median).collect();
     let mut table = String::new();
     writeln!(
         table,
-        "| path | median per call (µs) | round medians (µs) |\n|---|---:|---|"
+        "| path | median per call (µs) | best round (µs) | worst round (µs) |\n|---|---:|---:|---:|"
     )
     .unwrap();
-    for (path, median) in paths.iter().zip(&m) {
-        let spread: Vec<String> = path
-            .rounds
-            .iter()
-            .map(|d| format!("{:.1}", us(*d)))
-            .collect();
+    for path in &paths {
+        let mut sorted = path.rounds.clone();
+        sorted.sort();
         writeln!(
             table,
-            "| {} | {:.1} | {} |",
+            "| {} | {:.1} | {:.1} | {:.1} |",
             path.name,
-            us(*median),
-            spread.join(", ")
+            us(path.median()),
+            us(sorted[0]),
+            us(sorted[sorted.len() - 1]),
         )
         .unwrap();
     }
-    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
-    let kiln_speedup = ratio(m[1], m[0]);
-    let kiln_vs_wasmtime = ratio(m[0], m[2]);
-    let wasmtime_speedup = ratio(m[3], m[2]);
+    // The median over the rounds of each round's ratio.
+    let ratio = |a: usize, b: usize| {
+        let mut r: Vec<f64> = paths[a]
+            .rounds
+            .iter()
+            .zip(&paths[b].rounds)
+            .map(|(x, y)| x.as_secs_f64() / y.as_secs_f64())
+            .collect();
+        r.sort_by(f64::total_cmp);
+        r[r.len() / 2]
+    };
+    let kiln_speedup = ratio(1, 0);
+    let kiln_vs_wasmtime = ratio(0, 2);
     let mut ratios = String::new();
     writeln!(
         ratios,
-        "| ratio | value | goal |\n|---|---:|---|\n\
+        "| ratio (median of the rounds' ratios) | value | goal |\n|---|---:|---|\n\
          | Kiln dynamic / Kiln glue (speed-up of the glue) | {kiln_speedup:.2}× | ≥ 5× ({}) |\n\
          | Kiln glue / Wasmtime `bindgen!` | {kiln_vs_wasmtime:.2} | ≤ 1 ({}) |\n\
-         | Wasmtime dynamic / Wasmtime `bindgen!` | {wasmtime_speedup:.2}× | |\n\
-         | Kiln dynamic / Wasmtime dynamic | {:.2} | |",
+         | Wasmtime dynamic / Wasmtime `bindgen!` | {:.2}× | |\n\
+         | Kiln dynamic / Wasmtime dynamic | {:.2} | |\n\
+         | Kiln glue / Kiln floor | {:.2} | |\n\
+         | Wasmtime `bindgen!` / Wasmtime floor | {:.2} | |\n\
+         | Kiln dynamic / Kiln floor (the most any glue could gain over it) | {:.2}× | |\n\
+         | Kiln floor / Wasmtime floor | {:.2} | |",
         if kiln_speedup >= 5.0 {
             "met"
         } else {
@@ -430,7 +614,12 @@ pub fn components(runs: usize, quick: bool) -> Result<bool, String> {
         } else {
             "**not met**"
         },
-        ratio(m[1], m[3]),
+        ratio(3, 2),
+        ratio(1, 3),
+        ratio(0, 4),
+        ratio(2, 5),
+        ratio(1, 4),
+        ratio(4, 5),
     )
     .unwrap();
     println!("{table}\n{ratios}");
@@ -447,10 +636,16 @@ pub fn components(runs: usize, quick: bool) -> Result<bool, String> {
          generated at build time; Wasmtime's from `bindgen!`), a `Val::List` of `Val::Record`s \
          for the dynamic paths. Every path's result was checked once before timing. A call \
          lowers the list (one `realloc` into the guest for the list, one per name), runs the \
-         guest (which frees what it was given), lifts the string and runs `post-return`.\n\n\
-         Each figure is the median over {rounds} round(s) of the median of {calls} calls timed \
-         one by one, after {warm_up} untimed calls; the rounds of the four paths are \
-         interleaved.{}\n\n{table}\n{ratios}",
+         guest (which frees what it was given), lifts the string and runs `post-return`. The \
+         two floors make the same calls into the guest's core module (`lists.core.wasm`, \
+         before it became a component) through each engine's core API (`TypedFunc`s of \
+         `cabi_realloc`, the export and its post-return function), lowering the records by \
+         hand: the guest's own work and the crossings into it that every path pays, with \
+         no component machinery.\n\n\
+         Each path makes {warm_up} untimed calls, then {rounds} rounds of {calls} calls timed \
+         one by one, the paths' rounds in turn; a figure is the median over the rounds of \
+         each round's median call, and a ratio the median of the rounds' ratios (so that a \
+         ratio compares calls made under the same load).{}\n\n{table}\n{ratios}",
         report::today(),
         report::environment(&bench),
         if quick {
