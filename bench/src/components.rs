@@ -323,123 +323,84 @@ const REALLOC: &str = "cabi_realloc";
 const BEST_NAME: &str = "kiln:corpus/list-api#best-name";
 const POST_RETURN: &str = "cabi_post_kiln:corpus/list-api#best-name";
 
-/// The floor under every path on Kiln: the guest's core module called
-/// through Kiln's core API, lowering the records by hand as the canonical
-/// ABI lays them out (one `realloc` for the list, one per name), with no
-/// component machinery; then lifting the string and calling the
-/// post-return function.
-fn kiln_floor(core: &[u8]) -> Result<Subject, String> {
-    let e = |what: &str| format!("kiln floor: {what}");
-    let engine = kiln::Engine::default();
-    let module = kiln::Module::new(&engine, core).map_err(|x| err(&e("module"), x))?;
-    let mut linker = kiln::Linker::<()>::new(&engine);
-    linker
-        .define_unknown_imports_as_traps(&module)
-        .map_err(|x| err(&e("imports"), x))?;
-    let mut store = kiln::Store::new(&engine, ());
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .map_err(|x| err(&e("instantiate"), x))?;
-    instance
-        .get_typed_func::<(), ()>(&mut store, "_initialize")
-        .and_then(|f| f.call(&mut store, ()))
-        .map_err(|x| err(&e("_initialize"), x))?;
-    let memory = instance
-        .get_memory(&mut store, "memory")
-        .ok_or(e("no memory"))?;
-    let realloc = instance
-        .get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, REALLOC)
-        .map_err(|x| err(&e(REALLOC), x))?;
-    let best = instance
-        .get_typed_func::<(i32, i32), i32>(&mut store, BEST_NAME)
-        .map_err(|x| err(&e(BEST_NAME), x))?;
-    let post = instance
-        .get_typed_func::<i32, ()>(&mut store, POST_RETURN)
-        .map_err(|x| err(&e(POST_RETURN), x))?;
-    let input: Vec<(String, f64)> = (0..RECORDS).map(record).collect();
-    let call: Caller = Box::new(move || {
-        let trap = |x: kiln::Error| err("kiln floor", x);
-        let list = realloc
-            .call(&mut store, (0, 0, 8, 16 * RECORDS as i32))
-            .map_err(trap)?;
-        for (i, (name, value)) in input.iter().enumerate() {
-            let ptr = realloc
-                .call(&mut store, (0, 0, 1, name.len() as i32))
-                .map_err(trap)?;
-            let data = memory.data_mut(&mut store);
-            put(data, ptr as usize, name.as_bytes())?;
-            let mut element = [0u8; 16];
-            element[..4].copy_from_slice(&ptr.to_le_bytes());
-            element[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
-            element[8..].copy_from_slice(&value.to_le_bytes());
-            put(data, list as usize + 16 * i, &element)?;
+/// Defines `$name`, the floor under every path on one engine (`$api`, whose
+/// core API Kiln shapes like Wasmtime's, so one body serves both): the
+/// guest's core module called through the core API, lowering the records
+/// by hand as the canonical ABI lays them out (one `realloc` for the list,
+/// one per name), with no component machinery; then lifting the string
+/// and calling the post-return function.
+macro_rules! core_floor {
+    ($name:ident, $api:ident, $what:literal, $title:literal) => {
+        fn $name(core: &[u8]) -> Result<Subject, String> {
+            let e = |what: &str| format!("{}: {what}", $what);
+            let engine = $api::Engine::default();
+            let module = $api::Module::new(&engine, core).map_err(|x| err(&e("module"), x))?;
+            let mut linker = $api::Linker::<()>::new(&engine);
+            linker
+                .define_unknown_imports_as_traps(&module)
+                .map_err(|x| err(&e("imports"), x))?;
+            let mut store = $api::Store::new(&engine, ());
+            let instance = linker
+                .instantiate(&mut store, &module)
+                .map_err(|x| err(&e("instantiate"), x))?;
+            instance
+                .get_typed_func::<(), ()>(&mut store, "_initialize")
+                .and_then(|f| f.call(&mut store, ()))
+                .map_err(|x| err(&e("_initialize"), x))?;
+            let memory = instance
+                .get_memory(&mut store, "memory")
+                .ok_or(e("no memory"))?;
+            let realloc = instance
+                .get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, REALLOC)
+                .map_err(|x| err(&e(REALLOC), x))?;
+            let best = instance
+                .get_typed_func::<(i32, i32), i32>(&mut store, BEST_NAME)
+                .map_err(|x| err(&e(BEST_NAME), x))?;
+            let post = instance
+                .get_typed_func::<i32, ()>(&mut store, POST_RETURN)
+                .map_err(|x| err(&e(POST_RETURN), x))?;
+            let input: Vec<(String, f64)> = (0..RECORDS).map(record).collect();
+            let call: Caller = Box::new(move || {
+                let trap = |x: $api::Error| err($what, x);
+                let list = realloc
+                    .call(&mut store, (0, 0, 8, 16 * RECORDS as i32))
+                    .map_err(trap)?;
+                for (i, (name, value)) in input.iter().enumerate() {
+                    let ptr = realloc
+                        .call(&mut store, (0, 0, 1, name.len() as i32))
+                        .map_err(trap)?;
+                    let data = memory.data_mut(&mut store);
+                    put(data, ptr as usize, name.as_bytes())?;
+                    let mut element = [0u8; 16];
+                    element[..4].copy_from_slice(&ptr.to_le_bytes());
+                    element[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
+                    element[8..].copy_from_slice(&value.to_le_bytes());
+                    put(data, list as usize + 16 * i, &element)?;
+                }
+                let ret = best
+                    .call(&mut store, (list, RECORDS as i32))
+                    .map_err(trap)?;
+                let name = lift_string(memory.data(&store), ret)?;
+                post.call(&mut store, ret).map_err(trap)?;
+                Ok(name)
+            });
+            Ok(Subject::new($title, call))
         }
-        let ret = best
-            .call(&mut store, (list, RECORDS as i32))
-            .map_err(trap)?;
-        let name = lift_string(memory.data(&store), ret)?;
-        post.call(&mut store, ret).map_err(trap)?;
-        Ok(name)
-    });
-    Ok(Subject::new("Kiln core API, by hand (floor)", call))
+    };
 }
 
-/// The same floor on Wasmtime's core API.
-fn wasmtime_floor(core: &[u8]) -> Result<Subject, String> {
-    let e = |what: &str| format!("wasmtime floor: {what}");
-    let engine = wasmtime::Engine::default();
-    let module = wasmtime::Module::new(&engine, core).map_err(|x| err(&e("module"), x))?;
-    let mut linker = wasmtime::Linker::<()>::new(&engine);
-    linker
-        .define_unknown_imports_as_traps(&module)
-        .map_err(|x| err(&e("imports"), x))?;
-    let mut store = wasmtime::Store::new(&engine, ());
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .map_err(|x| err(&e("instantiate"), x))?;
-    instance
-        .get_typed_func::<(), ()>(&mut store, "_initialize")
-        .and_then(|f| f.call(&mut store, ()))
-        .map_err(|x| err(&e("_initialize"), x))?;
-    let memory = instance
-        .get_memory(&mut store, "memory")
-        .ok_or(e("no memory"))?;
-    let realloc = instance
-        .get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, REALLOC)
-        .map_err(|x| err(&e(REALLOC), x))?;
-    let best = instance
-        .get_typed_func::<(i32, i32), i32>(&mut store, BEST_NAME)
-        .map_err(|x| err(&e(BEST_NAME), x))?;
-    let post = instance
-        .get_typed_func::<i32, ()>(&mut store, POST_RETURN)
-        .map_err(|x| err(&e(POST_RETURN), x))?;
-    let input: Vec<(String, f64)> = (0..RECORDS).map(record).collect();
-    let call: Caller = Box::new(move || {
-        let trap = |x: wasmtime::Error| err("wasmtime floor", x);
-        let list = realloc
-            .call(&mut store, (0, 0, 8, 16 * RECORDS as i32))
-            .map_err(trap)?;
-        for (i, (name, value)) in input.iter().enumerate() {
-            let ptr = realloc
-                .call(&mut store, (0, 0, 1, name.len() as i32))
-                .map_err(trap)?;
-            let data = memory.data_mut(&mut store);
-            put(data, ptr as usize, name.as_bytes())?;
-            let mut element = [0u8; 16];
-            element[..4].copy_from_slice(&ptr.to_le_bytes());
-            element[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
-            element[8..].copy_from_slice(&value.to_le_bytes());
-            put(data, list as usize + 16 * i, &element)?;
-        }
-        let ret = best
-            .call(&mut store, (list, RECORDS as i32))
-            .map_err(trap)?;
-        let name = lift_string(memory.data(&store), ret)?;
-        post.call(&mut store, ret).map_err(trap)?;
-        Ok(name)
-    });
-    Ok(Subject::new("Wasmtime 48 core API, by hand (floor)", call))
-}
+core_floor!(
+    kiln_floor,
+    kiln,
+    "kiln floor",
+    "Kiln core API, by hand (floor)"
+);
+core_floor!(
+    wasmtime_floor,
+    wasmtime,
+    "wasmtime floor",
+    "Wasmtime 48 core API, by hand (floor)"
+);
 
 /// Copies `bytes` into `memory` at `at`.
 fn put(memory: &mut [u8], at: usize, bytes: &[u8]) -> Result<(), String> {
