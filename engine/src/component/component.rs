@@ -1,8 +1,9 @@
 //! `Component`: a validated component, its core modules compiled, ready to
 //! instantiate.
 
-use super::plan::ComponentDef;
+use super::plan::{shape_items, ComponentDef};
 use super::translate::translate;
+use super::types::ComponentType;
 use crate::environ::error::{Error, Result};
 use crate::Engine;
 use std::sync::Arc;
@@ -84,6 +85,15 @@ impl Component {
     /// `"component"`).
     pub fn imports(&self) -> impl ExactSizeIterator<Item = (&str, &'static str)> + '_ {
         self.def.imports.iter().map(|(n, s)| (n.as_str(), s.kind()))
+    }
+
+    /// The component's type: its imports and exports with their types
+    /// (functions' parameters and results, instances' exports).
+    pub fn component_type(&self) -> ComponentType {
+        ComponentType {
+            imports: shape_items(&self.def.imports),
+            exports: shape_items(&self.def.exports),
+        }
     }
 
     /// The component's exports: names and kinds, as for

@@ -2,7 +2,8 @@
 //! per definition, in the order the component defines things.
 
 use super::abi::StringEncoding;
-use super::types::ComponentFunc;
+use super::resources::ResourceType;
+use super::types::{ComponentFunc, ComponentInstance, ComponentItem};
 use std::sync::Arc;
 use wasmparser::component_types::ResourceId;
 
@@ -141,6 +142,22 @@ pub(crate) enum ImportShape {
 }
 
 impl ImportShape {
+    /// The public description of an item of this shape named `name`.
+    pub fn item(&self, name: &str) -> ComponentItem {
+        match self {
+            ImportShape::Func(f) => ComponentItem::ComponentFunc(f.clone()),
+            ImportShape::Instance(exports) => {
+                ComponentItem::ComponentInstance(ComponentInstance(shape_items(exports)))
+            }
+            ImportShape::Resource(id) => {
+                ComponentItem::Resource(ResourceType::declared_as(*id, name))
+            }
+            ImportShape::Type => ComponentItem::Type,
+            ImportShape::Module => ComponentItem::Module,
+            ImportShape::Component => ComponentItem::Component,
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             ImportShape::Func(_) => "function",
@@ -166,4 +183,9 @@ impl ImportShape {
             _ => {}
         }
     }
+}
+
+/// The public descriptions of named shapes.
+pub(crate) fn shape_items(shapes: &[(String, ImportShape)]) -> Arc<[(String, ComponentItem)]> {
+    shapes.iter().map(|(n, s)| (n.clone(), s.item(n))).collect()
 }

@@ -111,9 +111,17 @@ impl ResourceType {
     }
 
     pub(crate) fn declared(id: wasmparser::component_types::ResourceId) -> ResourceType {
+        ResourceType::declared_as(id, "resource")
+    }
+
+    /// A declared resource type named `name` (its import or export name).
+    pub(crate) fn declared_as(
+        id: wasmparser::component_types::ResourceId,
+        name: &str,
+    ) -> ResourceType {
         ResourceType(Arc::new(ResourceTypeInner {
             key: next_key(),
-            name: "resource".to_string(),
+            name: name.to_string(),
             kind: ResourceKind::Declared(id),
         }))
     }

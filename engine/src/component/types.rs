@@ -640,3 +640,94 @@ impl fmt::Display for ComponentFunc {
         Ok(())
     }
 }
+
+/// What a component imports or exports under one name, with its type, as
+/// [`ComponentType`] lists them.
+#[derive(Clone, Debug)]
+pub enum ComponentItem {
+    /// A function.
+    ComponentFunc(ComponentFunc),
+    /// An instance, with the types of its exports.
+    ComponentInstance(ComponentInstance),
+    /// A resource type: abstract until instantiation binds it (equal to
+    /// the resource types of the functions that use it).
+    Resource(ResourceType),
+    /// A type that is not a resource.
+    Type,
+    /// A core module.
+    Module,
+    /// A component.
+    Component,
+}
+
+impl ComponentItem {
+    /// What kind of item it is: `"function"`, `"instance"`, `"resource
+    /// type"`, `"type"`, `"module"` or `"component"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ComponentItem::ComponentFunc(_) => "function",
+            ComponentItem::ComponentInstance(_) => "instance",
+            ComponentItem::Resource(_) => "resource type",
+            ComponentItem::Type => "type",
+            ComponentItem::Module => "module",
+            ComponentItem::Component => "component",
+        }
+    }
+}
+
+/// The type of an instance a component imports or exports: its exports,
+/// by name, in order.
+#[derive(Clone, Debug)]
+pub struct ComponentInstance(pub(crate) Arc<[(String, ComponentItem)]>);
+
+impl ComponentInstance {
+    /// The instance's exports, in order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = (&str, &ComponentItem)> + '_ {
+        self.0.iter().map(|(n, i)| (n.as_str(), i))
+    }
+
+    /// The export `name`, if the instance has it.
+    pub fn get(&self, name: &str) -> Option<&ComponentItem> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, i)| i)
+    }
+}
+
+/// A component's type: what it imports and exports, with their types,
+/// known before it is instantiated.
+///
+/// ```
+/// use kiln::component::types::{ComponentItem, Type};
+/// use kiln::component::Component;
+/// use kiln::Engine;
+///
+/// let component = Component::new(&Engine::default(), r#"(component
+///     (import "host:demo/log" (instance
+///       (export "line" (func (param "s" string)))))
+///     (core module $m (func (export "f") (param i32) (result i32) local.get 0))
+///     (core instance $i (instantiate $m))
+///     (func (export "twice") (param "x" u32) (result u32) (canon lift (core func $i "f"))))"#).unwrap();
+/// let ty = component.component_type();
+/// let (name, ComponentItem::ComponentInstance(log)) = ty.imports().next().unwrap() else { panic!() };
+/// assert_eq!(name, "host:demo/log");
+/// let Some(ComponentItem::ComponentFunc(line)) = log.get("line") else { panic!() };
+/// assert_eq!(line.to_string(), "func(s: string)");
+/// let (name, ComponentItem::ComponentFunc(twice)) = ty.exports().next().unwrap() else { panic!() };
+/// assert_eq!((name, twice.results().collect::<Vec<_>>()), ("twice", vec![&Type::U32]));
+/// ```
+#[derive(Clone, Debug)]
+pub struct ComponentType {
+    pub(crate) imports: Arc<[(String, ComponentItem)]>,
+    pub(crate) exports: Arc<[(String, ComponentItem)]>,
+}
+
+impl ComponentType {
+    /// The component's imports, in order.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = (&str, &ComponentItem)> + '_ {
+        self.imports.iter().map(|(n, i)| (n.as_str(), i))
+    }
+
+    /// The component's exports, in order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = (&str, &ComponentItem)> + '_ {
+        self.exports.iter().map(|(n, i)| (n.as_str(), i))
+    }
+}

@@ -211,3 +211,57 @@ fn unsupported_features_say_so() {
         assert_eq!(err.to_string(), message, "{wat}");
     }
 }
+
+#[test]
+fn the_component_type_lists_imports_and_exports_with_their_types() {
+    use kiln::component::types::{ComponentItem, Type};
+    let engine = kiln::Engine::default();
+    let component = kiln::component::Component::new(
+        &engine,
+        r#"(component
+            (import "host:fs/files" (instance $files
+              (export "file" (type (sub resource)))
+              (export "open" (func (param "path" string) (result (own 0))))))
+            (alias export $files "file" (type $file))
+            (import "limit" (func $limit (result u64)))
+            (core module $m (func (export "f") (param i32) (result i32) local.get 0))
+            (core instance $i (instantiate $m))
+            (func $keep (param "f" (borrow $file)) (result u32)
+              (canon lift (core func $i "f")))
+            (export "keep" (func $keep))
+            (export "files" (instance $files)))"#,
+    )
+    .unwrap();
+    let ty = component.component_type();
+    let imports: Vec<_> = ty.imports().map(|(n, i)| (n, i.kind())).collect();
+    assert_eq!(
+        imports,
+        [("host:fs/files", "instance"), ("limit", "function")]
+    );
+    let ComponentItem::ComponentInstance(files) = ty.imports().next().unwrap().1 else {
+        panic!("not an instance")
+    };
+    let exports: Vec<_> = files.exports().map(|(n, i)| (n, i.kind())).collect();
+    assert_eq!(exports, [("file", "resource type"), ("open", "function")]);
+    let Some(ComponentItem::Resource(file)) = files.get("file") else {
+        panic!("no resource")
+    };
+    assert_eq!(file.to_string(), "file");
+    let Some(ComponentItem::ComponentFunc(open)) = files.get("open") else {
+        panic!("no function")
+    };
+    assert_eq!(
+        open.results().collect::<Vec<_>>(),
+        [&Type::Own(file.clone())]
+    );
+
+    let exports: Vec<_> = ty.exports().map(|(n, i)| (n, i.kind())).collect();
+    assert_eq!(exports, [("keep", "function"), ("files", "instance")]);
+    let ComponentItem::ComponentFunc(keep) = ty.exports().next().unwrap().1 else {
+        panic!("not a function")
+    };
+    assert_eq!(
+        keep.params().collect::<Vec<_>>(),
+        [("f", &Type::Borrow(file.clone()))]
+    );
+}
