@@ -456,4 +456,12 @@ const kiln = makeNamespace('WebAssembly', {
 // works; not enumerable, like the interfaces.
 Object.defineProperty(kiln, 'WebAssembly', { value: kiln, writable: true, configurable: true });
 
+// Components (not part of the JS API): `kiln.component`.
+Object.defineProperty(kiln, 'component', {
+  value: Object.freeze(require('./lib/component.js')({ native, RuntimeError })),
+  writable: true,
+  configurable: true,
+  enumerable: true,
+});
+
 module.exports = kiln;

@@ -23,5 +23,6 @@ export const {
   enableCompileCache,
   configureEngine,
   WebAssembly,
+  component,
 } = kiln;
 export default kiln;

@@ -4,6 +4,7 @@
 //! functions made here, called by JS directly, except those of numbers only,
 //! which `lib/calls.js` makes (see `numeric`).
 
+mod component;
 mod config;
 mod exception;
 mod externals;
@@ -62,6 +63,31 @@ const FUNCTIONS: &[(&str, Callback)] = &[
     ("globalType", externals::global_type),
     ("wasiImportObject", wasi::wasi_import_object),
     ("invokeNumeric", numeric::invoke_numeric),
+    ("componentNew", component::component_new),
+    ("componentImports", component::component_imports),
+    ("componentExports", component::component_exports),
+    ("linkerNew", component::linker_new),
+    ("linkerFunc", component::linker_func),
+    ("linkerInstance", component::linker_instance),
+    ("linkerFuncFlat", component::linker_func_flat),
+    ("linkerResource", component::linker_resource),
+    ("linkerUnknownTraps", component::linker_unknown_traps),
+    ("linkerInstantiate", component::linker_instantiate),
+    ("instanceGetFunc", component::instance_get_func),
+    ("instanceGetResource", component::instance_get_resource),
+    ("funcCall", component::func_call),
+    ("resourceDrop", component::resource_drop),
+    ("resourceInfo", component::resource_info),
+    ("resourceHost", component::resource_host),
+    ("flatSlots", component::flat_slots),
+    ("flatMemory", component::flat_memory),
+    ("flatBegin", component::flat_begin),
+    ("flatCall", component::flat_call),
+    ("flatFinish", component::flat_finish),
+    ("flatAbandon", component::flat_abandon),
+    ("flatRealloc", component::flat_realloc),
+    ("flatLowerHandle", component::flat_lower_handle),
+    ("flatLiftHandle", component::flat_lift_handle),
 ];
 
 /// The benchmark probes (`probes.js`): floors under the costs of calls
