@@ -15,6 +15,7 @@
 
 mod caller;
 mod classes;
+mod component;
 mod engine;
 mod errors;
 mod func;
@@ -51,7 +52,7 @@ pub unsafe extern "system" fn JNI_OnLoad(vm: *mut jni::sys::JavaVM, _: *mut c_vo
     let Ok(mut env) = vm.get_env() else {
         return JNI_ERR;
     };
-    match classes::init(&mut env) {
+    match classes::init(&mut env).and_then(|()| component::classes::init(&mut env)) {
         Ok(()) => JNI_VERSION_1_8,
         Err(_) => JNI_ERR,
     }

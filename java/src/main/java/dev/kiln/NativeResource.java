@@ -48,6 +48,17 @@ final class NativeResource implements Runnable {
     }
 
     /** Gives up a reference taken by {@link #acquire}. */
+    /**
+     * The handle without taking a reference, for an owner that is itself
+     * reachable (so its cleaner has not run) and has not closed it.
+     */
+    long raw() {
+        if (closed) {
+            throw new IllegalStateException("the " + what + " is closed");
+        }
+        return handle;
+    }
+
     void release() {
         if (references.decrementAndGet() == 0) {
             free.accept(handle);

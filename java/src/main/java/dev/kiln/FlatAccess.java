@@ -1,0 +1,461 @@
+package dev.kiln;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A component's memory, {@code realloc} and handle table during a flat call:
+ * what generated glue lowers values into and lifts them out of, the same
+ * for a call of an export ({@link FlatCall}) and of a host function ({@link
+ * FlatContext}).
+ *
+ * <p>Every accessor checks what the component gave it and throws the {@link
+ * TrapException} the canonical ABI prescribes, worded as the engine words it.
+ * Memory is read and written in Java through a direct {@link ByteBuffer}
+ * (little-endian) that this object fetches again after anything that may grow
+ * the memory ({@code realloc}, the core call): do not keep the buffer {@link
+ * #memory()} returns past such a call.
+ */
+public abstract sealed class FlatAccess permits FlatCall, FlatContext {
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
+
+    /** The current view of the memory. */
+    ByteBuffer mem = EMPTY;
+
+    FlatAccess() {}
+
+    abstract ByteBuffer fetchMemory();
+
+    abstract long reallocRaw(int align, int size);
+
+    abstract boolean reallocManyRaw(int align, int[] sizes);
+
+    abstract long handleOp(int op, long value, long type, boolean own);
+
+    abstract Store<?> store();
+
+    /** Fetches the memory view again. */
+    final void refresh() {
+        ByteBuffer b = fetchMemory();
+        mem = b == null ? EMPTY : b.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The component's memory as it is now (invalid after anything that may grow it). */
+    public final ByteBuffer memory() {
+        return mem;
+    }
+
+    /**
+     * Allocates {@code size} bytes aligned to {@code align} with the
+     * component's {@code realloc}; a result misaligned or out of bounds is a
+     * trap.
+     */
+    public final int realloc(int align, int size) {
+        long r = reallocRaw(align, size);
+        if ((r >>> 32) != 0) {
+            refresh();
+        }
+        return (int) r;
+    }
+
+    /**
+     * Allocates a block for each size in {@code sizes}, all aligned to {@code
+     * align}, in one call into the engine: each size is replaced by its block's
+     * address.
+     */
+    public final void reallocMany(int align, int[] sizes) {
+        if (sizes.length == 0) {
+            return;
+        }
+        if (reallocManyRaw(align, sizes)) {
+            refresh();
+        }
+    }
+
+    // ---- traps
+
+    /** The trap for a broken canonical ABI rule, with the engine's wording. */
+    public static TrapException trap(String message) {
+        return new TrapException(message, TrapCode.HOST_ERROR, List.of());
+    }
+
+    /** The trap for a pointer and length outside the memory ({@code what}: value, list, string). */
+    public static TrapException outOfBounds(String what) {
+        return new TrapException(
+                what + " pointer/length out of bounds of memory", TrapCode.MEMORY_OUT_OF_BOUNDS, List.of());
+    }
+
+    /** The trap for a misaligned pointer. */
+    public static TrapException misaligned(String what, int ptr, int align) {
+        return new TrapException(
+                what + " pointer 0x" + Integer.toHexString(ptr) + " is not aligned to " + align + " bytes",
+                TrapCode.HEAP_MISALIGNED,
+                List.of());
+    }
+
+    /** The trap for a discriminant out of range ({@code what}: variant, enum, option, result). */
+    public static TrapException badDiscriminant(String what, int disc) {
+        return trap("invalid " + what + " discriminant " + Integer.toUnsignedString(disc));
+    }
+
+    /** A lifted {@code char}: {@code c} if it is a Unicode scalar value, else a trap. */
+    public static int liftChar(int c) {
+        if (Integer.compareUnsigned(c, 0x110000) >= 0 || (c >= 0xD800 && c < 0xE000)) {
+            throw trap("invalid char value 0x" + Integer.toHexString(c));
+        }
+        return c;
+    }
+
+    // ---- scalars at base + offset
+
+    private int at(int base, int offset, int size) {
+        long at = (base & 0xFFFFFFFFL) + offset;
+        if (at + size > mem.capacity()) {
+            throw outOfBounds("value");
+        }
+        return (int) at;
+    }
+
+    /** The byte at {@code base + offset}, zero-extended. */
+    public final int loadU8(int base, int offset) {
+        return mem.get(at(base, offset, 1)) & 0xFF;
+    }
+
+    /** The byte at {@code base + offset}, sign-extended. */
+    public final int loadS8(int base, int offset) {
+        return mem.get(at(base, offset, 1));
+    }
+
+    /** The 16 bits at {@code base + offset}, zero-extended. */
+    public final int loadU16(int base, int offset) {
+        return mem.getShort(at(base, offset, 2)) & 0xFFFF;
+    }
+
+    /** The 16 bits at {@code base + offset}, sign-extended. */
+    public final int loadS16(int base, int offset) {
+        return mem.getShort(at(base, offset, 2));
+    }
+
+    /** The 32 bits at {@code base + offset}. */
+    public final int loadI32(int base, int offset) {
+        return mem.getInt(at(base, offset, 4));
+    }
+
+    /** The 64 bits at {@code base + offset}. */
+    public final long loadI64(int base, int offset) {
+        return mem.getLong(at(base, offset, 8));
+    }
+
+    /** The {@code f32} at {@code base + offset}. */
+    public final float loadF32(int base, int offset) {
+        return mem.getFloat(at(base, offset, 4));
+    }
+
+    /** The {@code f64} at {@code base + offset}. */
+    public final double loadF64(int base, int offset) {
+        return mem.getDouble(at(base, offset, 8));
+    }
+
+    /** Stores the low byte of {@code v}. */
+    public final void storeI8(int base, int offset, int v) {
+        mem.put(at(base, offset, 1), (byte) v);
+    }
+
+    /** Stores the low 16 bits of {@code v}. */
+    public final void storeI16(int base, int offset, int v) {
+        mem.putShort(at(base, offset, 2), (short) v);
+    }
+
+    /** Stores {@code v}. */
+    public final void storeI32(int base, int offset, int v) {
+        mem.putInt(at(base, offset, 4), v);
+    }
+
+    /** Stores {@code v}. */
+    public final void storeI64(int base, int offset, long v) {
+        mem.putLong(at(base, offset, 8), v);
+    }
+
+    /** Stores {@code v}. */
+    public final void storeF32(int base, int offset, float v) {
+        mem.putFloat(at(base, offset, 4), v);
+    }
+
+    /** Stores {@code v}. */
+    public final void storeF64(int base, int offset, double v) {
+        mem.putDouble(at(base, offset, 8), v);
+    }
+
+    // ---- strings
+
+    /** The UTF-8 bytes of {@code s}. */
+    public static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The string of {@code len} UTF-8 bytes at {@code ptr}: out of bounds or
+     * invalid UTF-8 is a trap.
+     */
+    public final String loadString(int ptr, int len) {
+        long end = (ptr & 0xFFFFFFFFL) + (len & 0xFFFFFFFFL);
+        if (end > mem.capacity()) {
+            throw outOfBounds("string");
+        }
+        byte[] bytes = new byte[len];
+        mem.get(ptr, bytes, 0, len);
+        if (!validUtf8(bytes)) {
+            throw trap("invalid utf-8 string");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code b} is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
+    static boolean validUtf8(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i];
+            if (c >= 0) {
+                i++;
+                continue;
+            }
+            c &= 0xFF;
+            int extra;
+            int cp;
+            if (c >= 0xC2 && c <= 0xDF) {
+                extra = 1;
+                cp = c & 0x1F;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                extra = 2;
+                cp = c & 0x0F;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                extra = 3;
+                cp = c & 0x07;
+            } else {
+                return false;
+            }
+            if (n - i <= extra) {
+                return false;
+            }
+            for (int k = 1; k <= extra; k++) {
+                int cc = b[i + k] & 0xFF;
+                if ((cc & 0xC0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (cc & 0x3F);
+            }
+            if ((extra == 2 && (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000)))
+                    || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
+                return false;
+            }
+            i += extra + 1;
+        }
+        return true;
+    }
+
+    // ---- lists
+
+    /**
+     * Allocates a list of {@code count} elements of {@code size} bytes aligned
+     * to {@code align}: its address.
+     */
+    public final int allocList(int count, int size, int align) {
+        long total = (count & 0xFFFFFFFFL) * size;
+        if (total > 0xFFFFFFFFL) {
+            throw trap("list too large to lower: " + total + " bytes");
+        }
+        return realloc(align, (int) total);
+    }
+
+    /**
+     * Checks that the list of {@code count} elements of {@code size} bytes at
+     * {@code ptr} is aligned to {@code align} and inside the memory.
+     */
+    public final void checkList(int ptr, int count, int size, int align) {
+        if ((ptr & (align - 1)) != 0) {
+            throw misaligned("list", ptr, align);
+        }
+        long end = (ptr & 0xFFFFFFFFL) + (count & 0xFFFFFFFFL) * size;
+        if (end > mem.capacity()) {
+            throw outOfBounds("list");
+        }
+    }
+
+    /** Copies {@code bytes} into a new allocation aligned to {@code align}: its address. */
+    public final int storeBytes(byte[] bytes, int align) {
+        int ptr = realloc(align, bytes.length);
+        if (bytes.length > 0) {
+            mem.put(at(ptr, 0, bytes.length), bytes);
+        }
+        return ptr;
+    }
+
+    /** Lowers a {@code list<s16>} or {@code list<u16>}: its address. */
+    public final int storeShorts(short[] a) {
+        int ptr = allocList(a.length, 2, 2);
+        if (a.length > 0) {
+            mem.slice(at(ptr, 0, a.length * 2), a.length * 2)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asShortBuffer()
+                    .put(a);
+        }
+        return ptr;
+    }
+
+    /** Lowers a {@code list<s32>} or {@code list<u32>}: its address. */
+    public final int storeInts(int[] a) {
+        int ptr = allocList(a.length, 4, 4);
+        if (a.length > 0) {
+            mem.slice(at(ptr, 0, a.length * 4), a.length * 4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asIntBuffer()
+                    .put(a);
+        }
+        return ptr;
+    }
+
+    /** Lowers a {@code list<s64>} or {@code list<u64>}: its address. */
+    public final int storeLongs(long[] a) {
+        int ptr = allocList(a.length, 8, 8);
+        if (a.length > 0) {
+            mem.slice(at(ptr, 0, a.length * 8), a.length * 8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asLongBuffer()
+                    .put(a);
+        }
+        return ptr;
+    }
+
+    /** Lowers a {@code list<f32>}: its address. */
+    public final int storeFloats(float[] a) {
+        int ptr = allocList(a.length, 4, 4);
+        if (a.length > 0) {
+            mem.slice(at(ptr, 0, a.length * 4), a.length * 4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .put(a);
+        }
+        return ptr;
+    }
+
+    /** Lowers a {@code list<f64>}: its address. */
+    public final int storeDoubles(double[] a) {
+        int ptr = allocList(a.length, 8, 8);
+        if (a.length > 0) {
+            mem.slice(at(ptr, 0, a.length * 8), a.length * 8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asDoubleBuffer()
+                    .put(a);
+        }
+        return ptr;
+    }
+
+    /** Lifts a {@code list<u8>} or {@code list<s8>}. */
+    public final byte[] loadBytes(int ptr, int len) {
+        checkList(ptr, len, 1, 1);
+        byte[] out = new byte[len];
+        mem.get(ptr, out, 0, len);
+        return out;
+    }
+
+    /** Lifts a {@code list<u16>} or {@code list<s16>}. */
+    public final short[] loadShorts(int ptr, int len) {
+        checkList(ptr, len, 2, 2);
+        short[] out = new short[len];
+        mem.slice(ptr, len * 2).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
+        return out;
+    }
+
+    /** Lifts a {@code list<u32>} or {@code list<s32>}. */
+    public final int[] loadInts(int ptr, int len) {
+        checkList(ptr, len, 4, 4);
+        int[] out = new int[len];
+        mem.slice(ptr, len * 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
+        return out;
+    }
+
+    /** Lifts a {@code list<u64>} or {@code list<s64>}. */
+    public final long[] loadLongs(int ptr, int len) {
+        checkList(ptr, len, 8, 8);
+        long[] out = new long[len];
+        mem.slice(ptr, len * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
+        return out;
+    }
+
+    /** Lifts a {@code list<f32>}. */
+    public final float[] loadFloats(int ptr, int len) {
+        checkList(ptr, len, 4, 4);
+        float[] out = new float[len];
+        mem.slice(ptr, len * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** Lifts a {@code list<f64>}. */
+    public final double[] loadDoubles(int ptr, int len) {
+        checkList(ptr, len, 8, 8);
+        double[] out = new double[len];
+        mem.slice(ptr, len * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out);
+        return out;
+    }
+
+    // ---- handles
+
+    private static final int LIFT = 0;
+    private static final int LOWER = 1;
+    private static final int LIFT_HOST = 2;
+    private static final int LOWER_HOST = 3;
+
+    private long op(int op, long value, ComponentResourceType type, boolean own) {
+        long t = type.resource.acquire();
+        try {
+            return handleOp(op, value, t, own);
+        } finally {
+            type.resource.release();
+        }
+    }
+
+    /** Takes the own handle {@code index} of {@code type} out of the component's table. */
+    public final ComponentResource liftOwn(int index, ComponentResourceType type) {
+        return new ComponentResource(store(), op(LIFT, index, type, true));
+    }
+
+    /** Borrows the handle {@code index} of {@code type} for the call being made. */
+    public final ComponentResource liftBorrow(int index, ComponentResourceType type) {
+        return new ComponentResource(store(), op(LIFT, index, type, false));
+    }
+
+    /** Gives {@code r} to the component as an own handle of {@code type}: its index. */
+    public final int lowerOwn(ComponentResource r, ComponentResourceType type) {
+        int index = (int) op(LOWER, r.handle(), type, true);
+        r.moved();
+        return index;
+    }
+
+    /** Lends {@code r} to the component for the call as a borrow of {@code type}: its index. */
+    public final int lowerBorrow(ComponentResource r, ComponentResourceType type) {
+        return (int) op(LOWER, r.handle(), type, false);
+    }
+
+    /** Takes the own handle {@code index} of the host type {@code type}: the resource's representation. */
+    public final int liftHostOwn(int index, ComponentResourceType type) {
+        return (int) op(LIFT_HOST, index, type, true);
+    }
+
+    /** Borrows the handle {@code index} of the host type {@code type}: the representation. */
+    public final int liftHostBorrow(int index, ComponentResourceType type) {
+        return (int) op(LIFT_HOST, index, type, false);
+    }
+
+    /** Gives the host resource {@code rep} of {@code type} to the component as an own handle. */
+    public final int lowerHostOwn(int rep, ComponentResourceType type) {
+        return (int) op(LOWER_HOST, rep, type, true);
+    }
+
+    /** Lends the host resource {@code rep} of {@code type} to the component for the call. */
+    public final int lowerHostBorrow(int rep, ComponentResourceType type) {
+        return (int) op(LOWER_HOST, rep, type, false);
+    }
+}
