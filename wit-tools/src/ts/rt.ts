@@ -1,0 +1,173 @@
+const flat = component.flat;
+const ENC = new TextEncoder();
+const DEC = new TextDecoder('utf-8', { fatal: true });
+let U8 = new Uint8Array(0);
+let DV = new DataView(U8.buffer);
+
+/** A value the glue cannot lift: the call traps with `message`. */
+class LiftTrap extends Error {}
+
+function trap(message: string): never {
+    throw new LiftTrap(message);
+}
+
+/** Shows the current call's memory again if the last view was detached. */
+function refresh(): void {
+    if (U8.byteLength === 0) {
+        const buffer = flat.memory();
+        U8 = new Uint8Array(buffer);
+        DV = new DataView(buffer);
+    }
+}
+
+function alloc(align: number, size: number): number {
+    const ptr = flat.realloc(align, size);
+    refresh();
+    return ptr;
+}
+
+function utf8Length(s: string): number {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x80) {
+            n += 1;
+        } else if (c < 0x800) {
+            n += 2;
+        } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+            n += 4;
+            i++;
+        } else {
+            n += 3;
+        }
+    }
+    return n;
+}
+
+function lowerString(s: string): number {
+    const len = utf8Length(s);
+    const ptr = alloc(1, len);
+    if (len > 0) {
+        ENC.encodeInto(s, U8.subarray(ptr, ptr + len));
+    }
+    LEN = len;
+    return ptr;
+}
+/** The length `lowerString` or `lowerBytes` produced last. */
+let LEN = 0;
+
+function liftString(ptr: number, len: number): string {
+    ptr >>>= 0;
+    len >>>= 0;
+    if (ptr + len > U8.byteLength) {
+        trap('string pointer/length out of bounds of memory');
+    }
+    try {
+        return DEC.decode(U8.subarray(ptr, ptr + len));
+    } catch {
+        return trap('invalid utf-8 string');
+    }
+}
+
+interface NumberArray {
+    readonly length: number;
+    readonly buffer: ArrayBufferLike;
+    readonly byteOffset: number;
+}
+
+function lowerBytes(list: NumberArray, size: number): number {
+    const bytes = list.length * size;
+    const ptr = alloc(size, bytes);
+    U8.set(new Uint8Array(list.buffer, list.byteOffset, bytes), ptr);
+    LEN = list.length;
+    return ptr;
+}
+
+function listBytes(ptr: number, len: number, size: number, align: number): number {
+    ptr >>>= 0;
+    len >>>= 0;
+    if (ptr % align !== 0) {
+        trap('list pointer is not aligned');
+    }
+    if (ptr + len * size > U8.byteLength) {
+        trap('list pointer/length out of bounds of memory');
+    }
+    return ptr;
+}
+
+function liftBytes(ptr: number, len: number, size: number): ArrayBuffer {
+    const at = listBytes(ptr, len, size, size);
+    return U8.buffer.slice(at, at + (len >>> 0) * size) as ArrayBuffer;
+}
+
+function liftChar(c: number): string {
+    c >>>= 0;
+    if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+        trap(`invalid char value ${c}`);
+    }
+    return String.fromCodePoint(c);
+}
+
+const BITS = new DataView(new ArrayBuffer(8));
+function f32Bits(x: number): number {
+    BITS.setFloat32(0, x, true);
+    return BITS.getInt32(0, true);
+}
+function f32FromBits(x: number): number {
+    BITS.setInt32(0, x, true);
+    return BITS.getFloat32(0, true);
+}
+function f64Bits(x: number): bigint {
+    BITS.setFloat64(0, x, true);
+    return BITS.getBigInt64(0, true);
+}
+function f64FromBits(x: bigint): number {
+    BITS.setBigInt64(0, x, true);
+    return BITS.getFloat64(0, true);
+}
+
+/** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
+function failed(e: unknown): unknown {
+    if (e instanceof LiftTrap) {
+        return flat.abandon(e.message);
+    }
+    if (e instanceof RangeError) {
+        return flat.abandon('pointer out of bounds of memory');
+    }
+    flat.abandon();
+    return e;
+}
+
+/** Host resources: each host object given to the guest gets a rep. */
+class HostTable<T extends object> {
+    private byRep = new Map<number, T>();
+    private reps = new WeakMap<T, number>();
+    private next = 1;
+
+    rep(obj: T): number {
+        let rep = this.reps.get(obj);
+        if (rep === undefined) {
+            rep = this.next++;
+            this.reps.set(obj, rep);
+            this.byRep.set(rep, obj);
+        }
+        return rep;
+    }
+
+    get(rep: number): T {
+        const obj = this.byRep.get(rep);
+        if (obj === undefined) {
+            throw new TypeError(`no host resource ${rep}`);
+        }
+        return obj;
+    }
+
+    drop(rep: number): void {
+        const obj = this.byRep.get(rep);
+        if (obj !== undefined) {
+            this.byRep.delete(rep);
+            this.reps.delete(obj);
+            (obj as { [Symbol.dispose]?: () => void })[Symbol.dispose]?.();
+        }
+    }
+}
