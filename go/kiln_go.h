@@ -16,6 +16,8 @@ extern wasm_trap_t *kilnGoStoreRawFunc(void *, kiln_caller_t *, void *, kiln_val
 extern wasm_trap_t *kilnGoLinkerFunc(void *, kiln_caller_t *, void *, wasm_val_vec_t *, wasm_val_vec_t *);
 extern wasm_trap_t *kilnGoLinkerRawFunc(void *, kiln_caller_t *, void *, kiln_val_raw_t *, size_t);
 extern void kilnGoDeleteHandle(void *);
+extern wasm_trap_t *kilnGoComponentFunc(void *, kiln_component_cx_t *, kiln_val_raw_t *, size_t);
+extern wasm_trap_t *kilnGoComponentDestructor(void *, uint32_t);
 
 typedef wasm_trap_t *(*kiln_go_callback)(void *, kiln_caller_t *, void *, const wasm_val_vec_t *,
                                          wasm_val_vec_t *);
@@ -51,6 +53,28 @@ static inline void kiln_go_store_set_data(wasm_store_t *store, uintptr_t data) {
 /* Gives a foreign object (an externref) a cgo.Handle as host info. */
 static inline void kiln_go_foreign_set_handle(wasm_foreign_t *foreign, uintptr_t handle) {
   wasm_foreign_set_host_info_with_finalizer(foreign, (void *)handle, kilnGoDeleteHandle);
+}
+
+/* A component host function whose environment is a cgo.Handle the
+ * finalizer deletes (componentcallbacks.go). */
+static inline kiln_error_t *kiln_go_component_define_func(kiln_component_linker_t *linker,
+                                                          const char *interface, const char *name,
+                                                          uintptr_t handle) {
+  return kiln_component_linker_define_func(linker, interface, name, kilnGoComponentFunc,
+                                           (void *)handle, kilnGoDeleteHandle);
+}
+
+/* A host resource type whose destructor's environment is a cgo.Handle
+ * (0: no destructor). */
+static inline kiln_error_t *kiln_go_component_define_resource(
+    kiln_component_linker_t *linker, const char *interface, const char *name,
+    const kiln_component_resource_type_t *type, uintptr_t handle) {
+  if (!handle) {
+    return kiln_component_linker_define_resource(linker, interface, name, type, NULL, NULL, NULL);
+  }
+  return kiln_component_linker_define_resource(linker, interface, name, type,
+                                               kilnGoComponentDestructor, (void *)handle,
+                                               kilnGoDeleteHandle);
 }
 
 #endif
