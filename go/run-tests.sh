@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The Go package's tests: builds libwasm.so with cargo (dev profile), then
 # runs go vet, go test (once plainly, once with -race) and wasmtime-go's own
-# tests (compat/run) against it. Run from anywhere; KILN_BUILD_LOCK names a lock
+# tests (compat/run) against it; then builds the WIT corpus's guest
+# components and runs the generated Go glue's tests (wit-tools/golden/go,
+# wit-tools/testsuite/go: every case file replayed, resources' lifetimes,
+# traps in the middle of a call). Run from anywhere; KILN_BUILD_LOCK names a lock
 # file that serialises the cargo build with other builds in the checkout.
 set -euo pipefail
 
@@ -26,3 +29,12 @@ go test -count=1 -race ./...
 # TestFuncFinalizer) read a flag their finalizer sets without
 # synchronisation, which the race detector reports against any runtime.
 ./compat/run
+
+# The generated Go glue over the corpus's guests (target/wit-guests).
+(cd "$root" && "${lock[@]}" cargo run --locked -q -p kiln-wit-guests)
+(cd "$root/wit-tools/golden/go" && go vet ./... && test -z "$(gofmt -l .)")
+cd "$root/wit-tools/testsuite/go"
+test -z "$(gofmt -l .)"
+go vet ./...
+go test -count=1 ./...
+go test -count=1 -race ./...

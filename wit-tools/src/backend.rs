@@ -26,12 +26,13 @@ pub fn backend(lang: &str) -> Option<Box<dyn Backend>> {
     match lang {
         "rust" => Some(Box::new(crate::rust::Rust)),
         "c" => Some(Box::new(crate::c::C)),
+        "go" => Some(Box::new(crate::go::Go)),
         _ => None,
     }
 }
 
 /// The `--lang` names of every back end.
-pub const LANGS: &[&str] = &["rust", "c"];
+pub const LANGS: &[&str] = &["rust", "c", "go"];
 
 /// Generated files: names relative to the output directory, with their
 /// text, in the order they were made.

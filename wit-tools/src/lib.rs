@@ -18,7 +18,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 //!
-//! `kiln bindgen --lang rust|c WIT_PATH [--world NAME] --out DIR` is the
+//! `kiln bindgen --lang rust|c|go WIT_PATH [--world NAME] --out DIR` is the
 //! command-line door to this crate.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -29,6 +29,7 @@ mod backend;
 mod blocks;
 pub mod c;
 mod error;
+pub mod go;
 pub mod rust;
 mod source;
 

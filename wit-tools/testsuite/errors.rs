@@ -132,3 +132,16 @@ fn an_interface_both_imported_and_exported_is_refused_at_its_export() {
         )
     );
 }
+
+#[test]
+fn go_reports_errors_as_c_does() {
+    for name in ["syntax.wit", "unknown-type.wit", "async.wit", "future.wit"] {
+        let path = bad(name);
+        let message = |lang: &str| match kiln_wit::generate(lang, path.as_ref(), None) {
+            Ok(_) => panic!("{name} generated {lang}"),
+            Err(e) => format!("{e:#}"),
+        };
+        assert_eq!(message("go"), message("c"), "{name}");
+        assert!(message("go").starts_with(&path), "{name}: {}", message("go"));
+    }
+}

@@ -71,3 +71,8 @@ fn rust_golden_files_match() {
 fn c_golden_files_match() {
     check("c");
 }
+
+#[test]
+fn go_golden_files_match() {
+    check("go");
+}

@@ -4,6 +4,7 @@
 mod cases;
 mod dispatch_c;
 mod dispatch_gen;
+mod dispatch_go;
 mod hosts;
 mod replay;
 mod replay_c;
