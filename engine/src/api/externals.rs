@@ -135,11 +135,13 @@ impl Memory {
         store.add_memory(ty)
     }
 
+    #[inline]
     fn get<'a>(&self, store: &'a StoreOpaque) -> &'a LinearMemory {
         store.assert_owns(self.0, "memory");
         &store.memories[self.0.index as usize]
     }
 
+    #[inline]
     fn get_mut<'a>(&self, store: &'a mut StoreOpaque) -> &'a mut LinearMemory {
         store.assert_owns(self.0, "memory");
         &mut store.memories[self.0.index as usize]

@@ -307,6 +307,7 @@ impl StoreOpaque {
         }
     }
 
+    #[inline]
     pub(crate) fn assert_owns(&self, stored: Stored, what: &str) {
         assert!(
             stored.store_id == self.id,

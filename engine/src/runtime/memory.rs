@@ -271,6 +271,7 @@ impl LinearMemory {
         &mut *self.definition
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.definition.current_length
     }
@@ -325,12 +326,14 @@ impl LinearMemory {
         Some(old)
     }
 
+    #[inline]
     pub fn data(&self) -> &[u8] {
         // SAFETY: `[base, base + current_length)` is mapped read-write for as long
         // as `self` lives, and the borrow of `self` keeps it from growing.
         unsafe { std::slice::from_raw_parts(self.definition.base, self.definition.current_length) }
     }
 
+    #[inline]
     pub fn data_mut(&mut self) -> &mut [u8] {
         // SAFETY: as in `data`, and `&mut self` makes this the only view.
         unsafe {
