@@ -449,12 +449,12 @@ impl Bindgen for FnGen<'_> {
                 let own = matches!(handle, Handle::Own(_));
                 let ty = self.resource_type(resource);
                 let expr = if self.names.analysis.is_host_resource(resource) {
-                    let m = if own {
-                        "lowerHostOwn"
+                    let (m, take) = if own {
+                        ("lowerHostOwn", "give")
                     } else {
-                        "lowerHostBorrow"
+                        ("lowerHostBorrow", "lend")
                     };
-                    format!("cx.{m}({}.rep(), {ty})", operands[0])
+                    format!("cx.{m}({}.{take}(), {ty})", operands[0])
                 } else {
                     let m = if own { "lowerOwn" } else { "lowerBorrow" };
                     format!("cx.{m}({}.handle, {ty})", operands[0])

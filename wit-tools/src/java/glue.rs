@@ -163,7 +163,7 @@ fn define_types(names: &JNames<'_>, src: &mut Source) {
             TypeDefKind::Resource if names.analysis.is_host_resource(id) => javadoc_with(
                 src,
                 docs,
-                &["A resource the host implements, by its representation."],
+                &["A handle to a resource the host implements: its representation, which\nthe host chooses. Passing it to the guest as an {@code own} gives it\naway: the handle cannot be used again."],
             ),
             TypeDefKind::Resource => javadoc_with(
                 src,
@@ -208,7 +208,7 @@ fn define_types(names: &JNames<'_>, src: &mut Source) {
             }
             TypeDefKind::Resource => {
                 if names.analysis.is_host_resource(id) {
-                    src.line(&format!("public record {name}(int rep) {{}}"));
+                    host_resource_class(&name, src);
                 } else {
                     guest_resource_class(names, id, &name, src);
                 }
@@ -217,6 +217,62 @@ fn define_types(names: &JNames<'_>, src: &mut Source) {
         }
         src.blank();
     }
+}
+
+fn host_resource_class(name: &str, src: &mut Source) {
+    src.line(&format!("public static final class {name} {{"));
+    src.line("private final int rep;");
+    src.line("private boolean moved;");
+    src.blank();
+    src.line("/** A handle to the host's resource {@code rep}. */");
+    src.line(&format!("public {name}(int rep) {{"));
+    src.line("this.rep = rep;");
+    src.line("}");
+    src.blank();
+    src.line("/** The representation. */");
+    src.line("public int rep() {");
+    src.line("return rep;");
+    src.line("}");
+    src.blank();
+    src.line(
+        "/** Whether the handle is still the host's (not given to the guest as an {@code own}). */",
+    );
+    src.line("public boolean isLive() {");
+    src.line("return !moved;");
+    src.line("}");
+    src.blank();
+    src.line("private int lend() {");
+    src.line("if (moved) {");
+    src.line(&format!(
+        "throw new IllegalStateException(\"this {name} was passed to the guest, which owns it now\");"
+    ));
+    src.line("}");
+    src.line("return rep;");
+    src.line("}");
+    src.blank();
+    src.line("private int give() {");
+    src.line("int r = lend();");
+    src.line("moved = true;");
+    src.line("return r;");
+    src.line("}");
+    src.blank();
+    src.line("@Override");
+    src.line("public boolean equals(Object o) {");
+    src.line(&format!(
+        "return o instanceof {name} other && other.rep == rep;"
+    ));
+    src.line("}");
+    src.blank();
+    src.line("@Override");
+    src.line("public int hashCode() {");
+    src.line("return Integer.hashCode(rep);");
+    src.line("}");
+    src.blank();
+    src.line("@Override");
+    src.line("public String toString() {");
+    src.line(&format!("return \"{name}(\" + rep + \")\";"));
+    src.line("}");
+    src.line("}");
 }
 
 fn guest_resource_class(names: &JNames<'_>, id: TypeId, name: &str, src: &mut Source) {
@@ -354,6 +410,15 @@ fn add_to_linker(names: &JNames<'_>, src: &mut Source) {
         "public static void addToLinker({}) {{",
         all.join(", ")
     ));
+    for scope in names.analysis.scopes() {
+        if scope.direction == Direction::Import
+            && !scope.is_root()
+            && scope.funcs.is_empty()
+            && scope.resources.is_empty()
+        {
+            src.line(&format!("linker.instance(\"{}\");", scope.name));
+        }
+    }
     for &i in &scopes {
         let scope = &names.analysis.scopes()[i];
         let var = &names.scope_var[i];

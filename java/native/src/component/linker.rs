@@ -254,6 +254,21 @@ pub extern "system" fn Java_dev_kiln_ComponentLinker_resource(
     })
 }
 
+/// Makes the instance `instance` if it is not defined yet: for a component
+/// that imports an interface of types only.
+#[no_mangle]
+pub extern "system" fn Java_dev_kiln_ComponentLinker_instance(
+    mut env: JNIEnv<'_>,
+    _class: JClass<'_>,
+    handle: jlong,
+    instance: JString<'_>,
+) {
+    run(&mut env, |env| {
+        let instance = string(env, &instance)?;
+        define(handle, &instance, |_| Ok(()))
+    })
+}
+
 #[no_mangle]
 pub extern "system" fn Java_dev_kiln_ComponentLinker_defineUnknownImportsAsTraps(
     mut env: JNIEnv<'_>,

@@ -115,6 +115,23 @@ public final class ComponentLinker<T> implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Defines the instance {@code name}, empty, unless it is defined already: for
+     * components that import an interface of types only.
+     */
+    public ComponentLinker<T> instance(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("an instance needs a name");
+        }
+        long h = resource.acquire();
+        try {
+            instance(h, name);
+        } finally {
+            resource.release();
+        }
+        return this;
+    }
+
     /** Defines every import of {@code component} not defined yet as a function that traps. */
     public ComponentLinker<T> defineUnknownImportsAsTraps(Component component) {
         long h = resource.acquire();
@@ -176,6 +193,8 @@ public final class ComponentLinker<T> implements AutoCloseable {
 
     private static native void resource(
             long handle, String instance, String name, long type, ResourceDestructor destructor);
+
+    private static native void instance(long handle, String name);
 
     private static native void defineUnknownImportsAsTraps(long handle, long component);
 

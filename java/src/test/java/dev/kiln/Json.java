@@ -10,7 +10,7 @@ import java.util.Map;
  * become {@link LinkedHashMap}s, arrays {@link List}s, numbers {@link Long} (or {@link Double} with
  * a fraction or exponent), and {@code true}, {@code false}, {@code null} themselves.
  */
-final class Json {
+public final class Json {
     private final String text;
     private int at;
 
@@ -18,7 +18,7 @@ final class Json {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json json = new Json(text);
         Object value = json.value();
         json.space();
