@@ -291,7 +291,7 @@ enum Subcommands {
     /// Generate typed host glue for a WIT world
     #[command(
         display_name = "kiln",
-        override_usage = "kiln bindgen --lang rust|c|go WIT_PATH [--world NAME] --out DIR",
+        override_usage = "kiln bindgen --lang rust|c|go|java WIT_PATH [--world NAME] --out DIR",
         help_template = COMMAND_HELP,
         before_help = BINDGEN_DESCRIPTION,
         after_help = "Exit status: 0 when the files were written, 1 otherwise (an error\nin the WIT is reported at its FILE:LINE:COLUMN)."

@@ -27,12 +27,13 @@ pub fn backend(lang: &str) -> Option<Box<dyn Backend>> {
         "rust" => Some(Box::new(crate::rust::Rust)),
         "c" => Some(Box::new(crate::c::C)),
         "go" => Some(Box::new(crate::go::Go)),
+        "java" => Some(Box::new(crate::java::Java)),
         _ => None,
     }
 }
 
 /// The `--lang` names of every back end.
-pub const LANGS: &[&str] = &["rust", "c", "go"];
+pub const LANGS: &[&str] = &["rust", "c", "go", "java"];
 
 /// Generated files: names relative to the output directory, with their
 /// text, in the order they were made.

@@ -18,7 +18,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 //!
-//! `kiln bindgen --lang rust|c|go WIT_PATH [--world NAME] --out DIR` is the
+//! `kiln bindgen --lang rust|c|go|java WIT_PATH [--world NAME] --out DIR` is the
 //! command-line door to this crate.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -30,6 +30,7 @@ mod blocks;
 pub mod c;
 mod error;
 pub mod go;
+pub mod java;
 pub mod rust;
 mod source;
 

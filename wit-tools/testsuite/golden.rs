@@ -76,3 +76,8 @@ fn c_golden_files_match() {
 fn go_golden_files_match() {
     check("go");
 }
+
+#[test]
+fn java_golden_files_match() {
+    check("java");
+}
