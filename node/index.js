@@ -461,7 +461,6 @@ Object.defineProperty(kiln, 'component', {
   value: Object.freeze(require('./lib/component.js')({ native, RuntimeError })),
   writable: true,
   configurable: true,
-  enumerable: true,
 });
 
 module.exports = kiln;

@@ -314,8 +314,8 @@ test('what Kiln adds to the namespace is shaped as WebIDL shapes its members: cl
     return [d.writable, d.enumerable, d.configurable];
   };
   assert.deepEqual(
-    ['WASI', 'WASIExit', 'WebAssembly', 'wat2wasm'].map(shape),
-    [[true, false, true], [true, false, true], [true, false, true], [true, true, true]],
+    ['WASI', 'WASIExit', 'WebAssembly', 'component', 'wat2wasm'].map(shape),
+    [[true, false, true], [true, false, true], [true, false, true], [true, false, true], [true, true, true]],
   );
   assert.deepEqual(Object.keys(kiln), [
     'validate', 'compile', 'instantiate', 'compileStreaming', 'instantiateStreaming', 'wat2wasm',

@@ -15,7 +15,7 @@ test('npm pack includes the addon, the entries and the types, and nothing else',
   const [report] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: here, encoding: 'utf8' }));
   const files = report.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    'README.md', 'index.d.ts', 'index.js', 'index.mjs', 'kiln.node', 'lib/calls.js',
+    'README.md', 'index.d.ts', 'index.js', 'index.mjs', 'kiln.node', 'lib/calls.js', 'lib/component.js',
     'lib/native.js', 'lib/streaming.js', 'lib/wasi.js', 'lib/webidl.js', 'package.json', 'probes.d.ts', 'probes.js',
     'scripts/build.js',
   ]);

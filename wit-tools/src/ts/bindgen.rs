@@ -370,8 +370,10 @@ impl Bindgen for FnGen<'_> {
                 let x = &operands[0];
                 let value = if host {
                     format!("{ty}Table.rep({x})")
+                } else if own {
+                    format!("{x}._move()")
                 } else {
-                    format!("{x}._handle")
+                    format!("{x}._use()")
                 };
                 let e = format!("flat.lowerHandle({ty}, {value}, {own})");
                 results.push(self.bind(&e));

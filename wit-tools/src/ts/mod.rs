@@ -303,12 +303,97 @@ impl Names<'_> {
     }
 }
 
+/// Writes WIT documentation as a JSDoc comment.
+fn docs(s: &mut Source, docs: Option<&str>) {
+    let Some(docs) = docs.map(str::trim).filter(|d| !d.is_empty()) else {
+        return;
+    };
+    let lines: Vec<&str> = docs.lines().collect();
+    if lines.len() == 1 {
+        s.line(&format!("/** {} */", lines[0].replace("*/", "*\\/")));
+        return;
+    }
+    s.line("/**");
+    for l in lines {
+        s.line(format!("* {}", l.replace("*/", "*\\/")).trim_end());
+    }
+    s.line("*/");
+}
+
+/// A parameter's name in TypeScript: camelCase, with `_` after a reserved
+/// word or a name the glue's own locals could take.
+fn param_name(name: &str) -> String {
+    const RESERVED: &[&str] = &[
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "debugger",
+        "default",
+        "delete",
+        "do",
+        "else",
+        "enum",
+        "export",
+        "extends",
+        "false",
+        "finally",
+        "for",
+        "function",
+        "if",
+        "import",
+        "in",
+        "instanceof",
+        "new",
+        "null",
+        "return",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typeof",
+        "var",
+        "void",
+        "while",
+        "with",
+        "yield",
+        "let",
+        "static",
+        "implements",
+        "interface",
+        "package",
+        "private",
+        "protected",
+        "public",
+        "await",
+        "arguments",
+        "eval",
+        "flat",
+    ];
+    let c = camel(name);
+    let glue_local = c.trim_end_matches(|ch: char| ch.is_ascii_digit()).len() < c.len();
+    if RESERVED.contains(&c.as_str()) || glue_local {
+        format!("{c}_")
+    } else {
+        c
+    }
+}
+
+/// Whether an imported scope has anything for the host to implement.
+fn implemented(scope: &Scope) -> bool {
+    !scope.funcs.is_empty() || !scope.resources.is_empty()
+}
+
 /// The parameters of a function as `name: Type` and as argument names.
 fn params(names: &Names<'_>, func: &Func, skip_self: bool) -> (Vec<String>, Vec<String>) {
     let mut decl = Vec::new();
     let mut args = Vec::new();
     for (i, p) in func.func.params.iter().enumerate() {
-        let name = format!("{}_", camel(&p.name));
+        let name = param_name(&p.name);
         if !(skip_self && i == 0) {
             decl.push(format!("{name}: {}", names.ts_type(&p.ty)));
         }
@@ -361,7 +446,7 @@ impl Backend for Ts {
                 if !seen.insert(n.clone()) {
                     continue;
                 }
-                s.docs("///", def.docs.contents.as_deref());
+                docs(&mut s, def.docs.contents.as_deref());
                 // A `use` keeps the name: define the type it names here.
                 let mut kind = &def.kind;
                 while let TypeDefKind::Type(Type::Id(target)) = kind {
@@ -429,7 +514,7 @@ impl Backend for Ts {
         for scope in analysis
             .scopes()
             .iter()
-            .filter(|s| s.direction == Direction::Import)
+            .filter(|s| s.direction == Direction::Import && implemented(s))
         {
             if !scope.is_root() {
                 s.line(&format!("{}: {{", scope_key(scope)));
@@ -440,7 +525,7 @@ impl Backend for Ts {
             }
             for f in scope.funcs.iter().filter(|f| f.resource.is_none()) {
                 let (decl, _) = params(&names, f, false);
-                s.docs("///", f.func.docs.contents.as_deref());
+                docs(&mut s, f.func.docs.contents.as_deref());
                 s.line(&format!(
                     "{}({}): {};",
                     member(f),
@@ -490,7 +575,7 @@ impl Backend for Ts {
             }
             for f in scope.funcs.iter().filter(|f| f.resource.is_none()) {
                 let (decl, _) = params(&names, f, false);
-                s.docs("///", f.func.docs.contents.as_deref());
+                docs(&mut s, f.func.docs.contents.as_deref());
                 s.line(&format!(
                     "{}({}): {};",
                     member(f),
@@ -596,6 +681,7 @@ fn define_guest_resource(names: &Names<'_>, s: &mut Source, scope: &Scope, id: T
     s.line("/** @internal */");
     s.line("readonly _handle: component.Resource;");
     s.line(&format!("readonly #fns: {n}Fns;"));
+    s.line("#gone: string | undefined;");
     s.blank();
     s.line("/** @internal */");
     s.line(&format!(
@@ -604,16 +690,34 @@ fn define_guest_resource(names: &Names<'_>, s: &mut Source, scope: &Scope, id: T
     s.line("this._handle = handle;");
     s.line("this.#fns = fns;");
     s.line("}");
+    s.blank();
+    s.line("/** @internal The handle, if it was neither dropped nor moved into the component. */");
+    s.line("_use(): component.Resource {");
+    s.line("if (this.#gone !== undefined) {");
+    s.line(&format!(
+        "throw new TypeError(`this {n} was ${{this.#gone}}`);"
+    ));
+    s.line("}");
+    s.line("return this._handle;");
+    s.line("}");
+    s.blank();
+    s.line("/** @internal The handle, given to the component as `own`. */");
+    s.line("_move(): component.Resource {");
+    s.line("const handle = this._use();");
+    s.line("this.#gone = 'moved into the component';");
+    s.line("return handle;");
+    s.line("}");
     for f in &methods {
         let (decl, args) = params(names, f, true);
         s.blank();
-        s.docs("///", f.func.docs.contents.as_deref());
+        docs(s, f.func.docs.contents.as_deref());
         s.line(&format!(
             "{}({}): {} {{",
             member(f),
             decl.join(", "),
             result_type(names, f)
         ));
+        s.line("this._use();");
         let mut call_args = vec!["this".to_string()];
         call_args.extend(args.into_iter().skip(1));
         s.line(&format!(
@@ -624,8 +728,13 @@ fn define_guest_resource(names: &Names<'_>, s: &mut Source, scope: &Scope, id: T
         s.line("}");
     }
     s.blank();
-    s.line("/** Drops the handle, running the guest's destructor; a second drop throws `TypeError`. */");
+    s.line("/**");
+    s.line("* Drops the handle, running the guest's destructor; dropping it again,");
+    s.line("* or using it after, throws `TypeError`.");
+    s.line("*/");
     s.line("[Symbol.dispose](): void {");
+    s.line("this._use();");
+    s.line("this.#gone = 'dropped';");
     s.line("this._handle.drop();");
     s.line("}");
     s.line("}");
@@ -686,9 +795,9 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
         analysis.name()
     ));
     s.line(&format!(
-        "export function instantiate(c: component.Component, imports: {world}Imports): {world}Exports {{"
+        "export function instantiate(component$: component.Component, imports$: {world}Imports): {world}Exports {{"
     ));
-    s.line("const linker = new component.Linker();");
+    s.line("const linker$ = new component.Linker();");
     // Host resources.
     for scope in analysis
         .scopes()
@@ -699,9 +808,9 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
             let v = names.resource_var(*r);
             let n = names.type_name(*r);
             let inst = if scope.is_root() {
-                "linker.root()".to_string()
+                "linker$.root()".to_string()
             } else {
-                format!("linker.instance('{}')", scope.name)
+                format!("linker$.instance('{}')", scope.name)
             };
             let rname = analysis.resolve().types[*r]
                 .name
@@ -733,14 +842,14 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
         .filter(|s| s.direction == Direction::Import)
     {
         let inst = if scope.is_root() {
-            "linker.root()".to_string()
+            "linker$.root()".to_string()
         } else {
-            format!("linker.instance('{}')", scope.name)
+            format!("linker$.instance('{}')", scope.name)
         };
         let base = if scope.is_root() {
-            "imports".to_string()
+            "imports$".to_string()
         } else {
-            format!("imports.{}", scope_key(scope))
+            format!("imports$.{}", scope_key(scope))
         };
         if !scope.is_root() && scope.funcs.is_empty() {
             s.line(&format!("{inst};"));
@@ -791,7 +900,7 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
             s.line("});");
         }
     }
-    s.line("const inst = linker.instantiate(c);");
+    s.line("const inst$ = linker$.instantiate(component$);");
     for (scope, r) in &guest {
         let v = names.resource_var(*r);
         let rname = analysis.resolve().types[*r]
@@ -799,7 +908,7 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
             .clone()
             .unwrap_or_default();
         s.line(&format!(
-            "{v} = inst.getResource(['{}', '{rname}'])!;",
+            "{v} = inst$.getResource(['{}', '{rname}'])!;",
             scope.name
         ));
     }
@@ -813,7 +922,7 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
         } else {
             format!("['{}', '{}']", scope.name, f.func.name)
         };
-        s.line(&format!("const {h} = inst.getFunc({lookup})!;"));
+        s.line(&format!("const {h} = inst$.getFunc({lookup})!;"));
         let (decl, args) = params(names, f, false);
         let _ = skip_self;
         let body = glue(names, f, Box::new(|_| String::new()), args);
