@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the Java package the way a user does (`mvn install`: cargo builds
-# the JNI library, the jar bundles it), runs its JUnit suite on that build,
+# Builds the WIT corpus's guest components, then the Java package the way a
+# user does (`mvn install`: cargo builds the JNI library, the jar bundles
+# it), runs its JUnit suite on that build (the component tests replay the
+# corpus through the generated Java glue in wit-tools/golden/java),
 # puts dev.kiln:kiln in the local Maven repository, and runs java/examples,
 # a separate project that depends on it by coordinates. Installs a JDK and
 # Maven from Debian when missing.
@@ -20,6 +22,10 @@ if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq openjdk-17-jdk-headless maven
 fi
+
+# The WIT corpus's guest components, which the component tests
+# (src/test/java/dev/kiln/corpus) replay the case files on.
+cargo run --quiet -p kiln-wit-guests
 
 maven=(mvn -B --no-transfer-progress -Dstyle.color=never)
 "${maven[@]}" -Dkiln.cargo.profile=dev -Dkiln.native.dir="$PWD/../target/debug" -f pom.xml install

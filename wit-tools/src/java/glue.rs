@@ -6,7 +6,7 @@ use super::names::{lower, shouty, upper, JNames};
 use crate::analysis::{Direction, Func};
 use crate::backend::GENERATED_BANNER;
 use crate::source::Source;
-use wit_parser::{FunctionKind, TypeDefKind, TypeId};
+use wit_parser::{FunctionKind, Type, TypeDefKind, TypeId};
 
 fn javadoc(src: &mut Source, docs: Option<&str>) {
     javadoc_with(src, docs, &[]);
@@ -469,6 +469,20 @@ fn export_method(names: &JNames<'_>, func: &Func, field: &str, src: &mut Source)
         names.method_name(func),
         param_list(names, func)
     ));
+    // Handles are checked before the call begins: a closed or moved one is
+    // refused with the instance still usable.
+    for (p, name) in func.func.params.iter().zip(param_names(func)) {
+        let Type::Id(id) = names.analysis.dealias(&p.ty) else {
+            continue;
+        };
+        if let Some((resource, _)) = names.analysis.handle(id) {
+            if names.analysis.is_host_resource(resource) {
+                src.line(&format!("{name}.lend();"));
+            } else {
+                src.line(&format!("{name}.handle.checkLive();"));
+            }
+        }
+    }
     src.line(&format!("try (FlatCall cx = {field}.flatCall()) {{"));
     let mut gen = FnGen::new(names, func, param_names(func), String::new());
     crate::abi::host_call(names.analysis, func, &mut gen);

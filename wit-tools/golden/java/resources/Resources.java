@@ -339,6 +339,7 @@ public final class Resources implements AutoCloseable {
 
     /** The bytes of `b`, borrowed. */
     public byte[] blobPeek(Blob b) {
+        b.lend();
         try (FlatCall cx = f2.flatCall()) {
             var t1 = cx.lowerHostBorrow(b.lend(), TYPE_BLOB);
             long[] slots2 = new long[1];
@@ -355,6 +356,7 @@ public final class Resources implements AutoCloseable {
 
     /** Takes `b`, appends `more`, and hands it back. */
     public Blob blobExtend(Blob b, byte[] more) {
+        b.lend();
         try (FlatCall cx = f3.flatCall()) {
             var t1 = cx.lowerHostOwn(b.give(), TYPE_BLOB);
             var t2 = more;
@@ -373,6 +375,7 @@ public final class Resources implements AutoCloseable {
 
     /** Takes `b`, reads its size, drops it and returns the size. */
     public int blobConsume(Blob b) {
+        b.lend();
         try (FlatCall cx = f4.flatCall()) {
             var t1 = cx.lowerHostOwn(b.give(), TYPE_BLOB);
             long[] slots2 = new long[1];
@@ -386,6 +389,8 @@ public final class Resources implements AutoCloseable {
 
     /** A new blob of `a`'s bytes then `b`'s, by the static `blob.concat`. */
     public Blob blobConcat(Blob a, Blob b) {
+        a.lend();
+        b.lend();
         try (FlatCall cx = f5.flatCall()) {
             var t1 = cx.lowerHostBorrow(a.lend(), TYPE_BLOB);
             var t2 = cx.lowerHostBorrow(b.lend(), TYPE_BLOB);
@@ -450,6 +455,7 @@ public final class Resources implements AutoCloseable {
 
         /** The current value. */
         public long counterGet(Counter self) {
+            self.handle.checkLive();
             try (FlatCall cx = f10.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeCounter);
                 long[] slots2 = new long[1];
@@ -463,6 +469,7 @@ public final class Resources implements AutoCloseable {
 
         /** Adds `delta` (wrapping) and returns the new value. */
         public long counterAdd(Counter self, long delta) {
+            self.handle.checkLive();
             try (FlatCall cx = f11.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeCounter);
                 long[] slots2 = new long[2];
@@ -477,6 +484,7 @@ public final class Resources implements AutoCloseable {
 
         /** A new counter at this one's value. */
         public Counter counterDuplicate(Counter self) {
+            self.handle.checkLive();
             try (FlatCall cx = f12.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeCounter);
                 long[] slots2 = new long[1];
@@ -491,6 +499,8 @@ public final class Resources implements AutoCloseable {
 
         /** A new counter at `a.get() + b.get()` (wrapping). */
         public Counter counterMerge(Counter a, Counter b) {
+            a.handle.checkLive();
+            b.handle.checkLive();
             try (FlatCall cx = f13.flatCall()) {
                 var t1 = cx.lowerBorrow(a.handle, typeCounter);
                 var t2 = cx.lowerBorrow(b.handle, typeCounter);
@@ -507,6 +517,7 @@ public final class Resources implements AutoCloseable {
 
         /** Takes `c`, drops it and returns its value. */
         public long counterConsume(Counter c) {
+            c.handle.checkLive();
             try (FlatCall cx = f14.flatCall()) {
                 var t1 = cx.lowerOwn(c.handle, typeCounter);
                 long[] slots2 = new long[1];

@@ -337,6 +337,8 @@ public final class OnlyExports implements AutoCloseable {
         }
 
         public void bagTake(Bag self, Token t) {
+            self.handle.checkLive();
+            t.handle.checkLive();
             try (FlatCall cx = f5.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeBag);
                 var t2 = cx.lowerOwn(t.handle, typeToken);
@@ -349,6 +351,7 @@ public final class OnlyExports implements AutoCloseable {
         }
 
         public List<Token> bagTokens(Bag self) {
+            self.handle.checkLive();
             try (FlatCall cx = f6.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeBag);
                 long[] slots2 = new long[1];
@@ -371,6 +374,7 @@ public final class OnlyExports implements AutoCloseable {
         }
 
         public Optional<Token> bagFirst(Bag self) {
+            self.handle.checkLive();
             try (FlatCall cx = f7.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeBag);
                 long[] slots2 = new long[1];
@@ -399,6 +403,7 @@ public final class OnlyExports implements AutoCloseable {
         }
 
         public Result<Token, String> bagTryGive(Bag self) {
+            self.handle.checkLive();
             try (FlatCall cx = f8.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeBag);
                 long[] slots2 = new long[1];
@@ -430,6 +435,7 @@ public final class OnlyExports implements AutoCloseable {
         }
 
         public Optional<BorrowFree> bagPeek(Bag b) {
+            b.handle.checkLive();
             try (FlatCall cx = f9.flatCall()) {
                 var t1 = cx.lowerBorrow(b.handle, typeBag);
                 long[] slots2 = new long[1];

@@ -192,6 +192,8 @@ public final class SharedResources implements AutoCloseable {
         }
 
         public void bagTake(Bag self, Token t) {
+            self.handle.checkLive();
+            t.handle.checkLive();
             try (FlatCall cx = f1.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeBag);
                 var t2 = cx.lowerOwn(t.handle, typeToken);
@@ -204,6 +206,7 @@ public final class SharedResources implements AutoCloseable {
         }
 
         public List<Token> bagTokens(Bag self) {
+            self.handle.checkLive();
             try (FlatCall cx = f2.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeBag);
                 long[] slots2 = new long[1];
@@ -226,6 +229,7 @@ public final class SharedResources implements AutoCloseable {
         }
 
         public Optional<Token> bagFirst(Bag self) {
+            self.handle.checkLive();
             try (FlatCall cx = f3.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeBag);
                 long[] slots2 = new long[1];
@@ -254,6 +258,7 @@ public final class SharedResources implements AutoCloseable {
         }
 
         public Result<Token, String> bagTryGive(Bag self) {
+            self.handle.checkLive();
             try (FlatCall cx = f4.flatCall()) {
                 var t1 = cx.lowerBorrow(self.handle, typeBag);
                 long[] slots2 = new long[1];
@@ -285,6 +290,7 @@ public final class SharedResources implements AutoCloseable {
         }
 
         public Optional<BorrowFree> bagPeek(Bag b) {
+            b.handle.checkLive();
             try (FlatCall cx = f5.flatCall()) {
                 var t1 = cx.lowerBorrow(b.handle, typeBag);
                 long[] slots2 = new long[1];
@@ -356,6 +362,8 @@ public final class SharedResources implements AutoCloseable {
         private UsesHandles() {}
 
         public void fill(Bag b, Token t) {
+            b.handle.checkLive();
+            t.handle.checkLive();
             try (FlatCall cx = f7.flatCall()) {
                 var t1 = cx.lowerBorrow(b.handle, typeBag);
                 var t2 = cx.lowerOwn(t.handle, typeToken);

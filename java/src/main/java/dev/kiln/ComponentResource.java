@@ -80,6 +80,15 @@ public final class ComponentResource implements AutoCloseable {
     }
 
     /**
+     * Checks that the handle may still be used, before a call that passes it.
+     *
+     * @throws IllegalStateException if the handle was dropped, moved or closed
+     */
+    public void checkLive() {
+        handle();
+    }
+
+    /**
      * The native handle, for a value being passed to a component.
      *
      * @throws IllegalStateException if the handle was dropped, moved or closed

@@ -328,7 +328,7 @@ final class Hosts {
     }
 
     /** resources: blobs of bytes the host keeps by representation. */
-    static final class BlobsHost implements Resources.Blobs {
+    static class BlobsHost implements Resources.Blobs {
         private final Map<Integer, ByteArrayOutputStream> blobs = new HashMap<>();
         private int next;
 
