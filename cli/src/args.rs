@@ -221,7 +221,9 @@ const BINDGEN_DESCRIPTION: &str = "\
 WIT_PATH is a WIT package: a directory of .wit files (with its dependencies
 under deps/), or one .wit file. kiln writes typed host glue for the world
 into DIR: for rust, WORLD.rs over kiln::component; for c, WORLD.h and
-WORLD.c over wasm.h and kiln.h. Each written file's path is printed.";
+WORLD.c over wasm.h and kiln.h; for java, World.java (package
+NAMESPACE.PACKAGE.WORLD) over the Java package dev.kiln. Each written
+file's path is printed.";
 
 const VALIDATE_DESCRIPTION: &str = "\
 FILE is a binary module (.wasm) or a text module (.wat). Prints
@@ -291,7 +293,7 @@ enum Subcommands {
     /// Generate typed host glue for a WIT world
     #[command(
         display_name = "kiln",
-        override_usage = "kiln bindgen --lang rust|c|go|java WIT_PATH [--world NAME] --out DIR",
+        override_usage = "kiln bindgen --lang LANG WIT_PATH [--world NAME] --out DIR",
         help_template = COMMAND_HELP,
         before_help = BINDGEN_DESCRIPTION,
         after_help = "Exit status: 0 when the files were written, 1 otherwise (an error\nin the WIT is reported at its FILE:LINE:COLUMN)."
