@@ -2,6 +2,7 @@
 //! binding Kiln's Rust API with pyo3.
 
 mod args;
+mod component;
 mod engine;
 mod errors;
 mod externals;
@@ -44,6 +45,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::ExportType>()?;
     m.add_class::<values::Val>()?;
     m.add_class::<wasi::WasiConfig>()?;
+    component::register(m)?;
     m.add_function(wrap_pyfunction!(module::wat2wasm, m)?)?;
     m.add_function(wrap_pyfunction!(errors::wasmtime_trap_text, m)?)?;
     m.add_function(wrap_pyfunction!(errors::wasmtime_exit_message, m)?)?;

@@ -269,6 +269,22 @@ impl Shared {
         result
     }
 
+    /// Runs `f` with `cx` lent to the Python code it runs, as [`Shared::lend`]
+    /// does for a core host function: for component host functions and
+    /// resource destructors, which get a store context rather than a caller.
+    pub(crate) fn lend_context<R>(
+        &self,
+        cx: &mut StoreContextMut<'_, StoreData>,
+        f: impl FnOnce() -> R,
+    ) -> R {
+        let raw = cx.as_raw();
+        let previous = self.lent.replace(Some(raw));
+        self.lent_instance.set(None);
+        let result = f();
+        self.lent.set(previous);
+        result
+    }
+
     /// The Python `Store` of the operation in progress, borrowed from it;
     /// only meaningful while the store is entered.
     pub(crate) fn py_store<'py>(&self, py: Python<'py>) -> Borrowed<'_, 'py, Store> {
