@@ -364,6 +364,11 @@ export namespace component {
     /** Gives up the call (its instance can no longer be entered); returns the trap for `message`. */
     abandon(message?: string): unknown;
     realloc(align: number, size: number): number;
+    /**
+     * `n` allocations in one call: `requests` holds `align, size` pairs, and
+     * each pair's `align` is replaced with the pointer allocated.
+     */
+    reallocMany(requests: Uint32Array, n: number): void;
     memory(): ArrayBuffer;
     lowerHandle(type: ResourceType, value: Resource | number, own: boolean): number;
     liftHandle(type: ResourceType, index: number, own: boolean): Resource | number;

@@ -174,6 +174,7 @@ module.exports = function makeComponent({ native, RuntimeError }) {
     finish: native.flatFinish,
     abandon: native.flatAbandon,
     realloc: native.flatRealloc,
+    reallocMany: native.flatReallocMany,
     memory: native.flatMemory,
     lowerHandle: (type, value, own) => native.flatLowerHandle(type[kHandle], value, own),
     liftHandle: (type, index, own) => native.flatLiftHandle(type[kHandle], index, own),

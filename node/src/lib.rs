@@ -86,6 +86,7 @@ const FUNCTIONS: &[(&str, Callback)] = &[
     ("flatFinish", component::flat_finish),
     ("flatAbandon", component::flat_abandon),
     ("flatRealloc", component::flat_realloc),
+    ("flatReallocMany", component::flat_realloc_many),
     ("flatLowerHandle", component::flat_lower_handle),
     ("flatLiftHandle", component::flat_lift_handle),
 ];

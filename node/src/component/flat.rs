@@ -342,6 +342,61 @@ pub(crate) unsafe extern "C" fn flat_realloc(
     })
 }
 
+/// `flatReallocMany(requests, n)`: `n` allocations with the component's
+/// `realloc`, in order, in one call: `requests` (a `Uint32Array`) holds
+/// `align, size` pairs, and each pair's `align` is replaced with the
+/// pointer allocated. Glue that knows every allocation a value needs
+/// (a list of records of strings, say) makes them all at once.
+pub(crate) unsafe extern "C" fn flat_realloc_many(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Value {
+    callback(env, |env| {
+        let ci = env.cb_info::<2>(info)?;
+        let mut ty = 0;
+        let mut length = 0usize;
+        let mut data = std::ptr::null_mut();
+        let mut buffer = std::ptr::null_mut();
+        let mut offset = 0usize;
+        call0!(
+            env,
+            napi_get_typedarray_info(
+                ci.arg(0),
+                &mut ty,
+                &mut length,
+                &mut data,
+                &mut buffer,
+                &mut offset
+            )
+        )?;
+        if ty != sys::TypedarrayType::uint32_array {
+            return Err(env.throw_type_error("the requests are a Uint32Array"));
+        }
+        let n = env.get_f64(ci.arg(1))? as usize;
+        if n.checked_mul(2).is_none_or(|m| m > length) {
+            return Err(env.throw_range_error("more requests than the array holds"));
+        }
+        let mut pairs = vec![0u32; 2 * n];
+        if n > 0 {
+            // SAFETY: the typed array has `length` >= 2n u32 elements at
+            // `data` (checked above); no JS runs while they are copied.
+            unsafe { std::ptr::copy_nonoverlapping(data as *const u32, pairs.as_mut_ptr(), 2 * n) };
+        }
+        with_top(env, |cx, _| {
+            for pair in pairs.chunks_exact_mut(2) {
+                pair[0] = cx.realloc(pair[0], pair[1])?;
+            }
+            Ok(())
+        })?;
+        if n > 0 {
+            // SAFETY: as above: the same 2n elements, written back; the
+            // realloc calls ran wasm only, which cannot reach the array.
+            unsafe { std::ptr::copy_nonoverlapping(pairs.as_ptr(), data as *mut u32, 2 * n) };
+        }
+        env.undefined()
+    })
+}
+
 /// `flatLowerHandle(type, handle, own)`: gives the component a handle of
 /// resource `type` (a resource handle, or a host resource's rep as a
 /// number); returns its index.

@@ -25,7 +25,7 @@ use std::rc::{Rc, Weak};
 
 pub(crate) use flat::{
     flat_abandon, flat_begin, flat_call, flat_finish, flat_lift_handle, flat_lower_handle,
-    flat_memory, flat_realloc, flat_slots, linker_func_flat,
+    flat_memory, flat_realloc, flat_realloc_many, flat_slots, linker_func_flat,
 };
 
 /// What a component store holds besides wasm state: the way back to its cell.

@@ -9,6 +9,7 @@ use super::Names;
 use crate::abi::{HostSide, WasmType};
 use crate::analysis::Func;
 use crate::blocks::Blocks;
+use crate::source::Source;
 use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction};
 use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type};
 
@@ -309,6 +310,20 @@ impl Bindgen for FnGen<'_> {
                 let size = self.size(element);
                 let align = self.align(element);
                 let list = &operands[0];
+                let batch = self.names.allocates(element);
+                let outer = self.b.fresh("batch");
+                if batch {
+                    // The outermost list that allocates plans every
+                    // allocation of its value and makes them in one call.
+                    self.line(&format!("const {outer} = !BATCH;"));
+                    self.line(&format!("if ({outer}) {{"));
+                    self.line("BATCH = true;");
+                    let mut plan = Source::default();
+                    self.names.plan_list(element, list, &mut plan, &mut 0);
+                    self.b.append(&plan.finish());
+                    self.line("startBatch();");
+                    self.line("}");
+                }
                 let ptr = self.bind(&format!("alloc({align}, {list}.length * {size})"));
                 let i = self.b.fresh("i");
                 self.line(&format!("for (let {i} = 0; {i} < {list}.length; {i}++) {{"));
@@ -320,6 +335,9 @@ impl Bindgen for FnGen<'_> {
                 }
                 self.b.append(&block.code);
                 self.line("}");
+                if batch {
+                    self.line(&format!("if ({outer}) endBatch();"));
+                }
                 results.push(ptr);
                 results.push(format!("{list}.length"));
             }

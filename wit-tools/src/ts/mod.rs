@@ -200,6 +200,114 @@ impl Names<'_> {
         }
     }
 
+    /// Whether lowering a value of `ty` allocates in the guest (it holds a
+    /// string or a list).
+    pub fn allocates(&self, ty: &Type) -> bool {
+        match ty {
+            Type::String => true,
+            Type::Id(id) => match &self.resolve().types[*id].kind {
+                TypeDefKind::Type(t) => self.allocates(t),
+                TypeDefKind::List(_) => true,
+                TypeDefKind::Record(r) => r.fields.iter().any(|f| self.allocates(&f.ty)),
+                TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.allocates(t)),
+                TypeDefKind::Variant(v) => v
+                    .cases
+                    .iter()
+                    .any(|c| c.ty.as_ref().is_some_and(|t| self.allocates(t))),
+                TypeDefKind::Option(t) => self.allocates(t),
+                TypeDefKind::Result(r) => {
+                    r.ok.as_ref().is_some_and(|t| self.allocates(t))
+                        || r.err.as_ref().is_some_and(|t| self.allocates(t))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Code planning the allocations of a list of `element` held in
+    /// `expr`: the list's own, then its elements', in the order lowering
+    /// makes them (see `plan` in the runtime).
+    pub fn plan_list(&self, element: &Type, expr: &str, out: &mut Source, n: &mut usize) {
+        let sizes = self.analysis.sizes();
+        let (size, align) = (
+            sizes.size(element).size_wasm32(),
+            sizes.align(element).align_wasm32(),
+        );
+        out.line(&format!("plan({align}, {expr}.length * {size});"));
+        if self.allocates(element) {
+            *n += 1;
+            let e = format!("q{n}");
+            out.line(&format!("for (const {e} of {expr}) {{"));
+            self.plan(element, &e, out, n);
+            out.line("}");
+        }
+    }
+
+    /// Code planning the allocations of lowering `expr`, a value of `ty`.
+    pub fn plan(&self, ty: &Type, expr: &str, out: &mut Source, n: &mut usize) {
+        if !self.allocates(ty) {
+            return;
+        }
+        let Type::Id(id) = ty else {
+            out.line(&format!("plan(1, utf8Length({expr}));"));
+            return;
+        };
+        match &self.resolve().types[*id].kind {
+            TypeDefKind::Type(t) => self.plan(t, expr, out, n),
+            TypeDefKind::List(t) => {
+                if self.typed_array(t).is_some() {
+                    let size = self.analysis.sizes().size(t).size_wasm32();
+                    out.line(&format!("plan({size}, {expr}.length * {size});"));
+                } else {
+                    self.plan_list(t, expr, out, n);
+                }
+            }
+            TypeDefKind::Record(r) => {
+                for f in &r.fields {
+                    self.plan(&f.ty, &format!("{expr}.{}", camel(&f.name)), out, n);
+                }
+            }
+            TypeDefKind::Tuple(t) => {
+                for (i, t) in t.types.iter().enumerate() {
+                    self.plan(t, &format!("{expr}[{i}]"), out, n);
+                }
+            }
+            TypeDefKind::Variant(v) => {
+                for c in &v.cases {
+                    if let Some(t) = c.ty.as_ref().filter(|t| self.allocates(t)) {
+                        out.line(&format!("if ({expr}.tag === '{}') {{", c.name));
+                        self.plan(t, &format!("{expr}.val"), out, n);
+                        out.line("}");
+                    }
+                }
+            }
+            TypeDefKind::Option(t) => {
+                if self.tagged_option(t) {
+                    out.line(&format!("if ({expr}.tag === 'some') {{"));
+                    self.plan(t, &format!("{expr}.val"), out, n);
+                } else {
+                    *n += 1;
+                    let x = format!("q{n}");
+                    out.line(&format!("const {x} = {expr};"));
+                    out.line(&format!("if ({x} !== undefined) {{"));
+                    self.plan(t, &x, out, n);
+                }
+                out.line("}");
+            }
+            TypeDefKind::Result(r) => {
+                for (tag, side) in [("ok", &r.ok), ("err", &r.err)] {
+                    if let Some(t) = side.as_ref().filter(|t| self.allocates(t)) {
+                        out.line(&format!("if ({expr}.tag === '{tag}') {{"));
+                        self.plan(t, &format!("{expr}.val"), out, n);
+                        out.line("}");
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A run-time description of `ty`, for tools (and tests) that build
     /// values of it.
     fn describe(&self, ty: &Type) -> String {

@@ -25,7 +25,48 @@ function refresh(): void {
     }
 }
 
+// A batch: every allocation a list needs (the list's, then its elements'
+// strings and lists, in the order lowering makes them), planned as `align,
+// size` pairs, made with one `reallocMany`, then taken in order by `alloc`.
+let PLAN = new Uint32Array(256);
+let PLAN_N = 0;
+let PRE_I = 0;
+let PRE_N = 0;
+let BATCH = false;
+
+function plan(align: number, size: number): void {
+    if (2 * PLAN_N + 2 > PLAN.length) {
+        const next = new Uint32Array(PLAN.length * 2);
+        next.set(PLAN);
+        PLAN = next;
+    }
+    PLAN[2 * PLAN_N] = align;
+    PLAN[2 * PLAN_N + 1] = size;
+    PLAN_N++;
+}
+
+function startBatch(): void {
+    flat.reallocMany(PLAN, PLAN_N);
+    PRE_I = 0;
+    PRE_N = PLAN_N;
+    refresh();
+}
+
+function endBatch(): void {
+    BATCH = false;
+    PLAN_N = 0;
+    PRE_I = 0;
+    PRE_N = 0;
+}
+
 function alloc(align: number, size: number): number {
+    if (PRE_I < PRE_N) {
+        const i = PRE_I++;
+        if (PLAN[2 * i + 1] !== size) {
+            throw new Error(`internal error: the glue planned ${PLAN[2 * i + 1]} bytes and lowers ${size}`);
+        }
+        return PLAN[2 * i];
+    }
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
@@ -50,9 +91,14 @@ function utf8Length(s: string): number {
 }
 
 function lowerString(s: string): number {
-    const len = utf8Length(s);
+    const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
-    if (len > 0) {
+    if (len === s.length && len <= 64) {
+        // ASCII: a short loop beats encodeInto's call.
+        for (let i = 0; i < len; i++) {
+            U8[ptr + i] = s.charCodeAt(i);
+        }
+    } else if (len > 0) {
         ENC.encodeInto(s, U8.subarray(ptr, ptr + len));
     }
     LEN = len;
@@ -133,6 +179,7 @@ function f64FromBits(x: bigint): number {
 
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
+    endBatch();
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
@@ -377,17 +424,27 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     const t1 = liftString(p0, p1);
                     const t2 = imports$.listHost.splitWords(t1);
                     refresh();
-                    const t7 = alloc(4, t2.length * 8);
-                    for (let i8 = 0; i8 < t2.length; i8++) {
-                        const e3 = t2[i8];
-                        const base4 = t7 + i8 * 8;
+                    const batch7 = !BATCH;
+                    if (batch7) {
+                        BATCH = true;
+                        plan(4, t2.length * 8);
+                        for (const q1 of t2) {
+                            plan(1, utf8Length(q1));
+                        }
+                        startBatch();
+                    }
+                    const t8 = alloc(4, t2.length * 8);
+                    for (let i9 = 0; i9 < t2.length; i9++) {
+                        const e3 = t2[i9];
+                        const base4 = t8 + i9 * 8;
                         const t5 = lowerString(e3);
                         const t6 = LEN;
                         DV.setInt32(base4 + 4, t6, true);
                         DV.setInt32(base4 + 0, t5, true);
                     }
+                    if (batch7) endBatch();
                     DV.setInt32(p2 + 4, t2.length, true);
-                    DV.setInt32(p2 + 0, t7, true);
+                    DV.setInt32(p2 + 0, t8, true);
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -413,18 +470,28 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     }
                     const t10 = imports$.listHost.sortScores(t8);
                     refresh();
-                    const t15 = alloc(8, t10.length * 16);
-                    for (let i16 = 0; i16 < t10.length; i16++) {
-                        const e11 = t10[i16];
-                        const base12 = t15 + i16 * 16;
+                    const batch15 = !BATCH;
+                    if (batch15) {
+                        BATCH = true;
+                        plan(8, t10.length * 16);
+                        for (const q1 of t10) {
+                            plan(1, utf8Length(q1.name));
+                        }
+                        startBatch();
+                    }
+                    const t16 = alloc(8, t10.length * 16);
+                    for (let i17 = 0; i17 < t10.length; i17++) {
+                        const e11 = t10[i17];
+                        const base12 = t16 + i17 * 16;
                         const t13 = lowerString(e11.name);
                         const t14 = LEN;
                         DV.setInt32(base12 + 4, t14, true);
                         DV.setInt32(base12 + 0, t13, true);
                         DV.setFloat64(base12 + 8, e11.value, true);
                     }
+                    if (batch15) endBatch();
                     DV.setInt32(p2 + 4, t10.length, true);
-                    DV.setInt32(p2 + 0, t15, true);
+                    DV.setInt32(p2 + 0, t16, true);
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -448,17 +515,27 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     }
                     const t8 = imports$.listHost.echoNested(t6);
                     refresh();
-                    const t13 = alloc(4, t8.length * 8);
-                    for (let i14 = 0; i14 < t8.length; i14++) {
-                        const e9 = t8[i14];
-                        const base10 = t13 + i14 * 8;
+                    const batch13 = !BATCH;
+                    if (batch13) {
+                        BATCH = true;
+                        plan(4, t8.length * 8);
+                        for (const q1 of t8) {
+                            plan(4, q1.length * 4);
+                        }
+                        startBatch();
+                    }
+                    const t14 = alloc(4, t8.length * 8);
+                    for (let i15 = 0; i15 < t8.length; i15++) {
+                        const e9 = t8[i15];
+                        const base10 = t14 + i15 * 8;
                         const t11 = lowerBytes(e9 instanceof Uint32Array ? e9 : Uint32Array.from(e9 as never), 4);
                         const t12 = LEN;
                         DV.setInt32(base10 + 4, t12, true);
                         DV.setInt32(base10 + 0, t11, true);
                     }
+                    if (batch13) endBatch();
                     DV.setInt32(p2 + 4, t8.length, true);
-                    DV.setInt32(p2 + 0, t13, true);
+                    DV.setInt32(p2 + 0, t14, true);
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -637,36 +714,46 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             flat.begin(f3);
             try {
                 refresh();
-                const t5 = alloc(8, s.length * 16);
-                for (let i6 = 0; i6 < s.length; i6++) {
-                    const e1 = s[i6];
-                    const base2 = t5 + i6 * 16;
+                const batch5 = !BATCH;
+                if (batch5) {
+                    BATCH = true;
+                    plan(8, s.length * 16);
+                    for (const q1 of s) {
+                        plan(1, utf8Length(q1.name));
+                    }
+                    startBatch();
+                }
+                const t6 = alloc(8, s.length * 16);
+                for (let i7 = 0; i7 < s.length; i7++) {
+                    const e1 = s[i7];
+                    const base2 = t6 + i7 * 16;
                     const t3 = lowerString(e1.name);
                     const t4 = LEN;
                     DV.setInt32(base2 + 4, t4, true);
                     DV.setInt32(base2 + 0, t3, true);
                     DV.setFloat64(base2 + 8, e1.value, true);
                 }
-                flat.i32[0] = t5;
+                if (batch5) endBatch();
+                flat.i32[0] = t6;
                 flat.i32[2] = s.length;
                 flat.call();
                 refresh();
-                const t7 = flat.i32[0];
-                const t8 = DV.getInt32(t7 + 0, true);
-                const t9 = DV.getInt32(t7 + 4, true);
-                const t16 = listBytes(t8, t9, 16, 8);
-                const t17 = new Array(t9 >>> 0);
-                for (let i18 = 0; i18 < t17.length; i18++) {
-                    const base10 = t16 + i18 * 16;
-                    const t11 = DV.getInt32(base10 + 0, true);
-                    const t12 = DV.getInt32(base10 + 4, true);
-                    const t13 = liftString(t11, t12);
-                    const t14 = DV.getFloat64(base10 + 8, true);
-                    const t15 = { name: t13, value: t14 };
-                    t17[i18] = t15;
+                const t8 = flat.i32[0];
+                const t9 = DV.getInt32(t8 + 0, true);
+                const t10 = DV.getInt32(t8 + 4, true);
+                const t17 = listBytes(t9, t10, 16, 8);
+                const t18 = new Array(t10 >>> 0);
+                for (let i19 = 0; i19 < t18.length; i19++) {
+                    const base11 = t17 + i19 * 16;
+                    const t12 = DV.getInt32(base11 + 0, true);
+                    const t13 = DV.getInt32(base11 + 4, true);
+                    const t14 = liftString(t12, t13);
+                    const t15 = DV.getFloat64(base11 + 8, true);
+                    const t16 = { name: t14, value: t15 };
+                    t18[i19] = t16;
                 }
                 flat.finish();
-                return t17;
+                return t18;
             } catch (e) {
                 throw failed(e);
             }
@@ -676,33 +763,43 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             flat.begin(f4);
             try {
                 refresh();
-                const t5 = alloc(4, x.length * 8);
-                for (let i6 = 0; i6 < x.length; i6++) {
-                    const e1 = x[i6];
-                    const base2 = t5 + i6 * 8;
+                const batch5 = !BATCH;
+                if (batch5) {
+                    BATCH = true;
+                    plan(4, x.length * 8);
+                    for (const q1 of x) {
+                        plan(4, q1.length * 4);
+                    }
+                    startBatch();
+                }
+                const t6 = alloc(4, x.length * 8);
+                for (let i7 = 0; i7 < x.length; i7++) {
+                    const e1 = x[i7];
+                    const base2 = t6 + i7 * 8;
                     const t3 = lowerBytes(e1 instanceof Uint32Array ? e1 : Uint32Array.from(e1 as never), 4);
                     const t4 = LEN;
                     DV.setInt32(base2 + 4, t4, true);
                     DV.setInt32(base2 + 0, t3, true);
                 }
-                flat.i32[0] = t5;
+                if (batch5) endBatch();
+                flat.i32[0] = t6;
                 flat.i32[2] = x.length;
                 flat.call();
                 refresh();
-                const t7 = flat.i32[0];
-                const t8 = DV.getInt32(t7 + 0, true);
-                const t9 = DV.getInt32(t7 + 4, true);
-                const t14 = listBytes(t8, t9, 8, 4);
-                const t15 = new Array(t9 >>> 0);
-                for (let i16 = 0; i16 < t15.length; i16++) {
-                    const base10 = t14 + i16 * 8;
-                    const t11 = DV.getInt32(base10 + 0, true);
-                    const t12 = DV.getInt32(base10 + 4, true);
-                    const t13 = new Uint32Array(liftBytes(t11, t12, 4));
-                    t15[i16] = t13;
+                const t8 = flat.i32[0];
+                const t9 = DV.getInt32(t8 + 0, true);
+                const t10 = DV.getInt32(t8 + 4, true);
+                const t15 = listBytes(t9, t10, 8, 4);
+                const t16 = new Array(t10 >>> 0);
+                for (let i17 = 0; i17 < t16.length; i17++) {
+                    const base11 = t15 + i17 * 8;
+                    const t12 = DV.getInt32(base11 + 0, true);
+                    const t13 = DV.getInt32(base11 + 4, true);
+                    const t14 = new Uint32Array(liftBytes(t12, t13, 4));
+                    t16[i17] = t14;
                 }
                 flat.finish();
-                return t15;
+                return t16;
             } catch (e) {
                 throw failed(e);
             }
@@ -1083,28 +1180,28 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f22);
                 try {
                     refresh();
-                    const t3 = alloc(1, x.length * 1);
-                    for (let i4 = 0; i4 < x.length; i4++) {
-                        const e1 = x[i4];
-                        const base2 = t3 + i4 * 1;
+                    const t4 = alloc(1, x.length * 1);
+                    for (let i5 = 0; i5 < x.length; i5++) {
+                        const e1 = x[i5];
+                        const base2 = t4 + i5 * 1;
                         DV.setUint8(base2 + 0, (e1 ? 1 : 0));
                     }
-                    flat.i32[0] = t3;
+                    flat.i32[0] = t4;
                     flat.i32[2] = x.length;
                     flat.call();
                     refresh();
-                    const t5 = flat.i32[0];
-                    const t6 = DV.getInt32(t5 + 0, true);
-                    const t7 = DV.getInt32(t5 + 4, true);
-                    const t10 = listBytes(t6, t7, 1, 1);
-                    const t11 = new Array(t7 >>> 0);
-                    for (let i12 = 0; i12 < t11.length; i12++) {
-                        const base8 = t10 + i12 * 1;
-                        const t9 = DV.getUint8(base8 + 0);
-                        t11[i12] = (t9 !== 0);
+                    const t6 = flat.i32[0];
+                    const t7 = DV.getInt32(t6 + 0, true);
+                    const t8 = DV.getInt32(t6 + 4, true);
+                    const t11 = listBytes(t7, t8, 1, 1);
+                    const t12 = new Array(t8 >>> 0);
+                    for (let i13 = 0; i13 < t12.length; i13++) {
+                        const base9 = t11 + i13 * 1;
+                        const t10 = DV.getUint8(base9 + 0);
+                        t12[i13] = (t10 !== 0);
                     }
                     flat.finish();
-                    return t11;
+                    return t12;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1114,29 +1211,29 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f23);
                 try {
                     refresh();
-                    const t3 = alloc(4, x.length * 4);
-                    for (let i4 = 0; i4 < x.length; i4++) {
-                        const e1 = x[i4];
-                        const base2 = t3 + i4 * 4;
+                    const t4 = alloc(4, x.length * 4);
+                    for (let i5 = 0; i5 < x.length; i5++) {
+                        const e1 = x[i5];
+                        const base2 = t4 + i5 * 4;
                         DV.setInt32(base2 + 0, e1.codePointAt(0)!, true);
                     }
-                    flat.i32[0] = t3;
+                    flat.i32[0] = t4;
                     flat.i32[2] = x.length;
                     flat.call();
                     refresh();
-                    const t5 = flat.i32[0];
-                    const t6 = DV.getInt32(t5 + 0, true);
-                    const t7 = DV.getInt32(t5 + 4, true);
-                    const t11 = listBytes(t6, t7, 4, 4);
-                    const t12 = new Array(t7 >>> 0);
-                    for (let i13 = 0; i13 < t12.length; i13++) {
-                        const base8 = t11 + i13 * 4;
-                        const t9 = DV.getInt32(base8 + 0, true);
-                        const t10 = liftChar(t9);
-                        t12[i13] = t10;
+                    const t6 = flat.i32[0];
+                    const t7 = DV.getInt32(t6 + 0, true);
+                    const t8 = DV.getInt32(t6 + 4, true);
+                    const t12 = listBytes(t7, t8, 4, 4);
+                    const t13 = new Array(t8 >>> 0);
+                    for (let i14 = 0; i14 < t13.length; i14++) {
+                        const base9 = t12 + i14 * 4;
+                        const t10 = DV.getInt32(base9 + 0, true);
+                        const t11 = liftChar(t10);
+                        t13[i14] = t11;
                     }
                     flat.finish();
-                    return t12;
+                    return t13;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1146,33 +1243,43 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f24);
                 try {
                     refresh();
-                    const t5 = alloc(4, x.length * 8);
-                    for (let i6 = 0; i6 < x.length; i6++) {
-                        const e1 = x[i6];
-                        const base2 = t5 + i6 * 8;
+                    const batch5 = !BATCH;
+                    if (batch5) {
+                        BATCH = true;
+                        plan(4, x.length * 8);
+                        for (const q1 of x) {
+                            plan(1, utf8Length(q1));
+                        }
+                        startBatch();
+                    }
+                    const t6 = alloc(4, x.length * 8);
+                    for (let i7 = 0; i7 < x.length; i7++) {
+                        const e1 = x[i7];
+                        const base2 = t6 + i7 * 8;
                         const t3 = lowerString(e1);
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
                     }
-                    flat.i32[0] = t5;
+                    if (batch5) endBatch();
+                    flat.i32[0] = t6;
                     flat.i32[2] = x.length;
                     flat.call();
                     refresh();
-                    const t7 = flat.i32[0];
-                    const t8 = DV.getInt32(t7 + 0, true);
-                    const t9 = DV.getInt32(t7 + 4, true);
-                    const t14 = listBytes(t8, t9, 8, 4);
-                    const t15 = new Array(t9 >>> 0);
-                    for (let i16 = 0; i16 < t15.length; i16++) {
-                        const base10 = t14 + i16 * 8;
-                        const t11 = DV.getInt32(base10 + 0, true);
-                        const t12 = DV.getInt32(base10 + 4, true);
-                        const t13 = liftString(t11, t12);
-                        t15[i16] = t13;
+                    const t8 = flat.i32[0];
+                    const t9 = DV.getInt32(t8 + 0, true);
+                    const t10 = DV.getInt32(t8 + 4, true);
+                    const t15 = listBytes(t9, t10, 8, 4);
+                    const t16 = new Array(t10 >>> 0);
+                    for (let i17 = 0; i17 < t16.length; i17++) {
+                        const base11 = t15 + i17 * 8;
+                        const t12 = DV.getInt32(base11 + 0, true);
+                        const t13 = DV.getInt32(base11 + 4, true);
+                        const t14 = liftString(t12, t13);
+                        t16[i17] = t14;
                     }
                     flat.finish();
-                    return t15;
+                    return t16;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1182,29 +1289,39 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f25);
                 try {
                     refresh();
-                    const t5 = alloc(4, parts.length * 8);
-                    for (let i6 = 0; i6 < parts.length; i6++) {
-                        const e1 = parts[i6];
-                        const base2 = t5 + i6 * 8;
+                    const batch5 = !BATCH;
+                    if (batch5) {
+                        BATCH = true;
+                        plan(4, parts.length * 8);
+                        for (const q1 of parts) {
+                            plan(1, utf8Length(q1));
+                        }
+                        startBatch();
+                    }
+                    const t6 = alloc(4, parts.length * 8);
+                    for (let i7 = 0; i7 < parts.length; i7++) {
+                        const e1 = parts[i7];
+                        const base2 = t6 + i7 * 8;
                         const t3 = lowerString(e1);
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
                     }
-                    const t7 = lowerString(sep);
-                    const t8 = LEN;
-                    flat.i32[0] = t5;
+                    if (batch5) endBatch();
+                    const t8 = lowerString(sep);
+                    const t9 = LEN;
+                    flat.i32[0] = t6;
                     flat.i32[2] = parts.length;
-                    flat.i32[4] = t7;
-                    flat.i32[6] = t8;
+                    flat.i32[4] = t8;
+                    flat.i32[6] = t9;
                     flat.call();
                     refresh();
-                    const t9 = flat.i32[0];
-                    const t10 = DV.getInt32(t9 + 0, true);
-                    const t11 = DV.getInt32(t9 + 4, true);
-                    const t12 = liftString(t10, t11);
+                    const t10 = flat.i32[0];
+                    const t11 = DV.getInt32(t10 + 0, true);
+                    const t12 = DV.getInt32(t10 + 4, true);
+                    const t13 = liftString(t11, t12);
                     flat.finish();
-                    return t12;
+                    return t13;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1244,33 +1361,43 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f27);
                 try {
                     refresh();
-                    const t5 = alloc(4, x.length * 8);
-                    for (let i6 = 0; i6 < x.length; i6++) {
-                        const e1 = x[i6];
-                        const base2 = t5 + i6 * 8;
+                    const batch5 = !BATCH;
+                    if (batch5) {
+                        BATCH = true;
+                        plan(4, x.length * 8);
+                        for (const q1 of x) {
+                            plan(4, q1.length * 4);
+                        }
+                        startBatch();
+                    }
+                    const t6 = alloc(4, x.length * 8);
+                    for (let i7 = 0; i7 < x.length; i7++) {
+                        const e1 = x[i7];
+                        const base2 = t6 + i7 * 8;
                         const t3 = lowerBytes(e1 instanceof Uint32Array ? e1 : Uint32Array.from(e1 as never), 4);
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
                     }
-                    flat.i32[0] = t5;
+                    if (batch5) endBatch();
+                    flat.i32[0] = t6;
                     flat.i32[2] = x.length;
                     flat.call();
                     refresh();
-                    const t7 = flat.i32[0];
-                    const t8 = DV.getInt32(t7 + 0, true);
-                    const t9 = DV.getInt32(t7 + 4, true);
-                    const t14 = listBytes(t8, t9, 8, 4);
-                    const t15 = new Array(t9 >>> 0);
-                    for (let i16 = 0; i16 < t15.length; i16++) {
-                        const base10 = t14 + i16 * 8;
-                        const t11 = DV.getInt32(base10 + 0, true);
-                        const t12 = DV.getInt32(base10 + 4, true);
-                        const t13 = new Uint32Array(liftBytes(t11, t12, 4));
-                        t15[i16] = t13;
+                    const t8 = flat.i32[0];
+                    const t9 = DV.getInt32(t8 + 0, true);
+                    const t10 = DV.getInt32(t8 + 4, true);
+                    const t15 = listBytes(t9, t10, 8, 4);
+                    const t16 = new Array(t10 >>> 0);
+                    for (let i17 = 0; i17 < t16.length; i17++) {
+                        const base11 = t15 + i17 * 8;
+                        const t12 = DV.getInt32(base11 + 0, true);
+                        const t13 = DV.getInt32(base11 + 4, true);
+                        const t14 = new Uint32Array(liftBytes(t12, t13, 4));
+                        t16[i17] = t14;
                     }
                     flat.finish();
-                    return t15;
+                    return t16;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1280,25 +1407,35 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f28);
                 try {
                     refresh();
-                    const t5 = alloc(4, x.length * 8);
-                    for (let i6 = 0; i6 < x.length; i6++) {
-                        const e1 = x[i6];
-                        const base2 = t5 + i6 * 8;
+                    const batch5 = !BATCH;
+                    if (batch5) {
+                        BATCH = true;
+                        plan(4, x.length * 8);
+                        for (const q1 of x) {
+                            plan(4, q1.length * 4);
+                        }
+                        startBatch();
+                    }
+                    const t6 = alloc(4, x.length * 8);
+                    for (let i7 = 0; i7 < x.length; i7++) {
+                        const e1 = x[i7];
+                        const base2 = t6 + i7 * 8;
                         const t3 = lowerBytes(e1 instanceof Uint32Array ? e1 : Uint32Array.from(e1 as never), 4);
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
                     }
-                    flat.i32[0] = t5;
+                    if (batch5) endBatch();
+                    flat.i32[0] = t6;
                     flat.i32[2] = x.length;
                     flat.call();
                     refresh();
-                    const t7 = flat.i32[0];
-                    const t8 = DV.getInt32(t7 + 0, true);
-                    const t9 = DV.getInt32(t7 + 4, true);
-                    const t10 = new Uint32Array(liftBytes(t8, t9, 4));
+                    const t8 = flat.i32[0];
+                    const t9 = DV.getInt32(t8 + 0, true);
+                    const t10 = DV.getInt32(t8 + 4, true);
+                    const t11 = new Uint32Array(liftBytes(t9, t10, 4));
                     flat.finish();
-                    return t10;
+                    return t11;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1308,63 +1445,102 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f29);
                 try {
                     refresh();
-                    const t13 = alloc(4, x.length * 8);
-                    for (let i14 = 0; i14 < x.length; i14++) {
-                        const e1 = x[i14];
-                        const base2 = t13 + i14 * 8;
-                        const t11 = alloc(4, e1.length * 8);
-                        for (let i12 = 0; i12 < e1.length; i12++) {
-                            const e3 = e1[i12];
-                            const base4 = t11 + i12 * 8;
-                            const t9 = alloc(4, e3.length * 8);
-                            for (let i10 = 0; i10 < e3.length; i10++) {
-                                const e5 = e3[i10];
-                                const base6 = t9 + i10 * 8;
+                    const batch15 = !BATCH;
+                    if (batch15) {
+                        BATCH = true;
+                        plan(4, x.length * 8);
+                        for (const q1 of x) {
+                            plan(4, q1.length * 8);
+                            for (const q2 of q1) {
+                                plan(4, q2.length * 8);
+                                for (const q3 of q2) {
+                                    plan(1, utf8Length(q3));
+                                }
+                            }
+                        }
+                        startBatch();
+                    }
+                    const t16 = alloc(4, x.length * 8);
+                    for (let i17 = 0; i17 < x.length; i17++) {
+                        const e1 = x[i17];
+                        const base2 = t16 + i17 * 8;
+                        const batch12 = !BATCH;
+                        if (batch12) {
+                            BATCH = true;
+                            plan(4, e1.length * 8);
+                            for (const q1 of e1) {
+                                plan(4, q1.length * 8);
+                                for (const q2 of q1) {
+                                    plan(1, utf8Length(q2));
+                                }
+                            }
+                            startBatch();
+                        }
+                        const t13 = alloc(4, e1.length * 8);
+                        for (let i14 = 0; i14 < e1.length; i14++) {
+                            const e3 = e1[i14];
+                            const base4 = t13 + i14 * 8;
+                            const batch9 = !BATCH;
+                            if (batch9) {
+                                BATCH = true;
+                                plan(4, e3.length * 8);
+                                for (const q1 of e3) {
+                                    plan(1, utf8Length(q1));
+                                }
+                                startBatch();
+                            }
+                            const t10 = alloc(4, e3.length * 8);
+                            for (let i11 = 0; i11 < e3.length; i11++) {
+                                const e5 = e3[i11];
+                                const base6 = t10 + i11 * 8;
                                 const t7 = lowerString(e5);
                                 const t8 = LEN;
                                 DV.setInt32(base6 + 4, t8, true);
                                 DV.setInt32(base6 + 0, t7, true);
                             }
+                            if (batch9) endBatch();
                             DV.setInt32(base4 + 4, e3.length, true);
-                            DV.setInt32(base4 + 0, t9, true);
+                            DV.setInt32(base4 + 0, t10, true);
                         }
+                        if (batch12) endBatch();
                         DV.setInt32(base2 + 4, e1.length, true);
-                        DV.setInt32(base2 + 0, t11, true);
+                        DV.setInt32(base2 + 0, t13, true);
                     }
-                    flat.i32[0] = t13;
+                    if (batch15) endBatch();
+                    flat.i32[0] = t16;
                     flat.i32[2] = x.length;
                     flat.call();
                     refresh();
-                    const t15 = flat.i32[0];
-                    const t16 = DV.getInt32(t15 + 0, true);
-                    const t17 = DV.getInt32(t15 + 4, true);
-                    const t34 = listBytes(t16, t17, 8, 4);
-                    const t35 = new Array(t17 >>> 0);
-                    for (let i36 = 0; i36 < t35.length; i36++) {
-                        const base18 = t34 + i36 * 8;
-                        const t19 = DV.getInt32(base18 + 0, true);
-                        const t20 = DV.getInt32(base18 + 4, true);
-                        const t31 = listBytes(t19, t20, 8, 4);
-                        const t32 = new Array(t20 >>> 0);
-                        for (let i33 = 0; i33 < t32.length; i33++) {
-                            const base21 = t31 + i33 * 8;
-                            const t22 = DV.getInt32(base21 + 0, true);
-                            const t23 = DV.getInt32(base21 + 4, true);
-                            const t28 = listBytes(t22, t23, 8, 4);
-                            const t29 = new Array(t23 >>> 0);
-                            for (let i30 = 0; i30 < t29.length; i30++) {
-                                const base24 = t28 + i30 * 8;
-                                const t25 = DV.getInt32(base24 + 0, true);
-                                const t26 = DV.getInt32(base24 + 4, true);
-                                const t27 = liftString(t25, t26);
-                                t29[i30] = t27;
+                    const t18 = flat.i32[0];
+                    const t19 = DV.getInt32(t18 + 0, true);
+                    const t20 = DV.getInt32(t18 + 4, true);
+                    const t37 = listBytes(t19, t20, 8, 4);
+                    const t38 = new Array(t20 >>> 0);
+                    for (let i39 = 0; i39 < t38.length; i39++) {
+                        const base21 = t37 + i39 * 8;
+                        const t22 = DV.getInt32(base21 + 0, true);
+                        const t23 = DV.getInt32(base21 + 4, true);
+                        const t34 = listBytes(t22, t23, 8, 4);
+                        const t35 = new Array(t23 >>> 0);
+                        for (let i36 = 0; i36 < t35.length; i36++) {
+                            const base24 = t34 + i36 * 8;
+                            const t25 = DV.getInt32(base24 + 0, true);
+                            const t26 = DV.getInt32(base24 + 4, true);
+                            const t31 = listBytes(t25, t26, 8, 4);
+                            const t32 = new Array(t26 >>> 0);
+                            for (let i33 = 0; i33 < t32.length; i33++) {
+                                const base27 = t31 + i33 * 8;
+                                const t28 = DV.getInt32(base27 + 0, true);
+                                const t29 = DV.getInt32(base27 + 4, true);
+                                const t30 = liftString(t28, t29);
+                                t32[i33] = t30;
                             }
-                            t32[i33] = t29;
+                            t35[i36] = t32;
                         }
-                        t35[i36] = t32;
+                        t38[i39] = t35;
                     }
                     flat.finish();
-                    return t35;
+                    return t38;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1446,10 +1622,10 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f33);
                 try {
                     refresh();
-                    const t3 = alloc(8, m.length * 48);
-                    for (let i4 = 0; i4 < m.length; i4++) {
-                        const e1 = m[i4];
-                        const base2 = t3 + i4 * 48;
+                    const t4 = alloc(8, m.length * 48);
+                    for (let i5 = 0; i5 < m.length; i5++) {
+                        const e1 = m[i5];
+                        const base2 = t4 + i5 * 48;
                         DV.setUint8(base2 + 0, (e1.a | 0));
                         DV.setBigInt64(base2 + 8, BigInt.asIntN(64, e1.b), true);
                         DV.setUint16(base2 + 16, (e1.c | 0), true);
@@ -1459,31 +1635,31 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         DV.setInt32(base2 + 40, e1.g.codePointAt(0)!, true);
                         DV.setUint8(base2 + 44, (e1.h | 0));
                     }
-                    flat.i32[0] = t3;
+                    flat.i32[0] = t4;
                     flat.i32[2] = m.length;
                     flat.call();
                     refresh();
-                    const t5 = flat.i32[0];
-                    const t6 = DV.getInt32(t5 + 0, true);
-                    const t7 = DV.getInt32(t5 + 4, true);
-                    const t19 = listBytes(t6, t7, 48, 8);
-                    const t20 = new Array(t7 >>> 0);
-                    for (let i21 = 0; i21 < t20.length; i21++) {
-                        const base8 = t19 + i21 * 48;
-                        const t9 = DV.getUint8(base8 + 0);
-                        const t10 = DV.getBigInt64(base8 + 8, true);
-                        const t11 = DV.getUint16(base8 + 16, true);
-                        const t12 = DV.getFloat32(base8 + 20, true);
-                        const t13 = DV.getUint8(base8 + 24);
-                        const t14 = DV.getFloat64(base8 + 32, true);
-                        const t15 = DV.getInt32(base8 + 40, true);
-                        const t16 = liftChar(t15);
-                        const t17 = DV.getInt8(base8 + 44);
-                        const t18 = { a: (t9 & 0xff), b: BigInt.asUintN(64, t10), c: (t11 & 0xffff), d: t12, e: (t13 !== 0), f: t14, g: t16, h: ((t17 << 24) >> 24) };
-                        t20[i21] = t18;
+                    const t6 = flat.i32[0];
+                    const t7 = DV.getInt32(t6 + 0, true);
+                    const t8 = DV.getInt32(t6 + 4, true);
+                    const t20 = listBytes(t7, t8, 48, 8);
+                    const t21 = new Array(t8 >>> 0);
+                    for (let i22 = 0; i22 < t21.length; i22++) {
+                        const base9 = t20 + i22 * 48;
+                        const t10 = DV.getUint8(base9 + 0);
+                        const t11 = DV.getBigInt64(base9 + 8, true);
+                        const t12 = DV.getUint16(base9 + 16, true);
+                        const t13 = DV.getFloat32(base9 + 20, true);
+                        const t14 = DV.getUint8(base9 + 24);
+                        const t15 = DV.getFloat64(base9 + 32, true);
+                        const t16 = DV.getInt32(base9 + 40, true);
+                        const t17 = liftChar(t16);
+                        const t18 = DV.getInt8(base9 + 44);
+                        const t19 = { a: (t10 & 0xff), b: BigInt.asUintN(64, t11), c: (t12 & 0xffff), d: t13, e: (t14 !== 0), f: t15, g: t17, h: ((t18 << 24) >> 24) };
+                        t21[i22] = t19;
                     }
                     flat.finish();
-                    return t20;
+                    return t21;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1527,69 +1703,89 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     refresh();
                     const t1 = lowerString(t.name);
                     const t2 = LEN;
-                    const t7 = alloc(4, t.members.length * 8);
-                    for (let i8 = 0; i8 < t.members.length; i8++) {
-                        const e3 = t.members[i8];
-                        const base4 = t7 + i8 * 8;
+                    const batch7 = !BATCH;
+                    if (batch7) {
+                        BATCH = true;
+                        plan(4, t.members.length * 8);
+                        for (const q1 of t.members) {
+                            plan(1, utf8Length(q1));
+                        }
+                        startBatch();
+                    }
+                    const t8 = alloc(4, t.members.length * 8);
+                    for (let i9 = 0; i9 < t.members.length; i9++) {
+                        const e3 = t.members[i9];
+                        const base4 = t8 + i9 * 8;
                         const t5 = lowerString(e3);
                         const t6 = LEN;
                         DV.setInt32(base4 + 4, t6, true);
                         DV.setInt32(base4 + 0, t5, true);
                     }
-                    const t13 = alloc(8, t.scores.length * 16);
-                    for (let i14 = 0; i14 < t.scores.length; i14++) {
-                        const e9 = t.scores[i14];
-                        const base10 = t13 + i14 * 16;
-                        const t11 = lowerString(e9.name);
-                        const t12 = LEN;
-                        DV.setInt32(base10 + 4, t12, true);
-                        DV.setInt32(base10 + 0, t11, true);
-                        DV.setFloat64(base10 + 8, e9.value, true);
+                    if (batch7) endBatch();
+                    const batch14 = !BATCH;
+                    if (batch14) {
+                        BATCH = true;
+                        plan(8, t.scores.length * 16);
+                        for (const q1 of t.scores) {
+                            plan(1, utf8Length(q1.name));
+                        }
+                        startBatch();
                     }
+                    const t15 = alloc(8, t.scores.length * 16);
+                    for (let i16 = 0; i16 < t.scores.length; i16++) {
+                        const e10 = t.scores[i16];
+                        const base11 = t15 + i16 * 16;
+                        const t12 = lowerString(e10.name);
+                        const t13 = LEN;
+                        DV.setInt32(base11 + 4, t13, true);
+                        DV.setInt32(base11 + 0, t12, true);
+                        DV.setFloat64(base11 + 8, e10.value, true);
+                    }
+                    if (batch14) endBatch();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
-                    flat.i32[4] = t7;
+                    flat.i32[4] = t8;
                     flat.i32[6] = t.members.length;
-                    flat.i32[8] = t13;
+                    flat.i32[8] = t15;
                     flat.i32[10] = t.scores.length;
                     flat.i32[12] = (t.origin.x | 0);
                     flat.i32[14] = (t.origin.y | 0);
                     flat.call();
                     refresh();
-                    const t15 = flat.i32[0];
-                    const t16 = DV.getInt32(t15 + 0, true);
-                    const t17 = DV.getInt32(t15 + 4, true);
-                    const t18 = liftString(t16, t17);
-                    const t19 = DV.getInt32(t15 + 8, true);
-                    const t20 = DV.getInt32(t15 + 12, true);
-                    const t25 = listBytes(t19, t20, 8, 4);
-                    const t26 = new Array(t20 >>> 0);
-                    for (let i27 = 0; i27 < t26.length; i27++) {
-                        const base21 = t25 + i27 * 8;
-                        const t22 = DV.getInt32(base21 + 0, true);
-                        const t23 = DV.getInt32(base21 + 4, true);
-                        const t24 = liftString(t22, t23);
-                        t26[i27] = t24;
+                    const t17 = flat.i32[0];
+                    const t18 = DV.getInt32(t17 + 0, true);
+                    const t19 = DV.getInt32(t17 + 4, true);
+                    const t20 = liftString(t18, t19);
+                    const t21 = DV.getInt32(t17 + 8, true);
+                    const t22 = DV.getInt32(t17 + 12, true);
+                    const t27 = listBytes(t21, t22, 8, 4);
+                    const t28 = new Array(t22 >>> 0);
+                    for (let i29 = 0; i29 < t28.length; i29++) {
+                        const base23 = t27 + i29 * 8;
+                        const t24 = DV.getInt32(base23 + 0, true);
+                        const t25 = DV.getInt32(base23 + 4, true);
+                        const t26 = liftString(t24, t25);
+                        t28[i29] = t26;
                     }
-                    const t28 = DV.getInt32(t15 + 16, true);
-                    const t29 = DV.getInt32(t15 + 20, true);
-                    const t36 = listBytes(t28, t29, 16, 8);
-                    const t37 = new Array(t29 >>> 0);
-                    for (let i38 = 0; i38 < t37.length; i38++) {
-                        const base30 = t36 + i38 * 16;
-                        const t31 = DV.getInt32(base30 + 0, true);
-                        const t32 = DV.getInt32(base30 + 4, true);
-                        const t33 = liftString(t31, t32);
-                        const t34 = DV.getFloat64(base30 + 8, true);
-                        const t35 = { name: t33, value: t34 };
-                        t37[i38] = t35;
+                    const t30 = DV.getInt32(t17 + 16, true);
+                    const t31 = DV.getInt32(t17 + 20, true);
+                    const t38 = listBytes(t30, t31, 16, 8);
+                    const t39 = new Array(t31 >>> 0);
+                    for (let i40 = 0; i40 < t39.length; i40++) {
+                        const base32 = t38 + i40 * 16;
+                        const t33 = DV.getInt32(base32 + 0, true);
+                        const t34 = DV.getInt32(base32 + 4, true);
+                        const t35 = liftString(t33, t34);
+                        const t36 = DV.getFloat64(base32 + 8, true);
+                        const t37 = { name: t35, value: t36 };
+                        t39[i40] = t37;
                     }
-                    const t39 = DV.getInt32(t15 + 24, true);
-                    const t40 = DV.getInt32(t15 + 28, true);
-                    const t41 = { x: (t39 | 0), y: (t40 | 0) };
-                    const t42 = { name: t18, members: t26, scores: t37, origin: t41 };
+                    const t41 = DV.getInt32(t17 + 24, true);
+                    const t42 = DV.getInt32(t17 + 28, true);
+                    const t43 = { x: (t41 | 0), y: (t42 | 0) };
+                    const t44 = { name: t20, members: t28, scores: t39, origin: t43 };
                     flat.finish();
-                    return t42;
+                    return t44;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1599,36 +1795,46 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f36);
                 try {
                     refresh();
-                    const t5 = alloc(8, s.length * 16);
-                    for (let i6 = 0; i6 < s.length; i6++) {
-                        const e1 = s[i6];
-                        const base2 = t5 + i6 * 16;
+                    const batch5 = !BATCH;
+                    if (batch5) {
+                        BATCH = true;
+                        plan(8, s.length * 16);
+                        for (const q1 of s) {
+                            plan(1, utf8Length(q1.name));
+                        }
+                        startBatch();
+                    }
+                    const t6 = alloc(8, s.length * 16);
+                    for (let i7 = 0; i7 < s.length; i7++) {
+                        const e1 = s[i7];
+                        const base2 = t6 + i7 * 16;
                         const t3 = lowerString(e1.name);
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
                         DV.setFloat64(base2 + 8, e1.value, true);
                     }
-                    flat.i32[0] = t5;
+                    if (batch5) endBatch();
+                    flat.i32[0] = t6;
                     flat.i32[2] = s.length;
                     flat.call();
                     refresh();
-                    const t7 = flat.i32[0];
-                    const t8 = DV.getInt32(t7 + 0, true);
-                    const t9 = DV.getInt32(t7 + 4, true);
-                    const t16 = listBytes(t8, t9, 16, 8);
-                    const t17 = new Array(t9 >>> 0);
-                    for (let i18 = 0; i18 < t17.length; i18++) {
-                        const base10 = t16 + i18 * 16;
-                        const t11 = DV.getInt32(base10 + 0, true);
-                        const t12 = DV.getInt32(base10 + 4, true);
-                        const t13 = liftString(t11, t12);
-                        const t14 = DV.getFloat64(base10 + 8, true);
-                        const t15 = { name: t13, value: t14 };
-                        t17[i18] = t15;
+                    const t8 = flat.i32[0];
+                    const t9 = DV.getInt32(t8 + 0, true);
+                    const t10 = DV.getInt32(t8 + 4, true);
+                    const t17 = listBytes(t9, t10, 16, 8);
+                    const t18 = new Array(t10 >>> 0);
+                    for (let i19 = 0; i19 < t18.length; i19++) {
+                        const base11 = t17 + i19 * 16;
+                        const t12 = DV.getInt32(base11 + 0, true);
+                        const t13 = DV.getInt32(base11 + 4, true);
+                        const t14 = liftString(t12, t13);
+                        const t15 = DV.getFloat64(base11 + 8, true);
+                        const t16 = { name: t14, value: t15 };
+                        t18[i19] = t16;
                     }
                     flat.finish();
-                    return t17;
+                    return t18;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1638,26 +1844,36 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f37);
                 try {
                     refresh();
-                    const t5 = alloc(8, s.length * 16);
-                    for (let i6 = 0; i6 < s.length; i6++) {
-                        const e1 = s[i6];
-                        const base2 = t5 + i6 * 16;
+                    const batch5 = !BATCH;
+                    if (batch5) {
+                        BATCH = true;
+                        plan(8, s.length * 16);
+                        for (const q1 of s) {
+                            plan(1, utf8Length(q1.name));
+                        }
+                        startBatch();
+                    }
+                    const t6 = alloc(8, s.length * 16);
+                    for (let i7 = 0; i7 < s.length; i7++) {
+                        const e1 = s[i7];
+                        const base2 = t6 + i7 * 16;
                         const t3 = lowerString(e1.name);
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
                         DV.setFloat64(base2 + 8, e1.value, true);
                     }
-                    flat.i32[0] = t5;
+                    if (batch5) endBatch();
+                    flat.i32[0] = t6;
                     flat.i32[2] = s.length;
                     flat.call();
                     refresh();
-                    const t7 = flat.i32[0];
-                    const t8 = DV.getInt32(t7 + 0, true);
-                    const t9 = DV.getInt32(t7 + 4, true);
-                    const t10 = liftString(t8, t9);
+                    const t8 = flat.i32[0];
+                    const t9 = DV.getInt32(t8 + 0, true);
+                    const t10 = DV.getInt32(t8 + 4, true);
+                    const t11 = liftString(t9, t10);
                     flat.finish();
-                    return t10;
+                    return t11;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1717,36 +1933,46 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.begin(f40);
                 try {
                     refresh();
-                    const t5 = alloc(4, p.length * 12);
-                    for (let i6 = 0; i6 < p.length; i6++) {
-                        const e1 = p[i6];
-                        const base2 = t5 + i6 * 12;
+                    const batch5 = !BATCH;
+                    if (batch5) {
+                        BATCH = true;
+                        plan(4, p.length * 12);
+                        for (const q1 of p) {
+                            plan(1, utf8Length(q1[0]));
+                        }
+                        startBatch();
+                    }
+                    const t6 = alloc(4, p.length * 12);
+                    for (let i7 = 0; i7 < p.length; i7++) {
+                        const e1 = p[i7];
+                        const base2 = t6 + i7 * 12;
                         const t3 = lowerString(e1[0]);
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
                         DV.setInt32(base2 + 8, (e1[1] | 0), true);
                     }
-                    flat.i32[0] = t5;
+                    if (batch5) endBatch();
+                    flat.i32[0] = t6;
                     flat.i32[2] = p.length;
                     flat.call();
                     refresh();
-                    const t7 = flat.i32[0];
-                    const t8 = DV.getInt32(t7 + 0, true);
-                    const t9 = DV.getInt32(t7 + 4, true);
-                    const t16 = listBytes(t8, t9, 12, 4);
-                    const t17 = new Array(t9 >>> 0);
-                    for (let i18 = 0; i18 < t17.length; i18++) {
-                        const base10 = t16 + i18 * 12;
-                        const t11 = DV.getInt32(base10 + 0, true);
-                        const t12 = DV.getInt32(base10 + 4, true);
-                        const t13 = liftString(t11, t12);
-                        const t14 = DV.getInt32(base10 + 8, true);
-                        const t15 = [t13, (t14 >>> 0)] as const;
-                        t17[i18] = t15;
+                    const t8 = flat.i32[0];
+                    const t9 = DV.getInt32(t8 + 0, true);
+                    const t10 = DV.getInt32(t8 + 4, true);
+                    const t17 = listBytes(t9, t10, 12, 4);
+                    const t18 = new Array(t10 >>> 0);
+                    for (let i19 = 0; i19 < t18.length; i19++) {
+                        const base11 = t17 + i19 * 12;
+                        const t12 = DV.getInt32(base11 + 0, true);
+                        const t13 = DV.getInt32(base11 + 4, true);
+                        const t14 = liftString(t12, t13);
+                        const t15 = DV.getInt32(base11 + 8, true);
+                        const t16 = [t14, (t15 >>> 0)] as const;
+                        t18[i19] = t16;
                     }
                     flat.finish();
-                    return t17;
+                    return t18;
                 } catch (e) {
                     throw failed(e);
                 }

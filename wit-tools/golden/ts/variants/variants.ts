@@ -25,7 +25,48 @@ function refresh(): void {
     }
 }
 
+// A batch: every allocation a list needs (the list's, then its elements'
+// strings and lists, in the order lowering makes them), planned as `align,
+// size` pairs, made with one `reallocMany`, then taken in order by `alloc`.
+let PLAN = new Uint32Array(256);
+let PLAN_N = 0;
+let PRE_I = 0;
+let PRE_N = 0;
+let BATCH = false;
+
+function plan(align: number, size: number): void {
+    if (2 * PLAN_N + 2 > PLAN.length) {
+        const next = new Uint32Array(PLAN.length * 2);
+        next.set(PLAN);
+        PLAN = next;
+    }
+    PLAN[2 * PLAN_N] = align;
+    PLAN[2 * PLAN_N + 1] = size;
+    PLAN_N++;
+}
+
+function startBatch(): void {
+    flat.reallocMany(PLAN, PLAN_N);
+    PRE_I = 0;
+    PRE_N = PLAN_N;
+    refresh();
+}
+
+function endBatch(): void {
+    BATCH = false;
+    PLAN_N = 0;
+    PRE_I = 0;
+    PRE_N = 0;
+}
+
 function alloc(align: number, size: number): number {
+    if (PRE_I < PRE_N) {
+        const i = PRE_I++;
+        if (PLAN[2 * i + 1] !== size) {
+            throw new Error(`internal error: the glue planned ${PLAN[2 * i + 1]} bytes and lowers ${size}`);
+        }
+        return PLAN[2 * i];
+    }
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
@@ -50,9 +91,14 @@ function utf8Length(s: string): number {
 }
 
 function lowerString(s: string): number {
-    const len = utf8Length(s);
+    const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
-    if (len > 0) {
+    if (len === s.length && len <= 64) {
+        // ASCII: a short loop beats encodeInto's call.
+        for (let i = 0; i < len; i++) {
+            U8[ptr + i] = s.charCodeAt(i);
+        }
+    } else if (len > 0) {
         ENC.encodeInto(s, U8.subarray(ptr, ptr + len));
     }
     LEN = len;
@@ -133,6 +179,7 @@ function f64FromBits(x: bigint): number {
 
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
+    endBatch();
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
@@ -472,35 +519,35 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     } else if (t20.tag === 'polygon') {
                         const payload24 = t20.val;
                         DV.setUint8(p3 + 0, 3);
-                        const t27 = alloc(4, payload24.length * 8);
-                        for (let i28 = 0; i28 < payload24.length; i28++) {
-                            const e25 = payload24[i28];
-                            const base26 = t27 + i28 * 8;
+                        const t28 = alloc(4, payload24.length * 8);
+                        for (let i29 = 0; i29 < payload24.length; i29++) {
+                            const e25 = payload24[i29];
+                            const base26 = t28 + i29 * 8;
                             DV.setInt32(base26 + 0, (e25.x | 0), true);
                             DV.setInt32(base26 + 4, (e25.y | 0), true);
                         }
                         DV.setInt32(p3 + 12, payload24.length, true);
-                        DV.setInt32(p3 + 8, t27, true);
+                        DV.setInt32(p3 + 8, t28, true);
                     } else if (t20.tag === 'labelled') {
-                        const payload29 = t20.val;
+                        const payload30 = t20.val;
                         DV.setUint8(p3 + 0, 4);
-                        const t30 = lowerString(payload29);
-                        const t31 = LEN;
-                        DV.setInt32(p3 + 12, t31, true);
-                        DV.setInt32(p3 + 8, t30, true);
+                        const t31 = lowerString(payload30);
+                        const t32 = LEN;
+                        DV.setInt32(p3 + 12, t32, true);
+                        DV.setInt32(p3 + 8, t31, true);
                     } else if (t20.tag === 'tagged') {
-                        const payload32 = t20.val;
-                        DV.setUint8(p3 + 0, 5);
-                        DV.setBigInt64(p3 + 8, BigInt.asIntN(64, payload32), true);
-                    } else if (t20.tag === 'signed') {
                         const payload33 = t20.val;
-                        DV.setUint8(p3 + 0, 6);
-                        DV.setUint8(p3 + 8, (payload33 | 0));
-                    } else {
+                        DV.setUint8(p3 + 0, 5);
+                        DV.setBigInt64(p3 + 8, BigInt.asIntN(64, payload33), true);
+                    } else if (t20.tag === 'signed') {
                         const payload34 = t20.val;
+                        DV.setUint8(p3 + 0, 6);
+                        DV.setUint8(p3 + 8, (payload34 | 0));
+                    } else {
+                        const payload35 = t20.val;
                         DV.setUint8(p3 + 0, 7);
-                        const t35 = ColorCases.indexOf(payload34);
-                        DV.setUint8(p3 + 8, t35);
+                        const t36 = ColorCases.indexOf(payload35);
+                        DV.setUint8(p3 + 8, t36);
                     }
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
@@ -857,136 +904,136 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             flat.begin(f0);
             try {
                 refresh();
-                let v24: number = 0;
-                let v25: bigint = 0n;
-                let v26: number = 0;
+                let v25: number = 0;
+                let v26: bigint = 0n;
+                let v27: number = 0;
                 if (s.tag === 'empty') {
-                    v24 = 0;
-                    v25 = 0n;
-                    v26 = 0;
+                    v25 = 0;
+                    v26 = 0n;
+                    v27 = 0;
                 } else if (s.tag === 'circle') {
                     const payload2 = s.val;
                     const t3 = f64Bits(payload2);
-                    v24 = 1;
-                    v25 = t3;
-                    v26 = 0;
+                    v25 = 1;
+                    v26 = t3;
+                    v27 = 0;
                 } else if (s.tag === 'rect') {
                     const payload4 = s.val;
                     const t5 = BigInt(f32Bits(payload4[0]) >>> 0);
                     const t6 = f32Bits(payload4[1]);
-                    v24 = 2;
-                    v25 = t5;
-                    v26 = t6;
+                    v25 = 2;
+                    v26 = t5;
+                    v27 = t6;
                 } else if (s.tag === 'polygon') {
                     const payload7 = s.val;
-                    const t10 = alloc(4, payload7.length * 8);
-                    for (let i11 = 0; i11 < payload7.length; i11++) {
-                        const e8 = payload7[i11];
-                        const base9 = t10 + i11 * 8;
+                    const t11 = alloc(4, payload7.length * 8);
+                    for (let i12 = 0; i12 < payload7.length; i12++) {
+                        const e8 = payload7[i12];
+                        const base9 = t11 + i12 * 8;
                         DV.setInt32(base9 + 0, (e8.x | 0), true);
                         DV.setInt32(base9 + 4, (e8.y | 0), true);
                     }
-                    const t12 = BigInt((t10) >>> 0);
-                    v24 = 3;
-                    v25 = t12;
-                    v26 = payload7.length;
+                    const t13 = BigInt((t11) >>> 0);
+                    v25 = 3;
+                    v26 = t13;
+                    v27 = payload7.length;
                 } else if (s.tag === 'labelled') {
-                    const payload13 = s.val;
-                    const t14 = lowerString(payload13);
-                    const t15 = LEN;
-                    const t16 = BigInt((t14) >>> 0);
-                    v24 = 4;
-                    v25 = t16;
-                    v26 = t15;
+                    const payload14 = s.val;
+                    const t15 = lowerString(payload14);
+                    const t16 = LEN;
+                    const t17 = BigInt((t15) >>> 0);
+                    v25 = 4;
+                    v26 = t17;
+                    v27 = t16;
                 } else if (s.tag === 'tagged') {
-                    const payload17 = s.val;
-                    const t18 = BigInt.asIntN(64, payload17);
-                    v24 = 5;
-                    v25 = t18;
-                    v26 = 0;
+                    const payload18 = s.val;
+                    const t19 = BigInt.asIntN(64, payload18);
+                    v25 = 5;
+                    v26 = t19;
+                    v27 = 0;
                 } else if (s.tag === 'signed') {
-                    const payload19 = s.val;
-                    const t20 = BigInt(((payload19 | 0)) >>> 0);
-                    v24 = 6;
-                    v25 = t20;
-                    v26 = 0;
+                    const payload20 = s.val;
+                    const t21 = BigInt(((payload20 | 0)) >>> 0);
+                    v25 = 6;
+                    v26 = t21;
+                    v27 = 0;
                 } else {
-                    const payload21 = s.val;
-                    const t22 = ColorCases.indexOf(payload21);
-                    const t23 = BigInt((t22) >>> 0);
-                    v24 = 7;
-                    v25 = t23;
-                    v26 = 0;
+                    const payload22 = s.val;
+                    const t23 = ColorCases.indexOf(payload22);
+                    const t24 = BigInt((t23) >>> 0);
+                    v25 = 7;
+                    v26 = t24;
+                    v27 = 0;
                 }
-                flat.i32[0] = v24;
-                flat.i64[1] = v25;
-                flat.i32[4] = v26;
+                flat.i32[0] = v25;
+                flat.i64[1] = v26;
+                flat.i32[4] = v27;
                 flat.call();
                 refresh();
-                const t27 = flat.i32[0];
-                const t28 = DV.getUint8(t27 + 0);
-                let t49;
-                switch (t28) {
+                const t28 = flat.i32[0];
+                const t29 = DV.getUint8(t28 + 0);
+                let t50;
+                switch (t29) {
                     case 0: {
-                        t49 = { tag: 'empty' as const };
+                        t50 = { tag: 'empty' as const };
                         break;
                     }
                     case 1: {
-                        const t29 = DV.getFloat64(t27 + 8, true);
-                        t49 = { tag: 'circle' as const, val: t29 };
+                        const t30 = DV.getFloat64(t28 + 8, true);
+                        t50 = { tag: 'circle' as const, val: t30 };
                         break;
                     }
                     case 2: {
-                        const t30 = DV.getFloat32(t27 + 8, true);
-                        const t31 = DV.getFloat32(t27 + 12, true);
-                        const t32 = [t30, t31] as const;
-                        t49 = { tag: 'rect' as const, val: t32 };
+                        const t31 = DV.getFloat32(t28 + 8, true);
+                        const t32 = DV.getFloat32(t28 + 12, true);
+                        const t33 = [t31, t32] as const;
+                        t50 = { tag: 'rect' as const, val: t33 };
                         break;
                     }
                     case 3: {
-                        const t33 = DV.getInt32(t27 + 8, true);
-                        const t34 = DV.getInt32(t27 + 12, true);
-                        const t39 = listBytes(t33, t34, 8, 4);
-                        const t40 = new Array(t34 >>> 0);
-                        for (let i41 = 0; i41 < t40.length; i41++) {
-                            const base35 = t39 + i41 * 8;
-                            const t36 = DV.getInt32(base35 + 0, true);
-                            const t37 = DV.getInt32(base35 + 4, true);
-                            const t38 = { x: (t36 | 0), y: (t37 | 0) };
-                            t40[i41] = t38;
+                        const t34 = DV.getInt32(t28 + 8, true);
+                        const t35 = DV.getInt32(t28 + 12, true);
+                        const t40 = listBytes(t34, t35, 8, 4);
+                        const t41 = new Array(t35 >>> 0);
+                        for (let i42 = 0; i42 < t41.length; i42++) {
+                            const base36 = t40 + i42 * 8;
+                            const t37 = DV.getInt32(base36 + 0, true);
+                            const t38 = DV.getInt32(base36 + 4, true);
+                            const t39 = { x: (t37 | 0), y: (t38 | 0) };
+                            t41[i42] = t39;
                         }
-                        t49 = { tag: 'polygon' as const, val: t40 };
+                        t50 = { tag: 'polygon' as const, val: t41 };
                         break;
                     }
                     case 4: {
-                        const t42 = DV.getInt32(t27 + 8, true);
-                        const t43 = DV.getInt32(t27 + 12, true);
-                        const t44 = liftString(t42, t43);
-                        t49 = { tag: 'labelled' as const, val: t44 };
+                        const t43 = DV.getInt32(t28 + 8, true);
+                        const t44 = DV.getInt32(t28 + 12, true);
+                        const t45 = liftString(t43, t44);
+                        t50 = { tag: 'labelled' as const, val: t45 };
                         break;
                     }
                     case 5: {
-                        const t45 = DV.getBigInt64(t27 + 8, true);
-                        t49 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t45) };
+                        const t46 = DV.getBigInt64(t28 + 8, true);
+                        t50 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t46) };
                         break;
                     }
                     case 6: {
-                        const t46 = DV.getInt8(t27 + 8);
-                        t49 = { tag: 'signed' as const, val: ((t46 << 24) >> 24) };
+                        const t47 = DV.getInt8(t28 + 8);
+                        t50 = { tag: 'signed' as const, val: ((t47 << 24) >> 24) };
                         break;
                     }
                     case 7: {
-                        const t47 = DV.getUint8(t27 + 8);
-                        if ((t47 >>> 0) >= 8) trap(`invalid enum discriminant ${t47 >>> 0}`);
-                        const t48 = ColorCases[t47];
-                        t49 = { tag: 'colored' as const, val: t48 };
+                        const t48 = DV.getUint8(t28 + 8);
+                        if ((t48 >>> 0) >= 8) trap(`invalid enum discriminant ${t48 >>> 0}`);
+                        const t49 = ColorCases[t48];
+                        t50 = { tag: 'colored' as const, val: t49 };
                         break;
                     }
                     default:
-                    return trap(`invalid variant discriminant ${t28 >>> 0}`);
+                    return trap(`invalid variant discriminant ${t29 >>> 0}`);
                 }
                 flat.finish();
-                return t49;
+                return t50;
             } catch (e) {
                 throw failed(e);
             }
@@ -1371,136 +1418,136 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.begin(f9);
                 try {
                     refresh();
-                    let v24: number = 0;
-                    let v25: bigint = 0n;
-                    let v26: number = 0;
+                    let v25: number = 0;
+                    let v26: bigint = 0n;
+                    let v27: number = 0;
                     if (s.tag === 'empty') {
-                        v24 = 0;
-                        v25 = 0n;
-                        v26 = 0;
+                        v25 = 0;
+                        v26 = 0n;
+                        v27 = 0;
                     } else if (s.tag === 'circle') {
                         const payload2 = s.val;
                         const t3 = f64Bits(payload2);
-                        v24 = 1;
-                        v25 = t3;
-                        v26 = 0;
+                        v25 = 1;
+                        v26 = t3;
+                        v27 = 0;
                     } else if (s.tag === 'rect') {
                         const payload4 = s.val;
                         const t5 = BigInt(f32Bits(payload4[0]) >>> 0);
                         const t6 = f32Bits(payload4[1]);
-                        v24 = 2;
-                        v25 = t5;
-                        v26 = t6;
+                        v25 = 2;
+                        v26 = t5;
+                        v27 = t6;
                     } else if (s.tag === 'polygon') {
                         const payload7 = s.val;
-                        const t10 = alloc(4, payload7.length * 8);
-                        for (let i11 = 0; i11 < payload7.length; i11++) {
-                            const e8 = payload7[i11];
-                            const base9 = t10 + i11 * 8;
+                        const t11 = alloc(4, payload7.length * 8);
+                        for (let i12 = 0; i12 < payload7.length; i12++) {
+                            const e8 = payload7[i12];
+                            const base9 = t11 + i12 * 8;
                             DV.setInt32(base9 + 0, (e8.x | 0), true);
                             DV.setInt32(base9 + 4, (e8.y | 0), true);
                         }
-                        const t12 = BigInt((t10) >>> 0);
-                        v24 = 3;
-                        v25 = t12;
-                        v26 = payload7.length;
+                        const t13 = BigInt((t11) >>> 0);
+                        v25 = 3;
+                        v26 = t13;
+                        v27 = payload7.length;
                     } else if (s.tag === 'labelled') {
-                        const payload13 = s.val;
-                        const t14 = lowerString(payload13);
-                        const t15 = LEN;
-                        const t16 = BigInt((t14) >>> 0);
-                        v24 = 4;
-                        v25 = t16;
-                        v26 = t15;
+                        const payload14 = s.val;
+                        const t15 = lowerString(payload14);
+                        const t16 = LEN;
+                        const t17 = BigInt((t15) >>> 0);
+                        v25 = 4;
+                        v26 = t17;
+                        v27 = t16;
                     } else if (s.tag === 'tagged') {
-                        const payload17 = s.val;
-                        const t18 = BigInt.asIntN(64, payload17);
-                        v24 = 5;
-                        v25 = t18;
-                        v26 = 0;
+                        const payload18 = s.val;
+                        const t19 = BigInt.asIntN(64, payload18);
+                        v25 = 5;
+                        v26 = t19;
+                        v27 = 0;
                     } else if (s.tag === 'signed') {
-                        const payload19 = s.val;
-                        const t20 = BigInt(((payload19 | 0)) >>> 0);
-                        v24 = 6;
-                        v25 = t20;
-                        v26 = 0;
+                        const payload20 = s.val;
+                        const t21 = BigInt(((payload20 | 0)) >>> 0);
+                        v25 = 6;
+                        v26 = t21;
+                        v27 = 0;
                     } else {
-                        const payload21 = s.val;
-                        const t22 = ColorCases.indexOf(payload21);
-                        const t23 = BigInt((t22) >>> 0);
-                        v24 = 7;
-                        v25 = t23;
-                        v26 = 0;
+                        const payload22 = s.val;
+                        const t23 = ColorCases.indexOf(payload22);
+                        const t24 = BigInt((t23) >>> 0);
+                        v25 = 7;
+                        v26 = t24;
+                        v27 = 0;
                     }
-                    flat.i32[0] = v24;
-                    flat.i64[1] = v25;
-                    flat.i32[4] = v26;
+                    flat.i32[0] = v25;
+                    flat.i64[1] = v26;
+                    flat.i32[4] = v27;
                     flat.call();
                     refresh();
-                    const t27 = flat.i32[0];
-                    const t28 = DV.getUint8(t27 + 0);
-                    let t49;
-                    switch (t28) {
+                    const t28 = flat.i32[0];
+                    const t29 = DV.getUint8(t28 + 0);
+                    let t50;
+                    switch (t29) {
                         case 0: {
-                            t49 = { tag: 'empty' as const };
+                            t50 = { tag: 'empty' as const };
                             break;
                         }
                         case 1: {
-                            const t29 = DV.getFloat64(t27 + 8, true);
-                            t49 = { tag: 'circle' as const, val: t29 };
+                            const t30 = DV.getFloat64(t28 + 8, true);
+                            t50 = { tag: 'circle' as const, val: t30 };
                             break;
                         }
                         case 2: {
-                            const t30 = DV.getFloat32(t27 + 8, true);
-                            const t31 = DV.getFloat32(t27 + 12, true);
-                            const t32 = [t30, t31] as const;
-                            t49 = { tag: 'rect' as const, val: t32 };
+                            const t31 = DV.getFloat32(t28 + 8, true);
+                            const t32 = DV.getFloat32(t28 + 12, true);
+                            const t33 = [t31, t32] as const;
+                            t50 = { tag: 'rect' as const, val: t33 };
                             break;
                         }
                         case 3: {
-                            const t33 = DV.getInt32(t27 + 8, true);
-                            const t34 = DV.getInt32(t27 + 12, true);
-                            const t39 = listBytes(t33, t34, 8, 4);
-                            const t40 = new Array(t34 >>> 0);
-                            for (let i41 = 0; i41 < t40.length; i41++) {
-                                const base35 = t39 + i41 * 8;
-                                const t36 = DV.getInt32(base35 + 0, true);
-                                const t37 = DV.getInt32(base35 + 4, true);
-                                const t38 = { x: (t36 | 0), y: (t37 | 0) };
-                                t40[i41] = t38;
+                            const t34 = DV.getInt32(t28 + 8, true);
+                            const t35 = DV.getInt32(t28 + 12, true);
+                            const t40 = listBytes(t34, t35, 8, 4);
+                            const t41 = new Array(t35 >>> 0);
+                            for (let i42 = 0; i42 < t41.length; i42++) {
+                                const base36 = t40 + i42 * 8;
+                                const t37 = DV.getInt32(base36 + 0, true);
+                                const t38 = DV.getInt32(base36 + 4, true);
+                                const t39 = { x: (t37 | 0), y: (t38 | 0) };
+                                t41[i42] = t39;
                             }
-                            t49 = { tag: 'polygon' as const, val: t40 };
+                            t50 = { tag: 'polygon' as const, val: t41 };
                             break;
                         }
                         case 4: {
-                            const t42 = DV.getInt32(t27 + 8, true);
-                            const t43 = DV.getInt32(t27 + 12, true);
-                            const t44 = liftString(t42, t43);
-                            t49 = { tag: 'labelled' as const, val: t44 };
+                            const t43 = DV.getInt32(t28 + 8, true);
+                            const t44 = DV.getInt32(t28 + 12, true);
+                            const t45 = liftString(t43, t44);
+                            t50 = { tag: 'labelled' as const, val: t45 };
                             break;
                         }
                         case 5: {
-                            const t45 = DV.getBigInt64(t27 + 8, true);
-                            t49 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t45) };
+                            const t46 = DV.getBigInt64(t28 + 8, true);
+                            t50 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t46) };
                             break;
                         }
                         case 6: {
-                            const t46 = DV.getInt8(t27 + 8);
-                            t49 = { tag: 'signed' as const, val: ((t46 << 24) >> 24) };
+                            const t47 = DV.getInt8(t28 + 8);
+                            t50 = { tag: 'signed' as const, val: ((t47 << 24) >> 24) };
                             break;
                         }
                         case 7: {
-                            const t47 = DV.getUint8(t27 + 8);
-                            if ((t47 >>> 0) >= 8) trap(`invalid enum discriminant ${t47 >>> 0}`);
-                            const t48 = ColorCases[t47];
-                            t49 = { tag: 'colored' as const, val: t48 };
+                            const t48 = DV.getUint8(t28 + 8);
+                            if ((t48 >>> 0) >= 8) trap(`invalid enum discriminant ${t48 >>> 0}`);
+                            const t49 = ColorCases[t48];
+                            t50 = { tag: 'colored' as const, val: t49 };
                             break;
                         }
                         default:
-                        return trap(`invalid variant discriminant ${t28 >>> 0}`);
+                        return trap(`invalid variant discriminant ${t29 >>> 0}`);
                     }
                     flat.finish();
-                    return t49;
+                    return t50;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1510,10 +1557,24 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.begin(f10);
                 try {
                     refresh();
-                    const t18 = alloc(8, s.length * 16);
-                    for (let i19 = 0; i19 < s.length; i19++) {
-                        const e1 = s[i19];
-                        const base2 = t18 + i19 * 16;
+                    const batch19 = !BATCH;
+                    if (batch19) {
+                        BATCH = true;
+                        plan(8, s.length * 16);
+                        for (const q1 of s) {
+                            if (q1.tag === 'polygon') {
+                                plan(4, q1.val.length * 8);
+                            }
+                            if (q1.tag === 'labelled') {
+                                plan(1, utf8Length(q1.val));
+                            }
+                        }
+                        startBatch();
+                    }
+                    const t20 = alloc(8, s.length * 16);
+                    for (let i21 = 0; i21 < s.length; i21++) {
+                        const e1 = s[i21];
+                        const base2 = t20 + i21 * 16;
                         if (e1.tag === 'empty') {
                             DV.setUint8(base2 + 0, 0);
                         } else if (e1.tag === 'circle') {
@@ -1528,113 +1589,114 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         } else if (e1.tag === 'polygon') {
                             const payload6 = e1.val;
                             DV.setUint8(base2 + 0, 3);
-                            const t9 = alloc(4, payload6.length * 8);
-                            for (let i10 = 0; i10 < payload6.length; i10++) {
-                                const e7 = payload6[i10];
-                                const base8 = t9 + i10 * 8;
+                            const t10 = alloc(4, payload6.length * 8);
+                            for (let i11 = 0; i11 < payload6.length; i11++) {
+                                const e7 = payload6[i11];
+                                const base8 = t10 + i11 * 8;
                                 DV.setInt32(base8 + 0, (e7.x | 0), true);
                                 DV.setInt32(base8 + 4, (e7.y | 0), true);
                             }
                             DV.setInt32(base2 + 12, payload6.length, true);
-                            DV.setInt32(base2 + 8, t9, true);
+                            DV.setInt32(base2 + 8, t10, true);
                         } else if (e1.tag === 'labelled') {
-                            const payload11 = e1.val;
+                            const payload12 = e1.val;
                             DV.setUint8(base2 + 0, 4);
-                            const t12 = lowerString(payload11);
-                            const t13 = LEN;
-                            DV.setInt32(base2 + 12, t13, true);
-                            DV.setInt32(base2 + 8, t12, true);
+                            const t13 = lowerString(payload12);
+                            const t14 = LEN;
+                            DV.setInt32(base2 + 12, t14, true);
+                            DV.setInt32(base2 + 8, t13, true);
                         } else if (e1.tag === 'tagged') {
-                            const payload14 = e1.val;
-                            DV.setUint8(base2 + 0, 5);
-                            DV.setBigInt64(base2 + 8, BigInt.asIntN(64, payload14), true);
-                        } else if (e1.tag === 'signed') {
                             const payload15 = e1.val;
-                            DV.setUint8(base2 + 0, 6);
-                            DV.setUint8(base2 + 8, (payload15 | 0));
-                        } else {
+                            DV.setUint8(base2 + 0, 5);
+                            DV.setBigInt64(base2 + 8, BigInt.asIntN(64, payload15), true);
+                        } else if (e1.tag === 'signed') {
                             const payload16 = e1.val;
+                            DV.setUint8(base2 + 0, 6);
+                            DV.setUint8(base2 + 8, (payload16 | 0));
+                        } else {
+                            const payload17 = e1.val;
                             DV.setUint8(base2 + 0, 7);
-                            const t17 = ColorCases.indexOf(payload16);
-                            DV.setUint8(base2 + 8, t17);
+                            const t18 = ColorCases.indexOf(payload17);
+                            DV.setUint8(base2 + 8, t18);
                         }
                     }
-                    flat.i32[0] = t18;
+                    if (batch19) endBatch();
+                    flat.i32[0] = t20;
                     flat.i32[2] = s.length;
                     flat.call();
                     refresh();
-                    const t20 = flat.i32[0];
-                    const t21 = DV.getInt32(t20 + 0, true);
-                    const t22 = DV.getInt32(t20 + 4, true);
-                    const t46 = listBytes(t21, t22, 16, 8);
-                    const t47 = new Array(t22 >>> 0);
-                    for (let i48 = 0; i48 < t47.length; i48++) {
-                        const base23 = t46 + i48 * 16;
-                        const t24 = DV.getUint8(base23 + 0);
-                        let t45;
-                        switch (t24) {
+                    const t22 = flat.i32[0];
+                    const t23 = DV.getInt32(t22 + 0, true);
+                    const t24 = DV.getInt32(t22 + 4, true);
+                    const t48 = listBytes(t23, t24, 16, 8);
+                    const t49 = new Array(t24 >>> 0);
+                    for (let i50 = 0; i50 < t49.length; i50++) {
+                        const base25 = t48 + i50 * 16;
+                        const t26 = DV.getUint8(base25 + 0);
+                        let t47;
+                        switch (t26) {
                             case 0: {
-                                t45 = { tag: 'empty' as const };
+                                t47 = { tag: 'empty' as const };
                                 break;
                             }
                             case 1: {
-                                const t25 = DV.getFloat64(base23 + 8, true);
-                                t45 = { tag: 'circle' as const, val: t25 };
+                                const t27 = DV.getFloat64(base25 + 8, true);
+                                t47 = { tag: 'circle' as const, val: t27 };
                                 break;
                             }
                             case 2: {
-                                const t26 = DV.getFloat32(base23 + 8, true);
-                                const t27 = DV.getFloat32(base23 + 12, true);
-                                const t28 = [t26, t27] as const;
-                                t45 = { tag: 'rect' as const, val: t28 };
+                                const t28 = DV.getFloat32(base25 + 8, true);
+                                const t29 = DV.getFloat32(base25 + 12, true);
+                                const t30 = [t28, t29] as const;
+                                t47 = { tag: 'rect' as const, val: t30 };
                                 break;
                             }
                             case 3: {
-                                const t29 = DV.getInt32(base23 + 8, true);
-                                const t30 = DV.getInt32(base23 + 12, true);
-                                const t35 = listBytes(t29, t30, 8, 4);
-                                const t36 = new Array(t30 >>> 0);
-                                for (let i37 = 0; i37 < t36.length; i37++) {
-                                    const base31 = t35 + i37 * 8;
-                                    const t32 = DV.getInt32(base31 + 0, true);
-                                    const t33 = DV.getInt32(base31 + 4, true);
-                                    const t34 = { x: (t32 | 0), y: (t33 | 0) };
-                                    t36[i37] = t34;
+                                const t31 = DV.getInt32(base25 + 8, true);
+                                const t32 = DV.getInt32(base25 + 12, true);
+                                const t37 = listBytes(t31, t32, 8, 4);
+                                const t38 = new Array(t32 >>> 0);
+                                for (let i39 = 0; i39 < t38.length; i39++) {
+                                    const base33 = t37 + i39 * 8;
+                                    const t34 = DV.getInt32(base33 + 0, true);
+                                    const t35 = DV.getInt32(base33 + 4, true);
+                                    const t36 = { x: (t34 | 0), y: (t35 | 0) };
+                                    t38[i39] = t36;
                                 }
-                                t45 = { tag: 'polygon' as const, val: t36 };
+                                t47 = { tag: 'polygon' as const, val: t38 };
                                 break;
                             }
                             case 4: {
-                                const t38 = DV.getInt32(base23 + 8, true);
-                                const t39 = DV.getInt32(base23 + 12, true);
-                                const t40 = liftString(t38, t39);
-                                t45 = { tag: 'labelled' as const, val: t40 };
+                                const t40 = DV.getInt32(base25 + 8, true);
+                                const t41 = DV.getInt32(base25 + 12, true);
+                                const t42 = liftString(t40, t41);
+                                t47 = { tag: 'labelled' as const, val: t42 };
                                 break;
                             }
                             case 5: {
-                                const t41 = DV.getBigInt64(base23 + 8, true);
-                                t45 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t41) };
+                                const t43 = DV.getBigInt64(base25 + 8, true);
+                                t47 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t43) };
                                 break;
                             }
                             case 6: {
-                                const t42 = DV.getInt8(base23 + 8);
-                                t45 = { tag: 'signed' as const, val: ((t42 << 24) >> 24) };
+                                const t44 = DV.getInt8(base25 + 8);
+                                t47 = { tag: 'signed' as const, val: ((t44 << 24) >> 24) };
                                 break;
                             }
                             case 7: {
-                                const t43 = DV.getUint8(base23 + 8);
-                                if ((t43 >>> 0) >= 8) trap(`invalid enum discriminant ${t43 >>> 0}`);
-                                const t44 = ColorCases[t43];
-                                t45 = { tag: 'colored' as const, val: t44 };
+                                const t45 = DV.getUint8(base25 + 8);
+                                if ((t45 >>> 0) >= 8) trap(`invalid enum discriminant ${t45 >>> 0}`);
+                                const t46 = ColorCases[t45];
+                                t47 = { tag: 'colored' as const, val: t46 };
                                 break;
                             }
                             default:
-                            return trap(`invalid variant discriminant ${t24 >>> 0}`);
+                            return trap(`invalid variant discriminant ${t26 >>> 0}`);
                         }
-                        t47[i48] = t45;
+                        t49[i50] = t47;
                     }
                     flat.finish();
-                    return t47;
+                    return t49;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1644,75 +1706,75 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.begin(f11);
                 try {
                     refresh();
-                    let v24: number = 0;
-                    let v25: bigint = 0n;
-                    let v26: number = 0;
+                    let v25: number = 0;
+                    let v26: bigint = 0n;
+                    let v27: number = 0;
                     if (s.tag === 'empty') {
-                        v24 = 0;
-                        v25 = 0n;
-                        v26 = 0;
+                        v25 = 0;
+                        v26 = 0n;
+                        v27 = 0;
                     } else if (s.tag === 'circle') {
                         const payload2 = s.val;
                         const t3 = f64Bits(payload2);
-                        v24 = 1;
-                        v25 = t3;
-                        v26 = 0;
+                        v25 = 1;
+                        v26 = t3;
+                        v27 = 0;
                     } else if (s.tag === 'rect') {
                         const payload4 = s.val;
                         const t5 = BigInt(f32Bits(payload4[0]) >>> 0);
                         const t6 = f32Bits(payload4[1]);
-                        v24 = 2;
-                        v25 = t5;
-                        v26 = t6;
+                        v25 = 2;
+                        v26 = t5;
+                        v27 = t6;
                     } else if (s.tag === 'polygon') {
                         const payload7 = s.val;
-                        const t10 = alloc(4, payload7.length * 8);
-                        for (let i11 = 0; i11 < payload7.length; i11++) {
-                            const e8 = payload7[i11];
-                            const base9 = t10 + i11 * 8;
+                        const t11 = alloc(4, payload7.length * 8);
+                        for (let i12 = 0; i12 < payload7.length; i12++) {
+                            const e8 = payload7[i12];
+                            const base9 = t11 + i12 * 8;
                             DV.setInt32(base9 + 0, (e8.x | 0), true);
                             DV.setInt32(base9 + 4, (e8.y | 0), true);
                         }
-                        const t12 = BigInt((t10) >>> 0);
-                        v24 = 3;
-                        v25 = t12;
-                        v26 = payload7.length;
+                        const t13 = BigInt((t11) >>> 0);
+                        v25 = 3;
+                        v26 = t13;
+                        v27 = payload7.length;
                     } else if (s.tag === 'labelled') {
-                        const payload13 = s.val;
-                        const t14 = lowerString(payload13);
-                        const t15 = LEN;
-                        const t16 = BigInt((t14) >>> 0);
-                        v24 = 4;
-                        v25 = t16;
-                        v26 = t15;
+                        const payload14 = s.val;
+                        const t15 = lowerString(payload14);
+                        const t16 = LEN;
+                        const t17 = BigInt((t15) >>> 0);
+                        v25 = 4;
+                        v26 = t17;
+                        v27 = t16;
                     } else if (s.tag === 'tagged') {
-                        const payload17 = s.val;
-                        const t18 = BigInt.asIntN(64, payload17);
-                        v24 = 5;
-                        v25 = t18;
-                        v26 = 0;
+                        const payload18 = s.val;
+                        const t19 = BigInt.asIntN(64, payload18);
+                        v25 = 5;
+                        v26 = t19;
+                        v27 = 0;
                     } else if (s.tag === 'signed') {
-                        const payload19 = s.val;
-                        const t20 = BigInt(((payload19 | 0)) >>> 0);
-                        v24 = 6;
-                        v25 = t20;
-                        v26 = 0;
+                        const payload20 = s.val;
+                        const t21 = BigInt(((payload20 | 0)) >>> 0);
+                        v25 = 6;
+                        v26 = t21;
+                        v27 = 0;
                     } else {
-                        const payload21 = s.val;
-                        const t22 = ColorCases.indexOf(payload21);
-                        const t23 = BigInt((t22) >>> 0);
-                        v24 = 7;
-                        v25 = t23;
-                        v26 = 0;
+                        const payload22 = s.val;
+                        const t23 = ColorCases.indexOf(payload22);
+                        const t24 = BigInt((t23) >>> 0);
+                        v25 = 7;
+                        v26 = t24;
+                        v27 = 0;
                     }
-                    flat.i32[0] = v24;
-                    flat.i64[1] = v25;
-                    flat.i32[4] = v26;
+                    flat.i32[0] = v25;
+                    flat.i64[1] = v26;
+                    flat.i32[4] = v27;
                     flat.call();
                     refresh();
-                    const t27 = flat.i32[0];
+                    const t28 = flat.i32[0];
                     flat.finish();
-                    return (t27 >>> 0);
+                    return (t28 >>> 0);
                 } catch (e) {
                     throw failed(e);
                 }
@@ -1762,10 +1824,10 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.begin(f13);
                 try {
                     refresh();
-                    const t6 = alloc(1, s.length * 1);
-                    for (let i7 = 0; i7 < s.length; i7++) {
-                        const e1 = s[i7];
-                        const base2 = t6 + i7 * 1;
+                    const t7 = alloc(1, s.length * 1);
+                    for (let i8 = 0; i8 < s.length; i8++) {
+                        const e1 = s[i8];
+                        const base2 = t7 + i8 * 1;
                         if (e1.tag === 'start') {
                             DV.setUint8(base2 + 0, 0);
                         } else if (e1.tag === 'stop') {
@@ -1774,39 +1836,39 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                             DV.setUint8(base2 + 0, 2);
                         }
                     }
-                    flat.i32[0] = t6;
+                    flat.i32[0] = t7;
                     flat.i32[2] = s.length;
                     flat.call();
                     refresh();
-                    const t8 = flat.i32[0];
-                    const t9 = DV.getInt32(t8 + 0, true);
-                    const t10 = DV.getInt32(t8 + 4, true);
-                    const t14 = listBytes(t9, t10, 1, 1);
-                    const t15 = new Array(t10 >>> 0);
-                    for (let i16 = 0; i16 < t15.length; i16++) {
-                        const base11 = t14 + i16 * 1;
-                        const t12 = DV.getUint8(base11 + 0);
-                        let t13;
-                        switch (t12) {
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getInt32(t9 + 0, true);
+                    const t11 = DV.getInt32(t9 + 4, true);
+                    const t15 = listBytes(t10, t11, 1, 1);
+                    const t16 = new Array(t11 >>> 0);
+                    for (let i17 = 0; i17 < t16.length; i17++) {
+                        const base12 = t15 + i17 * 1;
+                        const t13 = DV.getUint8(base12 + 0);
+                        let t14;
+                        switch (t13) {
                             case 0: {
-                                t13 = { tag: 'start' as const };
+                                t14 = { tag: 'start' as const };
                                 break;
                             }
                             case 1: {
-                                t13 = { tag: 'stop' as const };
+                                t14 = { tag: 'stop' as const };
                                 break;
                             }
                             case 2: {
-                                t13 = { tag: 'pause' as const };
+                                t14 = { tag: 'pause' as const };
                                 break;
                             }
                             default:
-                            return trap(`invalid variant discriminant ${t12 >>> 0}`);
+                            return trap(`invalid variant discriminant ${t13 >>> 0}`);
                         }
-                        t15[i16] = t13;
+                        t16[i17] = t14;
                     }
                     flat.finish();
-                    return t15;
+                    return t16;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -2462,19 +2524,19 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.begin(f33);
                 try {
                     refresh();
-                    let v9: number = 0;
                     let v10: number = 0;
                     let v11: number = 0;
+                    let v12: number = 0;
                     if (x === undefined) {
-                        v9 = 0;
                         v10 = 0;
                         v11 = 0;
+                        v12 = 0;
                     } else {
                         const payload2 = x;
-                        const t7 = alloc(4, payload2.length * 8);
-                        for (let i8 = 0; i8 < payload2.length; i8++) {
-                            const e3 = payload2[i8];
-                            const base4 = t7 + i8 * 8;
+                        const t8 = alloc(4, payload2.length * 8);
+                        for (let i9 = 0; i9 < payload2.length; i9++) {
+                            const e3 = payload2[i9];
+                            const base4 = t8 + i9 * 8;
                             if (e3 === undefined) {
                                 DV.setUint8(base4 + 0, 0);
                             } else {
@@ -2483,55 +2545,55 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                                 DV.setInt32(base4 + 4, (payload6 | 0), true);
                             }
                         }
-                        v9 = 1;
-                        v10 = t7;
-                        v11 = payload2.length;
+                        v10 = 1;
+                        v11 = t8;
+                        v12 = payload2.length;
                     }
-                    flat.i32[0] = v9;
-                    flat.i32[2] = v10;
-                    flat.i32[4] = v11;
+                    flat.i32[0] = v10;
+                    flat.i32[2] = v11;
+                    flat.i32[4] = v12;
                     flat.call();
                     refresh();
-                    const t12 = flat.i32[0];
-                    const t13 = DV.getUint8(t12 + 0);
-                    let t23;
-                    switch (t13) {
+                    const t13 = flat.i32[0];
+                    const t14 = DV.getUint8(t13 + 0);
+                    let t24;
+                    switch (t14) {
                         case 0: {
-                            t23 = undefined;
+                            t24 = undefined;
                             break;
                         }
                         case 1: {
-                            const t14 = DV.getInt32(t12 + 4, true);
-                            const t15 = DV.getInt32(t12 + 8, true);
-                            const t20 = listBytes(t14, t15, 8, 4);
-                            const t21 = new Array(t15 >>> 0);
-                            for (let i22 = 0; i22 < t21.length; i22++) {
-                                const base16 = t20 + i22 * 8;
-                                const t17 = DV.getUint8(base16 + 0);
-                                let t19;
-                                switch (t17) {
+                            const t15 = DV.getInt32(t13 + 4, true);
+                            const t16 = DV.getInt32(t13 + 8, true);
+                            const t21 = listBytes(t15, t16, 8, 4);
+                            const t22 = new Array(t16 >>> 0);
+                            for (let i23 = 0; i23 < t22.length; i23++) {
+                                const base17 = t21 + i23 * 8;
+                                const t18 = DV.getUint8(base17 + 0);
+                                let t20;
+                                switch (t18) {
                                     case 0: {
-                                        t19 = undefined;
+                                        t20 = undefined;
                                         break;
                                     }
                                     case 1: {
-                                        const t18 = DV.getInt32(base16 + 4, true);
-                                        t19 = (t18 | 0);
+                                        const t19 = DV.getInt32(base17 + 4, true);
+                                        t20 = (t19 | 0);
                                         break;
                                     }
                                     default:
-                                    return trap(`invalid option discriminant ${t17 >>> 0}`);
+                                    return trap(`invalid option discriminant ${t18 >>> 0}`);
                                 }
-                                t21[i22] = t19;
+                                t22[i23] = t20;
                             }
-                            t23 = t21;
+                            t24 = t22;
                             break;
                         }
                         default:
-                        return trap(`invalid option discriminant ${t13 >>> 0}`);
+                        return trap(`invalid option discriminant ${t14 >>> 0}`);
                     }
                     flat.finish();
-                    return t23;
+                    return t24;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -2949,10 +3011,10 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.begin(f42);
                 try {
                     refresh();
-                    const t5 = alloc(4, r.length * 8);
-                    for (let i6 = 0; i6 < r.length; i6++) {
-                        const e1 = r[i6];
-                        const base2 = t5 + i6 * 8;
+                    const t6 = alloc(4, r.length * 8);
+                    for (let i7 = 0; i7 < r.length; i7++) {
+                        const e1 = r[i7];
+                        const base2 = t6 + i7 * 8;
                         if (e1.tag === 'ok') {
                             const payload3 = e1.val;
                             DV.setUint8(base2 + 0, 0);
@@ -2963,37 +3025,37 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                             DV.setFloat32(base2 + 4, payload4, true);
                         }
                     }
-                    flat.i32[0] = t5;
+                    flat.i32[0] = t6;
                     flat.i32[2] = r.length;
                     flat.call();
                     refresh();
-                    const t7 = flat.i32[0];
-                    const t8 = DV.getInt32(t7 + 0, true);
-                    const t9 = DV.getInt32(t7 + 4, true);
-                    const t15 = listBytes(t8, t9, 8, 4);
-                    const t16 = new Array(t9 >>> 0);
-                    for (let i17 = 0; i17 < t16.length; i17++) {
-                        const base10 = t15 + i17 * 8;
-                        const t11 = DV.getUint8(base10 + 0);
-                        let t14;
-                        switch (t11) {
+                    const t8 = flat.i32[0];
+                    const t9 = DV.getInt32(t8 + 0, true);
+                    const t10 = DV.getInt32(t8 + 4, true);
+                    const t16 = listBytes(t9, t10, 8, 4);
+                    const t17 = new Array(t10 >>> 0);
+                    for (let i18 = 0; i18 < t17.length; i18++) {
+                        const base11 = t16 + i18 * 8;
+                        const t12 = DV.getUint8(base11 + 0);
+                        let t15;
+                        switch (t12) {
                             case 0: {
-                                const t12 = DV.getInt16(base10 + 4, true);
-                                t14 = { tag: 'ok' as const, val: ((t12 << 16) >> 16) };
+                                const t13 = DV.getInt16(base11 + 4, true);
+                                t15 = { tag: 'ok' as const, val: ((t13 << 16) >> 16) };
                                 break;
                             }
                             case 1: {
-                                const t13 = DV.getFloat32(base10 + 4, true);
-                                t14 = { tag: 'err' as const, val: t13 };
+                                const t14 = DV.getFloat32(base11 + 4, true);
+                                t15 = { tag: 'err' as const, val: t14 };
                                 break;
                             }
                             default:
-                            return trap(`invalid result discriminant ${t11 >>> 0}`);
+                            return trap(`invalid result discriminant ${t12 >>> 0}`);
                         }
-                        t16[i17] = t14;
+                        t17[i18] = t15;
                     }
                     flat.finish();
-                    return t16;
+                    return t17;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -3003,45 +3065,45 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.begin(f43);
                 try {
                     refresh();
-                    const t5 = alloc(1, r.length * 1);
-                    for (let i6 = 0; i6 < r.length; i6++) {
-                        const e1 = r[i6];
-                        const base2 = t5 + i6 * 1;
+                    const t6 = alloc(1, r.length * 1);
+                    for (let i7 = 0; i7 < r.length; i7++) {
+                        const e1 = r[i7];
+                        const base2 = t6 + i7 * 1;
                         if (e1.tag === 'ok') {
                             DV.setUint8(base2 + 0, 0);
                         } else {
                             DV.setUint8(base2 + 0, 1);
                         }
                     }
-                    flat.i32[0] = t5;
+                    flat.i32[0] = t6;
                     flat.i32[2] = r.length;
                     flat.call();
                     refresh();
-                    const t7 = flat.i32[0];
-                    const t8 = DV.getInt32(t7 + 0, true);
-                    const t9 = DV.getInt32(t7 + 4, true);
-                    const t13 = listBytes(t8, t9, 1, 1);
-                    const t14 = new Array(t9 >>> 0);
-                    for (let i15 = 0; i15 < t14.length; i15++) {
-                        const base10 = t13 + i15 * 1;
-                        const t11 = DV.getUint8(base10 + 0);
-                        let t12;
-                        switch (t11) {
+                    const t8 = flat.i32[0];
+                    const t9 = DV.getInt32(t8 + 0, true);
+                    const t10 = DV.getInt32(t8 + 4, true);
+                    const t14 = listBytes(t9, t10, 1, 1);
+                    const t15 = new Array(t10 >>> 0);
+                    for (let i16 = 0; i16 < t15.length; i16++) {
+                        const base11 = t14 + i16 * 1;
+                        const t12 = DV.getUint8(base11 + 0);
+                        let t13;
+                        switch (t12) {
                             case 0: {
-                                t12 = { tag: 'ok' as const };
+                                t13 = { tag: 'ok' as const };
                                 break;
                             }
                             case 1: {
-                                t12 = { tag: 'err' as const };
+                                t13 = { tag: 'err' as const };
                                 break;
                             }
                             default:
-                            return trap(`invalid result discriminant ${t11 >>> 0}`);
+                            return trap(`invalid result discriminant ${t12 >>> 0}`);
                         }
-                        t14[i15] = t12;
+                        t15[i16] = t13;
                     }
                     flat.finish();
-                    return t14;
+                    return t15;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -3107,33 +3169,43 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.begin(f46);
                 try {
                     refresh();
-                    const t5 = alloc(4, x.length * 8);
-                    for (let i6 = 0; i6 < x.length; i6++) {
-                        const e1 = x[i6];
-                        const base2 = t5 + i6 * 8;
+                    const batch5 = !BATCH;
+                    if (batch5) {
+                        BATCH = true;
+                        plan(4, x.length * 8);
+                        for (const q1 of x) {
+                            plan(1, utf8Length(q1));
+                        }
+                        startBatch();
+                    }
+                    const t6 = alloc(4, x.length * 8);
+                    for (let i7 = 0; i7 < x.length; i7++) {
+                        const e1 = x[i7];
+                        const base2 = t6 + i7 * 8;
                         const t3 = lowerString(e1);
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
                     }
-                    flat.i32[0] = t5;
+                    if (batch5) endBatch();
+                    flat.i32[0] = t6;
                     flat.i32[2] = x.length;
                     flat.call();
                     refresh();
-                    const t7 = flat.i32[0];
-                    const t8 = DV.getInt32(t7 + 0, true);
-                    const t9 = DV.getInt32(t7 + 4, true);
-                    const t14 = listBytes(t8, t9, 8, 4);
-                    const t15 = new Array(t9 >>> 0);
-                    for (let i16 = 0; i16 < t15.length; i16++) {
-                        const base10 = t14 + i16 * 8;
-                        const t11 = DV.getInt32(base10 + 0, true);
-                        const t12 = DV.getInt32(base10 + 4, true);
-                        const t13 = liftString(t11, t12);
-                        t15[i16] = t13;
+                    const t8 = flat.i32[0];
+                    const t9 = DV.getInt32(t8 + 0, true);
+                    const t10 = DV.getInt32(t8 + 4, true);
+                    const t15 = listBytes(t9, t10, 8, 4);
+                    const t16 = new Array(t10 >>> 0);
+                    for (let i17 = 0; i17 < t16.length; i17++) {
+                        const base11 = t15 + i17 * 8;
+                        const t12 = DV.getInt32(base11 + 0, true);
+                        const t13 = DV.getInt32(base11 + 4, true);
+                        const t14 = liftString(t12, t13);
+                        t16[i17] = t14;
                     }
                     flat.finish();
-                    return t15;
+                    return t16;
                 } catch (e) {
                     throw failed(e);
                 }
@@ -3144,182 +3216,182 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 try {
                     refresh();
                     const t1 = ((t.tags.a ? 1 : 0) | (t.tags.b ? 2 : 0) | (t.tags.c ? 4 : 0)) | 0;
-                    let v25: number = 0;
-                    let v26: bigint = 0n;
-                    let v27: number = 0;
+                    let v26: number = 0;
+                    let v27: bigint = 0n;
+                    let v28: number = 0;
                     if (t.shape.tag === 'empty') {
-                        v25 = 0;
-                        v26 = 0n;
-                        v27 = 0;
+                        v26 = 0;
+                        v27 = 0n;
+                        v28 = 0;
                     } else if (t.shape.tag === 'circle') {
                         const payload3 = t.shape.val;
                         const t4 = f64Bits(payload3);
-                        v25 = 1;
-                        v26 = t4;
-                        v27 = 0;
+                        v26 = 1;
+                        v27 = t4;
+                        v28 = 0;
                     } else if (t.shape.tag === 'rect') {
                         const payload5 = t.shape.val;
                         const t6 = BigInt(f32Bits(payload5[0]) >>> 0);
                         const t7 = f32Bits(payload5[1]);
-                        v25 = 2;
-                        v26 = t6;
-                        v27 = t7;
+                        v26 = 2;
+                        v27 = t6;
+                        v28 = t7;
                     } else if (t.shape.tag === 'polygon') {
                         const payload8 = t.shape.val;
-                        const t11 = alloc(4, payload8.length * 8);
-                        for (let i12 = 0; i12 < payload8.length; i12++) {
-                            const e9 = payload8[i12];
-                            const base10 = t11 + i12 * 8;
+                        const t12 = alloc(4, payload8.length * 8);
+                        for (let i13 = 0; i13 < payload8.length; i13++) {
+                            const e9 = payload8[i13];
+                            const base10 = t12 + i13 * 8;
                             DV.setInt32(base10 + 0, (e9.x | 0), true);
                             DV.setInt32(base10 + 4, (e9.y | 0), true);
                         }
-                        const t13 = BigInt((t11) >>> 0);
-                        v25 = 3;
-                        v26 = t13;
-                        v27 = payload8.length;
+                        const t14 = BigInt((t12) >>> 0);
+                        v26 = 3;
+                        v27 = t14;
+                        v28 = payload8.length;
                     } else if (t.shape.tag === 'labelled') {
-                        const payload14 = t.shape.val;
-                        const t15 = lowerString(payload14);
-                        const t16 = LEN;
-                        const t17 = BigInt((t15) >>> 0);
-                        v25 = 4;
-                        v26 = t17;
-                        v27 = t16;
+                        const payload15 = t.shape.val;
+                        const t16 = lowerString(payload15);
+                        const t17 = LEN;
+                        const t18 = BigInt((t16) >>> 0);
+                        v26 = 4;
+                        v27 = t18;
+                        v28 = t17;
                     } else if (t.shape.tag === 'tagged') {
-                        const payload18 = t.shape.val;
-                        const t19 = BigInt.asIntN(64, payload18);
-                        v25 = 5;
-                        v26 = t19;
-                        v27 = 0;
+                        const payload19 = t.shape.val;
+                        const t20 = BigInt.asIntN(64, payload19);
+                        v26 = 5;
+                        v27 = t20;
+                        v28 = 0;
                     } else if (t.shape.tag === 'signed') {
-                        const payload20 = t.shape.val;
-                        const t21 = BigInt(((payload20 | 0)) >>> 0);
-                        v25 = 6;
-                        v26 = t21;
-                        v27 = 0;
+                        const payload21 = t.shape.val;
+                        const t22 = BigInt(((payload21 | 0)) >>> 0);
+                        v26 = 6;
+                        v27 = t22;
+                        v28 = 0;
                     } else {
-                        const payload22 = t.shape.val;
-                        const t23 = ColorCases.indexOf(payload22);
-                        const t24 = BigInt((t23) >>> 0);
-                        v25 = 7;
-                        v26 = t24;
-                        v27 = 0;
+                        const payload23 = t.shape.val;
+                        const t24 = ColorCases.indexOf(payload23);
+                        const t25 = BigInt((t24) >>> 0);
+                        v26 = 7;
+                        v27 = t25;
+                        v28 = 0;
                     }
-                    let v32: number = 0;
                     let v33: number = 0;
                     let v34: number = 0;
+                    let v35: number = 0;
                     if (t.note === undefined) {
-                        v32 = 0;
                         v33 = 0;
                         v34 = 0;
+                        v35 = 0;
                     } else {
-                        const payload29 = t.note;
-                        const t30 = lowerString(payload29);
-                        const t31 = LEN;
-                        v32 = 1;
-                        v33 = t30;
+                        const payload30 = t.note;
+                        const t31 = lowerString(payload30);
+                        const t32 = LEN;
+                        v33 = 1;
                         v34 = t31;
+                        v35 = t32;
                     }
-                    const t35 = DirectionCases.indexOf(t.direction);
+                    const t36 = DirectionCases.indexOf(t.direction);
                     flat.i64[0] = BigInt.asIntN(64, t.id);
                     flat.i32[2] = t1;
-                    flat.i32[4] = v25;
-                    flat.i64[3] = v26;
-                    flat.i32[8] = v27;
-                    flat.i32[10] = v32;
-                    flat.i32[12] = v33;
-                    flat.i32[14] = v34;
-                    flat.i32[16] = t35;
+                    flat.i32[4] = v26;
+                    flat.i64[3] = v27;
+                    flat.i32[8] = v28;
+                    flat.i32[10] = v33;
+                    flat.i32[12] = v34;
+                    flat.i32[14] = v35;
+                    flat.i32[16] = t36;
                     flat.call();
                     refresh();
-                    const t36 = flat.i32[0];
-                    const t37 = DV.getBigInt64(t36 + 0, true);
-                    const t38 = DV.getUint8(t36 + 8);
-                    const t39 = { a: (t38 & 1) !== 0, b: (t38 & 2) !== 0, c: (t38 & 4) !== 0 };
-                    const t40 = DV.getUint8(t36 + 16);
-                    let t61;
-                    switch (t40) {
+                    const t37 = flat.i32[0];
+                    const t38 = DV.getBigInt64(t37 + 0, true);
+                    const t39 = DV.getUint8(t37 + 8);
+                    const t40 = { a: (t39 & 1) !== 0, b: (t39 & 2) !== 0, c: (t39 & 4) !== 0 };
+                    const t41 = DV.getUint8(t37 + 16);
+                    let t62;
+                    switch (t41) {
                         case 0: {
-                            t61 = { tag: 'empty' as const };
+                            t62 = { tag: 'empty' as const };
                             break;
                         }
                         case 1: {
-                            const t41 = DV.getFloat64(t36 + 24, true);
-                            t61 = { tag: 'circle' as const, val: t41 };
+                            const t42 = DV.getFloat64(t37 + 24, true);
+                            t62 = { tag: 'circle' as const, val: t42 };
                             break;
                         }
                         case 2: {
-                            const t42 = DV.getFloat32(t36 + 24, true);
-                            const t43 = DV.getFloat32(t36 + 28, true);
-                            const t44 = [t42, t43] as const;
-                            t61 = { tag: 'rect' as const, val: t44 };
+                            const t43 = DV.getFloat32(t37 + 24, true);
+                            const t44 = DV.getFloat32(t37 + 28, true);
+                            const t45 = [t43, t44] as const;
+                            t62 = { tag: 'rect' as const, val: t45 };
                             break;
                         }
                         case 3: {
-                            const t45 = DV.getInt32(t36 + 24, true);
-                            const t46 = DV.getInt32(t36 + 28, true);
-                            const t51 = listBytes(t45, t46, 8, 4);
-                            const t52 = new Array(t46 >>> 0);
-                            for (let i53 = 0; i53 < t52.length; i53++) {
-                                const base47 = t51 + i53 * 8;
-                                const t48 = DV.getInt32(base47 + 0, true);
-                                const t49 = DV.getInt32(base47 + 4, true);
-                                const t50 = { x: (t48 | 0), y: (t49 | 0) };
-                                t52[i53] = t50;
+                            const t46 = DV.getInt32(t37 + 24, true);
+                            const t47 = DV.getInt32(t37 + 28, true);
+                            const t52 = listBytes(t46, t47, 8, 4);
+                            const t53 = new Array(t47 >>> 0);
+                            for (let i54 = 0; i54 < t53.length; i54++) {
+                                const base48 = t52 + i54 * 8;
+                                const t49 = DV.getInt32(base48 + 0, true);
+                                const t50 = DV.getInt32(base48 + 4, true);
+                                const t51 = { x: (t49 | 0), y: (t50 | 0) };
+                                t53[i54] = t51;
                             }
-                            t61 = { tag: 'polygon' as const, val: t52 };
+                            t62 = { tag: 'polygon' as const, val: t53 };
                             break;
                         }
                         case 4: {
-                            const t54 = DV.getInt32(t36 + 24, true);
-                            const t55 = DV.getInt32(t36 + 28, true);
-                            const t56 = liftString(t54, t55);
-                            t61 = { tag: 'labelled' as const, val: t56 };
+                            const t55 = DV.getInt32(t37 + 24, true);
+                            const t56 = DV.getInt32(t37 + 28, true);
+                            const t57 = liftString(t55, t56);
+                            t62 = { tag: 'labelled' as const, val: t57 };
                             break;
                         }
                         case 5: {
-                            const t57 = DV.getBigInt64(t36 + 24, true);
-                            t61 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t57) };
+                            const t58 = DV.getBigInt64(t37 + 24, true);
+                            t62 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t58) };
                             break;
                         }
                         case 6: {
-                            const t58 = DV.getInt8(t36 + 24);
-                            t61 = { tag: 'signed' as const, val: ((t58 << 24) >> 24) };
+                            const t59 = DV.getInt8(t37 + 24);
+                            t62 = { tag: 'signed' as const, val: ((t59 << 24) >> 24) };
                             break;
                         }
                         case 7: {
-                            const t59 = DV.getUint8(t36 + 24);
-                            if ((t59 >>> 0) >= 8) trap(`invalid enum discriminant ${t59 >>> 0}`);
-                            const t60 = ColorCases[t59];
-                            t61 = { tag: 'colored' as const, val: t60 };
+                            const t60 = DV.getUint8(t37 + 24);
+                            if ((t60 >>> 0) >= 8) trap(`invalid enum discriminant ${t60 >>> 0}`);
+                            const t61 = ColorCases[t60];
+                            t62 = { tag: 'colored' as const, val: t61 };
                             break;
                         }
                         default:
-                        return trap(`invalid variant discriminant ${t40 >>> 0}`);
+                        return trap(`invalid variant discriminant ${t41 >>> 0}`);
                     }
-                    const t62 = DV.getUint8(t36 + 32);
-                    let t66;
-                    switch (t62) {
+                    const t63 = DV.getUint8(t37 + 32);
+                    let t67;
+                    switch (t63) {
                         case 0: {
-                            t66 = undefined;
+                            t67 = undefined;
                             break;
                         }
                         case 1: {
-                            const t63 = DV.getInt32(t36 + 36, true);
-                            const t64 = DV.getInt32(t36 + 40, true);
-                            const t65 = liftString(t63, t64);
-                            t66 = t65;
+                            const t64 = DV.getInt32(t37 + 36, true);
+                            const t65 = DV.getInt32(t37 + 40, true);
+                            const t66 = liftString(t64, t65);
+                            t67 = t66;
                             break;
                         }
                         default:
-                        return trap(`invalid option discriminant ${t62 >>> 0}`);
+                        return trap(`invalid option discriminant ${t63 >>> 0}`);
                     }
-                    const t67 = DV.getUint8(t36 + 44);
-                    if ((t67 >>> 0) >= 4) trap(`invalid enum discriminant ${t67 >>> 0}`);
-                    const t68 = DirectionCases[t67];
-                    const t69 = { id: BigInt.asUintN(64, t37), tags: t39, shape: t61, note: t66, direction: t68 };
+                    const t68 = DV.getUint8(t37 + 44);
+                    if ((t68 >>> 0) >= 4) trap(`invalid enum discriminant ${t68 >>> 0}`);
+                    const t69 = DirectionCases[t68];
+                    const t70 = { id: BigInt.asUintN(64, t38), tags: t40, shape: t62, note: t67, direction: t69 };
                     flat.finish();
-                    return t69;
+                    return t70;
                 } catch (e) {
                     throw failed(e);
                 }

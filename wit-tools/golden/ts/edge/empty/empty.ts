@@ -25,7 +25,48 @@ function refresh(): void {
     }
 }
 
+// A batch: every allocation a list needs (the list's, then its elements'
+// strings and lists, in the order lowering makes them), planned as `align,
+// size` pairs, made with one `reallocMany`, then taken in order by `alloc`.
+let PLAN = new Uint32Array(256);
+let PLAN_N = 0;
+let PRE_I = 0;
+let PRE_N = 0;
+let BATCH = false;
+
+function plan(align: number, size: number): void {
+    if (2 * PLAN_N + 2 > PLAN.length) {
+        const next = new Uint32Array(PLAN.length * 2);
+        next.set(PLAN);
+        PLAN = next;
+    }
+    PLAN[2 * PLAN_N] = align;
+    PLAN[2 * PLAN_N + 1] = size;
+    PLAN_N++;
+}
+
+function startBatch(): void {
+    flat.reallocMany(PLAN, PLAN_N);
+    PRE_I = 0;
+    PRE_N = PLAN_N;
+    refresh();
+}
+
+function endBatch(): void {
+    BATCH = false;
+    PLAN_N = 0;
+    PRE_I = 0;
+    PRE_N = 0;
+}
+
 function alloc(align: number, size: number): number {
+    if (PRE_I < PRE_N) {
+        const i = PRE_I++;
+        if (PLAN[2 * i + 1] !== size) {
+            throw new Error(`internal error: the glue planned ${PLAN[2 * i + 1]} bytes and lowers ${size}`);
+        }
+        return PLAN[2 * i];
+    }
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
@@ -50,9 +91,14 @@ function utf8Length(s: string): number {
 }
 
 function lowerString(s: string): number {
-    const len = utf8Length(s);
+    const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
-    if (len > 0) {
+    if (len === s.length && len <= 64) {
+        // ASCII: a short loop beats encodeInto's call.
+        for (let i = 0; i < len; i++) {
+            U8[ptr + i] = s.charCodeAt(i);
+        }
+    } else if (len > 0) {
         ENC.encodeInto(s, U8.subarray(ptr, ptr + len));
     }
     LEN = len;
@@ -133,6 +179,7 @@ function f64FromBits(x: bigint): number {
 
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
+    endBatch();
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
