@@ -14,7 +14,9 @@ use crate::abi::{HostSide, WasmType};
 use crate::analysis::Func;
 use crate::blocks::{Block, Blocks};
 use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction};
-use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeId};
+use wit_parser::{
+    Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeDefKind, TypeId,
+};
 
 /// The generator of one function's glue.
 pub struct FnGen<'a> {
@@ -234,6 +236,42 @@ impl<'a> FnGen<'a> {
         target
     }
 
+    /// The strings of a list element that its lowering allocates, as
+    /// accessors of the element (`""` for a string element, `.name()` for a
+    /// record's field), when they are all it allocates: a string, or a
+    /// record or tuple whose fields are strings or hold no lists.
+    fn queued_strings(&self, element: &Type) -> Option<Vec<String>> {
+        let analysis = self.names.analysis;
+        let resolve = analysis.resolve();
+        let fields: Vec<(String, Type)> = match analysis.dealias(element) {
+            Type::String => return Some(vec![String::new()]),
+            Type::Id(id) => match &resolve.types[id].kind {
+                TypeDefKind::Record(r) => r
+                    .fields
+                    .iter()
+                    .map(|f| (format!(".{}()", super::names::lower(&f.name)), f.ty))
+                    .collect(),
+                TypeDefKind::Tuple(t) => t
+                    .types
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!(".f{i}()"), *t))
+                    .collect(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let mut strings = Vec::new();
+        for (accessor, ty) in fields {
+            if analysis.dealias(&ty) == Type::String {
+                strings.push(accessor);
+            } else if analysis.info(&ty).has_list {
+                return None;
+            }
+        }
+        (!strings.is_empty()).then_some(strings)
+    }
+
     /// The expression of the resource type `resource`.
     fn resource_type(&self, resource: TypeId) -> String {
         self.names.resource_type_field(resource)
@@ -337,10 +375,9 @@ impl Bindgen for FnGen<'_> {
             I::I32FromBool => results.push(format!("(({}) ? 1 : 0)", operands[0])),
 
             I::StringLower { .. } => {
-                let bytes = self.bind(&format!("FlatAccess.utf8({})", operands[0]));
-                let ptr = self.bind(&format!("cx.storeBytes({bytes}, 1)"));
-                results.push(ptr);
-                results.push(format!("{bytes}.length"));
+                let stored = self.bind(&format!("cx.storeString({})", operands[0]));
+                results.push(self.bind(&format!("(int) {stored}")));
+                results.push(self.bind(&format!("(int) ({stored} >>> 32)")));
             }
             I::ListCanonLower { element, .. } => {
                 let method = match self.names.canonical_array(element) {
@@ -368,6 +405,17 @@ impl Bindgen for FnGen<'_> {
                 let align = self.align(element);
                 let list = self.bind(&operands[0]);
                 let len = self.bind(&format!("{list}.size()"));
+                if let Some(strings) = self.queued_strings(element) {
+                    // The elements' strings are allocated in one native
+                    // call before the elements are lowered.
+                    let q = self.fresh("q");
+                    self.line(&format!("for (var {q} : {list}) {{"));
+                    for s in strings {
+                        self.line(&format!("cx.queueString({q}{s});"));
+                    }
+                    self.line("}");
+                    self.line("cx.allocateQueued();");
+                }
                 let ptr = self.bind(&format!("cx.allocList({len}, {size}, {align})"));
                 let i = self.fresh("i");
                 let elem = block.elem.clone().unwrap_or_else(|| self.fresh("e"));

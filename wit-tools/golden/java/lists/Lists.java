@@ -82,9 +82,10 @@ public final class Lists implements AutoCloseable {
             int a2 = (int) slots[2];
             String t1 = cx.loadString(a0, a1);
             String t2 = listHost.reverseString(t1);
-            var t3 = FlatAccess.utf8(t2);
-            var t4 = cx.storeBytes(t3, 1);
-            cx.storeI32(a2, 4, t3.length);
+            var t3 = cx.storeString(t2);
+            var t4 = (int) t3;
+            var t5 = (int) (t3 >>> 32);
+            cx.storeI32(a2, 4, t5);
             cx.storeI32(a2, 0, t4);
         });
         linker.funcNewFlat("kiln:corpus/list-host", "echo-bytes", (cx, slots) -> {
@@ -104,20 +105,25 @@ public final class Lists implements AutoCloseable {
             int a2 = (int) slots[2];
             String t1 = cx.loadString(a0, a1);
             List<String> t2 = listHost.splitWords(t1);
-            var t7 = t2;
-            var t8 = t7.size();
-            var t9 = cx.allocList(t8, 8, 4);
-            int i10 = 0;
-            for (var e3 : t7) {
-                int base4 = t9 + i10 * 8;
-                var t5 = FlatAccess.utf8(e3);
-                var t6 = cx.storeBytes(t5, 1);
-                cx.storeI32(base4, 4, t5.length);
-                cx.storeI32(base4, 0, t6);
-                i10++;
+            var t8 = t2;
+            var t9 = t8.size();
+            for (var q10 : t8) {
+                cx.queueString(q10);
             }
-            cx.storeI32(a2, 4, t8);
-            cx.storeI32(a2, 0, t9);
+            cx.allocateQueued();
+            var t11 = cx.allocList(t9, 8, 4);
+            int i12 = 0;
+            for (var e3 : t8) {
+                int base4 = t11 + i12 * 8;
+                var t5 = cx.storeString(e3);
+                var t6 = (int) t5;
+                var t7 = (int) (t5 >>> 32);
+                cx.storeI32(base4, 4, t7);
+                cx.storeI32(base4, 0, t6);
+                i12++;
+            }
+            cx.storeI32(a2, 4, t9);
+            cx.storeI32(a2, 0, t11);
         });
         linker.funcNewFlat("kiln:corpus/list-host", "sort-scores", (cx, slots) -> {
             int a0 = (int) slots[0];
@@ -135,22 +141,27 @@ public final class Lists implements AutoCloseable {
                 t7.add(t6);
             }
             List<Score> t9 = listHost.sortScores(t7);
-            var t15 = t9;
-            var t16 = t15.size();
-            var t17 = cx.allocList(t16, 16, 8);
-            int i18 = 0;
-            for (var e10 : t15) {
-                int base11 = t17 + i18 * 16;
+            var t16 = t9;
+            var t17 = t16.size();
+            for (var q18 : t16) {
+                cx.queueString(q18.name());
+            }
+            cx.allocateQueued();
+            var t19 = cx.allocList(t17, 16, 8);
+            int i20 = 0;
+            for (var e10 : t16) {
+                int base11 = t19 + i20 * 16;
                 var t12 = e10;
-                var t13 = FlatAccess.utf8(t12.name());
-                var t14 = cx.storeBytes(t13, 1);
-                cx.storeI32(base11, 4, t13.length);
+                var t13 = cx.storeString(t12.name());
+                var t14 = (int) t13;
+                var t15 = (int) (t13 >>> 32);
+                cx.storeI32(base11, 4, t15);
                 cx.storeI32(base11, 0, t14);
                 cx.storeF64(base11, 8, t12.value());
-                i18++;
+                i20++;
             }
-            cx.storeI32(a2, 4, t16);
-            cx.storeI32(a2, 0, t17);
+            cx.storeI32(a2, 4, t17);
+            cx.storeI32(a2, 0, t19);
         });
         linker.funcNewFlat("kiln:corpus/list-host", "echo-nested", (cx, slots) -> {
             int a0 = (int) slots[0];
@@ -200,9 +211,10 @@ public final class Lists implements AutoCloseable {
             var t7 = t5.end();
             cx.storeI32(a6, 8, t7.x());
             cx.storeI32(a6, 12, t7.y());
-            var t8 = FlatAccess.utf8(t5.label());
-            var t9 = cx.storeBytes(t8, 1);
-            cx.storeI32(a6, 20, t8.length);
+            var t8 = cx.storeString(t5.label());
+            var t9 = (int) t8;
+            var t10 = (int) (t8 >>> 32);
+            cx.storeI32(a6, 20, t10);
             cx.storeI32(a6, 16, t9);
         });
         linker.funcNewFlat("kiln:corpus/list-host", "rotate-triple", (cx, slots) -> {
@@ -217,9 +229,10 @@ public final class Lists implements AutoCloseable {
             var t4 = t3;
             cx.storeF64(a4, 0, t4.f0());
             cx.storeI8(a4, 8, ((t4.f1()) & 0xFF));
-            var t5 = FlatAccess.utf8(t4.f2());
-            var t6 = cx.storeBytes(t5, 1);
-            cx.storeI32(a4, 16, t5.length);
+            var t5 = cx.storeString(t4.f2());
+            var t6 = (int) t5;
+            var t7 = (int) (t5 >>> 32);
+            cx.storeI32(a4, 16, t7);
             cx.storeI32(a4, 12, t6);
         });
     }
@@ -349,18 +362,19 @@ public final class Lists implements AutoCloseable {
      */
     public String hostReverseString(String s) {
         try (FlatCall cx = f0.flatCall()) {
-            var t1 = FlatAccess.utf8(s);
-            var t2 = cx.storeBytes(t1, 1);
-            long[] slots3 = new long[2];
-            slots3[0] = (t2) & 0xFFFFFFFFL;
-            slots3[1] = (t1.length) & 0xFFFFFFFFL;
-            cx.call(slots3);
-            var t4 = (int) slots3[0];
-            var t5 = cx.loadI32(t4, 0);
-            var t6 = cx.loadI32(t4, 4);
-            String t7 = cx.loadString(t5, t6);
+            var t1 = cx.storeString(s);
+            var t2 = (int) t1;
+            var t3 = (int) (t1 >>> 32);
+            long[] slots4 = new long[2];
+            slots4[0] = (t2) & 0xFFFFFFFFL;
+            slots4[1] = (t3) & 0xFFFFFFFFL;
+            cx.call(slots4);
+            var t5 = (int) slots4[0];
+            var t6 = cx.loadI32(t5, 0);
+            var t7 = cx.loadI32(t5, 4);
+            String t8 = cx.loadString(t6, t7);
             cx.finish();
-            return t7;
+            return t8;
         }
     }
 
@@ -383,65 +397,71 @@ public final class Lists implements AutoCloseable {
 
     public List<String> hostSplitWords(String s) {
         try (FlatCall cx = f2.flatCall()) {
-            var t1 = FlatAccess.utf8(s);
-            var t2 = cx.storeBytes(t1, 1);
-            long[] slots3 = new long[2];
-            slots3[0] = (t2) & 0xFFFFFFFFL;
-            slots3[1] = (t1.length) & 0xFFFFFFFFL;
-            cx.call(slots3);
-            var t4 = (int) slots3[0];
-            var t5 = cx.loadI32(t4, 0);
-            var t6 = cx.loadI32(t4, 4);
-            cx.checkList(t5, t6, 8, 4);
-            List<String> t11 = new ArrayList<>(t6);
-            for (int i12 = 0; i12 < t6; i12++) {
-                int base7 = t5 + i12 * 8;
-                var t8 = cx.loadI32(base7, 0);
-                var t9 = cx.loadI32(base7, 4);
-                String t10 = cx.loadString(t8, t9);
-                t11.add(t10);
+            var t1 = cx.storeString(s);
+            var t2 = (int) t1;
+            var t3 = (int) (t1 >>> 32);
+            long[] slots4 = new long[2];
+            slots4[0] = (t2) & 0xFFFFFFFFL;
+            slots4[1] = (t3) & 0xFFFFFFFFL;
+            cx.call(slots4);
+            var t5 = (int) slots4[0];
+            var t6 = cx.loadI32(t5, 0);
+            var t7 = cx.loadI32(t5, 4);
+            cx.checkList(t6, t7, 8, 4);
+            List<String> t12 = new ArrayList<>(t7);
+            for (int i13 = 0; i13 < t7; i13++) {
+                int base8 = t6 + i13 * 8;
+                var t9 = cx.loadI32(base8, 0);
+                var t10 = cx.loadI32(base8, 4);
+                String t11 = cx.loadString(t9, t10);
+                t12.add(t11);
             }
             cx.finish();
-            return t11;
+            return t12;
         }
     }
 
     public List<Score> hostSortScores(List<Score> s) {
         try (FlatCall cx = f3.flatCall()) {
-            var t6 = s;
-            var t7 = t6.size();
-            var t8 = cx.allocList(t7, 16, 8);
-            int i9 = 0;
-            for (var e1 : t6) {
-                int base2 = t8 + i9 * 16;
+            var t7 = s;
+            var t8 = t7.size();
+            for (var q9 : t7) {
+                cx.queueString(q9.name());
+            }
+            cx.allocateQueued();
+            var t10 = cx.allocList(t8, 16, 8);
+            int i11 = 0;
+            for (var e1 : t7) {
+                int base2 = t10 + i11 * 16;
                 var t3 = e1;
-                var t4 = FlatAccess.utf8(t3.name());
-                var t5 = cx.storeBytes(t4, 1);
-                cx.storeI32(base2, 4, t4.length);
+                var t4 = cx.storeString(t3.name());
+                var t5 = (int) t4;
+                var t6 = (int) (t4 >>> 32);
+                cx.storeI32(base2, 4, t6);
                 cx.storeI32(base2, 0, t5);
                 cx.storeF64(base2, 8, t3.value());
-                i9++;
+                i11++;
             }
-            long[] slots10 = new long[2];
-            slots10[0] = (t8) & 0xFFFFFFFFL;
-            slots10[1] = (t7) & 0xFFFFFFFFL;
-            cx.call(slots10);
-            var t11 = (int) slots10[0];
-            var t12 = cx.loadI32(t11, 0);
-            var t13 = cx.loadI32(t11, 4);
-            cx.checkList(t12, t13, 16, 8);
-            List<Score> t20 = new ArrayList<>(t13);
-            for (int i21 = 0; i21 < t13; i21++) {
-                int base14 = t12 + i21 * 16;
-                var t15 = cx.loadI32(base14, 0);
-                var t16 = cx.loadI32(base14, 4);
-                String t17 = cx.loadString(t15, t16);
-                var t18 = cx.loadF64(base14, 8);
-                Score t19 = new Score(t17, t18);
-                t20.add(t19);
+            long[] slots12 = new long[2];
+            slots12[0] = (t10) & 0xFFFFFFFFL;
+            slots12[1] = (t8) & 0xFFFFFFFFL;
+            cx.call(slots12);
+            var t13 = (int) slots12[0];
+            var t14 = cx.loadI32(t13, 0);
+            var t15 = cx.loadI32(t13, 4);
+            cx.checkList(t14, t15, 16, 8);
+            List<Score> t22 = new ArrayList<>(t15);
+            for (int i23 = 0; i23 < t15; i23++) {
+                int base16 = t14 + i23 * 16;
+                var t17 = cx.loadI32(base16, 0);
+                var t18 = cx.loadI32(base16, 4);
+                String t19 = cx.loadString(t17, t18);
+                var t20 = cx.loadF64(base16, 8);
+                Score t21 = new Score(t19, t20);
+                t22.add(t21);
             }
             cx.finish();
-            return t20;
+            return t22;
         }
     }
 
@@ -484,52 +504,54 @@ public final class Lists implements AutoCloseable {
         try (FlatCall cx = f5.flatCall()) {
             var t1 = a;
             var t2 = b;
-            var t3 = FlatAccess.utf8(label);
-            var t4 = cx.storeBytes(t3, 1);
-            long[] slots5 = new long[6];
-            slots5[0] = (t1.x()) & 0xFFFFFFFFL;
-            slots5[1] = (t1.y()) & 0xFFFFFFFFL;
-            slots5[2] = (t2.x()) & 0xFFFFFFFFL;
-            slots5[3] = (t2.y()) & 0xFFFFFFFFL;
-            slots5[4] = (t4) & 0xFFFFFFFFL;
-            slots5[5] = (t3.length) & 0xFFFFFFFFL;
-            cx.call(slots5);
-            var t6 = (int) slots5[0];
-            var t7 = cx.loadI32(t6, 0);
-            var t8 = cx.loadI32(t6, 4);
-            Point t9 = new Point(t7, t8);
-            var t10 = cx.loadI32(t6, 8);
-            var t11 = cx.loadI32(t6, 12);
-            Point t12 = new Point(t10, t11);
-            var t13 = cx.loadI32(t6, 16);
-            var t14 = cx.loadI32(t6, 20);
-            String t15 = cx.loadString(t13, t14);
-            Line t16 = new Line(t9, t12, t15);
+            var t3 = cx.storeString(label);
+            var t4 = (int) t3;
+            var t5 = (int) (t3 >>> 32);
+            long[] slots6 = new long[6];
+            slots6[0] = (t1.x()) & 0xFFFFFFFFL;
+            slots6[1] = (t1.y()) & 0xFFFFFFFFL;
+            slots6[2] = (t2.x()) & 0xFFFFFFFFL;
+            slots6[3] = (t2.y()) & 0xFFFFFFFFL;
+            slots6[4] = (t4) & 0xFFFFFFFFL;
+            slots6[5] = (t5) & 0xFFFFFFFFL;
+            cx.call(slots6);
+            var t7 = (int) slots6[0];
+            var t8 = cx.loadI32(t7, 0);
+            var t9 = cx.loadI32(t7, 4);
+            Point t10 = new Point(t8, t9);
+            var t11 = cx.loadI32(t7, 8);
+            var t12 = cx.loadI32(t7, 12);
+            Point t13 = new Point(t11, t12);
+            var t14 = cx.loadI32(t7, 16);
+            var t15 = cx.loadI32(t7, 20);
+            String t16 = cx.loadString(t14, t15);
+            Line t17 = new Line(t10, t13, t16);
             cx.finish();
-            return t16;
+            return t17;
         }
     }
 
     public Tuple3<Double, Byte, String> hostRotateTriple(Tuple3<Byte, String, Double> t) {
         try (FlatCall cx = f6.flatCall()) {
             var t1 = t;
-            var t2 = FlatAccess.utf8(t1.f1());
-            var t3 = cx.storeBytes(t2, 1);
-            long[] slots4 = new long[4];
-            slots4[0] = (((t1.f0()) & 0xFF)) & 0xFFFFFFFFL;
-            slots4[1] = (t3) & 0xFFFFFFFFL;
-            slots4[2] = (t2.length) & 0xFFFFFFFFL;
-            slots4[3] = Double.doubleToRawLongBits(t1.f2());
-            cx.call(slots4);
-            var t5 = (int) slots4[0];
-            var t6 = cx.loadF64(t5, 0);
-            var t7 = cx.loadU8(t5, 8);
-            var t8 = cx.loadI32(t5, 12);
-            var t9 = cx.loadI32(t5, 16);
-            String t10 = cx.loadString(t8, t9);
-            Tuple3<Double, Byte, String> t11 = new Tuple3<>(t6, ((byte) (t7)), t10);
+            var t2 = cx.storeString(t1.f1());
+            var t3 = (int) t2;
+            var t4 = (int) (t2 >>> 32);
+            long[] slots5 = new long[4];
+            slots5[0] = (((t1.f0()) & 0xFF)) & 0xFFFFFFFFL;
+            slots5[1] = (t3) & 0xFFFFFFFFL;
+            slots5[2] = (t4) & 0xFFFFFFFFL;
+            slots5[3] = Double.doubleToRawLongBits(t1.f2());
+            cx.call(slots5);
+            var t6 = (int) slots5[0];
+            var t7 = cx.loadF64(t6, 0);
+            var t8 = cx.loadU8(t6, 8);
+            var t9 = cx.loadI32(t6, 12);
+            var t10 = cx.loadI32(t6, 16);
+            String t11 = cx.loadString(t9, t10);
+            Tuple3<Double, Byte, String> t12 = new Tuple3<>(t7, ((byte) (t8)), t11);
             cx.finish();
-            return t11;
+            return t12;
         }
     }
 
@@ -539,110 +561,117 @@ public final class Lists implements AutoCloseable {
 
         public String echoString(String s) {
             try (FlatCall cx = f7.flatCall()) {
-                var t1 = FlatAccess.utf8(s);
-                var t2 = cx.storeBytes(t1, 1);
-                long[] slots3 = new long[2];
-                slots3[0] = (t2) & 0xFFFFFFFFL;
-                slots3[1] = (t1.length) & 0xFFFFFFFFL;
-                cx.call(slots3);
-                var t4 = (int) slots3[0];
-                var t5 = cx.loadI32(t4, 0);
-                var t6 = cx.loadI32(t4, 4);
-                String t7 = cx.loadString(t5, t6);
+                var t1 = cx.storeString(s);
+                var t2 = (int) t1;
+                var t3 = (int) (t1 >>> 32);
+                long[] slots4 = new long[2];
+                slots4[0] = (t2) & 0xFFFFFFFFL;
+                slots4[1] = (t3) & 0xFFFFFFFFL;
+                cx.call(slots4);
+                var t5 = (int) slots4[0];
+                var t6 = cx.loadI32(t5, 0);
+                var t7 = cx.loadI32(t5, 4);
+                String t8 = cx.loadString(t6, t7);
                 cx.finish();
-                return t7;
+                return t8;
             }
         }
 
         /** The number of chars in `s`. */
         public int countChars(String s) {
             try (FlatCall cx = f8.flatCall()) {
-                var t1 = FlatAccess.utf8(s);
-                var t2 = cx.storeBytes(t1, 1);
-                long[] slots3 = new long[2];
-                slots3[0] = (t2) & 0xFFFFFFFFL;
-                slots3[1] = (t1.length) & 0xFFFFFFFFL;
-                cx.call(slots3);
-                var t4 = (int) slots3[0];
+                var t1 = cx.storeString(s);
+                var t2 = (int) t1;
+                var t3 = (int) (t1 >>> 32);
+                long[] slots4 = new long[2];
+                slots4[0] = (t2) & 0xFFFFFFFFL;
+                slots4[1] = (t3) & 0xFFFFFFFFL;
+                cx.call(slots4);
+                var t5 = (int) slots4[0];
                 cx.finish();
-                return t4;
+                return t5;
             }
         }
 
         /** `s` with its chars in reverse order. */
         public String reverseString(String s) {
             try (FlatCall cx = f9.flatCall()) {
-                var t1 = FlatAccess.utf8(s);
-                var t2 = cx.storeBytes(t1, 1);
-                long[] slots3 = new long[2];
-                slots3[0] = (t2) & 0xFFFFFFFFL;
-                slots3[1] = (t1.length) & 0xFFFFFFFFL;
-                cx.call(slots3);
-                var t4 = (int) slots3[0];
-                var t5 = cx.loadI32(t4, 0);
-                var t6 = cx.loadI32(t4, 4);
-                String t7 = cx.loadString(t5, t6);
+                var t1 = cx.storeString(s);
+                var t2 = (int) t1;
+                var t3 = (int) (t1 >>> 32);
+                long[] slots4 = new long[2];
+                slots4[0] = (t2) & 0xFFFFFFFFL;
+                slots4[1] = (t3) & 0xFFFFFFFFL;
+                cx.call(slots4);
+                var t5 = (int) slots4[0];
+                var t6 = cx.loadI32(t5, 0);
+                var t7 = cx.loadI32(t5, 4);
+                String t8 = cx.loadString(t6, t7);
                 cx.finish();
-                return t7;
+                return t8;
             }
         }
 
         /** `s` with ASCII `a`-`z` turned into `A`-`Z`, everything else unchanged. */
         public String upperAscii(String s) {
             try (FlatCall cx = f10.flatCall()) {
-                var t1 = FlatAccess.utf8(s);
-                var t2 = cx.storeBytes(t1, 1);
-                long[] slots3 = new long[2];
-                slots3[0] = (t2) & 0xFFFFFFFFL;
-                slots3[1] = (t1.length) & 0xFFFFFFFFL;
-                cx.call(slots3);
-                var t4 = (int) slots3[0];
-                var t5 = cx.loadI32(t4, 0);
-                var t6 = cx.loadI32(t4, 4);
-                String t7 = cx.loadString(t5, t6);
+                var t1 = cx.storeString(s);
+                var t2 = (int) t1;
+                var t3 = (int) (t1 >>> 32);
+                long[] slots4 = new long[2];
+                slots4[0] = (t2) & 0xFFFFFFFFL;
+                slots4[1] = (t3) & 0xFFFFFFFFL;
+                cx.call(slots4);
+                var t5 = (int) slots4[0];
+                var t6 = cx.loadI32(t5, 0);
+                var t7 = cx.loadI32(t5, 4);
+                String t8 = cx.loadString(t6, t7);
                 cx.finish();
-                return t7;
+                return t8;
             }
         }
 
         /** `a` followed by `b`. */
         public String concat(String a, String b) {
             try (FlatCall cx = f11.flatCall()) {
-                var t1 = FlatAccess.utf8(a);
-                var t2 = cx.storeBytes(t1, 1);
-                var t3 = FlatAccess.utf8(b);
-                var t4 = cx.storeBytes(t3, 1);
-                long[] slots5 = new long[4];
-                slots5[0] = (t2) & 0xFFFFFFFFL;
-                slots5[1] = (t1.length) & 0xFFFFFFFFL;
-                slots5[2] = (t4) & 0xFFFFFFFFL;
-                slots5[3] = (t3.length) & 0xFFFFFFFFL;
-                cx.call(slots5);
-                var t6 = (int) slots5[0];
-                var t7 = cx.loadI32(t6, 0);
-                var t8 = cx.loadI32(t6, 4);
-                String t9 = cx.loadString(t7, t8);
+                var t1 = cx.storeString(a);
+                var t2 = (int) t1;
+                var t3 = (int) (t1 >>> 32);
+                var t4 = cx.storeString(b);
+                var t5 = (int) t4;
+                var t6 = (int) (t4 >>> 32);
+                long[] slots7 = new long[4];
+                slots7[0] = (t2) & 0xFFFFFFFFL;
+                slots7[1] = (t3) & 0xFFFFFFFFL;
+                slots7[2] = (t5) & 0xFFFFFFFFL;
+                slots7[3] = (t6) & 0xFFFFFFFFL;
+                cx.call(slots7);
+                var t8 = (int) slots7[0];
+                var t9 = cx.loadI32(t8, 0);
+                var t10 = cx.loadI32(t8, 4);
+                String t11 = cx.loadString(t9, t10);
                 cx.finish();
-                return t9;
+                return t11;
             }
         }
 
         /** `s` repeated `n` times. */
         public String repeatString(String s, int n) {
             try (FlatCall cx = f12.flatCall()) {
-                var t1 = FlatAccess.utf8(s);
-                var t2 = cx.storeBytes(t1, 1);
-                long[] slots3 = new long[3];
-                slots3[0] = (t2) & 0xFFFFFFFFL;
-                slots3[1] = (t1.length) & 0xFFFFFFFFL;
-                slots3[2] = (n) & 0xFFFFFFFFL;
-                cx.call(slots3);
-                var t4 = (int) slots3[0];
-                var t5 = cx.loadI32(t4, 0);
-                var t6 = cx.loadI32(t4, 4);
-                String t7 = cx.loadString(t5, t6);
+                var t1 = cx.storeString(s);
+                var t2 = (int) t1;
+                var t3 = (int) (t1 >>> 32);
+                long[] slots4 = new long[3];
+                slots4[0] = (t2) & 0xFFFFFFFFL;
+                slots4[1] = (t3) & 0xFFFFFFFFL;
+                slots4[2] = (n) & 0xFFFFFFFFL;
+                cx.call(slots4);
+                var t5 = (int) slots4[0];
+                var t6 = cx.loadI32(t5, 0);
+                var t7 = cx.loadI32(t5, 4);
+                String t8 = cx.loadString(t6, t7);
                 cx.finish();
-                return t7;
+                return t8;
             }
         }
 
@@ -859,95 +888,107 @@ public final class Lists implements AutoCloseable {
 
         public List<String> echoStrings(List<String> x) {
             try (FlatCall cx = f24.flatCall()) {
-                var t5 = x;
-                var t6 = t5.size();
-                var t7 = cx.allocList(t6, 8, 4);
-                int i8 = 0;
-                for (var e1 : t5) {
-                    int base2 = t7 + i8 * 8;
-                    var t3 = FlatAccess.utf8(e1);
-                    var t4 = cx.storeBytes(t3, 1);
-                    cx.storeI32(base2, 4, t3.length);
-                    cx.storeI32(base2, 0, t4);
-                    i8++;
+                var t6 = x;
+                var t7 = t6.size();
+                for (var q8 : t6) {
+                    cx.queueString(q8);
                 }
-                long[] slots9 = new long[2];
-                slots9[0] = (t7) & 0xFFFFFFFFL;
-                slots9[1] = (t6) & 0xFFFFFFFFL;
-                cx.call(slots9);
-                var t10 = (int) slots9[0];
-                var t11 = cx.loadI32(t10, 0);
-                var t12 = cx.loadI32(t10, 4);
-                cx.checkList(t11, t12, 8, 4);
-                List<String> t17 = new ArrayList<>(t12);
-                for (int i18 = 0; i18 < t12; i18++) {
-                    int base13 = t11 + i18 * 8;
-                    var t14 = cx.loadI32(base13, 0);
-                    var t15 = cx.loadI32(base13, 4);
-                    String t16 = cx.loadString(t14, t15);
-                    t17.add(t16);
+                cx.allocateQueued();
+                var t9 = cx.allocList(t7, 8, 4);
+                int i10 = 0;
+                for (var e1 : t6) {
+                    int base2 = t9 + i10 * 8;
+                    var t3 = cx.storeString(e1);
+                    var t4 = (int) t3;
+                    var t5 = (int) (t3 >>> 32);
+                    cx.storeI32(base2, 4, t5);
+                    cx.storeI32(base2, 0, t4);
+                    i10++;
+                }
+                long[] slots11 = new long[2];
+                slots11[0] = (t9) & 0xFFFFFFFFL;
+                slots11[1] = (t7) & 0xFFFFFFFFL;
+                cx.call(slots11);
+                var t12 = (int) slots11[0];
+                var t13 = cx.loadI32(t12, 0);
+                var t14 = cx.loadI32(t12, 4);
+                cx.checkList(t13, t14, 8, 4);
+                List<String> t19 = new ArrayList<>(t14);
+                for (int i20 = 0; i20 < t14; i20++) {
+                    int base15 = t13 + i20 * 8;
+                    var t16 = cx.loadI32(base15, 0);
+                    var t17 = cx.loadI32(base15, 4);
+                    String t18 = cx.loadString(t16, t17);
+                    t19.add(t18);
                 }
                 cx.finish();
-                return t17;
+                return t19;
             }
         }
 
         /** The parts with `sep` between each two. */
         public String join(List<String> parts, String sep) {
             try (FlatCall cx = f25.flatCall()) {
-                var t5 = parts;
-                var t6 = t5.size();
-                var t7 = cx.allocList(t6, 8, 4);
-                int i8 = 0;
-                for (var e1 : t5) {
-                    int base2 = t7 + i8 * 8;
-                    var t3 = FlatAccess.utf8(e1);
-                    var t4 = cx.storeBytes(t3, 1);
-                    cx.storeI32(base2, 4, t3.length);
-                    cx.storeI32(base2, 0, t4);
-                    i8++;
+                var t6 = parts;
+                var t7 = t6.size();
+                for (var q8 : t6) {
+                    cx.queueString(q8);
                 }
-                var t9 = FlatAccess.utf8(sep);
-                var t10 = cx.storeBytes(t9, 1);
-                long[] slots11 = new long[4];
-                slots11[0] = (t7) & 0xFFFFFFFFL;
-                slots11[1] = (t6) & 0xFFFFFFFFL;
-                slots11[2] = (t10) & 0xFFFFFFFFL;
-                slots11[3] = (t9.length) & 0xFFFFFFFFL;
-                cx.call(slots11);
-                var t12 = (int) slots11[0];
-                var t13 = cx.loadI32(t12, 0);
-                var t14 = cx.loadI32(t12, 4);
-                String t15 = cx.loadString(t13, t14);
+                cx.allocateQueued();
+                var t9 = cx.allocList(t7, 8, 4);
+                int i10 = 0;
+                for (var e1 : t6) {
+                    int base2 = t9 + i10 * 8;
+                    var t3 = cx.storeString(e1);
+                    var t4 = (int) t3;
+                    var t5 = (int) (t3 >>> 32);
+                    cx.storeI32(base2, 4, t5);
+                    cx.storeI32(base2, 0, t4);
+                    i10++;
+                }
+                var t11 = cx.storeString(sep);
+                var t12 = (int) t11;
+                var t13 = (int) (t11 >>> 32);
+                long[] slots14 = new long[4];
+                slots14[0] = (t9) & 0xFFFFFFFFL;
+                slots14[1] = (t7) & 0xFFFFFFFFL;
+                slots14[2] = (t12) & 0xFFFFFFFFL;
+                slots14[3] = (t13) & 0xFFFFFFFFL;
+                cx.call(slots14);
+                var t15 = (int) slots14[0];
+                var t16 = cx.loadI32(t15, 0);
+                var t17 = cx.loadI32(t15, 4);
+                String t18 = cx.loadString(t16, t17);
                 cx.finish();
-                return t15;
+                return t18;
             }
         }
 
         /** `s` cut at each `sep` (n separators give n + 1 parts, some maybe empty). */
         public List<String> split(String s, int sep) {
             try (FlatCall cx = f26.flatCall()) {
-                var t1 = FlatAccess.utf8(s);
-                var t2 = cx.storeBytes(t1, 1);
-                long[] slots3 = new long[3];
-                slots3[0] = (t2) & 0xFFFFFFFFL;
-                slots3[1] = (t1.length) & 0xFFFFFFFFL;
-                slots3[2] = (sep) & 0xFFFFFFFFL;
-                cx.call(slots3);
-                var t4 = (int) slots3[0];
-                var t5 = cx.loadI32(t4, 0);
-                var t6 = cx.loadI32(t4, 4);
-                cx.checkList(t5, t6, 8, 4);
-                List<String> t11 = new ArrayList<>(t6);
-                for (int i12 = 0; i12 < t6; i12++) {
-                    int base7 = t5 + i12 * 8;
-                    var t8 = cx.loadI32(base7, 0);
-                    var t9 = cx.loadI32(base7, 4);
-                    String t10 = cx.loadString(t8, t9);
-                    t11.add(t10);
+                var t1 = cx.storeString(s);
+                var t2 = (int) t1;
+                var t3 = (int) (t1 >>> 32);
+                long[] slots4 = new long[3];
+                slots4[0] = (t2) & 0xFFFFFFFFL;
+                slots4[1] = (t3) & 0xFFFFFFFFL;
+                slots4[2] = (sep) & 0xFFFFFFFFL;
+                cx.call(slots4);
+                var t5 = (int) slots4[0];
+                var t6 = cx.loadI32(t5, 0);
+                var t7 = cx.loadI32(t5, 4);
+                cx.checkList(t6, t7, 8, 4);
+                List<String> t12 = new ArrayList<>(t7);
+                for (int i13 = 0; i13 < t7; i13++) {
+                    int base8 = t6 + i13 * 8;
+                    var t9 = cx.loadI32(base8, 0);
+                    var t10 = cx.loadI32(base8, 4);
+                    String t11 = cx.loadString(t9, t10);
+                    t12.add(t11);
                 }
                 cx.finish();
-                return t11;
+                return t12;
             }
         }
 
@@ -1016,72 +1057,77 @@ public final class Lists implements AutoCloseable {
 
         public List<List<List<String>>> echoDeep(List<List<List<String>>> x) {
             try (FlatCall cx = f29.flatCall()) {
-                var t17 = x;
-                var t18 = t17.size();
-                var t19 = cx.allocList(t18, 8, 4);
-                int i20 = 0;
-                for (var e1 : t17) {
-                    int base2 = t19 + i20 * 8;
-                    var t13 = e1;
-                    var t14 = t13.size();
-                    var t15 = cx.allocList(t14, 8, 4);
-                    int i16 = 0;
-                    for (var e3 : t13) {
-                        int base4 = t15 + i16 * 8;
-                        var t9 = e3;
-                        var t10 = t9.size();
-                        var t11 = cx.allocList(t10, 8, 4);
-                        int i12 = 0;
-                        for (var e5 : t9) {
-                            int base6 = t11 + i12 * 8;
-                            var t7 = FlatAccess.utf8(e5);
-                            var t8 = cx.storeBytes(t7, 1);
-                            cx.storeI32(base6, 4, t7.length);
+                var t19 = x;
+                var t20 = t19.size();
+                var t21 = cx.allocList(t20, 8, 4);
+                int i22 = 0;
+                for (var e1 : t19) {
+                    int base2 = t21 + i22 * 8;
+                    var t15 = e1;
+                    var t16 = t15.size();
+                    var t17 = cx.allocList(t16, 8, 4);
+                    int i18 = 0;
+                    for (var e3 : t15) {
+                        int base4 = t17 + i18 * 8;
+                        var t10 = e3;
+                        var t11 = t10.size();
+                        for (var q12 : t10) {
+                            cx.queueString(q12);
+                        }
+                        cx.allocateQueued();
+                        var t13 = cx.allocList(t11, 8, 4);
+                        int i14 = 0;
+                        for (var e5 : t10) {
+                            int base6 = t13 + i14 * 8;
+                            var t7 = cx.storeString(e5);
+                            var t8 = (int) t7;
+                            var t9 = (int) (t7 >>> 32);
+                            cx.storeI32(base6, 4, t9);
                             cx.storeI32(base6, 0, t8);
-                            i12++;
+                            i14++;
                         }
-                        cx.storeI32(base4, 4, t10);
-                        cx.storeI32(base4, 0, t11);
-                        i16++;
+                        cx.storeI32(base4, 4, t11);
+                        cx.storeI32(base4, 0, t13);
+                        i18++;
                     }
-                    cx.storeI32(base2, 4, t14);
-                    cx.storeI32(base2, 0, t15);
-                    i20++;
+                    cx.storeI32(base2, 4, t16);
+                    cx.storeI32(base2, 0, t17);
+                    i22++;
                 }
-                long[] slots21 = new long[2];
-                slots21[0] = (t19) & 0xFFFFFFFFL;
-                slots21[1] = (t18) & 0xFFFFFFFFL;
-                cx.call(slots21);
-                var t22 = (int) slots21[0];
-                var t23 = cx.loadI32(t22, 0);
-                var t24 = cx.loadI32(t22, 4);
-                cx.checkList(t23, t24, 8, 4);
-                List<List<List<String>>> t39 = new ArrayList<>(t24);
-                for (int i40 = 0; i40 < t24; i40++) {
-                    int base25 = t23 + i40 * 8;
-                    var t26 = cx.loadI32(base25, 0);
-                    var t27 = cx.loadI32(base25, 4);
-                    cx.checkList(t26, t27, 8, 4);
-                    List<List<String>> t37 = new ArrayList<>(t27);
-                    for (int i38 = 0; i38 < t27; i38++) {
-                        int base28 = t26 + i38 * 8;
-                        var t29 = cx.loadI32(base28, 0);
-                        var t30 = cx.loadI32(base28, 4);
-                        cx.checkList(t29, t30, 8, 4);
-                        List<String> t35 = new ArrayList<>(t30);
-                        for (int i36 = 0; i36 < t30; i36++) {
-                            int base31 = t29 + i36 * 8;
-                            var t32 = cx.loadI32(base31, 0);
-                            var t33 = cx.loadI32(base31, 4);
-                            String t34 = cx.loadString(t32, t33);
-                            t35.add(t34);
+                long[] slots23 = new long[2];
+                slots23[0] = (t21) & 0xFFFFFFFFL;
+                slots23[1] = (t20) & 0xFFFFFFFFL;
+                cx.call(slots23);
+                var t24 = (int) slots23[0];
+                var t25 = cx.loadI32(t24, 0);
+                var t26 = cx.loadI32(t24, 4);
+                cx.checkList(t25, t26, 8, 4);
+                List<List<List<String>>> t41 = new ArrayList<>(t26);
+                for (int i42 = 0; i42 < t26; i42++) {
+                    int base27 = t25 + i42 * 8;
+                    var t28 = cx.loadI32(base27, 0);
+                    var t29 = cx.loadI32(base27, 4);
+                    cx.checkList(t28, t29, 8, 4);
+                    List<List<String>> t39 = new ArrayList<>(t29);
+                    for (int i40 = 0; i40 < t29; i40++) {
+                        int base30 = t28 + i40 * 8;
+                        var t31 = cx.loadI32(base30, 0);
+                        var t32 = cx.loadI32(base30, 4);
+                        cx.checkList(t31, t32, 8, 4);
+                        List<String> t37 = new ArrayList<>(t32);
+                        for (int i38 = 0; i38 < t32; i38++) {
+                            int base33 = t31 + i38 * 8;
+                            var t34 = cx.loadI32(base33, 0);
+                            var t35 = cx.loadI32(base33, 4);
+                            String t36 = cx.loadString(t34, t35);
+                            t37.add(t36);
                         }
-                        t37.add(t35);
+                        t39.add(t37);
                     }
-                    t39.add(t37);
+                    t41.add(t39);
                 }
                 cx.finish();
-                return t39;
+                return t41;
             }
         }
 
@@ -1201,200 +1247,223 @@ public final class Lists implements AutoCloseable {
                 var t1 = l;
                 var t2 = t1.start();
                 var t3 = t1.end();
-                var t4 = FlatAccess.utf8(t1.label());
-                var t5 = cx.storeBytes(t4, 1);
-                long[] slots6 = new long[6];
-                slots6[0] = (t2.x()) & 0xFFFFFFFFL;
-                slots6[1] = (t2.y()) & 0xFFFFFFFFL;
-                slots6[2] = (t3.x()) & 0xFFFFFFFFL;
-                slots6[3] = (t3.y()) & 0xFFFFFFFFL;
-                slots6[4] = (t5) & 0xFFFFFFFFL;
-                slots6[5] = (t4.length) & 0xFFFFFFFFL;
-                cx.call(slots6);
-                var t7 = (int) slots6[0];
-                var t8 = cx.loadI32(t7, 0);
-                var t9 = cx.loadI32(t7, 4);
-                Point t10 = new Point(t8, t9);
-                var t11 = cx.loadI32(t7, 8);
-                var t12 = cx.loadI32(t7, 12);
-                Point t13 = new Point(t11, t12);
-                var t14 = cx.loadI32(t7, 16);
-                var t15 = cx.loadI32(t7, 20);
-                String t16 = cx.loadString(t14, t15);
-                Line t17 = new Line(t10, t13, t16);
+                var t4 = cx.storeString(t1.label());
+                var t5 = (int) t4;
+                var t6 = (int) (t4 >>> 32);
+                long[] slots7 = new long[6];
+                slots7[0] = (t2.x()) & 0xFFFFFFFFL;
+                slots7[1] = (t2.y()) & 0xFFFFFFFFL;
+                slots7[2] = (t3.x()) & 0xFFFFFFFFL;
+                slots7[3] = (t3.y()) & 0xFFFFFFFFL;
+                slots7[4] = (t5) & 0xFFFFFFFFL;
+                slots7[5] = (t6) & 0xFFFFFFFFL;
+                cx.call(slots7);
+                var t8 = (int) slots7[0];
+                var t9 = cx.loadI32(t8, 0);
+                var t10 = cx.loadI32(t8, 4);
+                Point t11 = new Point(t9, t10);
+                var t12 = cx.loadI32(t8, 8);
+                var t13 = cx.loadI32(t8, 12);
+                Point t14 = new Point(t12, t13);
+                var t15 = cx.loadI32(t8, 16);
+                var t16 = cx.loadI32(t8, 20);
+                String t17 = cx.loadString(t15, t16);
+                Line t18 = new Line(t11, t14, t17);
                 cx.finish();
-                return t17;
+                return t18;
             }
         }
 
         public Team echoTeam(Team t) {
             try (FlatCall cx = f35.flatCall()) {
                 var t1 = t;
-                var t2 = FlatAccess.utf8(t1.name());
-                var t3 = cx.storeBytes(t2, 1);
-                var t8 = t1.members();
-                var t9 = t8.size();
-                var t10 = cx.allocList(t9, 8, 4);
-                int i11 = 0;
-                for (var e4 : t8) {
-                    int base5 = t10 + i11 * 8;
-                    var t6 = FlatAccess.utf8(e4);
-                    var t7 = cx.storeBytes(t6, 1);
-                    cx.storeI32(base5, 4, t6.length);
-                    cx.storeI32(base5, 0, t7);
-                    i11++;
+                var t2 = cx.storeString(t1.name());
+                var t3 = (int) t2;
+                var t4 = (int) (t2 >>> 32);
+                var t10 = t1.members();
+                var t11 = t10.size();
+                for (var q12 : t10) {
+                    cx.queueString(q12);
                 }
-                var t17 = t1.scores();
-                var t18 = t17.size();
-                var t19 = cx.allocList(t18, 16, 8);
-                int i20 = 0;
-                for (var e12 : t17) {
-                    int base13 = t19 + i20 * 16;
-                    var t14 = e12;
-                    var t15 = FlatAccess.utf8(t14.name());
-                    var t16 = cx.storeBytes(t15, 1);
-                    cx.storeI32(base13, 4, t15.length);
-                    cx.storeI32(base13, 0, t16);
-                    cx.storeF64(base13, 8, t14.value());
-                    i20++;
+                cx.allocateQueued();
+                var t13 = cx.allocList(t11, 8, 4);
+                int i14 = 0;
+                for (var e5 : t10) {
+                    int base6 = t13 + i14 * 8;
+                    var t7 = cx.storeString(e5);
+                    var t8 = (int) t7;
+                    var t9 = (int) (t7 >>> 32);
+                    cx.storeI32(base6, 4, t9);
+                    cx.storeI32(base6, 0, t8);
+                    i14++;
                 }
-                var t21 = t1.origin();
-                long[] slots22 = new long[8];
-                slots22[0] = (t3) & 0xFFFFFFFFL;
-                slots22[1] = (t2.length) & 0xFFFFFFFFL;
-                slots22[2] = (t10) & 0xFFFFFFFFL;
-                slots22[3] = (t9) & 0xFFFFFFFFL;
-                slots22[4] = (t19) & 0xFFFFFFFFL;
-                slots22[5] = (t18) & 0xFFFFFFFFL;
-                slots22[6] = (t21.x()) & 0xFFFFFFFFL;
-                slots22[7] = (t21.y()) & 0xFFFFFFFFL;
-                cx.call(slots22);
-                var t23 = (int) slots22[0];
-                var t24 = cx.loadI32(t23, 0);
-                var t25 = cx.loadI32(t23, 4);
-                String t26 = cx.loadString(t24, t25);
-                var t27 = cx.loadI32(t23, 8);
-                var t28 = cx.loadI32(t23, 12);
-                cx.checkList(t27, t28, 8, 4);
-                List<String> t33 = new ArrayList<>(t28);
-                for (int i34 = 0; i34 < t28; i34++) {
-                    int base29 = t27 + i34 * 8;
-                    var t30 = cx.loadI32(base29, 0);
-                    var t31 = cx.loadI32(base29, 4);
-                    String t32 = cx.loadString(t30, t31);
-                    t33.add(t32);
+                var t21 = t1.scores();
+                var t22 = t21.size();
+                for (var q23 : t21) {
+                    cx.queueString(q23.name());
                 }
-                var t35 = cx.loadI32(t23, 16);
-                var t36 = cx.loadI32(t23, 20);
-                cx.checkList(t35, t36, 16, 8);
-                List<Score> t43 = new ArrayList<>(t36);
-                for (int i44 = 0; i44 < t36; i44++) {
-                    int base37 = t35 + i44 * 16;
-                    var t38 = cx.loadI32(base37, 0);
-                    var t39 = cx.loadI32(base37, 4);
-                    String t40 = cx.loadString(t38, t39);
-                    var t41 = cx.loadF64(base37, 8);
-                    Score t42 = new Score(t40, t41);
-                    t43.add(t42);
+                cx.allocateQueued();
+                var t24 = cx.allocList(t22, 16, 8);
+                int i25 = 0;
+                for (var e15 : t21) {
+                    int base16 = t24 + i25 * 16;
+                    var t17 = e15;
+                    var t18 = cx.storeString(t17.name());
+                    var t19 = (int) t18;
+                    var t20 = (int) (t18 >>> 32);
+                    cx.storeI32(base16, 4, t20);
+                    cx.storeI32(base16, 0, t19);
+                    cx.storeF64(base16, 8, t17.value());
+                    i25++;
                 }
-                var t45 = cx.loadI32(t23, 24);
-                var t46 = cx.loadI32(t23, 28);
-                Point t47 = new Point(t45, t46);
-                Team t48 = new Team(t26, t33, t43, t47);
+                var t26 = t1.origin();
+                long[] slots27 = new long[8];
+                slots27[0] = (t3) & 0xFFFFFFFFL;
+                slots27[1] = (t4) & 0xFFFFFFFFL;
+                slots27[2] = (t13) & 0xFFFFFFFFL;
+                slots27[3] = (t11) & 0xFFFFFFFFL;
+                slots27[4] = (t24) & 0xFFFFFFFFL;
+                slots27[5] = (t22) & 0xFFFFFFFFL;
+                slots27[6] = (t26.x()) & 0xFFFFFFFFL;
+                slots27[7] = (t26.y()) & 0xFFFFFFFFL;
+                cx.call(slots27);
+                var t28 = (int) slots27[0];
+                var t29 = cx.loadI32(t28, 0);
+                var t30 = cx.loadI32(t28, 4);
+                String t31 = cx.loadString(t29, t30);
+                var t32 = cx.loadI32(t28, 8);
+                var t33 = cx.loadI32(t28, 12);
+                cx.checkList(t32, t33, 8, 4);
+                List<String> t38 = new ArrayList<>(t33);
+                for (int i39 = 0; i39 < t33; i39++) {
+                    int base34 = t32 + i39 * 8;
+                    var t35 = cx.loadI32(base34, 0);
+                    var t36 = cx.loadI32(base34, 4);
+                    String t37 = cx.loadString(t35, t36);
+                    t38.add(t37);
+                }
+                var t40 = cx.loadI32(t28, 16);
+                var t41 = cx.loadI32(t28, 20);
+                cx.checkList(t40, t41, 16, 8);
+                List<Score> t48 = new ArrayList<>(t41);
+                for (int i49 = 0; i49 < t41; i49++) {
+                    int base42 = t40 + i49 * 16;
+                    var t43 = cx.loadI32(base42, 0);
+                    var t44 = cx.loadI32(base42, 4);
+                    String t45 = cx.loadString(t43, t44);
+                    var t46 = cx.loadF64(base42, 8);
+                    Score t47 = new Score(t45, t46);
+                    t48.add(t47);
+                }
+                var t50 = cx.loadI32(t28, 24);
+                var t51 = cx.loadI32(t28, 28);
+                Point t52 = new Point(t50, t51);
+                Team t53 = new Team(t31, t38, t48, t52);
                 cx.finish();
-                return t48;
+                return t53;
             }
         }
 
         public List<Score> echoScores(List<Score> s) {
             try (FlatCall cx = f36.flatCall()) {
-                var t6 = s;
-                var t7 = t6.size();
-                var t8 = cx.allocList(t7, 16, 8);
-                int i9 = 0;
-                for (var e1 : t6) {
-                    int base2 = t8 + i9 * 16;
+                var t7 = s;
+                var t8 = t7.size();
+                for (var q9 : t7) {
+                    cx.queueString(q9.name());
+                }
+                cx.allocateQueued();
+                var t10 = cx.allocList(t8, 16, 8);
+                int i11 = 0;
+                for (var e1 : t7) {
+                    int base2 = t10 + i11 * 16;
                     var t3 = e1;
-                    var t4 = FlatAccess.utf8(t3.name());
-                    var t5 = cx.storeBytes(t4, 1);
-                    cx.storeI32(base2, 4, t4.length);
+                    var t4 = cx.storeString(t3.name());
+                    var t5 = (int) t4;
+                    var t6 = (int) (t4 >>> 32);
+                    cx.storeI32(base2, 4, t6);
                     cx.storeI32(base2, 0, t5);
                     cx.storeF64(base2, 8, t3.value());
-                    i9++;
+                    i11++;
                 }
-                long[] slots10 = new long[2];
-                slots10[0] = (t8) & 0xFFFFFFFFL;
-                slots10[1] = (t7) & 0xFFFFFFFFL;
-                cx.call(slots10);
-                var t11 = (int) slots10[0];
-                var t12 = cx.loadI32(t11, 0);
-                var t13 = cx.loadI32(t11, 4);
-                cx.checkList(t12, t13, 16, 8);
-                List<Score> t20 = new ArrayList<>(t13);
-                for (int i21 = 0; i21 < t13; i21++) {
-                    int base14 = t12 + i21 * 16;
-                    var t15 = cx.loadI32(base14, 0);
-                    var t16 = cx.loadI32(base14, 4);
-                    String t17 = cx.loadString(t15, t16);
-                    var t18 = cx.loadF64(base14, 8);
-                    Score t19 = new Score(t17, t18);
-                    t20.add(t19);
+                long[] slots12 = new long[2];
+                slots12[0] = (t10) & 0xFFFFFFFFL;
+                slots12[1] = (t8) & 0xFFFFFFFFL;
+                cx.call(slots12);
+                var t13 = (int) slots12[0];
+                var t14 = cx.loadI32(t13, 0);
+                var t15 = cx.loadI32(t13, 4);
+                cx.checkList(t14, t15, 16, 8);
+                List<Score> t22 = new ArrayList<>(t15);
+                for (int i23 = 0; i23 < t15; i23++) {
+                    int base16 = t14 + i23 * 16;
+                    var t17 = cx.loadI32(base16, 0);
+                    var t18 = cx.loadI32(base16, 4);
+                    String t19 = cx.loadString(t17, t18);
+                    var t20 = cx.loadF64(base16, 8);
+                    Score t21 = new Score(t19, t20);
+                    t22.add(t21);
                 }
                 cx.finish();
-                return t20;
+                return t22;
             }
         }
 
         /** The name of the first score with the highest value ("" for none). */
         public String bestName(List<Score> s) {
             try (FlatCall cx = f37.flatCall()) {
-                var t6 = s;
-                var t7 = t6.size();
-                var t8 = cx.allocList(t7, 16, 8);
-                int i9 = 0;
-                for (var e1 : t6) {
-                    int base2 = t8 + i9 * 16;
+                var t7 = s;
+                var t8 = t7.size();
+                for (var q9 : t7) {
+                    cx.queueString(q9.name());
+                }
+                cx.allocateQueued();
+                var t10 = cx.allocList(t8, 16, 8);
+                int i11 = 0;
+                for (var e1 : t7) {
+                    int base2 = t10 + i11 * 16;
                     var t3 = e1;
-                    var t4 = FlatAccess.utf8(t3.name());
-                    var t5 = cx.storeBytes(t4, 1);
-                    cx.storeI32(base2, 4, t4.length);
+                    var t4 = cx.storeString(t3.name());
+                    var t5 = (int) t4;
+                    var t6 = (int) (t4 >>> 32);
+                    cx.storeI32(base2, 4, t6);
                     cx.storeI32(base2, 0, t5);
                     cx.storeF64(base2, 8, t3.value());
-                    i9++;
+                    i11++;
                 }
-                long[] slots10 = new long[2];
-                slots10[0] = (t8) & 0xFFFFFFFFL;
-                slots10[1] = (t7) & 0xFFFFFFFFL;
-                cx.call(slots10);
-                var t11 = (int) slots10[0];
-                var t12 = cx.loadI32(t11, 0);
-                var t13 = cx.loadI32(t11, 4);
-                String t14 = cx.loadString(t12, t13);
+                long[] slots12 = new long[2];
+                slots12[0] = (t10) & 0xFFFFFFFFL;
+                slots12[1] = (t8) & 0xFFFFFFFFL;
+                cx.call(slots12);
+                var t13 = (int) slots12[0];
+                var t14 = cx.loadI32(t13, 0);
+                var t15 = cx.loadI32(t13, 4);
+                String t16 = cx.loadString(t14, t15);
                 cx.finish();
-                return t14;
+                return t16;
             }
         }
 
         public Tuple3<Byte, String, Double> echoTriple(Tuple3<Byte, String, Double> t) {
             try (FlatCall cx = f38.flatCall()) {
                 var t1 = t;
-                var t2 = FlatAccess.utf8(t1.f1());
-                var t3 = cx.storeBytes(t2, 1);
-                long[] slots4 = new long[4];
-                slots4[0] = (((t1.f0()) & 0xFF)) & 0xFFFFFFFFL;
-                slots4[1] = (t3) & 0xFFFFFFFFL;
-                slots4[2] = (t2.length) & 0xFFFFFFFFL;
-                slots4[3] = Double.doubleToRawLongBits(t1.f2());
-                cx.call(slots4);
-                var t5 = (int) slots4[0];
-                var t6 = cx.loadU8(t5, 0);
-                var t7 = cx.loadI32(t5, 4);
-                var t8 = cx.loadI32(t5, 8);
-                String t9 = cx.loadString(t7, t8);
-                var t10 = cx.loadF64(t5, 16);
-                Tuple3<Byte, String, Double> t11 = new Tuple3<>(((byte) (t6)), t9, t10);
+                var t2 = cx.storeString(t1.f1());
+                var t3 = (int) t2;
+                var t4 = (int) (t2 >>> 32);
+                long[] slots5 = new long[4];
+                slots5[0] = (((t1.f0()) & 0xFF)) & 0xFFFFFFFFL;
+                slots5[1] = (t3) & 0xFFFFFFFFL;
+                slots5[2] = (t4) & 0xFFFFFFFFL;
+                slots5[3] = Double.doubleToRawLongBits(t1.f2());
+                cx.call(slots5);
+                var t6 = (int) slots5[0];
+                var t7 = cx.loadU8(t6, 0);
+                var t8 = cx.loadI32(t6, 4);
+                var t9 = cx.loadI32(t6, 8);
+                String t10 = cx.loadString(t8, t9);
+                var t11 = cx.loadF64(t6, 16);
+                Tuple3<Byte, String, Double> t12 = new Tuple3<>(((byte) (t7)), t10, t11);
                 cx.finish();
-                return t11;
+                return t12;
             }
         }
 
@@ -1402,60 +1471,66 @@ public final class Lists implements AutoCloseable {
         public Tuple2<Integer, String> swapPair(Tuple2<String, Integer> p) {
             try (FlatCall cx = f39.flatCall()) {
                 var t1 = p;
-                var t2 = FlatAccess.utf8(t1.f0());
-                var t3 = cx.storeBytes(t2, 1);
-                long[] slots4 = new long[3];
-                slots4[0] = (t3) & 0xFFFFFFFFL;
-                slots4[1] = (t2.length) & 0xFFFFFFFFL;
-                slots4[2] = (t1.f1()) & 0xFFFFFFFFL;
-                cx.call(slots4);
-                var t5 = (int) slots4[0];
-                var t6 = cx.loadI32(t5, 0);
-                var t7 = cx.loadI32(t5, 4);
-                var t8 = cx.loadI32(t5, 8);
-                String t9 = cx.loadString(t7, t8);
-                Tuple2<Integer, String> t10 = new Tuple2<>(t6, t9);
+                var t2 = cx.storeString(t1.f0());
+                var t3 = (int) t2;
+                var t4 = (int) (t2 >>> 32);
+                long[] slots5 = new long[3];
+                slots5[0] = (t3) & 0xFFFFFFFFL;
+                slots5[1] = (t4) & 0xFFFFFFFFL;
+                slots5[2] = (t1.f1()) & 0xFFFFFFFFL;
+                cx.call(slots5);
+                var t6 = (int) slots5[0];
+                var t7 = cx.loadI32(t6, 0);
+                var t8 = cx.loadI32(t6, 4);
+                var t9 = cx.loadI32(t6, 8);
+                String t10 = cx.loadString(t8, t9);
+                Tuple2<Integer, String> t11 = new Tuple2<>(t7, t10);
                 cx.finish();
-                return t10;
+                return t11;
             }
         }
 
         public List<Tuple2<String, Integer>> echoPairs(List<Tuple2<String, Integer>> p) {
             try (FlatCall cx = f40.flatCall()) {
-                var t6 = p;
-                var t7 = t6.size();
-                var t8 = cx.allocList(t7, 12, 4);
-                int i9 = 0;
-                for (var e1 : t6) {
-                    int base2 = t8 + i9 * 12;
+                var t7 = p;
+                var t8 = t7.size();
+                for (var q9 : t7) {
+                    cx.queueString(q9.f0());
+                }
+                cx.allocateQueued();
+                var t10 = cx.allocList(t8, 12, 4);
+                int i11 = 0;
+                for (var e1 : t7) {
+                    int base2 = t10 + i11 * 12;
                     var t3 = e1;
-                    var t4 = FlatAccess.utf8(t3.f0());
-                    var t5 = cx.storeBytes(t4, 1);
-                    cx.storeI32(base2, 4, t4.length);
+                    var t4 = cx.storeString(t3.f0());
+                    var t5 = (int) t4;
+                    var t6 = (int) (t4 >>> 32);
+                    cx.storeI32(base2, 4, t6);
                     cx.storeI32(base2, 0, t5);
                     cx.storeI32(base2, 8, t3.f1());
-                    i9++;
+                    i11++;
                 }
-                long[] slots10 = new long[2];
-                slots10[0] = (t8) & 0xFFFFFFFFL;
-                slots10[1] = (t7) & 0xFFFFFFFFL;
-                cx.call(slots10);
-                var t11 = (int) slots10[0];
-                var t12 = cx.loadI32(t11, 0);
-                var t13 = cx.loadI32(t11, 4);
-                cx.checkList(t12, t13, 12, 4);
-                List<Tuple2<String, Integer>> t20 = new ArrayList<>(t13);
-                for (int i21 = 0; i21 < t13; i21++) {
-                    int base14 = t12 + i21 * 12;
-                    var t15 = cx.loadI32(base14, 0);
-                    var t16 = cx.loadI32(base14, 4);
-                    String t17 = cx.loadString(t15, t16);
-                    var t18 = cx.loadI32(base14, 8);
-                    Tuple2<String, Integer> t19 = new Tuple2<>(t17, t18);
-                    t20.add(t19);
+                long[] slots12 = new long[2];
+                slots12[0] = (t10) & 0xFFFFFFFFL;
+                slots12[1] = (t8) & 0xFFFFFFFFL;
+                cx.call(slots12);
+                var t13 = (int) slots12[0];
+                var t14 = cx.loadI32(t13, 0);
+                var t15 = cx.loadI32(t13, 4);
+                cx.checkList(t14, t15, 12, 4);
+                List<Tuple2<String, Integer>> t22 = new ArrayList<>(t15);
+                for (int i23 = 0; i23 < t15; i23++) {
+                    int base16 = t14 + i23 * 12;
+                    var t17 = cx.loadI32(base16, 0);
+                    var t18 = cx.loadI32(base16, 4);
+                    String t19 = cx.loadString(t17, t18);
+                    var t20 = cx.loadI32(base16, 8);
+                    Tuple2<String, Integer> t21 = new Tuple2<>(t19, t20);
+                    t22.add(t21);
                 }
                 cx.finish();
-                return t20;
+                return t22;
             }
         }
 
@@ -1464,32 +1539,33 @@ public final class Lists implements AutoCloseable {
                 var t1 = t;
                 var t2 = t1.f0();
                 var t3 = t1.f1();
-                var t4 = FlatAccess.utf8(t3.f0());
-                var t5 = cx.storeBytes(t4, 1);
-                var t6 = t3.f1();
-                long[] slots7 = new long[6];
-                slots7[0] = (((t2.f0()) & 0xFF)) & 0xFFFFFFFFL;
-                slots7[1] = t2.f1();
-                slots7[2] = (t5) & 0xFFFFFFFFL;
-                slots7[3] = (t4.length) & 0xFFFFFFFFL;
-                slots7[4] = Float.floatToRawIntBits(t6.f0()) & 0xFFFFFFFFL;
-                slots7[5] = (t6.f1()) & 0xFFFFFFFFL;
-                cx.call(slots7);
-                var t8 = (int) slots7[0];
-                var t9 = cx.loadU8(t8, 0);
-                var t10 = cx.loadI64(t8, 8);
-                Tuple2<Byte, Long> t11 = new Tuple2<>(((byte) (t9)), t10);
-                var t12 = cx.loadI32(t8, 16);
-                var t13 = cx.loadI32(t8, 20);
-                String t14 = cx.loadString(t12, t13);
-                var t15 = cx.loadF32(t8, 24);
-                var t16 = cx.loadI32(t8, 28);
-                var t17 = FlatAccess.liftChar(t16);
-                Tuple2<Float, Integer> t18 = new Tuple2<>(t15, t17);
-                Tuple2<String, Tuple2<Float, Integer>> t19 = new Tuple2<>(t14, t18);
-                Tuple2<Tuple2<Byte, Long>, Tuple2<String, Tuple2<Float, Integer>>> t20 = new Tuple2<>(t11, t19);
+                var t4 = cx.storeString(t3.f0());
+                var t5 = (int) t4;
+                var t6 = (int) (t4 >>> 32);
+                var t7 = t3.f1();
+                long[] slots8 = new long[6];
+                slots8[0] = (((t2.f0()) & 0xFF)) & 0xFFFFFFFFL;
+                slots8[1] = t2.f1();
+                slots8[2] = (t5) & 0xFFFFFFFFL;
+                slots8[3] = (t6) & 0xFFFFFFFFL;
+                slots8[4] = Float.floatToRawIntBits(t7.f0()) & 0xFFFFFFFFL;
+                slots8[5] = (t7.f1()) & 0xFFFFFFFFL;
+                cx.call(slots8);
+                var t9 = (int) slots8[0];
+                var t10 = cx.loadU8(t9, 0);
+                var t11 = cx.loadI64(t9, 8);
+                Tuple2<Byte, Long> t12 = new Tuple2<>(((byte) (t10)), t11);
+                var t13 = cx.loadI32(t9, 16);
+                var t14 = cx.loadI32(t9, 20);
+                String t15 = cx.loadString(t13, t14);
+                var t16 = cx.loadF32(t9, 24);
+                var t17 = cx.loadI32(t9, 28);
+                var t18 = FlatAccess.liftChar(t17);
+                Tuple2<Float, Integer> t19 = new Tuple2<>(t16, t18);
+                Tuple2<String, Tuple2<Float, Integer>> t20 = new Tuple2<>(t15, t19);
+                Tuple2<Tuple2<Byte, Long>, Tuple2<String, Tuple2<Float, Integer>>> t21 = new Tuple2<>(t12, t20);
                 cx.finish();
-                return t20;
+                return t21;
             }
         }
     }

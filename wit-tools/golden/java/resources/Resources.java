@@ -630,22 +630,23 @@ public final class Resources implements AutoCloseable {
         /** A new counter at `start`, named. */
         public NamedCounter nameCounter(String name, long start) {
             try (FlatCall cx = f19.flatCall()) {
-                var t1 = FlatAccess.utf8(name);
-                var t2 = cx.storeBytes(t1, 1);
-                long[] slots3 = new long[3];
-                slots3[0] = (t2) & 0xFFFFFFFFL;
-                slots3[1] = (t1.length) & 0xFFFFFFFFL;
-                slots3[2] = start;
-                cx.call(slots3);
-                var t4 = (int) slots3[0];
-                var t5 = cx.loadI32(t4, 0);
-                var t6 = cx.loadI32(t4, 4);
-                String t7 = cx.loadString(t5, t6);
-                var t8 = cx.loadI32(t4, 8);
-                Counter t9 = new Counter(Resources.this.counters, cx.liftOwn(t8, typeCounter));
-                NamedCounter t10 = new NamedCounter(t7, t9);
+                var t1 = cx.storeString(name);
+                var t2 = (int) t1;
+                var t3 = (int) (t1 >>> 32);
+                long[] slots4 = new long[3];
+                slots4[0] = (t2) & 0xFFFFFFFFL;
+                slots4[1] = (t3) & 0xFFFFFFFFL;
+                slots4[2] = start;
+                cx.call(slots4);
+                var t5 = (int) slots4[0];
+                var t6 = cx.loadI32(t5, 0);
+                var t7 = cx.loadI32(t5, 4);
+                String t8 = cx.loadString(t6, t7);
+                var t9 = cx.loadI32(t5, 8);
+                Counter t10 = new Counter(Resources.this.counters, cx.liftOwn(t9, typeCounter));
+                NamedCounter t11 = new NamedCounter(t8, t10);
                 cx.finish();
-                return t10;
+                return t11;
             }
         }
 
@@ -653,22 +654,23 @@ public final class Resources implements AutoCloseable {
         public Tuple2<String, Long> unname(NamedCounter n) {
             try (FlatCall cx = f20.flatCall()) {
                 var t1 = n;
-                var t2 = FlatAccess.utf8(t1.name());
-                var t3 = cx.storeBytes(t2, 1);
-                var t4 = cx.lowerOwn(t1.counter().handle, typeCounter);
-                long[] slots5 = new long[3];
-                slots5[0] = (t3) & 0xFFFFFFFFL;
-                slots5[1] = (t2.length) & 0xFFFFFFFFL;
-                slots5[2] = (t4) & 0xFFFFFFFFL;
-                cx.call(slots5);
-                var t6 = (int) slots5[0];
-                var t7 = cx.loadI32(t6, 0);
-                var t8 = cx.loadI32(t6, 4);
-                String t9 = cx.loadString(t7, t8);
-                var t10 = cx.loadI64(t6, 8);
-                Tuple2<String, Long> t11 = new Tuple2<>(t9, t10);
+                var t2 = cx.storeString(t1.name());
+                var t3 = (int) t2;
+                var t4 = (int) (t2 >>> 32);
+                var t5 = cx.lowerOwn(t1.counter().handle, typeCounter);
+                long[] slots6 = new long[3];
+                slots6[0] = (t3) & 0xFFFFFFFFL;
+                slots6[1] = (t4) & 0xFFFFFFFFL;
+                slots6[2] = (t5) & 0xFFFFFFFFL;
+                cx.call(slots6);
+                var t7 = (int) slots6[0];
+                var t8 = cx.loadI32(t7, 0);
+                var t9 = cx.loadI32(t7, 4);
+                String t10 = cx.loadString(t8, t9);
+                var t11 = cx.loadI64(t7, 8);
+                Tuple2<String, Long> t12 = new Tuple2<>(t10, t11);
                 cx.finish();
-                return t11;
+                return t12;
             }
         }
     }

@@ -204,9 +204,10 @@ public final class Scalars implements AutoCloseable {
             int a2 = (int) slots[2];
             String t1 = cx.loadString(a0, a1);
             String t2 = hostInfo.greet(t1);
-            var t3 = FlatAccess.utf8(t2);
-            var t4 = cx.storeBytes(t3, 1);
-            cx.storeI32(a2, 4, t3.length);
+            var t3 = cx.storeString(t2);
+            var t4 = (int) t3;
+            var t5 = (int) (t3 >>> 32);
+            cx.storeI32(a2, 4, t5);
             cx.storeI32(a2, 0, t4);
         });
     }
@@ -435,18 +436,19 @@ public final class Scalars implements AutoCloseable {
     /** Returns what the host's `host-info.greet` returns for `who`. */
     public String hostGreet(String who) {
         try (FlatCall cx = f2.flatCall()) {
-            var t1 = FlatAccess.utf8(who);
-            var t2 = cx.storeBytes(t1, 1);
-            long[] slots3 = new long[2];
-            slots3[0] = (t2) & 0xFFFFFFFFL;
-            slots3[1] = (t1.length) & 0xFFFFFFFFL;
-            cx.call(slots3);
-            var t4 = (int) slots3[0];
-            var t5 = cx.loadI32(t4, 0);
-            var t6 = cx.loadI32(t4, 4);
-            String t7 = cx.loadString(t5, t6);
+            var t1 = cx.storeString(who);
+            var t2 = (int) t1;
+            var t3 = (int) (t1 >>> 32);
+            long[] slots4 = new long[2];
+            slots4[0] = (t2) & 0xFFFFFFFFL;
+            slots4[1] = (t3) & 0xFFFFFFFFL;
+            cx.call(slots4);
+            var t5 = (int) slots4[0];
+            var t6 = cx.loadI32(t5, 0);
+            var t7 = cx.loadI32(t5, 4);
+            String t8 = cx.loadString(t6, t7);
             cx.finish();
-            return t7;
+            return t8;
         }
     }
 

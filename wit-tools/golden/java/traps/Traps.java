@@ -523,16 +523,17 @@ public final class Traps implements AutoCloseable {
     /** Calls `note(x)`, then `fail(msg)`; would then call `note(x + 1)`. */
     public int failViaHost(int x, String msg) {
         try (FlatCall cx = f2.flatCall()) {
-            var t1 = FlatAccess.utf8(msg);
-            var t2 = cx.storeBytes(t1, 1);
-            long[] slots3 = new long[3];
-            slots3[0] = (x) & 0xFFFFFFFFL;
-            slots3[1] = (t2) & 0xFFFFFFFFL;
-            slots3[2] = (t1.length) & 0xFFFFFFFFL;
-            cx.call(slots3);
-            var t4 = (int) slots3[0];
+            var t1 = cx.storeString(msg);
+            var t2 = (int) t1;
+            var t3 = (int) (t1 >>> 32);
+            long[] slots4 = new long[3];
+            slots4[0] = (x) & 0xFFFFFFFFL;
+            slots4[1] = (t2) & 0xFFFFFFFFL;
+            slots4[2] = (t3) & 0xFFFFFFFFL;
+            cx.call(slots4);
+            var t5 = (int) slots4[0];
             cx.finish();
-            return t4;
+            return t5;
         }
     }
 

@@ -521,21 +521,21 @@ public final class Variants implements AutoCloseable {
                 throw FlatAccess.badDiscriminant("variant", a0);
             }
             Shape t19 = variantHost.echoShape(t18);
-            var t38 = t19;
-            if (t38 instanceof Shape.Empty) {
+            var t39 = t19;
+            if (t39 instanceof Shape.Empty) {
                 cx.storeI8(a3, 0, 0);
-            } else if (t38 instanceof Shape.Circle) {
-                var payload21 = ((Shape.Circle) t38).value();
+            } else if (t39 instanceof Shape.Circle) {
+                var payload21 = ((Shape.Circle) t39).value();
                 cx.storeI8(a3, 0, 1);
                 cx.storeF64(a3, 8, payload21);
-            } else if (t38 instanceof Shape.Rect) {
-                var payload22 = ((Shape.Rect) t38).value();
+            } else if (t39 instanceof Shape.Rect) {
+                var payload22 = ((Shape.Rect) t39).value();
                 cx.storeI8(a3, 0, 2);
                 var t23 = payload22;
                 cx.storeF32(a3, 8, t23.f0());
                 cx.storeF32(a3, 12, t23.f1());
-            } else if (t38 instanceof Shape.Polygon) {
-                var payload24 = ((Shape.Polygon) t38).value();
+            } else if (t39 instanceof Shape.Polygon) {
+                var payload24 = ((Shape.Polygon) t39).value();
                 cx.storeI8(a3, 0, 3);
                 var t28 = payload24;
                 var t29 = t28.size();
@@ -550,25 +550,26 @@ public final class Variants implements AutoCloseable {
                 }
                 cx.storeI32(a3, 12, t29);
                 cx.storeI32(a3, 8, t30);
-            } else if (t38 instanceof Shape.Labelled) {
-                var payload32 = ((Shape.Labelled) t38).value();
+            } else if (t39 instanceof Shape.Labelled) {
+                var payload32 = ((Shape.Labelled) t39).value();
                 cx.storeI8(a3, 0, 4);
-                var t33 = FlatAccess.utf8(payload32);
-                var t34 = cx.storeBytes(t33, 1);
-                cx.storeI32(a3, 12, t33.length);
+                var t33 = cx.storeString(payload32);
+                var t34 = (int) t33;
+                var t35 = (int) (t33 >>> 32);
+                cx.storeI32(a3, 12, t35);
                 cx.storeI32(a3, 8, t34);
-            } else if (t38 instanceof Shape.Tagged) {
-                var payload35 = ((Shape.Tagged) t38).value();
+            } else if (t39 instanceof Shape.Tagged) {
+                var payload36 = ((Shape.Tagged) t39).value();
                 cx.storeI8(a3, 0, 5);
-                cx.storeI64(a3, 8, payload35);
-            } else if (t38 instanceof Shape.Signed) {
-                var payload36 = ((Shape.Signed) t38).value();
+                cx.storeI64(a3, 8, payload36);
+            } else if (t39 instanceof Shape.Signed) {
+                var payload37 = ((Shape.Signed) t39).value();
                 cx.storeI8(a3, 0, 6);
-                cx.storeI8(a3, 8, ((int) (payload36)));
-            } else if (t38 instanceof Shape.Colored) {
-                var payload37 = ((Shape.Colored) t38).value();
+                cx.storeI8(a3, 8, ((int) (payload37)));
+            } else if (t39 instanceof Shape.Colored) {
+                var payload38 = ((Shape.Colored) t39).value();
                 cx.storeI8(a3, 0, 7);
-                cx.storeI8(a3, 8, payload37.ordinal());
+                cx.storeI8(a3, 8, payload38.ordinal());
             } else {
                 throw new NullPointerException("a value to lower is null");
             }
@@ -771,38 +772,40 @@ public final class Variants implements AutoCloseable {
                 throw FlatAccess.badDiscriminant("result", a0);
             }
             Result<Optional<String>, Result<Byte, String>> t7 = variantHost.echoNestedResult(t6);
-            var t20 = t7;
-            if (t20 instanceof Result.Ok) {
-                var payload8 = ((Result.Ok<Optional<String>, Result<Byte, String>>) t20).value();
+            var t22 = t7;
+            if (t22 instanceof Result.Ok) {
+                var payload8 = ((Result.Ok<Optional<String>, Result<Byte, String>>) t22).value();
                 cx.storeI8(a4, 0, 0);
-                var t13 = payload8;
-                if (t13.isEmpty()) {
+                var t14 = payload8;
+                if (t14.isEmpty()) {
                     cx.storeI8(a4, 4, 0);
-                } else if (t13.isPresent()) {
-                    var payload10 = t13.get();
+                } else if (t14.isPresent()) {
+                    var payload10 = t14.get();
                     cx.storeI8(a4, 4, 1);
-                    var t11 = FlatAccess.utf8(payload10);
-                    var t12 = cx.storeBytes(t11, 1);
-                    cx.storeI32(a4, 12, t11.length);
+                    var t11 = cx.storeString(payload10);
+                    var t12 = (int) t11;
+                    var t13 = (int) (t11 >>> 32);
+                    cx.storeI32(a4, 12, t13);
                     cx.storeI32(a4, 8, t12);
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-            } else if (t20 instanceof Result.Err) {
-                var payload14 = ((Result.Err<Optional<String>, Result<Byte, String>>) t20).value();
+            } else if (t22 instanceof Result.Err) {
+                var payload15 = ((Result.Err<Optional<String>, Result<Byte, String>>) t22).value();
                 cx.storeI8(a4, 0, 1);
-                var t19 = payload14;
-                if (t19 instanceof Result.Ok) {
-                    var payload15 = ((Result.Ok<Byte, String>) t19).value();
+                var t21 = payload15;
+                if (t21 instanceof Result.Ok) {
+                    var payload16 = ((Result.Ok<Byte, String>) t21).value();
                     cx.storeI8(a4, 4, 0);
-                    cx.storeI8(a4, 8, ((payload15) & 0xFF));
-                } else if (t19 instanceof Result.Err) {
-                    var payload16 = ((Result.Err<Byte, String>) t19).value();
+                    cx.storeI8(a4, 8, ((payload16) & 0xFF));
+                } else if (t21 instanceof Result.Err) {
+                    var payload17 = ((Result.Err<Byte, String>) t21).value();
                     cx.storeI8(a4, 4, 1);
-                    var t17 = FlatAccess.utf8(payload16);
-                    var t18 = cx.storeBytes(t17, 1);
-                    cx.storeI32(a4, 12, t17.length);
-                    cx.storeI32(a4, 8, t18);
+                    var t18 = cx.storeString(payload17);
+                    var t19 = (int) t18;
+                    var t20 = (int) (t18 >>> 32);
+                    cx.storeI32(a4, 12, t20);
+                    cx.storeI32(a4, 8, t19);
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
@@ -963,30 +966,30 @@ public final class Variants implements AutoCloseable {
      */
     public Shape hostEchoShape(Shape s) {
         try (FlatCall cx = f0.flatCall()) {
-            var t27 = s;
-            int v28 = 0;
-            long v29 = 0L;
-            int v30 = 0;
-            if (t27 instanceof Shape.Empty) {
-                v28 = 0;
-                v29 = 0L;
-                v30 = 0;
-            } else if (t27 instanceof Shape.Circle) {
-                var payload2 = ((Shape.Circle) t27).value();
+            var t28 = s;
+            int v29 = 0;
+            long v30 = 0L;
+            int v31 = 0;
+            if (t28 instanceof Shape.Empty) {
+                v29 = 0;
+                v30 = 0L;
+                v31 = 0;
+            } else if (t28 instanceof Shape.Circle) {
+                var payload2 = ((Shape.Circle) t28).value();
                 var t3 = Double.doubleToRawLongBits(payload2);
-                v28 = 1;
-                v29 = t3;
-                v30 = 0;
-            } else if (t27 instanceof Shape.Rect) {
-                var payload4 = ((Shape.Rect) t27).value();
+                v29 = 1;
+                v30 = t3;
+                v31 = 0;
+            } else if (t28 instanceof Shape.Rect) {
+                var payload4 = ((Shape.Rect) t28).value();
                 var t5 = payload4;
                 var t6 = (Float.floatToRawIntBits(t5.f0()) & 0xFFFFFFFFL);
                 var t7 = Float.floatToRawIntBits(t5.f1());
-                v28 = 2;
-                v29 = t6;
-                v30 = t7;
-            } else if (t27 instanceof Shape.Polygon) {
-                var payload8 = ((Shape.Polygon) t27).value();
+                v29 = 2;
+                v30 = t6;
+                v31 = t7;
+            } else if (t28 instanceof Shape.Polygon) {
+                var payload8 = ((Shape.Polygon) t28).value();
                 var t12 = payload8;
                 var t13 = t12.size();
                 var t14 = cx.allocList(t13, 8, 4);
@@ -999,107 +1002,108 @@ public final class Variants implements AutoCloseable {
                     i15++;
                 }
                 var t16 = ((t14) & 0xFFFFFFFFL);
-                v28 = 3;
-                v29 = t16;
-                v30 = t13;
-            } else if (t27 instanceof Shape.Labelled) {
-                var payload17 = ((Shape.Labelled) t27).value();
-                var t18 = FlatAccess.utf8(payload17);
-                var t19 = cx.storeBytes(t18, 1);
-                var t20 = ((t19) & 0xFFFFFFFFL);
-                v28 = 4;
-                v29 = t20;
-                v30 = t18.length;
-            } else if (t27 instanceof Shape.Tagged) {
-                var payload21 = ((Shape.Tagged) t27).value();
-                var t22 = payload21;
-                v28 = 5;
-                v29 = t22;
-                v30 = 0;
-            } else if (t27 instanceof Shape.Signed) {
-                var payload23 = ((Shape.Signed) t27).value();
-                var t24 = ((((int) (payload23))) & 0xFFFFFFFFL);
-                v28 = 6;
-                v29 = t24;
-                v30 = 0;
-            } else if (t27 instanceof Shape.Colored) {
-                var payload25 = ((Shape.Colored) t27).value();
-                var t26 = ((payload25.ordinal()) & 0xFFFFFFFFL);
-                v28 = 7;
-                v29 = t26;
-                v30 = 0;
+                v29 = 3;
+                v30 = t16;
+                v31 = t13;
+            } else if (t28 instanceof Shape.Labelled) {
+                var payload17 = ((Shape.Labelled) t28).value();
+                var t18 = cx.storeString(payload17);
+                var t19 = (int) t18;
+                var t20 = (int) (t18 >>> 32);
+                var t21 = ((t19) & 0xFFFFFFFFL);
+                v29 = 4;
+                v30 = t21;
+                v31 = t20;
+            } else if (t28 instanceof Shape.Tagged) {
+                var payload22 = ((Shape.Tagged) t28).value();
+                var t23 = payload22;
+                v29 = 5;
+                v30 = t23;
+                v31 = 0;
+            } else if (t28 instanceof Shape.Signed) {
+                var payload24 = ((Shape.Signed) t28).value();
+                var t25 = ((((int) (payload24))) & 0xFFFFFFFFL);
+                v29 = 6;
+                v30 = t25;
+                v31 = 0;
+            } else if (t28 instanceof Shape.Colored) {
+                var payload26 = ((Shape.Colored) t28).value();
+                var t27 = ((payload26.ordinal()) & 0xFFFFFFFFL);
+                v29 = 7;
+                v30 = t27;
+                v31 = 0;
             } else {
                 throw new NullPointerException("a value to lower is null");
             }
-            long[] slots31 = new long[3];
-            slots31[0] = (v28) & 0xFFFFFFFFL;
-            slots31[1] = v29;
-            slots31[2] = (v30) & 0xFFFFFFFFL;
-            cx.call(slots31);
-            var t32 = (int) slots31[0];
-            var t33 = cx.loadU8(t32, 0);
-            Shape t53;
-            switch (t33) {
+            long[] slots32 = new long[3];
+            slots32[0] = (v29) & 0xFFFFFFFFL;
+            slots32[1] = v30;
+            slots32[2] = (v31) & 0xFFFFFFFFL;
+            cx.call(slots32);
+            var t33 = (int) slots32[0];
+            var t34 = cx.loadU8(t33, 0);
+            Shape t54;
+            switch (t34) {
                 case 0: {
-                    t53 = new Shape.Empty();
+                    t54 = new Shape.Empty();
                     break;
                 }
                 case 1: {
-                    var t34 = cx.loadF64(t32, 8);
-                    t53 = new Shape.Circle(t34);
+                    var t35 = cx.loadF64(t33, 8);
+                    t54 = new Shape.Circle(t35);
                     break;
                 }
                 case 2: {
-                    var t35 = cx.loadF32(t32, 8);
-                    var t36 = cx.loadF32(t32, 12);
-                    Tuple2<Float, Float> t37 = new Tuple2<>(t35, t36);
-                    t53 = new Shape.Rect(t37);
+                    var t36 = cx.loadF32(t33, 8);
+                    var t37 = cx.loadF32(t33, 12);
+                    Tuple2<Float, Float> t38 = new Tuple2<>(t36, t37);
+                    t54 = new Shape.Rect(t38);
                     break;
                 }
                 case 3: {
-                    var t38 = cx.loadI32(t32, 8);
-                    var t39 = cx.loadI32(t32, 12);
-                    cx.checkList(t38, t39, 8, 4);
-                    List<Point> t44 = new ArrayList<>(t39);
-                    for (int i45 = 0; i45 < t39; i45++) {
-                        int base40 = t38 + i45 * 8;
-                        var t41 = cx.loadI32(base40, 0);
-                        var t42 = cx.loadI32(base40, 4);
-                        Point t43 = new Point(t41, t42);
-                        t44.add(t43);
+                    var t39 = cx.loadI32(t33, 8);
+                    var t40 = cx.loadI32(t33, 12);
+                    cx.checkList(t39, t40, 8, 4);
+                    List<Point> t45 = new ArrayList<>(t40);
+                    for (int i46 = 0; i46 < t40; i46++) {
+                        int base41 = t39 + i46 * 8;
+                        var t42 = cx.loadI32(base41, 0);
+                        var t43 = cx.loadI32(base41, 4);
+                        Point t44 = new Point(t42, t43);
+                        t45.add(t44);
                     }
-                    t53 = new Shape.Polygon(t44);
+                    t54 = new Shape.Polygon(t45);
                     break;
                 }
                 case 4: {
-                    var t46 = cx.loadI32(t32, 8);
-                    var t47 = cx.loadI32(t32, 12);
-                    String t48 = cx.loadString(t46, t47);
-                    t53 = new Shape.Labelled(t48);
+                    var t47 = cx.loadI32(t33, 8);
+                    var t48 = cx.loadI32(t33, 12);
+                    String t49 = cx.loadString(t47, t48);
+                    t54 = new Shape.Labelled(t49);
                     break;
                 }
                 case 5: {
-                    var t49 = cx.loadI64(t32, 8);
-                    t53 = new Shape.Tagged(t49);
+                    var t50 = cx.loadI64(t33, 8);
+                    t54 = new Shape.Tagged(t50);
                     break;
                 }
                 case 6: {
-                    var t50 = cx.loadS8(t32, 8);
-                    t53 = new Shape.Signed(((byte) (t50)));
+                    var t51 = cx.loadS8(t33, 8);
+                    t54 = new Shape.Signed(((byte) (t51)));
                     break;
                 }
                 case 7: {
-                    var t51 = cx.loadU8(t32, 8);
-                    if (t51 < 0 || t51 >= 8) throw FlatAccess.badDiscriminant("enum", t51);
-                    Color t52 = Color.values()[t51];
-                    t53 = new Shape.Colored(t52);
+                    var t52 = cx.loadU8(t33, 8);
+                    if (t52 < 0 || t52 >= 8) throw FlatAccess.badDiscriminant("enum", t52);
+                    Color t53 = Color.values()[t52];
+                    t54 = new Shape.Colored(t53);
                     break;
                 }
                 default:
-                throw FlatAccess.badDiscriminant("variant", t33);
+                throw FlatAccess.badDiscriminant("variant", t34);
             }
             cx.finish();
-            return t53;
+            return t54;
         }
     }
 
@@ -1317,122 +1321,124 @@ public final class Variants implements AutoCloseable {
 
     public Result<Optional<String>, Result<Byte, String>> hostEchoNestedResult(Result<Optional<String>, Result<Byte, String>> r) {
         try (FlatCall cx = f7.flatCall()) {
-            var t20 = r;
-            int v21 = 0;
-            int v22 = 0;
+            var t22 = r;
             int v23 = 0;
             int v24 = 0;
-            if (t20 instanceof Result.Ok) {
-                var payload1 = ((Result.Ok<Optional<String>, Result<Byte, String>>) t20).value();
-                var t6 = payload1;
-                int v7 = 0;
+            int v25 = 0;
+            int v26 = 0;
+            if (t22 instanceof Result.Ok) {
+                var payload1 = ((Result.Ok<Optional<String>, Result<Byte, String>>) t22).value();
+                var t7 = payload1;
                 int v8 = 0;
                 int v9 = 0;
-                if (t6.isEmpty()) {
-                    v7 = 0;
+                int v10 = 0;
+                if (t7.isEmpty()) {
                     v8 = 0;
                     v9 = 0;
-                } else if (t6.isPresent()) {
-                    var payload3 = t6.get();
-                    var t4 = FlatAccess.utf8(payload3);
-                    var t5 = cx.storeBytes(t4, 1);
-                    v7 = 1;
-                    v8 = t5;
-                    v9 = t4.length;
+                    v10 = 0;
+                } else if (t7.isPresent()) {
+                    var payload3 = t7.get();
+                    var t4 = cx.storeString(payload3);
+                    var t5 = (int) t4;
+                    var t6 = (int) (t4 >>> 32);
+                    v8 = 1;
+                    v9 = t5;
+                    v10 = t6;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                v21 = 0;
-                v22 = v7;
-                v23 = v8;
-                v24 = v9;
-            } else if (t20 instanceof Result.Err) {
-                var payload10 = ((Result.Err<Optional<String>, Result<Byte, String>>) t20).value();
-                var t16 = payload10;
-                int v17 = 0;
-                int v18 = 0;
+                v23 = 0;
+                v24 = v8;
+                v25 = v9;
+                v26 = v10;
+            } else if (t22 instanceof Result.Err) {
+                var payload11 = ((Result.Err<Optional<String>, Result<Byte, String>>) t22).value();
+                var t18 = payload11;
                 int v19 = 0;
-                if (t16 instanceof Result.Ok) {
-                    var payload11 = ((Result.Ok<Byte, String>) t16).value();
-                    var t12 = ((payload11) & 0xFF);
-                    v17 = 0;
-                    v18 = t12;
+                int v20 = 0;
+                int v21 = 0;
+                if (t18 instanceof Result.Ok) {
+                    var payload12 = ((Result.Ok<Byte, String>) t18).value();
+                    var t13 = ((payload12) & 0xFF);
                     v19 = 0;
-                } else if (t16 instanceof Result.Err) {
-                    var payload13 = ((Result.Err<Byte, String>) t16).value();
-                    var t14 = FlatAccess.utf8(payload13);
-                    var t15 = cx.storeBytes(t14, 1);
-                    v17 = 1;
-                    v18 = t15;
-                    v19 = t14.length;
+                    v20 = t13;
+                    v21 = 0;
+                } else if (t18 instanceof Result.Err) {
+                    var payload14 = ((Result.Err<Byte, String>) t18).value();
+                    var t15 = cx.storeString(payload14);
+                    var t16 = (int) t15;
+                    var t17 = (int) (t15 >>> 32);
+                    v19 = 1;
+                    v20 = t16;
+                    v21 = t17;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                v21 = 1;
-                v22 = v17;
-                v23 = v18;
+                v23 = 1;
                 v24 = v19;
+                v25 = v20;
+                v26 = v21;
             } else {
                 throw new NullPointerException("a value to lower is null");
             }
-            long[] slots25 = new long[4];
-            slots25[0] = (v21) & 0xFFFFFFFFL;
-            slots25[1] = (v22) & 0xFFFFFFFFL;
-            slots25[2] = (v23) & 0xFFFFFFFFL;
-            slots25[3] = (v24) & 0xFFFFFFFFL;
-            cx.call(slots25);
-            var t26 = (int) slots25[0];
-            var t27 = cx.loadU8(t26, 0);
-            Result<Optional<String>, Result<Byte, String>> t39;
-            switch (t27) {
+            long[] slots27 = new long[4];
+            slots27[0] = (v23) & 0xFFFFFFFFL;
+            slots27[1] = (v24) & 0xFFFFFFFFL;
+            slots27[2] = (v25) & 0xFFFFFFFFL;
+            slots27[3] = (v26) & 0xFFFFFFFFL;
+            cx.call(slots27);
+            var t28 = (int) slots27[0];
+            var t29 = cx.loadU8(t28, 0);
+            Result<Optional<String>, Result<Byte, String>> t41;
+            switch (t29) {
                 case 0: {
-                    var t28 = cx.loadU8(t26, 4);
-                    Optional<String> t32;
-                    switch (t28) {
+                    var t30 = cx.loadU8(t28, 4);
+                    Optional<String> t34;
+                    switch (t30) {
                         case 0: {
-                            t32 = Optional.empty();
+                            t34 = Optional.empty();
                             break;
                         }
                         case 1: {
-                            var t29 = cx.loadI32(t26, 8);
-                            var t30 = cx.loadI32(t26, 12);
-                            String t31 = cx.loadString(t29, t30);
-                            t32 = Optional.of(t31);
+                            var t31 = cx.loadI32(t28, 8);
+                            var t32 = cx.loadI32(t28, 12);
+                            String t33 = cx.loadString(t31, t32);
+                            t34 = Optional.of(t33);
                             break;
                         }
                         default:
-                        throw FlatAccess.badDiscriminant("option", t28);
+                        throw FlatAccess.badDiscriminant("option", t30);
                     }
-                    t39 = Result.ok(t32);
+                    t41 = Result.ok(t34);
                     break;
                 }
                 case 1: {
-                    var t33 = cx.loadU8(t26, 4);
-                    Result<Byte, String> t38;
-                    switch (t33) {
+                    var t35 = cx.loadU8(t28, 4);
+                    Result<Byte, String> t40;
+                    switch (t35) {
                         case 0: {
-                            var t34 = cx.loadU8(t26, 8);
-                            t38 = Result.ok(((byte) (t34)));
+                            var t36 = cx.loadU8(t28, 8);
+                            t40 = Result.ok(((byte) (t36)));
                             break;
                         }
                         case 1: {
-                            var t35 = cx.loadI32(t26, 8);
-                            var t36 = cx.loadI32(t26, 12);
-                            String t37 = cx.loadString(t35, t36);
-                            t38 = Result.err(t37);
+                            var t37 = cx.loadI32(t28, 8);
+                            var t38 = cx.loadI32(t28, 12);
+                            String t39 = cx.loadString(t37, t38);
+                            t40 = Result.err(t39);
                             break;
                         }
                         default:
-                        throw FlatAccess.badDiscriminant("result", t33);
+                        throw FlatAccess.badDiscriminant("result", t35);
                     }
-                    t39 = Result.err(t38);
+                    t41 = Result.err(t40);
                     break;
                 }
                 default:
-                throw FlatAccess.badDiscriminant("result", t27);
+                throw FlatAccess.badDiscriminant("result", t29);
             }
             cx.finish();
-            return t39;
+            return t41;
         }
     }
 
@@ -1466,30 +1472,30 @@ public final class Variants implements AutoCloseable {
 
         public Shape echoShape(Shape s) {
             try (FlatCall cx = f9.flatCall()) {
-                var t27 = s;
-                int v28 = 0;
-                long v29 = 0L;
-                int v30 = 0;
-                if (t27 instanceof Shape.Empty) {
-                    v28 = 0;
-                    v29 = 0L;
-                    v30 = 0;
-                } else if (t27 instanceof Shape.Circle) {
-                    var payload2 = ((Shape.Circle) t27).value();
+                var t28 = s;
+                int v29 = 0;
+                long v30 = 0L;
+                int v31 = 0;
+                if (t28 instanceof Shape.Empty) {
+                    v29 = 0;
+                    v30 = 0L;
+                    v31 = 0;
+                } else if (t28 instanceof Shape.Circle) {
+                    var payload2 = ((Shape.Circle) t28).value();
                     var t3 = Double.doubleToRawLongBits(payload2);
-                    v28 = 1;
-                    v29 = t3;
-                    v30 = 0;
-                } else if (t27 instanceof Shape.Rect) {
-                    var payload4 = ((Shape.Rect) t27).value();
+                    v29 = 1;
+                    v30 = t3;
+                    v31 = 0;
+                } else if (t28 instanceof Shape.Rect) {
+                    var payload4 = ((Shape.Rect) t28).value();
                     var t5 = payload4;
                     var t6 = (Float.floatToRawIntBits(t5.f0()) & 0xFFFFFFFFL);
                     var t7 = Float.floatToRawIntBits(t5.f1());
-                    v28 = 2;
-                    v29 = t6;
-                    v30 = t7;
-                } else if (t27 instanceof Shape.Polygon) {
-                    var payload8 = ((Shape.Polygon) t27).value();
+                    v29 = 2;
+                    v30 = t6;
+                    v31 = t7;
+                } else if (t28 instanceof Shape.Polygon) {
+                    var payload8 = ((Shape.Polygon) t28).value();
                     var t12 = payload8;
                     var t13 = t12.size();
                     var t14 = cx.allocList(t13, 8, 4);
@@ -1502,133 +1508,134 @@ public final class Variants implements AutoCloseable {
                         i15++;
                     }
                     var t16 = ((t14) & 0xFFFFFFFFL);
-                    v28 = 3;
-                    v29 = t16;
-                    v30 = t13;
-                } else if (t27 instanceof Shape.Labelled) {
-                    var payload17 = ((Shape.Labelled) t27).value();
-                    var t18 = FlatAccess.utf8(payload17);
-                    var t19 = cx.storeBytes(t18, 1);
-                    var t20 = ((t19) & 0xFFFFFFFFL);
-                    v28 = 4;
-                    v29 = t20;
-                    v30 = t18.length;
-                } else if (t27 instanceof Shape.Tagged) {
-                    var payload21 = ((Shape.Tagged) t27).value();
-                    var t22 = payload21;
-                    v28 = 5;
-                    v29 = t22;
-                    v30 = 0;
-                } else if (t27 instanceof Shape.Signed) {
-                    var payload23 = ((Shape.Signed) t27).value();
-                    var t24 = ((((int) (payload23))) & 0xFFFFFFFFL);
-                    v28 = 6;
-                    v29 = t24;
-                    v30 = 0;
-                } else if (t27 instanceof Shape.Colored) {
-                    var payload25 = ((Shape.Colored) t27).value();
-                    var t26 = ((payload25.ordinal()) & 0xFFFFFFFFL);
-                    v28 = 7;
-                    v29 = t26;
-                    v30 = 0;
+                    v29 = 3;
+                    v30 = t16;
+                    v31 = t13;
+                } else if (t28 instanceof Shape.Labelled) {
+                    var payload17 = ((Shape.Labelled) t28).value();
+                    var t18 = cx.storeString(payload17);
+                    var t19 = (int) t18;
+                    var t20 = (int) (t18 >>> 32);
+                    var t21 = ((t19) & 0xFFFFFFFFL);
+                    v29 = 4;
+                    v30 = t21;
+                    v31 = t20;
+                } else if (t28 instanceof Shape.Tagged) {
+                    var payload22 = ((Shape.Tagged) t28).value();
+                    var t23 = payload22;
+                    v29 = 5;
+                    v30 = t23;
+                    v31 = 0;
+                } else if (t28 instanceof Shape.Signed) {
+                    var payload24 = ((Shape.Signed) t28).value();
+                    var t25 = ((((int) (payload24))) & 0xFFFFFFFFL);
+                    v29 = 6;
+                    v30 = t25;
+                    v31 = 0;
+                } else if (t28 instanceof Shape.Colored) {
+                    var payload26 = ((Shape.Colored) t28).value();
+                    var t27 = ((payload26.ordinal()) & 0xFFFFFFFFL);
+                    v29 = 7;
+                    v30 = t27;
+                    v31 = 0;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                long[] slots31 = new long[3];
-                slots31[0] = (v28) & 0xFFFFFFFFL;
-                slots31[1] = v29;
-                slots31[2] = (v30) & 0xFFFFFFFFL;
-                cx.call(slots31);
-                var t32 = (int) slots31[0];
-                var t33 = cx.loadU8(t32, 0);
-                Shape t53;
-                switch (t33) {
+                long[] slots32 = new long[3];
+                slots32[0] = (v29) & 0xFFFFFFFFL;
+                slots32[1] = v30;
+                slots32[2] = (v31) & 0xFFFFFFFFL;
+                cx.call(slots32);
+                var t33 = (int) slots32[0];
+                var t34 = cx.loadU8(t33, 0);
+                Shape t54;
+                switch (t34) {
                     case 0: {
-                        t53 = new Shape.Empty();
+                        t54 = new Shape.Empty();
                         break;
                     }
                     case 1: {
-                        var t34 = cx.loadF64(t32, 8);
-                        t53 = new Shape.Circle(t34);
+                        var t35 = cx.loadF64(t33, 8);
+                        t54 = new Shape.Circle(t35);
                         break;
                     }
                     case 2: {
-                        var t35 = cx.loadF32(t32, 8);
-                        var t36 = cx.loadF32(t32, 12);
-                        Tuple2<Float, Float> t37 = new Tuple2<>(t35, t36);
-                        t53 = new Shape.Rect(t37);
+                        var t36 = cx.loadF32(t33, 8);
+                        var t37 = cx.loadF32(t33, 12);
+                        Tuple2<Float, Float> t38 = new Tuple2<>(t36, t37);
+                        t54 = new Shape.Rect(t38);
                         break;
                     }
                     case 3: {
-                        var t38 = cx.loadI32(t32, 8);
-                        var t39 = cx.loadI32(t32, 12);
-                        cx.checkList(t38, t39, 8, 4);
-                        List<Point> t44 = new ArrayList<>(t39);
-                        for (int i45 = 0; i45 < t39; i45++) {
-                            int base40 = t38 + i45 * 8;
-                            var t41 = cx.loadI32(base40, 0);
-                            var t42 = cx.loadI32(base40, 4);
-                            Point t43 = new Point(t41, t42);
-                            t44.add(t43);
+                        var t39 = cx.loadI32(t33, 8);
+                        var t40 = cx.loadI32(t33, 12);
+                        cx.checkList(t39, t40, 8, 4);
+                        List<Point> t45 = new ArrayList<>(t40);
+                        for (int i46 = 0; i46 < t40; i46++) {
+                            int base41 = t39 + i46 * 8;
+                            var t42 = cx.loadI32(base41, 0);
+                            var t43 = cx.loadI32(base41, 4);
+                            Point t44 = new Point(t42, t43);
+                            t45.add(t44);
                         }
-                        t53 = new Shape.Polygon(t44);
+                        t54 = new Shape.Polygon(t45);
                         break;
                     }
                     case 4: {
-                        var t46 = cx.loadI32(t32, 8);
-                        var t47 = cx.loadI32(t32, 12);
-                        String t48 = cx.loadString(t46, t47);
-                        t53 = new Shape.Labelled(t48);
+                        var t47 = cx.loadI32(t33, 8);
+                        var t48 = cx.loadI32(t33, 12);
+                        String t49 = cx.loadString(t47, t48);
+                        t54 = new Shape.Labelled(t49);
                         break;
                     }
                     case 5: {
-                        var t49 = cx.loadI64(t32, 8);
-                        t53 = new Shape.Tagged(t49);
+                        var t50 = cx.loadI64(t33, 8);
+                        t54 = new Shape.Tagged(t50);
                         break;
                     }
                     case 6: {
-                        var t50 = cx.loadS8(t32, 8);
-                        t53 = new Shape.Signed(((byte) (t50)));
+                        var t51 = cx.loadS8(t33, 8);
+                        t54 = new Shape.Signed(((byte) (t51)));
                         break;
                     }
                     case 7: {
-                        var t51 = cx.loadU8(t32, 8);
-                        if (t51 < 0 || t51 >= 8) throw FlatAccess.badDiscriminant("enum", t51);
-                        Color t52 = Color.values()[t51];
-                        t53 = new Shape.Colored(t52);
+                        var t52 = cx.loadU8(t33, 8);
+                        if (t52 < 0 || t52 >= 8) throw FlatAccess.badDiscriminant("enum", t52);
+                        Color t53 = Color.values()[t52];
+                        t54 = new Shape.Colored(t53);
                         break;
                     }
                     default:
-                    throw FlatAccess.badDiscriminant("variant", t33);
+                    throw FlatAccess.badDiscriminant("variant", t34);
                 }
                 cx.finish();
-                return t53;
+                return t54;
             }
         }
 
         public List<Shape> echoShapes(List<Shape> s) {
             try (FlatCall cx = f10.flatCall()) {
-                var t22 = s;
-                var t23 = t22.size();
-                var t24 = cx.allocList(t23, 16, 8);
-                int i25 = 0;
-                for (var e1 : t22) {
-                    int base2 = t24 + i25 * 16;
-                    var t21 = e1;
-                    if (t21 instanceof Shape.Empty) {
+                var t23 = s;
+                var t24 = t23.size();
+                var t25 = cx.allocList(t24, 16, 8);
+                int i26 = 0;
+                for (var e1 : t23) {
+                    int base2 = t25 + i26 * 16;
+                    var t22 = e1;
+                    if (t22 instanceof Shape.Empty) {
                         cx.storeI8(base2, 0, 0);
-                    } else if (t21 instanceof Shape.Circle) {
-                        var payload4 = ((Shape.Circle) t21).value();
+                    } else if (t22 instanceof Shape.Circle) {
+                        var payload4 = ((Shape.Circle) t22).value();
                         cx.storeI8(base2, 0, 1);
                         cx.storeF64(base2, 8, payload4);
-                    } else if (t21 instanceof Shape.Rect) {
-                        var payload5 = ((Shape.Rect) t21).value();
+                    } else if (t22 instanceof Shape.Rect) {
+                        var payload5 = ((Shape.Rect) t22).value();
                         cx.storeI8(base2, 0, 2);
                         var t6 = payload5;
                         cx.storeF32(base2, 8, t6.f0());
                         cx.storeF32(base2, 12, t6.f1());
-                    } else if (t21 instanceof Shape.Polygon) {
-                        var payload7 = ((Shape.Polygon) t21).value();
+                    } else if (t22 instanceof Shape.Polygon) {
+                        var payload7 = ((Shape.Polygon) t22).value();
                         cx.storeI8(base2, 0, 3);
                         var t11 = payload7;
                         var t12 = t11.size();
@@ -1643,106 +1650,107 @@ public final class Variants implements AutoCloseable {
                         }
                         cx.storeI32(base2, 12, t12);
                         cx.storeI32(base2, 8, t13);
-                    } else if (t21 instanceof Shape.Labelled) {
-                        var payload15 = ((Shape.Labelled) t21).value();
+                    } else if (t22 instanceof Shape.Labelled) {
+                        var payload15 = ((Shape.Labelled) t22).value();
                         cx.storeI8(base2, 0, 4);
-                        var t16 = FlatAccess.utf8(payload15);
-                        var t17 = cx.storeBytes(t16, 1);
-                        cx.storeI32(base2, 12, t16.length);
+                        var t16 = cx.storeString(payload15);
+                        var t17 = (int) t16;
+                        var t18 = (int) (t16 >>> 32);
+                        cx.storeI32(base2, 12, t18);
                         cx.storeI32(base2, 8, t17);
-                    } else if (t21 instanceof Shape.Tagged) {
-                        var payload18 = ((Shape.Tagged) t21).value();
+                    } else if (t22 instanceof Shape.Tagged) {
+                        var payload19 = ((Shape.Tagged) t22).value();
                         cx.storeI8(base2, 0, 5);
-                        cx.storeI64(base2, 8, payload18);
-                    } else if (t21 instanceof Shape.Signed) {
-                        var payload19 = ((Shape.Signed) t21).value();
+                        cx.storeI64(base2, 8, payload19);
+                    } else if (t22 instanceof Shape.Signed) {
+                        var payload20 = ((Shape.Signed) t22).value();
                         cx.storeI8(base2, 0, 6);
-                        cx.storeI8(base2, 8, ((int) (payload19)));
-                    } else if (t21 instanceof Shape.Colored) {
-                        var payload20 = ((Shape.Colored) t21).value();
+                        cx.storeI8(base2, 8, ((int) (payload20)));
+                    } else if (t22 instanceof Shape.Colored) {
+                        var payload21 = ((Shape.Colored) t22).value();
                         cx.storeI8(base2, 0, 7);
-                        cx.storeI8(base2, 8, payload20.ordinal());
+                        cx.storeI8(base2, 8, payload21.ordinal());
                     } else {
                         throw new NullPointerException("a value to lower is null");
                     }
-                    i25++;
+                    i26++;
                 }
-                long[] slots26 = new long[2];
-                slots26[0] = (t24) & 0xFFFFFFFFL;
-                slots26[1] = (t23) & 0xFFFFFFFFL;
-                cx.call(slots26);
-                var t27 = (int) slots26[0];
-                var t28 = cx.loadI32(t27, 0);
-                var t29 = cx.loadI32(t27, 4);
-                cx.checkList(t28, t29, 16, 8);
-                List<Shape> t52 = new ArrayList<>(t29);
-                for (int i53 = 0; i53 < t29; i53++) {
-                    int base30 = t28 + i53 * 16;
-                    var t31 = cx.loadU8(base30, 0);
-                    Shape t51;
-                    switch (t31) {
+                long[] slots27 = new long[2];
+                slots27[0] = (t25) & 0xFFFFFFFFL;
+                slots27[1] = (t24) & 0xFFFFFFFFL;
+                cx.call(slots27);
+                var t28 = (int) slots27[0];
+                var t29 = cx.loadI32(t28, 0);
+                var t30 = cx.loadI32(t28, 4);
+                cx.checkList(t29, t30, 16, 8);
+                List<Shape> t53 = new ArrayList<>(t30);
+                for (int i54 = 0; i54 < t30; i54++) {
+                    int base31 = t29 + i54 * 16;
+                    var t32 = cx.loadU8(base31, 0);
+                    Shape t52;
+                    switch (t32) {
                         case 0: {
-                            t51 = new Shape.Empty();
+                            t52 = new Shape.Empty();
                             break;
                         }
                         case 1: {
-                            var t32 = cx.loadF64(base30, 8);
-                            t51 = new Shape.Circle(t32);
+                            var t33 = cx.loadF64(base31, 8);
+                            t52 = new Shape.Circle(t33);
                             break;
                         }
                         case 2: {
-                            var t33 = cx.loadF32(base30, 8);
-                            var t34 = cx.loadF32(base30, 12);
-                            Tuple2<Float, Float> t35 = new Tuple2<>(t33, t34);
-                            t51 = new Shape.Rect(t35);
+                            var t34 = cx.loadF32(base31, 8);
+                            var t35 = cx.loadF32(base31, 12);
+                            Tuple2<Float, Float> t36 = new Tuple2<>(t34, t35);
+                            t52 = new Shape.Rect(t36);
                             break;
                         }
                         case 3: {
-                            var t36 = cx.loadI32(base30, 8);
-                            var t37 = cx.loadI32(base30, 12);
-                            cx.checkList(t36, t37, 8, 4);
-                            List<Point> t42 = new ArrayList<>(t37);
-                            for (int i43 = 0; i43 < t37; i43++) {
-                                int base38 = t36 + i43 * 8;
-                                var t39 = cx.loadI32(base38, 0);
-                                var t40 = cx.loadI32(base38, 4);
-                                Point t41 = new Point(t39, t40);
-                                t42.add(t41);
+                            var t37 = cx.loadI32(base31, 8);
+                            var t38 = cx.loadI32(base31, 12);
+                            cx.checkList(t37, t38, 8, 4);
+                            List<Point> t43 = new ArrayList<>(t38);
+                            for (int i44 = 0; i44 < t38; i44++) {
+                                int base39 = t37 + i44 * 8;
+                                var t40 = cx.loadI32(base39, 0);
+                                var t41 = cx.loadI32(base39, 4);
+                                Point t42 = new Point(t40, t41);
+                                t43.add(t42);
                             }
-                            t51 = new Shape.Polygon(t42);
+                            t52 = new Shape.Polygon(t43);
                             break;
                         }
                         case 4: {
-                            var t44 = cx.loadI32(base30, 8);
-                            var t45 = cx.loadI32(base30, 12);
-                            String t46 = cx.loadString(t44, t45);
-                            t51 = new Shape.Labelled(t46);
+                            var t45 = cx.loadI32(base31, 8);
+                            var t46 = cx.loadI32(base31, 12);
+                            String t47 = cx.loadString(t45, t46);
+                            t52 = new Shape.Labelled(t47);
                             break;
                         }
                         case 5: {
-                            var t47 = cx.loadI64(base30, 8);
-                            t51 = new Shape.Tagged(t47);
+                            var t48 = cx.loadI64(base31, 8);
+                            t52 = new Shape.Tagged(t48);
                             break;
                         }
                         case 6: {
-                            var t48 = cx.loadS8(base30, 8);
-                            t51 = new Shape.Signed(((byte) (t48)));
+                            var t49 = cx.loadS8(base31, 8);
+                            t52 = new Shape.Signed(((byte) (t49)));
                             break;
                         }
                         case 7: {
-                            var t49 = cx.loadU8(base30, 8);
-                            if (t49 < 0 || t49 >= 8) throw FlatAccess.badDiscriminant("enum", t49);
-                            Color t50 = Color.values()[t49];
-                            t51 = new Shape.Colored(t50);
+                            var t50 = cx.loadU8(base31, 8);
+                            if (t50 < 0 || t50 >= 8) throw FlatAccess.badDiscriminant("enum", t50);
+                            Color t51 = Color.values()[t50];
+                            t52 = new Shape.Colored(t51);
                             break;
                         }
                         default:
-                        throw FlatAccess.badDiscriminant("variant", t31);
+                        throw FlatAccess.badDiscriminant("variant", t32);
                     }
-                    t52.add(t51);
+                    t53.add(t52);
                 }
                 cx.finish();
-                return t52;
+                return t53;
             }
         }
 
@@ -1752,30 +1760,30 @@ public final class Variants implements AutoCloseable {
          */
         public int shapeSize(Shape s) {
             try (FlatCall cx = f11.flatCall()) {
-                var t27 = s;
-                int v28 = 0;
-                long v29 = 0L;
-                int v30 = 0;
-                if (t27 instanceof Shape.Empty) {
-                    v28 = 0;
-                    v29 = 0L;
-                    v30 = 0;
-                } else if (t27 instanceof Shape.Circle) {
-                    var payload2 = ((Shape.Circle) t27).value();
+                var t28 = s;
+                int v29 = 0;
+                long v30 = 0L;
+                int v31 = 0;
+                if (t28 instanceof Shape.Empty) {
+                    v29 = 0;
+                    v30 = 0L;
+                    v31 = 0;
+                } else if (t28 instanceof Shape.Circle) {
+                    var payload2 = ((Shape.Circle) t28).value();
                     var t3 = Double.doubleToRawLongBits(payload2);
-                    v28 = 1;
-                    v29 = t3;
-                    v30 = 0;
-                } else if (t27 instanceof Shape.Rect) {
-                    var payload4 = ((Shape.Rect) t27).value();
+                    v29 = 1;
+                    v30 = t3;
+                    v31 = 0;
+                } else if (t28 instanceof Shape.Rect) {
+                    var payload4 = ((Shape.Rect) t28).value();
                     var t5 = payload4;
                     var t6 = (Float.floatToRawIntBits(t5.f0()) & 0xFFFFFFFFL);
                     var t7 = Float.floatToRawIntBits(t5.f1());
-                    v28 = 2;
-                    v29 = t6;
-                    v30 = t7;
-                } else if (t27 instanceof Shape.Polygon) {
-                    var payload8 = ((Shape.Polygon) t27).value();
+                    v29 = 2;
+                    v30 = t6;
+                    v31 = t7;
+                } else if (t28 instanceof Shape.Polygon) {
+                    var payload8 = ((Shape.Polygon) t28).value();
                     var t12 = payload8;
                     var t13 = t12.size();
                     var t14 = cx.allocList(t13, 8, 4);
@@ -1788,46 +1796,47 @@ public final class Variants implements AutoCloseable {
                         i15++;
                     }
                     var t16 = ((t14) & 0xFFFFFFFFL);
-                    v28 = 3;
-                    v29 = t16;
-                    v30 = t13;
-                } else if (t27 instanceof Shape.Labelled) {
-                    var payload17 = ((Shape.Labelled) t27).value();
-                    var t18 = FlatAccess.utf8(payload17);
-                    var t19 = cx.storeBytes(t18, 1);
-                    var t20 = ((t19) & 0xFFFFFFFFL);
-                    v28 = 4;
-                    v29 = t20;
-                    v30 = t18.length;
-                } else if (t27 instanceof Shape.Tagged) {
-                    var payload21 = ((Shape.Tagged) t27).value();
-                    var t22 = payload21;
-                    v28 = 5;
-                    v29 = t22;
-                    v30 = 0;
-                } else if (t27 instanceof Shape.Signed) {
-                    var payload23 = ((Shape.Signed) t27).value();
-                    var t24 = ((((int) (payload23))) & 0xFFFFFFFFL);
-                    v28 = 6;
-                    v29 = t24;
-                    v30 = 0;
-                } else if (t27 instanceof Shape.Colored) {
-                    var payload25 = ((Shape.Colored) t27).value();
-                    var t26 = ((payload25.ordinal()) & 0xFFFFFFFFL);
-                    v28 = 7;
-                    v29 = t26;
-                    v30 = 0;
+                    v29 = 3;
+                    v30 = t16;
+                    v31 = t13;
+                } else if (t28 instanceof Shape.Labelled) {
+                    var payload17 = ((Shape.Labelled) t28).value();
+                    var t18 = cx.storeString(payload17);
+                    var t19 = (int) t18;
+                    var t20 = (int) (t18 >>> 32);
+                    var t21 = ((t19) & 0xFFFFFFFFL);
+                    v29 = 4;
+                    v30 = t21;
+                    v31 = t20;
+                } else if (t28 instanceof Shape.Tagged) {
+                    var payload22 = ((Shape.Tagged) t28).value();
+                    var t23 = payload22;
+                    v29 = 5;
+                    v30 = t23;
+                    v31 = 0;
+                } else if (t28 instanceof Shape.Signed) {
+                    var payload24 = ((Shape.Signed) t28).value();
+                    var t25 = ((((int) (payload24))) & 0xFFFFFFFFL);
+                    v29 = 6;
+                    v30 = t25;
+                    v31 = 0;
+                } else if (t28 instanceof Shape.Colored) {
+                    var payload26 = ((Shape.Colored) t28).value();
+                    var t27 = ((payload26.ordinal()) & 0xFFFFFFFFL);
+                    v29 = 7;
+                    v30 = t27;
+                    v31 = 0;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                long[] slots31 = new long[3];
-                slots31[0] = (v28) & 0xFFFFFFFFL;
-                slots31[1] = v29;
-                slots31[2] = (v30) & 0xFFFFFFFFL;
-                cx.call(slots31);
-                var t32 = (int) slots31[0];
+                long[] slots32 = new long[3];
+                slots32[0] = (v29) & 0xFFFFFFFFL;
+                slots32[1] = v30;
+                slots32[2] = (v31) & 0xFFFFFFFFL;
+                cx.call(slots32);
+                var t33 = (int) slots32[0];
                 cx.finish();
-                return t32;
+                return t33;
             }
         }
 
@@ -2238,49 +2247,50 @@ public final class Variants implements AutoCloseable {
 
         public Optional<String> echoOptionString(Optional<String> x) {
             try (FlatCall cx = f29.flatCall()) {
-                var t5 = x;
-                int v6 = 0;
+                var t6 = x;
                 int v7 = 0;
                 int v8 = 0;
-                if (t5.isEmpty()) {
-                    v6 = 0;
+                int v9 = 0;
+                if (t6.isEmpty()) {
                     v7 = 0;
                     v8 = 0;
-                } else if (t5.isPresent()) {
-                    var payload2 = t5.get();
-                    var t3 = FlatAccess.utf8(payload2);
-                    var t4 = cx.storeBytes(t3, 1);
-                    v6 = 1;
-                    v7 = t4;
-                    v8 = t3.length;
+                    v9 = 0;
+                } else if (t6.isPresent()) {
+                    var payload2 = t6.get();
+                    var t3 = cx.storeString(payload2);
+                    var t4 = (int) t3;
+                    var t5 = (int) (t3 >>> 32);
+                    v7 = 1;
+                    v8 = t4;
+                    v9 = t5;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                long[] slots9 = new long[3];
-                slots9[0] = (v6) & 0xFFFFFFFFL;
-                slots9[1] = (v7) & 0xFFFFFFFFL;
-                slots9[2] = (v8) & 0xFFFFFFFFL;
-                cx.call(slots9);
-                var t10 = (int) slots9[0];
-                var t11 = cx.loadU8(t10, 0);
-                Optional<String> t15;
-                switch (t11) {
+                long[] slots10 = new long[3];
+                slots10[0] = (v7) & 0xFFFFFFFFL;
+                slots10[1] = (v8) & 0xFFFFFFFFL;
+                slots10[2] = (v9) & 0xFFFFFFFFL;
+                cx.call(slots10);
+                var t11 = (int) slots10[0];
+                var t12 = cx.loadU8(t11, 0);
+                Optional<String> t16;
+                switch (t12) {
                     case 0: {
-                        t15 = Optional.empty();
+                        t16 = Optional.empty();
                         break;
                     }
                     case 1: {
-                        var t12 = cx.loadI32(t10, 4);
-                        var t13 = cx.loadI32(t10, 8);
-                        String t14 = cx.loadString(t12, t13);
-                        t15 = Optional.of(t14);
+                        var t13 = cx.loadI32(t11, 4);
+                        var t14 = cx.loadI32(t11, 8);
+                        String t15 = cx.loadString(t13, t14);
+                        t16 = Optional.of(t15);
                         break;
                     }
                     default:
-                    throw FlatAccess.badDiscriminant("option", t11);
+                    throw FlatAccess.badDiscriminant("option", t12);
                 }
                 cx.finish();
-                return t15;
+                return t16;
             }
         }
 
@@ -2357,120 +2367,121 @@ public final class Variants implements AutoCloseable {
 
         public Optional<Optional<Optional<String>>> echoTripleOption(Optional<Optional<Optional<String>>> x) {
             try (FlatCall cx = f31.flatCall()) {
-                var t18 = x;
-                int v19 = 0;
+                var t19 = x;
                 int v20 = 0;
                 int v21 = 0;
                 int v22 = 0;
                 int v23 = 0;
-                if (t18.isEmpty()) {
-                    v19 = 0;
+                int v24 = 0;
+                if (t19.isEmpty()) {
                     v20 = 0;
                     v21 = 0;
                     v22 = 0;
                     v23 = 0;
-                } else if (t18.isPresent()) {
-                    var payload2 = t18.get();
-                    var t13 = payload2;
-                    int v14 = 0;
+                    v24 = 0;
+                } else if (t19.isPresent()) {
+                    var payload2 = t19.get();
+                    var t14 = payload2;
                     int v15 = 0;
                     int v16 = 0;
                     int v17 = 0;
-                    if (t13.isEmpty()) {
-                        v14 = 0;
+                    int v18 = 0;
+                    if (t14.isEmpty()) {
                         v15 = 0;
                         v16 = 0;
                         v17 = 0;
-                    } else if (t13.isPresent()) {
-                        var payload4 = t13.get();
-                        var t9 = payload4;
-                        int v10 = 0;
+                        v18 = 0;
+                    } else if (t14.isPresent()) {
+                        var payload4 = t14.get();
+                        var t10 = payload4;
                         int v11 = 0;
                         int v12 = 0;
-                        if (t9.isEmpty()) {
-                            v10 = 0;
+                        int v13 = 0;
+                        if (t10.isEmpty()) {
                             v11 = 0;
                             v12 = 0;
-                        } else if (t9.isPresent()) {
-                            var payload6 = t9.get();
-                            var t7 = FlatAccess.utf8(payload6);
-                            var t8 = cx.storeBytes(t7, 1);
-                            v10 = 1;
-                            v11 = t8;
-                            v12 = t7.length;
+                            v13 = 0;
+                        } else if (t10.isPresent()) {
+                            var payload6 = t10.get();
+                            var t7 = cx.storeString(payload6);
+                            var t8 = (int) t7;
+                            var t9 = (int) (t7 >>> 32);
+                            v11 = 1;
+                            v12 = t8;
+                            v13 = t9;
                         } else {
                             throw new NullPointerException("a value to lower is null");
                         }
-                        v14 = 1;
-                        v15 = v10;
+                        v15 = 1;
                         v16 = v11;
                         v17 = v12;
+                        v18 = v13;
                     } else {
                         throw new NullPointerException("a value to lower is null");
                     }
-                    v19 = 1;
-                    v20 = v14;
+                    v20 = 1;
                     v21 = v15;
                     v22 = v16;
                     v23 = v17;
+                    v24 = v18;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                long[] slots24 = new long[5];
-                slots24[0] = (v19) & 0xFFFFFFFFL;
-                slots24[1] = (v20) & 0xFFFFFFFFL;
-                slots24[2] = (v21) & 0xFFFFFFFFL;
-                slots24[3] = (v22) & 0xFFFFFFFFL;
-                slots24[4] = (v23) & 0xFFFFFFFFL;
-                cx.call(slots24);
-                var t25 = (int) slots24[0];
-                var t26 = cx.loadU8(t25, 0);
-                Optional<Optional<Optional<String>>> t34;
-                switch (t26) {
+                long[] slots25 = new long[5];
+                slots25[0] = (v20) & 0xFFFFFFFFL;
+                slots25[1] = (v21) & 0xFFFFFFFFL;
+                slots25[2] = (v22) & 0xFFFFFFFFL;
+                slots25[3] = (v23) & 0xFFFFFFFFL;
+                slots25[4] = (v24) & 0xFFFFFFFFL;
+                cx.call(slots25);
+                var t26 = (int) slots25[0];
+                var t27 = cx.loadU8(t26, 0);
+                Optional<Optional<Optional<String>>> t35;
+                switch (t27) {
                     case 0: {
-                        t34 = Optional.empty();
+                        t35 = Optional.empty();
                         break;
                     }
                     case 1: {
-                        var t27 = cx.loadU8(t25, 4);
-                        Optional<Optional<String>> t33;
-                        switch (t27) {
+                        var t28 = cx.loadU8(t26, 4);
+                        Optional<Optional<String>> t34;
+                        switch (t28) {
                             case 0: {
-                                t33 = Optional.empty();
+                                t34 = Optional.empty();
                                 break;
                             }
                             case 1: {
-                                var t28 = cx.loadU8(t25, 8);
-                                Optional<String> t32;
-                                switch (t28) {
+                                var t29 = cx.loadU8(t26, 8);
+                                Optional<String> t33;
+                                switch (t29) {
                                     case 0: {
-                                        t32 = Optional.empty();
+                                        t33 = Optional.empty();
                                         break;
                                     }
                                     case 1: {
-                                        var t29 = cx.loadI32(t25, 12);
-                                        var t30 = cx.loadI32(t25, 16);
-                                        String t31 = cx.loadString(t29, t30);
-                                        t32 = Optional.of(t31);
+                                        var t30 = cx.loadI32(t26, 12);
+                                        var t31 = cx.loadI32(t26, 16);
+                                        String t32 = cx.loadString(t30, t31);
+                                        t33 = Optional.of(t32);
                                         break;
                                     }
                                     default:
-                                    throw FlatAccess.badDiscriminant("option", t28);
+                                    throw FlatAccess.badDiscriminant("option", t29);
                                 }
-                                t33 = Optional.of(t32);
+                                t34 = Optional.of(t33);
                                 break;
                             }
                             default:
-                            throw FlatAccess.badDiscriminant("option", t27);
+                            throw FlatAccess.badDiscriminant("option", t28);
                         }
-                        t34 = Optional.of(t33);
+                        t35 = Optional.of(t34);
                         break;
                     }
                     default:
-                    throw FlatAccess.badDiscriminant("option", t26);
+                    throw FlatAccess.badDiscriminant("option", t27);
                 }
                 cx.finish();
-                return t34;
+                return t35;
             }
         }
 
@@ -2663,30 +2674,31 @@ public final class Variants implements AutoCloseable {
          */
         public Result<Integer, Void> parseU32(String s) {
             try (FlatCall cx = f36.flatCall()) {
-                var t1 = FlatAccess.utf8(s);
-                var t2 = cx.storeBytes(t1, 1);
-                long[] slots3 = new long[2];
-                slots3[0] = (t2) & 0xFFFFFFFFL;
-                slots3[1] = (t1.length) & 0xFFFFFFFFL;
-                cx.call(slots3);
-                var t4 = (int) slots3[0];
-                var t5 = cx.loadU8(t4, 0);
-                Result<Integer, Void> t7;
-                switch (t5) {
+                var t1 = cx.storeString(s);
+                var t2 = (int) t1;
+                var t3 = (int) (t1 >>> 32);
+                long[] slots4 = new long[2];
+                slots4[0] = (t2) & 0xFFFFFFFFL;
+                slots4[1] = (t3) & 0xFFFFFFFFL;
+                cx.call(slots4);
+                var t5 = (int) slots4[0];
+                var t6 = cx.loadU8(t5, 0);
+                Result<Integer, Void> t8;
+                switch (t6) {
                     case 0: {
-                        var t6 = cx.loadI32(t4, 4);
-                        t7 = Result.ok(t6);
+                        var t7 = cx.loadI32(t5, 4);
+                        t8 = Result.ok(t7);
                         break;
                     }
                     case 1: {
-                        t7 = Result.err(null);
+                        t8 = Result.err(null);
                         break;
                     }
                     default:
-                    throw FlatAccess.badDiscriminant("result", t5);
+                    throw FlatAccess.badDiscriminant("result", t6);
                 }
                 cx.finish();
-                return t7;
+                return t8;
             }
         }
 
@@ -2697,32 +2709,33 @@ public final class Variants implements AutoCloseable {
          */
         public Result<Void, String> validateName(String s) {
             try (FlatCall cx = f37.flatCall()) {
-                var t1 = FlatAccess.utf8(s);
-                var t2 = cx.storeBytes(t1, 1);
-                long[] slots3 = new long[2];
-                slots3[0] = (t2) & 0xFFFFFFFFL;
-                slots3[1] = (t1.length) & 0xFFFFFFFFL;
-                cx.call(slots3);
-                var t4 = (int) slots3[0];
-                var t5 = cx.loadU8(t4, 0);
-                Result<Void, String> t9;
-                switch (t5) {
+                var t1 = cx.storeString(s);
+                var t2 = (int) t1;
+                var t3 = (int) (t1 >>> 32);
+                long[] slots4 = new long[2];
+                slots4[0] = (t2) & 0xFFFFFFFFL;
+                slots4[1] = (t3) & 0xFFFFFFFFL;
+                cx.call(slots4);
+                var t5 = (int) slots4[0];
+                var t6 = cx.loadU8(t5, 0);
+                Result<Void, String> t10;
+                switch (t6) {
                     case 0: {
-                        t9 = Result.ok(null);
+                        t10 = Result.ok(null);
                         break;
                     }
                     case 1: {
-                        var t6 = cx.loadI32(t4, 4);
-                        var t7 = cx.loadI32(t4, 8);
-                        String t8 = cx.loadString(t6, t7);
-                        t9 = Result.err(t8);
+                        var t7 = cx.loadI32(t5, 4);
+                        var t8 = cx.loadI32(t5, 8);
+                        String t9 = cx.loadString(t7, t8);
+                        t10 = Result.err(t9);
                         break;
                     }
                     default:
-                    throw FlatAccess.badDiscriminant("result", t5);
+                    throw FlatAccess.badDiscriminant("result", t6);
                 }
                 cx.finish();
-                return t9;
+                return t10;
             }
         }
 
@@ -2762,258 +2775,262 @@ public final class Variants implements AutoCloseable {
 
         public Result<String, Integer> echoResult(Result<String, Integer> r) {
             try (FlatCall cx = f39.flatCall()) {
-                var t6 = r;
-                int v7 = 0;
+                var t7 = r;
                 int v8 = 0;
                 int v9 = 0;
-                if (t6 instanceof Result.Ok) {
-                    var payload1 = ((Result.Ok<String, Integer>) t6).value();
-                    var t2 = FlatAccess.utf8(payload1);
-                    var t3 = cx.storeBytes(t2, 1);
-                    v7 = 0;
-                    v8 = t3;
-                    v9 = t2.length;
-                } else if (t6 instanceof Result.Err) {
-                    var payload4 = ((Result.Err<String, Integer>) t6).value();
-                    var t5 = payload4;
-                    v7 = 1;
-                    v8 = t5;
-                    v9 = 0;
+                int v10 = 0;
+                if (t7 instanceof Result.Ok) {
+                    var payload1 = ((Result.Ok<String, Integer>) t7).value();
+                    var t2 = cx.storeString(payload1);
+                    var t3 = (int) t2;
+                    var t4 = (int) (t2 >>> 32);
+                    v8 = 0;
+                    v9 = t3;
+                    v10 = t4;
+                } else if (t7 instanceof Result.Err) {
+                    var payload5 = ((Result.Err<String, Integer>) t7).value();
+                    var t6 = payload5;
+                    v8 = 1;
+                    v9 = t6;
+                    v10 = 0;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                long[] slots10 = new long[3];
-                slots10[0] = (v7) & 0xFFFFFFFFL;
-                slots10[1] = (v8) & 0xFFFFFFFFL;
-                slots10[2] = (v9) & 0xFFFFFFFFL;
-                cx.call(slots10);
-                var t11 = (int) slots10[0];
-                var t12 = cx.loadU8(t11, 0);
-                Result<String, Integer> t17;
-                switch (t12) {
+                long[] slots11 = new long[3];
+                slots11[0] = (v8) & 0xFFFFFFFFL;
+                slots11[1] = (v9) & 0xFFFFFFFFL;
+                slots11[2] = (v10) & 0xFFFFFFFFL;
+                cx.call(slots11);
+                var t12 = (int) slots11[0];
+                var t13 = cx.loadU8(t12, 0);
+                Result<String, Integer> t18;
+                switch (t13) {
                     case 0: {
-                        var t13 = cx.loadI32(t11, 4);
-                        var t14 = cx.loadI32(t11, 8);
-                        String t15 = cx.loadString(t13, t14);
-                        t17 = Result.ok(t15);
+                        var t14 = cx.loadI32(t12, 4);
+                        var t15 = cx.loadI32(t12, 8);
+                        String t16 = cx.loadString(t14, t15);
+                        t18 = Result.ok(t16);
                         break;
                     }
                     case 1: {
-                        var t16 = cx.loadI32(t11, 4);
-                        t17 = Result.err(t16);
+                        var t17 = cx.loadI32(t12, 4);
+                        t18 = Result.err(t17);
                         break;
                     }
                     default:
-                    throw FlatAccess.badDiscriminant("result", t12);
+                    throw FlatAccess.badDiscriminant("result", t13);
                 }
                 cx.finish();
-                return t17;
+                return t18;
             }
         }
 
         public Result<Optional<String>, Result<Byte, String>> echoNestedResult(Result<Optional<String>, Result<Byte, String>> r) {
             try (FlatCall cx = f40.flatCall()) {
-                var t20 = r;
-                int v21 = 0;
-                int v22 = 0;
+                var t22 = r;
                 int v23 = 0;
                 int v24 = 0;
-                if (t20 instanceof Result.Ok) {
-                    var payload1 = ((Result.Ok<Optional<String>, Result<Byte, String>>) t20).value();
-                    var t6 = payload1;
-                    int v7 = 0;
+                int v25 = 0;
+                int v26 = 0;
+                if (t22 instanceof Result.Ok) {
+                    var payload1 = ((Result.Ok<Optional<String>, Result<Byte, String>>) t22).value();
+                    var t7 = payload1;
                     int v8 = 0;
                     int v9 = 0;
-                    if (t6.isEmpty()) {
-                        v7 = 0;
+                    int v10 = 0;
+                    if (t7.isEmpty()) {
                         v8 = 0;
                         v9 = 0;
-                    } else if (t6.isPresent()) {
-                        var payload3 = t6.get();
-                        var t4 = FlatAccess.utf8(payload3);
-                        var t5 = cx.storeBytes(t4, 1);
-                        v7 = 1;
-                        v8 = t5;
-                        v9 = t4.length;
+                        v10 = 0;
+                    } else if (t7.isPresent()) {
+                        var payload3 = t7.get();
+                        var t4 = cx.storeString(payload3);
+                        var t5 = (int) t4;
+                        var t6 = (int) (t4 >>> 32);
+                        v8 = 1;
+                        v9 = t5;
+                        v10 = t6;
                     } else {
                         throw new NullPointerException("a value to lower is null");
                     }
-                    v21 = 0;
-                    v22 = v7;
-                    v23 = v8;
-                    v24 = v9;
-                } else if (t20 instanceof Result.Err) {
-                    var payload10 = ((Result.Err<Optional<String>, Result<Byte, String>>) t20).value();
-                    var t16 = payload10;
-                    int v17 = 0;
-                    int v18 = 0;
+                    v23 = 0;
+                    v24 = v8;
+                    v25 = v9;
+                    v26 = v10;
+                } else if (t22 instanceof Result.Err) {
+                    var payload11 = ((Result.Err<Optional<String>, Result<Byte, String>>) t22).value();
+                    var t18 = payload11;
                     int v19 = 0;
-                    if (t16 instanceof Result.Ok) {
-                        var payload11 = ((Result.Ok<Byte, String>) t16).value();
-                        var t12 = ((payload11) & 0xFF);
-                        v17 = 0;
-                        v18 = t12;
+                    int v20 = 0;
+                    int v21 = 0;
+                    if (t18 instanceof Result.Ok) {
+                        var payload12 = ((Result.Ok<Byte, String>) t18).value();
+                        var t13 = ((payload12) & 0xFF);
                         v19 = 0;
-                    } else if (t16 instanceof Result.Err) {
-                        var payload13 = ((Result.Err<Byte, String>) t16).value();
-                        var t14 = FlatAccess.utf8(payload13);
-                        var t15 = cx.storeBytes(t14, 1);
-                        v17 = 1;
-                        v18 = t15;
-                        v19 = t14.length;
+                        v20 = t13;
+                        v21 = 0;
+                    } else if (t18 instanceof Result.Err) {
+                        var payload14 = ((Result.Err<Byte, String>) t18).value();
+                        var t15 = cx.storeString(payload14);
+                        var t16 = (int) t15;
+                        var t17 = (int) (t15 >>> 32);
+                        v19 = 1;
+                        v20 = t16;
+                        v21 = t17;
                     } else {
                         throw new NullPointerException("a value to lower is null");
                     }
-                    v21 = 1;
-                    v22 = v17;
-                    v23 = v18;
+                    v23 = 1;
                     v24 = v19;
+                    v25 = v20;
+                    v26 = v21;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                long[] slots25 = new long[4];
-                slots25[0] = (v21) & 0xFFFFFFFFL;
-                slots25[1] = (v22) & 0xFFFFFFFFL;
-                slots25[2] = (v23) & 0xFFFFFFFFL;
-                slots25[3] = (v24) & 0xFFFFFFFFL;
-                cx.call(slots25);
-                var t26 = (int) slots25[0];
-                var t27 = cx.loadU8(t26, 0);
-                Result<Optional<String>, Result<Byte, String>> t39;
-                switch (t27) {
+                long[] slots27 = new long[4];
+                slots27[0] = (v23) & 0xFFFFFFFFL;
+                slots27[1] = (v24) & 0xFFFFFFFFL;
+                slots27[2] = (v25) & 0xFFFFFFFFL;
+                slots27[3] = (v26) & 0xFFFFFFFFL;
+                cx.call(slots27);
+                var t28 = (int) slots27[0];
+                var t29 = cx.loadU8(t28, 0);
+                Result<Optional<String>, Result<Byte, String>> t41;
+                switch (t29) {
                     case 0: {
-                        var t28 = cx.loadU8(t26, 4);
-                        Optional<String> t32;
-                        switch (t28) {
+                        var t30 = cx.loadU8(t28, 4);
+                        Optional<String> t34;
+                        switch (t30) {
                             case 0: {
-                                t32 = Optional.empty();
+                                t34 = Optional.empty();
                                 break;
                             }
                             case 1: {
-                                var t29 = cx.loadI32(t26, 8);
-                                var t30 = cx.loadI32(t26, 12);
-                                String t31 = cx.loadString(t29, t30);
-                                t32 = Optional.of(t31);
+                                var t31 = cx.loadI32(t28, 8);
+                                var t32 = cx.loadI32(t28, 12);
+                                String t33 = cx.loadString(t31, t32);
+                                t34 = Optional.of(t33);
                                 break;
                             }
                             default:
-                            throw FlatAccess.badDiscriminant("option", t28);
+                            throw FlatAccess.badDiscriminant("option", t30);
                         }
-                        t39 = Result.ok(t32);
+                        t41 = Result.ok(t34);
                         break;
                     }
                     case 1: {
-                        var t33 = cx.loadU8(t26, 4);
-                        Result<Byte, String> t38;
-                        switch (t33) {
+                        var t35 = cx.loadU8(t28, 4);
+                        Result<Byte, String> t40;
+                        switch (t35) {
                             case 0: {
-                                var t34 = cx.loadU8(t26, 8);
-                                t38 = Result.ok(((byte) (t34)));
+                                var t36 = cx.loadU8(t28, 8);
+                                t40 = Result.ok(((byte) (t36)));
                                 break;
                             }
                             case 1: {
-                                var t35 = cx.loadI32(t26, 8);
-                                var t36 = cx.loadI32(t26, 12);
-                                String t37 = cx.loadString(t35, t36);
-                                t38 = Result.err(t37);
+                                var t37 = cx.loadI32(t28, 8);
+                                var t38 = cx.loadI32(t28, 12);
+                                String t39 = cx.loadString(t37, t38);
+                                t40 = Result.err(t39);
                                 break;
                             }
                             default:
-                            throw FlatAccess.badDiscriminant("result", t33);
+                            throw FlatAccess.badDiscriminant("result", t35);
                         }
-                        t39 = Result.err(t38);
+                        t41 = Result.err(t40);
                         break;
                     }
                     default:
-                    throw FlatAccess.badDiscriminant("result", t27);
+                    throw FlatAccess.badDiscriminant("result", t29);
                 }
                 cx.finish();
-                return t39;
+                return t41;
             }
         }
 
         public Optional<Result<Integer, String>> echoOptionResult(Optional<Result<Integer, String>> o) {
             try (FlatCall cx = f41.flatCall()) {
-                var t12 = o;
-                int v13 = 0;
+                var t13 = o;
                 int v14 = 0;
                 int v15 = 0;
                 int v16 = 0;
-                if (t12.isEmpty()) {
-                    v13 = 0;
+                int v17 = 0;
+                if (t13.isEmpty()) {
                     v14 = 0;
                     v15 = 0;
                     v16 = 0;
-                } else if (t12.isPresent()) {
-                    var payload2 = t12.get();
-                    var t8 = payload2;
-                    int v9 = 0;
+                    v17 = 0;
+                } else if (t13.isPresent()) {
+                    var payload2 = t13.get();
+                    var t9 = payload2;
                     int v10 = 0;
                     int v11 = 0;
-                    if (t8 instanceof Result.Ok) {
-                        var payload3 = ((Result.Ok<Integer, String>) t8).value();
+                    int v12 = 0;
+                    if (t9 instanceof Result.Ok) {
+                        var payload3 = ((Result.Ok<Integer, String>) t9).value();
                         var t4 = payload3;
-                        v9 = 0;
-                        v10 = t4;
-                        v11 = 0;
-                    } else if (t8 instanceof Result.Err) {
-                        var payload5 = ((Result.Err<Integer, String>) t8).value();
-                        var t6 = FlatAccess.utf8(payload5);
-                        var t7 = cx.storeBytes(t6, 1);
-                        v9 = 1;
-                        v10 = t7;
-                        v11 = t6.length;
+                        v10 = 0;
+                        v11 = t4;
+                        v12 = 0;
+                    } else if (t9 instanceof Result.Err) {
+                        var payload5 = ((Result.Err<Integer, String>) t9).value();
+                        var t6 = cx.storeString(payload5);
+                        var t7 = (int) t6;
+                        var t8 = (int) (t6 >>> 32);
+                        v10 = 1;
+                        v11 = t7;
+                        v12 = t8;
                     } else {
                         throw new NullPointerException("a value to lower is null");
                     }
-                    v13 = 1;
-                    v14 = v9;
+                    v14 = 1;
                     v15 = v10;
                     v16 = v11;
+                    v17 = v12;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                long[] slots17 = new long[4];
-                slots17[0] = (v13) & 0xFFFFFFFFL;
-                slots17[1] = (v14) & 0xFFFFFFFFL;
-                slots17[2] = (v15) & 0xFFFFFFFFL;
-                slots17[3] = (v16) & 0xFFFFFFFFL;
-                cx.call(slots17);
-                var t18 = (int) slots17[0];
-                var t19 = cx.loadU8(t18, 0);
-                Optional<Result<Integer, String>> t26;
-                switch (t19) {
+                long[] slots18 = new long[4];
+                slots18[0] = (v14) & 0xFFFFFFFFL;
+                slots18[1] = (v15) & 0xFFFFFFFFL;
+                slots18[2] = (v16) & 0xFFFFFFFFL;
+                slots18[3] = (v17) & 0xFFFFFFFFL;
+                cx.call(slots18);
+                var t19 = (int) slots18[0];
+                var t20 = cx.loadU8(t19, 0);
+                Optional<Result<Integer, String>> t27;
+                switch (t20) {
                     case 0: {
-                        t26 = Optional.empty();
+                        t27 = Optional.empty();
                         break;
                     }
                     case 1: {
-                        var t20 = cx.loadU8(t18, 4);
-                        Result<Integer, String> t25;
-                        switch (t20) {
+                        var t21 = cx.loadU8(t19, 4);
+                        Result<Integer, String> t26;
+                        switch (t21) {
                             case 0: {
-                                var t21 = cx.loadI32(t18, 8);
-                                t25 = Result.ok(t21);
+                                var t22 = cx.loadI32(t19, 8);
+                                t26 = Result.ok(t22);
                                 break;
                             }
                             case 1: {
-                                var t22 = cx.loadI32(t18, 8);
-                                var t23 = cx.loadI32(t18, 12);
-                                String t24 = cx.loadString(t22, t23);
-                                t25 = Result.err(t24);
+                                var t23 = cx.loadI32(t19, 8);
+                                var t24 = cx.loadI32(t19, 12);
+                                String t25 = cx.loadString(t23, t24);
+                                t26 = Result.err(t25);
                                 break;
                             }
                             default:
-                            throw FlatAccess.badDiscriminant("result", t20);
+                            throw FlatAccess.badDiscriminant("result", t21);
                         }
-                        t26 = Optional.of(t25);
+                        t27 = Optional.of(t26);
                         break;
                     }
                     default:
-                    throw FlatAccess.badDiscriminant("option", t19);
+                    throw FlatAccess.badDiscriminant("option", t20);
                 }
                 cx.finish();
-                return t26;
+                return t27;
             }
         }
 
@@ -3176,66 +3193,71 @@ public final class Variants implements AutoCloseable {
 
         public List<String> echoNames(List<String> x) {
             try (FlatCall cx = f46.flatCall()) {
-                var t5 = x;
-                var t6 = t5.size();
-                var t7 = cx.allocList(t6, 8, 4);
-                int i8 = 0;
-                for (var e1 : t5) {
-                    int base2 = t7 + i8 * 8;
-                    var t3 = FlatAccess.utf8(e1);
-                    var t4 = cx.storeBytes(t3, 1);
-                    cx.storeI32(base2, 4, t3.length);
-                    cx.storeI32(base2, 0, t4);
-                    i8++;
+                var t6 = x;
+                var t7 = t6.size();
+                for (var q8 : t6) {
+                    cx.queueString(q8);
                 }
-                long[] slots9 = new long[2];
-                slots9[0] = (t7) & 0xFFFFFFFFL;
-                slots9[1] = (t6) & 0xFFFFFFFFL;
-                cx.call(slots9);
-                var t10 = (int) slots9[0];
-                var t11 = cx.loadI32(t10, 0);
-                var t12 = cx.loadI32(t10, 4);
-                cx.checkList(t11, t12, 8, 4);
-                List<String> t17 = new ArrayList<>(t12);
-                for (int i18 = 0; i18 < t12; i18++) {
-                    int base13 = t11 + i18 * 8;
-                    var t14 = cx.loadI32(base13, 0);
-                    var t15 = cx.loadI32(base13, 4);
-                    String t16 = cx.loadString(t14, t15);
-                    t17.add(t16);
+                cx.allocateQueued();
+                var t9 = cx.allocList(t7, 8, 4);
+                int i10 = 0;
+                for (var e1 : t6) {
+                    int base2 = t9 + i10 * 8;
+                    var t3 = cx.storeString(e1);
+                    var t4 = (int) t3;
+                    var t5 = (int) (t3 >>> 32);
+                    cx.storeI32(base2, 4, t5);
+                    cx.storeI32(base2, 0, t4);
+                    i10++;
+                }
+                long[] slots11 = new long[2];
+                slots11[0] = (t9) & 0xFFFFFFFFL;
+                slots11[1] = (t7) & 0xFFFFFFFFL;
+                cx.call(slots11);
+                var t12 = (int) slots11[0];
+                var t13 = cx.loadI32(t12, 0);
+                var t14 = cx.loadI32(t12, 4);
+                cx.checkList(t13, t14, 8, 4);
+                List<String> t19 = new ArrayList<>(t14);
+                for (int i20 = 0; i20 < t14; i20++) {
+                    int base15 = t13 + i20 * 8;
+                    var t16 = cx.loadI32(base15, 0);
+                    var t17 = cx.loadI32(base15, 4);
+                    String t18 = cx.loadString(t16, t17);
+                    t19.add(t18);
                 }
                 cx.finish();
-                return t17;
+                return t19;
             }
         }
 
         public TaggedValue echoTagged(TaggedValue t) {
             try (FlatCall cx = f47.flatCall()) {
                 var t1 = t;
-                var t28 = t1.shape();
-                int v29 = 0;
-                long v30 = 0L;
-                int v31 = 0;
-                if (t28 instanceof Shape.Empty) {
-                    v29 = 0;
-                    v30 = 0L;
-                    v31 = 0;
-                } else if (t28 instanceof Shape.Circle) {
-                    var payload3 = ((Shape.Circle) t28).value();
+                var t29 = t1.shape();
+                int v30 = 0;
+                long v31 = 0L;
+                int v32 = 0;
+                if (t29 instanceof Shape.Empty) {
+                    v30 = 0;
+                    v31 = 0L;
+                    v32 = 0;
+                } else if (t29 instanceof Shape.Circle) {
+                    var payload3 = ((Shape.Circle) t29).value();
                     var t4 = Double.doubleToRawLongBits(payload3);
-                    v29 = 1;
-                    v30 = t4;
-                    v31 = 0;
-                } else if (t28 instanceof Shape.Rect) {
-                    var payload5 = ((Shape.Rect) t28).value();
+                    v30 = 1;
+                    v31 = t4;
+                    v32 = 0;
+                } else if (t29 instanceof Shape.Rect) {
+                    var payload5 = ((Shape.Rect) t29).value();
                     var t6 = payload5;
                     var t7 = (Float.floatToRawIntBits(t6.f0()) & 0xFFFFFFFFL);
                     var t8 = Float.floatToRawIntBits(t6.f1());
-                    v29 = 2;
-                    v30 = t7;
-                    v31 = t8;
-                } else if (t28 instanceof Shape.Polygon) {
-                    var payload9 = ((Shape.Polygon) t28).value();
+                    v30 = 2;
+                    v31 = t7;
+                    v32 = t8;
+                } else if (t29 instanceof Shape.Polygon) {
+                    var payload9 = ((Shape.Polygon) t29).value();
                     var t13 = payload9;
                     var t14 = t13.size();
                     var t15 = cx.allocList(t14, 8, 4);
@@ -3248,155 +3270,157 @@ public final class Variants implements AutoCloseable {
                         i16++;
                     }
                     var t17 = ((t15) & 0xFFFFFFFFL);
-                    v29 = 3;
-                    v30 = t17;
-                    v31 = t14;
-                } else if (t28 instanceof Shape.Labelled) {
-                    var payload18 = ((Shape.Labelled) t28).value();
-                    var t19 = FlatAccess.utf8(payload18);
-                    var t20 = cx.storeBytes(t19, 1);
-                    var t21 = ((t20) & 0xFFFFFFFFL);
-                    v29 = 4;
-                    v30 = t21;
-                    v31 = t19.length;
-                } else if (t28 instanceof Shape.Tagged) {
-                    var payload22 = ((Shape.Tagged) t28).value();
-                    var t23 = payload22;
-                    v29 = 5;
-                    v30 = t23;
-                    v31 = 0;
-                } else if (t28 instanceof Shape.Signed) {
-                    var payload24 = ((Shape.Signed) t28).value();
-                    var t25 = ((((int) (payload24))) & 0xFFFFFFFFL);
-                    v29 = 6;
-                    v30 = t25;
-                    v31 = 0;
-                } else if (t28 instanceof Shape.Colored) {
-                    var payload26 = ((Shape.Colored) t28).value();
-                    var t27 = ((payload26.ordinal()) & 0xFFFFFFFFL);
-                    v29 = 7;
-                    v30 = t27;
-                    v31 = 0;
+                    v30 = 3;
+                    v31 = t17;
+                    v32 = t14;
+                } else if (t29 instanceof Shape.Labelled) {
+                    var payload18 = ((Shape.Labelled) t29).value();
+                    var t19 = cx.storeString(payload18);
+                    var t20 = (int) t19;
+                    var t21 = (int) (t19 >>> 32);
+                    var t22 = ((t20) & 0xFFFFFFFFL);
+                    v30 = 4;
+                    v31 = t22;
+                    v32 = t21;
+                } else if (t29 instanceof Shape.Tagged) {
+                    var payload23 = ((Shape.Tagged) t29).value();
+                    var t24 = payload23;
+                    v30 = 5;
+                    v31 = t24;
+                    v32 = 0;
+                } else if (t29 instanceof Shape.Signed) {
+                    var payload25 = ((Shape.Signed) t29).value();
+                    var t26 = ((((int) (payload25))) & 0xFFFFFFFFL);
+                    v30 = 6;
+                    v31 = t26;
+                    v32 = 0;
+                } else if (t29 instanceof Shape.Colored) {
+                    var payload27 = ((Shape.Colored) t29).value();
+                    var t28 = ((payload27.ordinal()) & 0xFFFFFFFFL);
+                    v30 = 7;
+                    v31 = t28;
+                    v32 = 0;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                var t36 = t1.note();
-                int v37 = 0;
-                int v38 = 0;
+                var t38 = t1.note();
                 int v39 = 0;
-                if (t36.isEmpty()) {
-                    v37 = 0;
-                    v38 = 0;
+                int v40 = 0;
+                int v41 = 0;
+                if (t38.isEmpty()) {
                     v39 = 0;
-                } else if (t36.isPresent()) {
-                    var payload33 = t36.get();
-                    var t34 = FlatAccess.utf8(payload33);
-                    var t35 = cx.storeBytes(t34, 1);
-                    v37 = 1;
-                    v38 = t35;
-                    v39 = t34.length;
+                    v40 = 0;
+                    v41 = 0;
+                } else if (t38.isPresent()) {
+                    var payload34 = t38.get();
+                    var t35 = cx.storeString(payload34);
+                    var t36 = (int) t35;
+                    var t37 = (int) (t35 >>> 32);
+                    v39 = 1;
+                    v40 = t36;
+                    v41 = t37;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                long[] slots40 = new long[9];
-                slots40[0] = t1.id();
-                slots40[1] = (Variants.flagBits(t1.tags())) & 0xFFFFFFFFL;
-                slots40[2] = (v29) & 0xFFFFFFFFL;
-                slots40[3] = v30;
-                slots40[4] = (v31) & 0xFFFFFFFFL;
-                slots40[5] = (v37) & 0xFFFFFFFFL;
-                slots40[6] = (v38) & 0xFFFFFFFFL;
-                slots40[7] = (v39) & 0xFFFFFFFFL;
-                slots40[8] = (t1.direction().ordinal()) & 0xFFFFFFFFL;
-                cx.call(slots40);
-                var t41 = (int) slots40[0];
-                var t42 = cx.loadI64(t41, 0);
-                var t43 = cx.loadU8(t41, 8);
-                EnumSet<Small> t44 = Variants.flagSet(Small.class, t43);
-                var t45 = cx.loadU8(t41, 16);
-                Shape t65;
-                switch (t45) {
+                long[] slots42 = new long[9];
+                slots42[0] = t1.id();
+                slots42[1] = (Variants.flagBits(t1.tags())) & 0xFFFFFFFFL;
+                slots42[2] = (v30) & 0xFFFFFFFFL;
+                slots42[3] = v31;
+                slots42[4] = (v32) & 0xFFFFFFFFL;
+                slots42[5] = (v39) & 0xFFFFFFFFL;
+                slots42[6] = (v40) & 0xFFFFFFFFL;
+                slots42[7] = (v41) & 0xFFFFFFFFL;
+                slots42[8] = (t1.direction().ordinal()) & 0xFFFFFFFFL;
+                cx.call(slots42);
+                var t43 = (int) slots42[0];
+                var t44 = cx.loadI64(t43, 0);
+                var t45 = cx.loadU8(t43, 8);
+                EnumSet<Small> t46 = Variants.flagSet(Small.class, t45);
+                var t47 = cx.loadU8(t43, 16);
+                Shape t67;
+                switch (t47) {
                     case 0: {
-                        t65 = new Shape.Empty();
+                        t67 = new Shape.Empty();
                         break;
                     }
                     case 1: {
-                        var t46 = cx.loadF64(t41, 24);
-                        t65 = new Shape.Circle(t46);
+                        var t48 = cx.loadF64(t43, 24);
+                        t67 = new Shape.Circle(t48);
                         break;
                     }
                     case 2: {
-                        var t47 = cx.loadF32(t41, 24);
-                        var t48 = cx.loadF32(t41, 28);
-                        Tuple2<Float, Float> t49 = new Tuple2<>(t47, t48);
-                        t65 = new Shape.Rect(t49);
+                        var t49 = cx.loadF32(t43, 24);
+                        var t50 = cx.loadF32(t43, 28);
+                        Tuple2<Float, Float> t51 = new Tuple2<>(t49, t50);
+                        t67 = new Shape.Rect(t51);
                         break;
                     }
                     case 3: {
-                        var t50 = cx.loadI32(t41, 24);
-                        var t51 = cx.loadI32(t41, 28);
-                        cx.checkList(t50, t51, 8, 4);
-                        List<Point> t56 = new ArrayList<>(t51);
-                        for (int i57 = 0; i57 < t51; i57++) {
-                            int base52 = t50 + i57 * 8;
-                            var t53 = cx.loadI32(base52, 0);
-                            var t54 = cx.loadI32(base52, 4);
-                            Point t55 = new Point(t53, t54);
-                            t56.add(t55);
+                        var t52 = cx.loadI32(t43, 24);
+                        var t53 = cx.loadI32(t43, 28);
+                        cx.checkList(t52, t53, 8, 4);
+                        List<Point> t58 = new ArrayList<>(t53);
+                        for (int i59 = 0; i59 < t53; i59++) {
+                            int base54 = t52 + i59 * 8;
+                            var t55 = cx.loadI32(base54, 0);
+                            var t56 = cx.loadI32(base54, 4);
+                            Point t57 = new Point(t55, t56);
+                            t58.add(t57);
                         }
-                        t65 = new Shape.Polygon(t56);
+                        t67 = new Shape.Polygon(t58);
                         break;
                     }
                     case 4: {
-                        var t58 = cx.loadI32(t41, 24);
-                        var t59 = cx.loadI32(t41, 28);
-                        String t60 = cx.loadString(t58, t59);
-                        t65 = new Shape.Labelled(t60);
+                        var t60 = cx.loadI32(t43, 24);
+                        var t61 = cx.loadI32(t43, 28);
+                        String t62 = cx.loadString(t60, t61);
+                        t67 = new Shape.Labelled(t62);
                         break;
                     }
                     case 5: {
-                        var t61 = cx.loadI64(t41, 24);
-                        t65 = new Shape.Tagged(t61);
+                        var t63 = cx.loadI64(t43, 24);
+                        t67 = new Shape.Tagged(t63);
                         break;
                     }
                     case 6: {
-                        var t62 = cx.loadS8(t41, 24);
-                        t65 = new Shape.Signed(((byte) (t62)));
+                        var t64 = cx.loadS8(t43, 24);
+                        t67 = new Shape.Signed(((byte) (t64)));
                         break;
                     }
                     case 7: {
-                        var t63 = cx.loadU8(t41, 24);
-                        if (t63 < 0 || t63 >= 8) throw FlatAccess.badDiscriminant("enum", t63);
-                        Color t64 = Color.values()[t63];
-                        t65 = new Shape.Colored(t64);
+                        var t65 = cx.loadU8(t43, 24);
+                        if (t65 < 0 || t65 >= 8) throw FlatAccess.badDiscriminant("enum", t65);
+                        Color t66 = Color.values()[t65];
+                        t67 = new Shape.Colored(t66);
                         break;
                     }
                     default:
-                    throw FlatAccess.badDiscriminant("variant", t45);
+                    throw FlatAccess.badDiscriminant("variant", t47);
                 }
-                var t66 = cx.loadU8(t41, 32);
-                Optional<String> t70;
-                switch (t66) {
+                var t68 = cx.loadU8(t43, 32);
+                Optional<String> t72;
+                switch (t68) {
                     case 0: {
-                        t70 = Optional.empty();
+                        t72 = Optional.empty();
                         break;
                     }
                     case 1: {
-                        var t67 = cx.loadI32(t41, 36);
-                        var t68 = cx.loadI32(t41, 40);
-                        String t69 = cx.loadString(t67, t68);
-                        t70 = Optional.of(t69);
+                        var t69 = cx.loadI32(t43, 36);
+                        var t70 = cx.loadI32(t43, 40);
+                        String t71 = cx.loadString(t69, t70);
+                        t72 = Optional.of(t71);
                         break;
                     }
                     default:
-                    throw FlatAccess.badDiscriminant("option", t66);
+                    throw FlatAccess.badDiscriminant("option", t68);
                 }
-                var t71 = cx.loadU8(t41, 44);
-                if (t71 < 0 || t71 >= 4) throw FlatAccess.badDiscriminant("enum", t71);
-                Direction t72 = Direction.values()[t71];
-                TaggedValue t73 = new TaggedValue(t42, t44, t65, t70, t72);
+                var t73 = cx.loadU8(t43, 44);
+                if (t73 < 0 || t73 >= 4) throw FlatAccess.badDiscriminant("enum", t73);
+                Direction t74 = Direction.values()[t73];
+                TaggedValue t75 = new TaggedValue(t44, t46, t67, t72, t74);
                 cx.finish();
-                return t73;
+                return t75;
             }
         }
     }

@@ -255,68 +255,70 @@ public final class OnlyExports implements AutoCloseable {
         public Tuple2<Unsafe, EnumSet<Struct>> move(Loop while_, Match for_) {
             try (FlatCall cx = f3.flatCall()) {
                 var t1 = while_;
-                var t2 = FlatAccess.utf8(t1.fn());
-                var t3 = cx.storeBytes(t2, 1);
-                var t12 = for_;
-                int v13 = 0;
-                long v14 = 0L;
+                var t2 = cx.storeString(t1.fn());
+                var t3 = (int) t2;
+                var t4 = (int) (t2 >>> 32);
+                var t14 = for_;
                 int v15 = 0;
-                int v16 = 0;
-                long v17 = 0L;
+                long v16 = 0L;
+                int v17 = 0;
                 int v18 = 0;
-                if (t12 instanceof Match.Static) {
-                    var payload4 = ((Match.Static) t12).value();
-                    var t5 = payload4;
-                    var t6 = FlatAccess.utf8(t5.fn());
-                    var t7 = cx.storeBytes(t6, 1);
-                    var t8 = ((t5.type()) & 0xFFFFFFFFL);
-                    v13 = 0;
-                    v14 = t8;
-                    v15 = t7;
-                    v16 = t6.length;
-                    v17 = t5.int_();
-                    v18 = ((t5.switch_()) ? 1 : 0);
-                } else if (t12 instanceof Match.Double) {
-                    var payload9 = ((Match.Double) t12).value();
-                    var t10 = Double.doubleToRawLongBits(payload9);
-                    v13 = 1;
-                    v14 = t10;
+                long v19 = 0L;
+                int v20 = 0;
+                if (t14 instanceof Match.Static) {
+                    var payload5 = ((Match.Static) t14).value();
+                    var t6 = payload5;
+                    var t7 = cx.storeString(t6.fn());
+                    var t8 = (int) t7;
+                    var t9 = (int) (t7 >>> 32);
+                    var t10 = ((t6.type()) & 0xFFFFFFFFL);
                     v15 = 0;
-                    v16 = 0;
-                    v17 = 0L;
+                    v16 = t10;
+                    v17 = t8;
+                    v18 = t9;
+                    v19 = t6.int_();
+                    v20 = ((t6.switch_()) ? 1 : 0);
+                } else if (t14 instanceof Match.Double) {
+                    var payload11 = ((Match.Double) t14).value();
+                    var t12 = Double.doubleToRawLongBits(payload11);
+                    v15 = 1;
+                    v16 = t12;
+                    v17 = 0;
                     v18 = 0;
-                } else if (t12 instanceof Match.None) {
-                    v13 = 2;
-                    v14 = 0L;
-                    v15 = 0;
-                    v16 = 0;
-                    v17 = 0L;
+                    v19 = 0L;
+                    v20 = 0;
+                } else if (t14 instanceof Match.None) {
+                    v15 = 2;
+                    v16 = 0L;
+                    v17 = 0;
                     v18 = 0;
+                    v19 = 0L;
+                    v20 = 0;
                 } else {
                     throw new NullPointerException("a value to lower is null");
                 }
-                long[] slots19 = new long[11];
-                slots19[0] = (t1.type()) & 0xFFFFFFFFL;
-                slots19[1] = (t3) & 0xFFFFFFFFL;
-                slots19[2] = (t2.length) & 0xFFFFFFFFL;
-                slots19[3] = t1.int_();
-                slots19[4] = (((t1.switch_()) ? 1 : 0)) & 0xFFFFFFFFL;
-                slots19[5] = (v13) & 0xFFFFFFFFL;
-                slots19[6] = v14;
-                slots19[7] = (v15) & 0xFFFFFFFFL;
-                slots19[8] = (v16) & 0xFFFFFFFFL;
-                slots19[9] = v17;
-                slots19[10] = (v18) & 0xFFFFFFFFL;
-                cx.call(slots19);
-                var t20 = (int) slots19[0];
-                var t21 = cx.loadU8(t20, 0);
-                if (t21 < 0 || t21 >= 3) throw FlatAccess.badDiscriminant("enum", t21);
-                Unsafe t22 = Unsafe.values()[t21];
-                var t23 = cx.loadU8(t20, 1);
-                EnumSet<Struct> t24 = OnlyExports.flagSet(Struct.class, t23);
-                Tuple2<Unsafe, EnumSet<Struct>> t25 = new Tuple2<>(t22, t24);
+                long[] slots21 = new long[11];
+                slots21[0] = (t1.type()) & 0xFFFFFFFFL;
+                slots21[1] = (t3) & 0xFFFFFFFFL;
+                slots21[2] = (t4) & 0xFFFFFFFFL;
+                slots21[3] = t1.int_();
+                slots21[4] = (((t1.switch_()) ? 1 : 0)) & 0xFFFFFFFFL;
+                slots21[5] = (v15) & 0xFFFFFFFFL;
+                slots21[6] = v16;
+                slots21[7] = (v17) & 0xFFFFFFFFL;
+                slots21[8] = (v18) & 0xFFFFFFFFL;
+                slots21[9] = v19;
+                slots21[10] = (v20) & 0xFFFFFFFFL;
+                cx.call(slots21);
+                var t22 = (int) slots21[0];
+                var t23 = cx.loadU8(t22, 0);
+                if (t23 < 0 || t23 >= 3) throw FlatAccess.badDiscriminant("enum", t23);
+                Unsafe t24 = Unsafe.values()[t23];
+                var t25 = cx.loadU8(t22, 1);
+                EnumSet<Struct> t26 = OnlyExports.flagSet(Struct.class, t25);
+                Tuple2<Unsafe, EnumSet<Struct>> t27 = new Tuple2<>(t24, t26);
                 cx.finish();
-                return t25;
+                return t27;
             }
         }
     }

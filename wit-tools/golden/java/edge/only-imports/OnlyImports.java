@@ -307,18 +307,19 @@ public final class OnlyImports implements AutoCloseable {
             int a1 = (int) slots[1];
             Bag t1 = new Bag(cx.liftHostBorrow(a0, TYPE_BAG));
             Result<Token, String> t2 = handles.bagTryGive(t1);
-            var t8 = t2;
-            if (t8 instanceof Result.Ok) {
-                var payload3 = ((Result.Ok<Token, String>) t8).value();
+            var t9 = t2;
+            if (t9 instanceof Result.Ok) {
+                var payload3 = ((Result.Ok<Token, String>) t9).value();
                 cx.storeI8(a1, 0, 0);
                 var t4 = cx.lowerHostOwn(payload3.give(), TYPE_TOKEN);
                 cx.storeI32(a1, 4, t4);
-            } else if (t8 instanceof Result.Err) {
-                var payload5 = ((Result.Err<Token, String>) t8).value();
+            } else if (t9 instanceof Result.Err) {
+                var payload5 = ((Result.Err<Token, String>) t9).value();
                 cx.storeI8(a1, 0, 1);
-                var t6 = FlatAccess.utf8(payload5);
-                var t7 = cx.storeBytes(t6, 1);
-                cx.storeI32(a1, 8, t6.length);
+                var t6 = cx.storeString(payload5);
+                var t7 = (int) t6;
+                var t8 = (int) (t6 >>> 32);
+                cx.storeI32(a1, 8, t8);
                 cx.storeI32(a1, 4, t7);
             } else {
                 throw new NullPointerException("a value to lower is null");

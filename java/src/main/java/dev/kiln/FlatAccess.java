@@ -256,6 +256,75 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
         return true;
     }
 
+    // ---- strings allocated in one batch
+
+    private String[] queued = new String[0];
+    private byte[][] queuedBytes = new byte[0][];
+    private int[] queuedPtrs = new int[0];
+    private int queueHead;
+    private int queueTail;
+    private int queueAllocated;
+
+    /**
+     * Queues {@code s} to be allocated by the next {@link #allocateQueued}, so
+     * that the strings of a list are allocated in one native call; {@link
+     * #storeString} then takes them, in the order queued.
+     */
+    public final void queueString(String s) {
+        if (queueTail == queued.length) {
+            int n = Math.max(16, queued.length * 2);
+            queued = java.util.Arrays.copyOf(queued, n);
+            queuedBytes = java.util.Arrays.copyOf(queuedBytes, n);
+            queuedPtrs = java.util.Arrays.copyOf(queuedPtrs, n);
+        }
+        byte[] b = utf8(s);
+        queued[queueTail] = s;
+        queuedBytes[queueTail] = b;
+        queuedPtrs[queueTail] = b.length;
+        queueTail++;
+    }
+
+    /** Allocates every string queued since the last call, in one call of {@code realloc} per string. */
+    public final void allocateQueued() {
+        int n = queueTail - queueAllocated;
+        if (n == 0) {
+            return;
+        }
+        int[] sizes = java.util.Arrays.copyOfRange(queuedPtrs, queueAllocated, queueTail);
+        reallocMany(1, sizes);
+        System.arraycopy(sizes, 0, queuedPtrs, queueAllocated, n);
+        queueAllocated = queueTail;
+    }
+
+    /**
+     * Lowers the string {@code s}: its address in the low 32 bits, its length in
+     * bytes in the high 32. A string queued and allocated already (the next in
+     * the queue, the same object) takes its block; any other is allocated now.
+     */
+    public final long storeString(String s) {
+        byte[] bytes;
+        int ptr;
+        if (queueHead < queueAllocated && queued[queueHead] == s) {
+            bytes = queuedBytes[queueHead];
+            ptr = queuedPtrs[queueHead];
+            queued[queueHead] = null;
+            queuedBytes[queueHead] = null;
+            queueHead++;
+            if (queueHead == queueTail) {
+                queueHead = 0;
+                queueTail = 0;
+                queueAllocated = 0;
+            }
+            if (bytes.length > 0) {
+                mem.put(at(ptr, 0, bytes.length), bytes);
+            }
+        } else {
+            bytes = utf8(s);
+            ptr = storeBytes(bytes, 1);
+        }
+        return ((long) bytes.length << 32) | (ptr & 0xFFFFFFFFL);
+    }
+
     // ---- lists
 
     /**
