@@ -15,6 +15,7 @@ import dev.kiln.ComponentVal;
 import dev.kiln.Engine;
 import dev.kiln.Store;
 import dev.kiln.TrapException;
+import kiln.corpus.variants.Variants;
 import java.util.ArrayList;
 import java.util.List;
 import kiln.corpus.lists.Lists;
@@ -33,12 +34,15 @@ class ComponentGlueTest {
             Component.fromFile(ENGINE, ComponentCorpusTest.GUESTS.resolve("resources.wasm"));
     private static final Component TRAPS = Component.fromFile(ENGINE, ComponentCorpusTest.GUESTS.resolve("traps.wasm"));
     private static final Component LISTS = Component.fromFile(ENGINE, ComponentCorpusTest.GUESTS.resolve("lists.wasm"));
+    private static final Component VARIANTS =
+            Component.fromFile(ENGINE, ComponentCorpusTest.GUESTS.resolve("variants.wasm"));
 
     @AfterAll
     static void close() {
         RESOURCES.close();
         TRAPS.close();
         LISTS.close();
+        VARIANTS.close();
         ENGINE.close();
     }
 
@@ -220,6 +224,55 @@ class ComponentGlueTest {
                             new ComponentVal.Field("name", new ComponentVal.Str("b")),
                             new ComponentVal.Field("value", new ComponentVal.Float64(-2.0))))));
             assertEquals(list, echo.call(list));
+        }
+    }
+
+    @Test
+    void dynamicValuesOfEveryKindMakeTheRoundTrip() {
+        try (Store<Void> store = new Store<>(ENGINE);
+                ComponentLinker<Void> linker = new ComponentLinker<>(ENGINE)) {
+            Variants.addToLinker(linker, new Hosts.VariantsHost());
+            ComponentInstance instance = linker.instantiate(store, VARIANTS);
+            String api = "kiln:corpus/variant-api";
+            ComponentVal[] shapes = {
+                new ComponentVal.Variant("empty", null),
+                new ComponentVal.Variant("circle", new ComponentVal.Float64(-0.0)),
+                new ComponentVal.Variant("rect", new ComponentVal.Tuple(List.of(
+                        new ComponentVal.Float32(Float.NaN), new ComponentVal.Float32(1.5f)))),
+                new ComponentVal.Variant("polygon", new ComponentVal.ListVal(List.of(new ComponentVal.RecordVal(List.of(
+                        new ComponentVal.Field("x", new ComponentVal.S32(-1)),
+                        new ComponentVal.Field("y", new ComponentVal.S32(Integer.MAX_VALUE))))))),
+                new ComponentVal.Variant("labelled", new ComponentVal.Str("h\u00e9llo \ud83d\ude00")),
+                new ComponentVal.Variant("tagged", new ComponentVal.U64(-1L)),
+                new ComponentVal.Variant("signed", new ComponentVal.S8((byte) -128)),
+                new ComponentVal.Variant("colored", new ComponentVal.EnumVal("blue")),
+            };
+            ComponentFunc echoShape = instance.getFunc(api, "echo-shape");
+            for (ComponentVal shape : shapes) {
+                assertEquals(shape, echoShape.call(shape));
+            }
+            ComponentVal flags = new ComponentVal.Flags(List.of("a", "c"));
+            assertEquals(flags, instance.getFunc(api, "echo-small").call(flags));
+            ComponentVal nested = new ComponentVal.OptionVal(new ComponentVal.OptionVal(null));
+            assertEquals(nested, instance.getFunc(api, "echo-nested-option").call(nested));
+            ComponentVal none = new ComponentVal.OptionVal(null);
+            assertEquals(none, instance.getFunc(api, "echo-nested-option").call(none));
+            assertEquals(
+                    new ComponentVal.ResultVal(true, new ComponentVal.EnumVal("divide-by-zero")),
+                    instance.getFunc(api, "safe-div").call(new ComponentVal.S32(1), new ComponentVal.S32(0)));
+            assertEquals(
+                    new ComponentVal.ResultVal(false, null),
+                    instance.getFunc(api, "check-positive").call(new ComponentVal.S32(3)));
+            assertEquals(
+                    new ComponentVal.S64(Long.MIN_VALUE),
+                    instance.getFunc(api, "unwrap-or").call(none, new ComponentVal.S64(Long.MIN_VALUE)));
+            assertEquals(
+                    new ComponentVal.EnumVal("east"),
+                    instance.getFunc(api, "turn-right").call(new ComponentVal.EnumVal("north")));
+            IllegalArgumentException wrong = assertThrows(
+                    IllegalArgumentException.class, () -> echoShape.call(new ComponentVal.Bool(true)));
+            assertTrue(wrong.getMessage().contains("shape") || wrong.getMessage().contains("variant"), wrong.getMessage());
+            assertEquals(shapes[0], echoShape.call(shapes[0]), "a wrong argument leaves the instance usable");
         }
     }
 }
