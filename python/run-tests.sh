@@ -3,9 +3,20 @@
 # installs it into fresh virtual environments and runs the stub check and
 # the pytest suite. KILN_PYTHON picks the interpreter (default: python3,
 # 3.9 or later); the one abi3 wheel is also tested on a CPython 3.9 when
-# pyenv has one, since 3.9 is the oldest version it claims.
+# pyenv has one, since 3.9 is the oldest version it claims. It builds the
+# WIT corpus's guest components first (target/wit-guests), for the tests of
+# kiln.component and of the generated Python glue (wit-tools/golden/python),
+# which are also type-checked with `mypy --strict`. KILN_BUILD_LOCK names a
+# lock file that serialises the cargo builds with other builds in the
+# checkout.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+lock=()
+if [ -n "${KILN_BUILD_LOCK:-}" ]; then
+    lock=(flock "$KILN_BUILD_LOCK")
+fi
+(cd .. && "${lock[@]}" cargo run --locked -q -p kiln-wit-guests)
 
 target="$(cd .. && pwd)/target"
 wheels="$target/python-wheels"
@@ -36,7 +47,7 @@ venv_for() {
 # `maturin build` take from pyproject.toml.
 first=$(venv_for "${pythons[0]}")
 rm -rf "$wheels"
-MATURIN_PEP517_ARGS="--profile dev" "$first/bin/python" -m pip wheel -q --no-deps -w "$wheels" ./
+MATURIN_PEP517_ARGS="--profile dev" "${lock[@]}" "$first/bin/python" -m pip wheel -q --no-deps -w "$wheels" ./
 wheel=$(ls "$wheels"/kiln_wasm-*-cp39-abi3-*.whl)
 
 cd tests
@@ -49,6 +60,12 @@ for python in "${pythons[@]}"; do
         # The stubs must describe exactly what the installed module provides.
         "$venv/bin/python" -m pip install -q mypy
         "$venv/bin/python" -m mypy.stubtest kiln
+        # The generated glue, and a host and a test written against it, are
+        # clean under mypy --strict.
+        golden=../../wit-tools/golden/python
+        MYPYPATH="component:$golden/resources:$golden/traps" "$venv/bin/python" -m mypy \
+            --strict --no-incremental --cache-dir=/dev/null \
+            "$golden"/*/*.py component/hosts.py test_component_lifetimes.py
     fi
     "$venv/bin/python" -m pytest -q -p no:cacheprovider .
 done

@@ -222,8 +222,9 @@ WIT_PATH is a WIT package: a directory of .wit files (with its dependencies
 under deps/), or one .wit file. kiln writes typed host glue for the world
 into DIR: for rust, WORLD.rs over kiln::component; for c, WORLD.h and
 WORLD.c over wasm.h and kiln.h; for java, World.java (package
-NAMESPACE.PACKAGE.WORLD) over the Java package dev.kiln. Each written
-file's path is printed.";
+NAMESPACE.PACKAGE.WORLD) over the Java package dev.kiln; for python,
+WORLD.py over the Python package's kiln.component. Each written file's
+path is printed.";
 
 const VALIDATE_DESCRIPTION: &str = "\
 FILE is a binary module (.wasm) or a text module (.wat). Prints

@@ -28,12 +28,13 @@ pub fn backend(lang: &str) -> Option<Box<dyn Backend>> {
         "c" => Some(Box::new(crate::c::C)),
         "go" => Some(Box::new(crate::go::Go)),
         "java" => Some(Box::new(crate::java::Java)),
+        "python" => Some(Box::new(crate::python::Python)),
         _ => None,
     }
 }
 
 /// The `--lang` names of every back end.
-pub const LANGS: &[&str] = &["rust", "c", "go", "java"];
+pub const LANGS: &[&str] = &["rust", "c", "go", "java", "python"];
 
 /// Generated files: names relative to the output directory, with their
 /// text, in the order they were made.

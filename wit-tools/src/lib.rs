@@ -31,6 +31,7 @@ pub mod c;
 mod error;
 pub mod go;
 pub mod java;
+pub mod python;
 pub mod rust;
 mod source;
 

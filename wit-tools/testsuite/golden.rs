@@ -81,3 +81,8 @@ fn go_golden_files_match() {
 fn java_golden_files_match() {
     check("java");
 }
+
+#[test]
+fn python_golden_files_match() {
+    check("python");
+}
