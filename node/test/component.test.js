@@ -95,6 +95,32 @@ test('host functions of the dynamic path get and return JS values', () => {
   assert.throws(() => i.getFunc('echo').call(1), { name: 'RuntimeError', message: /cannot enter/ });
 });
 
+test("host functions of the dynamic path convert by the import's types", () => {
+  const echo = (x) => x;
+  const seen = [];
+  const i = instance('variants', (linker) => {
+    linker.instance('kiln:corpus/variant-host')
+      .func('echo-shape', (s) => { seen.push(s); return s; })
+      .func('echo-nested-option', (x) => { seen.push(x); return x; })
+      .func('invert-full', (f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, !v])))
+      .func('safe-div', (a, b) => (b === 0 ? { tag: 'err', val: 'divide-by-zero' } : { tag: 'ok', val: Math.trunc(a / b) }))
+      .func('echo-nested-result', echo)
+      .func('check-positive', (x) => ({ tag: x > 0 ? 'ok' : 'err' }));
+  });
+  const f = (name) => i.getFunc(name);
+  assert.deepStrictEqual(f('host-echo-shape').call({ tag: 'rect', val: [2, 3] }), { tag: 'rect', val: [2, 3] });
+  assert.deepStrictEqual(f('host-echo-nested-option').call({ tag: 'some', val: 7 }), { tag: 'some', val: 7 });
+  assert.deepStrictEqual(f('host-echo-nested-option').call({ tag: 'none' }), { tag: 'none' });
+  assert.deepStrictEqual(seen, [{ tag: 'rect', val: [2, 3] }, { tag: 'some', val: 7 }, { tag: 'none' }]);
+  const inverted = f('host-invert-full').call({ f3: true });
+  assert.strictEqual(inverted.f3, false);
+  assert.strictEqual(inverted.f0, true);
+  assert.deepStrictEqual(f('host-safe-div').call(9, 2), { tag: 'ok', val: 4 });
+  assert.deepStrictEqual(f('host-safe-div').call(9, 0), { tag: 'err', val: 'divide-by-zero' });
+  assert.deepStrictEqual(f('host-echo-nested-result').call({ tag: 'err', val: { tag: 'ok', val: 5 } }), { tag: 'err', val: { tag: 'ok', val: 5 } });
+  assert.deepStrictEqual(f('host-check-positive').call(3), { tag: 'ok' });
+});
+
 test('guest resources are handles with drop and Symbol.dispose', () => {
   const i = instance('resources');
   const f = (name) => i.getFunc(`kiln:corpus/counters#${name}`);

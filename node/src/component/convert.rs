@@ -422,10 +422,10 @@ pub(crate) fn to_js(env: Env, store: &CStoreRef, v: &Val, ty: &Type) -> JsResult
     }
 }
 
-/// The JS value of `v` from the value alone (the arguments of a host
-/// function of the dynamic path): as [`to_js`], except that a list is a
-/// typed array only when it has elements of a number type, and an option
-/// is tagged only when its payload is an option.
+/// The JS value of `v` from the value alone (for a host function whose
+/// import's type is unknown): as [`to_js`], except that a list is a typed
+/// array only when it has elements of a number type, and an option is
+/// tagged only when its payload is an option.
 pub(crate) fn to_js_untyped(env: Env, store: &CStoreRef, v: &Val) -> JsResult<Value> {
     Ok(match v {
         Val::Bool(b) => env.boolean(*b)?,
@@ -520,11 +520,11 @@ pub(crate) fn to_js_untyped(env: Env, store: &CStoreRef, v: &Val) -> JsResult<Va
     })
 }
 
-/// A host function's result from JS, shaped like `like` (the zero value of
-/// the result's type the engine gives): numbers, strings and the cases of
-/// records, tuples, variants, enums and flags follow it; what it cannot
-/// show (the payload of an option, the elements of a list) is read from
-/// the JS value's own kind.
+/// A host function's result from JS when its import's type is unknown,
+/// shaped like `like` (the zero value of the result's type the engine
+/// gives): numbers, strings, records, tuples and enums follow it; what it
+/// cannot show (the payload of an option, the elements of a list) is read
+/// from the JS value's own kind.
 pub(crate) fn from_js_like(env: Env, v: Value, like: &Val) -> JsResult<Val> {
     let ty = match like {
         Val::Bool(_) => Type::Bool,

@@ -17,10 +17,12 @@ mod handles;
 
 use crate::js::{call, callback, Env, JsResult, Thrown, Value};
 use handles::{external, handle, Handle};
+use kiln::component::types::{ComponentFunc, ComponentItem};
 use kiln::component::{Component, Func, Instance, Linker, ResourceAny, ResourceType, Val};
 use kiln::AsContextMut;
 use napi::sys;
 use std::cell::{Cell, RefCell, UnsafeCell};
+use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 pub(crate) use flat::{
@@ -28,9 +30,41 @@ pub(crate) use flat::{
     flat_memory, flat_realloc, flat_realloc_many, flat_slots, linker_func_flat,
 };
 
-/// What a component store holds besides wasm state: the way back to its cell.
+/// What a component store holds besides wasm state: the way back to its
+/// cell, and the types of the functions its component imports (by
+/// [`import_key`]), which host functions of the dynamic path convert by.
 pub(crate) struct CData {
     cell: Weak<CStore>,
+    imports: HashMap<String, ComponentFunc>,
+}
+
+/// The key of the imported function `name` of the instance at `path`.
+fn import_key(path: &[String], name: &str) -> String {
+    let mut key = path.join("#");
+    key.push('#');
+    key.push_str(name);
+    key
+}
+
+/// The types of the functions `items` holds, under `path`.
+fn import_types(
+    items: &mut dyn Iterator<Item = (&str, &ComponentItem)>,
+    path: &mut Vec<String>,
+    out: &mut HashMap<String, ComponentFunc>,
+) {
+    for (name, item) in items {
+        match item {
+            ComponentItem::ComponentFunc(f) => {
+                out.insert(import_key(path, name), f.clone());
+            }
+            ComponentItem::ComponentInstance(i) => {
+                path.push(name.to_string());
+                import_types(&mut i.exports(), path, out);
+                path.pop();
+            }
+            _ => {}
+        }
+    }
 }
 
 type CContext<'a> = kiln::StoreContextMut<'a, CData>;
@@ -50,7 +84,13 @@ impl CStore {
     fn new() -> CStoreRef {
         let engine = &crate::store::engines().plain;
         Rc::new_cyclic(|weak| CStore {
-            store: UnsafeCell::new(kiln::Store::new(engine, CData { cell: weak.clone() })),
+            store: UnsafeCell::new(kiln::Store::new(
+                engine,
+                CData {
+                    cell: weak.clone(),
+                    imports: HashMap::new(),
+                },
+            )),
             lent: Cell::new(None),
             busy: Cell::new(false),
         })
@@ -270,7 +310,8 @@ impl Drop for HostFn {
 }
 
 /// `linkerFunc(linker, path, name, fn)`: a host function of the dynamic
-/// path: `fn` gets the arguments as JS values and returns the result.
+/// path: `fn` gets the arguments as JS values and returns the result, both
+/// converted by the types the calling component gives the import.
 pub(crate) unsafe extern "C" fn linker_func(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -279,17 +320,26 @@ pub(crate) unsafe extern "C" fn linker_func(
         let ci = env.cb_info::<4>(info)?;
         let name = env.get_string(ci.arg(2))?;
         let host = HostFn::new(env, ci.arg(3))?;
+        let key = import_key(&strings(env, ci.arg(1))?, &name);
         with_linker_instance(env, ci.arg(0), ci.arg(1), |inst| {
             inst.func_new(&name, move |cx, params, results| {
+                let ty = cx.data().imports.get(&key).cloned();
                 host.run(cx, |env, store| {
                     let function = host.function()?;
                     let mut args = Vec::with_capacity(params.len());
-                    for p in params {
-                        args.push(convert::to_js_untyped(env, store, p)?);
+                    for (i, p) in params.iter().enumerate() {
+                        let v = match ty.as_ref().and_then(|t| t.params().nth(i)) {
+                            Some((_, t)) => convert::to_js(env, store, p, t)?,
+                            None => convert::to_js_untyped(env, store, p)?,
+                        };
+                        args.push(v);
                     }
                     let returned = env.call_function(env.undefined()?, function, &args)?;
                     if let Some(r) = results.first_mut() {
-                        *r = convert::from_js_like(env, returned, r)?;
+                        *r = match ty.as_ref().and_then(|t| t.results().next()) {
+                            Some(t) => convert::from_js(env, returned, t)?,
+                            None => convert::from_js_like(env, returned, r)?,
+                        };
                     }
                     Ok(Ok(()))
                 })
@@ -362,7 +412,16 @@ pub(crate) unsafe extern "C" fn linker_instantiate(
         };
         let store = CStore::new();
         let linker = linker.borrow().clone();
-        let instance = store.with(env, |cx| linker.instantiate(cx, c))?;
+        let mut imports = HashMap::new();
+        import_types(
+            &mut c.component_type().imports(),
+            &mut Vec::new(),
+            &mut imports,
+        );
+        let instance = store.with(env, |mut cx| {
+            cx.data_mut().imports = imports;
+            linker.instantiate(cx, c)
+        })?;
         let instance = kiln_result(env, instance)?;
         external(env, Handle::Instance(store, instance))
     })
