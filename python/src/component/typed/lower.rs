@@ -235,7 +235,17 @@ pub(super) fn lower_list_like(
     obj: &Bound<'_, PyAny>,
 ) -> Res<(u32, u32)> {
     match &shape.kind {
-        Kind::String => Ok(cx.store_string(&str_of(obj)?)?),
+        Kind::String => {
+            // The UTF-8 bytes Python encodes, without copying them into a
+            // `String` first (the limited API of 3.9 has no borrowed view).
+            let s = obj
+                .cast::<PyString>()
+                .map_err(|_| type_error("a str", obj))?;
+            let bytes = s.encode_utf8()?;
+            let text = std::str::from_utf8(bytes.as_bytes())
+                .map_err(|e| Failure::Py(PyValueError::new_err(e.to_string())))?;
+            Ok(cx.store_string(text)?)
+        }
         Kind::Bytes => {
             let b = obj
                 .cast::<PyBytes>()
