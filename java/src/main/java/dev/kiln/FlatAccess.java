@@ -21,8 +21,8 @@ import java.util.List;
 public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
 
-    /** The current view of the memory. */
-    ByteBuffer mem = EMPTY;
+    /** The current view of the memory, or null until it is needed again. */
+    ByteBuffer mem;
 
     FlatAccess() {}
 
@@ -36,15 +36,25 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
 
     abstract Store<?> store();
 
-    /** Fetches the memory view again. */
+    /** Forgets the memory view: the next access fetches a new one. */
     final void refresh() {
-        ByteBuffer b = fetchMemory();
-        mem = b == null ? EMPTY : b.order(ByteOrder.LITTLE_ENDIAN);
+        mem = null;
+    }
+
+    /** The memory view, fetched if it is not current. */
+    private ByteBuffer m() {
+        ByteBuffer b = mem;
+        if (b == null) {
+            b = fetchMemory();
+            b = b == null ? EMPTY : b.order(ByteOrder.LITTLE_ENDIAN);
+            mem = b;
+        }
+        return b;
     }
 
     /** The component's memory as it is now (invalid after anything that may grow it). */
     public final ByteBuffer memory() {
-        return mem;
+        return m();
     }
 
     /**
@@ -112,7 +122,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
 
     private int at(int base, int offset, int size) {
         long at = (base & 0xFFFFFFFFL) + offset;
-        if (at + size > mem.capacity()) {
+        if (at + size > m().capacity()) {
             throw outOfBounds("value");
         }
         return (int) at;
@@ -120,72 +130,72 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
 
     /** The byte at {@code base + offset}, zero-extended. */
     public final int loadU8(int base, int offset) {
-        return mem.get(at(base, offset, 1)) & 0xFF;
+        return m().get(at(base, offset, 1)) & 0xFF;
     }
 
     /** The byte at {@code base + offset}, sign-extended. */
     public final int loadS8(int base, int offset) {
-        return mem.get(at(base, offset, 1));
+        return m().get(at(base, offset, 1));
     }
 
     /** The 16 bits at {@code base + offset}, zero-extended. */
     public final int loadU16(int base, int offset) {
-        return mem.getShort(at(base, offset, 2)) & 0xFFFF;
+        return m().getShort(at(base, offset, 2)) & 0xFFFF;
     }
 
     /** The 16 bits at {@code base + offset}, sign-extended. */
     public final int loadS16(int base, int offset) {
-        return mem.getShort(at(base, offset, 2));
+        return m().getShort(at(base, offset, 2));
     }
 
     /** The 32 bits at {@code base + offset}. */
     public final int loadI32(int base, int offset) {
-        return mem.getInt(at(base, offset, 4));
+        return m().getInt(at(base, offset, 4));
     }
 
     /** The 64 bits at {@code base + offset}. */
     public final long loadI64(int base, int offset) {
-        return mem.getLong(at(base, offset, 8));
+        return m().getLong(at(base, offset, 8));
     }
 
     /** The {@code f32} at {@code base + offset}. */
     public final float loadF32(int base, int offset) {
-        return mem.getFloat(at(base, offset, 4));
+        return m().getFloat(at(base, offset, 4));
     }
 
     /** The {@code f64} at {@code base + offset}. */
     public final double loadF64(int base, int offset) {
-        return mem.getDouble(at(base, offset, 8));
+        return m().getDouble(at(base, offset, 8));
     }
 
     /** Stores the low byte of {@code v}. */
     public final void storeI8(int base, int offset, int v) {
-        mem.put(at(base, offset, 1), (byte) v);
+        m().put(at(base, offset, 1), (byte) v);
     }
 
     /** Stores the low 16 bits of {@code v}. */
     public final void storeI16(int base, int offset, int v) {
-        mem.putShort(at(base, offset, 2), (short) v);
+        m().putShort(at(base, offset, 2), (short) v);
     }
 
     /** Stores {@code v}. */
     public final void storeI32(int base, int offset, int v) {
-        mem.putInt(at(base, offset, 4), v);
+        m().putInt(at(base, offset, 4), v);
     }
 
     /** Stores {@code v}. */
     public final void storeI64(int base, int offset, long v) {
-        mem.putLong(at(base, offset, 8), v);
+        m().putLong(at(base, offset, 8), v);
     }
 
     /** Stores {@code v}. */
     public final void storeF32(int base, int offset, float v) {
-        mem.putFloat(at(base, offset, 4), v);
+        m().putFloat(at(base, offset, 4), v);
     }
 
     /** Stores {@code v}. */
     public final void storeF64(int base, int offset, double v) {
-        mem.putDouble(at(base, offset, 8), v);
+        m().putDouble(at(base, offset, 8), v);
     }
 
     // ---- strings
@@ -201,11 +211,11 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
      */
     public final String loadString(int ptr, int len) {
         long end = (ptr & 0xFFFFFFFFL) + (len & 0xFFFFFFFFL);
-        if (end > mem.capacity()) {
+        if (end > m().capacity()) {
             throw outOfBounds("string");
         }
         byte[] bytes = new byte[len];
-        mem.get(ptr, bytes, 0, len);
+        m().get(ptr, bytes, 0, len);
         if (!validUtf8(bytes)) {
             throw trap("invalid utf-8 string");
         }
@@ -277,10 +287,11 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
             queuedBytes = java.util.Arrays.copyOf(queuedBytes, n);
             queuedPtrs = java.util.Arrays.copyOf(queuedPtrs, n);
         }
-        byte[] b = utf8(s);
+        // An ASCII string is written char by char later, with no copy now.
+        byte[] b = isAscii(s) ? null : utf8(s);
         queued[queueTail] = s;
         queuedBytes[queueTail] = b;
-        queuedPtrs[queueTail] = b.length;
+        queuedPtrs[queueTail] = b == null ? s.length() : b.length;
         queueTail++;
     }
 
@@ -302,11 +313,9 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
      * the queue, the same object) takes its block; any other is allocated now.
      */
     public final long storeString(String s) {
-        byte[] bytes;
-        int ptr;
         if (queueHead < queueAllocated && queued[queueHead] == s) {
-            bytes = queuedBytes[queueHead];
-            ptr = queuedPtrs[queueHead];
+            byte[] bytes = queuedBytes[queueHead];
+            int ptr = queuedPtrs[queueHead];
             queued[queueHead] = null;
             queuedBytes[queueHead] = null;
             queueHead++;
@@ -315,14 +324,43 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
                 queueTail = 0;
                 queueAllocated = 0;
             }
-            if (bytes.length > 0) {
-                mem.put(at(ptr, 0, bytes.length), bytes);
+            int len;
+            if (bytes == null) {
+                len = s.length();
+                putAscii(ptr, s);
+            } else {
+                len = bytes.length;
+                if (len > 0) {
+                    m().put(at(ptr, 0, len), bytes);
+                }
             }
-        } else {
-            bytes = utf8(s);
-            ptr = storeBytes(bytes, 1);
+            return ((long) len << 32) | (ptr & 0xFFFFFFFFL);
         }
+        byte[] bytes = utf8(s);
+        int ptr = storeBytes(bytes, 1);
         return ((long) bytes.length << 32) | (ptr & 0xFFFFFFFFL);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes the ASCII string {@code s} at {@code ptr}, a byte per char. */
+    private void putAscii(int ptr, String s) {
+        int n = s.length();
+        if (n == 0) {
+            return;
+        }
+        ByteBuffer b = m();
+        int at = at(ptr, 0, n);
+        for (int i = 0; i < n; i++) {
+            b.put(at + i, (byte) s.charAt(i));
+        }
     }
 
     // ---- lists
@@ -348,7 +386,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
             throw misaligned("list", ptr, align);
         }
         long end = (ptr & 0xFFFFFFFFL) + (count & 0xFFFFFFFFL) * size;
-        if (end > mem.capacity()) {
+        if (end > m().capacity()) {
             throw outOfBounds("list");
         }
     }
@@ -357,7 +395,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final int storeBytes(byte[] bytes, int align) {
         int ptr = realloc(align, bytes.length);
         if (bytes.length > 0) {
-            mem.put(at(ptr, 0, bytes.length), bytes);
+            m().put(at(ptr, 0, bytes.length), bytes);
         }
         return ptr;
     }
@@ -366,7 +404,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final int storeShorts(short[] a) {
         int ptr = allocList(a.length, 2, 2);
         if (a.length > 0) {
-            mem.slice(at(ptr, 0, a.length * 2), a.length * 2)
+            m().slice(at(ptr, 0, a.length * 2), a.length * 2)
                     .order(ByteOrder.LITTLE_ENDIAN)
                     .asShortBuffer()
                     .put(a);
@@ -378,7 +416,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final int storeInts(int[] a) {
         int ptr = allocList(a.length, 4, 4);
         if (a.length > 0) {
-            mem.slice(at(ptr, 0, a.length * 4), a.length * 4)
+            m().slice(at(ptr, 0, a.length * 4), a.length * 4)
                     .order(ByteOrder.LITTLE_ENDIAN)
                     .asIntBuffer()
                     .put(a);
@@ -390,7 +428,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final int storeLongs(long[] a) {
         int ptr = allocList(a.length, 8, 8);
         if (a.length > 0) {
-            mem.slice(at(ptr, 0, a.length * 8), a.length * 8)
+            m().slice(at(ptr, 0, a.length * 8), a.length * 8)
                     .order(ByteOrder.LITTLE_ENDIAN)
                     .asLongBuffer()
                     .put(a);
@@ -402,7 +440,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final int storeFloats(float[] a) {
         int ptr = allocList(a.length, 4, 4);
         if (a.length > 0) {
-            mem.slice(at(ptr, 0, a.length * 4), a.length * 4)
+            m().slice(at(ptr, 0, a.length * 4), a.length * 4)
                     .order(ByteOrder.LITTLE_ENDIAN)
                     .asFloatBuffer()
                     .put(a);
@@ -414,7 +452,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final int storeDoubles(double[] a) {
         int ptr = allocList(a.length, 8, 8);
         if (a.length > 0) {
-            mem.slice(at(ptr, 0, a.length * 8), a.length * 8)
+            m().slice(at(ptr, 0, a.length * 8), a.length * 8)
                     .order(ByteOrder.LITTLE_ENDIAN)
                     .asDoubleBuffer()
                     .put(a);
@@ -426,7 +464,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final byte[] loadBytes(int ptr, int len) {
         checkList(ptr, len, 1, 1);
         byte[] out = new byte[len];
-        mem.get(ptr, out, 0, len);
+        m().get(ptr, out, 0, len);
         return out;
     }
 
@@ -434,7 +472,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final short[] loadShorts(int ptr, int len) {
         checkList(ptr, len, 2, 2);
         short[] out = new short[len];
-        mem.slice(ptr, len * 2).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
+        m().slice(ptr, len * 2).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
         return out;
     }
 
@@ -442,7 +480,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final int[] loadInts(int ptr, int len) {
         checkList(ptr, len, 4, 4);
         int[] out = new int[len];
-        mem.slice(ptr, len * 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
+        m().slice(ptr, len * 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
         return out;
     }
 
@@ -450,7 +488,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final long[] loadLongs(int ptr, int len) {
         checkList(ptr, len, 8, 8);
         long[] out = new long[len];
-        mem.slice(ptr, len * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
+        m().slice(ptr, len * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
         return out;
     }
 
@@ -458,7 +496,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final float[] loadFloats(int ptr, int len) {
         checkList(ptr, len, 4, 4);
         float[] out = new float[len];
-        mem.slice(ptr, len * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        m().slice(ptr, len * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
         return out;
     }
 
@@ -466,7 +504,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     public final double[] loadDoubles(int ptr, int len) {
         checkList(ptr, len, 8, 8);
         double[] out = new double[len];
-        mem.slice(ptr, len * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out);
+        m().slice(ptr, len * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out);
         return out;
     }
 

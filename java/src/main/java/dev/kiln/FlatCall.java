@@ -32,7 +32,6 @@ public final class FlatCall extends FlatAccess implements AutoCloseable {
     FlatCall(Store<?> store, long handle) {
         this.store = store;
         this.handle = handle;
-        refresh();
     }
 
     private long live() {

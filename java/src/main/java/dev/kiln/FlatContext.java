@@ -15,7 +15,6 @@ public final class FlatContext extends FlatAccess {
     private FlatContext(Store<?> store, long handle) {
         this.store = store;
         this.handle = handle;
-        refresh();
     }
 
     /** Called by the native library for each call of a flat host function. */
