@@ -223,8 +223,9 @@ under deps/), or one .wit file. kiln writes typed host glue for the world
 into DIR: for rust, WORLD.rs over kiln::component; for c, WORLD.h and
 WORLD.c over wasm.h and kiln.h; for java, World.java (package
 NAMESPACE.PACKAGE.WORLD) over the Java package dev.kiln; for python,
-WORLD.py over the Python package's kiln.component. Each written file's
-path is printed.";
+WORLD.py over the Python package's kiln.component; for ts, WORLD.ts over
+the Node package kiln-wasm's component API. Each written file's path is
+printed.";
 
 const VALIDATE_DESCRIPTION: &str = "\
 FILE is a binary module (.wasm) or a text module (.wat). Prints

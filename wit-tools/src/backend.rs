@@ -26,6 +26,7 @@ pub fn backend(lang: &str) -> Option<Box<dyn Backend>> {
     match lang {
         "rust" => Some(Box::new(crate::rust::Rust)),
         "c" => Some(Box::new(crate::c::C)),
+        "ts" => Some(Box::new(crate::ts::Ts)),
         "go" => Some(Box::new(crate::go::Go)),
         "java" => Some(Box::new(crate::java::Java)),
         "python" => Some(Box::new(crate::python::Python)),
@@ -34,7 +35,7 @@ pub fn backend(lang: &str) -> Option<Box<dyn Backend>> {
 }
 
 /// The `--lang` names of every back end.
-pub const LANGS: &[&str] = &["rust", "c", "go", "java", "python"];
+pub const LANGS: &[&str] = &["rust", "c", "go", "java", "python", "ts"];
 
 /// Generated files: names relative to the output directory, with their
 /// text, in the order they were made.

@@ -18,7 +18,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 //!
-//! `kiln bindgen --lang rust|c|go|java WIT_PATH [--world NAME] --out DIR` is the
+//! `kiln bindgen --lang rust|c|go|java|python|ts WIT_PATH [--world NAME] --out DIR` is the
 //! command-line door to this crate.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -34,6 +34,7 @@ pub mod java;
 pub mod python;
 pub mod rust;
 mod source;
+pub mod ts;
 
 pub use analysis::{Direction, Func, Scope, Wit, WorldAnalysis};
 pub use backend::{backend, Backend, Files, GENERATED_BANNER, LANGS};

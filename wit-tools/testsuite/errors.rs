@@ -142,6 +142,27 @@ fn go_reports_errors_as_c_does() {
             Err(e) => format!("{e:#}"),
         };
         assert_eq!(message("go"), message("c"), "{name}");
-        assert!(message("go").starts_with(&path), "{name}: {}", message("go"));
+        assert!(
+            message("go").starts_with(&path),
+            "{name}: {}",
+            message("go")
+        );
+    }
+}
+
+#[test]
+fn ts_reports_errors_as_c_does() {
+    for name in ["syntax.wit", "unknown-type.wit", "async.wit", "future.wit"] {
+        let path = bad(name);
+        let message = |lang: &str| match kiln_wit::generate(lang, path.as_ref(), None) {
+            Ok(_) => panic!("{name} generated {lang}"),
+            Err(e) => format!("{e:#}"),
+        };
+        assert_eq!(message("ts"), message("c"), "{name}");
+        assert!(
+            message("ts").starts_with(&path),
+            "{name}: {}",
+            message("ts")
+        );
     }
 }

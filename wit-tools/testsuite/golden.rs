@@ -86,3 +86,8 @@ fn java_golden_files_match() {
 fn python_golden_files_match() {
     check("python");
 }
+
+#[test]
+fn ts_golden_files_match() {
+    check("ts");
+}
