@@ -3,6 +3,7 @@ package dev.kiln.corpus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +14,11 @@ import dev.kiln.ComponentInstance;
 import dev.kiln.ComponentLinker;
 import dev.kiln.ComponentVal;
 import dev.kiln.Engine;
+import dev.kiln.FlatCall;
 import dev.kiln.Store;
 import dev.kiln.TrapException;
 import kiln.corpus.variants.Variants;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import kiln.corpus.lists.Lists;
@@ -273,6 +276,30 @@ class ComponentGlueTest {
                     IllegalArgumentException.class, () -> echoShape.call(new ComponentVal.Bool(true)));
             assertTrue(wrong.getMessage().contains("shape") || wrong.getMessage().contains("variant"), wrong.getMessage());
             assertEquals(shapes[0], echoShape.call(shapes[0]), "a wrong argument leaves the instance usable");
+        }
+    }
+
+    @Test
+    void aCallsMemoryViewIsFetchedAgainAfterTheMemoryGrows() {
+        try (Store<Void> store = new Store<>(ENGINE);
+                ComponentLinker<Void> linker = new ComponentLinker<>(ENGINE)) {
+            Lists.addToLinker(linker, new Hosts.ListsHost());
+            ComponentInstance instance = linker.instantiate(store, LISTS);
+            ComponentFunc f = instance.getFunc("kiln:corpus/list-api", "sum-bytes");
+            try (FlatCall cx = f.flatCall()) {
+                ByteBuffer before = cx.memory();
+                int size = before.capacity();
+                int ptr = cx.realloc(1, size);
+                ByteBuffer after = cx.memory();
+                assertNotSame(before, after);
+                assertEquals(size, before.capacity(), "the old view covers only the old bytes");
+                assertTrue(after.capacity() >= ptr + size, "the new one covers the block");
+                cx.storeI8(ptr, size - 1, 7);
+                assertEquals(7, cx.loadU8(ptr, size - 1));
+                assertEquals(7, after.get(ptr + size - 1));
+                TrapException e = assertThrows(TrapException.class, () -> cx.loadU8(after.capacity(), 0));
+                assertEquals("value pointer/length out of bounds of memory", e.getMessage());
+            }
         }
     }
 }
