@@ -505,3 +505,17 @@ test('a trap in the middle of a call poisons the instance; a host error comes ba
   assert.throws(() => ex.echo(1), { name: 'RuntimeError', message: /cannot enter component instance/ });
   assert.throws(() => ex.badUtf8(), { name: 'RuntimeError', message: /cannot enter/ });
 });
+
+test('the glue sees the memory again after a call grows it', () => {
+  const mod = require(path.join(glue.out, 'lists', 'lists.js'));
+  const compiled = new component.Component(fs.readFileSync(path.join(guests, 'lists.wasm')));
+  const ex = mod.instantiate(compiled, hosts('lists', {}));
+  assert.strictEqual(ex.listApi.echoString('before'), 'before');
+  const big = new Uint8Array(4 << 20).fill(7);
+  const grown = ex.listApi.echoBytes(big);
+  assert.strictEqual(grown.length, big.length);
+  assert.ok(grown.every((b) => b === 7));
+  const names = Array.from({ length: 3000 }, (_, i) => ({ name: `n${i}`, value: i }));
+  assert.strictEqual(ex.listApi.bestName(names), 'n2999');
+  assert.strictEqual(ex.listApi.echoString('after'), 'after');
+});

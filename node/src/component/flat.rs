@@ -26,6 +26,7 @@ use kiln::component::{FlatCall, FlatContext, ResourceAny};
 use napi::sys;
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
+use std::rc::Rc;
 
 /// How many slots the shared buffer holds: a lowered import takes at most
 /// 16 flat parameters plus a return pointer, a lifted export 16.
@@ -48,6 +49,25 @@ struct Shown {
     ptr: usize,
     len: usize,
     buffer: sys::napi_ref,
+    /// The store whose memory it is (compared, never dereferenced).
+    store: *const super::CStore,
+}
+
+/// Detaches the memory buffer shown to JS if it is `store`'s: called when
+/// a memory of `store` grew outside the typed path's steps (a call by the
+/// dynamic path, a destructor), which may have moved it.
+pub(crate) fn forget_shown(env: Env, store: &super::CStore) {
+    SHOWN.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.as_ref()
+            .is_some_and(|shown| std::ptr::eq(shown.store, store))
+        {
+            if let Some(shown) = s.take() {
+                let _ = detach(env, shown.buffer);
+                env.delete_reference(shown.buffer);
+            }
+        }
+    });
 }
 
 thread_local! {
@@ -178,7 +198,7 @@ pub(crate) unsafe extern "C" fn flat_memory(
         if len == 0 {
             return super::empty_buffer(env);
         }
-        let hint = Box::into_raw(Box::new(store));
+        let hint = Box::into_raw(Box::new(store.clone()));
         let buffer = call!(
             env,
             napi_create_external_arraybuffer(
@@ -193,11 +213,13 @@ pub(crate) unsafe extern "C" fn flat_memory(
             drop(unsafe { Box::from_raw(hint) });
         })?;
         let r = env.reference(buffer, 0)?;
+        let owner = Rc::as_ptr(&store);
         let old = SHOWN.with(|s| {
             s.borrow_mut().replace(Shown {
                 ptr: ptr as usize,
                 len,
                 buffer: r,
+                store: owner,
             })
         });
         if let Some(old) = old {

@@ -76,6 +76,8 @@ pub(crate) struct CStore {
     lent: Cell<Option<kiln::RawStoreContext<CData>>>,
     /// Whether an operation holds the store itself.
     busy: Cell<bool>,
+    /// The store's count of memory growths when an operation last ended.
+    growths: Cell<u64>,
 }
 
 pub(crate) type CStoreRef = Rc<CStore>;
@@ -93,11 +95,16 @@ impl CStore {
             )),
             lent: Cell::new(None),
             busy: Cell::new(false),
+            growths: Cell::new(0),
         })
     }
 
     /// Runs `f` with exclusive use of the store: the context a running host
     /// function lent, or else the store's own.
+    ///
+    /// When a memory of the store grew meanwhile, the memory buffer shown to
+    /// JS by the typed path (if it is this store's) is detached: the memory
+    /// may have moved (see `flat::forget_shown`).
     pub(crate) fn with<R>(&self, env: Env, f: impl FnOnce(CContext<'_>) -> R) -> JsResult<R> {
         if let Some(raw) = self.lent.take() {
             // SAFETY: `raw` was lent by `lend`, whose host function is
@@ -105,7 +112,10 @@ impl CStore {
             // meanwhile; taking it out of `lent` until `f` returns makes this
             // the only context made from it in use.
             let result = f(unsafe { raw.as_context_mut() });
+            // SAFETY: as above; the context made for `f` is gone.
+            let growths = unsafe { raw.as_context_mut() }.memory_growths();
             self.lent.set(Some(raw));
+            self.check_growths(env, growths);
             return Ok(result);
         }
         if self.busy.get() {
@@ -117,8 +127,17 @@ impl CStore {
         // SAFETY: `busy` was clear and no context is lent, so nothing else
         // borrows the store; single-threaded (the JS thread).
         let result = f(unsafe { &mut *self.store.get() }.as_context_mut());
+        // SAFETY: as above; the context made for `f` is gone.
+        let growths = unsafe { &*self.store.get() }.memory_growths();
         self.busy.set(false);
+        self.check_growths(env, growths);
         Ok(result)
+    }
+
+    fn check_growths(&self, env: Env, growths: u64) {
+        if self.growths.replace(growths) != growths {
+            flat::forget_shown(env, self);
+        }
     }
 
     /// Lends `cx` (a running host function's context) to the JS code `f`
