@@ -11,7 +11,7 @@
 use crate::errors::{run, Failure, JResult};
 use crate::handles::{borrow, free, into_handle};
 use crate::store::{enter, StoreData};
-use jni::objects::{JClass, JIntArray, JLongArray, JObject};
+use jni::objects::{JByteArray, JClass, JIntArray, JLongArray, JObject};
 use jni::sys::{jboolean, jint, jlong};
 use jni::JNIEnv;
 use kiln::component::{FlatCall, FlatContext, ResourceAny, ResourceType};
@@ -64,19 +64,37 @@ impl MemState {
     }
 
     /// `realloc` for each size in `sizes` (all aligned to `align`),
-    /// replacing each by its pointer; returns whether the memory changed.
+    /// replacing each by its pointer, and, unless `data` is null, fills the
+    /// blocks with `data`'s bytes in order; returns whether the memory
+    /// changed.
     pub(crate) fn realloc_many(
         &self,
         env: &mut JNIEnv<'_>,
         cx: &mut FlatContext<'_, '_, StoreData>,
         align: jint,
         sizes: &JIntArray<'_>,
+        data: &JByteArray<'_>,
     ) -> JResult<jboolean> {
         let n = env.get_array_length(sizes)? as usize;
         let mut values = vec![0i32; n];
         env.get_int_array_region(sizes, 0, &mut values)?;
+        let bytes = if data.is_null() {
+            None
+        } else {
+            Some(env.convert_byte_array(data)?)
+        };
+        let mut at = 0usize;
         for v in values.iter_mut() {
-            *v = cx.realloc(align as u32, *v as u32)? as i32;
+            let size = *v as u32;
+            let ptr = cx.realloc(align as u32, size)?;
+            if let Some(bytes) = &bytes {
+                let src = bytes.get(at..at + size as usize).ok_or_else(|| {
+                    Failure::Argument("fewer bytes than the sizes add up to".into())
+                })?;
+                cx.bytes_mut(ptr, size)?.copy_from_slice(src);
+                at += size as usize;
+            }
+            *v = ptr as i32;
         }
         env.set_int_array_region(sizes, 0, &values)?;
         Ok(jboolean::from(self.changed(cx)))
@@ -235,10 +253,11 @@ pub extern "system" fn Java_dev_kiln_FlatCall_reallocMany(
     handle: jlong,
     align: jint,
     sizes: JIntArray<'_>,
+    data: JByteArray<'_>,
 ) -> jboolean {
     run(&mut env, |env| {
         with_cx(env, &store, store_handle, handle, |env, mem, cx| {
-            mem.realloc_many(env, cx, align, &sizes)
+            mem.realloc_many(env, cx, align, &sizes, &data)
         })
     })
 }

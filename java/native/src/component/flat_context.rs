@@ -6,7 +6,7 @@
 use super::flat_call::{handle_op, MemState};
 use crate::errors::{run, Failure, JResult};
 use crate::store::StoreData;
-use jni::objects::{JClass, JIntArray, JObject};
+use jni::objects::{JByteArray, JClass, JIntArray, JObject};
 use jni::sys::{jboolean, jint, jlong};
 use jni::JNIEnv;
 use kiln::component::FlatContext;
@@ -68,11 +68,12 @@ pub extern "system" fn Java_dev_kiln_FlatContext_reallocMany(
     handle: jlong,
     align: jint,
     sizes: JIntArray<'_>,
+    data: JByteArray<'_>,
 ) -> jboolean {
     run(&mut env, |env| {
         // SAFETY: the Java `FlatContext` passes its address while valid.
         let icx = unsafe { import_cx(handle) }?;
-        icx.mem.realloc_many(env, icx.cx, align, &sizes)
+        icx.mem.realloc_many(env, icx.cx, align, &sizes, &data)
     })
 }
 

@@ -30,7 +30,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
 
     abstract long reallocRaw(int align, int size);
 
-    abstract boolean reallocManyRaw(int align, int[] sizes);
+    abstract boolean reallocManyRaw(int align, int[] sizes, byte[] data);
 
     abstract long handleOp(int op, long value, long type, boolean own);
 
@@ -79,7 +79,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
         if (sizes.length == 0) {
             return;
         }
-        if (reallocManyRaw(align, sizes)) {
+        if (reallocManyRaw(align, sizes, null)) {
             refresh();
         }
     }
@@ -269,98 +269,77 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
     // ---- strings allocated in one batch
 
     private String[] queued = new String[0];
-    private byte[][] queuedBytes = new byte[0][];
     private int[] queuedPtrs = new int[0];
+    private int[] queuedLens = new int[0];
+    private byte[] queuedBytes = new byte[0];
+    private int queuedByteCount;
     private int queueHead;
     private int queueTail;
     private int queueAllocated;
 
     /**
-     * Queues {@code s} to be allocated by the next {@link #allocateQueued}, so
-     * that the strings of a list are allocated in one native call; {@link
+     * Queues {@code s} to be stored by the next {@link #allocateQueued}, so that
+     * the strings of a list are allocated and copied in one native call; {@link
      * #storeString} then takes them, in the order queued.
      */
     public final void queueString(String s) {
         if (queueTail == queued.length) {
             int n = Math.max(16, queued.length * 2);
             queued = java.util.Arrays.copyOf(queued, n);
-            queuedBytes = java.util.Arrays.copyOf(queuedBytes, n);
             queuedPtrs = java.util.Arrays.copyOf(queuedPtrs, n);
+            queuedLens = java.util.Arrays.copyOf(queuedLens, n);
         }
-        // An ASCII string is written char by char later, with no copy now.
-        byte[] b = isAscii(s) ? null : utf8(s);
+        byte[] b = utf8(s);
+        if (queuedByteCount + b.length > queuedBytes.length) {
+            queuedBytes = java.util.Arrays.copyOf(
+                    queuedBytes, Math.max(queuedByteCount + b.length, 2 * queuedBytes.length + 64));
+        }
+        System.arraycopy(b, 0, queuedBytes, queuedByteCount, b.length);
+        queuedByteCount += b.length;
         queued[queueTail] = s;
-        queuedBytes[queueTail] = b;
-        queuedPtrs[queueTail] = b == null ? s.length() : b.length;
+        queuedLens[queueTail] = b.length;
         queueTail++;
     }
 
-    /** Allocates every string queued since the last call, in one call of {@code realloc} per string. */
+    /** Allocates and fills a block for every string queued since the last call, in one native call. */
     public final void allocateQueued() {
         int n = queueTail - queueAllocated;
         if (n == 0) {
             return;
         }
-        int[] sizes = java.util.Arrays.copyOfRange(queuedPtrs, queueAllocated, queueTail);
-        reallocMany(1, sizes);
-        System.arraycopy(sizes, 0, queuedPtrs, queueAllocated, n);
+        int[] ptrs = java.util.Arrays.copyOfRange(queuedLens, queueAllocated, queueTail);
+        byte[] data = queuedByteCount == queuedBytes.length
+                ? queuedBytes
+                : java.util.Arrays.copyOf(queuedBytes, queuedByteCount);
+        if (reallocManyRaw(1, ptrs, data)) {
+            refresh();
+        }
+        System.arraycopy(ptrs, 0, queuedPtrs, queueAllocated, n);
         queueAllocated = queueTail;
+        queuedByteCount = 0;
     }
 
     /**
      * Lowers the string {@code s}: its address in the low 32 bits, its length in
-     * bytes in the high 32. A string queued and allocated already (the next in
-     * the queue, the same object) takes its block; any other is allocated now.
+     * bytes in the high 32. A string queued and stored already (the next in the
+     * queue, the same object) is that block; any other is stored now.
      */
     public final long storeString(String s) {
         if (queueHead < queueAllocated && queued[queueHead] == s) {
-            byte[] bytes = queuedBytes[queueHead];
+            int len = queuedLens[queueHead];
             int ptr = queuedPtrs[queueHead];
             queued[queueHead] = null;
-            queuedBytes[queueHead] = null;
             queueHead++;
             if (queueHead == queueTail) {
                 queueHead = 0;
                 queueTail = 0;
                 queueAllocated = 0;
             }
-            int len;
-            if (bytes == null) {
-                len = s.length();
-                putAscii(ptr, s);
-            } else {
-                len = bytes.length;
-                if (len > 0) {
-                    m().put(at(ptr, 0, len), bytes);
-                }
-            }
             return ((long) len << 32) | (ptr & 0xFFFFFFFFL);
         }
         byte[] bytes = utf8(s);
         int ptr = storeBytes(bytes, 1);
         return ((long) bytes.length << 32) | (ptr & 0xFFFFFFFFL);
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Writes the ASCII string {@code s} at {@code ptr}, a byte per char. */
-    private void putAscii(int ptr, String s) {
-        int n = s.length();
-        if (n == 0) {
-            return;
-        }
-        ByteBuffer b = m();
-        int at = at(ptr, 0, n);
-        for (int i = 0; i < n; i++) {
-            b.put(at + i, (byte) s.charAt(i));
-        }
     }
 
     // ---- lists

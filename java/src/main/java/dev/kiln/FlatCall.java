@@ -69,11 +69,11 @@ public final class FlatCall extends FlatAccess implements AutoCloseable {
     }
 
     @Override
-    boolean reallocManyRaw(int align, int[] sizes) {
+    boolean reallocManyRaw(int align, int[] sizes, byte[] data) {
         long h = live();
         long s = store.enter();
         try {
-            return reallocMany(store, s, h, align, sizes);
+            return reallocMany(store, s, h, align, sizes, data);
         } finally {
             store.exit();
         }
@@ -141,7 +141,7 @@ public final class FlatCall extends FlatAccess implements AutoCloseable {
     private static native long realloc(Store<?> store, long storeHandle, long handle, int align, int size);
 
     private static native boolean reallocMany(
-            Store<?> store, long storeHandle, long handle, int align, int[] sizes);
+            Store<?> store, long storeHandle, long handle, int align, int[] sizes, byte[] data);
 
     private static native long handle(
             Store<?> store, long storeHandle, long handle, int op, long value, long type, boolean own);
