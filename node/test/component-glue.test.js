@@ -519,3 +519,12 @@ test('the glue sees the memory again after a call grows it', () => {
   assert.strictEqual(ex.listApi.bestName(names), 'n2999');
   assert.strictEqual(ex.listApi.echoString('after'), 'after');
 });
+
+test('a value of the wrong kind is a TypeError from the glue', () => {
+  const mod = require(path.join(glue.out, 'lists', 'lists.js'));
+  const compiled = new component.Component(fs.readFileSync(path.join(guests, 'lists.wasm')));
+  const ex = mod.instantiate(compiled, hosts('lists', {}));
+  assert.throws(() => ex.listApi.echoString(5), { name: 'TypeError', message: 'expected a string, got number' });
+  const other = mod.instantiate(compiled, hosts('lists', {}));
+  assert.strictEqual(other.listApi.echoString('fine'), 'fine', 'other instances are not affected');
+});

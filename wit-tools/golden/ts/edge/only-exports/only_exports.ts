@@ -91,6 +91,9 @@ function utf8Length(s: string): number {
 }
 
 function lowerString(s: string): number {
+    if (typeof s !== 'string') {
+        throw new TypeError(`expected a string, got ${typeof s}`);
+    }
     const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
     if (len === s.length && len <= 64) {
