@@ -65,7 +65,11 @@ for python in "${pythons[@]}"; do
         golden=../../wit-tools/golden/python
         MYPYPATH="component:$golden/resources:$golden/traps" "$venv/bin/python" -m mypy \
             --strict --no-incremental --cache-dir=/dev/null \
-            "$golden"/*/*.py component/hosts.py test_component_lifetimes.py
+            "$golden"/*/*.py "$golden"/edge/*/*.py component/hosts.py test_component_lifetimes.py
+        # The glue made with --raise-errors '*', and its test.
+        raising=../../wit-tools/golden/python-raising/variants
+        MYPYPATH="$raising" "$venv/bin/python" -m mypy --strict --no-incremental \
+            --cache-dir=/dev/null "$raising/variants.py" test_component_raising.py
     fi
     "$venv/bin/python" -m pytest -q -p no:cacheprovider .
 done

@@ -161,6 +161,12 @@ pub(crate) struct BindgenOptions {
         help = "The directory to write the files to, created if needed\n(required)"
     )]
     pub(crate) out: PathBuf,
+    #[arg(
+        long = "raise-errors",
+        value_name = "FUNC",
+        help = "Python only: FUNC (`iface#func`, `func` at the world's top\nlevel, or `*` for all) returns its result's ok value and\nraises an exception for an err (repeatable)"
+    )]
+    pub(crate) raise_errors: Vec<String>,
 }
 
 /// The layout of a command's help: what it does, how to call it, how its

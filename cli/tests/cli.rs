@@ -674,6 +674,47 @@ fn bindgen_writes_typescript_glue_as_one_module_per_world() {
 }
 
 #[test]
+fn bindgen_raise_errors_chooses_python_functions_that_raise() {
+    let dir = TempDir::new("cli-bindgen-raise");
+    let out = dir.path().join("out");
+    let result = kiln(&[
+        "bindgen",
+        "--lang",
+        "python",
+        path(&corpus_wit()),
+        "--world",
+        "variants",
+        "--raise-errors",
+        "kiln:corpus/variant-api#safe-div",
+        "--out",
+        path(&out),
+    ]);
+    assert_eq!(text(&result.stderr), "");
+    assert_eq!(result.status.code(), Some(0));
+    let code = std::fs::read_to_string(out.join("variants.py")).unwrap();
+    assert!(code.contains("class VariantApiSafeDivError(_kc.ResultError[MathError]):\n"));
+    assert!(code.contains("    def safe_div(self, a: int, b: int) -> int:\n"));
+    assert_eq!(code.matches("(_kc.ResultError[").count(), 1);
+    let rust = kiln(&[
+        "bindgen",
+        "--lang",
+        "rust",
+        path(&corpus_wit()),
+        "--world",
+        "variants",
+        "--raise-errors",
+        "*",
+        "--out",
+        path(&dir.path().join("rust")),
+    ]);
+    assert_eq!(rust.status.code(), Some(1));
+    assert_eq!(
+        text(&rust.stderr),
+        "error: --raise-errors is for --lang python, not rust\n"
+    );
+}
+
+#[test]
 fn bindgen_reports_an_error_in_the_wit_at_its_place_and_exits_1() {
     let dir = TempDir::new("cli-bindgen-bad");
     let wit = dir.path().join("bad.wit");

@@ -33,7 +33,16 @@ ResourceHost = _native.component.ResourceHost
 ResourceType = _native.component.ResourceType
 TypedFunc = _native.component.TypedFunc
 
-from ._typed import Err, Ok, Resource, ResourceTable, Some, export_func
+from ._typed import (
+    Err,
+    Ok,
+    Resource,
+    ResourceTable,
+    ResultError,
+    Some,
+    export_func,
+    returning_result,
+)
 from ._types import (
     Bool,
     BorrowType,
@@ -79,4 +88,5 @@ __all__ = [
     "ResourceHost", "ResourceType", "ResultType", "S8", "S16", "S32", "S64", "StreamType",
     "String", "TupleType", "U8", "U16", "U32", "U64", "ValType", "Variant", "VariantType",
     "TypedFunc", "Ok", "Err", "Some", "Resource", "ResourceTable", "export_func",
+    "ResultError", "returning_result",
 ]

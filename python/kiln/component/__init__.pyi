@@ -9,6 +9,8 @@ from ._typed import Err as Err
 from ._typed import Ok as Ok
 from ._typed import Resource as Resource
 from ._typed import ResourceTable as ResourceTable
+from ._typed import ResultError as ResultError
+from ._typed import returning_result as returning_result
 from ._typed import Some as Some
 from ._typed import export_func as export_func
 from ._types import F32 as F32
@@ -56,6 +58,7 @@ __all__ = [
     "ResourceHost", "ResourceType", "ResultType", "S8", "S16", "S32", "S64", "StreamType",
     "String", "TupleType", "U8", "U16", "U32", "U64", "ValType", "Variant", "VariantType",
     "TypedFunc", "Ok", "Err", "Some", "Resource", "ResourceTable", "export_func",
+    "ResultError", "returning_result",
 ]
 
 @final

@@ -134,3 +134,26 @@ def export_func(store: Any, instance: Any, interface: Optional[str], name: str) 
         where = name if interface is None else "%s#%s" % (interface, name)
         raise KilnError("the component exports no function `%s`" % where)
     return func
+
+
+class ResultError(Exception, Generic[E]):
+    """The ``err`` of a ``result``, raised: what generated glue made with
+    ``kiln bindgen --lang python --raise-errors`` raises (through a class
+    it generates per function) instead of returning ``Err(value)``."""
+
+    def __init__(self, value: E) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+def returning_result(func: Any, error: Type[ResultError[Any]]) -> Any:
+    """``func`` (a host's implementation that returns the ``ok`` value and
+    raises ``error`` for an ``err``) as a function returning ``Ok``/``Err``."""
+
+    def call(*args: Any) -> Any:
+        try:
+            return Ok(func(*args))
+        except error as e:
+            return Err(e.value)
+
+    return call

@@ -23,7 +23,7 @@ use std::fmt::Write;
 use types::{camel, short_name, snake, tuple_items, upper, Names};
 use wit_parser::{FunctionKind, Type, TypeDefKind, TypeId};
 
-/// The Python back end (`--lang python`).
+/// The Python back end (`--lang python`), with its default options.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Python;
 
@@ -33,7 +33,31 @@ impl Backend for Python {
     }
 
     fn generate(&self, analysis: &WorldAnalysis) -> anyhow::Result<Files> {
-        let names = Names::new(analysis);
+        Options::default().generate(analysis)
+    }
+}
+
+/// The Python back end with options (`kiln bindgen --lang python
+/// --raise-errors NAME`).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The functions whose `result<T, E>` the glue returns as its `T`,
+    /// raising a generated exception (a `kiln.component.ResultError`
+    /// carrying the `E`) for an `err`, instead of returning `Ok`/`Err`: by
+    /// the name a component gives each (`iface#func`, or `func` at the
+    /// world's top level), or `*` for every function returning a `result`.
+    /// For an import, the host's implementation returns the `T` and
+    /// raises the exception for an `err`.
+    pub raise_errors: Vec<String>,
+}
+
+impl Backend for Options {
+    fn lang(&self) -> &'static str {
+        "python"
+    }
+
+    fn generate(&self, analysis: &WorldAnalysis) -> anyhow::Result<Files> {
+        let names = Names::new(analysis, self.raise_errors.clone());
         let mut out = Out::default();
         let world = analysis.name();
         out.line(&format!("# {GENERATED_BANNER}"));
@@ -52,6 +76,7 @@ impl Backend for Python {
         for &id in analysis.types() {
             define_type(&names, id, &mut out);
         }
+        error_classes(&names, &mut out);
         resource_classes(&names, &mut out);
         import_protocols(&names, &mut out);
         export_classes(&names, &mut out);
@@ -251,9 +276,91 @@ fn params(names: &Names<'_>, f: &Func, side: Direction) -> String {
 }
 
 fn result_hint(names: &Names<'_>, f: &Func, side: Direction) -> String {
+    if let Some(r) = raising(names, f) {
+        return match r.ok {
+            Some(t) => names.hint(t, side),
+            None => "None".into(),
+        };
+    }
     match &f.func.result {
         Some(t) => names.hint(t, side),
         None => "None".into(),
+    }
+}
+
+/// A function whose `err` the glue raises: its `result`'s sides and the
+/// exception's class.
+struct Raising<'a> {
+    ok: Option<&'a Type>,
+    err: Option<&'a Type>,
+    class: String,
+}
+
+fn scope_of_func<'a>(names: &Names<'a>, f: &Func) -> Option<&'a Scope> {
+    names
+        .analysis
+        .scopes()
+        .iter()
+        .find(|s| s.funcs.iter().any(|g| std::ptr::eq(g, f)))
+}
+
+/// Whether `f` raises its `err` (see [`Options::raise_errors`]).
+fn raising<'a>(names: &Names<'a>, f: &'a Func) -> Option<Raising<'a>> {
+    let scope = scope_of_func(names, f)?;
+    let full = if scope.is_root() {
+        f.func.name.clone()
+    } else {
+        format!("{}#{}", scope.name, f.func.name)
+    };
+    if !names.raising.iter().any(|n| *n == full || n == "*") {
+        return None;
+    }
+    let result = f.func.result.as_ref()?;
+    let Type::Id(id) = names.analysis.dealias(result) else {
+        return None;
+    };
+    let TypeDefKind::Result(r) = &names.analysis.resolve().types[id].kind else {
+        return None;
+    };
+    let base = match (&f.func.kind, f.resource) {
+        (FunctionKind::Method(_), Some(res)) => {
+            format!("{}-{}", resource_name(names, res), f.func.item_name())
+        }
+        _ => func_name(names, f).replace('_', "-"),
+    };
+    let prefix = if scope.is_root() {
+        String::new()
+    } else {
+        camel(short_name(&scope.name))
+    };
+    Some(Raising {
+        ok: r.ok.as_ref(),
+        err: r.err.as_ref(),
+        class: format!("{prefix}{}Error", camel(&base)),
+    })
+}
+
+/// An exception class per function that raises its `err`.
+fn error_classes(names: &Names<'_>, out: &mut Out) {
+    for scope in names.analysis.scopes() {
+        for f in &scope.funcs {
+            let Some(r) = raising(names, f) else { continue };
+            let err = match r.err {
+                Some(t) => names.hint(t, Direction::Export),
+                None => "None".into(),
+            };
+            out.classes_gap();
+            out.line(&format!("class {}(_kc.ResultError[{err}]):", r.class));
+            out.indented(|out| {
+                out.docs(
+                    None,
+                    &format!(
+                        "The `err` of `{}`, raised: its value is in `value`.",
+                        f.func.name
+                    ),
+                );
+            });
+        }
     }
 }
 
@@ -337,6 +444,19 @@ fn typed_attr(names: &Names<'_>, scope: &Scope, f: &Func) -> String {
 
 /// `return <call>`, cast to the result's hint for the type checker.
 fn returned(names: &Names<'_>, f: &Func, call: &str) -> String {
+    if let Some(r) = raising(names, f) {
+        let ok = match r.ok {
+            Some(t) => format!(
+                "\nreturn _t.cast({:?}, result.value)",
+                names.hint(t, Direction::Export)
+            ),
+            None => String::new(),
+        };
+        return format!(
+            "result = {call}\nif isinstance(result, _kc.Err):\n    raise {}(result.value){ok}",
+            r.class
+        );
+    }
     match &f.func.result {
         Some(t) => format!(
             "return _t.cast({:?}, {call})",
@@ -454,9 +574,10 @@ fn import_protocols(names: &Names<'_>, out: &mut Out) {
                     .iter()
                     .map(|p| format!(", {}: {}", snake(&p.name), names.generic_hint(&p.ty)))
                     .collect();
-                let result = match &f.func.result {
-                    Some(t) => names.generic_hint(t),
-                    None => "None".into(),
+                let result = match (raising(names, f), &f.func.result) {
+                    (Some(Raising { ok: Some(t), .. }), _) => names.generic_hint(t),
+                    (Some(_), _) | (None, None) => "None".into(),
+                    (None, Some(t)) => names.generic_hint(t),
                 };
                 out.line(&format!(
                     "def {}(self{ps}) -> {result}:",
@@ -640,11 +761,14 @@ fn world_class(names: &Names<'_>, out: &mut Out) {
                 }
                 for f in &scope.funcs {
                     let tys: Vec<&Type> = f.func.params.iter().map(|p| &p.ty).collect();
-                    let callable = if is_method(f) {
+                    let mut callable = if is_method(f) {
                         format!("lambda self_, *a: self_.{}(*a)", func_name(names, f))
                     } else {
                         format!("{imp}.{}", func_name(names, f))
                     };
+                    if let Some(r) = raising(names, f) {
+                        callable = format!("_kc.returning_result({callable}, {})", r.class);
+                    }
                     out.line(&format!(
                         "{target}.add_typed_func({:?}, {}, {}, {callable})",
                         f.func.name,
@@ -729,4 +853,61 @@ fn world_class(names: &Names<'_>, out: &mut Out) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The corpus's `variants` world with every `result` raising its `err`
+    /// is checked in under `golden/python-raising/`, as the golden test
+    /// keeps the default glue (`KILN_BLESS=1` rewrites it); the Python
+    /// tests run it.
+    #[test]
+    fn raising_glue_matches_its_golden_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let wit = crate::Wit::load(&root.join("tests").join("wit")).unwrap();
+        let analysis = wit.analyse(Some("variants")).unwrap();
+        let options = Options {
+            raise_errors: vec!["*".into()],
+        };
+        let files = options.generate(&analysis).unwrap();
+        let dir = root.join("golden").join("python-raising").join("variants");
+        if std::env::var_os("KILN_BLESS").is_some_and(|v| v == "1") {
+            files.write_to(&dir).unwrap();
+            return;
+        }
+        let text = files.get("variants.py").unwrap();
+        let golden = std::fs::read_to_string(dir.join("variants.py")).unwrap();
+        assert!(
+            text == golden,
+            "{} differs (KILN_BLESS=1 rewrites it)",
+            dir.display()
+        );
+        assert!(text.contains("class VariantApiSafeDivError(_kc.ResultError[MathError]):"));
+        assert!(text.contains("def safe_div(self, a: int, b: int) -> int:"));
+    }
+
+    /// Only the functions named raise, and only those returning a `result`.
+    #[test]
+    fn raising_is_chosen_per_function() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let wit = crate::Wit::load(&root.join("tests").join("wit")).unwrap();
+        let analysis = wit.analyse(Some("variants")).unwrap();
+        let options = Options {
+            raise_errors: vec![
+                "kiln:corpus/variant-api#parse-u32".into(),
+                "kiln:corpus/variant-api#echo-shape".into(),
+            ],
+        };
+        let files = options.generate(&analysis).unwrap();
+        let text = files.get("variants.py").unwrap();
+        assert!(text.contains("def parse_u32(self, s: str) -> int:"));
+        assert!(text.contains("class VariantApiParseU32Error(_kc.ResultError[None]):"));
+        assert!(text.contains(
+            "def safe_div(self, a: int, b: int) -> _t.Union[_kc.Ok[int], _kc.Err[MathError]]:"
+        ));
+        assert_eq!(text.matches("(_kc.ResultError[").count(), 1);
+    }
 }

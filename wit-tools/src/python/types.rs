@@ -96,10 +96,14 @@ pub fn short_name(full: &str) -> &str {
 pub struct Names<'a> {
     pub analysis: &'a WorldAnalysis,
     classes: HashMap<TypeId, String>,
+    /// The functions whose `result` is returned as its `ok` value, its
+    /// `err` raised as an exception: names as components give them
+    /// (`iface#func`, `func` at the top level), or `*` for all.
+    pub raising: Vec<String>,
 }
 
 impl<'a> Names<'a> {
-    pub fn new(analysis: &'a WorldAnalysis) -> Names<'a> {
+    pub fn new(analysis: &'a WorldAnalysis, raising: Vec<String>) -> Names<'a> {
         let resolve = analysis.resolve();
         let named: Vec<TypeId> = analysis
             .types()
@@ -135,7 +139,11 @@ impl<'a> Names<'a> {
             };
             classes.insert(id, name);
         }
-        Names { analysis, classes }
+        Names {
+            analysis,
+            classes,
+            raising,
+        }
     }
 
     /// The class of a named record, variant (its `Union` alias), enum,
