@@ -1063,8 +1063,7 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
             .filter(|f| f.resource == Some(*r) && matches!(f.func.kind, FunctionKind::Method(_)))
         {
             let code = export_fn(f, scope, &mut tree, true);
-            s.line(&format!("{}: {}", member(f), code.trim_end()));
-            s.line(",");
+            s.line(&format!("{}: {},", member(f), code.trim_end()));
         }
         s.line("};");
     }
@@ -1083,15 +1082,13 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
                 f.resource == Some(*r) && !matches!(f.func.kind, FunctionKind::Method(_))
             }) {
                 let code = export_fn(f, scope, &mut tree, false);
-                s.line(&format!("{}: {}", member(f), code.trim_end()));
-                s.line(",");
+                s.line(&format!("{}: {},", member(f), code.trim_end()));
             }
             s.line("},");
         }
         for f in scope.funcs.iter().filter(|f| f.resource.is_none()) {
             let code = export_fn(f, scope, &mut tree, false);
-            s.line(&format!("{}: {}", member(f), code.trim_end()));
-            s.line(",");
+            s.line(&format!("{}: {},", member(f), code.trim_end()));
         }
         if !scope.is_root() {
             s.line("},");

@@ -661,8 +661,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostEchoBytes: (b: Uint8Array): Uint8Array => {
             flat.begin(f1);
             try {
@@ -682,8 +681,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostSplitWords: (s: string): Array<string> => {
             flat.begin(f2);
             try {
@@ -711,8 +709,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostSortScores: (s: Array<Score>): Array<Score> => {
             flat.begin(f3);
             try {
@@ -760,8 +757,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostEchoNested: (x: Array<Uint32Array>): Array<Uint32Array> => {
             flat.begin(f4);
             try {
@@ -806,8 +802,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostMakeLine: (a: Point, b: Point, label: string): Line => {
             flat.begin(f5);
             try {
@@ -838,8 +833,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostRotateTriple: (t: Triple): readonly [number, number, string] => {
             flat.begin(f6);
             try {
@@ -864,8 +858,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         listApi: {
             echoString: (s: string): string => {
                 flat.begin(f7);
@@ -886,8 +879,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             countChars: (s: string): number => {
                 flat.begin(f8);
                 try {
@@ -904,8 +896,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             reverseString: (s: string): string => {
                 flat.begin(f9);
                 try {
@@ -925,8 +916,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             upperAscii: (s: string): string => {
                 flat.begin(f10);
                 try {
@@ -946,8 +936,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             concat: (a: string, b: string): string => {
                 flat.begin(f11);
                 try {
@@ -971,8 +960,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             repeatString: (s: string, n: number): string => {
                 flat.begin(f12);
                 try {
@@ -993,8 +981,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoBytes: (b: Uint8Array): Uint8Array => {
                 flat.begin(f13);
                 try {
@@ -1014,8 +1001,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             sumBytes: (b: Uint8Array): bigint => {
                 flat.begin(f14);
                 try {
@@ -1032,8 +1018,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             makeBytes: (n: number, seed: number): Uint8Array => {
                 flat.begin(f15);
                 try {
@@ -1051,8 +1036,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoU16s: (x: Uint16Array): Uint16Array => {
                 flat.begin(f16);
                 try {
@@ -1072,8 +1056,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoS32s: (x: Int32Array): Int32Array => {
                 flat.begin(f17);
                 try {
@@ -1093,8 +1076,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoU64s: (x: BigUint64Array): BigUint64Array => {
                 flat.begin(f18);
                 try {
@@ -1114,8 +1096,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoS64s: (x: BigInt64Array): BigInt64Array => {
                 flat.begin(f19);
                 try {
@@ -1135,8 +1116,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoF32s: (x: Float32Array): Float32Array => {
                 flat.begin(f20);
                 try {
@@ -1156,8 +1136,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoF64s: (x: Float64Array): Float64Array => {
                 flat.begin(f21);
                 try {
@@ -1177,8 +1156,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoBools: (x: Array<boolean>): Array<boolean> => {
                 flat.begin(f22);
                 try {
@@ -1208,8 +1186,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoChars: (x: Array<string>): Array<string> => {
                 flat.begin(f23);
                 try {
@@ -1240,8 +1217,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoStrings: (x: Array<string>): Array<string> => {
                 flat.begin(f24);
                 try {
@@ -1286,8 +1262,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             join: (parts: Array<string>, sep: string): string => {
                 flat.begin(f25);
                 try {
@@ -1328,8 +1303,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             split: (s: string, sep: string): Array<string> => {
                 flat.begin(f26);
                 try {
@@ -1358,8 +1332,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoNested: (x: Array<Uint32Array>): Array<Uint32Array> => {
                 flat.begin(f27);
                 try {
@@ -1404,8 +1377,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             flatten: (x: Array<Uint32Array>): Uint32Array => {
                 flat.begin(f28);
                 try {
@@ -1442,8 +1414,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoDeep: (x: Array<Array<Array<string>>>): Array<Array<Array<string>>> => {
                 flat.begin(f29);
                 try {
@@ -1547,8 +1518,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoPoint: (p: Point): Point => {
                 flat.begin(f30);
                 try {
@@ -1566,8 +1536,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             translate: (p: Point, dx: number, dy: number): Point => {
                 flat.begin(f31);
                 try {
@@ -1587,8 +1556,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoMixed: (m: Mixed): Mixed => {
                 flat.begin(f32);
                 try {
@@ -1619,8 +1587,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoMixeds: (m: Array<Mixed>): Array<Mixed> => {
                 flat.begin(f33);
                 try {
@@ -1666,8 +1633,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoLine: (l: Line): Line => {
                 flat.begin(f34);
                 try {
@@ -1698,8 +1664,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoTeam: (t: Team): Team => {
                 flat.begin(f35);
                 try {
@@ -1792,8 +1757,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoScores: (s: Array<Score>): Array<Score> => {
                 flat.begin(f36);
                 try {
@@ -1841,8 +1805,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             bestName: (s: Array<Score>): string => {
                 flat.begin(f37);
                 try {
@@ -1880,8 +1843,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoTriple: (t: Triple): Triple => {
                 flat.begin(f38);
                 try {
@@ -1906,8 +1868,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             swapPair: (p: readonly [string, number]): readonly [number, string] => {
                 flat.begin(f39);
                 try {
@@ -1930,8 +1891,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoPairs: (p: Array<readonly [string, number]>): Array<readonly [string, number]> => {
                 flat.begin(f40);
                 try {
@@ -1979,8 +1939,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoNestedTuple: (t: readonly [readonly [number, bigint], readonly [string, readonly [number, string]]]): readonly [readonly [number, bigint], readonly [string, readonly [number, string]]] => {
                 flat.begin(f41);
                 try {
@@ -2013,8 +1972,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
         },
     };
 }

@@ -507,8 +507,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         add: (self: Counter, delta: bigint): bigint => {
             flat.begin(f1);
             try {
@@ -524,8 +523,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         duplicate: (self: Counter): Counter => {
             flat.begin(f2);
             try {
@@ -541,8 +539,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
     };
     const f0 = inst$.getFunc(['kiln:corpus/counters', '[method]counter.get'])!;
     const f1 = inst$.getFunc(['kiln:corpus/counters', '[method]counter.add'])!;
@@ -589,8 +586,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         blobMake: (init: Uint8Array): Blob => {
             flat.begin(f4);
             try {
@@ -608,8 +604,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         blobPeek: (b: Blob): Uint8Array => {
             flat.begin(f5);
             try {
@@ -627,8 +622,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         blobExtend: (b: Blob, more: Uint8Array): Blob => {
             flat.begin(f6);
             try {
@@ -648,8 +642,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         blobConsume: (b: Blob): number => {
             flat.begin(f7);
             try {
@@ -664,8 +657,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         blobConcat: (a: Blob, b: Blob): Blob => {
             flat.begin(f8);
             try {
@@ -683,8 +675,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostLiveBlobs: (): number => {
             flat.begin(f9);
             try {
@@ -697,8 +688,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         blobDoubleDrop: (): void => {
             flat.begin(f10);
             try {
@@ -709,8 +699,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         blobUseAfterDrop: (): number => {
             flat.begin(f11);
             try {
@@ -723,8 +712,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         counters: {
             Counter: {
                 new: (start: bigint): Counter => {
@@ -741,8 +729,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     } catch (e) {
                         throw failed(e);
                     }
-                }
-                ,
+                },
                 merge: (a: Counter, b: Counter): Counter => {
                     flat.begin(f13);
                     try {
@@ -760,8 +747,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     } catch (e) {
                         throw failed(e);
                     }
-                }
-                ,
+                },
                 consume: (c: Counter): bigint => {
                     flat.begin(f14);
                     try {
@@ -776,8 +762,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     } catch (e) {
                         throw failed(e);
                     }
-                }
-                ,
+                },
                 live: (): number => {
                     flat.begin(f15);
                     try {
@@ -790,8 +775,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     } catch (e) {
                         throw failed(e);
                     }
-                }
-                ,
+                },
             },
             total: (cs: Array<Counter>): bigint => {
                 flat.begin(f16);
@@ -814,8 +798,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             makeCounters: (n: number): Array<Counter> => {
                 flat.begin(f17);
                 try {
@@ -839,8 +822,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             maybeCounter: (start: bigint | undefined): Counter | undefined => {
                 flat.begin(f18);
                 try {
@@ -881,8 +863,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             nameCounter: (name: string, start: bigint): NamedCounter => {
                 flat.begin(f19);
                 try {
@@ -906,8 +887,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             unname: (n: NamedCounter): readonly [string, bigint] => {
                 flat.begin(f20);
                 try {
@@ -931,8 +911,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
         },
     };
 }

@@ -734,8 +734,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostManyParams: (a: number, b: number, c: number, d: number, e: number, f: number, g: bigint, h: bigint, i: number, j: number, k: string, l: boolean, m: number, n: number, o: number, p: bigint, q: number, r: number): readonly [number, number, bigint, number, number, number, boolean, string, number, number, bigint, bigint, number, number, number, number, number, number] => {
             flat.begin(f1);
             try {
@@ -788,8 +787,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostGreet: (who: string): string => {
             flat.begin(f2);
             try {
@@ -809,8 +807,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         setValue: (x: bigint): void => {
             flat.begin(f3);
             try {
@@ -822,8 +819,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         getValue: (): bigint => {
             flat.begin(f4);
             try {
@@ -836,8 +832,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostValueRoundtrip: (x: bigint): bigint => {
             flat.begin(f5);
             try {
@@ -851,8 +846,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         scalarApi: {
             echoBool: (x: boolean): boolean => {
                 flat.begin(f6);
@@ -867,8 +861,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoU8: (x: number): number => {
                 flat.begin(f7);
                 try {
@@ -882,8 +875,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoU16: (x: number): number => {
                 flat.begin(f8);
                 try {
@@ -897,8 +889,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoU32: (x: number): number => {
                 flat.begin(f9);
                 try {
@@ -912,8 +903,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoU64: (x: bigint): bigint => {
                 flat.begin(f10);
                 try {
@@ -927,8 +917,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoS8: (x: number): number => {
                 flat.begin(f11);
                 try {
@@ -942,8 +931,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoS16: (x: number): number => {
                 flat.begin(f12);
                 try {
@@ -957,8 +945,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoS32: (x: number): number => {
                 flat.begin(f13);
                 try {
@@ -972,8 +959,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoS64: (x: bigint): bigint => {
                 flat.begin(f14);
                 try {
@@ -987,8 +973,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoF32: (x: number): number => {
                 flat.begin(f15);
                 try {
@@ -1002,8 +987,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoF64: (x: number): number => {
                 flat.begin(f16);
                 try {
@@ -1017,8 +1001,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoChar: (x: string): string => {
                 flat.begin(f17);
                 try {
@@ -1033,8 +1016,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             negate: (x: boolean): boolean => {
                 flat.begin(f18);
                 try {
@@ -1048,8 +1030,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             addU8: (a: number, b: number): number => {
                 flat.begin(f19);
                 try {
@@ -1064,8 +1045,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             addS16: (a: number, b: number): number => {
                 flat.begin(f20);
                 try {
@@ -1080,8 +1060,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             mulU32: (a: number, b: number): number => {
                 flat.begin(f21);
                 try {
@@ -1096,8 +1075,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             mulS32: (a: number, b: number): number => {
                 flat.begin(f22);
                 try {
@@ -1112,8 +1090,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             subU64: (a: bigint, b: bigint): bigint => {
                 flat.begin(f23);
                 try {
@@ -1128,8 +1105,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             subS64: (a: bigint, b: bigint): bigint => {
                 flat.begin(f24);
                 try {
@@ -1144,8 +1120,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             u8AsS8: (x: number): number => {
                 flat.begin(f25);
                 try {
@@ -1159,8 +1134,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             s8AsU8: (x: number): number => {
                 flat.begin(f26);
                 try {
@@ -1174,8 +1148,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             u16AsS16: (x: number): number => {
                 flat.begin(f27);
                 try {
@@ -1189,8 +1162,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             s16AsU16: (x: number): number => {
                 flat.begin(f28);
                 try {
@@ -1204,8 +1176,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             u32AsS32: (x: number): number => {
                 flat.begin(f29);
                 try {
@@ -1219,8 +1190,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             s32AsU32: (x: number): number => {
                 flat.begin(f30);
                 try {
@@ -1234,8 +1204,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             u64AsS64: (x: bigint): bigint => {
                 flat.begin(f31);
                 try {
@@ -1249,8 +1218,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             s64AsU64: (x: bigint): bigint => {
                 flat.begin(f32);
                 try {
@@ -1264,8 +1232,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             mulF32: (a: number, b: number): number => {
                 flat.begin(f33);
                 try {
@@ -1280,8 +1247,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             divF64: (a: number, b: number): number => {
                 flat.begin(f34);
                 try {
@@ -1296,8 +1262,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             f32Bits: (x: number): number => {
                 flat.begin(f35);
                 try {
@@ -1311,8 +1276,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             f32FromBits: (bits: number): number => {
                 flat.begin(f36);
                 try {
@@ -1326,8 +1290,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             f64Bits: (x: number): bigint => {
                 flat.begin(f37);
                 try {
@@ -1341,8 +1304,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             f64FromBits: (bits: bigint): number => {
                 flat.begin(f38);
                 try {
@@ -1356,8 +1318,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             f32ToF64: (x: number): number => {
                 flat.begin(f39);
                 try {
@@ -1371,8 +1332,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             f64ToF32: (x: number): number => {
                 flat.begin(f40);
                 try {
@@ -1386,8 +1346,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             nextChar: (c: string): string => {
                 flat.begin(f41);
                 try {
@@ -1402,8 +1361,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             charCode: (c: string): number => {
                 flat.begin(f42);
                 try {
@@ -1417,8 +1375,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             manyParams: (a: number, b: number, c: number, d: number, e: number, f: number, g: bigint, h: bigint, i: number, j: number, k: string, l: boolean, m: number, n: number, o: number, p: bigint, q: number, r: number): readonly [number, number, bigint, number, number, number, boolean, string, number, number, bigint, bigint, number, number, number, number, number, number] => {
                 flat.begin(f43);
                 try {
@@ -1471,8 +1428,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             splitU64: (x: bigint): readonly [number, number] => {
                 flat.begin(f44);
                 try {
@@ -1489,8 +1445,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             swap: (a: number, b: number): readonly [number, number] => {
                 flat.begin(f45);
                 try {
@@ -1508,8 +1463,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
         },
     };
 }

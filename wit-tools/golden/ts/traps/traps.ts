@@ -385,8 +385,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         trapAfterImport: (x: number): number => {
             flat.begin(f1);
             try {
@@ -400,8 +399,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         failViaHost: (x: number, msg: string): number => {
             flat.begin(f2);
             try {
@@ -419,8 +417,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         badUtf8: (): string => {
             flat.begin(f3);
             try {
@@ -436,8 +433,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         badChar: (): string => {
             flat.begin(f4);
             try {
@@ -451,8 +447,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         badEnum: (): Direction => {
             flat.begin(f5);
             try {
@@ -467,8 +462,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         badList: (): Uint32Array => {
             flat.begin(f6);
             try {
@@ -484,8 +478,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         misalignedList: (): Uint32Array => {
             flat.begin(f7);
             try {
@@ -501,7 +494,6 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
     };
 }

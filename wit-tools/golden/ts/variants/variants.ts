@@ -1040,8 +1040,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostEchoNumber: (n: Number): Number => {
             flat.begin(f1);
             try {
@@ -1114,8 +1113,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostTurnRight: (d: Direction): Direction => {
             flat.begin(f2);
             try {
@@ -1132,8 +1130,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostEchoWide: (w: Wide): Wide => {
             flat.begin(f3);
             try {
@@ -1150,8 +1147,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostInvertFull: (f: Full): Full => {
             flat.begin(f4);
             try {
@@ -1167,8 +1163,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostEchoNestedOption: (x: { tag: 'some', val: number | undefined } | { tag: 'none' }): { tag: 'some', val: number | undefined } | { tag: 'none' } => {
             flat.begin(f5);
             try {
@@ -1236,8 +1231,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostSafeDiv: (a: number, b: number): { tag: 'ok', val: number } | { tag: 'err', val: MathError } => {
             flat.begin(f6);
             try {
@@ -1270,8 +1264,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostEchoNestedResult: (r: { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } }): { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } } => {
             flat.begin(f7);
             try {
@@ -1386,8 +1379,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         hostCheckPositive: (x: number): { tag: 'ok' } | { tag: 'err' } => {
             flat.begin(f8);
             try {
@@ -1414,8 +1406,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         variantApi: {
             echoShape: (s: Shape): Shape => {
                 flat.begin(f9);
@@ -1554,8 +1545,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoShapes: (s: Array<Shape>): Array<Shape> => {
                 flat.begin(f10);
                 try {
@@ -1703,8 +1693,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             shapeSize: (s: Shape): number => {
                 flat.begin(f11);
                 try {
@@ -1781,8 +1770,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoSignal: (s: Signal): Signal => {
                 flat.begin(f12);
                 try {
@@ -1821,8 +1809,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoSignals: (s: Array<Signal>): Array<Signal> => {
                 flat.begin(f13);
                 try {
@@ -1875,8 +1862,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoNumber: (n: Number): Number => {
                 flat.begin(f14);
                 try {
@@ -1949,8 +1935,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             numberToF64: (n: Number): number => {
                 flat.begin(f15);
                 try {
@@ -1992,8 +1977,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoDirection: (d: Direction): Direction => {
                 flat.begin(f16);
                 try {
@@ -2010,8 +1994,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             turnRight: (d: Direction): Direction => {
                 flat.begin(f17);
                 try {
@@ -2028,8 +2011,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoWide: (w: Wide): Wide => {
                 flat.begin(f18);
                 try {
@@ -2046,8 +2028,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             wideNext: (w: Wide): Wide => {
                 flat.begin(f19);
                 try {
@@ -2064,8 +2045,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             wideOrdinal: (w: Wide): number => {
                 flat.begin(f20);
                 try {
@@ -2080,8 +2060,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoColor: (c: ColorAlias): ColorAlias => {
                 flat.begin(f21);
                 try {
@@ -2098,8 +2077,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoSmall: (f: Small): Small => {
                 flat.begin(f22);
                 try {
@@ -2115,8 +2093,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoMedium: (f: Medium): Medium => {
                 flat.begin(f23);
                 try {
@@ -2132,8 +2109,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoFull: (f: Full): Full => {
                 flat.begin(f24);
                 try {
@@ -2149,8 +2125,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             invertFull: (f: Full): Full => {
                 flat.begin(f25);
                 try {
@@ -2166,8 +2141,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             unionSmall: (a: Small, b: Small): Small => {
                 flat.begin(f26);
                 try {
@@ -2185,8 +2159,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             countFull: (f: Full): number => {
                 flat.begin(f27);
                 try {
@@ -2201,8 +2174,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoOptionU32: (x: number | undefined): number | undefined => {
                 flat.begin(f28);
                 try {
@@ -2242,8 +2214,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoOptionString: (x: string | undefined): string | undefined => {
                 flat.begin(f29);
                 try {
@@ -2291,8 +2262,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoNestedOption: (x: { tag: 'some', val: number | undefined } | { tag: 'none' }): { tag: 'some', val: number | undefined } | { tag: 'none' } => {
                 flat.begin(f30);
                 try {
@@ -2360,8 +2330,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoTripleOption: (x: { tag: 'some', val: { tag: 'some', val: string | undefined } | { tag: 'none' } } | { tag: 'none' }): { tag: 'some', val: { tag: 'some', val: string | undefined } | { tag: 'none' } } | { tag: 'none' } => {
                 flat.begin(f31);
                 try {
@@ -2474,8 +2443,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoOptionPoint: (x: Point | undefined): Point | undefined => {
                 flat.begin(f32);
                 try {
@@ -2521,8 +2489,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoOptionList: (x: Array<number | undefined> | undefined): Array<number | undefined> | undefined => {
                 flat.begin(f33);
                 try {
@@ -2600,8 +2567,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             unwrapOr: (x: bigint | undefined, default_: bigint): bigint => {
                 flat.begin(f34);
                 try {
@@ -2627,8 +2593,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             checkPositive: (x: number): { tag: 'ok' } | { tag: 'err' } => {
                 flat.begin(f35);
                 try {
@@ -2655,8 +2620,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             parseU32: (s: string): { tag: 'ok', val: number } | { tag: 'err' } => {
                 flat.begin(f36);
                 try {
@@ -2688,8 +2652,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             validateName: (s: string): { tag: 'ok' } | { tag: 'err', val: string } => {
                 flat.begin(f37);
                 try {
@@ -2723,8 +2686,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             safeDiv: (a: number, b: number): { tag: 'ok', val: number } | { tag: 'err', val: MathError } => {
                 flat.begin(f38);
                 try {
@@ -2757,8 +2719,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoResult: (r: { tag: 'ok', val: string } | { tag: 'err', val: number }): { tag: 'ok', val: string } | { tag: 'err', val: number } => {
                 flat.begin(f39);
                 try {
@@ -2809,8 +2770,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoNestedResult: (r: { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } }): { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } } => {
                 flat.begin(f40);
                 try {
@@ -2925,8 +2885,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoOptionResult: (o: { tag: 'ok', val: number } | { tag: 'err', val: string } | undefined): { tag: 'ok', val: number } | { tag: 'err', val: string } | undefined => {
                 flat.begin(f41);
                 try {
@@ -3008,8 +2967,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoResults: (r: Array<{ tag: 'ok', val: number } | { tag: 'err', val: number }>): Array<{ tag: 'ok', val: number } | { tag: 'err', val: number }> => {
                 flat.begin(f42);
                 try {
@@ -3062,8 +3020,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoEmptyResults: (r: Array<{ tag: 'ok' } | { tag: 'err' }>): Array<{ tag: 'ok' } | { tag: 'err' }> => {
                 flat.begin(f43);
                 try {
@@ -3110,8 +3067,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoId: (x: Id): Id => {
                 flat.begin(f44);
                 try {
@@ -3125,8 +3081,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoMaybeId: (x: MaybeId): MaybeId => {
                 flat.begin(f45);
                 try {
@@ -3166,8 +3121,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoNames: (x: Names): Names => {
                 flat.begin(f46);
                 try {
@@ -3212,8 +3166,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             echoTagged: (t: TaggedValue): TaggedValue => {
                 flat.begin(f47);
                 try {
@@ -3398,8 +3351,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
         },
     };
 }

@@ -410,8 +410,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         tokens: (self: Bag): Array<Token> => {
             flat.begin(f1);
             try {
@@ -436,8 +435,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         first: (self: Bag): Token | undefined => {
             flat.begin(f2);
             try {
@@ -468,8 +466,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         tryGive: (self: Bag): { tag: 'ok', val: Token } | { tag: 'err', val: string } => {
             flat.begin(f3);
             try {
@@ -503,8 +500,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
     };
     const f0 = inst$.getFunc(['kiln:edge/handles', '[method]bag.take'])!;
     const f1 = inst$.getFunc(['kiln:edge/handles', '[method]bag.tokens'])!;
@@ -528,8 +524,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         answer: (): number => {
             flat.begin(f5);
             try {
@@ -542,8 +537,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         many: (a: bigint, b: bigint, c: bigint, d: bigint, e: bigint, f: bigint, g: bigint, h: bigint, i: bigint, j: bigint, k: bigint, l: bigint, m: bigint, n: bigint, o: bigint, p: bigint, q: bigint): bigint => {
             flat.begin(f6);
             try {
@@ -575,8 +569,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         keywords: {
             move: (while_: Loop, for_: Match): readonly [Unsafe, Struct] => {
                 flat.begin(f7);
@@ -643,8 +636,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
         },
         handles: {
             Token: {
@@ -661,8 +653,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                     } catch (e) {
                         throw failed(e);
                     }
-                }
-                ,
+                },
             },
             Bag: {
                 peek: (b: Bag): BorrowFree | undefined => {
@@ -695,8 +686,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                     } catch (e) {
                         throw failed(e);
                     }
-                }
-                ,
+                },
             },
             make: (n: number): readonly [Bag, Array<Token | undefined>] => {
                 flat.begin(f10);
@@ -738,8 +728,7 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
         },
     };
 }

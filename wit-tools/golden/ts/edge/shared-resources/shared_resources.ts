@@ -397,8 +397,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         tokens: (self: Bag): Array<Token> => {
             flat.begin(f1);
             try {
@@ -423,8 +422,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         first: (self: Bag): Token | undefined => {
             flat.begin(f2);
             try {
@@ -455,8 +453,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
         tryGive: (self: Bag): { tag: 'ok', val: Token } | { tag: 'err', val: string } => {
             flat.begin(f3);
             try {
@@ -490,8 +487,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
             } catch (e) {
                 throw failed(e);
             }
-        }
-        ,
+        },
     };
     const f0 = inst$.getFunc(['kiln:edge/handles', '[method]bag.take'])!;
     const f1 = inst$.getFunc(['kiln:edge/handles', '[method]bag.tokens'])!;
@@ -518,8 +514,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                     } catch (e) {
                         throw failed(e);
                     }
-                }
-                ,
+                },
             },
             Bag: {
                 peek: (b: Bag): BorrowFree | undefined => {
@@ -552,8 +547,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                     } catch (e) {
                         throw failed(e);
                     }
-                }
-                ,
+                },
             },
             make: (n: number): readonly [Bag, Array<Token | undefined>] => {
                 flat.begin(f6);
@@ -595,8 +589,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
         },
         usesHandles: {
             fill: (b: Bag, t: Token): void => {
@@ -613,8 +606,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
             spare: (): Token | undefined => {
                 flat.begin(f8);
                 try {
@@ -643,8 +635,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 } catch (e) {
                     throw failed(e);
                 }
-            }
-            ,
+            },
         },
     };
 }
