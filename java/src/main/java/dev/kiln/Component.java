@@ -64,7 +64,7 @@ public final class Component implements AutoCloseable {
         return engine;
     }
 
-    /** The component's imports: name to kind ("func", "instance", ...), in order. */
+    /** The component's imports: name to kind ("function", "instance", ...), in order. */
     public Map<String, String> imports() {
         return names(false);
     }

@@ -302,4 +302,33 @@ class ComponentGlueTest {
             }
         }
     }
+
+    @Test
+    void componentsListTheirImportsAndExports() {
+        assertEquals("instance", RESOURCES.exports().get("kiln:corpus/counters"));
+        assertEquals("function", RESOURCES.exports().get("blob-make"));
+        assertEquals("instance", RESOURCES.imports().get("kiln:corpus/blobs"));
+        // The world's `use` of `direction` is a type import too.
+        assertEquals(
+                List.of("kiln:corpus/trap-host", "kiln:corpus/variant-types", "direction"),
+                List.copyOf(TRAPS.imports().keySet()));
+    }
+
+    @Test
+    void resourceTypesCompareByIdentity() {
+        try (Store<Void> store = new Store<>(ENGINE)) {
+            Resources world = resources(store, new CountingBlobs());
+            dev.kiln.ComponentResourceType counter =
+                    world.instance().getResourceType("kiln:corpus/counters", "counter");
+            dev.kiln.ComponentResourceType again =
+                    world.instance().getResourceType("kiln:corpus/counters", "counter");
+            assertTrue(counter.sameAs(again));
+            assertFalse(counter.sameAs(Resources.TYPE_BLOB));
+            try (Resources.Counter c = world.counters().newCounter(1)) {
+                assertTrue(c.resource().type().sameAs(counter));
+                assertTrue(c.resource().owned());
+                assertEquals(-1, c.resource().rep(), "a guest resource's representation is the guest's own");
+            }
+        }
+    }
 }
