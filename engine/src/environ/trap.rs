@@ -213,18 +213,27 @@ pub fn wasmtime_report(frames: &[FrameInfo], cause: &str) -> String {
 /// The text Wasmtime gives a trap of `code` (none for a trap made from a
 /// message alone) with Kiln's `message`, at `frames`: its report
 /// ([`wasmtime_report`]) whose cause is "wasm trap: " and Wasmtime's
-/// wording of the code, or the message itself for a host error.
+/// wording of the code when the message is the code's own, or the message
+/// itself otherwise: for a host error, and for a trap raised with words of
+/// its own (a canonical ABI rule a component broke carries a code, as an
+/// out-of-bounds or misaligned pointer does, but its message says more).
 ///
 /// ```
 /// use kiln::{wasmtime_trap_text, TrapCode};
-/// assert_eq!(wasmtime_trap_text(Some(TrapCode::Interrupt), "interrupt", &[]),
+/// assert_eq!(wasmtime_trap_text(Some(TrapCode::Interrupt), "interrupted", &[]),
 ///     "wasm trap: interrupt");
 /// assert_eq!(wasmtime_trap_text(Some(TrapCode::HostError), "boom", &[]), "boom");
+/// assert_eq!(
+///     wasmtime_trap_text(Some(TrapCode::HeapMisaligned),
+///         "list pointer 0x2 is not aligned to 4 bytes", &[]),
+///     "list pointer 0x2 is not aligned to 4 bytes");
 /// ```
 pub fn wasmtime_trap_text(code: Option<TrapCode>, message: &str, frames: &[FrameInfo]) -> String {
     match code {
-        Some(TrapCode::HostError) | None => wasmtime_report(frames, message),
-        Some(code) => wasmtime_report(frames, &format!("wasm trap: {}", code.wasmtime_message())),
+        Some(code) if code != TrapCode::HostError && message == code.message() => {
+            wasmtime_report(frames, &format!("wasm trap: {}", code.wasmtime_message()))
+        }
+        _ => wasmtime_report(frames, message),
     }
 }
 

@@ -516,16 +516,18 @@ def export_functions(component, engine):
 
 # --- traps -------------------------------------------------------------------
 
-# What wasmtime says for each kind of trap a case file names.
+# What wasmtime says for each kind of trap a case file names; where Kiln's
+# package (which this runner also drives, through a `wasmtime` alias) words
+# a kind otherwise, its words follow.
 TRAP_TEXT = {
-    "unreachable": "wasm `unreachable` instruction executed",
-    "invalid-utf8": "invalid utf-8",
-    "invalid-char": "out of range for `char`",
-    "invalid-discriminant": "discriminant",
-    "out-of-bounds": "out of bounds",
-    "misaligned": "not aligned",
-    "unknown-handle": "unknown handle index",
-    "poisoned": "cannot enter component instance",
+    "unreachable": ("wasm `unreachable` instruction executed",),
+    "invalid-utf8": ("invalid utf-8",),
+    "invalid-char": ("out of range for `char`", "invalid char value"),
+    "invalid-discriminant": ("discriminant",),
+    "out-of-bounds": ("out of bounds",),
+    "misaligned": ("not aligned",),
+    "unknown-handle": ("unknown handle index",),
+    "poisoned": ("cannot enter component instance",),
 }
 
 
@@ -541,7 +543,9 @@ def check_trap(step, error):
     if kind not in TRAP_TEXT:
         return "unknown trap kind %r" % kind
     text = str(error)
-    if not isinstance(error, WasmtimeError) or TRAP_TEXT[kind].lower() not in text.lower():
+    if not isinstance(error, WasmtimeError) or not any(
+        words.lower() in text.lower() for words in TRAP_TEXT[kind]
+    ):
         return "expected a %s trap, got %s: %s" % (kind, type(error).__name__,
                                                    text.splitlines()[0] if text else "")
     return None
