@@ -289,6 +289,8 @@ export namespace component {
   class Component {
     /** Compiles `bytes` (a binary component, or the text format as a string). */
     constructor(bytes: BufferSource | string);
+    /** Compiles `bytes` off the JS thread. */
+    static compile(bytes: BufferSource | string): Promise<Component>;
     /** The imports, as `[name, kind]` pairs. */
     imports(): Array<[string, string]>;
     /** The exports, as `[name, kind]` pairs. */

@@ -8,12 +8,22 @@
 
 module.exports = function makeComponent({ native, RuntimeError }) {
   const kHandle = Symbol('kiln.component.handle');
+  /** Passed to `Component`'s constructor by `compile`, which sets the handle. */
+  const kCompiled = Symbol('kiln.component.compiled');
 
   /** A compiled component. */
   class Component {
     /** Compiles `bytes` (a BufferSource, or the text format as a string). */
     constructor(bytes) {
-      this[kHandle] = native.componentNew(bytes);
+      this[kHandle] = bytes === kCompiled ? undefined : native.componentNew(bytes);
+    }
+
+    /** Compiles `bytes` off the JS thread: a Promise of the component. */
+    static async compile(bytes) {
+      const handle = await native.componentCompile(bytes);
+      const c = new Component(kCompiled);
+      c[kHandle] = handle;
+      return c;
     }
 
     /** The component's imports, as `[name, kind]` pairs. */

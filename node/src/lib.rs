@@ -64,6 +64,7 @@ const FUNCTIONS: &[(&str, Callback)] = &[
     ("wasiImportObject", wasi::wasi_import_object),
     ("invokeNumeric", numeric::invoke_numeric),
     ("componentNew", component::component_new),
+    ("componentCompile", component::component_compile),
     ("componentImports", component::component_imports),
     ("componentExports", component::component_exports),
     ("linkerNew", component::linker_new),

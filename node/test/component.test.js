@@ -29,6 +29,16 @@ test('a component lists its imports and exports', () => {
   assert.throws(() => new component.Component(new Uint8Array([0, 1, 2])), kiln.CompileError);
 });
 
+test('Component.compile compiles off the JS thread', async () => {
+  const c = await component.Component.compile(fs.readFileSync(path.join(guests, 'traps.wasm')));
+  assert.ok(c instanceof component.Component);
+  const linker = new component.Linker();
+  linker.defineUnknownImportsAsTraps(c);
+  assert.strictEqual(linker.instantiate(c).getFunc('echo').call(9), 9);
+  await assert.rejects(component.Component.compile(new Uint8Array([0, 97, 115, 109])), kiln.CompileError);
+  await assert.rejects(component.Component.compile(42), TypeError);
+});
+
 test('scalars convert by type', () => {
   const i = instance('scalars');
   const f = (name) => i.getFunc(`kiln:corpus/scalar-api#${name}`);

@@ -11,6 +11,7 @@
 //! Every instance has a store of its own, made by `linkerInstantiate`: a
 //! component never shares a store with core modules of the JS API.
 
+mod compile;
 mod convert;
 mod flat;
 mod handles;
@@ -25,6 +26,7 @@ use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
+pub(crate) use compile::component_compile;
 pub(crate) use flat::{
     flat_abandon, flat_begin, flat_call, flat_finish, flat_lift_handle, flat_lower_handle,
     flat_memory, flat_realloc, flat_realloc_many, flat_slots, linker_func_flat,
@@ -187,6 +189,20 @@ fn pairs(env: Env, items: impl Iterator<Item = (String, String)>) -> JsResult<Va
     Ok(array)
 }
 
+/// The bytes of a component: a BufferSource, or the text format as a string.
+fn component_bytes(env: Env, v: Value) -> JsResult<Vec<u8>> {
+    // SAFETY: no JS runs while the slice lives (it is copied at once).
+    if let Some(bytes) = unsafe { env.buffer_source(v)? } {
+        return Ok(bytes.to_vec());
+    }
+    if env.type_of(v)? != sys::ValueType::napi_string {
+        return Err(
+            env.throw_type_error("a component is a BufferSource, or the text format as a string")
+        );
+    }
+    Ok(env.get_string(v)?.into_bytes())
+}
+
 /// `componentNew(bytes)`: compiles a component (binary or text).
 pub(crate) unsafe extern "C" fn component_new(
     env: sys::napi_env,
@@ -194,11 +210,7 @@ pub(crate) unsafe extern "C" fn component_new(
 ) -> Value {
     callback(env, |env| {
         let ci = env.cb_info::<1>(info)?;
-        // SAFETY: no JS runs while `bytes` lives (compiling runs none).
-        let bytes = match unsafe { env.buffer_source(ci.arg(0))? } {
-            Some(bytes) => bytes.to_vec(),
-            None => env.get_string(ci.arg(0))?.into_bytes(),
-        };
+        let bytes = component_bytes(env, ci.arg(0))?;
         let engine = &crate::store::engines().plain;
         let component = kiln_result(env, Component::new(engine, bytes))?;
         external(env, Handle::Component(component))
