@@ -520,11 +520,28 @@ test('the glue sees the memory again after a call grows it', () => {
   assert.strictEqual(ex.listApi.echoString('after'), 'after');
 });
 
-test('a value of the wrong kind is a TypeError from the glue', () => {
+test('a value of the wrong kind or range is an error from the glue, before the call begins', () => {
   const mod = require(path.join(glue.out, 'lists', 'lists.js'));
   const compiled = new component.Component(fs.readFileSync(path.join(guests, 'lists.wasm')));
   const ex = mod.instantiate(compiled, hosts('lists', {}));
   assert.throws(() => ex.listApi.echoString(5), { name: 'TypeError', message: 'expected a string, got number' });
-  const other = mod.instantiate(compiled, hosts('lists', {}));
-  assert.strictEqual(other.listApi.echoString('fine'), 'fine', 'other instances are not affected');
+  assert.throws(() => ex.listApi.bestName([{ name: 7, value: 1 }]), { name: 'TypeError', message: 'expected a string, got number' });
+  assert.throws(() => ex.listApi.echoPoint({ x: 1.5, y: 0 }), { name: 'RangeError', message: '1.5 is not a valid s32' });
+  assert.strictEqual(ex.listApi.echoString('fine'), 'fine', 'the instance is still usable');
+
+  const scalars = require(path.join(glue.out, 'scalars', 'scalars.js'));
+  const s = scalars.instantiate(new component.Component(fs.readFileSync(path.join(guests, 'scalars.wasm'))), hosts('scalars', {}));
+  const api = s.scalarApi;
+  assert.throws(() => api.echoU8(256), { name: 'RangeError', message: '256 is not a valid u8' });
+  assert.throws(() => api.echoS8(-129), { name: 'RangeError', message: '-129 is not a valid s8' });
+  assert.throws(() => api.echoU32(-1), { name: 'RangeError', message: '-1 is not a valid u32' });
+  assert.throws(() => api.echoU64(-1n), { name: 'RangeError', message: '-1 is not a valid u64' });
+  assert.throws(() => api.echoS64(2n ** 63n), { name: 'RangeError', message: '9223372036854775808 is not a valid s64' });
+  assert.throws(() => api.echoU64(1), { name: 'TypeError', message: 'expected a BigInt, got number' });
+  assert.throws(() => api.echoF64('1'), { name: 'TypeError', message: 'expected a number, got string' });
+  assert.throws(() => api.echoChar('ab'), { name: 'TypeError', message: 'a char is a string of one Unicode scalar value' });
+  assert.throws(() => api.echoChar('\ud800'), TypeError);
+  assert.strictEqual(api.echoU32(4294967295), 4294967295);
+  assert.strictEqual(api.echoChar('😀'), '😀');
+  assert.strictEqual(api.echoU8(255), 255, 'the instance is still usable');
 });

@@ -247,19 +247,20 @@ impl Bindgen for FnGen<'_> {
             I::F32Store { offset } => self.store("setFloat32", operands, *offset),
             I::F64Store { offset } => self.store("setFloat64", operands, *offset),
 
-            I::I32FromChar => results.push(format!("{}.codePointAt(0)!", operands[0])),
-            I::I32FromU32
-            | I::I32FromU16
-            | I::I32FromS16
-            | I::I32FromU8
-            | I::I32FromS8
-            | I::I32FromS32 => results.push(format!("({} | 0)", operands[0])),
-            I::I64FromS64 | I::I64FromU64 => {
-                results.push(format!("BigInt.asIntN(64, {})", operands[0]))
-            }
-            I::CoreF32FromF32 | I::CoreF64FromF64 | I::F32FromCoreF32 | I::F64FromCoreF64 => {
-                results.push(operands[0].clone())
-            }
+            I::I32FromChar => results.push(format!("charCode({})", operands[0])),
+            I::I32FromU32 => results.push(format!("int({}, 0, 4294967295, 'u32')", operands[0])),
+            I::I32FromS32 => results.push(format!(
+                "int({}, -2147483648, 2147483647, 's32')",
+                operands[0]
+            )),
+            I::I32FromU16 => results.push(format!("int({}, 0, 65535, 'u16')", operands[0])),
+            I::I32FromS16 => results.push(format!("int({}, -32768, 32767, 's16')", operands[0])),
+            I::I32FromU8 => results.push(format!("int({}, 0, 255, 'u8')", operands[0])),
+            I::I32FromS8 => results.push(format!("int({}, -128, 127, 's8')", operands[0])),
+            I::I64FromU64 => results.push(format!("u64({})", operands[0])),
+            I::I64FromS64 => results.push(format!("s64({})", operands[0])),
+            I::CoreF32FromF32 | I::CoreF64FromF64 => results.push(format!("num({})", operands[0])),
+            I::F32FromCoreF32 | I::F64FromCoreF64 => results.push(operands[0].clone()),
             I::S8FromI32 => results.push(format!("(({} << 24) >> 24)", operands[0])),
             I::U8FromI32 => results.push(format!("({} & 0xff)", operands[0])),
             I::S16FromI32 => results.push(format!("(({} << 16) >> 16)", operands[0])),
@@ -393,7 +394,7 @@ impl Bindgen for FnGen<'_> {
                 } else {
                     format!("{x}._use()")
                 };
-                let e = format!("flat.lowerHandle({ty}, {value}, {own})");
+                let e = format!("lowerHandle({ty}, {value}, {own})");
                 results.push(self.bind(&e));
             }
             I::HandleLift { handle, .. } => {
@@ -552,7 +553,22 @@ impl Bindgen for FnGen<'_> {
                 results.push(t);
             }
             I::CallWasm { sig, .. } => {
-                for (i, (t, op)) in sig.params.iter().zip(operands.iter()).enumerate() {
+                // The arguments' last checks run before the call begins.
+                let ops: Vec<String> = operands
+                    .iter()
+                    .map(|op| {
+                        if op
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+                        {
+                            op.clone()
+                        } else {
+                            self.bind(op)
+                        }
+                    })
+                    .collect();
+                self.line("enter();");
+                for (i, (t, op)) in sig.params.iter().zip(ops.iter()).enumerate() {
                     let slot = slot_read(*t, i);
                     self.line(&format!("{slot} = {op};"));
                 }

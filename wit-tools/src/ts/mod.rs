@@ -1040,14 +1040,18 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
             decl.join(", "),
             result_type(names, f)
         ));
-        out.line(&format!("flat.begin({h});"));
+        // A call made while this one's arguments are lowered (from a
+        // getter, say) restores the pending call when it ends.
+        out.line("const outer$ = PENDING;");
+        out.line(&format!("PENDING = {h};"));
         out.line("try {");
-        out.line("refresh();");
         for l in body.lines() {
             out.verbatim(&format!("        {l}"));
         }
         out.line("} catch (e) {");
         out.line("throw failed(e);");
+        out.line("} finally {");
+        out.line("PENDING = outer$;");
         out.line("}");
         out.line("}");
         out.finish()

@@ -11,6 +11,81 @@ function trap(message: string): never {
     throw new LiftTrap(message);
 }
 
+/**
+ * The export whose call the glue is lowering the arguments of, until its
+ * first step that needs the engine (`enter`): checks of the arguments that
+ * fail before then end the call without touching the instance.
+ */
+let PENDING: component.ComponentFunc | null = null;
+
+/** Begins the pending export call, if there is one. */
+function enter(): void {
+    if (PENDING !== null) {
+        const f = PENDING;
+        PENDING = null;
+        flat.begin(f);
+        refresh();
+    }
+}
+
+function lowerHandle(type: component.ResourceType, value: component.Resource | number, own: boolean): number {
+    enter();
+    return flat.lowerHandle(type, value, own);
+}
+
+function kindError(what: string, x: unknown): never {
+    throw new TypeError(`expected ${what}, got ${typeof x}`);
+}
+
+/** An integer of the range `min..max` as an i32 (its bits). */
+function int(x: number, min: number, max: number, what: string): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    if (!Number.isInteger(x) || x < min || x > max) {
+        throw new RangeError(`${x} is not a valid ${what}`);
+    }
+    return x | 0;
+}
+
+function u64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < 0n || x > 0xffffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid u64`);
+    }
+    return BigInt.asIntN(64, x);
+}
+
+function s64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid s64`);
+    }
+    return x;
+}
+
+function num(x: number): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    return x;
+}
+
+function charCode(x: string): number {
+    if (typeof x !== 'string') {
+        kindError('a one-character string', x);
+    }
+    const c = x.codePointAt(0);
+    if (c === undefined || x.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) {
+        throw new TypeError('a char is a string of one Unicode scalar value');
+    }
+    return c;
+}
+
 /** Shows the current call's memory again if the last view was detached. */
 function refresh(): void {
     if (U8.byteLength === 0) {
@@ -41,6 +116,7 @@ function plan(align: number, size: number): void {
 }
 
 function startBatch(): void {
+    enter();
     flat.reallocMany(PLAN, PLAN_N);
     PRE_I = 0;
     PRE_N = PLAN_N;
@@ -62,12 +138,16 @@ function alloc(align: number, size: number): number {
         }
         return PLAN[2 * i];
     }
+    enter();
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
 }
 
 function utf8Length(s: string): number {
+    if (typeof s !== 'string') {
+        kindError('a string', s);
+    }
     let n = 0;
     for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i);
@@ -87,7 +167,7 @@ function utf8Length(s: string): number {
 
 function lowerString(s: string): number {
     if (typeof s !== 'string') {
-        throw new TypeError(`expected a string, got ${typeof s}`);
+        kindError('a string', s);
     }
     const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
@@ -178,6 +258,11 @@ function f64FromBits(x: bigint): number {
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
     endBatch();
+    if (PENDING !== null) {
+        // The call was not begun: nothing to give up.
+        PENDING = null;
+        return e;
+    }
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }

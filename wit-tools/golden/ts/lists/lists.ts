@@ -16,6 +16,81 @@ function trap(message: string): never {
     throw new LiftTrap(message);
 }
 
+/**
+ * The export whose call the glue is lowering the arguments of, until its
+ * first step that needs the engine (`enter`): checks of the arguments that
+ * fail before then end the call without touching the instance.
+ */
+let PENDING: component.ComponentFunc | null = null;
+
+/** Begins the pending export call, if there is one. */
+function enter(): void {
+    if (PENDING !== null) {
+        const f = PENDING;
+        PENDING = null;
+        flat.begin(f);
+        refresh();
+    }
+}
+
+function lowerHandle(type: component.ResourceType, value: component.Resource | number, own: boolean): number {
+    enter();
+    return flat.lowerHandle(type, value, own);
+}
+
+function kindError(what: string, x: unknown): never {
+    throw new TypeError(`expected ${what}, got ${typeof x}`);
+}
+
+/** An integer of the range `min..max` as an i32 (its bits). */
+function int(x: number, min: number, max: number, what: string): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    if (!Number.isInteger(x) || x < min || x > max) {
+        throw new RangeError(`${x} is not a valid ${what}`);
+    }
+    return x | 0;
+}
+
+function u64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < 0n || x > 0xffffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid u64`);
+    }
+    return BigInt.asIntN(64, x);
+}
+
+function s64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid s64`);
+    }
+    return x;
+}
+
+function num(x: number): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    return x;
+}
+
+function charCode(x: string): number {
+    if (typeof x !== 'string') {
+        kindError('a one-character string', x);
+    }
+    const c = x.codePointAt(0);
+    if (c === undefined || x.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) {
+        throw new TypeError('a char is a string of one Unicode scalar value');
+    }
+    return c;
+}
+
 /** Shows the current call's memory again if the last view was detached. */
 function refresh(): void {
     if (U8.byteLength === 0) {
@@ -46,6 +121,7 @@ function plan(align: number, size: number): void {
 }
 
 function startBatch(): void {
+    enter();
     flat.reallocMany(PLAN, PLAN_N);
     PRE_I = 0;
     PRE_N = PLAN_N;
@@ -67,12 +143,16 @@ function alloc(align: number, size: number): number {
         }
         return PLAN[2 * i];
     }
+    enter();
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
 }
 
 function utf8Length(s: string): number {
+    if (typeof s !== 'string') {
+        kindError('a string', s);
+    }
     let n = 0;
     for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i);
@@ -92,7 +172,7 @@ function utf8Length(s: string): number {
 
 function lowerString(s: string): number {
     if (typeof s !== 'string') {
-        throw new TypeError(`expected a string, got ${typeof s}`);
+        kindError('a string', s);
     }
     const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
@@ -183,6 +263,11 @@ function f64FromBits(x: bigint): number {
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
     endBatch();
+    if (PENDING !== null) {
+        // The call was not begun: nothing to give up.
+        PENDING = null;
+        return e;
+    }
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
@@ -490,7 +575,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         const t14 = LEN;
                         DV.setInt32(base12 + 4, t14, true);
                         DV.setInt32(base12 + 0, t13, true);
-                        DV.setFloat64(base12 + 8, e11.value, true);
+                        DV.setFloat64(base12 + 8, num(e11.value), true);
                     }
                     if (batch15) endBatch();
                     DV.setInt32(p2 + 4, t10.length, true);
@@ -560,10 +645,10 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     const t3 = liftString(p4, p5);
                     const t4 = imports$.listHost.makeLine(t1, t2, t3);
                     refresh();
-                    DV.setInt32(p6 + 0, (t4.start.x | 0), true);
-                    DV.setInt32(p6 + 4, (t4.start.y | 0), true);
-                    DV.setInt32(p6 + 8, (t4.end.x | 0), true);
-                    DV.setInt32(p6 + 12, (t4.end.y | 0), true);
+                    DV.setInt32(p6 + 0, int(t4.start.x, -2147483648, 2147483647, 's32'), true);
+                    DV.setInt32(p6 + 4, int(t4.start.y, -2147483648, 2147483647, 's32'), true);
+                    DV.setInt32(p6 + 8, int(t4.end.x, -2147483648, 2147483647, 's32'), true);
+                    DV.setInt32(p6 + 12, int(t4.end.y, -2147483648, 2147483647, 's32'), true);
                     const t5 = lowerString(t4.label);
                     const t6 = LEN;
                     DV.setInt32(p6 + 20, t6, true);
@@ -586,8 +671,8 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     const t2 = [(p0 & 0xff), t1, p3] as const;
                     const t3 = imports$.listHost.rotateTriple(t2);
                     refresh();
-                    DV.setFloat64(p4 + 0, t3[0], true);
-                    DV.setUint8(p4 + 8, (t3[1] | 0));
+                    DV.setFloat64(p4 + 0, num(t3[0]), true);
+                    DV.setUint8(p4 + 8, int(t3[1], 0, 255, 'u8'));
                     const t4 = lowerString(t3[2]);
                     const t5 = LEN;
                     DV.setInt32(p4 + 16, t5, true);
@@ -643,11 +728,12 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
     const f41 = inst$.getFunc(['kiln:corpus/list-api', 'echo-nested-tuple'])!;
     return {
         hostReverseString: (s: string): string => {
-            flat.begin(f0);
+            const outer$ = PENDING;
+            PENDING = f0;
             try {
-                refresh();
                 const t1 = lowerString(s);
                 const t2 = LEN;
+                enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.call();
@@ -660,14 +746,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 return t6;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostEchoBytes: (b: Uint8Array): Uint8Array => {
-            flat.begin(f1);
+            const outer$ = PENDING;
+            PENDING = f1;
             try {
-                refresh();
                 const t1 = lowerBytes(b instanceof Uint8Array ? b : Uint8Array.from(b as never), 1);
                 const t2 = LEN;
+                enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.call();
@@ -680,14 +769,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 return t6;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostSplitWords: (s: string): Array<string> => {
-            flat.begin(f2);
+            const outer$ = PENDING;
+            PENDING = f2;
             try {
-                refresh();
                 const t1 = lowerString(s);
                 const t2 = LEN;
+                enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.call();
@@ -708,12 +800,14 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 return t11;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostSortScores: (s: Array<Score>): Array<Score> => {
-            flat.begin(f3);
+            const outer$ = PENDING;
+            PENDING = f3;
             try {
-                refresh();
                 const batch5 = !BATCH;
                 if (batch5) {
                     BATCH = true;
@@ -731,37 +825,41 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     const t4 = LEN;
                     DV.setInt32(base2 + 4, t4, true);
                     DV.setInt32(base2 + 0, t3, true);
-                    DV.setFloat64(base2 + 8, e1.value, true);
+                    DV.setFloat64(base2 + 8, num(e1.value), true);
                 }
                 if (batch5) endBatch();
+                const t8 = s.length;
+                enter();
                 flat.i32[0] = t6;
-                flat.i32[2] = s.length;
+                flat.i32[2] = t8;
                 flat.call();
                 refresh();
-                const t8 = flat.i32[0];
-                const t9 = DV.getInt32(t8 + 0, true);
-                const t10 = DV.getInt32(t8 + 4, true);
-                const t17 = listBytes(t9, t10, 16, 8);
-                const t18 = new Array(t10 >>> 0);
-                for (let i19 = 0; i19 < t18.length; i19++) {
-                    const base11 = t17 + i19 * 16;
-                    const t12 = DV.getInt32(base11 + 0, true);
-                    const t13 = DV.getInt32(base11 + 4, true);
-                    const t14 = liftString(t12, t13);
-                    const t15 = DV.getFloat64(base11 + 8, true);
-                    const t16 = { name: t14, value: t15 };
-                    t18[i19] = t16;
+                const t9 = flat.i32[0];
+                const t10 = DV.getInt32(t9 + 0, true);
+                const t11 = DV.getInt32(t9 + 4, true);
+                const t18 = listBytes(t10, t11, 16, 8);
+                const t19 = new Array(t11 >>> 0);
+                for (let i20 = 0; i20 < t19.length; i20++) {
+                    const base12 = t18 + i20 * 16;
+                    const t13 = DV.getInt32(base12 + 0, true);
+                    const t14 = DV.getInt32(base12 + 4, true);
+                    const t15 = liftString(t13, t14);
+                    const t16 = DV.getFloat64(base12 + 8, true);
+                    const t17 = { name: t15, value: t16 };
+                    t19[i20] = t17;
                 }
                 flat.finish();
-                return t18;
+                return t19;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostEchoNested: (x: Array<Uint32Array>): Array<Uint32Array> => {
-            flat.begin(f4);
+            const outer$ = PENDING;
+            PENDING = f4;
             try {
-                refresh();
                 const batch5 = !BATCH;
                 if (batch5) {
                     BATCH = true;
@@ -781,91 +879,108 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     DV.setInt32(base2 + 0, t3, true);
                 }
                 if (batch5) endBatch();
+                const t8 = x.length;
+                enter();
                 flat.i32[0] = t6;
-                flat.i32[2] = x.length;
+                flat.i32[2] = t8;
                 flat.call();
                 refresh();
-                const t8 = flat.i32[0];
-                const t9 = DV.getInt32(t8 + 0, true);
-                const t10 = DV.getInt32(t8 + 4, true);
-                const t15 = listBytes(t9, t10, 8, 4);
-                const t16 = new Array(t10 >>> 0);
-                for (let i17 = 0; i17 < t16.length; i17++) {
-                    const base11 = t15 + i17 * 8;
-                    const t12 = DV.getInt32(base11 + 0, true);
-                    const t13 = DV.getInt32(base11 + 4, true);
-                    const t14 = new Uint32Array(liftBytes(t12, t13, 4));
-                    t16[i17] = t14;
+                const t9 = flat.i32[0];
+                const t10 = DV.getInt32(t9 + 0, true);
+                const t11 = DV.getInt32(t9 + 4, true);
+                const t16 = listBytes(t10, t11, 8, 4);
+                const t17 = new Array(t11 >>> 0);
+                for (let i18 = 0; i18 < t17.length; i18++) {
+                    const base12 = t16 + i18 * 8;
+                    const t13 = DV.getInt32(base12 + 0, true);
+                    const t14 = DV.getInt32(base12 + 4, true);
+                    const t15 = new Uint32Array(liftBytes(t13, t14, 4));
+                    t17[i18] = t15;
                 }
                 flat.finish();
-                return t16;
+                return t17;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostMakeLine: (a: Point, b: Point, label: string): Line => {
-            flat.begin(f5);
+            const outer$ = PENDING;
+            PENDING = f5;
             try {
-                refresh();
                 const t1 = lowerString(label);
                 const t2 = LEN;
-                flat.i32[0] = (a.x | 0);
-                flat.i32[2] = (a.y | 0);
-                flat.i32[4] = (b.x | 0);
-                flat.i32[6] = (b.y | 0);
+                const t3 = int(a.x, -2147483648, 2147483647, 's32');
+                const t4 = int(a.y, -2147483648, 2147483647, 's32');
+                const t5 = int(b.x, -2147483648, 2147483647, 's32');
+                const t6 = int(b.y, -2147483648, 2147483647, 's32');
+                enter();
+                flat.i32[0] = t3;
+                flat.i32[2] = t4;
+                flat.i32[4] = t5;
+                flat.i32[6] = t6;
                 flat.i32[8] = t1;
                 flat.i32[10] = t2;
                 flat.call();
                 refresh();
-                const t3 = flat.i32[0];
-                const t4 = DV.getInt32(t3 + 0, true);
-                const t5 = DV.getInt32(t3 + 4, true);
-                const t6 = { x: (t4 | 0), y: (t5 | 0) };
-                const t7 = DV.getInt32(t3 + 8, true);
-                const t8 = DV.getInt32(t3 + 12, true);
-                const t9 = { x: (t7 | 0), y: (t8 | 0) };
-                const t10 = DV.getInt32(t3 + 16, true);
-                const t11 = DV.getInt32(t3 + 20, true);
-                const t12 = liftString(t10, t11);
-                const t13 = { start: t6, end: t9, label: t12 };
+                const t7 = flat.i32[0];
+                const t8 = DV.getInt32(t7 + 0, true);
+                const t9 = DV.getInt32(t7 + 4, true);
+                const t10 = { x: (t8 | 0), y: (t9 | 0) };
+                const t11 = DV.getInt32(t7 + 8, true);
+                const t12 = DV.getInt32(t7 + 12, true);
+                const t13 = { x: (t11 | 0), y: (t12 | 0) };
+                const t14 = DV.getInt32(t7 + 16, true);
+                const t15 = DV.getInt32(t7 + 20, true);
+                const t16 = liftString(t14, t15);
+                const t17 = { start: t10, end: t13, label: t16 };
                 flat.finish();
-                return t13;
+                return t17;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostRotateTriple: (t: Triple): readonly [number, number, string] => {
-            flat.begin(f6);
+            const outer$ = PENDING;
+            PENDING = f6;
             try {
-                refresh();
                 const t1 = lowerString(t[1]);
                 const t2 = LEN;
-                flat.i32[0] = (t[0] | 0);
+                const t3 = int(t[0], 0, 255, 'u8');
+                const t4 = num(t[2]);
+                enter();
+                flat.i32[0] = t3;
                 flat.i32[2] = t1;
                 flat.i32[4] = t2;
-                flat.f64[3] = t[2];
+                flat.f64[3] = t4;
                 flat.call();
                 refresh();
-                const t3 = flat.i32[0];
-                const t4 = DV.getFloat64(t3 + 0, true);
-                const t5 = DV.getUint8(t3 + 8);
-                const t6 = DV.getInt32(t3 + 12, true);
-                const t7 = DV.getInt32(t3 + 16, true);
-                const t8 = liftString(t6, t7);
-                const t9 = [t4, (t5 & 0xff), t8] as const;
+                const t5 = flat.i32[0];
+                const t6 = DV.getFloat64(t5 + 0, true);
+                const t7 = DV.getUint8(t5 + 8);
+                const t8 = DV.getInt32(t5 + 12, true);
+                const t9 = DV.getInt32(t5 + 16, true);
+                const t10 = liftString(t8, t9);
+                const t11 = [t6, (t7 & 0xff), t10] as const;
                 flat.finish();
-                return t9;
+                return t11;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         listApi: {
             echoString: (s: string): string => {
-                flat.begin(f7);
+                const outer$ = PENDING;
+                PENDING = f7;
                 try {
-                    refresh();
                     const t1 = lowerString(s);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -878,14 +993,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             countChars: (s: string): number => {
-                flat.begin(f8);
+                const outer$ = PENDING;
+                PENDING = f8;
                 try {
-                    refresh();
                     const t1 = lowerString(s);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -895,14 +1013,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return (t3 >>> 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             reverseString: (s: string): string => {
-                flat.begin(f9);
+                const outer$ = PENDING;
+                PENDING = f9;
                 try {
-                    refresh();
                     const t1 = lowerString(s);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -915,14 +1036,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             upperAscii: (s: string): string => {
-                flat.begin(f10);
+                const outer$ = PENDING;
+                PENDING = f10;
                 try {
-                    refresh();
                     const t1 = lowerString(s);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -935,16 +1059,19 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             concat: (a: string, b: string): string => {
-                flat.begin(f11);
+                const outer$ = PENDING;
+                PENDING = f11;
                 try {
-                    refresh();
                     const t1 = lowerString(a);
                     const t2 = LEN;
                     const t3 = lowerString(b);
                     const t4 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.i32[4] = t3;
@@ -959,35 +1086,42 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t8;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             repeatString: (s: string, n: number): string => {
-                flat.begin(f12);
+                const outer$ = PENDING;
+                PENDING = f12;
                 try {
-                    refresh();
                     const t1 = lowerString(s);
                     const t2 = LEN;
+                    const t3 = int(n, 0, 4294967295, 'u32');
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
-                    flat.i32[4] = (n | 0);
+                    flat.i32[4] = t3;
                     flat.call();
                     refresh();
-                    const t3 = flat.i32[0];
-                    const t4 = DV.getInt32(t3 + 0, true);
-                    const t5 = DV.getInt32(t3 + 4, true);
-                    const t6 = liftString(t4, t5);
+                    const t4 = flat.i32[0];
+                    const t5 = DV.getInt32(t4 + 0, true);
+                    const t6 = DV.getInt32(t4 + 4, true);
+                    const t7 = liftString(t5, t6);
                     flat.finish();
-                    return t6;
+                    return t7;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoBytes: (b: Uint8Array): Uint8Array => {
-                flat.begin(f13);
+                const outer$ = PENDING;
+                PENDING = f13;
                 try {
-                    refresh();
                     const t1 = lowerBytes(b instanceof Uint8Array ? b : Uint8Array.from(b as never), 1);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -1000,14 +1134,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             sumBytes: (b: Uint8Array): bigint => {
-                flat.begin(f14);
+                const outer$ = PENDING;
+                PENDING = f14;
                 try {
-                    refresh();
                     const t1 = lowerBytes(b instanceof Uint8Array ? b : Uint8Array.from(b as never), 1);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -1017,32 +1154,40 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return BigInt.asUintN(64, t3);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             makeBytes: (n: number, seed: number): Uint8Array => {
-                flat.begin(f15);
+                const outer$ = PENDING;
+                PENDING = f15;
                 try {
-                    refresh();
-                    flat.i32[0] = (n | 0);
-                    flat.i32[2] = (seed | 0);
+                    const t1 = int(n, 0, 4294967295, 'u32');
+                    const t2 = int(seed, 0, 255, 'u8');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.i32[2] = t2;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = DV.getInt32(t1 + 0, true);
-                    const t3 = DV.getInt32(t1 + 4, true);
-                    const t4 = new Uint8Array(liftBytes(t2, t3, 1));
+                    const t3 = flat.i32[0];
+                    const t4 = DV.getInt32(t3 + 0, true);
+                    const t5 = DV.getInt32(t3 + 4, true);
+                    const t6 = new Uint8Array(liftBytes(t4, t5, 1));
                     flat.finish();
-                    return t4;
+                    return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoU16s: (x: Uint16Array): Uint16Array => {
-                flat.begin(f16);
+                const outer$ = PENDING;
+                PENDING = f16;
                 try {
-                    refresh();
                     const t1 = lowerBytes(x instanceof Uint16Array ? x : Uint16Array.from(x as never), 2);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -1055,14 +1200,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoS32s: (x: Int32Array): Int32Array => {
-                flat.begin(f17);
+                const outer$ = PENDING;
+                PENDING = f17;
                 try {
-                    refresh();
                     const t1 = lowerBytes(x instanceof Int32Array ? x : Int32Array.from(x as never), 4);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -1075,14 +1223,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoU64s: (x: BigUint64Array): BigUint64Array => {
-                flat.begin(f18);
+                const outer$ = PENDING;
+                PENDING = f18;
                 try {
-                    refresh();
                     const t1 = lowerBytes(x instanceof BigUint64Array ? x : BigUint64Array.from(x as never), 8);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -1095,14 +1246,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoS64s: (x: BigInt64Array): BigInt64Array => {
-                flat.begin(f19);
+                const outer$ = PENDING;
+                PENDING = f19;
                 try {
-                    refresh();
                     const t1 = lowerBytes(x instanceof BigInt64Array ? x : BigInt64Array.from(x as never), 8);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -1115,14 +1269,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoF32s: (x: Float32Array): Float32Array => {
-                flat.begin(f20);
+                const outer$ = PENDING;
+                PENDING = f20;
                 try {
-                    refresh();
                     const t1 = lowerBytes(x instanceof Float32Array ? x : Float32Array.from(x as never), 4);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -1135,14 +1292,17 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoF64s: (x: Float64Array): Float64Array => {
-                flat.begin(f21);
+                const outer$ = PENDING;
+                PENDING = f21;
                 try {
-                    refresh();
                     const t1 = lowerBytes(x instanceof Float64Array ? x : Float64Array.from(x as never), 8);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -1155,73 +1315,83 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoBools: (x: Array<boolean>): Array<boolean> => {
-                flat.begin(f22);
+                const outer$ = PENDING;
+                PENDING = f22;
                 try {
-                    refresh();
                     const t4 = alloc(1, x.length * 1);
                     for (let i5 = 0; i5 < x.length; i5++) {
                         const e1 = x[i5];
                         const base2 = t4 + i5 * 1;
                         DV.setUint8(base2 + 0, (e1 ? 1 : 0));
                     }
+                    const t6 = x.length;
+                    enter();
                     flat.i32[0] = t4;
-                    flat.i32[2] = x.length;
+                    flat.i32[2] = t6;
                     flat.call();
                     refresh();
-                    const t6 = flat.i32[0];
-                    const t7 = DV.getInt32(t6 + 0, true);
-                    const t8 = DV.getInt32(t6 + 4, true);
-                    const t11 = listBytes(t7, t8, 1, 1);
-                    const t12 = new Array(t8 >>> 0);
-                    for (let i13 = 0; i13 < t12.length; i13++) {
-                        const base9 = t11 + i13 * 1;
-                        const t10 = DV.getUint8(base9 + 0);
-                        t12[i13] = (t10 !== 0);
-                    }
-                    flat.finish();
-                    return t12;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            echoChars: (x: Array<string>): Array<string> => {
-                flat.begin(f23);
-                try {
-                    refresh();
-                    const t4 = alloc(4, x.length * 4);
-                    for (let i5 = 0; i5 < x.length; i5++) {
-                        const e1 = x[i5];
-                        const base2 = t4 + i5 * 4;
-                        DV.setInt32(base2 + 0, e1.codePointAt(0)!, true);
-                    }
-                    flat.i32[0] = t4;
-                    flat.i32[2] = x.length;
-                    flat.call();
-                    refresh();
-                    const t6 = flat.i32[0];
-                    const t7 = DV.getInt32(t6 + 0, true);
-                    const t8 = DV.getInt32(t6 + 4, true);
-                    const t12 = listBytes(t7, t8, 4, 4);
-                    const t13 = new Array(t8 >>> 0);
+                    const t7 = flat.i32[0];
+                    const t8 = DV.getInt32(t7 + 0, true);
+                    const t9 = DV.getInt32(t7 + 4, true);
+                    const t12 = listBytes(t8, t9, 1, 1);
+                    const t13 = new Array(t9 >>> 0);
                     for (let i14 = 0; i14 < t13.length; i14++) {
-                        const base9 = t12 + i14 * 4;
-                        const t10 = DV.getInt32(base9 + 0, true);
-                        const t11 = liftChar(t10);
-                        t13[i14] = t11;
+                        const base10 = t12 + i14 * 1;
+                        const t11 = DV.getUint8(base10 + 0);
+                        t13[i14] = (t11 !== 0);
                     }
                     flat.finish();
                     return t13;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            echoChars: (x: Array<string>): Array<string> => {
+                const outer$ = PENDING;
+                PENDING = f23;
+                try {
+                    const t4 = alloc(4, x.length * 4);
+                    for (let i5 = 0; i5 < x.length; i5++) {
+                        const e1 = x[i5];
+                        const base2 = t4 + i5 * 4;
+                        DV.setInt32(base2 + 0, charCode(e1), true);
+                    }
+                    const t6 = x.length;
+                    enter();
+                    flat.i32[0] = t4;
+                    flat.i32[2] = t6;
+                    flat.call();
+                    refresh();
+                    const t7 = flat.i32[0];
+                    const t8 = DV.getInt32(t7 + 0, true);
+                    const t9 = DV.getInt32(t7 + 4, true);
+                    const t13 = listBytes(t8, t9, 4, 4);
+                    const t14 = new Array(t9 >>> 0);
+                    for (let i15 = 0; i15 < t14.length; i15++) {
+                        const base10 = t13 + i15 * 4;
+                        const t11 = DV.getInt32(base10 + 0, true);
+                        const t12 = liftChar(t11);
+                        t14[i15] = t12;
+                    }
+                    flat.finish();
+                    return t14;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoStrings: (x: Array<string>): Array<string> => {
-                flat.begin(f24);
+                const outer$ = PENDING;
+                PENDING = f24;
                 try {
-                    refresh();
                     const batch5 = !BATCH;
                     if (batch5) {
                         BATCH = true;
@@ -1241,32 +1411,36 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         DV.setInt32(base2 + 0, t3, true);
                     }
                     if (batch5) endBatch();
+                    const t8 = x.length;
+                    enter();
                     flat.i32[0] = t6;
-                    flat.i32[2] = x.length;
+                    flat.i32[2] = t8;
                     flat.call();
                     refresh();
-                    const t8 = flat.i32[0];
-                    const t9 = DV.getInt32(t8 + 0, true);
-                    const t10 = DV.getInt32(t8 + 4, true);
-                    const t15 = listBytes(t9, t10, 8, 4);
-                    const t16 = new Array(t10 >>> 0);
-                    for (let i17 = 0; i17 < t16.length; i17++) {
-                        const base11 = t15 + i17 * 8;
-                        const t12 = DV.getInt32(base11 + 0, true);
-                        const t13 = DV.getInt32(base11 + 4, true);
-                        const t14 = liftString(t12, t13);
-                        t16[i17] = t14;
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getInt32(t9 + 0, true);
+                    const t11 = DV.getInt32(t9 + 4, true);
+                    const t16 = listBytes(t10, t11, 8, 4);
+                    const t17 = new Array(t11 >>> 0);
+                    for (let i18 = 0; i18 < t17.length; i18++) {
+                        const base12 = t16 + i18 * 8;
+                        const t13 = DV.getInt32(base12 + 0, true);
+                        const t14 = DV.getInt32(base12 + 4, true);
+                        const t15 = liftString(t13, t14);
+                        t17[i18] = t15;
                     }
                     flat.finish();
-                    return t16;
+                    return t17;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             join: (parts: Array<string>, sep: string): string => {
-                flat.begin(f25);
+                const outer$ = PENDING;
+                PENDING = f25;
                 try {
-                    refresh();
                     const batch5 = !BATCH;
                     if (batch5) {
                         BATCH = true;
@@ -1288,55 +1462,63 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     if (batch5) endBatch();
                     const t8 = lowerString(sep);
                     const t9 = LEN;
+                    const t10 = parts.length;
+                    enter();
                     flat.i32[0] = t6;
-                    flat.i32[2] = parts.length;
+                    flat.i32[2] = t10;
                     flat.i32[4] = t8;
                     flat.i32[6] = t9;
                     flat.call();
                     refresh();
-                    const t10 = flat.i32[0];
-                    const t11 = DV.getInt32(t10 + 0, true);
-                    const t12 = DV.getInt32(t10 + 4, true);
-                    const t13 = liftString(t11, t12);
+                    const t11 = flat.i32[0];
+                    const t12 = DV.getInt32(t11 + 0, true);
+                    const t13 = DV.getInt32(t11 + 4, true);
+                    const t14 = liftString(t12, t13);
                     flat.finish();
-                    return t13;
+                    return t14;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             split: (s: string, sep: string): Array<string> => {
-                flat.begin(f26);
+                const outer$ = PENDING;
+                PENDING = f26;
                 try {
-                    refresh();
                     const t1 = lowerString(s);
                     const t2 = LEN;
+                    const t3 = charCode(sep);
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
-                    flat.i32[4] = sep.codePointAt(0)!;
+                    flat.i32[4] = t3;
                     flat.call();
                     refresh();
-                    const t3 = flat.i32[0];
-                    const t4 = DV.getInt32(t3 + 0, true);
-                    const t5 = DV.getInt32(t3 + 4, true);
-                    const t10 = listBytes(t4, t5, 8, 4);
-                    const t11 = new Array(t5 >>> 0);
-                    for (let i12 = 0; i12 < t11.length; i12++) {
-                        const base6 = t10 + i12 * 8;
-                        const t7 = DV.getInt32(base6 + 0, true);
-                        const t8 = DV.getInt32(base6 + 4, true);
-                        const t9 = liftString(t7, t8);
-                        t11[i12] = t9;
+                    const t4 = flat.i32[0];
+                    const t5 = DV.getInt32(t4 + 0, true);
+                    const t6 = DV.getInt32(t4 + 4, true);
+                    const t11 = listBytes(t5, t6, 8, 4);
+                    const t12 = new Array(t6 >>> 0);
+                    for (let i13 = 0; i13 < t12.length; i13++) {
+                        const base7 = t11 + i13 * 8;
+                        const t8 = DV.getInt32(base7 + 0, true);
+                        const t9 = DV.getInt32(base7 + 4, true);
+                        const t10 = liftString(t8, t9);
+                        t12[i13] = t10;
                     }
                     flat.finish();
-                    return t11;
+                    return t12;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoNested: (x: Array<Uint32Array>): Array<Uint32Array> => {
-                flat.begin(f27);
+                const outer$ = PENDING;
+                PENDING = f27;
                 try {
-                    refresh();
                     const batch5 = !BATCH;
                     if (batch5) {
                         BATCH = true;
@@ -1356,32 +1538,36 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         DV.setInt32(base2 + 0, t3, true);
                     }
                     if (batch5) endBatch();
+                    const t8 = x.length;
+                    enter();
                     flat.i32[0] = t6;
-                    flat.i32[2] = x.length;
+                    flat.i32[2] = t8;
                     flat.call();
                     refresh();
-                    const t8 = flat.i32[0];
-                    const t9 = DV.getInt32(t8 + 0, true);
-                    const t10 = DV.getInt32(t8 + 4, true);
-                    const t15 = listBytes(t9, t10, 8, 4);
-                    const t16 = new Array(t10 >>> 0);
-                    for (let i17 = 0; i17 < t16.length; i17++) {
-                        const base11 = t15 + i17 * 8;
-                        const t12 = DV.getInt32(base11 + 0, true);
-                        const t13 = DV.getInt32(base11 + 4, true);
-                        const t14 = new Uint32Array(liftBytes(t12, t13, 4));
-                        t16[i17] = t14;
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getInt32(t9 + 0, true);
+                    const t11 = DV.getInt32(t9 + 4, true);
+                    const t16 = listBytes(t10, t11, 8, 4);
+                    const t17 = new Array(t11 >>> 0);
+                    for (let i18 = 0; i18 < t17.length; i18++) {
+                        const base12 = t16 + i18 * 8;
+                        const t13 = DV.getInt32(base12 + 0, true);
+                        const t14 = DV.getInt32(base12 + 4, true);
+                        const t15 = new Uint32Array(liftBytes(t13, t14, 4));
+                        t17[i18] = t15;
                     }
                     flat.finish();
-                    return t16;
+                    return t17;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             flatten: (x: Array<Uint32Array>): Uint32Array => {
-                flat.begin(f28);
+                const outer$ = PENDING;
+                PENDING = f28;
                 try {
-                    refresh();
                     const batch5 = !BATCH;
                     if (batch5) {
                         BATCH = true;
@@ -1401,24 +1587,28 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         DV.setInt32(base2 + 0, t3, true);
                     }
                     if (batch5) endBatch();
+                    const t8 = x.length;
+                    enter();
                     flat.i32[0] = t6;
-                    flat.i32[2] = x.length;
+                    flat.i32[2] = t8;
                     flat.call();
                     refresh();
-                    const t8 = flat.i32[0];
-                    const t9 = DV.getInt32(t8 + 0, true);
-                    const t10 = DV.getInt32(t8 + 4, true);
-                    const t11 = new Uint32Array(liftBytes(t9, t10, 4));
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getInt32(t9 + 0, true);
+                    const t11 = DV.getInt32(t9 + 4, true);
+                    const t12 = new Uint32Array(liftBytes(t10, t11, 4));
                     flat.finish();
-                    return t11;
+                    return t12;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoDeep: (x: Array<Array<Array<string>>>): Array<Array<Array<string>>> => {
-                flat.begin(f29);
+                const outer$ = PENDING;
+                PENDING = f29;
                 try {
-                    refresh();
                     const batch15 = !BATCH;
                     if (batch15) {
                         BATCH = true;
@@ -1481,194 +1671,232 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         DV.setInt32(base2 + 0, t13, true);
                     }
                     if (batch15) endBatch();
+                    const t18 = x.length;
+                    enter();
                     flat.i32[0] = t16;
-                    flat.i32[2] = x.length;
+                    flat.i32[2] = t18;
                     flat.call();
                     refresh();
-                    const t18 = flat.i32[0];
-                    const t19 = DV.getInt32(t18 + 0, true);
-                    const t20 = DV.getInt32(t18 + 4, true);
-                    const t37 = listBytes(t19, t20, 8, 4);
-                    const t38 = new Array(t20 >>> 0);
-                    for (let i39 = 0; i39 < t38.length; i39++) {
-                        const base21 = t37 + i39 * 8;
-                        const t22 = DV.getInt32(base21 + 0, true);
-                        const t23 = DV.getInt32(base21 + 4, true);
-                        const t34 = listBytes(t22, t23, 8, 4);
-                        const t35 = new Array(t23 >>> 0);
-                        for (let i36 = 0; i36 < t35.length; i36++) {
-                            const base24 = t34 + i36 * 8;
-                            const t25 = DV.getInt32(base24 + 0, true);
-                            const t26 = DV.getInt32(base24 + 4, true);
-                            const t31 = listBytes(t25, t26, 8, 4);
-                            const t32 = new Array(t26 >>> 0);
-                            for (let i33 = 0; i33 < t32.length; i33++) {
-                                const base27 = t31 + i33 * 8;
-                                const t28 = DV.getInt32(base27 + 0, true);
-                                const t29 = DV.getInt32(base27 + 4, true);
-                                const t30 = liftString(t28, t29);
-                                t32[i33] = t30;
+                    const t19 = flat.i32[0];
+                    const t20 = DV.getInt32(t19 + 0, true);
+                    const t21 = DV.getInt32(t19 + 4, true);
+                    const t38 = listBytes(t20, t21, 8, 4);
+                    const t39 = new Array(t21 >>> 0);
+                    for (let i40 = 0; i40 < t39.length; i40++) {
+                        const base22 = t38 + i40 * 8;
+                        const t23 = DV.getInt32(base22 + 0, true);
+                        const t24 = DV.getInt32(base22 + 4, true);
+                        const t35 = listBytes(t23, t24, 8, 4);
+                        const t36 = new Array(t24 >>> 0);
+                        for (let i37 = 0; i37 < t36.length; i37++) {
+                            const base25 = t35 + i37 * 8;
+                            const t26 = DV.getInt32(base25 + 0, true);
+                            const t27 = DV.getInt32(base25 + 4, true);
+                            const t32 = listBytes(t26, t27, 8, 4);
+                            const t33 = new Array(t27 >>> 0);
+                            for (let i34 = 0; i34 < t33.length; i34++) {
+                                const base28 = t32 + i34 * 8;
+                                const t29 = DV.getInt32(base28 + 0, true);
+                                const t30 = DV.getInt32(base28 + 4, true);
+                                const t31 = liftString(t29, t30);
+                                t33[i34] = t31;
                             }
-                            t35[i36] = t32;
+                            t36[i37] = t33;
                         }
-                        t38[i39] = t35;
+                        t39[i40] = t36;
                     }
                     flat.finish();
-                    return t38;
+                    return t39;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoPoint: (p: Point): Point => {
-                flat.begin(f30);
+                const outer$ = PENDING;
+                PENDING = f30;
                 try {
-                    refresh();
-                    flat.i32[0] = (p.x | 0);
-                    flat.i32[2] = (p.y | 0);
-                    flat.call();
-                    refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = DV.getInt32(t1 + 0, true);
-                    const t3 = DV.getInt32(t1 + 4, true);
-                    const t4 = { x: (t2 | 0), y: (t3 | 0) };
-                    flat.finish();
-                    return t4;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            translate: (p: Point, dx: number, dy: number): Point => {
-                flat.begin(f31);
-                try {
-                    refresh();
-                    flat.i32[0] = (p.x | 0);
-                    flat.i32[2] = (p.y | 0);
-                    flat.i32[4] = (dx | 0);
-                    flat.i32[6] = (dy | 0);
-                    flat.call();
-                    refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = DV.getInt32(t1 + 0, true);
-                    const t3 = DV.getInt32(t1 + 4, true);
-                    const t4 = { x: (t2 | 0), y: (t3 | 0) };
-                    flat.finish();
-                    return t4;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            echoMixed: (m: Mixed): Mixed => {
-                flat.begin(f32);
-                try {
-                    refresh();
-                    flat.i32[0] = (m.a | 0);
-                    flat.i64[1] = BigInt.asIntN(64, m.b);
-                    flat.i32[4] = (m.c | 0);
-                    flat.f32[6] = m.d;
-                    flat.i32[8] = (m.e ? 1 : 0);
-                    flat.f64[5] = m.f;
-                    flat.i32[12] = m.g.codePointAt(0)!;
-                    flat.i32[14] = (m.h | 0);
-                    flat.call();
-                    refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = DV.getUint8(t1 + 0);
-                    const t3 = DV.getBigInt64(t1 + 8, true);
-                    const t4 = DV.getUint16(t1 + 16, true);
-                    const t5 = DV.getFloat32(t1 + 20, true);
-                    const t6 = DV.getUint8(t1 + 24);
-                    const t7 = DV.getFloat64(t1 + 32, true);
-                    const t8 = DV.getInt32(t1 + 40, true);
-                    const t9 = liftChar(t8);
-                    const t10 = DV.getInt8(t1 + 44);
-                    const t11 = { a: (t2 & 0xff), b: BigInt.asUintN(64, t3), c: (t4 & 0xffff), d: t5, e: (t6 !== 0), f: t7, g: t9, h: ((t10 << 24) >> 24) };
-                    flat.finish();
-                    return t11;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            echoMixeds: (m: Array<Mixed>): Array<Mixed> => {
-                flat.begin(f33);
-                try {
-                    refresh();
-                    const t4 = alloc(8, m.length * 48);
-                    for (let i5 = 0; i5 < m.length; i5++) {
-                        const e1 = m[i5];
-                        const base2 = t4 + i5 * 48;
-                        DV.setUint8(base2 + 0, (e1.a | 0));
-                        DV.setBigInt64(base2 + 8, BigInt.asIntN(64, e1.b), true);
-                        DV.setUint16(base2 + 16, (e1.c | 0), true);
-                        DV.setFloat32(base2 + 20, e1.d, true);
-                        DV.setUint8(base2 + 24, (e1.e ? 1 : 0));
-                        DV.setFloat64(base2 + 32, e1.f, true);
-                        DV.setInt32(base2 + 40, e1.g.codePointAt(0)!, true);
-                        DV.setUint8(base2 + 44, (e1.h | 0));
-                    }
-                    flat.i32[0] = t4;
-                    flat.i32[2] = m.length;
-                    flat.call();
-                    refresh();
-                    const t6 = flat.i32[0];
-                    const t7 = DV.getInt32(t6 + 0, true);
-                    const t8 = DV.getInt32(t6 + 4, true);
-                    const t20 = listBytes(t7, t8, 48, 8);
-                    const t21 = new Array(t8 >>> 0);
-                    for (let i22 = 0; i22 < t21.length; i22++) {
-                        const base9 = t20 + i22 * 48;
-                        const t10 = DV.getUint8(base9 + 0);
-                        const t11 = DV.getBigInt64(base9 + 8, true);
-                        const t12 = DV.getUint16(base9 + 16, true);
-                        const t13 = DV.getFloat32(base9 + 20, true);
-                        const t14 = DV.getUint8(base9 + 24);
-                        const t15 = DV.getFloat64(base9 + 32, true);
-                        const t16 = DV.getInt32(base9 + 40, true);
-                        const t17 = liftChar(t16);
-                        const t18 = DV.getInt8(base9 + 44);
-                        const t19 = { a: (t10 & 0xff), b: BigInt.asUintN(64, t11), c: (t12 & 0xffff), d: t13, e: (t14 !== 0), f: t15, g: t17, h: ((t18 << 24) >> 24) };
-                        t21[i22] = t19;
-                    }
-                    flat.finish();
-                    return t21;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            echoLine: (l: Line): Line => {
-                flat.begin(f34);
-                try {
-                    refresh();
-                    const t1 = lowerString(l.label);
-                    const t2 = LEN;
-                    flat.i32[0] = (l.start.x | 0);
-                    flat.i32[2] = (l.start.y | 0);
-                    flat.i32[4] = (l.end.x | 0);
-                    flat.i32[6] = (l.end.y | 0);
-                    flat.i32[8] = t1;
-                    flat.i32[10] = t2;
+                    const t1 = int(p.x, -2147483648, 2147483647, 's32');
+                    const t2 = int(p.y, -2147483648, 2147483647, 's32');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.i32[2] = t2;
                     flat.call();
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
                     const t5 = DV.getInt32(t3 + 4, true);
                     const t6 = { x: (t4 | 0), y: (t5 | 0) };
-                    const t7 = DV.getInt32(t3 + 8, true);
-                    const t8 = DV.getInt32(t3 + 12, true);
-                    const t9 = { x: (t7 | 0), y: (t8 | 0) };
-                    const t10 = DV.getInt32(t3 + 16, true);
-                    const t11 = DV.getInt32(t3 + 20, true);
-                    const t12 = liftString(t10, t11);
-                    const t13 = { start: t6, end: t9, label: t12 };
                     flat.finish();
-                    return t13;
+                    return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            translate: (p: Point, dx: number, dy: number): Point => {
+                const outer$ = PENDING;
+                PENDING = f31;
+                try {
+                    const t1 = int(p.x, -2147483648, 2147483647, 's32');
+                    const t2 = int(p.y, -2147483648, 2147483647, 's32');
+                    const t3 = int(dx, -2147483648, 2147483647, 's32');
+                    const t4 = int(dy, -2147483648, 2147483647, 's32');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.i32[2] = t2;
+                    flat.i32[4] = t3;
+                    flat.i32[6] = t4;
+                    flat.call();
+                    refresh();
+                    const t5 = flat.i32[0];
+                    const t6 = DV.getInt32(t5 + 0, true);
+                    const t7 = DV.getInt32(t5 + 4, true);
+                    const t8 = { x: (t6 | 0), y: (t7 | 0) };
+                    flat.finish();
+                    return t8;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            echoMixed: (m: Mixed): Mixed => {
+                const outer$ = PENDING;
+                PENDING = f32;
+                try {
+                    const t1 = int(m.a, 0, 255, 'u8');
+                    const t2 = u64(m.b);
+                    const t3 = int(m.c, 0, 65535, 'u16');
+                    const t4 = num(m.d);
+                    const t5 = (m.e ? 1 : 0);
+                    const t6 = num(m.f);
+                    const t7 = charCode(m.g);
+                    const t8 = int(m.h, -128, 127, 's8');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.i64[1] = t2;
+                    flat.i32[4] = t3;
+                    flat.f32[6] = t4;
+                    flat.i32[8] = t5;
+                    flat.f64[5] = t6;
+                    flat.i32[12] = t7;
+                    flat.i32[14] = t8;
+                    flat.call();
+                    refresh();
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getUint8(t9 + 0);
+                    const t11 = DV.getBigInt64(t9 + 8, true);
+                    const t12 = DV.getUint16(t9 + 16, true);
+                    const t13 = DV.getFloat32(t9 + 20, true);
+                    const t14 = DV.getUint8(t9 + 24);
+                    const t15 = DV.getFloat64(t9 + 32, true);
+                    const t16 = DV.getInt32(t9 + 40, true);
+                    const t17 = liftChar(t16);
+                    const t18 = DV.getInt8(t9 + 44);
+                    const t19 = { a: (t10 & 0xff), b: BigInt.asUintN(64, t11), c: (t12 & 0xffff), d: t13, e: (t14 !== 0), f: t15, g: t17, h: ((t18 << 24) >> 24) };
+                    flat.finish();
+                    return t19;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            echoMixeds: (m: Array<Mixed>): Array<Mixed> => {
+                const outer$ = PENDING;
+                PENDING = f33;
+                try {
+                    const t4 = alloc(8, m.length * 48);
+                    for (let i5 = 0; i5 < m.length; i5++) {
+                        const e1 = m[i5];
+                        const base2 = t4 + i5 * 48;
+                        DV.setUint8(base2 + 0, int(e1.a, 0, 255, 'u8'));
+                        DV.setBigInt64(base2 + 8, u64(e1.b), true);
+                        DV.setUint16(base2 + 16, int(e1.c, 0, 65535, 'u16'), true);
+                        DV.setFloat32(base2 + 20, num(e1.d), true);
+                        DV.setUint8(base2 + 24, (e1.e ? 1 : 0));
+                        DV.setFloat64(base2 + 32, num(e1.f), true);
+                        DV.setInt32(base2 + 40, charCode(e1.g), true);
+                        DV.setUint8(base2 + 44, int(e1.h, -128, 127, 's8'));
+                    }
+                    const t6 = m.length;
+                    enter();
+                    flat.i32[0] = t4;
+                    flat.i32[2] = t6;
+                    flat.call();
+                    refresh();
+                    const t7 = flat.i32[0];
+                    const t8 = DV.getInt32(t7 + 0, true);
+                    const t9 = DV.getInt32(t7 + 4, true);
+                    const t21 = listBytes(t8, t9, 48, 8);
+                    const t22 = new Array(t9 >>> 0);
+                    for (let i23 = 0; i23 < t22.length; i23++) {
+                        const base10 = t21 + i23 * 48;
+                        const t11 = DV.getUint8(base10 + 0);
+                        const t12 = DV.getBigInt64(base10 + 8, true);
+                        const t13 = DV.getUint16(base10 + 16, true);
+                        const t14 = DV.getFloat32(base10 + 20, true);
+                        const t15 = DV.getUint8(base10 + 24);
+                        const t16 = DV.getFloat64(base10 + 32, true);
+                        const t17 = DV.getInt32(base10 + 40, true);
+                        const t18 = liftChar(t17);
+                        const t19 = DV.getInt8(base10 + 44);
+                        const t20 = { a: (t11 & 0xff), b: BigInt.asUintN(64, t12), c: (t13 & 0xffff), d: t14, e: (t15 !== 0), f: t16, g: t18, h: ((t19 << 24) >> 24) };
+                        t22[i23] = t20;
+                    }
+                    flat.finish();
+                    return t22;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            echoLine: (l: Line): Line => {
+                const outer$ = PENDING;
+                PENDING = f34;
+                try {
+                    const t1 = lowerString(l.label);
+                    const t2 = LEN;
+                    const t3 = int(l.start.x, -2147483648, 2147483647, 's32');
+                    const t4 = int(l.start.y, -2147483648, 2147483647, 's32');
+                    const t5 = int(l.end.x, -2147483648, 2147483647, 's32');
+                    const t6 = int(l.end.y, -2147483648, 2147483647, 's32');
+                    enter();
+                    flat.i32[0] = t3;
+                    flat.i32[2] = t4;
+                    flat.i32[4] = t5;
+                    flat.i32[6] = t6;
+                    flat.i32[8] = t1;
+                    flat.i32[10] = t2;
+                    flat.call();
+                    refresh();
+                    const t7 = flat.i32[0];
+                    const t8 = DV.getInt32(t7 + 0, true);
+                    const t9 = DV.getInt32(t7 + 4, true);
+                    const t10 = { x: (t8 | 0), y: (t9 | 0) };
+                    const t11 = DV.getInt32(t7 + 8, true);
+                    const t12 = DV.getInt32(t7 + 12, true);
+                    const t13 = { x: (t11 | 0), y: (t12 | 0) };
+                    const t14 = DV.getInt32(t7 + 16, true);
+                    const t15 = DV.getInt32(t7 + 20, true);
+                    const t16 = liftString(t14, t15);
+                    const t17 = { start: t10, end: t13, label: t16 };
+                    flat.finish();
+                    return t17;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoTeam: (t: Team): Team => {
-                flat.begin(f35);
+                const outer$ = PENDING;
+                PENDING = f35;
                 try {
-                    refresh();
                     const t1 = lowerString(t.name);
                     const t2 = LEN;
                     const batch7 = !BATCH;
@@ -1707,61 +1935,68 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         const t13 = LEN;
                         DV.setInt32(base11 + 4, t13, true);
                         DV.setInt32(base11 + 0, t12, true);
-                        DV.setFloat64(base11 + 8, e10.value, true);
+                        DV.setFloat64(base11 + 8, num(e10.value), true);
                     }
                     if (batch14) endBatch();
+                    const t17 = t.members.length;
+                    const t18 = t.scores.length;
+                    const t19 = int(t.origin.x, -2147483648, 2147483647, 's32');
+                    const t20 = int(t.origin.y, -2147483648, 2147483647, 's32');
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.i32[4] = t8;
-                    flat.i32[6] = t.members.length;
+                    flat.i32[6] = t17;
                     flat.i32[8] = t15;
-                    flat.i32[10] = t.scores.length;
-                    flat.i32[12] = (t.origin.x | 0);
-                    flat.i32[14] = (t.origin.y | 0);
+                    flat.i32[10] = t18;
+                    flat.i32[12] = t19;
+                    flat.i32[14] = t20;
                     flat.call();
                     refresh();
-                    const t17 = flat.i32[0];
-                    const t18 = DV.getInt32(t17 + 0, true);
-                    const t19 = DV.getInt32(t17 + 4, true);
-                    const t20 = liftString(t18, t19);
-                    const t21 = DV.getInt32(t17 + 8, true);
-                    const t22 = DV.getInt32(t17 + 12, true);
-                    const t27 = listBytes(t21, t22, 8, 4);
-                    const t28 = new Array(t22 >>> 0);
-                    for (let i29 = 0; i29 < t28.length; i29++) {
-                        const base23 = t27 + i29 * 8;
-                        const t24 = DV.getInt32(base23 + 0, true);
-                        const t25 = DV.getInt32(base23 + 4, true);
-                        const t26 = liftString(t24, t25);
-                        t28[i29] = t26;
+                    const t21 = flat.i32[0];
+                    const t22 = DV.getInt32(t21 + 0, true);
+                    const t23 = DV.getInt32(t21 + 4, true);
+                    const t24 = liftString(t22, t23);
+                    const t25 = DV.getInt32(t21 + 8, true);
+                    const t26 = DV.getInt32(t21 + 12, true);
+                    const t31 = listBytes(t25, t26, 8, 4);
+                    const t32 = new Array(t26 >>> 0);
+                    for (let i33 = 0; i33 < t32.length; i33++) {
+                        const base27 = t31 + i33 * 8;
+                        const t28 = DV.getInt32(base27 + 0, true);
+                        const t29 = DV.getInt32(base27 + 4, true);
+                        const t30 = liftString(t28, t29);
+                        t32[i33] = t30;
                     }
-                    const t30 = DV.getInt32(t17 + 16, true);
-                    const t31 = DV.getInt32(t17 + 20, true);
-                    const t38 = listBytes(t30, t31, 16, 8);
-                    const t39 = new Array(t31 >>> 0);
-                    for (let i40 = 0; i40 < t39.length; i40++) {
-                        const base32 = t38 + i40 * 16;
-                        const t33 = DV.getInt32(base32 + 0, true);
-                        const t34 = DV.getInt32(base32 + 4, true);
-                        const t35 = liftString(t33, t34);
-                        const t36 = DV.getFloat64(base32 + 8, true);
-                        const t37 = { name: t35, value: t36 };
-                        t39[i40] = t37;
+                    const t34 = DV.getInt32(t21 + 16, true);
+                    const t35 = DV.getInt32(t21 + 20, true);
+                    const t42 = listBytes(t34, t35, 16, 8);
+                    const t43 = new Array(t35 >>> 0);
+                    for (let i44 = 0; i44 < t43.length; i44++) {
+                        const base36 = t42 + i44 * 16;
+                        const t37 = DV.getInt32(base36 + 0, true);
+                        const t38 = DV.getInt32(base36 + 4, true);
+                        const t39 = liftString(t37, t38);
+                        const t40 = DV.getFloat64(base36 + 8, true);
+                        const t41 = { name: t39, value: t40 };
+                        t43[i44] = t41;
                     }
-                    const t41 = DV.getInt32(t17 + 24, true);
-                    const t42 = DV.getInt32(t17 + 28, true);
-                    const t43 = { x: (t41 | 0), y: (t42 | 0) };
-                    const t44 = { name: t20, members: t28, scores: t39, origin: t43 };
+                    const t45 = DV.getInt32(t21 + 24, true);
+                    const t46 = DV.getInt32(t21 + 28, true);
+                    const t47 = { x: (t45 | 0), y: (t46 | 0) };
+                    const t48 = { name: t24, members: t32, scores: t43, origin: t47 };
                     flat.finish();
-                    return t44;
+                    return t48;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoScores: (s: Array<Score>): Array<Score> => {
-                flat.begin(f36);
+                const outer$ = PENDING;
+                PENDING = f36;
                 try {
-                    refresh();
                     const batch5 = !BATCH;
                     if (batch5) {
                         BATCH = true;
@@ -1779,37 +2014,41 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
-                        DV.setFloat64(base2 + 8, e1.value, true);
+                        DV.setFloat64(base2 + 8, num(e1.value), true);
                     }
                     if (batch5) endBatch();
+                    const t8 = s.length;
+                    enter();
                     flat.i32[0] = t6;
-                    flat.i32[2] = s.length;
+                    flat.i32[2] = t8;
                     flat.call();
                     refresh();
-                    const t8 = flat.i32[0];
-                    const t9 = DV.getInt32(t8 + 0, true);
-                    const t10 = DV.getInt32(t8 + 4, true);
-                    const t17 = listBytes(t9, t10, 16, 8);
-                    const t18 = new Array(t10 >>> 0);
-                    for (let i19 = 0; i19 < t18.length; i19++) {
-                        const base11 = t17 + i19 * 16;
-                        const t12 = DV.getInt32(base11 + 0, true);
-                        const t13 = DV.getInt32(base11 + 4, true);
-                        const t14 = liftString(t12, t13);
-                        const t15 = DV.getFloat64(base11 + 8, true);
-                        const t16 = { name: t14, value: t15 };
-                        t18[i19] = t16;
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getInt32(t9 + 0, true);
+                    const t11 = DV.getInt32(t9 + 4, true);
+                    const t18 = listBytes(t10, t11, 16, 8);
+                    const t19 = new Array(t11 >>> 0);
+                    for (let i20 = 0; i20 < t19.length; i20++) {
+                        const base12 = t18 + i20 * 16;
+                        const t13 = DV.getInt32(base12 + 0, true);
+                        const t14 = DV.getInt32(base12 + 4, true);
+                        const t15 = liftString(t13, t14);
+                        const t16 = DV.getFloat64(base12 + 8, true);
+                        const t17 = { name: t15, value: t16 };
+                        t19[i20] = t17;
                     }
                     flat.finish();
-                    return t18;
+                    return t19;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             bestName: (s: Array<Score>): string => {
-                flat.begin(f37);
+                const outer$ = PENDING;
+                PENDING = f37;
                 try {
-                    refresh();
                     const batch5 = !BATCH;
                     if (batch5) {
                         BATCH = true;
@@ -1827,75 +2066,88 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
-                        DV.setFloat64(base2 + 8, e1.value, true);
+                        DV.setFloat64(base2 + 8, num(e1.value), true);
                     }
                     if (batch5) endBatch();
+                    const t8 = s.length;
+                    enter();
                     flat.i32[0] = t6;
-                    flat.i32[2] = s.length;
+                    flat.i32[2] = t8;
                     flat.call();
                     refresh();
-                    const t8 = flat.i32[0];
-                    const t9 = DV.getInt32(t8 + 0, true);
-                    const t10 = DV.getInt32(t8 + 4, true);
-                    const t11 = liftString(t9, t10);
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getInt32(t9 + 0, true);
+                    const t11 = DV.getInt32(t9 + 4, true);
+                    const t12 = liftString(t10, t11);
+                    flat.finish();
+                    return t12;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            echoTriple: (t: Triple): Triple => {
+                const outer$ = PENDING;
+                PENDING = f38;
+                try {
+                    const t1 = lowerString(t[1]);
+                    const t2 = LEN;
+                    const t3 = int(t[0], 0, 255, 'u8');
+                    const t4 = num(t[2]);
+                    enter();
+                    flat.i32[0] = t3;
+                    flat.i32[2] = t1;
+                    flat.i32[4] = t2;
+                    flat.f64[3] = t4;
+                    flat.call();
+                    refresh();
+                    const t5 = flat.i32[0];
+                    const t6 = DV.getUint8(t5 + 0);
+                    const t7 = DV.getInt32(t5 + 4, true);
+                    const t8 = DV.getInt32(t5 + 8, true);
+                    const t9 = liftString(t7, t8);
+                    const t10 = DV.getFloat64(t5 + 16, true);
+                    const t11 = [(t6 & 0xff), t9, t10] as const;
                     flat.finish();
                     return t11;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
-            echoTriple: (t: Triple): Triple => {
-                flat.begin(f38);
+            swapPair: (p: readonly [string, number]): readonly [number, string] => {
+                const outer$ = PENDING;
+                PENDING = f39;
                 try {
-                    refresh();
-                    const t1 = lowerString(t[1]);
+                    const t1 = lowerString(p[0]);
                     const t2 = LEN;
-                    flat.i32[0] = (t[0] | 0);
-                    flat.i32[2] = t1;
-                    flat.i32[4] = t2;
-                    flat.f64[3] = t[2];
+                    const t3 = int(p[1], 0, 4294967295, 'u32');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.i32[2] = t2;
+                    flat.i32[4] = t3;
                     flat.call();
                     refresh();
-                    const t3 = flat.i32[0];
-                    const t4 = DV.getUint8(t3 + 0);
-                    const t5 = DV.getInt32(t3 + 4, true);
-                    const t6 = DV.getInt32(t3 + 8, true);
-                    const t7 = liftString(t5, t6);
-                    const t8 = DV.getFloat64(t3 + 16, true);
-                    const t9 = [(t4 & 0xff), t7, t8] as const;
+                    const t4 = flat.i32[0];
+                    const t5 = DV.getInt32(t4 + 0, true);
+                    const t6 = DV.getInt32(t4 + 4, true);
+                    const t7 = DV.getInt32(t4 + 8, true);
+                    const t8 = liftString(t6, t7);
+                    const t9 = [(t5 >>> 0), t8] as const;
                     flat.finish();
                     return t9;
                 } catch (e) {
                     throw failed(e);
-                }
-            },
-            swapPair: (p: readonly [string, number]): readonly [number, string] => {
-                flat.begin(f39);
-                try {
-                    refresh();
-                    const t1 = lowerString(p[0]);
-                    const t2 = LEN;
-                    flat.i32[0] = t1;
-                    flat.i32[2] = t2;
-                    flat.i32[4] = (p[1] | 0);
-                    flat.call();
-                    refresh();
-                    const t3 = flat.i32[0];
-                    const t4 = DV.getInt32(t3 + 0, true);
-                    const t5 = DV.getInt32(t3 + 4, true);
-                    const t6 = DV.getInt32(t3 + 8, true);
-                    const t7 = liftString(t5, t6);
-                    const t8 = [(t4 >>> 0), t7] as const;
-                    flat.finish();
-                    return t8;
-                } catch (e) {
-                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoPairs: (p: Array<readonly [string, number]>): Array<readonly [string, number]> => {
-                flat.begin(f40);
+                const outer$ = PENDING;
+                PENDING = f40;
                 try {
-                    refresh();
                     const batch5 = !BATCH;
                     if (batch5) {
                         BATCH = true;
@@ -1913,64 +2165,75 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         const t4 = LEN;
                         DV.setInt32(base2 + 4, t4, true);
                         DV.setInt32(base2 + 0, t3, true);
-                        DV.setInt32(base2 + 8, (e1[1] | 0), true);
+                        DV.setInt32(base2 + 8, int(e1[1], 0, 4294967295, 'u32'), true);
                     }
                     if (batch5) endBatch();
+                    const t8 = p.length;
+                    enter();
                     flat.i32[0] = t6;
-                    flat.i32[2] = p.length;
+                    flat.i32[2] = t8;
                     flat.call();
                     refresh();
-                    const t8 = flat.i32[0];
-                    const t9 = DV.getInt32(t8 + 0, true);
-                    const t10 = DV.getInt32(t8 + 4, true);
-                    const t17 = listBytes(t9, t10, 12, 4);
-                    const t18 = new Array(t10 >>> 0);
-                    for (let i19 = 0; i19 < t18.length; i19++) {
-                        const base11 = t17 + i19 * 12;
-                        const t12 = DV.getInt32(base11 + 0, true);
-                        const t13 = DV.getInt32(base11 + 4, true);
-                        const t14 = liftString(t12, t13);
-                        const t15 = DV.getInt32(base11 + 8, true);
-                        const t16 = [t14, (t15 >>> 0)] as const;
-                        t18[i19] = t16;
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getInt32(t9 + 0, true);
+                    const t11 = DV.getInt32(t9 + 4, true);
+                    const t18 = listBytes(t10, t11, 12, 4);
+                    const t19 = new Array(t11 >>> 0);
+                    for (let i20 = 0; i20 < t19.length; i20++) {
+                        const base12 = t18 + i20 * 12;
+                        const t13 = DV.getInt32(base12 + 0, true);
+                        const t14 = DV.getInt32(base12 + 4, true);
+                        const t15 = liftString(t13, t14);
+                        const t16 = DV.getInt32(base12 + 8, true);
+                        const t17 = [t15, (t16 >>> 0)] as const;
+                        t19[i20] = t17;
                     }
                     flat.finish();
-                    return t18;
+                    return t19;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoNestedTuple: (t: readonly [readonly [number, bigint], readonly [string, readonly [number, string]]]): readonly [readonly [number, bigint], readonly [string, readonly [number, string]]] => {
-                flat.begin(f41);
+                const outer$ = PENDING;
+                PENDING = f41;
                 try {
-                    refresh();
                     const t1 = lowerString(t[1][0]);
                     const t2 = LEN;
-                    flat.i32[0] = (t[0][0] | 0);
-                    flat.i64[1] = BigInt.asIntN(64, t[0][1]);
+                    const t3 = int(t[0][0], 0, 255, 'u8');
+                    const t4 = s64(t[0][1]);
+                    const t5 = num(t[1][1][0]);
+                    const t6 = charCode(t[1][1][1]);
+                    enter();
+                    flat.i32[0] = t3;
+                    flat.i64[1] = t4;
                     flat.i32[4] = t1;
                     flat.i32[6] = t2;
-                    flat.f32[8] = t[1][1][0];
-                    flat.i32[10] = t[1][1][1].codePointAt(0)!;
+                    flat.f32[8] = t5;
+                    flat.i32[10] = t6;
                     flat.call();
                     refresh();
-                    const t3 = flat.i32[0];
-                    const t4 = DV.getUint8(t3 + 0);
-                    const t5 = DV.getBigInt64(t3 + 8, true);
-                    const t6 = [(t4 & 0xff), t5] as const;
-                    const t7 = DV.getInt32(t3 + 16, true);
-                    const t8 = DV.getInt32(t3 + 20, true);
-                    const t9 = liftString(t7, t8);
-                    const t10 = DV.getFloat32(t3 + 24, true);
-                    const t11 = DV.getInt32(t3 + 28, true);
-                    const t12 = liftChar(t11);
-                    const t13 = [t10, t12] as const;
-                    const t14 = [t9, t13] as const;
-                    const t15 = [t6, t14] as const;
+                    const t7 = flat.i32[0];
+                    const t8 = DV.getUint8(t7 + 0);
+                    const t9 = DV.getBigInt64(t7 + 8, true);
+                    const t10 = [(t8 & 0xff), t9] as const;
+                    const t11 = DV.getInt32(t7 + 16, true);
+                    const t12 = DV.getInt32(t7 + 20, true);
+                    const t13 = liftString(t11, t12);
+                    const t14 = DV.getFloat32(t7 + 24, true);
+                    const t15 = DV.getInt32(t7 + 28, true);
+                    const t16 = liftChar(t15);
+                    const t17 = [t14, t16] as const;
+                    const t18 = [t13, t17] as const;
+                    const t19 = [t10, t18] as const;
                     flat.finish();
-                    return t15;
+                    return t19;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
         },

@@ -16,6 +16,81 @@ function trap(message: string): never {
     throw new LiftTrap(message);
 }
 
+/**
+ * The export whose call the glue is lowering the arguments of, until its
+ * first step that needs the engine (`enter`): checks of the arguments that
+ * fail before then end the call without touching the instance.
+ */
+let PENDING: component.ComponentFunc | null = null;
+
+/** Begins the pending export call, if there is one. */
+function enter(): void {
+    if (PENDING !== null) {
+        const f = PENDING;
+        PENDING = null;
+        flat.begin(f);
+        refresh();
+    }
+}
+
+function lowerHandle(type: component.ResourceType, value: component.Resource | number, own: boolean): number {
+    enter();
+    return flat.lowerHandle(type, value, own);
+}
+
+function kindError(what: string, x: unknown): never {
+    throw new TypeError(`expected ${what}, got ${typeof x}`);
+}
+
+/** An integer of the range `min..max` as an i32 (its bits). */
+function int(x: number, min: number, max: number, what: string): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    if (!Number.isInteger(x) || x < min || x > max) {
+        throw new RangeError(`${x} is not a valid ${what}`);
+    }
+    return x | 0;
+}
+
+function u64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < 0n || x > 0xffffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid u64`);
+    }
+    return BigInt.asIntN(64, x);
+}
+
+function s64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid s64`);
+    }
+    return x;
+}
+
+function num(x: number): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    return x;
+}
+
+function charCode(x: string): number {
+    if (typeof x !== 'string') {
+        kindError('a one-character string', x);
+    }
+    const c = x.codePointAt(0);
+    if (c === undefined || x.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) {
+        throw new TypeError('a char is a string of one Unicode scalar value');
+    }
+    return c;
+}
+
 /** Shows the current call's memory again if the last view was detached. */
 function refresh(): void {
     if (U8.byteLength === 0) {
@@ -46,6 +121,7 @@ function plan(align: number, size: number): void {
 }
 
 function startBatch(): void {
+    enter();
     flat.reallocMany(PLAN, PLAN_N);
     PRE_I = 0;
     PRE_N = PLAN_N;
@@ -67,12 +143,16 @@ function alloc(align: number, size: number): number {
         }
         return PLAN[2 * i];
     }
+    enter();
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
 }
 
 function utf8Length(s: string): number {
+    if (typeof s !== 'string') {
+        kindError('a string', s);
+    }
     let n = 0;
     for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i);
@@ -92,7 +172,7 @@ function utf8Length(s: string): number {
 
 function lowerString(s: string): number {
     if (typeof s !== 'string') {
-        throw new TypeError(`expected a string, got ${typeof s}`);
+        kindError('a string', s);
     }
     const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
@@ -183,6 +263,11 @@ function f64FromBits(x: bigint): number {
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
     endBatch();
+    if (PENDING !== null) {
+        // The call was not begun: nothing to give up.
+        PENDING = null;
+        return e;
+    }
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
@@ -405,7 +490,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     const t1 = new Uint8Array(liftBytes(p0, p1, 1));
                     const t2 = new imports$.blobs.Blob(t1);
                     refresh();
-                    const t3 = flat.lowerHandle(blobType, blobTypeTable.rep(t2), true);
+                    const t3 = lowerHandle(blobType, blobTypeTable.rep(t2), true);
                     flat.i32[0] = t3;
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
@@ -454,7 +539,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     const t1 = blobTypeTable.get(flat.liftHandle(blobType, p0, false) as number);
                     const t2 = t1.size();
                     refresh();
-                    flat.i32[0] = (t2 | 0);
+                    flat.i32[0] = int(t2, 0, 4294967295, 'u32');
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -470,7 +555,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     const t2 = blobTypeTable.get(flat.liftHandle(blobType, p1, false) as number);
                     const t3 = imports$.blobs.Blob.concat(t1, t2);
                     refresh();
-                    const t4 = flat.lowerHandle(blobType, blobTypeTable.rep(t3), true);
+                    const t4 = lowerHandle(blobType, blobTypeTable.rep(t3), true);
                     flat.i32[0] = t4;
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
@@ -483,7 +568,7 @@ export function instantiate(component$: component.Component, imports$: Resources
         try {
                     const t1 = imports$.blobs.liveBlobs();
                     refresh();
-                    flat.i32[0] = (t1 | 0);
+                    flat.i32[0] = int(t1, 0, 4294967295, 'u32');
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -494,10 +579,11 @@ export function instantiate(component$: component.Component, imports$: Resources
     counterType = inst$.getResource(['kiln:corpus/counters', 'counter'])!;
     const counterTypeFns: CounterFns = {
         get: (self: Counter): bigint => {
-            flat.begin(f0);
+            const outer$ = PENDING;
+            PENDING = f0;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(counterType, self._use(), false);
+                const t1 = lowerHandle(counterType, self._use(), false);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -506,29 +592,36 @@ export function instantiate(component$: component.Component, imports$: Resources
                 return t2;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         add: (self: Counter, delta: bigint): bigint => {
-            flat.begin(f1);
+            const outer$ = PENDING;
+            PENDING = f1;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(counterType, self._use(), false);
+                const t1 = lowerHandle(counterType, self._use(), false);
+                const t2 = s64(delta);
+                enter();
                 flat.i32[0] = t1;
-                flat.i64[1] = BigInt.asIntN(64, delta);
+                flat.i64[1] = t2;
                 flat.call();
                 refresh();
-                const t2 = flat.i64[0];
+                const t3 = flat.i64[0];
                 flat.finish();
-                return t2;
+                return t3;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         duplicate: (self: Counter): Counter => {
-            flat.begin(f2);
+            const outer$ = PENDING;
+            PENDING = f2;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(counterType, self._use(), false);
+                const t1 = lowerHandle(counterType, self._use(), false);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -538,6 +631,8 @@ export function instantiate(component$: component.Component, imports$: Resources
                 return t3;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
     };
@@ -564,13 +659,14 @@ export function instantiate(component$: component.Component, imports$: Resources
     const f20 = inst$.getFunc(['kiln:corpus/counters', 'unname'])!;
     return {
         blobRoundtrip: (init: Uint8Array, more: Uint8Array): Uint8Array => {
-            flat.begin(f3);
+            const outer$ = PENDING;
+            PENDING = f3;
             try {
-                refresh();
                 const t1 = lowerBytes(init instanceof Uint8Array ? init : Uint8Array.from(init as never), 1);
                 const t2 = LEN;
                 const t3 = lowerBytes(more instanceof Uint8Array ? more : Uint8Array.from(more as never), 1);
                 const t4 = LEN;
+                enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.i32[4] = t3;
@@ -585,14 +681,17 @@ export function instantiate(component$: component.Component, imports$: Resources
                 return t8;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         blobMake: (init: Uint8Array): Blob => {
-            flat.begin(f4);
+            const outer$ = PENDING;
+            PENDING = f4;
             try {
-                refresh();
                 const t1 = lowerBytes(init instanceof Uint8Array ? init : Uint8Array.from(init as never), 1);
                 const t2 = LEN;
+                enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.call();
@@ -603,13 +702,16 @@ export function instantiate(component$: component.Component, imports$: Resources
                 return t4;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         blobPeek: (b: Blob): Uint8Array => {
-            flat.begin(f5);
+            const outer$ = PENDING;
+            PENDING = f5;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(blobType, blobTypeTable.rep(b), false);
+                const t1 = lowerHandle(blobType, blobTypeTable.rep(b), false);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -621,15 +723,18 @@ export function instantiate(component$: component.Component, imports$: Resources
                 return t5;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         blobExtend: (b: Blob, more: Uint8Array): Blob => {
-            flat.begin(f6);
+            const outer$ = PENDING;
+            PENDING = f6;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(blobType, blobTypeTable.rep(b), true);
+                const t1 = lowerHandle(blobType, blobTypeTable.rep(b), true);
                 const t2 = lowerBytes(more instanceof Uint8Array ? more : Uint8Array.from(more as never), 1);
                 const t3 = LEN;
+                enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.i32[4] = t3;
@@ -641,13 +746,16 @@ export function instantiate(component$: component.Component, imports$: Resources
                 return t5;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         blobConsume: (b: Blob): number => {
-            flat.begin(f7);
+            const outer$ = PENDING;
+            PENDING = f7;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(blobType, blobTypeTable.rep(b), true);
+                const t1 = lowerHandle(blobType, blobTypeTable.rep(b), true);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -656,14 +764,17 @@ export function instantiate(component$: component.Component, imports$: Resources
                 return (t2 >>> 0);
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         blobConcat: (a: Blob, b: Blob): Blob => {
-            flat.begin(f8);
+            const outer$ = PENDING;
+            PENDING = f8;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(blobType, blobTypeTable.rep(a), false);
-                const t2 = flat.lowerHandle(blobType, blobTypeTable.rep(b), false);
+                const t1 = lowerHandle(blobType, blobTypeTable.rep(a), false);
+                const t2 = lowerHandle(blobType, blobTypeTable.rep(b), false);
+                enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.call();
@@ -674,12 +785,15 @@ export function instantiate(component$: component.Component, imports$: Resources
                 return t4;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostLiveBlobs: (): number => {
-            flat.begin(f9);
+            const outer$ = PENDING;
+            PENDING = f9;
             try {
-                refresh();
+                enter();
                 flat.call();
                 refresh();
                 const t1 = flat.i32[0];
@@ -687,23 +801,29 @@ export function instantiate(component$: component.Component, imports$: Resources
                 return (t1 >>> 0);
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         blobDoubleDrop: (): void => {
-            flat.begin(f10);
+            const outer$ = PENDING;
+            PENDING = f10;
             try {
-                refresh();
+                enter();
                 flat.call();
                 refresh();
                 flat.finish();
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         blobUseAfterDrop: (): number => {
-            flat.begin(f11);
+            const outer$ = PENDING;
+            PENDING = f11;
             try {
-                refresh();
+                enter();
                 flat.call();
                 refresh();
                 const t1 = flat.i32[0];
@@ -711,31 +831,38 @@ export function instantiate(component$: component.Component, imports$: Resources
                 return (t1 >>> 0);
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         counters: {
             Counter: {
                 new: (start: bigint): Counter => {
-                    flat.begin(f12);
+                    const outer$ = PENDING;
+                    PENDING = f12;
                     try {
-                        refresh();
-                        flat.i64[0] = BigInt.asIntN(64, start);
+                        const t1 = s64(start);
+                        enter();
+                        flat.i64[0] = t1;
                         flat.call();
                         refresh();
-                        const t1 = flat.i32[0];
-                        const t2 = new Counter(flat.liftHandle(counterType, t1, true) as component.Resource, counterTypeFns);
+                        const t2 = flat.i32[0];
+                        const t3 = new Counter(flat.liftHandle(counterType, t2, true) as component.Resource, counterTypeFns);
                         flat.finish();
-                        return t2;
+                        return t3;
                     } catch (e) {
                         throw failed(e);
+                    } finally {
+                        PENDING = outer$;
                     }
                 },
                 merge: (a: Counter, b: Counter): Counter => {
-                    flat.begin(f13);
+                    const outer$ = PENDING;
+                    PENDING = f13;
                     try {
-                        refresh();
-                        const t1 = flat.lowerHandle(counterType, a._use(), false);
-                        const t2 = flat.lowerHandle(counterType, b._use(), false);
+                        const t1 = lowerHandle(counterType, a._use(), false);
+                        const t2 = lowerHandle(counterType, b._use(), false);
+                        enter();
                         flat.i32[0] = t1;
                         flat.i32[2] = t2;
                         flat.call();
@@ -746,13 +873,16 @@ export function instantiate(component$: component.Component, imports$: Resources
                         return t4;
                     } catch (e) {
                         throw failed(e);
+                    } finally {
+                        PENDING = outer$;
                     }
                 },
                 consume: (c: Counter): bigint => {
-                    flat.begin(f14);
+                    const outer$ = PENDING;
+                    PENDING = f14;
                     try {
-                        refresh();
-                        const t1 = flat.lowerHandle(counterType, c._move(), true);
+                        const t1 = lowerHandle(counterType, c._move(), true);
+                        enter();
                         flat.i32[0] = t1;
                         flat.call();
                         refresh();
@@ -761,12 +891,15 @@ export function instantiate(component$: component.Component, imports$: Resources
                         return t2;
                     } catch (e) {
                         throw failed(e);
+                    } finally {
+                        PENDING = outer$;
                     }
                 },
                 live: (): number => {
-                    flat.begin(f15);
+                    const outer$ = PENDING;
+                    PENDING = f15;
                     try {
-                        refresh();
+                        enter();
                         flat.call();
                         refresh();
                         const t1 = flat.i32[0];
@@ -774,59 +907,69 @@ export function instantiate(component$: component.Component, imports$: Resources
                         return (t1 >>> 0);
                     } catch (e) {
                         throw failed(e);
+                    } finally {
+                        PENDING = outer$;
                     }
                 },
             },
             total: (cs: Array<Counter>): bigint => {
-                flat.begin(f16);
+                const outer$ = PENDING;
+                PENDING = f16;
                 try {
-                    refresh();
                     const t5 = alloc(4, cs.length * 4);
                     for (let i6 = 0; i6 < cs.length; i6++) {
                         const e1 = cs[i6];
                         const base2 = t5 + i6 * 4;
-                        const t3 = flat.lowerHandle(counterType, e1._use(), false);
+                        const t3 = lowerHandle(counterType, e1._use(), false);
                         DV.setInt32(base2 + 0, t3, true);
                     }
+                    const t7 = cs.length;
+                    enter();
                     flat.i32[0] = t5;
-                    flat.i32[2] = cs.length;
+                    flat.i32[2] = t7;
                     flat.call();
                     refresh();
-                    const t7 = flat.i64[0];
-                    flat.finish();
-                    return t7;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            makeCounters: (n: number): Array<Counter> => {
-                flat.begin(f17);
-                try {
-                    refresh();
-                    flat.i32[0] = (n | 0);
-                    flat.call();
-                    refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = DV.getInt32(t1 + 0, true);
-                    const t3 = DV.getInt32(t1 + 4, true);
-                    const t7 = listBytes(t2, t3, 4, 4);
-                    const t8 = new Array(t3 >>> 0);
-                    for (let i9 = 0; i9 < t8.length; i9++) {
-                        const base4 = t7 + i9 * 4;
-                        const t5 = DV.getInt32(base4 + 0, true);
-                        const t6 = new Counter(flat.liftHandle(counterType, t5, true) as component.Resource, counterTypeFns);
-                        t8[i9] = t6;
-                    }
+                    const t8 = flat.i64[0];
                     flat.finish();
                     return t8;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            makeCounters: (n: number): Array<Counter> => {
+                const outer$ = PENDING;
+                PENDING = f17;
+                try {
+                    const t1 = int(n, 0, 4294967295, 'u32');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.call();
+                    refresh();
+                    const t2 = flat.i32[0];
+                    const t3 = DV.getInt32(t2 + 0, true);
+                    const t4 = DV.getInt32(t2 + 4, true);
+                    const t8 = listBytes(t3, t4, 4, 4);
+                    const t9 = new Array(t4 >>> 0);
+                    for (let i10 = 0; i10 < t9.length; i10++) {
+                        const base5 = t8 + i10 * 4;
+                        const t6 = DV.getInt32(base5 + 0, true);
+                        const t7 = new Counter(flat.liftHandle(counterType, t6, true) as component.Resource, counterTypeFns);
+                        t9[i10] = t7;
+                    }
+                    flat.finish();
+                    return t9;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             maybeCounter: (start: bigint | undefined): Counter | undefined => {
-                flat.begin(f18);
+                const outer$ = PENDING;
+                PENDING = f18;
                 try {
-                    refresh();
                     let v3: number = 0;
                     let v4: bigint = 0n;
                     if (start === undefined) {
@@ -835,8 +978,9 @@ export function instantiate(component$: component.Component, imports$: Resources
                     } else {
                         const payload2 = start;
                         v3 = 1;
-                        v4 = BigInt.asIntN(64, payload2);
+                        v4 = s64(payload2);
                     }
+                    enter();
                     flat.i32[0] = v3;
                     flat.i64[1] = v4;
                     flat.call();
@@ -862,39 +1006,46 @@ export function instantiate(component$: component.Component, imports$: Resources
                     return t9;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             nameCounter: (name: string, start: bigint): NamedCounter => {
-                flat.begin(f19);
+                const outer$ = PENDING;
+                PENDING = f19;
                 try {
-                    refresh();
                     const t1 = lowerString(name);
                     const t2 = LEN;
+                    const t3 = s64(start);
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
-                    flat.i64[2] = BigInt.asIntN(64, start);
+                    flat.i64[2] = t3;
                     flat.call();
                     refresh();
-                    const t3 = flat.i32[0];
-                    const t4 = DV.getInt32(t3 + 0, true);
-                    const t5 = DV.getInt32(t3 + 4, true);
-                    const t6 = liftString(t4, t5);
-                    const t7 = DV.getInt32(t3 + 8, true);
-                    const t8 = new Counter(flat.liftHandle(counterType, t7, true) as component.Resource, counterTypeFns);
-                    const t9 = { name: t6, counter: t8 };
+                    const t4 = flat.i32[0];
+                    const t5 = DV.getInt32(t4 + 0, true);
+                    const t6 = DV.getInt32(t4 + 4, true);
+                    const t7 = liftString(t5, t6);
+                    const t8 = DV.getInt32(t4 + 8, true);
+                    const t9 = new Counter(flat.liftHandle(counterType, t8, true) as component.Resource, counterTypeFns);
+                    const t10 = { name: t7, counter: t9 };
                     flat.finish();
-                    return t9;
+                    return t10;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             unname: (n: NamedCounter): readonly [string, bigint] => {
-                flat.begin(f20);
+                const outer$ = PENDING;
+                PENDING = f20;
                 try {
-                    refresh();
                     const t1 = lowerString(n.name);
                     const t2 = LEN;
-                    const t3 = flat.lowerHandle(counterType, n.counter._move(), true);
+                    const t3 = lowerHandle(counterType, n.counter._move(), true);
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.i32[4] = t3;
@@ -910,6 +1061,8 @@ export function instantiate(component$: component.Component, imports$: Resources
                     return t9;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
         },

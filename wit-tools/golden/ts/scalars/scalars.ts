@@ -16,6 +16,81 @@ function trap(message: string): never {
     throw new LiftTrap(message);
 }
 
+/**
+ * The export whose call the glue is lowering the arguments of, until its
+ * first step that needs the engine (`enter`): checks of the arguments that
+ * fail before then end the call without touching the instance.
+ */
+let PENDING: component.ComponentFunc | null = null;
+
+/** Begins the pending export call, if there is one. */
+function enter(): void {
+    if (PENDING !== null) {
+        const f = PENDING;
+        PENDING = null;
+        flat.begin(f);
+        refresh();
+    }
+}
+
+function lowerHandle(type: component.ResourceType, value: component.Resource | number, own: boolean): number {
+    enter();
+    return flat.lowerHandle(type, value, own);
+}
+
+function kindError(what: string, x: unknown): never {
+    throw new TypeError(`expected ${what}, got ${typeof x}`);
+}
+
+/** An integer of the range `min..max` as an i32 (its bits). */
+function int(x: number, min: number, max: number, what: string): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    if (!Number.isInteger(x) || x < min || x > max) {
+        throw new RangeError(`${x} is not a valid ${what}`);
+    }
+    return x | 0;
+}
+
+function u64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < 0n || x > 0xffffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid u64`);
+    }
+    return BigInt.asIntN(64, x);
+}
+
+function s64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid s64`);
+    }
+    return x;
+}
+
+function num(x: number): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    return x;
+}
+
+function charCode(x: string): number {
+    if (typeof x !== 'string') {
+        kindError('a one-character string', x);
+    }
+    const c = x.codePointAt(0);
+    if (c === undefined || x.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) {
+        throw new TypeError('a char is a string of one Unicode scalar value');
+    }
+    return c;
+}
+
 /** Shows the current call's memory again if the last view was detached. */
 function refresh(): void {
     if (U8.byteLength === 0) {
@@ -46,6 +121,7 @@ function plan(align: number, size: number): void {
 }
 
 function startBatch(): void {
+    enter();
     flat.reallocMany(PLAN, PLAN_N);
     PRE_I = 0;
     PRE_N = PLAN_N;
@@ -67,12 +143,16 @@ function alloc(align: number, size: number): number {
         }
         return PLAN[2 * i];
     }
+    enter();
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
 }
 
 function utf8Length(s: string): number {
+    if (typeof s !== 'string') {
+        kindError('a string', s);
+    }
     let n = 0;
     for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i);
@@ -92,7 +172,7 @@ function utf8Length(s: string): number {
 
 function lowerString(s: string): number {
     if (typeof s !== 'string') {
-        throw new TypeError(`expected a string, got ${typeof s}`);
+        kindError('a string', s);
     }
     const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
@@ -183,6 +263,11 @@ function f64FromBits(x: bigint): number {
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
     endBatch();
+    if (PENDING !== null) {
+        // The call was not begun: nothing to give up.
+        PENDING = null;
+        return e;
+    }
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
@@ -415,7 +500,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.getHostValue();
                     refresh();
-                    flat.i64[0] = BigInt.asIntN(64, t1);
+                    flat.i64[0] = u64(t1);
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -441,7 +526,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.scalarHost.echoU8((p0 & 0xff));
                     refresh();
-                    flat.i32[0] = (t1 | 0);
+                    flat.i32[0] = int(t1, 0, 255, 'u8');
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -454,7 +539,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.scalarHost.echoU16((p0 & 0xffff));
                     refresh();
-                    flat.i32[0] = (t1 | 0);
+                    flat.i32[0] = int(t1, 0, 65535, 'u16');
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -467,7 +552,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.scalarHost.echoU32((p0 >>> 0));
                     refresh();
-                    flat.i32[0] = (t1 | 0);
+                    flat.i32[0] = int(t1, 0, 4294967295, 'u32');
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -480,7 +565,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.scalarHost.echoU64(BigInt.asUintN(64, p0));
                     refresh();
-                    flat.i64[0] = BigInt.asIntN(64, t1);
+                    flat.i64[0] = u64(t1);
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -493,7 +578,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.scalarHost.echoS8(((p0 << 24) >> 24));
                     refresh();
-                    flat.i32[0] = (t1 | 0);
+                    flat.i32[0] = int(t1, -128, 127, 's8');
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -506,7 +591,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.scalarHost.echoS16(((p0 << 16) >> 16));
                     refresh();
-                    flat.i32[0] = (t1 | 0);
+                    flat.i32[0] = int(t1, -32768, 32767, 's16');
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -519,7 +604,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.scalarHost.echoS32((p0 | 0));
                     refresh();
-                    flat.i32[0] = (t1 | 0);
+                    flat.i32[0] = int(t1, -2147483648, 2147483647, 's32');
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -532,7 +617,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.scalarHost.echoS64(p0);
                     refresh();
-                    flat.i64[0] = BigInt.asIntN(64, t1);
+                    flat.i64[0] = s64(t1);
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -545,7 +630,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.scalarHost.echoF32(p0);
                     refresh();
-                    flat.f32[0] = t1;
+                    flat.f32[0] = num(t1);
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -558,7 +643,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         try {
                     const t1 = imports$.scalarHost.echoF64(p0);
                     refresh();
-                    flat.f64[0] = t1;
+                    flat.f64[0] = num(t1);
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -572,7 +657,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                     const t1 = liftChar(p0);
                     const t2 = imports$.scalarHost.echoChar(t1);
                     refresh();
-                    flat.i32[0] = t2.codePointAt(0)!;
+                    flat.i32[0] = charCode(t2);
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -605,24 +690,24 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                     const t19 = DV.getFloat64(p0 + 80, true);
                     const t20 = imports$.scalarHost.manyParams((t1 & 0xff), ((t2 << 24) >> 24), (t3 & 0xffff), ((t4 << 16) >> 16), (t5 >>> 0), (t6 | 0), BigInt.asUintN(64, t7), t8, t9, t10, t12, (t13 !== 0), (t14 & 0xff), (t15 & 0xffff), (t16 >>> 0), BigInt.asUintN(64, t17), t18, t19);
                     refresh();
-                    DV.setFloat64(p1 + 0, t20[0], true);
-                    DV.setFloat32(p1 + 8, t20[1], true);
-                    DV.setBigInt64(p1 + 16, BigInt.asIntN(64, t20[2]), true);
-                    DV.setInt32(p1 + 24, (t20[3] | 0), true);
-                    DV.setUint16(p1 + 28, (t20[4] | 0), true);
-                    DV.setUint8(p1 + 30, (t20[5] | 0));
+                    DV.setFloat64(p1 + 0, num(t20[0]), true);
+                    DV.setFloat32(p1 + 8, num(t20[1]), true);
+                    DV.setBigInt64(p1 + 16, u64(t20[2]), true);
+                    DV.setInt32(p1 + 24, int(t20[3], 0, 4294967295, 'u32'), true);
+                    DV.setUint16(p1 + 28, int(t20[4], 0, 65535, 'u16'), true);
+                    DV.setUint8(p1 + 30, int(t20[5], 0, 255, 'u8'));
                     DV.setUint8(p1 + 31, (t20[6] ? 1 : 0));
-                    DV.setInt32(p1 + 32, t20[7].codePointAt(0)!, true);
-                    DV.setFloat64(p1 + 40, t20[8], true);
-                    DV.setFloat32(p1 + 48, t20[9], true);
-                    DV.setBigInt64(p1 + 56, BigInt.asIntN(64, t20[10]), true);
-                    DV.setBigInt64(p1 + 64, BigInt.asIntN(64, t20[11]), true);
-                    DV.setInt32(p1 + 72, (t20[12] | 0), true);
-                    DV.setInt32(p1 + 76, (t20[13] | 0), true);
-                    DV.setUint16(p1 + 80, (t20[14] | 0), true);
-                    DV.setUint16(p1 + 82, (t20[15] | 0), true);
-                    DV.setUint8(p1 + 84, (t20[16] | 0));
-                    DV.setUint8(p1 + 85, (t20[17] | 0));
+                    DV.setInt32(p1 + 32, charCode(t20[7]), true);
+                    DV.setFloat64(p1 + 40, num(t20[8]), true);
+                    DV.setFloat32(p1 + 48, num(t20[9]), true);
+                    DV.setBigInt64(p1 + 56, s64(t20[10]), true);
+                    DV.setBigInt64(p1 + 64, u64(t20[11]), true);
+                    DV.setInt32(p1 + 72, int(t20[12], -2147483648, 2147483647, 's32'), true);
+                    DV.setInt32(p1 + 76, int(t20[13], 0, 4294967295, 'u32'), true);
+                    DV.setUint16(p1 + 80, int(t20[14], -32768, 32767, 's16'), true);
+                    DV.setUint16(p1 + 82, int(t20[15], 0, 65535, 'u16'), true);
+                    DV.setUint8(p1 + 84, int(t20[16], -128, 127, 's8'));
+                    DV.setUint8(p1 + 85, int(t20[17], 0, 255, 'u8'));
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -697,67 +782,83 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
     const f45 = inst$.getFunc(['kiln:corpus/scalar-api', 'swap'])!;
     return {
         hostEchoAll: (a: boolean, b: number, c: number, d: number, e: bigint, f: number, g: number, h: number, i: bigint, j: number, k: number, l: string): readonly [boolean, number, number, number, bigint, number, number, number, bigint, number, number, string] => {
-            flat.begin(f0);
+            const outer$ = PENDING;
+            PENDING = f0;
             try {
-                refresh();
-                flat.i32[0] = (a ? 1 : 0);
-                flat.i32[2] = (b | 0);
-                flat.i32[4] = (c | 0);
-                flat.i32[6] = (d | 0);
-                flat.i64[4] = BigInt.asIntN(64, e);
-                flat.i32[10] = (f | 0);
-                flat.i32[12] = (g | 0);
-                flat.i32[14] = (h | 0);
-                flat.i64[8] = BigInt.asIntN(64, i);
-                flat.f32[18] = j;
-                flat.f64[10] = k;
-                flat.i32[22] = l.codePointAt(0)!;
+                const t1 = (a ? 1 : 0);
+                const t2 = int(b, 0, 255, 'u8');
+                const t3 = int(c, 0, 65535, 'u16');
+                const t4 = int(d, 0, 4294967295, 'u32');
+                const t5 = u64(e);
+                const t6 = int(f, -128, 127, 's8');
+                const t7 = int(g, -32768, 32767, 's16');
+                const t8 = int(h, -2147483648, 2147483647, 's32');
+                const t9 = s64(i);
+                const t10 = num(j);
+                const t11 = num(k);
+                const t12 = charCode(l);
+                enter();
+                flat.i32[0] = t1;
+                flat.i32[2] = t2;
+                flat.i32[4] = t3;
+                flat.i32[6] = t4;
+                flat.i64[4] = t5;
+                flat.i32[10] = t6;
+                flat.i32[12] = t7;
+                flat.i32[14] = t8;
+                flat.i64[8] = t9;
+                flat.f32[18] = t10;
+                flat.f64[10] = t11;
+                flat.i32[22] = t12;
                 flat.call();
                 refresh();
-                const t1 = flat.i32[0];
-                const t2 = DV.getUint8(t1 + 0);
-                const t3 = DV.getUint8(t1 + 1);
-                const t4 = DV.getUint16(t1 + 2, true);
-                const t5 = DV.getInt32(t1 + 4, true);
-                const t6 = DV.getBigInt64(t1 + 8, true);
-                const t7 = DV.getInt8(t1 + 16);
-                const t8 = DV.getInt16(t1 + 18, true);
-                const t9 = DV.getInt32(t1 + 20, true);
-                const t10 = DV.getBigInt64(t1 + 24, true);
-                const t11 = DV.getFloat32(t1 + 32, true);
-                const t12 = DV.getFloat64(t1 + 40, true);
-                const t13 = DV.getInt32(t1 + 48, true);
-                const t14 = liftChar(t13);
-                const t15 = [(t2 !== 0), (t3 & 0xff), (t4 & 0xffff), (t5 >>> 0), BigInt.asUintN(64, t6), ((t7 << 24) >> 24), ((t8 << 16) >> 16), (t9 | 0), t10, t11, t12, t14] as const;
+                const t13 = flat.i32[0];
+                const t14 = DV.getUint8(t13 + 0);
+                const t15 = DV.getUint8(t13 + 1);
+                const t16 = DV.getUint16(t13 + 2, true);
+                const t17 = DV.getInt32(t13 + 4, true);
+                const t18 = DV.getBigInt64(t13 + 8, true);
+                const t19 = DV.getInt8(t13 + 16);
+                const t20 = DV.getInt16(t13 + 18, true);
+                const t21 = DV.getInt32(t13 + 20, true);
+                const t22 = DV.getBigInt64(t13 + 24, true);
+                const t23 = DV.getFloat32(t13 + 32, true);
+                const t24 = DV.getFloat64(t13 + 40, true);
+                const t25 = DV.getInt32(t13 + 48, true);
+                const t26 = liftChar(t25);
+                const t27 = [(t14 !== 0), (t15 & 0xff), (t16 & 0xffff), (t17 >>> 0), BigInt.asUintN(64, t18), ((t19 << 24) >> 24), ((t20 << 16) >> 16), (t21 | 0), t22, t23, t24, t26] as const;
                 flat.finish();
-                return t15;
+                return t27;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostManyParams: (a: number, b: number, c: number, d: number, e: number, f: number, g: bigint, h: bigint, i: number, j: number, k: string, l: boolean, m: number, n: number, o: number, p: bigint, q: number, r: number): readonly [number, number, bigint, number, number, number, boolean, string, number, number, bigint, bigint, number, number, number, number, number, number] => {
-            flat.begin(f1);
+            const outer$ = PENDING;
+            PENDING = f1;
             try {
-                refresh();
                 const t1 = alloc(8, 88);
-                DV.setUint8(t1 + 0, (a | 0));
-                DV.setUint8(t1 + 1, (b | 0));
-                DV.setUint16(t1 + 2, (c | 0), true);
-                DV.setUint16(t1 + 4, (d | 0), true);
-                DV.setInt32(t1 + 8, (e | 0), true);
-                DV.setInt32(t1 + 12, (f | 0), true);
-                DV.setBigInt64(t1 + 16, BigInt.asIntN(64, g), true);
-                DV.setBigInt64(t1 + 24, BigInt.asIntN(64, h), true);
-                DV.setFloat32(t1 + 32, i, true);
-                DV.setFloat64(t1 + 40, j, true);
-                DV.setInt32(t1 + 48, k.codePointAt(0)!, true);
+                DV.setUint8(t1 + 0, int(a, 0, 255, 'u8'));
+                DV.setUint8(t1 + 1, int(b, -128, 127, 's8'));
+                DV.setUint16(t1 + 2, int(c, 0, 65535, 'u16'), true);
+                DV.setUint16(t1 + 4, int(d, -32768, 32767, 's16'), true);
+                DV.setInt32(t1 + 8, int(e, 0, 4294967295, 'u32'), true);
+                DV.setInt32(t1 + 12, int(f, -2147483648, 2147483647, 's32'), true);
+                DV.setBigInt64(t1 + 16, u64(g), true);
+                DV.setBigInt64(t1 + 24, s64(h), true);
+                DV.setFloat32(t1 + 32, num(i), true);
+                DV.setFloat64(t1 + 40, num(j), true);
+                DV.setInt32(t1 + 48, charCode(k), true);
                 DV.setUint8(t1 + 52, (l ? 1 : 0));
-                DV.setUint8(t1 + 53, (m | 0));
-                DV.setUint16(t1 + 54, (n | 0), true);
-                DV.setInt32(t1 + 56, (o | 0), true);
-                DV.setBigInt64(t1 + 64, BigInt.asIntN(64, p), true);
-                DV.setFloat32(t1 + 72, q, true);
-                DV.setFloat64(t1 + 80, r, true);
+                DV.setUint8(t1 + 53, int(m, 0, 255, 'u8'));
+                DV.setUint16(t1 + 54, int(n, 0, 65535, 'u16'), true);
+                DV.setInt32(t1 + 56, int(o, 0, 4294967295, 'u32'), true);
+                DV.setBigInt64(t1 + 64, u64(p), true);
+                DV.setFloat32(t1 + 72, num(q), true);
+                DV.setFloat64(t1 + 80, num(r), true);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -786,14 +887,17 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 return t22;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostGreet: (who: string): string => {
-            flat.begin(f2);
+            const outer$ = PENDING;
+            PENDING = f2;
             try {
-                refresh();
                 const t1 = lowerString(who);
                 const t2 = LEN;
+                enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.call();
@@ -806,24 +910,31 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 return t6;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         setValue: (x: bigint): void => {
-            flat.begin(f3);
+            const outer$ = PENDING;
+            PENDING = f3;
             try {
-                refresh();
-                flat.i64[0] = BigInt.asIntN(64, x);
+                const t1 = u64(x);
+                enter();
+                flat.i64[0] = t1;
                 flat.call();
                 refresh();
                 flat.finish();
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         getValue: (): bigint => {
-            flat.begin(f4);
+            const outer$ = PENDING;
+            PENDING = f4;
             try {
-                refresh();
+                enter();
                 flat.call();
                 refresh();
                 const t1 = flat.i64[0];
@@ -831,574 +942,737 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 return BigInt.asUintN(64, t1);
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostValueRoundtrip: (x: bigint): bigint => {
-            flat.begin(f5);
+            const outer$ = PENDING;
+            PENDING = f5;
             try {
-                refresh();
-                flat.i64[0] = BigInt.asIntN(64, x);
+                const t1 = u64(x);
+                enter();
+                flat.i64[0] = t1;
                 flat.call();
                 refresh();
-                const t1 = flat.i64[0];
+                const t2 = flat.i64[0];
                 flat.finish();
-                return BigInt.asUintN(64, t1);
+                return BigInt.asUintN(64, t2);
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         scalarApi: {
             echoBool: (x: boolean): boolean => {
-                flat.begin(f6);
+                const outer$ = PENDING;
+                PENDING = f6;
                 try {
-                    refresh();
-                    flat.i32[0] = (x ? 1 : 0);
+                    const t1 = (x ? 1 : 0);
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 !== 0);
+                    return (t2 !== 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoU8: (x: number): number => {
-                flat.begin(f7);
+                const outer$ = PENDING;
+                PENDING = f7;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, 0, 255, 'u8');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 & 0xff);
+                    return (t2 & 0xff);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoU16: (x: number): number => {
-                flat.begin(f8);
+                const outer$ = PENDING;
+                PENDING = f8;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, 0, 65535, 'u16');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 & 0xffff);
+                    return (t2 & 0xffff);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoU32: (x: number): number => {
-                flat.begin(f9);
+                const outer$ = PENDING;
+                PENDING = f9;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, 0, 4294967295, 'u32');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 >>> 0);
+                    return (t2 >>> 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoU64: (x: bigint): bigint => {
-                flat.begin(f10);
+                const outer$ = PENDING;
+                PENDING = f10;
                 try {
-                    refresh();
-                    flat.i64[0] = BigInt.asIntN(64, x);
+                    const t1 = u64(x);
+                    enter();
+                    flat.i64[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i64[0];
+                    const t2 = flat.i64[0];
                     flat.finish();
-                    return BigInt.asUintN(64, t1);
+                    return BigInt.asUintN(64, t2);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoS8: (x: number): number => {
-                flat.begin(f11);
+                const outer$ = PENDING;
+                PENDING = f11;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, -128, 127, 's8');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return ((t1 << 24) >> 24);
+                    return ((t2 << 24) >> 24);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoS16: (x: number): number => {
-                flat.begin(f12);
+                const outer$ = PENDING;
+                PENDING = f12;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, -32768, 32767, 's16');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return ((t1 << 16) >> 16);
+                    return ((t2 << 16) >> 16);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoS32: (x: number): number => {
-                flat.begin(f13);
+                const outer$ = PENDING;
+                PENDING = f13;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, -2147483648, 2147483647, 's32');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 | 0);
+                    return (t2 | 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoS64: (x: bigint): bigint => {
-                flat.begin(f14);
+                const outer$ = PENDING;
+                PENDING = f14;
                 try {
-                    refresh();
-                    flat.i64[0] = BigInt.asIntN(64, x);
+                    const t1 = s64(x);
+                    enter();
+                    flat.i64[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i64[0];
+                    const t2 = flat.i64[0];
                     flat.finish();
-                    return t1;
+                    return t2;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoF32: (x: number): number => {
-                flat.begin(f15);
+                const outer$ = PENDING;
+                PENDING = f15;
                 try {
-                    refresh();
-                    flat.f32[0] = x;
+                    const t1 = num(x);
+                    enter();
+                    flat.f32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.f32[0];
+                    const t2 = flat.f32[0];
                     flat.finish();
-                    return t1;
+                    return t2;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoF64: (x: number): number => {
-                flat.begin(f16);
+                const outer$ = PENDING;
+                PENDING = f16;
                 try {
-                    refresh();
-                    flat.f64[0] = x;
+                    const t1 = num(x);
+                    enter();
+                    flat.f64[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.f64[0];
+                    const t2 = flat.f64[0];
                     flat.finish();
-                    return t1;
+                    return t2;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoChar: (x: string): string => {
-                flat.begin(f17);
+                const outer$ = PENDING;
+                PENDING = f17;
                 try {
-                    refresh();
-                    flat.i32[0] = x.codePointAt(0)!;
+                    const t1 = charCode(x);
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = liftChar(t1);
+                    const t2 = flat.i32[0];
+                    const t3 = liftChar(t2);
                     flat.finish();
-                    return t2;
+                    return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             negate: (x: boolean): boolean => {
-                flat.begin(f18);
+                const outer$ = PENDING;
+                PENDING = f18;
                 try {
-                    refresh();
-                    flat.i32[0] = (x ? 1 : 0);
+                    const t1 = (x ? 1 : 0);
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 !== 0);
+                    return (t2 !== 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             addU8: (a: number, b: number): number => {
-                flat.begin(f19);
+                const outer$ = PENDING;
+                PENDING = f19;
                 try {
-                    refresh();
-                    flat.i32[0] = (a | 0);
-                    flat.i32[2] = (b | 0);
+                    const t1 = int(a, 0, 255, 'u8');
+                    const t2 = int(b, 0, 255, 'u8');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.i32[2] = t2;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t3 = flat.i32[0];
                     flat.finish();
-                    return (t1 & 0xff);
+                    return (t3 & 0xff);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             addS16: (a: number, b: number): number => {
-                flat.begin(f20);
+                const outer$ = PENDING;
+                PENDING = f20;
                 try {
-                    refresh();
-                    flat.i32[0] = (a | 0);
-                    flat.i32[2] = (b | 0);
+                    const t1 = int(a, -32768, 32767, 's16');
+                    const t2 = int(b, -32768, 32767, 's16');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.i32[2] = t2;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t3 = flat.i32[0];
                     flat.finish();
-                    return ((t1 << 16) >> 16);
+                    return ((t3 << 16) >> 16);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             mulU32: (a: number, b: number): number => {
-                flat.begin(f21);
+                const outer$ = PENDING;
+                PENDING = f21;
                 try {
-                    refresh();
-                    flat.i32[0] = (a | 0);
-                    flat.i32[2] = (b | 0);
+                    const t1 = int(a, 0, 4294967295, 'u32');
+                    const t2 = int(b, 0, 4294967295, 'u32');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.i32[2] = t2;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t3 = flat.i32[0];
                     flat.finish();
-                    return (t1 >>> 0);
+                    return (t3 >>> 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             mulS32: (a: number, b: number): number => {
-                flat.begin(f22);
+                const outer$ = PENDING;
+                PENDING = f22;
                 try {
-                    refresh();
-                    flat.i32[0] = (a | 0);
-                    flat.i32[2] = (b | 0);
+                    const t1 = int(a, -2147483648, 2147483647, 's32');
+                    const t2 = int(b, -2147483648, 2147483647, 's32');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.i32[2] = t2;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t3 = flat.i32[0];
                     flat.finish();
-                    return (t1 | 0);
+                    return (t3 | 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             subU64: (a: bigint, b: bigint): bigint => {
-                flat.begin(f23);
+                const outer$ = PENDING;
+                PENDING = f23;
                 try {
-                    refresh();
-                    flat.i64[0] = BigInt.asIntN(64, a);
-                    flat.i64[1] = BigInt.asIntN(64, b);
+                    const t1 = u64(a);
+                    const t2 = u64(b);
+                    enter();
+                    flat.i64[0] = t1;
+                    flat.i64[1] = t2;
                     flat.call();
                     refresh();
-                    const t1 = flat.i64[0];
+                    const t3 = flat.i64[0];
                     flat.finish();
-                    return BigInt.asUintN(64, t1);
+                    return BigInt.asUintN(64, t3);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             subS64: (a: bigint, b: bigint): bigint => {
-                flat.begin(f24);
+                const outer$ = PENDING;
+                PENDING = f24;
                 try {
-                    refresh();
-                    flat.i64[0] = BigInt.asIntN(64, a);
-                    flat.i64[1] = BigInt.asIntN(64, b);
+                    const t1 = s64(a);
+                    const t2 = s64(b);
+                    enter();
+                    flat.i64[0] = t1;
+                    flat.i64[1] = t2;
                     flat.call();
                     refresh();
-                    const t1 = flat.i64[0];
+                    const t3 = flat.i64[0];
                     flat.finish();
-                    return t1;
+                    return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             u8AsS8: (x: number): number => {
-                flat.begin(f25);
+                const outer$ = PENDING;
+                PENDING = f25;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, 0, 255, 'u8');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return ((t1 << 24) >> 24);
+                    return ((t2 << 24) >> 24);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             s8AsU8: (x: number): number => {
-                flat.begin(f26);
+                const outer$ = PENDING;
+                PENDING = f26;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, -128, 127, 's8');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 & 0xff);
+                    return (t2 & 0xff);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             u16AsS16: (x: number): number => {
-                flat.begin(f27);
+                const outer$ = PENDING;
+                PENDING = f27;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, 0, 65535, 'u16');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return ((t1 << 16) >> 16);
+                    return ((t2 << 16) >> 16);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             s16AsU16: (x: number): number => {
-                flat.begin(f28);
+                const outer$ = PENDING;
+                PENDING = f28;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, -32768, 32767, 's16');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 & 0xffff);
+                    return (t2 & 0xffff);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             u32AsS32: (x: number): number => {
-                flat.begin(f29);
+                const outer$ = PENDING;
+                PENDING = f29;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, 0, 4294967295, 'u32');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 | 0);
+                    return (t2 | 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             s32AsU32: (x: number): number => {
-                flat.begin(f30);
+                const outer$ = PENDING;
+                PENDING = f30;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, -2147483648, 2147483647, 's32');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 >>> 0);
+                    return (t2 >>> 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             u64AsS64: (x: bigint): bigint => {
-                flat.begin(f31);
+                const outer$ = PENDING;
+                PENDING = f31;
                 try {
-                    refresh();
-                    flat.i64[0] = BigInt.asIntN(64, x);
+                    const t1 = u64(x);
+                    enter();
+                    flat.i64[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i64[0];
-                    flat.finish();
-                    return t1;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            s64AsU64: (x: bigint): bigint => {
-                flat.begin(f32);
-                try {
-                    refresh();
-                    flat.i64[0] = BigInt.asIntN(64, x);
-                    flat.call();
-                    refresh();
-                    const t1 = flat.i64[0];
-                    flat.finish();
-                    return BigInt.asUintN(64, t1);
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            mulF32: (a: number, b: number): number => {
-                flat.begin(f33);
-                try {
-                    refresh();
-                    flat.f32[0] = a;
-                    flat.f32[2] = b;
-                    flat.call();
-                    refresh();
-                    const t1 = flat.f32[0];
-                    flat.finish();
-                    return t1;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            divF64: (a: number, b: number): number => {
-                flat.begin(f34);
-                try {
-                    refresh();
-                    flat.f64[0] = a;
-                    flat.f64[1] = b;
-                    flat.call();
-                    refresh();
-                    const t1 = flat.f64[0];
-                    flat.finish();
-                    return t1;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            f32Bits: (x: number): number => {
-                flat.begin(f35);
-                try {
-                    refresh();
-                    flat.f32[0] = x;
-                    flat.call();
-                    refresh();
-                    const t1 = flat.i32[0];
-                    flat.finish();
-                    return (t1 >>> 0);
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            f32FromBits: (bits: number): number => {
-                flat.begin(f36);
-                try {
-                    refresh();
-                    flat.i32[0] = (bits | 0);
-                    flat.call();
-                    refresh();
-                    const t1 = flat.f32[0];
-                    flat.finish();
-                    return t1;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            f64Bits: (x: number): bigint => {
-                flat.begin(f37);
-                try {
-                    refresh();
-                    flat.f64[0] = x;
-                    flat.call();
-                    refresh();
-                    const t1 = flat.i64[0];
-                    flat.finish();
-                    return BigInt.asUintN(64, t1);
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            f64FromBits: (bits: bigint): number => {
-                flat.begin(f38);
-                try {
-                    refresh();
-                    flat.i64[0] = BigInt.asIntN(64, bits);
-                    flat.call();
-                    refresh();
-                    const t1 = flat.f64[0];
-                    flat.finish();
-                    return t1;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            f32ToF64: (x: number): number => {
-                flat.begin(f39);
-                try {
-                    refresh();
-                    flat.f32[0] = x;
-                    flat.call();
-                    refresh();
-                    const t1 = flat.f64[0];
-                    flat.finish();
-                    return t1;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            f64ToF32: (x: number): number => {
-                flat.begin(f40);
-                try {
-                    refresh();
-                    flat.f64[0] = x;
-                    flat.call();
-                    refresh();
-                    const t1 = flat.f32[0];
-                    flat.finish();
-                    return t1;
-                } catch (e) {
-                    throw failed(e);
-                }
-            },
-            nextChar: (c: string): string => {
-                flat.begin(f41);
-                try {
-                    refresh();
-                    flat.i32[0] = c.codePointAt(0)!;
-                    flat.call();
-                    refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = liftChar(t1);
+                    const t2 = flat.i64[0];
                     flat.finish();
                     return t2;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            s64AsU64: (x: bigint): bigint => {
+                const outer$ = PENDING;
+                PENDING = f32;
+                try {
+                    const t1 = s64(x);
+                    enter();
+                    flat.i64[0] = t1;
+                    flat.call();
+                    refresh();
+                    const t2 = flat.i64[0];
+                    flat.finish();
+                    return BigInt.asUintN(64, t2);
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            mulF32: (a: number, b: number): number => {
+                const outer$ = PENDING;
+                PENDING = f33;
+                try {
+                    const t1 = num(a);
+                    const t2 = num(b);
+                    enter();
+                    flat.f32[0] = t1;
+                    flat.f32[2] = t2;
+                    flat.call();
+                    refresh();
+                    const t3 = flat.f32[0];
+                    flat.finish();
+                    return t3;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            divF64: (a: number, b: number): number => {
+                const outer$ = PENDING;
+                PENDING = f34;
+                try {
+                    const t1 = num(a);
+                    const t2 = num(b);
+                    enter();
+                    flat.f64[0] = t1;
+                    flat.f64[1] = t2;
+                    flat.call();
+                    refresh();
+                    const t3 = flat.f64[0];
+                    flat.finish();
+                    return t3;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            f32Bits: (x: number): number => {
+                const outer$ = PENDING;
+                PENDING = f35;
+                try {
+                    const t1 = num(x);
+                    enter();
+                    flat.f32[0] = t1;
+                    flat.call();
+                    refresh();
+                    const t2 = flat.i32[0];
+                    flat.finish();
+                    return (t2 >>> 0);
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            f32FromBits: (bits: number): number => {
+                const outer$ = PENDING;
+                PENDING = f36;
+                try {
+                    const t1 = int(bits, 0, 4294967295, 'u32');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.call();
+                    refresh();
+                    const t2 = flat.f32[0];
+                    flat.finish();
+                    return t2;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            f64Bits: (x: number): bigint => {
+                const outer$ = PENDING;
+                PENDING = f37;
+                try {
+                    const t1 = num(x);
+                    enter();
+                    flat.f64[0] = t1;
+                    flat.call();
+                    refresh();
+                    const t2 = flat.i64[0];
+                    flat.finish();
+                    return BigInt.asUintN(64, t2);
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            f64FromBits: (bits: bigint): number => {
+                const outer$ = PENDING;
+                PENDING = f38;
+                try {
+                    const t1 = u64(bits);
+                    enter();
+                    flat.i64[0] = t1;
+                    flat.call();
+                    refresh();
+                    const t2 = flat.f64[0];
+                    flat.finish();
+                    return t2;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            f32ToF64: (x: number): number => {
+                const outer$ = PENDING;
+                PENDING = f39;
+                try {
+                    const t1 = num(x);
+                    enter();
+                    flat.f32[0] = t1;
+                    flat.call();
+                    refresh();
+                    const t2 = flat.f64[0];
+                    flat.finish();
+                    return t2;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            f64ToF32: (x: number): number => {
+                const outer$ = PENDING;
+                PENDING = f40;
+                try {
+                    const t1 = num(x);
+                    enter();
+                    flat.f64[0] = t1;
+                    flat.call();
+                    refresh();
+                    const t2 = flat.f32[0];
+                    flat.finish();
+                    return t2;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
+                }
+            },
+            nextChar: (c: string): string => {
+                const outer$ = PENDING;
+                PENDING = f41;
+                try {
+                    const t1 = charCode(c);
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.call();
+                    refresh();
+                    const t2 = flat.i32[0];
+                    const t3 = liftChar(t2);
+                    flat.finish();
+                    return t3;
+                } catch (e) {
+                    throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             charCode: (c: string): number => {
-                flat.begin(f42);
+                const outer$ = PENDING;
+                PENDING = f42;
                 try {
-                    refresh();
-                    flat.i32[0] = c.codePointAt(0)!;
+                    const t1 = charCode(c);
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
+                    const t2 = flat.i32[0];
                     flat.finish();
-                    return (t1 >>> 0);
+                    return (t2 >>> 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             manyParams: (a: number, b: number, c: number, d: number, e: number, f: number, g: bigint, h: bigint, i: number, j: number, k: string, l: boolean, m: number, n: number, o: number, p: bigint, q: number, r: number): readonly [number, number, bigint, number, number, number, boolean, string, number, number, bigint, bigint, number, number, number, number, number, number] => {
-                flat.begin(f43);
+                const outer$ = PENDING;
+                PENDING = f43;
                 try {
-                    refresh();
                     const t1 = alloc(8, 88);
-                    DV.setUint8(t1 + 0, (a | 0));
-                    DV.setUint8(t1 + 1, (b | 0));
-                    DV.setUint16(t1 + 2, (c | 0), true);
-                    DV.setUint16(t1 + 4, (d | 0), true);
-                    DV.setInt32(t1 + 8, (e | 0), true);
-                    DV.setInt32(t1 + 12, (f | 0), true);
-                    DV.setBigInt64(t1 + 16, BigInt.asIntN(64, g), true);
-                    DV.setBigInt64(t1 + 24, BigInt.asIntN(64, h), true);
-                    DV.setFloat32(t1 + 32, i, true);
-                    DV.setFloat64(t1 + 40, j, true);
-                    DV.setInt32(t1 + 48, k.codePointAt(0)!, true);
+                    DV.setUint8(t1 + 0, int(a, 0, 255, 'u8'));
+                    DV.setUint8(t1 + 1, int(b, -128, 127, 's8'));
+                    DV.setUint16(t1 + 2, int(c, 0, 65535, 'u16'), true);
+                    DV.setUint16(t1 + 4, int(d, -32768, 32767, 's16'), true);
+                    DV.setInt32(t1 + 8, int(e, 0, 4294967295, 'u32'), true);
+                    DV.setInt32(t1 + 12, int(f, -2147483648, 2147483647, 's32'), true);
+                    DV.setBigInt64(t1 + 16, u64(g), true);
+                    DV.setBigInt64(t1 + 24, s64(h), true);
+                    DV.setFloat32(t1 + 32, num(i), true);
+                    DV.setFloat64(t1 + 40, num(j), true);
+                    DV.setInt32(t1 + 48, charCode(k), true);
                     DV.setUint8(t1 + 52, (l ? 1 : 0));
-                    DV.setUint8(t1 + 53, (m | 0));
-                    DV.setUint16(t1 + 54, (n | 0), true);
-                    DV.setInt32(t1 + 56, (o | 0), true);
-                    DV.setBigInt64(t1 + 64, BigInt.asIntN(64, p), true);
-                    DV.setFloat32(t1 + 72, q, true);
-                    DV.setFloat64(t1 + 80, r, true);
+                    DV.setUint8(t1 + 53, int(m, 0, 255, 'u8'));
+                    DV.setUint16(t1 + 54, int(n, 0, 65535, 'u16'), true);
+                    DV.setInt32(t1 + 56, int(o, 0, 4294967295, 'u32'), true);
+                    DV.setBigInt64(t1 + 64, u64(p), true);
+                    DV.setFloat32(t1 + 72, num(q), true);
+                    DV.setFloat64(t1 + 80, num(r), true);
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -1427,41 +1701,52 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                     return t22;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             splitU64: (x: bigint): readonly [number, number] => {
-                flat.begin(f44);
+                const outer$ = PENDING;
+                PENDING = f44;
                 try {
-                    refresh();
-                    flat.i64[0] = BigInt.asIntN(64, x);
+                    const t1 = u64(x);
+                    enter();
+                    flat.i64[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = DV.getInt32(t1 + 0, true);
-                    const t3 = DV.getInt32(t1 + 4, true);
-                    const t4 = [(t2 >>> 0), (t3 >>> 0)] as const;
+                    const t2 = flat.i32[0];
+                    const t3 = DV.getInt32(t2 + 0, true);
+                    const t4 = DV.getInt32(t2 + 4, true);
+                    const t5 = [(t3 >>> 0), (t4 >>> 0)] as const;
                     flat.finish();
-                    return t4;
+                    return t5;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             swap: (a: number, b: number): readonly [number, number] => {
-                flat.begin(f45);
+                const outer$ = PENDING;
+                PENDING = f45;
                 try {
-                    refresh();
-                    flat.f32[0] = a;
-                    flat.f64[1] = b;
+                    const t1 = num(a);
+                    const t2 = num(b);
+                    enter();
+                    flat.f32[0] = t1;
+                    flat.f64[1] = t2;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = DV.getFloat64(t1 + 0, true);
-                    const t3 = DV.getFloat32(t1 + 8, true);
-                    const t4 = [t2, t3] as const;
+                    const t3 = flat.i32[0];
+                    const t4 = DV.getFloat64(t3 + 0, true);
+                    const t5 = DV.getFloat32(t3 + 8, true);
+                    const t6 = [t4, t5] as const;
                     flat.finish();
-                    return t4;
+                    return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
         },

@@ -16,6 +16,81 @@ function trap(message: string): never {
     throw new LiftTrap(message);
 }
 
+/**
+ * The export whose call the glue is lowering the arguments of, until its
+ * first step that needs the engine (`enter`): checks of the arguments that
+ * fail before then end the call without touching the instance.
+ */
+let PENDING: component.ComponentFunc | null = null;
+
+/** Begins the pending export call, if there is one. */
+function enter(): void {
+    if (PENDING !== null) {
+        const f = PENDING;
+        PENDING = null;
+        flat.begin(f);
+        refresh();
+    }
+}
+
+function lowerHandle(type: component.ResourceType, value: component.Resource | number, own: boolean): number {
+    enter();
+    return flat.lowerHandle(type, value, own);
+}
+
+function kindError(what: string, x: unknown): never {
+    throw new TypeError(`expected ${what}, got ${typeof x}`);
+}
+
+/** An integer of the range `min..max` as an i32 (its bits). */
+function int(x: number, min: number, max: number, what: string): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    if (!Number.isInteger(x) || x < min || x > max) {
+        throw new RangeError(`${x} is not a valid ${what}`);
+    }
+    return x | 0;
+}
+
+function u64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < 0n || x > 0xffffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid u64`);
+    }
+    return BigInt.asIntN(64, x);
+}
+
+function s64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid s64`);
+    }
+    return x;
+}
+
+function num(x: number): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    return x;
+}
+
+function charCode(x: string): number {
+    if (typeof x !== 'string') {
+        kindError('a one-character string', x);
+    }
+    const c = x.codePointAt(0);
+    if (c === undefined || x.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) {
+        throw new TypeError('a char is a string of one Unicode scalar value');
+    }
+    return c;
+}
+
 /** Shows the current call's memory again if the last view was detached. */
 function refresh(): void {
     if (U8.byteLength === 0) {
@@ -46,6 +121,7 @@ function plan(align: number, size: number): void {
 }
 
 function startBatch(): void {
+    enter();
     flat.reallocMany(PLAN, PLAN_N);
     PRE_I = 0;
     PRE_N = PLAN_N;
@@ -67,12 +143,16 @@ function alloc(align: number, size: number): number {
         }
         return PLAN[2 * i];
     }
+    enter();
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
 }
 
 function utf8Length(s: string): number {
+    if (typeof s !== 'string') {
+        kindError('a string', s);
+    }
     let n = 0;
     for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i);
@@ -92,7 +172,7 @@ function utf8Length(s: string): number {
 
 function lowerString(s: string): number {
     if (typeof s !== 'string') {
-        throw new TypeError(`expected a string, got ${typeof s}`);
+        kindError('a string', s);
     }
     const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
@@ -183,6 +263,11 @@ function f64FromBits(x: bigint): number {
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
     endBatch();
+    if (PENDING !== null) {
+        // The call was not begun: nothing to give up.
+        PENDING = null;
+        return e;
+    }
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
@@ -513,12 +598,12 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     } else if (t20.tag === 'circle') {
                         const payload22 = t20.val;
                         DV.setUint8(p3 + 0, 1);
-                        DV.setFloat64(p3 + 8, payload22, true);
+                        DV.setFloat64(p3 + 8, num(payload22), true);
                     } else if (t20.tag === 'rect') {
                         const payload23 = t20.val;
                         DV.setUint8(p3 + 0, 2);
-                        DV.setFloat32(p3 + 8, payload23[0], true);
-                        DV.setFloat32(p3 + 12, payload23[1], true);
+                        DV.setFloat32(p3 + 8, num(payload23[0]), true);
+                        DV.setFloat32(p3 + 12, num(payload23[1]), true);
                     } else if (t20.tag === 'polygon') {
                         const payload24 = t20.val;
                         DV.setUint8(p3 + 0, 3);
@@ -526,8 +611,8 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         for (let i29 = 0; i29 < payload24.length; i29++) {
                             const e25 = payload24[i29];
                             const base26 = t28 + i29 * 8;
-                            DV.setInt32(base26 + 0, (e25.x | 0), true);
-                            DV.setInt32(base26 + 4, (e25.y | 0), true);
+                            DV.setInt32(base26 + 0, int(e25.x, -2147483648, 2147483647, 's32'), true);
+                            DV.setInt32(base26 + 4, int(e25.y, -2147483648, 2147483647, 's32'), true);
                         }
                         DV.setInt32(p3 + 12, payload24.length, true);
                         DV.setInt32(p3 + 8, t28, true);
@@ -541,11 +626,11 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     } else if (t20.tag === 'tagged') {
                         const payload33 = t20.val;
                         DV.setUint8(p3 + 0, 5);
-                        DV.setBigInt64(p3 + 8, BigInt.asIntN(64, payload33), true);
+                        DV.setBigInt64(p3 + 8, u64(payload33), true);
                     } else if (t20.tag === 'signed') {
                         const payload34 = t20.val;
                         DV.setUint8(p3 + 0, 6);
-                        DV.setUint8(p3 + 8, (payload34 | 0));
+                        DV.setUint8(p3 + 8, int(payload34, -128, 127, 's8'));
                     } else {
                         const payload35 = t20.val;
                         DV.setUint8(p3 + 0, 7);
@@ -598,23 +683,23 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     if (t6.tag === 'i') {
                         const payload7 = t6.val;
                         DV.setUint8(p2 + 0, 0);
-                        DV.setInt32(p2 + 8, (payload7 | 0), true);
+                        DV.setInt32(p2 + 8, int(payload7, -2147483648, 2147483647, 's32'), true);
                     } else if (t6.tag === 'l') {
                         const payload8 = t6.val;
                         DV.setUint8(p2 + 0, 1);
-                        DV.setBigInt64(p2 + 8, BigInt.asIntN(64, payload8), true);
+                        DV.setBigInt64(p2 + 8, s64(payload8), true);
                     } else if (t6.tag === 'f') {
                         const payload9 = t6.val;
                         DV.setUint8(p2 + 0, 2);
-                        DV.setFloat32(p2 + 8, payload9, true);
+                        DV.setFloat32(p2 + 8, num(payload9), true);
                     } else if (t6.tag === 'd') {
                         const payload10 = t6.val;
                         DV.setUint8(p2 + 0, 3);
-                        DV.setFloat64(p2 + 8, payload10, true);
+                        DV.setFloat64(p2 + 8, num(payload10), true);
                     } else {
                         const payload11 = t6.val;
                         DV.setUint8(p2 + 0, 4);
-                        DV.setUint8(p2 + 8, (payload11 | 0));
+                        DV.setUint8(p2 + 8, int(payload11, 0, 255, 'u8'));
                     }
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
@@ -714,7 +799,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         } else {
                             const payload7 = payload5;
                             DV.setUint8(p3 + 1, 1);
-                            DV.setUint8(p3 + 2, (payload7 | 0));
+                            DV.setUint8(p3 + 2, int(payload7, 0, 255, 'u8'));
                         }
                     }
         } catch (e) {
@@ -734,7 +819,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     if (t1.tag === 'ok') {
                         const payload2 = t1.val;
                         DV.setUint8(p2 + 0, 0);
-                        DV.setInt32(p2 + 4, (payload2 | 0), true);
+                        DV.setInt32(p2 + 4, int(payload2, -2147483648, 2147483647, 's32'), true);
                     } else {
                         const payload3 = t1.val;
                         DV.setUint8(p2 + 0, 1);
@@ -818,7 +903,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         if (payload13.tag === 'ok') {
                             const payload14 = payload13.val;
                             DV.setUint8(p4 + 4, 0);
-                            DV.setUint8(p4 + 8, (payload14 | 0));
+                            DV.setUint8(p4 + 8, int(payload14, 0, 255, 'u8'));
                         } else {
                             const payload15 = payload13.val;
                             DV.setUint8(p4 + 4, 1);
@@ -904,9 +989,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
     const f47 = inst$.getFunc(['kiln:corpus/variant-api', 'echo-tagged'])!;
     return {
         hostEchoShape: (s: Shape): Shape => {
-            flat.begin(f0);
+            const outer$ = PENDING;
+            PENDING = f0;
             try {
-                refresh();
                 let v25: number = 0;
                 let v26: bigint = 0n;
                 let v27: number = 0;
@@ -916,14 +1001,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     v27 = 0;
                 } else if (s.tag === 'circle') {
                     const payload2 = s.val;
-                    const t3 = f64Bits(payload2);
+                    const t3 = f64Bits(num(payload2));
                     v25 = 1;
                     v26 = t3;
                     v27 = 0;
                 } else if (s.tag === 'rect') {
                     const payload4 = s.val;
-                    const t5 = BigInt(f32Bits(payload4[0]) >>> 0);
-                    const t6 = f32Bits(payload4[1]);
+                    const t5 = BigInt(f32Bits(num(payload4[0])) >>> 0);
+                    const t6 = f32Bits(num(payload4[1]));
                     v25 = 2;
                     v26 = t5;
                     v27 = t6;
@@ -933,8 +1018,8 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     for (let i12 = 0; i12 < payload7.length; i12++) {
                         const e8 = payload7[i12];
                         const base9 = t11 + i12 * 8;
-                        DV.setInt32(base9 + 0, (e8.x | 0), true);
-                        DV.setInt32(base9 + 4, (e8.y | 0), true);
+                        DV.setInt32(base9 + 0, int(e8.x, -2147483648, 2147483647, 's32'), true);
+                        DV.setInt32(base9 + 4, int(e8.y, -2147483648, 2147483647, 's32'), true);
                     }
                     const t13 = BigInt((t11) >>> 0);
                     v25 = 3;
@@ -950,13 +1035,13 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     v27 = t16;
                 } else if (s.tag === 'tagged') {
                     const payload18 = s.val;
-                    const t19 = BigInt.asIntN(64, payload18);
+                    const t19 = u64(payload18);
                     v25 = 5;
                     v26 = t19;
                     v27 = 0;
                 } else if (s.tag === 'signed') {
                     const payload20 = s.val;
-                    const t21 = BigInt(((payload20 | 0)) >>> 0);
+                    const t21 = BigInt((int(payload20, -128, 127, 's8')) >>> 0);
                     v25 = 6;
                     v26 = t21;
                     v27 = 0;
@@ -968,6 +1053,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     v26 = t24;
                     v27 = 0;
                 }
+                enter();
                 flat.i32[0] = v25;
                 flat.i64[1] = v26;
                 flat.i32[4] = v27;
@@ -1039,39 +1125,42 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 return t50;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostEchoNumber: (n: Number): Number => {
-            flat.begin(f1);
+            const outer$ = PENDING;
+            PENDING = f1;
             try {
-                refresh();
                 let v10: number = 0;
                 let v11: bigint = 0n;
                 if (n.tag === 'i') {
                     const payload1 = n.val;
-                    const t2 = BigInt(((payload1 | 0)) >>> 0);
+                    const t2 = BigInt((int(payload1, -2147483648, 2147483647, 's32')) >>> 0);
                     v10 = 0;
                     v11 = t2;
                 } else if (n.tag === 'l') {
                     const payload3 = n.val;
                     v10 = 1;
-                    v11 = BigInt.asIntN(64, payload3);
+                    v11 = s64(payload3);
                 } else if (n.tag === 'f') {
                     const payload4 = n.val;
-                    const t5 = BigInt(f32Bits(payload4) >>> 0);
+                    const t5 = BigInt(f32Bits(num(payload4)) >>> 0);
                     v10 = 2;
                     v11 = t5;
                 } else if (n.tag === 'd') {
                     const payload6 = n.val;
-                    const t7 = f64Bits(payload6);
+                    const t7 = f64Bits(num(payload6));
                     v10 = 3;
                     v11 = t7;
                 } else {
                     const payload8 = n.val;
-                    const t9 = BigInt(((payload8 | 0)) >>> 0);
+                    const t9 = BigInt((int(payload8, 0, 255, 'u8')) >>> 0);
                     v10 = 4;
                     v11 = t9;
                 }
+                enter();
                 flat.i32[0] = v10;
                 flat.i64[1] = v11;
                 flat.call();
@@ -1112,13 +1201,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 return t19;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostTurnRight: (d: Direction): Direction => {
-            flat.begin(f2);
+            const outer$ = PENDING;
+            PENDING = f2;
             try {
-                refresh();
                 const t1 = DirectionCases.indexOf(d);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -1129,13 +1221,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 return t3;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostEchoWide: (w: Wide): Wide => {
-            flat.begin(f3);
+            const outer$ = PENDING;
+            PENDING = f3;
             try {
-                refresh();
                 const t1 = WideCases.indexOf(w);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -1146,13 +1241,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 return t3;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostInvertFull: (f: Full): Full => {
-            flat.begin(f4);
+            const outer$ = PENDING;
+            PENDING = f4;
             try {
-                refresh();
                 const t1 = ((f.f0 ? 1 : 0) | (f.f1 ? 2 : 0) | (f.f2 ? 4 : 0) | (f.f3 ? 8 : 0) | (f.f4 ? 16 : 0) | (f.f5 ? 32 : 0) | (f.f6 ? 64 : 0) | (f.f7 ? 128 : 0) | (f.f8 ? 256 : 0) | (f.f9 ? 512 : 0) | (f.f10 ? 1024 : 0) | (f.f11 ? 2048 : 0) | (f.f12 ? 4096 : 0) | (f.f13 ? 8192 : 0) | (f.f14 ? 16384 : 0) | (f.f15 ? 32768 : 0) | (f.f16 ? 65536 : 0) | (f.f17 ? 131072 : 0) | (f.f18 ? 262144 : 0) | (f.f19 ? 524288 : 0) | (f.f20 ? 1048576 : 0) | (f.f21 ? 2097152 : 0) | (f.f22 ? 4194304 : 0) | (f.f23 ? 8388608 : 0) | (f.f24 ? 16777216 : 0) | (f.f25 ? 33554432 : 0) | (f.f26 ? 67108864 : 0) | (f.f27 ? 134217728 : 0) | (f.f28 ? 268435456 : 0) | (f.f29 ? 536870912 : 0) | (f.f30 ? 1073741824 : 0) | (f.f31 ? 2147483648 : 0)) | 0;
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -1162,12 +1260,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 return t3;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostEchoNestedOption: (x: { tag: 'some', val: number | undefined } | { tag: 'none' }): { tag: 'some', val: number | undefined } | { tag: 'none' } => {
-            flat.begin(f5);
+            const outer$ = PENDING;
+            PENDING = f5;
             try {
-                refresh();
                 let v7: number = 0;
                 let v8: number = 0;
                 let v9: number = 0;
@@ -1185,12 +1285,13 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     } else {
                         const payload4 = payload2;
                         v5 = 1;
-                        v6 = (payload4 | 0);
+                        v6 = int(payload4, 0, 255, 'u8');
                     }
                     v7 = 1;
                     v8 = v5;
                     v9 = v6;
                 }
+                enter();
                 flat.i32[0] = v7;
                 flat.i32[2] = v8;
                 flat.i32[4] = v9;
@@ -1230,45 +1331,52 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 return t15;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostSafeDiv: (a: number, b: number): { tag: 'ok', val: number } | { tag: 'err', val: MathError } => {
-            flat.begin(f6);
+            const outer$ = PENDING;
+            PENDING = f6;
             try {
-                refresh();
-                flat.i32[0] = (a | 0);
-                flat.i32[2] = (b | 0);
+                const t1 = int(a, -2147483648, 2147483647, 's32');
+                const t2 = int(b, -2147483648, 2147483647, 's32');
+                enter();
+                flat.i32[0] = t1;
+                flat.i32[2] = t2;
                 flat.call();
                 refresh();
-                const t1 = flat.i32[0];
-                const t2 = DV.getUint8(t1 + 0);
-                let t6;
-                switch (t2) {
+                const t3 = flat.i32[0];
+                const t4 = DV.getUint8(t3 + 0);
+                let t8;
+                switch (t4) {
                     case 0: {
-                        const t3 = DV.getInt32(t1 + 4, true);
-                        t6 = { tag: 'ok' as const, val: (t3 | 0) };
+                        const t5 = DV.getInt32(t3 + 4, true);
+                        t8 = { tag: 'ok' as const, val: (t5 | 0) };
                         break;
                     }
                     case 1: {
-                        const t4 = DV.getUint8(t1 + 4);
-                        if ((t4 >>> 0) >= 2) trap(`invalid enum discriminant ${t4 >>> 0}`);
-                        const t5 = MathErrorCases[t4];
-                        t6 = { tag: 'err' as const, val: t5 };
+                        const t6 = DV.getUint8(t3 + 4);
+                        if ((t6 >>> 0) >= 2) trap(`invalid enum discriminant ${t6 >>> 0}`);
+                        const t7 = MathErrorCases[t6];
+                        t8 = { tag: 'err' as const, val: t7 };
                         break;
                     }
                     default:
-                    return trap(`invalid result discriminant ${t2 >>> 0}`);
+                    return trap(`invalid result discriminant ${t4 >>> 0}`);
                 }
                 flat.finish();
-                return t6;
+                return t8;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostEchoNestedResult: (r: { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } }): { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } } => {
-            flat.begin(f7);
+            const outer$ = PENDING;
+            PENDING = f7;
             try {
-                refresh();
                 let v18: number = 0;
                 let v19: number = 0;
                 let v20: number = 0;
@@ -1301,7 +1409,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     let v17: number = 0;
                     if (payload9.tag === 'ok') {
                         const payload10 = payload9.val;
-                        const t11 = (payload10 | 0);
+                        const t11 = int(payload10, 0, 255, 'u8');
                         v15 = 0;
                         v16 = t11;
                         v17 = 0;
@@ -1318,6 +1426,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     v20 = v16;
                     v21 = v17;
                 }
+                enter();
                 flat.i32[0] = v18;
                 flat.i32[2] = v19;
                 flat.i32[4] = v20;
@@ -1378,40 +1487,46 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 return t35;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         hostCheckPositive: (x: number): { tag: 'ok' } | { tag: 'err' } => {
-            flat.begin(f8);
+            const outer$ = PENDING;
+            PENDING = f8;
             try {
-                refresh();
-                flat.i32[0] = (x | 0);
+                const t1 = int(x, -2147483648, 2147483647, 's32');
+                enter();
+                flat.i32[0] = t1;
                 flat.call();
                 refresh();
-                const t1 = flat.i32[0];
-                let t2;
-                switch (t1) {
+                const t2 = flat.i32[0];
+                let t3;
+                switch (t2) {
                     case 0: {
-                        t2 = { tag: 'ok' as const };
+                        t3 = { tag: 'ok' as const };
                         break;
                     }
                     case 1: {
-                        t2 = { tag: 'err' as const };
+                        t3 = { tag: 'err' as const };
                         break;
                     }
                     default:
-                    return trap(`invalid result discriminant ${t1 >>> 0}`);
+                    return trap(`invalid result discriminant ${t2 >>> 0}`);
                 }
                 flat.finish();
-                return t2;
+                return t3;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         variantApi: {
             echoShape: (s: Shape): Shape => {
-                flat.begin(f9);
+                const outer$ = PENDING;
+                PENDING = f9;
                 try {
-                    refresh();
                     let v25: number = 0;
                     let v26: bigint = 0n;
                     let v27: number = 0;
@@ -1421,14 +1536,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v27 = 0;
                     } else if (s.tag === 'circle') {
                         const payload2 = s.val;
-                        const t3 = f64Bits(payload2);
+                        const t3 = f64Bits(num(payload2));
                         v25 = 1;
                         v26 = t3;
                         v27 = 0;
                     } else if (s.tag === 'rect') {
                         const payload4 = s.val;
-                        const t5 = BigInt(f32Bits(payload4[0]) >>> 0);
-                        const t6 = f32Bits(payload4[1]);
+                        const t5 = BigInt(f32Bits(num(payload4[0])) >>> 0);
+                        const t6 = f32Bits(num(payload4[1]));
                         v25 = 2;
                         v26 = t5;
                         v27 = t6;
@@ -1438,8 +1553,8 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         for (let i12 = 0; i12 < payload7.length; i12++) {
                             const e8 = payload7[i12];
                             const base9 = t11 + i12 * 8;
-                            DV.setInt32(base9 + 0, (e8.x | 0), true);
-                            DV.setInt32(base9 + 4, (e8.y | 0), true);
+                            DV.setInt32(base9 + 0, int(e8.x, -2147483648, 2147483647, 's32'), true);
+                            DV.setInt32(base9 + 4, int(e8.y, -2147483648, 2147483647, 's32'), true);
                         }
                         const t13 = BigInt((t11) >>> 0);
                         v25 = 3;
@@ -1455,13 +1570,13 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v27 = t16;
                     } else if (s.tag === 'tagged') {
                         const payload18 = s.val;
-                        const t19 = BigInt.asIntN(64, payload18);
+                        const t19 = u64(payload18);
                         v25 = 5;
                         v26 = t19;
                         v27 = 0;
                     } else if (s.tag === 'signed') {
                         const payload20 = s.val;
-                        const t21 = BigInt(((payload20 | 0)) >>> 0);
+                        const t21 = BigInt((int(payload20, -128, 127, 's8')) >>> 0);
                         v25 = 6;
                         v26 = t21;
                         v27 = 0;
@@ -1473,6 +1588,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v26 = t24;
                         v27 = 0;
                     }
+                    enter();
                     flat.i32[0] = v25;
                     flat.i64[1] = v26;
                     flat.i32[4] = v27;
@@ -1544,12 +1660,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t50;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoShapes: (s: Array<Shape>): Array<Shape> => {
-                flat.begin(f10);
+                const outer$ = PENDING;
+                PENDING = f10;
                 try {
-                    refresh();
                     const batch19 = !BATCH;
                     if (batch19) {
                         BATCH = true;
@@ -1573,12 +1691,12 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         } else if (e1.tag === 'circle') {
                             const payload4 = e1.val;
                             DV.setUint8(base2 + 0, 1);
-                            DV.setFloat64(base2 + 8, payload4, true);
+                            DV.setFloat64(base2 + 8, num(payload4), true);
                         } else if (e1.tag === 'rect') {
                             const payload5 = e1.val;
                             DV.setUint8(base2 + 0, 2);
-                            DV.setFloat32(base2 + 8, payload5[0], true);
-                            DV.setFloat32(base2 + 12, payload5[1], true);
+                            DV.setFloat32(base2 + 8, num(payload5[0]), true);
+                            DV.setFloat32(base2 + 12, num(payload5[1]), true);
                         } else if (e1.tag === 'polygon') {
                             const payload6 = e1.val;
                             DV.setUint8(base2 + 0, 3);
@@ -1586,8 +1704,8 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                             for (let i11 = 0; i11 < payload6.length; i11++) {
                                 const e7 = payload6[i11];
                                 const base8 = t10 + i11 * 8;
-                                DV.setInt32(base8 + 0, (e7.x | 0), true);
-                                DV.setInt32(base8 + 4, (e7.y | 0), true);
+                                DV.setInt32(base8 + 0, int(e7.x, -2147483648, 2147483647, 's32'), true);
+                                DV.setInt32(base8 + 4, int(e7.y, -2147483648, 2147483647, 's32'), true);
                             }
                             DV.setInt32(base2 + 12, payload6.length, true);
                             DV.setInt32(base2 + 8, t10, true);
@@ -1601,11 +1719,11 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         } else if (e1.tag === 'tagged') {
                             const payload15 = e1.val;
                             DV.setUint8(base2 + 0, 5);
-                            DV.setBigInt64(base2 + 8, BigInt.asIntN(64, payload15), true);
+                            DV.setBigInt64(base2 + 8, u64(payload15), true);
                         } else if (e1.tag === 'signed') {
                             const payload16 = e1.val;
                             DV.setUint8(base2 + 0, 6);
-                            DV.setUint8(base2 + 8, (payload16 | 0));
+                            DV.setUint8(base2 + 8, int(payload16, -128, 127, 's8'));
                         } else {
                             const payload17 = e1.val;
                             DV.setUint8(base2 + 0, 7);
@@ -1614,90 +1732,94 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         }
                     }
                     if (batch19) endBatch();
+                    const t22 = s.length;
+                    enter();
                     flat.i32[0] = t20;
-                    flat.i32[2] = s.length;
+                    flat.i32[2] = t22;
                     flat.call();
                     refresh();
-                    const t22 = flat.i32[0];
-                    const t23 = DV.getInt32(t22 + 0, true);
-                    const t24 = DV.getInt32(t22 + 4, true);
-                    const t48 = listBytes(t23, t24, 16, 8);
-                    const t49 = new Array(t24 >>> 0);
-                    for (let i50 = 0; i50 < t49.length; i50++) {
-                        const base25 = t48 + i50 * 16;
-                        const t26 = DV.getUint8(base25 + 0);
-                        let t47;
-                        switch (t26) {
+                    const t23 = flat.i32[0];
+                    const t24 = DV.getInt32(t23 + 0, true);
+                    const t25 = DV.getInt32(t23 + 4, true);
+                    const t49 = listBytes(t24, t25, 16, 8);
+                    const t50 = new Array(t25 >>> 0);
+                    for (let i51 = 0; i51 < t50.length; i51++) {
+                        const base26 = t49 + i51 * 16;
+                        const t27 = DV.getUint8(base26 + 0);
+                        let t48;
+                        switch (t27) {
                             case 0: {
-                                t47 = { tag: 'empty' as const };
+                                t48 = { tag: 'empty' as const };
                                 break;
                             }
                             case 1: {
-                                const t27 = DV.getFloat64(base25 + 8, true);
-                                t47 = { tag: 'circle' as const, val: t27 };
+                                const t28 = DV.getFloat64(base26 + 8, true);
+                                t48 = { tag: 'circle' as const, val: t28 };
                                 break;
                             }
                             case 2: {
-                                const t28 = DV.getFloat32(base25 + 8, true);
-                                const t29 = DV.getFloat32(base25 + 12, true);
-                                const t30 = [t28, t29] as const;
-                                t47 = { tag: 'rect' as const, val: t30 };
+                                const t29 = DV.getFloat32(base26 + 8, true);
+                                const t30 = DV.getFloat32(base26 + 12, true);
+                                const t31 = [t29, t30] as const;
+                                t48 = { tag: 'rect' as const, val: t31 };
                                 break;
                             }
                             case 3: {
-                                const t31 = DV.getInt32(base25 + 8, true);
-                                const t32 = DV.getInt32(base25 + 12, true);
-                                const t37 = listBytes(t31, t32, 8, 4);
-                                const t38 = new Array(t32 >>> 0);
-                                for (let i39 = 0; i39 < t38.length; i39++) {
-                                    const base33 = t37 + i39 * 8;
-                                    const t34 = DV.getInt32(base33 + 0, true);
-                                    const t35 = DV.getInt32(base33 + 4, true);
-                                    const t36 = { x: (t34 | 0), y: (t35 | 0) };
-                                    t38[i39] = t36;
+                                const t32 = DV.getInt32(base26 + 8, true);
+                                const t33 = DV.getInt32(base26 + 12, true);
+                                const t38 = listBytes(t32, t33, 8, 4);
+                                const t39 = new Array(t33 >>> 0);
+                                for (let i40 = 0; i40 < t39.length; i40++) {
+                                    const base34 = t38 + i40 * 8;
+                                    const t35 = DV.getInt32(base34 + 0, true);
+                                    const t36 = DV.getInt32(base34 + 4, true);
+                                    const t37 = { x: (t35 | 0), y: (t36 | 0) };
+                                    t39[i40] = t37;
                                 }
-                                t47 = { tag: 'polygon' as const, val: t38 };
+                                t48 = { tag: 'polygon' as const, val: t39 };
                                 break;
                             }
                             case 4: {
-                                const t40 = DV.getInt32(base25 + 8, true);
-                                const t41 = DV.getInt32(base25 + 12, true);
-                                const t42 = liftString(t40, t41);
-                                t47 = { tag: 'labelled' as const, val: t42 };
+                                const t41 = DV.getInt32(base26 + 8, true);
+                                const t42 = DV.getInt32(base26 + 12, true);
+                                const t43 = liftString(t41, t42);
+                                t48 = { tag: 'labelled' as const, val: t43 };
                                 break;
                             }
                             case 5: {
-                                const t43 = DV.getBigInt64(base25 + 8, true);
-                                t47 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t43) };
+                                const t44 = DV.getBigInt64(base26 + 8, true);
+                                t48 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t44) };
                                 break;
                             }
                             case 6: {
-                                const t44 = DV.getInt8(base25 + 8);
-                                t47 = { tag: 'signed' as const, val: ((t44 << 24) >> 24) };
+                                const t45 = DV.getInt8(base26 + 8);
+                                t48 = { tag: 'signed' as const, val: ((t45 << 24) >> 24) };
                                 break;
                             }
                             case 7: {
-                                const t45 = DV.getUint8(base25 + 8);
-                                if ((t45 >>> 0) >= 8) trap(`invalid enum discriminant ${t45 >>> 0}`);
-                                const t46 = ColorCases[t45];
-                                t47 = { tag: 'colored' as const, val: t46 };
+                                const t46 = DV.getUint8(base26 + 8);
+                                if ((t46 >>> 0) >= 8) trap(`invalid enum discriminant ${t46 >>> 0}`);
+                                const t47 = ColorCases[t46];
+                                t48 = { tag: 'colored' as const, val: t47 };
                                 break;
                             }
                             default:
-                            return trap(`invalid variant discriminant ${t26 >>> 0}`);
+                            return trap(`invalid variant discriminant ${t27 >>> 0}`);
                         }
-                        t49[i50] = t47;
+                        t50[i51] = t48;
                     }
                     flat.finish();
-                    return t49;
+                    return t50;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             shapeSize: (s: Shape): number => {
-                flat.begin(f11);
+                const outer$ = PENDING;
+                PENDING = f11;
                 try {
-                    refresh();
                     let v25: number = 0;
                     let v26: bigint = 0n;
                     let v27: number = 0;
@@ -1707,14 +1829,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v27 = 0;
                     } else if (s.tag === 'circle') {
                         const payload2 = s.val;
-                        const t3 = f64Bits(payload2);
+                        const t3 = f64Bits(num(payload2));
                         v25 = 1;
                         v26 = t3;
                         v27 = 0;
                     } else if (s.tag === 'rect') {
                         const payload4 = s.val;
-                        const t5 = BigInt(f32Bits(payload4[0]) >>> 0);
-                        const t6 = f32Bits(payload4[1]);
+                        const t5 = BigInt(f32Bits(num(payload4[0])) >>> 0);
+                        const t6 = f32Bits(num(payload4[1]));
                         v25 = 2;
                         v26 = t5;
                         v27 = t6;
@@ -1724,8 +1846,8 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         for (let i12 = 0; i12 < payload7.length; i12++) {
                             const e8 = payload7[i12];
                             const base9 = t11 + i12 * 8;
-                            DV.setInt32(base9 + 0, (e8.x | 0), true);
-                            DV.setInt32(base9 + 4, (e8.y | 0), true);
+                            DV.setInt32(base9 + 0, int(e8.x, -2147483648, 2147483647, 's32'), true);
+                            DV.setInt32(base9 + 4, int(e8.y, -2147483648, 2147483647, 's32'), true);
                         }
                         const t13 = BigInt((t11) >>> 0);
                         v25 = 3;
@@ -1741,13 +1863,13 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v27 = t16;
                     } else if (s.tag === 'tagged') {
                         const payload18 = s.val;
-                        const t19 = BigInt.asIntN(64, payload18);
+                        const t19 = u64(payload18);
                         v25 = 5;
                         v26 = t19;
                         v27 = 0;
                     } else if (s.tag === 'signed') {
                         const payload20 = s.val;
-                        const t21 = BigInt(((payload20 | 0)) >>> 0);
+                        const t21 = BigInt((int(payload20, -128, 127, 's8')) >>> 0);
                         v25 = 6;
                         v26 = t21;
                         v27 = 0;
@@ -1759,6 +1881,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v26 = t24;
                         v27 = 0;
                     }
+                    enter();
                     flat.i32[0] = v25;
                     flat.i64[1] = v26;
                     flat.i32[4] = v27;
@@ -1769,12 +1892,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return (t28 >>> 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoSignal: (s: Signal): Signal => {
-                flat.begin(f12);
+                const outer$ = PENDING;
+                PENDING = f12;
                 try {
-                    refresh();
                     let v4: number = 0;
                     if (s.tag === 'start') {
                         v4 = 0;
@@ -1783,6 +1908,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     } else {
                         v4 = 2;
                     }
+                    enter();
                     flat.i32[0] = v4;
                     flat.call();
                     refresh();
@@ -1808,12 +1934,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoSignals: (s: Array<Signal>): Array<Signal> => {
-                flat.begin(f13);
+                const outer$ = PENDING;
+                PENDING = f13;
                 try {
-                    refresh();
                     const t7 = alloc(1, s.length * 1);
                     for (let i8 = 0; i8 < s.length; i8++) {
                         const e1 = s[i8];
@@ -1826,74 +1954,79 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                             DV.setUint8(base2 + 0, 2);
                         }
                     }
+                    const t9 = s.length;
+                    enter();
                     flat.i32[0] = t7;
-                    flat.i32[2] = s.length;
+                    flat.i32[2] = t9;
                     flat.call();
                     refresh();
-                    const t9 = flat.i32[0];
-                    const t10 = DV.getInt32(t9 + 0, true);
-                    const t11 = DV.getInt32(t9 + 4, true);
-                    const t15 = listBytes(t10, t11, 1, 1);
-                    const t16 = new Array(t11 >>> 0);
-                    for (let i17 = 0; i17 < t16.length; i17++) {
-                        const base12 = t15 + i17 * 1;
-                        const t13 = DV.getUint8(base12 + 0);
-                        let t14;
-                        switch (t13) {
+                    const t10 = flat.i32[0];
+                    const t11 = DV.getInt32(t10 + 0, true);
+                    const t12 = DV.getInt32(t10 + 4, true);
+                    const t16 = listBytes(t11, t12, 1, 1);
+                    const t17 = new Array(t12 >>> 0);
+                    for (let i18 = 0; i18 < t17.length; i18++) {
+                        const base13 = t16 + i18 * 1;
+                        const t14 = DV.getUint8(base13 + 0);
+                        let t15;
+                        switch (t14) {
                             case 0: {
-                                t14 = { tag: 'start' as const };
+                                t15 = { tag: 'start' as const };
                                 break;
                             }
                             case 1: {
-                                t14 = { tag: 'stop' as const };
+                                t15 = { tag: 'stop' as const };
                                 break;
                             }
                             case 2: {
-                                t14 = { tag: 'pause' as const };
+                                t15 = { tag: 'pause' as const };
                                 break;
                             }
                             default:
-                            return trap(`invalid variant discriminant ${t13 >>> 0}`);
+                            return trap(`invalid variant discriminant ${t14 >>> 0}`);
                         }
-                        t16[i17] = t14;
+                        t17[i18] = t15;
                     }
                     flat.finish();
-                    return t16;
+                    return t17;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoNumber: (n: Number): Number => {
-                flat.begin(f14);
+                const outer$ = PENDING;
+                PENDING = f14;
                 try {
-                    refresh();
                     let v10: number = 0;
                     let v11: bigint = 0n;
                     if (n.tag === 'i') {
                         const payload1 = n.val;
-                        const t2 = BigInt(((payload1 | 0)) >>> 0);
+                        const t2 = BigInt((int(payload1, -2147483648, 2147483647, 's32')) >>> 0);
                         v10 = 0;
                         v11 = t2;
                     } else if (n.tag === 'l') {
                         const payload3 = n.val;
                         v10 = 1;
-                        v11 = BigInt.asIntN(64, payload3);
+                        v11 = s64(payload3);
                     } else if (n.tag === 'f') {
                         const payload4 = n.val;
-                        const t5 = BigInt(f32Bits(payload4) >>> 0);
+                        const t5 = BigInt(f32Bits(num(payload4)) >>> 0);
                         v10 = 2;
                         v11 = t5;
                     } else if (n.tag === 'd') {
                         const payload6 = n.val;
-                        const t7 = f64Bits(payload6);
+                        const t7 = f64Bits(num(payload6));
                         v10 = 3;
                         v11 = t7;
                     } else {
                         const payload8 = n.val;
-                        const t9 = BigInt(((payload8 | 0)) >>> 0);
+                        const t9 = BigInt((int(payload8, 0, 255, 'u8')) >>> 0);
                         v10 = 4;
                         v11 = t9;
                     }
+                    enter();
                     flat.i32[0] = v10;
                     flat.i64[1] = v11;
                     flat.call();
@@ -1934,39 +2067,42 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t19;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             numberToF64: (n: Number): number => {
-                flat.begin(f15);
+                const outer$ = PENDING;
+                PENDING = f15;
                 try {
-                    refresh();
                     let v10: number = 0;
                     let v11: bigint = 0n;
                     if (n.tag === 'i') {
                         const payload1 = n.val;
-                        const t2 = BigInt(((payload1 | 0)) >>> 0);
+                        const t2 = BigInt((int(payload1, -2147483648, 2147483647, 's32')) >>> 0);
                         v10 = 0;
                         v11 = t2;
                     } else if (n.tag === 'l') {
                         const payload3 = n.val;
                         v10 = 1;
-                        v11 = BigInt.asIntN(64, payload3);
+                        v11 = s64(payload3);
                     } else if (n.tag === 'f') {
                         const payload4 = n.val;
-                        const t5 = BigInt(f32Bits(payload4) >>> 0);
+                        const t5 = BigInt(f32Bits(num(payload4)) >>> 0);
                         v10 = 2;
                         v11 = t5;
                     } else if (n.tag === 'd') {
                         const payload6 = n.val;
-                        const t7 = f64Bits(payload6);
+                        const t7 = f64Bits(num(payload6));
                         v10 = 3;
                         v11 = t7;
                     } else {
                         const payload8 = n.val;
-                        const t9 = BigInt(((payload8 | 0)) >>> 0);
+                        const t9 = BigInt((int(payload8, 0, 255, 'u8')) >>> 0);
                         v10 = 4;
                         v11 = t9;
                     }
+                    enter();
                     flat.i32[0] = v10;
                     flat.i64[1] = v11;
                     flat.call();
@@ -1976,13 +2112,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t12;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoDirection: (d: Direction): Direction => {
-                flat.begin(f16);
+                const outer$ = PENDING;
+                PENDING = f16;
                 try {
-                    refresh();
                     const t1 = DirectionCases.indexOf(d);
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -1993,13 +2132,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             turnRight: (d: Direction): Direction => {
-                flat.begin(f17);
+                const outer$ = PENDING;
+                PENDING = f17;
                 try {
-                    refresh();
                     const t1 = DirectionCases.indexOf(d);
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -2010,13 +2152,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoWide: (w: Wide): Wide => {
-                flat.begin(f18);
+                const outer$ = PENDING;
+                PENDING = f18;
                 try {
-                    refresh();
                     const t1 = WideCases.indexOf(w);
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -2027,13 +2172,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             wideNext: (w: Wide): Wide => {
-                flat.begin(f19);
+                const outer$ = PENDING;
+                PENDING = f19;
                 try {
-                    refresh();
                     const t1 = WideCases.indexOf(w);
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -2044,13 +2192,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             wideOrdinal: (w: Wide): number => {
-                flat.begin(f20);
+                const outer$ = PENDING;
+                PENDING = f20;
                 try {
-                    refresh();
                     const t1 = WideCases.indexOf(w);
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -2059,13 +2210,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return (t2 & 0xffff);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoColor: (c: ColorAlias): ColorAlias => {
-                flat.begin(f21);
+                const outer$ = PENDING;
+                PENDING = f21;
                 try {
-                    refresh();
                     const t1 = ColorCases.indexOf(c);
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -2076,13 +2230,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoSmall: (f: Small): Small => {
-                flat.begin(f22);
+                const outer$ = PENDING;
+                PENDING = f22;
                 try {
-                    refresh();
                     const t1 = ((f.a ? 1 : 0) | (f.b ? 2 : 0) | (f.c ? 4 : 0)) | 0;
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -2092,13 +2249,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoMedium: (f: Medium): Medium => {
-                flat.begin(f23);
+                const outer$ = PENDING;
+                PENDING = f23;
                 try {
-                    refresh();
                     const t1 = ((f.m0 ? 1 : 0) | (f.m1 ? 2 : 0) | (f.m2 ? 4 : 0) | (f.m3 ? 8 : 0) | (f.m4 ? 16 : 0) | (f.m5 ? 32 : 0) | (f.m6 ? 64 : 0) | (f.m7 ? 128 : 0) | (f.m8 ? 256 : 0) | (f.m9 ? 512 : 0) | (f.m10 ? 1024 : 0) | (f.m11 ? 2048 : 0)) | 0;
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -2108,13 +2268,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoFull: (f: Full): Full => {
-                flat.begin(f24);
+                const outer$ = PENDING;
+                PENDING = f24;
                 try {
-                    refresh();
                     const t1 = ((f.f0 ? 1 : 0) | (f.f1 ? 2 : 0) | (f.f2 ? 4 : 0) | (f.f3 ? 8 : 0) | (f.f4 ? 16 : 0) | (f.f5 ? 32 : 0) | (f.f6 ? 64 : 0) | (f.f7 ? 128 : 0) | (f.f8 ? 256 : 0) | (f.f9 ? 512 : 0) | (f.f10 ? 1024 : 0) | (f.f11 ? 2048 : 0) | (f.f12 ? 4096 : 0) | (f.f13 ? 8192 : 0) | (f.f14 ? 16384 : 0) | (f.f15 ? 32768 : 0) | (f.f16 ? 65536 : 0) | (f.f17 ? 131072 : 0) | (f.f18 ? 262144 : 0) | (f.f19 ? 524288 : 0) | (f.f20 ? 1048576 : 0) | (f.f21 ? 2097152 : 0) | (f.f22 ? 4194304 : 0) | (f.f23 ? 8388608 : 0) | (f.f24 ? 16777216 : 0) | (f.f25 ? 33554432 : 0) | (f.f26 ? 67108864 : 0) | (f.f27 ? 134217728 : 0) | (f.f28 ? 268435456 : 0) | (f.f29 ? 536870912 : 0) | (f.f30 ? 1073741824 : 0) | (f.f31 ? 2147483648 : 0)) | 0;
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -2124,13 +2287,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             invertFull: (f: Full): Full => {
-                flat.begin(f25);
+                const outer$ = PENDING;
+                PENDING = f25;
                 try {
-                    refresh();
                     const t1 = ((f.f0 ? 1 : 0) | (f.f1 ? 2 : 0) | (f.f2 ? 4 : 0) | (f.f3 ? 8 : 0) | (f.f4 ? 16 : 0) | (f.f5 ? 32 : 0) | (f.f6 ? 64 : 0) | (f.f7 ? 128 : 0) | (f.f8 ? 256 : 0) | (f.f9 ? 512 : 0) | (f.f10 ? 1024 : 0) | (f.f11 ? 2048 : 0) | (f.f12 ? 4096 : 0) | (f.f13 ? 8192 : 0) | (f.f14 ? 16384 : 0) | (f.f15 ? 32768 : 0) | (f.f16 ? 65536 : 0) | (f.f17 ? 131072 : 0) | (f.f18 ? 262144 : 0) | (f.f19 ? 524288 : 0) | (f.f20 ? 1048576 : 0) | (f.f21 ? 2097152 : 0) | (f.f22 ? 4194304 : 0) | (f.f23 ? 8388608 : 0) | (f.f24 ? 16777216 : 0) | (f.f25 ? 33554432 : 0) | (f.f26 ? 67108864 : 0) | (f.f27 ? 134217728 : 0) | (f.f28 ? 268435456 : 0) | (f.f29 ? 536870912 : 0) | (f.f30 ? 1073741824 : 0) | (f.f31 ? 2147483648 : 0)) | 0;
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -2140,14 +2306,17 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             unionSmall: (a: Small, b: Small): Small => {
-                flat.begin(f26);
+                const outer$ = PENDING;
+                PENDING = f26;
                 try {
-                    refresh();
                     const t1 = ((a.a ? 1 : 0) | (a.b ? 2 : 0) | (a.c ? 4 : 0)) | 0;
                     const t2 = ((b.a ? 1 : 0) | (b.b ? 2 : 0) | (b.c ? 4 : 0)) | 0;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -2158,13 +2327,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t4;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             countFull: (f: Full): number => {
-                flat.begin(f27);
+                const outer$ = PENDING;
+                PENDING = f27;
                 try {
-                    refresh();
                     const t1 = ((f.f0 ? 1 : 0) | (f.f1 ? 2 : 0) | (f.f2 ? 4 : 0) | (f.f3 ? 8 : 0) | (f.f4 ? 16 : 0) | (f.f5 ? 32 : 0) | (f.f6 ? 64 : 0) | (f.f7 ? 128 : 0) | (f.f8 ? 256 : 0) | (f.f9 ? 512 : 0) | (f.f10 ? 1024 : 0) | (f.f11 ? 2048 : 0) | (f.f12 ? 4096 : 0) | (f.f13 ? 8192 : 0) | (f.f14 ? 16384 : 0) | (f.f15 ? 32768 : 0) | (f.f16 ? 65536 : 0) | (f.f17 ? 131072 : 0) | (f.f18 ? 262144 : 0) | (f.f19 ? 524288 : 0) | (f.f20 ? 1048576 : 0) | (f.f21 ? 2097152 : 0) | (f.f22 ? 4194304 : 0) | (f.f23 ? 8388608 : 0) | (f.f24 ? 16777216 : 0) | (f.f25 ? 33554432 : 0) | (f.f26 ? 67108864 : 0) | (f.f27 ? 134217728 : 0) | (f.f28 ? 268435456 : 0) | (f.f29 ? 536870912 : 0) | (f.f30 ? 1073741824 : 0) | (f.f31 ? 2147483648 : 0)) | 0;
+                    enter();
                     flat.i32[0] = t1;
                     flat.call();
                     refresh();
@@ -2173,12 +2345,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return (t2 >>> 0);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoOptionU32: (x: number | undefined): number | undefined => {
-                flat.begin(f28);
+                const outer$ = PENDING;
+                PENDING = f28;
                 try {
-                    refresh();
                     let v3: number = 0;
                     let v4: number = 0;
                     if (x === undefined) {
@@ -2187,8 +2361,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     } else {
                         const payload2 = x;
                         v3 = 1;
-                        v4 = (payload2 | 0);
+                        v4 = int(payload2, 0, 4294967295, 'u32');
                     }
+                    enter();
                     flat.i32[0] = v3;
                     flat.i32[2] = v4;
                     flat.call();
@@ -2213,12 +2388,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t8;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoOptionString: (x: string | undefined): string | undefined => {
-                flat.begin(f29);
+                const outer$ = PENDING;
+                PENDING = f29;
                 try {
-                    refresh();
                     let v5: number = 0;
                     let v6: number = 0;
                     let v7: number = 0;
@@ -2234,6 +2411,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v6 = t3;
                         v7 = t4;
                     }
+                    enter();
                     flat.i32[0] = v5;
                     flat.i32[2] = v6;
                     flat.i32[4] = v7;
@@ -2261,12 +2439,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t13;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoNestedOption: (x: { tag: 'some', val: number | undefined } | { tag: 'none' }): { tag: 'some', val: number | undefined } | { tag: 'none' } => {
-                flat.begin(f30);
+                const outer$ = PENDING;
+                PENDING = f30;
                 try {
-                    refresh();
                     let v7: number = 0;
                     let v8: number = 0;
                     let v9: number = 0;
@@ -2284,12 +2464,13 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         } else {
                             const payload4 = payload2;
                             v5 = 1;
-                            v6 = (payload4 | 0);
+                            v6 = int(payload4, 0, 255, 'u8');
                         }
                         v7 = 1;
                         v8 = v5;
                         v9 = v6;
                     }
+                    enter();
                     flat.i32[0] = v7;
                     flat.i32[2] = v8;
                     flat.i32[4] = v9;
@@ -2329,12 +2510,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t15;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoTripleOption: (x: { tag: 'some', val: { tag: 'some', val: string | undefined } | { tag: 'none' } } | { tag: 'none' }): { tag: 'some', val: { tag: 'some', val: string | undefined } | { tag: 'none' } } | { tag: 'none' } => {
-                flat.begin(f31);
+                const outer$ = PENDING;
+                PENDING = f31;
                 try {
-                    refresh();
                     let v16: number = 0;
                     let v17: number = 0;
                     let v18: number = 0;
@@ -2385,6 +2568,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v19 = v14;
                         v20 = v15;
                     }
+                    enter();
                     flat.i32[0] = v16;
                     flat.i32[2] = v17;
                     flat.i32[4] = v18;
@@ -2442,12 +2626,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t30;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoOptionPoint: (x: Point | undefined): Point | undefined => {
-                flat.begin(f32);
+                const outer$ = PENDING;
+                PENDING = f32;
                 try {
-                    refresh();
                     let v3: number = 0;
                     let v4: number = 0;
                     let v5: number = 0;
@@ -2458,9 +2644,10 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     } else {
                         const payload2 = x;
                         v3 = 1;
-                        v4 = (payload2.x | 0);
-                        v5 = (payload2.y | 0);
+                        v4 = int(payload2.x, -2147483648, 2147483647, 's32');
+                        v5 = int(payload2.y, -2147483648, 2147483647, 's32');
                     }
+                    enter();
                     flat.i32[0] = v3;
                     flat.i32[2] = v4;
                     flat.i32[4] = v5;
@@ -2488,12 +2675,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t11;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoOptionList: (x: Array<number | undefined> | undefined): Array<number | undefined> | undefined => {
-                flat.begin(f33);
+                const outer$ = PENDING;
+                PENDING = f33;
                 try {
-                    refresh();
                     let v10: number = 0;
                     let v11: number = 0;
                     let v12: number = 0;
@@ -2512,13 +2701,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                             } else {
                                 const payload6 = e3;
                                 DV.setUint8(base4 + 0, 1);
-                                DV.setInt32(base4 + 4, (payload6 | 0), true);
+                                DV.setInt32(base4 + 4, int(payload6, -2147483648, 2147483647, 's32'), true);
                             }
                         }
                         v10 = 1;
                         v11 = t8;
                         v12 = payload2.length;
                     }
+                    enter();
                     flat.i32[0] = v10;
                     flat.i32[2] = v11;
                     flat.i32[4] = v12;
@@ -2566,12 +2756,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t24;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             unwrapOr: (x: bigint | undefined, default_: bigint): bigint => {
-                flat.begin(f34);
+                const outer$ = PENDING;
+                PENDING = f34;
                 try {
-                    refresh();
                     let v3: number = 0;
                     let v4: bigint = 0n;
                     if (x === undefined) {
@@ -2580,53 +2772,62 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     } else {
                         const payload2 = x;
                         v3 = 1;
-                        v4 = BigInt.asIntN(64, payload2);
+                        v4 = s64(payload2);
                     }
+                    const t5 = s64(default_);
+                    enter();
                     flat.i32[0] = v3;
                     flat.i64[1] = v4;
-                    flat.i64[2] = BigInt.asIntN(64, default_);
+                    flat.i64[2] = t5;
                     flat.call();
                     refresh();
-                    const t5 = flat.i64[0];
+                    const t6 = flat.i64[0];
                     flat.finish();
-                    return t5;
+                    return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             checkPositive: (x: number): { tag: 'ok' } | { tag: 'err' } => {
-                flat.begin(f35);
+                const outer$ = PENDING;
+                PENDING = f35;
                 try {
-                    refresh();
-                    flat.i32[0] = (x | 0);
+                    const t1 = int(x, -2147483648, 2147483647, 's32');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
-                    let t2;
-                    switch (t1) {
+                    const t2 = flat.i32[0];
+                    let t3;
+                    switch (t2) {
                         case 0: {
-                            t2 = { tag: 'ok' as const };
+                            t3 = { tag: 'ok' as const };
                             break;
                         }
                         case 1: {
-                            t2 = { tag: 'err' as const };
+                            t3 = { tag: 'err' as const };
                             break;
                         }
                         default:
-                        return trap(`invalid result discriminant ${t1 >>> 0}`);
+                        return trap(`invalid result discriminant ${t2 >>> 0}`);
                     }
                     flat.finish();
-                    return t2;
+                    return t3;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             parseU32: (s: string): { tag: 'ok', val: number } | { tag: 'err' } => {
-                flat.begin(f36);
+                const outer$ = PENDING;
+                PENDING = f36;
                 try {
-                    refresh();
                     const t1 = lowerString(s);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -2651,14 +2852,17 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t6;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             validateName: (s: string): { tag: 'ok' } | { tag: 'err', val: string } => {
-                flat.begin(f37);
+                const outer$ = PENDING;
+                PENDING = f37;
                 try {
-                    refresh();
                     const t1 = lowerString(s);
                     const t2 = LEN;
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -2685,45 +2889,52 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t8;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             safeDiv: (a: number, b: number): { tag: 'ok', val: number } | { tag: 'err', val: MathError } => {
-                flat.begin(f38);
+                const outer$ = PENDING;
+                PENDING = f38;
                 try {
-                    refresh();
-                    flat.i32[0] = (a | 0);
-                    flat.i32[2] = (b | 0);
+                    const t1 = int(a, -2147483648, 2147483647, 's32');
+                    const t2 = int(b, -2147483648, 2147483647, 's32');
+                    enter();
+                    flat.i32[0] = t1;
+                    flat.i32[2] = t2;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = DV.getUint8(t1 + 0);
-                    let t6;
-                    switch (t2) {
+                    const t3 = flat.i32[0];
+                    const t4 = DV.getUint8(t3 + 0);
+                    let t8;
+                    switch (t4) {
                         case 0: {
-                            const t3 = DV.getInt32(t1 + 4, true);
-                            t6 = { tag: 'ok' as const, val: (t3 | 0) };
+                            const t5 = DV.getInt32(t3 + 4, true);
+                            t8 = { tag: 'ok' as const, val: (t5 | 0) };
                             break;
                         }
                         case 1: {
-                            const t4 = DV.getUint8(t1 + 4);
-                            if ((t4 >>> 0) >= 2) trap(`invalid enum discriminant ${t4 >>> 0}`);
-                            const t5 = MathErrorCases[t4];
-                            t6 = { tag: 'err' as const, val: t5 };
+                            const t6 = DV.getUint8(t3 + 4);
+                            if ((t6 >>> 0) >= 2) trap(`invalid enum discriminant ${t6 >>> 0}`);
+                            const t7 = MathErrorCases[t6];
+                            t8 = { tag: 'err' as const, val: t7 };
                             break;
                         }
                         default:
-                        return trap(`invalid result discriminant ${t2 >>> 0}`);
+                        return trap(`invalid result discriminant ${t4 >>> 0}`);
                     }
                     flat.finish();
-                    return t6;
+                    return t8;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoResult: (r: { tag: 'ok', val: string } | { tag: 'err', val: number }): { tag: 'ok', val: string } | { tag: 'err', val: number } => {
-                flat.begin(f39);
+                const outer$ = PENDING;
+                PENDING = f39;
                 try {
-                    refresh();
                     let v6: number = 0;
                     let v7: number = 0;
                     let v8: number = 0;
@@ -2736,11 +2947,12 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v8 = t3;
                     } else {
                         const payload4 = r.val;
-                        const t5 = (payload4 | 0);
+                        const t5 = int(payload4, 0, 4294967295, 'u32');
                         v6 = 1;
                         v7 = t5;
                         v8 = 0;
                     }
+                    enter();
                     flat.i32[0] = v6;
                     flat.i32[2] = v7;
                     flat.i32[4] = v8;
@@ -2769,12 +2981,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t15;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoNestedResult: (r: { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } }): { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } } => {
-                flat.begin(f40);
+                const outer$ = PENDING;
+                PENDING = f40;
                 try {
-                    refresh();
                     let v18: number = 0;
                     let v19: number = 0;
                     let v20: number = 0;
@@ -2807,7 +3021,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         let v17: number = 0;
                         if (payload9.tag === 'ok') {
                             const payload10 = payload9.val;
-                            const t11 = (payload10 | 0);
+                            const t11 = int(payload10, 0, 255, 'u8');
                             v15 = 0;
                             v16 = t11;
                             v17 = 0;
@@ -2824,6 +3038,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v20 = v16;
                         v21 = v17;
                     }
+                    enter();
                     flat.i32[0] = v18;
                     flat.i32[2] = v19;
                     flat.i32[4] = v20;
@@ -2884,12 +3099,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t35;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoOptionResult: (o: { tag: 'ok', val: number } | { tag: 'err', val: string } | undefined): { tag: 'ok', val: number } | { tag: 'err', val: string } | undefined => {
-                flat.begin(f41);
+                const outer$ = PENDING;
+                PENDING = f41;
                 try {
-                    refresh();
                     let v11: number = 0;
                     let v12: number = 0;
                     let v13: number = 0;
@@ -2906,7 +3123,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         let v10: number = 0;
                         if (payload2.tag === 'ok') {
                             const payload3 = payload2.val;
-                            const t4 = (payload3 | 0);
+                            const t4 = int(payload3, 0, 4294967295, 'u32');
                             v8 = 0;
                             v9 = t4;
                             v10 = 0;
@@ -2923,6 +3140,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v13 = v9;
                         v14 = v10;
                     }
+                    enter();
                     flat.i32[0] = v11;
                     flat.i32[2] = v12;
                     flat.i32[4] = v13;
@@ -2966,12 +3184,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t23;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoResults: (r: Array<{ tag: 'ok', val: number } | { tag: 'err', val: number }>): Array<{ tag: 'ok', val: number } | { tag: 'err', val: number }> => {
-                flat.begin(f42);
+                const outer$ = PENDING;
+                PENDING = f42;
                 try {
-                    refresh();
                     const t6 = alloc(4, r.length * 8);
                     for (let i7 = 0; i7 < r.length; i7++) {
                         const e1 = r[i7];
@@ -2979,52 +3199,56 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         if (e1.tag === 'ok') {
                             const payload3 = e1.val;
                             DV.setUint8(base2 + 0, 0);
-                            DV.setUint16(base2 + 4, (payload3 | 0), true);
+                            DV.setUint16(base2 + 4, int(payload3, -32768, 32767, 's16'), true);
                         } else {
                             const payload4 = e1.val;
                             DV.setUint8(base2 + 0, 1);
-                            DV.setFloat32(base2 + 4, payload4, true);
+                            DV.setFloat32(base2 + 4, num(payload4), true);
                         }
                     }
+                    const t8 = r.length;
+                    enter();
                     flat.i32[0] = t6;
-                    flat.i32[2] = r.length;
+                    flat.i32[2] = t8;
                     flat.call();
                     refresh();
-                    const t8 = flat.i32[0];
-                    const t9 = DV.getInt32(t8 + 0, true);
-                    const t10 = DV.getInt32(t8 + 4, true);
-                    const t16 = listBytes(t9, t10, 8, 4);
-                    const t17 = new Array(t10 >>> 0);
-                    for (let i18 = 0; i18 < t17.length; i18++) {
-                        const base11 = t16 + i18 * 8;
-                        const t12 = DV.getUint8(base11 + 0);
-                        let t15;
-                        switch (t12) {
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getInt32(t9 + 0, true);
+                    const t11 = DV.getInt32(t9 + 4, true);
+                    const t17 = listBytes(t10, t11, 8, 4);
+                    const t18 = new Array(t11 >>> 0);
+                    for (let i19 = 0; i19 < t18.length; i19++) {
+                        const base12 = t17 + i19 * 8;
+                        const t13 = DV.getUint8(base12 + 0);
+                        let t16;
+                        switch (t13) {
                             case 0: {
-                                const t13 = DV.getInt16(base11 + 4, true);
-                                t15 = { tag: 'ok' as const, val: ((t13 << 16) >> 16) };
+                                const t14 = DV.getInt16(base12 + 4, true);
+                                t16 = { tag: 'ok' as const, val: ((t14 << 16) >> 16) };
                                 break;
                             }
                             case 1: {
-                                const t14 = DV.getFloat32(base11 + 4, true);
-                                t15 = { tag: 'err' as const, val: t14 };
+                                const t15 = DV.getFloat32(base12 + 4, true);
+                                t16 = { tag: 'err' as const, val: t15 };
                                 break;
                             }
                             default:
-                            return trap(`invalid result discriminant ${t12 >>> 0}`);
+                            return trap(`invalid result discriminant ${t13 >>> 0}`);
                         }
-                        t17[i18] = t15;
+                        t18[i19] = t16;
                     }
                     flat.finish();
-                    return t17;
+                    return t18;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoEmptyResults: (r: Array<{ tag: 'ok' } | { tag: 'err' }>): Array<{ tag: 'ok' } | { tag: 'err' }> => {
-                flat.begin(f43);
+                const outer$ = PENDING;
+                PENDING = f43;
                 try {
-                    refresh();
                     const t6 = alloc(1, r.length * 1);
                     for (let i7 = 0; i7 < r.length; i7++) {
                         const e1 = r[i7];
@@ -3035,57 +3259,65 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                             DV.setUint8(base2 + 0, 1);
                         }
                     }
+                    const t8 = r.length;
+                    enter();
                     flat.i32[0] = t6;
-                    flat.i32[2] = r.length;
+                    flat.i32[2] = t8;
                     flat.call();
                     refresh();
-                    const t8 = flat.i32[0];
-                    const t9 = DV.getInt32(t8 + 0, true);
-                    const t10 = DV.getInt32(t8 + 4, true);
-                    const t14 = listBytes(t9, t10, 1, 1);
-                    const t15 = new Array(t10 >>> 0);
-                    for (let i16 = 0; i16 < t15.length; i16++) {
-                        const base11 = t14 + i16 * 1;
-                        const t12 = DV.getUint8(base11 + 0);
-                        let t13;
-                        switch (t12) {
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getInt32(t9 + 0, true);
+                    const t11 = DV.getInt32(t9 + 4, true);
+                    const t15 = listBytes(t10, t11, 1, 1);
+                    const t16 = new Array(t11 >>> 0);
+                    for (let i17 = 0; i17 < t16.length; i17++) {
+                        const base12 = t15 + i17 * 1;
+                        const t13 = DV.getUint8(base12 + 0);
+                        let t14;
+                        switch (t13) {
                             case 0: {
-                                t13 = { tag: 'ok' as const };
+                                t14 = { tag: 'ok' as const };
                                 break;
                             }
                             case 1: {
-                                t13 = { tag: 'err' as const };
+                                t14 = { tag: 'err' as const };
                                 break;
                             }
                             default:
-                            return trap(`invalid result discriminant ${t12 >>> 0}`);
+                            return trap(`invalid result discriminant ${t13 >>> 0}`);
                         }
-                        t15[i16] = t13;
+                        t16[i17] = t14;
                     }
                     flat.finish();
-                    return t15;
+                    return t16;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoId: (x: Id): Id => {
-                flat.begin(f44);
+                const outer$ = PENDING;
+                PENDING = f44;
                 try {
-                    refresh();
-                    flat.i64[0] = BigInt.asIntN(64, x);
+                    const t1 = u64(x);
+                    enter();
+                    flat.i64[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i64[0];
+                    const t2 = flat.i64[0];
                     flat.finish();
-                    return BigInt.asUintN(64, t1);
+                    return BigInt.asUintN(64, t2);
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoMaybeId: (x: MaybeId): MaybeId => {
-                flat.begin(f45);
+                const outer$ = PENDING;
+                PENDING = f45;
                 try {
-                    refresh();
                     let v3: number = 0;
                     let v4: bigint = 0n;
                     if (x === undefined) {
@@ -3094,8 +3326,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     } else {
                         const payload2 = x;
                         v3 = 1;
-                        v4 = BigInt.asIntN(64, payload2);
+                        v4 = u64(payload2);
                     }
+                    enter();
                     flat.i32[0] = v3;
                     flat.i64[1] = v4;
                     flat.call();
@@ -3120,12 +3353,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     return t8;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoNames: (x: Names): Names => {
-                flat.begin(f46);
+                const outer$ = PENDING;
+                PENDING = f46;
                 try {
-                    refresh();
                     const batch5 = !BATCH;
                     if (batch5) {
                         BATCH = true;
@@ -3145,32 +3380,36 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         DV.setInt32(base2 + 0, t3, true);
                     }
                     if (batch5) endBatch();
+                    const t8 = x.length;
+                    enter();
                     flat.i32[0] = t6;
-                    flat.i32[2] = x.length;
+                    flat.i32[2] = t8;
                     flat.call();
                     refresh();
-                    const t8 = flat.i32[0];
-                    const t9 = DV.getInt32(t8 + 0, true);
-                    const t10 = DV.getInt32(t8 + 4, true);
-                    const t15 = listBytes(t9, t10, 8, 4);
-                    const t16 = new Array(t10 >>> 0);
-                    for (let i17 = 0; i17 < t16.length; i17++) {
-                        const base11 = t15 + i17 * 8;
-                        const t12 = DV.getInt32(base11 + 0, true);
-                        const t13 = DV.getInt32(base11 + 4, true);
-                        const t14 = liftString(t12, t13);
-                        t16[i17] = t14;
+                    const t9 = flat.i32[0];
+                    const t10 = DV.getInt32(t9 + 0, true);
+                    const t11 = DV.getInt32(t9 + 4, true);
+                    const t16 = listBytes(t10, t11, 8, 4);
+                    const t17 = new Array(t11 >>> 0);
+                    for (let i18 = 0; i18 < t17.length; i18++) {
+                        const base12 = t16 + i18 * 8;
+                        const t13 = DV.getInt32(base12 + 0, true);
+                        const t14 = DV.getInt32(base12 + 4, true);
+                        const t15 = liftString(t13, t14);
+                        t17[i18] = t15;
                     }
                     flat.finish();
-                    return t16;
+                    return t17;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             echoTagged: (t: TaggedValue): TaggedValue => {
-                flat.begin(f47);
+                const outer$ = PENDING;
+                PENDING = f47;
                 try {
-                    refresh();
                     const t1 = ((t.tags.a ? 1 : 0) | (t.tags.b ? 2 : 0) | (t.tags.c ? 4 : 0)) | 0;
                     let v26: number = 0;
                     let v27: bigint = 0n;
@@ -3181,14 +3420,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v28 = 0;
                     } else if (t.shape.tag === 'circle') {
                         const payload3 = t.shape.val;
-                        const t4 = f64Bits(payload3);
+                        const t4 = f64Bits(num(payload3));
                         v26 = 1;
                         v27 = t4;
                         v28 = 0;
                     } else if (t.shape.tag === 'rect') {
                         const payload5 = t.shape.val;
-                        const t6 = BigInt(f32Bits(payload5[0]) >>> 0);
-                        const t7 = f32Bits(payload5[1]);
+                        const t6 = BigInt(f32Bits(num(payload5[0])) >>> 0);
+                        const t7 = f32Bits(num(payload5[1]));
                         v26 = 2;
                         v27 = t6;
                         v28 = t7;
@@ -3198,8 +3437,8 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         for (let i13 = 0; i13 < payload8.length; i13++) {
                             const e9 = payload8[i13];
                             const base10 = t12 + i13 * 8;
-                            DV.setInt32(base10 + 0, (e9.x | 0), true);
-                            DV.setInt32(base10 + 4, (e9.y | 0), true);
+                            DV.setInt32(base10 + 0, int(e9.x, -2147483648, 2147483647, 's32'), true);
+                            DV.setInt32(base10 + 4, int(e9.y, -2147483648, 2147483647, 's32'), true);
                         }
                         const t14 = BigInt((t12) >>> 0);
                         v26 = 3;
@@ -3215,13 +3454,13 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v28 = t17;
                     } else if (t.shape.tag === 'tagged') {
                         const payload19 = t.shape.val;
-                        const t20 = BigInt.asIntN(64, payload19);
+                        const t20 = u64(payload19);
                         v26 = 5;
                         v27 = t20;
                         v28 = 0;
                     } else if (t.shape.tag === 'signed') {
                         const payload21 = t.shape.val;
-                        const t22 = BigInt(((payload21 | 0)) >>> 0);
+                        const t22 = BigInt((int(payload21, -128, 127, 's8')) >>> 0);
                         v26 = 6;
                         v27 = t22;
                         v28 = 0;
@@ -3249,7 +3488,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         v35 = t32;
                     }
                     const t36 = DirectionCases.indexOf(t.direction);
-                    flat.i64[0] = BigInt.asIntN(64, t.id);
+                    const t37 = u64(t.id);
+                    enter();
+                    flat.i64[0] = t37;
                     flat.i32[2] = t1;
                     flat.i32[4] = v26;
                     flat.i64[3] = v27;
@@ -3260,96 +3501,98 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[16] = t36;
                     flat.call();
                     refresh();
-                    const t37 = flat.i32[0];
-                    const t38 = DV.getBigInt64(t37 + 0, true);
-                    const t39 = DV.getUint8(t37 + 8);
-                    const t40 = { a: (t39 & 1) !== 0, b: (t39 & 2) !== 0, c: (t39 & 4) !== 0 };
-                    const t41 = DV.getUint8(t37 + 16);
-                    let t62;
-                    switch (t41) {
+                    const t38 = flat.i32[0];
+                    const t39 = DV.getBigInt64(t38 + 0, true);
+                    const t40 = DV.getUint8(t38 + 8);
+                    const t41 = { a: (t40 & 1) !== 0, b: (t40 & 2) !== 0, c: (t40 & 4) !== 0 };
+                    const t42 = DV.getUint8(t38 + 16);
+                    let t63;
+                    switch (t42) {
                         case 0: {
-                            t62 = { tag: 'empty' as const };
+                            t63 = { tag: 'empty' as const };
                             break;
                         }
                         case 1: {
-                            const t42 = DV.getFloat64(t37 + 24, true);
-                            t62 = { tag: 'circle' as const, val: t42 };
+                            const t43 = DV.getFloat64(t38 + 24, true);
+                            t63 = { tag: 'circle' as const, val: t43 };
                             break;
                         }
                         case 2: {
-                            const t43 = DV.getFloat32(t37 + 24, true);
-                            const t44 = DV.getFloat32(t37 + 28, true);
-                            const t45 = [t43, t44] as const;
-                            t62 = { tag: 'rect' as const, val: t45 };
+                            const t44 = DV.getFloat32(t38 + 24, true);
+                            const t45 = DV.getFloat32(t38 + 28, true);
+                            const t46 = [t44, t45] as const;
+                            t63 = { tag: 'rect' as const, val: t46 };
                             break;
                         }
                         case 3: {
-                            const t46 = DV.getInt32(t37 + 24, true);
-                            const t47 = DV.getInt32(t37 + 28, true);
-                            const t52 = listBytes(t46, t47, 8, 4);
-                            const t53 = new Array(t47 >>> 0);
-                            for (let i54 = 0; i54 < t53.length; i54++) {
-                                const base48 = t52 + i54 * 8;
-                                const t49 = DV.getInt32(base48 + 0, true);
-                                const t50 = DV.getInt32(base48 + 4, true);
-                                const t51 = { x: (t49 | 0), y: (t50 | 0) };
-                                t53[i54] = t51;
+                            const t47 = DV.getInt32(t38 + 24, true);
+                            const t48 = DV.getInt32(t38 + 28, true);
+                            const t53 = listBytes(t47, t48, 8, 4);
+                            const t54 = new Array(t48 >>> 0);
+                            for (let i55 = 0; i55 < t54.length; i55++) {
+                                const base49 = t53 + i55 * 8;
+                                const t50 = DV.getInt32(base49 + 0, true);
+                                const t51 = DV.getInt32(base49 + 4, true);
+                                const t52 = { x: (t50 | 0), y: (t51 | 0) };
+                                t54[i55] = t52;
                             }
-                            t62 = { tag: 'polygon' as const, val: t53 };
+                            t63 = { tag: 'polygon' as const, val: t54 };
                             break;
                         }
                         case 4: {
-                            const t55 = DV.getInt32(t37 + 24, true);
-                            const t56 = DV.getInt32(t37 + 28, true);
-                            const t57 = liftString(t55, t56);
-                            t62 = { tag: 'labelled' as const, val: t57 };
+                            const t56 = DV.getInt32(t38 + 24, true);
+                            const t57 = DV.getInt32(t38 + 28, true);
+                            const t58 = liftString(t56, t57);
+                            t63 = { tag: 'labelled' as const, val: t58 };
                             break;
                         }
                         case 5: {
-                            const t58 = DV.getBigInt64(t37 + 24, true);
-                            t62 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t58) };
+                            const t59 = DV.getBigInt64(t38 + 24, true);
+                            t63 = { tag: 'tagged' as const, val: BigInt.asUintN(64, t59) };
                             break;
                         }
                         case 6: {
-                            const t59 = DV.getInt8(t37 + 24);
-                            t62 = { tag: 'signed' as const, val: ((t59 << 24) >> 24) };
+                            const t60 = DV.getInt8(t38 + 24);
+                            t63 = { tag: 'signed' as const, val: ((t60 << 24) >> 24) };
                             break;
                         }
                         case 7: {
-                            const t60 = DV.getUint8(t37 + 24);
-                            if ((t60 >>> 0) >= 8) trap(`invalid enum discriminant ${t60 >>> 0}`);
-                            const t61 = ColorCases[t60];
-                            t62 = { tag: 'colored' as const, val: t61 };
+                            const t61 = DV.getUint8(t38 + 24);
+                            if ((t61 >>> 0) >= 8) trap(`invalid enum discriminant ${t61 >>> 0}`);
+                            const t62 = ColorCases[t61];
+                            t63 = { tag: 'colored' as const, val: t62 };
                             break;
                         }
                         default:
-                        return trap(`invalid variant discriminant ${t41 >>> 0}`);
+                        return trap(`invalid variant discriminant ${t42 >>> 0}`);
                     }
-                    const t63 = DV.getUint8(t37 + 32);
-                    let t67;
-                    switch (t63) {
+                    const t64 = DV.getUint8(t38 + 32);
+                    let t68;
+                    switch (t64) {
                         case 0: {
-                            t67 = undefined;
+                            t68 = undefined;
                             break;
                         }
                         case 1: {
-                            const t64 = DV.getInt32(t37 + 36, true);
-                            const t65 = DV.getInt32(t37 + 40, true);
-                            const t66 = liftString(t64, t65);
-                            t67 = t66;
+                            const t65 = DV.getInt32(t38 + 36, true);
+                            const t66 = DV.getInt32(t38 + 40, true);
+                            const t67 = liftString(t65, t66);
+                            t68 = t67;
                             break;
                         }
                         default:
-                        return trap(`invalid option discriminant ${t63 >>> 0}`);
+                        return trap(`invalid option discriminant ${t64 >>> 0}`);
                     }
-                    const t68 = DV.getUint8(t37 + 44);
-                    if ((t68 >>> 0) >= 4) trap(`invalid enum discriminant ${t68 >>> 0}`);
-                    const t69 = DirectionCases[t68];
-                    const t70 = { id: BigInt.asUintN(64, t38), tags: t40, shape: t62, note: t67, direction: t69 };
+                    const t69 = DV.getUint8(t38 + 44);
+                    if ((t69 >>> 0) >= 4) trap(`invalid enum discriminant ${t69 >>> 0}`);
+                    const t70 = DirectionCases[t69];
+                    const t71 = { id: BigInt.asUintN(64, t39), tags: t41, shape: t63, note: t68, direction: t70 };
                     flat.finish();
-                    return t70;
+                    return t71;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
         },

@@ -16,6 +16,81 @@ function trap(message: string): never {
     throw new LiftTrap(message);
 }
 
+/**
+ * The export whose call the glue is lowering the arguments of, until its
+ * first step that needs the engine (`enter`): checks of the arguments that
+ * fail before then end the call without touching the instance.
+ */
+let PENDING: component.ComponentFunc | null = null;
+
+/** Begins the pending export call, if there is one. */
+function enter(): void {
+    if (PENDING !== null) {
+        const f = PENDING;
+        PENDING = null;
+        flat.begin(f);
+        refresh();
+    }
+}
+
+function lowerHandle(type: component.ResourceType, value: component.Resource | number, own: boolean): number {
+    enter();
+    return flat.lowerHandle(type, value, own);
+}
+
+function kindError(what: string, x: unknown): never {
+    throw new TypeError(`expected ${what}, got ${typeof x}`);
+}
+
+/** An integer of the range `min..max` as an i32 (its bits). */
+function int(x: number, min: number, max: number, what: string): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    if (!Number.isInteger(x) || x < min || x > max) {
+        throw new RangeError(`${x} is not a valid ${what}`);
+    }
+    return x | 0;
+}
+
+function u64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < 0n || x > 0xffffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid u64`);
+    }
+    return BigInt.asIntN(64, x);
+}
+
+function s64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid s64`);
+    }
+    return x;
+}
+
+function num(x: number): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    return x;
+}
+
+function charCode(x: string): number {
+    if (typeof x !== 'string') {
+        kindError('a one-character string', x);
+    }
+    const c = x.codePointAt(0);
+    if (c === undefined || x.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) {
+        throw new TypeError('a char is a string of one Unicode scalar value');
+    }
+    return c;
+}
+
 /** Shows the current call's memory again if the last view was detached. */
 function refresh(): void {
     if (U8.byteLength === 0) {
@@ -46,6 +121,7 @@ function plan(align: number, size: number): void {
 }
 
 function startBatch(): void {
+    enter();
     flat.reallocMany(PLAN, PLAN_N);
     PRE_I = 0;
     PRE_N = PLAN_N;
@@ -67,12 +143,16 @@ function alloc(align: number, size: number): number {
         }
         return PLAN[2 * i];
     }
+    enter();
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
 }
 
 function utf8Length(s: string): number {
+    if (typeof s !== 'string') {
+        kindError('a string', s);
+    }
     let n = 0;
     for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i);
@@ -92,7 +172,7 @@ function utf8Length(s: string): number {
 
 function lowerString(s: string): number {
     if (typeof s !== 'string') {
-        throw new TypeError(`expected a string, got ${typeof s}`);
+        kindError('a string', s);
     }
     const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
@@ -183,6 +263,11 @@ function f64FromBits(x: bigint): number {
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
     endBatch();
+    if (PENDING !== null) {
+        // The call was not begun: nothing to give up.
+        PENDING = null;
+        return e;
+    }
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
@@ -397,11 +482,12 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
     };
     const bagTypeFns: BagFns = {
         take: (self: Bag, t: Token): void => {
-            flat.begin(f0);
+            const outer$ = PENDING;
+            PENDING = f0;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(bagType, self._use(), false);
-                const t2 = flat.lowerHandle(tokenType, t._move(), true);
+                const t1 = lowerHandle(bagType, self._use(), false);
+                const t2 = lowerHandle(tokenType, t._move(), true);
+                enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.call();
@@ -409,13 +495,16 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                 flat.finish();
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         tokens: (self: Bag): Array<Token> => {
-            flat.begin(f1);
+            const outer$ = PENDING;
+            PENDING = f1;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(bagType, self._use(), false);
+                const t1 = lowerHandle(bagType, self._use(), false);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -434,13 +523,16 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                 return t9;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         first: (self: Bag): Token | undefined => {
-            flat.begin(f2);
+            const outer$ = PENDING;
+            PENDING = f2;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(bagType, self._use(), false);
+                const t1 = lowerHandle(bagType, self._use(), false);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -465,13 +557,16 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                 return t6;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         tryGive: (self: Bag): { tag: 'ok', val: Token } | { tag: 'err', val: string } => {
-            flat.begin(f3);
+            const outer$ = PENDING;
+            PENDING = f3;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(bagType, self._use(), false);
+                const t1 = lowerHandle(bagType, self._use(), false);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -499,6 +594,8 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                 return t9;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
     };
@@ -515,20 +612,24 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
     const f10 = inst$.getFunc(['kiln:edge/handles', 'make'])!;
     return {
         nothing: (): void => {
-            flat.begin(f4);
+            const outer$ = PENDING;
+            PENDING = f4;
             try {
-                refresh();
+                enter();
                 flat.call();
                 refresh();
                 flat.finish();
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         answer: (): number => {
-            flat.begin(f5);
+            const outer$ = PENDING;
+            PENDING = f5;
             try {
-                refresh();
+                enter();
                 flat.call();
                 refresh();
                 const t1 = flat.i32[0];
@@ -536,30 +637,33 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                 return (t1 >>> 0);
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         many: (a: bigint, b: bigint, c: bigint, d: bigint, e: bigint, f: bigint, g: bigint, h: bigint, i: bigint, j: bigint, k: bigint, l: bigint, m: bigint, n: bigint, o: bigint, p: bigint, q: bigint): bigint => {
-            flat.begin(f6);
+            const outer$ = PENDING;
+            PENDING = f6;
             try {
-                refresh();
                 const t1 = alloc(8, 136);
-                DV.setBigInt64(t1 + 0, BigInt.asIntN(64, a), true);
-                DV.setBigInt64(t1 + 8, BigInt.asIntN(64, b), true);
-                DV.setBigInt64(t1 + 16, BigInt.asIntN(64, c), true);
-                DV.setBigInt64(t1 + 24, BigInt.asIntN(64, d), true);
-                DV.setBigInt64(t1 + 32, BigInt.asIntN(64, e), true);
-                DV.setBigInt64(t1 + 40, BigInt.asIntN(64, f), true);
-                DV.setBigInt64(t1 + 48, BigInt.asIntN(64, g), true);
-                DV.setBigInt64(t1 + 56, BigInt.asIntN(64, h), true);
-                DV.setBigInt64(t1 + 64, BigInt.asIntN(64, i), true);
-                DV.setBigInt64(t1 + 72, BigInt.asIntN(64, j), true);
-                DV.setBigInt64(t1 + 80, BigInt.asIntN(64, k), true);
-                DV.setBigInt64(t1 + 88, BigInt.asIntN(64, l), true);
-                DV.setBigInt64(t1 + 96, BigInt.asIntN(64, m), true);
-                DV.setBigInt64(t1 + 104, BigInt.asIntN(64, n), true);
-                DV.setBigInt64(t1 + 112, BigInt.asIntN(64, o), true);
-                DV.setBigInt64(t1 + 120, BigInt.asIntN(64, p), true);
-                DV.setBigInt64(t1 + 128, BigInt.asIntN(64, q), true);
+                DV.setBigInt64(t1 + 0, u64(a), true);
+                DV.setBigInt64(t1 + 8, u64(b), true);
+                DV.setBigInt64(t1 + 16, u64(c), true);
+                DV.setBigInt64(t1 + 24, u64(d), true);
+                DV.setBigInt64(t1 + 32, u64(e), true);
+                DV.setBigInt64(t1 + 40, u64(f), true);
+                DV.setBigInt64(t1 + 48, u64(g), true);
+                DV.setBigInt64(t1 + 56, u64(h), true);
+                DV.setBigInt64(t1 + 64, u64(i), true);
+                DV.setBigInt64(t1 + 72, u64(j), true);
+                DV.setBigInt64(t1 + 80, u64(k), true);
+                DV.setBigInt64(t1 + 88, u64(l), true);
+                DV.setBigInt64(t1 + 96, u64(m), true);
+                DV.setBigInt64(t1 + 104, u64(n), true);
+                DV.setBigInt64(t1 + 112, u64(o), true);
+                DV.setBigInt64(t1 + 120, u64(p), true);
+                DV.setBigInt64(t1 + 128, u64(q), true);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -568,13 +672,15 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                 return BigInt.asUintN(64, t2);
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         keywords: {
             move: (while_: Loop, for_: Match): readonly [Unsafe, Struct] => {
-                flat.begin(f7);
+                const outer$ = PENDING;
+                PENDING = f7;
                 try {
-                    refresh();
                     const t1 = lowerString(while_.fn);
                     const t2 = LEN;
                     let v10: number = 0;
@@ -587,16 +693,16 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                         const payload3 = for_.val;
                         const t4 = lowerString(payload3.fn);
                         const t5 = LEN;
-                        const t6 = BigInt(((payload3.type | 0)) >>> 0);
+                        const t6 = BigInt((int(payload3.type, 0, 4294967295, 'u32')) >>> 0);
                         v10 = 0;
                         v11 = t6;
                         v12 = t4;
                         v13 = t5;
-                        v14 = BigInt.asIntN(64, payload3.int);
+                        v14 = s64(payload3.int);
                         v15 = (payload3.switch ? 1 : 0);
                     } else if (for_.tag === 'double') {
                         const payload7 = for_.val;
-                        const t8 = f64Bits(payload7);
+                        const t8 = f64Bits(num(payload7));
                         v10 = 1;
                         v11 = t8;
                         v12 = 0;
@@ -611,11 +717,15 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                         v14 = 0n;
                         v15 = 0;
                     }
-                    flat.i32[0] = (while_.type | 0);
+                    const t16 = int(while_.type, 0, 4294967295, 'u32');
+                    const t17 = s64(while_.int);
+                    const t18 = (while_.switch ? 1 : 0);
+                    enter();
+                    flat.i32[0] = t16;
                     flat.i32[2] = t1;
                     flat.i32[4] = t2;
-                    flat.i64[3] = BigInt.asIntN(64, while_.int);
-                    flat.i32[8] = (while_.switch ? 1 : 0);
+                    flat.i64[3] = t17;
+                    flat.i32[8] = t18;
                     flat.i32[10] = v10;
                     flat.i64[6] = v11;
                     flat.i32[14] = v12;
@@ -624,26 +734,29 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                     flat.i32[20] = v15;
                     flat.call();
                     refresh();
-                    const t16 = flat.i32[0];
-                    const t17 = DV.getUint8(t16 + 0);
-                    if ((t17 >>> 0) >= 3) trap(`invalid enum discriminant ${t17 >>> 0}`);
-                    const t18 = UnsafeCases[t17];
-                    const t19 = DV.getUint8(t16 + 1);
-                    const t20 = { const: (t19 & 1) !== 0, mut: (t19 & 2) !== 0, enum: (t19 & 4) !== 0 };
-                    const t21 = [t18, t20] as const;
+                    const t19 = flat.i32[0];
+                    const t20 = DV.getUint8(t19 + 0);
+                    if ((t20 >>> 0) >= 3) trap(`invalid enum discriminant ${t20 >>> 0}`);
+                    const t21 = UnsafeCases[t20];
+                    const t22 = DV.getUint8(t19 + 1);
+                    const t23 = { const: (t22 & 1) !== 0, mut: (t22 & 2) !== 0, enum: (t22 & 4) !== 0 };
+                    const t24 = [t21, t23] as const;
                     flat.finish();
-                    return t21;
+                    return t24;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
         },
         handles: {
             Token: {
                 new: (): Token => {
-                    flat.begin(f8);
+                    const outer$ = PENDING;
+                    PENDING = f8;
                     try {
-                        refresh();
+                        enter();
                         flat.call();
                         refresh();
                         const t1 = flat.i32[0];
@@ -652,15 +765,18 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                         return t2;
                     } catch (e) {
                         throw failed(e);
+                    } finally {
+                        PENDING = outer$;
                     }
                 },
             },
             Bag: {
                 peek: (b: Bag): BorrowFree | undefined => {
-                    flat.begin(f9);
+                    const outer$ = PENDING;
+                    PENDING = f9;
                     try {
-                        refresh();
-                        const t1 = flat.lowerHandle(bagType, b._use(), false);
+                        const t1 = lowerHandle(bagType, b._use(), false);
+                        enter();
                         flat.i32[0] = t1;
                         flat.call();
                         refresh();
@@ -685,48 +801,54 @@ export function instantiate(component$: component.Component, imports$: OnlyExpor
                         return t6;
                     } catch (e) {
                         throw failed(e);
+                    } finally {
+                        PENDING = outer$;
                     }
                 },
             },
             make: (n: number): readonly [Bag, Array<Token | undefined>] => {
-                flat.begin(f10);
+                const outer$ = PENDING;
+                PENDING = f10;
                 try {
-                    refresh();
-                    flat.i32[0] = (n | 0);
+                    const t1 = int(n, 0, 255, 'u8');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = DV.getInt32(t1 + 0, true);
-                    const t3 = new Bag(flat.liftHandle(bagType, t2, true) as component.Resource, bagTypeFns);
-                    const t4 = DV.getInt32(t1 + 4, true);
-                    const t5 = DV.getInt32(t1 + 8, true);
-                    const t11 = listBytes(t4, t5, 8, 4);
-                    const t12 = new Array(t5 >>> 0);
-                    for (let i13 = 0; i13 < t12.length; i13++) {
-                        const base6 = t11 + i13 * 8;
-                        const t7 = DV.getUint8(base6 + 0);
-                        let t10;
-                        switch (t7) {
+                    const t2 = flat.i32[0];
+                    const t3 = DV.getInt32(t2 + 0, true);
+                    const t4 = new Bag(flat.liftHandle(bagType, t3, true) as component.Resource, bagTypeFns);
+                    const t5 = DV.getInt32(t2 + 4, true);
+                    const t6 = DV.getInt32(t2 + 8, true);
+                    const t12 = listBytes(t5, t6, 8, 4);
+                    const t13 = new Array(t6 >>> 0);
+                    for (let i14 = 0; i14 < t13.length; i14++) {
+                        const base7 = t12 + i14 * 8;
+                        const t8 = DV.getUint8(base7 + 0);
+                        let t11;
+                        switch (t8) {
                             case 0: {
-                                t10 = undefined;
+                                t11 = undefined;
                                 break;
                             }
                             case 1: {
-                                const t8 = DV.getInt32(base6 + 4, true);
-                                const t9 = new Token(flat.liftHandle(tokenType, t8, true) as component.Resource, tokenTypeFns);
-                                t10 = t9;
+                                const t9 = DV.getInt32(base7 + 4, true);
+                                const t10 = new Token(flat.liftHandle(tokenType, t9, true) as component.Resource, tokenTypeFns);
+                                t11 = t10;
                                 break;
                             }
                             default:
-                            return trap(`invalid option discriminant ${t7 >>> 0}`);
+                            return trap(`invalid option discriminant ${t8 >>> 0}`);
                         }
-                        t12[i13] = t10;
+                        t13[i14] = t11;
                     }
-                    const t14 = [t3, t12] as const;
+                    const t15 = [t4, t13] as const;
                     flat.finish();
-                    return t14;
+                    return t15;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
         },

@@ -16,6 +16,81 @@ function trap(message: string): never {
     throw new LiftTrap(message);
 }
 
+/**
+ * The export whose call the glue is lowering the arguments of, until its
+ * first step that needs the engine (`enter`): checks of the arguments that
+ * fail before then end the call without touching the instance.
+ */
+let PENDING: component.ComponentFunc | null = null;
+
+/** Begins the pending export call, if there is one. */
+function enter(): void {
+    if (PENDING !== null) {
+        const f = PENDING;
+        PENDING = null;
+        flat.begin(f);
+        refresh();
+    }
+}
+
+function lowerHandle(type: component.ResourceType, value: component.Resource | number, own: boolean): number {
+    enter();
+    return flat.lowerHandle(type, value, own);
+}
+
+function kindError(what: string, x: unknown): never {
+    throw new TypeError(`expected ${what}, got ${typeof x}`);
+}
+
+/** An integer of the range `min..max` as an i32 (its bits). */
+function int(x: number, min: number, max: number, what: string): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    if (!Number.isInteger(x) || x < min || x > max) {
+        throw new RangeError(`${x} is not a valid ${what}`);
+    }
+    return x | 0;
+}
+
+function u64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < 0n || x > 0xffffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid u64`);
+    }
+    return BigInt.asIntN(64, x);
+}
+
+function s64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid s64`);
+    }
+    return x;
+}
+
+function num(x: number): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    return x;
+}
+
+function charCode(x: string): number {
+    if (typeof x !== 'string') {
+        kindError('a one-character string', x);
+    }
+    const c = x.codePointAt(0);
+    if (c === undefined || x.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) {
+        throw new TypeError('a char is a string of one Unicode scalar value');
+    }
+    return c;
+}
+
 /** Shows the current call's memory again if the last view was detached. */
 function refresh(): void {
     if (U8.byteLength === 0) {
@@ -46,6 +121,7 @@ function plan(align: number, size: number): void {
 }
 
 function startBatch(): void {
+    enter();
     flat.reallocMany(PLAN, PLAN_N);
     PRE_I = 0;
     PRE_N = PLAN_N;
@@ -67,12 +143,16 @@ function alloc(align: number, size: number): number {
         }
         return PLAN[2 * i];
     }
+    enter();
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
 }
 
 function utf8Length(s: string): number {
+    if (typeof s !== 'string') {
+        kindError('a string', s);
+    }
     let n = 0;
     for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i);
@@ -92,7 +172,7 @@ function utf8Length(s: string): number {
 
 function lowerString(s: string): number {
     if (typeof s !== 'string') {
-        throw new TypeError(`expected a string, got ${typeof s}`);
+        kindError('a string', s);
     }
     const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
@@ -183,6 +263,11 @@ function f64FromBits(x: bigint): number {
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
     endBatch();
+    if (PENDING !== null) {
+        // The call was not begun: nothing to give up.
+        PENDING = null;
+        return e;
+    }
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
@@ -308,7 +393,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
         try {
                     const t1 = imports$.now();
                     refresh();
-                    flat.i64[0] = BigInt.asIntN(64, t1);
+                    flat.i64[0] = u64(t1);
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
             if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
@@ -370,7 +455,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
         try {
                     const t1 = new imports$.handles.Token();
                     refresh();
-                    const t2 = flat.lowerHandle(tokenType, tokenTypeTable.rep(t1), true);
+                    const t2 = lowerHandle(tokenType, tokenTypeTable.rep(t1), true);
                     flat.i32[0] = t2;
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
@@ -405,7 +490,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                     for (let i8 = 0; i8 < t2.length; i8++) {
                         const e3 = t2[i8];
                         const base4 = t7 + i8 * 4;
-                        const t5 = flat.lowerHandle(tokenType, tokenTypeTable.rep(e3), true);
+                        const t5 = lowerHandle(tokenType, tokenTypeTable.rep(e3), true);
                         DV.setInt32(base4 + 0, t5, true);
                     }
                     DV.setInt32(p1 + 4, t2.length, true);
@@ -429,7 +514,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                     } else {
                         const payload4 = t2;
                         DV.setUint8(p1 + 0, 1);
-                        const t5 = flat.lowerHandle(tokenType, tokenTypeTable.rep(payload4), true);
+                        const t5 = lowerHandle(tokenType, tokenTypeTable.rep(payload4), true);
                         DV.setInt32(p1 + 4, t5, true);
                     }
         } catch (e) {
@@ -449,7 +534,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                     if (t2.tag === 'ok') {
                         const payload3 = t2.val;
                         DV.setUint8(p1 + 0, 0);
-                        const t4 = flat.lowerHandle(tokenType, tokenTypeTable.rep(payload3), true);
+                        const t4 = lowerHandle(tokenType, tokenTypeTable.rep(payload3), true);
                         DV.setInt32(p1 + 4, t4, true);
                     } else {
                         const payload5 = t2.val;
@@ -478,7 +563,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                     } else {
                         const payload4 = t2;
                         DV.setUint8(p1 + 0, 1);
-                        DV.setInt32(p1 + 4, (payload4.count | 0), true);
+                        DV.setInt32(p1 + 4, int(payload4.count, 0, 4294967295, 'u32'), true);
                     }
         } catch (e) {
             if (e instanceof LiftTrap) throw flat.trap(e.message);
@@ -493,7 +578,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
         try {
                     const t1 = imports$.handles.make((p0 & 0xff));
                     refresh();
-                    const t2 = flat.lowerHandle(bagType, bagTypeTable.rep(t1[0]), true);
+                    const t2 = lowerHandle(bagType, bagTypeTable.rep(t1[0]), true);
                     DV.setInt32(p1 + 0, t2, true);
                     const t9 = alloc(4, t1[1].length * 8);
                     for (let i10 = 0; i10 < t1[1].length; i10++) {
@@ -504,7 +589,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                         } else {
                             const payload6 = e3;
                             DV.setUint8(base4 + 0, 1);
-                            const t7 = flat.lowerHandle(tokenType, tokenTypeTable.rep(payload6), true);
+                            const t7 = lowerHandle(tokenType, tokenTypeTable.rep(payload6), true);
                             DV.setInt32(base4 + 4, t7, true);
                         }
                     }

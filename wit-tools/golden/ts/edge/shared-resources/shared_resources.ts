@@ -16,6 +16,81 @@ function trap(message: string): never {
     throw new LiftTrap(message);
 }
 
+/**
+ * The export whose call the glue is lowering the arguments of, until its
+ * first step that needs the engine (`enter`): checks of the arguments that
+ * fail before then end the call without touching the instance.
+ */
+let PENDING: component.ComponentFunc | null = null;
+
+/** Begins the pending export call, if there is one. */
+function enter(): void {
+    if (PENDING !== null) {
+        const f = PENDING;
+        PENDING = null;
+        flat.begin(f);
+        refresh();
+    }
+}
+
+function lowerHandle(type: component.ResourceType, value: component.Resource | number, own: boolean): number {
+    enter();
+    return flat.lowerHandle(type, value, own);
+}
+
+function kindError(what: string, x: unknown): never {
+    throw new TypeError(`expected ${what}, got ${typeof x}`);
+}
+
+/** An integer of the range `min..max` as an i32 (its bits). */
+function int(x: number, min: number, max: number, what: string): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    if (!Number.isInteger(x) || x < min || x > max) {
+        throw new RangeError(`${x} is not a valid ${what}`);
+    }
+    return x | 0;
+}
+
+function u64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < 0n || x > 0xffffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid u64`);
+    }
+    return BigInt.asIntN(64, x);
+}
+
+function s64(x: bigint): bigint {
+    if (typeof x !== 'bigint') {
+        kindError('a BigInt', x);
+    }
+    if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
+        throw new RangeError(`${x} is not a valid s64`);
+    }
+    return x;
+}
+
+function num(x: number): number {
+    if (typeof x !== 'number') {
+        kindError('a number', x);
+    }
+    return x;
+}
+
+function charCode(x: string): number {
+    if (typeof x !== 'string') {
+        kindError('a one-character string', x);
+    }
+    const c = x.codePointAt(0);
+    if (c === undefined || x.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) {
+        throw new TypeError('a char is a string of one Unicode scalar value');
+    }
+    return c;
+}
+
 /** Shows the current call's memory again if the last view was detached. */
 function refresh(): void {
     if (U8.byteLength === 0) {
@@ -46,6 +121,7 @@ function plan(align: number, size: number): void {
 }
 
 function startBatch(): void {
+    enter();
     flat.reallocMany(PLAN, PLAN_N);
     PRE_I = 0;
     PRE_N = PLAN_N;
@@ -67,12 +143,16 @@ function alloc(align: number, size: number): number {
         }
         return PLAN[2 * i];
     }
+    enter();
     const ptr = flat.realloc(align, size);
     refresh();
     return ptr;
 }
 
 function utf8Length(s: string): number {
+    if (typeof s !== 'string') {
+        kindError('a string', s);
+    }
     let n = 0;
     for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i);
@@ -92,7 +172,7 @@ function utf8Length(s: string): number {
 
 function lowerString(s: string): number {
     if (typeof s !== 'string') {
-        throw new TypeError(`expected a string, got ${typeof s}`);
+        kindError('a string', s);
     }
     const len = PRE_I < PRE_N ? PLAN[2 * PRE_I + 1] : utf8Length(s);
     const ptr = alloc(1, len);
@@ -183,6 +263,11 @@ function f64FromBits(x: bigint): number {
 /** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
 function failed(e: unknown): unknown {
     endBatch();
+    if (PENDING !== null) {
+        // The call was not begun: nothing to give up.
+        PENDING = null;
+        return e;
+    }
     if (e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
@@ -384,11 +469,12 @@ export function instantiate(component$: component.Component, imports$: SharedRes
     };
     const bagTypeFns: BagFns = {
         take: (self: Bag, t: Token): void => {
-            flat.begin(f0);
+            const outer$ = PENDING;
+            PENDING = f0;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(bagType, self._use(), false);
-                const t2 = flat.lowerHandle(tokenType, t._move(), true);
+                const t1 = lowerHandle(bagType, self._use(), false);
+                const t2 = lowerHandle(tokenType, t._move(), true);
+                enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.call();
@@ -396,13 +482,16 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 flat.finish();
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         tokens: (self: Bag): Array<Token> => {
-            flat.begin(f1);
+            const outer$ = PENDING;
+            PENDING = f1;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(bagType, self._use(), false);
+                const t1 = lowerHandle(bagType, self._use(), false);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -421,13 +510,16 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 return t9;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         first: (self: Bag): Token | undefined => {
-            flat.begin(f2);
+            const outer$ = PENDING;
+            PENDING = f2;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(bagType, self._use(), false);
+                const t1 = lowerHandle(bagType, self._use(), false);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -452,13 +544,16 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 return t6;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
         tryGive: (self: Bag): { tag: 'ok', val: Token } | { tag: 'err', val: string } => {
-            flat.begin(f3);
+            const outer$ = PENDING;
+            PENDING = f3;
             try {
-                refresh();
-                const t1 = flat.lowerHandle(bagType, self._use(), false);
+                const t1 = lowerHandle(bagType, self._use(), false);
+                enter();
                 flat.i32[0] = t1;
                 flat.call();
                 refresh();
@@ -486,6 +581,8 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 return t9;
             } catch (e) {
                 throw failed(e);
+            } finally {
+                PENDING = outer$;
             }
         },
     };
@@ -502,9 +599,10 @@ export function instantiate(component$: component.Component, imports$: SharedRes
         handles: {
             Token: {
                 new: (): Token => {
-                    flat.begin(f4);
+                    const outer$ = PENDING;
+                    PENDING = f4;
                     try {
-                        refresh();
+                        enter();
                         flat.call();
                         refresh();
                         const t1 = flat.i32[0];
@@ -513,15 +611,18 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                         return t2;
                     } catch (e) {
                         throw failed(e);
+                    } finally {
+                        PENDING = outer$;
                     }
                 },
             },
             Bag: {
                 peek: (b: Bag): BorrowFree | undefined => {
-                    flat.begin(f5);
+                    const outer$ = PENDING;
+                    PENDING = f5;
                     try {
-                        refresh();
-                        const t1 = flat.lowerHandle(bagType, b._use(), false);
+                        const t1 = lowerHandle(bagType, b._use(), false);
+                        enter();
                         flat.i32[0] = t1;
                         flat.call();
                         refresh();
@@ -546,58 +647,65 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                         return t6;
                     } catch (e) {
                         throw failed(e);
+                    } finally {
+                        PENDING = outer$;
                     }
                 },
             },
             make: (n: number): readonly [Bag, Array<Token | undefined>] => {
-                flat.begin(f6);
+                const outer$ = PENDING;
+                PENDING = f6;
                 try {
-                    refresh();
-                    flat.i32[0] = (n | 0);
+                    const t1 = int(n, 0, 255, 'u8');
+                    enter();
+                    flat.i32[0] = t1;
                     flat.call();
                     refresh();
-                    const t1 = flat.i32[0];
-                    const t2 = DV.getInt32(t1 + 0, true);
-                    const t3 = new Bag(flat.liftHandle(bagType, t2, true) as component.Resource, bagTypeFns);
-                    const t4 = DV.getInt32(t1 + 4, true);
-                    const t5 = DV.getInt32(t1 + 8, true);
-                    const t11 = listBytes(t4, t5, 8, 4);
-                    const t12 = new Array(t5 >>> 0);
-                    for (let i13 = 0; i13 < t12.length; i13++) {
-                        const base6 = t11 + i13 * 8;
-                        const t7 = DV.getUint8(base6 + 0);
-                        let t10;
-                        switch (t7) {
+                    const t2 = flat.i32[0];
+                    const t3 = DV.getInt32(t2 + 0, true);
+                    const t4 = new Bag(flat.liftHandle(bagType, t3, true) as component.Resource, bagTypeFns);
+                    const t5 = DV.getInt32(t2 + 4, true);
+                    const t6 = DV.getInt32(t2 + 8, true);
+                    const t12 = listBytes(t5, t6, 8, 4);
+                    const t13 = new Array(t6 >>> 0);
+                    for (let i14 = 0; i14 < t13.length; i14++) {
+                        const base7 = t12 + i14 * 8;
+                        const t8 = DV.getUint8(base7 + 0);
+                        let t11;
+                        switch (t8) {
                             case 0: {
-                                t10 = undefined;
+                                t11 = undefined;
                                 break;
                             }
                             case 1: {
-                                const t8 = DV.getInt32(base6 + 4, true);
-                                const t9 = new Token(flat.liftHandle(tokenType, t8, true) as component.Resource, tokenTypeFns);
-                                t10 = t9;
+                                const t9 = DV.getInt32(base7 + 4, true);
+                                const t10 = new Token(flat.liftHandle(tokenType, t9, true) as component.Resource, tokenTypeFns);
+                                t11 = t10;
                                 break;
                             }
                             default:
-                            return trap(`invalid option discriminant ${t7 >>> 0}`);
+                            return trap(`invalid option discriminant ${t8 >>> 0}`);
                         }
-                        t12[i13] = t10;
+                        t13[i14] = t11;
                     }
-                    const t14 = [t3, t12] as const;
+                    const t15 = [t4, t13] as const;
                     flat.finish();
-                    return t14;
+                    return t15;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
         },
         usesHandles: {
             fill: (b: Bag, t: Token): void => {
-                flat.begin(f7);
+                const outer$ = PENDING;
+                PENDING = f7;
                 try {
-                    refresh();
-                    const t1 = flat.lowerHandle(bagType, b._use(), false);
-                    const t2 = flat.lowerHandle(tokenType, t._move(), true);
+                    const t1 = lowerHandle(bagType, b._use(), false);
+                    const t2 = lowerHandle(tokenType, t._move(), true);
+                    enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.call();
@@ -605,12 +713,15 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                     flat.finish();
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
             spare: (): Token | undefined => {
-                flat.begin(f8);
+                const outer$ = PENDING;
+                PENDING = f8;
                 try {
-                    refresh();
+                    enter();
                     flat.call();
                     refresh();
                     const t1 = flat.i32[0];
@@ -634,6 +745,8 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                     return t5;
                 } catch (e) {
                     throw failed(e);
+                } finally {
+                    PENDING = outer$;
                 }
             },
         },
