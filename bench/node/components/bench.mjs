@@ -26,8 +26,8 @@ const opt = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i < 0 ? fallback : args[i + 1];
 };
-const work = opt('work');
-const componentPath = opt('component');
+const work = path.resolve(opt('work'));
+const componentPath = path.resolve(opt('component'));
 const ROUNDS = Number(opt('rounds', 50));
 const CALLS = Number(opt('calls', 200));
 const RECORDS = 1000;
