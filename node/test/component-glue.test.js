@@ -9,7 +9,7 @@
 // Tests listed in component-glue-known-failures.txt must fail (with the
 // reason given there), and every other test must pass.
 
-const { test } = require('node:test');
+const { after, test } = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -401,6 +401,11 @@ const known = new Map(
     }),
 );
 
+// How each world's tests went, for the cross-language matrix
+// (wit-tools/tests/matrix): passed (and not listed), failed (unlisted, or
+// listed and passing), known failures (failed and listed).
+const counts = new Map();
+
 for (const world of WORLDS) {
   const file = JSON.parse(fs.readFileSync(path.join(cases, `${world}.json`), 'utf8'));
   const mod = require(path.join(glue.out, world, `${world}.js`));
@@ -414,6 +419,10 @@ for (const world of WORLDS) {
       } catch (e) {
         failure = e;
       }
+      if (!counts.has(world)) counts.set(world, { passed: 0, failed: 0, known: 0 });
+      const c = counts.get(world);
+      if (failure === undefined) c[known.has(id) ? 'failed' : 'passed'] += 1;
+      else c[known.has(id) ? 'known' : 'failed'] += 1;
       if (known.has(id)) {
         assert.ok(failure !== undefined, `${id} is listed as a known failure but passes: remove it`);
         return;
@@ -422,6 +431,17 @@ for (const world of WORLDS) {
     });
   }
 }
+
+// <target>/wit-corpus/ts.tsv: one `world passed failed known_failures` line
+// (tab-separated) per world replayed. <target> is CARGO_TARGET_DIR (relative
+// to the repository) or the repository's target/.
+after(() => {
+  if (counts.size === 0) return;
+  const dir = path.join(path.resolve(repo, process.env.CARGO_TARGET_DIR || 'target'), 'wit-corpus');
+  const lines = [...counts].map(([w, c]) => `${w}\t${c.passed}\t${c.failed}\t${c.known}\n`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'ts.tsv'), lines.join(''));
+});
 
 test('every known failure names a test', () => {
   const ids = new Set();

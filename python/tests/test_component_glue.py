@@ -5,7 +5,11 @@ generation), with the hosts in component/hosts.py.
 
 Each test of a case file runs on a fresh instance in a fresh store, as the
 README says; a known failure (component/known-failures.txt, with its
-reason) must fail, and an unexpected pass fails the run."""
+reason) must fail, and an unexpected pass fails the run.
+
+After the replay, <target>/wit-corpus/python.tsv holds one `world passed
+failed known_failures` line (tab-separated) per world, for the
+cross-language matrix (wit-tools/tests/matrix)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import os
 import struct
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -406,10 +410,33 @@ def cases() -> List[Any]:
     return out
 
 
+# Per world: [passed (and not listed), failed (unlisted, or listed and
+# passing), known failures (failed and listed)].
+COUNTS: Dict[str, List[int]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def write_results() -> Iterator[None]:
+    """Writes <target>/wit-corpus/python.tsv after the module's tests;
+    <target> is CARGO_TARGET_DIR (relative to the repository) or its target/."""
+    yield
+    if COUNTS:
+        out = WORKSPACE / TARGET / "wit-corpus"
+        out.mkdir(parents=True, exist_ok=True)
+        lines = ["%s\t%d\t%d\t%d\n" % (w, *c) for w, c in COUNTS.items()]
+        (out / "python.tsv").write_text("".join(lines), encoding="utf-8")
+
+
 @pytest.mark.parametrize("world,test", cases())
 def test_case(world: str, test: Dict[str, Any]) -> None:
     label = "%s/%s" % (world, test["name"])
-    errors = run_test(world, test)
+    counts = COUNTS.setdefault(world, [0, 0, 0])
+    try:
+        errors = run_test(world, test)
+    except BaseException:
+        counts[1] += 1
+        raise
+    counts[(2 if errors else 1) if label in KNOWN else (1 if errors else 0)] += 1
     if label in KNOWN:
         assert errors, "%s passes but is listed in known-failures.txt: remove it" % label
     else:

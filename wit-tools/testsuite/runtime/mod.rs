@@ -8,5 +8,6 @@ mod dispatch_go;
 mod hosts;
 mod replay;
 mod replay_c;
+mod results;
 mod values;
 mod wire;

@@ -4,6 +4,7 @@
 
 use super::cases::{self, Failure, Session};
 use super::hosts::Host;
+use super::results::{self, Counts};
 use crate::generated;
 use kiln::component::{Component, Linker, ResourceAny, Val};
 use kiln::{Engine, Store};
@@ -99,6 +100,12 @@ fn replay<W: World>(world_name: &str) {
         .collect();
     let passed = outcomes.len() - failed.len();
     println!("{world_name}: {passed} passed, {} failed", failed.len());
+    let counts = Counts {
+        passed,
+        failed: failed.len(),
+        known: 0,
+    };
+    results::record("rust", world_name, counts);
     assert!(
         failed.is_empty(),
         "{world_name}: {} of {} tests failed:\n  {}",

@@ -15,6 +15,7 @@
 //! `-fsanitize=address,undefined`) to the programs.
 
 use super::cases::{self, Failure, Session};
+use super::results::{self, Counts};
 use super::wire::{self, Tokens};
 use crate::crate_dir;
 use kiln::component::{ResourceAny, Val};
@@ -318,6 +319,13 @@ fn replay(world_name: &str) {
         println!("{world_name}: {e}");
         problems.push(e);
     }
+    // A program that ended badly counts as one more failure.
+    let counts = Counts {
+        passed,
+        failed: problems.len(),
+        known: expected,
+    };
+    results::record("c", world_name, counts);
     assert!(
         problems.is_empty(),
         "{world_name} through the C glue: {} of {} tests went unexpectedly:\n  {}",

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -51,7 +52,10 @@ func TestReplay(t *testing.T) {
 	}
 	sort.Strings(worlds)
 	passed, failed := 0, 0
+	counts := map[string]*worldCounts{}
 	for _, name := range worlds {
+		c := &worldCounts{}
+		counts[name] = c
 		world := Worlds[name]
 		wasm, err := os.ReadFile(filepath.Join(guests, name+".wasm"))
 		if err != nil {
@@ -72,12 +76,16 @@ func TestReplay(t *testing.T) {
 			delete(known, id)
 			switch {
 			case err == nil && listed:
+				c.failed++
 				t.Errorf("%s passes but is listed in known-failures.txt (%s)", id, reason)
 			case err == nil:
+				c.passed++
 				passed++
 			case listed:
+				c.known++
 				failed++
 			default:
+				c.failed++
 				failed++
 				t.Errorf("%s: %v", id, err)
 			}
@@ -88,4 +96,38 @@ func TestReplay(t *testing.T) {
 		t.Errorf("known-failures.txt lists %s, which is not a test", id)
 	}
 	t.Logf("%d passed, %d failed", passed, failed)
+	writeResults(t, worlds, counts)
+}
+
+// worldCounts is how a world's tests went: passed (and not listed in
+// known-failures.txt), failed and listed, and otherwise (an unlisted
+// failure, or a listed test that passes).
+type worldCounts struct {
+	passed, failed, known int
+}
+
+// writeResults writes <target>/wit-corpus/go.tsv, which the cross-language
+// matrix (wit-tools/tests/matrix) reads: one `world passed failed
+// known_failures` line (tab-separated) per world. <target> is
+// CARGO_TARGET_DIR (relative to the repository's root) or <root>/target.
+func writeResults(t *testing.T, worlds []string, counts map[string]*worldCounts) {
+	target := os.Getenv("CARGO_TARGET_DIR")
+	if target == "" {
+		target = "target"
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(root, target)
+	}
+	dir := filepath.Join(target, "wit-corpus")
+	var b strings.Builder
+	for _, w := range worlds {
+		c := counts[w]
+		fmt.Fprintf(&b, "%s\t%d\t%d\t%d\n", w, c.passed, c.failed, c.known)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.tsv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -36,6 +36,10 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Known failures are listed, each with its reason, in {@code
  * src/test/wit-known-failures.txt}: a listed test must fail, and an unlisted one
  * must pass.
+ *
+ * <p>After the replay, {@code <target>/wit-corpus/java.tsv} holds one {@code
+ * world passed failed known_failures} line (tab-separated) per world, for the
+ * cross-language matrix ({@code wit-tools/tests/matrix}).
  */
 class ComponentCorpusTest {
     static final Path CASES = Path.of(System.getProperty("kiln.wit.cases"));
@@ -44,6 +48,7 @@ class ComponentCorpusTest {
     static final List<String> WORLDS = List.of("scalars", "lists", "variants", "resources", "traps");
 
     private static final Engine ENGINE = new Engine();
+    /** Per world: passed, failed (unlisted, or listed and passing), known failures. */
     private static final Map<String, int[]> COUNTS = new TreeMap<>();
 
     /** The known failures: "world/test" to its reason. */
@@ -80,9 +85,9 @@ class ComponentCorpusTest {
                 String name = world + "/" + test.get("name");
                 out.add(DynamicTest.dynamicTest(name, () -> {
                     String failure = run(world, component, test);
-                    int[] counts = COUNTS.computeIfAbsent(world, w -> new int[2]);
-                    counts[failure == null ? 0 : 1]++;
                     String reason = known.get(name);
+                    int[] counts = COUNTS.computeIfAbsent(world, w -> new int[3]);
+                    counts[failure == null ? (reason == null ? 0 : 1) : (reason == null ? 1 : 2)]++;
                     if (reason != null && failure == null) {
                         fail(name + " passes: remove it from " + KNOWN_FAILURES);
                     }
@@ -109,19 +114,33 @@ class ComponentCorpusTest {
     }
 
     @AfterAll
-    static void summary() {
+    static void summary() throws IOException {
         int passed = 0;
         int failed = 0;
         StringBuilder per = new StringBuilder();
+        StringBuilder tsv = new StringBuilder();
         for (Map.Entry<String, int[]> e : COUNTS.entrySet()) {
-            passed += e.getValue()[0];
-            failed += e.getValue()[1];
-            per.append(per.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue()[0]);
+            int[] c = e.getValue();
+            passed += c[0];
+            failed += c[1] + c[2];
+            per.append(per.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(c[0]);
+            tsv.append(e.getKey()).append('\t').append(c[0]).append('\t').append(c[1]).append('\t').append(c[2])
+                    .append('\n');
         }
         if (!COUNTS.isEmpty()) {
             System.out.println("WIT corpus through the generated Java glue: " + passed + " passed, " + failed
                     + " failed (" + per + ")");
+            Path dir = targetDir().resolve("wit-corpus");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("java.tsv"), tsv.toString());
         }
+    }
+
+    /** The cargo target directory: CARGO_TARGET_DIR (relative to the repository) or its target/. */
+    static Path targetDir() {
+        Path repo = Path.of(System.getProperty("kiln.repo", ".."));
+        String env = System.getenv("CARGO_TARGET_DIR");
+        return repo.resolve(env == null || env.isEmpty() ? "target" : env);
     }
 
     /** Runs one test: null when it passes, else what went wrong. */
