@@ -49,13 +49,6 @@ pub(super) fn char_of(obj: &Bound<'_, PyAny>) -> Res<u32> {
     }
 }
 
-pub(super) fn str_of<'a>(obj: &'a Bound<'_, PyAny>) -> Res<std::borrow::Cow<'a, str>> {
-    Ok(obj
-        .cast::<PyString>()
-        .map_err(|_| type_error("a str", obj))?
-        .to_cow()?)
-}
-
 /// The case index and payload of a variant-like value.
 pub(super) fn case_of<'py>(
     shape: &Shape,
@@ -236,15 +229,10 @@ pub(super) fn lower_list_like(
 ) -> Res<(u32, u32)> {
     match &shape.kind {
         Kind::String => {
-            // The UTF-8 bytes Python encodes, without copying them into a
-            // `String` first (the limited API of 3.9 has no borrowed view).
             let s = obj
                 .cast::<PyString>()
                 .map_err(|_| type_error("a str", obj))?;
-            let bytes = s.encode_utf8()?;
-            let text = std::str::from_utf8(bytes.as_bytes())
-                .map_err(|e| Failure::Py(PyValueError::new_err(e.to_string())))?;
-            Ok(cx.store_string(text)?)
+            with_utf8(s, |text| Ok(cx.store_string(text)?))
         }
         Kind::Bytes => {
             let b = obj
@@ -273,6 +261,61 @@ pub(super) fn lower_list_like(
         }
         _ => unreachable!("only strings and lists are lowered this way"),
     }
+}
+
+#[cfg(not(windows))]
+extern "C" {
+    /// In the stable ABI since CPython 3.10, so pyo3's `abi3-py39` does not
+    /// declare it; called only when the running interpreter is 3.10 or later.
+    /// (Every CPython on Unix exports it, so the module loads on 3.9 too;
+    /// Windows' `python3.dll` of 3.9 does not, hence no Windows here.)
+    fn PyUnicode_AsUTF8AndSize(
+        unicode: *mut pyo3::ffi::PyObject,
+        size: *mut pyo3::ffi::Py_ssize_t,
+    ) -> *const std::os::raw::c_char;
+}
+
+/// Whether `PyUnicode_AsUTF8AndSize` may be called: the interpreter is
+/// 3.10 or later (it is in the stable ABI there).
+#[cfg(not(windows))]
+fn utf8_borrowable(py: Python<'_>) -> bool {
+    static BORROWABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *BORROWABLE.get_or_init(|| py.version_info() >= (3, 10))
+}
+
+/// Calls `f` with the UTF-8 text of `s`. On CPython 3.10 and later the text
+/// is borrowed from the string (an ASCII string's own characters, or the
+/// UTF-8 copy CPython caches in the string); on 3.9, whose limited API has
+/// no borrowed view, it is encoded into a temporary `bytes`. A lone
+/// surrogate, which UTF-8 cannot encode, raises `UnicodeEncodeError` either
+/// way.
+pub(super) fn with_utf8<R>(s: &Bound<'_, PyString>, f: impl FnOnce(&str) -> Res<R>) -> Res<R> {
+    #[cfg(not(windows))]
+    if utf8_borrowable(s.py()) {
+        let mut len: pyo3::ffi::Py_ssize_t = 0;
+        // SAFETY: `s` is a live `str` (a bound reference, with the GIL
+        // held), and `len` is a valid place for the length.
+        let ptr = unsafe { PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut len) };
+        if ptr.is_null() {
+            return Err(Failure::Py(PyErr::fetch(s.py())));
+        }
+        // SAFETY: CPython returns `len` bytes at `ptr` that belong to the
+        // string and live as long as it does: `s` holds a reference for the
+        // whole call of `f`, and a `str` is immutable. They are valid UTF-8,
+        // since CPython's encoder is strict (it fails on lone surrogates,
+        // above, rather than writing them).
+        let text = unsafe {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                ptr.cast::<u8>(),
+                len as usize,
+            ))
+        };
+        return f(text);
+    }
+    let bytes = s.encode_utf8()?;
+    let text = std::str::from_utf8(bytes.as_bytes())
+        .map_err(|e| Failure::Py(PyValueError::new_err(e.to_string())))?;
+    f(text)
 }
 
 pub(super) fn put(buf: &mut [u8], at: usize, bytes: &[u8]) {
@@ -443,7 +486,11 @@ pub(super) fn precheck(shape: &Shape, obj: &Bound<'_, PyAny>) -> Res<()> {
         Kind::U64 => drop(int::<u64>(obj, "u64")?),
         Kind::F32 | Kind::F64 => drop(float(obj)?),
         Kind::Char => drop(char_of(obj)?),
-        Kind::String => drop(str_of(obj)?),
+        Kind::String => with_utf8(
+            obj.cast::<PyString>()
+                .map_err(|_| type_error("a str", obj))?,
+            |_| Ok(()),
+        )?,
         Kind::Bytes => {
             obj.cast::<PyBytes>()
                 .map_err(|_| type_error("bytes", obj))?;

@@ -197,7 +197,10 @@ impl Shape {
                 let (mut offset, mut align, mut flat) = (0, 1, 0);
                 for (i, f) in item(2)?.try_iter()?.enumerate() {
                     let f = f?;
-                    let name = f.get_item(0)?.cast_into::<PyString>()?.unbind();
+                    // Interned, so that reading the field of each record
+                    // finds it in the instance's keys by identity.
+                    let name = f.get_item(0)?.cast_into::<PyString>()?;
+                    let name = PyString::intern(name.py(), &name.to_cow()?).unbind();
                     let fsrc = match src {
                         Source::Type(_) => Source::Type(field_types.get(i).copied()),
                         Source::Host => Source::Host,
