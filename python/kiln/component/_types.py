@@ -4,8 +4,9 @@ built from the native module's descriptions, and the ``Record`` and
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple
 
 if TYPE_CHECKING:
     from . import ResourceAny, ResourceHost, ResourceType
@@ -40,12 +41,12 @@ class Variant:
     payload: Optional[Any] = None
 
 
-class ValType:
+class ValType(ABC):
     """The type of a component value."""
 
+    @abstractmethod
     def add_classes(self, s: Set[type]) -> None:
         """Adds the Python classes values of this type are made of to ``s``."""
-        raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and self.__dict__ == other.__dict__
@@ -154,8 +155,9 @@ class TupleType(ValType):
 
 
 class VariantLikeType(ValType):
+    @abstractmethod
     def _cases(self) -> List[Tuple[str, Optional[ValType]]]:
-        raise NotImplementedError
+        """The cases: names and payload types (None for no payload)."""
 
     def add_classes(self, s: Set[type]) -> None:
         if self._tagged():
@@ -225,9 +227,15 @@ class FlagsType(ValType):
 class StreamType(ValType):
     """Not supported by Kiln yet; here for wasmtime-py's names."""
 
+    def add_classes(self, s: Set[type]) -> None:
+        s.add(object)
+
 
 class FutureType(ValType):
     """Not supported by Kiln yet; here for wasmtime-py's names."""
+
+    def add_classes(self, s: Set[type]) -> None:
+        s.add(object)
 
 
 class OwnType(ValType):
@@ -296,7 +304,7 @@ class ComponentType:
         return dict(self._exports)
 
 
-_PRIMITIVES = {
+_PRIMITIVES: Dict[str, Callable[[], ValType]] = {
     "bool": Bool, "s8": S8, "s16": S16, "s32": S32, "s64": S64, "u8": U8, "u16": U16,
     "u32": U32, "u64": U64, "f32": F32, "f64": F64, "char": Char, "string": String,
 }
