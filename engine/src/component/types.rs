@@ -224,7 +224,8 @@ pub struct Case<'a> {
 }
 
 impl List {
-    pub(crate) fn new(element: Type) -> List {
+    /// The type `list<element>`.
+    pub fn new(element: Type) -> List {
         let resources = element.has_resources();
         List(Arc::new(ListInner { element, resources }))
     }
@@ -236,7 +237,16 @@ impl List {
 }
 
 impl Record {
-    pub(crate) fn new(fields: Vec<(String, Type)>) -> Record {
+    /// A record of `fields` (names and types), in order.
+    ///
+    /// ```
+    /// use kiln::component::types::{Record, Type};
+    /// let score = Record::new(vec![("name".into(), Type::String), ("value".into(), Type::Float64)]);
+    /// assert_eq!(score.field_offsets(), [0, 8]);
+    /// let ty = Type::Record(score);
+    /// assert_eq!((ty.size(), ty.align(), ty.flat_count()), (16, 8, 3));
+    /// ```
+    pub fn new(fields: Vec<(String, Type)>) -> Record {
         let layout = layout::record(fields.iter().map(|(_, t)| t));
         Record(Arc::new(RecordInner {
             fields: fields.into(),
@@ -248,10 +258,16 @@ impl Record {
     pub fn fields(&self) -> impl ExactSizeIterator<Item = Field<'_>> + '_ {
         self.0.fields.iter().map(|(name, ty)| Field { name, ty })
     }
+
+    /// Where each field starts in a record in memory, in order.
+    pub fn field_offsets(&self) -> Vec<u32> {
+        layout::offsets(self.0.fields.iter().map(|(_, t)| t))
+    }
 }
 
 impl Tuple {
-    pub(crate) fn new(types: Vec<Type>) -> Tuple {
+    /// A tuple of `types`, in order.
+    pub fn new(types: Vec<Type>) -> Tuple {
         let layout = layout::record(types.iter());
         Tuple(Arc::new(TupleInner {
             types: types.into(),
@@ -263,10 +279,16 @@ impl Tuple {
     pub fn types(&self) -> impl ExactSizeIterator<Item = &Type> + '_ {
         self.0.types.iter()
     }
+
+    /// Where each element starts in a tuple in memory, in order.
+    pub fn offsets(&self) -> Vec<u32> {
+        layout::offsets(self.0.types.iter())
+    }
 }
 
 impl Variant {
-    pub(crate) fn new(cases: Vec<(String, Option<Type>)>) -> Variant {
+    /// A variant of `cases` (names and payload types), in order.
+    pub fn new(cases: Vec<(String, Option<Type>)>) -> Variant {
         let layout = layout::variant(cases.iter().map(|(_, t)| t.as_ref()));
         Variant(Arc::new(VariantInner {
             cases: cases.into(),
@@ -281,10 +303,21 @@ impl Variant {
             ty: ty.as_ref(),
         })
     }
+
+    /// Where a case's payload starts, after the discriminant, in memory.
+    pub fn payload_offset(&self) -> u32 {
+        self.0.layout.payload_offset
+    }
+
+    /// The size in bytes of the discriminant in memory.
+    pub fn discriminant_size(&self) -> u32 {
+        layout::discriminant_size(self.0.cases.len())
+    }
 }
 
 impl Enum {
-    pub(crate) fn new(names: Vec<String>) -> Enum {
+    /// An enum of the case `names`, in order.
+    pub fn new(names: Vec<String>) -> Enum {
         let layout = layout::variant(names.iter().map(|_| None));
         Enum(Arc::new(EnumInner {
             names: names.into(),
@@ -299,7 +332,8 @@ impl Enum {
 }
 
 impl OptionType {
-    pub(crate) fn new(ty: Type) -> OptionType {
+    /// The type `option<ty>`.
+    pub fn new(ty: Type) -> OptionType {
         let layout = layout::variant([None, Some(&ty)].into_iter());
         OptionType(Arc::new(OptionInner { ty, layout }))
     }
@@ -308,10 +342,16 @@ impl OptionType {
     pub fn ty(&self) -> &Type {
         &self.0.ty
     }
+
+    /// Where the payload of `some` starts, after the discriminant, in memory.
+    pub fn payload_offset(&self) -> u32 {
+        self.0.layout.payload_offset
+    }
 }
 
 impl ResultType {
-    pub(crate) fn new(ok: Option<Type>, err: Option<Type>) -> ResultType {
+    /// The type `result<ok, err>` (either side may have no payload).
+    pub fn new(ok: Option<Type>, err: Option<Type>) -> ResultType {
         let layout = layout::variant([ok.as_ref(), err.as_ref()].into_iter());
         ResultType(Arc::new(ResultInner { ok, err, layout }))
     }
@@ -325,10 +365,16 @@ impl ResultType {
     pub fn err(&self) -> Option<&Type> {
         self.0.err.as_ref()
     }
+
+    /// Where the payload starts, after the discriminant, in memory.
+    pub fn payload_offset(&self) -> u32 {
+        self.0.layout.payload_offset
+    }
 }
 
 impl Flags {
-    pub(crate) fn new(names: Vec<String>) -> Flags {
+    /// A flags type of the flag `names`, in bit order.
+    pub fn new(names: Vec<String>) -> Flags {
         let layout = layout::flags(names.len());
         Flags(Arc::new(FlagsInner {
             names: names.into(),
@@ -436,8 +482,16 @@ impl Type {
         })
     }
 
+    /// How many core values this type flattens to, as the canonical ABI
+    /// passes it in a call.
+    pub fn flat_count(&self) -> usize {
+        let mut flat = Vec::new();
+        self.push_flat(&mut flat);
+        flat.len()
+    }
+
     /// The canonical ABI's size of this type in memory.
-    pub(crate) fn size(&self) -> u32 {
+    pub fn size(&self) -> u32 {
         match self {
             Type::Bool | Type::S8 | Type::U8 => 1,
             Type::S16 | Type::U16 => 2,
@@ -450,7 +504,7 @@ impl Type {
     }
 
     /// The canonical ABI's alignment of this type in memory.
-    pub(crate) fn align(&self) -> u32 {
+    pub fn align(&self) -> u32 {
         match self {
             Type::Bool | Type::S8 | Type::U8 => 1,
             Type::S16 | Type::U16 => 2,

@@ -71,6 +71,19 @@ pub(crate) fn record<'a>(types: impl Iterator<Item = &'a Type>) -> Layout {
     }
 }
 
+/// Where each of `types` starts in a record (or tuple) of them, in order.
+pub(crate) fn offsets<'a>(types: impl Iterator<Item = &'a Type>) -> Vec<u32> {
+    let mut offset = 0;
+    types
+        .map(|ty| {
+            offset = align_to(offset, ty.align());
+            let at = offset;
+            offset += ty.size();
+            at
+        })
+        .collect()
+}
+
 /// The size in bytes of the discriminant of a variant of `cases` cases.
 pub(crate) fn discriminant_size(cases: usize) -> u32 {
     if cases <= 1 << 8 {

@@ -258,7 +258,7 @@ pub(super) fn load<'py>(
         | Kind::Option { payload, .. }
         | Kind::Result { payload, .. } => {
             let n = case_count(shape);
-            let case = get_disc(data, at, discriminant_size(n));
+            let case = get_disc(data, at, shape.discriminant_size());
             if case as usize >= n {
                 return Err(Failure::Kiln(kiln::component::abi_trap(format!(
                     "invalid variant discriminant {case}"

@@ -389,11 +389,7 @@ pub(super) fn store(
         | Kind::Option { payload, .. }
         | Kind::Result { payload, .. } => {
             let (case, value) = case_of(shape, obj)?;
-            let n = match &shape.kind {
-                Kind::Variant { cases, .. } => cases.len(),
-                _ => 2,
-            };
-            put_disc(buf, at, discriminant_size(n), case);
+            put_disc(buf, at, shape.discriminant_size(), case);
             if let (Some(s), Some(v)) = (case_shape(shape, case), value) {
                 store(s, cx, &v, buf, at + *payload as usize)?;
             }

@@ -20,7 +20,9 @@ use super::resources::{remember_host_type, ResourceAny};
 use super::Func;
 use crate::errors::{call_error, kiln_error};
 use crate::store::{Shared, StoreData, StoreLike};
-use kiln::component::types::Type;
+use kiln::component::types::{
+    Enum, Flags, List, OptionType, Record, ResultType, Tuple, Type, Variant,
+};
 use kiln::component::{FlatContext, ResourceType};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -106,37 +108,34 @@ pub(super) type Cx<'a, 's> = FlatContext<'a, 's, StoreData>;
 pub(crate) struct Signature {
     params: Vec<Shape>,
     result: Option<Shape>,
-    /// The parameters as one tuple, when they travel through memory.
+    /// The parameters as one tuple, when they travel through memory: its
+    /// size, alignment and flat count, and where each parameter starts.
     params_size: u32,
     params_align: u32,
     params_flat: usize,
+    param_offsets: Vec<u32>,
 }
 
 impl Signature {
     fn new(params: Vec<Shape>, result: Option<Shape>) -> Signature {
-        let (mut offset, mut align, mut flat) = (0, 1, 0);
-        for p in &params {
-            offset = align_to(offset, p.align) + p.size;
-            align = align.max(p.align);
-            flat += p.flat;
-        }
+        let tuple = Tuple::new(params.iter().map(|p| p.ty.clone()).collect());
+        let param_offsets = tuple.offsets();
+        let tuple = Type::Tuple(tuple);
         Signature {
-            params_size: align_to(offset, align),
-            params_align: align,
-            params_flat: flat,
+            params_size: tuple.size(),
+            params_align: tuple.align(),
+            params_flat: tuple.flat_count(),
+            param_offsets,
             params,
             result,
         }
     }
 
     fn param_offsets(&self) -> impl Iterator<Item = (&Shape, usize)> {
-        let mut offset = 0;
-        self.params.iter().map(move |p| {
-            offset = align_to(offset, p.align);
-            let at = offset;
-            offset += p.size;
-            (p, at as usize)
-        })
+        self.params
+            .iter()
+            .zip(&self.param_offsets)
+            .map(|(p, at)| (p, *at as usize))
     }
 
     /// Compiles the specs of an import, whose types the host gives.

@@ -70,26 +70,21 @@ pub(super) enum Kind {
     Borrow(Handle, ResourceType),
 }
 
-/// A type with its canonical ABI layout.
+/// A type as the typed path walks it, with the engine's type it stands for
+/// and that type's canonical ABI layout, read from the engine once.
 pub(crate) struct Shape {
     pub(super) kind: Kind,
+    /// The component type of the values: only its layout matters, so the
+    /// names of cases and flags in it are placeholders.
+    pub(super) ty: Type,
     pub(super) size: u32,
     pub(super) align: u32,
     pub(super) flat: usize,
 }
 
-pub(super) fn align_to(offset: u32, align: u32) -> u32 {
-    offset.div_ceil(align) * align
-}
-
-pub(super) fn discriminant_size(cases: usize) -> u32 {
-    if cases <= 1 << 8 {
-        1
-    } else if cases <= 1 << 16 {
-        2
-    } else {
-        4
-    }
+/// Placeholder names for `n` cases or flags.
+fn names(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("case{i}")).collect()
 }
 
 pub(super) fn spec_error(spec: &Bound<'_, PyAny>, why: &str) -> PyErr {
@@ -121,12 +116,21 @@ pub(super) fn sub<'t>(src: Source<'t>, f: impl FnOnce(&'t Type) -> Option<&'t Ty
 }
 
 impl Shape {
-    fn scalar(kind: Kind, size: u32) -> Shape {
+    fn new(kind: Kind, ty: Type) -> Shape {
         Shape {
+            size: ty.size(),
+            align: ty.align(),
+            flat: ty.flat_count(),
             kind,
-            size,
-            align: size,
-            flat: 1,
+            ty,
+        }
+    }
+
+    /// The size in bytes of a variant's, option's or result's discriminant.
+    pub(super) fn discriminant_size(&self) -> u32 {
+        match &self.ty {
+            Type::Variant(v) => v.discriminant_size(),
+            _ => 1,
         }
     }
 
@@ -137,30 +141,20 @@ impl Shape {
         if let Ok(name) = spec.cast::<PyString>() {
             let name = name.to_cow()?;
             let shape = match &*name {
-                "bool" => Shape::scalar(Kind::Bool, 1),
-                "s8" => Shape::scalar(Kind::S8, 1),
-                "u8" => Shape::scalar(Kind::U8, 1),
-                "s16" => Shape::scalar(Kind::S16, 2),
-                "u16" => Shape::scalar(Kind::U16, 2),
-                "s32" => Shape::scalar(Kind::S32, 4),
-                "u32" => Shape::scalar(Kind::U32, 4),
-                "s64" => Shape::scalar(Kind::S64, 8),
-                "u64" => Shape::scalar(Kind::U64, 8),
-                "f32" => Shape::scalar(Kind::F32, 4),
-                "f64" => Shape::scalar(Kind::F64, 8),
-                "char" => Shape::scalar(Kind::Char, 4),
-                "string" => Shape {
-                    kind: Kind::String,
-                    size: 8,
-                    align: 4,
-                    flat: 2,
-                },
-                "bytes" => Shape {
-                    kind: Kind::Bytes,
-                    size: 8,
-                    align: 4,
-                    flat: 2,
-                },
+                "bool" => Shape::new(Kind::Bool, Type::Bool),
+                "s8" => Shape::new(Kind::S8, Type::S8),
+                "u8" => Shape::new(Kind::U8, Type::U8),
+                "s16" => Shape::new(Kind::S16, Type::S16),
+                "u16" => Shape::new(Kind::U16, Type::U16),
+                "s32" => Shape::new(Kind::S32, Type::S32),
+                "u32" => Shape::new(Kind::U32, Type::U32),
+                "s64" => Shape::new(Kind::S64, Type::S64),
+                "u64" => Shape::new(Kind::U64, Type::U64),
+                "f32" => Shape::new(Kind::F32, Type::Float32),
+                "f64" => Shape::new(Kind::F64, Type::Float64),
+                "char" => Shape::new(Kind::Char, Type::Char),
+                "string" => Shape::new(Kind::String, Type::String),
+                "bytes" => Shape::new(Kind::Bytes, Type::List(List::new(Type::U8))),
                 _ => return Err(spec_error(spec, "unknown type name")),
             };
             check(spec, &shape, src)?;
@@ -180,12 +174,8 @@ impl Shape {
                         _ => None,
                     }),
                 )?;
-                Shape {
-                    kind: Kind::List(Box::new(elem)),
-                    size: 8,
-                    align: 4,
-                    flat: 2,
-                }
+                let ty = Type::List(List::new(elem.ty.clone()));
+                Shape::new(Kind::List(Box::new(elem)), ty)
             }
             "record" => {
                 let cls = item(1)?.unbind();
@@ -194,7 +184,6 @@ impl Shape {
                     _ => Vec::new(),
                 };
                 let mut fields = Vec::new();
-                let (mut offset, mut align, mut flat) = (0, 1, 0);
                 for (i, f) in item(2)?.try_iter()?.enumerate() {
                     let f = f?;
                     // Interned, so that reading the field of each record
@@ -206,19 +195,18 @@ impl Shape {
                         Source::Host => Source::Host,
                     };
                     let shape = Shape::compile(&f.get_item(1)?, fsrc)?;
-                    offset = align_to(offset, shape.align);
-                    align = align.max(shape.align);
-                    flat += shape.flat;
-                    let size = shape.size;
-                    fields.push((name, shape, offset));
-                    offset += size;
+                    fields.push((name, shape, 0));
                 }
-                Shape {
-                    kind: Kind::Record { cls, fields },
-                    size: align_to(offset, align),
-                    align,
-                    flat,
+                let record = Record::new(
+                    fields
+                        .iter()
+                        .map(|(n, f, _)| Ok((n.bind(py).to_cow()?.into_owned(), f.ty.clone())))
+                        .collect::<PyResult<_>>()?,
+                );
+                for (field, offset) in fields.iter_mut().zip(record.field_offsets()) {
+                    field.2 = offset;
                 }
+                Shape::new(Kind::Record { cls, fields }, Type::Record(record))
             }
             "tuple" => {
                 let types: Vec<&Type> = match src.ty() {
@@ -226,26 +214,18 @@ impl Shape {
                     _ => Vec::new(),
                 };
                 let mut elems = Vec::new();
-                let (mut offset, mut align, mut flat) = (0, 1, 0);
                 for (i, e) in item(1)?.try_iter()?.enumerate() {
                     let esrc = match src {
                         Source::Type(_) => Source::Type(types.get(i).copied()),
                         Source::Host => Source::Host,
                     };
-                    let shape = Shape::compile(&e?, esrc)?;
-                    offset = align_to(offset, shape.align);
-                    align = align.max(shape.align);
-                    flat += shape.flat;
-                    let size = shape.size;
-                    elems.push((shape, offset));
-                    offset += size;
+                    elems.push((Shape::compile(&e?, esrc)?, 0));
                 }
-                Shape {
-                    kind: Kind::Tuple(elems),
-                    size: align_to(offset, align),
-                    align,
-                    flat,
+                let tuple = Tuple::new(elems.iter().map(|(e, _)| e.ty.clone()).collect());
+                for (elem, offset) in elems.iter_mut().zip(tuple.offsets()) {
+                    elem.1 = offset;
                 }
+                Shape::new(Kind::Tuple(elems), Type::Tuple(tuple))
             }
             "variant" => {
                 let case_types: Vec<Option<&Type>> = match src.ty() {
@@ -270,18 +250,20 @@ impl Shape {
                     };
                     cases.push((cls.unbind(), shape));
                 }
-                let (payload, size, align, flat) =
-                    variant_layout(cases.len(), cases.iter().map(|(_, s)| s.as_ref()));
-                Shape {
-                    kind: Kind::Variant {
-                        cases,
-                        index: index.unbind(),
-                        payload,
-                    },
-                    size,
-                    align,
-                    flat,
-                }
+                let variant = Variant::new(
+                    names(cases.len())
+                        .into_iter()
+                        .zip(&cases)
+                        .map(|(n, (_, s))| (n, s.as_ref().map(|s| s.ty.clone())))
+                        .collect(),
+                );
+                let payload = variant.payload_offset();
+                let kind = Kind::Variant {
+                    cases,
+                    index: index.unbind(),
+                    payload,
+                };
+                Shape::new(kind, Type::Variant(variant))
             }
             "enum" => {
                 let index = PyDict::new(py);
@@ -291,36 +273,23 @@ impl Shape {
                     index.set_item(&m, i)?;
                     members.push(m.unbind());
                 }
-                let size = discriminant_size(members.len());
-                Shape {
-                    kind: Kind::Enum {
-                        members,
-                        index: index.unbind(),
-                    },
-                    size,
-                    align: size,
-                    flat: 1,
-                }
+                let ty = Type::Enum(Enum::new(names(members.len())));
+                let kind = Kind::Enum {
+                    members,
+                    index: index.unbind(),
+                };
+                Shape::new(kind, ty)
             }
             "flags" => {
                 let n: usize = item(2)?.extract()?;
                 if n > 32 {
                     return Err(spec_error(spec, "more than 32 flags"));
                 }
-                let size = match n {
-                    0..=8 => 1,
-                    9..=16 => 2,
-                    _ => 4,
+                let kind = Kind::Flags {
+                    cls: item(1)?.unbind(),
+                    mask: if n == 32 { u32::MAX } else { (1u32 << n) - 1 },
                 };
-                Shape {
-                    kind: Kind::Flags {
-                        cls: item(1)?.unbind(),
-                        mask: if n == 32 { u32::MAX } else { (1u32 << n) - 1 },
-                    },
-                    size,
-                    align: size,
-                    flat: 1,
-                }
+                Shape::new(kind, Type::Flags(Flags::new(names(n))))
             }
             "option" => {
                 let some = Shape::compile(
@@ -331,18 +300,13 @@ impl Shape {
                     }),
                 )?;
                 let wrap: bool = item(2)?.extract()?;
-                let (payload, size, align, flat) =
-                    variant_layout(2, [None, Some(&some)].into_iter());
-                Shape {
-                    kind: Kind::Option {
-                        some: Box::new(some),
-                        wrap,
-                        payload,
-                    },
-                    size,
-                    align,
-                    flat,
-                }
+                let option = OptionType::new(some.ty.clone());
+                let kind = Kind::Option {
+                    some: Box::new(some),
+                    wrap,
+                    payload: option.payload_offset(),
+                };
+                Shape::new(kind, Type::Option(option))
             }
             "result" => {
                 let side = |i: usize,
@@ -360,14 +324,12 @@ impl Shape {
                 };
                 let ok = side(1, |r| r.ok())?;
                 let err = side(2, |r| r.err())?;
-                let (payload, size, align, flat) =
-                    variant_layout(2, [ok.as_deref(), err.as_deref()].into_iter());
-                Shape {
-                    kind: Kind::Result { ok, err, payload },
-                    size,
-                    align,
-                    flat,
-                }
+                let result = ResultType::new(
+                    ok.as_ref().map(|s| s.ty.clone()),
+                    err.as_ref().map(|s| s.ty.clone()),
+                );
+                let payload = result.payload_offset();
+                Shape::new(Kind::Result { ok, err, payload }, Type::Result(result))
             }
             "own" | "borrow" | "host-own" | "host-borrow" => {
                 let handle = if tag.starts_with("host-") {
@@ -383,16 +345,10 @@ impl Shape {
                     }
                     _ => return Err(spec_error(spec, "no resource type for this handle")),
                 };
-                let kind = if tag.ends_with("own") {
-                    Kind::Own(handle, ty)
+                if tag.ends_with("own") {
+                    Shape::new(Kind::Own(handle, ty.clone()), Type::Own(ty))
                 } else {
-                    Kind::Borrow(handle, ty)
-                };
-                Shape {
-                    kind,
-                    size: 4,
-                    align: 4,
-                    flat: 1,
+                    Shape::new(Kind::Borrow(handle, ty.clone()), Type::Borrow(ty))
                 }
             }
             _ => return Err(spec_error(spec, "unknown type tag")),
@@ -400,22 +356,6 @@ impl Shape {
         check(spec, &shape, src)?;
         Ok(shape)
     }
-}
-
-/// The payload offset, size, alignment and flat count of a variant.
-pub(super) fn variant_layout<'a>(
-    n: usize,
-    cases: impl Iterator<Item = Option<&'a Shape>>,
-) -> (u32, u32, u32, usize) {
-    let disc = discriminant_size(n);
-    let (mut size, mut align, mut flat) = (0, disc, 0);
-    for s in cases.flatten() {
-        size = size.max(s.size);
-        align = align.max(s.align);
-        flat = flat.max(s.flat);
-    }
-    let payload = align_to(disc, align);
-    (payload, align_to(payload + size, align), align, flat + 1)
 }
 
 /// Checks that a compiled spec has the component type's layout: glue
