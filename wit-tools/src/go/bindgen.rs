@@ -605,7 +605,22 @@ impl Bindgen for FnGen<'_> {
                 let args: Vec<String> = operands.clone();
                 let host_fn = self.host_fn.clone();
                 let e = self.fresh("e");
-                if func.result.is_some() {
+                if let Some((ok, err)) = self.names.returned_result(self.func) {
+                    // The host returns (T, error) or error; the guest gets
+                    // the result<T, E> back, an error that is not a
+                    // *ResultError[E] failing the call as any host error.
+                    let r = self.fresh("ret");
+                    let err = self.names.opt_type(err.as_ref());
+                    let join = match ok {
+                        Some(ok) => format!("joinResult[{}, {err}]", self.names.go_type(&ok)),
+                        None => format!("joinResultError[{err}]"),
+                    };
+                    self.line(&format!(
+                        "{r}, {e} := {join}({host_fn}({}))",
+                        args.join(", ")
+                    ));
+                    results.push(r);
+                } else if func.result.is_some() {
                     let r = self.fresh("ret");
                     self.line(&format!("{r}, {e} := {host_fn}({})", args.join(", ")));
                     results.push(r);

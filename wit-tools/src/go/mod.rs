@@ -9,6 +9,9 @@
 //! exported interface; a guest's resource is a `*T` with methods and
 //! `Close()`; the host implements the `Imports` interface, which
 //! `AddToLinker` defines in a linker. Every call returns an `error` last.
+//! A function returning `result<T, E>` (issue 23) returns `(T, error)`, or
+//! `error` without a `T`, the err case a `*ResultError[E]` in either
+//! direction, apart from traps; results elsewhere stay `Result[T, E]`.
 //! The glue lowers and lifts every value itself, through the canonical ABI
 //! instructions of [`crate::abi::host_call`], over flat core values and the
 //! guest's memory.
@@ -112,6 +115,21 @@ fn fields(s: &mut Source, fields: &[(String, String)]) {
     for (n, t) in fields {
         s.line(&format!("{n:width$} {t}"));
     }
+}
+
+/// A `//` comment of `text`, its lines kept to 77 columns where the
+/// words allow.
+fn wrapped(s: &mut Source, text: &str) {
+    let mut line = String::from("//");
+    for word in text.split_whitespace() {
+        if line.len() > 2 && line.len() + 1 + word.len() > 77 {
+            s.line(&line);
+            line = String::from("//");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    s.line(&line);
 }
 
 fn docs(s: &mut Source, docs: Option<&str>) {
@@ -517,13 +535,58 @@ fn world(names: &GoNames<'_>, s: &mut Source) {
             format!("{}#{}", analysis.scopes()[*scope].name, func.func.name)
         };
         let fname = names.func_name(*scope, func);
+        // A function returning result<T, E> returns (T, error) through
+        // this one, which calls the guest as any other export does: the
+        // guest's err is a successful call, ended as one.
+        let returned = names.returned_result(func);
+        let called = match &returned {
+            Some(_) => format!("call{fname}"),
+            None => fname.clone(),
+        };
         s.line(&format!("// {fname} calls `{wire}` in the guest."));
         if let Some(d) = func.func.docs.contents.as_deref() {
             s.line("//");
             docs(s, Some(d));
         }
+        if let Some((ok, err)) = &returned {
+            let err = names.opt_type(err.as_ref());
+            s.line("//");
+            wrapped(
+                s,
+                &format!(
+                    "The guest's err comes back as a *ResultError[{err}] (errors.As \
+                     finds it); a trap, or a value the guest got wrong, as any other error."
+                ),
+            );
+            let (go_results, split) = match ok {
+                Some(ok) => (format!("({}, error)", names.go_type(ok)), "splitResult"),
+                None => ("error".to_string(), "resultError"),
+            };
+            s.line(&format!(
+                "func ({receiver}) {fname}({}) {go_results} {{",
+                params.join(", ")
+            ));
+            let this = receiver.split(' ').next().unwrap_or_default();
+            let pass: Vec<String> = func
+                .func
+                .params
+                .iter()
+                .skip(usize::from(method))
+                .map(|p| param(&p.name))
+                .collect();
+            s.line(&format!(
+                "return {split}({this}.{called}({}))",
+                pass.join(", ")
+            ));
+            s.line("}");
+            s.blank();
+            wrapped(
+                s,
+                &format!("{called} is {fname}'s call, with the guest's result as it is."),
+            );
+        }
         s.line(&format!(
-            "func ({receiver}) {fname}({}) {results} {{",
+            "func ({receiver}) {called}({}) {results} {{",
             params.join(", ")
         ));
         if method {
@@ -574,6 +637,11 @@ pub struct ExportCall {
     /// The indices of parameters that are owned handles to the host's
     /// resources (the host gives them up by the call).
     pub host_owned: Vec<usize>,
+    /// For a function returning `result<T, E>`, the Go type of its err
+    /// case as the package `pkg` spells it (`*pkg.ResultError[pkg.E]`):
+    /// the function returns `(T, error)` (or `error` without a `T`), the
+    /// error one of these for the guest's err.
+    pub result_error: Option<String>,
 }
 
 /// The Go function values of a world's exports, in the order of the
@@ -611,10 +679,17 @@ pub fn export_calls(analysis: &WorldAnalysis) -> Vec<ExportCall> {
                 })
                 .map(|(i, _)| i)
                 .collect();
+            let result_error = names.returned_result(func).map(|(_, err)| {
+                let err = err
+                    .map(|e| names.go_type_from(&e, "pkg"))
+                    .unwrap_or_else(|| "struct{}".into());
+                format!("*pkg.ResultError[{err}]")
+            });
             ExportCall {
                 wire,
                 expr,
                 host_owned,
+                result_error,
             }
         })
         .collect()
@@ -694,8 +769,10 @@ fn imports(names: &GoNames<'_>, s: &mut Source) {
         analysis.name()
     ));
     s.line("// imported function (an error it returns traps the guest, and the export");
-    s.line("// call that led to it returns that error), and a Drop method per host");
-    s.line("// resource, which runs when the guest drops its last handle.");
+    s.line("// call that led to it returns that error, except a *ResultError from a");
+    s.line("// function returning a WIT result, which the guest gets as err), and a");
+    s.line("// Drop method per host resource, which runs when the guest drops its last");
+    s.line("// handle.");
     s.line("type Imports interface {");
     let mut defines: Vec<Vec<String>> = Vec::new();
     let no_guest =
@@ -737,9 +814,11 @@ fn imports(names: &GoNames<'_>, s: &mut Source) {
         for func in &scope.funcs {
             let fname = names.func_name(index, func);
             let (params, result) = signature(names, func, false);
-            let results = match &result {
-                Some(t) => format!("({t}, error)"),
-                None => "error".into(),
+            let returned = names.returned_result(func);
+            let results = match (&returned, &result) {
+                (Some((Some(ok), _)), _) => format!("({}, error)", names.go_type(ok)),
+                (Some((None, _)), _) | (None, None) => "error".into(),
+                (None, Some(t)) => format!("({t}, error)"),
             };
             let wire = if scope.is_root() {
                 func.func.name.clone()
@@ -750,6 +829,17 @@ fn imports(names: &GoNames<'_>, s: &mut Source) {
             if let Some(d) = func.func.docs.contents.as_deref() {
                 s.line("//");
                 docs(s, Some(d));
+            }
+            if let Some((_, err)) = &returned {
+                s.line("//");
+                wrapped(
+                    s,
+                    &format!(
+                        "Return a *ResultError[{}] to give the guest err; any other \
+                         error traps it.",
+                        names.opt_type(err.as_ref())
+                    ),
+                );
             }
             s.line(&format!("{fname}({}) {results}", params.join(", ")));
             let args: Vec<String> = func

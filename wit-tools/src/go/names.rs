@@ -189,6 +189,17 @@ impl<'a> GoNames<'a> {
 
     /// The Go type of a value of `ty`.
     pub fn go_type(&self, ty: &Type) -> String {
+        self.spell(ty, "")
+    }
+
+    /// The Go type of a value of `ty` as another package spells it, the
+    /// glue's package imported as `pkg` (`pkg.Option[pkg.Point]`).
+    pub fn go_type_from(&self, ty: &Type, pkg: &str) -> String {
+        self.spell(ty, &format!("{pkg}."))
+    }
+
+    /// The Go type of `ty`, each of the glue's own types prefixed by `q`.
+    fn spell(&self, ty: &Type, q: &str) -> String {
         match ty {
             Type::Bool => "bool".into(),
             Type::U8 => "uint8".into(),
@@ -204,54 +215,74 @@ impl<'a> GoNames<'a> {
             Type::Char => "rune".into(),
             Type::String => "string".into(),
             Type::ErrorContext => unreachable!("rejected by the analysis"),
-            Type::Id(id) => self.go_type_id(*id),
+            Type::Id(id) => self.spell_id(*id, q),
         }
     }
 
-    fn go_type_id(&self, id: TypeId) -> String {
+    fn spell_id(&self, id: TypeId, q: &str) -> String {
         let resolve = self.analysis.resolve();
         let def = &resolve.types[id];
         match &def.kind {
-            TypeDefKind::Type(t) => self.go_type(t),
+            TypeDefKind::Type(t) => self.spell(t, q),
             TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => {
                 let r = wit_bindgen_core::dealias(resolve, *r);
-                self.resource_type(r)
+                self.spell_resource(r, q)
             }
-            TypeDefKind::Resource => self.resource_type(id),
+            TypeDefKind::Resource => self.spell_resource(id, q),
             TypeDefKind::List(Type::U8) => "[]byte".into(),
-            TypeDefKind::List(t) => format!("[]{}", self.go_type(t)),
-            TypeDefKind::Option(t) => format!("Option[{}]", self.go_type(t)),
+            TypeDefKind::List(t) => format!("[]{}", self.spell(t, q)),
+            TypeDefKind::Option(t) => format!("{q}Option[{}]", self.spell(t, q)),
             TypeDefKind::Result(r) => format!(
-                "Result[{}, {}]",
-                self.opt_type(r.ok.as_ref()),
-                self.opt_type(r.err.as_ref())
+                "{q}Result[{}, {}]",
+                self.spell_opt(r.ok.as_ref(), q),
+                self.spell_opt(r.err.as_ref(), q)
             ),
             TypeDefKind::Tuple(t) => format!(
-                "Tuple{}[{}]",
+                "{q}Tuple{}[{}]",
                 t.types.len(),
                 t.types
                     .iter()
-                    .map(|t| self.go_type(t))
+                    .map(|t| self.spell(t, q))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            _ => self.type_name(id),
+            _ => format!("{q}{}", self.type_name(id)),
         }
     }
 
     /// The Go type of an optional payload: `struct{}` for none.
     pub fn opt_type(&self, ty: Option<&Type>) -> String {
-        ty.map(|t| self.go_type(t))
+        self.spell_opt(ty, "")
+    }
+
+    fn spell_opt(&self, ty: Option<&Type>, q: &str) -> String {
+        ty.map(|t| self.spell(t, q))
             .unwrap_or_else(|| "struct{}".into())
     }
 
-    /// The Go type of a handle to `resource`: `*Counter` for a guest's,
-    /// `Blob` (the host's representation) for the host's.
-    pub fn resource_type(&self, resource: TypeId) -> String {
+    /// The Go type of a handle to `resource`, `q` before the glue's name:
+    /// `*Counter` for a guest's, `Blob` (the host's representation) for
+    /// the host's.
+    fn spell_resource(&self, resource: TypeId, q: &str) -> String {
         if self.analysis.is_host_resource(resource) {
-            self.type_name(resource)
+            format!("{q}{}", self.type_name(resource))
         } else {
-            format!("*{}", self.type_name(resource))
+            format!("*{q}{}", self.type_name(resource))
+        }
+    }
+
+    /// The `ok` and `err` types of the `result<T, E>` that `func` returns,
+    /// when it returns one (through aliases too). Go returns such a
+    /// result as `(T, error)`, or `error` without a `T`, the err case a
+    /// `*ResultError[E]`; a result anywhere else stays a `Result[T, E]`.
+    pub fn returned_result(&self, func: &Func) -> Option<(Option<Type>, Option<Type>)> {
+        let ty = self.analysis.dealias(func.func.result.as_ref()?);
+        let Type::Id(id) = ty else {
+            return None;
+        };
+        match &self.analysis.resolve().types[id].kind {
+            TypeDefKind::Result(r) => Some((r.ok, r.err)),
+            _ => None,
         }
     }
 

@@ -1,10 +1,11 @@
 //! The Go dispatchers: for each world of the corpus, a Go file of the
 //! replay module (`testsuite/go/replay/dispatch_<world>.go`) that
 //! instantiates the world through its generated glue (`golden/go/`) and
-//! gives the Go replay each export as a function value, with each
-//! variant's cases, so that it builds arguments and checks results by
-//! reflection. Checked in, and kept equal to this generator by
-//! `go_dispatchers_match` (`KILN_BLESS=1` rewrites them).
+//! gives the Go replay each export as a function value (with the type of
+//! its err case when it returns a result) and each variant's cases, so
+//! that it builds arguments and checks results by reflection. Checked in,
+//! and kept equal to this generator by `go_dispatchers_match`
+//! (`KILN_BLESS=1` rewrites them).
 
 use crate::{corpus_wit, crate_dir};
 use kiln_wit::Wit;
@@ -35,16 +36,18 @@ pub fn generate(world: &str) -> String {
          \treturn &dispatch{{\n\t\tclose: w.Close,\n\t\tfuncs: map[string]export{{"
     );
     for call in kiln_wit::go::export_calls(&analysis) {
-        let owned = if call.host_owned.is_empty() {
-            String::new()
-        } else {
+        let mut extra = String::new();
+        if !call.host_owned.is_empty() {
             let list: Vec<String> = call.host_owned.iter().map(|i| i.to_string()).collect();
-            format!(", hostOwned: []int{{{}}}", list.join(", "))
-        };
+            let _ = write!(extra, ", hostOwned: []int{{{}}}", list.join(", "));
+        }
+        if let Some(err) = &call.result_error {
+            let _ = write!(extra, ", resultError: reflect.TypeFor[{err}]()");
+        }
         // A blank line between entries keeps gofmt from aligning them.
         let _ = writeln!(
             o,
-            "\n\t\t\t{:?}: {{fn: reflect.ValueOf({}){owned}}},",
+            "\n\t\t\t{:?}: {{fn: reflect.ValueOf({}){extra}}},",
             call.wire, call.expr
         );
     }

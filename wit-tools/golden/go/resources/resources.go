@@ -287,6 +287,67 @@ func Err[T, E any](e E) Result[T, E] {
 	return Result[T, E]{IsErr: true, Err: e}
 }
 
+// ResultError is the err case of a WIT function's result<T, E> as a Go
+// error. A function returning a result returns its ok value and a nil
+// error, or the err case as a *ResultError[E], which errors.As finds:
+// the guest's err from an export, and for an import the host's way of
+// giving the guest err (any other error the host returns traps the
+// guest). A trap is never a *ResultError, so the two stay apart.
+type ResultError[E any] struct {
+	Value E
+}
+
+// Error is the err value as fmt prints it (a string as it is, an enum by
+// its WIT name), or "error" for a result without an err type.
+func (e *ResultError[E]) Error() string {
+	if _, none := any(e.Value).(struct{}); none {
+		return "error"
+	}
+	return fmt.Sprint(e.Value)
+}
+
+// splitResult is an export's result<T, E> as Go returns it: ok as T, err
+// as a *ResultError[E]; an error of the call (a trap) comes first.
+func splitResult[T, E any](r Result[T, E], err error) (T, error) {
+	if err == nil && r.IsErr {
+		err = &ResultError[E]{Value: r.Err}
+	}
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return r.Ok, nil
+}
+
+// resultError is an export's result<_, E> as Go returns it: nil for ok,
+// err as a *ResultError[E]; an error of the call (a trap) comes first.
+func resultError[E any](r Result[struct{}, E], err error) error {
+	if err == nil && r.IsErr {
+		err = &ResultError[E]{Value: r.Err}
+	}
+	return err
+}
+
+// joinResult is what an import returned as (T, error), as the guest's
+// result<T, E>: a *ResultError[E] becomes err; any other error is
+// returned, and traps the guest.
+func joinResult[T, E any](v T, err error) (Result[T, E], error) {
+	if err == nil {
+		return Result[T, E]{Ok: v}, nil
+	}
+	var re *ResultError[E]
+	if errors.As(err, &re) && re != nil {
+		return Result[T, E]{IsErr: true, Err: re.Value}, nil
+	}
+	return Result[T, E]{}, err
+}
+
+// joinResultError is joinResult for an import returning result<_, E>
+// (only an error in Go).
+func joinResultError[E any](err error) (Result[struct{}, E], error) {
+	return joinResult[struct{}, E](struct{}{}, err)
+}
+
 // Tuple2 is a WIT tuple of 2.
 type Tuple2[T0, T1 any] struct {
 	F0 T0
@@ -1187,8 +1248,10 @@ func (a Counters) Unname(n NamedCounter) (result Tuple2[string, int64], err erro
 
 // Imports is what the host implements for the world `resources`: a method per
 // imported function (an error it returns traps the guest, and the export
-// call that led to it returns that error), and a Drop method per host
-// resource, which runs when the guest drops its last handle.
+// call that led to it returns that error, except a *ResultError from a
+// function returning a WIT result, which the guest gets as err), and a
+// Drop method per host resource, which runs when the guest drops its last
+// handle.
 type Imports interface {
 	// BlobsBlobDrop runs when the guest drops its last handle to the host's `blob` rep.
 	BlobsBlobDrop(rep uint32) error

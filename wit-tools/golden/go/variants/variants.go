@@ -287,6 +287,67 @@ func Err[T, E any](e E) Result[T, E] {
 	return Result[T, E]{IsErr: true, Err: e}
 }
 
+// ResultError is the err case of a WIT function's result<T, E> as a Go
+// error. A function returning a result returns its ok value and a nil
+// error, or the err case as a *ResultError[E], which errors.As finds:
+// the guest's err from an export, and for an import the host's way of
+// giving the guest err (any other error the host returns traps the
+// guest). A trap is never a *ResultError, so the two stay apart.
+type ResultError[E any] struct {
+	Value E
+}
+
+// Error is the err value as fmt prints it (a string as it is, an enum by
+// its WIT name), or "error" for a result without an err type.
+func (e *ResultError[E]) Error() string {
+	if _, none := any(e.Value).(struct{}); none {
+		return "error"
+	}
+	return fmt.Sprint(e.Value)
+}
+
+// splitResult is an export's result<T, E> as Go returns it: ok as T, err
+// as a *ResultError[E]; an error of the call (a trap) comes first.
+func splitResult[T, E any](r Result[T, E], err error) (T, error) {
+	if err == nil && r.IsErr {
+		err = &ResultError[E]{Value: r.Err}
+	}
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return r.Ok, nil
+}
+
+// resultError is an export's result<_, E> as Go returns it: nil for ok,
+// err as a *ResultError[E]; an error of the call (a trap) comes first.
+func resultError[E any](r Result[struct{}, E], err error) error {
+	if err == nil && r.IsErr {
+		err = &ResultError[E]{Value: r.Err}
+	}
+	return err
+}
+
+// joinResult is what an import returned as (T, error), as the guest's
+// result<T, E>: a *ResultError[E] becomes err; any other error is
+// returned, and traps the guest.
+func joinResult[T, E any](v T, err error) (Result[T, E], error) {
+	if err == nil {
+		return Result[T, E]{Ok: v}, nil
+	}
+	var re *ResultError[E]
+	if errors.As(err, &re) && re != nil {
+		return Result[T, E]{IsErr: true, Err: re.Value}, nil
+	}
+	return Result[T, E]{}, err
+}
+
+// joinResultError is joinResult for an import returning result<_, E>
+// (only an error in Go).
+func joinResultError[E any](err error) (Result[struct{}, E], error) {
+	return joinResult[struct{}, E](struct{}{}, err)
+}
+
 // Tuple2 is a WIT tuple of 2.
 type Tuple2[T0, T1 any] struct {
 	F0 T0
@@ -1599,7 +1660,15 @@ func (w *Variants) HostEchoNestedOption(x Option[Option[uint8]]) (result Option[
 }
 
 // HostSafeDiv calls `host-safe-div` in the guest.
-func (w *Variants) HostSafeDiv(aArg int32, b int32) (result Result[int32, MathError], err error) {
+//
+// The guest's err comes back as a *ResultError[MathError] (errors.As finds
+// it); a trap, or a value the guest got wrong, as any other error.
+func (w *Variants) HostSafeDiv(aArg int32, b int32) (int32, error) {
+	return splitResult(w.callHostSafeDiv(aArg, b))
+}
+
+// callHostSafeDiv is HostSafeDiv's call, with the guest's result as it is.
+func (w *Variants) callHostSafeDiv(aArg int32, b int32) (result Result[int32, MathError], err error) {
 	call, err := w.funcs[6].Enter()
 	if err != nil {
 		return result, err
@@ -1640,7 +1709,17 @@ func (w *Variants) HostSafeDiv(aArg int32, b int32) (result Result[int32, MathEr
 }
 
 // HostEchoNestedResult calls `host-echo-nested-result` in the guest.
-func (w *Variants) HostEchoNestedResult(rArg Result[Option[string], Result[uint8, string]]) (result Result[Option[string], Result[uint8, string]], err error) {
+//
+// The guest's err comes back as a *ResultError[Result[uint8, string]]
+// (errors.As finds it); a trap, or a value the guest got wrong, as any other
+// error.
+func (w *Variants) HostEchoNestedResult(rArg Result[Option[string], Result[uint8, string]]) (Option[string], error) {
+	return splitResult(w.callHostEchoNestedResult(rArg))
+}
+
+// callHostEchoNestedResult is HostEchoNestedResult's call, with the guest's
+// result as it is.
+func (w *Variants) callHostEchoNestedResult(rArg Result[Option[string], Result[uint8, string]]) (result Result[Option[string], Result[uint8, string]], err error) {
 	call, err := w.funcs[7].Enter()
 	if err != nil {
 		return result, err
@@ -1756,7 +1835,16 @@ func (w *Variants) HostEchoNestedResult(rArg Result[Option[string], Result[uint8
 }
 
 // HostCheckPositive calls `host-check-positive` in the guest.
-func (w *Variants) HostCheckPositive(x int32) (result Result[struct{}, struct{}], err error) {
+//
+// The guest's err comes back as a *ResultError[struct{}] (errors.As finds
+// it); a trap, or a value the guest got wrong, as any other error.
+func (w *Variants) HostCheckPositive(x int32) error {
+	return resultError(w.callHostCheckPositive(x))
+}
+
+// callHostCheckPositive is HostCheckPositive's call, with the guest's result
+// as it is.
+func (w *Variants) callHostCheckPositive(x int32) (result Result[struct{}, struct{}], err error) {
 	call, err := w.funcs[8].Enter()
 	if err != nil {
 		return result, err
@@ -3198,7 +3286,16 @@ func (a VariantApi) UnwrapOr(x Option[int64], defaultArg int64) (result int64, e
 // CheckPositive calls `kiln:corpus/variant-api#check-positive` in the guest.
 //
 // ok when `x > 0`, else err.
-func (a VariantApi) CheckPositive(x int32) (result Result[struct{}, struct{}], err error) {
+//
+// The guest's err comes back as a *ResultError[struct{}] (errors.As finds
+// it); a trap, or a value the guest got wrong, as any other error.
+func (a VariantApi) CheckPositive(x int32) error {
+	return resultError(a.callCheckPositive(x))
+}
+
+// callCheckPositive is CheckPositive's call, with the guest's result as it
+// is.
+func (a VariantApi) callCheckPositive(x int32) (result Result[struct{}, struct{}], err error) {
 	w := a.w
 	call, err := w.funcs[35].Enter()
 	if err != nil {
@@ -3234,7 +3331,15 @@ func (a VariantApi) CheckPositive(x int32) (result Result[struct{}, struct{}], e
 //
 // ok with the value when `s` is 1 to 10 ASCII digits whose value fits
 // in u32, else err.
-func (a VariantApi) ParseU32(s string) (result Result[uint32, struct{}], err error) {
+//
+// The guest's err comes back as a *ResultError[struct{}] (errors.As finds
+// it); a trap, or a value the guest got wrong, as any other error.
+func (a VariantApi) ParseU32(s string) (uint32, error) {
+	return splitResult(a.callParseU32(s))
+}
+
+// callParseU32 is ParseU32's call, with the guest's result as it is.
+func (a VariantApi) callParseU32(s string) (result Result[uint32, struct{}], err error) {
 	w := a.w
 	call, err := w.funcs[36].Enter()
 	if err != nil {
@@ -3279,7 +3384,15 @@ func (a VariantApi) ParseU32(s string) (result Result[uint32, struct{}], err err
 // ok when `s` is non-empty and all ASCII lowercase letters; else err
 // with "empty" (for "") or "invalid char at N" (N the byte offset of
 // the first other char, in decimal).
-func (a VariantApi) ValidateName(s string) (result Result[struct{}, string], err error) {
+//
+// The guest's err comes back as a *ResultError[string] (errors.As finds it);
+// a trap, or a value the guest got wrong, as any other error.
+func (a VariantApi) ValidateName(s string) error {
+	return resultError(a.callValidateName(s))
+}
+
+// callValidateName is ValidateName's call, with the guest's result as it is.
+func (a VariantApi) callValidateName(s string) (result Result[struct{}, string], err error) {
 	w := a.w
 	call, err := w.funcs[37].Enter()
 	if err != nil {
@@ -3324,7 +3437,15 @@ func (a VariantApi) ValidateName(s string) (result Result[struct{}, string], err
 //
 // `a / b` rounded toward zero; err divide-by-zero when b is 0, err
 // overflow for -2147483648 / -1.
-func (a VariantApi) SafeDiv(aArg int32, b int32) (result Result[int32, MathError], err error) {
+//
+// The guest's err comes back as a *ResultError[MathError] (errors.As finds
+// it); a trap, or a value the guest got wrong, as any other error.
+func (a VariantApi) SafeDiv(aArg int32, b int32) (int32, error) {
+	return splitResult(a.callSafeDiv(aArg, b))
+}
+
+// callSafeDiv is SafeDiv's call, with the guest's result as it is.
+func (a VariantApi) callSafeDiv(aArg int32, b int32) (result Result[int32, MathError], err error) {
 	w := a.w
 	call, err := w.funcs[38].Enter()
 	if err != nil {
@@ -3366,7 +3487,15 @@ func (a VariantApi) SafeDiv(aArg int32, b int32) (result Result[int32, MathError
 }
 
 // EchoResult calls `kiln:corpus/variant-api#echo-result` in the guest.
-func (a VariantApi) EchoResult(rArg Result[string, uint32]) (result Result[string, uint32], err error) {
+//
+// The guest's err comes back as a *ResultError[uint32] (errors.As finds it);
+// a trap, or a value the guest got wrong, as any other error.
+func (a VariantApi) EchoResult(rArg Result[string, uint32]) (string, error) {
+	return splitResult(a.callEchoResult(rArg))
+}
+
+// callEchoResult is EchoResult's call, with the guest's result as it is.
+func (a VariantApi) callEchoResult(rArg Result[string, uint32]) (result Result[string, uint32], err error) {
 	w := a.w
 	call, err := w.funcs[39].Enter()
 	if err != nil {
@@ -3426,7 +3555,17 @@ func (a VariantApi) EchoResult(rArg Result[string, uint32]) (result Result[strin
 }
 
 // EchoNestedResult calls `kiln:corpus/variant-api#echo-nested-result` in the guest.
-func (a VariantApi) EchoNestedResult(rArg Result[Option[string], Result[uint8, string]]) (result Result[Option[string], Result[uint8, string]], err error) {
+//
+// The guest's err comes back as a *ResultError[Result[uint8, string]]
+// (errors.As finds it); a trap, or a value the guest got wrong, as any other
+// error.
+func (a VariantApi) EchoNestedResult(rArg Result[Option[string], Result[uint8, string]]) (Option[string], error) {
+	return splitResult(a.callEchoNestedResult(rArg))
+}
+
+// callEchoNestedResult is EchoNestedResult's call, with the guest's result
+// as it is.
+func (a VariantApi) callEchoNestedResult(rArg Result[Option[string], Result[uint8, string]]) (result Result[Option[string], Result[uint8, string]], err error) {
 	w := a.w
 	call, err := w.funcs[40].Enter()
 	if err != nil {
@@ -4049,8 +4188,10 @@ func (a VariantApi) EchoTagged(t TaggedValue) (result TaggedValue, err error) {
 
 // Imports is what the host implements for the world `variants`: a method per
 // imported function (an error it returns traps the guest, and the export
-// call that led to it returns that error), and a Drop method per host
-// resource, which runs when the guest drops its last handle.
+// call that led to it returns that error, except a *ResultError from a
+// function returning a WIT result, which the guest gets as err), and a
+// Drop method per host resource, which runs when the guest drops its last
+// handle.
 type Imports interface {
 	// VariantHostEchoShape implements `kiln:corpus/variant-host#echo-shape`.
 	//
@@ -4079,15 +4220,24 @@ type Imports interface {
 	// VariantHostSafeDiv implements `kiln:corpus/variant-host#safe-div`.
 	//
 	// The same as `variant-api.safe-div`.
-	VariantHostSafeDiv(aArg int32, b int32) (Result[int32, MathError], error)
+	//
+	// Return a *ResultError[MathError] to give the guest err; any other error
+	// traps it.
+	VariantHostSafeDiv(aArg int32, b int32) (int32, error)
 	// VariantHostEchoNestedResult implements `kiln:corpus/variant-host#echo-nested-result`.
 	//
 	// `r` unchanged.
-	VariantHostEchoNestedResult(rArg Result[Option[string], Result[uint8, string]]) (Result[Option[string], Result[uint8, string]], error)
+	//
+	// Return a *ResultError[Result[uint8, string]] to give the guest err; any
+	// other error traps it.
+	VariantHostEchoNestedResult(rArg Result[Option[string], Result[uint8, string]]) (Option[string], error)
 	// VariantHostCheckPositive implements `kiln:corpus/variant-host#check-positive`.
 	//
 	// ok when `x > 0`, else err.
-	VariantHostCheckPositive(x int32) (Result[struct{}, struct{}], error)
+	//
+	// Return a *ResultError[struct{}] to give the guest err; any other error
+	// traps it.
+	VariantHostCheckPositive(x int32) error
 }
 
 // AddToLinker defines every import of the world in linker, implemented by
@@ -4362,7 +4512,7 @@ func AddToLinker(linker *kiln.ComponentLinker, host Imports) error {
 		if g.err != nil {
 			return g.err
 		}
-		ret2, e1 := host.VariantHostSafeDiv(int32(slots[0].I32()), int32(slots[1].I32()))
+		ret2, e1 := joinResult[int32, MathError](host.VariantHostSafeDiv(int32(slots[0].I32()), int32(slots[1].I32())))
 		if e1 != nil {
 			return e1
 		}
@@ -4413,7 +4563,7 @@ func AddToLinker(linker *kiln.ComponentLinker, host Imports) error {
 		if g.err != nil {
 			return g.err
 		}
-		ret8, e7 := host.VariantHostEchoNestedResult(t6)
+		ret8, e7 := joinResult[Option[string], Result[uint8, string]](host.VariantHostEchoNestedResult(t6))
 		if e7 != nil {
 			return e7
 		}
@@ -4459,7 +4609,7 @@ func AddToLinker(linker *kiln.ComponentLinker, host Imports) error {
 		if g.err != nil {
 			return g.err
 		}
-		ret2, e1 := host.VariantHostCheckPositive(int32(slots[0].I32()))
+		ret2, e1 := joinResultError[struct{}](host.VariantHostCheckPositive(int32(slots[0].I32())))
 		if e1 != nil {
 			return e1
 		}

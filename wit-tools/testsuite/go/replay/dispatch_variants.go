@@ -35,11 +35,11 @@ func variantsDispatch(store *kiln.Store, linker *kiln.ComponentLinker, component
 
 			"host-echo-nested-option": {fn: reflect.ValueOf(w.HostEchoNestedOption)},
 
-			"host-safe-div": {fn: reflect.ValueOf(w.HostSafeDiv)},
+			"host-safe-div": {fn: reflect.ValueOf(w.HostSafeDiv), resultError: reflect.TypeFor[*pkg.ResultError[pkg.MathError]]()},
 
-			"host-echo-nested-result": {fn: reflect.ValueOf(w.HostEchoNestedResult)},
+			"host-echo-nested-result": {fn: reflect.ValueOf(w.HostEchoNestedResult), resultError: reflect.TypeFor[*pkg.ResultError[pkg.Result[uint8, string]]]()},
 
-			"host-check-positive": {fn: reflect.ValueOf(w.HostCheckPositive)},
+			"host-check-positive": {fn: reflect.ValueOf(w.HostCheckPositive), resultError: reflect.TypeFor[*pkg.ResultError[struct{}]]()},
 
 			"kiln:corpus/variant-api#echo-shape": {fn: reflect.ValueOf(w.VariantApi().EchoShape)},
 
@@ -93,17 +93,17 @@ func variantsDispatch(store *kiln.Store, linker *kiln.ComponentLinker, component
 
 			"kiln:corpus/variant-api#unwrap-or": {fn: reflect.ValueOf(w.VariantApi().UnwrapOr)},
 
-			"kiln:corpus/variant-api#check-positive": {fn: reflect.ValueOf(w.VariantApi().CheckPositive)},
+			"kiln:corpus/variant-api#check-positive": {fn: reflect.ValueOf(w.VariantApi().CheckPositive), resultError: reflect.TypeFor[*pkg.ResultError[struct{}]]()},
 
-			"kiln:corpus/variant-api#parse-u32": {fn: reflect.ValueOf(w.VariantApi().ParseU32)},
+			"kiln:corpus/variant-api#parse-u32": {fn: reflect.ValueOf(w.VariantApi().ParseU32), resultError: reflect.TypeFor[*pkg.ResultError[struct{}]]()},
 
-			"kiln:corpus/variant-api#validate-name": {fn: reflect.ValueOf(w.VariantApi().ValidateName)},
+			"kiln:corpus/variant-api#validate-name": {fn: reflect.ValueOf(w.VariantApi().ValidateName), resultError: reflect.TypeFor[*pkg.ResultError[string]]()},
 
-			"kiln:corpus/variant-api#safe-div": {fn: reflect.ValueOf(w.VariantApi().SafeDiv)},
+			"kiln:corpus/variant-api#safe-div": {fn: reflect.ValueOf(w.VariantApi().SafeDiv), resultError: reflect.TypeFor[*pkg.ResultError[pkg.MathError]]()},
 
-			"kiln:corpus/variant-api#echo-result": {fn: reflect.ValueOf(w.VariantApi().EchoResult)},
+			"kiln:corpus/variant-api#echo-result": {fn: reflect.ValueOf(w.VariantApi().EchoResult), resultError: reflect.TypeFor[*pkg.ResultError[uint32]]()},
 
-			"kiln:corpus/variant-api#echo-nested-result": {fn: reflect.ValueOf(w.VariantApi().EchoNestedResult)},
+			"kiln:corpus/variant-api#echo-nested-result": {fn: reflect.ValueOf(w.VariantApi().EchoNestedResult), resultError: reflect.TypeFor[*pkg.ResultError[pkg.Result[uint8, string]]]()},
 
 			"kiln:corpus/variant-api#echo-option-result": {fn: reflect.ValueOf(w.VariantApi().EchoOptionResult)},
 

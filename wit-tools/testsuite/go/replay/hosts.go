@@ -102,23 +102,26 @@ func (variantsHost) VariantHostInvertFull(f variants.Full) (variants.Full, error
 func (variantsHost) VariantHostEchoNestedOption(x variants.Option[variants.Option[uint8]]) (variants.Option[variants.Option[uint8]], error) {
 	return x, nil
 }
-func (variantsHost) VariantHostSafeDiv(a int32, b int32) (variants.Result[int32, variants.MathError], error) {
+func (variantsHost) VariantHostSafeDiv(a int32, b int32) (int32, error) {
 	switch {
 	case b == 0:
-		return variants.Err[int32](variants.MathErrorDivideByZero), nil
+		return 0, &variants.ResultError[variants.MathError]{Value: variants.MathErrorDivideByZero}
 	case a == math.MinInt32 && b == -1:
-		return variants.Err[int32](variants.MathErrorOverflow), nil
+		return 0, &variants.ResultError[variants.MathError]{Value: variants.MathErrorOverflow}
 	}
-	return variants.Ok[int32, variants.MathError](a / b), nil
+	return a / b, nil
 }
-func (variantsHost) VariantHostEchoNestedResult(r variants.Result[variants.Option[string], variants.Result[uint8, string]]) (variants.Result[variants.Option[string], variants.Result[uint8, string]], error) {
-	return r, nil
+func (variantsHost) VariantHostEchoNestedResult(r variants.Result[variants.Option[string], variants.Result[uint8, string]]) (variants.Option[string], error) {
+	if r.IsErr {
+		return variants.Option[string]{}, &variants.ResultError[variants.Result[uint8, string]]{Value: r.Err}
+	}
+	return r.Ok, nil
 }
-func (variantsHost) VariantHostCheckPositive(x int32) (variants.Result[struct{}, struct{}], error) {
+func (variantsHost) VariantHostCheckPositive(x int32) error {
 	if x > 0 {
-		return variants.Ok[struct{}, struct{}](struct{}{}), nil
+		return nil
 	}
-	return variants.Err[struct{}](struct{}{}), nil
+	return &variants.ResultError[struct{}]{}
 }
 
 // resourcesHost implements the world `resources`: blobs by rep.

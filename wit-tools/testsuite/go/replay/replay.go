@@ -27,6 +27,10 @@ type export struct {
 	// hostOwned are the parameters that move a host resource's handle
 	// into the guest.
 	hostOwned []int
+	// resultError is, for a function returning result<T, E>, the
+	// *ResultError[E] its error is when the guest returned err: the
+	// function returns (T, error), or only error without a T.
+	resultError reflect.Type
 }
 
 // variantCase is a variant's case: its WIT name and Go type.
@@ -177,7 +181,20 @@ func (s *session) step(step map[string]any) error {
 		}
 	}
 	callErr, _ := outs[len(outs)-1].Interface().(error)
+	// The guest's err case: the Value of the *ResultError[E] that
+	// errors.As finds in the error, which is then no failure.
+	var errCase reflect.Value
+	if ex.resultError != nil && callErr != nil {
+		target := reflect.New(ex.resultError)
+		if errors.As(callErr, target.Interface()) {
+			errCase = target.Elem().Elem().FieldByName("Value")
+			callErr = nil
+		}
+	}
 	if kind, ok := step["trap"].(string); ok {
+		if errCase.IsValid() {
+			return fmt.Errorf("returned err %v, expected a %s trap", errCase, kind)
+		}
 		if callErr == nil {
 			return fmt.Errorf("returned normally, expected a %s trap", kind)
 		}
@@ -188,6 +205,9 @@ func (s *session) step(step map[string]any) error {
 		return fmt.Errorf("failed: %w", callErr)
 	}
 	expect, has := step["expect"]
+	if ex.resultError != nil {
+		return s.compareResult(outs[:len(outs)-1], errCase, expect)
+	}
 	if len(outs) == 1 {
 		if has {
 			return fmt.Errorf("expected %v, the function has no result", expect)
@@ -653,6 +673,31 @@ func (s *session) compare(got reflect.Value, expect any) error {
 		return fmt.Errorf("%v, expected %v", got, want)
 	}
 	return nil
+}
+
+// compareResult checks what a function returning result<T, E> gave — ok
+// (T, or nothing without a T) with a nil error, or errCase, the Value of
+// the *ResultError[E] it returned — against the result the case file
+// writes, {"ok": T} or {"err": E}.
+func (s *session) compareResult(ok []reflect.Value, errCase reflect.Value, expect any) error {
+	m, _ := expect.(map[string]any)
+	side, got := "ok", reflect.Value{}
+	if errCase.IsValid() {
+		side, got = "err", errCase
+	} else if len(ok) == 1 {
+		got = ok[0]
+	}
+	e, has := m[side]
+	if !has {
+		return fmt.Errorf("%s, expected %v", side, expect)
+	}
+	if !got.IsValid() || (got.Kind() == reflect.Struct && got.NumField() == 0) {
+		if e != nil {
+			return fmt.Errorf("%s without a value, expected %v", side, e)
+		}
+		return nil
+	}
+	return s.compare(got, e)
 }
 
 func (s *session) compareStruct(got reflect.Value, expect any) error {
