@@ -224,10 +224,14 @@ func (i *ComponentInstance) ResourceType(iface, name string) (*ComponentResource
 }
 
 // ComponentFunc is an exported function of a component instance, called
-// through the typed glue in steps: Enter, then ComponentCall's methods.
+// through the typed glue in steps (Enter, then ComponentCall's methods),
+// or with values (Call).
 type ComponentFunc struct {
 	ptr      *C.kiln_component_func_t
 	instance *ComponentInstance
+	// The number of results, for Call, read on its first use.
+	nresults   int
+	arityKnown bool
 }
 
 // Close releases the function handle. Safe to call twice.

@@ -30,6 +30,24 @@ func kilnGoComponentFunc(env unsafe.Pointer, cx *C.kiln_component_cx_t, slots *C
 	return componentHostResult(s, sptr, func() error { return f(call, view) })
 }
 
+// kilnGoComponentFuncNew is the callback of component host functions of
+// values; env is a cgo.Handle of the ComponentFuncNew, deleted by the C
+// finalizer.
+//
+//export kilnGoComponentFuncNew
+func kilnGoComponentFuncNew(env unsafe.Pointer, sptr *C.wasm_store_t, args *C.kiln_component_val_t, nargs C.size_t, results *C.kiln_component_val_t, nresults C.size_t) *C.wasm_trap_t {
+	f := ptrToHandle(env).Value().(ComponentFuncNew)
+	s := storeOfData(C.kiln_store_get_data(sptr))
+	if s == nil {
+		return cTrap(sptr, droppedStore)
+	}
+	// SAFETY: C passes nargs arguments and nresults results, alive until
+	// the callback returns.
+	argv := unsafeSlice(args, int(nargs))
+	resv := unsafeSlice(results, int(nresults))
+	return componentHostResult(s, sptr, func() error { return runFuncNew(f, s, argv, resv) })
+}
+
 // kilnGoComponentDestructor is the destructor of host resources; env is
 // a cgo.Handle of the destructor, deleted by the C finalizer.
 //

@@ -18,6 +18,8 @@ extern wasm_trap_t *kilnGoLinkerRawFunc(void *, kiln_caller_t *, void *, kiln_va
 extern void kilnGoDeleteHandle(void *);
 extern wasm_trap_t *kilnGoComponentFunc(void *, kiln_component_cx_t *, kiln_val_raw_t *, size_t);
 extern wasm_trap_t *kilnGoComponentDestructor(void *, uint32_t);
+extern wasm_trap_t *kilnGoComponentFuncNew(void *, wasm_store_t *, kiln_component_val_t *, size_t,
+                                           kiln_component_val_t *, size_t);
 
 typedef wasm_trap_t *(*kiln_go_callback)(void *, kiln_caller_t *, void *, const wasm_val_vec_t *,
                                          wasm_val_vec_t *);
@@ -62,6 +64,15 @@ static inline kiln_error_t *kiln_go_component_define_func(kiln_component_linker_
                                                           uintptr_t handle) {
   return kiln_component_linker_define_func(linker, interface, name, kilnGoComponentFunc,
                                            (void *)handle, kilnGoDeleteHandle);
+}
+
+/* A component host function of values whose environment is a cgo.Handle
+ * the finalizer deletes (componentcallbacks.go). */
+static inline kiln_error_t *kiln_go_component_func_new(kiln_component_linker_t *linker,
+                                                       const char *interface, const char *name,
+                                                       uintptr_t handle) {
+  return kiln_component_linker_func_new(linker, interface, name, kilnGoComponentFuncNew,
+                                        (void *)handle, kilnGoDeleteHandle);
 }
 
 /* A host resource type whose destructor's environment is a cgo.Handle

@@ -18,6 +18,8 @@
 
 #include "wasm.h"
 
+typedef struct kiln_component_val_t kiln_component_val_t;
+
 /**
  * What a host function sees of the wasm that called it (see
  * `kiln_caller_export_get`). Borrowed by the callback for the length of
@@ -143,6 +145,209 @@ typedef union {
 } kiln_val_raw_t;
 
 /**
+ * Which member of `kiln_component_val_t::of` a value holds: one of the
+ * `KILN_COMPONENT_*` constants.
+ */
+typedef uint8_t kiln_component_valkind_t;
+
+/**
+ * A string of `size` UTF-8 bytes at `data` (not null-terminated; `data`
+ * may be NULL when `size` is 0).
+ */
+typedef struct {
+  /**
+   * The length in bytes.
+   */
+  size_t size;
+  /**
+   * The bytes, from `malloc` in a value Kiln or the host owns.
+   */
+  char *data;
+} kiln_component_string_t;
+
+/**
+ * The elements of a list or a tuple.
+ */
+typedef struct {
+  /**
+   * The number of elements.
+   */
+  size_t size;
+  /**
+   * The elements (NULL when there are none).
+   */
+  kiln_component_val_t *data;
+} kiln_component_vallist_t;
+
+/**
+ * The fields of a record, in the type's order: `names[i]` is the name of
+ * the field whose value is `vals[i]`.
+ */
+typedef struct {
+  /**
+   * The number of fields.
+   */
+  size_t size;
+  /**
+   * Their names (NULL when there are none).
+   */
+  kiln_component_string_t *names;
+  /**
+   * Their values (NULL when there are none).
+   */
+  kiln_component_val_t *vals;
+} kiln_component_valrecord_t;
+
+/**
+ * A variant's case.
+ */
+typedef struct {
+  /**
+   * The case's name.
+   */
+  kiln_component_string_t name;
+  /**
+   * Its payload, or NULL for a case without one.
+   */
+  kiln_component_val_t *val;
+} kiln_component_valvariant_t;
+
+/**
+ * A result's side.
+ */
+typedef struct {
+  /**
+   * Whether this is the `err` side.
+   */
+  bool is_err;
+  /**
+   * Its payload, or NULL when that side has no payload type.
+   */
+  kiln_component_val_t *val;
+} kiln_component_valresult_t;
+
+/**
+ * The flags that are set, by name.
+ */
+typedef struct {
+  /**
+   * The number of names.
+   */
+  size_t size;
+  /**
+   * The names (NULL when there are none).
+   */
+  kiln_component_string_t *data;
+} kiln_component_valflags_t;
+
+/**
+ * The payload of a `kiln_component_val_t`, chosen by its kind.
+ */
+typedef union {
+  /**
+   * `KILN_COMPONENT_BOOL`
+   */
+  bool boolean;
+  /**
+   * `KILN_COMPONENT_S8`
+   */
+  int8_t s8;
+  /**
+   * `KILN_COMPONENT_U8`
+   */
+  uint8_t u8;
+  /**
+   * `KILN_COMPONENT_S16`
+   */
+  int16_t s16;
+  /**
+   * `KILN_COMPONENT_U16`
+   */
+  uint16_t u16;
+  /**
+   * `KILN_COMPONENT_S32`
+   */
+  int32_t s32;
+  /**
+   * `KILN_COMPONENT_U32`
+   */
+  uint32_t u32;
+  /**
+   * `KILN_COMPONENT_S64`
+   */
+  int64_t s64;
+  /**
+   * `KILN_COMPONENT_U64`
+   */
+  uint64_t u64;
+  /**
+   * `KILN_COMPONENT_F32`
+   */
+  float f32;
+  /**
+   * `KILN_COMPONENT_F64`
+   */
+  double f64;
+  /**
+   * `KILN_COMPONENT_CHAR`
+   */
+  uint32_t character;
+  /**
+   * `KILN_COMPONENT_STRING`
+   */
+  kiln_component_string_t string;
+  /**
+   * `KILN_COMPONENT_LIST` and `KILN_COMPONENT_TUPLE`
+   */
+  kiln_component_vallist_t list;
+  /**
+   * `KILN_COMPONENT_RECORD`
+   */
+  kiln_component_valrecord_t record;
+  /**
+   * `KILN_COMPONENT_VARIANT`
+   */
+  kiln_component_valvariant_t variant;
+  /**
+   * `KILN_COMPONENT_ENUM`
+   */
+  kiln_component_string_t enumeration;
+  /**
+   * `KILN_COMPONENT_OPTION`
+   */
+  kiln_component_val_t *option;
+  /**
+   * `KILN_COMPONENT_RESULT`
+   */
+  kiln_component_valresult_t result;
+  /**
+   * `KILN_COMPONENT_FLAGS`
+   */
+  kiln_component_valflags_t flags;
+  /**
+   * `KILN_COMPONENT_RESOURCE`: owned by the value.
+   */
+  kiln_component_resource_t *resource;
+} kiln_component_valunion_t;
+
+/**
+ * A value of a component function's parameter or result
+ * (`kiln::component::Val`). A value owns what it points to, all of it from
+ * `malloc` (resources aside: `kiln_component_resource_t`s), and
+ * `kiln_component_val_delete` releases it.
+ */
+struct kiln_component_val_t {
+  /**
+   * Which member of `of` is set.
+   */
+  kiln_component_valkind_t kind;
+  /**
+   * The value.
+   */
+  kiln_component_valunion_t of;
+};
+
+/**
  * How hard the code generator optimises (`kiln_config_opt_level_set`).
  */
 typedef uint8_t kiln_opt_level_t;
@@ -151,6 +356,116 @@ typedef uint8_t kiln_opt_level_t;
  * Why wasm trapped (`kiln_trap_code`): the engine's stable trap numbers.
  */
 typedef uint8_t kiln_trap_code_t;
+
+/**
+ * `bool`, in `of.boolean`.
+ */
+#define KILN_COMPONENT_BOOL 0
+
+/**
+ * `s8`, in `of.s8`.
+ */
+#define KILN_COMPONENT_S8 1
+
+/**
+ * `u8`, in `of.u8`.
+ */
+#define KILN_COMPONENT_U8 2
+
+/**
+ * `s16`, in `of.s16`.
+ */
+#define KILN_COMPONENT_S16 3
+
+/**
+ * `u16`, in `of.u16`.
+ */
+#define KILN_COMPONENT_U16 4
+
+/**
+ * `s32`, in `of.s32`.
+ */
+#define KILN_COMPONENT_S32 5
+
+/**
+ * `u32`, in `of.u32`.
+ */
+#define KILN_COMPONENT_U32 6
+
+/**
+ * `s64`, in `of.s64`.
+ */
+#define KILN_COMPONENT_S64 7
+
+/**
+ * `u64`, in `of.u64`.
+ */
+#define KILN_COMPONENT_U64 8
+
+/**
+ * `f32`, in `of.f32`.
+ */
+#define KILN_COMPONENT_F32 9
+
+/**
+ * `f64`, in `of.f64`.
+ */
+#define KILN_COMPONENT_F64 10
+
+/**
+ * `char`, a Unicode scalar value in `of.character`.
+ */
+#define KILN_COMPONENT_CHAR 11
+
+/**
+ * `string`, UTF-8 in `of.string`.
+ */
+#define KILN_COMPONENT_STRING 12
+
+/**
+ * `list<T>`, in `of.list`.
+ */
+#define KILN_COMPONENT_LIST 13
+
+/**
+ * A record, its fields in the type's order in `of.record`.
+ */
+#define KILN_COMPONENT_RECORD 14
+
+/**
+ * A tuple, in `of.list`.
+ */
+#define KILN_COMPONENT_TUPLE 15
+
+/**
+ * A variant, in `of.variant`.
+ */
+#define KILN_COMPONENT_VARIANT 16
+
+/**
+ * An enum: the case's name in `of.enumeration`.
+ */
+#define KILN_COMPONENT_ENUM 17
+
+/**
+ * `option<T>`: `of.option` is the payload, or NULL for `none`.
+ */
+#define KILN_COMPONENT_OPTION 18
+
+/**
+ * `result<T, E>`, in `of.result`.
+ */
+#define KILN_COMPONENT_RESULT 19
+
+/**
+ * Flags: the names of those set, in `of.flags`.
+ */
+#define KILN_COMPONENT_FLAGS 20
+
+/**
+ * `own<R>` or `borrow<R>`: `of.resource`.
+ */
+#define KILN_COMPONENT_RESOURCE 21
 
 /**
  * No optimisation: the fastest compilation.
@@ -536,6 +851,71 @@ kiln_error_t *kiln_component_resource_drop(wasm_store_t *store,
  * allowed).
  */
 void kiln_component_resource_delete(kiln_component_resource_t *resource);
+
+extern void *malloc(size_t size);
+
+extern void free(void *ptr);
+
+/**
+ * Releases what `value` owns (its strings, elements, payloads and
+ * resource handle, with `free` and `kiln_component_resource_delete`) and
+ * leaves it an empty `bool`, so that deleting it again does nothing.
+ */
+void kiln_component_val_delete(kiln_component_val_t *value);
+
+/**
+ * Calls `func`, an export of an instance in `store`, with the `nargs`
+ * values at `args` (borrowed; a resource is passed as the handle it
+ * holds), writing its `nresults` results to `results` (owned by the
+ * caller, to release with `kiln_component_val_delete`) on success.
+ *
+ * A wrong argument (a value of the wrong type, the wrong number of them)
+ * or an instance that cannot be entered is an error; a trap writes an
+ * owned trap to `trap` and returns NULL, and leaves the instance unable to
+ * be entered again.
+ */
+kiln_error_t *kiln_component_func_call(const kiln_component_func_t *func,
+                                       wasm_store_t *store,
+                                       const kiln_component_val_t *args,
+                                       size_t nargs,
+                                       kiln_component_val_t *results,
+                                       size_t nresults,
+                                       wasm_trap_t **trap);
+
+/**
+ * The number of parameters and results of `func`, an export of an
+ * instance in `store`, written to `nparams` and `nresults`: how many
+ * values `kiln_component_func_call` takes and gives.
+ */
+kiln_error_t *kiln_component_func_arity(const kiln_component_func_t *func,
+                                        wasm_store_t *store,
+                                        size_t *nparams,
+                                        size_t *nresults);
+
+/**
+ * Defines the function `name` of the instance `interface` (NULL: the
+ * root) for calls with values: `callback` receives `env`, the store, the
+ * `nargs` arguments and `nresults` results to set, each an empty `bool`
+ * until it does. The arguments are Kiln's, released when the callback
+ * returns; it may keep what one holds (a resource handle, say) by taking
+ * it out and leaving an empty `bool` in its place. The results' memory passes to
+ * Kiln when the callback returns, so it must come from `malloc` (a
+ * resource: a `kiln_component_resource_t` Kiln takes). The callback
+ * returns NULL or an owned trap. `finalizer` (if not NULL) runs with
+ * `env` when the linker is deleted, or at once if the function cannot be
+ * defined.
+ */
+kiln_error_t *kiln_component_linker_func_new(kiln_component_linker_t *linker,
+                                             const char *interface,
+                                             const char *name,
+                                             wasm_trap_t *(*callback)(void*,
+                                                                      wasm_store_t*,
+                                                                      kiln_component_val_t*,
+                                                                      size_t,
+                                                                      kiln_component_val_t*,
+                                                                      size_t),
+                                             void *env,
+                                             void (*finalizer)(void*));
 
 /**
  * Multiple results and block parameters (on by default).

@@ -27,7 +27,7 @@ pub struct kiln_component_t {
 /// Host definitions by interface and name (`kiln::component::Linker`),
 /// usable with every store of its engine.
 pub struct kiln_component_linker_t {
-    linker: Linker<StoreData>,
+    pub(super) linker: Linker<StoreData>,
 }
 
 /// An instance of a component in a store, owned by the caller.
@@ -43,7 +43,7 @@ pub struct kiln_component_instance_t {
 
 /// An exported function of an instance, owned by the caller.
 pub struct kiln_component_func_t {
-    func: Func,
+    pub(super) func: Func,
 }
 
 /// A resource type, borrowed: from the instance that exports it, or for
@@ -56,7 +56,7 @@ pub struct kiln_component_resource_type_t {
 /// The host's handle to a resource (`kiln::component::ResourceAny`),
 /// owned by the caller.
 pub struct kiln_component_resource_t {
-    resource: ResourceAny,
+    pub(super) resource: ResourceAny,
 }
 
 /// A call between the host and a component in progress: the component's
@@ -81,7 +81,10 @@ enum CxCall {
 ///
 /// # Safety
 /// `s` is null or a null-terminated string.
-unsafe fn str_arg<'a>(s: *const c_char, what: &str) -> Result<&'a str, Box<kiln_error_t>> {
+pub(super) unsafe fn str_arg<'a>(
+    s: *const c_char,
+    what: &str,
+) -> Result<&'a str, Box<kiln_error_t>> {
     if s.is_null() {
         return Err(kiln_error_t::msg(format!("the {what} is NULL")));
     }
@@ -95,7 +98,7 @@ unsafe fn str_arg<'a>(s: *const c_char, what: &str) -> Result<&'a str, Box<kiln_
 ///
 /// # Safety
 /// `s` is null or a null-terminated string.
-unsafe fn opt_str_arg<'a>(
+pub(super) unsafe fn opt_str_arg<'a>(
     s: *const c_char,
     what: &str,
 ) -> Result<Option<&'a str>, Box<kiln_error_t>> {
@@ -107,13 +110,13 @@ unsafe fn opt_str_arg<'a>(
 }
 
 /// A Kiln error as a C error.
-fn err(e: kiln::Error) -> Box<kiln_error_t> {
+pub(super) fn err(e: kiln::Error) -> Box<kiln_error_t> {
     kiln_error_t::new(&e)
 }
 
 /// Runs a fallible operation, turning its failure (or a panic) into an
 /// error.
-fn run(f: impl FnOnce() -> Result<(), Box<kiln_error_t>>) -> Option<Box<kiln_error_t>> {
+pub(super) fn run(f: impl FnOnce() -> Result<(), Box<kiln_error_t>>) -> Option<Box<kiln_error_t>> {
     guard(Some(kiln_error_t::msg("internal error")), || f().err())
 }
 
@@ -640,12 +643,12 @@ pub unsafe extern "C" fn kiln_component_instance_get_resource_type(
 }
 
 /// A trap for `e` in the call's store, as an owned pointer.
-fn trap_of(store: *mut wasm_store_t, e: &kiln::Error) -> *mut wasm_trap_t {
+pub(super) fn trap_of(store: *mut wasm_store_t, e: &kiln::Error) -> *mut wasm_trap_t {
     Box::into_raw(wasm_trap_t::from_error(store, e, None))
 }
 
 /// A trap with just a message, as an owned pointer.
-fn trap_msg(store: *mut wasm_store_t, message: &str) -> *mut wasm_trap_t {
+pub(super) fn trap_msg(store: *mut wasm_store_t, message: &str) -> *mut wasm_trap_t {
     trap_of(store, &kiln::Error::msg(message))
 }
 

@@ -9,6 +9,7 @@
 
 pub mod caller;
 pub mod component;
+pub mod component_val;
 pub mod config;
 pub mod error;
 pub mod func;

@@ -858,6 +858,23 @@ after a failed call: cannot enter component instance
 boom(): unreachable
 done() after the trap: cannot enter component instance
 linker deleted
+func_new without a callback: NULL linker or callback
+> shout_val(\"hello\")
+> log_val(\"HELLO\")
+measure takes 1 value(s) and gives 1
+measure(\"héllo\") with values = 6
+measure(invalid UTF-8): argument 0: string is not UTF-8: invalid utf-8 sequence of 1 bytes from index 0
+measure(5): type mismatch for parameter `s`: expected `string`, found a value of kind `u32`
+measure(): function expects 1 arguments, got 0
+measure(\"héllo\") without room for the result: function returns 1 results, but the results slice has room for 0
+measure(kind 99): argument 0: unknown value kind 99
+peek(borrow tag 5) with values = 7
+> tag 8 dropped
+keep(own tag 8) with values: ok
+keep(NULL resource): argument 0: NULL resource
+boom() with values: unreachable
+measure(\"héllo\") after the trap: cannot enter component instance
+a host result of the wrong type: type mismatch for result 0 of host function `host:demo/text/shout`: expected `string`, found a value of kind `u32`
 > shout's environment finalized after 2 calls
 Done.
 ",

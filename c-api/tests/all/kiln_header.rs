@@ -30,6 +30,12 @@ fn generate() -> String {
         ),
         include_guard: Some("KILN_H".to_string()),
         includes: vec!["wasm.h".to_string()],
+        // Component values nest, and cbindgen defines a type after the
+        // types that point to it: kiln_component_val_t is declared first,
+        // and its definition gets the tag (see `generate`).
+        after_includes: Some(
+            "\ntypedef struct kiln_component_val_t kiln_component_val_t;".to_string(),
+        ),
         no_includes: true,
         cpp_compat: true,
         usize_is_size_t: true,
@@ -56,7 +62,24 @@ fn generate() -> String {
         .generate()
         .expect("cbindgen reads src/kiln/")
         .write(&mut out);
-    String::from_utf8(out).unwrap()
+    let header = String::from_utf8(out).unwrap();
+    tag_definition(&header, "kiln_component_val_t")
+}
+
+/// `header` with the anonymous `typedef struct { ... } name;` of `name`
+/// made `struct name { ... };`, completing the forward declaration.
+fn tag_definition(header: &str, name: &str) -> String {
+    let end = format!("}} {name};\n");
+    let end_at = header.find(&end).expect("cbindgen defines the struct");
+    let start_at = header[..end_at]
+        .rfind("typedef struct {\n")
+        .expect("an anonymous struct");
+    format!(
+        "{}struct {name} {{\n{}}};\n{}",
+        &header[..start_at],
+        &header[start_at + "typedef struct {\n".len()..end_at],
+        &header[end_at + end.len()..]
+    )
 }
 
 #[test]

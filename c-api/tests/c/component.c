@@ -1,7 +1,10 @@
 /* kiln.h's components: a component from bytes, a linker of flat host
  * functions that lift and lower strings through the call's memory and
  * realloc, a host resource type, instantiation, exports called in steps
- * (enter, lower, call, lift, exit), and errors. */
+ * (enter, lower, call, lift, exit), and errors; then the same through
+ * component values (kiln_component_val_t): host functions defined with
+ * kiln_component_linker_func_new and exports called with
+ * kiln_component_func_call. */
 #include "kiln_common.h"
 
 /* The address that keys the host resource type `tag`. */
@@ -129,6 +132,150 @@ static wasm_trap_t* log_string(void* env, kiln_component_cx_t* cx, kiln_val_raw_
   return NULL;
 }
 
+/* A malloc copy of `s`, as a value's string. */
+static kiln_component_string_t val_string(const char* s, size_t len) {
+  kiln_component_string_t out = {len, NULL};
+  if (len > 0) {
+    out.data = malloc(len);
+    CHECK(out.data != NULL);
+    memcpy(out.data, s, len);
+  }
+  return out;
+}
+
+/* shout(s: string) -> string with values: the result's string is
+ * malloc'd and handed to Kiln. */
+static wasm_trap_t* shout_val(void* env, wasm_store_t* store, kiln_component_val_t* args,
+                              size_t nargs, kiln_component_val_t* results, size_t nresults) {
+  (void)env;
+  CHECK(store != NULL && nargs == 1 && nresults == 1);
+  CHECK(args[0].kind == KILN_COMPONENT_STRING && results[0].kind == KILN_COMPONENT_BOOL);
+  kiln_component_string_t s = args[0].of.string;
+  printf("> shout_val(\"%.*s\")\n", (int)s.size, s.data);
+  results[0].kind = KILN_COMPONENT_STRING;
+  results[0].of.string = val_string(s.data, s.size);
+  for (size_t i = 0; i < s.size; i++) {
+    char c = results[0].of.string.data[i];
+    if (c >= 'a' && c <= 'z') results[0].of.string.data[i] = (char)(c - 'a' + 'A');
+  }
+  return NULL;
+}
+
+/* log(s: string) with values. */
+static wasm_trap_t* log_val(void* env, wasm_store_t* store, kiln_component_val_t* args,
+                            size_t nargs, kiln_component_val_t* results, size_t nresults) {
+  (void)env;
+  (void)store;
+  (void)results;
+  CHECK(nargs == 1 && nresults == 0 && args[0].kind == KILN_COMPONENT_STRING);
+  printf("> log_val(\"%.*s\")\n", (int)args[0].of.string.size, args[0].of.string.data);
+  return NULL;
+}
+
+/* A shout that returns a u32 where a string is due. */
+static wasm_trap_t* shout_wrong(void* env, wasm_store_t* store, kiln_component_val_t* args,
+                                size_t nargs, kiln_component_val_t* results, size_t nresults) {
+  (void)env;
+  (void)store;
+  (void)args;
+  (void)nargs;
+  CHECK(nresults == 1);
+  results[0].kind = KILN_COMPONENT_U32;
+  results[0].of.u32 = 3;
+  return NULL;
+}
+
+/* Calls `func` with `args`, printing its u32 result, error or trap. */
+static void call_val(const char* what, kiln_component_func_t* func, wasm_store_t* store,
+                     const kiln_component_val_t* args, size_t nargs, size_t nresults) {
+  kiln_component_val_t result = {KILN_COMPONENT_BOOL, {.boolean = false}};
+  wasm_trap_t* trap = NULL;
+  kiln_error_t* error = kiln_component_func_call(func, store, args, nargs, &result, nresults,
+                                                 &trap);
+  if (error != NULL) {
+    print_error(what, error);
+  } else if (trap != NULL) {
+    print_trap_message(what, trap);
+  } else if (nresults == 0) {
+    printf("%s: ok\n", what);
+  } else {
+    CHECK(result.kind == KILN_COMPONENT_U32);
+    printf("%s = %u\n", what, result.of.u32);
+    kiln_component_val_delete(&result);
+    kiln_component_val_delete(&result);
+  }
+}
+
+/* The exports again, called with values. */
+static void values(wasm_engine_t* engine, wasm_store_t* store, kiln_component_t* component,
+                   const kiln_component_resource_type_t* tag) {
+  kiln_component_linker_t* linker = kiln_component_linker_new(engine);
+  check_ok(kiln_component_linker_func_new(linker, "host:demo/text", "shout", shout_val, NULL,
+                                          NULL));
+  check_ok(kiln_component_linker_func_new(linker, "host:demo/text", "log", log_val, NULL, NULL));
+  print_error("func_new without a callback",
+              kiln_component_linker_func_new(linker, "host:demo/text", "x", NULL, NULL, NULL));
+  check_ok(kiln_component_linker_define_resource(linker, "host:demo/tags", "tag", tag, drop_tag,
+                                                 NULL, NULL));
+  kiln_component_instance_t* instance = NULL;
+  check_ok(kiln_component_linker_instantiate(linker, store, component, &instance));
+
+  kiln_component_func_t *measure_fn, *peek_fn, *keep_fn, *boom_fn;
+  check_ok(kiln_component_instance_get_func(instance, store, NULL, "measure", &measure_fn));
+  size_t nparams = 9, nresults = 9;
+  check_ok(kiln_component_func_arity(measure_fn, store, &nparams, &nresults));
+  printf("measure takes %zu value(s) and gives %zu\n", nparams, nresults);
+  check_ok(kiln_component_instance_get_func(instance, store, NULL, "peek", &peek_fn));
+  check_ok(kiln_component_instance_get_func(instance, store, NULL, "keep", &keep_fn));
+  check_ok(kiln_component_instance_get_func(instance, store, NULL, "boom", &boom_fn));
+
+  kiln_component_val_t s = {KILN_COMPONENT_STRING, {.string = {6, "h\xc3\xa9llo"}}};
+  call_val("measure(\"héllo\") with values", measure_fn, store, &s, 1, 1);
+  kiln_component_val_t bad_utf8 = {KILN_COMPONENT_STRING, {.string = {2, "\xc3("}}};
+  call_val("measure(invalid UTF-8)", measure_fn, store, &bad_utf8, 1, 1);
+  kiln_component_val_t number = {KILN_COMPONENT_U32, {.u32 = 5}};
+  call_val("measure(5)", measure_fn, store, &number, 1, 1);
+  call_val("measure()", measure_fn, store, NULL, 0, 1);
+  call_val("measure(\"héllo\") without room for the result", measure_fn, store, &s, 1, 0);
+  kiln_component_val_t unknown = {99, {.u32 = 0}};
+  call_val("measure(kind 99)", measure_fn, store, &unknown, 1, 1);
+
+  kiln_component_resource_t* tag5 = kiln_component_resource_new_host(tag, 5, false);
+  kiln_component_val_t borrowed = {KILN_COMPONENT_RESOURCE, {.resource = tag5}};
+  call_val("peek(borrow tag 5) with values", peek_fn, store, &borrowed, 1, 1);
+  kiln_component_resource_delete(tag5);
+  kiln_component_resource_t* tag8 = kiln_component_resource_new_host(tag, 8, true);
+  kiln_component_val_t owned = {KILN_COMPONENT_RESOURCE, {.resource = tag8}};
+  call_val("keep(own tag 8) with values", keep_fn, store, &owned, 1, 0);
+  kiln_component_resource_delete(tag8);
+  kiln_component_val_t null_resource = {KILN_COMPONENT_RESOURCE, {.resource = NULL}};
+  call_val("keep(NULL resource)", keep_fn, store, &null_resource, 1, 0);
+  call_val("boom() with values", boom_fn, store, NULL, 0, 0);
+  call_val("measure(\"héllo\") after the trap", measure_fn, store, &s, 1, 1);
+
+  /* A host function whose result has the wrong type fails instantiation
+   * (the start function calls it). */
+  kiln_component_linker_t* wrong = kiln_component_linker_new(engine);
+  check_ok(kiln_component_linker_func_new(wrong, "host:demo/text", "shout", shout_wrong, NULL,
+                                          NULL));
+  check_ok(kiln_component_linker_func_new(wrong, "host:demo/text", "log", log_val, NULL, NULL));
+  check_ok(kiln_component_linker_define_resource(wrong, "host:demo/tags", "tag", tag, drop_tag,
+                                                 NULL, NULL));
+  kiln_component_instance_t* failed = (kiln_component_instance_t*)1;
+  print_error("a host result of the wrong type",
+              kiln_component_linker_instantiate(wrong, store, component, &failed));
+  CHECK(failed == NULL);
+  kiln_component_linker_delete(wrong);
+
+  kiln_component_val_delete(NULL);
+  kiln_component_func_delete(measure_fn);
+  kiln_component_func_delete(peek_fn);
+  kiln_component_func_delete(keep_fn);
+  kiln_component_func_delete(boom_fn);
+  kiln_component_instance_delete(instance);
+  kiln_component_linker_delete(linker);
+}
+
 static void finalize(void* env) {
   printf("> shout's environment finalized after %d calls\n", *(int*)env);
 }
@@ -220,6 +367,7 @@ int main(void) {
   kiln_component_instance_delete(instance);
   kiln_component_linker_delete(linker);
   printf("linker deleted\n");
+  values(engine, store, component, tag);
   kiln_component_delete(component);
   wasm_store_delete(store);
   wasm_engine_delete(engine);
