@@ -344,6 +344,30 @@ func (c *ComponentCall) Realloc(align, size uint32) (uint32, error) {
 	return uint32(out), nil
 }
 
+// ReallocMany allocates a block aligned to align for each of sizes with
+// the guest's realloc, in order, writing their addresses to out (which
+// must be as long): one call into C for a list's strings.
+func (c *ComponentCall) ReallocMany(align uint32, sizes, out []uint32) error {
+	if c.ptr == nil {
+		return errCallDone
+	}
+	if len(out) != len(sizes) {
+		return errors.New("ReallocMany: out and sizes differ in length")
+	}
+	if len(sizes) == 0 {
+		return nil
+	}
+	// SAFETY: both slices are Go memory without Go pointers, which C may
+	// use for the length of the call.
+	trap := C.kiln_component_cx_realloc_many(c.ptr, C.uint32_t(align), (*C.uint32_t)(unsafe.Pointer(&sizes[0])), C.size_t(len(sizes)), (*C.uint32_t)(unsafe.Pointer(&out[0])))
+	runtime.KeepAlive(sizes)
+	runtime.KeepAlive(out)
+	if trap != nil {
+		return c.trapError(trap)
+	}
+	return nil
+}
+
 // Call runs the core function of an export call with its flat parameters
 // in slots (which must also have room for the flat results, which it
 // writes from slots[0] on). After an error, end the call with

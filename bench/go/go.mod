@@ -8,6 +8,14 @@ require (
 	github.com/tetratelabs/wazero v1.12.0
 )
 
-require golang.org/x/sys v0.44.0 // indirect
+require (
+	github.com/kiln-wasm/kiln/wit-tools/golden/go v0.0.0
+	github.com/kiln-wasm/kiln/wit-tools/testsuite/go v0.0.0
+	golang.org/x/sys v0.44.0 // indirect
+)
 
 replace github.com/kiln-wasm/kiln/go => ../../go
+
+replace github.com/kiln-wasm/kiln/wit-tools/golden/go => ../../wit-tools/golden/go
+
+replace github.com/kiln-wasm/kiln/wit-tools/testsuite/go => ../../wit-tools/testsuite/go

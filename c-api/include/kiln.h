@@ -799,6 +799,19 @@ wasm_trap_t *kiln_component_cx_realloc(kiln_component_cx_t *cx,
                                        uint32_t *out);
 
 /**
+ * Allocates `n` fresh blocks aligned to `align`, of the sizes at `sizes`,
+ * with the `realloc` of the call's canonical options (in order, as `n`
+ * calls of `kiln_component_cx_realloc` would), writing their pointers to
+ * `out`: one crossing for a list's strings. A result misaligned or out of
+ * bounds is a trap, after which `out` holds the blocks allocated so far.
+ */
+wasm_trap_t *kiln_component_cx_realloc_many(kiln_component_cx_t *cx,
+                                            uint32_t align,
+                                            const uint32_t *sizes,
+                                            size_t n,
+                                            uint32_t *out);
+
+/**
  * Lifts the handle `handle` of the call's instance, of type `type`: an
  * own handle leaves the instance's table, a borrow is valid for the call.
  * On success writes the owned resource to `out`; a handle of another

@@ -107,6 +107,17 @@ pub enum Direction {
     Export,
 }
 
+/// Where a list element's string is (see [`WorldAnalysis::element_strings`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StringPlace {
+    /// The element is the string.
+    Element,
+    /// The record field of this WIT name.
+    Field(String),
+    /// The tuple member at this index.
+    TupleItem(usize),
+}
+
 /// A group of functions and types that the world imports or exports under
 /// one name: an interface, or the world's own top-level functions (the root).
 #[derive(Debug, Clone)]
@@ -411,6 +422,41 @@ impl WorldAnalysis {
             },
             _ => TypeInfo::default(),
         }
+    }
+
+    /// The strings a list element's lowering allocates, when they are all
+    /// it allocates: the element itself if it is a string, or the string
+    /// fields of a record or tuple whose other fields hold no strings or
+    /// lists. Glue allocates them for a whole list at once, before lowering
+    /// the elements, which take them in this order.
+    pub fn element_strings(&self, element: &Type) -> Option<Vec<StringPlace>> {
+        let fields: Vec<(StringPlace, Type)> = match self.dealias(element) {
+            Type::String => return Some(vec![StringPlace::Element]),
+            Type::Id(id) => match &self.resolve().types[id].kind {
+                TypeDefKind::Record(r) => r
+                    .fields
+                    .iter()
+                    .map(|f| (StringPlace::Field(f.name.clone()), f.ty))
+                    .collect(),
+                TypeDefKind::Tuple(t) => t
+                    .types
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (StringPlace::TupleItem(i), *t))
+                    .collect(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let mut strings = Vec::new();
+        for (place, ty) in fields {
+            if self.dealias(&ty) == Type::String {
+                strings.push(place);
+            } else if self.info(&ty).has_list {
+                return None;
+            }
+        }
+        (!strings.is_empty()).then_some(strings)
     }
 
     /// Whether a value of `ty` owns something that must be released: memory

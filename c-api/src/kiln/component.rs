@@ -755,6 +755,54 @@ pub unsafe extern "C" fn kiln_component_cx_realloc(
     })
 }
 
+/// Allocates `n` fresh blocks aligned to `align`, of the sizes at `sizes`,
+/// with the `realloc` of the call's canonical options (in order, as `n`
+/// calls of `kiln_component_cx_realloc` would), writing their pointers to
+/// `out`: one crossing for a list's strings. A result misaligned or out of
+/// bounds is a trap, after which `out` holds the blocks allocated so far.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_component_cx_realloc_many(
+    cx: Option<&mut kiln_component_cx_t>,
+    align: u32,
+    sizes: *const u32,
+    n: usize,
+    out: *mut u32,
+) -> *mut wasm_trap_t {
+    guard_trap(|| {
+        let Some(cx) = cx else {
+            return trap_msg(std::ptr::null_mut(), "NULL call");
+        };
+        let store = cx.store;
+        if n == 0 {
+            return std::ptr::null_mut();
+        }
+        if sizes.is_null() || out.is_null() {
+            return trap_msg(store, "NULL sizes or out");
+        }
+        // SAFETY: `sizes` and `out` point to `n` elements each (the
+        // caller's guarantee), checked non-null; C's arrays do not overlap.
+        let (sizes, out) = unsafe {
+            (
+                std::slice::from_raw_parts(sizes, n),
+                std::slice::from_raw_parts_mut(out, n),
+            )
+        };
+        // SAFETY: `cx` is a live call (the header's rule).
+        let done = unsafe {
+            with_cx(cx, |f| {
+                for (size, ptr) in sizes.iter().zip(out.iter_mut()) {
+                    *ptr = f.realloc(align, *size)?;
+                }
+                Ok(())
+            })
+        };
+        match done {
+            Ok(()) => std::ptr::null_mut(),
+            Err(e) => trap_of(store, &e),
+        }
+    })
+}
+
 /// Lifts the handle `handle` of the call's instance, of type `type`: an
 /// own handle leaves the instance's table, a borrow is valid for the call.
 /// On success writes the owned resource to `out`; a handle of another

@@ -11,7 +11,7 @@
 
 use super::names::{upper, GoNames};
 use crate::abi::{HostSide, WasmType};
-use crate::analysis::Func;
+use crate::analysis::{Func, StringPlace};
 use crate::blocks::{Block, Blocks};
 use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction};
 use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeId};
@@ -350,6 +350,24 @@ impl Bindgen for FnGen<'_> {
                 let ptr = self.fresh("ptr");
                 let e = self.fresh("e");
                 let i = self.fresh("i");
+                if let Some(places) = self.names.analysis.element_strings(element) {
+                    // The elements' strings are allocated with one call
+                    // into C before the elements are lowered.
+                    let q = self.fresh("q");
+                    self.line(&format!("for _, {q} := range {list} {{"));
+                    for place in places {
+                        let access = match place {
+                            StringPlace::Element => String::new(),
+                            StringPlace::Field(name) => format!(".{}", upper(&name)),
+                            StringPlace::TupleItem(i) => format!(".F{i}"),
+                        };
+                        self.line(&format!("g.queueString({q}{access})"));
+                    }
+                    self.line("}");
+                    let qe = self.fresh("e");
+                    self.line(&format!("{qe} := g.allocateQueued()"));
+                    self.check(&qe);
+                }
                 self.line(&format!(
                     "{ptr}, {e} := g.alloc(len({list}), {size}, {align})"
                 ));

@@ -56,7 +56,14 @@ impl Backend for Go {
         s.line(&format!("package {}", names.package));
         s.blank();
         s.line("import (");
-        for import in ["encoding/binary", "errors", "fmt", "math", "unicode/utf8"] {
+        for import in [
+            "encoding/binary",
+            "errors",
+            "fmt",
+            "math",
+            "unicode/utf8",
+            "unsafe",
+        ] {
             s.line(&format!("{import:?}"));
         }
         s.blank();

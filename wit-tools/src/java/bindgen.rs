@@ -11,12 +11,10 @@
 
 use super::names::{upper, JNames};
 use crate::abi::{HostSide, WasmType};
-use crate::analysis::Func;
+use crate::analysis::{Func, StringPlace};
 use crate::blocks::{Block, Blocks};
 use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction};
-use wit_parser::{
-    Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeDefKind, TypeId,
-};
+use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeId};
 
 /// The generator of one function's glue.
 pub struct FnGen<'a> {
@@ -238,38 +236,19 @@ impl<'a> FnGen<'a> {
 
     /// The strings of a list element that its lowering allocates, as
     /// accessors of the element (`""` for a string element, `.name()` for a
-    /// record's field), when they are all it allocates: a string, or a
-    /// record or tuple whose fields are strings or hold no lists.
+    /// record's field; see `element_strings`).
     fn queued_strings(&self, element: &Type) -> Option<Vec<String>> {
-        let analysis = self.names.analysis;
-        let resolve = analysis.resolve();
-        let fields: Vec<(String, Type)> = match analysis.dealias(element) {
-            Type::String => return Some(vec![String::new()]),
-            Type::Id(id) => match &resolve.types[id].kind {
-                TypeDefKind::Record(r) => r
-                    .fields
-                    .iter()
-                    .map(|f| (format!(".{}()", super::names::lower(&f.name)), f.ty))
-                    .collect(),
-                TypeDefKind::Tuple(t) => t
-                    .types
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (format!(".f{i}()"), *t))
-                    .collect(),
-                _ => return None,
-            },
-            _ => return None,
-        };
-        let mut strings = Vec::new();
-        for (accessor, ty) in fields {
-            if analysis.dealias(&ty) == Type::String {
-                strings.push(accessor);
-            } else if analysis.info(&ty).has_list {
-                return None;
-            }
-        }
-        (!strings.is_empty()).then_some(strings)
+        let places = self.names.analysis.element_strings(element)?;
+        Some(
+            places
+                .into_iter()
+                .map(|p| match p {
+                    StringPlace::Element => String::new(),
+                    StringPlace::Field(name) => format!(".{}()", super::names::lower(&name)),
+                    StringPlace::TupleItem(i) => format!(".f{i}()"),
+                })
+                .collect(),
+        )
     }
 
     /// The expression of the resource type `resource`.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"unicode/utf8"
+	"unsafe"
 
 	kiln "github.com/kiln-wasm/kiln/go"
 )
@@ -22,6 +23,12 @@ type glue struct {
 	call *kiln.ComponentCall
 	mem  []byte
 	err  error
+	// Strings queued for allocateQueued, their sizes and blocks, and the
+	// next one lowerString takes.
+	queued     []string
+	queuedLens []uint32
+	queuedPtrs []uint32
+	queueHead  int
 }
 
 func newGlue(call *kiln.ComponentCall) *glue {
@@ -222,8 +229,57 @@ func (g *glue) lowerBytes(b []byte) (uint32, error) {
 	return ptr, err
 }
 
-// lowerString copies s into the guest.
+// queueString queues s for the next allocateQueued, so that the strings
+// of a list are allocated with one call into C; lowerString then takes
+// them in the order queued.
+func (g *glue) queueString(s string) {
+	g.queued = append(g.queued, s)
+}
+
+// allocateQueued allocates a block for each queued string with the
+// guest's realloc, in one call, and copies the strings in.
+func (g *glue) allocateQueued() error {
+	n := len(g.queued)
+	g.queuedLens = g.queuedLens[:0]
+	for _, s := range g.queued {
+		if uint64(len(s)) > math.MaxUint32 {
+			return fmt.Errorf("string of %d bytes is too large for a 32-bit memory", len(s))
+		}
+		g.queuedLens = append(g.queuedLens, uint32(len(s)))
+	}
+	if cap(g.queuedPtrs) < n {
+		g.queuedPtrs = make([]uint32, n)
+	}
+	g.queuedPtrs = g.queuedPtrs[:n]
+	if err := g.call.ReallocMany(1, g.queuedLens, g.queuedPtrs); err != nil {
+		return err
+	}
+	g.refresh()
+	for i, s := range g.queued {
+		ptr := g.queuedPtrs[i]
+		if uint64(ptr)+uint64(len(s)) > uint64(len(g.mem)) {
+			return errors.New("realloc return pointer/length out of bounds of memory")
+		}
+		copy(g.mem[ptr:], s)
+	}
+	g.queueHead = 0
+	return nil
+}
+
+// lowerString copies s into the guest, or takes its block if it is the
+// next string allocateQueued stored.
 func (g *glue) lowerString(s string) (uint32, error) {
+	if g.queueHead < len(g.queued) {
+		q := g.queued[g.queueHead]
+		if len(q) == len(s) && unsafe.StringData(q) == unsafe.StringData(s) {
+			ptr := g.queuedPtrs[g.queueHead]
+			g.queueHead++
+			if g.queueHead == len(g.queued) {
+				g.queued, g.queueHead = g.queued[:0], 0
+			}
+			return ptr, nil
+		}
+	}
 	ptr, err := g.alloc(len(s), 1, 1)
 	if err == nil {
 		copy(g.mem[ptr:], s)
@@ -625,6 +681,13 @@ func (w *Lists) HostSortScores(s []Score) (result []Score, err error) {
 	}
 	g := newGlue(call)
 	defer g.exit(&err)
+	for _, q8 := range s {
+		g.queueString(q8.Name)
+	}
+	e9 := g.allocateQueued()
+	if e9 != nil {
+		return result, e9
+	}
 	ptr5, e6 := g.alloc(len(s), 16, 8)
 	if e6 != nil {
 		return result, e6
@@ -649,23 +712,23 @@ func (w *Lists) HostSortScores(s []Score) (result []Score, err error) {
 		return result, err
 	}
 	g.refresh()
-	t8 := uint32(slots[0].I32())
-	t9 := g.ldI32(t8, 0)
-	t10 := g.ldI32(t8, 4)
-	t17 := make([]Score, g.listLen(uint32(t9), uint32(t10), 16, 8))
-	for i18 := range t17 {
-		base11 := uint32(t9) + uint32(i18)*16
-		t12 := g.ldI32(base11, 0)
-		t13 := g.ldI32(base11, 4)
-		t14 := g.liftString(uint32(t12), uint32(t13))
-		t15 := g.ldF64(base11, 8)
-		t16 := Score{Name: t14, Value: t15}
-		t17[i18] = t16
+	t10 := uint32(slots[0].I32())
+	t11 := g.ldI32(t10, 0)
+	t12 := g.ldI32(t10, 4)
+	t19 := make([]Score, g.listLen(uint32(t11), uint32(t12), 16, 8))
+	for i20 := range t19 {
+		base13 := uint32(t11) + uint32(i20)*16
+		t14 := g.ldI32(base13, 0)
+		t15 := g.ldI32(base13, 4)
+		t16 := g.liftString(uint32(t14), uint32(t15))
+		t17 := g.ldF64(base13, 8)
+		t18 := Score{Name: t16, Value: t17}
+		t19[i20] = t18
 	}
 	if g.err != nil {
 		return result, g.err
 	}
-	return t17, nil
+	return t19, nil
 }
 
 // HostEchoNested calls `host-echo-nested` in the guest.
@@ -1459,6 +1522,13 @@ func (a ListApi) EchoStrings(x []string) (result []string, err error) {
 	}
 	g := newGlue(call)
 	defer g.exit(&err)
+	for _, q8 := range x {
+		g.queueString(q8)
+	}
+	e9 := g.allocateQueued()
+	if e9 != nil {
+		return result, e9
+	}
 	ptr5, e6 := g.alloc(len(x), 8, 4)
 	if e6 != nil {
 		return result, e6
@@ -1482,21 +1552,21 @@ func (a ListApi) EchoStrings(x []string) (result []string, err error) {
 		return result, err
 	}
 	g.refresh()
-	t8 := uint32(slots[0].I32())
-	t9 := g.ldI32(t8, 0)
-	t10 := g.ldI32(t8, 4)
-	t15 := make([]string, g.listLen(uint32(t9), uint32(t10), 8, 4))
-	for i16 := range t15 {
-		base11 := uint32(t9) + uint32(i16)*8
-		t12 := g.ldI32(base11, 0)
-		t13 := g.ldI32(base11, 4)
-		t14 := g.liftString(uint32(t12), uint32(t13))
-		t15[i16] = t14
+	t10 := uint32(slots[0].I32())
+	t11 := g.ldI32(t10, 0)
+	t12 := g.ldI32(t10, 4)
+	t17 := make([]string, g.listLen(uint32(t11), uint32(t12), 8, 4))
+	for i18 := range t17 {
+		base13 := uint32(t11) + uint32(i18)*8
+		t14 := g.ldI32(base13, 0)
+		t15 := g.ldI32(base13, 4)
+		t16 := g.liftString(uint32(t14), uint32(t15))
+		t17[i18] = t16
 	}
 	if g.err != nil {
 		return result, g.err
 	}
-	return t15, nil
+	return t17, nil
 }
 
 // Join calls `kiln:corpus/list-api#join` in the guest.
@@ -1510,6 +1580,13 @@ func (a ListApi) Join(parts []string, sep string) (result string, err error) {
 	}
 	g := newGlue(call)
 	defer g.exit(&err)
+	for _, q8 := range parts {
+		g.queueString(q8)
+	}
+	e9 := g.allocateQueued()
+	if e9 != nil {
+		return result, e9
+	}
 	ptr5, e6 := g.alloc(len(parts), 8, 4)
 	if e6 != nil {
 		return result, e6
@@ -1523,9 +1600,9 @@ func (a ListApi) Join(parts []string, sep string) (result string, err error) {
 		g.stI32(base2, 4, int32(uint32(len(e1))))
 		g.stI32(base2, 0, int32(ptr3))
 	}
-	ptr8, e9 := g.lowerString(sep)
-	if e9 != nil {
-		return result, e9
+	ptr10, e11 := g.lowerString(sep)
+	if e11 != nil {
+		return result, e11
 	}
 	if g.err != nil {
 		return result, g.err
@@ -1533,20 +1610,20 @@ func (a ListApi) Join(parts []string, sep string) (result string, err error) {
 	var slots [4]kiln.RawSlot
 	slots[0].SetI32(int32(ptr5))
 	slots[1].SetI32(int32(uint32(len(parts))))
-	slots[2].SetI32(int32(ptr8))
+	slots[2].SetI32(int32(ptr10))
 	slots[3].SetI32(int32(uint32(len(sep))))
 	if err := g.call.Call(slots[:]); err != nil {
 		return result, err
 	}
 	g.refresh()
-	t10 := uint32(slots[0].I32())
-	t11 := g.ldI32(t10, 0)
-	t12 := g.ldI32(t10, 4)
-	t13 := g.liftString(uint32(t11), uint32(t12))
+	t12 := uint32(slots[0].I32())
+	t13 := g.ldI32(t12, 0)
+	t14 := g.ldI32(t12, 4)
+	t15 := g.liftString(uint32(t13), uint32(t14))
 	if g.err != nil {
 		return result, g.err
 	}
-	return t13, nil
+	return t15, nil
 }
 
 // Split calls `kiln:corpus/list-api#split` in the guest.
@@ -1712,18 +1789,25 @@ func (a ListApi) EchoDeep(x [][][]string) (result [][][]string, err error) {
 	}
 	g := newGlue(call)
 	defer g.exit(&err)
-	ptr15, e16 := g.alloc(len(x), 8, 4)
-	if e16 != nil {
-		return result, e16
+	ptr17, e18 := g.alloc(len(x), 8, 4)
+	if e18 != nil {
+		return result, e18
 	}
-	for i17, e1 := range x {
-		base2 := ptr15 + uint32(i17)*8
-		ptr12, e13 := g.alloc(len(e1), 8, 4)
-		if e13 != nil {
-			return result, e13
+	for i19, e1 := range x {
+		base2 := ptr17 + uint32(i19)*8
+		ptr14, e15 := g.alloc(len(e1), 8, 4)
+		if e15 != nil {
+			return result, e15
 		}
-		for i14, e3 := range e1 {
-			base4 := ptr12 + uint32(i14)*8
+		for i16, e3 := range e1 {
+			base4 := ptr14 + uint32(i16)*8
+			for _, q12 := range e3 {
+				g.queueString(q12)
+			}
+			e13 := g.allocateQueued()
+			if e13 != nil {
+				return result, e13
+			}
 			ptr9, e10 := g.alloc(len(e3), 8, 4)
 			if e10 != nil {
 				return result, e10
@@ -1741,47 +1825,47 @@ func (a ListApi) EchoDeep(x [][][]string) (result [][][]string, err error) {
 			g.stI32(base4, 0, int32(ptr9))
 		}
 		g.stI32(base2, 4, int32(uint32(len(e1))))
-		g.stI32(base2, 0, int32(ptr12))
+		g.stI32(base2, 0, int32(ptr14))
 	}
 	if g.err != nil {
 		return result, g.err
 	}
 	var slots [2]kiln.RawSlot
-	slots[0].SetI32(int32(ptr15))
+	slots[0].SetI32(int32(ptr17))
 	slots[1].SetI32(int32(uint32(len(x))))
 	if err := g.call.Call(slots[:]); err != nil {
 		return result, err
 	}
 	g.refresh()
-	t18 := uint32(slots[0].I32())
-	t19 := g.ldI32(t18, 0)
-	t20 := g.ldI32(t18, 4)
-	t35 := make([][][]string, g.listLen(uint32(t19), uint32(t20), 8, 4))
-	for i36 := range t35 {
-		base21 := uint32(t19) + uint32(i36)*8
-		t22 := g.ldI32(base21, 0)
-		t23 := g.ldI32(base21, 4)
-		t33 := make([][]string, g.listLen(uint32(t22), uint32(t23), 8, 4))
-		for i34 := range t33 {
-			base24 := uint32(t22) + uint32(i34)*8
-			t25 := g.ldI32(base24, 0)
-			t26 := g.ldI32(base24, 4)
-			t31 := make([]string, g.listLen(uint32(t25), uint32(t26), 8, 4))
-			for i32 := range t31 {
-				base27 := uint32(t25) + uint32(i32)*8
-				t28 := g.ldI32(base27, 0)
-				t29 := g.ldI32(base27, 4)
-				t30 := g.liftString(uint32(t28), uint32(t29))
-				t31[i32] = t30
+	t20 := uint32(slots[0].I32())
+	t21 := g.ldI32(t20, 0)
+	t22 := g.ldI32(t20, 4)
+	t37 := make([][][]string, g.listLen(uint32(t21), uint32(t22), 8, 4))
+	for i38 := range t37 {
+		base23 := uint32(t21) + uint32(i38)*8
+		t24 := g.ldI32(base23, 0)
+		t25 := g.ldI32(base23, 4)
+		t35 := make([][]string, g.listLen(uint32(t24), uint32(t25), 8, 4))
+		for i36 := range t35 {
+			base26 := uint32(t24) + uint32(i36)*8
+			t27 := g.ldI32(base26, 0)
+			t28 := g.ldI32(base26, 4)
+			t33 := make([]string, g.listLen(uint32(t27), uint32(t28), 8, 4))
+			for i34 := range t33 {
+				base29 := uint32(t27) + uint32(i34)*8
+				t30 := g.ldI32(base29, 0)
+				t31 := g.ldI32(base29, 4)
+				t32 := g.liftString(uint32(t30), uint32(t31))
+				t33[i34] = t32
 			}
-			t33[i34] = t31
+			t35[i36] = t33
 		}
-		t35[i36] = t33
+		t37[i38] = t35
 	}
 	if g.err != nil {
 		return result, g.err
 	}
-	return t35, nil
+	return t37, nil
 }
 
 // EchoPoint calls `kiln:corpus/list-api#echo-point` in the guest.
@@ -2003,6 +2087,13 @@ func (a ListApi) EchoTeam(t Team) (result Team, err error) {
 	if e2 != nil {
 		return result, e2
 	}
+	for _, q10 := range t.Members {
+		g.queueString(q10)
+	}
+	e11 := g.allocateQueued()
+	if e11 != nil {
+		return result, e11
+	}
 	ptr7, e8 := g.alloc(len(t.Members), 8, 4)
 	if e8 != nil {
 		return result, e8
@@ -2016,19 +2107,26 @@ func (a ListApi) EchoTeam(t Team) (result Team, err error) {
 		g.stI32(base4, 4, int32(uint32(len(e3))))
 		g.stI32(base4, 0, int32(ptr5))
 	}
-	ptr14, e15 := g.alloc(len(t.Scores), 16, 8)
-	if e15 != nil {
-		return result, e15
+	for _, q19 := range t.Scores {
+		g.queueString(q19.Name)
 	}
-	for i16, e10 := range t.Scores {
-		base11 := ptr14 + uint32(i16)*16
-		ptr12, e13 := g.lowerString(e10.Name)
-		if e13 != nil {
-			return result, e13
+	e20 := g.allocateQueued()
+	if e20 != nil {
+		return result, e20
+	}
+	ptr16, e17 := g.alloc(len(t.Scores), 16, 8)
+	if e17 != nil {
+		return result, e17
+	}
+	for i18, e12 := range t.Scores {
+		base13 := ptr16 + uint32(i18)*16
+		ptr14, e15 := g.lowerString(e12.Name)
+		if e15 != nil {
+			return result, e15
 		}
-		g.stI32(base11, 4, int32(uint32(len(e10.Name))))
-		g.stI32(base11, 0, int32(ptr12))
-		g.stF64(base11, 8, e10.Value)
+		g.stI32(base13, 4, int32(uint32(len(e12.Name))))
+		g.stI32(base13, 0, int32(ptr14))
+		g.stF64(base13, 8, e12.Value)
 	}
 	if g.err != nil {
 		return result, g.err
@@ -2038,7 +2136,7 @@ func (a ListApi) EchoTeam(t Team) (result Team, err error) {
 	slots[1].SetI32(int32(uint32(len(t.Name))))
 	slots[2].SetI32(int32(ptr7))
 	slots[3].SetI32(int32(uint32(len(t.Members))))
-	slots[4].SetI32(int32(ptr14))
+	slots[4].SetI32(int32(ptr16))
 	slots[5].SetI32(int32(uint32(len(t.Scores))))
 	slots[6].SetI32(int32(t.Origin.X))
 	slots[7].SetI32(int32(t.Origin.Y))
@@ -2046,40 +2144,40 @@ func (a ListApi) EchoTeam(t Team) (result Team, err error) {
 		return result, err
 	}
 	g.refresh()
-	t17 := uint32(slots[0].I32())
-	t18 := g.ldI32(t17, 0)
-	t19 := g.ldI32(t17, 4)
-	t20 := g.liftString(uint32(t18), uint32(t19))
-	t21 := g.ldI32(t17, 8)
-	t22 := g.ldI32(t17, 12)
-	t27 := make([]string, g.listLen(uint32(t21), uint32(t22), 8, 4))
-	for i28 := range t27 {
-		base23 := uint32(t21) + uint32(i28)*8
-		t24 := g.ldI32(base23, 0)
-		t25 := g.ldI32(base23, 4)
-		t26 := g.liftString(uint32(t24), uint32(t25))
-		t27[i28] = t26
+	t21 := uint32(slots[0].I32())
+	t22 := g.ldI32(t21, 0)
+	t23 := g.ldI32(t21, 4)
+	t24 := g.liftString(uint32(t22), uint32(t23))
+	t25 := g.ldI32(t21, 8)
+	t26 := g.ldI32(t21, 12)
+	t31 := make([]string, g.listLen(uint32(t25), uint32(t26), 8, 4))
+	for i32 := range t31 {
+		base27 := uint32(t25) + uint32(i32)*8
+		t28 := g.ldI32(base27, 0)
+		t29 := g.ldI32(base27, 4)
+		t30 := g.liftString(uint32(t28), uint32(t29))
+		t31[i32] = t30
 	}
-	t29 := g.ldI32(t17, 16)
-	t30 := g.ldI32(t17, 20)
-	t37 := make([]Score, g.listLen(uint32(t29), uint32(t30), 16, 8))
-	for i38 := range t37 {
-		base31 := uint32(t29) + uint32(i38)*16
-		t32 := g.ldI32(base31, 0)
-		t33 := g.ldI32(base31, 4)
-		t34 := g.liftString(uint32(t32), uint32(t33))
-		t35 := g.ldF64(base31, 8)
-		t36 := Score{Name: t34, Value: t35}
-		t37[i38] = t36
+	t33 := g.ldI32(t21, 16)
+	t34 := g.ldI32(t21, 20)
+	t41 := make([]Score, g.listLen(uint32(t33), uint32(t34), 16, 8))
+	for i42 := range t41 {
+		base35 := uint32(t33) + uint32(i42)*16
+		t36 := g.ldI32(base35, 0)
+		t37 := g.ldI32(base35, 4)
+		t38 := g.liftString(uint32(t36), uint32(t37))
+		t39 := g.ldF64(base35, 8)
+		t40 := Score{Name: t38, Value: t39}
+		t41[i42] = t40
 	}
-	t39 := g.ldI32(t17, 24)
-	t40 := g.ldI32(t17, 28)
-	t41 := Point{X: int32(t39), Y: int32(t40)}
-	t42 := Team{Name: t20, Members: t27, Scores: t37, Origin: t41}
+	t43 := g.ldI32(t21, 24)
+	t44 := g.ldI32(t21, 28)
+	t45 := Point{X: int32(t43), Y: int32(t44)}
+	t46 := Team{Name: t24, Members: t31, Scores: t41, Origin: t45}
 	if g.err != nil {
 		return result, g.err
 	}
-	return t42, nil
+	return t46, nil
 }
 
 // EchoScores calls `kiln:corpus/list-api#echo-scores` in the guest.
@@ -2091,6 +2189,13 @@ func (a ListApi) EchoScores(s []Score) (result []Score, err error) {
 	}
 	g := newGlue(call)
 	defer g.exit(&err)
+	for _, q8 := range s {
+		g.queueString(q8.Name)
+	}
+	e9 := g.allocateQueued()
+	if e9 != nil {
+		return result, e9
+	}
 	ptr5, e6 := g.alloc(len(s), 16, 8)
 	if e6 != nil {
 		return result, e6
@@ -2115,23 +2220,23 @@ func (a ListApi) EchoScores(s []Score) (result []Score, err error) {
 		return result, err
 	}
 	g.refresh()
-	t8 := uint32(slots[0].I32())
-	t9 := g.ldI32(t8, 0)
-	t10 := g.ldI32(t8, 4)
-	t17 := make([]Score, g.listLen(uint32(t9), uint32(t10), 16, 8))
-	for i18 := range t17 {
-		base11 := uint32(t9) + uint32(i18)*16
-		t12 := g.ldI32(base11, 0)
-		t13 := g.ldI32(base11, 4)
-		t14 := g.liftString(uint32(t12), uint32(t13))
-		t15 := g.ldF64(base11, 8)
-		t16 := Score{Name: t14, Value: t15}
-		t17[i18] = t16
+	t10 := uint32(slots[0].I32())
+	t11 := g.ldI32(t10, 0)
+	t12 := g.ldI32(t10, 4)
+	t19 := make([]Score, g.listLen(uint32(t11), uint32(t12), 16, 8))
+	for i20 := range t19 {
+		base13 := uint32(t11) + uint32(i20)*16
+		t14 := g.ldI32(base13, 0)
+		t15 := g.ldI32(base13, 4)
+		t16 := g.liftString(uint32(t14), uint32(t15))
+		t17 := g.ldF64(base13, 8)
+		t18 := Score{Name: t16, Value: t17}
+		t19[i20] = t18
 	}
 	if g.err != nil {
 		return result, g.err
 	}
-	return t17, nil
+	return t19, nil
 }
 
 // BestName calls `kiln:corpus/list-api#best-name` in the guest.
@@ -2145,6 +2250,13 @@ func (a ListApi) BestName(s []Score) (result string, err error) {
 	}
 	g := newGlue(call)
 	defer g.exit(&err)
+	for _, q8 := range s {
+		g.queueString(q8.Name)
+	}
+	e9 := g.allocateQueued()
+	if e9 != nil {
+		return result, e9
+	}
 	ptr5, e6 := g.alloc(len(s), 16, 8)
 	if e6 != nil {
 		return result, e6
@@ -2169,14 +2281,14 @@ func (a ListApi) BestName(s []Score) (result string, err error) {
 		return result, err
 	}
 	g.refresh()
-	t8 := uint32(slots[0].I32())
-	t9 := g.ldI32(t8, 0)
-	t10 := g.ldI32(t8, 4)
-	t11 := g.liftString(uint32(t9), uint32(t10))
+	t10 := uint32(slots[0].I32())
+	t11 := g.ldI32(t10, 0)
+	t12 := g.ldI32(t10, 4)
+	t13 := g.liftString(uint32(t11), uint32(t12))
 	if g.err != nil {
 		return result, g.err
 	}
-	return t11, nil
+	return t13, nil
 }
 
 // EchoTriple calls `kiln:corpus/list-api#echo-triple` in the guest.
@@ -2264,6 +2376,13 @@ func (a ListApi) EchoPairs(p []Tuple2[string, uint32]) (result []Tuple2[string, 
 	}
 	g := newGlue(call)
 	defer g.exit(&err)
+	for _, q8 := range p {
+		g.queueString(q8.F0)
+	}
+	e9 := g.allocateQueued()
+	if e9 != nil {
+		return result, e9
+	}
 	ptr5, e6 := g.alloc(len(p), 12, 4)
 	if e6 != nil {
 		return result, e6
@@ -2288,23 +2407,23 @@ func (a ListApi) EchoPairs(p []Tuple2[string, uint32]) (result []Tuple2[string, 
 		return result, err
 	}
 	g.refresh()
-	t8 := uint32(slots[0].I32())
-	t9 := g.ldI32(t8, 0)
-	t10 := g.ldI32(t8, 4)
-	t17 := make([]Tuple2[string, uint32], g.listLen(uint32(t9), uint32(t10), 12, 4))
-	for i18 := range t17 {
-		base11 := uint32(t9) + uint32(i18)*12
-		t12 := g.ldI32(base11, 0)
-		t13 := g.ldI32(base11, 4)
-		t14 := g.liftString(uint32(t12), uint32(t13))
-		t15 := g.ldI32(base11, 8)
-		t16 := Tuple2[string, uint32]{F0: t14, F1: uint32(t15)}
-		t17[i18] = t16
+	t10 := uint32(slots[0].I32())
+	t11 := g.ldI32(t10, 0)
+	t12 := g.ldI32(t10, 4)
+	t19 := make([]Tuple2[string, uint32], g.listLen(uint32(t11), uint32(t12), 12, 4))
+	for i20 := range t19 {
+		base13 := uint32(t11) + uint32(i20)*12
+		t14 := g.ldI32(base13, 0)
+		t15 := g.ldI32(base13, 4)
+		t16 := g.liftString(uint32(t14), uint32(t15))
+		t17 := g.ldI32(base13, 8)
+		t18 := Tuple2[string, uint32]{F0: t16, F1: uint32(t17)}
+		t19[i20] = t18
 	}
 	if g.err != nil {
 		return result, g.err
 	}
-	return t17, nil
+	return t19, nil
 }
 
 // EchoNestedTuple calls `kiln:corpus/list-api#echo-nested-tuple` in the guest.
@@ -2449,6 +2568,13 @@ func AddToLinker(linker *kiln.ComponentLinker, host Imports) error {
 		if e2 != nil {
 			return e2
 		}
+		for _, q11 := range ret3 {
+			g.queueString(q11)
+		}
+		e12 := g.allocateQueued()
+		if e12 != nil {
+			return e12
+		}
 		ptr8, e9 := g.alloc(len(ret3), 8, 4)
 		if e9 != nil {
 			return e9
@@ -2486,6 +2612,13 @@ func AddToLinker(linker *kiln.ComponentLinker, host Imports) error {
 		ret10, e9 := host.ListHostSortScores(t7)
 		if e9 != nil {
 			return e9
+		}
+		for _, q18 := range ret10 {
+			g.queueString(q18.Name)
+		}
+		e19 := g.allocateQueued()
+		if e19 != nil {
+			return e19
 		}
 		ptr15, e16 := g.alloc(len(ret10), 16, 8)
 		if e16 != nil {

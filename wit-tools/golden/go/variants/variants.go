@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"unicode/utf8"
+	"unsafe"
 
 	kiln "github.com/kiln-wasm/kiln/go"
 )
@@ -22,6 +23,12 @@ type glue struct {
 	call *kiln.ComponentCall
 	mem  []byte
 	err  error
+	// Strings queued for allocateQueued, their sizes and blocks, and the
+	// next one lowerString takes.
+	queued     []string
+	queuedLens []uint32
+	queuedPtrs []uint32
+	queueHead  int
 }
 
 func newGlue(call *kiln.ComponentCall) *glue {
@@ -222,8 +229,57 @@ func (g *glue) lowerBytes(b []byte) (uint32, error) {
 	return ptr, err
 }
 
-// lowerString copies s into the guest.
+// queueString queues s for the next allocateQueued, so that the strings
+// of a list are allocated with one call into C; lowerString then takes
+// them in the order queued.
+func (g *glue) queueString(s string) {
+	g.queued = append(g.queued, s)
+}
+
+// allocateQueued allocates a block for each queued string with the
+// guest's realloc, in one call, and copies the strings in.
+func (g *glue) allocateQueued() error {
+	n := len(g.queued)
+	g.queuedLens = g.queuedLens[:0]
+	for _, s := range g.queued {
+		if uint64(len(s)) > math.MaxUint32 {
+			return fmt.Errorf("string of %d bytes is too large for a 32-bit memory", len(s))
+		}
+		g.queuedLens = append(g.queuedLens, uint32(len(s)))
+	}
+	if cap(g.queuedPtrs) < n {
+		g.queuedPtrs = make([]uint32, n)
+	}
+	g.queuedPtrs = g.queuedPtrs[:n]
+	if err := g.call.ReallocMany(1, g.queuedLens, g.queuedPtrs); err != nil {
+		return err
+	}
+	g.refresh()
+	for i, s := range g.queued {
+		ptr := g.queuedPtrs[i]
+		if uint64(ptr)+uint64(len(s)) > uint64(len(g.mem)) {
+			return errors.New("realloc return pointer/length out of bounds of memory")
+		}
+		copy(g.mem[ptr:], s)
+	}
+	g.queueHead = 0
+	return nil
+}
+
+// lowerString copies s into the guest, or takes its block if it is the
+// next string allocateQueued stored.
 func (g *glue) lowerString(s string) (uint32, error) {
+	if g.queueHead < len(g.queued) {
+		q := g.queued[g.queueHead]
+		if len(q) == len(s) && unsafe.StringData(q) == unsafe.StringData(s) {
+			ptr := g.queuedPtrs[g.queueHead]
+			g.queueHead++
+			if g.queueHead == len(g.queued) {
+				g.queued, g.queueHead = g.queued[:0], 0
+			}
+			return ptr, nil
+		}
+	}
 	ptr, err := g.alloc(len(s), 1, 1)
 	if err == nil {
 		copy(g.mem[ptr:], s)
@@ -3962,6 +4018,13 @@ func (a VariantApi) EchoNames(x []string) (result []string, err error) {
 	}
 	g := newGlue(call)
 	defer g.exit(&err)
+	for _, q8 := range x {
+		g.queueString(q8)
+	}
+	e9 := g.allocateQueued()
+	if e9 != nil {
+		return result, e9
+	}
 	ptr5, e6 := g.alloc(len(x), 8, 4)
 	if e6 != nil {
 		return result, e6
@@ -3985,21 +4048,21 @@ func (a VariantApi) EchoNames(x []string) (result []string, err error) {
 		return result, err
 	}
 	g.refresh()
-	t8 := uint32(slots[0].I32())
-	t9 := g.ldI32(t8, 0)
-	t10 := g.ldI32(t8, 4)
-	t15 := make([]string, g.listLen(uint32(t9), uint32(t10), 8, 4))
-	for i16 := range t15 {
-		base11 := uint32(t9) + uint32(i16)*8
-		t12 := g.ldI32(base11, 0)
-		t13 := g.ldI32(base11, 4)
-		t14 := g.liftString(uint32(t12), uint32(t13))
-		t15[i16] = t14
+	t10 := uint32(slots[0].I32())
+	t11 := g.ldI32(t10, 0)
+	t12 := g.ldI32(t10, 4)
+	t17 := make([]string, g.listLen(uint32(t11), uint32(t12), 8, 4))
+	for i18 := range t17 {
+		base13 := uint32(t11) + uint32(i18)*8
+		t14 := g.ldI32(base13, 0)
+		t15 := g.ldI32(base13, 4)
+		t16 := g.liftString(uint32(t14), uint32(t15))
+		t17[i18] = t16
 	}
 	if g.err != nil {
 		return result, g.err
 	}
-	return t15, nil
+	return t17, nil
 }
 
 // EchoTagged calls `kiln:corpus/variant-api#echo-tagged` in the guest.

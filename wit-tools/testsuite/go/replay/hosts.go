@@ -85,6 +85,10 @@ func (listsHost) ListHostRotateTriple(t lists.Tuple3[uint8, string, float64]) (l
 	return lists.Tuple3[float64, uint8, string]{F0: t.F2, F1: t.F0, F2: t.F1}, nil
 }
 
+// ListsHost returns the corpus's host of the world `lists`, for programs
+// outside the replay (bench/go/components).
+func ListsHost() lists.Imports { return listsHost{} }
+
 // variantsHost implements the world `variants`.
 type variantsHost struct{ noState }
 

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"unicode/utf8"
+	"unsafe"
 
 	kiln "github.com/kiln-wasm/kiln/go"
 )
@@ -22,6 +23,12 @@ type glue struct {
 	call *kiln.ComponentCall
 	mem  []byte
 	err  error
+	// Strings queued for allocateQueued, their sizes and blocks, and the
+	// next one lowerString takes.
+	queued     []string
+	queuedLens []uint32
+	queuedPtrs []uint32
+	queueHead  int
 }
 
 func newGlue(call *kiln.ComponentCall) *glue {
@@ -222,8 +229,57 @@ func (g *glue) lowerBytes(b []byte) (uint32, error) {
 	return ptr, err
 }
 
-// lowerString copies s into the guest.
+// queueString queues s for the next allocateQueued, so that the strings
+// of a list are allocated with one call into C; lowerString then takes
+// them in the order queued.
+func (g *glue) queueString(s string) {
+	g.queued = append(g.queued, s)
+}
+
+// allocateQueued allocates a block for each queued string with the
+// guest's realloc, in one call, and copies the strings in.
+func (g *glue) allocateQueued() error {
+	n := len(g.queued)
+	g.queuedLens = g.queuedLens[:0]
+	for _, s := range g.queued {
+		if uint64(len(s)) > math.MaxUint32 {
+			return fmt.Errorf("string of %d bytes is too large for a 32-bit memory", len(s))
+		}
+		g.queuedLens = append(g.queuedLens, uint32(len(s)))
+	}
+	if cap(g.queuedPtrs) < n {
+		g.queuedPtrs = make([]uint32, n)
+	}
+	g.queuedPtrs = g.queuedPtrs[:n]
+	if err := g.call.ReallocMany(1, g.queuedLens, g.queuedPtrs); err != nil {
+		return err
+	}
+	g.refresh()
+	for i, s := range g.queued {
+		ptr := g.queuedPtrs[i]
+		if uint64(ptr)+uint64(len(s)) > uint64(len(g.mem)) {
+			return errors.New("realloc return pointer/length out of bounds of memory")
+		}
+		copy(g.mem[ptr:], s)
+	}
+	g.queueHead = 0
+	return nil
+}
+
+// lowerString copies s into the guest, or takes its block if it is the
+// next string allocateQueued stored.
 func (g *glue) lowerString(s string) (uint32, error) {
+	if g.queueHead < len(g.queued) {
+		q := g.queued[g.queueHead]
+		if len(q) == len(s) && unsafe.StringData(q) == unsafe.StringData(s) {
+			ptr := g.queuedPtrs[g.queueHead]
+			g.queueHead++
+			if g.queueHead == len(g.queued) {
+				g.queued, g.queueHead = g.queued[:0], 0
+			}
+			return ptr, nil
+		}
+	}
 	ptr, err := g.alloc(len(s), 1, 1)
 	if err == nil {
 		copy(g.mem[ptr:], s)
