@@ -108,14 +108,21 @@ type ComponentHostFunc func(call *ComponentCall, slots []RawSlot) error
 // DefineFunc defines the function name of the instance iface ("": the
 // root) as f, a flat host function (see ComponentHostFunc).
 func (l *ComponentLinker) DefineFunc(iface, name string, f ComponentHostFunc) error {
+	return l.define(iface, name, func(ciface, cname *C.char) *C.kiln_error_t {
+		return C.kiln_go_component_define_func(l.ptr, ciface, cname, C.uintptr_t(cgo.NewHandle(f)))
+	})
+}
+
+// define runs define with C copies of the instance name iface ("": the
+// root, NULL) and the item name.
+func (l *ComponentLinker) define(iface, name string, define func(ciface, cname *C.char) *C.kiln_error_t) error {
 	if l.ptr == nil {
 		return errClosed
 	}
 	ciface, cname := cOptStr(iface), C.CString(name)
 	defer C.free(unsafe.Pointer(ciface))
 	defer C.free(unsafe.Pointer(cname))
-	h := cgo.NewHandle(f)
-	err := takeError(C.kiln_go_component_define_func(l.ptr, ciface, cname, C.uintptr_t(h)))
+	err := takeError(define(ciface, cname))
 	runtime.KeepAlive(l)
 	return err
 }
@@ -126,19 +133,13 @@ func (l *ComponentLinker) DefineFunc(iface, name string, f ComponentHostFunc) er
 // owned handle, or the host drops one the guest gave back; an error it
 // returns traps the guest.
 func (l *ComponentLinker) DefineResource(iface, name string, ty *ComponentResourceType, destructor func(rep uint32) error) error {
-	if l.ptr == nil {
-		return errClosed
-	}
-	ciface, cname := cOptStr(iface), C.CString(name)
-	defer C.free(unsafe.Pointer(ciface))
-	defer C.free(unsafe.Pointer(cname))
-	var h cgo.Handle
-	if destructor != nil {
-		h = cgo.NewHandle(destructor)
-	}
-	err := takeError(C.kiln_go_component_define_resource(l.ptr, ciface, cname, ty.ptr, C.uintptr_t(h)))
-	runtime.KeepAlive(l)
-	return err
+	return l.define(iface, name, func(ciface, cname *C.char) *C.kiln_error_t {
+		var h cgo.Handle
+		if destructor != nil {
+			h = cgo.NewHandle(destructor)
+		}
+		return C.kiln_go_component_define_resource(l.ptr, ciface, cname, ty.ptr, C.uintptr_t(h))
+	})
 }
 
 // Instantiate instantiates component in store with the linker's

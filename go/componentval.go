@@ -200,16 +200,9 @@ type ComponentFuncNew func(store *Store, args []ComponentVal) (ComponentVal, err
 // receives are its own to keep or drop; a resource it returns moves to
 // the guest.
 func (l *ComponentLinker) FuncNew(iface, name string, f ComponentFuncNew) error {
-	if l.ptr == nil {
-		return errClosed
-	}
-	ciface, cname := cOptStr(iface), C.CString(name)
-	defer C.free(unsafe.Pointer(ciface))
-	defer C.free(unsafe.Pointer(cname))
-	h := cgo.NewHandle(f)
-	err := takeError(C.kiln_go_component_func_new(l.ptr, ciface, cname, C.uintptr_t(h)))
-	runtime.KeepAlive(l)
-	return err
+	return l.define(iface, name, func(ciface, cname *C.char) *C.kiln_error_t {
+		return C.kiln_go_component_func_new(l.ptr, ciface, cname, C.uintptr_t(cgo.NewHandle(f)))
+	})
 }
 
 // runFuncNew runs a ComponentFuncNew for C: the arguments (whose

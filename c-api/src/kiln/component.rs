@@ -12,7 +12,8 @@ use crate::reference::HostInfo;
 use crate::store::{lend_while, store_mut, wasm_store_t, StoreData};
 use crate::trap::wasm_trap_t;
 use kiln::component::{
-    Component, FlatCall, FlatContext, Func, Instance, Linker, ResourceAny, ResourceType,
+    Component, FlatCall, FlatContext, Func, Instance, Linker, LinkerInstance, ResourceAny,
+    ResourceType,
 };
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CStr};
@@ -81,10 +82,7 @@ enum CxCall {
 ///
 /// # Safety
 /// `s` is null or a null-terminated string.
-pub(super) unsafe fn str_arg<'a>(
-    s: *const c_char,
-    what: &str,
-) -> Result<&'a str, Box<kiln_error_t>> {
+unsafe fn str_arg<'a>(s: *const c_char, what: &str) -> Result<&'a str, Box<kiln_error_t>> {
     if s.is_null() {
         return Err(kiln_error_t::msg(format!("the {what} is NULL")));
     }
@@ -98,7 +96,7 @@ pub(super) unsafe fn str_arg<'a>(
 ///
 /// # Safety
 /// `s` is null or a null-terminated string.
-pub(super) unsafe fn opt_str_arg<'a>(
+unsafe fn opt_str_arg<'a>(
     s: *const c_char,
     what: &str,
 ) -> Result<Option<&'a str>, Box<kiln_error_t>> {
@@ -107,6 +105,37 @@ pub(super) unsafe fn opt_str_arg<'a>(
     }
     // SAFETY: guaranteed by the caller.
     unsafe { str_arg(s, what) }.map(Some)
+}
+
+/// The instance name `interface` (NULL: the root) and the item `name` of
+/// a definition; an error if either is not a valid string.
+///
+/// # Safety
+/// Both are null or null-terminated strings.
+pub(super) unsafe fn def_names<'a>(
+    interface: *const c_char,
+    name: *const c_char,
+) -> Result<(Option<&'a str>, &'a str), Box<kiln_error_t>> {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        Ok((
+            opt_str_arg(interface, "interface name")?,
+            str_arg(name, "name")?,
+        ))
+    }
+}
+
+/// Runs `define` on the linker's instance `interface` (None: the root).
+pub(super) fn define_in(
+    linker: &mut kiln_component_linker_t,
+    interface: Option<&str>,
+    define: impl FnOnce(LinkerInstance<'_, StoreData>) -> kiln::Result<()>,
+) -> Result<(), Box<kiln_error_t>> {
+    match interface {
+        None => define(linker.linker.root()),
+        Some(i) => linker.linker.instance(i).and_then(define),
+    }
+    .map_err(err)
 }
 
 /// A Kiln error as a C error.
@@ -278,23 +307,13 @@ pub unsafe extern "C" fn kiln_component_linker_define_func(
             return Err(kiln_error_t::msg("NULL linker or callback"));
         };
         // SAFETY: both are null or null-terminated strings.
-        let (interface, name) = unsafe {
-            (
-                opt_str_arg(interface, "interface name")?,
-                str_arg(name, "name")?,
-            )
-        };
+        let (interface, name) = unsafe { def_names(interface, name)? };
         let body = move |cx: &mut FlatContext<'_, '_, StoreData>, slots: &mut [u128]| {
             call_flat_host(cx, callback, &env, slots)
         };
-        match interface {
-            None => linker.linker.root().func_new_flat(name, body).map(|_| ()),
-            Some(i) => linker
-                .linker
-                .instance(i)
-                .and_then(|mut i| i.func_new_flat(name, body).map(|_| ())),
-        }
-        .map_err(err)
+        define_in(linker, interface, |mut i| {
+            i.func_new_flat(name, body).map(|_| ())
+        })
     })
 }
 
@@ -324,12 +343,7 @@ pub unsafe extern "C" fn kiln_component_linker_define_resource(
             return Err(kiln_error_t::msg("NULL linker or type"));
         };
         // SAFETY: both are null or null-terminated strings.
-        let (interface, name) = unsafe {
-            (
-                opt_str_arg(interface, "interface name")?,
-                str_arg(name, "name")?,
-            )
-        };
+        let (interface, name) = unsafe { def_names(interface, name)? };
         let dtor = move |store: kiln::StoreContextMut<'_, StoreData>, rep: u32| {
             // Captures the whole `HostInfo`, which may cross threads.
             let env = &env;
@@ -347,14 +361,9 @@ pub unsafe extern "C" fn kiln_component_linker_define_resource(
             Err(unsafe { Box::from_raw(trap) }.to_error())
         };
         let ty = ty.ty.clone();
-        match interface {
-            None => linker.linker.root().resource(name, ty, dtor).map(|_| ()),
-            Some(i) => linker
-                .linker
-                .instance(i)
-                .and_then(|mut i| i.resource(name, ty, dtor).map(|_| ())),
-        }
-        .map_err(err)
+        define_in(linker, interface, |mut i| {
+            i.resource(name, ty, dtor).map(|_| ())
+        })
     })
 }
 
@@ -455,12 +464,7 @@ pub unsafe extern "C" fn kiln_component_instance_get_func(
             return Err(kiln_error_t::msg("NULL store"));
         }
         // SAFETY: both are null or null-terminated strings.
-        let (interface, name) = unsafe {
-            (
-                opt_str_arg(interface, "interface name")?,
-                str_arg(name, "name")?,
-            )
-        };
+        let (interface, name) = unsafe { def_names(interface, name)? };
         // SAFETY: `store` is a live store (checked non-null).
         let store = unsafe { store_mut(store) };
         let func = match interface {
@@ -615,12 +619,7 @@ pub unsafe extern "C" fn kiln_component_instance_get_resource_type(
             return Err(kiln_error_t::msg("NULL store"));
         }
         // SAFETY: both are null or null-terminated strings.
-        let (interface, name) = unsafe {
-            (
-                opt_str_arg(interface, "interface name")?,
-                str_arg(name, "name")?,
-            )
-        };
+        let (interface, name) = unsafe { def_names(interface, name)? };
         // SAFETY: `store` is a live store (checked non-null).
         let store = unsafe { store_mut(store) };
         let ty = match interface {

@@ -10,8 +10,8 @@
 //! constructor call per node.
 
 use super::component::{
-    err, kiln_component_func_t, kiln_component_linker_t, kiln_component_resource_t, opt_str_arg,
-    run, str_arg, trap_of,
+    def_names, define_in, err, kiln_component_func_t, kiln_component_linker_t,
+    kiln_component_resource_t, run, trap_of,
 };
 use super::error::kiln_error_t;
 use crate::guard;
@@ -703,12 +703,7 @@ pub unsafe extern "C" fn kiln_component_linker_func_new(
             return Err(kiln_error_t::msg("NULL linker or callback"));
         };
         // SAFETY: both are null or null-terminated strings.
-        let (interface, name) = unsafe {
-            (
-                opt_str_arg(interface, "interface name")?,
-                str_arg(name, "name")?,
-            )
-        };
+        let (interface, name) = unsafe { def_names(interface, name)? };
         let label = match interface {
             Some(i) => format!("{i}/{name}"),
             None => name.to_string(),
@@ -763,13 +758,8 @@ pub unsafe extern "C" fn kiln_component_linker_func_new(
             }
             outcome
         };
-        match interface {
-            None => linker.linker.root().func_new(name, body).map(|_| ()),
-            Some(i) => linker
-                .linker
-                .instance(i)
-                .and_then(|mut i| i.func_new(name, body).map(|_| ())),
-        }
-        .map_err(err)
+        define_in(linker, interface, |mut i| {
+            i.func_new(name, body).map(|_| ())
+        })
     })
 }

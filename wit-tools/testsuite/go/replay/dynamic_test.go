@@ -7,8 +7,6 @@ package replay
 import (
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -23,28 +21,9 @@ import (
 // defines.
 func dynamicInstance(t *testing.T, world string, add func(*kiln.ComponentLinker) error) *kiln.ComponentInstance {
 	t.Helper()
-	engine := kiln.NewEngine()
-	t.Cleanup(engine.Close)
-	wasm, err := os.ReadFile(filepath.Join(root, "target", "wit-guests", world+".wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	component, err := kiln.NewComponent(engine, wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(component.Close)
-	store := kiln.NewStore(engine)
-	t.Cleanup(store.Close)
-	linker := kiln.NewComponentLinker(engine)
-	t.Cleanup(linker.Close)
-	if err := add(linker); err != nil {
-		t.Fatal(err)
-	}
-	inst, err := linker.Instantiate(store, component)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := instantiate(t, world, add, func(s *kiln.Store, l *kiln.ComponentLinker, c *kiln.Component) (*kiln.ComponentInstance, error) {
+		return l.Instantiate(s, c)
+	})
 	t.Cleanup(inst.Close)
 	return inst
 }

@@ -23,10 +23,15 @@ func (h *countingHost) BlobsBlobDrop(rep uint32) error {
 	return h.resourcesHost.BlobsBlobDrop(rep)
 }
 
-func instantiate[W any](t *testing.T, world string, add func(*kiln.ComponentLinker) error, inst func(*kiln.Store, *kiln.ComponentLinker, *kiln.Component) (W, error)) W {
+// loadWorld compiles the world's guest for engine (a new one if nil) and
+// returns it with a store and an empty linker, all closed at the test's
+// end.
+func loadWorld(t *testing.T, engine *kiln.Engine, world string) (*kiln.Component, *kiln.Store, *kiln.ComponentLinker) {
 	t.Helper()
-	engine := kiln.NewEngine()
-	t.Cleanup(engine.Close)
+	if engine == nil {
+		engine = kiln.NewEngine()
+		t.Cleanup(engine.Close)
+	}
 	wasm, err := os.ReadFile(filepath.Join(root, "target", "wit-guests", world+".wasm"))
 	if err != nil {
 		t.Fatal(err)
@@ -40,6 +45,12 @@ func instantiate[W any](t *testing.T, world string, add func(*kiln.ComponentLink
 	t.Cleanup(store.Close)
 	linker := kiln.NewComponentLinker(engine)
 	t.Cleanup(linker.Close)
+	return component, store, linker
+}
+
+func instantiate[W any](t *testing.T, world string, add func(*kiln.ComponentLinker) error, inst func(*kiln.Store, *kiln.ComponentLinker, *kiln.Component) (W, error)) W {
+	t.Helper()
+	component, store, linker := loadWorld(t, nil, world)
 	if err := add(linker); err != nil {
 		t.Fatal(err)
 	}

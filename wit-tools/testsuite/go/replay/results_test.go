@@ -2,8 +2,6 @@ package replay
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -94,19 +92,7 @@ func TestExportResultTrapIsNotResultError(t *testing.T) {
 	config.SetConsumeFuel(true)
 	engine := kiln.NewEngineWithConfig(config)
 	t.Cleanup(engine.Close)
-	wasm, err := os.ReadFile(filepath.Join(root, "target", "wit-guests", "variants.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	component, err := kiln.NewComponent(engine, wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(component.Close)
-	store := kiln.NewStore(engine)
-	t.Cleanup(store.Close)
-	linker := kiln.NewComponentLinker(engine)
-	t.Cleanup(linker.Close)
+	component, store, linker := loadWorld(t, engine, "variants")
 	if err := variants.AddToLinker(linker, variantsHost{}); err != nil {
 		t.Fatal(err)
 	}
