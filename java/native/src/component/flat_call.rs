@@ -65,8 +65,8 @@ impl MemState {
 
     /// `realloc` for each size in `sizes` (all aligned to `align`),
     /// replacing each by its pointer, and, unless `data` is null, fills the
-    /// blocks with `data`'s bytes in order; returns whether the memory
-    /// changed.
+    /// blocks with the first `data_len` bytes of `data` in order; returns
+    /// whether the memory changed.
     pub(crate) fn realloc_many(
         &self,
         env: &mut JNIEnv<'_>,
@@ -74,6 +74,7 @@ impl MemState {
         align: jint,
         sizes: &JIntArray<'_>,
         data: &JByteArray<'_>,
+        data_len: jint,
     ) -> JResult<jboolean> {
         let n = env.get_array_length(sizes)? as usize;
         let mut values = vec![0i32; n];
@@ -81,7 +82,11 @@ impl MemState {
         let bytes = if data.is_null() {
             None
         } else {
-            Some(env.convert_byte_array(data)?)
+            let len = usize::try_from(data_len)
+                .map_err(|_| Failure::Argument("negative data length".into()))?;
+            let mut bytes = vec![0i8; len];
+            env.get_byte_array_region(data, 0, &mut bytes)?;
+            Some(bytes)
         };
         let mut at = 0usize;
         for v in values.iter_mut() {
@@ -91,6 +96,8 @@ impl MemState {
                 let src = bytes.get(at..at + size as usize).ok_or_else(|| {
                     Failure::Argument("fewer bytes than the sizes add up to".into())
                 })?;
+                // SAFETY: `i8` and `u8` have the same size and alignment.
+                let src: &[u8] = unsafe { &*(src as *const [i8] as *const [u8]) };
                 cx.bytes_mut(ptr, size)?.copy_from_slice(src);
                 at += size as usize;
             }
@@ -245,6 +252,7 @@ pub extern "system" fn Java_dev_kiln_FlatCall_realloc(
 }
 
 #[no_mangle]
+#[allow(clippy::too_many_arguments)]
 pub extern "system" fn Java_dev_kiln_FlatCall_reallocMany(
     mut env: JNIEnv<'_>,
     _class: JClass<'_>,
@@ -254,10 +262,11 @@ pub extern "system" fn Java_dev_kiln_FlatCall_reallocMany(
     align: jint,
     sizes: JIntArray<'_>,
     data: JByteArray<'_>,
+    data_len: jint,
 ) -> jboolean {
     run(&mut env, |env| {
         with_cx(env, &store, store_handle, handle, |env, mem, cx| {
-            mem.realloc_many(env, cx, align, &sizes, &data)
+            mem.realloc_many(env, cx, align, &sizes, &data, data_len)
         })
     })
 }

@@ -69,11 +69,13 @@ pub extern "system" fn Java_dev_kiln_FlatContext_reallocMany(
     align: jint,
     sizes: JIntArray<'_>,
     data: JByteArray<'_>,
+    data_len: jint,
 ) -> jboolean {
     run(&mut env, |env| {
         // SAFETY: the Java `FlatContext` passes its address while valid.
         let icx = unsafe { import_cx(handle) }?;
-        icx.mem.realloc_many(env, icx.cx, align, &sizes, &data)
+        icx.mem
+            .realloc_many(env, icx.cx, align, &sizes, &data, data_len)
     })
 }
 

@@ -30,7 +30,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
 
     abstract long reallocRaw(int align, int size);
 
-    abstract boolean reallocManyRaw(int align, int[] sizes, byte[] data);
+    abstract boolean reallocManyRaw(int align, int[] sizes, byte[] data, int dataLen);
 
     abstract long handleOp(int op, long value, long type, boolean own);
 
@@ -79,7 +79,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
         if (sizes.length == 0) {
             return;
         }
-        if (reallocManyRaw(align, sizes, null)) {
+        if (reallocManyRaw(align, sizes, null, 0)) {
             refresh();
         }
     }
@@ -289,16 +289,40 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
             queuedPtrs = java.util.Arrays.copyOf(queuedPtrs, n);
             queuedLens = java.util.Arrays.copyOf(queuedLens, n);
         }
-        byte[] b = utf8(s);
-        if (queuedByteCount + b.length > queuedBytes.length) {
-            queuedBytes = java.util.Arrays.copyOf(
-                    queuedBytes, Math.max(queuedByteCount + b.length, 2 * queuedBytes.length + 64));
+        // UTF-8 takes at most three bytes per UTF-16 unit.
+        int n = s.length();
+        reserveQueuedBytes(3L * n);
+        byte[] buf = queuedBytes;
+        int at = queuedByteCount;
+        int len = n;
+        // ASCII, the common case, is copied as it is, without encoding the
+        // string into a temporary array first.
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                byte[] b = utf8(s);
+                System.arraycopy(b, 0, buf, at, b.length);
+                len = b.length;
+                break;
+            }
+            buf[at + i] = (byte) c;
         }
-        System.arraycopy(b, 0, queuedBytes, queuedByteCount, b.length);
-        queuedByteCount += b.length;
+        queuedByteCount += len;
         queued[queueTail] = s;
-        queuedLens[queueTail] = b.length;
+        queuedLens[queueTail] = len;
         queueTail++;
+    }
+
+    /** Grows the queue's bytes to hold {@code more} more. */
+    private void reserveQueuedBytes(long more) {
+        long need = queuedByteCount + more;
+        if (need > queuedBytes.length) {
+            if (need > Integer.MAX_VALUE - 8) {
+                throw trap("strings too large to lower: " + need + " bytes");
+            }
+            queuedBytes = java.util.Arrays.copyOf(
+                    queuedBytes, (int) Math.max(need, Math.min(2L * queuedBytes.length + 64, Integer.MAX_VALUE - 8)));
+        }
     }
 
     /** Allocates and fills a block for every string queued since the last call, in one native call. */
@@ -308,10 +332,7 @@ public abstract sealed class FlatAccess permits FlatCall, FlatContext {
             return;
         }
         int[] ptrs = java.util.Arrays.copyOfRange(queuedLens, queueAllocated, queueTail);
-        byte[] data = queuedByteCount == queuedBytes.length
-                ? queuedBytes
-                : java.util.Arrays.copyOf(queuedBytes, queuedByteCount);
-        if (reallocManyRaw(1, ptrs, data)) {
+        if (reallocManyRaw(1, ptrs, queuedBytes, queuedByteCount)) {
             refresh();
         }
         System.arraycopy(ptrs, 0, queuedPtrs, queueAllocated, n);

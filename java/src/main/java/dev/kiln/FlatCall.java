@@ -69,11 +69,11 @@ public final class FlatCall extends FlatAccess implements AutoCloseable {
     }
 
     @Override
-    boolean reallocManyRaw(int align, int[] sizes, byte[] data) {
+    boolean reallocManyRaw(int align, int[] sizes, byte[] data, int dataLen) {
         long h = live();
         long s = store.enter();
         try {
-            return reallocMany(store, s, h, align, sizes, data);
+            return reallocMany(store, s, h, align, sizes, data, dataLen);
         } finally {
             store.exit();
         }
@@ -141,7 +141,7 @@ public final class FlatCall extends FlatAccess implements AutoCloseable {
     private static native long realloc(Store<?> store, long storeHandle, long handle, int align, int size);
 
     private static native boolean reallocMany(
-            Store<?> store, long storeHandle, long handle, int align, int[] sizes, byte[] data);
+            Store<?> store, long storeHandle, long handle, int align, int[] sizes, byte[] data, int dataLen);
 
     private static native long handle(
             Store<?> store, long storeHandle, long handle, int op, long value, long type, boolean own);

@@ -53,8 +53,8 @@ public final class FlatContext extends FlatAccess {
     }
 
     @Override
-    boolean reallocManyRaw(int align, int[] sizes, byte[] data) {
-        return reallocMany(live(), align, sizes, data);
+    boolean reallocManyRaw(int align, int[] sizes, byte[] data, int dataLen) {
+        return reallocMany(live(), align, sizes, data, dataLen);
     }
 
     @Override
@@ -66,7 +66,7 @@ public final class FlatContext extends FlatAccess {
 
     private static native long realloc(long handle, int align, int size);
 
-    private static native boolean reallocMany(long handle, int align, int[] sizes, byte[] data);
+    private static native boolean reallocMany(long handle, int align, int[] sizes, byte[] data, int dataLen);
 
     private static native long handle(long handle, int op, long value, long type, boolean own);
 }
