@@ -340,7 +340,7 @@ func (c *ComponentCall) Realloc(align, size uint32) (uint32, error) {
 	}
 	var out C.uint32_t
 	if trap := C.kiln_component_cx_realloc(c.ptr, 0, 0, C.uint32_t(align), C.uint32_t(size), &out); trap != nil {
-		return 0, c.trapError(trap)
+		return 0, takeTrap(trap)
 	}
 	return uint32(out), nil
 }
@@ -364,7 +364,7 @@ func (c *ComponentCall) ReallocMany(align uint32, sizes, out []uint32) error {
 	runtime.KeepAlive(sizes)
 	runtime.KeepAlive(out)
 	if trap != nil {
-		return c.trapError(trap)
+		return takeTrap(trap)
 	}
 	return nil
 }
@@ -387,20 +387,9 @@ func (c *ComponentCall) Call(slots []RawSlot) error {
 	trap := C.kiln_component_cx_call(c.ptr, p, C.size_t(len(slots)))
 	runtime.KeepAlive(slots)
 	if trap != nil {
-		return c.trapError(trap)
+		return takeTrap(trap)
 	}
 	return nil
-}
-
-// trapError turns a trap of the call into its Go error: the error a host
-// function returned when one caused it, else the trap.
-func (c *ComponentCall) trapError(trap *C.wasm_trap_t) error {
-	err := takeTrap(trap)
-	if host := c.store.componentErr; host != nil {
-		c.store.componentErr = nil
-		return host
-	}
-	return err
 }
 
 // Exit ends an export call begun with Enter and releases its store. When
@@ -415,7 +404,7 @@ func (c *ComponentCall) Exit(failed bool) error {
 	c.ptr = nil
 	c.store.leave(c.claimed)
 	if trap != nil {
-		return c.trapError(trap)
+		return takeTrap(trap)
 	}
 	return nil
 }
@@ -429,7 +418,7 @@ func (c *ComponentCall) LiftResource(ty *ComponentResourceType, handle uint32, o
 	}
 	var out *C.kiln_component_resource_t
 	if trap := C.kiln_component_cx_resource_lift(c.ptr, ty.ptr, C.uint32_t(handle), C.bool(own), &out); trap != nil {
-		return nil, c.trapError(trap)
+		return nil, takeTrap(trap)
 	}
 	return newComponentResource(out), nil
 }
@@ -448,7 +437,7 @@ func (c *ComponentCall) LowerResource(ty *ComponentResourceType, r *ComponentRes
 	trap := C.kiln_component_cx_resource_lower(c.ptr, ty.ptr, r.ptr, C.bool(own), &out)
 	runtime.KeepAlive(r)
 	if trap != nil {
-		return 0, c.trapError(trap)
+		return 0, takeTrap(trap)
 	}
 	return uint32(out), nil
 }

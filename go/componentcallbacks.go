@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"fmt"
+	"runtime/cgo"
 	"unsafe"
 )
 
@@ -27,7 +28,7 @@ func kilnGoComponentFunc(env unsafe.Pointer, cx *C.kiln_component_cx_t, slots *C
 	// SAFETY: RawSlot has kiln_val_raw_t's layout, and C passes nslots
 	// slots alive until the callback returns.
 	view := unsafeSlice((*RawSlot)(unsafe.Pointer(slots)), int(nslots))
-	return componentHostResult(s, sptr, func() error { return f(call, view) })
+	return componentHostResult(sptr, func() error { return f(call, view) })
 }
 
 // kilnGoComponentFuncNew is the callback of component host functions of
@@ -45,7 +46,7 @@ func kilnGoComponentFuncNew(env unsafe.Pointer, sptr *C.wasm_store_t, args *C.ki
 	// the callback returns.
 	argv := unsafeSlice(args, int(nargs))
 	resv := unsafeSlice(results, int(nresults))
-	return componentHostResult(s, sptr, func() error { return runFuncNew(f, s, argv, resv) })
+	return componentHostResult(sptr, func() error { return runFuncNew(f, s, argv, resv) })
 }
 
 // kilnGoComponentDestructor is the destructor of host resources; env is
@@ -54,27 +55,27 @@ func kilnGoComponentFuncNew(env unsafe.Pointer, sptr *C.wasm_store_t, args *C.ki
 //export kilnGoComponentDestructor
 func kilnGoComponentDestructor(env unsafe.Pointer, rep C.uint32_t) *C.wasm_trap_t {
 	f := ptrToHandle(env).Value().(func(uint32) error)
-	return componentHostResult(nil, nil, func() error { return f(uint32(rep)) })
+	return componentHostResult(nil, func() error { return f(uint32(rep)) })
 }
 
 // componentHostResult runs a host body, turning its error (or panic) into
-// a trap. The error is kept in s for the export call it stops, which
-// returns it as it is.
-func componentHostResult(s *Store, sptr *C.wasm_store_t, body func() error) (trap *C.wasm_trap_t) {
+// a trap that carries the error itself, so that the call wasm unwinds to
+// returns it as it is (takeTrap).
+func componentHostResult(sptr *C.wasm_store_t, body func() error) (trap *C.wasm_trap_t) {
 	defer func() {
 		if r := recover(); r != nil {
-			err := fmt.Errorf("go panicked in a component host function: %v", r)
-			if s != nil {
-				s.componentErr = err
-			}
-			trap = cTrap(sptr, err.Error())
+			trap = errorTrap(sptr, fmt.Errorf("go panicked in a component host function: %v", r))
 		}
 	}()
 	if err := body(); err != nil {
-		if s != nil {
-			s.componentErr = err
-		}
-		return cTrap(sptr, err.Error())
+		return errorTrap(sptr, err)
 	}
 	return nil
+}
+
+// errorTrap is an owned C trap with err's message, carrying err.
+func errorTrap(sptr *C.wasm_store_t, err error) *C.wasm_trap_t {
+	trap := cTrap(sptr, err.Error())
+	C.kiln_go_trap_set_error(trap, C.uintptr_t(cgo.NewHandle(err)))
+	return trap
 }

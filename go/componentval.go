@@ -174,12 +174,7 @@ func (f *ComponentFunc) Call(args ...ComponentVal) (ComponentVal, error) {
 		return nil, callErr
 	}
 	if trap != nil {
-		err := takeTrap(trap)
-		if host := s.componentErr; host != nil {
-			s.componentErr = nil
-			return nil, host
-		}
-		return nil, err
+		return nil, takeTrap(trap)
 	}
 	if f.nresults == 0 {
 		return nil, nil

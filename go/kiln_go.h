@@ -75,6 +75,18 @@ static inline kiln_error_t *kiln_go_component_func_new(kiln_component_linker_t *
                                         (void *)handle, kilnGoDeleteHandle);
 }
 
+/* Attaches a cgo.Handle of a host function's Go error to the trap made
+ * for it, deleted with the trap: C hands the very trap object back to the
+ * call that wasm unwound to (componentcallbacks.go, trap.go). */
+static inline void kiln_go_trap_set_error(wasm_trap_t *trap, uintptr_t handle) {
+  wasm_trap_set_host_info_with_finalizer(trap, (void *)handle, kilnGoDeleteHandle);
+}
+
+/* The cgo.Handle kiln_go_trap_set_error attached to `trap` (0: none). */
+static inline uintptr_t kiln_go_trap_error(const wasm_trap_t *trap) {
+  return (uintptr_t)wasm_trap_get_host_info(trap);
+}
+
 /* A host resource type whose destructor's environment is a cgo.Handle
  * (0: no destructor). */
 static inline kiln_error_t *kiln_go_component_define_resource(

@@ -35,9 +35,6 @@ type Store struct {
 	// again once wasm has unwound to the call that entered it.
 	panicked any
 	hasPanic bool
-	// componentErr is the error a component host function returned, for
-	// the export call it stopped to return (ComponentCall).
-	componentErr error
 	// id and gen name the store in the store table (storetable.go).
 	id  uint32
 	gen uint16

@@ -1,9 +1,12 @@
 package kiln
 
-// #include <kiln.h>
+// #include "kiln_go.h"
 import "C"
 
-import "runtime"
+import (
+	"runtime"
+	"runtime/cgo"
+)
 
 // Trap is a WebAssembly trap: wasm stopped at runtime (unreachable code, an
 // out-of-bounds access, an interrupt, running out of fuel, ...). Traps that
@@ -142,6 +145,11 @@ func (f *Frame) ModuleOffset() uint { return f.moduleOffset }
 // trap, a WASI exit, a call with wrong arguments).
 func takeTrap(trap *C.wasm_trap_t) error {
 	defer C.wasm_trap_delete(trap)
+	if h := C.kiln_go_trap_error(trap); h != 0 {
+		// A component host function's own error (errorTrap), which the
+		// trap's finalizer releases after this copy.
+		return cgo.Handle(h).Value().(error)
+	}
 	var status C.int32_t
 	if C.kiln_trap_exit_status(trap, &status) {
 		// Wasmtime's text: "Exited with i32 exit status N".
