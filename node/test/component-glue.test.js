@@ -565,3 +565,34 @@ test('a value of the wrong kind or range is an error from the glue, before the c
   assert.strictEqual(api.echoChar('😀'), '😀');
   assert.strictEqual(api.echoU8(255), 255, 'the instance is still usable');
 });
+
+test("an import's failure: the host's own error comes back as itself, a result out of range as a RangeError", () => {
+  const lists = require(path.join(glue.out, 'lists', 'lists.js'));
+  const compiled = new component.Component(fs.readFileSync(path.join(guests, 'lists.wasm')));
+  const mine = new RangeError('mine');
+  const throwing = lists.instantiate(compiled, {
+    listHost: { ...hosts('lists', {}).listHost, reverseString: () => { throw mine; } },
+  });
+  assert.throws(() => throwing.hostReverseString('x'), (e) => e === mine);
+  // A result of the wrong kind found while its strings are planned gives up
+  // the plan: the next lists are lowered in their own batches, correctly.
+  const wrong = lists.instantiate(compiled, {
+    listHost: { ...hosts('lists', {}).listHost, splitWords: () => ['a', 7] },
+  });
+  assert.throws(() => wrong.hostSplitWords('a b'), { name: 'TypeError', message: 'expected a string, got number' });
+  const fine = lists.instantiate(compiled, hosts('lists', {}));
+  assert.deepStrictEqual(fine.hostSplitWords('p  q r'), ['p', 'q', 'r']);
+  const names = Array.from({ length: 100 }, (_, i) => ({ name: `n${i}`, value: i }));
+  assert.strictEqual(fine.listApi.bestName(names), 'n99');
+
+  const scalars = require(path.join(glue.out, 'scalars', 'scalars.js'));
+  const host = hosts('scalars', {});
+  const s = scalars.instantiate(new component.Component(fs.readFileSync(path.join(guests, 'scalars.wasm'))), {
+    ...host,
+    scalarHost: { ...host.scalarHost, echoU8: () => 300 },
+  });
+  assert.throws(
+    () => s.hostEchoAll(true, 1, 2, 3, 4n, 5, 6, 7, 8n, 1.5, 2.5, 'c'),
+    { name: 'RangeError', message: '300 is not a valid u8' },
+  );
+});

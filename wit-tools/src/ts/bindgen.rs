@@ -109,9 +109,6 @@ impl<'a> FnGen<'a> {
                 self.line(&format!("{r} = {v};"));
             }
         }
-        if arms.len() == 1 {
-            // A single case: the `if` holds it all.
-        }
         self.line("}");
         results
     }
@@ -572,7 +569,11 @@ impl Bindgen for FnGen<'_> {
                     let slot = slot_read(*t, i);
                     self.line(&format!("{slot} = {op};"));
                 }
+                // What the call throws (a trap, or a host function's own
+                // error) passes through `failed` as it is.
+                self.line("inCall$ = true;");
                 self.line("flat.call();");
+                self.line("inCall$ = false;");
                 self.line("refresh();");
                 for (i, t) in sig.results.iter().enumerate() {
                     let e = slot_read(*t, i);

@@ -13,7 +13,6 @@
 
 mod bindgen;
 
-use crate::abi::HostSide;
 use crate::analysis::{Direction, Func, Scope, WorldAnalysis};
 use crate::backend::{Backend, Files, GENERATED_BANNER};
 use crate::source::Source;
@@ -549,7 +548,9 @@ impl Backend for Ts {
         for scope in analysis.scopes() {
             for id in &scope.types {
                 let def = &analysis.resolve().types[*id];
-                let Some(name) = &def.name else { continue };
+                if def.name.is_none() {
+                    continue;
+                }
                 let n = names.type_name(*id);
                 if !seen.insert(n.clone()) {
                     continue;
@@ -591,7 +592,8 @@ impl Backend for Ts {
                             TypeDefKind::Resource
                         ) =>
                     {
-                        let _ = name;
+                        // A `use` of a resource: the class is defined in
+                        // its own interface, and named from there.
                     }
                     TypeDefKind::Type(Type::Id(target))
                         if matches!(
@@ -719,9 +721,8 @@ impl Backend for Ts {
                     path.push(scope_key(scope));
                 }
                 match (f.resource, &f.func.kind) {
-                    (Some(r), FunctionKind::Method(_)) => {
+                    (Some(_), FunctionKind::Method(_)) => {
                         path = vec![format!("#{}", member(f))];
-                        let _ = r;
                     }
                     (Some(r), _) => {
                         path.push(names.type_name(r));
@@ -963,7 +964,6 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
             s.line(&format!("{inst};"));
         }
         for f in &scope.funcs {
-            let n_params = f.sig.params.len();
             s.line(&format!("{inst}.funcFlat('{}', () => {{", f.func.name));
             let mut args = Vec::new();
             for (i, t) in f.sig.params.iter().enumerate() {
@@ -971,39 +971,23 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
                 s.line(&format!("const {a} = {};", bindgen::slot_read(*t, i)));
                 args.push(a);
             }
-            let _ = n_params;
             s.line("refresh();");
             s.line("try {");
             let base2 = base.clone();
             let kind = f.func.kind.clone();
             let class = f.resource.map(|r| names.type_name(r));
             let m = member(f);
-            let call: bindgen::CallHost<'static> = Box::new(move |ops: &[String]| match &kind {
-                FunctionKind::Constructor(_) => {
-                    format!(
-                        "new {base2}.{}({})",
-                        class.clone().unwrap_or_default(),
-                        ops.join(", ")
-                    )
-                }
-                FunctionKind::Method(_) => format!("{}.{m}({})", ops[0], ops[1..].join(", ")),
-                FunctionKind::Static(_) => format!(
-                    "{base2}.{}.{m}({})",
-                    class.clone().unwrap_or_default(),
-                    ops.join(", ")
-                ),
-                _ => format!("{base2}.{m}({})", ops.join(", ")),
+            // The host's own errors pass through as they are (`hostFailed`).
+            let call: bindgen::CallHost<'static> = Box::new(move |ops: &[String]| {
+                let call = host_call(&kind, &base2, class.as_deref(), &m, ops);
+                format!("fromHost((IN_HOST = true, {call}))")
             });
             let body = glue(names, f, call, args);
             for l in body.lines() {
                 s.verbatim(&format!("        {l}"));
             }
             s.line("} catch (e) {");
-            s.line("if (e instanceof LiftTrap) throw flat.trap(e.message);");
-            s.line(
-                "if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');",
-            );
-            s.line("throw e;");
+            s.line("throw hostFailed(e);");
             s.line("}");
             s.line("});");
         }
@@ -1022,7 +1006,7 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
     }
     // Export function handles and glue.
     let mut idx = 0;
-    let mut export_fn = |f: &Func, scope: &Scope, s: &mut Source, skip_self: bool| -> String {
+    let mut export_fn = |f: &Func, scope: &Scope, s: &mut Source| -> String {
         let h = format!("f{idx}");
         idx += 1;
         let lookup = if scope.is_root() {
@@ -1032,7 +1016,6 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
         };
         s.line(&format!("const {h} = inst$.getFunc({lookup})!;"));
         let (decl, args) = params(names, f, false);
-        let _ = skip_self;
         let body = glue(names, f, Box::new(|_| String::new()), args);
         let mut out = Source::default();
         out.line(&format!(
@@ -1044,12 +1027,13 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
         // getter, say) restores the pending call when it ends.
         out.line("const outer$ = PENDING;");
         out.line(&format!("PENDING = {h};"));
+        out.line("let inCall$ = false;");
         out.line("try {");
         for l in body.lines() {
             out.verbatim(&format!("        {l}"));
         }
         out.line("} catch (e) {");
-        out.line("throw failed(e);");
+        out.line("throw failed(e, inCall$);");
         out.line("} finally {");
         out.line("PENDING = outer$;");
         out.line("}");
@@ -1066,7 +1050,7 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
             .iter()
             .filter(|f| f.resource == Some(*r) && matches!(f.func.kind, FunctionKind::Method(_)))
         {
-            let code = export_fn(f, scope, &mut tree, true);
+            let code = export_fn(f, scope, &mut tree);
             s.line(&format!("{}: {},", member(f), code.trim_end()));
         }
         s.line("};");
@@ -1085,13 +1069,13 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
             for f in scope.funcs.iter().filter(|f| {
                 f.resource == Some(*r) && !matches!(f.func.kind, FunctionKind::Method(_))
             }) {
-                let code = export_fn(f, scope, &mut tree, false);
+                let code = export_fn(f, scope, &mut tree);
                 s.line(&format!("{}: {},", member(f), code.trim_end()));
             }
             s.line("},");
         }
         for f in scope.funcs.iter().filter(|f| f.resource.is_none()) {
-            let code = export_fn(f, scope, &mut tree, false);
+            let code = export_fn(f, scope, &mut tree);
             s.line(&format!("{}: {},", member(f), code.trim_end()));
         }
         if !scope.is_root() {
@@ -1116,5 +1100,24 @@ fn instantiate(names: &Names<'_>, world: &str, s: &mut Source) {
         out.verbatim(l);
     }
     *s = out;
-    let _ = HostSide::CallExport;
+}
+
+/// The host's call of an import: `base` the imports object of its
+/// interface, `class` the resource class of a constructor or static
+/// function, `member` the method's name, `ops` the lifted arguments (a
+/// method's `self` first).
+fn host_call(
+    kind: &FunctionKind,
+    base: &str,
+    class: Option<&str>,
+    member: &str,
+    ops: &[String],
+) -> String {
+    let class = class.unwrap_or_default();
+    match kind {
+        FunctionKind::Constructor(_) => format!("new {base}.{class}({})", ops.join(", ")),
+        FunctionKind::Method(_) => format!("{}.{member}({})", ops[0], ops[1..].join(", ")),
+        FunctionKind::Static(_) => format!("{base}.{class}.{member}({})", ops.join(", ")),
+        _ => format!("{base}.{member}({})", ops.join(", ")),
+    }
 }

@@ -12,6 +12,24 @@ let DV = new DataView(U8.buffer);
 /** A value the glue cannot lift: the call traps with `message`. */
 class LiftTrap extends Error {}
 
+/**
+ * An integer outside its WIT type's range: a `RangeError`, told apart
+ * from the `RangeError` a memory access out of bounds throws.
+ */
+class ValueRangeError extends RangeError {}
+
+/**
+ * Whether a host function of an import is running: its own errors pass
+ * through the import's glue as they are (`hostFailed`).
+ */
+let IN_HOST = false;
+
+/** `v`, the result of the host function `IN_HOST` was set for. */
+function fromHost<T>(v: T): T {
+    IN_HOST = false;
+    return v;
+}
+
 function trap(message: string): never {
     throw new LiftTrap(message);
 }
@@ -48,7 +66,7 @@ function int(x: number, min: number, max: number, what: string): number {
         kindError('a number', x);
     }
     if (!Number.isInteger(x) || x < min || x > max) {
-        throw new RangeError(`${x} is not a valid ${what}`);
+        throw new ValueRangeError(`${x} is not a valid ${what}`);
     }
     return x | 0;
 }
@@ -58,7 +76,7 @@ function u64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < 0n || x > 0xffffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid u64`);
+        throw new ValueRangeError(`${x} is not a valid u64`);
     }
     return BigInt.asIntN(64, x);
 }
@@ -68,7 +86,7 @@ function s64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid s64`);
+        throw new ValueRangeError(`${x} is not a valid s64`);
     }
     return x;
 }
@@ -260,21 +278,46 @@ function f64FromBits(x: bigint): number {
     return BITS.getFloat64(0, true);
 }
 
-/** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
-function failed(e: unknown): unknown {
+/**
+ * Ends a failed export call: a lift trap or a memory access out of bounds
+ * traps; what the core call threw (`inCall`: a trap, or a host function's
+ * own error) and any other error are given back as they are.
+ */
+function failed(e: unknown, inCall: boolean): unknown {
     endBatch();
     if (PENDING !== null) {
         // The call was not begun: nothing to give up.
         PENDING = null;
         return e;
     }
-    if (e instanceof LiftTrap) {
+    if (!inCall && e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
-    if (e instanceof RangeError) {
+    if (!inCall && e instanceof RangeError && !(e instanceof ValueRangeError)) {
         return flat.abandon('pointer out of bounds of memory');
     }
     flat.abandon();
+    return e;
+}
+
+/**
+ * What a failed import gives the guest: the host function's own error as
+ * it is, a lift trap or a memory access out of bounds as a trap, and any
+ * other error (a result of the wrong kind or range) as it is. A batch of
+ * allocations planned for the import's results is given up.
+ */
+function hostFailed(e: unknown): unknown {
+    endBatch();
+    if (IN_HOST) {
+        IN_HOST = false;
+        return e;
+    }
+    if (e instanceof LiftTrap) {
+        return flat.trap(e.message);
+    }
+    if (e instanceof RangeError && !(e instanceof ValueRangeError)) {
+        return flat.trap('pointer out of bounds of memory');
+    }
     return e;
 }
 
@@ -472,16 +515,14 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         refresh();
         try {
                     const t1 = liftString(p0, p1);
-                    const t2 = imports$.listHost.reverseString(t1);
+                    const t2 = fromHost((IN_HOST = true, imports$.listHost.reverseString(t1)));
                     refresh();
                     const t3 = lowerString(t2);
                     const t4 = LEN;
                     DV.setInt32(p2 + 4, t4, true);
                     DV.setInt32(p2 + 0, t3, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/list-host').funcFlat('echo-bytes', () => {
@@ -491,16 +532,14 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         refresh();
         try {
                     const t1 = new Uint8Array(liftBytes(p0, p1, 1));
-                    const t2 = imports$.listHost.echoBytes(t1);
+                    const t2 = fromHost((IN_HOST = true, imports$.listHost.echoBytes(t1)));
                     refresh();
                     const t3 = lowerBytes(t2 instanceof Uint8Array ? t2 : Uint8Array.from(t2 as never), 1);
                     const t4 = LEN;
                     DV.setInt32(p2 + 4, t4, true);
                     DV.setInt32(p2 + 0, t3, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/list-host').funcFlat('split-words', () => {
@@ -510,7 +549,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         refresh();
         try {
                     const t1 = liftString(p0, p1);
-                    const t2 = imports$.listHost.splitWords(t1);
+                    const t2 = fromHost((IN_HOST = true, imports$.listHost.splitWords(t1)));
                     refresh();
                     const batch7 = !BATCH;
                     if (batch7) {
@@ -534,9 +573,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     DV.setInt32(p2 + 4, t2.length, true);
                     DV.setInt32(p2 + 0, t8, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/list-host').funcFlat('sort-scores', () => {
@@ -556,7 +593,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         const t6 = { name: t4, value: t5 };
                         t8[i9] = t6;
                     }
-                    const t10 = imports$.listHost.sortScores(t8);
+                    const t10 = fromHost((IN_HOST = true, imports$.listHost.sortScores(t8)));
                     refresh();
                     const batch15 = !BATCH;
                     if (batch15) {
@@ -581,9 +618,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     DV.setInt32(p2 + 4, t10.length, true);
                     DV.setInt32(p2 + 0, t16, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/list-host').funcFlat('echo-nested', () => {
@@ -601,7 +636,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                         const t4 = new Uint32Array(liftBytes(t2, t3, 4));
                         t6[i7] = t4;
                     }
-                    const t8 = imports$.listHost.echoNested(t6);
+                    const t8 = fromHost((IN_HOST = true, imports$.listHost.echoNested(t6)));
                     refresh();
                     const batch13 = !BATCH;
                     if (batch13) {
@@ -625,9 +660,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     DV.setInt32(p2 + 4, t8.length, true);
                     DV.setInt32(p2 + 0, t14, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/list-host').funcFlat('make-line', () => {
@@ -643,7 +676,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     const t1 = { x: (p0 | 0), y: (p1 | 0) };
                     const t2 = { x: (p2 | 0), y: (p3 | 0) };
                     const t3 = liftString(p4, p5);
-                    const t4 = imports$.listHost.makeLine(t1, t2, t3);
+                    const t4 = fromHost((IN_HOST = true, imports$.listHost.makeLine(t1, t2, t3)));
                     refresh();
                     DV.setInt32(p6 + 0, int(t4.start.x, -2147483648, 2147483647, 's32'), true);
                     DV.setInt32(p6 + 4, int(t4.start.y, -2147483648, 2147483647, 's32'), true);
@@ -654,9 +687,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     DV.setInt32(p6 + 20, t6, true);
                     DV.setInt32(p6 + 16, t5, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/list-host').funcFlat('rotate-triple', () => {
@@ -669,7 +700,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         try {
                     const t1 = liftString(p1, p2);
                     const t2 = [(p0 & 0xff), t1, p3] as const;
-                    const t3 = imports$.listHost.rotateTriple(t2);
+                    const t3 = fromHost((IN_HOST = true, imports$.listHost.rotateTriple(t2)));
                     refresh();
                     DV.setFloat64(p4 + 0, num(t3[0]), true);
                     DV.setUint8(p4 + 8, int(t3[1], 0, 255, 'u8'));
@@ -678,9 +709,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     DV.setInt32(p4 + 16, t5, true);
                     DV.setInt32(p4 + 12, t4, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     const inst$ = linker$.instantiate(component$);
@@ -730,13 +759,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         hostReverseString: (s: string): string => {
             const outer$ = PENDING;
             PENDING = f0;
+            let inCall$ = false;
             try {
                 const t1 = lowerString(s);
                 const t2 = LEN;
                 enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t3 = flat.i32[0];
                 const t4 = DV.getInt32(t3 + 0, true);
@@ -745,7 +777,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.finish();
                 return t6;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -753,13 +785,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         hostEchoBytes: (b: Uint8Array): Uint8Array => {
             const outer$ = PENDING;
             PENDING = f1;
+            let inCall$ = false;
             try {
                 const t1 = lowerBytes(b instanceof Uint8Array ? b : Uint8Array.from(b as never), 1);
                 const t2 = LEN;
                 enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t3 = flat.i32[0];
                 const t4 = DV.getInt32(t3 + 0, true);
@@ -768,7 +803,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.finish();
                 return t6;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -776,13 +811,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         hostSplitWords: (s: string): Array<string> => {
             const outer$ = PENDING;
             PENDING = f2;
+            let inCall$ = false;
             try {
                 const t1 = lowerString(s);
                 const t2 = LEN;
                 enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t3 = flat.i32[0];
                 const t4 = DV.getInt32(t3 + 0, true);
@@ -799,7 +837,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.finish();
                 return t11;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -807,6 +845,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         hostSortScores: (s: Array<Score>): Array<Score> => {
             const outer$ = PENDING;
             PENDING = f3;
+            let inCall$ = false;
             try {
                 const batch5 = !BATCH;
                 if (batch5) {
@@ -832,7 +871,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 enter();
                 flat.i32[0] = t6;
                 flat.i32[2] = t8;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t9 = flat.i32[0];
                 const t10 = DV.getInt32(t9 + 0, true);
@@ -851,7 +892,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.finish();
                 return t19;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -859,6 +900,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         hostEchoNested: (x: Array<Uint32Array>): Array<Uint32Array> => {
             const outer$ = PENDING;
             PENDING = f4;
+            let inCall$ = false;
             try {
                 const batch5 = !BATCH;
                 if (batch5) {
@@ -883,7 +925,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 enter();
                 flat.i32[0] = t6;
                 flat.i32[2] = t8;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t9 = flat.i32[0];
                 const t10 = DV.getInt32(t9 + 0, true);
@@ -900,7 +944,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.finish();
                 return t17;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -908,6 +952,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         hostMakeLine: (a: Point, b: Point, label: string): Line => {
             const outer$ = PENDING;
             PENDING = f5;
+            let inCall$ = false;
             try {
                 const t1 = lowerString(label);
                 const t2 = LEN;
@@ -922,7 +967,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.i32[6] = t6;
                 flat.i32[8] = t1;
                 flat.i32[10] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t7 = flat.i32[0];
                 const t8 = DV.getInt32(t7 + 0, true);
@@ -938,7 +985,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.finish();
                 return t17;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -946,6 +993,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
         hostRotateTriple: (t: Triple): readonly [number, number, string] => {
             const outer$ = PENDING;
             PENDING = f6;
+            let inCall$ = false;
             try {
                 const t1 = lowerString(t[1]);
                 const t2 = LEN;
@@ -956,7 +1004,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.i32[2] = t1;
                 flat.i32[4] = t2;
                 flat.f64[3] = t4;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t5 = flat.i32[0];
                 const t6 = DV.getFloat64(t5 + 0, true);
@@ -968,7 +1018,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                 flat.finish();
                 return t11;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -977,13 +1027,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoString: (s: string): string => {
                 const outer$ = PENDING;
                 PENDING = f7;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(s);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -992,7 +1045,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1000,19 +1053,22 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             countChars: (s: string): number => {
                 const outer$ = PENDING;
                 PENDING = f8;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(s);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     flat.finish();
                     return (t3 >>> 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1020,13 +1076,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             reverseString: (s: string): string => {
                 const outer$ = PENDING;
                 PENDING = f9;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(s);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1035,7 +1094,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1043,13 +1102,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             upperAscii: (s: string): string => {
                 const outer$ = PENDING;
                 PENDING = f10;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(s);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1058,7 +1120,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1066,6 +1128,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             concat: (a: string, b: string): string => {
                 const outer$ = PENDING;
                 PENDING = f11;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(a);
                     const t2 = LEN;
@@ -1076,7 +1139,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.i32[2] = t2;
                     flat.i32[4] = t3;
                     flat.i32[6] = t4;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t5 = flat.i32[0];
                     const t6 = DV.getInt32(t5 + 0, true);
@@ -1085,7 +1150,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t8;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1093,6 +1158,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             repeatString: (s: string, n: number): string => {
                 const outer$ = PENDING;
                 PENDING = f12;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(s);
                     const t2 = LEN;
@@ -1101,7 +1167,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.i32[4] = t3;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t4 = flat.i32[0];
                     const t5 = DV.getInt32(t4 + 0, true);
@@ -1110,7 +1178,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t7;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1118,13 +1186,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoBytes: (b: Uint8Array): Uint8Array => {
                 const outer$ = PENDING;
                 PENDING = f13;
+                let inCall$ = false;
                 try {
                     const t1 = lowerBytes(b instanceof Uint8Array ? b : Uint8Array.from(b as never), 1);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1133,7 +1204,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1141,19 +1212,22 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             sumBytes: (b: Uint8Array): bigint => {
                 const outer$ = PENDING;
                 PENDING = f14;
+                let inCall$ = false;
                 try {
                     const t1 = lowerBytes(b instanceof Uint8Array ? b : Uint8Array.from(b as never), 1);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i64[0];
                     flat.finish();
                     return BigInt.asUintN(64, t3);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1161,13 +1235,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             makeBytes: (n: number, seed: number): Uint8Array => {
                 const outer$ = PENDING;
                 PENDING = f15;
+                let inCall$ = false;
                 try {
                     const t1 = int(n, 0, 4294967295, 'u32');
                     const t2 = int(seed, 0, 255, 'u8');
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1176,7 +1253,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1184,13 +1261,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoU16s: (x: Uint16Array): Uint16Array => {
                 const outer$ = PENDING;
                 PENDING = f16;
+                let inCall$ = false;
                 try {
                     const t1 = lowerBytes(x instanceof Uint16Array ? x : Uint16Array.from(x as never), 2);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1199,7 +1279,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1207,13 +1287,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoS32s: (x: Int32Array): Int32Array => {
                 const outer$ = PENDING;
                 PENDING = f17;
+                let inCall$ = false;
                 try {
                     const t1 = lowerBytes(x instanceof Int32Array ? x : Int32Array.from(x as never), 4);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1222,7 +1305,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1230,13 +1313,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoU64s: (x: BigUint64Array): BigUint64Array => {
                 const outer$ = PENDING;
                 PENDING = f18;
+                let inCall$ = false;
                 try {
                     const t1 = lowerBytes(x instanceof BigUint64Array ? x : BigUint64Array.from(x as never), 8);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1245,7 +1331,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1253,13 +1339,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoS64s: (x: BigInt64Array): BigInt64Array => {
                 const outer$ = PENDING;
                 PENDING = f19;
+                let inCall$ = false;
                 try {
                     const t1 = lowerBytes(x instanceof BigInt64Array ? x : BigInt64Array.from(x as never), 8);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1268,7 +1357,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1276,13 +1365,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoF32s: (x: Float32Array): Float32Array => {
                 const outer$ = PENDING;
                 PENDING = f20;
+                let inCall$ = false;
                 try {
                     const t1 = lowerBytes(x instanceof Float32Array ? x : Float32Array.from(x as never), 4);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1291,7 +1383,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1299,13 +1391,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoF64s: (x: Float64Array): Float64Array => {
                 const outer$ = PENDING;
                 PENDING = f21;
+                let inCall$ = false;
                 try {
                     const t1 = lowerBytes(x instanceof Float64Array ? x : Float64Array.from(x as never), 8);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1314,7 +1409,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1322,6 +1417,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoBools: (x: Array<boolean>): Array<boolean> => {
                 const outer$ = PENDING;
                 PENDING = f22;
+                let inCall$ = false;
                 try {
                     const t4 = alloc(1, x.length * 1);
                     for (let i5 = 0; i5 < x.length; i5++) {
@@ -1333,7 +1429,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     enter();
                     flat.i32[0] = t4;
                     flat.i32[2] = t6;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t7 = flat.i32[0];
                     const t8 = DV.getInt32(t7 + 0, true);
@@ -1348,7 +1446,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t13;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1356,6 +1454,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoChars: (x: Array<string>): Array<string> => {
                 const outer$ = PENDING;
                 PENDING = f23;
+                let inCall$ = false;
                 try {
                     const t4 = alloc(4, x.length * 4);
                     for (let i5 = 0; i5 < x.length; i5++) {
@@ -1367,7 +1466,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     enter();
                     flat.i32[0] = t4;
                     flat.i32[2] = t6;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t7 = flat.i32[0];
                     const t8 = DV.getInt32(t7 + 0, true);
@@ -1383,7 +1484,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t14;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1391,6 +1492,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoStrings: (x: Array<string>): Array<string> => {
                 const outer$ = PENDING;
                 PENDING = f24;
+                let inCall$ = false;
                 try {
                     const batch5 = !BATCH;
                     if (batch5) {
@@ -1415,7 +1517,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     enter();
                     flat.i32[0] = t6;
                     flat.i32[2] = t8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getInt32(t9 + 0, true);
@@ -1432,7 +1536,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t17;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1440,6 +1544,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             join: (parts: Array<string>, sep: string): string => {
                 const outer$ = PENDING;
                 PENDING = f25;
+                let inCall$ = false;
                 try {
                     const batch5 = !BATCH;
                     if (batch5) {
@@ -1468,7 +1573,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.i32[2] = t10;
                     flat.i32[4] = t8;
                     flat.i32[6] = t9;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t11 = flat.i32[0];
                     const t12 = DV.getInt32(t11 + 0, true);
@@ -1477,7 +1584,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t14;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1485,6 +1592,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             split: (s: string, sep: string): Array<string> => {
                 const outer$ = PENDING;
                 PENDING = f26;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(s);
                     const t2 = LEN;
@@ -1493,7 +1601,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.i32[4] = t3;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t4 = flat.i32[0];
                     const t5 = DV.getInt32(t4 + 0, true);
@@ -1510,7 +1620,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t12;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1518,6 +1628,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoNested: (x: Array<Uint32Array>): Array<Uint32Array> => {
                 const outer$ = PENDING;
                 PENDING = f27;
+                let inCall$ = false;
                 try {
                     const batch5 = !BATCH;
                     if (batch5) {
@@ -1542,7 +1653,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     enter();
                     flat.i32[0] = t6;
                     flat.i32[2] = t8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getInt32(t9 + 0, true);
@@ -1559,7 +1672,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t17;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1567,6 +1680,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             flatten: (x: Array<Uint32Array>): Uint32Array => {
                 const outer$ = PENDING;
                 PENDING = f28;
+                let inCall$ = false;
                 try {
                     const batch5 = !BATCH;
                     if (batch5) {
@@ -1591,7 +1705,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     enter();
                     flat.i32[0] = t6;
                     flat.i32[2] = t8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getInt32(t9 + 0, true);
@@ -1600,7 +1716,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t12;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1608,6 +1724,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoDeep: (x: Array<Array<Array<string>>>): Array<Array<Array<string>>> => {
                 const outer$ = PENDING;
                 PENDING = f29;
+                let inCall$ = false;
                 try {
                     const batch15 = !BATCH;
                     if (batch15) {
@@ -1675,7 +1792,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     enter();
                     flat.i32[0] = t16;
                     flat.i32[2] = t18;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t19 = flat.i32[0];
                     const t20 = DV.getInt32(t19 + 0, true);
@@ -1708,7 +1827,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t39;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1716,13 +1835,16 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoPoint: (p: Point): Point => {
                 const outer$ = PENDING;
                 PENDING = f30;
+                let inCall$ = false;
                 try {
                     const t1 = int(p.x, -2147483648, 2147483647, 's32');
                     const t2 = int(p.y, -2147483648, 2147483647, 's32');
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getInt32(t3 + 0, true);
@@ -1731,7 +1853,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1739,6 +1861,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             translate: (p: Point, dx: number, dy: number): Point => {
                 const outer$ = PENDING;
                 PENDING = f31;
+                let inCall$ = false;
                 try {
                     const t1 = int(p.x, -2147483648, 2147483647, 's32');
                     const t2 = int(p.y, -2147483648, 2147483647, 's32');
@@ -1749,7 +1872,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.i32[2] = t2;
                     flat.i32[4] = t3;
                     flat.i32[6] = t4;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t5 = flat.i32[0];
                     const t6 = DV.getInt32(t5 + 0, true);
@@ -1758,7 +1883,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t8;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1766,6 +1891,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoMixed: (m: Mixed): Mixed => {
                 const outer$ = PENDING;
                 PENDING = f32;
+                let inCall$ = false;
                 try {
                     const t1 = int(m.a, 0, 255, 'u8');
                     const t2 = u64(m.b);
@@ -1784,7 +1910,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.f64[5] = t6;
                     flat.i32[12] = t7;
                     flat.i32[14] = t8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getUint8(t9 + 0);
@@ -1800,7 +1928,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t19;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1808,6 +1936,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoMixeds: (m: Array<Mixed>): Array<Mixed> => {
                 const outer$ = PENDING;
                 PENDING = f33;
+                let inCall$ = false;
                 try {
                     const t4 = alloc(8, m.length * 48);
                     for (let i5 = 0; i5 < m.length; i5++) {
@@ -1826,7 +1955,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     enter();
                     flat.i32[0] = t4;
                     flat.i32[2] = t6;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t7 = flat.i32[0];
                     const t8 = DV.getInt32(t7 + 0, true);
@@ -1850,7 +1981,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t22;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1858,6 +1989,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoLine: (l: Line): Line => {
                 const outer$ = PENDING;
                 PENDING = f34;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(l.label);
                     const t2 = LEN;
@@ -1872,7 +2004,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.i32[6] = t6;
                     flat.i32[8] = t1;
                     flat.i32[10] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t7 = flat.i32[0];
                     const t8 = DV.getInt32(t7 + 0, true);
@@ -1888,7 +2022,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t17;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1896,6 +2030,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoTeam: (t: Team): Team => {
                 const outer$ = PENDING;
                 PENDING = f35;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(t.name);
                     const t2 = LEN;
@@ -1951,7 +2086,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.i32[10] = t18;
                     flat.i32[12] = t19;
                     flat.i32[14] = t20;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t21 = flat.i32[0];
                     const t22 = DV.getInt32(t21 + 0, true);
@@ -1988,7 +2125,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t48;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1996,6 +2133,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoScores: (s: Array<Score>): Array<Score> => {
                 const outer$ = PENDING;
                 PENDING = f36;
+                let inCall$ = false;
                 try {
                     const batch5 = !BATCH;
                     if (batch5) {
@@ -2021,7 +2159,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     enter();
                     flat.i32[0] = t6;
                     flat.i32[2] = t8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getInt32(t9 + 0, true);
@@ -2040,7 +2180,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t19;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2048,6 +2188,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             bestName: (s: Array<Score>): string => {
                 const outer$ = PENDING;
                 PENDING = f37;
+                let inCall$ = false;
                 try {
                     const batch5 = !BATCH;
                     if (batch5) {
@@ -2073,7 +2214,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     enter();
                     flat.i32[0] = t6;
                     flat.i32[2] = t8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getInt32(t9 + 0, true);
@@ -2082,7 +2225,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t12;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2090,6 +2233,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoTriple: (t: Triple): Triple => {
                 const outer$ = PENDING;
                 PENDING = f38;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(t[1]);
                     const t2 = LEN;
@@ -2100,7 +2244,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.i32[2] = t1;
                     flat.i32[4] = t2;
                     flat.f64[3] = t4;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t5 = flat.i32[0];
                     const t6 = DV.getUint8(t5 + 0);
@@ -2112,7 +2258,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t11;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2120,6 +2266,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             swapPair: (p: readonly [string, number]): readonly [number, string] => {
                 const outer$ = PENDING;
                 PENDING = f39;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(p[0]);
                     const t2 = LEN;
@@ -2128,7 +2275,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.i32[4] = t3;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t4 = flat.i32[0];
                     const t5 = DV.getInt32(t4 + 0, true);
@@ -2139,7 +2288,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t9;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2147,6 +2296,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoPairs: (p: Array<readonly [string, number]>): Array<readonly [string, number]> => {
                 const outer$ = PENDING;
                 PENDING = f40;
+                let inCall$ = false;
                 try {
                     const batch5 = !BATCH;
                     if (batch5) {
@@ -2172,7 +2322,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     enter();
                     flat.i32[0] = t6;
                     flat.i32[2] = t8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getInt32(t9 + 0, true);
@@ -2191,7 +2343,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t19;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2199,6 +2351,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
             echoNestedTuple: (t: readonly [readonly [number, bigint], readonly [string, readonly [number, string]]]): readonly [readonly [number, bigint], readonly [string, readonly [number, string]]] => {
                 const outer$ = PENDING;
                 PENDING = f41;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(t[1][0]);
                     const t2 = LEN;
@@ -2213,7 +2366,9 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.i32[6] = t2;
                     flat.f32[8] = t5;
                     flat.i32[10] = t6;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t7 = flat.i32[0];
                     const t8 = DV.getUint8(t7 + 0);
@@ -2231,7 +2386,7 @@ export function instantiate(component$: component.Component, imports$: ListsImpo
                     flat.finish();
                     return t19;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }

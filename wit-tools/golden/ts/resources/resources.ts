@@ -12,6 +12,24 @@ let DV = new DataView(U8.buffer);
 /** A value the glue cannot lift: the call traps with `message`. */
 class LiftTrap extends Error {}
 
+/**
+ * An integer outside its WIT type's range: a `RangeError`, told apart
+ * from the `RangeError` a memory access out of bounds throws.
+ */
+class ValueRangeError extends RangeError {}
+
+/**
+ * Whether a host function of an import is running: its own errors pass
+ * through the import's glue as they are (`hostFailed`).
+ */
+let IN_HOST = false;
+
+/** `v`, the result of the host function `IN_HOST` was set for. */
+function fromHost<T>(v: T): T {
+    IN_HOST = false;
+    return v;
+}
+
 function trap(message: string): never {
     throw new LiftTrap(message);
 }
@@ -48,7 +66,7 @@ function int(x: number, min: number, max: number, what: string): number {
         kindError('a number', x);
     }
     if (!Number.isInteger(x) || x < min || x > max) {
-        throw new RangeError(`${x} is not a valid ${what}`);
+        throw new ValueRangeError(`${x} is not a valid ${what}`);
     }
     return x | 0;
 }
@@ -58,7 +76,7 @@ function u64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < 0n || x > 0xffffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid u64`);
+        throw new ValueRangeError(`${x} is not a valid u64`);
     }
     return BigInt.asIntN(64, x);
 }
@@ -68,7 +86,7 @@ function s64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid s64`);
+        throw new ValueRangeError(`${x} is not a valid s64`);
     }
     return x;
 }
@@ -260,21 +278,46 @@ function f64FromBits(x: bigint): number {
     return BITS.getFloat64(0, true);
 }
 
-/** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
-function failed(e: unknown): unknown {
+/**
+ * Ends a failed export call: a lift trap or a memory access out of bounds
+ * traps; what the core call threw (`inCall`: a trap, or a host function's
+ * own error) and any other error are given back as they are.
+ */
+function failed(e: unknown, inCall: boolean): unknown {
     endBatch();
     if (PENDING !== null) {
         // The call was not begun: nothing to give up.
         PENDING = null;
         return e;
     }
-    if (e instanceof LiftTrap) {
+    if (!inCall && e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
-    if (e instanceof RangeError) {
+    if (!inCall && e instanceof RangeError && !(e instanceof ValueRangeError)) {
         return flat.abandon('pointer out of bounds of memory');
     }
     flat.abandon();
+    return e;
+}
+
+/**
+ * What a failed import gives the guest: the host function's own error as
+ * it is, a lift trap or a memory access out of bounds as a trap, and any
+ * other error (a result of the wrong kind or range) as it is. A batch of
+ * allocations planned for the import's results is given up.
+ */
+function hostFailed(e: unknown): unknown {
+    endBatch();
+    if (IN_HOST) {
+        IN_HOST = false;
+        return e;
+    }
+    if (e instanceof LiftTrap) {
+        return flat.trap(e.message);
+    }
+    if (e instanceof RangeError && !(e instanceof ValueRangeError)) {
+        return flat.trap('pointer out of bounds of memory');
+    }
     return e;
 }
 
@@ -488,14 +531,12 @@ export function instantiate(component$: component.Component, imports$: Resources
         refresh();
         try {
                     const t1 = new Uint8Array(liftBytes(p0, p1, 1));
-                    const t2 = new imports$.blobs.Blob(t1);
+                    const t2 = fromHost((IN_HOST = true, new imports$.blobs.Blob(t1)));
                     refresh();
                     const t3 = lowerHandle(blobType, blobTypeTable.rep(t2), true);
                     flat.i32[0] = t3;
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/blobs').funcFlat('[method]blob.bytes', () => {
@@ -504,16 +545,14 @@ export function instantiate(component$: component.Component, imports$: Resources
         refresh();
         try {
                     const t1 = blobTypeTable.get(flat.liftHandle(blobType, p0, false) as number);
-                    const t2 = t1.bytes();
+                    const t2 = fromHost((IN_HOST = true, t1.bytes()));
                     refresh();
                     const t3 = lowerBytes(t2 instanceof Uint8Array ? t2 : Uint8Array.from(t2 as never), 1);
                     const t4 = LEN;
                     DV.setInt32(p1 + 4, t4, true);
                     DV.setInt32(p1 + 0, t3, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/blobs').funcFlat('[method]blob.append', () => {
@@ -524,12 +563,10 @@ export function instantiate(component$: component.Component, imports$: Resources
         try {
                     const t1 = blobTypeTable.get(flat.liftHandle(blobType, p0, false) as number);
                     const t2 = new Uint8Array(liftBytes(p1, p2, 1));
-                    t1.append(t2);
+                    fromHost((IN_HOST = true, t1.append(t2)));
                     refresh();
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/blobs').funcFlat('[method]blob.size', () => {
@@ -537,13 +574,11 @@ export function instantiate(component$: component.Component, imports$: Resources
         refresh();
         try {
                     const t1 = blobTypeTable.get(flat.liftHandle(blobType, p0, false) as number);
-                    const t2 = t1.size();
+                    const t2 = fromHost((IN_HOST = true, t1.size()));
                     refresh();
                     flat.i32[0] = int(t2, 0, 4294967295, 'u32');
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/blobs').funcFlat('[static]blob.concat', () => {
@@ -553,26 +588,22 @@ export function instantiate(component$: component.Component, imports$: Resources
         try {
                     const t1 = blobTypeTable.get(flat.liftHandle(blobType, p0, false) as number);
                     const t2 = blobTypeTable.get(flat.liftHandle(blobType, p1, false) as number);
-                    const t3 = imports$.blobs.Blob.concat(t1, t2);
+                    const t3 = fromHost((IN_HOST = true, imports$.blobs.Blob.concat(t1, t2)));
                     refresh();
                     const t4 = lowerHandle(blobType, blobTypeTable.rep(t3), true);
                     flat.i32[0] = t4;
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/blobs').funcFlat('live-blobs', () => {
         refresh();
         try {
-                    const t1 = imports$.blobs.liveBlobs();
+                    const t1 = fromHost((IN_HOST = true, imports$.blobs.liveBlobs()));
                     refresh();
                     flat.i32[0] = int(t1, 0, 4294967295, 'u32');
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     const inst$ = linker$.instantiate(component$);
@@ -581,17 +612,20 @@ export function instantiate(component$: component.Component, imports$: Resources
         get: (self: Counter): bigint => {
             const outer$ = PENDING;
             PENDING = f0;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(counterType, self._use(), false);
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i64[0];
                 flat.finish();
                 return t2;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -599,19 +633,22 @@ export function instantiate(component$: component.Component, imports$: Resources
         add: (self: Counter, delta: bigint): bigint => {
             const outer$ = PENDING;
             PENDING = f1;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(counterType, self._use(), false);
                 const t2 = s64(delta);
                 enter();
                 flat.i32[0] = t1;
                 flat.i64[1] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t3 = flat.i64[0];
                 flat.finish();
                 return t3;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -619,18 +656,21 @@ export function instantiate(component$: component.Component, imports$: Resources
         duplicate: (self: Counter): Counter => {
             const outer$ = PENDING;
             PENDING = f2;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(counterType, self._use(), false);
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 const t3 = new Counter(flat.liftHandle(counterType, t2, true) as component.Resource, counterTypeFns);
                 flat.finish();
                 return t3;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -661,6 +701,7 @@ export function instantiate(component$: component.Component, imports$: Resources
         blobRoundtrip: (init: Uint8Array, more: Uint8Array): Uint8Array => {
             const outer$ = PENDING;
             PENDING = f3;
+            let inCall$ = false;
             try {
                 const t1 = lowerBytes(init instanceof Uint8Array ? init : Uint8Array.from(init as never), 1);
                 const t2 = LEN;
@@ -671,7 +712,9 @@ export function instantiate(component$: component.Component, imports$: Resources
                 flat.i32[2] = t2;
                 flat.i32[4] = t3;
                 flat.i32[6] = t4;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t5 = flat.i32[0];
                 const t6 = DV.getInt32(t5 + 0, true);
@@ -680,7 +723,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                 flat.finish();
                 return t8;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -688,20 +731,23 @@ export function instantiate(component$: component.Component, imports$: Resources
         blobMake: (init: Uint8Array): Blob => {
             const outer$ = PENDING;
             PENDING = f4;
+            let inCall$ = false;
             try {
                 const t1 = lowerBytes(init instanceof Uint8Array ? init : Uint8Array.from(init as never), 1);
                 const t2 = LEN;
                 enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t3 = flat.i32[0];
                 const t4 = blobTypeTable.get(flat.liftHandle(blobType, t3, true) as number);
                 flat.finish();
                 return t4;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -709,11 +755,14 @@ export function instantiate(component$: component.Component, imports$: Resources
         blobPeek: (b: Blob): Uint8Array => {
             const outer$ = PENDING;
             PENDING = f5;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(blobType, blobTypeTable.rep(b), false);
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 const t3 = DV.getInt32(t2 + 0, true);
@@ -722,7 +771,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                 flat.finish();
                 return t5;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -730,6 +779,7 @@ export function instantiate(component$: component.Component, imports$: Resources
         blobExtend: (b: Blob, more: Uint8Array): Blob => {
             const outer$ = PENDING;
             PENDING = f6;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(blobType, blobTypeTable.rep(b), true);
                 const t2 = lowerBytes(more instanceof Uint8Array ? more : Uint8Array.from(more as never), 1);
@@ -738,14 +788,16 @@ export function instantiate(component$: component.Component, imports$: Resources
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
                 flat.i32[4] = t3;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t4 = flat.i32[0];
                 const t5 = blobTypeTable.get(flat.liftHandle(blobType, t4, true) as number);
                 flat.finish();
                 return t5;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -753,17 +805,20 @@ export function instantiate(component$: component.Component, imports$: Resources
         blobConsume: (b: Blob): number => {
             const outer$ = PENDING;
             PENDING = f7;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(blobType, blobTypeTable.rep(b), true);
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 flat.finish();
                 return (t2 >>> 0);
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -771,20 +826,23 @@ export function instantiate(component$: component.Component, imports$: Resources
         blobConcat: (a: Blob, b: Blob): Blob => {
             const outer$ = PENDING;
             PENDING = f8;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(blobType, blobTypeTable.rep(a), false);
                 const t2 = lowerHandle(blobType, blobTypeTable.rep(b), false);
                 enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t3 = flat.i32[0];
                 const t4 = blobTypeTable.get(flat.liftHandle(blobType, t3, true) as number);
                 flat.finish();
                 return t4;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -792,15 +850,18 @@ export function instantiate(component$: component.Component, imports$: Resources
         hostLiveBlobs: (): number => {
             const outer$ = PENDING;
             PENDING = f9;
+            let inCall$ = false;
             try {
                 enter();
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t1 = flat.i32[0];
                 flat.finish();
                 return (t1 >>> 0);
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -808,13 +869,16 @@ export function instantiate(component$: component.Component, imports$: Resources
         blobDoubleDrop: (): void => {
             const outer$ = PENDING;
             PENDING = f10;
+            let inCall$ = false;
             try {
                 enter();
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 flat.finish();
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -822,15 +886,18 @@ export function instantiate(component$: component.Component, imports$: Resources
         blobUseAfterDrop: (): number => {
             const outer$ = PENDING;
             PENDING = f11;
+            let inCall$ = false;
             try {
                 enter();
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t1 = flat.i32[0];
                 flat.finish();
                 return (t1 >>> 0);
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -840,18 +907,21 @@ export function instantiate(component$: component.Component, imports$: Resources
                 new: (start: bigint): Counter => {
                     const outer$ = PENDING;
                     PENDING = f12;
+                    let inCall$ = false;
                     try {
                         const t1 = s64(start);
                         enter();
                         flat.i64[0] = t1;
+                        inCall$ = true;
                         flat.call();
+                        inCall$ = false;
                         refresh();
                         const t2 = flat.i32[0];
                         const t3 = new Counter(flat.liftHandle(counterType, t2, true) as component.Resource, counterTypeFns);
                         flat.finish();
                         return t3;
                     } catch (e) {
-                        throw failed(e);
+                        throw failed(e, inCall$);
                     } finally {
                         PENDING = outer$;
                     }
@@ -859,20 +929,23 @@ export function instantiate(component$: component.Component, imports$: Resources
                 merge: (a: Counter, b: Counter): Counter => {
                     const outer$ = PENDING;
                     PENDING = f13;
+                    let inCall$ = false;
                     try {
                         const t1 = lowerHandle(counterType, a._use(), false);
                         const t2 = lowerHandle(counterType, b._use(), false);
                         enter();
                         flat.i32[0] = t1;
                         flat.i32[2] = t2;
+                        inCall$ = true;
                         flat.call();
+                        inCall$ = false;
                         refresh();
                         const t3 = flat.i32[0];
                         const t4 = new Counter(flat.liftHandle(counterType, t3, true) as component.Resource, counterTypeFns);
                         flat.finish();
                         return t4;
                     } catch (e) {
-                        throw failed(e);
+                        throw failed(e, inCall$);
                     } finally {
                         PENDING = outer$;
                     }
@@ -880,17 +953,20 @@ export function instantiate(component$: component.Component, imports$: Resources
                 consume: (c: Counter): bigint => {
                     const outer$ = PENDING;
                     PENDING = f14;
+                    let inCall$ = false;
                     try {
                         const t1 = lowerHandle(counterType, c._move(), true);
                         enter();
                         flat.i32[0] = t1;
+                        inCall$ = true;
                         flat.call();
+                        inCall$ = false;
                         refresh();
                         const t2 = flat.i64[0];
                         flat.finish();
                         return t2;
                     } catch (e) {
-                        throw failed(e);
+                        throw failed(e, inCall$);
                     } finally {
                         PENDING = outer$;
                     }
@@ -898,15 +974,18 @@ export function instantiate(component$: component.Component, imports$: Resources
                 live: (): number => {
                     const outer$ = PENDING;
                     PENDING = f15;
+                    let inCall$ = false;
                     try {
                         enter();
+                        inCall$ = true;
                         flat.call();
+                        inCall$ = false;
                         refresh();
                         const t1 = flat.i32[0];
                         flat.finish();
                         return (t1 >>> 0);
                     } catch (e) {
-                        throw failed(e);
+                        throw failed(e, inCall$);
                     } finally {
                         PENDING = outer$;
                     }
@@ -915,6 +994,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             total: (cs: Array<Counter>): bigint => {
                 const outer$ = PENDING;
                 PENDING = f16;
+                let inCall$ = false;
                 try {
                     const t5 = alloc(4, cs.length * 4);
                     for (let i6 = 0; i6 < cs.length; i6++) {
@@ -927,13 +1007,15 @@ export function instantiate(component$: component.Component, imports$: Resources
                     enter();
                     flat.i32[0] = t5;
                     flat.i32[2] = t7;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t8 = flat.i64[0];
                     flat.finish();
                     return t8;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -941,11 +1023,14 @@ export function instantiate(component$: component.Component, imports$: Resources
             makeCounters: (n: number): Array<Counter> => {
                 const outer$ = PENDING;
                 PENDING = f17;
+                let inCall$ = false;
                 try {
                     const t1 = int(n, 0, 4294967295, 'u32');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     const t3 = DV.getInt32(t2 + 0, true);
@@ -961,7 +1046,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     flat.finish();
                     return t9;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -969,6 +1054,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             maybeCounter: (start: bigint | undefined): Counter | undefined => {
                 const outer$ = PENDING;
                 PENDING = f18;
+                let inCall$ = false;
                 try {
                     let v3: number = 0;
                     let v4: bigint = 0n;
@@ -983,7 +1069,9 @@ export function instantiate(component$: component.Component, imports$: Resources
                     enter();
                     flat.i32[0] = v3;
                     flat.i64[1] = v4;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t5 = flat.i32[0];
                     const t6 = DV.getUint8(t5 + 0);
@@ -1005,7 +1093,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     flat.finish();
                     return t9;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1013,6 +1101,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             nameCounter: (name: string, start: bigint): NamedCounter => {
                 const outer$ = PENDING;
                 PENDING = f19;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(name);
                     const t2 = LEN;
@@ -1021,7 +1110,9 @@ export function instantiate(component$: component.Component, imports$: Resources
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.i64[2] = t3;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t4 = flat.i32[0];
                     const t5 = DV.getInt32(t4 + 0, true);
@@ -1033,7 +1124,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     flat.finish();
                     return t10;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1041,6 +1132,7 @@ export function instantiate(component$: component.Component, imports$: Resources
             unname: (n: NamedCounter): readonly [string, bigint] => {
                 const outer$ = PENDING;
                 PENDING = f20;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(n.name);
                     const t2 = LEN;
@@ -1049,7 +1141,9 @@ export function instantiate(component$: component.Component, imports$: Resources
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
                     flat.i32[4] = t3;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t4 = flat.i32[0];
                     const t5 = DV.getInt32(t4 + 0, true);
@@ -1060,7 +1154,7 @@ export function instantiate(component$: component.Component, imports$: Resources
                     flat.finish();
                     return t9;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }

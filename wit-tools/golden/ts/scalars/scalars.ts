@@ -12,6 +12,24 @@ let DV = new DataView(U8.buffer);
 /** A value the glue cannot lift: the call traps with `message`. */
 class LiftTrap extends Error {}
 
+/**
+ * An integer outside its WIT type's range: a `RangeError`, told apart
+ * from the `RangeError` a memory access out of bounds throws.
+ */
+class ValueRangeError extends RangeError {}
+
+/**
+ * Whether a host function of an import is running: its own errors pass
+ * through the import's glue as they are (`hostFailed`).
+ */
+let IN_HOST = false;
+
+/** `v`, the result of the host function `IN_HOST` was set for. */
+function fromHost<T>(v: T): T {
+    IN_HOST = false;
+    return v;
+}
+
 function trap(message: string): never {
     throw new LiftTrap(message);
 }
@@ -48,7 +66,7 @@ function int(x: number, min: number, max: number, what: string): number {
         kindError('a number', x);
     }
     if (!Number.isInteger(x) || x < min || x > max) {
-        throw new RangeError(`${x} is not a valid ${what}`);
+        throw new ValueRangeError(`${x} is not a valid ${what}`);
     }
     return x | 0;
 }
@@ -58,7 +76,7 @@ function u64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < 0n || x > 0xffffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid u64`);
+        throw new ValueRangeError(`${x} is not a valid u64`);
     }
     return BigInt.asIntN(64, x);
 }
@@ -68,7 +86,7 @@ function s64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid s64`);
+        throw new ValueRangeError(`${x} is not a valid s64`);
     }
     return x;
 }
@@ -260,21 +278,46 @@ function f64FromBits(x: bigint): number {
     return BITS.getFloat64(0, true);
 }
 
-/** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
-function failed(e: unknown): unknown {
+/**
+ * Ends a failed export call: a lift trap or a memory access out of bounds
+ * traps; what the core call threw (`inCall`: a trap, or a host function's
+ * own error) and any other error are given back as they are.
+ */
+function failed(e: unknown, inCall: boolean): unknown {
     endBatch();
     if (PENDING !== null) {
         // The call was not begun: nothing to give up.
         PENDING = null;
         return e;
     }
-    if (e instanceof LiftTrap) {
+    if (!inCall && e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
-    if (e instanceof RangeError) {
+    if (!inCall && e instanceof RangeError && !(e instanceof ValueRangeError)) {
         return flat.abandon('pointer out of bounds of memory');
     }
     flat.abandon();
+    return e;
+}
+
+/**
+ * What a failed import gives the guest: the host function's own error as
+ * it is, a lift trap or a memory access out of bounds as a trap, and any
+ * other error (a result of the wrong kind or range) as it is. A batch of
+ * allocations planned for the import's results is given up.
+ */
+function hostFailed(e: unknown): unknown {
+    endBatch();
+    if (IN_HOST) {
+        IN_HOST = false;
+        return e;
+    }
+    if (e instanceof LiftTrap) {
+        return flat.trap(e.message);
+    }
+    if (e instanceof RangeError && !(e instanceof ValueRangeError)) {
+        return flat.trap('pointer out of bounds of memory');
+    }
     return e;
 }
 
@@ -487,167 +530,141 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         const p0 = flat.i64[0];
         refresh();
         try {
-                    imports$.setHostValue(BigInt.asUintN(64, p0));
+                    fromHost((IN_HOST = true, imports$.setHostValue(BigInt.asUintN(64, p0))));
                     refresh();
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.root().funcFlat('get-host-value', () => {
         refresh();
         try {
-                    const t1 = imports$.getHostValue();
+                    const t1 = fromHost((IN_HOST = true, imports$.getHostValue()));
                     refresh();
                     flat.i64[0] = u64(t1);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-bool', () => {
         const p0 = flat.i32[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoBool((p0 !== 0));
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoBool((p0 !== 0))));
                     refresh();
                     flat.i32[0] = (t1 ? 1 : 0);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-u8', () => {
         const p0 = flat.i32[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoU8((p0 & 0xff));
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoU8((p0 & 0xff))));
                     refresh();
                     flat.i32[0] = int(t1, 0, 255, 'u8');
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-u16', () => {
         const p0 = flat.i32[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoU16((p0 & 0xffff));
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoU16((p0 & 0xffff))));
                     refresh();
                     flat.i32[0] = int(t1, 0, 65535, 'u16');
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-u32', () => {
         const p0 = flat.i32[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoU32((p0 >>> 0));
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoU32((p0 >>> 0))));
                     refresh();
                     flat.i32[0] = int(t1, 0, 4294967295, 'u32');
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-u64', () => {
         const p0 = flat.i64[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoU64(BigInt.asUintN(64, p0));
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoU64(BigInt.asUintN(64, p0))));
                     refresh();
                     flat.i64[0] = u64(t1);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-s8', () => {
         const p0 = flat.i32[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoS8(((p0 << 24) >> 24));
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoS8(((p0 << 24) >> 24))));
                     refresh();
                     flat.i32[0] = int(t1, -128, 127, 's8');
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-s16', () => {
         const p0 = flat.i32[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoS16(((p0 << 16) >> 16));
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoS16(((p0 << 16) >> 16))));
                     refresh();
                     flat.i32[0] = int(t1, -32768, 32767, 's16');
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-s32', () => {
         const p0 = flat.i32[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoS32((p0 | 0));
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoS32((p0 | 0))));
                     refresh();
                     flat.i32[0] = int(t1, -2147483648, 2147483647, 's32');
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-s64', () => {
         const p0 = flat.i64[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoS64(p0);
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoS64(p0)));
                     refresh();
                     flat.i64[0] = s64(t1);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-f32', () => {
         const p0 = flat.f32[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoF32(p0);
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoF32(p0)));
                     refresh();
                     flat.f32[0] = num(t1);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-f64', () => {
         const p0 = flat.f64[0];
         refresh();
         try {
-                    const t1 = imports$.scalarHost.echoF64(p0);
+                    const t1 = fromHost((IN_HOST = true, imports$.scalarHost.echoF64(p0)));
                     refresh();
                     flat.f64[0] = num(t1);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('echo-char', () => {
@@ -655,13 +672,11 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         refresh();
         try {
                     const t1 = liftChar(p0);
-                    const t2 = imports$.scalarHost.echoChar(t1);
+                    const t2 = fromHost((IN_HOST = true, imports$.scalarHost.echoChar(t1)));
                     refresh();
                     flat.i32[0] = charCode(t2);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/scalar-host').funcFlat('many-params', () => {
@@ -688,7 +703,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                     const t17 = DV.getBigInt64(p0 + 64, true);
                     const t18 = DV.getFloat32(p0 + 72, true);
                     const t19 = DV.getFloat64(p0 + 80, true);
-                    const t20 = imports$.scalarHost.manyParams((t1 & 0xff), ((t2 << 24) >> 24), (t3 & 0xffff), ((t4 << 16) >> 16), (t5 >>> 0), (t6 | 0), BigInt.asUintN(64, t7), t8, t9, t10, t12, (t13 !== 0), (t14 & 0xff), (t15 & 0xffff), (t16 >>> 0), BigInt.asUintN(64, t17), t18, t19);
+                    const t20 = fromHost((IN_HOST = true, imports$.scalarHost.manyParams((t1 & 0xff), ((t2 << 24) >> 24), (t3 & 0xffff), ((t4 << 16) >> 16), (t5 >>> 0), (t6 | 0), BigInt.asUintN(64, t7), t8, t9, t10, t12, (t13 !== 0), (t14 & 0xff), (t15 & 0xffff), (t16 >>> 0), BigInt.asUintN(64, t17), t18, t19)));
                     refresh();
                     DV.setFloat64(p1 + 0, num(t20[0]), true);
                     DV.setFloat32(p1 + 8, num(t20[1]), true);
@@ -709,9 +724,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                     DV.setUint8(p1 + 84, int(t20[16], -128, 127, 's8'));
                     DV.setUint8(p1 + 85, int(t20[17], 0, 255, 'u8'));
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:shared/host-info@0.1.0').funcFlat('greet', () => {
@@ -721,16 +734,14 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         refresh();
         try {
                     const t1 = liftString(p0, p1);
-                    const t2 = imports$.hostInfo.greet(t1);
+                    const t2 = fromHost((IN_HOST = true, imports$.hostInfo.greet(t1)));
                     refresh();
                     const t3 = lowerString(t2);
                     const t4 = LEN;
                     DV.setInt32(p2 + 4, t4, true);
                     DV.setInt32(p2 + 0, t3, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     const inst$ = linker$.instantiate(component$);
@@ -784,6 +795,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         hostEchoAll: (a: boolean, b: number, c: number, d: number, e: bigint, f: number, g: number, h: number, i: bigint, j: number, k: number, l: string): readonly [boolean, number, number, number, bigint, number, number, number, bigint, number, number, string] => {
             const outer$ = PENDING;
             PENDING = f0;
+            let inCall$ = false;
             try {
                 const t1 = (a ? 1 : 0);
                 const t2 = int(b, 0, 255, 'u8');
@@ -810,7 +822,9 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 flat.f32[18] = t10;
                 flat.f64[10] = t11;
                 flat.i32[22] = t12;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t13 = flat.i32[0];
                 const t14 = DV.getUint8(t13 + 0);
@@ -830,7 +844,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 flat.finish();
                 return t27;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -838,6 +852,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         hostManyParams: (a: number, b: number, c: number, d: number, e: number, f: number, g: bigint, h: bigint, i: number, j: number, k: string, l: boolean, m: number, n: number, o: number, p: bigint, q: number, r: number): readonly [number, number, bigint, number, number, number, boolean, string, number, number, bigint, bigint, number, number, number, number, number, number] => {
             const outer$ = PENDING;
             PENDING = f1;
+            let inCall$ = false;
             try {
                 const t1 = alloc(8, 88);
                 DV.setUint8(t1 + 0, int(a, 0, 255, 'u8'));
@@ -860,7 +875,9 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 DV.setFloat64(t1 + 80, num(r), true);
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 const t3 = DV.getFloat64(t2 + 0, true);
@@ -886,7 +903,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 flat.finish();
                 return t22;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -894,13 +911,16 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         hostGreet: (who: string): string => {
             const outer$ = PENDING;
             PENDING = f2;
+            let inCall$ = false;
             try {
                 const t1 = lowerString(who);
                 const t2 = LEN;
                 enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t3 = flat.i32[0];
                 const t4 = DV.getInt32(t3 + 0, true);
@@ -909,7 +929,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                 flat.finish();
                 return t6;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -917,15 +937,18 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         setValue: (x: bigint): void => {
             const outer$ = PENDING;
             PENDING = f3;
+            let inCall$ = false;
             try {
                 const t1 = u64(x);
                 enter();
                 flat.i64[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 flat.finish();
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -933,15 +956,18 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         getValue: (): bigint => {
             const outer$ = PENDING;
             PENDING = f4;
+            let inCall$ = false;
             try {
                 enter();
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t1 = flat.i64[0];
                 flat.finish();
                 return BigInt.asUintN(64, t1);
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -949,17 +975,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
         hostValueRoundtrip: (x: bigint): bigint => {
             const outer$ = PENDING;
             PENDING = f5;
+            let inCall$ = false;
             try {
                 const t1 = u64(x);
                 enter();
                 flat.i64[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i64[0];
                 flat.finish();
                 return BigInt.asUintN(64, t2);
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -968,17 +997,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoBool: (x: boolean): boolean => {
                 const outer$ = PENDING;
                 PENDING = f6;
+                let inCall$ = false;
                 try {
                     const t1 = (x ? 1 : 0);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 !== 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -986,17 +1018,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoU8: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f7;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, 0, 255, 'u8');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 & 0xff);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1004,17 +1039,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoU16: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f8;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, 0, 65535, 'u16');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 & 0xffff);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1022,17 +1060,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoU32: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f9;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, 0, 4294967295, 'u32');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 >>> 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1040,17 +1081,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoU64: (x: bigint): bigint => {
                 const outer$ = PENDING;
                 PENDING = f10;
+                let inCall$ = false;
                 try {
                     const t1 = u64(x);
                     enter();
                     flat.i64[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i64[0];
                     flat.finish();
                     return BigInt.asUintN(64, t2);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1058,17 +1102,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoS8: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f11;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, -128, 127, 's8');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return ((t2 << 24) >> 24);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1076,17 +1123,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoS16: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f12;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, -32768, 32767, 's16');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return ((t2 << 16) >> 16);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1094,17 +1144,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoS32: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f13;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, -2147483648, 2147483647, 's32');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 | 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1112,17 +1165,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoS64: (x: bigint): bigint => {
                 const outer$ = PENDING;
                 PENDING = f14;
+                let inCall$ = false;
                 try {
                     const t1 = s64(x);
                     enter();
                     flat.i64[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i64[0];
                     flat.finish();
                     return t2;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1130,17 +1186,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoF32: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f15;
+                let inCall$ = false;
                 try {
                     const t1 = num(x);
                     enter();
                     flat.f32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.f32[0];
                     flat.finish();
                     return t2;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1148,17 +1207,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoF64: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f16;
+                let inCall$ = false;
                 try {
                     const t1 = num(x);
                     enter();
                     flat.f64[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.f64[0];
                     flat.finish();
                     return t2;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1166,18 +1228,21 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             echoChar: (x: string): string => {
                 const outer$ = PENDING;
                 PENDING = f17;
+                let inCall$ = false;
                 try {
                     const t1 = charCode(x);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     const t3 = liftChar(t2);
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1185,17 +1250,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             negate: (x: boolean): boolean => {
                 const outer$ = PENDING;
                 PENDING = f18;
+                let inCall$ = false;
                 try {
                     const t1 = (x ? 1 : 0);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 !== 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1203,19 +1271,22 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             addU8: (a: number, b: number): number => {
                 const outer$ = PENDING;
                 PENDING = f19;
+                let inCall$ = false;
                 try {
                     const t1 = int(a, 0, 255, 'u8');
                     const t2 = int(b, 0, 255, 'u8');
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     flat.finish();
                     return (t3 & 0xff);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1223,19 +1294,22 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             addS16: (a: number, b: number): number => {
                 const outer$ = PENDING;
                 PENDING = f20;
+                let inCall$ = false;
                 try {
                     const t1 = int(a, -32768, 32767, 's16');
                     const t2 = int(b, -32768, 32767, 's16');
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     flat.finish();
                     return ((t3 << 16) >> 16);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1243,19 +1317,22 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             mulU32: (a: number, b: number): number => {
                 const outer$ = PENDING;
                 PENDING = f21;
+                let inCall$ = false;
                 try {
                     const t1 = int(a, 0, 4294967295, 'u32');
                     const t2 = int(b, 0, 4294967295, 'u32');
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     flat.finish();
                     return (t3 >>> 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1263,19 +1340,22 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             mulS32: (a: number, b: number): number => {
                 const outer$ = PENDING;
                 PENDING = f22;
+                let inCall$ = false;
                 try {
                     const t1 = int(a, -2147483648, 2147483647, 's32');
                     const t2 = int(b, -2147483648, 2147483647, 's32');
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     flat.finish();
                     return (t3 | 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1283,19 +1363,22 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             subU64: (a: bigint, b: bigint): bigint => {
                 const outer$ = PENDING;
                 PENDING = f23;
+                let inCall$ = false;
                 try {
                     const t1 = u64(a);
                     const t2 = u64(b);
                     enter();
                     flat.i64[0] = t1;
                     flat.i64[1] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i64[0];
                     flat.finish();
                     return BigInt.asUintN(64, t3);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1303,19 +1386,22 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             subS64: (a: bigint, b: bigint): bigint => {
                 const outer$ = PENDING;
                 PENDING = f24;
+                let inCall$ = false;
                 try {
                     const t1 = s64(a);
                     const t2 = s64(b);
                     enter();
                     flat.i64[0] = t1;
                     flat.i64[1] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i64[0];
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1323,17 +1409,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             u8AsS8: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f25;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, 0, 255, 'u8');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return ((t2 << 24) >> 24);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1341,17 +1430,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             s8AsU8: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f26;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, -128, 127, 's8');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 & 0xff);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1359,17 +1451,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             u16AsS16: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f27;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, 0, 65535, 'u16');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return ((t2 << 16) >> 16);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1377,17 +1472,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             s16AsU16: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f28;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, -32768, 32767, 's16');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 & 0xffff);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1395,17 +1493,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             u32AsS32: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f29;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, 0, 4294967295, 'u32');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 | 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1413,17 +1514,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             s32AsU32: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f30;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, -2147483648, 2147483647, 's32');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 >>> 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1431,17 +1535,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             u64AsS64: (x: bigint): bigint => {
                 const outer$ = PENDING;
                 PENDING = f31;
+                let inCall$ = false;
                 try {
                     const t1 = u64(x);
                     enter();
                     flat.i64[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i64[0];
                     flat.finish();
                     return t2;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1449,17 +1556,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             s64AsU64: (x: bigint): bigint => {
                 const outer$ = PENDING;
                 PENDING = f32;
+                let inCall$ = false;
                 try {
                     const t1 = s64(x);
                     enter();
                     flat.i64[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i64[0];
                     flat.finish();
                     return BigInt.asUintN(64, t2);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1467,19 +1577,22 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             mulF32: (a: number, b: number): number => {
                 const outer$ = PENDING;
                 PENDING = f33;
+                let inCall$ = false;
                 try {
                     const t1 = num(a);
                     const t2 = num(b);
                     enter();
                     flat.f32[0] = t1;
                     flat.f32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.f32[0];
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1487,19 +1600,22 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             divF64: (a: number, b: number): number => {
                 const outer$ = PENDING;
                 PENDING = f34;
+                let inCall$ = false;
                 try {
                     const t1 = num(a);
                     const t2 = num(b);
                     enter();
                     flat.f64[0] = t1;
                     flat.f64[1] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.f64[0];
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1507,17 +1623,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             f32Bits: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f35;
+                let inCall$ = false;
                 try {
                     const t1 = num(x);
                     enter();
                     flat.f32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 >>> 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1525,17 +1644,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             f32FromBits: (bits: number): number => {
                 const outer$ = PENDING;
                 PENDING = f36;
+                let inCall$ = false;
                 try {
                     const t1 = int(bits, 0, 4294967295, 'u32');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.f32[0];
                     flat.finish();
                     return t2;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1543,17 +1665,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             f64Bits: (x: number): bigint => {
                 const outer$ = PENDING;
                 PENDING = f37;
+                let inCall$ = false;
                 try {
                     const t1 = num(x);
                     enter();
                     flat.f64[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i64[0];
                     flat.finish();
                     return BigInt.asUintN(64, t2);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1561,17 +1686,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             f64FromBits: (bits: bigint): number => {
                 const outer$ = PENDING;
                 PENDING = f38;
+                let inCall$ = false;
                 try {
                     const t1 = u64(bits);
                     enter();
                     flat.i64[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.f64[0];
                     flat.finish();
                     return t2;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1579,17 +1707,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             f32ToF64: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f39;
+                let inCall$ = false;
                 try {
                     const t1 = num(x);
                     enter();
                     flat.f32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.f64[0];
                     flat.finish();
                     return t2;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1597,17 +1728,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             f64ToF32: (x: number): number => {
                 const outer$ = PENDING;
                 PENDING = f40;
+                let inCall$ = false;
                 try {
                     const t1 = num(x);
                     enter();
                     flat.f64[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.f32[0];
                     flat.finish();
                     return t2;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1615,18 +1749,21 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             nextChar: (c: string): string => {
                 const outer$ = PENDING;
                 PENDING = f41;
+                let inCall$ = false;
                 try {
                     const t1 = charCode(c);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     const t3 = liftChar(t2);
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1634,17 +1771,20 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             charCode: (c: string): number => {
                 const outer$ = PENDING;
                 PENDING = f42;
+                let inCall$ = false;
                 try {
                     const t1 = charCode(c);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 >>> 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1652,6 +1792,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             manyParams: (a: number, b: number, c: number, d: number, e: number, f: number, g: bigint, h: bigint, i: number, j: number, k: string, l: boolean, m: number, n: number, o: number, p: bigint, q: number, r: number): readonly [number, number, bigint, number, number, number, boolean, string, number, number, bigint, bigint, number, number, number, number, number, number] => {
                 const outer$ = PENDING;
                 PENDING = f43;
+                let inCall$ = false;
                 try {
                     const t1 = alloc(8, 88);
                     DV.setUint8(t1 + 0, int(a, 0, 255, 'u8'));
@@ -1674,7 +1815,9 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                     DV.setFloat64(t1 + 80, num(r), true);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     const t3 = DV.getFloat64(t2 + 0, true);
@@ -1700,7 +1843,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                     flat.finish();
                     return t22;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1708,11 +1851,14 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             splitU64: (x: bigint): readonly [number, number] => {
                 const outer$ = PENDING;
                 PENDING = f44;
+                let inCall$ = false;
                 try {
                     const t1 = u64(x);
                     enter();
                     flat.i64[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     const t3 = DV.getInt32(t2 + 0, true);
@@ -1721,7 +1867,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                     flat.finish();
                     return t5;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1729,13 +1875,16 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
             swap: (a: number, b: number): readonly [number, number] => {
                 const outer$ = PENDING;
                 PENDING = f45;
+                let inCall$ = false;
                 try {
                     const t1 = num(a);
                     const t2 = num(b);
                     enter();
                     flat.f32[0] = t1;
                     flat.f64[1] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getFloat64(t3 + 0, true);
@@ -1744,7 +1893,7 @@ export function instantiate(component$: component.Component, imports$: ScalarsIm
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }

@@ -12,6 +12,24 @@ let DV = new DataView(U8.buffer);
 /** A value the glue cannot lift: the call traps with `message`. */
 class LiftTrap extends Error {}
 
+/**
+ * An integer outside its WIT type's range: a `RangeError`, told apart
+ * from the `RangeError` a memory access out of bounds throws.
+ */
+class ValueRangeError extends RangeError {}
+
+/**
+ * Whether a host function of an import is running: its own errors pass
+ * through the import's glue as they are (`hostFailed`).
+ */
+let IN_HOST = false;
+
+/** `v`, the result of the host function `IN_HOST` was set for. */
+function fromHost<T>(v: T): T {
+    IN_HOST = false;
+    return v;
+}
+
 function trap(message: string): never {
     throw new LiftTrap(message);
 }
@@ -48,7 +66,7 @@ function int(x: number, min: number, max: number, what: string): number {
         kindError('a number', x);
     }
     if (!Number.isInteger(x) || x < min || x > max) {
-        throw new RangeError(`${x} is not a valid ${what}`);
+        throw new ValueRangeError(`${x} is not a valid ${what}`);
     }
     return x | 0;
 }
@@ -58,7 +76,7 @@ function u64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < 0n || x > 0xffffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid u64`);
+        throw new ValueRangeError(`${x} is not a valid u64`);
     }
     return BigInt.asIntN(64, x);
 }
@@ -68,7 +86,7 @@ function s64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid s64`);
+        throw new ValueRangeError(`${x} is not a valid s64`);
     }
     return x;
 }
@@ -260,21 +278,46 @@ function f64FromBits(x: bigint): number {
     return BITS.getFloat64(0, true);
 }
 
-/** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
-function failed(e: unknown): unknown {
+/**
+ * Ends a failed export call: a lift trap or a memory access out of bounds
+ * traps; what the core call threw (`inCall`: a trap, or a host function's
+ * own error) and any other error are given back as they are.
+ */
+function failed(e: unknown, inCall: boolean): unknown {
     endBatch();
     if (PENDING !== null) {
         // The call was not begun: nothing to give up.
         PENDING = null;
         return e;
     }
-    if (e instanceof LiftTrap) {
+    if (!inCall && e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
-    if (e instanceof RangeError) {
+    if (!inCall && e instanceof RangeError && !(e instanceof ValueRangeError)) {
         return flat.abandon('pointer out of bounds of memory');
     }
     flat.abandon();
+    return e;
+}
+
+/**
+ * What a failed import gives the guest: the host function's own error as
+ * it is, a lift trap or a memory access out of bounds as a trap, and any
+ * other error (a result of the wrong kind or range) as it is. A batch of
+ * allocations planned for the import's results is given up.
+ */
+function hostFailed(e: unknown): unknown {
+    endBatch();
+    if (IN_HOST) {
+        IN_HOST = false;
+        return e;
+    }
+    if (e instanceof LiftTrap) {
+        return flat.trap(e.message);
+    }
+    if (e instanceof RangeError && !(e instanceof ValueRangeError)) {
+        return flat.trap('pointer out of bounds of memory');
+    }
     return e;
 }
 
@@ -422,12 +465,10 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
         const p0 = flat.i32[0];
         refresh();
         try {
-                    imports$.trapHost.note((p0 >>> 0));
+                    fromHost((IN_HOST = true, imports$.trapHost.note((p0 >>> 0))));
                     refresh();
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/trap-host').funcFlat('fail', () => {
@@ -436,12 +477,10 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
         refresh();
         try {
                     const t1 = liftString(p0, p1);
-                    imports$.trapHost.fail(t1);
+                    fromHost((IN_HOST = true, imports$.trapHost.fail(t1)));
                     refresh();
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:shared/geometry@0.1.0');
@@ -460,17 +499,20 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
         echo: (x: number): number => {
             const outer$ = PENDING;
             PENDING = f0;
+            let inCall$ = false;
             try {
                 const t1 = int(x, 0, 4294967295, 'u32');
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 flat.finish();
                 return (t2 >>> 0);
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -478,17 +520,20 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
         trapAfterImport: (x: number): number => {
             const outer$ = PENDING;
             PENDING = f1;
+            let inCall$ = false;
             try {
                 const t1 = int(x, 0, 4294967295, 'u32');
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 flat.finish();
                 return (t2 >>> 0);
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -496,6 +541,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
         failViaHost: (x: number, msg: string): number => {
             const outer$ = PENDING;
             PENDING = f2;
+            let inCall$ = false;
             try {
                 const t1 = lowerString(msg);
                 const t2 = LEN;
@@ -504,13 +550,15 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
                 flat.i32[0] = t3;
                 flat.i32[2] = t1;
                 flat.i32[4] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t4 = flat.i32[0];
                 flat.finish();
                 return (t4 >>> 0);
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -518,9 +566,12 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
         badUtf8: (): string => {
             const outer$ = PENDING;
             PENDING = f3;
+            let inCall$ = false;
             try {
                 enter();
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t1 = flat.i32[0];
                 const t2 = DV.getInt32(t1 + 0, true);
@@ -529,7 +580,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
                 flat.finish();
                 return t4;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -537,16 +588,19 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
         badChar: (): string => {
             const outer$ = PENDING;
             PENDING = f4;
+            let inCall$ = false;
             try {
                 enter();
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t1 = flat.i32[0];
                 const t2 = liftChar(t1);
                 flat.finish();
                 return t2;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -554,9 +608,12 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
         badEnum: (): Direction => {
             const outer$ = PENDING;
             PENDING = f5;
+            let inCall$ = false;
             try {
                 enter();
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t1 = flat.i32[0];
                 if ((t1 >>> 0) >= 4) trap(`invalid enum discriminant ${t1 >>> 0}`);
@@ -564,7 +621,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
                 flat.finish();
                 return t2;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -572,9 +629,12 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
         badList: (): Uint32Array => {
             const outer$ = PENDING;
             PENDING = f6;
+            let inCall$ = false;
             try {
                 enter();
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t1 = flat.i32[0];
                 const t2 = DV.getInt32(t1 + 0, true);
@@ -583,7 +643,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
                 flat.finish();
                 return t4;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -591,9 +651,12 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
         misalignedList: (): Uint32Array => {
             const outer$ = PENDING;
             PENDING = f7;
+            let inCall$ = false;
             try {
                 enter();
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t1 = flat.i32[0];
                 const t2 = DV.getInt32(t1 + 0, true);
@@ -602,7 +665,7 @@ export function instantiate(component$: component.Component, imports$: TrapsImpo
                 flat.finish();
                 return t4;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }

@@ -12,6 +12,24 @@ let DV = new DataView(U8.buffer);
 /** A value the glue cannot lift: the call traps with `message`. */
 class LiftTrap extends Error {}
 
+/**
+ * An integer outside its WIT type's range: a `RangeError`, told apart
+ * from the `RangeError` a memory access out of bounds throws.
+ */
+class ValueRangeError extends RangeError {}
+
+/**
+ * Whether a host function of an import is running: its own errors pass
+ * through the import's glue as they are (`hostFailed`).
+ */
+let IN_HOST = false;
+
+/** `v`, the result of the host function `IN_HOST` was set for. */
+function fromHost<T>(v: T): T {
+    IN_HOST = false;
+    return v;
+}
+
 function trap(message: string): never {
     throw new LiftTrap(message);
 }
@@ -48,7 +66,7 @@ function int(x: number, min: number, max: number, what: string): number {
         kindError('a number', x);
     }
     if (!Number.isInteger(x) || x < min || x > max) {
-        throw new RangeError(`${x} is not a valid ${what}`);
+        throw new ValueRangeError(`${x} is not a valid ${what}`);
     }
     return x | 0;
 }
@@ -58,7 +76,7 @@ function u64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < 0n || x > 0xffffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid u64`);
+        throw new ValueRangeError(`${x} is not a valid u64`);
     }
     return BigInt.asIntN(64, x);
 }
@@ -68,7 +86,7 @@ function s64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid s64`);
+        throw new ValueRangeError(`${x} is not a valid s64`);
     }
     return x;
 }
@@ -260,21 +278,46 @@ function f64FromBits(x: bigint): number {
     return BITS.getFloat64(0, true);
 }
 
-/** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
-function failed(e: unknown): unknown {
+/**
+ * Ends a failed export call: a lift trap or a memory access out of bounds
+ * traps; what the core call threw (`inCall`: a trap, or a host function's
+ * own error) and any other error are given back as they are.
+ */
+function failed(e: unknown, inCall: boolean): unknown {
     endBatch();
     if (PENDING !== null) {
         // The call was not begun: nothing to give up.
         PENDING = null;
         return e;
     }
-    if (e instanceof LiftTrap) {
+    if (!inCall && e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
-    if (e instanceof RangeError) {
+    if (!inCall && e instanceof RangeError && !(e instanceof ValueRangeError)) {
         return flat.abandon('pointer out of bounds of memory');
     }
     flat.abandon();
+    return e;
+}
+
+/**
+ * What a failed import gives the guest: the host function's own error as
+ * it is, a lift trap or a memory access out of bounds as a trap, and any
+ * other error (a result of the wrong kind or range) as it is. A batch of
+ * allocations planned for the import's results is given up.
+ */
+function hostFailed(e: unknown): unknown {
+    endBatch();
+    if (IN_HOST) {
+        IN_HOST = false;
+        return e;
+    }
+    if (e instanceof LiftTrap) {
+        return flat.trap(e.message);
+    }
+    if (e instanceof RangeError && !(e instanceof ValueRangeError)) {
+        return flat.trap('pointer out of bounds of memory');
+    }
     return e;
 }
 
@@ -591,7 +634,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         default:
                         return trap(`invalid variant discriminant ${p0 >>> 0}`);
                     }
-                    const t20 = imports$.variantHost.echoShape(t19);
+                    const t20 = fromHost((IN_HOST = true, imports$.variantHost.echoShape(t19)));
                     refresh();
                     if (t20.tag === 'empty') {
                         DV.setUint8(p3 + 0, 0);
@@ -638,9 +681,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         DV.setUint8(p3 + 8, t36);
                     }
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/variant-host').funcFlat('echo-number', () => {
@@ -678,7 +719,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         default:
                         return trap(`invalid variant discriminant ${p0 >>> 0}`);
                     }
-                    const t6 = imports$.variantHost.echoNumber(t5);
+                    const t6 = fromHost((IN_HOST = true, imports$.variantHost.echoNumber(t5)));
                     refresh();
                     if (t6.tag === 'i') {
                         const payload7 = t6.val;
@@ -702,9 +743,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         DV.setUint8(p2 + 8, int(payload11, 0, 255, 'u8'));
                     }
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/variant-host').funcFlat('turn-right', () => {
@@ -713,14 +752,12 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         try {
                     if ((p0 >>> 0) >= 4) trap(`invalid enum discriminant ${p0 >>> 0}`);
                     const t1 = DirectionCases[p0];
-                    const t2 = imports$.variantHost.turnRight(t1);
+                    const t2 = fromHost((IN_HOST = true, imports$.variantHost.turnRight(t1)));
                     refresh();
                     const t3 = DirectionCases.indexOf(t2);
                     flat.i32[0] = t3;
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/variant-host').funcFlat('echo-wide', () => {
@@ -729,14 +766,12 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         try {
                     if ((p0 >>> 0) >= 257) trap(`invalid enum discriminant ${p0 >>> 0}`);
                     const t1 = WideCases[p0];
-                    const t2 = imports$.variantHost.echoWide(t1);
+                    const t2 = fromHost((IN_HOST = true, imports$.variantHost.echoWide(t1)));
                     refresh();
                     const t3 = WideCases.indexOf(t2);
                     flat.i32[0] = t3;
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/variant-host').funcFlat('invert-full', () => {
@@ -744,14 +779,12 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         refresh();
         try {
                     const t1 = { f0: (p0 & 1) !== 0, f1: (p0 & 2) !== 0, f2: (p0 & 4) !== 0, f3: (p0 & 8) !== 0, f4: (p0 & 16) !== 0, f5: (p0 & 32) !== 0, f6: (p0 & 64) !== 0, f7: (p0 & 128) !== 0, f8: (p0 & 256) !== 0, f9: (p0 & 512) !== 0, f10: (p0 & 1024) !== 0, f11: (p0 & 2048) !== 0, f12: (p0 & 4096) !== 0, f13: (p0 & 8192) !== 0, f14: (p0 & 16384) !== 0, f15: (p0 & 32768) !== 0, f16: (p0 & 65536) !== 0, f17: (p0 & 131072) !== 0, f18: (p0 & 262144) !== 0, f19: (p0 & 524288) !== 0, f20: (p0 & 1048576) !== 0, f21: (p0 & 2097152) !== 0, f22: (p0 & 4194304) !== 0, f23: (p0 & 8388608) !== 0, f24: (p0 & 16777216) !== 0, f25: (p0 & 33554432) !== 0, f26: (p0 & 67108864) !== 0, f27: (p0 & 134217728) !== 0, f28: (p0 & 268435456) !== 0, f29: (p0 & 536870912) !== 0, f30: (p0 & 1073741824) !== 0, f31: (p0 & 2147483648) !== 0 };
-                    const t2 = imports$.variantHost.invertFull(t1);
+                    const t2 = fromHost((IN_HOST = true, imports$.variantHost.invertFull(t1)));
                     refresh();
                     const t3 = ((t2.f0 ? 1 : 0) | (t2.f1 ? 2 : 0) | (t2.f2 ? 4 : 0) | (t2.f3 ? 8 : 0) | (t2.f4 ? 16 : 0) | (t2.f5 ? 32 : 0) | (t2.f6 ? 64 : 0) | (t2.f7 ? 128 : 0) | (t2.f8 ? 256 : 0) | (t2.f9 ? 512 : 0) | (t2.f10 ? 1024 : 0) | (t2.f11 ? 2048 : 0) | (t2.f12 ? 4096 : 0) | (t2.f13 ? 8192 : 0) | (t2.f14 ? 16384 : 0) | (t2.f15 ? 32768 : 0) | (t2.f16 ? 65536 : 0) | (t2.f17 ? 131072 : 0) | (t2.f18 ? 262144 : 0) | (t2.f19 ? 524288 : 0) | (t2.f20 ? 1048576 : 0) | (t2.f21 ? 2097152 : 0) | (t2.f22 ? 4194304 : 0) | (t2.f23 ? 8388608 : 0) | (t2.f24 ? 16777216 : 0) | (t2.f25 ? 33554432 : 0) | (t2.f26 ? 67108864 : 0) | (t2.f27 ? 134217728 : 0) | (t2.f28 ? 268435456 : 0) | (t2.f29 ? 536870912 : 0) | (t2.f30 ? 1073741824 : 0) | (t2.f31 ? 2147483648 : 0)) | 0;
                     flat.i32[0] = t3;
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/variant-host').funcFlat('echo-nested-option', () => {
@@ -787,7 +820,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         default:
                         return trap(`invalid option discriminant ${p0 >>> 0}`);
                     }
-                    const t3 = imports$.variantHost.echoNestedOption(t2);
+                    const t3 = fromHost((IN_HOST = true, imports$.variantHost.echoNestedOption(t2)));
                     refresh();
                     if (t3.tag === 'none') {
                         DV.setUint8(p3 + 0, 0);
@@ -803,9 +836,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         }
                     }
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/variant-host').funcFlat('safe-div', () => {
@@ -814,7 +845,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         const p2 = flat.i32[4];
         refresh();
         try {
-                    const t1 = imports$.variantHost.safeDiv((p0 | 0), (p1 | 0));
+                    const t1 = fromHost((IN_HOST = true, imports$.variantHost.safeDiv((p0 | 0), (p1 | 0))));
                     refresh();
                     if (t1.tag === 'ok') {
                         const payload2 = t1.val;
@@ -827,9 +858,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         DV.setUint8(p2 + 4, t4);
                     }
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/variant-host').funcFlat('echo-nested-result', () => {
@@ -882,7 +911,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         default:
                         return trap(`invalid result discriminant ${p0 >>> 0}`);
                     }
-                    const t7 = imports$.variantHost.echoNestedResult(t6);
+                    const t7 = fromHost((IN_HOST = true, imports$.variantHost.echoNestedResult(t6)));
                     refresh();
                     if (t7.tag === 'ok') {
                         const payload8 = t7.val;
@@ -914,16 +943,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                         }
                     }
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:corpus/variant-host').funcFlat('check-positive', () => {
         const p0 = flat.i32[0];
         refresh();
         try {
-                    const t1 = imports$.variantHost.checkPositive((p0 | 0));
+                    const t1 = fromHost((IN_HOST = true, imports$.variantHost.checkPositive((p0 | 0))));
                     refresh();
                     let v4: number = 0;
                     if (t1.tag === 'ok') {
@@ -933,9 +960,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     }
                     flat.i32[0] = v4;
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     const inst$ = linker$.instantiate(component$);
@@ -991,6 +1016,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         hostEchoShape: (s: Shape): Shape => {
             const outer$ = PENDING;
             PENDING = f0;
+            let inCall$ = false;
             try {
                 let v25: number = 0;
                 let v26: bigint = 0n;
@@ -1057,7 +1083,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.i32[0] = v25;
                 flat.i64[1] = v26;
                 flat.i32[4] = v27;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t28 = flat.i32[0];
                 const t29 = DV.getUint8(t28 + 0);
@@ -1124,7 +1152,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.finish();
                 return t50;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -1132,6 +1160,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         hostEchoNumber: (n: Number): Number => {
             const outer$ = PENDING;
             PENDING = f1;
+            let inCall$ = false;
             try {
                 let v10: number = 0;
                 let v11: bigint = 0n;
@@ -1163,7 +1192,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 enter();
                 flat.i32[0] = v10;
                 flat.i64[1] = v11;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t12 = flat.i32[0];
                 const t13 = DV.getUint8(t12 + 0);
@@ -1200,7 +1231,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.finish();
                 return t19;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -1208,11 +1239,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         hostTurnRight: (d: Direction): Direction => {
             const outer$ = PENDING;
             PENDING = f2;
+            let inCall$ = false;
             try {
                 const t1 = DirectionCases.indexOf(d);
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 if ((t2 >>> 0) >= 4) trap(`invalid enum discriminant ${t2 >>> 0}`);
@@ -1220,7 +1254,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.finish();
                 return t3;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -1228,11 +1262,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         hostEchoWide: (w: Wide): Wide => {
             const outer$ = PENDING;
             PENDING = f3;
+            let inCall$ = false;
             try {
                 const t1 = WideCases.indexOf(w);
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 if ((t2 >>> 0) >= 257) trap(`invalid enum discriminant ${t2 >>> 0}`);
@@ -1240,7 +1277,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.finish();
                 return t3;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -1248,18 +1285,21 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         hostInvertFull: (f: Full): Full => {
             const outer$ = PENDING;
             PENDING = f4;
+            let inCall$ = false;
             try {
                 const t1 = ((f.f0 ? 1 : 0) | (f.f1 ? 2 : 0) | (f.f2 ? 4 : 0) | (f.f3 ? 8 : 0) | (f.f4 ? 16 : 0) | (f.f5 ? 32 : 0) | (f.f6 ? 64 : 0) | (f.f7 ? 128 : 0) | (f.f8 ? 256 : 0) | (f.f9 ? 512 : 0) | (f.f10 ? 1024 : 0) | (f.f11 ? 2048 : 0) | (f.f12 ? 4096 : 0) | (f.f13 ? 8192 : 0) | (f.f14 ? 16384 : 0) | (f.f15 ? 32768 : 0) | (f.f16 ? 65536 : 0) | (f.f17 ? 131072 : 0) | (f.f18 ? 262144 : 0) | (f.f19 ? 524288 : 0) | (f.f20 ? 1048576 : 0) | (f.f21 ? 2097152 : 0) | (f.f22 ? 4194304 : 0) | (f.f23 ? 8388608 : 0) | (f.f24 ? 16777216 : 0) | (f.f25 ? 33554432 : 0) | (f.f26 ? 67108864 : 0) | (f.f27 ? 134217728 : 0) | (f.f28 ? 268435456 : 0) | (f.f29 ? 536870912 : 0) | (f.f30 ? 1073741824 : 0) | (f.f31 ? 2147483648 : 0)) | 0;
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 const t3 = { f0: (t2 & 1) !== 0, f1: (t2 & 2) !== 0, f2: (t2 & 4) !== 0, f3: (t2 & 8) !== 0, f4: (t2 & 16) !== 0, f5: (t2 & 32) !== 0, f6: (t2 & 64) !== 0, f7: (t2 & 128) !== 0, f8: (t2 & 256) !== 0, f9: (t2 & 512) !== 0, f10: (t2 & 1024) !== 0, f11: (t2 & 2048) !== 0, f12: (t2 & 4096) !== 0, f13: (t2 & 8192) !== 0, f14: (t2 & 16384) !== 0, f15: (t2 & 32768) !== 0, f16: (t2 & 65536) !== 0, f17: (t2 & 131072) !== 0, f18: (t2 & 262144) !== 0, f19: (t2 & 524288) !== 0, f20: (t2 & 1048576) !== 0, f21: (t2 & 2097152) !== 0, f22: (t2 & 4194304) !== 0, f23: (t2 & 8388608) !== 0, f24: (t2 & 16777216) !== 0, f25: (t2 & 33554432) !== 0, f26: (t2 & 67108864) !== 0, f27: (t2 & 134217728) !== 0, f28: (t2 & 268435456) !== 0, f29: (t2 & 536870912) !== 0, f30: (t2 & 1073741824) !== 0, f31: (t2 & 2147483648) !== 0 };
                 flat.finish();
                 return t3;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -1267,6 +1307,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         hostEchoNestedOption: (x: { tag: 'some', val: number | undefined } | { tag: 'none' }): { tag: 'some', val: number | undefined } | { tag: 'none' } => {
             const outer$ = PENDING;
             PENDING = f5;
+            let inCall$ = false;
             try {
                 let v7: number = 0;
                 let v8: number = 0;
@@ -1295,7 +1336,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.i32[0] = v7;
                 flat.i32[2] = v8;
                 flat.i32[4] = v9;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t10 = flat.i32[0];
                 const t11 = DV.getUint8(t10 + 0);
@@ -1330,7 +1373,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.finish();
                 return t15;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -1338,13 +1381,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         hostSafeDiv: (a: number, b: number): { tag: 'ok', val: number } | { tag: 'err', val: MathError } => {
             const outer$ = PENDING;
             PENDING = f6;
+            let inCall$ = false;
             try {
                 const t1 = int(a, -2147483648, 2147483647, 's32');
                 const t2 = int(b, -2147483648, 2147483647, 's32');
                 enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t3 = flat.i32[0];
                 const t4 = DV.getUint8(t3 + 0);
@@ -1368,7 +1414,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.finish();
                 return t8;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -1376,6 +1422,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         hostEchoNestedResult: (r: { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } }): { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } } => {
             const outer$ = PENDING;
             PENDING = f7;
+            let inCall$ = false;
             try {
                 let v18: number = 0;
                 let v19: number = 0;
@@ -1431,7 +1478,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.i32[2] = v19;
                 flat.i32[4] = v20;
                 flat.i32[6] = v21;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t22 = flat.i32[0];
                 const t23 = DV.getUint8(t22 + 0);
@@ -1486,7 +1535,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.finish();
                 return t35;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -1494,11 +1543,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
         hostCheckPositive: (x: number): { tag: 'ok' } | { tag: 'err' } => {
             const outer$ = PENDING;
             PENDING = f8;
+            let inCall$ = false;
             try {
                 const t1 = int(x, -2147483648, 2147483647, 's32');
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 let t3;
@@ -1517,7 +1569,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                 flat.finish();
                 return t3;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -1526,6 +1578,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoShape: (s: Shape): Shape => {
                 const outer$ = PENDING;
                 PENDING = f9;
+                let inCall$ = false;
                 try {
                     let v25: number = 0;
                     let v26: bigint = 0n;
@@ -1592,7 +1645,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[0] = v25;
                     flat.i64[1] = v26;
                     flat.i32[4] = v27;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t28 = flat.i32[0];
                     const t29 = DV.getUint8(t28 + 0);
@@ -1659,7 +1714,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t50;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1667,6 +1722,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoShapes: (s: Array<Shape>): Array<Shape> => {
                 const outer$ = PENDING;
                 PENDING = f10;
+                let inCall$ = false;
                 try {
                     const batch19 = !BATCH;
                     if (batch19) {
@@ -1736,7 +1792,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     enter();
                     flat.i32[0] = t20;
                     flat.i32[2] = t22;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t23 = flat.i32[0];
                     const t24 = DV.getInt32(t23 + 0, true);
@@ -1811,7 +1869,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t50;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1819,6 +1877,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             shapeSize: (s: Shape): number => {
                 const outer$ = PENDING;
                 PENDING = f11;
+                let inCall$ = false;
                 try {
                     let v25: number = 0;
                     let v26: bigint = 0n;
@@ -1885,13 +1944,15 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[0] = v25;
                     flat.i64[1] = v26;
                     flat.i32[4] = v27;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t28 = flat.i32[0];
                     flat.finish();
                     return (t28 >>> 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1899,6 +1960,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoSignal: (s: Signal): Signal => {
                 const outer$ = PENDING;
                 PENDING = f12;
+                let inCall$ = false;
                 try {
                     let v4: number = 0;
                     if (s.tag === 'start') {
@@ -1910,7 +1972,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     }
                     enter();
                     flat.i32[0] = v4;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t5 = flat.i32[0];
                     let t6;
@@ -1933,7 +1997,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1941,6 +2005,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoSignals: (s: Array<Signal>): Array<Signal> => {
                 const outer$ = PENDING;
                 PENDING = f13;
+                let inCall$ = false;
                 try {
                     const t7 = alloc(1, s.length * 1);
                     for (let i8 = 0; i8 < s.length; i8++) {
@@ -1958,7 +2023,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     enter();
                     flat.i32[0] = t7;
                     flat.i32[2] = t9;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t10 = flat.i32[0];
                     const t11 = DV.getInt32(t10 + 0, true);
@@ -1990,7 +2057,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t17;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -1998,6 +2065,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoNumber: (n: Number): Number => {
                 const outer$ = PENDING;
                 PENDING = f14;
+                let inCall$ = false;
                 try {
                     let v10: number = 0;
                     let v11: bigint = 0n;
@@ -2029,7 +2097,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     enter();
                     flat.i32[0] = v10;
                     flat.i64[1] = v11;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t12 = flat.i32[0];
                     const t13 = DV.getUint8(t12 + 0);
@@ -2066,7 +2136,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t19;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2074,6 +2144,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             numberToF64: (n: Number): number => {
                 const outer$ = PENDING;
                 PENDING = f15;
+                let inCall$ = false;
                 try {
                     let v10: number = 0;
                     let v11: bigint = 0n;
@@ -2105,13 +2176,15 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     enter();
                     flat.i32[0] = v10;
                     flat.i64[1] = v11;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t12 = flat.f64[0];
                     flat.finish();
                     return t12;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2119,11 +2192,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoDirection: (d: Direction): Direction => {
                 const outer$ = PENDING;
                 PENDING = f16;
+                let inCall$ = false;
                 try {
                     const t1 = DirectionCases.indexOf(d);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     if ((t2 >>> 0) >= 4) trap(`invalid enum discriminant ${t2 >>> 0}`);
@@ -2131,7 +2207,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2139,11 +2215,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             turnRight: (d: Direction): Direction => {
                 const outer$ = PENDING;
                 PENDING = f17;
+                let inCall$ = false;
                 try {
                     const t1 = DirectionCases.indexOf(d);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     if ((t2 >>> 0) >= 4) trap(`invalid enum discriminant ${t2 >>> 0}`);
@@ -2151,7 +2230,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2159,11 +2238,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoWide: (w: Wide): Wide => {
                 const outer$ = PENDING;
                 PENDING = f18;
+                let inCall$ = false;
                 try {
                     const t1 = WideCases.indexOf(w);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     if ((t2 >>> 0) >= 257) trap(`invalid enum discriminant ${t2 >>> 0}`);
@@ -2171,7 +2253,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2179,11 +2261,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             wideNext: (w: Wide): Wide => {
                 const outer$ = PENDING;
                 PENDING = f19;
+                let inCall$ = false;
                 try {
                     const t1 = WideCases.indexOf(w);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     if ((t2 >>> 0) >= 257) trap(`invalid enum discriminant ${t2 >>> 0}`);
@@ -2191,7 +2276,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2199,17 +2284,20 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             wideOrdinal: (w: Wide): number => {
                 const outer$ = PENDING;
                 PENDING = f20;
+                let inCall$ = false;
                 try {
                     const t1 = WideCases.indexOf(w);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 & 0xffff);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2217,11 +2305,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoColor: (c: ColorAlias): ColorAlias => {
                 const outer$ = PENDING;
                 PENDING = f21;
+                let inCall$ = false;
                 try {
                     const t1 = ColorCases.indexOf(c);
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     if ((t2 >>> 0) >= 8) trap(`invalid enum discriminant ${t2 >>> 0}`);
@@ -2229,7 +2320,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2237,18 +2328,21 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoSmall: (f: Small): Small => {
                 const outer$ = PENDING;
                 PENDING = f22;
+                let inCall$ = false;
                 try {
                     const t1 = ((f.a ? 1 : 0) | (f.b ? 2 : 0) | (f.c ? 4 : 0)) | 0;
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     const t3 = { a: (t2 & 1) !== 0, b: (t2 & 2) !== 0, c: (t2 & 4) !== 0 };
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2256,18 +2350,21 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoMedium: (f: Medium): Medium => {
                 const outer$ = PENDING;
                 PENDING = f23;
+                let inCall$ = false;
                 try {
                     const t1 = ((f.m0 ? 1 : 0) | (f.m1 ? 2 : 0) | (f.m2 ? 4 : 0) | (f.m3 ? 8 : 0) | (f.m4 ? 16 : 0) | (f.m5 ? 32 : 0) | (f.m6 ? 64 : 0) | (f.m7 ? 128 : 0) | (f.m8 ? 256 : 0) | (f.m9 ? 512 : 0) | (f.m10 ? 1024 : 0) | (f.m11 ? 2048 : 0)) | 0;
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     const t3 = { m0: (t2 & 1) !== 0, m1: (t2 & 2) !== 0, m2: (t2 & 4) !== 0, m3: (t2 & 8) !== 0, m4: (t2 & 16) !== 0, m5: (t2 & 32) !== 0, m6: (t2 & 64) !== 0, m7: (t2 & 128) !== 0, m8: (t2 & 256) !== 0, m9: (t2 & 512) !== 0, m10: (t2 & 1024) !== 0, m11: (t2 & 2048) !== 0 };
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2275,18 +2372,21 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoFull: (f: Full): Full => {
                 const outer$ = PENDING;
                 PENDING = f24;
+                let inCall$ = false;
                 try {
                     const t1 = ((f.f0 ? 1 : 0) | (f.f1 ? 2 : 0) | (f.f2 ? 4 : 0) | (f.f3 ? 8 : 0) | (f.f4 ? 16 : 0) | (f.f5 ? 32 : 0) | (f.f6 ? 64 : 0) | (f.f7 ? 128 : 0) | (f.f8 ? 256 : 0) | (f.f9 ? 512 : 0) | (f.f10 ? 1024 : 0) | (f.f11 ? 2048 : 0) | (f.f12 ? 4096 : 0) | (f.f13 ? 8192 : 0) | (f.f14 ? 16384 : 0) | (f.f15 ? 32768 : 0) | (f.f16 ? 65536 : 0) | (f.f17 ? 131072 : 0) | (f.f18 ? 262144 : 0) | (f.f19 ? 524288 : 0) | (f.f20 ? 1048576 : 0) | (f.f21 ? 2097152 : 0) | (f.f22 ? 4194304 : 0) | (f.f23 ? 8388608 : 0) | (f.f24 ? 16777216 : 0) | (f.f25 ? 33554432 : 0) | (f.f26 ? 67108864 : 0) | (f.f27 ? 134217728 : 0) | (f.f28 ? 268435456 : 0) | (f.f29 ? 536870912 : 0) | (f.f30 ? 1073741824 : 0) | (f.f31 ? 2147483648 : 0)) | 0;
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     const t3 = { f0: (t2 & 1) !== 0, f1: (t2 & 2) !== 0, f2: (t2 & 4) !== 0, f3: (t2 & 8) !== 0, f4: (t2 & 16) !== 0, f5: (t2 & 32) !== 0, f6: (t2 & 64) !== 0, f7: (t2 & 128) !== 0, f8: (t2 & 256) !== 0, f9: (t2 & 512) !== 0, f10: (t2 & 1024) !== 0, f11: (t2 & 2048) !== 0, f12: (t2 & 4096) !== 0, f13: (t2 & 8192) !== 0, f14: (t2 & 16384) !== 0, f15: (t2 & 32768) !== 0, f16: (t2 & 65536) !== 0, f17: (t2 & 131072) !== 0, f18: (t2 & 262144) !== 0, f19: (t2 & 524288) !== 0, f20: (t2 & 1048576) !== 0, f21: (t2 & 2097152) !== 0, f22: (t2 & 4194304) !== 0, f23: (t2 & 8388608) !== 0, f24: (t2 & 16777216) !== 0, f25: (t2 & 33554432) !== 0, f26: (t2 & 67108864) !== 0, f27: (t2 & 134217728) !== 0, f28: (t2 & 268435456) !== 0, f29: (t2 & 536870912) !== 0, f30: (t2 & 1073741824) !== 0, f31: (t2 & 2147483648) !== 0 };
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2294,18 +2394,21 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             invertFull: (f: Full): Full => {
                 const outer$ = PENDING;
                 PENDING = f25;
+                let inCall$ = false;
                 try {
                     const t1 = ((f.f0 ? 1 : 0) | (f.f1 ? 2 : 0) | (f.f2 ? 4 : 0) | (f.f3 ? 8 : 0) | (f.f4 ? 16 : 0) | (f.f5 ? 32 : 0) | (f.f6 ? 64 : 0) | (f.f7 ? 128 : 0) | (f.f8 ? 256 : 0) | (f.f9 ? 512 : 0) | (f.f10 ? 1024 : 0) | (f.f11 ? 2048 : 0) | (f.f12 ? 4096 : 0) | (f.f13 ? 8192 : 0) | (f.f14 ? 16384 : 0) | (f.f15 ? 32768 : 0) | (f.f16 ? 65536 : 0) | (f.f17 ? 131072 : 0) | (f.f18 ? 262144 : 0) | (f.f19 ? 524288 : 0) | (f.f20 ? 1048576 : 0) | (f.f21 ? 2097152 : 0) | (f.f22 ? 4194304 : 0) | (f.f23 ? 8388608 : 0) | (f.f24 ? 16777216 : 0) | (f.f25 ? 33554432 : 0) | (f.f26 ? 67108864 : 0) | (f.f27 ? 134217728 : 0) | (f.f28 ? 268435456 : 0) | (f.f29 ? 536870912 : 0) | (f.f30 ? 1073741824 : 0) | (f.f31 ? 2147483648 : 0)) | 0;
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     const t3 = { f0: (t2 & 1) !== 0, f1: (t2 & 2) !== 0, f2: (t2 & 4) !== 0, f3: (t2 & 8) !== 0, f4: (t2 & 16) !== 0, f5: (t2 & 32) !== 0, f6: (t2 & 64) !== 0, f7: (t2 & 128) !== 0, f8: (t2 & 256) !== 0, f9: (t2 & 512) !== 0, f10: (t2 & 1024) !== 0, f11: (t2 & 2048) !== 0, f12: (t2 & 4096) !== 0, f13: (t2 & 8192) !== 0, f14: (t2 & 16384) !== 0, f15: (t2 & 32768) !== 0, f16: (t2 & 65536) !== 0, f17: (t2 & 131072) !== 0, f18: (t2 & 262144) !== 0, f19: (t2 & 524288) !== 0, f20: (t2 & 1048576) !== 0, f21: (t2 & 2097152) !== 0, f22: (t2 & 4194304) !== 0, f23: (t2 & 8388608) !== 0, f24: (t2 & 16777216) !== 0, f25: (t2 & 33554432) !== 0, f26: (t2 & 67108864) !== 0, f27: (t2 & 134217728) !== 0, f28: (t2 & 268435456) !== 0, f29: (t2 & 536870912) !== 0, f30: (t2 & 1073741824) !== 0, f31: (t2 & 2147483648) !== 0 };
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2313,20 +2416,23 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             unionSmall: (a: Small, b: Small): Small => {
                 const outer$ = PENDING;
                 PENDING = f26;
+                let inCall$ = false;
                 try {
                     const t1 = ((a.a ? 1 : 0) | (a.b ? 2 : 0) | (a.c ? 4 : 0)) | 0;
                     const t2 = ((b.a ? 1 : 0) | (b.b ? 2 : 0) | (b.c ? 4 : 0)) | 0;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = { a: (t3 & 1) !== 0, b: (t3 & 2) !== 0, c: (t3 & 4) !== 0 };
                     flat.finish();
                     return t4;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2334,17 +2440,20 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             countFull: (f: Full): number => {
                 const outer$ = PENDING;
                 PENDING = f27;
+                let inCall$ = false;
                 try {
                     const t1 = ((f.f0 ? 1 : 0) | (f.f1 ? 2 : 0) | (f.f2 ? 4 : 0) | (f.f3 ? 8 : 0) | (f.f4 ? 16 : 0) | (f.f5 ? 32 : 0) | (f.f6 ? 64 : 0) | (f.f7 ? 128 : 0) | (f.f8 ? 256 : 0) | (f.f9 ? 512 : 0) | (f.f10 ? 1024 : 0) | (f.f11 ? 2048 : 0) | (f.f12 ? 4096 : 0) | (f.f13 ? 8192 : 0) | (f.f14 ? 16384 : 0) | (f.f15 ? 32768 : 0) | (f.f16 ? 65536 : 0) | (f.f17 ? 131072 : 0) | (f.f18 ? 262144 : 0) | (f.f19 ? 524288 : 0) | (f.f20 ? 1048576 : 0) | (f.f21 ? 2097152 : 0) | (f.f22 ? 4194304 : 0) | (f.f23 ? 8388608 : 0) | (f.f24 ? 16777216 : 0) | (f.f25 ? 33554432 : 0) | (f.f26 ? 67108864 : 0) | (f.f27 ? 134217728 : 0) | (f.f28 ? 268435456 : 0) | (f.f29 ? 536870912 : 0) | (f.f30 ? 1073741824 : 0) | (f.f31 ? 2147483648 : 0)) | 0;
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     flat.finish();
                     return (t2 >>> 0);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2352,6 +2461,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoOptionU32: (x: number | undefined): number | undefined => {
                 const outer$ = PENDING;
                 PENDING = f28;
+                let inCall$ = false;
                 try {
                     let v3: number = 0;
                     let v4: number = 0;
@@ -2366,7 +2476,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     enter();
                     flat.i32[0] = v3;
                     flat.i32[2] = v4;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t5 = flat.i32[0];
                     const t6 = DV.getUint8(t5 + 0);
@@ -2387,7 +2499,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t8;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2395,6 +2507,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoOptionString: (x: string | undefined): string | undefined => {
                 const outer$ = PENDING;
                 PENDING = f29;
+                let inCall$ = false;
                 try {
                     let v5: number = 0;
                     let v6: number = 0;
@@ -2415,7 +2528,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[0] = v5;
                     flat.i32[2] = v6;
                     flat.i32[4] = v7;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t8 = flat.i32[0];
                     const t9 = DV.getUint8(t8 + 0);
@@ -2438,7 +2553,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t13;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2446,6 +2561,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoNestedOption: (x: { tag: 'some', val: number | undefined } | { tag: 'none' }): { tag: 'some', val: number | undefined } | { tag: 'none' } => {
                 const outer$ = PENDING;
                 PENDING = f30;
+                let inCall$ = false;
                 try {
                     let v7: number = 0;
                     let v8: number = 0;
@@ -2474,7 +2590,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[0] = v7;
                     flat.i32[2] = v8;
                     flat.i32[4] = v9;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t10 = flat.i32[0];
                     const t11 = DV.getUint8(t10 + 0);
@@ -2509,7 +2627,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t15;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2517,6 +2635,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoTripleOption: (x: { tag: 'some', val: { tag: 'some', val: string | undefined } | { tag: 'none' } } | { tag: 'none' }): { tag: 'some', val: { tag: 'some', val: string | undefined } | { tag: 'none' } } | { tag: 'none' } => {
                 const outer$ = PENDING;
                 PENDING = f31;
+                let inCall$ = false;
                 try {
                     let v16: number = 0;
                     let v17: number = 0;
@@ -2574,7 +2693,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[4] = v18;
                     flat.i32[6] = v19;
                     flat.i32[8] = v20;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t21 = flat.i32[0];
                     const t22 = DV.getUint8(t21 + 0);
@@ -2625,7 +2746,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t30;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2633,6 +2754,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoOptionPoint: (x: Point | undefined): Point | undefined => {
                 const outer$ = PENDING;
                 PENDING = f32;
+                let inCall$ = false;
                 try {
                     let v3: number = 0;
                     let v4: number = 0;
@@ -2651,7 +2773,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[0] = v3;
                     flat.i32[2] = v4;
                     flat.i32[4] = v5;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t6 = flat.i32[0];
                     const t7 = DV.getUint8(t6 + 0);
@@ -2674,7 +2798,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t11;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2682,6 +2806,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoOptionList: (x: Array<number | undefined> | undefined): Array<number | undefined> | undefined => {
                 const outer$ = PENDING;
                 PENDING = f33;
+                let inCall$ = false;
                 try {
                     let v10: number = 0;
                     let v11: number = 0;
@@ -2712,7 +2837,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[0] = v10;
                     flat.i32[2] = v11;
                     flat.i32[4] = v12;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t13 = flat.i32[0];
                     const t14 = DV.getUint8(t13 + 0);
@@ -2755,7 +2882,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t24;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2763,6 +2890,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             unwrapOr: (x: bigint | undefined, default_: bigint): bigint => {
                 const outer$ = PENDING;
                 PENDING = f34;
+                let inCall$ = false;
                 try {
                     let v3: number = 0;
                     let v4: bigint = 0n;
@@ -2779,13 +2907,15 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[0] = v3;
                     flat.i64[1] = v4;
                     flat.i64[2] = t5;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t6 = flat.i64[0];
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2793,11 +2923,14 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             checkPositive: (x: number): { tag: 'ok' } | { tag: 'err' } => {
                 const outer$ = PENDING;
                 PENDING = f35;
+                let inCall$ = false;
                 try {
                     const t1 = int(x, -2147483648, 2147483647, 's32');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     let t3;
@@ -2816,7 +2949,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t3;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2824,13 +2957,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             parseU32: (s: string): { tag: 'ok', val: number } | { tag: 'err' } => {
                 const outer$ = PENDING;
                 PENDING = f36;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(s);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getUint8(t3 + 0);
@@ -2851,7 +2987,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t6;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2859,13 +2995,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             validateName: (s: string): { tag: 'ok' } | { tag: 'err', val: string } => {
                 const outer$ = PENDING;
                 PENDING = f37;
+                let inCall$ = false;
                 try {
                     const t1 = lowerString(s);
                     const t2 = LEN;
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getUint8(t3 + 0);
@@ -2888,7 +3027,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t8;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2896,13 +3035,16 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             safeDiv: (a: number, b: number): { tag: 'ok', val: number } | { tag: 'err', val: MathError } => {
                 const outer$ = PENDING;
                 PENDING = f38;
+                let inCall$ = false;
                 try {
                     const t1 = int(a, -2147483648, 2147483647, 's32');
                     const t2 = int(b, -2147483648, 2147483647, 's32');
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t3 = flat.i32[0];
                     const t4 = DV.getUint8(t3 + 0);
@@ -2926,7 +3068,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t8;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2934,6 +3076,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoResult: (r: { tag: 'ok', val: string } | { tag: 'err', val: number }): { tag: 'ok', val: string } | { tag: 'err', val: number } => {
                 const outer$ = PENDING;
                 PENDING = f39;
+                let inCall$ = false;
                 try {
                     let v6: number = 0;
                     let v7: number = 0;
@@ -2956,7 +3099,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[0] = v6;
                     flat.i32[2] = v7;
                     flat.i32[4] = v8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getUint8(t9 + 0);
@@ -2980,7 +3125,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t15;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -2988,6 +3133,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoNestedResult: (r: { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } }): { tag: 'ok', val: string | undefined } | { tag: 'err', val: { tag: 'ok', val: number } | { tag: 'err', val: string } } => {
                 const outer$ = PENDING;
                 PENDING = f40;
+                let inCall$ = false;
                 try {
                     let v18: number = 0;
                     let v19: number = 0;
@@ -3043,7 +3189,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[2] = v19;
                     flat.i32[4] = v20;
                     flat.i32[6] = v21;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t22 = flat.i32[0];
                     const t23 = DV.getUint8(t22 + 0);
@@ -3098,7 +3246,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t35;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -3106,6 +3254,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoOptionResult: (o: { tag: 'ok', val: number } | { tag: 'err', val: string } | undefined): { tag: 'ok', val: number } | { tag: 'err', val: string } | undefined => {
                 const outer$ = PENDING;
                 PENDING = f41;
+                let inCall$ = false;
                 try {
                     let v11: number = 0;
                     let v12: number = 0;
@@ -3145,7 +3294,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[2] = v12;
                     flat.i32[4] = v13;
                     flat.i32[6] = v14;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t15 = flat.i32[0];
                     const t16 = DV.getUint8(t15 + 0);
@@ -3183,7 +3334,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t23;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -3191,6 +3342,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoResults: (r: Array<{ tag: 'ok', val: number } | { tag: 'err', val: number }>): Array<{ tag: 'ok', val: number } | { tag: 'err', val: number }> => {
                 const outer$ = PENDING;
                 PENDING = f42;
+                let inCall$ = false;
                 try {
                     const t6 = alloc(4, r.length * 8);
                     for (let i7 = 0; i7 < r.length; i7++) {
@@ -3210,7 +3362,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     enter();
                     flat.i32[0] = t6;
                     flat.i32[2] = t8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getInt32(t9 + 0, true);
@@ -3240,7 +3394,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t18;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -3248,6 +3402,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoEmptyResults: (r: Array<{ tag: 'ok' } | { tag: 'err' }>): Array<{ tag: 'ok' } | { tag: 'err' }> => {
                 const outer$ = PENDING;
                 PENDING = f43;
+                let inCall$ = false;
                 try {
                     const t6 = alloc(1, r.length * 1);
                     for (let i7 = 0; i7 < r.length; i7++) {
@@ -3263,7 +3418,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     enter();
                     flat.i32[0] = t6;
                     flat.i32[2] = t8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getInt32(t9 + 0, true);
@@ -3291,7 +3448,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t16;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -3299,17 +3456,20 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoId: (x: Id): Id => {
                 const outer$ = PENDING;
                 PENDING = f44;
+                let inCall$ = false;
                 try {
                     const t1 = u64(x);
                     enter();
                     flat.i64[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i64[0];
                     flat.finish();
                     return BigInt.asUintN(64, t2);
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -3317,6 +3477,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoMaybeId: (x: MaybeId): MaybeId => {
                 const outer$ = PENDING;
                 PENDING = f45;
+                let inCall$ = false;
                 try {
                     let v3: number = 0;
                     let v4: bigint = 0n;
@@ -3331,7 +3492,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     enter();
                     flat.i32[0] = v3;
                     flat.i64[1] = v4;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t5 = flat.i32[0];
                     const t6 = DV.getUint8(t5 + 0);
@@ -3352,7 +3515,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t8;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -3360,6 +3523,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoNames: (x: Names): Names => {
                 const outer$ = PENDING;
                 PENDING = f46;
+                let inCall$ = false;
                 try {
                     const batch5 = !BATCH;
                     if (batch5) {
@@ -3384,7 +3548,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     enter();
                     flat.i32[0] = t6;
                     flat.i32[2] = t8;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t9 = flat.i32[0];
                     const t10 = DV.getInt32(t9 + 0, true);
@@ -3401,7 +3567,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t17;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -3409,6 +3575,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
             echoTagged: (t: TaggedValue): TaggedValue => {
                 const outer$ = PENDING;
                 PENDING = f47;
+                let inCall$ = false;
                 try {
                     const t1 = ((t.tags.a ? 1 : 0) | (t.tags.b ? 2 : 0) | (t.tags.c ? 4 : 0)) | 0;
                     let v26: number = 0;
@@ -3499,7 +3666,9 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.i32[12] = v34;
                     flat.i32[14] = v35;
                     flat.i32[16] = t36;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t38 = flat.i32[0];
                     const t39 = DV.getBigInt64(t38 + 0, true);
@@ -3590,7 +3759,7 @@ export function instantiate(component$: component.Component, imports$: VariantsI
                     flat.finish();
                     return t71;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }

@@ -12,6 +12,24 @@ let DV = new DataView(U8.buffer);
 /** A value the glue cannot lift: the call traps with `message`. */
 class LiftTrap extends Error {}
 
+/**
+ * An integer outside its WIT type's range: a `RangeError`, told apart
+ * from the `RangeError` a memory access out of bounds throws.
+ */
+class ValueRangeError extends RangeError {}
+
+/**
+ * Whether a host function of an import is running: its own errors pass
+ * through the import's glue as they are (`hostFailed`).
+ */
+let IN_HOST = false;
+
+/** `v`, the result of the host function `IN_HOST` was set for. */
+function fromHost<T>(v: T): T {
+    IN_HOST = false;
+    return v;
+}
+
 function trap(message: string): never {
     throw new LiftTrap(message);
 }
@@ -48,7 +66,7 @@ function int(x: number, min: number, max: number, what: string): number {
         kindError('a number', x);
     }
     if (!Number.isInteger(x) || x < min || x > max) {
-        throw new RangeError(`${x} is not a valid ${what}`);
+        throw new ValueRangeError(`${x} is not a valid ${what}`);
     }
     return x | 0;
 }
@@ -58,7 +76,7 @@ function u64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < 0n || x > 0xffffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid u64`);
+        throw new ValueRangeError(`${x} is not a valid u64`);
     }
     return BigInt.asIntN(64, x);
 }
@@ -68,7 +86,7 @@ function s64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid s64`);
+        throw new ValueRangeError(`${x} is not a valid s64`);
     }
     return x;
 }
@@ -260,21 +278,46 @@ function f64FromBits(x: bigint): number {
     return BITS.getFloat64(0, true);
 }
 
-/** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
-function failed(e: unknown): unknown {
+/**
+ * Ends a failed export call: a lift trap or a memory access out of bounds
+ * traps; what the core call threw (`inCall`: a trap, or a host function's
+ * own error) and any other error are given back as they are.
+ */
+function failed(e: unknown, inCall: boolean): unknown {
     endBatch();
     if (PENDING !== null) {
         // The call was not begun: nothing to give up.
         PENDING = null;
         return e;
     }
-    if (e instanceof LiftTrap) {
+    if (!inCall && e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
-    if (e instanceof RangeError) {
+    if (!inCall && e instanceof RangeError && !(e instanceof ValueRangeError)) {
         return flat.abandon('pointer out of bounds of memory');
     }
     flat.abandon();
+    return e;
+}
+
+/**
+ * What a failed import gives the guest: the host function's own error as
+ * it is, a lift trap or a memory access out of bounds as a trap, and any
+ * other error (a result of the wrong kind or range) as it is. A batch of
+ * allocations planned for the import's results is given up.
+ */
+function hostFailed(e: unknown): unknown {
+    endBatch();
+    if (IN_HOST) {
+        IN_HOST = false;
+        return e;
+    }
+    if (e instanceof LiftTrap) {
+        return flat.trap(e.message);
+    }
+    if (e instanceof RangeError && !(e instanceof ValueRangeError)) {
+        return flat.trap('pointer out of bounds of memory');
+    }
     return e;
 }
 
@@ -380,24 +423,20 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
     linker$.root().funcFlat('tick', () => {
         refresh();
         try {
-                    imports$.tick();
+                    fromHost((IN_HOST = true, imports$.tick()));
                     refresh();
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.root().funcFlat('now', () => {
         refresh();
         try {
-                    const t1 = imports$.now();
+                    const t1 = fromHost((IN_HOST = true, imports$.now()));
                     refresh();
                     flat.i64[0] = u64(t1);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:edge/keywords').funcFlat('move', () => {
@@ -438,29 +477,25 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                         default:
                         return trap(`invalid variant discriminant ${p5 >>> 0}`);
                     }
-                    const t8 = imports$.keywords.move(t2, t7);
+                    const t8 = fromHost((IN_HOST = true, imports$.keywords.move(t2, t7)));
                     refresh();
                     const t9 = UnsafeCases.indexOf(t8[0]);
                     DV.setUint8(p11 + 0, t9);
                     const t10 = ((t8[1].const ? 1 : 0) | (t8[1].mut ? 2 : 0) | (t8[1].enum ? 4 : 0)) | 0;
                     DV.setUint8(p11 + 1, t10);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:edge/handles').funcFlat('[constructor]token', () => {
         refresh();
         try {
-                    const t1 = new imports$.handles.Token();
+                    const t1 = fromHost((IN_HOST = true, new imports$.handles.Token()));
                     refresh();
                     const t2 = lowerHandle(tokenType, tokenTypeTable.rep(t1), true);
                     flat.i32[0] = t2;
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:edge/handles').funcFlat('[method]bag.take', () => {
@@ -470,12 +505,10 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
         try {
                     const t1 = bagTypeTable.get(flat.liftHandle(bagType, p0, false) as number);
                     const t2 = tokenTypeTable.get(flat.liftHandle(tokenType, p1, true) as number);
-                    t1.take(t2);
+                    fromHost((IN_HOST = true, t1.take(t2)));
                     refresh();
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:edge/handles').funcFlat('[method]bag.tokens', () => {
@@ -484,7 +517,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
         refresh();
         try {
                     const t1 = bagTypeTable.get(flat.liftHandle(bagType, p0, false) as number);
-                    const t2 = t1.tokens();
+                    const t2 = fromHost((IN_HOST = true, t1.tokens()));
                     refresh();
                     const t7 = alloc(4, t2.length * 4);
                     for (let i8 = 0; i8 < t2.length; i8++) {
@@ -496,9 +529,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                     DV.setInt32(p1 + 4, t2.length, true);
                     DV.setInt32(p1 + 0, t7, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:edge/handles').funcFlat('[method]bag.first', () => {
@@ -507,7 +538,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
         refresh();
         try {
                     const t1 = bagTypeTable.get(flat.liftHandle(bagType, p0, false) as number);
-                    const t2 = t1.first();
+                    const t2 = fromHost((IN_HOST = true, t1.first()));
                     refresh();
                     if (t2 === undefined) {
                         DV.setUint8(p1 + 0, 0);
@@ -518,9 +549,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                         DV.setInt32(p1 + 4, t5, true);
                     }
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:edge/handles').funcFlat('[method]bag.try-give', () => {
@@ -529,7 +558,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
         refresh();
         try {
                     const t1 = bagTypeTable.get(flat.liftHandle(bagType, p0, false) as number);
-                    const t2 = t1.tryGive();
+                    const t2 = fromHost((IN_HOST = true, t1.tryGive()));
                     refresh();
                     if (t2.tag === 'ok') {
                         const payload3 = t2.val;
@@ -545,9 +574,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                         DV.setInt32(p1 + 4, t6, true);
                     }
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:edge/handles').funcFlat('[static]bag.peek', () => {
@@ -556,7 +583,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
         refresh();
         try {
                     const t1 = bagTypeTable.get(flat.liftHandle(bagType, p0, false) as number);
-                    const t2 = imports$.handles.Bag.peek(t1);
+                    const t2 = fromHost((IN_HOST = true, imports$.handles.Bag.peek(t1)));
                     refresh();
                     if (t2 === undefined) {
                         DV.setUint8(p1 + 0, 0);
@@ -566,9 +593,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                         DV.setInt32(p1 + 4, int(payload4.count, 0, 4294967295, 'u32'), true);
                     }
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     linker$.instance('kiln:edge/handles').funcFlat('make', () => {
@@ -576,7 +601,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
         const p1 = flat.i32[2];
         refresh();
         try {
-                    const t1 = imports$.handles.make((p0 & 0xff));
+                    const t1 = fromHost((IN_HOST = true, imports$.handles.make((p0 & 0xff))));
                     refresh();
                     const t2 = lowerHandle(bagType, bagTypeTable.rep(t1[0]), true);
                     DV.setInt32(p1 + 0, t2, true);
@@ -596,9 +621,7 @@ export function instantiate(component$: component.Component, imports$: OnlyImpor
                     DV.setInt32(p1 + 8, t1[1].length, true);
                     DV.setInt32(p1 + 4, t9, true);
         } catch (e) {
-            if (e instanceof LiftTrap) throw flat.trap(e.message);
-            if (e instanceof RangeError) throw flat.trap('pointer out of bounds of memory');
-            throw e;
+            throw hostFailed(e);
         }
     });
     const inst$ = linker$.instantiate(component$);

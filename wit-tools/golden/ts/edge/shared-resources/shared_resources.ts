@@ -12,6 +12,24 @@ let DV = new DataView(U8.buffer);
 /** A value the glue cannot lift: the call traps with `message`. */
 class LiftTrap extends Error {}
 
+/**
+ * An integer outside its WIT type's range: a `RangeError`, told apart
+ * from the `RangeError` a memory access out of bounds throws.
+ */
+class ValueRangeError extends RangeError {}
+
+/**
+ * Whether a host function of an import is running: its own errors pass
+ * through the import's glue as they are (`hostFailed`).
+ */
+let IN_HOST = false;
+
+/** `v`, the result of the host function `IN_HOST` was set for. */
+function fromHost<T>(v: T): T {
+    IN_HOST = false;
+    return v;
+}
+
 function trap(message: string): never {
     throw new LiftTrap(message);
 }
@@ -48,7 +66,7 @@ function int(x: number, min: number, max: number, what: string): number {
         kindError('a number', x);
     }
     if (!Number.isInteger(x) || x < min || x > max) {
-        throw new RangeError(`${x} is not a valid ${what}`);
+        throw new ValueRangeError(`${x} is not a valid ${what}`);
     }
     return x | 0;
 }
@@ -58,7 +76,7 @@ function u64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < 0n || x > 0xffffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid u64`);
+        throw new ValueRangeError(`${x} is not a valid u64`);
     }
     return BigInt.asIntN(64, x);
 }
@@ -68,7 +86,7 @@ function s64(x: bigint): bigint {
         kindError('a BigInt', x);
     }
     if (x < -0x8000000000000000n || x > 0x7fffffffffffffffn) {
-        throw new RangeError(`${x} is not a valid s64`);
+        throw new ValueRangeError(`${x} is not a valid s64`);
     }
     return x;
 }
@@ -260,21 +278,46 @@ function f64FromBits(x: bigint): number {
     return BITS.getFloat64(0, true);
 }
 
-/** Ends a failed export call: a lift trap or a memory access out of bounds traps. */
-function failed(e: unknown): unknown {
+/**
+ * Ends a failed export call: a lift trap or a memory access out of bounds
+ * traps; what the core call threw (`inCall`: a trap, or a host function's
+ * own error) and any other error are given back as they are.
+ */
+function failed(e: unknown, inCall: boolean): unknown {
     endBatch();
     if (PENDING !== null) {
         // The call was not begun: nothing to give up.
         PENDING = null;
         return e;
     }
-    if (e instanceof LiftTrap) {
+    if (!inCall && e instanceof LiftTrap) {
         return flat.abandon(e.message);
     }
-    if (e instanceof RangeError) {
+    if (!inCall && e instanceof RangeError && !(e instanceof ValueRangeError)) {
         return flat.abandon('pointer out of bounds of memory');
     }
     flat.abandon();
+    return e;
+}
+
+/**
+ * What a failed import gives the guest: the host function's own error as
+ * it is, a lift trap or a memory access out of bounds as a trap, and any
+ * other error (a result of the wrong kind or range) as it is. A batch of
+ * allocations planned for the import's results is given up.
+ */
+function hostFailed(e: unknown): unknown {
+    endBatch();
+    if (IN_HOST) {
+        IN_HOST = false;
+        return e;
+    }
+    if (e instanceof LiftTrap) {
+        return flat.trap(e.message);
+    }
+    if (e instanceof RangeError && !(e instanceof ValueRangeError)) {
+        return flat.trap('pointer out of bounds of memory');
+    }
     return e;
 }
 
@@ -471,17 +514,20 @@ export function instantiate(component$: component.Component, imports$: SharedRes
         take: (self: Bag, t: Token): void => {
             const outer$ = PENDING;
             PENDING = f0;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(bagType, self._use(), false);
                 const t2 = lowerHandle(tokenType, t._move(), true);
                 enter();
                 flat.i32[0] = t1;
                 flat.i32[2] = t2;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 flat.finish();
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -489,11 +535,14 @@ export function instantiate(component$: component.Component, imports$: SharedRes
         tokens: (self: Bag): Array<Token> => {
             const outer$ = PENDING;
             PENDING = f1;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(bagType, self._use(), false);
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 const t3 = DV.getInt32(t2 + 0, true);
@@ -509,7 +558,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 flat.finish();
                 return t9;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -517,11 +566,14 @@ export function instantiate(component$: component.Component, imports$: SharedRes
         first: (self: Bag): Token | undefined => {
             const outer$ = PENDING;
             PENDING = f2;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(bagType, self._use(), false);
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 const t3 = DV.getUint8(t2 + 0);
@@ -543,7 +595,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 flat.finish();
                 return t6;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -551,11 +603,14 @@ export function instantiate(component$: component.Component, imports$: SharedRes
         tryGive: (self: Bag): { tag: 'ok', val: Token } | { tag: 'err', val: string } => {
             const outer$ = PENDING;
             PENDING = f3;
+            let inCall$ = false;
             try {
                 const t1 = lowerHandle(bagType, self._use(), false);
                 enter();
                 flat.i32[0] = t1;
+                inCall$ = true;
                 flat.call();
+                inCall$ = false;
                 refresh();
                 const t2 = flat.i32[0];
                 const t3 = DV.getUint8(t2 + 0);
@@ -580,7 +635,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 flat.finish();
                 return t9;
             } catch (e) {
-                throw failed(e);
+                throw failed(e, inCall$);
             } finally {
                 PENDING = outer$;
             }
@@ -601,16 +656,19 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 new: (): Token => {
                     const outer$ = PENDING;
                     PENDING = f4;
+                    let inCall$ = false;
                     try {
                         enter();
+                        inCall$ = true;
                         flat.call();
+                        inCall$ = false;
                         refresh();
                         const t1 = flat.i32[0];
                         const t2 = new Token(flat.liftHandle(tokenType, t1, true) as component.Resource, tokenTypeFns);
                         flat.finish();
                         return t2;
                     } catch (e) {
-                        throw failed(e);
+                        throw failed(e, inCall$);
                     } finally {
                         PENDING = outer$;
                     }
@@ -620,11 +678,14 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                 peek: (b: Bag): BorrowFree | undefined => {
                     const outer$ = PENDING;
                     PENDING = f5;
+                    let inCall$ = false;
                     try {
                         const t1 = lowerHandle(bagType, b._use(), false);
                         enter();
                         flat.i32[0] = t1;
+                        inCall$ = true;
                         flat.call();
+                        inCall$ = false;
                         refresh();
                         const t2 = flat.i32[0];
                         const t3 = DV.getUint8(t2 + 0);
@@ -646,7 +707,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                         flat.finish();
                         return t6;
                     } catch (e) {
-                        throw failed(e);
+                        throw failed(e, inCall$);
                     } finally {
                         PENDING = outer$;
                     }
@@ -655,11 +716,14 @@ export function instantiate(component$: component.Component, imports$: SharedRes
             make: (n: number): readonly [Bag, Array<Token | undefined>] => {
                 const outer$ = PENDING;
                 PENDING = f6;
+                let inCall$ = false;
                 try {
                     const t1 = int(n, 0, 255, 'u8');
                     enter();
                     flat.i32[0] = t1;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t2 = flat.i32[0];
                     const t3 = DV.getInt32(t2 + 0, true);
@@ -692,7 +756,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                     flat.finish();
                     return t15;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -702,17 +766,20 @@ export function instantiate(component$: component.Component, imports$: SharedRes
             fill: (b: Bag, t: Token): void => {
                 const outer$ = PENDING;
                 PENDING = f7;
+                let inCall$ = false;
                 try {
                     const t1 = lowerHandle(bagType, b._use(), false);
                     const t2 = lowerHandle(tokenType, t._move(), true);
                     enter();
                     flat.i32[0] = t1;
                     flat.i32[2] = t2;
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     flat.finish();
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
@@ -720,9 +787,12 @@ export function instantiate(component$: component.Component, imports$: SharedRes
             spare: (): Token | undefined => {
                 const outer$ = PENDING;
                 PENDING = f8;
+                let inCall$ = false;
                 try {
                     enter();
+                    inCall$ = true;
                     flat.call();
+                    inCall$ = false;
                     refresh();
                     const t1 = flat.i32[0];
                     const t2 = DV.getUint8(t1 + 0);
@@ -744,7 +814,7 @@ export function instantiate(component$: component.Component, imports$: SharedRes
                     flat.finish();
                     return t5;
                 } catch (e) {
-                    throw failed(e);
+                    throw failed(e, inCall$);
                 } finally {
                     PENDING = outer$;
                 }
