@@ -11,7 +11,7 @@ pub(crate) struct Classes {
     /// `FlatContext.dispatch(FlatHostFunc, Store, long, long[])`.
     pub flat_dispatch: JStaticMethodID,
     pub component_val: GlobalRef,
-    /// `ComponentVal.dispatch(ComponentHostFunc, Store, byte[], int) -> byte[]`.
+    /// `ComponentVal.dispatch(ComponentHostFunc, Store, byte[], int) -> Object[]`.
     pub val_dispatch: JStaticMethodID,
     pub component_linker: GlobalRef,
     /// `ComponentLinker.dispatchDrop(ResourceDestructor, int)`.
@@ -39,7 +39,7 @@ pub(crate) fn init(env: &mut JNIEnv<'_>) -> Result<()> {
     let val_dispatch = env.get_static_method_id(
         <&JClass>::from(component_val.as_obj()),
         "dispatch",
-        "(Ldev/kiln/ComponentHostFunc;Ldev/kiln/Store;[BI)[B",
+        "(Ldev/kiln/ComponentHostFunc;Ldev/kiln/Store;[BI)[Ljava/lang/Object;",
     )?;
     let component_linker = class(env, "dev/kiln/ComponentLinker")?;
     let drop_dispatch = env.get_static_method_id(

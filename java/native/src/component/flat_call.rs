@@ -332,15 +332,13 @@ pub extern "system" fn Java_dev_kiln_FlatCall_call(
         let call = call
             .as_mut()
             .ok_or_else(|| Failure::State("the flat call is finished".into()))?;
-        let needed = call.core_params().max(call.core_results());
-        if raw.len() < needed {
-            raw.resize(needed, 0);
-        }
         let mut cx = entered.cx();
+        // The engine checks that the slots have room for the parameters and
+        // the result, and names what is missing.
         call.call(&mut cx, &mut raw)?;
         let changed = fb.mem.changed(&call.context(&mut cx)?);
         drop(entered);
-        if call.core_results() == 1 && n > 0 {
+        if call.core_results() == 1 {
             env.set_long_array_region(&slots, 0, &[raw[0] as u64 as i64])?;
         }
         Ok(jboolean::from(changed))

@@ -90,8 +90,8 @@ pub extern "system" fn Java_dev_kiln_ComponentLinker_funcNew(
                     let bytes = env.byte_array_from_slice(&bytes)?;
                     let c = classes::get();
                     // SAFETY: `val_dispatch` is `ComponentVal.dispatch(
-                    // ComponentHostFunc, Store, byte[], int)` returning `byte[]`;
-                    // the arguments match.
+                    // ComponentHostFunc, Store, byte[], int)` returning
+                    // `Object[] {byte[], ComponentVal}`; the arguments match.
                     let out = unsafe {
                         env.call_static_method_unchecked(
                             <&JClass>::from(c.component_val.as_obj()),
@@ -112,8 +112,12 @@ pub extern "system" fn Java_dev_kiln_ComponentLinker_funcNew(
                         }
                         Err(e) => return Err(e.into()),
                     };
-                    let out = env.convert_byte_array(jni::objects::JByteArray::from(out))?;
-                    decode_into(&out, results)?;
+                    // `out` (a local reference until this callback returns)
+                    // holds the result, and so the resources the bytes name.
+                    let out = jni::objects::JObjectArray::from(out);
+                    let bytes = env.get_object_array_element(&out, 0)?;
+                    let bytes = env.convert_byte_array(jni::objects::JByteArray::from(bytes))?;
+                    decode_into(&bytes, results)?;
                     Ok(Ok(()))
                 });
                 match outcome {

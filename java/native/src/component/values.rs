@@ -289,8 +289,11 @@ impl Reader<'_> {
                     return Err(Failure::State("the resource handle is closed".into()));
                 }
                 // SAFETY: Java writes the handle of a live
-                // `ComponentResource`, which it keeps acquired while the
-                // values are decoded.
+                // `ComponentResource`, which it keeps reachable (so its
+                // cleaner cannot free the handle) while the values are
+                // decoded: `ComponentFunc.call` fences its arguments, and
+                // `ComponentVal.dispatch` hands the result to the native
+                // side with the bytes.
                 let r: &ResourceAny = unsafe { borrow(handle) };
                 Val::Resource(r.clone())
             }

@@ -43,6 +43,9 @@ public final class ComponentFunc implements AutoCloseable {
             }
         } finally {
             resource.release();
+            // The encoding names the arguments' resources by their native
+            // handles, which the native call reads: keep them reachable.
+            java.lang.ref.Reference.reachabilityFence(args);
         }
         ComponentVal[] results = ComponentVal.decode(store, out);
         return results.length == 0 ? null : results[0];

@@ -118,16 +118,20 @@ public sealed interface ComponentVal {
         return out;
     }
 
-    /** Called by the native library for each call of a {@link ComponentHostFunc}. */
-    static byte[] dispatch(ComponentHostFunc func, Store<?> store, byte[] args, int results) {
+    /**
+     * Called by the native library for each call of a {@link ComponentHostFunc}:
+     * the encoded result, and the result itself, which the native side holds
+     * while it decodes so that the resources the encoding names stay reachable.
+     */
+    static Object[] dispatch(ComponentHostFunc func, Store<?> store, byte[] args, int results) {
         ComponentVal result = func.call(decode(store, args));
         if (results == 0) {
-            return encode(new ComponentVal[0]);
+            return new Object[] {encode(new ComponentVal[0]), null};
         }
         if (result == null) {
             throw new IllegalArgumentException("the host function returned no value, but its type has a result");
         }
-        return encode(new ComponentVal[] {result});
+        return new Object[] {encode(new ComponentVal[] {result}), result};
     }
 
     private static String str(ByteBuffer b) {

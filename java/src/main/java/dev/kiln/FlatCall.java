@@ -93,8 +93,9 @@ public final class FlatCall extends FlatAccess implements AutoCloseable {
     /**
      * Runs the core function with its parameters in {@code slots} (each in
      * the low bits), leaving its result, if any, in {@code slots[0]}. {@code
-     * slots} needs at least one element when the function returns a value. A
-     * trap poisons the component instance.
+     * slots} needs an element for each parameter, and at least one when the
+     * function returns a value; too few is an {@link IllegalArgumentException}
+     * naming how many are needed. A trap poisons the component instance.
      */
     public void call(long[] slots) {
         long h = live();
