@@ -267,7 +267,8 @@ func (cfg *Config) SetWasmGC(enabled bool) { cfg.unsupported("GC", enabled) }
 // SetGCSupport: Kiln does not implement wasm GC.
 func (cfg *Config) SetGCSupport(enabled bool) { cfg.unsupported("GC", enabled) }
 
-// SetWasmComponentModel: the Go package runs core modules only.
+// SetWasmComponentModel: Kiln's engines always run components (see
+// NewComponent); the switch itself is not supported.
 func (cfg *Config) SetWasmComponentModel(enabled bool) {
 	cfg.unsupported("the component model", enabled)
 }

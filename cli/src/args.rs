@@ -228,7 +228,8 @@ WIT_PATH is a WIT package: a directory of .wit files (with its dependencies
 under deps/), or one .wit file. kiln writes typed host glue for the world
 into DIR: for rust, WORLD.rs over kiln::component; for c, WORLD.h and
 WORLD.c over wasm.h and kiln.h; for java, World.java (package
-NAMESPACE.PACKAGE.WORLD) over the Java package dev.kiln; for python,
+NAMESPACE.PACKAGE.WORLD) over the Java package dev.kiln; for go,
+WORLD.go (package WORLD) over the Go package's component API; for python,
 WORLD.py over the Python package's kiln.component; for ts, WORLD.ts over
 the Node package kiln-wasm's component API. Each written file's path is
 printed.";
