@@ -392,7 +392,8 @@ config_setters! {
         set_wasm_tail_call => "wasm_tail_call",
         /// Exception handling (not in Kiln).
         set_wasm_exceptions => "wasm_exceptions",
-        /// The component model (not in Kiln yet).
+        /// The switch of the component model: Kiln's engines always run
+        /// components (`kiln.component`), and the switch is not supported.
         set_wasm_component_model => "wasm_component_model",
         /// Maps in the component model (not in Kiln).
         set_wasm_component_model_map => "wasm_component_model_map",

@@ -26,6 +26,22 @@ pub(super) fn make_handle<'py>(
     }
 }
 
+/// `case`, checked against the cases of the variant, option or result
+/// `shape`, with the engine's wording for one out of range.
+fn checked_case(shape: &Shape, case: u32) -> Res<u32> {
+    if (case as usize) < case_count(shape) {
+        return Ok(case);
+    }
+    let what = match shape.kind {
+        Kind::Option { .. } => "option",
+        Kind::Result { .. } => "result",
+        _ => "variant",
+    };
+    Err(Failure::Kiln(kiln::component::abi_trap(format!(
+        "invalid {what} discriminant {case}"
+    ))))
+}
+
 pub(super) fn make_case<'py>(
     py: Python<'py>,
     shape: &Shape,
@@ -129,12 +145,7 @@ pub(super) fn lift_flat<'py>(
         }
         Kind::Variant { .. } | Kind::Option { .. } | Kind::Result { .. } => {
             let start = *pos;
-            let case = take(src, pos) as u32;
-            if case as usize >= case_count(shape) {
-                return Err(Failure::Kiln(kiln::component::abi_trap(format!(
-                    "invalid variant discriminant {case}"
-                ))));
-            }
+            let case = checked_case(shape, take(src, pos) as u32)?;
             let value = match case_shape(shape, case) {
                 Some(s) => Some(lift_flat(py, s, cx, src, pos)?),
                 None => None,
@@ -257,13 +268,7 @@ pub(super) fn load<'py>(
         Kind::Variant { payload, .. }
         | Kind::Option { payload, .. }
         | Kind::Result { payload, .. } => {
-            let n = case_count(shape);
-            let case = get_disc(data, at, shape.discriminant_size());
-            if case as usize >= n {
-                return Err(Failure::Kiln(kiln::component::abi_trap(format!(
-                    "invalid variant discriminant {case}"
-                ))));
-            }
+            let case = checked_case(shape, get_disc(data, at, shape.discriminant_size()))?;
             let value = match case_shape(shape, case) {
                 Some(s) => Some(load(py, s, cx, data, at + *payload as usize)?),
                 None => None,

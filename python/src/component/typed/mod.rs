@@ -277,8 +277,10 @@ impl TypedFunc {
     /// Calls the export with arguments of the generated classes; returns
     /// its result as one. A trap raises `Trap`, an exception a host
     /// function raised is raised again, and an argument of the wrong type
-    /// raises `TypeError` (the instance cannot be entered afterwards, as
-    /// after a trap: the call was under way).
+    /// raises `TypeError`: before the call begins for scalars, handles and
+    /// the Python types of strings, lists and records (the instance stays
+    /// usable); a wrong value found only while lowering abandons the call,
+    /// and the instance cannot be entered afterwards, as after a trap.
     #[pyo3(signature = (store, *args))]
     fn __call__<'py>(
         &self,
