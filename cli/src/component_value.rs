@@ -132,20 +132,6 @@ pub(crate) fn has_resources(val: &Val) -> bool {
     }
 }
 
-/// Whether values of `ty` may hold resource handles.
-pub(crate) fn type_has_resources(ty: &Type) -> bool {
-    match ty {
-        Type::Own(_) | Type::Borrow(_) => true,
-        Type::List(l) => type_has_resources(l.ty()),
-        Type::Record(r) => r.fields().any(|f| type_has_resources(f.ty)),
-        Type::Tuple(t) => t.types().any(type_has_resources),
-        Type::Variant(v) => v.cases().any(|c| c.ty.is_some_and(type_has_resources)),
-        Type::Option(o) => type_has_resources(o.ty()),
-        Type::Result(r) => r.ok().into_iter().chain(r.err()).any(type_has_resources),
-        _ => false,
-    }
-}
-
 impl WasmType for WaveType {
     fn kind(&self) -> WasmTypeKind {
         match &self.0 {
@@ -710,11 +696,5 @@ mod tests {
             "{files: [resource<own file>, resource<borrow file>], \
              some: some(resource<own file>), name: \"a\\\"b\", r: err(resource<own file>)}"
         );
-    }
-
-    #[test]
-    fn resource_types_are_found() {
-        assert!(!type_has_resources(&type_of("(list (option string))")));
-        assert!(!type_has_resources(&Type::U8));
     }
 }

@@ -10,7 +10,7 @@
 //! exported instance, and used if exactly one has it.
 
 use crate::args::RunOptions;
-use crate::component_value::{self, type_has_resources};
+use crate::component_value;
 use crate::{run, Failure};
 use kiln::component::{types::Type, Component, Func, Instance, Linker, Val};
 use kiln::{Engine, Store};
@@ -248,7 +248,7 @@ fn arguments(
         let params: Vec<String> = params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
         params.join(", ")
     };
-    if let Some((param, ty)) = params.iter().find(|(_, ty)| type_has_resources(ty)) {
+    if let Some((param, ty)) = params.iter().find(|(_, ty)| ty.has_resources()) {
         return Err(format!(
             "`{name}` takes `{param}: {ty}`, a resource handle, which cannot be written in WAVE \
              on the command line"

@@ -389,8 +389,15 @@ impl Flags {
 }
 
 impl Type {
-    /// Whether values of this type hold resource handles anywhere inside.
-    pub(crate) fn has_resources(&self) -> bool {
+    /// Whether values of this type hold resource handles anywhere inside
+    /// (known from the type's layout, without walking it).
+    ///
+    /// ```
+    /// use kiln::component::types::{List, Type};
+    ///
+    /// assert!(!Type::List(List::new(Type::String)).has_resources());
+    /// ```
+    pub fn has_resources(&self) -> bool {
         match self {
             Type::Own(_) | Type::Borrow(_) => true,
             Type::List(l) => l.0.resources,
