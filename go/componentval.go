@@ -225,8 +225,9 @@ func runFuncNew(f ComponentFuncNew, s *Store, args []C.kiln_component_val_t, res
 		return errors.New("the host function returned no result, but the function has one")
 	}
 	w := valWriter{owned: true}
+	// On an error, what was written stays in results[0], which Kiln
+	// releases with the rest of the call's values.
 	if err := w.write(&results[0], out); err != nil {
-		C.kiln_component_val_delete(&results[0])
 		return fmt.Errorf("result: %w", err)
 	}
 	return nil

@@ -4,7 +4,7 @@
 //! `kiln::component`. These are the functions the C glue of
 //! `kiln bindgen --lang c` calls for imports.
 
-use super::error::kiln_error_t;
+use super::error::{kiln_error_t, run};
 use super::func::kiln_val_raw_t;
 use crate::engine::wasm_engine_t;
 use crate::guard;
@@ -141,12 +141,6 @@ pub(super) fn define_in(
 /// A Kiln error as a C error.
 pub(super) fn err(e: kiln::Error) -> Box<kiln_error_t> {
     kiln_error_t::new(&e)
-}
-
-/// Runs a fallible operation, turning its failure (or a panic) into an
-/// error.
-pub(super) fn run(f: impl FnOnce() -> Result<(), Box<kiln_error_t>>) -> Option<Box<kiln_error_t>> {
-    guard(Some(kiln_error_t::msg("internal error")), || f().err())
 }
 
 /// Compiles the component binary of `len` bytes at `bytes` for `engine`;

@@ -11,9 +11,9 @@
 
 use super::component::{
     def_names, define_in, err, kiln_component_func_t, kiln_component_linker_t,
-    kiln_component_resource_t, run, trap_of,
+    kiln_component_resource_t, trap_of,
 };
-use super::error::kiln_error_t;
+use super::error::{kiln_error_t, run};
 use crate::guard;
 use crate::reference::HostInfo;
 use crate::store::{lend_while, store_mut, wasm_store_t, StoreData};
@@ -238,9 +238,22 @@ fn c_array<T>(items: impl IntoIterator<Item = T>) -> (usize, *mut T) {
 
 /// A `malloc` copy of `s`.
 fn c_string(s: &str) -> kiln_component_string_t {
-    let (size, data) = c_array(s.bytes());
+    if s.is_empty() {
+        return kiln_component_string_t {
+            size: 0,
+            data: ptr::null_mut(),
+        };
+    }
+    // SAFETY: `malloc` has no preconditions; the size is not zero.
+    let data = unsafe { malloc(s.len()) }.cast::<u8>();
+    if data.is_null() {
+        std::alloc::handle_alloc_error(Layout::array::<u8>(s.len()).expect("a string's size"));
+    }
+    // SAFETY: `data` has room for the string's bytes, and a new block does
+    // not overlap them.
+    unsafe { ptr::copy_nonoverlapping(s.as_ptr(), data, s.len()) };
     kiln_component_string_t {
-        size,
+        size: s.len(),
         data: data.cast(),
     }
 }
@@ -250,44 +263,45 @@ fn c_box(v: kiln_component_val_t) -> *mut kiln_component_val_t {
     c_array([v]).1
 }
 
-/// `v` as a C value whose memory comes from `malloc`.
-pub(crate) fn to_c(v: Val) -> kiln_component_val_t {
+/// `v` as a C value whose memory comes from `malloc` (a resource is a
+/// new handle to the same resource).
+pub(crate) fn to_c(v: &Val) -> kiln_component_val_t {
     use kiln_component_valunion_t as U;
-    let payload = |p: Option<Box<Val>>| p.map_or(ptr::null_mut(), |p| c_box(to_c(*p)));
-    let list = |items: Vec<Val>| {
-        let (size, data) = c_array(items.into_iter().map(to_c));
+    let payload = |p: &Option<Box<Val>>| p.as_deref().map_or(ptr::null_mut(), |p| c_box(to_c(p)));
+    let list = |items: &[Val]| {
+        let (size, data) = c_array(items.iter().map(to_c));
         kiln_component_vallist_t { size, data }
     };
     let (kind, of) = match v {
-        Val::Bool(boolean) => (KILN_COMPONENT_BOOL, U { boolean }),
-        Val::S8(s8) => (KILN_COMPONENT_S8, U { s8 }),
-        Val::U8(u8) => (KILN_COMPONENT_U8, U { u8 }),
-        Val::S16(s16) => (KILN_COMPONENT_S16, U { s16 }),
-        Val::U16(u16) => (KILN_COMPONENT_U16, U { u16 }),
-        Val::S32(s32) => (KILN_COMPONENT_S32, U { s32 }),
-        Val::U32(u32) => (KILN_COMPONENT_U32, U { u32 }),
-        Val::S64(s64) => (KILN_COMPONENT_S64, U { s64 }),
-        Val::U64(u64) => (KILN_COMPONENT_U64, U { u64 }),
-        Val::Float32(f32) => (KILN_COMPONENT_F32, U { f32 }),
-        Val::Float64(f64) => (KILN_COMPONENT_F64, U { f64 }),
+        Val::Bool(boolean) => (KILN_COMPONENT_BOOL, U { boolean: *boolean }),
+        Val::S8(s8) => (KILN_COMPONENT_S8, U { s8: *s8 }),
+        Val::U8(u8) => (KILN_COMPONENT_U8, U { u8: *u8 }),
+        Val::S16(s16) => (KILN_COMPONENT_S16, U { s16: *s16 }),
+        Val::U16(u16) => (KILN_COMPONENT_U16, U { u16: *u16 }),
+        Val::S32(s32) => (KILN_COMPONENT_S32, U { s32: *s32 }),
+        Val::U32(u32) => (KILN_COMPONENT_U32, U { u32: *u32 }),
+        Val::S64(s64) => (KILN_COMPONENT_S64, U { s64: *s64 }),
+        Val::U64(u64) => (KILN_COMPONENT_U64, U { u64: *u64 }),
+        Val::Float32(f32) => (KILN_COMPONENT_F32, U { f32: *f32 }),
+        Val::Float64(f64) => (KILN_COMPONENT_F64, U { f64: *f64 }),
         Val::Char(c) => (
             KILN_COMPONENT_CHAR,
             U {
-                character: c.into(),
+                character: u32::from(*c),
             },
         ),
         Val::String(s) => (
             KILN_COMPONENT_STRING,
             U {
-                string: c_string(&s),
+                string: c_string(s),
             },
         ),
         Val::List(items) => (KILN_COMPONENT_LIST, U { list: list(items) }),
         Val::Tuple(items) => (KILN_COMPONENT_TUPLE, U { list: list(items) }),
         Val::Record(fields) => {
             let (names, vals): (Vec<_>, Vec<_>) = fields
-                .into_iter()
-                .map(|(name, v)| (c_string(&name), to_c(v)))
+                .iter()
+                .map(|(name, v)| (c_string(name), to_c(v)))
                 .unzip();
             let (size, names) = c_array(names);
             let (_, vals) = c_array(vals);
@@ -302,7 +316,7 @@ pub(crate) fn to_c(v: Val) -> kiln_component_val_t {
             KILN_COMPONENT_VARIANT,
             U {
                 variant: kiln_component_valvariant_t {
-                    name: c_string(&name),
+                    name: c_string(name),
                     val: payload(p),
                 },
             },
@@ -310,7 +324,7 @@ pub(crate) fn to_c(v: Val) -> kiln_component_val_t {
         Val::Enum(name) => (
             KILN_COMPONENT_ENUM,
             U {
-                enumeration: c_string(&name),
+                enumeration: c_string(name),
             },
         ),
         Val::Option(p) => (KILN_COMPONENT_OPTION, U { option: payload(p) }),
@@ -341,7 +355,9 @@ pub(crate) fn to_c(v: Val) -> kiln_component_val_t {
         Val::Resource(resource) => (
             KILN_COMPONENT_RESOURCE,
             U {
-                resource: Box::into_raw(Box::new(kiln_component_resource_t { resource })),
+                resource: Box::into_raw(Box::new(kiln_component_resource_t {
+                    resource: resource.clone(),
+                })),
             },
         ),
     };
@@ -626,7 +642,7 @@ pub unsafe extern "C" fn kiln_component_func_call(
             Ok(()) => {
                 for (i, v) in outs.into_iter().enumerate() {
                     // SAFETY: `results` has room for `nresults` values.
-                    unsafe { results.add(i).write(to_c(v)) };
+                    unsafe { results.add(i).write(to_c(&v)) };
                 }
                 Ok(())
             }
@@ -715,7 +731,7 @@ pub unsafe extern "C" fn kiln_component_linker_func_new(
             // The whole `HostInfo` (which is `Send`), not just its pointer.
             let env = &env;
             let store = cx.data().this.0;
-            let mut args: Vec<kiln_component_val_t> = params.iter().cloned().map(to_c).collect();
+            let mut args: Vec<kiln_component_val_t> = params.iter().map(to_c).collect();
             let mut outs = vec![EMPTY; results.len()];
             // SAFETY: `store` holds the context lent, which the callback
             // reaches only through the store's operations, one at a time;

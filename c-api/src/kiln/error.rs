@@ -34,6 +34,12 @@ pub(crate) fn result(r: kiln::Result<()>) -> Option<Box<kiln_error_t>> {
     r.err().map(|e| kiln_error_t::new(&e))
 }
 
+/// Runs a fallible operation, turning its failure (or a panic) into the
+/// owned error a function of `kiln.h` returns.
+pub(crate) fn run(f: impl FnOnce() -> Result<(), Box<kiln_error_t>>) -> Option<Box<kiln_error_t>> {
+    guard(Some(kiln_error_t::msg("internal error")), || f().err())
+}
+
 /// Releases an error.
 #[no_mangle]
 pub unsafe extern "C" fn kiln_error_delete(error: Option<Box<kiln_error_t>>) {

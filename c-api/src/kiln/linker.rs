@@ -2,7 +2,7 @@
 //! instantiated without ordering imports by hand.
 
 use super::caller::{caller_body, kiln_caller_t, raw_body};
-use super::error::kiln_error_t;
+use super::error::{kiln_error_t, run};
 use super::func::kiln_val_raw_t;
 use crate::engine::wasm_engine_t;
 use crate::externs::{wasm_extern_t, wasm_func_t};
@@ -40,11 +40,6 @@ unsafe fn str_arg<'a>(s: *const c_char, what: &str) -> Result<&'a str, Box<kiln_
 /// A Kiln result as this module's results.
 fn check<T>(r: kiln::Result<T>) -> Result<(), Box<kiln_error_t>> {
     r.map(|_| ()).map_err(|e| kiln_error_t::new(&e))
-}
-
-/// Runs a fallible linker operation, turning its failure into an error.
-fn run(f: impl FnOnce() -> Result<(), Box<kiln_error_t>>) -> Option<Box<kiln_error_t>> {
-    guard(Some(kiln_error_t::msg("internal error")), || f().err())
 }
 
 /// A linker with no definitions, for `engine`'s stores.

@@ -236,13 +236,12 @@ impl Bindgen for FnGen<'_> {
 
     fn emit(
         &mut self,
-        resolve: &Resolve,
+        _resolve: &Resolve,
         inst: &Instruction<'_>,
         operands: &mut Vec<String>,
         results: &mut Vec<String>,
     ) {
         use Instruction as I;
-        let _ = resolve;
         match inst {
             I::GetArg { nth } => results.push(self.params[*nth].clone()),
             I::I32Const { val } => results.push(format!("int32({val})")),

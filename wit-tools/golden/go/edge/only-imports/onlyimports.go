@@ -206,17 +206,12 @@ func (g *glue) alloc(count int, size, align uint32) (uint32, error) {
 	if total > math.MaxUint32 {
 		return 0, fmt.Errorf("list of %d elements is too large for a 32-bit memory", count)
 	}
+	// The engine checks that the block is aligned and inside the memory.
 	ptr, err := g.call.Realloc(align, uint32(total))
 	if err != nil {
 		return 0, err
 	}
 	g.refresh()
-	if ptr%align != 0 {
-		return 0, fmt.Errorf("realloc return pointer 0x%x is not aligned to %d bytes", ptr, align)
-	}
-	if uint64(ptr)+total > uint64(len(g.mem)) {
-		return 0, errors.New("realloc return pointer/length out of bounds of memory")
-	}
 	return ptr, nil
 }
 
@@ -255,12 +250,9 @@ func (g *glue) allocateQueued() error {
 		return err
 	}
 	g.refresh()
+	// The engine checked that each block is inside the memory.
 	for i, s := range g.queued {
-		ptr := g.queuedPtrs[i]
-		if uint64(ptr)+uint64(len(s)) > uint64(len(g.mem)) {
-			return errors.New("realloc return pointer/length out of bounds of memory")
-		}
-		copy(g.mem[ptr:], s)
+		copy(g.mem[g.queuedPtrs[i]:], s)
 	}
 	g.queueHead = 0
 	return nil
