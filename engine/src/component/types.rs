@@ -260,8 +260,8 @@ impl Record {
     }
 
     /// Where each field starts in a record in memory, in order.
-    pub fn field_offsets(&self) -> Vec<u32> {
-        layout::offsets(self.0.fields.iter().map(|(_, t)| t))
+    pub fn field_offsets(&self) -> &[u32] {
+        &self.0.layout.offsets
     }
 }
 
@@ -281,8 +281,8 @@ impl Tuple {
     }
 
     /// Where each element starts in a tuple in memory, in order.
-    pub fn offsets(&self) -> Vec<u32> {
-        layout::offsets(self.0.types.iter())
+    pub fn offsets(&self) -> &[u32] {
+        &self.0.layout.offsets
     }
 }
 

@@ -42,6 +42,9 @@ pub(crate) struct Layout {
     pub flat: Box<[FlatType]>,
     /// Where a variant's payload starts (0 for records).
     pub payload_offset: u32,
+    /// Where each field of a record (or element of a tuple) starts, in
+    /// order; empty for other types.
+    pub offsets: Box<[u32]>,
     /// Whether values hold resource handles anywhere inside.
     pub resources: bool,
 }
@@ -55,9 +58,12 @@ pub(crate) fn record<'a>(types: impl Iterator<Item = &'a Type>) -> Layout {
     let mut size = 0;
     let mut align = 1;
     let mut flat = Vec::new();
+    let mut offsets = Vec::new();
     let mut resources = false;
     for ty in types {
-        size = align_to(size, ty.align()) + ty.size();
+        let at = align_to(size, ty.align());
+        offsets.push(at);
+        size = at + ty.size();
         align = align.max(ty.align());
         ty.push_flat(&mut flat);
         resources |= ty.has_resources();
@@ -67,21 +73,9 @@ pub(crate) fn record<'a>(types: impl Iterator<Item = &'a Type>) -> Layout {
         align,
         flat: flat.into(),
         payload_offset: 0,
+        offsets: offsets.into(),
         resources,
     }
-}
-
-/// Where each of `types` starts in a record (or tuple) of them, in order.
-pub(crate) fn offsets<'a>(types: impl Iterator<Item = &'a Type>) -> Vec<u32> {
-    let mut offset = 0;
-    types
-        .map(|ty| {
-            offset = align_to(offset, ty.align());
-            let at = offset;
-            offset += ty.size();
-            at
-        })
-        .collect()
 }
 
 /// The size in bytes of the discriminant of a variant of `cases` cases.
@@ -126,6 +120,7 @@ pub(crate) fn variant<'a>(cases: impl Iterator<Item = Option<&'a Type>>) -> Layo
         align,
         flat: flat.into(),
         payload_offset: align_to(disc, case_align),
+        offsets: Box::default(),
         resources,
     }
 }
@@ -148,6 +143,7 @@ pub(crate) fn flags(n: usize) -> Layout {
         align,
         flat: vec![FlatType::I32; flag_words(n)].into(),
         payload_offset: 0,
+        offsets: Box::default(),
         resources: false,
     }
 }

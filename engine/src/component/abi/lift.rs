@@ -1,6 +1,6 @@
 //! Lifting: reading component values out of core values and linear memory.
 
-use super::layout::{align_to, discriminant_size, flag_words};
+use super::layout::{discriminant_size, flag_words};
 use super::{strings, StringEncoding};
 use crate::component::resources::ResourceAny;
 use crate::component::state::InstanceState;
@@ -316,12 +316,9 @@ pub(crate) fn load(cx: &mut LiftCx<'_>, ty: &Type, ptr: u32) -> Result<Val> {
             Val::List(load_list(cx, l.ty(), begin, len)?)
         }
         Type::Record(r) => {
-            let mut offset = 0;
             let mut fields = Vec::with_capacity(r.0.fields.len());
-            for (name, ty) in r.0.fields.iter() {
-                offset = align_to(offset, ty.align());
+            for ((name, ty), offset) in r.0.fields.iter().zip(r.field_offsets()) {
                 fields.push((name.clone(), load(cx, ty, ptr + offset)?));
-                offset += ty.size();
             }
             Val::Record(fields)
         }
@@ -386,12 +383,9 @@ fn load_disc(cx: &LiftCx<'_>, ptr: u32, cases: usize) -> Result<u32> {
 }
 
 fn load_tuple(cx: &mut LiftCx<'_>, t: &Tuple, ptr: u32) -> Result<Vec<Val>> {
-    let mut offset = 0;
     let mut items = Vec::with_capacity(t.0.types.len());
-    for ty in t.types() {
-        offset = align_to(offset, ty.align());
+    for (ty, offset) in t.types().zip(t.offsets()) {
         items.push(load(cx, ty, ptr + offset)?);
-        offset += ty.size();
     }
     Ok(items)
 }

@@ -1,7 +1,7 @@
 //! Lowering: turning component values into core values and bytes in linear
 //! memory, allocated with the component's `realloc`.
 
-use super::layout::{align_to, discriminant_size, flag_words};
+use super::layout::{discriminant_size, flag_words};
 use super::{strings, Options};
 use crate::component::handles::{ExportCall, HandleElem};
 use crate::component::resources::{ResourceAny, ResourceType};
@@ -322,11 +322,10 @@ impl<T> LowerCx<'_, '_, T> {
             }
             (Val::Record(fields), Type::Record(r)) => {
                 check_len(fields.len(), r.0.fields.len(), val, ty)?;
-                let mut offset = 0;
-                for ((_, v), (_, t)) in fields.iter().zip(r.0.fields.iter()) {
-                    offset = align_to(offset, t.align());
+                for (((_, v), (_, t)), offset) in
+                    fields.iter().zip(r.0.fields.iter()).zip(r.field_offsets())
+                {
                     self.store(v, t, ptr + offset)?;
-                    offset += t.size();
                 }
                 Ok(())
             }
@@ -434,11 +433,8 @@ impl<T> LowerCx<'_, '_, T> {
     }
 
     fn store_tuple(&mut self, items: &[Val], t: &Tuple, ptr: u32) -> Result<()> {
-        let mut offset = 0;
-        for (v, ty) in items.iter().zip(t.types()) {
-            offset = align_to(offset, ty.align());
+        for ((v, ty), offset) in items.iter().zip(t.types()).zip(t.offsets()) {
             self.store(v, ty, ptr + offset)?;
-            offset += ty.size();
         }
         Ok(())
     }

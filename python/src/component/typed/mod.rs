@@ -119,7 +119,7 @@ pub(crate) struct Signature {
 impl Signature {
     fn new(params: Vec<Shape>, result: Option<Shape>) -> Signature {
         let tuple = Tuple::new(params.iter().map(|p| p.ty.clone()).collect());
-        let param_offsets = tuple.offsets();
+        let param_offsets = tuple.offsets().to_vec();
         let tuple = Type::Tuple(tuple);
         Signature {
             params_size: tuple.size(),

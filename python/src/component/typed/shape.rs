@@ -204,7 +204,7 @@ impl Shape {
                         .collect::<PyResult<_>>()?,
                 );
                 for (field, offset) in fields.iter_mut().zip(record.field_offsets()) {
-                    field.2 = offset;
+                    field.2 = *offset;
                 }
                 Shape::new(Kind::Record { cls, fields }, Type::Record(record))
             }
@@ -223,7 +223,7 @@ impl Shape {
                 }
                 let tuple = Tuple::new(elems.iter().map(|(e, _)| e.ty.clone()).collect());
                 for (elem, offset) in elems.iter_mut().zip(tuple.offsets()) {
-                    elem.1 = offset;
+                    elem.1 = *offset;
                 }
                 Shape::new(Kind::Tuple(elems), Type::Tuple(tuple))
             }
