@@ -34,14 +34,6 @@ impl Settings {
             config.allocation_strategy(pool.clone());
         }
     }
-
-    /// Whether a memory of these engines can move: only one made on demand
-    /// that outgrows a reservation smaller than the 4 GiB any memory holds.
-    fn memories_may_move(&self) -> bool {
-        self.pooling.is_none()
-            && self.memory_may_move != Some(false)
-            && self.memory_reservation.is_some_and(|bytes| bytes < 1 << 32)
-    }
 }
 
 /// The settings `configureEngine` stored, for the engines to be made with.
@@ -58,8 +50,13 @@ pub(crate) fn apply(config: &mut kiln::Config) {
     let settings = SETTINGS.lock().unwrap_or_else(|e| e.into_inner()).clone();
     if let Some(settings) = settings {
         settings.apply(config);
-        MAY_MOVE.store(settings.memories_may_move(), Ordering::Relaxed);
     }
+}
+
+/// Records whether the engines' memories may move, as the engine made with
+/// the settings says (`kiln::Engine::memories_may_move`).
+pub(crate) fn set_memories_may_move(may_move: bool) {
+    MAY_MOVE.store(may_move, Ordering::Relaxed);
 }
 
 /// Whether a memory may move when it grows. When one may, a buffer taken

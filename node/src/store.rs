@@ -56,6 +56,7 @@ pub(crate) fn engines() -> &'static Engines {
         crate::config::apply(&mut config);
         // `configureEngine` checked its settings by making an engine.
         let plain = kiln::Engine::new(&config).expect("the configuration was checked");
+        crate::config::set_memories_may_move(plain.memories_may_move());
         config.consume_fuel(true).epoch_interruption(true);
         let metered = kiln::Engine::new(&config).expect("the metered configuration is valid");
         Engines { plain, metered }

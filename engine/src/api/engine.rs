@@ -582,6 +582,24 @@ impl Engine {
         &self.0.config
     }
 
+    /// Whether a memory of this engine may change its base address when it
+    /// grows (see [`Config::memory_may_move`]): a binding that hands out
+    /// views of memories must then fetch them again after anything that
+    /// may grow one.
+    ///
+    /// ```
+    /// use kiln::{Config, Engine};
+    /// assert!(!Engine::default().memories_may_move(), "a 4 GiB reservation holds any memory");
+    /// let mut config = Config::new();
+    /// config.memory_reservation(1 << 20);
+    /// assert!(Engine::new(&config).unwrap().memories_may_move());
+    /// config.memory_may_move(false);
+    /// assert!(!Engine::new(&config).unwrap().memories_may_move());
+    /// ```
+    pub fn memories_may_move(&self) -> bool {
+        self.0.tunables.memory.any_may_move()
+    }
+
     /// Advances the engine's epoch by one tick. Wasm running in any of the
     /// engine's stores, on any thread, traps with
     /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) at its next loop

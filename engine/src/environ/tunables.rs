@@ -132,7 +132,14 @@ impl MemoryTunables {
     /// memories may move, it is not shared, it is not pooled, and its
     /// maximum is past the reservation.
     pub fn base_may_move(&self, ty: &MemoryType) -> bool {
-        self.pool.is_none() && self.may_move && !ty.is_shared() && max_bytes(ty) > self.reservation
+        self.any_may_move() && !ty.is_shared() && max_bytes(ty) > self.reservation
+    }
+
+    /// Whether some memory may change its base address when it grows: when
+    /// memories may move, are not pooled, and the reservation is smaller
+    /// than the largest memory.
+    pub fn any_may_move(&self) -> bool {
+        self.pool.is_none() && self.may_move && self.reservation < MAX_MEMORY_BYTES
     }
 }
 

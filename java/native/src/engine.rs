@@ -133,6 +133,16 @@ pub extern "system" fn Java_dev_kiln_Engine_free(
 }
 
 #[no_mangle]
+pub extern "system" fn Java_dev_kiln_Engine_memoriesMayMove(
+    _env: JNIEnv<'_>,
+    _class: JClass<'_>,
+    handle: jlong,
+) -> jboolean {
+    // SAFETY: the Java `Engine` has just made the handle and holds it.
+    jboolean::from(unsafe { borrow::<kiln::Engine>(handle) }.memories_may_move())
+}
+
+#[no_mangle]
 pub extern "system" fn Java_dev_kiln_Engine_incrementEpoch(
     _env: JNIEnv<'_>,
     _class: JClass<'_>,

@@ -203,3 +203,15 @@ fn call_errors<'l>(
     }?
     .l()
 }
+
+/// Turns a failure inside a callback from the engine into the engine's
+/// error: a pending Java exception travels as its payload.
+pub(crate) fn to_kiln(env: &mut JNIEnv<'_>, failure: Failure) -> kiln::Error {
+    match failure {
+        Failure::Kiln(e) => e,
+        Failure::Jni(jni::errors::Error::JavaException) => take_exception(env)
+            .unwrap_or_else(|| kiln::Error::msg("a JNI call failed in a host function")),
+        Failure::Jni(e) => kiln::Error::msg(format!("JNI: {e}")),
+        Failure::State(m) | Failure::Argument(m) | Failure::Bounds(m) => kiln::Error::msg(m),
+    }
+}

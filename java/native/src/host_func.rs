@@ -8,8 +8,8 @@
 //! that entered wasm ([`crate::errors::JavaThrowable`]).
 
 use crate::classes;
-use crate::errors::{take_exception, Failure};
-use crate::store::{StoreBox, StoreData};
+use crate::errors::{take_exception, to_kiln, Failure};
+use crate::store::{callback_env, StoreBox, StoreData};
 use crate::values;
 use jni::objects::{GlobalRef, JObject, JObjectArray};
 use jni::sys::jvalue;
@@ -18,29 +18,6 @@ use kiln::{Caller, Val};
 
 /// A Java host function, shared by every store its linker instantiates in.
 pub(crate) struct JavaHost(pub GlobalRef);
-
-fn to_kiln(env: &mut JNIEnv<'_>, failure: Failure) -> kiln::Error {
-    match failure {
-        Failure::Kiln(e) => e,
-        Failure::Jni(jni::errors::Error::JavaException) => take_exception(env)
-            .unwrap_or_else(|| kiln::Error::msg("a JNI call failed in a host function")),
-        Failure::Jni(e) => kiln::Error::msg(format!("JNI: {e}")),
-        Failure::State(m) | Failure::Argument(m) | Failure::Bounds(m) => kiln::Error::msg(m),
-    }
-}
-
-/// The store box and the `JNIEnv` of the native method that entered wasm.
-fn context<'a>(caller: &Caller<'_, StoreData>) -> kiln::Result<(&'a StoreBox, JNIEnv<'a>)> {
-    let sb: *const StoreBox = caller.data().store_box();
-    // SAFETY: the box outlives every call into its store's wasm.
-    let sb = unsafe { &*sb };
-    let (env, _) = sb.java();
-    // SAFETY: `env` is the `JNIEnv` of the native method that entered wasm,
-    // on this thread, which is still running below this host call.
-    let env = unsafe { JNIEnv::from_raw(env) }
-        .map_err(|_| kiln::Error::msg("a host function ran outside a Java call"))?;
-    Ok((sb, env))
-}
 
 impl JavaHost {
     /// Calls the Java function: `HostFunc.callNumeric(store)` when `refs`
@@ -105,7 +82,7 @@ impl JavaHost {
         mut caller: Caller<'_, StoreData>,
         slots: &mut [u128],
     ) -> kiln::Result<()> {
-        let (sb, mut env) = context(&caller)?;
+        let (sb, mut env) = callback_env(caller.data())?;
         let n = slots.len();
         let java_slots = sb.slots(&mut env, n).map_err(|f| to_kiln(&mut env, f))?;
         // SAFETY: `java_slots` holds at least `n` slots, apart from wasm's.
@@ -125,7 +102,7 @@ impl JavaHost {
         params: &[Val],
         results: &mut [Val],
     ) -> kiln::Result<()> {
-        let (sb, mut env) = context(&caller)?;
+        let (sb, mut env) = callback_env(caller.data())?;
         let frame = env.with_local_frame(8, |env| -> Result<kiln::Result<()>, Failure> {
             let n = params.len().max(results.len());
             let refs = env.new_object_array(n as i32, "java/lang/Object", JObject::null())?;

@@ -466,3 +466,17 @@ pub extern "system" fn Java_dev_kiln_Store_gc(
         Ok(())
     })
 }
+
+/// The `JNIEnv` of the native method that entered the store whose data is
+/// `data`: callbacks from the engine call Java through it.
+pub(crate) fn callback_env<'a>(data: &StoreData) -> kiln::Result<(&'a StoreBox, JNIEnv<'a>)> {
+    let sb: *const StoreBox = data.store_box();
+    // SAFETY: the box outlives every call into its store's wasm.
+    let sb = unsafe { &*sb };
+    let (env, _) = sb.java();
+    // SAFETY: `env` is the `JNIEnv` of the native method that entered wasm,
+    // on this thread, which is still running below this callback.
+    let env = unsafe { JNIEnv::from_raw(env) }
+        .map_err(|_| kiln::Error::msg("a host function ran outside a Java call"))?;
+    Ok((sb, env))
+}

@@ -4,10 +4,12 @@
 use super::classes;
 use super::flat_call::MemState;
 use super::flat_context::ImportCx;
+use super::pending;
 use super::values::{decode_into, encode_all};
-use super::{callback_env, pending, to_kiln};
+use crate::errors::to_kiln;
 use crate::errors::{run, Failure, JResult};
 use crate::handles::{borrow, free, into_handle};
+use crate::store::callback_env;
 use crate::store::{enter, StoreData};
 use jni::objects::{GlobalRef, JClass, JObject, JString, JValue};
 use jni::signature::{Primitive, ReturnType};

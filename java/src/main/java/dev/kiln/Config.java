@@ -206,11 +206,6 @@ public final class Config {
         return this;
     }
 
-    /** Whether memories of an engine with these settings may move when they grow. */
-    boolean memoriesMayMove() {
-        return memoryMayMove && pooling == null && memoryReservation >= 0 && memoryReservation < 1L << 32;
-    }
-
     /** Keeps compiled modules in {@code directory}, which later engines load them from. */
     public Config cacheDirectory(Path directory) {
         cacheDirectory = directory;

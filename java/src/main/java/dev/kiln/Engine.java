@@ -47,7 +47,7 @@ public final class Engine implements AutoCloseable {
                         config.memoryReservationForGrowth,
                         config.memoryMayMove,
                         config.pooling);
-        memoriesMayMove = config.memoriesMayMove();
+        memoriesMayMove = memoriesMayMove(handle);
         resource = new NativeResource(handle, Engine::free, "engine");
         cleanable = resource.register(this);
     }
@@ -96,6 +96,8 @@ public final class Engine implements AutoCloseable {
             long[] pooling);
 
     private static native void free(long handle);
+
+    private static native boolean memoriesMayMove(long handle);
 
     private static native void incrementEpoch(long handle);
 
