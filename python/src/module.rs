@@ -40,7 +40,7 @@ impl Module {
 }
 
 /// The bytes of a module given as `bytes`-like binary or as `str` text.
-fn wasm_bytes(wasm: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+pub(crate) fn wasm_bytes(wasm: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(s) = wasm.cast::<PyString>() {
         return Ok(s.to_cow()?.as_bytes().to_vec());
     }
@@ -71,7 +71,7 @@ fn compile(py: Python<'_>, engine: &Bound<'_, Engine>, bytes: Vec<u8>) -> PyResu
 
 /// The `OSError` Python raises for `err` on `path`: `OSError(errno,
 /// strerror, filename)` picks the subclass (`FileNotFoundError`, ...).
-fn os_error(err: &std::io::Error, path: &std::path::Path) -> PyErr {
+pub(crate) fn os_error(err: &std::io::Error, path: &std::path::Path) -> PyErr {
     let errno = err.raw_os_error().unwrap_or(0);
     // The message without Rust's " (os error N)" suffix, as Python words it.
     let message = err.to_string();

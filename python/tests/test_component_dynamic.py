@@ -175,3 +175,16 @@ def test_host_resources_and_their_destructor():
         b.drop(store)
     assert instance_.get_func(store, "blob-roundtrip")(store, b"x", b"y") == b"xy"
     assert dropped == [1, 2]
+
+
+def test_component_from_a_missing_file_raises_file_not_found(tmp_path: Path) -> None:
+    engine = kiln.Engine()
+    missing = tmp_path / "missing.wasm"
+    with pytest.raises(FileNotFoundError) as info:
+        Component.from_file(engine, str(missing))
+    assert info.value.filename == str(missing)
+    wasm = (GUESTS / "traps.wasm").read_bytes()
+    from_view = Component(engine, memoryview(wasm)).type.exports(engine)
+    from_file = Component.from_file(engine, str(GUESTS / "traps.wasm")).type.exports(engine)
+    assert sorted(from_view) == sorted(from_file)
+    assert "echo" in from_view

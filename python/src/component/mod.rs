@@ -55,6 +55,16 @@ fn types_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
         .map(|m| m.bind(py))
 }
 
+/// Compiles the component `bytes` for `engine`, without the GIL.
+fn compile(engine: &Bound<'_, Engine>, bytes: Vec<u8>) -> PyResult<Component> {
+    let py = engine.py();
+    let e = engine.get().inner()?.clone();
+    let inner = py
+        .detach(move || kiln::component::Component::new(&e, bytes))
+        .map_err(|e| to_py_err(py, e))?;
+    Ok(Component { inner })
+}
+
 /// A compiled component.
 #[pyclass(module = "kiln.component", frozen, name = "Component")]
 pub struct Component {
@@ -63,28 +73,20 @@ pub struct Component {
 
 #[pymethods]
 impl Component {
-    /// Compiles `wasm` (the binary or text format) for `engine`.
+    /// Compiles `wasm` (binary `bytes`-like, or text as `str`) for
+    /// `engine`. The GIL is released while it compiles.
     #[new]
     fn new(engine: &Bound<'_, Engine>, wasm: &Bound<'_, PyAny>) -> PyResult<Component> {
-        let engine = engine.get().inner()?;
-        let bytes: Vec<u8> = if let Ok(s) = wasm.extract::<String>() {
-            s.into_bytes()
-        } else {
-            wasm.extract()?
-        };
-        kiln::component::Component::new(engine, bytes)
-            .map(|inner| Component { inner })
-            .map_err(|e| to_py_err(wasm.py(), e))
+        compile(engine, crate::module::wasm_bytes(wasm)?)
     }
 
-    /// Compiles the component in the file at `path`.
+    /// Compiles the component in the file at `path`. A file that cannot
+    /// be read raises the `OSError` Python's `open` would, as
+    /// `Module.from_file` does.
     #[staticmethod]
     fn from_file(engine: &Bound<'_, Engine>, path: std::path::PathBuf) -> PyResult<Component> {
-        let bytes = std::fs::read(&path)
-            .map_err(|e| kiln_error(format!("failed to read {}: {e}", path.display())))?;
-        let inner = kiln::component::Component::new(engine.get().inner()?, bytes)
-            .map_err(|e| to_py_err(engine.py(), e))?;
-        Ok(Component { inner })
+        let bytes = std::fs::read(&path).map_err(|e| crate::module::os_error(&e, &path))?;
+        compile(engine, bytes)
     }
 
     /// The component's type: its imports and exports.
