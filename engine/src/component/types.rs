@@ -492,9 +492,10 @@ impl Type {
     /// How many core values this type flattens to, as the canonical ABI
     /// passes it in a call.
     pub fn flat_count(&self) -> usize {
-        let mut flat = Vec::new();
-        self.push_flat(&mut flat);
-        flat.len()
+        match self {
+            Type::String | Type::List(_) => 2,
+            _ => self.compound_layout().map_or(1, |l| l.flat.len()),
+        }
     }
 
     /// The canonical ABI's size of this type in memory.
