@@ -429,7 +429,7 @@ pub(super) fn check_handles(shape: &Shape, obj: &Bound<'_, PyAny>) -> Res<()> {
                 .map_err(|_| type_error("a resource handle", obj))?;
             r.get().handle()?;
         }
-        Kind::List(e) if has_handles(e) => {
+        Kind::List(e) if e.ty.has_resources() => {
             for item in obj
                 .cast::<PyList>()
                 .map_err(|_| type_error("a list", obj))?
@@ -439,7 +439,7 @@ pub(super) fn check_handles(shape: &Shape, obj: &Bound<'_, PyAny>) -> Res<()> {
             }
         }
         Kind::Record { fields, .. } => {
-            for (name, f, _) in fields.iter().filter(|(_, f, _)| has_handles(f)) {
+            for (name, f, _) in fields.iter().filter(|(_, f, _)| f.ty.has_resources()) {
                 check_handles(f, &obj.getattr(name.bind(py))?)?;
             }
         }
@@ -508,7 +508,7 @@ pub(super) fn precheck(shape: &Shape, obj: &Bound<'_, PyAny>) -> Res<()> {
         }
         _ => {}
     }
-    if has_handles(shape) {
+    if shape.ty.has_resources() {
         check_handles(shape, obj)?;
     }
     Ok(())

@@ -401,21 +401,3 @@ pub(super) fn check(spec: &Bound<'_, PyAny>, shape: &Shape, src: Source<'_>) -> 
         Err(spec_error(spec, &format!("the component's type is {ty}")))
     }
 }
-
-/// Whether values of `shape` hold resource handles.
-pub(super) fn has_handles(shape: &Shape) -> bool {
-    match &shape.kind {
-        Kind::Own(..) | Kind::Borrow(..) => true,
-        Kind::List(e) => has_handles(e),
-        Kind::Record { fields, .. } => fields.iter().any(|(_, f, _)| has_handles(f)),
-        Kind::Tuple(elems) => elems.iter().any(|(e, _)| has_handles(e)),
-        Kind::Variant { cases, .. } => cases
-            .iter()
-            .any(|(_, c)| c.as_ref().is_some_and(has_handles)),
-        Kind::Option { some, .. } => has_handles(some),
-        Kind::Result { ok, err, .. } => {
-            ok.as_deref().is_some_and(has_handles) || err.as_deref().is_some_and(has_handles)
-        }
-        _ => false,
-    }
-}
