@@ -144,6 +144,16 @@ impl Scope {
     pub fn is_root(&self) -> bool {
         self.interface.is_none()
     }
+
+    /// The name a host looks `func`, one of this scope's functions, up by:
+    /// `iface#func` in an interface, `func` at the top level.
+    pub fn wire_name(&self, func: &Func) -> String {
+        if self.is_root() {
+            func.func.name.clone()
+        } else {
+            format!("{}#{}", self.name, func.func.name)
+        }
+    }
 }
 
 /// A function with what the canonical ABI makes of it.

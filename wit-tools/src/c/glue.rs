@@ -483,12 +483,7 @@ pub fn declarations(names: &CNames<'_>, h: &mut Source) {
 
 /// `interface#name`, or `name` at the root.
 fn wire_name(names: &CNames<'_>, scope: usize, func: &Func) -> String {
-    let s = &names.analysis.scopes()[scope];
-    if s.is_root() {
-        func.func.name.clone()
-    } else {
-        format!("{}#{}", s.name, func.func.name)
-    }
+    names.analysis.scopes()[scope].wire_name(func)
 }
 
 fn c_str(s: Option<&str>) -> String {

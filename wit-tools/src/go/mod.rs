@@ -536,11 +536,7 @@ fn world(names: &GoNames<'_>, s: &mut Source) {
         crate::abi::host_call(analysis, func, &mut gen);
         let body = gen.finish();
         s.blank();
-        let wire = if analysis.scopes()[*scope].is_root() {
-            func.func.name.clone()
-        } else {
-            format!("{}#{}", analysis.scopes()[*scope].name, func.func.name)
-        };
+        let wire = analysis.scopes()[*scope].wire_name(func);
         let fname = names.func_name(*scope, func);
         // A function returning result<T, E> returns (T, error) through
         // this one, which calls the guest as any other export does: the
@@ -668,11 +664,7 @@ pub fn export_calls(analysis: &WorldAnalysis) -> Vec<ExportCall> {
             } else {
                 format!("w.{}().{fname}", names.scope_name(scope))
             };
-            let wire = if sc.is_root() {
-                func.func.name.clone()
-            } else {
-                format!("{}#{}", sc.name, func.func.name)
-            };
+            let wire = sc.wire_name(func);
             let host_owned = func
                 .func
                 .params
@@ -827,11 +819,7 @@ fn imports(names: &GoNames<'_>, s: &mut Source) {
                 (Some((None, _)), _) | (None, None) => "error".into(),
                 (None, Some(t)) => format!("({t}, error)"),
             };
-            let wire = if scope.is_root() {
-                func.func.name.clone()
-            } else {
-                format!("{}#{}", scope.name, func.func.name)
-            };
+            let wire = scope.wire_name(func);
             s.line(&format!("// {fname} implements `{wire}`."));
             if let Some(d) = func.func.docs.contents.as_deref() {
                 s.line("//");

@@ -307,11 +307,7 @@ fn scope_of_func<'a>(names: &Names<'a>, f: &Func) -> Option<&'a Scope> {
 /// Whether `f` raises its `err` (see [`Options::raise_errors`]).
 fn raising<'a>(names: &Names<'a>, f: &'a Func) -> Option<Raising<'a>> {
     let scope = scope_of_func(names, f)?;
-    let full = if scope.is_root() {
-        f.func.name.clone()
-    } else {
-        format!("{}#{}", scope.name, f.func.name)
-    };
+    let full = scope.wire_name(f);
     if !names.raising.iter().any(|n| *n == full || n == "*") {
         return None;
     }
@@ -802,11 +798,7 @@ fn world_class(names: &Names<'_>, out: &mut Out) {
                         "self._f{index}_{pos} = _kc.TypedFunc(_kc.export_func(store, instance, {iface}, {:?}), p{index}_{pos}, r{index}_{pos})",
                         f.func.name
                     ));
-                    let name = if scope.is_root() {
-                        f.func.name.clone()
-                    } else {
-                        format!("{}#{}", scope.name, f.func.name)
-                    };
+                    let name = scope.wire_name(f);
                     let callable = if is_method(f) {
                         let r = f.resource.expect("a method has a resource");
                         format!("{}.{}", names.handle_class(r), func_name(names, f))

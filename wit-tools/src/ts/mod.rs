@@ -711,11 +711,7 @@ impl Backend for Ts {
             .filter(|s| s.direction == Direction::Export)
         {
             for f in &scope.funcs {
-                let full = if scope.is_root() {
-                    f.func.name.clone()
-                } else {
-                    format!("{}#{}", scope.name, f.func.name)
-                };
+                let full = scope.wire_name(f);
                 let mut path = Vec::new();
                 if !scope.is_root() {
                     path.push(scope_key(scope));

@@ -129,12 +129,7 @@ pub fn exports(analysis: &WorldAnalysis) -> Vec<(String, &Func)> {
             continue;
         }
         for f in &scope.funcs {
-            let name = if scope.is_root() {
-                f.func.name.clone()
-            } else {
-                format!("{}#{}", scope.name, f.func.name)
-            };
-            out.push((name, f));
+            out.push((scope.wire_name(f), f));
         }
     }
     out
